@@ -1,0 +1,74 @@
+# The two commands of the README, and the steps they are made of.
+#   make run   installs what is missing, builds (release) and serves http://127.0.0.1:3000
+#   make test  installs what is missing, then runs every test (Rust on SQLite and PostgreSQL,
+#              then the browser tests in Chromium)
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# npm's binaryen comes first: Debian's wasm-opt (108) produces a release wasm that fails to hydrate.
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p}' Cargo.lock)
+# cargo-leptos builds debug with this flag; tests use it too so nothing is compiled twice.
+DEBUG_RUSTFLAGS := --cfg erase_components
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: help run test tools chromium build-debug build-release test-rust test-browser lint
+
+help:
+	@echo "make run    install what is missing and serve Maillage on http://127.0.0.1:3000"
+	@echo "make test   install what is missing and run every test"
+
+## The Rust-to-WebAssembly tool chain: wasm32 target, cargo-leptos, wasm-bindgen, wasm-opt.
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" || { \
+	  echo "==> installing cargo-leptos $(CARGO_LEPTOS_VERSION) (about 13 min on 2 cores, once)"; \
+	  cargo install cargo-leptos --locked --version $(CARGO_LEPTOS_VERSION); }
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || { \
+	  echo "==> installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 2 min, once)"; \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); }
+	@[ -x end2end/node_modules/.bin/wasm-opt ] && [ -d end2end/node_modules/@playwright/test ] || { \
+	  echo "==> installing npm packages (binaryen's wasm-opt, Playwright, axe-core)"; \
+	  (cd end2end && npm ci --no-audit --no-fund); }
+
+## Debian's Chromium for the browser tests.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "==> installing Chromium from Debian"; \
+	  $(SUDO) apt-get update -q && { $(SUDO) apt-get install -y -q chromium || \
+	    { $(SUDO) apt-get --fix-broken install -y -q && $(SUDO) apt-get install -y -q chromium; }; }; }
+
+build-debug: tools
+	cargo leptos build
+
+build-release: tools
+	cargo leptos build --release
+
+## Serve on the embedded defaults: SQLite in ./data, demo data on first start.
+run: build-release
+	./target/release/maillage --site-root target/site
+
+## Every test, building once.
+test: build-debug chromium test-rust test-browser
+
+test-rust:
+	@pg_url=$$(.ci/postgres-url); \
+	echo "==> Rust unit and integration tests (SQLite, and PostgreSQL at $$pg_url)"; \
+	status=0; \
+	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" MAILLAGE_TEST_POSTGRES_URL="$$pg_url" cargo test --workspace || status=$$?; \
+	.ci/postgres-url --cleanup "$$pg_url" || true; \
+	exit $$status
+
+test-browser:
+	@echo "==> browser tests (Playwright + Chromium) against target/debug/maillage"
+	cd end2end && MAILLAGE_BIN=$(CURDIR)/target/debug/maillage npx playwright test
+
+## Formatting and lints for both builds (ssr and hydrate).
+lint:
+	cargo fmt --all -- --check
+	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p app --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings

@@ -1,0 +1,191 @@
+//! The territorial directory's data shapes and server functions.
+//!
+//! These structs are also the JSON API's response bodies (`/api/v1/territories`), so the
+//! page and the API cannot drift apart.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One territory on the national map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapTerritory {
+    pub id: String,
+    pub name: String,
+    pub path: String,
+}
+
+/// Key figures of the home page, computed from the database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub territory_count: u64,
+    pub epci_count: u64,
+    pub commune_count: u64,
+    pub population: u64,
+    pub region_count: u64,
+    pub pole_count: u64,
+    pub district_count: u64,
+    pub map_width: f64,
+    pub map_height: f64,
+    pub map: Vec<MapTerritory>,
+}
+
+/// A region: INSEE code and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionRef {
+    pub code: String,
+    pub name: String,
+}
+
+/// A territory in lists and in `GET /api/v1/territories`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TerritorySummary {
+    pub id: String,
+    pub name: String,
+    pub region_code: String,
+    pub region_name: String,
+    pub departments: Vec<String>,
+    pub epci_count: u64,
+    pub population: u64,
+}
+
+/// A member of a territory: an EPCI, a Paris-area EPT or a single commune.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TerritoryMember {
+    pub siren: String,
+    pub name: String,
+    /// `EPCI`, `EPT` or `COMMUNE`.
+    pub kind: String,
+    pub departments: Vec<String>,
+    pub population: u64,
+}
+
+/// A department: code and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentRef {
+    pub code: String,
+    pub name: String,
+}
+
+/// A pôle in lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PoleSummary {
+    pub id: i64,
+    pub name: String,
+    pub themes: String,
+    pub region_code: String,
+    pub region_name: String,
+    pub seat: String,
+}
+
+/// A European district in lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DistrictSummary {
+    pub id: i64,
+    pub name: String,
+    pub country_code: String,
+    pub nuts_code: String,
+    pub nuts_label: String,
+    pub specialisation_fr: String,
+    pub specialisation_en: String,
+}
+
+/// Brownfields recorded by Cartofriches in the territory's communes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BrownfieldFigures {
+    pub sites: u64,
+    pub surface_ha: f64,
+    pub communes: u64,
+}
+
+/// One territory in full, for its page and `GET /api/v1/territories/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TerritoryDetail {
+    pub id: String,
+    pub name: String,
+    pub region: RegionRef,
+    pub departments: Vec<DepartmentRef>,
+    pub population: u64,
+    pub commune_count: u64,
+    pub members: Vec<TerritoryMember>,
+    pub outline_path: String,
+    pub outline_viewbox: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub poles: Vec<PoleSummary>,
+    pub brownfields: BrownfieldFigures,
+}
+
+/// A NAF/NACE division with its label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DivisionRef {
+    pub code: String,
+    pub label: String,
+}
+
+/// One organisation of any kind, as its page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationDetail {
+    pub id: i64,
+    /// `firm`, `cluster`, `pole`, `district` or `operator`.
+    pub kind: String,
+    pub name: String,
+    pub description: String,
+    pub description_en: String,
+    pub country_code: String,
+    pub commune: Option<String>,
+    pub region: Option<RegionRef>,
+    pub territory: Option<(String, String)>,
+    pub nuts_code: Option<String>,
+    pub nuts_label: Option<String>,
+    pub divisions: Vec<DivisionRef>,
+    pub languages: Vec<String>,
+    pub website: String,
+    pub is_demo: bool,
+}
+
+#[cfg(feature = "ssr")]
+use crate::ports::services;
+
+/// Key figures and the national map for the home page.
+#[server]
+pub async fn get_overview() -> Result<Overview, AppError> {
+    Ok(services()?.directory.overview().await?)
+}
+
+/// Every territory, ordered by name.
+#[server]
+pub async fn list_territories() -> Result<Vec<TerritorySummary>, AppError> {
+    Ok(services()?.directory.territories().await?)
+}
+
+/// One territory in full.
+#[server]
+pub async fn get_territory(id: String) -> Result<TerritoryDetail, AppError> {
+    use crate::domain::ids::TerritoryId;
+    let id = TerritoryId::parse(&id).map_err(|_| {
+        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+            r.set_status(http::StatusCode::NOT_FOUND);
+        }
+        AppError::NotFound
+    })?;
+    Ok(services()?.directory.territory(&id).await?)
+}
+
+/// One organisation (pôle, district, firm...).
+#[server]
+pub async fn get_organisation(id: i64) -> Result<OrganisationDetail, AppError> {
+    Ok(services()?.directory.organisation(id).await?)
+}
+
+/// Every pôle de compétitivité.
+#[server]
+pub async fn list_poles() -> Result<Vec<PoleSummary>, AppError> {
+    Ok(services()?.directory.poles().await?)
+}
+
+/// Every European district.
+#[server]
+pub async fn list_districts() -> Result<Vec<DistrictSummary>, AppError> {
+    Ok(services()?.directory.districts().await?)
+}

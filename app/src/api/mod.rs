@@ -1,0 +1,4 @@
+//! Server functions, one module per feature: the contract between browser and server.
+//! Each is thin: validate, call a port, map the error.
+
+pub mod directory;

@@ -1,0 +1,58 @@
+//! The document shell and the router.
+
+use crate::components::Layout;
+use crate::i18n::Lang;
+use crate::pages::{
+    DistrictsPage, HomePage, NotFound, OrganisationPage, PolesPage, TerritoriesPage, TerritoryPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document rendered by the server around the application.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = Lang::detect();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: language, metadata and routes.
+///
+/// Every route renders in `Async` mode: the server waits for the page's data and sends
+/// complete HTML with the right status, which is what readers without WebAssembly and
+/// search engines get.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(Lang::detect());
+    view! {
+        <Stylesheet id="leptos" href="/pkg/maillage.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Meta name="description" content="Maillage — Territoires d'industrie"/>
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/territoires") view=TerritoriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/territoires/:id") view=TerritoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/organisations/:id") view=OrganisationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/poles") view=PolesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/districts") view=DistrictsPage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,29 @@
+//! How a failed load is shown to the reader.
+
+use crate::error::AppError;
+use crate::i18n::{t, use_lang, Key};
+use leptos::prelude::*;
+
+/// A clear message for an error, without internals; on the server it also sets the status.
+#[component]
+pub fn ErrorView(error: AppError) -> impl IntoView {
+    let lang = use_lang();
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+            response.set_status(status);
+        }
+    }
+    let (title, body) = match error {
+        AppError::NotFound => (Key::NotFoundTitle, Key::NotFoundBody),
+        AppError::Forbidden => (Key::ForbiddenTitle, Key::ForbiddenBody),
+        _ => (Key::ErrorTitle, Key::ErrorBody),
+    };
+    view! {
+        <section class="error-box" role="alert">
+            <h1>{t(lang, title)}</h1>
+            <p>{t(lang, body)}</p>
+            <p><a href="/">{t(lang, Key::BackHome)}</a></p>
+        </section>
+    }
+}

@@ -1,0 +1,48 @@
+//! The page frame: skip link, header with navigation and language switch, footer.
+
+use crate::i18n::{t, use_lang, Key};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// Wraps every page.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let lang = use_lang();
+    let location = use_location();
+    // The switch posts the page's own address so the server can send the reader back to it.
+    let here = move || format!("{}{}", location.pathname.get(), location.search.get());
+    let other = lang.other();
+    view! {
+        <a class="skip-link" href="#contenu">{t(lang, Key::SkipToContent)}</a>
+        <header class="site-header">
+            <div class="wrap header-row">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"◆"</span>
+                    " Maillage"
+                </a>
+                <nav aria-label=t(lang, Key::MainNavigation)>
+                    <ul class="nav">
+                        <li><a href="/">{t(lang, Key::NavHome)}</a></li>
+                        <li><a href="/territoires">{t(lang, Key::NavTerritories)}</a></li>
+                        <li><a href="/poles">{t(lang, Key::NavPoles)}</a></li>
+                        <li><a href="/districts">{t(lang, Key::NavDistricts)}</a></li>
+                    </ul>
+                </nav>
+                <form class="lang-switch" method="post" action="/langue">
+                    <input type="hidden" name="lang" value=other.code()/>
+                    <input type="hidden" name="next" value=here/>
+                    <button type="submit" lang=other.code() data-testid="lang-switch">
+                        {t(lang, Key::SwitchLanguage)}
+                    </button>
+                </form>
+            </div>
+        </header>
+        <main id="contenu" class="wrap" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <div class="wrap">
+                <p>{t(lang, Key::FooterProgramme)}</p>
+                <p>{t(lang, Key::FooterSources)}</p>
+            </div>
+        </footer>
+    }
+}

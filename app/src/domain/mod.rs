@@ -1,0 +1,8 @@
+//! Pure, wasm-safe types and rules shared by the browser and the server.
+//!
+//! Nothing here performs I/O: the same code validates a form in the browser and enforces the
+//! rule on the server.
+
+pub mod geo;
+pub mod ids;
+pub mod text;

@@ -1,0 +1,61 @@
+//! `/`: what Maillage is, key figures computed from the database, a search box and the map.
+
+use crate::api::directory::get_overview;
+use crate::components::{ErrorView, FranceMap};
+use crate::i18n::{format_int, t, use_lang, Key};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The home page.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let lang = use_lang();
+    let overview = Resource::new(|| (), |_| get_overview());
+    view! {
+        <Title text=t(lang, Key::HomeTitle)/>
+        <section class="hero">
+            <h1>{t(lang, Key::HomeHeading)}</h1>
+            <p class="lead">{t(lang, Key::HomeLead)}</p>
+            <form class="search-box" method="get" action="/territoires" role="search">
+                <label for="home-q">{t(lang, Key::HomeSearchLabel)}</label>
+                <div class="search-row">
+                    <input id="home-q" type="search" name="q" autocomplete="off"
+                        placeholder=t(lang, Key::HomeSearchPlaceholder)/>
+                    <button type="submit">{t(lang, Key::Search)}</button>
+                </div>
+            </form>
+        </section>
+        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(o) => view! {
+                        <section aria-labelledby="figures-h">
+                            <h2 id="figures-h">{t(lang, Key::KeyFigures)}</h2>
+                            <ul class="figures" data-testid="key-figures">
+                                <li><strong>{format_int(lang, o.territory_count)}</strong>
+                                    <span>{t(lang, Key::FigureTerritories)}</span></li>
+                                <li><strong>{format_int(lang, o.epci_count)}</strong>
+                                    <span>{t(lang, Key::FigureEpci)}</span></li>
+                                <li><strong>{format_int(lang, o.commune_count)}</strong>
+                                    <span>{t(lang, Key::FigureCommunes)}</span></li>
+                                <li><strong>{format_int(lang, o.population)}</strong>
+                                    <span>{t(lang, Key::FigurePopulation)}</span></li>
+                                <li><strong>{format_int(lang, o.pole_count)}</strong>
+                                    <span>{t(lang, Key::FigurePoles)}</span></li>
+                                <li><strong>{format_int(lang, o.district_count)}</strong>
+                                    <span>{t(lang, Key::FigureDistricts)}</span></li>
+                            </ul>
+                        </section>
+                        <section aria-labelledby="map-h">
+                            <h2 id="map-h">{t(lang, Key::MapHeading)}</h2>
+                            <FranceMap territories=o.map width=o.map_width height=o.map_height/>
+                            <p><a href="/territoires">{t(lang, Key::SeeAllTerritories)}</a></p>
+                        </section>
+                    }
+                    .into_any(),
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

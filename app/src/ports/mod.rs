@@ -1,0 +1,55 @@
+//! The traits the server implements, one per feature. Server functions call these; they
+//! never see a database. Provided to Leptos as the `Services` context.
+
+use crate::api::directory::{
+    DistrictSummary, OrganisationDetail, Overview, PoleSummary, TerritoryDetail, TerritorySummary,
+};
+use crate::domain::ids::TerritoryId;
+use crate::error::FieldError;
+use std::sync::Arc;
+
+/// A service failure, with its cause kept server-side.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// The territorial directory: territories, their members, pôles and districts.
+#[async_trait::async_trait]
+pub trait Directory: Send + Sync {
+    /// Key figures and the national map.
+    async fn overview(&self) -> Result<Overview, ServiceError>;
+    /// Every territory, ordered by name.
+    async fn territories(&self) -> Result<Vec<TerritorySummary>, ServiceError>;
+    /// One territory with its members, outline and regional pôles.
+    async fn territory(&self, id: &TerritoryId) -> Result<TerritoryDetail, ServiceError>;
+    /// One organisation of any kind.
+    async fn organisation(&self, id: i64) -> Result<OrganisationDetail, ServiceError>;
+    /// Every pôle de compétitivité.
+    async fn poles(&self) -> Result<Vec<PoleSummary>, ServiceError>;
+    /// Every European district.
+    async fn districts(&self) -> Result<Vec<DistrictSummary>, ServiceError>;
+}
+
+/// Everything the UI's server functions may call, provided as Leptos context.
+#[derive(Clone)]
+pub struct Services {
+    pub directory: Arc<dyn Directory>,
+}
+
+/// The services from context; a missing context is a wiring bug reported as internal.
+pub fn services() -> Result<Services, crate::error::AppError> {
+    leptos::prelude::use_context::<Services>().ok_or_else(|| {
+        tracing::error!("Services missing from the Leptos context");
+        crate::error::AppError::Internal
+    })
+}

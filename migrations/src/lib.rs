@@ -1,0 +1,31 @@
+//! Schema steps and the reference data they load.
+//!
+//! Every fresh database is complete without network: the reference files ship gzipped in
+//! `migrations/data/` and are compiled into the binary, so an installed `maillage` needs no
+//! data directory to migrate. Steps are append-only: a released step is never edited.
+
+pub use sea_orm_migration::prelude::*;
+
+mod data;
+mod geometry;
+mod m20261121_000001_create_reference_tables;
+mod m20261121_000002_load_reference_data;
+mod m20261121_000003_create_organisations;
+mod m20261121_000004_load_poles_and_districts;
+
+pub use geometry::{MAP_HEIGHT, MAP_WIDTH};
+
+/// All schema steps, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_create_reference_tables::Migration),
+            Box::new(m20261121_000002_load_reference_data::Migration),
+            Box::new(m20261121_000003_create_organisations::Migration),
+            Box::new(m20261121_000004_load_poles_and_districts::Migration),
+        ]
+    }
+}

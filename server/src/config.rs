@@ -1,0 +1,68 @@
+//! The one configuration struct: flags, each with a `MAILLAGE_*` environment variable and a
+//! default. `.env.example` lists them all.
+
+use clap::{Args, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Everything the process needs to start.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(long, env = "MAILLAGE_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Data directory: the SQLite database (maillage.db), and later the search index and outbox.
+    #[arg(long, env = "MAILLAGE_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Database URL. Unset: SQLite at DATA_DIR/maillage.db. `postgres://...` for PostgreSQL.
+    #[arg(long, env = "MAILLAGE_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// The compiled site (WebAssembly, JavaScript, CSS) produced by `cargo leptos build`.
+    #[arg(long, env = "MAILLAGE_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// Public base URL, used in links sent by email and to decide Secure cookies.
+    #[arg(
+        long,
+        env = "MAILLAGE_PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000"
+    )]
+    pub public_url: String,
+
+    /// Log format.
+    #[arg(long, env = "MAILLAGE_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+impl Config {
+    /// The database to connect to.
+    pub fn database(&self) -> Database {
+        match &self.database_url {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Database::Postgres(url.clone())
+            }
+            Some(url) => Database::Sqlite(PathBuf::from(
+                url.trim_start_matches("sqlite://")
+                    .trim_start_matches("sqlite:"),
+            )),
+            None => Database::Sqlite(self.data_dir.join("maillage.db")),
+        }
+    }
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(PathBuf),
+    Postgres(String),
+}

@@ -1,0 +1,427 @@
+//! Queries of the territorial directory: territories, members, pôles, districts.
+
+use super::{code_list, fetch_all, fetch_count, fetch_optional, json_list};
+use app::api::directory::{
+    BrownfieldFigures, DepartmentRef, DistrictSummary, DivisionRef, MapTerritory,
+    OrganisationDetail, PoleSummary, RegionRef, TerritoryDetail, TerritoryMember, TerritorySummary,
+};
+use app::domain::text::fold;
+use sea_orm::{DatabaseConnection, FromQueryResult, Value};
+
+#[derive(FromQueryResult)]
+struct TerritoryRow {
+    id: String,
+    name: String,
+    region_code: String,
+    region_name: String,
+    departments: String,
+    population: i64,
+    epci_count: i64,
+}
+
+fn to_u64(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// Every territory, in French alphabetical order (accents ignored).
+pub async fn territories(db: &DatabaseConnection) -> anyhow::Result<Vec<TerritorySummary>> {
+    let rows: Vec<TerritoryRow> = fetch_all(
+        db,
+        "SELECT t.id, t.name, t.region_code, r.name AS region_name, t.departments, t.population, \
+         (SELECT COUNT(*) FROM territory_member m WHERE m.territory_id = t.id) AS epci_count \
+         FROM territory t JOIN region r ON r.code = t.region_code",
+        vec![],
+    )
+    .await?;
+    let mut list: Vec<TerritorySummary> = rows
+        .into_iter()
+        .map(|r| TerritorySummary {
+            id: r.id,
+            name: r.name,
+            region_code: r.region_code,
+            region_name: r.region_name,
+            departments: code_list(&r.departments),
+            epci_count: to_u64(r.epci_count),
+            population: to_u64(r.population),
+        })
+        .collect();
+    list.sort_by_cached_key(|t| fold(&t.name));
+    Ok(list)
+}
+
+#[derive(FromQueryResult)]
+struct MapRow {
+    id: String,
+    name: String,
+    map_path: String,
+}
+
+/// The national map's paths.
+pub async fn map(db: &DatabaseConnection) -> anyhow::Result<Vec<MapTerritory>> {
+    let rows: Vec<MapRow> = fetch_all(
+        db,
+        "SELECT id, name, map_path FROM territory ORDER BY id",
+        vec![],
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| MapTerritory {
+            id: r.id,
+            name: r.name,
+            path: r.map_path,
+        })
+        .collect())
+}
+
+/// Key figures, each computed from the reference tables.
+pub struct Figures {
+    pub territories: u64,
+    pub members: u64,
+    pub communes: u64,
+    pub population: u64,
+    pub regions: u64,
+    pub poles: u64,
+    pub districts: u64,
+}
+
+pub async fn figures(db: &DatabaseConnection) -> anyhow::Result<Figures> {
+    Ok(Figures {
+        territories: fetch_count(db, "SELECT COUNT(*) AS n FROM territory", vec![]).await?,
+        members: fetch_count(
+            db,
+            "SELECT COUNT(*) AS n FROM territory_member WHERE kind <> 'COMMUNE'",
+            vec![],
+        )
+        .await?,
+        communes: fetch_count(
+            db,
+            "SELECT COUNT(*) AS n FROM commune WHERE territory_id IS NOT NULL",
+            vec![],
+        )
+        .await?,
+        population: fetch_count(
+            db,
+            "SELECT CAST(COALESCE(SUM(population), 0) AS BIGINT) AS n FROM territory",
+            vec![],
+        )
+        .await?,
+        regions: fetch_count(
+            db,
+            "SELECT COUNT(DISTINCT region_code) AS n FROM territory",
+            vec![],
+        )
+        .await?,
+        poles: fetch_count(
+            db,
+            "SELECT COUNT(*) AS n FROM organisation WHERE kind = 'pole'",
+            vec![],
+        )
+        .await?,
+        districts: fetch_count(
+            db,
+            "SELECT COUNT(*) AS n FROM organisation WHERE kind = 'district'",
+            vec![],
+        )
+        .await?,
+    })
+}
+
+#[derive(FromQueryResult)]
+struct TerritoryFullRow {
+    id: String,
+    name: String,
+    region_code: String,
+    region_name: String,
+    departments: String,
+    population: i64,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    outline_path: String,
+    outline_viewbox: String,
+}
+
+#[derive(FromQueryResult)]
+struct MemberRow {
+    siren: String,
+    name: String,
+    kind: String,
+    departments: String,
+    population: i64,
+}
+
+#[derive(FromQueryResult)]
+struct CodeName {
+    code: String,
+    name: String,
+}
+
+#[derive(FromQueryResult)]
+struct BrownfieldRow {
+    communes: i64,
+    sites: i64,
+    surface: i64,
+}
+
+/// One territory in full; `None` when the id is unknown.
+pub async fn territory(
+    db: &DatabaseConnection,
+    id: &str,
+) -> anyhow::Result<Option<TerritoryDetail>> {
+    let Some(t): Option<TerritoryFullRow> = fetch_optional(
+        db,
+        "SELECT t.id, t.name, t.region_code, r.name AS region_name, t.departments, t.population, \
+         t.latitude, t.longitude, t.outline_path, t.outline_viewbox \
+         FROM territory t JOIN region r ON r.code = t.region_code WHERE t.id = ?",
+        vec![id.into()],
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let codes = code_list(&t.departments);
+    let mut departments = Vec::new();
+    for code in &codes {
+        let found: Option<CodeName> = fetch_optional(
+            db,
+            "SELECT code, name FROM department WHERE code = ?",
+            vec![code.as_str().into()],
+        )
+        .await?;
+        departments.push(match found {
+            Some(d) => DepartmentRef {
+                code: d.code,
+                name: d.name,
+            },
+            None => DepartmentRef {
+                code: code.clone(),
+                name: code.clone(),
+            },
+        });
+    }
+    let members: Vec<MemberRow> = fetch_all(
+        db,
+        "SELECT siren, name, kind, departments, population FROM territory_member \
+         WHERE territory_id = ? ORDER BY population DESC, name",
+        vec![id.into()],
+    )
+    .await?;
+    let commune_count = fetch_count(
+        db,
+        "SELECT COUNT(*) AS n FROM commune WHERE territory_id = ?",
+        vec![id.into()],
+    )
+    .await?;
+    let brownfields: Option<BrownfieldRow> = fetch_optional(
+        db,
+        "SELECT COUNT(*) AS communes, CAST(COALESCE(SUM(b.sites), 0) AS BIGINT) AS sites, \
+         CAST(COALESCE(SUM(b.surface_m2), 0) AS BIGINT) AS surface \
+         FROM brownfield_count b JOIN commune c ON c.insee = b.commune_insee WHERE c.territory_id = ?",
+        vec![id.into()],
+    )
+    .await?;
+    let brownfields = brownfields
+        .map(|b| BrownfieldFigures {
+            sites: to_u64(b.sites),
+            surface_ha: b.surface as f64 / 10_000.0,
+            communes: to_u64(b.communes),
+        })
+        .unwrap_or(BrownfieldFigures {
+            sites: 0,
+            surface_ha: 0.0,
+            communes: 0,
+        });
+    let poles = poles_where(db, "c.region_code = ?", vec![t.region_code.as_str().into()]).await?;
+    Ok(Some(TerritoryDetail {
+        id: t.id,
+        name: t.name,
+        region: RegionRef {
+            code: t.region_code,
+            name: t.region_name,
+        },
+        departments,
+        population: to_u64(t.population),
+        commune_count,
+        members: members
+            .into_iter()
+            .map(|m| TerritoryMember {
+                siren: m.siren,
+                name: m.name,
+                kind: m.kind,
+                departments: code_list(&m.departments),
+                population: to_u64(m.population),
+            })
+            .collect(),
+        outline_path: t.outline_path,
+        outline_viewbox: t.outline_viewbox,
+        latitude: t.latitude,
+        longitude: t.longitude,
+        poles,
+        brownfields,
+    }))
+}
+
+#[derive(FromQueryResult)]
+struct PoleRow {
+    id: i64,
+    name: String,
+    description: String,
+    region_code: String,
+    region_name: String,
+    seat: String,
+}
+
+async fn poles_where(
+    db: &DatabaseConnection,
+    condition: &str,
+    values: Vec<Value>,
+) -> anyhow::Result<Vec<PoleSummary>> {
+    let rows: Vec<PoleRow> = fetch_all(
+        db,
+        &format!(
+            "SELECT o.id, o.name, o.description, c.region_code, r.name AS region_name, c.name AS seat \
+             FROM organisation o JOIN commune c ON c.insee = o.commune_insee \
+             JOIN region r ON r.code = c.region_code \
+             WHERE o.kind = 'pole' AND {condition}"
+        ),
+        values,
+    )
+    .await?;
+    let mut list: Vec<PoleSummary> = rows
+        .into_iter()
+        .map(|p| PoleSummary {
+            id: p.id,
+            name: p.name,
+            themes: p.description,
+            region_code: p.region_code,
+            region_name: p.region_name,
+            seat: p.seat,
+        })
+        .collect();
+    list.sort_by_cached_key(|p| (fold(&p.region_name), fold(&p.name)));
+    Ok(list)
+}
+
+/// Every pôle, by region then name.
+pub async fn poles(db: &DatabaseConnection) -> anyhow::Result<Vec<PoleSummary>> {
+    poles_where(db, "1 = 1", vec![]).await
+}
+
+#[derive(FromQueryResult)]
+struct DistrictRow {
+    id: i64,
+    name: String,
+    country_code: String,
+    nuts_code: Option<String>,
+    nuts_label: Option<String>,
+    description: String,
+    description_en: String,
+}
+
+/// Every European district, by country then name.
+pub async fn districts(db: &DatabaseConnection) -> anyhow::Result<Vec<DistrictSummary>> {
+    let rows: Vec<DistrictRow> = fetch_all(
+        db,
+        "SELECT o.id, o.name, o.country_code, o.nuts_code, n.label AS nuts_label, o.description, \
+         o.description_en FROM organisation o LEFT JOIN nuts_region n ON n.code = o.nuts_code \
+         WHERE o.kind = 'district' ORDER BY o.country_code, o.name",
+        vec![],
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|d| DistrictSummary {
+            id: d.id,
+            name: d.name,
+            country_code: d.country_code,
+            nuts_code: d.nuts_code.unwrap_or_default(),
+            nuts_label: d.nuts_label.unwrap_or_default(),
+            specialisation_fr: d.description,
+            specialisation_en: d.description_en,
+        })
+        .collect())
+}
+
+#[derive(FromQueryResult)]
+struct OrganisationRow {
+    id: i64,
+    kind: String,
+    name: String,
+    description: String,
+    description_en: String,
+    country_code: String,
+    naf_code: Option<String>,
+    nace_divisions: String,
+    languages: String,
+    website: String,
+    is_demo: bool,
+    commune_name: Option<String>,
+    region_code: Option<String>,
+    region_name: Option<String>,
+    territory_id: Option<String>,
+    territory_name: Option<String>,
+    nuts_code: Option<String>,
+    nuts_label: Option<String>,
+}
+
+/// One organisation; `None` when the id is unknown.
+pub async fn organisation(
+    db: &DatabaseConnection,
+    id: i64,
+) -> anyhow::Result<Option<OrganisationDetail>> {
+    let Some(o): Option<OrganisationRow> = fetch_optional(
+        db,
+        "SELECT o.id, o.kind, o.name, o.description, o.description_en, o.country_code, o.naf_code, \
+         o.nace_divisions, o.languages, o.website, o.is_demo, c.name AS commune_name, \
+         c.region_code, r.name AS region_name, c.territory_id, t.name AS territory_name, \
+         o.nuts_code, n.label AS nuts_label \
+         FROM organisation o LEFT JOIN commune c ON c.insee = o.commune_insee \
+         LEFT JOIN region r ON r.code = c.region_code \
+         LEFT JOIN territory t ON t.id = c.territory_id \
+         LEFT JOIN nuts_region n ON n.code = o.nuts_code WHERE o.id = ?",
+        vec![id.into()],
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let mut codes = json_list(&o.nace_divisions);
+    if let Some(naf) = &o.naf_code {
+        codes.insert(0, naf.clone());
+    }
+    let mut divisions = Vec::new();
+    for code in codes {
+        let found: Option<CodeName> = fetch_optional(
+            db,
+            "SELECT code, label AS name FROM naf WHERE code = ?",
+            vec![code.as_str().into()],
+        )
+        .await?;
+        if let Some(d) = found {
+            divisions.push(DivisionRef {
+                code: d.code,
+                label: d.name,
+            });
+        }
+    }
+    Ok(Some(OrganisationDetail {
+        id: o.id,
+        kind: o.kind,
+        name: o.name,
+        description: o.description,
+        description_en: o.description_en,
+        country_code: o.country_code,
+        commune: o.commune_name,
+        region: o
+            .region_code
+            .zip(o.region_name)
+            .map(|(code, name)| RegionRef { code, name }),
+        territory: o.territory_id.zip(o.territory_name),
+        nuts_code: o.nuts_code,
+        nuts_label: o.nuts_label,
+        divisions,
+        languages: json_list(&o.languages),
+        website: o.website,
+        is_demo: o.is_demo,
+    }))
+}

@@ -1,0 +1,150 @@
+//! Storage: connecting, migrating, and the hand-written queries of each area.
+//!
+//! The database is the truth. Queries are written once with `?` placeholders and rendered for
+//! the connected backend, so SQLite and PostgreSQL run the very same statements.
+
+pub mod directory;
+
+use crate::config::Database;
+use anyhow::Context;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, DatabaseBackend, DatabaseConnection, FromQueryResult,
+    Statement, Value,
+};
+use std::time::Duration;
+
+/// Opens the database: SQLite with WAL, foreign keys and a busy timeout, or PostgreSQL.
+pub async fn connect(database: &Database) -> anyhow::Result<DatabaseConnection> {
+    match database {
+        Database::Sqlite(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .with_context(|| format!("creating data directory {}", dir.display()))?;
+            }
+            let options = SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await
+                .with_context(|| format!("opening SQLite database {}", path.display()))?;
+            Ok(sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+        }
+        Database::Postgres(url) => {
+            let mut options = ConnectOptions::new(url.clone());
+            options.max_connections(16).sqlx_logging(false);
+            sea_orm::Database::connect(options)
+                .await
+                .context("connecting to PostgreSQL")
+        }
+    }
+}
+
+/// Applies pending migrations (schema and reference data).
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None).await.context("applying migrations")
+}
+
+/// Renders `?` placeholders as `$1, $2...` for PostgreSQL. Queries written for this helper
+/// never contain a literal `?`.
+fn render(backend: DatabaseBackend, sql: &str) -> String {
+    if backend != DatabaseBackend::Postgres {
+        return sql.to_owned();
+    }
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A statement for the connection's backend.
+pub fn stmt(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
+    let backend = db.get_database_backend();
+    Statement::from_sql_and_values(backend, render(backend, sql), values)
+}
+
+/// Runs a query and maps every row.
+pub async fn fetch_all<T: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> anyhow::Result<Vec<T>> {
+    T::find_by_statement(stmt(db, sql, values))
+        .all(db)
+        .await
+        .with_context(|| format!("query failed: {sql}"))
+}
+
+/// Runs a query expected to return at most one row.
+pub async fn fetch_optional<T: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> anyhow::Result<Option<T>> {
+    T::find_by_statement(stmt(db, sql, values))
+        .one(db)
+        .await
+        .with_context(|| format!("query failed: {sql}"))
+}
+
+/// A single integer (a count or a sum).
+#[derive(Debug, FromQueryResult)]
+pub struct Count {
+    pub n: i64,
+}
+
+/// Runs a query of the form `SELECT ... AS n`.
+pub async fn fetch_count(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> anyhow::Result<u64> {
+    let row: Option<Count> = fetch_optional(db, sql, values).await?;
+    Ok(row.map(|c| u64::try_from(c.n).unwrap_or(0)).unwrap_or(0))
+}
+
+/// Splits a JSON array stored in a text column; malformed text gives an empty list.
+pub fn json_list(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// Splits a space- or comma-separated code list such as `"01 39"`.
+pub fn code_list(text: &str) -> Vec<String> {
+    text.split([' ', ',', ';'])
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_for_postgres_only() {
+        let sql = "SELECT a FROM t WHERE b = ? AND c = ?";
+        assert_eq!(
+            render(DatabaseBackend::Postgres, sql),
+            "SELECT a FROM t WHERE b = $1 AND c = $2"
+        );
+        assert_eq!(render(DatabaseBackend::Sqlite, sql), sql);
+    }
+}

@@ -1,0 +1,63 @@
+//! The territorial directory service.
+
+use crate::db;
+use app::api::directory::{
+    DistrictSummary, OrganisationDetail, Overview, PoleSummary, TerritoryDetail, TerritorySummary,
+};
+use app::domain::ids::TerritoryId;
+use app::ports::{Directory, ServiceError};
+use sea_orm::DatabaseConnection;
+
+/// Reads territories, pôles and districts from the database.
+pub struct DirectoryService {
+    db: DatabaseConnection,
+}
+
+impl DirectoryService {
+    pub fn new(db: DatabaseConnection) -> Self {
+        DirectoryService { db }
+    }
+}
+
+#[async_trait::async_trait]
+impl Directory for DirectoryService {
+    async fn overview(&self) -> Result<Overview, ServiceError> {
+        let f = db::directory::figures(&self.db).await?;
+        Ok(Overview {
+            territory_count: f.territories,
+            epci_count: f.members,
+            commune_count: f.communes,
+            population: f.population,
+            region_count: f.regions,
+            pole_count: f.poles,
+            district_count: f.districts,
+            map_width: migrations::MAP_WIDTH,
+            map_height: migrations::MAP_HEIGHT,
+            map: db::directory::map(&self.db).await?,
+        })
+    }
+
+    async fn territories(&self) -> Result<Vec<TerritorySummary>, ServiceError> {
+        Ok(db::directory::territories(&self.db).await?)
+    }
+
+    async fn territory(&self, id: &TerritoryId) -> Result<TerritoryDetail, ServiceError> {
+        db::directory::territory(&self.db, id.as_str())
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    async fn organisation(&self, id: i64) -> Result<OrganisationDetail, ServiceError> {
+        db::directory::organisation(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    async fn poles(&self) -> Result<Vec<PoleSummary>, ServiceError> {
+        Ok(db::directory::poles(&self.db).await?)
+    }
+
+    async fn districts(&self) -> Result<Vec<DistrictSummary>, ServiceError> {
+        Ok(db::directory::districts(&self.db).await?)
+    }
+}

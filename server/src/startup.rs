@@ -1,0 +1,91 @@
+//! Builds the `Application`: connect, migrate, assemble the router, bind the listener.
+//!
+//! `build` binds before serving and exposes the actual port, so tests start the real server
+//! on port 0.
+
+use crate::config::Config;
+use crate::db;
+use crate::http::{self, AppState};
+use anyhow::Context;
+use leptos::prelude::LeptosOptions;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+/// A migrated, bound, ready-to-serve Maillage.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    address: SocketAddr,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let database = config.database();
+        let conn = db::connect(&database).await?;
+        db::migrate(&conn).await?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("binding {}", config.addr))?;
+        let address = listener.local_addr().context("reading the bound address")?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name("maillage")
+            .site_root(config.site_root.to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .site_addr(address)
+            .build();
+        let state = AppState {
+            leptos_options,
+            services: crate::services::build(conn.clone()),
+            db: conn,
+            secure_cookies: config.public_url.starts_with("https://"),
+        };
+        let router = http::router(state);
+        Ok(Application {
+            listener,
+            router,
+            address,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        tracing::info!(address = %self.address, "Maillage listening on http://{}", self.address);
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("serving HTTP")
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown requested, finishing in-flight requests");
+}

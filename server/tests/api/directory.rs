@@ -1,0 +1,179 @@
+//! The territorial directory: API, pages and reference data.
+
+use crate::helpers::{spawn_app, Backend};
+use crate::on_both_backends;
+
+async fn territories_api_lists_183_territories(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (status, body) = app.get_json("/api/v1/territories").await;
+    assert_eq!(status, 200);
+    let list = body.as_array().unwrap();
+    assert_eq!(list.len(), 183);
+    let arve = list.iter().find(|t| t["id"] == "ti-8422").unwrap();
+    assert_eq!(arve["name"], "Vallée de l'Arve");
+    assert_eq!(arve["region_code"], "84");
+    assert_eq!(arve["region_name"], "Auvergne-Rhône-Alpes");
+    assert_eq!(arve["departments"], serde_json::json!(["74"]));
+    assert_eq!(arve["epci_count"], 2);
+    assert!(arve["population"].as_u64().unwrap() > 70_000);
+}
+on_both_backends!(territories_api_lists_183_territories);
+
+async fn territory_api_lists_the_two_epci_of_vallee_de_l_arve(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (status, body) = app.get_json("/api/v1/territories/ti-8422").await;
+    assert_eq!(status, 200);
+    let mut names: Vec<&str> = body["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["CC Cluses-Arve et Montagnes", "CC Faucigny - Glières"]
+    );
+    assert_eq!(body["departments"][0]["name"], "Haute-Savoie");
+    // Polymeris (plastics, seat Oyonnax) is a pôle of Auvergne-Rhône-Alpes.
+    assert!(body["poles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == "Polymeris"));
+}
+on_both_backends!(territory_api_lists_the_two_epci_of_vallee_de_l_arve);
+
+async fn unknown_territory_is_a_json_404(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for path in [
+        "/api/v1/territories/ti-0000",
+        "/api/v1/territories/not-an-id",
+    ] {
+        let (status, body) = app.get_json(path).await;
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(body["error"]["code"], "not_found");
+        assert_eq!(body["error"]["status"], 404);
+    }
+    let (status, body) = app.get_json("/api/v1/nothing-here").await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["code"], "not_found");
+}
+on_both_backends!(unknown_territory_is_a_json_404);
+
+async fn reference_data_is_complete_after_migration(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let expect = [
+        // 18 regions and 101 departments, plus the overseas collectivities (COM) of the COG.
+        ("SELECT COUNT(*) FROM region", 26),
+        ("SELECT COUNT(*) FROM department", 109),
+        ("SELECT COUNT(*) FROM commune", 34_969),
+        ("SELECT COUNT(*) FROM epci", 1_255),
+        ("SELECT COUNT(*) FROM territory", 183),
+        ("SELECT COUNT(*) FROM territory_member", 641),
+        ("SELECT COUNT(*) FROM naf WHERE level = 'subclass'", 732),
+        ("SELECT COUNT(*) FROM naf WHERE level = 'division'", 88),
+        ("SELECT COUNT(*) FROM rome_job", 1_584),
+        ("SELECT COUNT(*) FROM esco_skill", 13_485),
+        ("SELECT COUNT(*) FROM nuts_region", 2_048),
+        ("SELECT COUNT(*) FROM organisation WHERE kind = 'pole'", 50),
+        (
+            "SELECT COUNT(*) FROM organisation WHERE kind = 'district'",
+            46,
+        ),
+        // Every commune of France and its overseas regions has coordinates (exact or, for the
+        // few the source lacks, its EPCI's centroid).
+        (
+            "SELECT COUNT(*) FROM commune WHERE latitude IS NULL AND zone <> 'com'",
+            0,
+        ),
+        (
+            "SELECT COUNT(*) FROM commune WHERE coordinates_approximate",
+            15,
+        ),
+    ];
+    for (sql, n) in expect {
+        assert_eq!(app.count(sql).await, n, "{sql}");
+    }
+    // Territory derived from the commune's EPCI: Cluses (74081) is in the Arve valley.
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM commune WHERE insee = '74081' AND territory_id = 'ti-8422'"
+        )
+        .await,
+        1
+    );
+    // Every territory has an outline on the map.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM territory WHERE map_path = ''")
+            .await,
+        0
+    );
+}
+on_both_backends!(reference_data_is_complete_after_migration);
+
+async fn pages_are_server_rendered_without_webassembly(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (status, home) = app.get_html("/").await;
+    assert_eq!(status, 200);
+    assert!(home.contains("<html lang=\"fr\""));
+    assert_eq!(
+        home.matches("<a href=\"/territoires/ti-").count(),
+        183,
+        "one map link per territory"
+    );
+    assert!(
+        home.contains("aria-label=\"Vallée de l"),
+        "territories are labelled by name"
+    );
+
+    let (status, page) = app.get_html("/territoires/ti-8422").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("CC Cluses-Arve et Montagnes"));
+    assert!(page.contains("CC Faucigny - Glières"));
+
+    let (status, list) = app.get_html("/territoires?region=94").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        list.matches("<th scope=\"row\"><a href=\"/territoires/ti-94")
+            .count(),
+        2,
+        "Corsica has 2 territories"
+    );
+
+    let (status, list) = app.get_html("/territoires?q=vallee+arve").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        list.matches("<th scope=\"row\"><a href=\"/territoires/ti-")
+            .count(),
+        1
+    );
+
+    let (status, page) = app.get_html("/territoires/ti-0000").await;
+    assert_eq!(status, 404);
+    assert!(page.contains("Page introuvable"));
+    let (status, _) = app.get_html("/no/such/page").await;
+    assert_eq!(status, 404);
+}
+on_both_backends!(pages_are_server_rendered_without_webassembly);
+
+async fn pole_and_district_pages_show_their_profile(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let id = app
+        .count("SELECT id FROM organisation WHERE name = 'Polymeris'")
+        .await;
+    let (status, page) = app.get_html(&format!("/organisations/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Oyonnax"));
+    assert!(page.contains("Fabrication de produits en caoutchouc et en plastique"));
+    let id = app
+        .count("SELECT id FROM organisation WHERE name = 'Distretto della ceramica di Sassuolo'")
+        .await;
+    let (status, page) = app.get_html(&format!("/organisations/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("ITH54"));
+    assert!(page.contains("Ceramic wall and floor tiles"));
+    let (status, _) = app.get_html("/organisations/999999").await;
+    assert_eq!(status, 404);
+}
+on_both_backends!(pole_and_district_pages_show_their_profile);

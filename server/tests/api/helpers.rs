@@ -1,0 +1,270 @@
+//! `spawn_app()`: a migrated database copied from a per-run template, the real router on an
+//! ephemeral port, and a client.
+//!
+//! Migrating loads ~70,000 reference rows, so each run migrates once into a template
+//! (a SQLite file, or a PostgreSQL template database) and every test starts from a copy.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use server::config::{Config, LogFormat};
+use server::startup::Application;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server to test against, if any (an admin URL, e.g. `postgres://postgres@127.0.0.1:5432/postgres`).
+pub fn postgres_url() -> Option<String> {
+    std::env::var("MAILLAGE_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// Generates one test per backend for an `async fn(Backend)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident) => {
+        mod $name {
+            use $crate::helpers::{postgres_url, Backend};
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(Backend::Sqlite).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if postgres_url().is_none() {
+                    eprintln!("MAILLAGE_TEST_POSTGRES_URL unset: PostgreSQL run skipped");
+                    return;
+                }
+                super::$name(Backend::Postgres).await;
+            }
+        }
+    };
+}
+
+fn run_blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::spawn(f)
+        .join()
+        .expect("helper thread panicked")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn run_id() -> String {
+    static ID: OnceLock<String> = OnceLock::new();
+    ID.get_or_init(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() % 1_000_000_000)
+            .unwrap_or(0);
+        format!("{}_{}", std::process::id(), nanos)
+    })
+    .clone()
+}
+
+fn with_database(admin_url: &str, name: &str) -> String {
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("postgres URL with a database");
+    format!("{base}/{name}")
+}
+
+/// The migrated SQLite template file for this run.
+fn sqlite_template() -> PathBuf {
+    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            run_blocking(|| {
+                let dir = std::env::temp_dir().join(format!("maillage-test-{}", run_id()));
+                std::fs::create_dir_all(&dir).unwrap();
+                let path = dir.join("template.db");
+                let p = path.clone();
+                runtime().block_on(async move {
+                    let db = server::db::connect(&server::config::Database::Sqlite(p))
+                        .await
+                        .unwrap();
+                    server::db::migrate(&db).await.unwrap();
+                    db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+                        .await
+                        .unwrap();
+                    db.close().await.unwrap();
+                });
+                path
+            })
+        })
+        .clone()
+}
+
+/// The migrated PostgreSQL template database for this run.
+fn postgres_template(admin_url: &str) -> String {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    let admin = admin_url.to_owned();
+    TEMPLATE
+        .get_or_init(|| {
+            run_blocking(move || {
+                let name = format!("maillage_test_tpl_{}", run_id());
+                runtime().block_on(async {
+                    let admin_db = sea_orm::Database::connect(&admin).await.unwrap();
+                    admin_db
+                        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                        .await
+                        .unwrap();
+                    admin_db.close().await.unwrap();
+                    let db = sea_orm::Database::connect(with_database(&admin, &name))
+                        .await
+                        .unwrap();
+                    server::db::migrate(&db).await.unwrap();
+                    db.close().await.unwrap();
+                });
+                name
+            })
+        })
+        .clone()
+}
+
+/// A running server and what the test needs to talk to it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub config: Config,
+    _dir: tempfile::TempDir,
+    postgres: Option<(String, String)>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let (database_url, postgres) = match backend {
+        Backend::Sqlite => {
+            let template = sqlite_template();
+            let path = dir.path().join("maillage.db");
+            std::fs::copy(&template, &path).unwrap();
+            (format!("sqlite://{}", path.display()), None)
+        }
+        Backend::Postgres => {
+            let admin = postgres_url().expect("MAILLAGE_TEST_POSTGRES_URL");
+            let template = postgres_template(&admin);
+            let name = format!(
+                "maillage_test_{}_{}",
+                run_id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst)
+            );
+            let admin_db = sea_orm::Database::connect(&admin).await.unwrap();
+            let mut attempt = 0;
+            loop {
+                match admin_db
+                    .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+                    .await
+                {
+                    Ok(_) => break,
+                    // Two copies of one template at once are refused; wait and retry.
+                    Err(e) if attempt < 50 => {
+                        attempt += 1;
+                        let _ = e;
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    }
+                    Err(e) => panic!("cannot create test database: {e}"),
+                }
+            }
+            admin_db.close().await.unwrap();
+            (with_database(&admin, &name), Some((admin, name)))
+        }
+    };
+    let config = Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().to_path_buf(),
+        database_url: Some(database_url),
+        site_root: dir.path().join("site"),
+        public_url: "http://127.0.0.1".to_owned(),
+        log_format: LogFormat::Text,
+    };
+    let app = Application::build(config.clone())
+        .await
+        .expect("application builds");
+    let address = format!("http://{}", app.address());
+    tokio::spawn(app.run_until_stopped());
+    let db = server::db::connect(&config.database()).await.unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        address,
+        client,
+        db,
+        config,
+        _dir: dir,
+        postgres,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// GET a page in French and return (status, body).
+    pub async fn get_html(&self, path: &str) -> (u16, String) {
+        let r = self
+            .client
+            .get(self.url(path))
+            .header("Accept-Language", "fr-FR")
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.text().await.unwrap())
+    }
+
+    /// GET JSON and return (status, body).
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let r = self.client.get(self.url(path)).send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap())
+    }
+
+    /// A single integer from SQL, on the test's database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        let row = self
+            .db
+            .query_one(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                sql.to_owned(),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.postgres.take() {
+            run_blocking(move || {
+                runtime().block_on(async move {
+                    if let Ok(db) = sea_orm::Database::connect(&admin).await {
+                        let _ = db
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await;
+                    }
+                })
+            });
+        }
+    }
+}

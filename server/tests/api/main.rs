@@ -1,0 +1,8 @@
+//! Integration tests: the real server on port 0, on SQLite and, when
+//! `MAILLAGE_TEST_POSTGRES_URL` is set, on PostgreSQL too. One binary for all.
+
+mod helpers;
+
+mod directory;
+mod operations;
+mod security;
