@@ -12,6 +12,7 @@ mod m20261121_000001_create_reference_tables;
 mod m20261121_000002_load_reference_data;
 mod m20261121_000003_create_organisations;
 mod m20261121_000004_load_poles_and_districts;
+mod m20261121_000005_create_land_sites_and_changes;
 
 pub use geometry::{MAP_HEIGHT, MAP_WIDTH};
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_load_reference_data::Migration),
             Box::new(m20261121_000003_create_organisations::Migration),
             Box::new(m20261121_000004_load_poles_and_districts::Migration),
+            Box::new(m20261121_000005_create_land_sites_and_changes::Migration),
         ]
     }
 }

@@ -25,6 +25,8 @@ pub struct Overview {
     pub region_count: u64,
     pub pole_count: u64,
     pub district_count: u64,
+    /// Demonstration firms present: the home page says so.
+    pub demo_firm_count: u64,
     pub map_width: f64,
     pub map_height: f64,
     pub map: Vec<MapTerritory>,
@@ -138,10 +140,20 @@ pub struct OrganisationDetail {
     pub territory: Option<(String, String)>,
     pub nuts_code: Option<String>,
     pub nuts_label: Option<String>,
+    /// NACE divisions of a pôle or district's specialisation.
     pub divisions: Vec<DivisionRef>,
     pub languages: Vec<String>,
     pub website: String,
     pub is_demo: bool,
+    pub siret: Option<String>,
+    /// A firm's NAF sub-class.
+    pub naf: Option<DivisionRef>,
+    pub commune_insee: Option<String>,
+    pub headcount_band: Option<String>,
+    pub capabilities: Vec<String>,
+    pub certifications: Vec<String>,
+    pub markets: Vec<String>,
+    pub email: String,
 }
 
 #[cfg(feature = "ssr")]

@@ -2,3 +2,4 @@
 //! Each is thin: validate, call a port, map the error.
 
 pub mod directory;
+pub mod organisations;

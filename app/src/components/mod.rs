@@ -1,9 +1,13 @@
 //! Reusable views.
 
+mod division_chart;
 mod error_view;
 mod france_map;
 mod layout;
+mod pager;
 
+pub use division_chart::DivisionChart;
 pub use error_view::ErrorView;
 pub use france_map::FranceMap;
 pub use layout::Layout;
+pub use pager::Pager;

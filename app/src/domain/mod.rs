@@ -5,4 +5,5 @@
 
 pub mod geo;
 pub mod ids;
+pub mod organisation;
 pub mod text;

@@ -29,6 +29,12 @@ pub fn HomePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(o) => view! {
+                        {(o.demo_firm_count > 0).then(|| view! {
+                            <p class="notice" data-testid="demo-notice">
+                                <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " "
+                                {format_int(lang, o.demo_firm_count)} " " {t(lang, Key::DemoNotice)}
+                            </p>
+                        })}
                         <section aria-labelledby="figures-h">
                             <h2 id="figures-h">{t(lang, Key::KeyFigures)}</h2>
                             <ul class="figures" data-testid="key-figures">

@@ -2,6 +2,7 @@
 
 mod districts;
 mod home;
+mod land_site;
 mod not_found;
 mod organisation;
 mod poles;
@@ -10,6 +11,7 @@ mod territory;
 
 pub use districts::DistrictsPage;
 pub use home::HomePage;
+pub use land_site::LandSitePage;
 pub use not_found::NotFound;
 pub use organisation::OrganisationPage;
 pub use poles::PolesPage;

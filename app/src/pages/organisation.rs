@@ -2,7 +2,8 @@
 
 use crate::api::directory::{get_organisation, OrganisationDetail};
 use crate::components::ErrorView;
-use crate::i18n::{country_name, language_name, t, use_lang, Key};
+use crate::domain::organisation::headcount_label;
+use crate::i18n::{country_name, language_name, t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -59,6 +60,7 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
         .join(", ");
     let divisions = o
         .divisions
+        .clone()
         .into_iter()
         .map(|d| view! { <li><code>{d.code}</code> " " {d.label}</li> })
         .collect_view();
@@ -68,15 +70,59 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
             <p lang="en">{o.description_en.clone()}</p>
         }
     });
-    let list_href = if o.kind == "district" {
-        "/districts"
-    } else {
-        "/poles"
+    let (list_href, list_key) = match o.kind.as_str() {
+        "district" => ("/districts", Key::NavDistricts),
+        "pole" => ("/poles", Key::NavPoles),
+        _ => ("/territoires", Key::NavTerritories),
     };
+    let firm = (o.kind == "firm").then(|| {
+        let band = o
+            .headcount_band
+            .as_deref()
+            .and_then(headcount_label)
+            .map(|(fr, en)| match lang { Lang::Fr => fr, Lang::En => en });
+        let tags = |items: Vec<String>| {
+            view! { <ul class="tags">{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul> }
+        };
+        view! {
+            <dl class="facts" data-testid="firm-facts">
+                {o.siret.clone().map(|s| view! { <dt>"SIRET"</dt><dd><code>{s}</code></dd> })}
+                {o.naf.clone().map(|n| view! {
+                    <dt>{t(lang, Key::NafActivity)}</dt>
+                    <dd><code>{n.code}</code> " " {n.label}</dd>
+                })}
+                {band.map(|b| view! { <dt>{t(lang, Key::Headcount)}</dt><dd>{b}</dd> })}
+                {(!o.website.is_empty()).then(|| view! {
+                    <dt>{t(lang, Key::Website)}</dt><dd>{o.website.clone()}</dd>
+                })}
+                {(!o.email.is_empty()).then(|| view! {
+                    <dt>{t(lang, Key::PublicContact)}</dt><dd>{o.email.clone()}</dd>
+                })}
+            </dl>
+            {(!o.capabilities.is_empty()).then(|| view! {
+                <h2>{t(lang, Key::Capabilities)}</h2>
+                {tags(o.capabilities.clone())}
+            })}
+            {(!o.certifications.is_empty()).then(|| view! {
+                <h2>{t(lang, Key::Certifications)}</h2>
+                {tags(o.certifications.clone())}
+            })}
+            {(!o.markets.is_empty()).then(|| view! {
+                <h2>{t(lang, Key::Markets)}</h2>
+                {tags(o.markets.clone())}
+            })}
+        }
+    });
+    let divisions_block = (!o.divisions.is_empty()).then(|| {
+        view! {
+            <h2>{t(lang, Key::Specialisations)}</h2>
+            <ul data-testid="divisions">{divisions}</ul>
+        }
+    });
     view! {
         <Title text=format!("{} · Maillage", o.name)/>
         <nav aria-label=t(lang, Key::Breadcrumb) class="breadcrumb">
-            <a href=list_href>{t(lang, if o.kind == "district" { Key::NavDistricts } else { Key::NavPoles })}</a>
+            <a href=list_href>{t(lang, list_key)}</a>
             " › "
             <span aria-current="page">{o.name.clone()}</span>
         </nav>
@@ -99,10 +145,12 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
                 <dt>{t(lang, Key::NutsRegion)}</dt>
                 <dd><code>{code}</code> " " {o.nuts_label.unwrap_or_default()}</dd>
             })}
-            <dt>{t(lang, Key::Languages)}</dt>
-            <dd>{languages}</dd>
+            {(!languages.is_empty()).then(|| view! {
+                <dt>{t(lang, Key::Languages)}</dt>
+                <dd>{languages.clone()}</dd>
+            })}
         </dl>
-        <h2>{t(lang, Key::Specialisations)}</h2>
-        <ul data-testid="divisions">{divisions}</ul>
+        {firm}
+        {divisions_block}
     }
 }

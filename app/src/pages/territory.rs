@@ -1,27 +1,110 @@
 //! `/territoires/{id}`: a territory's region, departments, member EPCI, outline and pôles.
 
 use crate::api::directory::{get_territory, TerritoryDetail};
-use crate::components::ErrorView;
-use crate::i18n::{format_dec1, format_int, t, use_lang, Key};
+use crate::api::organisations::{
+    list_land_sites, list_organisations, territory_divisions, DivisionCount, LandSiteList,
+    OrganisationFilter, OrganisationList, OrganisationSort,
+};
+use crate::components::{DivisionChart, ErrorView, Pager};
+use crate::domain::organisation::headcount_label;
+use crate::error::AppError;
+use crate::i18n::{format_dec1, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// Firms shown per page on a territory page.
+const FIRMS_PER_PAGE: u64 = 20;
+
+/// The page's own state, all in the URL: firm page and sort, land page.
+#[derive(Debug, Clone, PartialEq)]
+struct ListState {
+    id: String,
+    page: u64,
+    sort: OrganisationSort,
+    land_page: u64,
+}
+
+impl ListState {
+    fn href(&self, page: u64, sort: OrganisationSort, land_page: u64) -> String {
+        let mut q = Vec::new();
+        if page > 1 {
+            q.push(format!("page={page}"));
+        }
+        if sort != OrganisationSort::Name {
+            q.push(format!("tri={}", sort.url_value()));
+        }
+        if land_page > 1 {
+            q.push(format!("fpage={land_page}"));
+        }
+        let query = if q.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", q.join("&"))
+        };
+        format!("/territoires/{}{query}", self.id)
+    }
+}
+
+/// Everything the territory page shows besides the territory itself.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Lists {
+    firms: OrganisationList,
+    divisions: Vec<DivisionCount>,
+    sites: LandSiteList,
+}
+
+async fn load_lists(state: ListState) -> Result<Lists, AppError> {
+    let filter = OrganisationFilter {
+        kind: Some("firm".into()),
+        territory: Some(state.id.clone()),
+        naf: None,
+        sort: state.sort,
+        page: state.page,
+        per_page: FIRMS_PER_PAGE,
+    };
+    Ok(Lists {
+        firms: list_organisations(filter).await?,
+        divisions: territory_divisions(state.id.clone()).await?,
+        sites: list_land_sites(state.id, state.land_page).await?,
+    })
+}
 
 /// The territory page.
 #[component]
 pub fn TerritoryPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
+    let query = use_query_map();
     let territory = Resource::new(
         move || params.read().get("id").unwrap_or_default(),
         get_territory,
     );
+    let state = Memo::new(move |_| {
+        let q = query.read();
+        let number = |k: &str| {
+            q.get(k)
+                .and_then(|v| v.parse::<u64>().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(1)
+        };
+        ListState {
+            id: params.read().get("id").unwrap_or_default(),
+            page: number("page"),
+            sort: q
+                .get("tri")
+                .and_then(|s| OrganisationSort::parse(&s))
+                .unwrap_or_default(),
+            land_page: number("fpage"),
+        }
+    });
+    let lists = Resource::new(move || state.get(), load_lists);
     view! {
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
-                match territory.await {
-                    Ok(d) => view! { <TerritoryView d/> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                match (territory.await, lists.await) {
+                    (Ok(d), Ok(l)) => view! { <TerritoryView d lists=l state=state.get_untracked()/> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorView error=e/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -29,7 +112,7 @@ pub fn TerritoryPage() -> impl IntoView {
 }
 
 #[component]
-fn TerritoryView(d: TerritoryDetail) -> impl IntoView {
+fn TerritoryView(d: TerritoryDetail, lists: Lists, state: ListState) -> impl IntoView {
     let lang = use_lang();
     let departments = d
         .departments
@@ -86,7 +169,7 @@ fn TerritoryView(d: TerritoryDetail) -> impl IntoView {
                 <dd>{departments}</dd>
                 <dt>{t(lang, Key::ColPopulation)}</dt>
                 <dd>{format_int(lang, d.population)}</dd>
-                <dt>{t(lang, Key::FigureCommunes)}</dt>
+                <dt>{t(lang, Key::CommunesLabel)}</dt>
                 <dd>{format_int(lang, d.commune_count)}</dd>
                 <dt>{t(lang, Key::TerritoryId)}</dt>
                 <dd><code>{d.id.clone()}</code></dd>
@@ -130,9 +213,168 @@ fn TerritoryView(d: TerritoryDetail) -> impl IntoView {
             <p class="muted">{t(lang, Key::BrownfieldsSource)}</p>
         </section>
 
+        <FirmsSection lists=lists.clone() state=state.clone()/>
+        <LandSection sites=lists.sites state/>
+    }
+}
+
+fn band_text(lang: Lang, band: Option<&str>) -> String {
+    band.and_then(headcount_label)
+        .map(|(fr, en)| {
+            match lang {
+                Lang::Fr => fr,
+                Lang::En => en,
+            }
+            .to_owned()
+        })
+        .unwrap_or_default()
+}
+
+#[component]
+fn FirmsSection(lists: Lists, state: ListState) -> impl IntoView {
+    let lang = use_lang();
+    let firms = lists.firms;
+    if firms.total == 0 {
+        return view! {
+            <section aria-labelledby="firms-h">
+                <h2 id="firms-h">{t(lang, Key::FirmsHeading)}</h2>
+                <p class="muted">{t(lang, Key::NoFirmsYet)}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let sorts = [
+        (OrganisationSort::Name, Key::SortName),
+        (OrganisationSort::Commune, Key::SortCommune),
+        (OrganisationSort::Headcount, Key::SortHeadcount),
+    ]
+    .into_iter()
+    .map(|(sort, key)| {
+        let current = sort == state.sort;
+        view! {
+            <li>
+                <a href=state.href(1, sort, state.land_page) aria-current=current.then_some("true")>
+                    {t(lang, key)}
+                </a>
+            </li>
+        }
+    })
+    .collect_view();
+    let rows = firms
+        .items
+        .into_iter()
+        .map(|f| {
+            view! {
+                <tr>
+                    <th scope="row">
+                        <a href=format!("/organisations/{}", f.id)>{f.name}</a>
+                        {f.is_demo.then(|| view! { " " <span class="badge demo">{t(lang, Key::DemoShort)}</span> })}
+                    </th>
+                    <td>{f.commune.unwrap_or_default()}</td>
+                    <td><code>{f.naf_code.unwrap_or_default()}</code> " " {f.naf_label.unwrap_or_default()}</td>
+                    <td>{band_text(lang, f.headcount_band.as_deref())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let st = state.clone();
+    view! {
         <section aria-labelledby="firms-h">
-            <h2 id="firms-h">{t(lang, Key::FirmsHeading)}</h2>
-            <p class="muted">{t(lang, Key::NoFirmsYet)}</p>
+            <h2 id="firms-h">
+                {t(lang, Key::FirmsHeading)} " (" {format_int(lang, firms.total)} ")"
+            </h2>
+            <h3>{t(lang, Key::ChartDivisionsTitle)}</h3>
+            <DivisionChart counts=lists.divisions/>
+            <nav aria-label=t(lang, Key::SortBy) class="sort">
+                <span>{t(lang, Key::SortBy)}</span>
+                <ul>{sorts}</ul>
+            </nav>
+            <table class="data" data-testid="firm-list">
+                <thead>
+                    <tr>
+                        <th scope="col">{t(lang, Key::ColName)}</th>
+                        <th scope="col">{t(lang, Key::Commune)}</th>
+                        <th scope="col">{t(lang, Key::NafActivity)}</th>
+                        <th scope="col">{t(lang, Key::Headcount)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <Pager
+                page=firms.page
+                per_page=firms.per_page
+                total=firms.total
+                href=Box::new(move |p| st.href(p, st.sort, st.land_page))
+                label=t(lang, Key::FirmPages)
+            />
         </section>
     }
+    .into_any()
+}
+
+fn status_key(status: &str) -> Key {
+    match status {
+        "available" => Key::StatusAvailable,
+        "under_option" => Key::StatusUnderOption,
+        _ => Key::StatusSold,
+    }
+}
+
+#[component]
+fn LandSection(sites: LandSiteList, state: ListState) -> impl IntoView {
+    let lang = use_lang();
+    if sites.total == 0 {
+        return view! {
+            <section aria-labelledby="land-h">
+                <h2 id="land-h">{t(lang, Key::LandHeading)}</h2>
+                <p class="muted">{t(lang, Key::NoLandYet)}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let rows = sites
+        .items
+        .into_iter()
+        .map(|s| {
+            view! {
+                <tr>
+                    <th scope="row">
+                        <a href=format!("/foncier/{}", s.id)>{s.name}</a>
+                        {s.turnkey.then(|| view! { " " <span class="badge">{t(lang, Key::Turnkey)}</span> })}
+                        {s.is_demo.then(|| view! { " " <span class="badge demo">{t(lang, Key::DemoShort)}</span> })}
+                    </th>
+                    <td>{s.commune}</td>
+                    <td class="num">{format_dec1(lang, s.area_ha)} " ha"</td>
+                    <td>{t(lang, status_key(&s.status))}</td>
+                    <td>{s.available_from.unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let st = state.clone();
+    view! {
+        <section aria-labelledby="land-h">
+            <h2 id="land-h">{t(lang, Key::LandHeading)} " (" {format_int(lang, sites.total)} ")"</h2>
+            <table class="data" data-testid="land-list">
+                <thead>
+                    <tr>
+                        <th scope="col">{t(lang, Key::ColName)}</th>
+                        <th scope="col">{t(lang, Key::Commune)}</th>
+                        <th scope="col" class="num">{t(lang, Key::Area)}</th>
+                        <th scope="col">{t(lang, Key::Status)}</th>
+                        <th scope="col">{t(lang, Key::AvailableFrom)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <Pager
+                page=sites.page
+                per_page=sites.per_page
+                total=sites.total
+                href=Box::new(move |p| st.href(st.page, st.sort, p))
+                label=t(lang, Key::LandPages)
+            />
+        </section>
+    }
+    .into_any()
 }

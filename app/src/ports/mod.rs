@@ -4,6 +4,9 @@
 use crate::api::directory::{
     DistrictSummary, OrganisationDetail, Overview, PoleSummary, TerritoryDetail, TerritorySummary,
 };
+use crate::api::organisations::{
+    DivisionCount, LandSiteDetail, LandSiteList, OrganisationFilter, OrganisationList,
+};
 use crate::domain::ids::TerritoryId;
 use crate::error::FieldError;
 use std::sync::Arc;
@@ -38,6 +41,22 @@ pub trait Directory: Send + Sync {
     async fn poles(&self) -> Result<Vec<PoleSummary>, ServiceError>;
     /// Every European district.
     async fn districts(&self) -> Result<Vec<DistrictSummary>, ServiceError>;
+    /// A page of organisations matching a (validated) filter.
+    async fn organisations(
+        &self,
+        filter: &OrganisationFilter,
+    ) -> Result<OrganisationList, ServiceError>;
+    /// Firm counts by NAF division in a territory, largest first.
+    async fn division_counts(&self, id: &TerritoryId) -> Result<Vec<DivisionCount>, ServiceError>;
+    /// A page of a territory's land sites, available first.
+    async fn land_sites(
+        &self,
+        id: &TerritoryId,
+        page: u64,
+        per_page: u64,
+    ) -> Result<LandSiteList, ServiceError>;
+    /// One land site.
+    async fn land_site(&self, id: i64) -> Result<LandSiteDetail, ServiceError>;
 }
 
 /// Everything the UI's server functions may call, provided as Leptos context.

@@ -83,6 +83,7 @@ pub struct Figures {
     pub regions: u64,
     pub poles: u64,
     pub districts: u64,
+    pub demo_firms: u64,
 }
 
 pub async fn figures(db: &DatabaseConnection) -> anyhow::Result<Figures> {
@@ -121,6 +122,12 @@ pub async fn figures(db: &DatabaseConnection) -> anyhow::Result<Figures> {
         districts: fetch_count(
             db,
             "SELECT COUNT(*) AS n FROM organisation WHERE kind = 'district'",
+            vec![],
+        )
+        .await?,
+        demo_firms: fetch_count(
+            db,
+            "SELECT COUNT(*) AS n FROM organisation WHERE kind = 'firm' AND is_demo",
             vec![],
         )
         .await?,
@@ -362,6 +369,13 @@ struct OrganisationRow {
     territory_name: Option<String>,
     nuts_code: Option<String>,
     nuts_label: Option<String>,
+    siret: Option<String>,
+    commune_insee: Option<String>,
+    headcount_band: Option<String>,
+    capabilities: String,
+    certifications: String,
+    markets: String,
+    email: String,
 }
 
 /// One organisation; `None` when the id is unknown.
@@ -374,7 +388,8 @@ pub async fn organisation(
         "SELECT o.id, o.kind, o.name, o.description, o.description_en, o.country_code, o.naf_code, \
          o.nace_divisions, o.languages, o.website, o.is_demo, c.name AS commune_name, \
          c.region_code, r.name AS region_name, c.territory_id, t.name AS territory_name, \
-         o.nuts_code, n.label AS nuts_label \
+         o.nuts_code, n.label AS nuts_label, o.siret, o.commune_insee, o.headcount_band, \
+         o.capabilities, o.certifications, o.markets, o.email \
          FROM organisation o LEFT JOIN commune c ON c.insee = o.commune_insee \
          LEFT JOIN region r ON r.code = c.region_code \
          LEFT JOIN territory t ON t.id = c.territory_id \
@@ -385,12 +400,21 @@ pub async fn organisation(
     else {
         return Ok(None);
     };
-    let mut codes = json_list(&o.nace_divisions);
-    if let Some(naf) = &o.naf_code {
-        codes.insert(0, naf.clone());
-    }
+    let naf = match &o.naf_code {
+        Some(code) => fetch_optional::<CodeName>(
+            db,
+            "SELECT code, label AS name FROM naf WHERE code = ?",
+            vec![code.as_str().into()],
+        )
+        .await?
+        .map(|d| DivisionRef {
+            code: d.code,
+            label: d.name,
+        }),
+        None => None,
+    };
     let mut divisions = Vec::new();
-    for code in codes {
+    for code in json_list(&o.nace_divisions) {
         let found: Option<CodeName> = fetch_optional(
             db,
             "SELECT code, label AS name FROM naf WHERE code = ?",
@@ -423,5 +447,13 @@ pub async fn organisation(
         languages: json_list(&o.languages),
         website: o.website,
         is_demo: o.is_demo,
+        siret: o.siret,
+        naf,
+        commune_insee: o.commune_insee,
+        headcount_band: o.headcount_band,
+        capabilities: json_list(&o.capabilities),
+        certifications: json_list(&o.certifications),
+        markets: json_list(&o.markets),
+        email: o.email,
     }))
 }

@@ -4,6 +4,7 @@
 //! the connected backend, so SQLite and PostgreSQL run the very same statements.
 
 pub mod directory;
+pub mod organisations;
 
 use crate::config::Database;
 use anyhow::Context;

@@ -4,14 +4,17 @@
 //! `{"error": {"status": 404, "code": "not_found", "message": "..."}}`.
 
 use super::AppState;
+use app::api::organisations::{OrganisationFilter, OrganisationSort};
 use app::domain::ids::TerritoryId;
+use app::error::AppError;
 use app::ports::{ServiceError, Services};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
+use std::collections::HashMap;
 
 /// The `/api/v1` routes.
 pub fn router() -> Router<AppState> {
@@ -19,6 +22,8 @@ pub fn router() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .route("/territories", get(list_territories))
         .route("/territories/{id}", get(get_territory))
+        .route("/organisations", get(list_organisations))
+        .route("/organisations/{id}", get(get_organisation))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
         })
@@ -98,6 +103,97 @@ async fn get_territory(
     Ok(Json(services.directory.territory(&id).await?).into_response())
 }
 
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Invalid(fields) => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid",
+                fields
+                    .iter()
+                    .map(|f| format!("{}: {}", f.field, f.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            AppError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "not found"),
+            AppError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", "forbidden"),
+            AppError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            AppError::Internal | AppError::Transport(_) => ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error",
+            ),
+        }
+    }
+}
+
+fn bad_request(field: &str, message: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid",
+        format!("{field}: {message}"),
+    )
+}
+
+fn positive(params: &HashMap<String, String>, name: &str, default: u64) -> Result<u64, ApiError> {
+    match params.get(name).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => Ok(default),
+        Some(s) => s
+            .parse::<u64>()
+            .map_err(|_| bad_request(name, "expected a positive integer")),
+    }
+}
+
+/// The known query parameters of `GET /organisations`; anything else is refused.
+const ORGANISATION_PARAMS: [&str; 6] = ["kind", "territory", "naf", "sort", "page", "per_page"];
+
+async fn list_organisations(
+    State(services): State<Services>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    if let Some(unknown) = params
+        .keys()
+        .find(|k| !ORGANISATION_PARAMS.contains(&k.as_str()))
+    {
+        return Err(bad_request(unknown, "unknown parameter"));
+    }
+    let text = |name: &str| {
+        params
+            .get(name)
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    };
+    let sort = match text("sort") {
+        None => OrganisationSort::Name,
+        Some(s) => OrganisationSort::parse(&s)
+            .ok_or_else(|| bad_request("sort", "expected name, commune or headcount"))?,
+    };
+    let filter = OrganisationFilter {
+        kind: text("kind"),
+        territory: text("territory"),
+        naf: text("naf").map(|n| n.to_ascii_uppercase()),
+        sort,
+        page: positive(&params, "page", 1)?,
+        per_page: positive(&params, "per_page", 20)?,
+    };
+    filter.validate()?;
+    Ok(Json(services.directory.organisations(&filter).await?).into_response())
+}
+
+async fn get_organisation(
+    State(services): State<Services>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = id.parse::<i64>().map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no organisation {id:?}"),
+        )
+    })?;
+    Ok(Json(services.directory.organisation(id).await?).into_response())
+}
+
 async fn openapi() -> Json<serde_json::Value> {
     Json(openapi_document())
 }
@@ -115,6 +211,35 @@ pub fn openapi_document() -> serde_json::Value {
         },
         "servers": [{ "url": "/api/v1" }],
         "paths": {
+            "/organisations": {
+                "get": {
+                    "operationId": "listOrganisations",
+                    "summary": "Organisations (firms, clusters, pôles, districts, operators), filtered and paged.",
+                    "parameters": [
+                        { "name": "kind", "in": "query", "schema": { "type": "string", "enum": ["firm", "cluster", "pole", "district", "operator"] } },
+                        { "name": "territory", "in": "query", "schema": { "type": "string" }, "example": "ti-8422" },
+                        { "name": "naf", "in": "query", "description": "NAF code or prefix (division 25, class 25.62, sub-class 25.62A)", "schema": { "type": "string" } },
+                        { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["name", "commune", "headcount"], "default": "name" } },
+                        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "default": 1 } },
+                        { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 20 } }
+                    ],
+                    "responses": {
+                        "200": { "description": "One page.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OrganisationList" } } } },
+                        "400": err_response("A parameter is invalid; the message names it.")
+                    }
+                }
+            },
+            "/organisations/{id}": {
+                "get": {
+                    "operationId": "getOrganisation",
+                    "summary": "One organisation in full.",
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                    "responses": {
+                        "200": { "description": "The organisation.", "content": { "application/json": { "schema": { "type": "object" } } } },
+                        "404": err_response("No organisation has this id.")
+                    }
+                }
+            },
             "/territories": {
                 "get": {
                     "operationId": "listTerritories",
@@ -149,6 +274,31 @@ pub fn openapi_document() -> serde_json::Value {
             }
         },
         "components": { "schemas": {
+            "OrganisationSummary": {
+                "type": "object",
+                "required": ["id", "kind", "name", "is_demo"],
+                "properties": {
+                    "id": { "type": "integer" },
+                    "kind": { "type": "string", "enum": ["firm", "cluster", "pole", "district", "operator"] },
+                    "name": { "type": "string" },
+                    "siret": { "type": ["string", "null"] },
+                    "naf_code": { "type": ["string", "null"], "example": "25.62A" },
+                    "naf_label": { "type": ["string", "null"] },
+                    "commune_insee": { "type": ["string", "null"] },
+                    "commune": { "type": ["string", "null"] },
+                    "territory_id": { "type": ["string", "null"], "description": "Derived from the commune's EPCI" },
+                    "territory": { "type": ["string", "null"] },
+                    "headcount_band": { "type": ["string", "null"], "description": "INSEE headcount band code" },
+                    "is_demo": { "type": "boolean", "description": "Demonstration data" }
+                }
+            },
+            "OrganisationList": {
+                "type": "object", "required": ["total", "page", "per_page", "items"],
+                "properties": {
+                    "total": { "type": "integer" }, "page": { "type": "integer" }, "per_page": { "type": "integer" },
+                    "items": { "type": "array", "items": { "$ref": "#/components/schemas/OrganisationSummary" } }
+                }
+            },
             "Error": {
                 "type": "object", "required": ["error"],
                 "properties": { "error": {

@@ -4,6 +4,9 @@ use crate::db;
 use app::api::directory::{
     DistrictSummary, OrganisationDetail, Overview, PoleSummary, TerritoryDetail, TerritorySummary,
 };
+use app::api::organisations::{
+    DivisionCount, LandSiteDetail, LandSiteList, OrganisationFilter, OrganisationList,
+};
 use app::domain::ids::TerritoryId;
 use app::ports::{Directory, ServiceError};
 use sea_orm::DatabaseConnection;
@@ -31,6 +34,7 @@ impl Directory for DirectoryService {
             region_count: f.regions,
             pole_count: f.poles,
             district_count: f.districts,
+            demo_firm_count: f.demo_firms,
             map_width: migrations::MAP_WIDTH,
             map_height: migrations::MAP_HEIGHT,
             map: db::directory::map(&self.db).await?,
@@ -59,5 +63,31 @@ impl Directory for DirectoryService {
 
     async fn districts(&self) -> Result<Vec<DistrictSummary>, ServiceError> {
         Ok(db::directory::districts(&self.db).await?)
+    }
+
+    async fn organisations(
+        &self,
+        filter: &OrganisationFilter,
+    ) -> Result<OrganisationList, ServiceError> {
+        Ok(db::organisations::list(&self.db, filter).await?)
+    }
+
+    async fn division_counts(&self, id: &TerritoryId) -> Result<Vec<DivisionCount>, ServiceError> {
+        Ok(db::organisations::division_counts(&self.db, id.as_str()).await?)
+    }
+
+    async fn land_sites(
+        &self,
+        id: &TerritoryId,
+        page: u64,
+        per_page: u64,
+    ) -> Result<LandSiteList, ServiceError> {
+        Ok(db::organisations::land_sites(&self.db, id.as_str(), page, per_page).await?)
+    }
+
+    async fn land_site(&self, id: i64) -> Result<LandSiteDetail, ServiceError> {
+        db::organisations::land_site(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)
     }
 }

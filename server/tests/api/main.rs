@@ -5,4 +5,5 @@ mod helpers;
 
 mod directory;
 mod operations;
+mod organisations;
 mod security;

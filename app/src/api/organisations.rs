@@ -1,0 +1,208 @@
+//! Organisations and land sites: list, filter, page; the shapes are also the JSON API's.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Largest page the lists and the API serve.
+pub const MAX_PER_PAGE: u64 = 100;
+
+/// Organisation kinds.
+pub const KINDS: [&str; 5] = ["firm", "cluster", "pole", "district", "operator"];
+
+/// Sort orders of organisation lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum OrganisationSort {
+    #[default]
+    Name,
+    Commune,
+    Headcount,
+}
+
+impl OrganisationSort {
+    /// From the URL's `tri` value (French) or the API's `sort` value (English).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "" | "nom" | "name" => Some(OrganisationSort::Name),
+            "commune" => Some(OrganisationSort::Commune),
+            "effectif" | "headcount" => Some(OrganisationSort::Headcount),
+            _ => None,
+        }
+    }
+    pub fn url_value(self) -> &'static str {
+        match self {
+            OrganisationSort::Name => "nom",
+            OrganisationSort::Commune => "commune",
+            OrganisationSort::Headcount => "effectif",
+        }
+    }
+}
+
+/// Which organisations to list.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OrganisationFilter {
+    pub kind: Option<String>,
+    pub territory: Option<String>,
+    /// A NAF code prefix: division `25`, group `25.6`, class `25.62` or sub-class `25.62A`.
+    pub naf: Option<String>,
+    pub sort: OrganisationSort,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl OrganisationFilter {
+    /// Checks the filter, naming each bad parameter.
+    pub fn validate(&self) -> Result<(), AppError> {
+        if let Some(kind) = &self.kind {
+            if !KINDS.contains(&kind.as_str()) {
+                return Err(AppError::invalid(
+                    "kind",
+                    format!("expected one of {}", KINDS.join(", ")),
+                ));
+            }
+        }
+        if let Some(t) = &self.territory {
+            crate::domain::ids::TerritoryId::parse(t)
+                .map_err(|e| AppError::invalid("territory", e.to_string()))?;
+        }
+        if let Some(naf) = &self.naf {
+            let ok = naf.len() <= 6
+                && naf
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c.is_ascii_uppercase())
+                && naf.chars().take(2).all(|c| c.is_ascii_digit());
+            if !ok || naf.len() < 2 {
+                return Err(AppError::invalid(
+                    "naf",
+                    "expected a NAF code or prefix such as 25, 25.62 or 25.62A",
+                ));
+            }
+        }
+        if self.page == 0 {
+            return Err(AppError::invalid("page", "pages start at 1"));
+        }
+        if self.per_page == 0 || self.per_page > MAX_PER_PAGE {
+            return Err(AppError::invalid(
+                "per_page",
+                format!("between 1 and {MAX_PER_PAGE}"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// An organisation in lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationSummary {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub siret: Option<String>,
+    pub naf_code: Option<String>,
+    pub naf_label: Option<String>,
+    pub commune_insee: Option<String>,
+    pub commune: Option<String>,
+    pub territory_id: Option<String>,
+    pub territory: Option<String>,
+    pub headcount_band: Option<String>,
+    pub is_demo: bool,
+}
+
+/// One page of organisations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationList {
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+    pub items: Vec<OrganisationSummary>,
+}
+
+/// How many firms of a territory belong to one NAF division.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DivisionCount {
+    pub code: String,
+    pub label: String,
+    pub count: u64,
+}
+
+/// A land site in lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LandSiteSummary {
+    pub id: i64,
+    pub name: String,
+    pub commune: String,
+    pub area_ha: f64,
+    pub status: String,
+    pub turnkey: bool,
+    pub available_from: Option<String>,
+    pub is_demo: bool,
+}
+
+/// One page of land sites.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LandSiteList {
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+    pub items: Vec<LandSiteSummary>,
+}
+
+/// A land site in full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LandSiteDetail {
+    pub id: i64,
+    pub reference: String,
+    pub name: String,
+    pub commune_insee: String,
+    pub commune: String,
+    pub territory: Option<(String, String)>,
+    pub area_ha: f64,
+    pub available_from: Option<String>,
+    pub status: String,
+    pub turnkey: bool,
+    pub zoning: String,
+    pub icpe_compatible: bool,
+    pub seveso_compatible: bool,
+    pub rail_access: bool,
+    pub port_access: bool,
+    pub motorway_access: bool,
+    pub power_mva: Option<f64>,
+    pub price_min_eur_m2: Option<f64>,
+    pub price_max_eur_m2: Option<f64>,
+    pub contact: Option<(i64, String)>,
+    pub description: String,
+    pub is_demo: bool,
+}
+
+#[cfg(feature = "ssr")]
+use crate::ports::services;
+
+/// A page of organisations.
+#[server]
+pub async fn list_organisations(filter: OrganisationFilter) -> Result<OrganisationList, AppError> {
+    filter.validate()?;
+    Ok(services()?.directory.organisations(&filter).await?)
+}
+
+/// Firm counts by NAF division in a territory, largest first.
+#[server]
+pub async fn territory_divisions(territory: String) -> Result<Vec<DivisionCount>, AppError> {
+    let id = crate::domain::ids::TerritoryId::parse(&territory).map_err(|_| AppError::NotFound)?;
+    Ok(services()?.directory.division_counts(&id).await?)
+}
+
+/// A page of a territory's land sites.
+#[server]
+pub async fn list_land_sites(territory: String, page: u64) -> Result<LandSiteList, AppError> {
+    let id = crate::domain::ids::TerritoryId::parse(&territory).map_err(|_| AppError::NotFound)?;
+    Ok(services()?
+        .directory
+        .land_sites(&id, page.max(1), 10)
+        .await?)
+}
+
+/// One land site.
+#[server]
+pub async fn get_land_site(id: i64) -> Result<LandSiteDetail, AppError> {
+    Ok(services()?.directory.land_site(id).await?)
+}

@@ -1,0 +1,555 @@
+//! Firms and land sites as the CSV import and the forms receive them: validated into records
+//! whose every field is well-formed. Whether a NAF code or a commune exists is checked by the
+//! server against the reference tables; the shape is checked here, in the browser too.
+
+use super::ids::{InseeCode, NafCode, Siret};
+use serde::{Deserialize, Serialize};
+
+/// A problem with one column of one input row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnError {
+    pub column: &'static str,
+    pub reason: String,
+}
+
+impl ColumnError {
+    fn new(column: &'static str, reason: impl Into<String>) -> Self {
+        ColumnError {
+            column,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// INSEE headcount bands (tranches d'effectifs salariés).
+pub const HEADCOUNT_BANDS: &[(&str, &str, &str)] = &[
+    ("NN", "non employeur", "no employees (non-employer)"),
+    ("00", "0 salarié", "0 employees"),
+    ("01", "1 ou 2 salariés", "1-2 employees"),
+    ("02", "3 à 5 salariés", "3-5 employees"),
+    ("03", "6 à 9 salariés", "6-9 employees"),
+    ("11", "10 à 19 salariés", "10-19 employees"),
+    ("12", "20 à 49 salariés", "20-49 employees"),
+    ("21", "50 à 99 salariés", "50-99 employees"),
+    ("22", "100 à 199 salariés", "100-199 employees"),
+    ("31", "200 à 249 salariés", "200-249 employees"),
+    ("32", "250 à 499 salariés", "250-499 employees"),
+    ("41", "500 à 999 salariés", "500-999 employees"),
+    ("42", "1 000 à 1 999 salariés", "1,000-1,999 employees"),
+    ("51", "2 000 à 4 999 salariés", "2,000-4,999 employees"),
+    ("52", "5 000 à 9 999 salariés", "5,000-9,999 employees"),
+    ("53", "10 000 salariés et plus", "10,000 employees or more"),
+];
+
+/// The (French, English) label of a headcount band code.
+pub fn headcount_label(code: &str) -> Option<(&'static str, &'static str)> {
+    HEADCOUNT_BANDS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, fr, en)| (*fr, *en))
+}
+
+/// Splits a `;`-separated list, trimming items and dropping empty ones.
+pub fn split_list(s: &str) -> Vec<String> {
+    s.split(';')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn check_website(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(String::new());
+    }
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    match rest {
+        Some(host) if host.contains('.') && !host.contains(char::is_whitespace) => Ok(s.to_owned()),
+        _ => Err("expected an http(s):// address".to_owned()),
+    }
+}
+
+fn check_email(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(String::new());
+    }
+    match s.split_once('@') {
+        Some((local, domain))
+            if !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.contains(char::is_whitespace) =>
+        {
+            Ok(s.to_owned())
+        }
+        _ => Err("not an email address".to_owned()),
+    }
+}
+
+/// A firm row as read from CSV (`siret,name,naf,commune_insee,headcount_band,description,
+/// capabilities,certifications,website,email`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmRow {
+    pub siret: String,
+    pub name: String,
+    pub naf: String,
+    pub commune_insee: String,
+    pub headcount_band: String,
+    pub description: String,
+    pub capabilities: String,
+    pub certifications: String,
+    pub website: String,
+    pub email: String,
+}
+
+/// The CSV header of firm import and export, in order.
+pub const FIRM_COLUMNS: [&str; 10] = [
+    "siret",
+    "name",
+    "naf",
+    "commune_insee",
+    "headcount_band",
+    "description",
+    "capabilities",
+    "certifications",
+    "website",
+    "email",
+];
+
+/// A validated firm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmRecord {
+    pub siret: Siret,
+    pub name: String,
+    pub naf: NafCode,
+    pub commune: InseeCode,
+    pub headcount_band: Option<String>,
+    pub description: String,
+    pub capabilities: Vec<String>,
+    pub certifications: Vec<String>,
+    pub website: String,
+    pub email: String,
+}
+
+impl FirmRow {
+    /// Validates every column, reporting all problems at once.
+    pub fn validate(&self) -> Result<FirmRecord, Vec<ColumnError>> {
+        let mut errors = Vec::new();
+        let siret = Siret::parse(&self.siret)
+            .map_err(|e| errors.push(ColumnError::new("siret", e.to_string())))
+            .ok();
+        let name = self.name.trim().to_owned();
+        if name.is_empty() {
+            errors.push(ColumnError::new("name", "required"));
+        } else if name.chars().count() > 200 {
+            errors.push(ColumnError::new("name", "longer than 200 characters"));
+        }
+        let naf = NafCode::parse(&self.naf)
+            .map_err(|e| errors.push(ColumnError::new("naf", e.to_string())))
+            .ok();
+        let commune = InseeCode::parse(&self.commune_insee)
+            .map_err(|e| errors.push(ColumnError::new("commune_insee", e.to_string())))
+            .ok();
+        let band = self.headcount_band.trim().to_ascii_uppercase();
+        let headcount_band = if band.is_empty() {
+            None
+        } else if headcount_label(&band).is_some() {
+            Some(band)
+        } else {
+            errors.push(ColumnError::new(
+                "headcount_band",
+                format!("unknown INSEE band {band:?}"),
+            ));
+            None
+        };
+        let website = check_website(&self.website)
+            .map_err(|e| errors.push(ColumnError::new("website", e)))
+            .unwrap_or_default();
+        let email = check_email(&self.email)
+            .map_err(|e| errors.push(ColumnError::new("email", e)))
+            .unwrap_or_default();
+        match (siret, naf, commune) {
+            (Some(siret), Some(naf), Some(commune)) if errors.is_empty() => Ok(FirmRecord {
+                siret,
+                name,
+                naf,
+                commune,
+                headcount_band,
+                description: self.description.trim().to_owned(),
+                capabilities: split_list(&self.capabilities),
+                certifications: split_list(&self.certifications),
+                website,
+                email,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl FirmRecord {
+    /// The record as a CSV row, inverse of [`FirmRow::validate`].
+    pub fn to_row(&self) -> FirmRow {
+        FirmRow {
+            siret: self.siret.as_str().to_owned(),
+            name: self.name.clone(),
+            naf: self.naf.as_str().to_owned(),
+            commune_insee: self.commune.as_str().to_owned(),
+            headcount_band: self.headcount_band.clone().unwrap_or_default(),
+            description: self.description.clone(),
+            capabilities: self.capabilities.join(";"),
+            certifications: self.certifications.join(";"),
+            website: self.website.clone(),
+            email: self.email.clone(),
+        }
+    }
+}
+
+/// Availability of a land site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SiteStatus {
+    Available,
+    UnderOption,
+    Sold,
+}
+
+impl SiteStatus {
+    pub fn parse(s: &str) -> Option<SiteStatus> {
+        match s.trim() {
+            "available" | "disponible" => Some(SiteStatus::Available),
+            "under_option" | "sous_option" => Some(SiteStatus::UnderOption),
+            "sold" | "vendu" => Some(SiteStatus::Sold),
+            _ => None,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            SiteStatus::Available => "available",
+            SiteStatus::UnderOption => "under_option",
+            SiteStatus::Sold => "sold",
+        }
+    }
+}
+
+/// The CSV header of land site import, in order.
+pub const SITE_COLUMNS: [&str; 18] = [
+    "reference",
+    "name",
+    "commune_insee",
+    "area_ha",
+    "available_from",
+    "status",
+    "turnkey",
+    "zoning",
+    "icpe",
+    "seveso",
+    "rail",
+    "port",
+    "motorway",
+    "power_mva",
+    "price_min_eur_m2",
+    "price_max_eur_m2",
+    "contact_siret",
+    "description",
+];
+
+/// A land site row as read from CSV; columns as in [`SITE_COLUMNS`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteRow {
+    pub reference: String,
+    pub name: String,
+    pub commune_insee: String,
+    pub area_ha: String,
+    pub available_from: String,
+    pub status: String,
+    pub turnkey: String,
+    pub zoning: String,
+    pub icpe: String,
+    pub seveso: String,
+    pub rail: String,
+    pub port: String,
+    pub motorway: String,
+    pub power_mva: String,
+    pub price_min_eur_m2: String,
+    pub price_max_eur_m2: String,
+    pub contact_siret: String,
+    pub description: String,
+}
+
+/// A validated land site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteRecord {
+    pub reference: String,
+    pub name: String,
+    pub commune: InseeCode,
+    pub area_ha: f64,
+    pub available_from: Option<String>,
+    pub status: SiteStatus,
+    pub turnkey: bool,
+    pub zoning: String,
+    pub icpe: bool,
+    pub seveso: bool,
+    pub rail: bool,
+    pub port: bool,
+    pub motorway: bool,
+    pub power_mva: Option<f64>,
+    pub price_min_eur_m2: Option<f64>,
+    pub price_max_eur_m2: Option<f64>,
+    pub contact_siret: Option<Siret>,
+    pub description: String,
+}
+
+fn parse_bool(column: &'static str, s: &str, errors: &mut Vec<ColumnError>) -> bool {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "" | "0" | "false" | "non" | "no" => false,
+        "1" | "true" | "oui" | "yes" => true,
+        other => {
+            errors.push(ColumnError::new(
+                column,
+                format!("expected oui/non, got {other:?}"),
+            ));
+            false
+        }
+    }
+}
+
+fn parse_number(column: &'static str, s: &str, errors: &mut Vec<ColumnError>) -> Option<f64> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    match s.replace(',', ".").parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Some(x),
+        _ => {
+            errors.push(ColumnError::new(
+                column,
+                format!("expected a positive number, got {s:?}"),
+            ));
+            None
+        }
+    }
+}
+
+/// Whether `s` is a calendar date `YYYY-MM-DD`.
+pub fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
+    match (num(0..4), num(5..7), num(8..10)) {
+        (Some(y), Some(m), Some(d)) => {
+            let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            let days = match m {
+                1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+                4 | 6 | 9 | 11 => 30,
+                2 if leap => 29,
+                2 => 28,
+                _ => return false,
+            };
+            (1..=days).contains(&d)
+        }
+        _ => false,
+    }
+}
+
+impl SiteRow {
+    /// Validates every column, reporting all problems at once.
+    pub fn validate(&self) -> Result<SiteRecord, Vec<ColumnError>> {
+        let mut errors = Vec::new();
+        let reference = self.reference.trim().to_owned();
+        if reference.is_empty() || reference.len() > 64 {
+            errors.push(ColumnError::new(
+                "reference",
+                "required, at most 64 characters",
+            ));
+        }
+        let name = self.name.trim().to_owned();
+        if name.is_empty() {
+            errors.push(ColumnError::new("name", "required"));
+        }
+        let commune = InseeCode::parse(&self.commune_insee)
+            .map_err(|e| errors.push(ColumnError::new("commune_insee", e.to_string())))
+            .ok();
+        let area_ha = parse_number("area_ha", &self.area_ha, &mut errors);
+        if area_ha.is_none() && self.area_ha.trim().is_empty() {
+            errors.push(ColumnError::new("area_ha", "required"));
+        }
+        let available_from = match self.available_from.trim() {
+            "" => None,
+            d if is_iso_date(d) => Some(d.to_owned()),
+            d => {
+                errors.push(ColumnError::new(
+                    "available_from",
+                    format!("expected YYYY-MM-DD, got {d:?}"),
+                ));
+                None
+            }
+        };
+        let status = SiteStatus::parse(&self.status);
+        if status.is_none() {
+            errors.push(ColumnError::new(
+                "status",
+                "expected available, under_option or sold",
+            ));
+        }
+        let turnkey = parse_bool("turnkey", &self.turnkey, &mut errors);
+        let icpe = parse_bool("icpe", &self.icpe, &mut errors);
+        let seveso = parse_bool("seveso", &self.seveso, &mut errors);
+        let rail = parse_bool("rail", &self.rail, &mut errors);
+        let port = parse_bool("port", &self.port, &mut errors);
+        let motorway = parse_bool("motorway", &self.motorway, &mut errors);
+        let power_mva = parse_number("power_mva", &self.power_mva, &mut errors);
+        let price_min_eur_m2 =
+            parse_number("price_min_eur_m2", &self.price_min_eur_m2, &mut errors);
+        let price_max_eur_m2 =
+            parse_number("price_max_eur_m2", &self.price_max_eur_m2, &mut errors);
+        if let (Some(lo), Some(hi)) = (price_min_eur_m2, price_max_eur_m2) {
+            if lo > hi {
+                errors.push(ColumnError::new(
+                    "price_max_eur_m2",
+                    "lower than price_min_eur_m2",
+                ));
+            }
+        }
+        let contact_siret = match self.contact_siret.trim() {
+            "" => None,
+            s => Siret::parse(s)
+                .map_err(|e| errors.push(ColumnError::new("contact_siret", e.to_string())))
+                .ok(),
+        };
+        match (commune, area_ha, status) {
+            (Some(commune), Some(area_ha), Some(status)) if errors.is_empty() => Ok(SiteRecord {
+                reference,
+                name,
+                commune,
+                area_ha,
+                available_from,
+                status,
+                turnkey,
+                zoning: self.zoning.trim().to_owned(),
+                icpe,
+                seveso,
+                rail,
+                port,
+                motorway,
+                power_mva,
+                price_min_eur_m2,
+                price_max_eur_m2,
+                contact_siret,
+                description: self.description.trim().to_owned(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn firm() -> FirmRow {
+        FirmRow {
+            siret: "12002701600563".into(),
+            name: "Décolletage Exemple".into(),
+            naf: "25.62A".into(),
+            commune_insee: "74081".into(),
+            headcount_band: "12".into(),
+            description: "Décolletage de précision".into(),
+            capabilities: "décolletage; usinage 5 axes ;".into(),
+            certifications: "ISO 9001;EN 9100".into(),
+            website: "https://exemple.fr".into(),
+            email: "contact@exemple.fr".into(),
+        }
+    }
+
+    #[test]
+    fn a_valid_firm_row_round_trips() {
+        let record = firm().validate().map_err(|e| format!("{e:?}"));
+        let record = record.as_ref().map(|r| {
+            (
+                r.capabilities.clone(),
+                r.to_row().validate().ok() == Some(r.clone()),
+            )
+        });
+        assert_eq!(
+            record,
+            Ok((
+                vec!["décolletage".to_owned(), "usinage 5 axes".to_owned()],
+                true
+            ))
+        );
+    }
+
+    #[test]
+    fn every_bad_column_is_reported() {
+        let row = FirmRow {
+            siret: "12002701600564".into(),
+            name: " ".into(),
+            naf: "25.6".into(),
+            commune_insee: "7408".into(),
+            headcount_band: "99".into(),
+            website: "exemple.fr".into(),
+            email: "nobody".into(),
+            ..firm()
+        };
+        let columns: Vec<&str> = row
+            .validate()
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.column)
+            .collect();
+        assert_eq!(
+            columns,
+            [
+                "siret",
+                "name",
+                "naf",
+                "commune_insee",
+                "headcount_band",
+                "website",
+                "email"
+            ]
+        );
+    }
+
+    #[test]
+    fn site_rows_check_dates_numbers_and_flags() {
+        let row = SiteRow {
+            reference: "ZA-1".into(),
+            name: "ZA des Prés".into(),
+            commune_insee: "01283".into(),
+            area_ha: "12,5".into(),
+            available_from: "2027-02-29".into(),
+            status: "available".into(),
+            turnkey: "oui".into(),
+            rail: "peut-être".into(),
+            price_min_eur_m2: "40".into(),
+            price_max_eur_m2: "30".into(),
+            ..SiteRow::default()
+        };
+        let columns: Vec<&str> = row
+            .validate()
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.column)
+            .collect();
+        assert_eq!(columns, ["available_from", "rail", "price_max_eur_m2"]);
+        let ok = SiteRow {
+            available_from: "2028-02-29".into(),
+            rail: "non".into(),
+            price_max_eur_m2: "45".into(),
+            ..row
+        };
+        assert_eq!(
+            ok.validate().map(|s| (s.area_ha, s.turnkey)),
+            Ok((12.5, true))
+        );
+    }
+}

@@ -1,0 +1,392 @@
+//! Firms and land sites: CSV import (validation, all-or-nothing, upsert), export round trip,
+//! territory derivation, API and pages.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::on_both_backends;
+use server::cli::import::{export_firms, import_firms, import_sites, ImportError};
+use std::fmt::Write;
+
+const HEADER: &str = "siret,name,naf,commune_insee,headcount_band,description,capabilities,certifications,website,email";
+
+fn luhn_digit(digits: &str) -> u32 {
+    (0..10)
+        .find(|d| {
+            let s = format!("{digits}{d}");
+            let sum: u32 = s
+                .bytes()
+                .rev()
+                .enumerate()
+                .map(|(i, b)| {
+                    let v = u32::from(b - b'0');
+                    if i % 2 == 1 {
+                        if v * 2 > 9 {
+                            v * 2 - 9
+                        } else {
+                            v * 2
+                        }
+                    } else {
+                        v
+                    }
+                })
+                .sum();
+            sum % 10 == 0
+        })
+        .unwrap()
+}
+
+/// A valid SIRET for `n`.
+pub fn siret(n: u64) -> String {
+    let siren8 = format!("{:08}", 10_000_000 + n);
+    let siren = format!("{siren8}{}", luhn_digit(&siren8));
+    let partial = format!("{siren}0001");
+    format!("{partial}{}", luhn_digit(&partial))
+}
+
+/// Communes with their expected territory: Cluses and Marnaz (Arve valley), Oyonnax
+/// (Plastics Vallée) and Annecy (Grand Annecy).
+const COMMUNES: [(&str, &str); 4] = [
+    ("74081", "ti-8422"),
+    ("74169", "ti-8422"),
+    ("01283", "ti-8413"),
+    ("74010", "ti-8405"),
+];
+
+fn firms_csv(n: u64) -> String {
+    let mut csv = format!("{HEADER}\n");
+    for i in 0..n {
+        let (commune, _) = COMMUNES[(i % 4) as usize];
+        writeln!(
+            csv,
+            "{},\"Atelier {i}, mécanique\",25.62A,{commune},12,\"Décolletage de précision, série {i}\",décolletage;usinage 5 axes,ISO 9001;EN 9100,https://atelier{i}.example.fr,contact@atelier{i}.example.fr",
+            siret(i)
+        )
+        .unwrap();
+    }
+    csv
+}
+
+fn write(app: &TestApp, name: &str, content: &str) -> std::path::PathBuf {
+    let path = app.config.data_dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+async fn importing_1500_firms_places_them_in_their_territories(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let path = write(&app, "firms.csv", &firms_csv(1_500));
+    let summary = import_firms(&app.db, path)
+        .await
+        .map_err(|e| format!("{e:?}"))
+        .unwrap();
+    assert_eq!(
+        (summary.inserted, summary.updated, summary.unchanged),
+        (1_500, 0, 0)
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM organisation WHERE kind = 'firm'")
+            .await,
+        1_500
+    );
+    // Every write is journaled for the search indexer.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM changes WHERE entity = 'organisation'")
+            .await,
+        1_500
+    );
+
+    // Territory derived from the commune's EPCI: 750 in the Arve valley (two communes).
+    let (status, body) = app
+        .get_json("/api/v1/organisations?kind=firm&territory=ti-8422&per_page=5")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["total"], 750);
+    assert_eq!(body["items"].as_array().unwrap().len(), 5);
+    assert_eq!(body["items"][0]["territory_id"], "ti-8422");
+    let (_, body) = app
+        .get_json("/api/v1/organisations?territory=ti-8413&naf=25.62")
+        .await;
+    assert_eq!(body["total"], 375);
+    let id = body["items"][0]["id"].as_i64().unwrap();
+    let (status, firm) = app.get_json(&format!("/api/v1/organisations/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(firm["territory"][0], "ti-8413");
+    assert_eq!(
+        firm["certifications"],
+        serde_json::json!(["ISO 9001", "EN 9100"])
+    );
+
+    // The territory page lists them, with the division chart.
+    let (status, page) = app.get_html("/territoires/ti-8422").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("data-testid=\"division-chart\""));
+    assert!(page.contains("Entreprises (750)"));
+    let (_, page2) = app
+        .get_html("/territoires/ti-8422?page=2&tri=commune")
+        .await;
+    assert!(page2.contains("Page 2 / 38"));
+}
+on_both_backends!(importing_1500_firms_places_them_in_their_territories);
+
+async fn an_invalid_import_lists_every_bad_line_and_changes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let good = write(&app, "good.csv", &firms_csv(10));
+    import_firms(&app.db, good)
+        .await
+        .map_err(|e| format!("{e:?}"))
+        .unwrap();
+    let before = app.count("SELECT COUNT(*) FROM organisation").await;
+    let changes_before = app.count("SELECT COUNT(*) FROM changes").await;
+
+    let mut csv = firms_csv(20);
+    let mut lines: Vec<String> = csv.lines().map(str::to_owned).collect();
+    // Line numbers count the header as line 1.
+    lines[2] = lines[2].replacen(&siret(1), "12345678901234", 1); // line 3: bad SIRET key
+    lines[4] = lines[4].replacen("25.62A", "25.99Z", 1); // line 5: unknown NAF
+    lines[6] = lines[6]
+        .replacen(",74081,", ",99999,", 1)
+        .replacen(",74169,", ",99999,", 1)
+        .replacen(",01283,", ",99999,", 1)
+        .replacen(",74010,", ",99999,", 1); // line 7: unknown commune
+    lines[8] = lines[8].replacen("Atelier 7", "Atelier renamed", 1); // a valid change, not applied
+    csv = lines.join("\n");
+    let path = write(&app, "bad.csv", &csv);
+    match import_firms(&app.db, path).await {
+        Err(ImportError::Invalid(errors)) => {
+            let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            assert_eq!(text.len(), 3, "{text:?}");
+            assert!(text[0].starts_with("line 3: siret: "), "{text:?}");
+            assert!(
+                text[1].starts_with("line 5: naf: unknown NAF rev. 2 sub-class 25.99Z"),
+                "{text:?}"
+            );
+            assert!(
+                text[2].starts_with("line 7: commune_insee: unknown commune 99999"),
+                "{text:?}"
+            );
+        }
+        other => panic!("expected a refused import, got {other:?}"),
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM organisation").await, before);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM changes").await,
+        changes_before
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM organisation WHERE name = 'Atelier renamed, mécanique'")
+            .await,
+        0
+    );
+
+    // A wrong header is refused too.
+    let path = write(&app, "header.csv", "siret,name\n1,2\n");
+    assert!(
+        matches!(import_firms(&app.db, path).await, Err(ImportError::Invalid(e)) if e[0].line == 1)
+    );
+}
+on_both_backends!(an_invalid_import_lists_every_bad_line_and_changes_nothing);
+
+async fn export_then_reimport_changes_nothing_and_upsert_updates(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let path = write(&app, "firms.csv", &firms_csv(300));
+    import_firms(&app.db, path)
+        .await
+        .map_err(|e| format!("{e:?}"))
+        .unwrap();
+    let exported = app.config.data_dir.join("export.csv");
+    assert_eq!(export_firms(&app.db, exported.clone()).await.unwrap(), 300);
+    let summary = import_firms(&app.db, exported.clone())
+        .await
+        .map_err(|e| format!("{e:?}"))
+        .unwrap();
+    assert_eq!(
+        (summary.inserted, summary.updated, summary.unchanged),
+        (0, 0, 300)
+    );
+
+    // Round trip: a second export is byte-identical.
+    let again = app.config.data_dir.join("export2.csv");
+    export_firms(&app.db, again.clone()).await.unwrap();
+    assert_eq!(
+        std::fs::read(&exported).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
+
+    // Upsert by SIRET: one changed row is updated, one new row inserted.
+    let mut text = std::fs::read_to_string(&exported).unwrap();
+    text = text.replacen("Atelier 0, mécanique", "Atelier zéro", 1);
+    text.push_str(&format!(
+        "{},Nouvelle usine,22.29A,01283,,,,,,\n",
+        siret(5000)
+    ));
+    let path = write(&app, "changed.csv", &text);
+    let summary = import_firms(&app.db, path)
+        .await
+        .map_err(|e| format!("{e:?}"))
+        .unwrap();
+    assert_eq!(
+        (summary.inserted, summary.updated, summary.unchanged),
+        (1, 1, 299)
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM organisation WHERE name = 'Atelier zéro'")
+            .await,
+        1
+    );
+}
+on_both_backends!(export_then_reimport_changes_nothing_and_upsert_updates);
+
+async fn land_sites_import_and_show(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let firms = write(&app, "firms.csv", &firms_csv(1));
+    import_firms(&app.db, firms)
+        .await
+        .map_err(|e| format!("{e:?}"))
+        .unwrap();
+    let csv = format!(
+        "reference,name,commune_insee,area_ha,available_from,status,turnkey,zoning,icpe,seveso,rail,port,motorway,power_mva,price_min_eur_m2,price_max_eur_m2,contact_siret,description\n\
+         ZA-1,ZA des Grands Prés,74081,12.5,2027-03-01,available,oui,UX,oui,non,non,non,oui,10,35,45,{},Parcelle viabilisée\n\
+         ZA-2,Friche Lacroix,01283,\"3,2\",,under_option,non,UI,non,non,oui,non,non,,,,,\n",
+        siret(0)
+    );
+    let path = write(&app, "sites.csv", &csv);
+    let summary = import_sites(&app.db, path.clone())
+        .await
+        .map_err(|e| format!("{e:?}"))
+        .unwrap();
+    assert_eq!(
+        (summary.inserted, summary.updated, summary.unchanged),
+        (2, 0, 0)
+    );
+    let summary = import_sites(&app.db, path)
+        .await
+        .map_err(|e| format!("{e:?}"))
+        .unwrap();
+    assert_eq!(
+        (summary.inserted, summary.updated, summary.unchanged),
+        (0, 0, 2)
+    );
+
+    let id = app
+        .count("SELECT id FROM land_site WHERE reference = 'ZA-1'")
+        .await;
+    let (status, page) = app.get_html(&format!("/foncier/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("ZA des Grands Prés"));
+    assert!(page.contains("Site clé en main"));
+    assert!(
+        page.contains("Atelier 0, mécanique"),
+        "contact organisation shown"
+    );
+    let (_, territory) = app.get_html("/territoires/ti-8422").await;
+    assert!(territory.contains("ZA des Grands Prés"));
+
+    let bad = write(&app, "bad-sites.csv", "reference,name,commune_insee,area_ha,available_from,status,turnkey,zoning,icpe,seveso,rail,port,motorway,power_mva,price_min_eur_m2,price_max_eur_m2,contact_siret,description\nZA-3,X,74081,-1,2027-13-01,lost,,,,,,,,,,,,\n");
+    match import_sites(&app.db, bad).await {
+        Err(ImportError::Invalid(errors)) => {
+            let columns: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
+            assert_eq!(columns, ["area_ha", "available_from", "status"]);
+        }
+        other => panic!("expected a refused import, got {other:?}"),
+    }
+}
+on_both_backends!(land_sites_import_and_show);
+
+#[tokio::test]
+async fn organisation_api_refuses_bad_parameters_clearly() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for (query, field) in [
+        ("kind=factory", "kind"),
+        ("territory=arve", "territory"),
+        ("per_page=101", "per_page"),
+        ("page=0", "page"),
+        ("page=two", "page"),
+        ("naf=x", "naf"),
+        ("colour=blue", "colour"),
+    ] {
+        let (status, body) = app
+            .get_json(&format!("/api/v1/organisations?{query}"))
+            .await;
+        assert_eq!(status, 400, "{query}");
+        assert_eq!(body["error"]["code"], "invalid");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(field),
+            "{query}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_cli_reports_bad_lines_and_exits_non_zero() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut csv = firms_csv(3);
+    csv = csv.replacen("25.62A", "99.99Z", 1);
+    let path = write(&app, "bad.csv", &csv);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_maillage"))
+        .args([
+            "--database-url",
+            app.config.database_url.as_deref().unwrap(),
+            "import",
+            "firms",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("line 2: naf: unknown NAF rev. 2 sub-class 99.99Z"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+}
+
+#[tokio::test]
+async fn demo_generation_is_reproducible_and_flagged() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let run = |seed: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_maillage"))
+            .args([
+                "--database-url",
+                app.config.database_url.as_deref().unwrap(),
+                "demo",
+                "--firms",
+                "2000",
+                "--seed",
+                seed,
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = run("3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM organisation WHERE kind = 'firm' AND is_demo")
+            .await,
+        2_000
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM land_site WHERE is_demo")
+            .await,
+        20
+    );
+    // Same seed again: the same firms, nothing new.
+    let out = run("3");
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("firms inserted 0, updated 0, unchanged 2000"));
+    // Most firms are in Territoires d'industrie, and the Arve valley turns bars.
+    let in_territories = app
+        .count("SELECT COUNT(*) FROM organisation o JOIN commune c ON c.insee = o.commune_insee WHERE o.kind = 'firm' AND c.territory_id IS NOT NULL")
+        .await;
+    assert!(in_territories > 1_400, "{in_territories}");
+    let (_, home) = app.get_html("/").await;
+    assert!(home.contains("data-testid=\"demo-notice\""));
+}
