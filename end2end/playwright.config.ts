@@ -37,7 +37,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `${binary} --data-dir ${dataDir} --addr 127.0.0.1:${port} --site-root ${path.join(root, 'target', 'site')}`,
+    // Demo data first (a few thousand generated firms, flagged as such), then serve.
+    command: `sh -c '"${binary}" --data-dir "${dataDir}" demo --firms 3000 --seed 1 && exec "${binary}" --data-dir "${dataDir}" --addr 127.0.0.1:${port} --site-root "${path.join(root, 'target', 'site')}"'`,
     url: `http://127.0.0.1:${port}/ready`,
     timeout: 120_000,
     reuseExistingServer: false,

@@ -34,11 +34,12 @@ test('hydrated, the territory list filters as you type without reloading', async
   await hydrated(page);
   // A marker that a full page load would erase.
   await page.evaluate(() => ((window as any).__no_reload = true));
-  await page.getByLabel('Nom du territoire').pressSequentially('arve');
+  // Unaccented on purpose: "Vallée de l'Arve" must match.
+  await page.getByLabel('Nom du territoire').pressSequentially('vallee arve');
   await expect(page.getByTestId('territory-count')).toHaveText(/^1 territoire$/);
   await expect(page.getByTestId('territory-table').locator('tbody tr')).toHaveCount(1);
   expect(await page.evaluate(() => (window as any).__no_reload)).toBe(true);
-  await expect(page).toHaveURL(/\?q=arve$/);
+  await expect(page).toHaveURL(/\?q=vallee\+arve$/);
   await page.screenshot({ path: info.outputPath('territories-filtered.png'), fullPage: true });
 });
 
@@ -72,6 +73,18 @@ test('pôle and district pages show their profile', async ({ page }) => {
   await page.getByRole('link', { name: 'Distretto della ceramica di Sassuolo' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Distretto della ceramica di Sassuolo');
   await expect(page.locator('main')).toContainText('ITH54');
+});
+
+test('a firm opens from its territory page', async ({ page }, info) => {
+  await page.goto('/territoires/ti-8413');
+  await expect(page.getByTestId('division-chart')).toBeVisible();
+  const firstFirm = page.getByTestId('firm-list').locator('tbody tr th a').first();
+  const name = (await firstFirm.textContent())!.trim();
+  await firstFirm.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+  await expect(page.getByTestId('firm-facts')).toContainText('SIRET');
+  await expect(page.getByText('Données de démonstration')).toBeVisible();
+  await page.screenshot({ path: info.outputPath('firm.png'), fullPage: true });
 });
 
 test('an unknown territory answers 404 with a clear message', async ({ page }) => {

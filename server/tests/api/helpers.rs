@@ -226,7 +226,8 @@ impl TestApp {
             .await
             .unwrap();
         let status = r.status().as_u16();
-        (status, r.text().await.unwrap())
+        // Without Leptos's hydration markers, so assertions read the text a user sees.
+        (status, r.text().await.unwrap().replace("<!>", ""))
     }
 
     /// GET JSON and return (status, body).
