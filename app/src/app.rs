@@ -3,8 +3,8 @@
 use crate::components::Layout;
 use crate::i18n::Lang;
 use crate::pages::{
-    DistrictsPage, HomePage, LandSitePage, NotFound, OrganisationPage, PolesPage, TerritoriesPage,
-    TerritoryPage,
+    DistrictsPage, HomePage, LandSitePage, NotFound, OrganisationPage, PolesPage, SearchPage,
+    TerritoriesPage, TerritoryPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organisations/:id") view=OrganisationPage ssr=SsrMode::Async/>
                     <Route path=path!("/foncier/:id") view=LandSitePage ssr=SsrMode::Async/>
                     <Route path=path!("/poles") view=PolesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/recherche") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/districts") view=DistrictsPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>

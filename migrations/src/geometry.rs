@@ -115,6 +115,33 @@ fn plate(lon: f64, lat: f64, ref_lat: f64) -> (f64, f64) {
     (lon * ref_lat.to_radians().cos(), -lat)
 }
 
+/// How lon/lat map to the national map's pixels: a projection, then a scale and offset.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Frame {
+    /// `None`: Lambert conformal conic (metropolitan France); `Some(lat)`: equirectangular
+    /// scaled by the cosine of `lat` (an overseas inset).
+    pub plate_lat: Option<f64>,
+    pub min_x: f64,
+    pub min_y: f64,
+    pub scale: f64,
+    pub offset_x: f64,
+    pub offset_y: f64,
+}
+
+impl Frame {
+    /// The map pixel of a point.
+    pub fn project(&self, lon: f64, lat: f64) -> (f64, f64) {
+        let (x, y) = match self.plate_lat {
+            None => lambert(lon, lat),
+            Some(ref_lat) => plate(lon, lat, ref_lat),
+        };
+        (
+            self.offset_x + (x - self.min_x) * self.scale,
+            self.offset_y + (y - self.min_y) * self.scale,
+        )
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Bounds {
     min_x: f64,
@@ -140,13 +167,28 @@ impl Bounds {
     }
     /// Scale and offsets that fit these bounds into a box, centred, keeping proportions.
     fn fit(&self, x0: f64, y0: f64, w: f64, h: f64) -> impl Fn((f64, f64)) -> (f64, f64) {
+        let frame = self.frame(None, x0, y0, w, h);
+        move |(x, y)| {
+            (
+                frame.offset_x + (x - frame.min_x) * frame.scale,
+                frame.offset_y + (y - frame.min_y) * frame.scale,
+            )
+        }
+    }
+
+    /// The frame that fits these (projected) bounds into a box.
+    fn frame(&self, plate_lat: Option<f64>, x0: f64, y0: f64, w: f64, h: f64) -> Frame {
         let bw = (self.max_x - self.min_x).max(1e-9);
         let bh = (self.max_y - self.min_y).max(1e-9);
-        let s = (w / bw).min(h / bh);
-        let ox = x0 + (w - bw * s) / 2.0;
-        let oy = y0 + (h - bh * s) / 2.0;
-        let b = *self;
-        move |(x, y)| (ox + (x - b.min_x) * s, oy + (y - b.min_y) * s)
+        let scale = (w / bw).min(h / bh);
+        Frame {
+            plate_lat,
+            min_x: self.min_x,
+            min_y: self.min_y,
+            scale,
+            offset_x: x0 + (w - bw * scale) / 2.0,
+            offset_y: y0 + (h - bh * scale) / 2.0,
+        }
     }
 }
 
@@ -221,9 +263,37 @@ fn svg_path(rings: &[Vec<(f64, f64)>], precision: f64) -> String {
     out
 }
 
-/// Projects, fits and simplifies every territory: the national map and each outline.
-pub fn draw(outlines: &[Outline]) -> BTreeMap<String, Drawing> {
-    // Bounds of metropolitan France and of each overseas region, in projected units.
+/// The national map's frames: `metro` and the overseas insets by INSEE region code.
+pub fn frames(outlines: &[Outline]) -> Vec<(&'static str, Frame)> {
+    let (metro, insets, inset_lat) = bounds(outlines);
+    let pad = 10.0;
+    let slot_h = MAP_HEIGHT / 5.0;
+    let mut out = vec![(
+        "metro",
+        metro.frame(
+            None,
+            INSET_COLUMN + pad,
+            pad,
+            MAP_WIDTH - INSET_COLUMN - 2.0 * pad,
+            MAP_HEIGHT - 2.0 * pad,
+        ),
+    )];
+    for (i, region) in ["01", "02", "03", "04", "06"].into_iter().enumerate() {
+        out.push((
+            region,
+            insets[i].frame(
+                Some(inset_lat[i]),
+                pad,
+                i as f64 * slot_h + 24.0,
+                INSET_COLUMN - 2.0 * pad,
+                slot_h - 34.0,
+            ),
+        ));
+    }
+    out
+}
+
+fn bounds(outlines: &[Outline]) -> (Bounds, [Bounds; 5], [f64; 5]) {
     let mut metro = Bounds::empty();
     let mut insets = [Bounds::empty(); 5];
     let mut inset_lat = [0f64; 5];
@@ -249,30 +319,26 @@ pub fn draw(outlines: &[Outline]) -> BTreeMap<String, Drawing> {
             }
         }
     }
-    let pad = 10.0;
-    let metro_fit = metro.fit(
-        INSET_COLUMN + pad,
-        pad,
-        MAP_WIDTH - INSET_COLUMN - 2.0 * pad,
-        MAP_HEIGHT - 2.0 * pad,
-    );
-    let slot_h = MAP_HEIGHT / 5.0;
-    let inset_fits: Vec<_> = insets
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            b.fit(
-                pad,
-                i as f64 * slot_h + 24.0,
-                INSET_COLUMN - 2.0 * pad,
-                slot_h - 34.0,
-            )
-        })
-        .collect();
+    (metro, insets, inset_lat)
+}
+
+/// Projects, fits and simplifies every territory: the national map and each outline.
+pub fn draw(outlines: &[Outline]) -> BTreeMap<String, Drawing> {
+    let frames = frames(outlines);
+    let frame_of = |id: &str| {
+        let region = overseas_slot(id)
+            .map(|s| ["01", "02", "03", "04", "06"][s])
+            .unwrap_or("metro");
+        frames
+            .iter()
+            .find(|(name, _)| *name == region)
+            .map(|(_, f)| *f)
+            .unwrap_or(frames[0].1)
+    };
 
     let mut drawings = BTreeMap::new();
     for o in outlines {
-        let slot = overseas_slot(&o.id);
+        let frame = frame_of(&o.id);
         let mut geo_bounds = Bounds::empty();
         for ring in o.polygons.iter().flatten() {
             for &p in ring {
@@ -292,10 +358,7 @@ pub fn draw(outlines: &[Outline]) -> BTreeMap<String, Drawing> {
             .map(|ring| {
                 let projected: Vec<_> = ring
                     .iter()
-                    .map(|&(lon, lat)| match slot {
-                        Some(s) => inset_fits[s](plate(lon, lat, inset_lat[s])),
-                        None => metro_fit(lambert(lon, lat)),
-                    })
+                    .map(|&(lon, lat)| frame.project(lon, lat))
                     .collect();
                 simplify(&projected, 0.7)
             })

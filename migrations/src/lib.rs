@@ -7,14 +7,15 @@
 pub use sea_orm_migration::prelude::*;
 
 mod data;
-mod geometry;
+pub mod geometry;
 mod m20261121_000001_create_reference_tables;
 mod m20261121_000002_load_reference_data;
 mod m20261121_000003_create_organisations;
 mod m20261121_000004_load_poles_and_districts;
 mod m20261121_000005_create_land_sites_and_changes;
+mod m20261121_000006_create_map_frames;
 
-pub use geometry::{MAP_HEIGHT, MAP_WIDTH};
+pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
 /// All schema steps, in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_create_organisations::Migration),
             Box::new(m20261121_000004_load_poles_and_districts::Migration),
             Box::new(m20261121_000005_create_land_sites_and_changes::Migration),
+            Box::new(m20261121_000006_create_map_frames::Migration),
         ]
     }
 }

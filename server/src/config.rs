@@ -45,6 +45,11 @@ pub struct Config {
 }
 
 impl Config {
+    /// Where the search index lives: derived data, deleted and rebuilt at will.
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir.join("index")
+    }
+
     /// The database to connect to.
     pub fn database(&self) -> Database {
         match &self.database_url {

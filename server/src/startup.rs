@@ -33,9 +33,13 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
+        let (index, opened) = crate::search::SearchIndex::open(Some(config.index_dir()))?;
+        let naf = std::sync::Arc::new(crate::search::documents::NafTable::load(&conn).await?);
+        crate::search::indexer::spawn(conn.clone(), index.clone(), naf, opened);
+        let gazetteer = std::sync::Arc::new(crate::services::Gazetteer::load(&conn).await?);
         let state = AppState {
             leptos_options,
-            services: crate::services::build(conn.clone()),
+            services: crate::services::build(conn.clone(), index, gazetteer),
             db: conn,
             secure_cookies: config.public_url.starts_with("https://"),
         };

@@ -23,6 +23,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <nav aria-label=t(lang, Key::MainNavigation)>
                     <ul class="nav">
                         <li><a href="/">{t(lang, Key::NavHome)}</a></li>
+                        <li><a href="/recherche">{t(lang, Key::NavSearch)}</a></li>
                         <li><a href="/territoires">{t(lang, Key::NavTerritories)}</a></li>
                         <li><a href="/poles">{t(lang, Key::NavPoles)}</a></li>
                         <li><a href="/districts">{t(lang, Key::NavDistricts)}</a></li>

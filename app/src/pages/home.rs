@@ -16,7 +16,7 @@ pub fn HomePage() -> impl IntoView {
         <section class="hero">
             <h1>{t(lang, Key::HomeHeading)}</h1>
             <p class="lead">{t(lang, Key::HomeLead)}</p>
-            <form class="search-box" method="get" action="/territoires" role="search">
+            <form class="search-box" method="get" action="/recherche" role="search">
                 <label for="home-q">{t(lang, Key::HomeSearchLabel)}</label>
                 <div class="search-row">
                     <input id="home-q" type="search" name="q" autocomplete="off"

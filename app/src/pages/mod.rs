@@ -6,6 +6,7 @@ mod land_site;
 mod not_found;
 mod organisation;
 mod poles;
+mod search;
 mod territories;
 mod territory;
 
@@ -15,5 +16,6 @@ pub use land_site::LandSitePage;
 pub use not_found::NotFound;
 pub use organisation::OrganisationPage;
 pub use poles::PolesPage;
+pub use search::SearchPage;
 pub use territories::TerritoriesPage;
 pub use territory::TerritoryPage;

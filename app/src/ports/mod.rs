@@ -59,10 +59,24 @@ pub trait Directory: Send + Sync {
     async fn land_site(&self, id: i64) -> Result<LandSiteDetail, ServiceError>;
 }
 
+/// Search over the whole network.
+#[async_trait::async_trait]
+pub trait Search: Send + Sync {
+    /// Results, facets and distances for validated parameters; `near` is already parsed.
+    async fn search(
+        &self,
+        params: &crate::api::search::SearchParams,
+        near: Option<&crate::api::search::Near>,
+    ) -> Result<crate::api::search::SearchResults, ServiceError>;
+    /// Names starting like `prefix`.
+    async fn suggest(&self, prefix: &str) -> Result<Vec<String>, ServiceError>;
+}
+
 /// Everything the UI's server functions may call, provided as Leptos context.
 #[derive(Clone)]
 pub struct Services {
     pub directory: Arc<dyn Directory>,
+    pub search: Arc<dyn Search>,
 }
 
 /// The services from context; a missing context is a wiring bug reported as internal.

@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/territories/{id}", get(get_territory))
         .route("/organisations", get(list_organisations))
         .route("/organisations/{id}", get(get_organisation))
+        .route("/search", get(search))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
         })
@@ -194,6 +195,17 @@ async fn get_organisation(
     Ok(Json(services.directory.organisation(id).await?).into_response())
 }
 
+async fn search(
+    State(services): State<Services>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let params = app::api::search::SearchParams::from_pairs(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    )?;
+    let near = params.validate()?;
+    Ok(Json(services.search.search(&params, near.as_ref()).await?).into_response())
+}
+
 async fn openapi() -> Json<serde_json::Value> {
     Json(openapi_document())
 }
@@ -211,6 +223,33 @@ pub fn openapi_document() -> serde_json::Value {
         },
         "servers": [{ "url": "/api/v1" }],
         "paths": {
+            "/search": {
+                "get": {
+                    "operationId": "search",
+                    "summary": "Full-text, faceted and geographic search over firms, organisations and land sites.",
+                    "description": "Every word must match (accents, plurals and one typo per word of 5+ letters are tolerated; the last word also matches as a prefix). Quoted text is a phrase. Facet counts describe the whole result set.",
+                    "parameters": [
+                        { "name": "q", "in": "query", "schema": { "type": "string", "maxLength": 500 }, "example": "usinage titane" },
+                        { "name": "kind", "in": "query", "schema": { "type": "string", "enum": ["firm", "cluster", "pole", "district", "operator", "land_site"] } },
+                        { "name": "region", "in": "query", "schema": { "type": "string" }, "description": "INSEE region code" },
+                        { "name": "department", "in": "query", "schema": { "type": "string" } },
+                        { "name": "territory", "in": "query", "schema": { "type": "string" }, "example": "ti-8422" },
+                        { "name": "naf", "in": "query", "schema": { "type": "string" }, "description": "NAF section (C), division (25), group (25.6), class (25.62) or sub-class (25.62A)" },
+                        { "name": "certification", "in": "query", "schema": { "type": "string" }, "example": "EN 9100" },
+                        { "name": "headcount", "in": "query", "schema": { "type": "string" }, "description": "INSEE headcount band" },
+                        { "name": "site_label", "in": "query", "schema": { "type": "string", "enum": ["turnkey", "available", "under_option", "sold"] } },
+                        { "name": "near", "in": "query", "schema": { "type": "string" }, "description": "INSEE commune code or lat,lon", "example": "74081" },
+                        { "name": "radius_km", "in": "query", "schema": { "type": "number", "minimum": 0, "maximum": 500 } },
+                        { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["relevance", "distance", "name"], "default": "relevance" } },
+                        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "default": 1 } },
+                        { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 20 } }
+                    ],
+                    "responses": {
+                        "200": { "description": "Results.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SearchResults" } } } },
+                        "400": err_response("A parameter is invalid (radius outside 0-500, unknown commune, latitude out of range, per_page over 100...); the message names it.")
+                    }
+                }
+            },
             "/organisations": {
                 "get": {
                     "operationId": "listOrganisations",
@@ -274,6 +313,27 @@ pub fn openapi_document() -> serde_json::Value {
             }
         },
         "components": { "schemas": {
+            "SearchResults": {
+                "type": "object", "required": ["total", "hits", "facets"],
+                "properties": {
+                    "total": { "type": "integer" },
+                    "page": { "type": "integer" },
+                    "per_page": { "type": "integer" },
+                    "hits": { "type": "array", "items": { "type": "object", "required": ["kind", "id", "name", "score", "snippet"],
+                        "properties": {
+                            "kind": { "type": "string" }, "id": { "type": "integer" }, "name": { "type": "string" },
+                            "siret": { "type": "string", "description": "Firms only" },
+                            "commune": { "type": ["string", "null"] }, "territory": { "type": ["string", "null"] },
+                            "territory_id": { "type": ["string", "null"] },
+                            "distance_km": { "type": "number", "description": "When near is given" },
+                            "score": { "type": "number" },
+                            "snippet": { "type": "string", "description": "HTML; matched words in <b>, text escaped" },
+                            "map_x": { "type": ["number", "null"] }, "map_y": { "type": ["number", "null"] }
+                        } } },
+                    "facets": { "type": "object", "additionalProperties": { "type": "array", "items": {
+                        "type": "object", "properties": { "value": { "type": "string" }, "label": { "type": "string" }, "count": { "type": "integer" } } } } }
+                }
+            },
             "OrganisationSummary": {
                 "type": "object",
                 "required": ["id", "kind", "name", "is_demo"],

@@ -2,16 +2,23 @@
 //! The JSON API and the server functions both call these.
 
 mod directory;
+pub mod search;
 
 pub use directory::DirectoryService;
+pub use search::{Gazetteer, SearchService};
 
 use app::ports::Services;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
-/// Builds every service over one database connection pool.
-pub fn build(db: DatabaseConnection) -> Services {
+/// Builds every service over one database connection pool and the search index.
+pub fn build(
+    db: DatabaseConnection,
+    index: crate::search::SearchIndex,
+    gazetteer: Arc<Gazetteer>,
+) -> Services {
     Services {
         directory: Arc::new(DirectoryService::new(db)),
+        search: Arc::new(SearchService::new(index, gazetteer)),
     }
 }

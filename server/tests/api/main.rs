@@ -6,4 +6,5 @@ mod helpers;
 mod directory;
 mod operations;
 mod organisations;
+mod search;
 mod security;

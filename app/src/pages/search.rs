@@ -1,0 +1,340 @@
+//! `/recherche`: one box, facets with counts, a map of the results, result cards.
+//!
+//! The whole state is the URL: without WebAssembly it is a GET form and links; hydrated,
+//! typing refines the results (debounced, replacing the address) and facet links navigate
+//! client-side, so the back button returns to the previous results.
+
+use crate::api::directory::get_overview;
+use crate::api::search::{
+    search_network, suggest_names, FacetValue, SearchHit, SearchParams, SearchResults, SearchSort,
+};
+use crate::components::{ErrorView, Pager};
+use crate::domain::organisation::headcount_label;
+use crate::i18n::{format_dec1, format_int, t, use_lang, Key, Lang};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use std::time::Duration;
+
+/// Delay between the last keystroke and the search.
+const DEBOUNCE: Duration = Duration::from_millis(250);
+
+fn href(p: &SearchParams) -> String {
+    let q = p.to_query();
+    if q.is_empty() {
+        "/recherche".to_owned()
+    } else {
+        format!("/recherche?{q}")
+    }
+}
+
+fn facet_key(name: &str) -> Key {
+    match name {
+        "kind" => Key::FacetKind,
+        "region" => Key::ColRegion,
+        "department" => Key::FacetDepartment,
+        "territory" => Key::ColTerritory,
+        "naf_section" => Key::FacetNafSection,
+        "naf_division" => Key::FacetNafDivision,
+        "naf_class" => Key::FacetNafClass,
+        "headcount" => Key::Headcount,
+        "certification" => Key::Certifications,
+        _ => Key::FacetSiteLabel,
+    }
+}
+
+/// The URL parameter a facet dimension filters on.
+fn facet_param(name: &str) -> &str {
+    match name {
+        "naf_section" | "naf_division" | "naf_class" => "naf",
+        other => other,
+    }
+}
+
+fn value_label(lang: Lang, facet: &str, v: &FacetValue) -> String {
+    let key = match (facet, v.value.as_str()) {
+        ("kind", "firm") => Some(Key::KindFirm),
+        ("kind", "cluster") => Some(Key::KindCluster),
+        ("kind", "pole") => Some(Key::KindPole),
+        ("kind", "district") => Some(Key::KindDistrict),
+        ("kind", "operator") => Some(Key::KindOperator),
+        ("kind", "land_site") => Some(Key::KindLandSite),
+        ("site_label", "turnkey") => Some(Key::Turnkey),
+        ("site_label", "available") => Some(Key::StatusAvailable),
+        ("site_label", "under_option") => Some(Key::StatusUnderOption),
+        ("site_label", "sold") => Some(Key::StatusSold),
+        _ => None,
+    };
+    if let Some(key) = key {
+        return t(lang, key).to_owned();
+    }
+    if facet == "headcount" {
+        if let Some((fr, en)) = headcount_label(&v.value) {
+            return match lang {
+                Lang::Fr => fr,
+                Lang::En => en,
+            }
+            .to_owned();
+        }
+    }
+    if v.label != v.value && facet.starts_with("naf") {
+        return format!("{} {}", v.value, v.label);
+    }
+    v.label.clone()
+}
+
+/// The search page.
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let params = Memo::new(move |_| {
+        let q = query.read();
+        let pairs: Vec<(String, String)> = q
+            .clone()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        SearchParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    });
+    let results = Resource::new(
+        move || params.get(),
+        |p| async move {
+            match p {
+                Ok(p) => search_network(p).await,
+                Err(e) => Err(e),
+            }
+        },
+    );
+    let backdrop = Resource::new(|| (), |_| get_overview());
+    let initial = params.get_untracked().unwrap_or_default();
+    let typed = RwSignal::new(initial.q.clone());
+    let suggestions = Resource::new(
+        move || typed.get(),
+        |prefix| async move {
+            if prefix.trim().chars().count() < 2 {
+                Ok(Vec::new())
+            } else {
+                suggest_names(prefix).await
+            }
+        },
+    );
+    let navigate = use_navigate();
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let on_input = move |value: String| {
+        typed.set(value.clone());
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let navigate = navigate.clone();
+        let handle = set_timeout_with_handle(
+            move || {
+                let mut p = params.get_untracked().unwrap_or_default();
+                p.q = value;
+                p.page = 1;
+                navigate(
+                    &href(&p),
+                    NavigateOptions {
+                        replace: true,
+                        scroll: false,
+                        ..Default::default()
+                    },
+                );
+            },
+            DEBOUNCE,
+        )
+        .ok();
+        pending.set_value(handle);
+    };
+
+    view! {
+        <Title text=t(lang, Key::SearchTitle)/>
+        <h1>{t(lang, Key::SearchHeading)}</h1>
+        <form class="search-form" method="get" action="/recherche" role="search">
+            <div class="field grow">
+                <label for="s-q">{t(lang, Key::SearchLabel)}</label>
+                <input id="s-q" type="search" name="q" autocomplete="off" list="s-suggestions"
+                    placeholder=t(lang, Key::SearchPlaceholder)
+                    prop:value=initial.q.clone()
+                    on:input:target=move |ev| on_input(ev.target().value())/>
+                <datalist id="s-suggestions">
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            suggestions.await.unwrap_or_default().into_iter()
+                                .map(|s| view! { <option value=s></option> }).collect_view()
+                        })}
+                    </Suspense>
+                </datalist>
+            </div>
+            <div class="field">
+                <label for="s-near">{t(lang, Key::NearLabel)}</label>
+                <input id="s-near" type="text" name="near" value=initial.near.clone().unwrap_or_default()
+                    placeholder=t(lang, Key::NearPlaceholder)/>
+            </div>
+            <div class="field">
+                <label for="s-radius">{t(lang, Key::RadiusLabel)}</label>
+                <select id="s-radius" name="radius_km">
+                    <option value="" selected=initial.radius_km.is_none()>{t(lang, Key::AnyDistance)}</option>
+                    {[10.0, 25.0, 40.0, 80.0, 150.0].into_iter().map(|r| view! {
+                        <option value=r.to_string() selected=initial.radius_km == Some(r)>{format!("{r} km")}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="s-sort">{t(lang, Key::SortLabel)}</label>
+                <select id="s-sort" name="sort">
+                    <option value="relevance" selected=initial.sort == SearchSort::Relevance>{t(lang, Key::SortRelevance)}</option>
+                    <option value="distance" selected=initial.sort == SearchSort::Distance>{t(lang, Key::SortDistance)}</option>
+                    <option value="name" selected=initial.sort == SearchSort::Name>{t(lang, Key::SortName)}</option>
+                </select>
+            </div>
+            {crate::api::search::FILTERS.iter().filter_map(|name| {
+                initial.filter(name).map(|v| view! { <input type="hidden" name=*name value=v.to_owned()/> })
+            }).collect_view()}
+            <button type="submit">{t(lang, Key::Search)}</button>
+        </form>
+        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                let p = params.get_untracked().unwrap_or_default();
+                match (results.await, backdrop.await) {
+                    (Ok(r), Ok(o)) => view! { <ResultsView r p map=o.map width=o.map_width height=o.map_height/> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ResultsView(
+    r: SearchResults,
+    p: SearchParams,
+    map: Vec<crate::api::directory::MapTerritory>,
+    width: f64,
+    height: f64,
+) -> impl IntoView {
+    let lang = use_lang();
+    let active = crate::api::search::FILTERS
+        .iter()
+        .filter_map(|name| {
+            p.filter(name).map(|value| {
+                let clear = href(&p.with_filter(name, None));
+                view! {
+                    <li><a href=clear class="chip">{format!("{value} ✕")}<span class="visually-hidden">{t(lang, Key::RemoveFilter)}</span></a></li>
+                }
+            })
+        })
+        .collect_view();
+    let facets = r
+        .facets
+        .iter()
+        .filter(|(_, values)| !values.is_empty())
+        .map(|(name, values)| {
+            let param = facet_param(name);
+            let items = values
+                .iter()
+                .take(12)
+                .map(|v| {
+                    let selected = p.filter(param) == Some(v.value.as_str());
+                    let target = if selected {
+                        p.with_filter(param, None)
+                    } else {
+                        p.with_filter(param, Some(v.value.clone()))
+                    };
+                    view! {
+                        <li>
+                            <a href=href(&target) aria-current=selected.then_some("true")>
+                                {value_label(lang, name, v)}
+                            </a>
+                            " " <span class="count-badge">{format_int(lang, v.count)}</span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="facet" data-testid=format!("facet-{name}")>
+                    <h2>{t(lang, facet_key(name))}</h2>
+                    <ul>{items}</ul>
+                </section>
+            }
+        })
+        .collect_view();
+    let markers = r
+        .hits
+        .iter()
+        .filter_map(|h| Some((h.map_x?, h.map_y?, h.name.clone())))
+        .map(|(x, y, name)| view! { <circle cx=x cy=y r="6" class="marker"><title>{name}</title></circle> })
+        .collect_view();
+    let paths = map
+        .into_iter()
+        .map(|ter| view! { <path d=ter.path></path> })
+        .collect_view();
+    let total = r.total;
+    let cards = r
+        .hits
+        .into_iter()
+        .map(|h| view! { <ResultCard h/> })
+        .collect_view();
+    let pager_params = p.clone();
+    view! {
+        <div class="search-layout">
+            <aside class="facets" aria-label=t(lang, Key::Refine)>
+                {facets}
+            </aside>
+            <div class="results">
+                <p class="count" aria-live="polite" data-testid="result-count">
+                    {format_int(lang, total)} " " {t(lang, if total == 1 { Key::ResultOne } else { Key::ResultMany })}
+                </p>
+                <ul class="chips">{active}</ul>
+                <figure class="result-map">
+                    <svg viewBox=format!("0 0 {width} {height}") role="img" aria-label=t(lang, Key::ResultMapLabel)>
+                        <g class="backdrop">{paths}</g>
+                        {markers}
+                    </svg>
+                </figure>
+                <ol class="result-list" data-testid="results">{cards}</ol>
+                <Pager
+                    page=r.page
+                    per_page=r.per_page
+                    total=total
+                    href=Box::new(move |page| { let mut q = pager_params.clone(); q.page = page; href(&q) })
+                    label=t(lang, Key::ResultPages)
+                />
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn ResultCard(h: SearchHit) -> impl IntoView {
+    let lang = use_lang();
+    let link = if h.kind == "land_site" {
+        format!("/foncier/{}", h.id)
+    } else {
+        format!("/organisations/{}", h.id)
+    };
+    let kind = match h.kind.as_str() {
+        "firm" => Key::KindFirm,
+        "cluster" => Key::KindCluster,
+        "pole" => Key::KindPole,
+        "district" => Key::KindDistrict,
+        "operator" => Key::KindOperator,
+        _ => Key::KindLandSite,
+    };
+    let place = [h.commune.clone(), h.territory.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    view! {
+        <li class="result">
+            <h3><a href=link>{h.name}</a></h3>
+            <p class="meta">
+                <span class="badge">{t(lang, kind)}</span> " " {place}
+                {h.distance_km.map(|d| view! { " · " <strong>{format_dec1(lang, d)} " km"</strong> })}
+            </p>
+            <p class="snippet" inner_html=h.snippet></p>
+        </li>
+    }
+}

@@ -1,0 +1,369 @@
+//! `maillage bench`: search performance on generated data, against SQLite FTS5.
+//!
+//! Generates N demo firms in a temporary SQLite database, measures indexing throughput, then
+//! runs a fixed mix of queries one at a time on one thread (single term, several terms,
+//! phrase, typo, facet-filtered, distance-filtered with facets) and the closest FTS5
+//! equivalents on the same rows, printing p50/p99 and the ratio of each.
+
+use crate::db::{self, fetch_all};
+use crate::search::documents::NafTable;
+use crate::search::{indexer, SearchIndex};
+use crate::services::search::{run_search, Gazetteer};
+use anyhow::Context;
+use app::api::search::{Near, SearchParams, SearchSort};
+use clap::Args;
+use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Firms to generate.
+    #[arg(long, default_value_t = 100_000)]
+    pub firms: u64,
+    /// Runs of each query.
+    #[arg(long, default_value_t = 20)]
+    pub runs: usize,
+    /// Append the results to this Markdown file.
+    #[arg(long)]
+    pub record: Option<std::path::PathBuf>,
+}
+
+struct Case {
+    kind: &'static str,
+    params: SearchParams,
+    fts: &'static str,
+    fts_filter: &'static str,
+    near: Option<(f64, f64, f64)>,
+}
+
+fn params(q: &str) -> SearchParams {
+    SearchParams {
+        q: q.to_owned(),
+        page: 1,
+        per_page: 20,
+        ..Default::default()
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let mut out = Vec::new();
+    for (q, fts) in [
+        ("décolletage", "decolletage"),
+        ("injection", "injection"),
+        ("chaudronnerie", "chaudronnerie"),
+    ] {
+        out.push(Case {
+            kind: "single term",
+            params: params(q),
+            fts,
+            fts_filter: "",
+            near: None,
+        });
+    }
+    for (q, fts) in [
+        ("usinage titane", "usinage AND titane"),
+        (
+            "injection plastique automobile",
+            "injection AND plastique AND automobile",
+        ),
+        ("soudure inox", "soudure AND inox"),
+    ] {
+        out.push(Case {
+            kind: "multi-term",
+            params: params(q),
+            fts,
+            fts_filter: "",
+            near: None,
+        });
+    }
+    for (q, fts) in [
+        ("\"usinage 5 axes\"", "\"usinage 5 axes\""),
+        ("\"traitement de surface\"", "\"traitement de surface\""),
+    ] {
+        out.push(Case {
+            kind: "phrase",
+            params: params(q),
+            fts,
+            fts_filter: "",
+            near: None,
+        });
+    }
+    // FTS5 has no typo tolerance: its nearest tool is a prefix of the intended word.
+    for (q, fts) in [
+        ("decoletage", "decol*"),
+        ("chaudronerie", "chaudron*"),
+        ("plasturgi", "plasturg*"),
+    ] {
+        out.push(Case {
+            kind: "fuzzy",
+            params: params(q),
+            fts,
+            fts_filter: "",
+            near: None,
+        });
+    }
+    for (q, fts, cert, region) in [
+        ("usinage", "usinage", "EN 9100", "76"),
+        ("injection", "injection", "ISO 9001", "84"),
+        ("maintenance", "maintenance", "ISO 14001", "44"),
+    ] {
+        let mut p = params(q);
+        p.certification = Some(cert.to_owned());
+        p.region = Some(region.to_owned());
+        out.push(Case {
+            kind: "facet-filtered",
+            params: p,
+            fts,
+            fts_filter: match region {
+                "76" => "o.certifications LIKE '%\"EN 9100\"%' AND c.region_code = '76'",
+                "84" => "o.certifications LIKE '%\"ISO 9001\"%' AND c.region_code = '84'",
+                _ => "o.certifications LIKE '%\"ISO 14001\"%' AND c.region_code = '44'",
+            },
+            near: None,
+        });
+    }
+    for (q, fts, lat, lon, naf) in [
+        ("usinage", "usinage", 46.06, 6.58, "25"),
+        ("injection", "injection", 46.256, 5.655, "22"),
+        ("assemblage", "assemblage", 43.6, 1.44, "30"),
+    ] {
+        let mut p = params(q);
+        p.near = Some(format!("{lat},{lon}"));
+        p.radius_km = Some(40.0);
+        p.naf = Some(naf.to_owned());
+        p.sort = SearchSort::Distance;
+        out.push(Case {
+            kind: "distance + facets",
+            params: p,
+            fts,
+            fts_filter: match naf {
+                "25" => "o.naf_code LIKE '25%'",
+                "22" => "o.naf_code LIKE '22%'",
+                _ => "o.naf_code LIKE '30%'",
+            },
+            near: Some((lat, lon, 40.0)),
+        });
+    }
+    out
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+#[derive(FromQueryResult)]
+struct FtsRow {
+    id: i64,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+}
+
+async fn fts_query(db: &DatabaseConnection, case: &Case) -> anyhow::Result<usize> {
+    let filter = if case.fts_filter.is_empty() {
+        String::new()
+    } else {
+        format!(" AND {}", case.fts_filter)
+    };
+    match case.near {
+        None => {
+            let total = db::fetch_count(
+                db,
+                &format!(
+                    "SELECT COUNT(*) AS n FROM fts JOIN organisation o ON o.id = fts.rowid \
+                     JOIN commune c ON c.insee = o.commune_insee WHERE fts MATCH ?{filter}"
+                ),
+                vec![case.fts.into()],
+            )
+            .await?;
+            let rows: Vec<FtsRow> = fetch_all(
+                db,
+                &format!(
+                    "SELECT o.id, c.latitude, c.longitude FROM fts JOIN organisation o ON o.id = fts.rowid \
+                     JOIN commune c ON c.insee = o.commune_insee WHERE fts MATCH ?{filter} \
+                     ORDER BY bm25(fts) LIMIT 20"
+                ),
+                vec![case.fts.into()],
+            )
+            .await?;
+            Ok(rows.len() + usize::try_from(total).unwrap_or(0))
+        }
+        Some((lat, lon, r)) => {
+            let dlat = r / 111.2;
+            let dlon = r / (111.2 * lat.to_radians().cos());
+            let rows: Vec<FtsRow> = fetch_all(
+                db,
+                &format!(
+                    "SELECT o.id, c.latitude, c.longitude FROM fts JOIN organisation o ON o.id = fts.rowid \
+                     JOIN commune c ON c.insee = o.commune_insee WHERE fts MATCH ?{filter} \
+                     AND c.latitude BETWEEN ? AND ? AND c.longitude BETWEEN ? AND ?"
+                ),
+                vec![case.fts.into(), (lat - dlat).into(), (lat + dlat).into(), (lon - dlon).into(), (lon + dlon).into()],
+            )
+            .await?;
+            let origin = app::domain::geo::Point { lat, lon };
+            let mut within: Vec<(f64, i64)> = rows
+                .iter()
+                .filter_map(|row| {
+                    let d = origin.distance_km(&app::domain::geo::Point {
+                        lat: row.latitude?,
+                        lon: row.longitude?,
+                    });
+                    (d <= r).then_some((d, row.id))
+                })
+                .collect();
+            within.sort_by(|a, b| a.0.total_cmp(&b.0));
+            within.truncate(20);
+            Ok(within.len())
+        }
+    }
+}
+
+/// Runs the benchmark and prints (and optionally records) its table.
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    let dir = tempfile_dir()?;
+    let path = dir.join("bench.db");
+    let db = db::connect(&crate::config::Database::Sqlite(path.clone())).await?;
+    db::migrate(&db).await?;
+    eprintln!("generating {} firms...", args.firms);
+    super::demo::run(
+        &db,
+        super::demo::DemoArgs {
+            firms: args.firms,
+            seed: 1,
+            if_empty: false,
+        },
+    )
+    .await?;
+
+    eprintln!("indexing with tantivy...");
+    let (index, _) = SearchIndex::open(Some(dir.join("index")))?;
+    let naf = Arc::new(NafTable::load(&db).await?);
+    let started = Instant::now();
+    let docs = indexer::rebuild(&db, &index, &naf, &|_, _| {}).await?;
+    let index_secs = started.elapsed().as_secs_f64();
+
+    eprintln!("building the FTS5 baseline...");
+    let started = Instant::now();
+    db.execute_unprepared(
+        "CREATE VIRTUAL TABLE fts USING fts5(name, description, capabilities, certifications, naf_label, \
+         tokenize = 'unicode61 remove_diacritics 2')",
+    )
+    .await
+    .context("creating the FTS5 table")?;
+    db.execute_unprepared(
+        "INSERT INTO fts (rowid, name, description, capabilities, certifications, naf_label) \
+         SELECT o.id, o.name, o.description, o.capabilities, o.certifications, COALESCE(n.label, '') \
+         FROM organisation o LEFT JOIN naf n ON n.code = o.naf_code",
+    )
+    .await
+    .context("filling the FTS5 table")?;
+    let fts_secs = started.elapsed().as_secs_f64();
+
+    let gazetteer = Gazetteer::load(&db).await?;
+    let mut rows = Vec::new();
+    let mut kinds: Vec<&str> = Vec::new();
+    let cases = cases();
+    for case in &cases {
+        if !kinds.contains(&case.kind) {
+            kinds.push(case.kind);
+        }
+    }
+    for kind in &kinds {
+        let mut ours = Vec::new();
+        let mut theirs = Vec::new();
+        for case in cases.iter().filter(|c| c.kind == *kind) {
+            let near = case
+                .params
+                .validate()
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let point = match near {
+                Some(Near::Point(p)) => Some(p),
+                _ => None,
+            };
+            for _ in 0..args.runs {
+                let t = Instant::now();
+                let r = tokio::task::block_in_place(|| {
+                    run_search(&index, &gazetteer, &case.params, point, &["public"])
+                })?;
+                ours.push(t.elapsed());
+                std::hint::black_box(r);
+                let t = Instant::now();
+                let n = fts_query(&db, case).await?;
+                theirs.push(t.elapsed());
+                std::hint::black_box(n);
+            }
+        }
+        ours.sort();
+        theirs.sort();
+        rows.push((
+            *kind,
+            percentile(&ours, 0.5),
+            percentile(&ours, 0.99),
+            percentile(&theirs, 0.5),
+            percentile(&theirs, 0.99),
+        ));
+    }
+
+    let mut table = format!(
+        "\n### {} firms ({} documents), {}\n\nIndexing: tantivy {:.1} s ({:.0} docs/s); FTS5 {:.1} s.\n\n\
+         | query | tantivy p50 | tantivy p99 | FTS5 p50 | FTS5 p99 | FTS5 / tantivy (p50) |\n|---|---|---|---|---|---|\n",
+        args.firms,
+        docs,
+        today(),
+        index_secs,
+        docs as f64 / index_secs.max(1e-9),
+        fts_secs
+    );
+    for (kind, p50, p99, f50, f99) in &rows {
+        table.push_str(&format!(
+            "| {kind} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.1}× |\n",
+            ms(*p50),
+            ms(*p99),
+            ms(*f50),
+            ms(*f99),
+            ms(*f50) / ms(*p50).max(1e-6)
+        ));
+    }
+    println!("{table}");
+    if let Some(file) = args.record {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&file)?;
+        f.write_all(table.as_bytes())?;
+    }
+    drop(db);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("maillage-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+fn today() -> String {
+    let days = crate::db::organisations::now() / 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}

@@ -1,0 +1,459 @@
+//! The document model: one schema for every searchable thing, and the rows it is built from.
+//!
+//! Organisations (firms, clusters, pôles, districts, operators) and land sites today; needs,
+//! practices and proposals later use the same fields (`kind`, texts, place, facets,
+//! visibility), so one query serves them all. Facet fields are fast string columns; `lat` and
+//! `lon` are fast and indexed for distance filtering; `name_key` orders by name.
+
+use super::analysis::{ENGLISH, FOLDED, FRENCH};
+use crate::db::{fetch_all, json_list};
+use app::domain::text::fold;
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+use std::collections::HashMap;
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
+    STRING,
+};
+use tantivy::TantivyDocument;
+
+/// Bump when the schema or the analyzers change: the index is rebuilt at start-up.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Facet dimensions, in the order the API returns them.
+pub const FACETS: [&str; 10] = [
+    "kind",
+    "region",
+    "department",
+    "territory",
+    "naf_section",
+    "naf_division",
+    "naf_class",
+    "headcount",
+    "certification",
+    "site_label",
+];
+
+/// Every field of the schema.
+#[derive(Clone, Copy)]
+pub struct Fields {
+    pub id: Field,
+    pub kind: Field,
+    pub entity_id: Field,
+    pub name: Field,
+    pub name_folded: Field,
+    pub description: Field,
+    pub description_en: Field,
+    pub capabilities: Field,
+    pub certifications_text: Field,
+    pub naf_label: Field,
+    pub place: Field,
+    pub region: Field,
+    pub department: Field,
+    pub territory: Field,
+    pub naf_section: Field,
+    pub naf_division: Field,
+    pub naf_group: Field,
+    pub naf_class: Field,
+    pub naf_code: Field,
+    pub headcount: Field,
+    pub certification: Field,
+    pub site_label: Field,
+    pub visibility: Field,
+    pub owner: Field,
+    pub lat: Field,
+    pub lon: Field,
+    pub name_key: Field,
+    pub siret: Field,
+    pub commune: Field,
+    pub territory_name: Field,
+    pub lang: Field,
+}
+
+fn text(analyzer: &str, stored: bool) -> TextOptions {
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(analyzer)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let options = TextOptions::default().set_indexing_options(indexing);
+    if stored {
+        options.set_stored()
+    } else {
+        options
+    }
+}
+
+/// Builds the schema and its field handles.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let facet = STRING | FAST;
+    let coord = NumericOptions::default()
+        .set_fast()
+        .set_indexed()
+        .set_stored();
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        kind: b.add_text_field("kind", facet.clone() | STORED),
+        entity_id: b.add_u64_field("entity_id", FAST | STORED),
+        name: b.add_text_field("name", text(FRENCH, true)),
+        name_folded: b.add_text_field("name_folded", text(FOLDED, false)),
+        description: b.add_text_field("description", text(FRENCH, true)),
+        description_en: b.add_text_field("description_en", text(ENGLISH, true)),
+        capabilities: b.add_text_field("capabilities", text(FRENCH, true)),
+        certifications_text: b.add_text_field("certifications_text", text(FOLDED, false)),
+        naf_label: b.add_text_field("naf_label", text(FRENCH, false)),
+        place: b.add_text_field("place", text(FOLDED, false)),
+        region: b.add_text_field("region", facet.clone() | STORED),
+        department: b.add_text_field("department", facet.clone()),
+        territory: b.add_text_field("territory", facet.clone() | STORED),
+        naf_section: b.add_text_field("naf_section", facet.clone()),
+        naf_division: b.add_text_field("naf_division", facet.clone()),
+        naf_group: b.add_text_field("naf_group", facet.clone()),
+        naf_class: b.add_text_field("naf_class", facet.clone()),
+        naf_code: b.add_text_field("naf_code", facet.clone() | STORED),
+        headcount: b.add_text_field("headcount", facet.clone()),
+        certification: b.add_text_field("certification", facet.clone()),
+        site_label: b.add_text_field("site_label", facet.clone()),
+        visibility: b.add_text_field("visibility", facet),
+        owner: b.add_u64_field("owner", FAST),
+        lat: b.add_f64_field("lat", coord.clone()),
+        lon: b.add_f64_field("lon", coord),
+        name_key: b.add_u64_field("name_key", FAST),
+        siret: b.add_text_field("siret", STRING | STORED),
+        commune: b.add_text_field("commune", STORED),
+        territory_name: b.add_text_field("territory_name", STORED),
+        lang: b.add_text_field("lang", STRING | STORED),
+    };
+    (b.build(), fields)
+}
+
+/// The first eight bytes of the folded name, big-endian: sorting by it sorts by name.
+pub fn name_key(name: &str) -> u64 {
+    let folded = fold(name);
+    let mut bytes = [0u8; 8];
+    for (slot, b) in bytes.iter_mut().zip(folded.bytes()) {
+        *slot = b;
+    }
+    u64::from_be_bytes(bytes)
+}
+
+/// NAF labels and parents, to index a code with its whole hierarchy.
+pub struct NafTable {
+    entries: HashMap<String, (String, Option<String>)>,
+}
+
+#[derive(FromQueryResult)]
+struct NafRow {
+    code: String,
+    label: String,
+    parent: Option<String>,
+}
+
+impl NafTable {
+    pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<NafTable> {
+        let rows: Vec<NafRow> =
+            fetch_all(db, "SELECT code, label, parent FROM naf", vec![]).await?;
+        Ok(NafTable {
+            entries: rows
+                .into_iter()
+                .map(|r| (r.code, (r.label, r.parent)))
+                .collect(),
+        })
+    }
+
+    /// The code and its ancestors, from the code itself up to its section.
+    pub fn lineage(&self, code: &str) -> Vec<(&str, &str)> {
+        let mut out = Vec::new();
+        let mut current = Some(code);
+        while let Some(c) = current {
+            let Some((key, (label, parent))) = self.entries.get_key_value(c) else {
+                break;
+            };
+            out.push((key.as_str(), label.as_str()));
+            current = parent.as_deref();
+            if out.len() > 6 {
+                break;
+            }
+        }
+        out
+    }
+
+    pub fn label(&self, code: &str) -> Option<&str> {
+        self.entries.get(code).map(|(l, _)| l.as_str())
+    }
+}
+
+#[derive(FromQueryResult)]
+pub struct OrganisationRow {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub siret: Option<String>,
+    pub naf_code: Option<String>,
+    pub description: String,
+    pub description_en: String,
+    pub capabilities: String,
+    pub certifications: String,
+    pub markets: String,
+    pub nace_divisions: String,
+    pub headcount_band: Option<String>,
+    pub visibility: String,
+    pub commune: Option<String>,
+    pub department_code: Option<String>,
+    pub department_name: Option<String>,
+    pub region_code: Option<String>,
+    pub region_name: Option<String>,
+    pub territory_id: Option<String>,
+    pub territory_name: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+const ORGANISATION_SELECT: &str = "SELECT o.id, o.kind, o.name, o.siret, o.naf_code, o.description, \
+    o.description_en, o.capabilities, o.certifications, o.markets, o.nace_divisions, \
+    o.headcount_band, o.visibility, c.name AS commune, c.department_code, d.name AS department_name, \
+    c.region_code, r.name AS region_name, c.territory_id, t.name AS territory_name, c.latitude, c.longitude \
+    FROM organisation o LEFT JOIN commune c ON c.insee = o.commune_insee \
+    LEFT JOIN department d ON d.code = c.department_code LEFT JOIN region r ON r.code = c.region_code \
+    LEFT JOIN territory t ON t.id = c.territory_id";
+
+#[derive(FromQueryResult)]
+pub struct SiteRow {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub status: String,
+    pub turnkey: bool,
+    pub zoning: String,
+    pub commune: String,
+    pub department_code: String,
+    pub department_name: Option<String>,
+    pub region_code: String,
+    pub region_name: Option<String>,
+    pub territory_id: Option<String>,
+    pub territory_name: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+const SITE_SELECT: &str = "SELECT s.id, s.name, s.description, s.status, s.turnkey, s.zoning, \
+    c.name AS commune, c.department_code, d.name AS department_name, c.region_code, \
+    r.name AS region_name, c.territory_id, t.name AS territory_name, c.latitude, c.longitude \
+    FROM land_site s JOIN commune c ON c.insee = s.commune_insee \
+    LEFT JOIN department d ON d.code = c.department_code LEFT JOIN region r ON r.code = c.region_code \
+    LEFT JOIN territory t ON t.id = c.territory_id";
+
+/// Organisations with id above `after`, by id (for rebuilds).
+pub async fn organisations_after(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> anyhow::Result<Vec<OrganisationRow>> {
+    fetch_all(
+        db,
+        &format!("{ORGANISATION_SELECT} WHERE o.id > ? ORDER BY o.id LIMIT {limit}"),
+        vec![after.into()],
+    )
+    .await
+}
+
+/// Organisations by id (for changes).
+pub async fn organisations_by_id(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> anyhow::Result<Vec<OrganisationRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    fetch_all(
+        db,
+        &format!("{ORGANISATION_SELECT} WHERE o.id IN ({marks})"),
+        ids.iter().map(|i| Value::from(*i)).collect(),
+    )
+    .await
+}
+
+/// Land sites with id above `after`, by id (for rebuilds).
+pub async fn sites_after(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> anyhow::Result<Vec<SiteRow>> {
+    fetch_all(
+        db,
+        &format!("{SITE_SELECT} WHERE s.id > ? ORDER BY s.id LIMIT {limit}"),
+        vec![after.into()],
+    )
+    .await
+}
+
+/// Land sites by id (for changes).
+pub async fn sites_by_id(db: &impl ConnectionTrait, ids: &[i64]) -> anyhow::Result<Vec<SiteRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    fetch_all(
+        db,
+        &format!("{SITE_SELECT} WHERE s.id IN ({marks})"),
+        ids.iter().map(|i| Value::from(*i)).collect(),
+    )
+    .await
+}
+
+/// The index key of a row.
+pub fn key(entity: &str, id: i64) -> String {
+    format!("{entity}:{id}")
+}
+
+fn add_place(
+    doc: &mut TantivyDocument,
+    f: &Fields,
+    place: (
+        &Option<String>,
+        Option<&str>,
+        &Option<String>,
+        Option<&str>,
+        &Option<String>,
+    ),
+) {
+    let (commune, department, department_name, region, region_name) = place;
+    for part in [commune, department_name, region_name]
+        .into_iter()
+        .flatten()
+    {
+        doc.add_text(f.place, part);
+    }
+    if let Some(d) = department {
+        doc.add_text(f.department, d);
+    }
+    if let Some(r) = region {
+        doc.add_text(f.region, r);
+    }
+}
+
+/// The document of an organisation.
+pub fn organisation_document(f: &Fields, naf: &NafTable, r: &OrganisationRow) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, key("organisation", r.id));
+    doc.add_text(f.kind, &r.kind);
+    doc.add_u64(f.entity_id, u64::try_from(r.id).unwrap_or(0));
+    doc.add_text(f.name, &r.name);
+    doc.add_text(f.name_folded, &r.name);
+    doc.add_u64(f.name_key, name_key(&r.name));
+    doc.add_text(f.description, &r.description);
+    if !r.description_en.is_empty() {
+        doc.add_text(f.description_en, &r.description_en);
+    }
+    let capabilities = json_list(&r.capabilities);
+    if !capabilities.is_empty() {
+        doc.add_text(f.capabilities, capabilities.join(" ; "));
+    }
+    for m in json_list(&r.markets) {
+        doc.add_text(f.capabilities, m);
+    }
+    for c in json_list(&r.certifications) {
+        doc.add_text(f.certifications_text, &c);
+        doc.add_text(f.certification, &c);
+    }
+    let mut divisions: Vec<String> = json_list(&r.nace_divisions);
+    if let Some(code) = &r.naf_code {
+        doc.add_text(f.naf_code, code);
+        for (c, label) in naf.lineage(code) {
+            doc.add_text(f.naf_label, label);
+            match c.len() {
+                1 => doc.add_text(f.naf_section, c),
+                2 => divisions.push(c.to_owned()),
+                4 => doc.add_text(f.naf_group, c),
+                5 => doc.add_text(f.naf_class, c),
+                _ => {}
+            }
+        }
+    }
+    divisions.sort();
+    divisions.dedup();
+    for d in &divisions {
+        doc.add_text(f.naf_division, d);
+        if r.naf_code.is_none() {
+            for (c, label) in naf.lineage(d) {
+                doc.add_text(f.naf_label, label);
+                if c.len() == 1 {
+                    doc.add_text(f.naf_section, c);
+                }
+            }
+        }
+    }
+    if let Some(band) = &r.headcount_band {
+        doc.add_text(f.headcount, band);
+    }
+    doc.add_text(f.visibility, &r.visibility);
+    if let Some(s) = &r.siret {
+        doc.add_text(f.siret, s);
+    }
+    if let Some(c) = &r.commune {
+        doc.add_text(f.commune, c);
+    }
+    add_place(
+        &mut doc,
+        f,
+        (
+            &r.commune,
+            r.department_code.as_deref(),
+            &r.department_name,
+            r.region_code.as_deref(),
+            &r.region_name,
+        ),
+    );
+    if let (Some(t), Some(name)) = (&r.territory_id, &r.territory_name) {
+        doc.add_text(f.territory, t);
+        doc.add_text(f.territory_name, name);
+        doc.add_text(f.place, name);
+    }
+    if let (Some(lat), Some(lon)) = (r.latitude, r.longitude) {
+        doc.add_f64(f.lat, lat);
+        doc.add_f64(f.lon, lon);
+    }
+    doc.add_text(f.lang, "fr");
+    doc
+}
+
+/// The document of a land site.
+pub fn site_document(f: &Fields, r: &SiteRow) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, key("land_site", r.id));
+    doc.add_text(f.kind, "land_site");
+    doc.add_u64(f.entity_id, u64::try_from(r.id).unwrap_or(0));
+    doc.add_text(f.name, &r.name);
+    doc.add_text(f.name_folded, &r.name);
+    doc.add_u64(f.name_key, name_key(&r.name));
+    doc.add_text(f.description, &r.description);
+    doc.add_text(f.capabilities, &r.zoning);
+    doc.add_text(f.site_label, &r.status);
+    if r.turnkey {
+        doc.add_text(f.site_label, "turnkey");
+        doc.add_text(f.capabilities, "site clé en main");
+    }
+    doc.add_text(f.visibility, "public");
+    doc.add_text(f.commune, &r.commune);
+    add_place(
+        &mut doc,
+        f,
+        (
+            &Some(r.commune.clone()),
+            Some(&r.department_code),
+            &r.department_name,
+            Some(&r.region_code),
+            &r.region_name,
+        ),
+    );
+    if let (Some(t), Some(name)) = (&r.territory_id, &r.territory_name) {
+        doc.add_text(f.territory, t);
+        doc.add_text(f.territory_name, name);
+        doc.add_text(f.place, name);
+    }
+    if let (Some(lat), Some(lon)) = (r.latitude, r.longitude) {
+        doc.add_f64(f.lat, lat);
+        doc.add_f64(f.lon, lon);
+    }
+    doc.add_text(f.lang, "fr");
+    doc
+}

@@ -1,0 +1,418 @@
+//! Turning search parameters into a tantivy query, and collecting results, facets and
+//! distances in one pass.
+//!
+//! Text: every word must match (AND). A word matches exactly (its French stem in the name,
+//! capabilities, NAF labels, description; its folded form in certifications and places) or,
+//! failing that, with one typo (words of 5+ letters) or as a prefix (the last word, while
+//! typing). Exact matches score a constant 2 plus BM25; typo and prefix matches a constant
+//! weight by field summing to under 2, so for any word an exact match always outranks a
+//! tolerant one. Filters never score.
+//! Visibility is a filter inside the query, never applied afterwards.
+
+use super::analysis::{tokens, ENGLISH, FOLDED, FRENCH};
+use super::documents::{Fields, FACETS};
+use super::index::SearchIndex;
+use app::api::search::{SearchParams, SearchSort};
+use app::domain::geo::Point;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::ops::Bound;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
+    Occur, PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, Term};
+
+/// Score of an exact word match on top of BM25. Tolerant matches weigh at most
+/// 0.5 + 0.35 + 0.25 + 0.15 (typo) + 0.5 + 0.2 (prefix) = 1.95, always below it.
+const EXACT_TIER: Score = 2.0;
+
+fn term(field: Field, text: &str) -> Term {
+    Term::from_field_text(field, text)
+}
+
+fn term_query(field: Field, text: &str, boost: Score) -> Box<dyn Query> {
+    let q: Box<dyn Query> = Box::new(TermQuery::new(
+        term(field, text),
+        IndexRecordOption::WithFreqs,
+    ));
+    if (boost - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
+}
+
+fn any(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
+}
+
+/// The words of a query and its quoted phrases.
+fn split_phrases(q: &str) -> (String, Vec<String>) {
+    let mut words = String::new();
+    let mut phrases = Vec::new();
+    for (i, part) in q.split('"').enumerate() {
+        if i % 2 == 1 && !part.trim().is_empty() {
+            phrases.push(part.to_owned());
+        }
+        words.push_str(part);
+        words.push(' ');
+    }
+    (words, phrases)
+}
+
+/// The text part of the query; `None` when the text has no searchable word.
+pub fn text_query(index: &SearchIndex, q: &str) -> Option<Box<dyn Query>> {
+    let f = &index.fields;
+    let manager = index.index.tokenizers();
+    let typing = !q.ends_with(char::is_whitespace) && !q.ends_with('"');
+    let (plain, phrases) = split_phrases(q);
+    let words = tokens(manager, FOLDED, &plain);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let stems = tokens(manager, FRENCH, word);
+        let last = i + 1 == words.len();
+        // A French stop word ("de", "la"...) is not a requirement.
+        if stems.is_empty() && !(last && typing) {
+            continue;
+        }
+        let mut exact: Vec<Box<dyn Query>> = Vec::new();
+        for stem in &stems {
+            exact.push(term_query(f.name, stem, 3.0));
+            exact.push(term_query(f.capabilities, stem, 2.0));
+            exact.push(term_query(f.naf_label, stem, 1.5));
+            exact.push(term_query(f.description, stem, 1.0));
+        }
+        for stem in tokens(manager, ENGLISH, word) {
+            exact.push(term_query(f.description_en, &stem, 0.8));
+        }
+        exact.push(term_query(f.certifications_text, word, 2.0));
+        exact.push(term_query(f.place, word, 1.5));
+        exact.push(term_query(f.name_folded, word, 1.0));
+        let exact = any(exact);
+        let exact_tier = any(vec![
+            exact.box_clone(),
+            Box::new(ConstScoreQuery::new(exact, EXACT_TIER)),
+        ]);
+
+        // Tolerant matches score by where they hit, always below the exact tier in total.
+        let mut tolerant: Vec<Box<dyn Query>> = Vec::new();
+        if word.chars().count() >= 5 {
+            for stem in &stems {
+                for (field, weight) in [
+                    (f.name, 0.5),
+                    (f.capabilities, 0.35),
+                    (f.naf_label, 0.25),
+                    (f.description, 0.15),
+                ] {
+                    let fuzzy = Box::new(FuzzyTermQuery::new(term(field, stem), 1, true));
+                    tolerant.push(Box::new(ConstScoreQuery::new(fuzzy, weight)));
+                }
+            }
+        }
+        if last && typing && word.chars().all(|c| c.is_ascii_alphanumeric()) {
+            for (field, weight) in [(f.name_folded, 0.5), (f.place, 0.2)] {
+                if let Ok(prefix) = RegexQuery::from_pattern(&format!("{word}.*"), field) {
+                    tolerant.push(Box::new(ConstScoreQuery::new(Box::new(prefix), weight)));
+                }
+            }
+        }
+        let clause: Box<dyn Query> = if tolerant.is_empty() {
+            exact_tier
+        } else {
+            Box::new(DisjunctionMaxQuery::new(vec![exact_tier, any(tolerant)]))
+        };
+        clauses.push((Occur::Must, clause));
+    }
+    for phrase in phrases {
+        let stems = tokens(manager, FRENCH, &phrase);
+        if stems.len() < 2 {
+            continue;
+        }
+        let per_field: Vec<Box<dyn Query>> = [f.name, f.capabilities, f.description]
+            .into_iter()
+            .map(|field| {
+                let terms: Vec<Term> = stems.iter().map(|s| term(field, s)).collect();
+                Box::new(PhraseQuery::new(terms)) as Box<dyn Query>
+            })
+            .collect();
+        clauses.push((Occur::Must, any(per_field)));
+    }
+    if clauses.is_empty() {
+        None
+    } else {
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+}
+
+/// The field a NAF filter value applies to, from its shape.
+fn naf_field(f: &Fields, naf: &str) -> Field {
+    match naf.len() {
+        1 => f.naf_section,
+        2 => f.naf_division,
+        4 => f.naf_group,
+        5 => f.naf_class,
+        _ => f.naf_code,
+    }
+}
+
+/// Approximate kilometres per degree of latitude.
+const KM_PER_DEGREE: f64 = 111.2;
+
+/// The whole query: text (if any) AND every filter AND visibility AND the distance box.
+pub fn build(
+    index: &SearchIndex,
+    params: &SearchParams,
+    near: Option<Point>,
+    visibilities: &[&str],
+) -> (Box<dyn Query>, Option<Box<dyn Query>>) {
+    let f = &index.fields;
+    let text = text_query(index, &params.q);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    clauses.push((
+        Occur::Must,
+        text.as_ref()
+            .map(|t| t.box_clone())
+            .unwrap_or_else(|| Box::new(AllQuery)),
+    ));
+    let mut filters: Vec<Box<dyn Query>> = Vec::new();
+    let simple = [
+        (f.kind, &params.kind),
+        (f.region, &params.region),
+        (f.department, &params.department),
+        (f.territory, &params.territory),
+        (f.certification, &params.certification),
+        (f.headcount, &params.headcount),
+        (f.site_label, &params.site_label),
+    ];
+    for (field, value) in simple {
+        if let Some(v) = value {
+            filters.push(Box::new(TermQuery::new(
+                term(field, v),
+                IndexRecordOption::Basic,
+            )));
+        }
+    }
+    if let Some(naf) = &params.naf {
+        filters.push(Box::new(TermQuery::new(
+            term(naf_field(f, naf), naf),
+            IndexRecordOption::Basic,
+        )));
+    }
+    filters.push(Box::new(TermSetQuery::new(
+        visibilities.iter().map(|v| term(f.visibility, v)),
+    )));
+    if let (Some(p), Some(r)) = (near, params.radius_km) {
+        let dlat = r / KM_PER_DEGREE;
+        let dlon = r / (KM_PER_DEGREE * p.lat.to_radians().cos().max(0.01));
+        for (field, lo, hi) in [
+            (f.lat, p.lat - dlat, p.lat + dlat),
+            (f.lon, p.lon - dlon, p.lon + dlon),
+        ] {
+            filters.push(Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_f64(field, lo)),
+                Bound::Included(Term::from_field_f64(field, hi)),
+            )));
+        }
+    }
+    for filter in filters {
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+    }
+    (Box::new(BooleanQuery::new(clauses)), text)
+}
+
+/// One candidate in the top-k heap; the greatest is the worst kept.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate {
+    /// Lower is better.
+    key: f64,
+    pub score: Score,
+    pub distance_km: Option<f64>,
+    pub address: DocAddress,
+}
+
+impl PartialEq for Candidate {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Candidate {}
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Candidate {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key
+            .total_cmp(&other.key)
+            .then(self.address.segment_ord.cmp(&other.address.segment_ord))
+            .then(self.address.doc_id.cmp(&other.address.doc_id))
+    }
+}
+
+/// Everything one pass over the matches yields.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub total: u64,
+    /// Best first.
+    pub top: Vec<Candidate>,
+    pub facets: BTreeMap<&'static str, BTreeMap<String, u64>>,
+}
+
+/// Counts matches inside the radius, facet values, and keeps the best `limit`.
+pub struct SearchCollector {
+    pub near: Option<Point>,
+    pub radius_km: Option<f64>,
+    pub sort: SearchSort,
+    pub limit: usize,
+}
+
+pub struct SegmentSearch {
+    segment: SegmentOrdinal,
+    near: Option<Point>,
+    radius_km: Option<f64>,
+    sort: SearchSort,
+    limit: usize,
+    lat: Option<Column<f64>>,
+    lon: Option<Column<f64>>,
+    name_key: Option<Column<u64>>,
+    facet_columns: Vec<(&'static str, Option<StrColumn>, Vec<u64>)>,
+    total: u64,
+    heap: BinaryHeap<Candidate>,
+}
+
+impl Collector for SearchCollector {
+    type Fruit = Collected;
+    type Child = SegmentSearch;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentSearch> {
+        let fast = reader.fast_fields();
+        let mut facet_columns = Vec::new();
+        for name in FACETS {
+            let column = fast.str(name)?;
+            let counts = vec![0u64; column.as_ref().map(|c| c.num_terms()).unwrap_or(0)];
+            facet_columns.push((name, column, counts));
+        }
+        Ok(SegmentSearch {
+            segment,
+            near: self.near,
+            radius_km: self.radius_km,
+            sort: self.sort,
+            limit: self.limit,
+            lat: fast.f64("lat").ok(),
+            lon: fast.f64("lon").ok(),
+            name_key: fast.u64("name_key").ok(),
+            facet_columns,
+            total: 0,
+            heap: BinaryHeap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.sort == SearchSort::Relevance
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Collected>) -> tantivy::Result<Collected> {
+        let mut out = Collected::default();
+        let mut all = Vec::new();
+        for fruit in fruits {
+            out.total += fruit.total;
+            all.extend(fruit.top);
+            for (name, values) in fruit.facets {
+                let merged = out.facets.entry(name).or_default();
+                for (value, count) in values {
+                    *merged.entry(value).or_default() += count;
+                }
+            }
+        }
+        all.sort();
+        all.truncate(self.limit);
+        out.top = all;
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for SegmentSearch {
+    type Fruit = Collected;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let distance_km = match (self.near, &self.lat, &self.lon) {
+            (Some(p), Some(lat), Some(lon)) => match (lat.first(doc), lon.first(doc)) {
+                (Some(la), Some(lo)) => Some(p.distance_km(&Point { lat: la, lon: lo })),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(r) = self.radius_km {
+            match distance_km {
+                Some(d) if d <= r => {}
+                _ => return,
+            }
+        }
+        self.total += 1;
+        for (_, column, counts) in &mut self.facet_columns {
+            if let Some(column) = column {
+                for ord in column.term_ords(doc) {
+                    if let Some(c) = counts.get_mut(ord as usize) {
+                        *c += 1;
+                    }
+                }
+            }
+        }
+        let key = match self.sort {
+            SearchSort::Relevance => -f64::from(score),
+            SearchSort::Distance => distance_km.unwrap_or(f64::MAX),
+            SearchSort::Name => self
+                .name_key
+                .as_ref()
+                .and_then(|c| c.first(doc))
+                .unwrap_or(u64::MAX) as f64,
+        };
+        let candidate = Candidate {
+            key,
+            score,
+            distance_km,
+            address: DocAddress::new(self.segment, doc),
+        };
+        if self.heap.len() < self.limit {
+            self.heap.push(candidate);
+        } else if let Some(worst) = self.heap.peek() {
+            if candidate < *worst {
+                self.heap.pop();
+                self.heap.push(candidate);
+            }
+        }
+    }
+
+    fn harvest(self) -> Collected {
+        let mut facets = BTreeMap::new();
+        let mut text = String::new();
+        for (name, column, counts) in self.facet_columns {
+            let Some(column) = column else { continue };
+            let mut values = BTreeMap::new();
+            for (ord, count) in counts.into_iter().enumerate() {
+                if count > 0 && matches!(column.ord_to_str(ord as u64, &mut text), Ok(true)) {
+                    values.insert(text.clone(), count);
+                }
+            }
+            facets.insert(name, values);
+        }
+        let mut top = self.heap.into_vec();
+        top.sort();
+        Collected {
+            total: self.total,
+            top,
+            facets,
+        }
+    }
+}

@@ -1,0 +1,370 @@
+//! The search service: resolves places, runs the query off the async runtime, and turns
+//! matches into hits with snippets, distances, map positions and labelled facets.
+
+use crate::db::fetch_all;
+use crate::search::documents::FACETS;
+use crate::search::query::{self, SearchCollector};
+use crate::search::SearchIndex;
+use anyhow::Context;
+use app::api::search::{FacetValue, Near, SearchHit, SearchParams, SearchResults, SearchSort};
+use app::domain::geo::Point;
+use app::ports::{Search, ServiceError};
+use migrations::Frame;
+use sea_orm::{DatabaseConnection, FromQueryResult};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use tantivy::collector::TopDocs;
+use tantivy::schema::Value;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::TantivyDocument;
+
+/// Facet values returned per dimension.
+const FACET_VALUES: usize = 30;
+
+/// Reference data the service needs at hand: coordinates and labels.
+pub struct Gazetteer {
+    communes: HashMap<String, Point>,
+    /// Folded commune name -> the most populous commune of that name.
+    commune_names: HashMap<String, Point>,
+    labels: HashMap<&'static str, HashMap<String, String>>,
+    frames: HashMap<String, Frame>,
+}
+
+#[derive(FromQueryResult)]
+struct CommunePoint {
+    insee: String,
+    name: String,
+    latitude: f64,
+    longitude: f64,
+}
+
+#[derive(FromQueryResult)]
+struct Label {
+    code: String,
+    label: String,
+}
+
+#[derive(FromQueryResult)]
+struct FrameRow {
+    name: String,
+    plate_lat: Option<f64>,
+    min_x: f64,
+    min_y: f64,
+    scale: f64,
+    offset_x: f64,
+    offset_y: f64,
+}
+
+impl Gazetteer {
+    pub async fn load(db: &DatabaseConnection) -> anyhow::Result<Gazetteer> {
+        let points: Vec<CommunePoint> = fetch_all(
+            db,
+            "SELECT insee, name, latitude, longitude FROM commune \
+             WHERE latitude IS NOT NULL AND longitude IS NOT NULL ORDER BY population",
+            vec![],
+        )
+        .await?;
+        let mut labels = HashMap::new();
+        for (facet, sql) in [
+            ("region", "SELECT code, name AS label FROM region"),
+            ("department", "SELECT code, name AS label FROM department"),
+            (
+                "territory",
+                "SELECT id AS code, name AS label FROM territory",
+            ),
+            (
+                "naf_section",
+                "SELECT code, label FROM naf WHERE level = 'section'",
+            ),
+            (
+                "naf_division",
+                "SELECT code, label FROM naf WHERE level = 'division'",
+            ),
+            (
+                "naf_class",
+                "SELECT code, label FROM naf WHERE level = 'class'",
+            ),
+        ] {
+            let rows: Vec<Label> = fetch_all(db, sql, vec![]).await?;
+            labels.insert(facet, rows.into_iter().map(|r| (r.code, r.label)).collect());
+        }
+        let frames: Vec<FrameRow> = fetch_all(
+            db,
+            "SELECT name, plate_lat, min_x, min_y, scale, offset_x, offset_y FROM map_frame",
+            vec![],
+        )
+        .await?;
+        // Ordered by population: a later (larger) namesake replaces a smaller one.
+        let commune_names = points
+            .iter()
+            .map(|p| {
+                (
+                    app::domain::text::fold(&p.name),
+                    Point {
+                        lat: p.latitude,
+                        lon: p.longitude,
+                    },
+                )
+            })
+            .collect();
+        Ok(Gazetteer {
+            commune_names,
+            communes: points
+                .into_iter()
+                .map(|p| {
+                    (
+                        p.insee,
+                        Point {
+                            lat: p.latitude,
+                            lon: p.longitude,
+                        },
+                    )
+                })
+                .collect(),
+            labels,
+            frames: frames
+                .into_iter()
+                .map(|f| {
+                    (
+                        f.name,
+                        Frame {
+                            plate_lat: f.plate_lat,
+                            min_x: f.min_x,
+                            min_y: f.min_y,
+                            scale: f.scale,
+                            offset_x: f.offset_x,
+                            offset_y: f.offset_y,
+                        },
+                    )
+                })
+                .collect(),
+        })
+    }
+
+    /// The point of a `near` parameter; an unknown commune is a field error.
+    pub fn locate(&self, near: &Near) -> Result<Point, ServiceError> {
+        match near {
+            Near::Point(p) => Ok(*p),
+            Near::Name(name) => self
+                .commune_names
+                .get(&app::domain::text::fold(name))
+                .copied()
+                .ok_or_else(|| {
+                    ServiceError::Invalid(vec![app::error::FieldError {
+                        field: "near".into(),
+                        message: format!("unknown commune {name:?}"),
+                    }])
+                }),
+            Near::Commune(code) => self.communes.get(code.as_str()).copied().ok_or_else(|| {
+                ServiceError::Invalid(vec![app::error::FieldError {
+                    field: "near".into(),
+                    message: format!("unknown commune {}", code.as_str()),
+                }])
+            }),
+        }
+    }
+
+    fn label(&self, facet: &str, value: &str) -> String {
+        self.labels
+            .get(facet)
+            .and_then(|m| m.get(value))
+            .cloned()
+            .unwrap_or_else(|| value.to_owned())
+    }
+
+    /// The national-map position of a point in a region.
+    fn project(&self, region: Option<&str>, p: Point) -> Option<(f64, f64)> {
+        let frame = region
+            .and_then(|r| self.frames.get(r))
+            .or_else(|| self.frames.get("metro"))?;
+        Some(frame.project(p.lon, p.lat))
+    }
+}
+
+/// Search over the index, for the server functions and the API.
+pub struct SearchService {
+    index: SearchIndex,
+    gazetteer: Arc<Gazetteer>,
+}
+
+impl SearchService {
+    pub fn new(index: SearchIndex, gazetteer: Arc<Gazetteer>) -> Self {
+        SearchService { index, gazetteer }
+    }
+}
+
+fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Runs a search synchronously (call off the async runtime).
+pub fn run_search(
+    index: &SearchIndex,
+    gazetteer: &Gazetteer,
+    params: &SearchParams,
+    near: Option<Point>,
+    visibilities: &[&str],
+) -> anyhow::Result<SearchResults> {
+    let f = index.fields;
+    let (query, text_query) = query::build(index, params, near, visibilities);
+    let searcher = index.reader.searcher();
+    let offset = (params.page.saturating_sub(1) * params.per_page) as usize;
+    // Without words to rank by, results near a place come nearest first.
+    let sort = match (params.sort, &text_query, near) {
+        (SearchSort::Relevance, None, Some(_)) => SearchSort::Distance,
+        (sort, _, _) => sort,
+    };
+    let collector = SearchCollector {
+        near,
+        radius_km: params.radius_km,
+        sort,
+        limit: offset + params.per_page as usize,
+    };
+    let collected = searcher
+        .search(&*query, &collector)
+        .context("running the search")?;
+    let snippets = match &text_query {
+        Some(t) => {
+            let mut description = SnippetGenerator::create(&searcher, &**t, f.description)?;
+            description.set_max_num_chars(180);
+            let mut capabilities = SnippetGenerator::create(&searcher, &**t, f.capabilities)?;
+            capabilities.set_max_num_chars(180);
+            Some((description, capabilities))
+        }
+        None => None,
+    };
+    let mut hits = Vec::new();
+    for c in collected.top.iter().skip(offset) {
+        let doc: TantivyDocument = searcher.doc(c.address).context("loading a result")?;
+        let snippet = snippets
+            .as_ref()
+            .map(|(d, k)| {
+                let s = d.snippet_from_doc(&doc).to_html();
+                if s.contains("<b>") {
+                    s
+                } else {
+                    k.snippet_from_doc(&doc).to_html()
+                }
+            })
+            .filter(|s| s.contains("<b>"))
+            .unwrap_or_else(|| {
+                let d = text(&doc, f.description).unwrap_or_default();
+                let short: String = d.chars().take(180).collect();
+                escape_html(&short)
+            });
+        let lat = doc.get_first(f.lat).and_then(|v| v.as_f64());
+        let lon = doc.get_first(f.lon).and_then(|v| v.as_f64());
+        let region = text(&doc, f.region);
+        let position = lat
+            .zip(lon)
+            .and_then(|(lat, lon)| gazetteer.project(region.as_deref(), Point { lat, lon }));
+        hits.push(SearchHit {
+            kind: text(&doc, f.kind).unwrap_or_default(),
+            id: doc
+                .get_first(f.entity_id)
+                .and_then(|v| v.as_u64())
+                .and_then(|i| i64::try_from(i).ok())
+                .unwrap_or(0),
+            name: text(&doc, f.name).unwrap_or_default(),
+            siret: text(&doc, f.siret),
+            commune: text(&doc, f.commune),
+            territory: text(&doc, f.territory_name),
+            territory_id: text(&doc, f.territory),
+            distance_km: c.distance_km.map(|d| (d * 10.0).round() / 10.0),
+            score: c.score,
+            snippet,
+            map_x: position.map(|p| p.0),
+            map_y: position.map(|p| p.1),
+        });
+    }
+    let mut facets = BTreeMap::new();
+    for name in FACETS {
+        let mut values: Vec<FacetValue> = collected
+            .facets
+            .get(name)
+            .map(|m| {
+                m.iter()
+                    .map(|(value, count)| FacetValue {
+                        value: value.clone(),
+                        label: gazetteer.label(name, value),
+                        count: *count,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+        values.truncate(FACET_VALUES);
+        facets.insert(name.to_owned(), values);
+    }
+    Ok(SearchResults {
+        total: collected.total,
+        page: params.page,
+        per_page: params.per_page,
+        hits,
+        facets,
+    })
+}
+
+#[async_trait::async_trait]
+impl Search for SearchService {
+    async fn search(
+        &self,
+        params: &SearchParams,
+        near: Option<&Near>,
+    ) -> Result<SearchResults, ServiceError> {
+        let point = near.map(|n| self.gazetteer.locate(n)).transpose()?;
+        let (index, gazetteer, params) =
+            (self.index.clone(), self.gazetteer.clone(), params.clone());
+        // Anonymous visitors see public documents; members' visibility comes with accounts.
+        let results = tokio::task::spawn_blocking(move || {
+            run_search(&index, &gazetteer, &params, point, &["public"])
+        })
+        .await
+        .context("search task")??;
+        Ok(results)
+    }
+
+    async fn suggest(&self, prefix: &str) -> Result<Vec<String>, ServiceError> {
+        let index = self.index.clone();
+        let prefix = prefix.to_owned();
+        let names = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<String>> {
+            let params = SearchParams {
+                q: prefix,
+                page: 1,
+                per_page: 8,
+                ..Default::default()
+            };
+            let Some(text) = query::text_query(&index, &params.q) else {
+                return Ok(Vec::new());
+            };
+            let searcher = index.reader.searcher();
+            let top = searcher.search(&*text, &TopDocs::with_limit(8).order_by_score())?;
+            let mut names = Vec::new();
+            for (_, address) in top {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                if let Some(name) = text_of(&doc, index.fields.name) {
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+            }
+            Ok(names)
+        })
+        .await
+        .context("suggest task")??;
+        Ok(names)
+    }
+}
+
+fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    text(doc, field)
+}
