@@ -17,6 +17,20 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use std::time::Duration;
 
+/// Facets in the order the panel shows them.
+const FACET_ORDER: [&str; 10] = [
+    "kind",
+    "certification",
+    "naf_division",
+    "naf_class",
+    "territory",
+    "region",
+    "department",
+    "headcount",
+    "site_label",
+    "naf_section",
+];
+
 /// Delay between the last keystroke and the search.
 const DEBOUNCE: Duration = Duration::from_millis(250);
 
@@ -156,7 +170,7 @@ pub fn SearchPage() -> impl IntoView {
                 <label for="s-q">{t(lang, Key::SearchLabel)}</label>
                 <input id="s-q" type="search" name="q" autocomplete="off" list="s-suggestions"
                     placeholder=t(lang, Key::SearchPlaceholder)
-                    prop:value=initial.q.clone()
+                    value=initial.q.clone()
                     on:input:target=move |ev| on_input(ev.target().value())/>
                 <datalist id="s-suggestions">
                     <Suspense>
@@ -226,10 +240,14 @@ fn ResultsView(
             })
         })
         .collect_view();
-    let facets = r
-        .facets
+    let facets = FACET_ORDER
         .iter()
-        .filter(|(_, values)| !values.is_empty())
+        .filter_map(|name| {
+            r.facets
+                .get(*name)
+                .filter(|v| !v.is_empty())
+                .map(|v| (*name, v))
+        })
         .map(|(name, values)| {
             let param = facet_param(name);
             let items = values

@@ -84,6 +84,7 @@ pub fn TerritoriesPage() -> impl IntoView {
                                 <div class="field">
                                     <label for="f-q">{t(lang, Key::FilterName)}</label>
                                     <input id="f-q" type="search" name="q" autocomplete="off"
+                                        value=q.get_untracked()
                                         prop:value=move || q.get()
                                         on:input:target=move |ev| { q.set(ev.target().value()); sync_url(); }/>
                                 </div>
