@@ -3,8 +3,9 @@
 use crate::components::Layout;
 use crate::i18n::Lang;
 use crate::pages::{
-    DistrictsPage, HomePage, LandSitePage, NotFound, OrganisationPage, PolesPage, SearchPage,
-    TerritoriesPage, TerritoryPage,
+    AccountPage, DistrictsPage, ForgotPage, HomePage, InvitationPage, LandSitePage, MagicLinkPage,
+    NotFound, OrganisationEditPage, OrganisationPage, PolesPage, ResetPage, SearchPage, SignInPage,
+    SignUpPage, TerritoriesPage, TerritoryPage, VerifyPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
@@ -50,7 +51,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/territoires") view=TerritoriesPage ssr=SsrMode::Async/>
                     <Route path=path!("/territoires/:id") view=TerritoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisations/:id") view=OrganisationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/organisations/:id/modifier") view=OrganisationEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/foncier/:id") view=LandSitePage ssr=SsrMode::Async/>
+                    <Route path=path!("/connexion") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/inscription") view=SignUpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/lien") view=MagicLinkPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verifier") view=VerifyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reinitialiser") view=ResetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invitation") view=InvitationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mot-de-passe-oublie") view=ForgotPage ssr=SsrMode::Async/>
+                    <Route path=path!("/compte") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/poles") view=PolesPage ssr=SsrMode::Async/>
                     <Route path=path!("/recherche") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/districts") view=DistrictsPage ssr=SsrMode::Async/>

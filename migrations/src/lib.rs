@@ -14,6 +14,7 @@ mod m20261121_000003_create_organisations;
 mod m20261121_000004_load_poles_and_districts;
 mod m20261121_000005_create_land_sites_and_changes;
 mod m20261121_000006_create_map_frames;
+mod m20261121_000007_create_accounts;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_load_poles_and_districts::Migration),
             Box::new(m20261121_000005_create_land_sites_and_changes::Migration),
             Box::new(m20261121_000006_create_map_frames::Migration),
+            Box::new(m20261121_000007_create_accounts::Migration),
         ]
     }
 }

@@ -39,12 +39,30 @@ pub struct Config {
     )]
     pub public_url: String,
 
+    /// SMTP server for outgoing mail (`smtp://host:2525`, `smtps://user:pass@host`).
+    /// Unset: mails are written as `.eml` files in DATA_DIR/outbox/.
+    #[arg(long, env = "MAILLAGE_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// Sender of outgoing mail.
+    #[arg(
+        long,
+        env = "MAILLAGE_MAIL_FROM",
+        default_value = "Maillage <ne-pas-repondre@maillage.localhost>"
+    )]
+    pub mail_from: String,
+
     /// Log format.
     #[arg(long, env = "MAILLAGE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
 }
 
 impl Config {
+    /// Where `.eml` files go when no SMTP server is configured.
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
+    }
+
     /// Where the search index lives: derived data, deleted and rebuilt at will.
     pub fn index_dir(&self) -> PathBuf {
         self.data_dir.join("index")

@@ -37,9 +37,23 @@ impl Application {
         let naf = std::sync::Arc::new(crate::search::documents::NafTable::load(&conn).await?);
         crate::search::indexer::spawn(conn.clone(), index.clone(), naf, opened);
         let gazetteer = std::sync::Arc::new(crate::services::Gazetteer::load(&conn).await?);
+        let accounts = crate::services::accounts::AccountsService::new(
+            conn.clone(),
+            config.public_url.clone(),
+        );
+        let transport = crate::mail::dispatcher::Transport::from_config(
+            config.smtp_url.as_deref(),
+            config.outbox_dir(),
+        )?;
+        let from: lettre::message::Mailbox = config
+            .mail_from
+            .parse()
+            .with_context(|| format!("MAILLAGE_MAIL_FROM {:?}", config.mail_from))?;
+        crate::mail::dispatcher::spawn(conn.clone(), transport, from);
         let state = AppState {
             leptos_options,
-            services: crate::services::build(conn.clone(), index, gazetteer),
+            services: crate::services::build(conn.clone(), index, gazetteer, accounts.clone()),
+            accounts,
             db: conn,
             secure_cookies: config.public_url.starts_with("https://"),
         };
@@ -59,10 +73,14 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(address = %self.address, "Maillage listening on http://{}", self.address);
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("serving HTTP")
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")
     }
 }
 

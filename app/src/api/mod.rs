@@ -1,6 +1,7 @@
 //! Server functions, one module per feature: the contract between browser and server.
 //! Each is thin: validate, call a port, map the error.
 
+pub mod accounts;
 pub mod directory;
 pub mod organisations;
 pub mod search;

@@ -206,3 +206,78 @@ pub async fn list_land_sites(territory: String, page: u64) -> Result<LandSiteLis
 pub async fn get_land_site(id: i64) -> Result<LandSiteDetail, AppError> {
     Ok(services()?.directory.land_site(id).await?)
 }
+
+/// The editable part of an organisation's profile.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OrganisationEdit {
+    pub name: String,
+    pub description: String,
+    /// `;`-separated.
+    pub capabilities: String,
+    pub certifications: String,
+    pub markets: String,
+    pub website: String,
+    pub email: String,
+}
+
+/// A validated organisation edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidEdit {
+    pub name: String,
+    pub description: String,
+    pub capabilities: Vec<String>,
+    pub certifications: Vec<String>,
+    pub markets: Vec<String>,
+    pub website: String,
+    pub email: String,
+}
+
+impl OrganisationEdit {
+    /// Checks every field, reporting all problems.
+    pub fn validate(&self) -> Result<ValidEdit, Vec<crate::error::FieldError>> {
+        use crate::domain::organisation::{split_list, FirmRow};
+        let mut errors = Vec::new();
+        let name = self.name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 200 {
+            errors.push(crate::error::FieldError {
+                field: "name".into(),
+                message: "name_required".into(),
+            });
+        }
+        if self.description.chars().count() > 5_000 {
+            errors.push(crate::error::FieldError {
+                field: "description".into(),
+                message: "too_long".into(),
+            });
+        }
+        // The same rules as the CSV import for website and email.
+        let probe = FirmRow {
+            website: self.website.clone(),
+            email: self.email.clone(),
+            ..Default::default()
+        };
+        if let Err(e) = probe.validate() {
+            for c in e
+                .into_iter()
+                .filter(|c| c.column == "website" || c.column == "email")
+            {
+                errors.push(crate::error::FieldError {
+                    field: c.column.into(),
+                    message: c.reason,
+                });
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ValidEdit {
+            name,
+            description: self.description.trim().to_owned(),
+            capabilities: split_list(&self.capabilities),
+            certifications: split_list(&self.certifications),
+            markets: split_list(&self.markets),
+            website: self.website.trim().to_owned(),
+            email: self.email.trim().to_owned(),
+        })
+    }
+}

@@ -341,9 +341,10 @@ pub struct SearchResults {
 #[server]
 pub async fn search_network(params: SearchParams) -> Result<SearchResults, AppError> {
     let near = params.validate()?;
+    let (viewer, _) = crate::api::accounts::request_viewer();
     Ok(crate::ports::services()?
         .search
-        .search(&params, near.as_ref())
+        .search(&params, near.as_ref(), &viewer)
         .await?)
 }
 

@@ -1,5 +1,6 @@
 //! The page frame: skip link, header with navigation and language switch, footer.
 
+use crate::api::accounts::get_current_user;
 use crate::i18n::{t, use_lang, Key};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -12,6 +13,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     // The switch posts the page's own address so the server can send the reader back to it.
     let here = move || format!("{}{}", location.pathname.get(), location.search.get());
     let other = lang.other();
+    let user = Resource::new(|| (), |_| get_current_user());
     view! {
         <a class="skip-link" href="#contenu">{t(lang, Key::SkipToContent)}</a>
         <header class="site-header">
@@ -29,6 +31,21 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <li><a href="/districts">{t(lang, Key::NavDistricts)}</a></li>
                     </ul>
                 </nav>
+                <div class="account-nav">
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            match user.await.ok().flatten() {
+                                Some(u) => view! {
+                                    <a href="/compte" data-testid="account-link">{u.name}</a>
+                                    <form method="post" action="/auth/deconnexion" class="inline">
+                                        <button type="submit" class="link-button" data-testid="sign-out">{t(lang, Key::SignOut)}</button>
+                                    </form>
+                                }.into_any(),
+                                None => view! { <a href="/connexion" data-testid="sign-in-link">{t(lang, Key::SignIn)}</a> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                </div>
                 <form class="lang-switch" method="post" action="/langue">
                     <input type="hidden" name="lang" value=other.code()/>
                     <input type="hidden" name="next" value=here/>

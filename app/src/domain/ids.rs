@@ -267,3 +267,57 @@ mod tests {
         assert!(NafCode::parse("25.6B").is_err());
     }
 }
+
+/// An email address, trimmed and lowercased; the shape only (`local@domain.tld`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        let s = s.trim().to_lowercase();
+        let ok = s.len() <= 254
+            && !s.contains(char::is_whitespace)
+            && s.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            });
+        if ok {
+            Ok(Email(s))
+        } else {
+            Err(IdError::Format {
+                expected: "an email address",
+                got: s,
+            })
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod email_tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            Email::parse(" Zoe@Example.FR ").map(|e| e.as_str().to_owned()),
+            Ok("zoe@example.fr".into())
+        );
+        for bad in [
+            "",
+            "zoe",
+            "zoe@",
+            "@example.fr",
+            "zoe@example",
+            "zoe@@example.fr",
+            "zo e@example.fr",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

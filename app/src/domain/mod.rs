@@ -6,4 +6,5 @@
 pub mod geo;
 pub mod ids;
 pub mod organisation;
+pub mod policy;
 pub mod text;

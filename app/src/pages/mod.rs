@@ -1,5 +1,6 @@
 //! One file per route.
 
+mod auth;
 mod districts;
 mod home;
 mod land_site;
@@ -10,11 +11,15 @@ mod search;
 mod territories;
 mod territory;
 
+pub use auth::{
+    AccountPage, ForgotPage, InvitationPage, MagicLinkPage, ResetPage, SignInPage, SignUpPage,
+    VerifyPage,
+};
 pub use districts::DistrictsPage;
 pub use home::HomePage;
 pub use land_site::LandSitePage;
 pub use not_found::NotFound;
-pub use organisation::OrganisationPage;
+pub use organisation::{OrganisationEditPage, OrganisationPage};
 pub use poles::PolesPage;
 pub use search::SearchPage;
 pub use territories::TerritoriesPage;

@@ -76,14 +76,14 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
         _ => ("/territoires", Key::NavTerritories),
     };
     let firm = (o.kind == "firm").then(|| {
-        let band = o
-            .headcount_band
-            .as_deref()
-            .and_then(headcount_label)
-            .map(|(fr, en)| match lang { Lang::Fr => fr, Lang::En => en });
-        let tags = |items: Vec<String>| {
-            view! { <ul class="tags">{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul> }
-        };
+        let band =
+            o.headcount_band
+                .as_deref()
+                .and_then(headcount_label)
+                .map(|(fr, en)| match lang {
+                    Lang::Fr => fr,
+                    Lang::En => en,
+                });
         view! {
             <dl class="facts" data-testid="firm-facts">
                 {o.siret.clone().map(|s| view! { <dt>"SIRET"</dt><dd><code>{s}</code></dd> })}
@@ -99,6 +99,12 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
                     <dt>{t(lang, Key::PublicContact)}</dt><dd>{o.email.clone()}</dd>
                 })}
             </dl>
+        }
+    });
+    let tags = |items: Vec<String>| {
+        view! { <ul class="tags">{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul> }
+    };
+    let tags_section = view! {
             {(!o.capabilities.is_empty()).then(|| view! {
                 <h2>{t(lang, Key::Capabilities)}</h2>
                 {tags(o.capabilities.clone())}
@@ -111,8 +117,7 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
                 <h2>{t(lang, Key::Markets)}</h2>
                 {tags(o.markets.clone())}
             })}
-        }
-    });
+    };
     let divisions_block = (!o.divisions.is_empty()).then(|| {
         view! {
             <h2>{t(lang, Key::Specialisations)}</h2>
@@ -127,6 +132,7 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
             <span aria-current="page">{o.name.clone()}</span>
         </nav>
         <h1>{o.name.clone()}</h1>
+        <EditLink id=o.id/>
         <p><span class="badge">{t(lang, kind_key(&o.kind))}</span>
             {o.is_demo.then(|| view! { " " <span class="badge demo">{t(lang, Key::DemoBadge)}</span> })}
         </p>
@@ -151,6 +157,90 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
             })}
         </dl>
         {firm}
+        {tags_section}
         {divisions_block}
+    }
+}
+
+/// "Edit" for those the policy allows (the server checks again on save).
+#[component]
+fn EditLink(id: i64) -> impl IntoView {
+    let lang = use_lang();
+    let user = Resource::new(|| (), |_| crate::api::accounts::get_current_user());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let allowed = user.await.ok().flatten().is_some_and(|u| {
+                    crate::domain::policy::can(&u.viewer(), crate::domain::policy::Action::Edit, &crate::domain::policy::Resource::Organisation(id))
+                });
+                allowed.then(|| view! {
+                    <p><a href=format!("/organisations/{id}/modifier") data-testid="edit-link">{t(lang, Key::OrgEditTitle)}</a></p>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// `/organisations/{id}/modifier`: the profile form, for those allowed to edit it.
+#[component]
+pub fn OrganisationEditPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let data = Resource::new(id, |id| async move {
+        let Some(id) = id else {
+            return Err(crate::error::AppError::NotFound);
+        };
+        let user = crate::api::accounts::get_current_user().await?;
+        let allowed = user.is_some_and(|u| {
+            crate::domain::policy::can(
+                &u.viewer(),
+                crate::domain::policy::Action::Edit,
+                &crate::domain::policy::Resource::Organisation(id),
+            )
+        });
+        if !allowed {
+            return Err(crate::error::AppError::Forbidden);
+        }
+        get_organisation(id).await
+    });
+    view! {
+        <Title text=t(lang, Key::OrgEditTitle)/>
+        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(o) => {
+                        let field = |id: &'static str, name: &'static str, key: Key, value: String| view! {
+                            <div class="field">
+                                <label for=id>{t(lang, key)}</label>
+                                <input id=id type="text" name=name value=value/>
+                            </div>
+                        };
+                        view! {
+                            <h1>{t(lang, Key::OrgEditTitle)} " : " {o.name.clone()}</h1>
+                            <form method="post" action=format!("/auth/organisations/{}", o.id) class="card-form wide">
+                                {field("oe-name", "name", Key::NameLabel, o.name.clone())}
+                                <div class="field">
+                                    <label for="oe-description">{t(lang, Key::DescriptionLabel)}</label>
+                                    <textarea id="oe-description" name="description" rows="5">{o.description.clone()}</textarea>
+                                </div>
+                                {field("oe-capabilities", "capabilities", Key::CapabilitiesLabel, o.capabilities.join("; "))}
+                                {field("oe-certifications", "certifications", Key::CertificationsLabel, o.certifications.join("; "))}
+                                {field("oe-markets", "markets", Key::MarketsLabel, o.markets.join("; "))}
+                                {field("oe-website", "website", Key::WebsiteLabel, o.website.clone())}
+                                {field("oe-email", "email", Key::PublicEmailLabel, o.email.clone())}
+                                <button type="submit">{t(lang, Key::Save)}</button>
+                            </form>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

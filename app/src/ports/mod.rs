@@ -57,6 +57,13 @@ pub trait Directory: Send + Sync {
     ) -> Result<LandSiteList, ServiceError>;
     /// One land site.
     async fn land_site(&self, id: i64) -> Result<LandSiteDetail, ServiceError>;
+    /// Changes an organisation's profile, if the policy lets `viewer` edit it.
+    async fn update_organisation(
+        &self,
+        viewer: &crate::domain::policy::Viewer,
+        id: i64,
+        edit: &crate::api::organisations::OrganisationEdit,
+    ) -> Result<(), ServiceError>;
 }
 
 /// Search over the whole network.
@@ -67,9 +74,25 @@ pub trait Search: Send + Sync {
         &self,
         params: &crate::api::search::SearchParams,
         near: Option<&crate::api::search::Near>,
+        viewer: &crate::domain::policy::Viewer,
     ) -> Result<crate::api::search::SearchResults, ServiceError>;
     /// Names starting like `prefix`.
     async fn suggest(&self, prefix: &str) -> Result<Vec<String>, ServiceError>;
+}
+
+/// The hash of the current session's token, placed in request extensions by the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionKey(pub String);
+
+/// People, sessions and tokens.
+#[async_trait::async_trait]
+pub trait Accounts: Send + Sync {
+    /// The account page of a user; `session` marks the current one.
+    async fn overview(
+        &self,
+        user_id: i64,
+        session: Option<&SessionKey>,
+    ) -> Result<crate::api::accounts::AccountOverview, ServiceError>;
 }
 
 /// Everything the UI's server functions may call, provided as Leptos context.
@@ -77,6 +100,7 @@ pub trait Search: Send + Sync {
 pub struct Services {
     pub directory: Arc<dyn Directory>,
     pub search: Arc<dyn Search>,
+    pub accounts: Arc<dyn Accounts>,
 }
 
 /// The services from context; a missing context is a wiring bug reported as internal.

@@ -39,8 +39,54 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Rebuild the search index from the database.
     Reindex,
+    /// Manage people.
+    User {
+        #[command(subcommand)]
+        what: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        what: TokenCommand,
+    },
     /// Measure search: indexing throughput and query latency, against SQLite FTS5.
     Bench(bench::BenchArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a verified user with one role (or add the role to an existing user). Without
+    /// --password, prints a one-time sign-in link valid 24 hours.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// member, admin (organisation); elected_colead, industrial_colead, project_manager,
+        /// team_member (territory); regional_referent (region); national_team; platform_admin.
+        #[arg(long)]
+        role: String,
+        #[arg(long, conflicts_with_all = ["region", "organisation"])]
+        territory: Option<String>,
+        #[arg(long, conflicts_with = "organisation")]
+        region: Option<String>,
+        #[arg(long)]
+        organisation: Option<i64>,
+        /// At least 12 characters (prefer the sign-in link: shell history keeps passwords).
+        #[arg(long)]
+        password: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user; it is printed once.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -127,6 +173,62 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench(args) => bench::run(args).await,
+        Command::User {
+            what:
+                UserCommand::Create {
+                    email,
+                    name,
+                    role,
+                    territory,
+                    region,
+                    organisation,
+                    password,
+                },
+        } => {
+            use app::domain::policy::{Role, Scope, ScopeKind};
+            let db = connect_migrated(&cli.config).await?;
+            let role = Role::parse(&role)
+                .ok_or_else(|| anyhow::anyhow!("--role {role:?} is not a role"))?;
+            let scope = match role.scope_kind() {
+                ScopeKind::Organisation => Scope::Organisation(organisation.ok_or_else(|| {
+                    anyhow::anyhow!("--role {} needs --organisation ID", role.code())
+                })?),
+                ScopeKind::Territory => {
+                    let t = territory.ok_or_else(|| {
+                        anyhow::anyhow!("--role {} needs --territory ID", role.code())
+                    })?;
+                    app::domain::ids::TerritoryId::parse(&t)
+                        .map_err(|e| anyhow::anyhow!("--territory: {e}"))?;
+                    Scope::Territory(t)
+                }
+                ScopeKind::Region => Scope::Region(region.ok_or_else(|| {
+                    anyhow::anyhow!("--role {} needs --region CODE", role.code())
+                })?),
+                ScopeKind::National => Scope::National,
+                ScopeKind::Platform => Scope::Platform,
+            };
+            let accounts =
+                crate::services::accounts::AccountsService::new(db, cli.config.public_url.clone());
+            let (id, link) = accounts
+                .create_user(&email, &name, password.as_deref(), scope, role)
+                .await?;
+            println!("user {id} ({email}) has role {}", role.code());
+            if let Some(link) = link {
+                println!("one-time sign-in link (24 h): {link}");
+            }
+            Ok(())
+        }
+        Command::Token {
+            what: TokenCommand::Create { email, name },
+        } => {
+            let db = connect_migrated(&cli.config).await?;
+            let accounts =
+                crate::services::accounts::AccountsService::new(db, cli.config.public_url.clone());
+            let token = accounts.create_api_token_for(&email, &name).await?;
+            println!("{token}");
+            eprintln!("API token created for {email}; it is shown only now. Use: Authorization: Bearer <token>");
+            Ok(())
+        }
     }
 }
 

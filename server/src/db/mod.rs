@@ -3,6 +3,7 @@
 //! The database is the truth. Queries are written once with `?` placeholders and rendered for
 //! the connected backend, so SQLite and PostgreSQL run the very same statements.
 
+pub mod accounts;
 pub mod directory;
 pub mod organisations;
 

@@ -682,3 +682,38 @@ pub async fn land_site(
         is_demo: r.is_demo,
     }))
 }
+
+/// Updates an organisation's profile and journals it; `false` when it does not exist.
+pub async fn update_profile(
+    db: &sea_orm::DatabaseConnection,
+    id: i64,
+    e: &app::api::organisations::ValidEdit,
+) -> anyhow::Result<bool> {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await.context("starting the update")?;
+    let updated = txn
+        .execute(stmt(
+            &txn,
+            "UPDATE organisation SET name = ?, description = ?, capabilities = ?, certifications = ?, \
+             markets = ?, website = ?, email = ?, updated_at = ? WHERE id = ?",
+            vec![
+                e.name.as_str().into(),
+                e.description.as_str().into(),
+                json(&e.capabilities).into(),
+                json(&e.certifications).into(),
+                json(&e.markets).into(),
+                e.website.as_str().into(),
+                e.email.as_str().into(),
+                now().into(),
+                id.into(),
+            ],
+        ))
+        .await
+        .context("updating an organisation")?
+        .rows_affected();
+    if updated == 1 {
+        record_change(&txn, "organisation", id, "upsert").await?;
+    }
+    txn.commit().await.context("committing the update")?;
+    Ok(updated == 1)
+}

@@ -197,13 +197,21 @@ async fn get_organisation(
 
 async fn search(
     State(services): State<Services>,
+    viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
+    let viewer = viewer.map(|v| v.0).unwrap_or_default();
     let params = app::api::search::SearchParams::from_pairs(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     )?;
     let near = params.validate()?;
-    Ok(Json(services.search.search(&params, near.as_ref()).await?).into_response())
+    Ok(Json(
+        services
+            .search
+            .search(&params, near.as_ref(), &viewer)
+            .await?,
+    )
+    .into_response())
 }
 
 async fn openapi() -> Json<serde_json::Value> {

@@ -1,6 +1,7 @@
 //! HTTP: the router, health checks, security middleware, and the language switch.
 
 pub mod api;
+pub mod auth;
 mod security;
 
 use app::ports::Services;
@@ -23,6 +24,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
     pub db: DatabaseConnection,
+    pub accounts: crate::services::accounts::AccountsService,
     pub secure_cookies: bool,
 }
 
@@ -39,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ready", get(ready))
         .route("/langue", post(set_language))
         .nest("/api/v1", api::router())
+        .merge(auth::router())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -46,6 +49,10 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::identify,
+        ))
         .layer(axum::middleware::from_fn(security::origin_check))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))

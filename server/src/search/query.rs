@@ -24,7 +24,7 @@ use tantivy::query::{
     Occur, PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 /// Score of an exact word match on top of BM25. Tolerant matches weigh at most
 /// 0.5 + 0.35 + 0.25 + 0.15 (typo) + 0.5 + 0.2 (prefix) = 1.95, always below it.
@@ -66,8 +66,21 @@ fn split_phrases(q: &str) -> (String, Vec<String>) {
     (words, phrases)
 }
 
+/// Whether any document holds `text` in one of `fields`.
+fn indexed(searcher: &Searcher, fields: &[Field], text: &str) -> bool {
+    fields.iter().any(|f| {
+        searcher
+            .doc_freq(&term(*f, text))
+            .map(|n| n > 0)
+            .unwrap_or(false)
+    })
+}
+
 /// The text part of the query; `None` when the text has no searchable word.
-pub fn text_query(index: &SearchIndex, q: &str) -> Option<Box<dyn Query>> {
+///
+/// Typo and prefix alternatives are only added for a word whose exact form is absent from
+/// the index: a correctly spelt, complete word is matched exactly (and fast).
+pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<Box<dyn Query>> {
     let f = &index.fields;
     let manager = index.index.tokenizers();
     let typing = !q.ends_with(char::is_whitespace) && !q.ends_with('"');
@@ -95,14 +108,16 @@ pub fn text_query(index: &SearchIndex, q: &str) -> Option<Box<dyn Query>> {
         exact.push(term_query(f.place, word, 1.5));
         exact.push(term_query(f.name_folded, word, 1.0));
         let exact = any(exact);
-        let exact_tier = any(vec![
-            exact.box_clone(),
-            Box::new(ConstScoreQuery::new(exact, EXACT_TIER)),
-        ]);
-
         // Tolerant matches score by where they hit, always below the exact tier in total.
         let mut tolerant: Vec<Box<dyn Query>> = Vec::new();
-        if word.chars().count() >= 5 {
+        let known = stems.iter().any(|s| {
+            indexed(
+                searcher,
+                &[f.name, f.capabilities, f.description, f.naf_label],
+                s,
+            )
+        });
+        if word.chars().count() >= 5 && !known {
             for stem in &stems {
                 for (field, weight) in [
                     (f.name, 0.5),
@@ -115,16 +130,27 @@ pub fn text_query(index: &SearchIndex, q: &str) -> Option<Box<dyn Query>> {
                 }
             }
         }
-        if last && typing && word.chars().all(|c| c.is_ascii_alphanumeric()) {
+        let complete = indexed(
+            searcher,
+            &[f.name_folded, f.place, f.certifications_text],
+            word,
+        );
+        if last && typing && !complete && word.chars().all(|c| c.is_ascii_alphanumeric()) {
             for (field, weight) in [(f.name_folded, 0.5), (f.place, 0.2)] {
                 if let Ok(prefix) = RegexQuery::from_pattern(&format!("{word}.*"), field) {
                     tolerant.push(Box::new(ConstScoreQuery::new(Box::new(prefix), weight)));
                 }
             }
         }
+        // The exact tier only matters against tolerant alternatives; without them the plain
+        // BM25 union is the same ranking at half the work.
         let clause: Box<dyn Query> = if tolerant.is_empty() {
-            exact_tier
+            exact
         } else {
+            let exact_tier = any(vec![
+                exact.box_clone(),
+                Box::new(ConstScoreQuery::new(exact, EXACT_TIER)),
+            ]);
             Box::new(DisjunctionMaxQuery::new(vec![exact_tier, any(tolerant)]))
         };
         clauses.push((Occur::Must, clause));
@@ -167,12 +193,13 @@ const KM_PER_DEGREE: f64 = 111.2;
 /// The whole query: text (if any) AND every filter AND visibility AND the distance box.
 pub fn build(
     index: &SearchIndex,
+    searcher: &Searcher,
     params: &SearchParams,
     near: Option<Point>,
     visibilities: &[&str],
 ) -> (Box<dyn Query>, Option<Box<dyn Query>>) {
     let f = &index.fields;
-    let text = text_query(index, &params.q);
+    let text = text_query(index, searcher, &params.q);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     clauses.push((
         Occur::Must,

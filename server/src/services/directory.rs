@@ -90,4 +90,21 @@ impl Directory for DirectoryService {
             .await?
             .ok_or(ServiceError::NotFound)
     }
+
+    async fn update_organisation(
+        &self,
+        viewer: &app::domain::policy::Viewer,
+        id: i64,
+        edit: &app::api::organisations::OrganisationEdit,
+    ) -> Result<(), ServiceError> {
+        use app::domain::policy::{can, Action, Resource};
+        if !can(viewer, Action::Edit, &Resource::Organisation(id)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let record = edit.validate().map_err(ServiceError::Invalid)?;
+        db::organisations::update_profile(&self.db, id, &record)
+            .await?
+            .then_some(())
+            .ok_or(ServiceError::NotFound)
+    }
 }

@@ -1,6 +1,7 @@
 //! Implementations of `app::ports`: the only place that combines storage with other I/O.
 //! The JSON API and the server functions both call these.
 
+pub mod accounts;
 mod directory;
 pub mod search;
 
@@ -16,9 +17,11 @@ pub fn build(
     db: DatabaseConnection,
     index: crate::search::SearchIndex,
     gazetteer: Arc<Gazetteer>,
+    accounts: accounts::AccountsService,
 ) -> Services {
     Services {
         directory: Arc::new(DirectoryService::new(db)),
         search: Arc::new(SearchService::new(index, gazetteer)),
+        accounts: Arc::new(accounts),
     }
 }

@@ -215,8 +215,8 @@ pub fn run_search(
     visibilities: &[&str],
 ) -> anyhow::Result<SearchResults> {
     let f = index.fields;
-    let (query, text_query) = query::build(index, params, near, visibilities);
     let searcher = index.reader.searcher();
+    let (query, text_query) = query::build(index, &searcher, params, near, visibilities);
     let offset = (params.page.saturating_sub(1) * params.per_page) as usize;
     // Without words to rank by, results near a place come nearest first.
     let sort = match (params.sort, &text_query, near) {
@@ -236,9 +236,7 @@ pub fn run_search(
         Some(t) => {
             let mut description = SnippetGenerator::create(&searcher, &**t, f.description)?;
             description.set_max_num_chars(180);
-            let mut capabilities = SnippetGenerator::create(&searcher, &**t, f.capabilities)?;
-            capabilities.set_max_num_chars(180);
-            Some((description, capabilities))
+            Some(description)
         }
         None => None,
     };
@@ -247,14 +245,7 @@ pub fn run_search(
         let doc: TantivyDocument = searcher.doc(c.address).context("loading a result")?;
         let snippet = snippets
             .as_ref()
-            .map(|(d, k)| {
-                let s = d.snippet_from_doc(&doc).to_html();
-                if s.contains("<b>") {
-                    s
-                } else {
-                    k.snippet_from_doc(&doc).to_html()
-                }
-            })
+            .map(|d| d.snippet_from_doc(&doc).to_html())
             .filter(|s| s.contains("<b>"))
             .unwrap_or_else(|| {
                 let d = text(&doc, f.description).unwrap_or_default();
@@ -320,13 +311,14 @@ impl Search for SearchService {
         &self,
         params: &SearchParams,
         near: Option<&Near>,
+        viewer: &app::domain::policy::Viewer,
     ) -> Result<SearchResults, ServiceError> {
         let point = near.map(|n| self.gazetteer.locate(n)).transpose()?;
         let (index, gazetteer, params) =
             (self.index.clone(), self.gazetteer.clone(), params.clone());
-        // Anonymous visitors see public documents; members' visibility comes with accounts.
+        let visibilities = viewer.visibilities();
         let results = tokio::task::spawn_blocking(move || {
-            run_search(&index, &gazetteer, &params, point, &["public"])
+            run_search(&index, &gazetteer, &params, point, visibilities)
         })
         .await
         .context("search task")??;
@@ -343,10 +335,10 @@ impl Search for SearchService {
                 per_page: 8,
                 ..Default::default()
             };
-            let Some(text) = query::text_query(&index, &params.q) else {
+            let searcher = index.reader.searcher();
+            let Some(text) = query::text_query(&index, &searcher, &params.q) else {
                 return Ok(Vec::new());
             };
-            let searcher = index.reader.searcher();
             let top = searcher.search(&*text, &TopDocs::with_limit(8).order_by_score())?;
             let mut names = Vec::new();
             for (_, address) in top {

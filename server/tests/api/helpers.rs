@@ -146,6 +146,11 @@ pub struct TestApp {
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, None).await
+}
+
+/// A running server that sends mail to an SMTP server instead of `.eml` files.
+pub async fn spawn_app_with(backend: Backend, smtp_url: Option<String>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let (database_url, postgres) = match backend {
         Backend::Sqlite => {
@@ -189,6 +194,8 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         database_url: Some(database_url),
         site_root: dir.path().join("site"),
         public_url: "http://127.0.0.1".to_owned(),
+        smtp_url,
+        mail_from: "Maillage <test@maillage.localhost>".to_owned(),
         log_format: LogFormat::Text,
     };
     let app = Application::build(config.clone())

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod accounts;
 mod directory;
 mod operations;
 mod organisations;

@@ -1,0 +1,118 @@
+//! Accounts as the pages see them: the signed-in user, their memberships, sessions, tokens.
+
+use crate::domain::policy::Viewer;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Minimum password length.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// A membership, labelled for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipView {
+    pub scope_kind: String,
+    pub scope_id: String,
+    pub scope_label: String,
+    pub role: String,
+}
+
+/// The signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub lang: String,
+    pub verified: bool,
+    pub memberships: Vec<MembershipView>,
+}
+
+impl CurrentUser {
+    /// The policy's view of this user.
+    pub fn viewer(&self) -> Viewer {
+        use crate::domain::policy::{Membership, Role, Scope};
+        Viewer {
+            user_id: Some(self.id),
+            memberships: self
+                .memberships
+                .iter()
+                .filter_map(|m| {
+                    Some(Membership {
+                        scope: Scope::from_parts(&m.scope_kind, &m.scope_id)?,
+                        role: Role::parse(&m.role)?,
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One open session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub created_at: i64,
+    pub user_agent: String,
+    pub current: bool,
+}
+
+/// One API token (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenView {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked: bool,
+}
+
+/// Notification kinds and the frequencies a person may choose.
+pub const NOTIFICATION_KINDS: [&str; 3] = ["invitation", "matches", "proposals"];
+pub const FREQUENCIES: [&str; 4] = ["immediate", "daily", "weekly", "off"];
+
+/// The account page's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountOverview {
+    pub user: CurrentUser,
+    pub sessions: Vec<SessionView>,
+    pub tokens: Vec<ApiTokenView>,
+    /// (kind, frequency) for every notification kind.
+    pub notifications: Vec<(String, String)>,
+}
+
+/// Who is making this request (anonymous when nobody is signed in).
+#[cfg(feature = "ssr")]
+pub fn request_viewer() -> (Viewer, Option<CurrentUser>) {
+    use leptos::prelude::use_context;
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return (Viewer::anonymous(), None);
+    };
+    let viewer = parts
+        .extensions
+        .get::<Viewer>()
+        .cloned()
+        .unwrap_or_default();
+    let user = parts.extensions.get::<CurrentUser>().cloned();
+    (viewer, user)
+}
+
+/// The signed-in person, if any (for the header).
+#[server]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    Ok(request_viewer().1)
+}
+
+/// The account page's content; anonymous visitors are refused.
+#[server]
+pub async fn get_account() -> Result<AccountOverview, AppError> {
+    let (viewer, _) = request_viewer();
+    let Some(id) = viewer.user_id else {
+        return Err(AppError::Forbidden);
+    };
+    let session = use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<crate::ports::SessionKey>().cloned());
+    Ok(crate::ports::services()?
+        .accounts
+        .overview(id, session.as_ref())
+        .await?)
+}

@@ -1,0 +1,347 @@
+//! Who may do what: one pure function, `can(viewer, action, resource)`.
+//!
+//! The interface asks it to show only allowed actions; the server asks it again, always,
+//! before acting. Roles come from memberships: of an organisation, of a territory team, of a
+//! region, of the national team, or of the platform.
+
+use serde::{Deserialize, Serialize};
+
+/// A role held within a scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    /// Organisation member.
+    Member,
+    /// Organisation administrator.
+    Admin,
+    /// Territory team: the elected co-lead of the binôme.
+    ElectedCoLead,
+    /// Territory team: the industrial co-lead of the binôme.
+    IndustrialCoLead,
+    /// Territory team: project manager (chef de projet).
+    ProjectManager,
+    /// Territory team: member.
+    TeamMember,
+    /// Regional referent (conseil régional or State services).
+    RegionalReferent,
+    /// National team (ANCT/DGE délégation).
+    NationalTeam,
+    /// Platform administrator.
+    PlatformAdmin,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Admin => "admin",
+            Role::ElectedCoLead => "elected_colead",
+            Role::IndustrialCoLead => "industrial_colead",
+            Role::ProjectManager => "project_manager",
+            Role::TeamMember => "team_member",
+            Role::RegionalReferent => "regional_referent",
+            Role::NationalTeam => "national_team",
+            Role::PlatformAdmin => "platform_admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        ALL_ROLES.iter().copied().find(|r| r.code() == s)
+    }
+
+    /// The kind of scope this role belongs to.
+    pub fn scope_kind(self) -> ScopeKind {
+        match self {
+            Role::Member | Role::Admin => ScopeKind::Organisation,
+            Role::ElectedCoLead
+            | Role::IndustrialCoLead
+            | Role::ProjectManager
+            | Role::TeamMember => ScopeKind::Territory,
+            Role::RegionalReferent => ScopeKind::Region,
+            Role::NationalTeam => ScopeKind::National,
+            Role::PlatformAdmin => ScopeKind::Platform,
+        }
+    }
+}
+
+/// Every role, for matrices and forms.
+pub const ALL_ROLES: [Role; 9] = [
+    Role::Member,
+    Role::Admin,
+    Role::ElectedCoLead,
+    Role::IndustrialCoLead,
+    Role::ProjectManager,
+    Role::TeamMember,
+    Role::RegionalReferent,
+    Role::NationalTeam,
+    Role::PlatformAdmin,
+];
+
+/// The kinds of scope a membership can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ScopeKind {
+    Organisation,
+    Territory,
+    Region,
+    National,
+    Platform,
+}
+
+impl ScopeKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ScopeKind::Organisation => "organisation",
+            ScopeKind::Territory => "territory",
+            ScopeKind::Region => "region",
+            ScopeKind::National => "national",
+            ScopeKind::Platform => "platform",
+        }
+    }
+}
+
+/// Where a membership applies.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Scope {
+    Organisation(i64),
+    Territory(String),
+    Region(String),
+    National,
+    Platform,
+}
+
+impl Scope {
+    pub fn kind(&self) -> ScopeKind {
+        match self {
+            Scope::Organisation(_) => ScopeKind::Organisation,
+            Scope::Territory(_) => ScopeKind::Territory,
+            Scope::Region(_) => ScopeKind::Region,
+            Scope::National => ScopeKind::National,
+            Scope::Platform => ScopeKind::Platform,
+        }
+    }
+
+    /// The stored identifier within its kind (empty for national and platform).
+    pub fn id(&self) -> String {
+        match self {
+            Scope::Organisation(id) => id.to_string(),
+            Scope::Territory(id) | Scope::Region(id) => id.clone(),
+            Scope::National | Scope::Platform => String::new(),
+        }
+    }
+
+    /// Rebuilds a scope from its stored kind and identifier.
+    pub fn from_parts(kind: &str, id: &str) -> Option<Scope> {
+        match kind {
+            "organisation" => id.parse().ok().map(Scope::Organisation),
+            "territory" => Some(Scope::Territory(id.to_owned())),
+            "region" => Some(Scope::Region(id.to_owned())),
+            "national" => Some(Scope::National),
+            "platform" => Some(Scope::Platform),
+            _ => None,
+        }
+    }
+}
+
+/// One role in one scope.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Membership {
+    pub scope: Scope,
+    pub role: Role,
+}
+
+/// Who is acting: nobody (anonymous) or a signed-in user with memberships.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user_id: Option<i64>,
+    pub memberships: Vec<Membership>,
+}
+
+impl Viewer {
+    pub fn anonymous() -> Viewer {
+        Viewer::default()
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.user_id.is_some()
+    }
+
+    fn has(&self, scope: &Scope, roles: &[Role]) -> bool {
+        self.memberships
+            .iter()
+            .any(|m| &m.scope == scope && roles.contains(&m.role))
+    }
+
+    fn platform_admin(&self) -> bool {
+        self.has(&Scope::Platform, &[Role::PlatformAdmin])
+    }
+
+    /// The organisations this viewer belongs to (any role).
+    pub fn organisations(&self) -> Vec<i64> {
+        self.memberships
+            .iter()
+            .filter_map(|m| match m.scope {
+                Scope::Organisation(id) => Some(id),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The visibility levels of documents this viewer may see in search.
+    pub fn visibilities(&self) -> &'static [&'static str] {
+        if self.signed_in() {
+            &["public", "members"]
+        } else {
+            &["public"]
+        }
+    }
+}
+
+/// What someone wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    /// See public content.
+    View,
+    /// See content reserved to registered members.
+    ViewMembersOnly,
+    /// Change the resource's profile.
+    Edit,
+    /// Invite people into the resource with a role.
+    Invite,
+    /// Create API tokens, change password, close sessions of an account.
+    ManageAccount,
+    /// Bulk import through the API.
+    Import,
+    /// Read the security audit log.
+    ViewAuditLog,
+}
+
+/// What it is done to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Resource {
+    Organisation(i64),
+    Territory { id: String, region: String },
+    Account(i64),
+    Platform,
+}
+
+/// Territory team roles allowed to speak for the territory.
+const TERRITORY_LEADS: [Role; 3] = [
+    Role::ElectedCoLead,
+    Role::IndustrialCoLead,
+    Role::ProjectManager,
+];
+
+/// Whether `viewer` may do `action` on `resource`.
+pub fn can(viewer: &Viewer, action: Action, resource: &Resource) -> bool {
+    if action == Action::View {
+        return true;
+    }
+    if !viewer.signed_in() {
+        return false;
+    }
+    if viewer.platform_admin() {
+        return true;
+    }
+    match (action, resource) {
+        (Action::ViewMembersOnly, _) => true,
+        (Action::Edit | Action::Invite, Resource::Organisation(id)) => {
+            viewer.has(&Scope::Organisation(*id), &[Role::Admin])
+        }
+        (Action::Edit | Action::Invite, Resource::Territory { id, .. }) => {
+            viewer.has(&Scope::Territory(id.clone()), &TERRITORY_LEADS)
+        }
+        (Action::ManageAccount, Resource::Account(id)) => viewer.user_id == Some(*id),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn viewer(id: i64, scope: Scope, role: Role) -> Viewer {
+        Viewer {
+            user_id: Some(id),
+            memberships: vec![Membership { scope, role }],
+        }
+    }
+
+    #[test]
+    fn anonymous_viewers_only_view() {
+        let v = Viewer::anonymous();
+        assert!(can(&v, Action::View, &Resource::Organisation(1)));
+        for action in [
+            Action::ViewMembersOnly,
+            Action::Edit,
+            Action::Invite,
+            Action::ManageAccount,
+            Action::Import,
+        ] {
+            assert!(!can(&v, action, &Resource::Organisation(1)), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn organisation_admins_edit_their_own_organisation_only() {
+        let admin = viewer(1, Scope::Organisation(7), Role::Admin);
+        assert!(can(&admin, Action::Edit, &Resource::Organisation(7)));
+        assert!(can(&admin, Action::Invite, &Resource::Organisation(7)));
+        assert!(!can(&admin, Action::Edit, &Resource::Organisation(8)));
+        let member = viewer(2, Scope::Organisation(7), Role::Member);
+        assert!(!can(&member, Action::Edit, &Resource::Organisation(7)));
+        assert!(can(
+            &member,
+            Action::ViewMembersOnly,
+            &Resource::Organisation(8)
+        ));
+    }
+
+    #[test]
+    fn territory_leads_edit_their_territory_but_team_members_do_not() {
+        let t = Resource::Territory {
+            id: "ti-8422".into(),
+            region: "84".into(),
+        };
+        for role in TERRITORY_LEADS {
+            assert!(
+                can(
+                    &viewer(1, Scope::Territory("ti-8422".into()), role),
+                    Action::Edit,
+                    &t
+                ),
+                "{role:?}"
+            );
+        }
+        assert!(!can(
+            &viewer(1, Scope::Territory("ti-8422".into()), Role::TeamMember),
+            Action::Edit,
+            &t
+        ));
+        assert!(!can(
+            &viewer(1, Scope::Territory("ti-8413".into()), Role::ElectedCoLead),
+            Action::Edit,
+            &t
+        ));
+        assert!(!can(
+            &viewer(1, Scope::Region("84".into()), Role::RegionalReferent),
+            Action::Edit,
+            &t
+        ));
+    }
+
+    #[test]
+    fn accounts_are_managed_by_their_owner_and_platform_admins() {
+        let user = viewer(5, Scope::Organisation(1), Role::Member);
+        assert!(can(&user, Action::ManageAccount, &Resource::Account(5)));
+        assert!(!can(&user, Action::ManageAccount, &Resource::Account(6)));
+        let admin = viewer(9, Scope::Platform, Role::PlatformAdmin);
+        assert!(can(&admin, Action::ManageAccount, &Resource::Account(6)));
+        assert!(can(&admin, Action::Import, &Resource::Platform));
+    }
+
+    #[test]
+    fn roles_round_trip_through_their_codes() {
+        for role in ALL_ROLES {
+            assert_eq!(Role::parse(role.code()), Some(role));
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! Account pages: sign-in, sign-up, one-time links, password reset, invitations, account.
+//!
+//! Every form is a plain POST to `/auth/...` (or `/compte/...`) answered by a redirect, so
+//! they work without WebAssembly. Outcomes come back as a code in the address (`?erreur=`,
+//! `?envoye=`) and are shown translated.
+
+use crate::api::accounts::{get_account, AccountOverview, FREQUENCIES, MIN_PASSWORD_CHARS};
+use crate::components::ErrorView;
+use crate::i18n::{t, use_lang, Key, Lang};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The translated message of an error code from a form handler.
+fn error_key(code: &str) -> Key {
+    match code {
+        "credentials" => Key::ErrCredentials,
+        "email_invalid" => Key::ErrEmailInvalid,
+        "name_required" => Key::ErrNameRequired,
+        "password_too_short" => Key::ErrPasswordShort,
+        "link_invalid" => Key::ErrLinkInvalid,
+        "signin_required" => Key::ErrSignInRequired,
+        "forbidden" => Key::ForbiddenBody,
+        _ => Key::ErrorBody,
+    }
+}
+
+#[component]
+fn Flash() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    move || {
+        let q = query.read();
+        if let Some(code) = q.get("erreur") {
+            return Some(view! { <p class="flash error" role="alert" data-testid="flash">{t(lang, error_key(&code))}</p> }.into_any());
+        }
+        let done = [
+            ("envoye", Key::FlashSent),
+            ("lien", Key::FlashLinkSent),
+            ("verifie", Key::FlashVerified),
+            ("deconnecte", Key::FlashSignedOut),
+            ("profil", Key::FlashSaved),
+            ("notifications", Key::FlashSaved),
+            ("jeton", Key::FlashTokenRevoked),
+            ("mot-de-passe", Key::FlashPasswordChanged),
+            ("invitation", Key::FlashInvitation),
+        ];
+        done.iter()
+            .find(|(k, _)| q.get(k).is_some())
+            .map(|(_, key)| {
+                view! { <p class="flash ok" role="status" data-testid="flash">{t(lang, *key)}</p> }
+                    .into_any()
+            })
+    }
+}
+
+fn email_field(lang: Lang, id: &'static str) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{t(lang, Key::EmailLabel)}</label>
+            <input id=id type="email" name="email" required autocomplete="email"/>
+        </div>
+    }
+}
+
+fn password_field(lang: Lang, id: &'static str, new: bool) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{t(lang, if new { Key::NewPasswordLabel } else { Key::PasswordLabel })}</label>
+            <input id=id type="password" name="password" required
+                minlength=if new { MIN_PASSWORD_CHARS.to_string() } else { "1".to_owned() }
+                autocomplete=if new { "new-password" } else { "current-password" }/>
+            {new.then(|| view! { <p class="hint">{t(lang, Key::PasswordHint)}</p> })}
+        </div>
+    }
+}
+
+/// `/connexion`
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Title text=t(lang, Key::SignInTitle)/>
+        <h1>{t(lang, Key::SignInTitle)}</h1>
+        <Flash/>
+        <div class="two-forms">
+            <form method="post" action="/auth/connexion" class="card-form">
+                <h2>{t(lang, Key::WithPassword)}</h2>
+                {email_field(lang, "si-email")}
+                {password_field(lang, "si-password", false)}
+                <button type="submit">{t(lang, Key::SignIn)}</button>
+                <p><a href="/mot-de-passe-oublie">{t(lang, Key::ForgotPassword)}</a></p>
+            </form>
+            <form method="post" action="/auth/lien-magique" class="card-form">
+                <h2>{t(lang, Key::WithLink)}</h2>
+                <p class="hint">{t(lang, Key::WithLinkHint)}</p>
+                {email_field(lang, "ml-email")}
+                <button type="submit">{t(lang, Key::SendLink)}</button>
+            </form>
+        </div>
+        <p>{t(lang, Key::NoAccountYet)} " " <a href="/inscription">{t(lang, Key::SignUp)}</a></p>
+    }
+}
+
+/// `/inscription`
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Title text=t(lang, Key::SignUpTitle)/>
+        <h1>{t(lang, Key::SignUpTitle)}</h1>
+        <Flash/>
+        <form method="post" action="/auth/inscription" class="card-form">
+            <div class="field">
+                <label for="su-name">{t(lang, Key::NameLabel)}</label>
+                <input id="su-name" type="text" name="name" required autocomplete="name"/>
+            </div>
+            {email_field(lang, "su-email")}
+            {password_field(lang, "su-password", true)}
+            <button type="submit">{t(lang, Key::SignUp)}</button>
+        </form>
+    }
+}
+
+/// A page holding a one-time token that the visitor confirms with a button (mail scanners
+/// follow links; they do not submit forms).
+#[component]
+fn TokenPage(
+    title: Key,
+    action: &'static str,
+    button: Key,
+    #[prop(optional)] new_password: bool,
+    #[prop(optional)] name: bool,
+) -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let token = query.read_untracked().get("token").unwrap_or_default();
+    view! {
+        <Title text=t(lang, title)/>
+        <h1>{t(lang, title)}</h1>
+        <Flash/>
+        <form method="post" action=action class="card-form">
+            <input type="hidden" name="token" value=token/>
+            {name.then(|| view! {
+                <div class="field">
+                    <label for="tk-name">{t(lang, Key::NameLabel)}</label>
+                    <input id="tk-name" type="text" name="name" autocomplete="name"/>
+                </div>
+            })}
+            {new_password.then(|| password_field(lang, "tk-password", true))}
+            <button type="submit">{t(lang, button)}</button>
+        </form>
+    }
+}
+
+/// `/lien?token=`
+#[component]
+pub fn MagicLinkPage() -> impl IntoView {
+    view! { <TokenPage title=Key::MagicLinkTitle action="/auth/lien" button=Key::SignIn/> }
+}
+
+/// `/verifier?token=`
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    view! { <TokenPage title=Key::VerifyTitle action="/auth/verifier" button=Key::ConfirmAddress/> }
+}
+
+/// `/reinitialiser?token=`
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    view! { <TokenPage title=Key::ResetTitle action="/auth/reinitialiser" button=Key::SavePassword new_password=true/> }
+}
+
+/// `/invitation?token=`
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    view! { <TokenPage title=Key::InvitationTitle action="/auth/invitation" button=Key::AcceptInvitation new_password=true name=true/> }
+}
+
+/// `/mot-de-passe-oublie`
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Title text=t(lang, Key::ForgotPassword)/>
+        <h1>{t(lang, Key::ForgotPassword)}</h1>
+        <Flash/>
+        <form method="post" action="/auth/mot-de-passe-oublie" class="card-form">
+            {email_field(lang, "fp-email")}
+            <button type="submit">{t(lang, Key::SendLink)}</button>
+        </form>
+    }
+}
+
+fn date(ts: i64) -> String {
+    // Days since 1970 to a civil date (Howard Hinnant's algorithm).
+    let z = ts.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{d:02}/{m:02}/{y:04}")
+}
+
+fn frequency_key(f: &str) -> Key {
+    match f {
+        "daily" => Key::FreqDaily,
+        "weekly" => Key::FreqWeekly,
+        "off" => Key::FreqOff,
+        _ => Key::FreqImmediate,
+    }
+}
+
+fn kind_key(k: &str) -> Key {
+    match k {
+        "invitation" => Key::NotifInvitation,
+        "matches" => Key::NotifMatches,
+        _ => Key::NotifProposals,
+    }
+}
+
+/// `/compte`
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let lang = use_lang();
+    let account = Resource::new(|| (), |_| get_account());
+    view! {
+        <Title text=t(lang, Key::AccountTitle)/>
+        <h1>{t(lang, Key::AccountTitle)}</h1>
+        <Flash/>
+        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match account.await {
+                    Ok(a) => view! { <AccountView a/> }.into_any(),
+                    Err(crate::error::AppError::Forbidden) => view! {
+                        <p>{t(lang, Key::ErrSignInRequired)} " " <a href="/connexion">{t(lang, Key::SignIn)}</a></p>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AccountView(a: AccountOverview) -> impl IntoView {
+    let lang = use_lang();
+    let user = a.user;
+    let memberships = user
+        .memberships
+        .iter()
+        .map(|m| {
+            let link = match m.scope_kind.as_str() {
+                "organisation" => Some(format!("/organisations/{}", m.scope_id)),
+                "territory" => Some(format!("/territoires/{}", m.scope_id)),
+                _ => None,
+            };
+            let edit = (m.scope_kind == "organisation" && m.role == "admin").then(|| format!("/organisations/{}/modifier", m.scope_id));
+            view! {
+                <li>
+                    {match link { Some(l) => view! { <a href=l>{m.scope_label.clone()}</a> }.into_any(), None => view! { <span>{m.scope_label.clone()}</span> }.into_any() }}
+                    " · " <span class="badge">{m.role.clone()}</span>
+                    {edit.map(|e| view! { " · " <a href=e data-testid="edit-organisation">{t(lang, Key::EditProfile)}</a> })}
+                </li>
+            }
+        })
+        .collect_view();
+    let sessions = a
+        .sessions
+        .into_iter()
+        .map(|s| view! { <li>{date(s.created_at)} " · " {s.user_agent} {s.current.then(|| view! { " " <strong>{t(lang, Key::ThisSession)}</strong> })}</li> })
+        .collect_view();
+    let tokens = a
+        .tokens
+        .into_iter()
+        .map(|tk| {
+            view! {
+                <li>
+                    <strong>{tk.name}</strong> " · " {date(tk.created_at)}
+                    {if tk.revoked {
+                        view! { " · " <span class="badge">{t(lang, Key::Revoked)}</span> }.into_any()
+                    } else {
+                        view! {
+                            <form method="post" action=format!("/compte/jetons/{}/revoquer", tk.id) class="inline">
+                                <button type="submit" class="link-button">{t(lang, Key::Revoke)}</button>
+                            </form>
+                        }.into_any()
+                    }}
+                </li>
+            }
+        })
+        .collect_view();
+    let notifications = a
+        .notifications
+        .into_iter()
+        .map(|(kind, current)| {
+            let id = format!("nf-{kind}");
+            let options = FREQUENCIES
+                .iter()
+                .map(|f| view! { <option value=*f selected=*f == current.as_str()>{t(lang, frequency_key(f))}</option> })
+                .collect_view();
+            view! {
+                <div class="field">
+                    <label for=id.clone()>{t(lang, kind_key(&kind))}</label>
+                    <select id=id name=kind>{options}</select>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="profile-h">
+            <h2 id="profile-h">{t(lang, Key::ProfileHeading)}</h2>
+            <p data-testid="account-email">{user.email.clone()} {(!user.verified).then(|| view! { " " <span class="badge demo">{t(lang, Key::Unverified)}</span> })}</p>
+            <form method="post" action="/compte/profil" class="card-form">
+                <div class="field">
+                    <label for="pf-name">{t(lang, Key::NameLabel)}</label>
+                    <input id="pf-name" type="text" name="name" required value=user.name.clone()/>
+                </div>
+                <div class="field">
+                    <label for="pf-lang">{t(lang, Key::LanguageLabel)}</label>
+                    <select id="pf-lang" name="lang">
+                        <option value="fr" selected=user.lang == "fr">"Français"</option>
+                        <option value="en" selected=user.lang == "en">"English"</option>
+                    </select>
+                </div>
+                <button type="submit">{t(lang, Key::Save)}</button>
+            </form>
+        </section>
+        <section aria-labelledby="memberships-h">
+            <h2 id="memberships-h">{t(lang, Key::MembershipsHeading)}</h2>
+            {if user.memberships.is_empty() {
+                view! { <p class="muted">{t(lang, Key::NoMemberships)}</p> }.into_any()
+            } else {
+                view! { <ul data-testid="memberships">{memberships}</ul> }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="notif-h">
+            <h2 id="notif-h">{t(lang, Key::NotificationsHeading)}</h2>
+            <form method="post" action="/compte/notifications" class="card-form">
+                {notifications}
+                <button type="submit">{t(lang, Key::Save)}</button>
+            </form>
+        </section>
+        <section aria-labelledby="tokens-h">
+            <h2 id="tokens-h">{t(lang, Key::TokensHeading)}</h2>
+            <ul>{tokens}</ul>
+            <form method="post" action="/compte/jetons" class="card-form">
+                <div class="field">
+                    <label for="tk-new">{t(lang, Key::TokenName)}</label>
+                    <input id="tk-new" type="text" name="name" required/>
+                </div>
+                <button type="submit">{t(lang, Key::CreateToken)}</button>
+            </form>
+        </section>
+        <section aria-labelledby="sessions-h">
+            <h2 id="sessions-h">{t(lang, Key::SessionsHeading)}</h2>
+            <ul>{sessions}</ul>
+            <form method="post" action="/auth/deconnexion-partout">
+                <button type="submit">{t(lang, Key::SignOutEverywhere)}</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,428 @@
+//! Queries of people, memberships, sessions, one-time links, API tokens and the audit log.
+
+use super::{fetch_all, fetch_count, fetch_optional, organisations::now, stmt};
+use anyhow::Context;
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub lang: String,
+    pub password_hash: Option<String>,
+    pub email_verified_at: Option<i64>,
+}
+
+const USER_SELECT: &str =
+    "SELECT id, email, name, lang, password_hash, email_verified_at FROM user_account";
+
+pub async fn user_by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> anyhow::Result<Option<UserRow>> {
+    fetch_optional(
+        db,
+        &format!("{USER_SELECT} WHERE email = ?"),
+        vec![email.into()],
+    )
+    .await
+}
+
+pub async fn user_by_id(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<UserRow>> {
+    fetch_optional(db, &format!("{USER_SELECT} WHERE id = ?"), vec![id.into()]).await
+}
+
+/// Creates a user; `None` when the email is taken (the unique index decides, no pre-check).
+pub async fn insert_user(
+    db: &impl ConnectionTrait,
+    email: &str,
+    name: &str,
+    lang: &str,
+    password_hash: Option<&str>,
+    verified: bool,
+) -> anyhow::Result<Option<i64>> {
+    let at = now();
+    let inserted = db
+        .execute(stmt(
+            db,
+            "INSERT INTO user_account (email, name, lang, password_hash, email_verified_at, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING",
+            vec![
+                email.into(),
+                name.into(),
+                lang.into(),
+                password_hash.map(str::to_owned).into(),
+                verified.then_some(at).into(),
+                at.into(),
+            ],
+        ))
+        .await
+        .context("creating a user")?
+        .rows_affected();
+    if inserted == 0 {
+        return Ok(None);
+    }
+    Ok(user_by_email(db, email).await?.map(|u| u.id))
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct MembershipRow {
+    pub scope_kind: String,
+    pub scope_id: String,
+    pub role: String,
+}
+
+pub async fn memberships(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> anyhow::Result<Vec<MembershipRow>> {
+    fetch_all(
+        db,
+        "SELECT scope_kind, scope_id, role FROM membership WHERE user_id = ? ORDER BY id",
+        vec![user_id.into()],
+    )
+    .await
+}
+
+/// Adds a membership (idempotent).
+pub async fn add_membership(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    scope_kind: &str,
+    scope_id: &str,
+    role: &str,
+) -> anyhow::Result<()> {
+    db.execute(stmt(
+        db,
+        "INSERT INTO membership (user_id, scope_kind, scope_id, role, created_at) VALUES (?, ?, ?, ?, ?) \
+         ON CONFLICT (user_id, scope_kind, scope_id, role) DO NOTHING",
+        vec![user_id.into(), scope_kind.into(), scope_id.into(), role.into(), now().into()],
+    ))
+    .await
+    .context("adding a membership")?;
+    Ok(())
+}
+
+pub async fn insert_session(
+    db: &impl ConnectionTrait,
+    hash: &str,
+    user_id: i64,
+    ttl_seconds: i64,
+    user_agent: &str,
+) -> anyhow::Result<()> {
+    let at = now();
+    let agent: String = user_agent.chars().take(200).collect();
+    db.execute(stmt(
+        db,
+        "INSERT INTO session (token_hash, user_id, created_at, expires_at, user_agent) VALUES (?, ?, ?, ?, ?)",
+        vec![hash.into(), user_id.into(), at.into(), (at + ttl_seconds).into(), agent.into()],
+    ))
+    .await
+    .context("creating a session")?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct SessionRow {
+    pub token_hash: String,
+    pub user_id: i64,
+    pub created_at: i64,
+    pub user_agent: String,
+}
+
+/// The live session of a token hash.
+pub async fn session(db: &impl ConnectionTrait, hash: &str) -> anyhow::Result<Option<SessionRow>> {
+    fetch_optional(
+        db,
+        "SELECT token_hash, user_id, created_at, user_agent FROM session WHERE token_hash = ? AND expires_at > ?",
+        vec![hash.into(), now().into()],
+    )
+    .await
+}
+
+pub async fn sessions_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> anyhow::Result<Vec<SessionRow>> {
+    fetch_all(
+        db,
+        "SELECT token_hash, user_id, created_at, user_agent FROM session WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC",
+        vec![user_id.into(), now().into()],
+    )
+    .await
+}
+
+pub async fn delete_session(db: &impl ConnectionTrait, hash: &str) -> anyhow::Result<()> {
+    db.execute(stmt(
+        db,
+        "DELETE FROM session WHERE token_hash = ?",
+        vec![hash.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_sessions_of(db: &impl ConnectionTrait, user_id: i64) -> anyhow::Result<u64> {
+    Ok(db
+        .execute(stmt(
+            db,
+            "DELETE FROM session WHERE user_id = ?",
+            vec![user_id.into()],
+        ))
+        .await?
+        .rows_affected())
+}
+
+/// Stores a one-time link.
+pub async fn insert_link(
+    db: &impl ConnectionTrait,
+    hash: &str,
+    purpose: &str,
+    email: &str,
+    user_id: Option<i64>,
+    payload: &str,
+    ttl_seconds: i64,
+) -> anyhow::Result<()> {
+    let at = now();
+    db.execute(stmt(
+        db,
+        "INSERT INTO auth_link (token_hash, purpose, email, user_id, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        vec![hash.into(), purpose.into(), email.into(), user_id.into(), payload.into(), at.into(), (at + ttl_seconds).into()],
+    ))
+    .await
+    .context("creating a link")?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct LinkRow {
+    pub email: String,
+    pub user_id: Option<i64>,
+    pub payload: String,
+}
+
+/// Consumes a live, unused link of a purpose; `None` if there is none. The conditional
+/// UPDATE makes a link usable once even under concurrent clicks.
+pub async fn consume_link(
+    db: &impl ConnectionTrait,
+    hash: &str,
+    purpose: &str,
+) -> anyhow::Result<Option<LinkRow>> {
+    let at = now();
+    let used = db
+        .execute(stmt(
+            db,
+            "UPDATE auth_link SET used_at = ? WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?",
+            vec![at.into(), hash.into(), purpose.into(), at.into()],
+        ))
+        .await?
+        .rows_affected();
+    if used != 1 {
+        return Ok(None);
+    }
+    fetch_optional(
+        db,
+        "SELECT email, user_id, payload FROM auth_link WHERE token_hash = ?",
+        vec![hash.into()],
+    )
+    .await
+}
+
+/// Appends a security event.
+pub async fn audit(
+    db: &impl ConnectionTrait,
+    event: &str,
+    user_id: Option<i64>,
+    email: Option<&str>,
+    ip: &str,
+    detail: &str,
+) -> anyhow::Result<()> {
+    db.execute(stmt(
+        db,
+        "INSERT INTO audit_log (at, event, user_id, email, ip, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        vec![
+            now().into(),
+            event.into(),
+            user_id.into(),
+            email.map(str::to_owned).into(),
+            ip.into(),
+            detail.into(),
+        ],
+    ))
+    .await
+    .context("writing the audit log")?;
+    Ok(())
+}
+
+/// Events of a kind for an email (or an IP) within the last `seconds`.
+pub async fn recent_events(
+    db: &impl ConnectionTrait,
+    event: &str,
+    by_email: Option<&str>,
+    by_ip: Option<&str>,
+    seconds: i64,
+) -> anyhow::Result<u64> {
+    let since = now() - seconds;
+    match (by_email, by_ip) {
+        (Some(email), _) => {
+            fetch_count(
+                db,
+                "SELECT COUNT(*) AS n FROM audit_log WHERE email = ? AND event = ? AND at > ?",
+                vec![email.into(), event.into(), since.into()],
+            )
+            .await
+        }
+        (None, Some(ip)) => {
+            fetch_count(
+                db,
+                "SELECT COUNT(*) AS n FROM audit_log WHERE ip = ? AND event = ? AND at > ?",
+                vec![ip.into(), event.into(), since.into()],
+            )
+            .await
+        }
+        (None, None) => Ok(0),
+    }
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct TokenRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+pub async fn insert_api_token(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    name: &str,
+    hash: &str,
+) -> anyhow::Result<()> {
+    db.execute(stmt(
+        db,
+        "INSERT INTO api_token (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)",
+        vec![user_id.into(), name.into(), hash.into(), now().into()],
+    ))
+    .await
+    .context("creating an API token")?;
+    Ok(())
+}
+
+pub async fn api_token_by_hash(
+    db: &impl ConnectionTrait,
+    hash: &str,
+) -> anyhow::Result<Option<TokenRow>> {
+    fetch_optional(
+        db,
+        "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_token WHERE token_hash = ? AND revoked_at IS NULL",
+        vec![hash.into()],
+    )
+    .await
+}
+
+pub async fn api_tokens_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> anyhow::Result<Vec<TokenRow>> {
+    fetch_all(
+        db,
+        "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_token WHERE user_id = ? ORDER BY id DESC",
+        vec![user_id.into()],
+    )
+    .await
+}
+
+pub async fn touch_api_token(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<()> {
+    db.execute(stmt(
+        db,
+        "UPDATE api_token SET last_used_at = ? WHERE id = ?",
+        vec![now().into(), id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn revoke_api_token(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    id: i64,
+) -> anyhow::Result<bool> {
+    Ok(db
+        .execute(stmt(
+            db,
+            "UPDATE api_token SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+            vec![now().into(), id.into(), user_id.into()],
+        ))
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct SettingRow {
+    pub kind: String,
+    pub frequency: String,
+}
+
+pub async fn notification_settings(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> anyhow::Result<Vec<SettingRow>> {
+    fetch_all(
+        db,
+        "SELECT kind, frequency FROM notification_setting WHERE user_id = ?",
+        vec![user_id.into()],
+    )
+    .await
+}
+
+pub async fn set_notification(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    kind: &str,
+    frequency: &str,
+) -> anyhow::Result<()> {
+    db.execute(stmt(
+        db,
+        "DELETE FROM notification_setting WHERE user_id = ? AND kind = ?",
+        vec![user_id.into(), kind.into()],
+    ))
+    .await?;
+    db.execute(stmt(
+        db,
+        "INSERT INTO notification_setting (user_id, kind, frequency) VALUES (?, ?, ?)",
+        vec![user_id.into(), kind.into(), frequency.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// A scope's display label: organisation name, territory name, region name.
+pub async fn scope_label(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    id: &str,
+) -> anyhow::Result<String> {
+    #[derive(FromQueryResult)]
+    struct Label {
+        label: String,
+    }
+    let (sql, value): (&str, Value) = match kind {
+        "organisation" => (
+            "SELECT name AS label FROM organisation WHERE id = ?",
+            id.parse::<i64>().unwrap_or(0).into(),
+        ),
+        "territory" => (
+            "SELECT name AS label FROM territory WHERE id = ?",
+            id.into(),
+        ),
+        "region" => ("SELECT name AS label FROM region WHERE code = ?", id.into()),
+        "national" => return Ok("Délégation nationale".to_owned()),
+        _ => return Ok("Maillage".to_owned()),
+    };
+    let row: Option<Label> = fetch_optional(db, sql, vec![value]).await?;
+    Ok(row.map(|l| l.label).unwrap_or_else(|| id.to_owned()))
+}

@@ -1,0 +1,553 @@
+//! Who is asking, and the forms that sign people in and out.
+//!
+//! `identify` reads the session cookie (or, on `/api/v1`, a bearer token) and puts the
+//! `Viewer`, the `CurrentUser` and the `SessionKey` into the request's extensions, where
+//! pages, server functions and API handlers find them. The form handlers work without
+//! WebAssembly: POST, then a 303 to the next page, with a flash code in the address.
+
+use super::AppState;
+use crate::services::accounts::{Client, SignInError, SESSION_SECONDS};
+use app::api::accounts::CurrentUser;
+use app::domain::policy::{Role, Scope, Viewer};
+use app::i18n::Lang;
+use app::ports::{ServiceError, SessionKey};
+use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::{Form, Router};
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "maillage_session";
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| {
+            c.split(';').find_map(|pair| {
+                let (k, v) = pair.trim().split_once('=')?;
+                (k == name).then(|| v.to_owned())
+            })
+        })
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned())
+}
+
+/// Attaches the viewer to every request.
+pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let accounts = &state.accounts;
+    if let Some(token) = bearer(request.headers()) {
+        match accounts.identify_api_token(&token).await {
+            Ok(Some((viewer, user))) => {
+                request.extensions_mut().insert(viewer);
+                request.extensions_mut().insert(user);
+            }
+            Ok(None) => {
+                return super::api::ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "invalid or revoked API token",
+                )
+                .into_response()
+            }
+            Err(e) => {
+                tracing::error!(error = format!("{e:#}"), "identifying an API token");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        }
+    } else if let Some(token) = cookie_value(request.headers(), SESSION_COOKIE) {
+        let key = crate::services::accounts::hash_token(&token);
+        match accounts.identify_session(&key).await {
+            Ok(Some((viewer, user))) => {
+                request.extensions_mut().insert(viewer);
+                request.extensions_mut().insert(user);
+                request.extensions_mut().insert(SessionKey(key));
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = format!("{e:#}"), "identifying a session"),
+        }
+    }
+    next.run(request).await
+}
+
+/// Everything a handler needs to know about who is asking.
+pub struct Who {
+    pub viewer: Viewer,
+    pub user: Option<CurrentUser>,
+    pub session: Option<SessionKey>,
+    pub client: Client,
+    pub lang: Lang,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Who {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0);
+        Ok(Who {
+            viewer: parts
+                .extensions
+                .get::<Viewer>()
+                .cloned()
+                .unwrap_or_default(),
+            user: parts.extensions.get::<CurrentUser>().cloned(),
+            session: parts.extensions.get::<SessionKey>().cloned(),
+            client: Client {
+                ip: addr.map(|a| a.ip().to_string()).unwrap_or_default(),
+                user_agent: parts
+                    .headers
+                    .get(header::USER_AGENT)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned(),
+            },
+            lang: lang_of(&parts.headers),
+        })
+    }
+}
+
+fn session_cookie(state: &AppState, token: &str, max_age: i64) -> HeaderValue {
+    let value = format!(
+        "{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{}",
+        if state.secure_cookies { "; Secure" } else { "" }
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn signed_in(state: &AppState, token: &str, to: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        session_cookie(state, token, SESSION_SECONDS),
+    );
+    response
+}
+
+fn to(path: &str, flash: &str) -> Response {
+    Redirect::to(&format!("{path}?{flash}")).into_response()
+}
+
+/// The first field error's code, for the page to translate.
+fn error_code(e: &ServiceError) -> String {
+    match e {
+        ServiceError::Invalid(fields) => fields
+            .first()
+            .map(|f| f.message.clone())
+            .unwrap_or_else(|| "invalid".into()),
+        ServiceError::Forbidden => "forbidden".into(),
+        ServiceError::NotFound => "not_found".into(),
+        ServiceError::Conflict(_) => "conflict".into(),
+        ServiceError::Internal(cause) => {
+            tracing::error!(error = format!("{cause:#}"), "account action failed");
+            "internal".into()
+        }
+    }
+}
+
+fn too_many(retry_after: u64, lang: Lang) -> Response {
+    let message = match lang {
+        Lang::Fr => "Trop de tentatives. Réessayez plus tard.",
+        Lang::En => "Too many attempts. Try again later.",
+    };
+    let mut response = (
+        StatusCode::TOO_MANY_REQUESTS,
+        Html(format!("<!DOCTYPE html><html lang=\"{}\"><title>429</title><h1>{message}</h1><p><a href=\"/connexion\">Maillage</a></p></html>", lang.code())),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
+}
+
+fn lang_of(headers: &HeaderMap) -> Lang {
+    Lang::negotiate(
+        headers.get(header::COOKIE).and_then(|v| v.to_str().ok()),
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    )
+}
+
+#[derive(Deserialize)]
+struct SignUpForm {
+    email: String,
+    name: String,
+    password: String,
+}
+
+async fn sign_up(State(state): State<AppState>, who: Who, Form(f): Form<SignUpForm>) -> Response {
+    let lang = who.lang;
+    match state
+        .accounts
+        .sign_up(&f.email, &f.name, &f.password, lang, &who.client)
+        .await
+    {
+        Ok(()) => to("/inscription", "envoye=1"),
+        Err(e) => to("/inscription", &format!("erreur={}", error_code(&e))),
+    }
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    email: String,
+    password: String,
+}
+
+async fn sign_in(State(state): State<AppState>, who: Who, Form(f): Form<SignInForm>) -> Response {
+    match state
+        .accounts
+        .sign_in(&f.email, &f.password, &who.client)
+        .await
+    {
+        Ok(token) => signed_in(&state, &token, "/compte"),
+        Err(SignInError::Refused) => to("/connexion", "erreur=credentials"),
+        Err(SignInError::RateLimited(seconds)) => too_many(seconds, who.lang),
+        Err(SignInError::Internal(e)) => {
+            tracing::error!(error = format!("{e:#}"), "sign-in failed");
+            to("/connexion", "erreur=internal")
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct EmailForm {
+    email: String,
+}
+
+async fn magic_link(State(state): State<AppState>, who: Who, Form(f): Form<EmailForm>) -> Response {
+    match state
+        .accounts
+        .request_magic_link(&f.email, &who.client)
+        .await
+    {
+        Ok(true) => to("/connexion", "lien=envoye"),
+        Ok(false) => too_many(3600, who.lang),
+        Err(e) => to("/connexion", &format!("erreur={}", error_code(&e))),
+    }
+}
+
+async fn forgot(State(state): State<AppState>, who: Who, Form(f): Form<EmailForm>) -> Response {
+    match state
+        .accounts
+        .request_password_reset(&f.email, &who.client)
+        .await
+    {
+        Ok(true) => to("/mot-de-passe-oublie", "envoye=1"),
+        Ok(false) => too_many(3600, who.lang),
+        Err(e) => to(
+            "/mot-de-passe-oublie",
+            &format!("erreur={}", error_code(&e)),
+        ),
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    token: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    name: String,
+}
+
+async fn use_link(State(state): State<AppState>, who: Who, Form(f): Form<TokenForm>) -> Response {
+    match state.accounts.use_magic_link(&f.token, &who.client).await {
+        Ok(token) => signed_in(&state, &token, "/compte"),
+        Err(e) => to("/connexion", &format!("erreur={}", error_code(&e))),
+    }
+}
+
+async fn verify(State(state): State<AppState>, who: Who, Form(f): Form<TokenForm>) -> Response {
+    match state.accounts.verify_email(&f.token, &who.client).await {
+        Ok(token) => signed_in(&state, &token, "/compte?verifie=1"),
+        Err(e) => to("/connexion", &format!("erreur={}", error_code(&e))),
+    }
+}
+
+async fn reset(State(state): State<AppState>, who: Who, Form(f): Form<TokenForm>) -> Response {
+    match state
+        .accounts
+        .reset_password(&f.token, &f.password, &who.client)
+        .await
+    {
+        Ok(token) => signed_in(&state, &token, "/compte?mot-de-passe=1"),
+        Err(e) => to(
+            "/reinitialiser",
+            &format!(
+                "token={}&erreur={}",
+                app::api::search::encode(&f.token),
+                error_code(&e)
+            ),
+        ),
+    }
+}
+
+async fn accept_invitation(
+    State(state): State<AppState>,
+    who: Who,
+    Form(f): Form<TokenForm>,
+) -> Response {
+    match state
+        .accounts
+        .accept_invitation(&f.token, &f.name, &f.password, &who.client)
+        .await
+    {
+        Ok(token) => signed_in(&state, &token, "/compte?invitation=1"),
+        Err(e) => to(
+            "/invitation",
+            &format!(
+                "token={}&erreur={}",
+                app::api::search::encode(&f.token),
+                error_code(&e)
+            ),
+        ),
+    }
+}
+
+fn clear_cookie(state: &AppState, to: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, session_cookie(state, "", 0));
+    response
+}
+
+async fn sign_out(State(state): State<AppState>, who: Who) -> Response {
+    if let Some(key) = who.session {
+        if let Err(e) = state.accounts.sign_out(&key.0).await {
+            tracing::error!(error = format!("{e:#}"), "sign-out failed");
+        }
+    }
+    clear_cookie(&state, "/")
+}
+
+async fn sign_out_everywhere(State(state): State<AppState>, who: Who) -> Response {
+    if let Some(id) = who.viewer.user_id {
+        if let Err(e) = state.accounts.sign_out_everywhere(id, &who.client).await {
+            tracing::error!(error = format!("{e:#}"), "sign-out everywhere failed");
+        }
+    }
+    clear_cookie(&state, "/connexion?deconnecte=1")
+}
+
+fn require(who: &Who) -> Result<(Viewer, i64), Response> {
+    match who.viewer.user_id {
+        Some(id) => Ok((who.viewer.clone(), id)),
+        None => Err(to("/connexion", "erreur=signin_required")),
+    }
+}
+
+#[derive(Deserialize)]
+struct ProfileForm {
+    name: String,
+    lang: String,
+}
+
+async fn profile(State(state): State<AppState>, who: Who, Form(f): Form<ProfileForm>) -> Response {
+    let (viewer, id) = match require(&who) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let lang = Lang::from_tag(&f.lang).unwrap_or_default();
+    match state
+        .accounts
+        .update_profile(&viewer, id, &f.name, lang)
+        .await
+    {
+        Ok(()) => to("/compte", "profil=1"),
+        Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenNameForm {
+    name: String,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    who: Who,
+    Form(f): Form<TokenNameForm>,
+) -> Response {
+    let (viewer, id) = match require(&who) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let lang = who.lang;
+    match state.accounts.create_api_token(&viewer, id, &f.name).await {
+        Ok(token) => {
+            // Shown once, in this response only: never in an address, never stored in clear.
+            let (title, note, back) = match lang {
+                Lang::Fr => (
+                    "Votre jeton d'API",
+                    "Copiez-le maintenant : il ne sera plus affiché.",
+                    "Retour au compte",
+                ),
+                Lang::En => (
+                    "Your API token",
+                    "Copy it now: it will not be shown again.",
+                    "Back to the account",
+                ),
+            };
+            Html(format!(
+                "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/maillage.css\"></head>\
+                 <body><main class=\"wrap\"><h1>{title}</h1><p>{note}</p><p><code data-testid=\"new-token\">{token}</code></p><p><a href=\"/compte\">{back}</a></p></main></body></html>",
+                lang.code()
+            ))
+            .into_response()
+        }
+        Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
+    }
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    who: Who,
+    Path(token_id): Path<i64>,
+) -> Response {
+    let (viewer, id) = match require(&who) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match state.accounts.revoke_api_token(&viewer, id, token_id).await {
+        Ok(()) => to("/compte", "jeton=revoque"),
+        Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
+    }
+}
+
+async fn notifications(
+    State(state): State<AppState>,
+    who: Who,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let (viewer, id) = match require(&who) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match state.accounts.set_notifications(&viewer, id, &f).await {
+        Ok(()) => to("/compte", "notifications=1"),
+        Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
+    }
+}
+
+#[derive(Deserialize)]
+struct InviteForm {
+    email: String,
+    scope_kind: String,
+    scope_id: String,
+    role: String,
+}
+
+async fn invite(State(state): State<AppState>, who: Who, Form(f): Form<InviteForm>) -> Response {
+    let (viewer, _) = match require(&who) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Some(user) = who.user.clone() else {
+        return to("/connexion", "erreur=signin_required");
+    };
+    let (Some(scope), Some(role)) = (
+        Scope::from_parts(&f.scope_kind, &f.scope_id),
+        Role::parse(&f.role),
+    ) else {
+        return to("/compte", "erreur=invalid");
+    };
+    match state
+        .accounts
+        .invite(&viewer, &user, &f.email, scope, role)
+        .await
+    {
+        Ok(()) => to("/compte", "invitation=envoyee"),
+        Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
+    }
+}
+
+#[derive(Deserialize)]
+struct OrganisationForm {
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    capabilities: String,
+    #[serde(default)]
+    certifications: String,
+    #[serde(default)]
+    markets: String,
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    email: String,
+}
+
+async fn edit_organisation(
+    State(state): State<AppState>,
+    who: Who,
+    Path(id): Path<i64>,
+    Form(f): Form<OrganisationForm>,
+) -> Response {
+    let (viewer, _) = match require(&who) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let edit = app::api::organisations::OrganisationEdit {
+        name: f.name,
+        description: f.description,
+        capabilities: f.capabilities,
+        certifications: f.certifications,
+        markets: f.markets,
+        website: f.website,
+        email: f.email,
+    };
+    match state
+        .services
+        .directory
+        .update_organisation(&viewer, id, &edit)
+        .await
+    {
+        Ok(()) => to(&format!("/organisations/{id}"), "modifie=1"),
+        Err(ServiceError::Forbidden) => (StatusCode::FORBIDDEN, "forbidden").into_response(),
+        Err(e) => to(
+            &format!("/organisations/{id}/modifier"),
+            &format!("erreur={}", error_code(&e)),
+        ),
+    }
+}
+
+/// The account routes (all POST; the pages are Leptos routes at the unprefixed paths).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/inscription", post(sign_up))
+        .route("/auth/connexion", post(sign_in))
+        .route("/auth/lien-magique", post(magic_link))
+        .route("/auth/mot-de-passe-oublie", post(forgot))
+        .route("/auth/lien", post(use_link))
+        .route("/auth/verifier", post(verify))
+        .route("/auth/reinitialiser", post(reset))
+        .route("/auth/invitation", post(accept_invitation))
+        .route("/auth/deconnexion", post(sign_out))
+        .route("/auth/deconnexion-partout", post(sign_out_everywhere))
+        .route("/auth/organisations/{id}", post(edit_organisation))
+        .route("/compte/profil", post(profile))
+        .route("/compte/jetons", post(create_token))
+        .route("/compte/jetons/{id}/revoquer", post(revoke_token))
+        .route("/compte/notifications", post(notifications))
+        .route("/compte/invitations", post(invite))
+}

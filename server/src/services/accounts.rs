@@ -1,0 +1,899 @@
+//! Accounts: sign-up, sign-in (password or magic link), email verification, password reset,
+//! sessions, API tokens, invitations, notification settings, and the audit log.
+//!
+//! Messages never reveal whether an address has an account. Passwords are hashed with
+//! Argon2id (OWASP parameters) off the async runtime. Tokens are 256-bit random values; only
+//! their SHA-256 is stored. Every write and the mail it causes share one transaction.
+
+use crate::db::{self, accounts as q};
+use crate::mail::{self, templates};
+use anyhow::Context;
+use app::api::accounts::{
+    AccountOverview, ApiTokenView, CurrentUser, MembershipView, SessionView, FREQUENCIES,
+    MIN_PASSWORD_CHARS, NOTIFICATION_KINDS,
+};
+use app::domain::ids::Email;
+use app::domain::policy::{can, Action, Membership, Resource, Role, Scope, Viewer};
+use app::error::FieldError;
+use app::i18n::Lang;
+use app::ports::{Accounts, ServiceError, SessionKey};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sha2::{Digest, Sha256};
+
+/// Session lifetime.
+pub const SESSION_SECONDS: i64 = 30 * 24 * 3600;
+const VERIFY_SECONDS: i64 = 48 * 3600;
+const MAGIC_SECONDS: i64 = 15 * 60;
+const RESET_SECONDS: i64 = 3600;
+const INVITE_SECONDS: i64 = 7 * 24 * 3600;
+
+/// Failed sign-ins allowed per account, and per IP address, in an hour.
+pub const MAX_FAILED_PER_ACCOUNT: u64 = 100;
+pub const MAX_FAILED_PER_IP: u64 = 300;
+/// Link requests (magic link, reset) allowed per account, and per IP address, in an hour.
+pub const MAX_LINKS_PER_ACCOUNT: u64 = 5;
+pub const MAX_LINKS_PER_IP: u64 = 30;
+
+/// A fresh random token, hex-encoded.
+pub fn new_token() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The stored form of a token.
+pub fn hash_token(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn argon() -> anyhow::Result<Argon2<'static>> {
+    // OWASP: Argon2id, 19 MiB, 2 iterations, 1 lane.
+    let params =
+        Params::new(19_456, 2, 1, None).map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Hashes a password off the async runtime.
+pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let mut salt_bytes = [0u8; 16];
+        getrandom::getrandom(&mut salt_bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+        let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+        argon()?
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("hashing: {e}"))
+    })
+    .await
+    .context("hashing task")?
+}
+
+/// A fixed hash checked when the account does not exist, so timing does not tell.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Q4n6Ka0jE1TqPz1s2xHMd2Ai8W0v3FZ0j9u5mR0Hq3E";
+
+async fn verify_password(password: String, hash: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let stored = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
+        let Ok(parsed) = PasswordHash::new(&stored) else {
+            return false;
+        };
+        let ok = argon()
+            .map(|a| a.verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false);
+        ok && stored != DUMMY_HASH
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn field(name: &str, message: &str) -> ServiceError {
+    ServiceError::Invalid(vec![FieldError {
+        field: name.into(),
+        message: message.into(),
+    }])
+}
+
+fn check_password(password: &str) -> Result<(), ServiceError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(field("password", "password_too_short"));
+    }
+    if password.len() > 1024 {
+        return Err(field("password", "password_too_long"));
+    }
+    Ok(())
+}
+
+/// Why a sign-in failed.
+#[derive(Debug)]
+pub enum SignInError {
+    /// Wrong email or password, or unconfirmed address: one message for all.
+    Refused,
+    /// Too many attempts; retry after this many seconds.
+    RateLimited(u64),
+    Internal(anyhow::Error),
+}
+
+impl From<anyhow::Error> for SignInError {
+    fn from(e: anyhow::Error) -> Self {
+        SignInError::Internal(e)
+    }
+}
+
+/// A request's origin, for rate limits and the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// The accounts service.
+#[derive(Clone)]
+pub struct AccountsService {
+    db: DatabaseConnection,
+    public_url: String,
+}
+
+impl AccountsService {
+    pub fn new(db: DatabaseConnection, public_url: String) -> Self {
+        AccountsService {
+            db,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    fn link(&self, path: &str, token: &str) -> String {
+        format!("{}{path}?token={token}", self.public_url)
+    }
+
+    async fn open_session(&self, user_id: i64, client: &Client) -> anyhow::Result<String> {
+        let token = new_token()?;
+        q::insert_session(
+            &self.db,
+            &hash_token(&token),
+            user_id,
+            SESSION_SECONDS,
+            &client.user_agent,
+        )
+        .await?;
+        Ok(token)
+    }
+
+    /// Creates an account and sends the confirmation link. An address already registered gets
+    /// no new account and the same answer (no enumeration).
+    pub async fn sign_up(
+        &self,
+        email: &str,
+        name: &str,
+        password: &str,
+        lang: Lang,
+        client: &Client,
+    ) -> Result<(), ServiceError> {
+        let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 120 {
+            return Err(field("name", "name_required"));
+        }
+        check_password(password)?;
+        let hash = hash_password(password.to_owned()).await?;
+        let token = new_token()?;
+        let txn = self.db.begin().await.context("sign-up transaction")?;
+        match q::insert_user(&txn, email.as_str(), name, lang.code(), Some(&hash), false).await? {
+            Some(id) => {
+                q::insert_link(
+                    &txn,
+                    &hash_token(&token),
+                    "verify",
+                    email.as_str(),
+                    Some(id),
+                    "{}",
+                    VERIFY_SECONDS,
+                )
+                .await?;
+                let mail = templates::verify_email(
+                    email.as_str(),
+                    lang,
+                    name,
+                    &self.link("/verifier", &token),
+                );
+                mail::enqueue(&txn, &format!("verify-{}", hash_token(&token)), &mail).await?;
+                q::audit(
+                    &txn,
+                    "sign_up",
+                    Some(id),
+                    Some(email.as_str()),
+                    &client.ip,
+                    "",
+                )
+                .await?;
+            }
+            None => {
+                q::audit(
+                    &txn,
+                    "sign_up_existing",
+                    None,
+                    Some(email.as_str()),
+                    &client.ip,
+                    "",
+                )
+                .await?
+            }
+        }
+        txn.commit().await.context("committing the sign-up")?;
+        Ok(())
+    }
+
+    /// Confirms an address from its link and opens a session.
+    pub async fn verify_email(&self, token: &str, client: &Client) -> Result<String, ServiceError> {
+        let txn = self.db.begin().await.context("verify transaction")?;
+        let Some(link) = q::consume_link(&txn, &hash_token(token), "verify").await? else {
+            return Err(field("token", "link_invalid"));
+        };
+        let user_id = link.user_id.ok_or(ServiceError::NotFound)?;
+        txn.execute(db::stmt(
+            &txn,
+            "UPDATE user_account SET email_verified_at = ? WHERE id = ?",
+            vec![db::organisations::now().into(), user_id.into()],
+        ))
+        .await
+        .context("marking the address verified")?;
+        q::audit(
+            &txn,
+            "email_verified",
+            Some(user_id),
+            Some(&link.email),
+            &client.ip,
+            "",
+        )
+        .await?;
+        txn.commit().await.context("committing the verification")?;
+        Ok(self.open_session(user_id, client).await?)
+    }
+
+    async fn limited(
+        &self,
+        event: &str,
+        email: &str,
+        ip: &str,
+        per_account: u64,
+        per_ip: u64,
+    ) -> anyhow::Result<bool> {
+        Ok(
+            q::recent_events(&self.db, event, Some(email), None, 3600).await? >= per_account
+                || q::recent_events(&self.db, event, None, Some(ip), 3600).await? >= per_ip,
+        )
+    }
+
+    /// Password sign-in; returns a new session token.
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<String, SignInError> {
+        let email = Email::parse(email)
+            .map(|e| e.as_str().to_owned())
+            .unwrap_or_else(|_| email.trim().to_lowercase());
+        if self
+            .limited(
+                "sign_in_failed",
+                &email,
+                &client.ip,
+                MAX_FAILED_PER_ACCOUNT,
+                MAX_FAILED_PER_IP,
+            )
+            .await?
+        {
+            q::audit(
+                &self.db,
+                "sign_in_limited",
+                None,
+                Some(&email),
+                &client.ip,
+                "",
+            )
+            .await?;
+            return Err(SignInError::RateLimited(3600));
+        }
+        let user = q::user_by_email(&self.db, &email).await?;
+        let ok = verify_password(
+            password.to_owned(),
+            user.as_ref().and_then(|u| u.password_hash.clone()),
+        )
+        .await;
+        match user {
+            Some(u) if ok && u.email_verified_at.is_some() => {
+                q::audit(
+                    &self.db,
+                    "sign_in",
+                    Some(u.id),
+                    Some(&email),
+                    &client.ip,
+                    "password",
+                )
+                .await?;
+                Ok(self.open_session(u.id, client).await?)
+            }
+            other => {
+                q::audit(
+                    &self.db,
+                    "sign_in_failed",
+                    other.map(|u| u.id),
+                    Some(&email),
+                    &client.ip,
+                    "",
+                )
+                .await?;
+                Err(SignInError::Refused)
+            }
+        }
+    }
+
+    /// Sends a one-time sign-in link if the address has an account. `Ok(false)` when rate-limited.
+    pub async fn request_magic_link(
+        &self,
+        email: &str,
+        client: &Client,
+    ) -> Result<bool, ServiceError> {
+        self.request_link(email, client, "magic").await
+    }
+
+    /// Sends a password reset link if the address has an account. `Ok(false)` when rate-limited.
+    pub async fn request_password_reset(
+        &self,
+        email: &str,
+        client: &Client,
+    ) -> Result<bool, ServiceError> {
+        self.request_link(email, client, "reset").await
+    }
+
+    async fn request_link(
+        &self,
+        email: &str,
+        client: &Client,
+        purpose: &str,
+    ) -> Result<bool, ServiceError> {
+        let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
+        let event = format!("{purpose}_link_requested");
+        if self
+            .limited(
+                &event,
+                email.as_str(),
+                &client.ip,
+                MAX_LINKS_PER_ACCOUNT,
+                MAX_LINKS_PER_IP,
+            )
+            .await?
+        {
+            return Ok(false);
+        }
+        let txn = self.db.begin().await.context("link transaction")?;
+        q::audit(&txn, &event, None, Some(email.as_str()), &client.ip, "").await?;
+        if let Some(user) = q::user_by_email(&txn, email.as_str()).await? {
+            let token = new_token()?;
+            let lang = Lang::from_tag(&user.lang).unwrap_or_default();
+            let (ttl, mail) = if purpose == "magic" {
+                (
+                    MAGIC_SECONDS,
+                    templates::magic_link(
+                        &user.email,
+                        lang,
+                        &user.name,
+                        &self.link("/lien", &token),
+                    ),
+                )
+            } else {
+                (
+                    RESET_SECONDS,
+                    templates::password_reset(
+                        &user.email,
+                        lang,
+                        &user.name,
+                        &self.link("/reinitialiser", &token),
+                    ),
+                )
+            };
+            q::insert_link(
+                &txn,
+                &hash_token(&token),
+                purpose,
+                &user.email,
+                Some(user.id),
+                "{}",
+                ttl,
+            )
+            .await?;
+            mail::enqueue(&txn, &format!("{purpose}-{}", hash_token(&token)), &mail).await?;
+        }
+        txn.commit().await.context("committing the link")?;
+        Ok(true)
+    }
+
+    /// Signs in with a magic link (and confirms the address, which it proves).
+    pub async fn use_magic_link(
+        &self,
+        token: &str,
+        client: &Client,
+    ) -> Result<String, ServiceError> {
+        let txn = self.db.begin().await.context("magic link transaction")?;
+        let Some(link) = q::consume_link(&txn, &hash_token(token), "magic").await? else {
+            return Err(field("token", "link_invalid"));
+        };
+        let user_id = link.user_id.ok_or(ServiceError::NotFound)?;
+        txn.execute(db::stmt(&txn, "UPDATE user_account SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?", vec![db::organisations::now().into(), user_id.into()]))
+            .await
+            .context("confirming the address")?;
+        q::audit(
+            &txn,
+            "sign_in",
+            Some(user_id),
+            Some(&link.email),
+            &client.ip,
+            "magic_link",
+        )
+        .await?;
+        txn.commit().await.context("committing the magic link")?;
+        Ok(self.open_session(user_id, client).await?)
+    }
+
+    /// Sets a new password from a reset link: every other session ends.
+    pub async fn reset_password(
+        &self,
+        token: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<String, ServiceError> {
+        check_password(password)?;
+        let hash = hash_password(password.to_owned()).await?;
+        let txn = self.db.begin().await.context("reset transaction")?;
+        let Some(link) = q::consume_link(&txn, &hash_token(token), "reset").await? else {
+            return Err(field("token", "link_invalid"));
+        };
+        let user_id = link.user_id.ok_or(ServiceError::NotFound)?;
+        txn.execute(db::stmt(&txn, "UPDATE user_account SET password_hash = ?, email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?", vec![hash.into(), db::organisations::now().into(), user_id.into()]))
+            .await
+            .context("changing the password")?;
+        q::delete_sessions_of(&txn, user_id).await?;
+        q::audit(
+            &txn,
+            "password_changed",
+            Some(user_id),
+            Some(&link.email),
+            &client.ip,
+            "reset",
+        )
+        .await?;
+        txn.commit().await.context("committing the reset")?;
+        Ok(self.open_session(user_id, client).await?)
+    }
+
+    /// Ends one session.
+    pub async fn sign_out(&self, session_hash: &str) -> anyhow::Result<()> {
+        if let Some(s) = q::session(&self.db, session_hash).await? {
+            q::audit(&self.db, "sign_out", Some(s.user_id), None, "", "").await?;
+        }
+        q::delete_session(&self.db, session_hash).await
+    }
+
+    /// Ends every session of a user.
+    pub async fn sign_out_everywhere(&self, user_id: i64, client: &Client) -> anyhow::Result<u64> {
+        let n = q::delete_sessions_of(&self.db, user_id).await?;
+        q::audit(
+            &self.db,
+            "sign_out_everywhere",
+            Some(user_id),
+            None,
+            &client.ip,
+            &n.to_string(),
+        )
+        .await?;
+        Ok(n)
+    }
+
+    /// The viewer and user of a session token hash.
+    pub async fn identify_session(
+        &self,
+        hash: &str,
+    ) -> anyhow::Result<Option<(Viewer, CurrentUser)>> {
+        let Some(session) = q::session(&self.db, hash).await? else {
+            return Ok(None);
+        };
+        self.identify_user(session.user_id).await
+    }
+
+    /// The viewer of an API token (bearer).
+    pub async fn identify_api_token(
+        &self,
+        token: &str,
+    ) -> anyhow::Result<Option<(Viewer, CurrentUser)>> {
+        let Some(row) = q::api_token_by_hash(&self.db, &hash_token(token)).await? else {
+            return Ok(None);
+        };
+        q::touch_api_token(&self.db, row.id).await?;
+        self.identify_user(row.user_id).await
+    }
+
+    async fn identify_user(&self, user_id: i64) -> anyhow::Result<Option<(Viewer, CurrentUser)>> {
+        let Some(user) = q::user_by_id(&self.db, user_id).await? else {
+            return Ok(None);
+        };
+        let rows = q::memberships(&self.db, user_id).await?;
+        let mut memberships = Vec::new();
+        let mut views = Vec::new();
+        for m in rows {
+            if let (Some(scope), Some(role)) = (
+                Scope::from_parts(&m.scope_kind, &m.scope_id),
+                Role::parse(&m.role),
+            ) {
+                memberships.push(Membership { scope, role });
+            }
+            views.push(MembershipView {
+                scope_label: q::scope_label(&self.db, &m.scope_kind, &m.scope_id).await?,
+                scope_kind: m.scope_kind,
+                scope_id: m.scope_id,
+                role: m.role,
+            });
+        }
+        Ok(Some((
+            Viewer {
+                user_id: Some(user.id),
+                memberships,
+            },
+            CurrentUser {
+                id: user.id,
+                email: user.email,
+                name: user.name,
+                lang: user.lang,
+                verified: user.email_verified_at.is_some(),
+                memberships: views,
+            },
+        )))
+    }
+
+    /// Changes a user's name and language.
+    pub async fn update_profile(
+        &self,
+        viewer: &Viewer,
+        user_id: i64,
+        name: &str,
+        lang: Lang,
+    ) -> Result<(), ServiceError> {
+        if !can(viewer, Action::ManageAccount, &Resource::Account(user_id)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 120 {
+            return Err(field("name", "name_required"));
+        }
+        self.db
+            .execute(db::stmt(
+                &self.db,
+                "UPDATE user_account SET name = ?, lang = ? WHERE id = ?",
+                vec![name.into(), lang.code().into(), user_id.into()],
+            ))
+            .await
+            .context("updating the profile")?;
+        Ok(())
+    }
+
+    /// Creates an API token; the secret is returned once and stored hashed.
+    pub async fn create_api_token(
+        &self,
+        viewer: &Viewer,
+        user_id: i64,
+        name: &str,
+    ) -> Result<String, ServiceError> {
+        if !can(viewer, Action::ManageAccount, &Resource::Account(user_id)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Err(field("name", "name_required"));
+        }
+        let token = format!("mgl_{}", new_token()?);
+        let txn = self.db.begin().await.context("token transaction")?;
+        q::insert_api_token(&txn, user_id, name, &hash_token(&token)).await?;
+        q::audit(&txn, "api_token_created", Some(user_id), None, "", name).await?;
+        txn.commit().await.context("committing the token")?;
+        Ok(token)
+    }
+
+    /// Revokes one of a user's API tokens.
+    pub async fn revoke_api_token(
+        &self,
+        viewer: &Viewer,
+        user_id: i64,
+        token_id: i64,
+    ) -> Result<(), ServiceError> {
+        if !can(viewer, Action::ManageAccount, &Resource::Account(user_id)) {
+            return Err(ServiceError::Forbidden);
+        }
+        if !q::revoke_api_token(&self.db, user_id, token_id).await? {
+            return Err(ServiceError::NotFound);
+        }
+        q::audit(
+            &self.db,
+            "api_token_revoked",
+            Some(user_id),
+            None,
+            "",
+            &token_id.to_string(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Sets how often a person hears about a kind of event.
+    pub async fn set_notifications(
+        &self,
+        viewer: &Viewer,
+        user_id: i64,
+        choices: &[(String, String)],
+    ) -> Result<(), ServiceError> {
+        if !can(viewer, Action::ManageAccount, &Resource::Account(user_id)) {
+            return Err(ServiceError::Forbidden);
+        }
+        for (kind, frequency) in choices {
+            if !NOTIFICATION_KINDS.contains(&kind.as_str())
+                || !FREQUENCIES.contains(&frequency.as_str())
+            {
+                return Err(field(kind, "frequency_invalid"));
+            }
+        }
+        let txn = self.db.begin().await.context("settings transaction")?;
+        for (kind, frequency) in choices {
+            q::set_notification(&txn, user_id, kind, frequency).await?;
+        }
+        txn.commit().await.context("committing the settings")?;
+        Ok(())
+    }
+
+    /// Invites someone by email into a scope with a role.
+    pub async fn invite(
+        &self,
+        viewer: &Viewer,
+        inviter: &CurrentUser,
+        email: &str,
+        scope: Scope,
+        role: Role,
+    ) -> Result<(), ServiceError> {
+        let resource = match &scope {
+            Scope::Organisation(id) => Resource::Organisation(*id),
+            Scope::Territory(id) => Resource::Territory {
+                id: id.clone(),
+                region: id.get(3..5).unwrap_or_default().to_owned(),
+            },
+            _ => Resource::Platform,
+        };
+        if role.scope_kind() != scope.kind() || !can(viewer, Action::Invite, &resource) {
+            return Err(ServiceError::Forbidden);
+        }
+        let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
+        let token = new_token()?;
+        let payload = serde_json::json!({ "scope_kind": scope.kind().code(), "scope_id": scope.id(), "role": role.code() }).to_string();
+        let label = q::scope_label(&self.db, scope.kind().code(), &scope.id()).await?;
+        let lang = match q::user_by_email(&self.db, email.as_str()).await? {
+            Some(u) => Lang::from_tag(&u.lang).unwrap_or_default(),
+            None => Lang::from_tag(&inviter.lang).unwrap_or_default(),
+        };
+        let txn = self.db.begin().await.context("invitation transaction")?;
+        q::insert_link(
+            &txn,
+            &hash_token(&token),
+            "invite",
+            email.as_str(),
+            None,
+            &payload,
+            INVITE_SECONDS,
+        )
+        .await?;
+        let mail = templates::invitation(
+            email.as_str(),
+            lang,
+            &inviter.name,
+            &label,
+            role.code(),
+            &self.link("/invitation", &token),
+        );
+        mail::enqueue(&txn, &format!("invite-{}", hash_token(&token)), &mail).await?;
+        q::audit(
+            &txn,
+            "invitation_sent",
+            Some(inviter.id),
+            Some(email.as_str()),
+            "",
+            &payload,
+        )
+        .await?;
+        txn.commit().await.context("committing the invitation")?;
+        Ok(())
+    }
+
+    /// Accepts an invitation: creates the account if needed, adds the membership, signs in.
+    pub async fn accept_invitation(
+        &self,
+        token: &str,
+        name: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<String, ServiceError> {
+        if !password.is_empty() {
+            check_password(password)?;
+        }
+        let hash = if password.is_empty() {
+            None
+        } else {
+            Some(hash_password(password.to_owned()).await?)
+        };
+        let txn = self.db.begin().await.context("invitation transaction")?;
+        let Some(link) = q::consume_link(&txn, &hash_token(token), "invite").await? else {
+            return Err(field("token", "link_invalid"));
+        };
+        let payload: serde_json::Value =
+            serde_json::from_str(&link.payload).context("invitation payload")?;
+        let (kind, id, role) = (
+            payload["scope_kind"].as_str().unwrap_or_default(),
+            payload["scope_id"].as_str().unwrap_or_default(),
+            payload["role"].as_str().unwrap_or_default(),
+        );
+        let user_id = match q::user_by_email(&txn, &link.email).await? {
+            Some(u) => u.id,
+            None => {
+                let name = if name.trim().is_empty() {
+                    link.email.clone()
+                } else {
+                    name.trim().to_owned()
+                };
+                q::insert_user(&txn, &link.email, &name, "fr", hash.as_deref(), true)
+                    .await?
+                    .ok_or_else(|| ServiceError::Conflict("account".into()))?
+            }
+        };
+        q::add_membership(&txn, user_id, kind, id, role).await?;
+        q::audit(
+            &txn,
+            "role_granted",
+            Some(user_id),
+            Some(&link.email),
+            &client.ip,
+            &link.payload,
+        )
+        .await?;
+        txn.commit().await.context("committing the invitation")?;
+        Ok(self.open_session(user_id, client).await?)
+    }
+
+    /// Creates (or completes) a user from the command line, verified, with one role.
+    pub async fn create_user(
+        &self,
+        email: &str,
+        name: &str,
+        password: Option<&str>,
+        scope: Scope,
+        role: Role,
+    ) -> anyhow::Result<(i64, Option<String>)> {
+        let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+        anyhow::ensure!(
+            role.scope_kind() == scope.kind(),
+            "--role {} needs a {} scope",
+            role.code(),
+            role.scope_kind().code()
+        );
+        if let Some(p) = password {
+            anyhow::ensure!(
+                p.chars().count() >= MIN_PASSWORD_CHARS,
+                "--password: at least {MIN_PASSWORD_CHARS} characters"
+            );
+        }
+        let hash = match password {
+            Some(p) => Some(hash_password(p.to_owned()).await?),
+            None => None,
+        };
+        let txn = self.db.begin().await?;
+        let id = match q::user_by_email(&txn, email.as_str()).await? {
+            Some(u) => u.id,
+            None => q::insert_user(&txn, email.as_str(), name, "fr", hash.as_deref(), true)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("could not create the user"))?,
+        };
+        q::add_membership(&txn, id, scope.kind().code(), &scope.id(), role.code()).await?;
+        q::audit(
+            &txn,
+            "role_granted",
+            Some(id),
+            Some(email.as_str()),
+            "cli",
+            role.code(),
+        )
+        .await?;
+        let link = if password.is_none() {
+            let token = new_token()?;
+            q::insert_link(
+                &txn,
+                &hash_token(&token),
+                "magic",
+                email.as_str(),
+                Some(id),
+                "{}",
+                24 * 3600,
+            )
+            .await?;
+            Some(self.link("/lien", &token))
+        } else {
+            None
+        };
+        txn.commit().await?;
+        Ok((id, link))
+    }
+
+    /// Creates an API token for a user by email (command line).
+    pub async fn create_api_token_for(&self, email: &str, name: &str) -> anyhow::Result<String> {
+        let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+        let user = q::user_by_email(&self.db, email.as_str())
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no user {}", email.as_str()))?;
+        let viewer = Viewer {
+            user_id: Some(user.id),
+            memberships: Vec::new(),
+        };
+        self.create_api_token(&viewer, user.id, name)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))
+    }
+}
+
+#[async_trait::async_trait]
+impl Accounts for AccountsService {
+    async fn overview(
+        &self,
+        user_id: i64,
+        session: Option<&SessionKey>,
+    ) -> Result<AccountOverview, ServiceError> {
+        let (_, user) = self
+            .identify_user(user_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let sessions = q::sessions_of(&self.db, user_id)
+            .await?
+            .into_iter()
+            .map(|s| SessionView {
+                current: session.is_some_and(|k| k.0 == s.token_hash),
+                created_at: s.created_at,
+                user_agent: s.user_agent,
+            })
+            .collect();
+        let tokens = q::api_tokens_of(&self.db, user_id)
+            .await?
+            .into_iter()
+            .map(|t| ApiTokenView {
+                id: t.id,
+                name: t.name,
+                created_at: t.created_at,
+                last_used_at: t.last_used_at,
+                revoked: t.revoked_at.is_some(),
+            })
+            .collect();
+        let stored = q::notification_settings(&self.db, user_id).await?;
+        let notifications = NOTIFICATION_KINDS
+            .iter()
+            .map(|k| {
+                let f = stored
+                    .iter()
+                    .find(|s| s.kind == *k)
+                    .map(|s| s.frequency.clone())
+                    .unwrap_or_else(|| "immediate".into());
+                (k.to_string(), f)
+            })
+            .collect();
+        Ok(AccountOverview {
+            user,
+            sessions,
+            tokens,
+            notifications,
+        })
+    }
+}
