@@ -39,12 +39,12 @@ tools:
 	  echo "==> installing npm packages (binaryen's wasm-opt, Playwright, axe-core)"; \
 	  (cd end2end && npm ci --no-audit --no-fund); }
 
-## Debian's Chromium for the browser tests.
+## Debian's Chromium for the browser tests, and aiosmtpd as the tests' SMTP server.
 chromium:
-	@command -v chromium >/dev/null || { \
-	  echo "==> installing Chromium from Debian"; \
-	  $(SUDO) apt-get update -q && { $(SUDO) apt-get install -y -q chromium || \
-	    { $(SUDO) apt-get --fix-broken install -y -q && $(SUDO) apt-get install -y -q chromium; }; }; }
+	@command -v chromium >/dev/null && /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || { \
+	  echo "==> installing Chromium and python3-aiosmtpd from Debian"; \
+	  $(SUDO) apt-get update -q && { $(SUDO) apt-get install -y -q chromium python3-aiosmtpd || \
+	    { $(SUDO) apt-get --fix-broken install -y -q && $(SUDO) apt-get install -y -q chromium python3-aiosmtpd; }; }; }
 
 build-debug: tools
 	cargo leptos build

@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod directory;
+mod mail;
 mod operations;
 mod organisations;
 mod search;
