@@ -36,7 +36,14 @@ fn luhn_ok(s: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
+}
+
+/// The digit that, appended to `digits`, makes a valid Luhn number (SIREN and SIRET keys).
+pub fn luhn_check_digit(digits: &str) -> u32 {
+    (0..10)
+        .find(|d| luhn_ok(&format!("{digits}{d}")))
+        .unwrap_or(0)
 }
 
 /// A Territoire d'industrie identifier, `ti-RRnn` (RR = INSEE region code).

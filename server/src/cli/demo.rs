@@ -559,33 +559,6 @@ struct NafRow {
     code: String,
 }
 
-/// A Luhn check digit that makes `digits + d` valid.
-fn luhn_digit(digits: &str) -> u32 {
-    (0..10)
-        .find(|d| {
-            let s = format!("{digits}{d}");
-            let sum: u32 = s
-                .bytes()
-                .rev()
-                .enumerate()
-                .map(|(i, b)| {
-                    let v = u32::from(b - b'0');
-                    if i % 2 == 1 {
-                        if v * 2 > 9 {
-                            v * 2 - 9
-                        } else {
-                            v * 2
-                        }
-                    } else {
-                        v
-                    }
-                })
-                .sum();
-            sum % 10 == 0
-        })
-        .unwrap_or(0)
-}
-
 /// The `i`-th demo SIRET for a seed: distinct for distinct `i` below 10^8, Luhn-valid.
 fn demo_siret(seed: u64, i: u64) -> Option<Siret> {
     // 7,919,993 is coprime to 10^8: i -> base is a bijection on 8-digit numbers.
@@ -594,13 +567,17 @@ fn demo_siret(seed: u64, i: u64) -> Option<Siret> {
         .wrapping_add(seed.wrapping_mul(104_729)))
         % 100_000_000;
     let siren8 = format!("{base:08}");
-    let siren = format!("{siren8}{}", luhn_digit(&siren8));
+    let siren = format!("{siren8}{}", app::domain::ids::luhn_check_digit(&siren8));
     if siren == "356000000" {
         return None;
     }
     let nic4 = "0001";
     let partial = format!("{siren}{nic4}");
-    Siret::parse(&format!("{partial}{}", luhn_digit(&partial))).ok()
+    Siret::parse(&format!(
+        "{partial}{}",
+        app::domain::ids::luhn_check_digit(&partial)
+    ))
+    .ok()
 }
 
 struct Generator {
@@ -895,7 +872,7 @@ pub async fn run(db: &DatabaseConnection, args: DemoArgs) -> anyhow::Result<()> 
         summary.updated += s.updated;
         summary.unchanged += s.unchanged;
         bar.inc(end - i);
-        if !console_attended() && (end / batch_size) % 20 == 0 {
+        if !console_attended() && (end / batch_size).is_multiple_of(20) {
             eprintln!("  {end}/{} firms", args.firms);
         }
         i = end;

@@ -37,12 +37,12 @@ pub enum ImportError {
     Other(#[from] anyhow::Error),
 }
 
+/// Rows of a file with their line numbers, and the rows that could not be read.
+type ReadRows = (Vec<(u64, Vec<String>)>, Vec<LineError>);
+
 /// Reads a CSV file whose header must be exactly `columns`, returning each row's fields
 /// with its line number. Unreadable rows become errors, never panics.
-pub fn read_rows(
-    path: &Path,
-    columns: &[&str],
-) -> Result<(Vec<(u64, Vec<String>)>, Vec<LineError>), ImportError> {
+pub fn read_rows(path: &Path, columns: &[&str]) -> Result<ReadRows, ImportError> {
     let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)

@@ -348,11 +348,13 @@ async fn sign_out_everywhere(State(state): State<AppState>, who: Who) -> Respons
     clear_cookie(&state, "/connexion?deconnecte=1")
 }
 
-fn require(who: &Who) -> Result<(Viewer, i64), Response> {
-    match who.viewer.user_id {
-        Some(id) => Ok((who.viewer.clone(), id)),
-        None => Err(to("/connexion", "erreur=signin_required")),
-    }
+/// The signed-in viewer and their id, or `None` for anonymous visitors.
+fn require(who: &Who) -> Option<(Viewer, i64)> {
+    who.viewer.user_id.map(|id| (who.viewer.clone(), id))
+}
+
+fn sign_in_first() -> Response {
+    to("/connexion", "erreur=signin_required")
 }
 
 #[derive(Deserialize)]
@@ -362,9 +364,8 @@ struct ProfileForm {
 }
 
 async fn profile(State(state): State<AppState>, who: Who, Form(f): Form<ProfileForm>) -> Response {
-    let (viewer, id) = match require(&who) {
-        Ok(v) => v,
-        Err(r) => return r,
+    let Some((viewer, id)) = require(&who) else {
+        return sign_in_first();
     };
     let lang = Lang::from_tag(&f.lang).unwrap_or_default();
     match state
@@ -387,9 +388,8 @@ async fn create_token(
     who: Who,
     Form(f): Form<TokenNameForm>,
 ) -> Response {
-    let (viewer, id) = match require(&who) {
-        Ok(v) => v,
-        Err(r) => return r,
+    let Some((viewer, id)) = require(&who) else {
+        return sign_in_first();
     };
     let lang = who.lang;
     match state.accounts.create_api_token(&viewer, id, &f.name).await {
@@ -423,9 +423,8 @@ async fn revoke_token(
     who: Who,
     Path(token_id): Path<i64>,
 ) -> Response {
-    let (viewer, id) = match require(&who) {
-        Ok(v) => v,
-        Err(r) => return r,
+    let Some((viewer, id)) = require(&who) else {
+        return sign_in_first();
     };
     match state.accounts.revoke_api_token(&viewer, id, token_id).await {
         Ok(()) => to("/compte", "jeton=revoque"),
@@ -438,9 +437,8 @@ async fn notifications(
     who: Who,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (viewer, id) = match require(&who) {
-        Ok(v) => v,
-        Err(r) => return r,
+    let Some((viewer, id)) = require(&who) else {
+        return sign_in_first();
     };
     match state.accounts.set_notifications(&viewer, id, &f).await {
         Ok(()) => to("/compte", "notifications=1"),
@@ -457,9 +455,8 @@ struct InviteForm {
 }
 
 async fn invite(State(state): State<AppState>, who: Who, Form(f): Form<InviteForm>) -> Response {
-    let (viewer, _) = match require(&who) {
-        Ok(v) => v,
-        Err(r) => return r,
+    let Some((viewer, _)) = require(&who) else {
+        return sign_in_first();
     };
     let Some(user) = who.user.clone() else {
         return to("/connexion", "erreur=signin_required");
@@ -503,9 +500,8 @@ async fn edit_organisation(
     Path(id): Path<i64>,
     Form(f): Form<OrganisationForm>,
 ) -> Response {
-    let (viewer, _) = match require(&who) {
-        Ok(v) => v,
-        Err(r) => return r,
+    let Some((viewer, _)) = require(&who) else {
+        return sign_in_first();
     };
     let edit = app::api::organisations::OrganisationEdit {
         name: f.name,

@@ -10,27 +10,32 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// One mail: a greeting, a paragraph, a button link, a closing line.
-fn render(
-    to: &str,
-    lang: Lang,
+/// What a mail says: a greeting, a paragraph, a button link and a note.
+struct Content<'a> {
     kind: &'static str,
     subject: String,
-    name: &str,
-    body: &str,
-    action: &str,
-    link: &str,
-    note: &str,
-) -> Mail {
-    let hello = match lang {
-        Lang::Fr => format!("Bonjour {name},"),
-        Lang::En => format!("Hello {name},"),
+    name: &'a str,
+    body: &'a str,
+    action: &'a str,
+    link: &'a str,
+    note: &'a str,
+}
+
+fn render(to: &str, lang: Lang, c: Content<'_>) -> Mail {
+    let hello = match (lang, c.name.is_empty()) {
+        (Lang::Fr, false) => format!("Bonjour {},", c.name),
+        (Lang::Fr, true) => "Bonjour,".to_owned(),
+        (Lang::En, false) => format!("Hello {},", c.name),
+        (Lang::En, true) => "Hello,".to_owned(),
     };
     let footer = match lang {
         Lang::Fr => "Maillage, la plateforme des Territoires d'industrie.",
         Lang::En => "Maillage, the platform of the Territoires d'industrie programme.",
     };
-    let text = format!("{hello}\n\n{body}\n\n{action} : {link}\n\n{note}\n\n-- \n{footer}\n");
+    let text = format!(
+        "{hello}\n\n{}\n\n{} : {}\n\n{}\n\n-- \n{footer}\n",
+        c.body, c.action, c.link, c.note
+    );
     let html = format!(
         "<!DOCTYPE html><html lang=\"{code}\"><body style=\"font-family:sans-serif;color:#1b1f24\">\
          <p>{hello}</p><p>{body}</p>\
@@ -38,17 +43,17 @@ fn render(
          <p style=\"color:#4a5562\">{note}</p><p style=\"color:#4a5562\">{footer}</p></body></html>",
         code = lang.code(),
         hello = escape(&hello),
-        body = escape(body),
-        link = escape(link),
-        action = escape(action),
-        note = escape(note),
+        body = escape(c.body),
+        link = escape(c.link),
+        action = escape(c.action),
+        note = escape(c.note),
         footer = escape(footer),
     );
     Mail {
         to: to.to_owned(),
         lang,
-        kind,
-        subject,
+        kind: c.kind,
+        subject: c.subject,
         text,
         html,
     }
@@ -56,54 +61,79 @@ fn render(
 
 /// Confirms an email address after sign-up.
 pub fn verify_email(to: &str, lang: Lang, name: &str, link: &str) -> Mail {
-    match lang {
-        Lang::Fr => render(to, lang, "account", "Confirmez votre adresse sur Maillage".into(), name,
-            "Merci de votre inscription. Confirmez votre adresse électronique pour activer votre compte.",
-            "Confirmer mon adresse", link, "Ce lien est valable 48 heures. Si vous n'êtes pas à l'origine de cette inscription, ignorez ce message."),
-        Lang::En => render(to, lang, "account", "Confirm your address on Maillage".into(), name,
-            "Thank you for signing up. Confirm your email address to activate your account.",
-            "Confirm my address", link, "This link is valid for 48 hours. If you did not sign up, ignore this message."),
-    }
+    let c = match lang {
+        Lang::Fr => Content {
+            kind: "account",
+            subject: "Confirmez votre adresse sur Maillage".into(),
+            name,
+            body: "Merci de votre inscription. Confirmez votre adresse électronique pour activer votre compte.",
+            action: "Confirmer mon adresse",
+            link,
+            note: "Ce lien est valable 48 heures. Si vous n'êtes pas à l'origine de cette inscription, ignorez ce message.",
+        },
+        Lang::En => Content {
+            kind: "account",
+            subject: "Confirm your address on Maillage".into(),
+            name,
+            body: "Thank you for signing up. Confirm your email address to activate your account.",
+            action: "Confirm my address",
+            link,
+            note: "This link is valid for 48 hours. If you did not sign up, ignore this message.",
+        },
+    };
+    render(to, lang, c)
 }
 
 /// Signs in without a password.
 pub fn magic_link(to: &str, lang: Lang, name: &str, link: &str) -> Mail {
-    match lang {
-        Lang::Fr => render(
-            to,
-            lang,
-            "account",
-            "Votre lien de connexion à Maillage".into(),
+    let c = match lang {
+        Lang::Fr => Content {
+            kind: "account",
+            subject: "Votre lien de connexion à Maillage".into(),
             name,
-            "Voici votre lien de connexion, à usage unique.",
-            "Me connecter",
+            body: "Voici votre lien de connexion, à usage unique.",
+            action: "Me connecter",
             link,
-            "Ce lien est valable 15 minutes. Si vous ne l'avez pas demandé, ignorez ce message.",
-        ),
-        Lang::En => render(
-            to,
-            lang,
-            "account",
-            "Your Maillage sign-in link".into(),
+            note:
+                "Ce lien est valable 15 minutes. Si vous ne l'avez pas demandé, ignorez ce message.",
+        },
+        Lang::En => Content {
+            kind: "account",
+            subject: "Your Maillage sign-in link".into(),
             name,
-            "Here is your single-use sign-in link.",
-            "Sign in",
+            body: "Here is your single-use sign-in link.",
+            action: "Sign in",
             link,
-            "This link is valid for 15 minutes. If you did not ask for it, ignore this message.",
-        ),
-    }
+            note:
+                "This link is valid for 15 minutes. If you did not ask for it, ignore this message.",
+        },
+    };
+    render(to, lang, c)
 }
 
 /// Chooses a new password.
 pub fn password_reset(to: &str, lang: Lang, name: &str, link: &str) -> Mail {
-    match lang {
-        Lang::Fr => render(to, lang, "account", "Réinitialiser votre mot de passe Maillage".into(), name,
-            "Une réinitialisation de votre mot de passe a été demandée.",
-            "Choisir un nouveau mot de passe", link, "Ce lien est valable 1 heure. Si vous ne l'avez pas demandé, ignorez ce message : votre mot de passe ne change pas."),
-        Lang::En => render(to, lang, "account", "Reset your Maillage password".into(), name,
-            "A reset of your password was requested.",
-            "Choose a new password", link, "This link is valid for 1 hour. If you did not ask for it, ignore this message: your password does not change."),
-    }
+    let c = match lang {
+        Lang::Fr => Content {
+            kind: "account",
+            subject: "Réinitialiser votre mot de passe Maillage".into(),
+            name,
+            body: "Une réinitialisation de votre mot de passe a été demandée.",
+            action: "Choisir un nouveau mot de passe",
+            link,
+            note: "Ce lien est valable 1 heure. Si vous ne l'avez pas demandé, ignorez ce message : votre mot de passe ne change pas.",
+        },
+        Lang::En => Content {
+            kind: "account",
+            subject: "Reset your Maillage password".into(),
+            name,
+            body: "A reset of your password was requested.",
+            action: "Choose a new password",
+            link,
+            note: "This link is valid for 1 hour. If you did not ask for it, ignore this message: your password does not change.",
+        },
+    };
+    render(to, lang, c)
 }
 
 /// Joins an organisation or a territory team.
@@ -115,14 +145,31 @@ pub fn invitation(
     role_label: &str,
     link: &str,
 ) -> Mail {
-    match lang {
-        Lang::Fr => render(to, lang, "invitation", format!("{inviter} vous invite sur Maillage"), "",
-            &format!("{inviter} vous invite à rejoindre « {scope_label} » sur Maillage en tant que {role_label}."),
-            "Accepter l'invitation", link, "Cette invitation est valable 7 jours."),
-        Lang::En => render(to, lang, "invitation", format!("{inviter} invites you to Maillage"), "",
-            &format!("{inviter} invites you to join \"{scope_label}\" on Maillage as {role_label}."),
-            "Accept the invitation", link, "This invitation is valid for 7 days."),
-    }
+    let body = match lang {
+        Lang::Fr => format!("{inviter} vous invite à rejoindre « {scope_label} » sur Maillage en tant que {role_label}."),
+        Lang::En => format!("{inviter} invites you to join \"{scope_label}\" on Maillage as {role_label}."),
+    };
+    let c = match lang {
+        Lang::Fr => Content {
+            kind: "invitation",
+            subject: format!("{inviter} vous invite sur Maillage"),
+            name: "",
+            body: &body,
+            action: "Accepter l'invitation",
+            link,
+            note: "Cette invitation est valable 7 jours.",
+        },
+        Lang::En => Content {
+            kind: "invitation",
+            subject: format!("{inviter} invites you to Maillage"),
+            name: "",
+            body: &body,
+            action: "Accept the invitation",
+            link,
+            note: "This invitation is valid for 7 days.",
+        },
+    };
+    render(to, lang, c)
 }
 
 #[cfg(test)]

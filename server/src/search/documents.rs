@@ -305,28 +305,26 @@ pub fn key(entity: &str, id: i64) -> String {
     format!("{entity}:{id}")
 }
 
-fn add_place(
-    doc: &mut TantivyDocument,
-    f: &Fields,
-    place: (
-        &Option<String>,
-        Option<&str>,
-        &Option<String>,
-        Option<&str>,
-        &Option<String>,
-    ),
-) {
-    let (commune, department, department_name, region, region_name) = place;
-    for part in [commune, department_name, region_name]
+/// Where a document is, for the place text and the geographic facets.
+struct Place<'a> {
+    commune: Option<&'a str>,
+    department: Option<&'a str>,
+    department_name: Option<&'a str>,
+    region: Option<&'a str>,
+    region_name: Option<&'a str>,
+}
+
+fn add_place(doc: &mut TantivyDocument, f: &Fields, place: Place<'_>) {
+    for part in [place.commune, place.department_name, place.region_name]
         .into_iter()
         .flatten()
     {
         doc.add_text(f.place, part);
     }
-    if let Some(d) = department {
+    if let Some(d) = place.department {
         doc.add_text(f.department, d);
     }
-    if let Some(r) = region {
+    if let Some(r) = place.region {
         doc.add_text(f.region, r);
     }
 }
@@ -395,13 +393,13 @@ pub fn organisation_document(f: &Fields, naf: &NafTable, r: &OrganisationRow) ->
     add_place(
         &mut doc,
         f,
-        (
-            &r.commune,
-            r.department_code.as_deref(),
-            &r.department_name,
-            r.region_code.as_deref(),
-            &r.region_name,
-        ),
+        Place {
+            commune: r.commune.as_deref(),
+            department: r.department_code.as_deref(),
+            department_name: r.department_name.as_deref(),
+            region: r.region_code.as_deref(),
+            region_name: r.region_name.as_deref(),
+        },
     );
     if let (Some(t), Some(name)) = (&r.territory_id, &r.territory_name) {
         doc.add_text(f.territory, t);
@@ -437,13 +435,13 @@ pub fn site_document(f: &Fields, r: &SiteRow) -> TantivyDocument {
     add_place(
         &mut doc,
         f,
-        (
-            &Some(r.commune.clone()),
-            Some(&r.department_code),
-            &r.department_name,
-            Some(&r.region_code),
-            &r.region_name,
-        ),
+        Place {
+            commune: Some(&r.commune),
+            department: Some(&r.department_code),
+            department_name: r.department_name.as_deref(),
+            region: Some(&r.region_code),
+            region_name: r.region_name.as_deref(),
+        },
     );
     if let (Some(t), Some(name)) = (&r.territory_id, &r.territory_name) {
         doc.add_text(f.territory, t);

@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
+
 //! Integration tests: the real server on port 0, on SQLite and, when
 //! `MAILLAGE_TEST_POSTGRES_URL` is set, on PostgreSQL too. One binary for all.
 

@@ -15,10 +15,12 @@ on_both_backends!(health_and_ready_answer);
 
 async fn restarting_on_a_migrated_database_keeps_it(backend: Backend) {
     let app = spawn_app(backend).await;
-    // A second process on the same database: migrations are already applied, nothing doubles.
-    let second = server::startup::Application::build(app.config.clone())
-        .await
-        .unwrap();
+    // A second node on the same database, with its own data directory (its own index
+    // replica): migrations are already applied, nothing doubles.
+    let other_dir = tempfile::tempdir().unwrap();
+    let mut config = app.config.clone();
+    config.data_dir = other_dir.path().to_path_buf();
+    let second = server::startup::Application::build(config).await.unwrap();
     drop(second);
     assert_eq!(app.count("SELECT COUNT(*) FROM territory").await, 183);
     assert_eq!(

@@ -10,38 +10,12 @@ use std::fmt::Write;
 
 const HEADER: &str = "siret,name,naf,commune_insee,headcount_band,description,capabilities,certifications,website,email";
 
-fn luhn_digit(digits: &str) -> u32 {
-    (0..10)
-        .find(|d| {
-            let s = format!("{digits}{d}");
-            let sum: u32 = s
-                .bytes()
-                .rev()
-                .enumerate()
-                .map(|(i, b)| {
-                    let v = u32::from(b - b'0');
-                    if i % 2 == 1 {
-                        if v * 2 > 9 {
-                            v * 2 - 9
-                        } else {
-                            v * 2
-                        }
-                    } else {
-                        v
-                    }
-                })
-                .sum();
-            sum % 10 == 0
-        })
-        .unwrap()
-}
-
 /// A valid SIRET for `n`.
 pub fn siret(n: u64) -> String {
     let siren8 = format!("{:08}", 10_000_000 + n);
-    let siren = format!("{siren8}{}", luhn_digit(&siren8));
+    let siren = format!("{siren8}{}", app::domain::ids::luhn_check_digit(&siren8));
     let partial = format!("{siren}0001");
-    format!("{partial}{}", luhn_digit(&partial))
+    format!("{partial}{}", app::domain::ids::luhn_check_digit(&partial))
 }
 
 /// Communes with their expected territory: Cluses and Marnaz (Arve valley), Oyonnax
