@@ -52,9 +52,10 @@ build-debug: tools
 build-release: tools
 	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo leptos build --release
 
-## Serve on the embedded defaults: SQLite in ./data, demo data on first start.
+## Serve on the embedded defaults: SQLite in ./data, demo data on first start only.
 run: build-release
-	./target/release/maillage --site-root target/site
+	./target/release/maillage demo --firms 20000 --seed 1 --if-empty
+	exec ./target/release/maillage --site-root target/site
 
 ## Every test, building once.
 test: build-debug chromium test-rust test-browser

@@ -5,7 +5,7 @@ use crate::i18n::Lang;
 use crate::pages::{
     AccountPage, DistrictsPage, ForgotPage, HomePage, InvitationPage, LandSitePage, MagicLinkPage,
     NotFound, OrganisationEditPage, OrganisationPage, PolesPage, ResetPage, SearchPage, SignInPage,
-    SignUpPage, TerritoriesPage, TerritoryPage, VerifyPage,
+    SignUpPage, TerritoriesPage, TerritoryEditPage, TerritoryPage, VerifyPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/territoires") view=TerritoriesPage ssr=SsrMode::Async/>
                     <Route path=path!("/territoires/:id") view=TerritoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/territoires/:id/modifier") view=TerritoryEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisations/:id") view=OrganisationPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisations/:id/modifier") view=OrganisationEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/foncier/:id") view=LandSitePage ssr=SsrMode::Async/>

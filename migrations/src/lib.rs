@@ -15,6 +15,7 @@ mod m20261121_000004_load_poles_and_districts;
 mod m20261121_000005_create_land_sites_and_changes;
 mod m20261121_000006_create_map_frames;
 mod m20261121_000007_create_accounts;
+mod m20261121_000008_create_territory_profiles;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_create_land_sites_and_changes::Migration),
             Box::new(m20261121_000006_create_map_frames::Migration),
             Box::new(m20261121_000007_create_accounts::Migration),
+            Box::new(m20261121_000008_create_territory_profiles::Migration),
         ]
     }
 }

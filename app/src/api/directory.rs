@@ -116,6 +116,77 @@ pub struct TerritoryDetail {
     pub longitude: Option<f64>,
     pub poles: Vec<PoleSummary>,
     pub brownfields: BrownfieldFigures,
+    /// What the territory team says of it, once written.
+    pub profile: Option<TerritoryProfile>,
+}
+
+/// The programme's four axes.
+pub const AXES: [&str; 4] = ["attirer", "recruter", "innover", "simplifier"];
+
+/// A territory team's presentation, axes, strengths and needs.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TerritoryProfile {
+    pub presentation: String,
+    /// Among [`AXES`].
+    pub axes: Vec<String>,
+    pub strengths: String,
+    pub needs_skills: String,
+    pub needs_land: String,
+    pub needs_housing: String,
+    pub needs_mobility: String,
+    pub updated_at: i64,
+}
+
+impl TerritoryProfile {
+    /// Checks lengths and axes; `updated_at` is set by the server.
+    pub fn validate(&self) -> Result<TerritoryProfile, Vec<crate::error::FieldError>> {
+        let mut errors = Vec::new();
+        let mut check = |field: &str, value: &str, max: usize| {
+            if value.chars().count() > max {
+                errors.push(crate::error::FieldError {
+                    field: field.into(),
+                    message: "too_long".into(),
+                });
+            }
+        };
+        check("presentation", &self.presentation, 5_000);
+        for (field, value) in [
+            ("strengths", &self.strengths),
+            ("needs_skills", &self.needs_skills),
+            ("needs_land", &self.needs_land),
+            ("needs_housing", &self.needs_housing),
+            ("needs_mobility", &self.needs_mobility),
+        ] {
+            check(field, value, 2_000);
+        }
+        let mut axes: Vec<String> = self
+            .axes
+            .iter()
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty())
+            .collect();
+        axes.sort();
+        axes.dedup();
+        if axes.iter().any(|a| !AXES.contains(&a.as_str())) {
+            errors.push(crate::error::FieldError {
+                field: "axes".into(),
+                message: "axis_invalid".into(),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(TerritoryProfile {
+            presentation: self.presentation.trim().to_owned(),
+            axes,
+            strengths: self.strengths.trim().to_owned(),
+            needs_skills: self.needs_skills.trim().to_owned(),
+            needs_land: self.needs_land.trim().to_owned(),
+            needs_housing: self.needs_housing.trim().to_owned(),
+            needs_mobility: self.needs_mobility.trim().to_owned(),
+            updated_at: self.updated_at,
+        })
+    }
 }
 
 /// A NAF/NACE division with its label.

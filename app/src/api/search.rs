@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 pub const MAX_RADIUS_KM: f64 = 500.0;
 /// Largest page.
 pub const MAX_PER_PAGE: u64 = 100;
+/// Deepest result served (page x per_page).
+pub const MAX_DEPTH: u64 = 10_000;
 /// Page size when none is asked for.
 pub const DEFAULT_PER_PAGE: u64 = 20;
 
@@ -180,6 +182,13 @@ impl SearchParams {
             return Err(AppError::invalid(
                 "per_page",
                 format!("between 1 and {MAX_PER_PAGE}"),
+            ));
+        }
+        // Deep pages cost a heap of every earlier result: refine the search instead.
+        if self.page.saturating_mul(self.per_page) > MAX_DEPTH {
+            return Err(AppError::invalid(
+                "page",
+                format!("results beyond the first {MAX_DEPTH} are not served; add filters"),
             ));
         }
         if self.q.chars().count() > 500 {
@@ -354,7 +363,11 @@ pub async fn suggest_names(prefix: String) -> Result<Vec<String>, AppError> {
     if prefix.chars().count() > 100 {
         return Ok(Vec::new());
     }
-    Ok(crate::ports::services()?.search.suggest(&prefix).await?)
+    let (viewer, _) = crate::api::accounts::request_viewer();
+    Ok(crate::ports::services()?
+        .search
+        .suggest(&prefix, &viewer)
+        .await?)
 }
 
 #[cfg(test)]

@@ -174,17 +174,6 @@ impl Viewer {
         self.has(&Scope::Platform, &[Role::PlatformAdmin])
     }
 
-    /// The organisations this viewer belongs to (any role).
-    pub fn organisations(&self) -> Vec<i64> {
-        self.memberships
-            .iter()
-            .filter_map(|m| match m.scope {
-                Scope::Organisation(id) => Some(id),
-                _ => None,
-            })
-            .collect()
-    }
-
     /// The visibility levels of documents this viewer may see in search.
     pub fn visibilities(&self) -> &'static [&'static str] {
         if self.signed_in() {

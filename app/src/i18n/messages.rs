@@ -245,4 +245,19 @@ messages! {
     MarketsLabel => "Marchés servis (séparés par ;)", "Markets served (separated by ;)";
     WebsiteLabel => "Site web", "Website";
     PublicEmailLabel => "Contact public (courriel)", "Public contact (email)";
+    TerritoryProfileHeading => "Le territoire se présente", "The territory in its own words";
+    NoProfileYet => "L'équipe du territoire n'a pas encore rédigé sa présentation.", "The territory team has not written its presentation yet.";
+    EditTerritory => "Modifier la présentation du territoire", "Edit the territory's presentation";
+    PresentationLabel => "Présentation du territoire", "Presentation of the territory";
+    AxesLabel => "Axes prioritaires du programme", "Priority axes of the programme";
+    AxisAttract => "Attirer", "Attract";
+    AxisRecruit => "Recruter", "Recruit";
+    AxisInnovate => "Innover", "Innovate";
+    AxisSimplify => "Simplifier", "Simplify";
+    Strengths => "Points forts", "Strengths";
+    NeedsSkills => "Besoins en compétences", "Skills needs";
+    NeedsLand => "Besoins en foncier", "Land needs";
+    NeedsHousing => "Besoins en logement", "Housing needs";
+    NeedsMobility => "Besoins en mobilité", "Mobility needs";
+    ErrRateLimited => "Trop de demandes depuis cette adresse ; réessayez dans une heure.", "Too many requests from this address; try again in an hour.";
 }

@@ -21,6 +21,7 @@ fn error_key(code: &str) -> Key {
         "link_invalid" => Key::ErrLinkInvalid,
         "signin_required" => Key::ErrSignInRequired,
         "forbidden" => Key::ForbiddenBody,
+        "rate_limited" => Key::ErrRateLimited,
         _ => Key::ErrorBody,
     }
 }

@@ -23,4 +23,4 @@ pub use organisation::{OrganisationEditPage, OrganisationPage};
 pub use poles::PolesPage;
 pub use search::SearchPage;
 pub use territories::TerritoriesPage;
-pub use territory::TerritoryPage;
+pub use territory::{TerritoryEditPage, TerritoryPage};

@@ -74,6 +74,7 @@ fn value_label(lang: Lang, facet: &str, v: &FacetValue) -> String {
         ("kind", "district") => Some(Key::KindDistrict),
         ("kind", "operator") => Some(Key::KindOperator),
         ("kind", "land_site") => Some(Key::KindLandSite),
+        ("kind", "territory") => Some(Key::ColTerritory),
         ("site_label", "turnkey") => Some(Key::Turnkey),
         ("site_label", "available") => Some(Key::StatusAvailable),
         ("site_label", "under_option") => Some(Key::StatusUnderOption),
@@ -338,6 +339,7 @@ fn ResultCard(h: SearchHit) -> impl IntoView {
         "pole" => Key::KindPole,
         "district" => Key::KindDistrict,
         "operator" => Key::KindOperator,
+        "territory" => Key::ColTerritory,
         _ => Key::KindLandSite,
     };
     let place = [h.commune.clone(), h.territory.clone()]

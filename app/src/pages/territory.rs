@@ -179,6 +179,8 @@ fn TerritoryView(d: TerritoryDetail, lists: Lists, state: ListState) -> impl Int
             </svg>
         </div>
 
+        <ProfileSection id=d.id.clone() profile=d.profile.clone()/>
+
         <section aria-labelledby="members-h">
             <h2 id="members-h">
                 {t(lang, Key::MembersHeading)} " (" {member_count} ")"
@@ -377,4 +379,141 @@ fn LandSection(sites: LandSiteList, state: ListState) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+fn axis_key(axis: &str) -> Key {
+    match axis {
+        "attirer" => Key::AxisAttract,
+        "recruter" => Key::AxisRecruit,
+        "innover" => Key::AxisInnovate,
+        _ => Key::AxisSimplify,
+    }
+}
+
+/// What the territory team says of the territory, and "edit" for its leads.
+#[component]
+fn ProfileSection(
+    id: String,
+    profile: Option<crate::api::directory::TerritoryProfile>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let user = Resource::new(|| (), |_| crate::api::accounts::get_current_user());
+    let resource = crate::domain::policy::Resource::Territory {
+        id: id.clone(),
+        region: id.get(3..5).unwrap_or_default().to_owned(),
+    };
+    let edit_href = format!("/territoires/{id}/modifier");
+    let body = match profile {
+        None => view! { <p class="muted">{t(lang, Key::NoProfileYet)}</p> }.into_any(),
+        Some(p) => {
+            let needs = [
+                (Key::NeedsSkills, p.needs_skills),
+                (Key::NeedsLand, p.needs_land),
+                (Key::NeedsHousing, p.needs_housing),
+                (Key::NeedsMobility, p.needs_mobility),
+            ]
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| view! { <dt>{t(lang, k)}</dt><dd>{v}</dd> })
+            .collect_view();
+            view! {
+                <p data-testid="territory-presentation">{p.presentation}</p>
+                {(!p.axes.is_empty()).then(|| view! {
+                    <ul class="tags">{p.axes.iter().map(|a| view! { <li>{t(lang, axis_key(a))}</li> }).collect_view()}</ul>
+                })}
+                {(!p.strengths.is_empty()).then(|| view! { <h3>{t(lang, Key::Strengths)}</h3><p>{p.strengths.clone()}</p> })}
+                <dl class="facts">{needs}</dl>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <section aria-labelledby="profile-h">
+            <h2 id="profile-h">{t(lang, Key::TerritoryProfileHeading)}</h2>
+            {body}
+            <Suspense>
+                {move || {
+                    let resource = resource.clone();
+                    let edit_href = edit_href.clone();
+                    Suspend::new(async move {
+                        let allowed = user.await.ok().flatten().is_some_and(|u| {
+                            crate::domain::policy::can(&u.viewer(), crate::domain::policy::Action::Edit, &resource)
+                        });
+                        allowed.then(|| view! { <p><a href=edit_href data-testid="edit-territory">{t(lang, Key::EditTerritory)}</a></p> })
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+/// `/territoires/{id}/modifier`: the team's form.
+#[component]
+pub fn TerritoryEditPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        |id| async move {
+            let user = crate::api::accounts::get_current_user().await?;
+            let resource = crate::domain::policy::Resource::Territory {
+                id: id.clone(),
+                region: id.get(3..5).unwrap_or_default().to_owned(),
+            };
+            if !user.is_some_and(|u| {
+                crate::domain::policy::can(
+                    &u.viewer(),
+                    crate::domain::policy::Action::Edit,
+                    &resource,
+                )
+            }) {
+                return Err(AppError::Forbidden);
+            }
+            get_territory(id).await
+        },
+    );
+    view! {
+        <Title text=t(lang, Key::EditTerritory)/>
+        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => {
+                        let p = d.profile.clone().unwrap_or_default();
+                        let area = |id: &'static str, name: &'static str, key: Key, value: String| view! {
+                            <div class="field">
+                                <label for=id>{t(lang, key)}</label>
+                                <textarea id=id name=name rows="3">{value}</textarea>
+                            </div>
+                        };
+                        let axes = crate::api::directory::AXES.iter().map(|a| {
+                            let id = format!("te-axis-{a}");
+                            view! {
+                                <div class="check">
+                                    <input type="checkbox" id=id.clone() name="axes" value=*a checked=p.axes.iter().any(|x| x == a)/>
+                                    <label for=id>{t(lang, axis_key(a))}</label>
+                                </div>
+                            }
+                        }).collect_view();
+                        view! {
+                            <h1>{t(lang, Key::EditTerritory)} " : " {d.name.clone()}</h1>
+                            <form method="post" action=format!("/auth/territoires/{}", d.id) class="card-form wide">
+                                {area("te-presentation", "presentation", Key::PresentationLabel, p.presentation.clone())}
+                                <fieldset>
+                                    <legend>{t(lang, Key::AxesLabel)}</legend>
+                                    {axes}
+                                </fieldset>
+                                {area("te-strengths", "strengths", Key::Strengths, p.strengths.clone())}
+                                {area("te-skills", "needs_skills", Key::NeedsSkills, p.needs_skills.clone())}
+                                {area("te-land", "needs_land", Key::NeedsLand, p.needs_land.clone())}
+                                {area("te-housing", "needs_housing", Key::NeedsHousing, p.needs_housing.clone())}
+                                {area("te-mobility", "needs_mobility", Key::NeedsMobility, p.needs_mobility.clone())}
+                                <button type="submit">{t(lang, Key::Save)}</button>
+                            </form>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
 }

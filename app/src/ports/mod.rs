@@ -57,6 +57,13 @@ pub trait Directory: Send + Sync {
     ) -> Result<LandSiteList, ServiceError>;
     /// One land site.
     async fn land_site(&self, id: i64) -> Result<LandSiteDetail, ServiceError>;
+    /// Changes a territory's profile, if the policy lets `viewer` edit it.
+    async fn update_territory(
+        &self,
+        viewer: &crate::domain::policy::Viewer,
+        id: &TerritoryId,
+        profile: &crate::api::directory::TerritoryProfile,
+    ) -> Result<(), ServiceError>;
     /// Changes an organisation's profile, if the policy lets `viewer` edit it.
     async fn update_organisation(
         &self,
@@ -76,8 +83,12 @@ pub trait Search: Send + Sync {
         near: Option<&crate::api::search::Near>,
         viewer: &crate::domain::policy::Viewer,
     ) -> Result<crate::api::search::SearchResults, ServiceError>;
-    /// Names starting like `prefix`.
-    async fn suggest(&self, prefix: &str) -> Result<Vec<String>, ServiceError>;
+    /// Names starting like `prefix`, among what `viewer` may see.
+    async fn suggest(
+        &self,
+        prefix: &str,
+        viewer: &crate::domain::policy::Viewer,
+    ) -> Result<Vec<String>, ServiceError>;
 }
 
 /// The hash of the current session's token, placed in request extensions by the server.

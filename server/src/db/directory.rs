@@ -239,6 +239,7 @@ pub async fn territory(
             communes: 0,
         });
     let poles = poles_where(db, "c.region_code = ?", vec![t.region_code.as_str().into()]).await?;
+    let profile = territory_profile(db, id).await?;
     Ok(Some(TerritoryDetail {
         id: t.id,
         name: t.name,
@@ -265,7 +266,87 @@ pub async fn territory(
         longitude: t.longitude,
         poles,
         brownfields,
+        profile,
     }))
+}
+
+#[derive(FromQueryResult)]
+struct ProfileRow {
+    presentation: String,
+    axes: String,
+    strengths: String,
+    needs_skills: String,
+    needs_land: String,
+    needs_housing: String,
+    needs_mobility: String,
+    updated_at: i64,
+}
+
+/// A territory team's profile of its territory, if written.
+pub async fn territory_profile(
+    db: &impl sea_orm::ConnectionTrait,
+    id: &str,
+) -> anyhow::Result<Option<app::api::directory::TerritoryProfile>> {
+    let row: Option<ProfileRow> = fetch_optional(
+        db,
+        "SELECT presentation, axes, strengths, needs_skills, needs_land, needs_housing, needs_mobility, \
+         updated_at FROM territory_profile WHERE territory_id = ?",
+        vec![id.into()],
+    )
+    .await?;
+    Ok(row.map(|r| app::api::directory::TerritoryProfile {
+        presentation: r.presentation,
+        axes: json_list(&r.axes),
+        strengths: r.strengths,
+        needs_skills: r.needs_skills,
+        needs_land: r.needs_land,
+        needs_housing: r.needs_housing,
+        needs_mobility: r.needs_mobility,
+        updated_at: r.updated_at,
+    }))
+}
+
+/// Writes a territory's profile and journals it, in one transaction.
+pub async fn save_territory_profile(
+    db: &DatabaseConnection,
+    id: &str,
+    number: i64,
+    p: &app::api::directory::TerritoryProfile,
+    user_id: Option<i64>,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let txn = db.begin().await.context("starting the profile update")?;
+    let now = super::organisations::now();
+    txn.execute(super::stmt(
+        &txn,
+        "DELETE FROM territory_profile WHERE territory_id = ?",
+        vec![id.into()],
+    ))
+    .await
+    .context("replacing the profile")?;
+    txn.execute(super::stmt(
+        &txn,
+        "INSERT INTO territory_profile (territory_id, presentation, axes, strengths, needs_skills, \
+         needs_land, needs_housing, needs_mobility, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        vec![
+            id.into(),
+            p.presentation.as_str().into(),
+            serde_json::to_string(&p.axes).unwrap_or_else(|_| "[]".into()).into(),
+            p.strengths.as_str().into(),
+            p.needs_skills.as_str().into(),
+            p.needs_land.as_str().into(),
+            p.needs_housing.as_str().into(),
+            p.needs_mobility.as_str().into(),
+            now.into(),
+            user_id.into(),
+        ],
+    ))
+    .await
+    .context("writing the profile")?;
+    super::organisations::record_change(&txn, "territory", number, "upsert").await?;
+    txn.commit().await.context("committing the profile")?;
+    Ok(())
 }
 
 #[derive(FromQueryResult)]

@@ -1,6 +1,6 @@
 //! Who is asking, and the forms that sign people in and out.
 //!
-//! `identify` reads the session cookie (or, on `/api/v1`, a bearer token) and puts the
+//! `identify` reads a bearer token (API clients) or else the session cookie and puts the
 //! `Viewer`, the `CurrentUser` and the `SessionKey` into the request's extensions, where
 //! pages, server functions and API handlers find them. The form handlers work without
 //! WebAssembly: POST, then a 303 to the next page, with a flash code in the address.
@@ -407,12 +407,17 @@ async fn create_token(
                     "Back to the account",
                 ),
             };
-            Html(format!(
+            let response = Html(format!(
                 "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/maillage.css\"></head>\
                  <body><main class=\"wrap\"><h1>{title}</h1><p>{note}</p><p><code data-testid=\"new-token\">{token}</code></p><p><a href=\"/compte\">{back}</a></p></main></body></html>",
                 lang.code()
             ))
-            .into_response()
+            .into_response();
+            let mut response = response;
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
         }
         Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
     }
@@ -527,6 +532,46 @@ async fn edit_organisation(
     }
 }
 
+async fn edit_territory(
+    State(state): State<AppState>,
+    who: Who,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some((viewer, _)) = require(&who) else {
+        return sign_in_first();
+    };
+    let Ok(territory) = app::domain::ids::TerritoryId::parse(&id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mut p = app::api::directory::TerritoryProfile::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "presentation" => p.presentation = v,
+            "axes" => p.axes.push(v),
+            "strengths" => p.strengths = v,
+            "needs_skills" => p.needs_skills = v,
+            "needs_land" => p.needs_land = v,
+            "needs_housing" => p.needs_housing = v,
+            "needs_mobility" => p.needs_mobility = v,
+            _ => {}
+        }
+    }
+    match state
+        .services
+        .directory
+        .update_territory(&viewer, &territory, &p)
+        .await
+    {
+        Ok(()) => to(&format!("/territoires/{id}"), "modifie=1"),
+        Err(ServiceError::Forbidden) => (StatusCode::FORBIDDEN, "forbidden").into_response(),
+        Err(e) => to(
+            &format!("/territoires/{id}/modifier"),
+            &format!("erreur={}", error_code(&e)),
+        ),
+    }
+}
+
 /// The account routes (all POST; the pages are Leptos routes at the unprefixed paths).
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -541,6 +586,7 @@ pub fn router() -> Router<AppState> {
         .route("/auth/deconnexion", post(sign_out))
         .route("/auth/deconnexion-partout", post(sign_out_everywhere))
         .route("/auth/organisations/{id}", post(edit_organisation))
+        .route("/auth/territoires/{id}", post(edit_territory))
         .route("/compte/profil", post(profile))
         .route("/compte/jetons", post(create_token))
         .route("/compte/jetons/{id}/revoquer", post(revoke_token))

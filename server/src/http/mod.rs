@@ -54,7 +54,10 @@ pub fn router(state: AppState) -> Router {
             auth::identify,
         ))
         .layer(axum::middleware::from_fn(security::origin_check))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.secure_cookies,
+            security::headers,
+        ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(CompressionLayer::new())
         .with_state(state)
@@ -90,7 +93,12 @@ async fn set_language(State(state): State<AppState>, Form(form): Form<LanguageFo
     // Only a local path: never an open redirect.
     let next = form
         .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .filter(|n| {
+            n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && n.bytes().all(|b| b.is_ascii_graphic())
+        })
         .unwrap_or_else(|| "/".to_owned());
     let cookie = format!(
         "{}={}; Path=/; Max-Age=31536000; SameSite=Lax{}",

@@ -1,6 +1,8 @@
 //! Sends committed outbox rows: claim, send, mark sent; on failure retry with exponential
 //! backoff. A row is claimed with a conditional UPDATE, so two dispatchers (two nodes) never
-//! send the same row at once, and a sent row is never sent again.
+//! send the same row at once, and a row marked sent is never sent again. The one window left
+//! is a crash between delivery and marking: the mail then goes again, with the same
+//! Message-ID (the row's idempotency key), which receiving systems use to drop duplicates.
 
 use crate::db::{fetch_all, organisations::now, stmt};
 use anyhow::Context;
@@ -112,6 +114,8 @@ pub async fn dispatch_due(
     .await?;
     let mut sent = 0;
     for row in rows {
+        // Each claim with the current time: sending earlier rows may have taken a while.
+        let at = now();
         let claimed = db
             .execute(stmt(
                 db,

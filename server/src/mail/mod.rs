@@ -1,7 +1,7 @@
 //! Mail: templates in the recipient's language, the transactional outbox, the dispatcher.
 //!
 //! Nothing is sent inside a request: a change that must tell someone writes an `outbox` row
-//! in its own transaction ([`enqueue`]); the dispatcher sends committed rows, with retries and
+//! in the change's own transaction ([`enqueue`]); the dispatcher sends committed rows, with retries and
 //! exponential backoff. Transport: `.eml` files in `DATA_DIR/outbox/` by default, SMTP when
 //! `MAILLAGE_SMTP_URL` is set.
 

@@ -80,6 +80,24 @@ pub fn tokens(manager: &TokenizerManager, analyzer: &str, text: &str) -> Vec<Str
     out
 }
 
+/// Tokens with their positions (a removed stop word leaves a hole), for phrase queries.
+pub fn positioned_tokens(
+    manager: &TokenizerManager,
+    analyzer: &str,
+    text: &str,
+) -> Vec<(usize, String)> {
+    let Some(mut analyzer) = manager.get(analyzer) else {
+        return Vec::new();
+    };
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        out.push((token.position, token.text.clone()));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,7 +17,7 @@ use tantivy::schema::{
 use tantivy::TantivyDocument;
 
 /// Bump when the schema or the analyzers change: the index is rebuilt at start-up.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Facet dimensions, in the order the API returns them.
 pub const FACETS: [&str; 10] = [
@@ -59,7 +59,6 @@ pub struct Fields {
     pub certification: Field,
     pub site_label: Field,
     pub visibility: Field,
-    pub owner: Field,
     pub lat: Field,
     pub lon: Field,
     pub name_key: Field,
@@ -113,7 +112,6 @@ pub fn schema() -> (Schema, Fields) {
         certification: b.add_text_field("certification", facet.clone()),
         site_label: b.add_text_field("site_label", facet.clone()),
         visibility: b.add_text_field("visibility", facet),
-        owner: b.add_u64_field("owner", FAST),
         lat: b.add_f64_field("lat", coord.clone()),
         lon: b.add_f64_field("lon", coord),
         name_key: b.add_u64_field("name_key", FAST),
@@ -240,6 +238,100 @@ const SITE_SELECT: &str = "SELECT s.id, s.name, s.description, s.status, s.turnk
     FROM land_site s JOIN commune c ON c.insee = s.commune_insee \
     LEFT JOIN department d ON d.code = c.department_code LEFT JOIN region r ON r.code = c.region_code \
     LEFT JOIN territory t ON t.id = c.territory_id";
+
+#[derive(FromQueryResult)]
+pub struct TerritoryRow {
+    pub id: String,
+    pub name: String,
+    pub region_code: String,
+    pub region_name: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub presentation: Option<String>,
+    pub strengths: Option<String>,
+    pub needs_skills: Option<String>,
+    pub needs_land: Option<String>,
+    pub needs_housing: Option<String>,
+    pub needs_mobility: Option<String>,
+}
+
+const TERRITORY_SELECT: &str = "SELECT t.id, t.name, t.region_code, r.name AS region_name, \
+    t.latitude, t.longitude, p.presentation, p.strengths, p.needs_skills, p.needs_land, \
+    p.needs_housing, p.needs_mobility FROM territory t JOIN region r ON r.code = t.region_code \
+    LEFT JOIN territory_profile p ON p.territory_id = t.id";
+
+/// Every territory (183 rows: no paging needed).
+pub async fn territories_all(db: &impl ConnectionTrait) -> anyhow::Result<Vec<TerritoryRow>> {
+    fetch_all(db, &format!("{TERRITORY_SELECT} ORDER BY t.id"), vec![]).await
+}
+
+/// Territories by id (for changes).
+pub async fn territories_by_id(
+    db: &impl ConnectionTrait,
+    ids: &[String],
+) -> anyhow::Result<Vec<TerritoryRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    fetch_all(
+        db,
+        &format!("{TERRITORY_SELECT} WHERE t.id IN ({marks})"),
+        ids.iter().map(|i| Value::from(i.as_str())).collect(),
+    )
+    .await
+}
+
+/// The journal's numeric id of a territory (`ti-8422` -> 8422) and back.
+pub fn territory_number(id: &str) -> i64 {
+    id.get(3..).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+pub fn territory_id(number: i64) -> String {
+    format!("ti-{number:04}")
+}
+
+/// The document of a territory, with what its team wrote.
+pub fn territory_document(f: &Fields, r: &TerritoryRow) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, format!("territory:{}", r.id));
+    doc.add_text(f.kind, "territory");
+    doc.add_u64(
+        f.entity_id,
+        u64::try_from(territory_number(&r.id)).unwrap_or(0),
+    );
+    doc.add_text(f.name, &r.name);
+    doc.add_text(f.name_folded, &r.name);
+    doc.add_u64(f.name_key, name_key(&r.name));
+    let description = [&r.presentation, &r.strengths]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    doc.add_text(f.description, description);
+    for need in [
+        &r.needs_skills,
+        &r.needs_land,
+        &r.needs_housing,
+        &r.needs_mobility,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        doc.add_text(f.capabilities, need);
+    }
+    doc.add_text(f.region, &r.region_code);
+    doc.add_text(f.place, &r.region_name);
+    doc.add_text(f.territory, &r.id);
+    doc.add_text(f.territory_name, &r.name);
+    doc.add_text(f.visibility, "public");
+    if let (Some(lat), Some(lon)) = (r.latitude, r.longitude) {
+        doc.add_f64(f.lat, lat);
+        doc.add_f64(f.lon, lon);
+    }
+    doc.add_text(f.lang, "fr");
+    doc
+}
 
 /// Organisations with id above `after`, by id (for rebuilds).
 pub async fn organisations_after(

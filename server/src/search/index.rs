@@ -55,9 +55,16 @@ impl SearchIndex {
             None => (Index::create_in_ram(schema), Opened::Empty),
             Some(dir) => {
                 if dir.exists() && version_matches(&dir, &schema) {
+                    let index = Index::open_in_dir(&dir).context("opening the search index")?;
+                    // No payload: the first build never committed; build again.
+                    let built = index.load_metas().ok().and_then(|m| m.payload).is_some();
                     (
-                        Index::open_in_dir(&dir).context("opening the search index")?,
-                        Opened::Existing,
+                        index,
+                        if built {
+                            Opened::Existing
+                        } else {
+                            Opened::Empty
+                        },
                     )
                 } else {
                     if dir.exists() {
@@ -110,17 +117,11 @@ impl SearchIndex {
         upserts: Vec<(String, TantivyDocument)>,
         deletes: Vec<String>,
         seq: i64,
-        delete_all_first: bool,
     ) -> anyhow::Result<()> {
         let mut writer = self
             .writer
             .lock()
             .map_err(|_| anyhow::anyhow!("index writer poisoned"))?;
-        if delete_all_first {
-            writer
-                .delete_all_documents()
-                .context("clearing the index")?;
-        }
         for key in deletes {
             writer.delete_term(Term::from_field_text(self.fields.id, &key));
         }
@@ -135,6 +136,16 @@ impl SearchIndex {
         prepared.commit().context("committing the index")?;
         drop(writer);
         self.reader.reload().context("reloading the index reader")?;
+        Ok(())
+    }
+
+    /// Drops everything added since the last commit (a failed rebuild).
+    pub fn rollback(&self) -> anyhow::Result<()> {
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| anyhow::anyhow!("index writer poisoned"))?;
+        writer.rollback().context("rolling back the index writer")?;
         Ok(())
     }
 
@@ -160,10 +171,5 @@ impl SearchIndex {
             writer.add_document(doc).context("adding a document")?;
         }
         Ok(())
-    }
-
-    /// Number of documents visible to searchers.
-    pub fn num_docs(&self) -> u64 {
-        self.reader.searcher().num_docs()
     }
 }

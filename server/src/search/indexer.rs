@@ -25,19 +25,91 @@ struct ChangeRow {
     entity_id: i64,
 }
 
+/// How far back a rebuild looks for holes in the journal: on PostgreSQL a transaction may
+/// hold a lower sequence number than the maximum and commit later; the rebuild claims only
+/// the position below the first hole, and the tail after it is replayed (idempotent).
+const REBUILD_REPLAY: i64 = 1_000;
+
+/// How long a hole in the journal is waited for before it is taken for a rolled-back
+/// transaction (PostgreSQL sequences hand out numbers before commit).
+const GAP_PATIENCE: Duration = Duration::from_secs(10);
+
 /// Rebuilds the whole index from the database; returns the number of documents.
-/// `progress(done, total)` is called after each page.
+/// `progress(done, total)` is called after each page. On failure nothing is committed.
 pub async fn rebuild(
     db: &DatabaseConnection,
     index: &SearchIndex,
     naf: &Arc<NafTable>,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> anyhow::Result<u64> {
-    // Changes after this point are applied again afterwards: upserts are idempotent.
-    let seq =
+    rebuild_covering(db, index, naf, progress, None).await
+}
+
+/// A rebuild whose commit claims `covers` (a journal position every earlier change of which
+/// is committed and reflected by the rows read), or the committed prefix when `None`.
+async fn rebuild_covering(
+    db: &DatabaseConnection,
+    index: &SearchIndex,
+    naf: &Arc<NafTable>,
+    progress: &(dyn Fn(u64, u64) + Sync),
+    covers: Option<i64>,
+) -> anyhow::Result<u64> {
+    match rebuild_uncommitted(db, index, naf, progress, covers).await {
+        Ok(n) => Ok(n),
+        Err(e) => {
+            let idx = index.clone();
+            if let Ok(Err(rollback)) = tokio::task::spawn_blocking(move || idx.rollback()).await {
+                tracing::error!(
+                    error = format!("{rollback:#}"),
+                    "rolling back a failed rebuild"
+                );
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The journal position a rebuild starting now can claim: the highest sequence below which
+/// every number is taken (a hole may be a transaction still running on PostgreSQL), looking
+/// at most [`REBUILD_REPLAY`] entries back.
+async fn committed_prefix(db: &DatabaseConnection) -> anyhow::Result<i64> {
+    #[derive(FromQueryResult)]
+    struct Seq {
+        seq: i64,
+    }
+    let max =
         fetch_count(db, "SELECT COALESCE(MAX(seq), 0) AS n FROM changes", vec![]).await? as i64;
+    let floor = (max - REBUILD_REPLAY).max(0);
+    let seqs: Vec<Seq> = fetch_all(
+        db,
+        "SELECT seq FROM changes WHERE seq > ? ORDER BY seq",
+        vec![floor.into()],
+    )
+    .await?;
+    let mut prefix = seqs.first().map(|s| s.seq - 1).unwrap_or(max);
+    for s in seqs {
+        if s.seq != prefix + 1 {
+            break;
+        }
+        prefix = s.seq;
+    }
+    Ok(prefix)
+}
+
+async fn rebuild_uncommitted(
+    db: &DatabaseConnection,
+    index: &SearchIndex,
+    naf: &Arc<NafTable>,
+    progress: &(dyn Fn(u64, u64) + Sync),
+    covers: Option<i64>,
+) -> anyhow::Result<u64> {
+    let seq = match covers {
+        Some(seq) => seq,
+        None => committed_prefix(db).await?,
+    };
     let total = fetch_count(db, "SELECT COUNT(*) AS n FROM organisation", vec![]).await?
-        + fetch_count(db, "SELECT COUNT(*) AS n FROM land_site", vec![]).await?;
+        + fetch_count(db, "SELECT COUNT(*) AS n FROM land_site", vec![]).await?
+        + fetch_count(db, "SELECT COUNT(*) AS n FROM territory", vec![]).await?;
     let idx = index.clone();
     tokio::task::spawn_blocking(move || idx.clear_uncommitted())
         .await
@@ -81,18 +153,41 @@ pub async fn rebuild(
         done += n;
         progress(done, total);
     }
+    let rows = documents::territories_all(db).await?;
+    let n = rows.len() as u64;
     let idx = index.clone();
-    tokio::task::spawn_blocking(move || idx.apply(Vec::new(), Vec::new(), seq, false))
+    tokio::task::spawn_blocking(move || {
+        let docs = rows
+            .iter()
+            .map(|r| documents::territory_document(&idx.fields, r))
+            .collect();
+        idx.add_uncommitted(docs)
+    })
+    .await
+    .context("index task")??;
+    done += n;
+    progress(done, total);
+    let idx = index.clone();
+    tokio::task::spawn_blocking(move || idx.apply(Vec::new(), Vec::new(), seq))
         .await
         .context("index task")??;
     Ok(done)
 }
 
-/// Applies the next batch of changes; returns how many journal entries it covered.
+/// A hole in the journal being waited for: its sequence number and since when.
+#[derive(Debug, Default)]
+pub struct GapWatch {
+    since: Option<(i64, std::time::Instant)>,
+}
+
+/// Applies the next batch of changes; returns how many journal entries it covered. The
+/// position never moves past a hole (an uncommitted transaction's number) until the hole has
+/// lasted [`GAP_PATIENCE`].
 pub async fn apply_pending(
     db: &DatabaseConnection,
     index: &SearchIndex,
     naf: &Arc<NafTable>,
+    gaps: &mut GapWatch,
 ) -> anyhow::Result<usize> {
     let after = index.applied_seq();
     let changes: Vec<ChangeRow> = fetch_all(
@@ -104,12 +199,45 @@ pub async fn apply_pending(
     let Some(last) = changes.last().map(|c| c.seq) else {
         return Ok(0);
     };
+    let mut contiguous = after;
+    for c in &changes {
+        if c.seq != contiguous + 1 {
+            break;
+        }
+        contiguous = c.seq;
+    }
+    let applied = if contiguous == last {
+        gaps.since = None;
+        last
+    } else {
+        let hole = contiguous + 1;
+        match gaps.since {
+            Some((h, t)) if h == hole && t.elapsed() >= GAP_PATIENCE => {
+                tracing::info!(
+                    seq = hole,
+                    "journal hole taken for a rolled-back transaction"
+                );
+                gaps.since = None;
+                last
+            }
+            Some((h, _)) if h == hole => contiguous,
+            _ => {
+                gaps.since = Some((hole, std::time::Instant::now()));
+                contiguous
+            }
+        }
+    };
+    let changes: Vec<ChangeRow> = changes.into_iter().filter(|c| c.seq <= applied).collect();
+    if changes.is_empty() {
+        return Ok(0);
+    }
     if changes.iter().any(|c| c.entity == "*") {
-        rebuild(db, index, naf, &|_, _| {}).await?;
+        rebuild_covering(db, index, naf, &|_, _| {}, Some(applied)).await?;
         return Ok(changes.len());
     }
     let mut organisations = BTreeSet::new();
     let mut sites = BTreeSet::new();
+    let mut territories = BTreeSet::new();
     for c in &changes {
         match c.entity.as_str() {
             "organisation" => {
@@ -117,6 +245,9 @@ pub async fn apply_pending(
             }
             "land_site" => {
                 sites.insert(c.entity_id);
+            }
+            "territory" => {
+                territories.insert(documents::territory_id(c.entity_id));
             }
             other => tracing::warn!(entity = other, "change of an unknown entity ignored"),
         }
@@ -149,8 +280,17 @@ pub async fn apply_pending(
             }
         }
     }
+    let territories: Vec<String> = territories.into_iter().collect();
+    let rows = documents::territories_by_id(db, &territories).await?;
+    for id in &territories {
+        let key = format!("territory:{id}");
+        match rows.iter().find(|r| &r.id == id) {
+            Some(r) => upserts.push((key, documents::territory_document(&index.fields, r))),
+            None => deletes.push(key),
+        }
+    }
     let idx = index.clone();
-    tokio::task::spawn_blocking(move || idx.apply(upserts, deletes, last, false))
+    tokio::task::spawn_blocking(move || idx.apply(upserts, deletes, applied))
         .await
         .context("index task")??;
     Ok(changes.len())
@@ -159,19 +299,31 @@ pub async fn apply_pending(
 /// Starts the background indexer: rebuild if the index is new, then tail the journal.
 pub fn spawn(db: DatabaseConnection, index: SearchIndex, naf: Arc<NafTable>, opened: Opened) {
     tokio::spawn(async move {
-        if opened == Opened::Empty {
+        // A new index is built before anything else; a failed build is retried, never
+        // left half done (tailing the journal alone would miss the rows loaded by migrations).
+        while opened == Opened::Empty {
             let started = std::time::Instant::now();
             match rebuild(&db, &index, &naf, &|_, _| {}).await {
-                Ok(n) => tracing::info!(
-                    documents = n,
-                    seconds = started.elapsed().as_secs_f64(),
-                    "search index built"
-                ),
-                Err(e) => tracing::error!(error = format!("{e:#}"), "search index rebuild failed"),
+                Ok(n) => {
+                    tracing::info!(
+                        documents = n,
+                        seconds = started.elapsed().as_secs_f64(),
+                        "search index built"
+                    );
+                    break;
+                }
+                Err(e) => {
+                    tracing::error!(
+                        error = format!("{e:#}"),
+                        "search index build failed; retrying"
+                    );
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
             }
         }
+        let mut gaps = GapWatch::default();
         loop {
-            match apply_pending(&db, &index, &naf).await {
+            match apply_pending(&db, &index, &naf, &mut gaps).await {
                 Ok(0) => tokio::time::sleep(POLL).await,
                 Ok(n) => tracing::debug!(changes = n, "search index updated"),
                 Err(e) => {

@@ -9,7 +9,7 @@
 //! tolerant one. Filters never score.
 //! Visibility is a filter inside the query, never applied afterwards.
 
-use super::analysis::{tokens, ENGLISH, FOLDED, FRENCH};
+use super::analysis::{positioned_tokens, tokens, ENGLISH, FOLDED, FRENCH};
 use super::documents::{Fields, FACETS};
 use super::index::SearchIndex;
 use app::api::search::{SearchParams, SearchSort};
@@ -90,8 +90,9 @@ pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<B
     for (i, word) in words.iter().enumerate() {
         let stems = tokens(manager, FRENCH, word);
         let last = i + 1 == words.len();
-        // A French stop word ("de", "la"...) is not a requirement.
-        if stems.is_empty() && !(last && typing) {
+        // A French stop word ("de", "la"...) is not a requirement, unless it is all there
+        // is and is being typed (it may be the start of a longer word).
+        if stems.is_empty() && !(last && typing && words.len() == 1) {
             continue;
         }
         let mut exact: Vec<Box<dyn Query>> = Vec::new();
@@ -156,15 +157,18 @@ pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<B
         clauses.push((Occur::Must, clause));
     }
     for phrase in phrases {
-        let stems = tokens(manager, FRENCH, &phrase);
+        // Positions as the analyzer gives them: a removed stop word leaves its gap, as in
+        // the indexed text ("traitement de surface" is "traitement _ surface").
+        let stems = positioned_tokens(manager, FRENCH, &phrase);
         if stems.len() < 2 {
             continue;
         }
         let per_field: Vec<Box<dyn Query>> = [f.name, f.capabilities, f.description]
             .into_iter()
             .map(|field| {
-                let terms: Vec<Term> = stems.iter().map(|s| term(field, s)).collect();
-                Box::new(PhraseQuery::new(terms)) as Box<dyn Query>
+                let terms: Vec<(usize, Term)> =
+                    stems.iter().map(|(p, s)| (*p, term(field, s))).collect();
+                Box::new(PhraseQuery::new_with_offset(terms)) as Box<dyn Query>
             })
             .collect();
         clauses.push((Occur::Must, any(per_field)));

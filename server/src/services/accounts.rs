@@ -3,7 +3,8 @@
 //!
 //! Messages never reveal whether an address has an account. Passwords are hashed with
 //! Argon2id (OWASP parameters) off the async runtime. Tokens are 256-bit random values; only
-//! their SHA-256 is stored. Every write and the mail it causes share one transaction.
+//! their SHA-256 is stored. A change and the mail it causes share one transaction; a
+//! consumed one-time link and the session it opens too.
 
 use crate::db::{self, accounts as q};
 use crate::mail::{self, templates};
@@ -32,6 +33,8 @@ const INVITE_SECONDS: i64 = 7 * 24 * 3600;
 /// Failed sign-ins allowed per account, and per IP address, in an hour.
 pub const MAX_FAILED_PER_ACCOUNT: u64 = 100;
 pub const MAX_FAILED_PER_IP: u64 = 300;
+/// Sign-ups allowed per IP address in an hour.
+pub const MAX_SIGN_UPS_PER_IP: u64 = 30;
 /// Link requests (magic link, reset) allowed per account, and per IP address, in an hour.
 pub const MAX_LINKS_PER_ACCOUNT: u64 = 5;
 pub const MAX_LINKS_PER_IP: u64 = 30;
@@ -58,8 +61,13 @@ fn argon() -> anyhow::Result<Argon2<'static>> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
+/// At most this many Argon2 computations at once (19 MiB each): a burst of sign-ins queues
+/// instead of exhausting memory.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// Hashes a password off the async runtime.
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    let _permit = HASHING.acquire().await.context("hashing queue")?;
     tokio::task::spawn_blocking(move || {
         let mut salt_bytes = [0u8; 16];
         getrandom::getrandom(&mut salt_bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
@@ -77,6 +85,9 @@ pub async fn hash_password(password: String) -> anyhow::Result<String> {
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Q4n6Ka0jE1TqPz1s2xHMd2Ai8W0v3FZ0j9u5mR0Hq3E";
 
 async fn verify_password(password: String, hash: Option<String>) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         let stored = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
         let Ok(parsed) = PasswordHash::new(&stored) else {
@@ -150,10 +161,17 @@ impl AccountsService {
         format!("{}{path}?token={token}", self.public_url)
     }
 
-    async fn open_session(&self, user_id: i64, client: &Client) -> anyhow::Result<String> {
+    /// A new session token; inside the caller's transaction when `db` is one, so a one-time
+    /// link is never consumed without the session it opens.
+    async fn open_session(
+        &self,
+        db: &impl ConnectionTrait,
+        user_id: i64,
+        client: &Client,
+    ) -> anyhow::Result<String> {
         let token = new_token()?;
         q::insert_session(
-            &self.db,
+            db,
             &hash_token(&token),
             user_id,
             SESSION_SECONDS,
@@ -179,6 +197,13 @@ impl AccountsService {
             return Err(field("name", "name_required"));
         }
         check_password(password)?;
+        // Every sign-up sends a mail and costs a hash: bounded per IP like link requests.
+        if q::recent_events(&self.db, "sign_up", None, Some(&client.ip), 3600).await?
+            + q::recent_events(&self.db, "sign_up_existing", None, Some(&client.ip), 3600).await?
+            >= MAX_SIGN_UPS_PER_IP
+        {
+            return Err(field("email", "rate_limited"));
+        }
         let hash = hash_password(password.to_owned()).await?;
         let token = new_token()?;
         let txn = self.db.begin().await.context("sign-up transaction")?;
@@ -250,8 +275,9 @@ impl AccountsService {
             "",
         )
         .await?;
+        let token = self.open_session(&txn, user_id, client).await?;
         txn.commit().await.context("committing the verification")?;
-        Ok(self.open_session(user_id, client).await?)
+        Ok(token)
     }
 
     async fn limited(
@@ -316,7 +342,7 @@ impl AccountsService {
                     "password",
                 )
                 .await?;
-                Ok(self.open_session(u.id, client).await?)
+                Ok(self.open_session(&self.db, u.id, client).await?)
             }
             other => {
                 q::audit(
@@ -436,8 +462,9 @@ impl AccountsService {
             "magic_link",
         )
         .await?;
+        let token = self.open_session(&txn, user_id, client).await?;
         txn.commit().await.context("committing the magic link")?;
-        Ok(self.open_session(user_id, client).await?)
+        Ok(token)
     }
 
     /// Sets a new password from a reset link: every other session ends.
@@ -467,8 +494,9 @@ impl AccountsService {
             "reset",
         )
         .await?;
+        let token = self.open_session(&txn, user_id, client).await?;
         txn.commit().await.context("committing the reset")?;
-        Ok(self.open_session(user_id, client).await?)
+        Ok(token)
     }
 
     /// Ends one session.
@@ -763,8 +791,9 @@ impl AccountsService {
             &link.payload,
         )
         .await?;
+        let token = self.open_session(&txn, user_id, client).await?;
         txn.commit().await.context("committing the invitation")?;
-        Ok(self.open_session(user_id, client).await?)
+        Ok(token)
     }
 
     /// Creates (or completes) a user from the command line, verified, with one role.

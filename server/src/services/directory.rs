@@ -107,4 +107,39 @@ impl Directory for DirectoryService {
             .then_some(())
             .ok_or(ServiceError::NotFound)
     }
+
+    async fn update_territory(
+        &self,
+        viewer: &app::domain::policy::Viewer,
+        id: &TerritoryId,
+        profile: &app::api::directory::TerritoryProfile,
+    ) -> Result<(), ServiceError> {
+        use app::domain::policy::{can, Action, Resource};
+        let resource = Resource::Territory {
+            id: id.as_str().to_owned(),
+            region: id.region_code().to_owned(),
+        };
+        if !can(viewer, Action::Edit, &resource) {
+            return Err(ServiceError::Forbidden);
+        }
+        let valid = profile.validate().map_err(ServiceError::Invalid)?;
+        if db::directory::territory(&self.db, id.as_str())
+            .await?
+            .is_none()
+        {
+            return Err(ServiceError::NotFound);
+        }
+        let number = id.as_str()[3..]
+            .parse::<i64>()
+            .map_err(|e| anyhow::anyhow!("territory id: {e}"))?;
+        db::directory::save_territory_profile(
+            &self.db,
+            id.as_str(),
+            number,
+            &valid,
+            viewer.user_id,
+        )
+        .await?;
+        Ok(())
+    }
 }

@@ -325,9 +325,14 @@ impl Search for SearchService {
         Ok(results)
     }
 
-    async fn suggest(&self, prefix: &str) -> Result<Vec<String>, ServiceError> {
+    async fn suggest(
+        &self,
+        prefix: &str,
+        viewer: &app::domain::policy::Viewer,
+    ) -> Result<Vec<String>, ServiceError> {
         let index = self.index.clone();
         let prefix = prefix.to_owned();
+        let visibilities = viewer.visibilities();
         let names = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<String>> {
             let params = SearchParams {
                 q: prefix,
@@ -336,14 +341,27 @@ impl Search for SearchService {
                 ..Default::default()
             };
             let searcher = index.reader.searcher();
-            let Some(text) = query::text_query(&index, &searcher, &params.q) else {
+            let Some(words) = query::text_query(&index, &searcher, &params.q) else {
                 return Ok(Vec::new());
             };
-            let top = searcher.search(&*text, &TopDocs::with_limit(8).order_by_score())?;
+            // Visibility inside the query, as for every search.
+            let visible = tantivy::query::TermSetQuery::new(
+                visibilities
+                    .iter()
+                    .map(|v| tantivy::Term::from_field_text(index.fields.visibility, v)),
+            );
+            let query = tantivy::query::BooleanQuery::new(vec![
+                (tantivy::query::Occur::Must, words),
+                (
+                    tantivy::query::Occur::Must,
+                    Box::new(tantivy::query::ConstScoreQuery::new(Box::new(visible), 0.0)),
+                ),
+            ]);
+            let top = searcher.search(&query, &TopDocs::with_limit(8).order_by_score())?;
             let mut names = Vec::new();
             for (_, address) in top {
                 let doc: TantivyDocument = searcher.doc(address)?;
-                if let Some(name) = text_of(&doc, index.fields.name) {
+                if let Some(name) = text(&doc, index.fields.name) {
                     if !names.contains(&name) {
                         names.push(name);
                     }
@@ -355,8 +373,4 @@ impl Search for SearchService {
         .context("suggest task")??;
         Ok(names)
     }
-}
-
-fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
-    text(doc, field)
 }

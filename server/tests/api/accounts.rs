@@ -392,6 +392,112 @@ fn cli(app: &TestApp, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+async fn territory_leads_edit_their_territory_and_search_follows(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for (email, role) in [
+        ("cheffe@arve.example", "project_manager"),
+        ("membre@arve.example", "team_member"),
+    ] {
+        let out = cli(
+            &app,
+            &[
+                "user",
+                "create",
+                "--email",
+                email,
+                "--name",
+                "T",
+                "--role",
+                role,
+                "--territory",
+                "ti-8422",
+                "--password",
+                "une phrase de passe longue",
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut lead = Browser::new(&app);
+    lead.post(
+        "/auth/connexion",
+        &[
+            ("email", "cheffe@arve.example"),
+            ("password", "une phrase de passe longue"),
+        ],
+    )
+    .await;
+    let r = lead
+        .post(
+            "/auth/territoires/ti-8422",
+            &[
+                (
+                    "presentation",
+                    "Capitale mondiale du décolletage, 800 entreprises de mécatronique.",
+                ),
+                ("axes", "recruter"),
+                ("axes", "attirer"),
+                ("needs_housing", "logements pour apprentis"),
+            ],
+        )
+        .await;
+    assert_eq!(r.headers()["location"], "/territoires/ti-8422?modifie=1");
+    let (_, page) = lead.get("/territoires/ti-8422").await;
+    assert!(
+        page.contains("Capitale mondiale du décolletage"),
+        "visible at once"
+    );
+    assert!(page.contains("logements pour apprentis"));
+    let started = Instant::now();
+    loop {
+        let (_, body) = app
+            .get_json("/api/v1/search?q=mecatronique&kind=territory")
+            .await;
+        if body["total"] == 1 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "searchable within a second"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // A team member may not, an unknown axis is refused, and neither changes anything.
+    let mut member = Browser::new(&app);
+    member
+        .post(
+            "/auth/connexion",
+            &[
+                ("email", "membre@arve.example"),
+                ("password", "une phrase de passe longue"),
+            ],
+        )
+        .await;
+    let r = member
+        .post("/auth/territoires/ti-8422", &[("presentation", "Piraté")])
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+    let r = lead
+        .post(
+            "/auth/territoires/ti-8422",
+            &[("presentation", "Autre"), ("axes", "conquérir")],
+        )
+        .await;
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("erreur="));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM territory_profile WHERE presentation LIKE 'Capitale%'")
+            .await,
+        1
+    );
+}
+on_both_backends!(territory_leads_edit_their_territory_and_search_follows);
+
 async fn organisation_admins_edit_their_profile_and_search_follows(backend: Backend) {
     let app = spawn_app(backend).await;
     let pole = app
@@ -607,11 +713,9 @@ async fn authorisation_matrix_has_no_mismatch() {
         if can(&viewer, action_value, &resource) != expected {
             mismatches.push(format!("policy, line {}: {line}", n + 1));
         }
-        // The real endpoint: editing an organisation, by a real user with that role.
-        if action == "edit" && matches!(resource, Resource::Organisation(_)) {
-            let Resource::Organisation(org) = resource else {
-                unreachable!()
-            };
+        // The real endpoints, by a real user with that role.
+        let endpoint = matches!(action, "edit" | "invite" | "manage_own_account");
+        if endpoint {
             let mut b = Browser::new(&app);
             if let Some(s) = &scope {
                 let email = format!("m{rows}@example.fr");
@@ -650,43 +754,61 @@ async fn authorisation_matrix_has_no_mismatch() {
                 )
                 .await;
             }
-            let before = app
-                .count(&format!(
-                    "SELECT updated_at FROM organisation WHERE id = {org}"
-                ))
-                .await;
-            let r = b
-                .post(
-                    &format!("/auth/organisations/{org}"),
-                    &[("name", &format!("Nom {rows}")), ("description", "x")],
-                )
-                .await;
-            let allowed = r.status().as_u16() == 303
-                && r.headers()["location"]
-                    .to_str()
-                    .unwrap()
-                    .contains("modifie=1");
-            let changed = app
-                .count(&format!(
-                    "SELECT COUNT(*) FROM organisation WHERE id = {org} AND name = 'Nom {rows}'"
-                ))
-                .await
-                == 1;
-            if allowed != expected || changed != expected {
-                mismatches.push(format!(
-                    "endpoint, line {}: {line} (status {})",
-                    n + 1,
-                    r.status()
-                ));
-            }
-            if !expected {
-                assert_eq!(
-                    app.count(&format!(
-                        "SELECT updated_at FROM organisation WHERE id = {org}"
-                    ))
-                    .await,
-                    before
-                );
+            let (path, form, success, changed_sql): (String, Vec<(&str, String)>, &str, String) = match (action, &resource) {
+                ("edit", Resource::Organisation(org)) => (
+                    format!("/auth/organisations/{org}"),
+                    vec![("name", format!("Nom {rows}")), ("description", "x".into())],
+                    "modifie=1",
+                    format!("SELECT COUNT(*) FROM organisation WHERE id = {org} AND name = 'Nom {rows}'"),
+                ),
+                ("edit", Resource::Territory { id, .. }) => (
+                    format!("/auth/territoires/{id}"),
+                    vec![("presentation", format!("Présentation {rows}"))],
+                    "modifie=1",
+                    format!("SELECT COUNT(*) FROM territory_profile WHERE territory_id = '{id}' AND presentation = 'Présentation {rows}'"),
+                ),
+                ("invite", Resource::Organisation(org)) => (
+                    "/compte/invitations".into(),
+                    vec![("email", format!("invitee{rows}@example.fr")), ("scope_kind", "organisation".into()), ("scope_id", org.to_string()), ("role", "member".into())],
+                    "invitation=envoyee",
+                    format!("SELECT COUNT(*) FROM outbox WHERE to_email = 'invitee{rows}@example.fr'"),
+                ),
+                ("invite", Resource::Territory { id, .. }) => (
+                    "/compte/invitations".into(),
+                    vec![("email", format!("invitee{rows}@example.fr")), ("scope_kind", "territory".into()), ("scope_id", id.clone()), ("role", "team_member".into())],
+                    "invitation=envoyee",
+                    format!("SELECT COUNT(*) FROM outbox WHERE to_email = 'invitee{rows}@example.fr'"),
+                ),
+                ("manage_own_account", _) => (
+                    "/compte/jetons".into(),
+                    vec![("name", format!("jeton {rows}"))],
+                    "",
+                    format!("SELECT COUNT(*) FROM api_token WHERE name = 'jeton {rows}'"),
+                ),
+                _ => (String::new(), Vec::new(), "", String::new()),
+            };
+            if !path.is_empty() {
+                let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let r = b.post(&path, &form).await;
+                let status = r.status().as_u16();
+                let location = r
+                    .headers()
+                    .get("location")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                let allowed = if success.is_empty() {
+                    status == 200
+                } else {
+                    status == 303 && location.contains(success)
+                };
+                let changed = app.count(&changed_sql).await == 1;
+                if allowed != expected || changed != expected {
+                    mismatches.push(format!(
+                        "endpoint, line {}: {line} (status {status} {location})",
+                        n + 1
+                    ));
+                }
             }
         }
     }

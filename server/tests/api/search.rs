@@ -336,8 +336,8 @@ async fn with_fixture(backend: Backend) -> (TestApp, HashMap<String, usize>) {
         .await
         .map_err(|e| format!("{e:?}"))
         .unwrap();
-    // 30 firms + 50 pôles + 46 districts.
-    wait_indexed(&app, 126).await;
+    // 30 firms + 50 pôles + 46 districts + 183 territories.
+    wait_indexed(&app, 309).await;
     let by_siret = (0..FIRMS.len())
         .map(|i| (siret(9_000 + i as u64), i))
         .collect();
@@ -467,8 +467,12 @@ async fn facets_and_filters_narrow_the_results(backend: Backend) {
     assert_eq!(body["total"], 4);
     let (_, body) = search(&app, "naf=C&kind=firm").await;
     assert_eq!(body["total"], 30);
-    let (_, body) = search(&app, "territory=ti-8422").await;
+    let (_, body) = search(&app, "territory=ti-8422&kind=firm").await;
     assert_eq!(body["total"], 3);
+    // The territory itself is searchable by name.
+    let (_, body) = search(&app, &q("vallée de l'arve")).await;
+    assert_eq!(body["hits"][0]["kind"], "territory");
+    assert_eq!(body["hits"][0]["territory_id"], "ti-8422");
     let (_, body) = search(&app, &format!("{}&region=84", q("usinage"))).await;
     let facets = &body["facets"];
     let territory: Vec<(&str, u64)> = facets["territory"]
@@ -730,7 +734,8 @@ async fn killing_the_server_during_indexing_loses_nothing() {
     }
     let mut in_db: Vec<String> = server::db::fetch_all::<Key>(
         &db,
-        "SELECT 'organisation:' || id AS key FROM organisation UNION ALL SELECT 'land_site:' || id AS key FROM land_site",
+        "SELECT 'organisation:' || id AS key FROM organisation UNION ALL SELECT 'land_site:' || id AS key FROM land_site \
+         UNION ALL SELECT 'territory:' || id AS key FROM territory",
         vec![],
     )
     .await
