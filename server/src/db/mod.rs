@@ -36,7 +36,7 @@ pub async fn connect(database: &Database) -> anyhow::Result<DatabaseConnection> 
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             let pool = SqlitePoolOptions::new()
-                .max_connections(8)
+                .max_connections(4)
                 .connect_with(options)
                 .await
                 .with_context(|| format!("opening SQLite database {}", path.display()))?;

@@ -233,6 +233,7 @@ pub async fn apply_pending(
     }
     if changes.iter().any(|c| c.entity == "*") {
         rebuild_covering(db, index, naf, &|_, _| {}, Some(applied)).await?;
+        release_freed_memory();
         return Ok(changes.len());
     }
     let mut organisations = BTreeSet::new();
@@ -310,6 +311,7 @@ pub fn spawn(db: DatabaseConnection, index: SearchIndex, naf: Arc<NafTable>, ope
                         seconds = started.elapsed().as_secs_f64(),
                         "search index built"
                     );
+                    release_freed_memory();
                     break;
                 }
                 Err(e) => {
@@ -333,4 +335,15 @@ pub fn spawn(db: DatabaseConnection, index: SearchIndex, naf: Arc<NafTable>, ope
             }
         }
     });
+}
+
+/// Gives the memory freed after a bulk build back to the system: glibc keeps freed heap
+/// pages in its arenas, which would leave an idle server holding the build's peak.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory held by the allocator; it takes no
+    // pointer and has no precondition.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
