@@ -70,12 +70,33 @@ pub struct ApiTokenView {
 pub const NOTIFICATION_KINDS: [&str; 3] = ["invitation", "matches", "proposals"];
 pub const FREQUENCIES: [&str; 4] = ["immediate", "daily", "weekly", "off"];
 
+/// An invitation sent or received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub email: String,
+    pub scope_label: String,
+    pub role: String,
+    pub at: i64,
+}
+
+/// A scope the user may invite into, with the roles that fit it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteTarget {
+    pub scope_kind: String,
+    pub scope_id: String,
+    pub scope_label: String,
+    pub roles: Vec<String>,
+}
+
 /// The account page's content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountOverview {
     pub user: CurrentUser,
     pub sessions: Vec<SessionView>,
     pub tokens: Vec<ApiTokenView>,
+    pub invitations_sent: Vec<InvitationView>,
+    pub invitations_received: Vec<InvitationView>,
+    pub invite_targets: Vec<InviteTarget>,
     /// (kind, frequency) for every notification kind.
     pub notifications: Vec<(String, String)>,
 }

@@ -260,4 +260,10 @@ messages! {
     NeedsHousing => "Besoins en logement", "Housing needs";
     NeedsMobility => "Besoins en mobilité", "Mobility needs";
     ErrRateLimited => "Trop de demandes depuis cette adresse ; réessayez dans une heure.", "Too many requests from this address; try again in an hour.";
+    InvitationsHeading => "Invitations", "Invitations";
+    InvitationsSent => "Invitations envoyées", "Invitations sent";
+    InvitationsReceived => "Invitations reçues", "Invitations received";
+    InvitationsReceivedHint => "Pour accepter, suivez le lien reçu par courriel.", "To accept, follow the link you received by email.";
+    RoleLabel => "Rôle", "Role";
+    SendInvitation => "Inviter", "Invite";
 }

@@ -339,6 +339,11 @@ fn AccountView(a: AccountOverview) -> impl IntoView {
                 view! { <ul data-testid="memberships">{memberships}</ul> }.into_any()
             }}
         </section>
+        <InvitationsSection
+            targets=a.invite_targets.clone()
+            sent=a.invitations_sent.clone()
+            received=a.invitations_received.clone()
+        />
         <section aria-labelledby="notif-h">
             <h2 id="notif-h">{t(lang, Key::NotificationsHeading)}</h2>
             <form method="post" action="/compte/notifications" class="card-form">
@@ -363,6 +368,55 @@ fn AccountView(a: AccountOverview) -> impl IntoView {
             <form method="post" action="/auth/deconnexion-partout">
                 <button type="submit">{t(lang, Key::SignOutEverywhere)}</button>
             </form>
+        </section>
+    }
+}
+
+#[component]
+fn InvitationsSection(
+    targets: Vec<crate::api::accounts::InviteTarget>,
+    sent: Vec<crate::api::accounts::InvitationView>,
+    received: Vec<crate::api::accounts::InvitationView>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let forms = targets
+        .into_iter()
+        .enumerate()
+        .map(|(i, target)| {
+            let email_id = format!("inv-email-{i}");
+            let role_id = format!("inv-role-{i}");
+            let roles = target.roles.into_iter().map(|r| { let label = r.clone(); view! { <option value=r>{label}</option> } }).collect_view();
+            view! {
+                <form method="post" action="/compte/invitations" class="card-form" data-testid="invite-form">
+                    <h3>{target.scope_label}</h3>
+                    <input type="hidden" name="scope_kind" value=target.scope_kind/>
+                    <input type="hidden" name="scope_id" value=target.scope_id/>
+                    <div class="field">
+                        <label for=email_id.clone()>{t(lang, Key::EmailLabel)}</label>
+                        <input id=email_id type="email" name="email" required/>
+                    </div>
+                    <div class="field">
+                        <label for=role_id.clone()>{t(lang, Key::RoleLabel)}</label>
+                        <select id=role_id name="role">{roles}</select>
+                    </div>
+                    <button type="submit">{t(lang, Key::SendInvitation)}</button>
+                </form>
+            }
+        })
+        .collect_view();
+    let list = |items: Vec<crate::api::accounts::InvitationView>| {
+        items
+            .into_iter()
+            .map(|i| view! { <li>{i.email} " · " {i.scope_label} " · " <span class="badge">{i.role}</span> " · " {date(i.at)}</li> })
+            .collect_view()
+    };
+    let (has_sent, has_received) = (!sent.is_empty(), !received.is_empty());
+    view! {
+        <section aria-labelledby="inv-h">
+            <h2 id="inv-h">{t(lang, Key::InvitationsHeading)}</h2>
+            {forms}
+            {has_sent.then(|| view! { <h3>{t(lang, Key::InvitationsSent)}</h3><ul>{list(sent)}</ul> })}
+            {has_received.then(|| view! { <h3>{t(lang, Key::InvitationsReceived)}</h3><p class="hint">{t(lang, Key::InvitationsReceivedHint)}</p><ul>{list(received)}</ul> })}
         </section>
     }
 }

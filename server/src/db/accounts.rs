@@ -426,3 +426,46 @@ pub async fn scope_label(
     let row: Option<Label> = fetch_optional(db, sql, vec![value]).await?;
     Ok(row.map(|l| l.label).unwrap_or_else(|| id.to_owned()))
 }
+
+#[derive(FromQueryResult)]
+struct InvitationRow {
+    email: String,
+    payload: String,
+    at: i64,
+}
+
+/// Invitations a user sent: (invitee email, payload, when), newest first.
+pub async fn invitations_sent(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> anyhow::Result<Vec<(String, String, i64)>> {
+    let rows: Vec<InvitationRow> = fetch_all(
+        db,
+        "SELECT COALESCE(email, '') AS email, detail AS payload, at FROM audit_log \
+         WHERE event = 'invitation_sent' AND user_id = ? ORDER BY at DESC LIMIT 50",
+        vec![user_id.into()],
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.email, r.payload, r.at))
+        .collect())
+}
+
+/// Invitations waiting for an address (not used, not expired): (email, payload, when).
+pub async fn invitations_received(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> anyhow::Result<Vec<(String, String, i64)>> {
+    let rows: Vec<InvitationRow> = fetch_all(
+        db,
+        "SELECT email, payload, created_at AS at FROM auth_link \
+         WHERE purpose = 'invite' AND email = ? AND used_at IS NULL AND expires_at > ? ORDER BY created_at DESC",
+        vec![email.into(), now().into()],
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.email, r.payload, r.at))
+        .collect())
+}

@@ -918,10 +918,65 @@ impl Accounts for AccountsService {
                 (k.to_string(), f)
             })
             .collect();
+        // Where the policy lets this user invite, with the roles of that kind of scope.
+        let viewer = user.viewer();
+        let invite_targets = user
+            .memberships
+            .iter()
+            .filter_map(|m| {
+                let scope = Scope::from_parts(&m.scope_kind, &m.scope_id)?;
+                let resource = match &scope {
+                    Scope::Organisation(id) => Resource::Organisation(*id),
+                    Scope::Territory(id) => Resource::Territory {
+                        id: id.clone(),
+                        region: id.get(3..5).unwrap_or_default().to_owned(),
+                    },
+                    _ => return None,
+                };
+                can(&viewer, Action::Invite, &resource).then(|| app::api::accounts::InviteTarget {
+                    scope_kind: m.scope_kind.clone(),
+                    scope_id: m.scope_id.clone(),
+                    scope_label: m.scope_label.clone(),
+                    roles: app::domain::policy::ALL_ROLES
+                        .iter()
+                        .filter(|r| r.scope_kind() == scope.kind())
+                        .map(|r| r.code().to_owned())
+                        .collect(),
+                })
+            })
+            .collect::<Vec<_>>();
+        let mut seen = std::collections::HashSet::new();
+        let invite_targets = invite_targets
+            .into_iter()
+            .filter(|t| seen.insert((t.scope_kind.clone(), t.scope_id.clone())))
+            .collect();
+        let invitations_sent = q::invitations_sent(&self.db, user_id).await?;
+        let invitations_received = q::invitations_received(&self.db, &user.email).await?;
+        let mut views = Vec::new();
+        for list in [invitations_sent, invitations_received] {
+            let mut out = Vec::new();
+            for (email, payload, at) in list {
+                let p: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
+                let kind = p["scope_kind"].as_str().unwrap_or_default();
+                let id = p["scope_id"].as_str().unwrap_or_default();
+                out.push(app::api::accounts::InvitationView {
+                    email,
+                    scope_label: q::scope_label(&self.db, kind, id).await?,
+                    role: p["role"].as_str().unwrap_or_default().to_owned(),
+                    at,
+                });
+            }
+            views.push(out);
+        }
+        let invitations_received = views.pop().unwrap_or_default();
+        let invitations_sent = views.pop().unwrap_or_default();
         Ok(AccountOverview {
             user,
             sessions,
             tokens,
+            invitations_sent,
+            invitations_received,
+            invite_targets,
             notifications,
         })
     }

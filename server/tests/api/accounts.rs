@@ -543,6 +543,23 @@ async fn organisation_admins_edit_their_profile_and_search_follows(backend: Back
     assert_eq!(r.headers()["location"], "/compte");
     let (_, page) = b.get(&format!("/organisations/{pole}/modifier")).await;
     assert!(page.contains("Présentation"));
+    // The account page offers to invite into the organisation, and lists what was sent.
+    let (_, account) = b.get("/compte").await;
+    assert!(account.contains("data-testid=\"invite-form\""));
+    let r = b
+        .post(
+            "/compte/invitations",
+            &[
+                ("email", "collegue@polymeris.example"),
+                ("scope_kind", "organisation"),
+                ("scope_id", &pole),
+                ("role", "member"),
+            ],
+        )
+        .await;
+    assert_eq!(r.headers()["location"], "/compte?invitation=envoyee");
+    let (_, account) = b.get("/compte").await;
+    assert!(account.contains("collegue@polymeris.example"));
     let r = b
         .post(
             &format!("/auth/organisations/{pole}"),
