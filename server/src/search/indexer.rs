@@ -302,7 +302,8 @@ pub fn spawn(db: DatabaseConnection, index: SearchIndex, naf: Arc<NafTable>, ope
     tokio::spawn(async move {
         // A new index is built before anything else; a failed build is retried, never
         // left half done (tailing the journal alone would miss the rows loaded by migrations).
-        while opened == Opened::Empty {
+        let mut pending_build = opened == Opened::Empty;
+        while pending_build {
             let started = std::time::Instant::now();
             match rebuild(&db, &index, &naf, &|_, _| {}).await {
                 Ok(n) => {
@@ -312,7 +313,7 @@ pub fn spawn(db: DatabaseConnection, index: SearchIndex, naf: Arc<NafTable>, ope
                         "search index built"
                     );
                     release_freed_memory();
-                    break;
+                    pending_build = false;
                 }
                 Err(e) => {
                     tracing::error!(
