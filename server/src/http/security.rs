@@ -46,9 +46,9 @@ pub async fn origin_check(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-/// Content Security Policy. Leptos's hydration bootstrap is an inline module script, hence
-/// `'unsafe-inline'` for scripts until pages carry a per-response nonce.
-const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+/// Content Security Policy of responses that do not set their own (pages set one with their
+/// render's nonce, see `app::shell`): no inline script at all.
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
     style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
     object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
@@ -76,10 +76,12 @@ pub async fn headers(
         HeaderValue::from_static("strict-origin-when-cross-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     response
 }
 

@@ -91,12 +91,29 @@ async fn pages_follow_the_language_cookie_then_accept_language() {
 async fn responses_carry_security_headers() {
     let app = spawn_app(Backend::Sqlite).await;
     let r = app.client.get(app.url("/")).send().await.unwrap();
-    let h = r.headers();
+    let h = r.headers().clone();
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["x-frame-options"], "DENY");
-    assert!(h["content-security-policy"]
-        .to_str()
+    let csp = h["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("frame-ancestors 'none'"));
+    // No inline script but this render's own, by nonce.
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
         .unwrap()
-        .contains("frame-ancestors 'none'"));
+        .to_owned();
+    let body = r.text().await.unwrap();
+    assert!(body.contains(&format!("nonce=\"{nonce}\"")));
+    // Other responses get the strict default.
+    let api = app
+        .client
+        .get(app.url("/api/v1/territories"))
+        .send()
+        .await
+        .unwrap();
+    let csp = api.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.starts_with("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"));
     assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
 }
