@@ -5,6 +5,7 @@ use server::cli::{self, Cli};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    server::telemetry::limit_allocator_arenas();
     let cli = Cli::parse();
     server::telemetry::init(&cli.config.log_format);
     match cli::run(cli).await {

@@ -21,11 +21,19 @@ use tantivy::TantivyDocument;
 /// Facet values returned per dimension.
 const FACET_VALUES: usize = 30;
 
+/// A commune name's key: a 64-bit hash of its folded form (accents and case ignored).
+fn name_hash(name: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    app::domain::text::fold(name).hash(&mut h);
+    h.finish()
+}
+
 /// Reference data the service needs at hand: coordinates and labels.
 pub struct Gazetteer {
-    communes: HashMap<String, Point>,
+    communes: Vec<([u8; 5], Point)>,
     /// Folded commune name -> the most populous commune of that name.
-    commune_names: HashMap<String, Point>,
+    commune_names: HashMap<u64, Point>,
     labels: HashMap<&'static str, HashMap<String, String>>,
     frames: HashMap<String, Frame>,
 }
@@ -94,12 +102,28 @@ impl Gazetteer {
             vec![],
         )
         .await?;
+        // Compact tables (a few hundred kilobytes rather than two maps of 35,000 strings):
+        // codes sorted for binary search, names as 64-bit hashes of their folded form.
+        let mut communes: Vec<([u8; 5], Point)> = points
+            .iter()
+            .filter_map(|p| {
+                let code: [u8; 5] = p.insee.as_bytes().try_into().ok()?;
+                Some((
+                    code,
+                    Point {
+                        lat: p.latitude,
+                        lon: p.longitude,
+                    },
+                ))
+            })
+            .collect();
+        communes.sort_by_key(|c| c.0);
         // Ordered by population: a later (larger) namesake replaces a smaller one.
         let commune_names = points
             .iter()
             .map(|p| {
                 (
-                    app::domain::text::fold(&p.name),
+                    name_hash(&p.name),
                     Point {
                         lat: p.latitude,
                         lon: p.longitude,
@@ -109,18 +133,7 @@ impl Gazetteer {
             .collect();
         Ok(Gazetteer {
             commune_names,
-            communes: points
-                .into_iter()
-                .map(|p| {
-                    (
-                        p.insee,
-                        Point {
-                            lat: p.latitude,
-                            lon: p.longitude,
-                        },
-                    )
-                })
-                .collect(),
+            communes,
             labels,
             frames: frames
                 .into_iter()
@@ -147,7 +160,7 @@ impl Gazetteer {
             Near::Point(p) => Ok(*p),
             Near::Name(name) => self
                 .commune_names
-                .get(&app::domain::text::fold(name))
+                .get(&name_hash(name))
                 .copied()
                 .ok_or_else(|| {
                     ServiceError::Invalid(vec![app::error::FieldError {
@@ -155,12 +168,17 @@ impl Gazetteer {
                         message: format!("unknown commune {name:?}"),
                     }])
                 }),
-            Near::Commune(code) => self.communes.get(code.as_str()).copied().ok_or_else(|| {
-                ServiceError::Invalid(vec![app::error::FieldError {
-                    field: "near".into(),
-                    message: format!("unknown commune {}", code.as_str()),
-                }])
-            }),
+            Near::Commune(code) => self
+                .communes
+                .binary_search_by(|(c, _)| c.as_slice().cmp(code.as_str().as_bytes()))
+                .ok()
+                .map(|i| self.communes[i].1)
+                .ok_or_else(|| {
+                    ServiceError::Invalid(vec![app::error::FieldError {
+                        field: "near".into(),
+                        message: format!("unknown commune {}", code.as_str()),
+                    }])
+                }),
         }
     }
 
