@@ -139,6 +139,28 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Merges every segment into one (after a bulk build: fewer segments, faster queries).
+    /// Blocking: call from `spawn_blocking`. The commit payload is kept by the merge.
+    pub fn merge_all(&self) -> anyhow::Result<()> {
+        let ids = self
+            .index
+            .searchable_segment_ids()
+            .context("listing segments")?;
+        if ids.len() < 2 {
+            return Ok(());
+        }
+        let merge = {
+            let mut writer = self
+                .writer
+                .lock()
+                .map_err(|_| anyhow::anyhow!("index writer poisoned"))?;
+            writer.merge(&ids)
+        };
+        merge.wait().context("merging segments")?;
+        self.reader.reload().context("reloading the index reader")?;
+        Ok(())
+    }
+
     /// Drops everything added since the last commit (a failed rebuild).
     pub fn rollback(&self) -> anyhow::Result<()> {
         let mut writer = self

@@ -168,9 +168,16 @@ async fn rebuild_uncommitted(
     done += n;
     progress(done, total);
     let idx = index.clone();
-    tokio::task::spawn_blocking(move || idx.apply(Vec::new(), Vec::new(), seq))
-        .await
-        .context("index task")??;
+    tokio::task::spawn_blocking(move || {
+        idx.apply(Vec::new(), Vec::new(), seq)?;
+        // The build is committed and searchable; compacting it is an optimisation only.
+        if let Err(e) = idx.merge_all() {
+            tracing::warn!(error = format!("{e:#}"), "merging the rebuilt index failed");
+        }
+        Ok::<_, anyhow::Error>(())
+    })
+    .await
+    .context("index task")??;
     Ok(done)
 }
 

@@ -427,13 +427,24 @@ impl SegmentCollector for SegmentSearch {
 
     fn harvest(self) -> Collected {
         let mut facets = BTreeMap::new();
-        let mut text = String::new();
         for (name, column, counts) in self.facet_columns {
             let Some(column) = column else { continue };
+            // Ordinals come out sorted: one sequential pass over the dictionary names them
+            // (a lookup per ordinal would decode a dictionary block each time).
+            let ords: Vec<u64> = counts
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .map(|(o, _)| o as u64)
+                .collect();
+            let mut names = Vec::with_capacity(ords.len());
+            let found = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+                names.push(String::from_utf8_lossy(bytes).into_owned())
+            });
             let mut values = BTreeMap::new();
-            for (ord, count) in counts.into_iter().enumerate() {
-                if count > 0 && matches!(column.ord_to_str(ord as u64, &mut text), Ok(true)) {
-                    values.insert(text.clone(), count);
+            if matches!(found, Ok(true)) {
+                for (ord, name) in ords.iter().zip(names) {
+                    values.insert(name, counts[*ord as usize]);
                 }
             }
             facets.insert(name, values);
