@@ -109,6 +109,25 @@ pub async fn fetch_optional<T: FromQueryResult>(
         .with_context(|| format!("query failed: {sql}"))
 }
 
+/// `?, ?, ?` for `n` bound values.
+pub fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// Rows of `select` (a statement without WHERE) whose `column` is one of `ids`.
+pub async fn fetch_in<T: FromQueryResult, V: Into<Value> + Clone>(
+    db: &impl ConnectionTrait,
+    select: &str,
+    column: &str,
+    ids: &[V],
+) -> anyhow::Result<Vec<T>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("{select} WHERE {column} IN ({})", placeholders(ids.len()));
+    fetch_all(db, &sql, ids.iter().cloned().map(Into::into).collect()).await
+}
+
 /// A single integer (a count or a sum).
 #[derive(Debug, FromQueryResult)]
 pub struct Count {

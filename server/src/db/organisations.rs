@@ -3,7 +3,7 @@
 //! Every write happens inside the caller's transaction and appends to `changes`, so the
 //! search index can follow; nothing here commits.
 
-use super::{fetch_all, stmt};
+use super::{fetch_all, placeholders, stmt};
 use anyhow::Context;
 use app::domain::ids::{InseeCode, NafCode, Siret};
 use app::domain::organisation::{FirmRecord, SiteRecord};
@@ -100,10 +100,6 @@ const FIRM_SELECT: &str = "SELECT id, siret, name, naf_code, commune_insee, head
 
 fn json(list: &[String]) -> String {
     serde_json::to_string(list).unwrap_or_else(|_| "[]".to_owned())
-}
-
-fn placeholders(n: usize) -> String {
-    vec!["?"; n].join(", ")
 }
 
 /// Inserts or updates firms by SIRET, in the caller's transaction. `progress` is told how

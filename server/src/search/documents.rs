@@ -6,9 +6,9 @@
 //! `lon` are fast and indexed for distance filtering; `name_key` orders by name.
 
 use super::analysis::{ENGLISH, FOLDED, FRENCH};
-use crate::db::{fetch_all, json_list};
+use crate::db::{fetch_all, fetch_in, json_list};
 use app::domain::text::fold;
-use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 use std::collections::HashMap;
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
@@ -270,16 +270,7 @@ pub async fn territories_by_id(
     db: &impl ConnectionTrait,
     ids: &[String],
 ) -> anyhow::Result<Vec<TerritoryRow>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let marks = vec!["?"; ids.len()].join(", ");
-    fetch_all(
-        db,
-        &format!("{TERRITORY_SELECT} WHERE t.id IN ({marks})"),
-        ids.iter().map(|i| Value::from(i.as_str())).collect(),
-    )
-    .await
+    fetch_in(db, TERRITORY_SELECT, "t.id", ids).await
 }
 
 /// The journal's numeric id of a territory (`ti-8422` -> 8422) and back.
@@ -352,16 +343,7 @@ pub async fn organisations_by_id(
     db: &impl ConnectionTrait,
     ids: &[i64],
 ) -> anyhow::Result<Vec<OrganisationRow>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let marks = vec!["?"; ids.len()].join(", ");
-    fetch_all(
-        db,
-        &format!("{ORGANISATION_SELECT} WHERE o.id IN ({marks})"),
-        ids.iter().map(|i| Value::from(*i)).collect(),
-    )
-    .await
+    fetch_in(db, ORGANISATION_SELECT, "o.id", ids).await
 }
 
 /// Land sites with id above `after`, by id (for rebuilds).
@@ -380,16 +362,7 @@ pub async fn sites_after(
 
 /// Land sites by id (for changes).
 pub async fn sites_by_id(db: &impl ConnectionTrait, ids: &[i64]) -> anyhow::Result<Vec<SiteRow>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let marks = vec!["?"; ids.len()].join(", ");
-    fetch_all(
-        db,
-        &format!("{SITE_SELECT} WHERE s.id IN ({marks})"),
-        ids.iter().map(|i| Value::from(*i)).collect(),
-    )
-    .await
+    fetch_in(db, SITE_SELECT, "s.id", ids).await
 }
 
 /// The index key of a row.
