@@ -3,8 +3,9 @@
 use crate::components::Layout;
 use crate::i18n::Lang;
 use crate::pages::{
-    AccountPage, DistrictsPage, ForgotPage, HomePage, InvitationPage, LandSitePage, MagicLinkPage,
-    NotFound, OrganisationEditPage, OrganisationPage, PolesPage, ResetPage, SearchPage, SignInPage,
+    AccountPage, DashboardPage, DistrictsPage, ForgotPage, HomePage, InvitationPage, LandSitePage,
+    MagicLinkPage, NotFound, OrganisationEditPage, OrganisationPage, PolesPage, ProposalEditPage,
+    ProposalNewPage, ProposalPage, ProposalsPage, QueuePage, ResetPage, SearchPage, SignInPage,
     SignUpPage, TerritoriesPage, TerritoryEditPage, TerritoryPage, VerifyPage,
 };
 use leptos::prelude::*;
@@ -87,6 +88,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/poles") view=PolesPage ssr=SsrMode::Async/>
                     <Route path=path!("/recherche") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/districts") view=DistrictsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/simplification") view=ProposalsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/simplification/nouvelle") view=ProposalNewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/simplification/file") view=QueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/simplification/tableau-de-bord") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/simplification/:id") view=ProposalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/simplification/:id/modifier") view=ProposalEditPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -16,6 +16,7 @@ mod m20261121_000005_create_land_sites_and_changes;
 mod m20261121_000006_create_map_frames;
 mod m20261121_000007_create_accounts;
 mod m20261121_000008_create_territory_profiles;
+mod m20261121_000009_create_proposals;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000006_create_map_frames::Migration),
             Box::new(m20261121_000007_create_accounts::Migration),
             Box::new(m20261121_000008_create_territory_profiles::Migration),
+            Box::new(m20261121_000009_create_proposals::Migration),
         ]
     }
 }

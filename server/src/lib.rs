@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! Maillage's server crate: HOW the product runs.
 //!
 //! `config` and `startup` build the process; `db` holds the storage queries; `services`

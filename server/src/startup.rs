@@ -36,6 +36,11 @@ impl Application {
         let (index, opened) = crate::search::SearchIndex::open(Some(config.index_dir()))?;
         let naf = std::sync::Arc::new(crate::search::documents::NafTable::load(&conn).await?);
         crate::search::indexer::spawn(conn.clone(), index.clone(), naf, opened);
+        let proposals = crate::services::proposals::ProposalService::new(
+            conn.clone(),
+            index.clone(),
+            config.public_url.clone(),
+        );
         let gazetteer = std::sync::Arc::new(crate::services::Gazetteer::load(&conn).await?);
         let accounts = crate::services::accounts::AccountsService::new(
             conn.clone(),
@@ -50,10 +55,18 @@ impl Application {
             .parse()
             .with_context(|| format!("MAILLAGE_MAIL_FROM {:?}", config.mail_from))?;
         crate::mail::dispatcher::spawn(conn.clone(), transport, from);
+        crate::mail::digest::spawn(conn.clone(), config.public_url.clone());
         let state = AppState {
             leptos_options,
-            services: crate::services::build(conn.clone(), index, gazetteer, accounts.clone()),
+            services: crate::services::build(
+                conn.clone(),
+                index,
+                gazetteer,
+                accounts.clone(),
+                proposals.clone(),
+            ),
             accounts,
+            proposals,
             db: conn,
             secure_cookies: config.public_url.starts_with("https://"),
         };

@@ -4,4 +4,5 @@
 pub mod accounts;
 pub mod directory;
 pub mod organisations;
+pub mod proposals;
 pub mod search;

@@ -1,11 +1,13 @@
 //! Reusable views.
 
+mod bar_chart;
 mod division_chart;
 mod error_view;
 mod france_map;
 mod layout;
 mod pager;
 
+pub use bar_chart::BarChart;
 pub use division_chart::DivisionChart;
 pub use error_view::ErrorView;
 pub use france_map::FranceMap;

@@ -7,4 +7,5 @@ pub mod geo;
 pub mod ids;
 pub mod organisation;
 pub mod policy;
+pub mod proposal;
 pub mod text;

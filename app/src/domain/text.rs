@@ -35,3 +35,22 @@ mod tests {
         assert!(!matches_all_words("Vallée de l'Arve", "oyonnax"));
     }
 }
+
+/// (year, month, day) of a Unix time in UTC (Howard Hinnant's days-to-civil algorithm).
+pub fn civil_date(ts: i64) -> (i64, i64, i64) {
+    let z = ts.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// `YYYY-MM-DD` of a Unix time in UTC.
+pub fn iso_date(ts: i64) -> String {
+    let (y, m, d) = civil_date(ts);
+    format!("{y:04}-{m:02}-{d:02}")
+}

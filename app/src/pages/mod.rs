@@ -7,9 +7,10 @@ mod land_site;
 mod not_found;
 mod organisation;
 mod poles;
+pub mod proposals;
 mod search;
 mod territories;
-mod territory;
+pub(crate) mod territory;
 
 pub use auth::{
     AccountPage, ForgotPage, InvitationPage, MagicLinkPage, ResetPage, SignInPage, SignUpPage,
@@ -21,6 +22,9 @@ pub use land_site::LandSitePage;
 pub use not_found::NotFound;
 pub use organisation::{OrganisationEditPage, OrganisationPage};
 pub use poles::PolesPage;
+pub use proposals::{
+    DashboardPage, ProposalEditPage, ProposalNewPage, ProposalPage, ProposalsPage, QueuePage,
+};
 pub use search::SearchPage;
 pub use territories::TerritoriesPage;
 pub use territory::{TerritoryEditPage, TerritoryPage};

@@ -75,6 +75,7 @@ fn value_label(lang: Lang, facet: &str, v: &FacetValue) -> String {
         ("kind", "operator") => Some(Key::KindOperator),
         ("kind", "land_site") => Some(Key::KindLandSite),
         ("kind", "territory") => Some(Key::ColTerritory),
+        ("kind", "proposal") => Some(Key::KindProposal),
         ("site_label", "turnkey") => Some(Key::Turnkey),
         ("site_label", "available") => Some(Key::StatusAvailable),
         ("site_label", "under_option") => Some(Key::StatusUnderOption),
@@ -328,10 +329,11 @@ fn ResultsView(
 #[component]
 fn ResultCard(h: SearchHit) -> impl IntoView {
     let lang = use_lang();
-    let link = if h.kind == "land_site" {
-        format!("/foncier/{}", h.id)
-    } else {
-        format!("/organisations/{}", h.id)
+    let link = match h.kind.as_str() {
+        "land_site" => format!("/foncier/{}", h.id),
+        "territory" => format!("/territoires/ti-{:04}", h.id),
+        "proposal" => format!("/simplification/{}", h.id),
+        _ => format!("/organisations/{}", h.id),
     };
     let kind = match h.kind.as_str() {
         "firm" => Key::KindFirm,
@@ -340,6 +342,7 @@ fn ResultCard(h: SearchHit) -> impl IntoView {
         "district" => Key::KindDistrict,
         "operator" => Key::KindOperator,
         "territory" => Key::ColTerritory,
+        "proposal" => Key::KindProposal,
         _ => Key::KindLandSite,
     };
     let place = [h.commune.clone(), h.territory.clone()]

@@ -204,6 +204,15 @@ fn TerritoryView(d: TerritoryDetail, lists: Lists, state: ListState) -> impl Int
             {poles}
         </section>
 
+        <section aria-labelledby="simplification-h">
+            <h2 id="simplification-h">{t(lang, Key::ProposalsTitle)}</h2>
+            <p>
+                <a href=format!("/simplification?territory={}", d.id)>{t(lang, Key::TerritoryProposalsLink)}</a>
+                " · "
+                <a href="/simplification/nouvelle">{t(lang, Key::NewProposal)}</a>
+            </p>
+        </section>
+
         <section aria-labelledby="friches-h">
             <h2 id="friches-h">{t(lang, Key::BrownfieldsHeading)}</h2>
             <p>
@@ -381,7 +390,7 @@ fn LandSection(sites: LandSiteList, state: ListState) -> impl IntoView {
     .into_any()
 }
 
-fn axis_key(axis: &str) -> Key {
+pub(crate) fn axis_key(axis: &str) -> Key {
     match axis {
         "attirer" => Key::AxisAttract,
         "recruter" => Key::AxisRecruit,

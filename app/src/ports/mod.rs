@@ -106,12 +106,45 @@ pub trait Accounts: Send + Sync {
     ) -> Result<crate::api::accounts::AccountOverview, ServiceError>;
 }
 
+/// Simplification proposals: the workflow, support, queues and figures.
+#[async_trait::async_trait]
+pub trait Proposals: Send + Sync {
+    /// The public list (no drafts), filtered and paged.
+    async fn list(
+        &self,
+        filter: &crate::api::proposals::ProposalFilter,
+        viewer: &crate::domain::policy::Viewer,
+    ) -> Result<crate::api::proposals::ProposalList, ServiceError>;
+    /// One proposal with its timeline, supporters and the viewer's possible actions.
+    async fn detail(
+        &self,
+        id: i64,
+        viewer: &crate::domain::policy::Viewer,
+    ) -> Result<crate::api::proposals::ProposalDetail, ServiceError>;
+    /// What awaits the viewer at each of their levels.
+    async fn queue(
+        &self,
+        viewer: &crate::domain::policy::Viewer,
+        sort: crate::api::proposals::ProposalSort,
+    ) -> Result<crate::api::proposals::Queue, ServiceError>;
+    /// Counts, medians and shares for the dashboard.
+    async fn dashboard(&self) -> Result<crate::api::proposals::Dashboard, ServiceError>;
+    /// Public proposals whose text is close to `text`.
+    async fn similar(
+        &self,
+        text: &str,
+        exclude: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<crate::api::proposals::ProposalLink>, ServiceError>;
+}
+
 /// Everything the UI's server functions may call, provided as Leptos context.
 #[derive(Clone)]
 pub struct Services {
     pub directory: Arc<dyn Directory>,
     pub search: Arc<dyn Search>,
     pub accounts: Arc<dyn Accounts>,
+    pub proposals: Arc<dyn Proposals>,
 }
 
 /// The services from context; a missing context is a wiring bug reported as internal.

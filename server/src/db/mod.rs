@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod directory;
 pub mod organisations;
+pub mod proposals;
 
 use crate::config::Database;
 use anyhow::Context;

@@ -25,6 +25,8 @@ pub fn router() -> Router<AppState> {
         .route("/organisations", get(list_organisations))
         .route("/organisations/{id}", get(get_organisation))
         .route("/search", get(search))
+        .route("/proposals", get(list_proposals))
+        .route("/proposals/{id}", get(get_proposal))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
         })
@@ -214,6 +216,34 @@ async fn search(
     .into_response())
 }
 
+async fn list_proposals(
+    State(services): State<Services>,
+    viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let viewer = viewer.map(|v| v.0).unwrap_or_default();
+    let filter = app::api::proposals::ProposalFilter::from_pairs(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    )?;
+    Ok(Json(services.proposals.list(&filter, &viewer).await?).into_response())
+}
+
+async fn get_proposal(
+    State(services): State<Services>,
+    viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let viewer = viewer.map(|v| v.0).unwrap_or_default();
+    let id: i64 = id.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no proposal with this id",
+        )
+    })?;
+    Ok(Json(services.proposals.detail(id, &viewer).await?).into_response())
+}
+
 async fn openapi() -> Json<serde_json::Value> {
     Json(openapi_document())
 }
@@ -231,6 +261,38 @@ pub fn openapi_document() -> serde_json::Value {
         },
         "servers": [{ "url": "/api/v1" }],
         "paths": {
+            "/proposals": {
+                "get": {
+                    "operationId": "listProposals",
+                    "summary": "Simplification proposals (all but drafts), filtered and paged.",
+                    "parameters": [
+                        { "name": "q", "in": "query", "description": "Full text (title, problem, rule, solution).", "schema": { "type": "string" } },
+                        { "name": "status", "in": "query", "schema": { "type": "string", "enum": ["awaiting_approval", "regional_review", "returned", "answered_regional", "redirected", "national_review", "accepted", "implemented", "rejected", "merged", "withdrawn"] } },
+                        { "name": "theme", "in": "query", "schema": { "type": "string", "enum": ["foncier", "urbanisme", "environnement", "energie", "droit_du_travail", "formation", "commande_publique", "fiscalite", "autre"] } },
+                        { "name": "level", "in": "query", "schema": { "type": "string", "enum": ["territory", "region", "national"] } },
+                        { "name": "region", "in": "query", "description": "INSEE region code.", "schema": { "type": "string" } },
+                        { "name": "territory", "in": "query", "description": "Territory id, e.g. ti-8422.", "schema": { "type": "string" } },
+                        { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["recent", "age", "support"], "default": "recent" } },
+                        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "default": 1 } },
+                        { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 20 } }
+                    ],
+                    "responses": {
+                        "200": { "description": "A page of proposals.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ProposalList" } } } },
+                        "400": err_response("A filter has a bad value.")
+                    }
+                }
+            },
+            "/proposals/{id}": {
+                "get": {
+                    "operationId": "getProposal",
+                    "summary": "One proposal with its timeline, supporters and days per level.",
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                    "responses": {
+                        "200": { "description": "The proposal.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ProposalDetail" } } } },
+                        "404": err_response("No public proposal has this id (drafts are visible to their team only).")
+                    }
+                }
+            },
             "/search": {
                 "get": {
                     "operationId": "search",
@@ -321,6 +383,53 @@ pub fn openapi_document() -> serde_json::Value {
             }
         },
         "components": { "schemas": {
+            "ProposalSummary": {
+                "type": "object",
+                "required": ["id", "title", "status", "level", "theme", "territory_id", "territory_name", "region_code", "region_name", "created_at", "updated_at", "territories_supporting", "firms_supporting"],
+                "properties": {
+                    "id": { "type": "integer" },
+                    "title": { "type": "string" },
+                    "status": { "type": "string" },
+                    "level": { "type": "string", "enum": ["territory", "region", "national"] },
+                    "theme": { "type": "string" },
+                    "territory_id": { "type": "string" },
+                    "territory_name": { "type": "string" },
+                    "region_code": { "type": "string" },
+                    "region_name": { "type": "string" },
+                    "created_at": { "type": "integer", "description": "Unix seconds." },
+                    "updated_at": { "type": "integer" },
+                    "submitted_at": { "type": ["integer", "null"], "description": "When it left the territory." },
+                    "answered_at": { "type": ["integer", "null"], "description": "When it got an official answer." },
+                    "territories_supporting": { "type": "integer", "description": "Territories other than the author supporting it, merged sources included, each counted once." },
+                    "firms_supporting": { "type": "integer" }
+                }
+            },
+            "ProposalList": {
+                "type": "object", "required": ["total", "page", "per_page", "items"],
+                "properties": {
+                    "total": { "type": "integer" }, "page": { "type": "integer" }, "per_page": { "type": "integer" },
+                    "items": { "type": "array", "items": { "$ref": "#/components/schemas/ProposalSummary" } }
+                }
+            },
+            "ProposalDetail": {
+                "allOf": [{ "$ref": "#/components/schemas/ProposalSummary" }, {
+                    "type": "object",
+                    "properties": {
+                        "problem": { "type": "string" }, "rule": { "type": "string" }, "legal_reference": { "type": "string" },
+                        "axis": { "type": "string" }, "proposal_kind": { "type": "string" }, "solution": { "type": "string" },
+                        "mechanism": { "type": "string" }, "answer": { "type": "string", "description": "The official answer, once given." },
+                        "merged_into": { "type": ["object", "null"] },
+                        "sources": { "type": "array", "items": { "type": "object" } },
+                        "timeline": { "type": "array", "items": { "type": "object", "properties": {
+                            "proposal_id": { "type": "integer" }, "at": { "type": "integer" }, "user_name": { "type": "string" },
+                            "role": { "type": "string" }, "action": { "type": "string" }, "from_status": { "type": "string" },
+                            "to_status": { "type": "string" }, "comment": { "type": "string" }, "mechanism": { "type": "string" },
+                            "related_id": { "type": ["integer", "null"] } } } },
+                        "supports": { "type": "array", "items": { "type": "object" } },
+                        "days": { "type": "array", "items": { "type": "number" }, "description": "Days waited at the territory, region and national levels." }
+                    }
+                }]
+            },
             "SearchResults": {
                 "type": "object", "required": ["total", "hits", "facets"],
                 "properties": {

@@ -140,12 +140,12 @@ fn signed_in(state: &AppState, token: &str, to: &str) -> Response {
     response
 }
 
-fn to(path: &str, flash: &str) -> Response {
+pub(super) fn to(path: &str, flash: &str) -> Response {
     Redirect::to(&format!("{path}?{flash}")).into_response()
 }
 
 /// The first field error's code, for the page to translate.
-fn error_code(e: &ServiceError) -> String {
+pub(super) fn error_code(e: &ServiceError) -> String {
     match e {
         ServiceError::Invalid(fields) => fields
             .first()
@@ -349,11 +349,11 @@ async fn sign_out_everywhere(State(state): State<AppState>, who: Who) -> Respons
 }
 
 /// The signed-in viewer and their id, or `None` for anonymous visitors.
-fn require(who: &Who) -> Option<(Viewer, i64)> {
+pub(super) fn require(who: &Who) -> Option<(Viewer, i64)> {
     who.viewer.user_id.map(|id| (who.viewer.clone(), id))
 }
 
-fn sign_in_first() -> Response {
+pub(super) fn sign_in_first() -> Response {
     to("/connexion", "erreur=signin_required")
 }
 

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod auth;
+mod proposals;
 mod security;
 
 use app::ports::Services;
@@ -25,6 +26,7 @@ pub struct AppState {
     pub services: Services,
     pub db: DatabaseConnection,
     pub accounts: crate::services::accounts::AccountsService,
+    pub proposals: crate::services::proposals::ProposalService,
     pub secure_cookies: bool,
 }
 
@@ -42,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/langue", post(set_language))
         .nest("/api/v1", api::router())
         .merge(auth::router())
+        .merge(proposals::router())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -5,6 +5,7 @@
 //! exponential backoff. Transport: `.eml` files in `DATA_DIR/outbox/` by default, SMTP when
 //! `MAILLAGE_SMTP_URL` is set.
 
+pub mod digest;
 pub mod dispatcher;
 pub mod templates;
 

@@ -38,7 +38,7 @@ fn render(to: &str, lang: Lang, c: Content<'_>) -> Mail {
     );
     let html = format!(
         "<!DOCTYPE html><html lang=\"{code}\"><body style=\"font-family:sans-serif;color:#1b1f24\">\
-         <p>{hello}</p><p>{body}</p>\
+         <p>{hello}</p><p style=\"white-space:pre-line\">{body}</p>\
          <p><a href=\"{link}\" style=\"background:#1d4e89;color:#fff;padding:10px 16px;border-radius:4px;text-decoration:none\">{action}</a></p>\
          <p style=\"color:#4a5562\">{note}</p><p style=\"color:#4a5562\">{footer}</p></body></html>",
         code = lang.code(),
@@ -192,4 +192,72 @@ mod tests {
         assert!(en.subject.contains("sign-in"));
         assert!(en.html.starts_with("<!DOCTYPE html><html lang=\"en\""));
     }
+}
+
+/// A simplification proposal moved: who did what, with their comment.
+pub fn proposal_step(
+    to: &str,
+    lang: Lang,
+    name: &str,
+    title: &str,
+    line: &str,
+    comment: &str,
+    link: &str,
+) -> Mail {
+    let body = if comment.trim().is_empty() {
+        format!("« {title} » : {line}.")
+    } else {
+        format!("« {title} » : {line}.\n\n{comment}")
+    };
+    let c = match lang {
+        Lang::Fr => Content {
+            kind: "proposals",
+            subject: format!("Demande de simplification : {line}"),
+            name,
+            body: &body,
+            action: "Voir la demande",
+            link,
+            note: "Vous recevez ce message parce que vous suivez cette demande. Réglez vos notifications depuis votre compte.",
+        },
+        Lang::En => Content {
+            kind: "proposals",
+            subject: format!("Simplification proposal: {line}"),
+            name,
+            body: &body,
+            action: "See the proposal",
+            link,
+            note: "You receive this message because you follow this proposal. Change your notifications from your account.",
+        },
+    };
+    render(to, lang, c)
+}
+
+/// The daily or weekly summary of notices kept for a person.
+pub fn digest(to: &str, lang: Lang, name: &str, lines: &[String], link: &str) -> Mail {
+    let body = lines
+        .iter()
+        .map(|l| format!("- {l}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let c = match lang {
+        Lang::Fr => Content {
+            kind: "digest",
+            subject: format!("Maillage : {} nouveauté(s)", lines.len()),
+            name,
+            body: &body,
+            action: "Ouvrir Maillage",
+            link,
+            note: "Ce récapitulatif suit la fréquence choisie dans votre compte.",
+        },
+        Lang::En => Content {
+            kind: "digest",
+            subject: format!("Maillage: {} update(s)", lines.len()),
+            name,
+            body: &body,
+            action: "Open Maillage",
+            link,
+            note: "This summary follows the frequency chosen in your account.",
+        },
+    };
+    render(to, lang, c)
 }

@@ -520,3 +520,87 @@ pub fn site_document(f: &Fields, r: &SiteRow) -> TantivyDocument {
     doc.add_text(f.lang, "fr");
     doc
 }
+
+#[derive(FromQueryResult)]
+pub struct ProposalDocRow {
+    pub id: i64,
+    pub title: String,
+    pub problem: String,
+    pub rule: String,
+    pub legal_reference: String,
+    pub solution: String,
+    pub region_code: String,
+    pub region_name: String,
+    pub territory_id: String,
+    pub territory_name: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+/// Public proposals only: a draft is read by its team on its page, never found by search.
+const PROPOSAL_SELECT: &str = "SELECT p.id, p.title, p.problem, p.rule, p.legal_reference, \
+    p.solution, p.region_code, r.name AS region_name, p.territory_id, t.name AS territory_name, \
+    t.latitude, t.longitude FROM proposal p JOIN territory t ON t.id = p.territory_id \
+    JOIN region r ON r.code = p.region_code";
+
+/// Public proposals with id above `after`, by id (for rebuilds).
+pub async fn proposals_after(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> anyhow::Result<Vec<ProposalDocRow>> {
+    fetch_all(
+        db,
+        &format!(
+            "{PROPOSAL_SELECT} WHERE p.id > ? AND p.status <> 'draft' ORDER BY p.id LIMIT {limit}"
+        ),
+        vec![after.into()],
+    )
+    .await
+}
+
+/// Public proposals by id (for changes); a draft's id is absent, so it leaves the index.
+pub async fn proposals_by_id(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> anyhow::Result<Vec<ProposalDocRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    fetch_all(
+        db,
+        &format!(
+            "{PROPOSAL_SELECT} WHERE p.status <> 'draft' AND p.id IN ({})",
+            crate::db::placeholders(ids.len())
+        ),
+        ids.iter().map(|id| (*id).into()).collect(),
+    )
+    .await
+}
+
+/// The document of a public proposal.
+pub fn proposal_document(f: &Fields, r: &ProposalDocRow) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, key("proposal", r.id));
+    doc.add_text(f.kind, "proposal");
+    doc.add_u64(f.entity_id, u64::try_from(r.id).unwrap_or(0));
+    doc.add_text(f.name, &r.title);
+    doc.add_text(f.name_folded, &r.title);
+    doc.add_u64(f.name_key, name_key(&r.title));
+    for text in [&r.problem, &r.rule, &r.solution] {
+        doc.add_text(f.description, text);
+    }
+    doc.add_text(f.capabilities, &r.legal_reference);
+    doc.add_text(f.region, &r.region_code);
+    doc.add_text(f.place, &r.region_name);
+    doc.add_text(f.place, &r.territory_name);
+    doc.add_text(f.territory, &r.territory_id);
+    doc.add_text(f.territory_name, &r.territory_name);
+    doc.add_text(f.visibility, "public");
+    if let (Some(lat), Some(lon)) = (r.latitude, r.longitude) {
+        doc.add_f64(f.lat, lat);
+        doc.add_f64(f.lon, lon);
+    }
+    doc.add_text(f.lang, "fr");
+    doc
+}

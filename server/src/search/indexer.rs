@@ -109,7 +109,13 @@ async fn rebuild_uncommitted(
     };
     let total = fetch_count(db, "SELECT COUNT(*) AS n FROM organisation", vec![]).await?
         + fetch_count(db, "SELECT COUNT(*) AS n FROM land_site", vec![]).await?
-        + fetch_count(db, "SELECT COUNT(*) AS n FROM territory", vec![]).await?;
+        + fetch_count(db, "SELECT COUNT(*) AS n FROM territory", vec![]).await?
+        + fetch_count(
+            db,
+            "SELECT COUNT(*) AS n FROM proposal WHERE status <> 'draft'",
+            vec![],
+        )
+        .await?;
     let idx = index.clone();
     tokio::task::spawn_blocking(move || idx.clear_uncommitted())
         .await
@@ -145,6 +151,25 @@ async fn rebuild_uncommitted(
             let docs = rows
                 .iter()
                 .map(|r| documents::site_document(&idx.fields, r))
+                .collect();
+            idx.add_uncommitted(docs)
+        })
+        .await
+        .context("index task")??;
+        done += n;
+        progress(done, total);
+    }
+    let mut after = 0i64;
+    loop {
+        let rows = documents::proposals_after(db, after, PAGE).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        let idx = index.clone();
+        let n = rows.len() as u64;
+        tokio::task::spawn_blocking(move || {
+            let docs = rows
+                .iter()
+                .map(|r| documents::proposal_document(&idx.fields, r))
                 .collect();
             idx.add_uncommitted(docs)
         })
@@ -246,6 +271,7 @@ pub async fn apply_pending(
     let mut organisations = BTreeSet::new();
     let mut sites = BTreeSet::new();
     let mut territories = BTreeSet::new();
+    let mut proposals = BTreeSet::new();
     for c in &changes {
         match c.entity.as_str() {
             "organisation" => {
@@ -256,6 +282,9 @@ pub async fn apply_pending(
             }
             "territory" => {
                 territories.insert(documents::territory_id(c.entity_id));
+            }
+            "proposal" => {
+                proposals.insert(c.entity_id);
             }
             other => tracing::warn!(entity = other, "change of an unknown entity ignored"),
         }
@@ -285,6 +314,19 @@ pub async fn apply_pending(
                     documents::site_document(&index.fields, r),
                 )),
                 None => deletes.push(key("land_site", *id)),
+            }
+        }
+    }
+    let proposals: Vec<i64> = proposals.into_iter().collect();
+    for chunk in proposals.chunks(500) {
+        let rows = documents::proposals_by_id(db, chunk).await?;
+        for id in chunk {
+            match rows.iter().find(|r| r.id == *id) {
+                Some(r) => upserts.push((
+                    key("proposal", *id),
+                    documents::proposal_document(&index.fields, r),
+                )),
+                None => deletes.push(key("proposal", *id)),
             }
         }
     }

@@ -458,3 +458,81 @@ impl SegmentCollector for SegmentSearch {
         }
     }
 }
+
+/// A kind filter as a query clause.
+fn kind_is(f: &Fields, kind: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term(f.kind, kind), IndexRecordOption::Basic))
+}
+
+/// Entity ids of the best `limit` documents of `kind` for `query`.
+fn top_ids(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    query: Box<dyn Query>,
+    kind: &str,
+    limit: usize,
+) -> anyhow::Result<Vec<i64>> {
+    use tantivy::schema::Value;
+    let query = BooleanQuery::new(vec![
+        (Occur::Must, query),
+        (Occur::Must, kind_is(&index.fields, kind)),
+    ]);
+    let top = searcher.search(
+        &query,
+        &tantivy::collector::TopDocs::with_limit(limit.max(1)).order_by_score(),
+    )?;
+    let mut ids = Vec::with_capacity(top.len());
+    for (_, address) in top {
+        let doc: tantivy::TantivyDocument = searcher.doc(address)?;
+        if let Some(id) = doc
+            .get_first(index.fields.entity_id)
+            .and_then(|v| v.as_u64())
+        {
+            ids.push(i64::try_from(id).unwrap_or_default());
+        }
+    }
+    Ok(ids)
+}
+
+/// Ids of documents of `kind` matching every word of `q` (as the search page matches),
+/// best first. Blocking: call from a blocking task.
+pub fn text_ids(
+    index: &SearchIndex,
+    q: &str,
+    kind: &str,
+    limit: usize,
+) -> anyhow::Result<Vec<i64>> {
+    let searcher = index.reader.searcher();
+    match text_query(index, &searcher, q) {
+        Some(query) => top_ids(index, &searcher, query, kind, limit),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// "More like this": documents of `kind` sharing the most distinctive words of `text` (any
+/// of them, BM25-weighted, titles counting double), best first. Blocking.
+pub fn similar_ids(
+    index: &SearchIndex,
+    text: &str,
+    kind: &str,
+    limit: usize,
+) -> anyhow::Result<Vec<i64>> {
+    let f = &index.fields;
+    let searcher = index.reader.searcher();
+    let mut stems = tokens(index.index.tokenizers(), FRENCH, text);
+    stems.sort();
+    stems.dedup();
+    // Short words carry little meaning here; 40 distinct stems are plenty for a title and a
+    // problem statement.
+    stems.retain(|s| s.chars().count() >= 3);
+    stems.truncate(40);
+    if stems.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut clauses = Vec::new();
+    for stem in &stems {
+        clauses.push(term_query(f.name, stem, 2.0));
+        clauses.push(term_query(f.description, stem, 1.0));
+    }
+    top_ids(index, &searcher, any(clauses), kind, limit)
+}

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 mod directory;
+pub mod proposals;
 pub mod search;
 
 pub use directory::DirectoryService;
@@ -18,10 +19,12 @@ pub fn build(
     index: crate::search::SearchIndex,
     gazetteer: Arc<Gazetteer>,
     accounts: accounts::AccountsService,
+    proposals: proposals::ProposalService,
 ) -> Services {
     Services {
         directory: Arc::new(DirectoryService::new(db)),
         search: Arc::new(SearchService::new(index, gazetteer)),
         accounts: Arc::new(accounts),
+        proposals: Arc::new(proposals),
     }
 }

@@ -2,60 +2,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::helpers::{spawn_app, Backend, Browser, TestApp};
 use crate::on_both_backends;
 use app::domain::policy::{can, Action, Membership, Resource, Role, Scope, Viewer};
 use std::time::{Duration, Instant};
-
-/// A browser-like client: keeps cookies, sends a same-origin `Origin` on POST.
-struct Browser<'a> {
-    app: &'a TestApp,
-    cookie: Option<String>,
-}
-
-impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
-        Browser { app, cookie: None }
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        let mut req = self
-            .app
-            .client
-            .post(self.app.url(path))
-            .header("Origin", self.app.address.clone())
-            .form(form);
-        if let Some(c) = &self.cookie {
-            req = req.header("Cookie", c.clone());
-        }
-        let r = req.send().await.unwrap();
-        if let Some(set) = r.headers().get("set-cookie").and_then(|v| v.to_str().ok()) {
-            let pair = set.split(';').next().unwrap_or_default().to_owned();
-            self.cookie = if pair.ends_with('=') {
-                None
-            } else {
-                Some(pair)
-            };
-        }
-        r
-    }
-
-    async fn get(&self, path: &str) -> (u16, String) {
-        let mut req = self
-            .app
-            .client
-            .get(self.app.url(path))
-            .header("Accept-Language", "fr-FR");
-        if let Some(c) = &self.cookie {
-            req = req.header("Cookie", c.clone());
-        }
-        let r = req.send().await.unwrap();
-        (
-            r.status().as_u16(),
-            r.text().await.unwrap().replace("<!>", ""),
-        )
-    }
-}
 
 /// The token of the latest link of `path` mailed to `email`, read from the outbox.
 async fn mailed_token(app: &TestApp, email: &str, path: &str) -> String {

@@ -276,3 +276,53 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// A browser-like client: keeps cookies, sends a same-origin `Origin` on POST.
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    pub cookie: Option<String>,
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        Browser { app, cookie: None }
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut req = self
+            .app
+            .client
+            .post(self.app.url(path))
+            .header("Origin", self.app.address.clone())
+            .form(form);
+        if let Some(c) = &self.cookie {
+            req = req.header("Cookie", c.clone());
+        }
+        let r = req.send().await.unwrap();
+        if let Some(set) = r.headers().get("set-cookie").and_then(|v| v.to_str().ok()) {
+            let pair = set.split(';').next().unwrap_or_default().to_owned();
+            self.cookie = if pair.ends_with('=') {
+                None
+            } else {
+                Some(pair)
+            };
+        }
+        r
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let mut req = self
+            .app
+            .client
+            .get(self.app.url(path))
+            .header("Accept-Language", "fr-FR");
+        if let Some(c) = &self.cookie {
+            req = req.header("Cookie", c.clone());
+        }
+        let r = req.send().await.unwrap();
+        (
+            r.status().as_u16(),
+            r.text().await.unwrap().replace("<!>", ""),
+        )
+    }
+}

@@ -10,5 +10,6 @@ mod directory;
 mod mail;
 mod operations;
 mod organisations;
+mod proposals;
 mod search;
 mod security;

@@ -1,0 +1,953 @@
+//! Simplification proposals (demandes de simplification): their workflow as a pure state
+//! machine, and the measures taken from their timeline.
+//!
+//! A proposal climbs from its territory to the region, then to the national level. Every
+//! transition is one row of [`TRANSITIONS`]: the states it leaves, the roles that may take it,
+//! the state it reaches and what it requires. The server calls [`decide`] before writing
+//! anything; the pages call it to show only the actions a person may take. The same table is
+//! written out for people in `docs/simplification-workflow.md`, and a test checks that the
+//! two agree.
+
+use crate::domain::policy::{Role, Scope, Viewer};
+use serde::{Deserialize, Serialize};
+
+/// Where a proposal is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+pub enum Status {
+    /// Being written by the territory team; visible to that team only.
+    Draft,
+    /// Submitted; waiting for both co-leads of the binôme to approve it.
+    AwaitingApproval,
+    /// With the regional referents.
+    RegionalReview,
+    /// Sent back to the territory for more information.
+    Returned,
+    /// Answered at regional level (final).
+    AnsweredRegional,
+    /// Redirected to an existing mechanism (final).
+    Redirected,
+    /// Escalated, with the national team.
+    NationalReview,
+    /// Accepted: a measure is in progress.
+    Accepted,
+    /// The measure is implemented (final).
+    Implemented,
+    /// Rejected with an official answer (final).
+    Rejected,
+    /// Merged into another proposal (final).
+    Merged,
+    /// Withdrawn by its territory (final).
+    Withdrawn,
+}
+
+/// Every status, in workflow order.
+pub const ALL_STATUSES: [Status; 12] = [
+    Status::Draft,
+    Status::AwaitingApproval,
+    Status::RegionalReview,
+    Status::Returned,
+    Status::AnsweredRegional,
+    Status::Redirected,
+    Status::NationalReview,
+    Status::Accepted,
+    Status::Implemented,
+    Status::Rejected,
+    Status::Merged,
+    Status::Withdrawn,
+];
+
+/// The level a proposal is at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Level {
+    Territory,
+    Region,
+    National,
+}
+
+pub const ALL_LEVELS: [Level; 3] = [Level::Territory, Level::Region, Level::National];
+
+impl Level {
+    pub fn code(self) -> &'static str {
+        match self {
+            Level::Territory => "territory",
+            Level::Region => "region",
+            Level::National => "national",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        ALL_LEVELS.into_iter().find(|l| l.code() == s)
+    }
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::AwaitingApproval => "awaiting_approval",
+            Status::RegionalReview => "regional_review",
+            Status::Returned => "returned",
+            Status::AnsweredRegional => "answered_regional",
+            Status::Redirected => "redirected",
+            Status::NationalReview => "national_review",
+            Status::Accepted => "accepted",
+            Status::Implemented => "implemented",
+            Status::Rejected => "rejected",
+            Status::Merged => "merged",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        ALL_STATUSES.into_iter().find(|st| st.code() == s)
+    }
+
+    /// The level whose people hold the proposal in this state.
+    pub fn level(self) -> Level {
+        match self {
+            Status::Draft | Status::AwaitingApproval | Status::Returned | Status::Withdrawn => {
+                Level::Territory
+            }
+            Status::RegionalReview | Status::AnsweredRegional | Status::Redirected => Level::Region,
+            Status::NationalReview
+            | Status::Accepted
+            | Status::Implemented
+            | Status::Rejected
+            | Status::Merged => Level::National,
+        }
+    }
+
+    /// Whether the state carries an official answer.
+    pub fn answered(self) -> bool {
+        matches!(
+            self,
+            Status::AnsweredRegional
+                | Status::Redirected
+                | Status::Accepted
+                | Status::Implemented
+                | Status::Rejected
+        )
+    }
+
+    /// Whether nothing more can happen to the proposal.
+    pub fn closed(self) -> bool {
+        matches!(
+            self,
+            Status::AnsweredRegional
+                | Status::Redirected
+                | Status::Implemented
+                | Status::Rejected
+                | Status::Merged
+                | Status::Withdrawn
+        )
+    }
+
+    /// Whether anyone may read it (everything but drafts).
+    pub fn public(self) -> bool {
+        self != Status::Draft
+    }
+
+    /// Whether the clock of a level runs in this state (the draft is not waiting on anyone).
+    fn waiting(self) -> bool {
+        matches!(
+            self,
+            Status::AwaitingApproval
+                | Status::Returned
+                | Status::RegionalReview
+                | Status::NationalReview
+        )
+    }
+}
+
+/// The programme's themes for simplification.
+pub const THEMES: [&str; 9] = [
+    "foncier",
+    "urbanisme",
+    "environnement",
+    "energie",
+    "droit_du_travail",
+    "formation",
+    "commande_publique",
+    "fiscalite",
+    "autre",
+];
+
+/// What a proposal puts forward, when it is not a ready solution (the FAQ allows all four).
+pub const PROPOSAL_KINDS: [&str; 4] = ["solution", "working_group", "lead", "experiment"];
+
+/// The existing mechanisms a regional referent may redirect a proposal to.
+pub const MECHANISMS: [&str; 4] = [
+    "certificat_de_projet",
+    "rescrit",
+    "france_experimentation",
+    "derogation_prefet",
+];
+
+/// Someone's role towards one proposal, derived from their memberships.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ActorRole {
+    /// Elected co-lead of the proposal's territory.
+    ElectedCoLead,
+    /// Industrial co-lead of the proposal's territory.
+    IndustrialCoLead,
+    /// Project manager of the proposal's territory.
+    ProjectManager,
+    /// Team member of the proposal's territory.
+    TeamMember,
+    /// Any role in another territory's team.
+    OtherTerritoryTeam,
+    /// Regional referent of the proposal's region.
+    RegionalReferent,
+    /// Regional referent of another region.
+    OtherRegionalReferent,
+    /// National team.
+    NationalTeam,
+    /// Member or administrator of an organisation (a firm may support a proposal).
+    OrganisationMember,
+    /// Signed in, with no role that concerns proposals (platform administrators included:
+    /// they run the platform, they do not speak in the programme's official trail).
+    Member,
+    /// Not signed in.
+    Anonymous,
+}
+
+pub const ALL_ACTOR_ROLES: [ActorRole; 11] = [
+    ActorRole::ElectedCoLead,
+    ActorRole::IndustrialCoLead,
+    ActorRole::ProjectManager,
+    ActorRole::TeamMember,
+    ActorRole::OtherTerritoryTeam,
+    ActorRole::RegionalReferent,
+    ActorRole::OtherRegionalReferent,
+    ActorRole::NationalTeam,
+    ActorRole::OrganisationMember,
+    ActorRole::Member,
+    ActorRole::Anonymous,
+];
+
+impl ActorRole {
+    pub fn code(self) -> &'static str {
+        match self {
+            ActorRole::ElectedCoLead => "elected_colead",
+            ActorRole::IndustrialCoLead => "industrial_colead",
+            ActorRole::ProjectManager => "project_manager",
+            ActorRole::TeamMember => "team_member",
+            ActorRole::OtherTerritoryTeam => "other_territory_team",
+            ActorRole::RegionalReferent => "regional_referent",
+            ActorRole::OtherRegionalReferent => "other_regional_referent",
+            ActorRole::NationalTeam => "national_team",
+            ActorRole::OrganisationMember => "organisation_member",
+            ActorRole::Member => "member",
+            ActorRole::Anonymous => "anonymous",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ActorRole> {
+        ALL_ACTOR_ROLES.into_iter().find(|r| r.code() == s)
+    }
+}
+
+/// Every role `viewer` holds towards a proposal of `territory` in `region`; never empty.
+pub fn actor_roles(viewer: &Viewer, territory: &str, region: &str) -> Vec<ActorRole> {
+    if !viewer.signed_in() {
+        return vec![ActorRole::Anonymous];
+    }
+    let mut roles = Vec::new();
+    for m in &viewer.memberships {
+        let role = match (&m.scope, m.role) {
+            (Scope::Territory(t), r) if t == territory => match r {
+                Role::ElectedCoLead => ActorRole::ElectedCoLead,
+                Role::IndustrialCoLead => ActorRole::IndustrialCoLead,
+                Role::ProjectManager => ActorRole::ProjectManager,
+                _ => ActorRole::TeamMember,
+            },
+            (Scope::Territory(_), _) => ActorRole::OtherTerritoryTeam,
+            (Scope::Region(r), Role::RegionalReferent) if r == region => {
+                ActorRole::RegionalReferent
+            }
+            (Scope::Region(_), _) => ActorRole::OtherRegionalReferent,
+            (Scope::National, _) => ActorRole::NationalTeam,
+            (Scope::Organisation(_), _) => ActorRole::OrganisationMember,
+            (Scope::Platform, _) => ActorRole::Member,
+        };
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    if roles.is_empty() {
+        roles.push(ActorRole::Member);
+    }
+    roles
+}
+
+/// A workflow step someone takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    Submit,
+    Approve,
+    RequestChanges,
+    Resubmit,
+    AnswerRegional,
+    Redirect,
+    ReturnToTerritory,
+    Escalate,
+    Accept,
+    Implement,
+    Reject,
+    Merge,
+    Withdraw,
+}
+
+pub const ALL_ACTIONS: [Action; 13] = [
+    Action::Submit,
+    Action::Approve,
+    Action::RequestChanges,
+    Action::Resubmit,
+    Action::AnswerRegional,
+    Action::Redirect,
+    Action::ReturnToTerritory,
+    Action::Escalate,
+    Action::Accept,
+    Action::Implement,
+    Action::Reject,
+    Action::Merge,
+    Action::Withdraw,
+];
+
+impl Action {
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Submit => "submit",
+            Action::Approve => "approve",
+            Action::RequestChanges => "request_changes",
+            Action::Resubmit => "resubmit",
+            Action::AnswerRegional => "answer_regional",
+            Action::Redirect => "redirect",
+            Action::ReturnToTerritory => "return",
+            Action::Escalate => "escalate",
+            Action::Accept => "accept",
+            Action::Implement => "implement",
+            Action::Reject => "reject",
+            Action::Merge => "merge",
+            Action::Withdraw => "withdraw",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Action> {
+        ALL_ACTIONS.into_iter().find(|a| a.code() == s)
+    }
+}
+
+/// What a transition needs besides the right role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    /// Title, problem, rule and theme filled in.
+    Complete,
+    /// A comment (an official answer, a reason, a request).
+    Comment,
+    /// A mechanism from [`MECHANISMS`] and a comment giving the reason.
+    Mechanism,
+    /// Another open proposal to merge into.
+    Target,
+    /// The other co-lead of the binôme, not the one who approved already.
+    NewApproval,
+}
+
+impl Requirement {
+    pub fn code(self) -> &'static str {
+        match self {
+            Requirement::Complete => "complete",
+            Requirement::Comment => "comment",
+            Requirement::Mechanism => "mechanism",
+            Requirement::Target => "target",
+            Requirement::NewApproval => "new_approval",
+        }
+    }
+}
+
+/// The documented table's rows: (action, from, who, to, requires), each list as codes.
+pub type DocumentedRow = (String, Vec<String>, Vec<String>, String, Vec<String>);
+
+/// Reads the rows of the workflow table written for people (between its markers).
+pub fn parse_documented_table(markdown: &str) -> Vec<DocumentedRow> {
+    let list = |cell: &str| -> Vec<String> {
+        cell.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    markdown
+        .split("<!-- workflow:begin -->")
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- workflow:end -->").next())
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.starts_with('|') && !l.starts_with("|---") && !l.starts_with("| action"))
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+            match cells.as_slice() {
+                [action, from, who, to, requires] => Some((
+                    (*action).to_owned(),
+                    list(from),
+                    list(who),
+                    (*to).to_owned(),
+                    list(requires),
+                )),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// One row of the workflow table.
+#[derive(Debug, Clone, Copy)]
+pub struct Transition {
+    pub action: Action,
+    pub from: &'static [Status],
+    pub roles: &'static [ActorRole],
+    pub to: Status,
+    pub requires: &'static [Requirement],
+}
+
+const TERRITORY_LEADS: &[ActorRole] = &[
+    ActorRole::ElectedCoLead,
+    ActorRole::IndustrialCoLead,
+    ActorRole::ProjectManager,
+];
+const CO_LEADS: &[ActorRole] = &[ActorRole::ElectedCoLead, ActorRole::IndustrialCoLead];
+const REGION: &[ActorRole] = &[ActorRole::RegionalReferent];
+const NATIONAL: &[ActorRole] = &[ActorRole::NationalTeam];
+
+/// The workflow. `Approve` reaches `RegionalReview` once both co-leads approved (see
+/// [`decide`]); the row gives the state when one approval is still missing.
+pub const TRANSITIONS: [Transition; 13] = [
+    Transition {
+        action: Action::Submit,
+        from: &[Status::Draft],
+        roles: TERRITORY_LEADS,
+        to: Status::AwaitingApproval,
+        requires: &[Requirement::Complete],
+    },
+    Transition {
+        action: Action::Approve,
+        from: &[Status::AwaitingApproval],
+        roles: CO_LEADS,
+        to: Status::AwaitingApproval,
+        requires: &[Requirement::NewApproval],
+    },
+    Transition {
+        action: Action::RequestChanges,
+        from: &[Status::AwaitingApproval],
+        roles: CO_LEADS,
+        to: Status::Draft,
+        requires: &[Requirement::Comment],
+    },
+    Transition {
+        action: Action::Resubmit,
+        from: &[Status::Returned],
+        roles: TERRITORY_LEADS,
+        to: Status::RegionalReview,
+        requires: &[Requirement::Complete, Requirement::Comment],
+    },
+    Transition {
+        action: Action::AnswerRegional,
+        from: &[Status::RegionalReview],
+        roles: REGION,
+        to: Status::AnsweredRegional,
+        requires: &[Requirement::Comment],
+    },
+    Transition {
+        action: Action::Redirect,
+        from: &[Status::RegionalReview],
+        roles: REGION,
+        to: Status::Redirected,
+        requires: &[Requirement::Mechanism, Requirement::Comment],
+    },
+    Transition {
+        action: Action::ReturnToTerritory,
+        from: &[Status::RegionalReview],
+        roles: REGION,
+        to: Status::Returned,
+        requires: &[Requirement::Comment],
+    },
+    Transition {
+        action: Action::Escalate,
+        from: &[Status::RegionalReview],
+        roles: REGION,
+        to: Status::NationalReview,
+        requires: &[],
+    },
+    Transition {
+        action: Action::Accept,
+        from: &[Status::NationalReview],
+        roles: NATIONAL,
+        to: Status::Accepted,
+        requires: &[Requirement::Comment],
+    },
+    Transition {
+        action: Action::Implement,
+        from: &[Status::NationalReview, Status::Accepted],
+        roles: NATIONAL,
+        to: Status::Implemented,
+        requires: &[Requirement::Comment],
+    },
+    Transition {
+        action: Action::Reject,
+        from: &[Status::NationalReview],
+        roles: NATIONAL,
+        to: Status::Rejected,
+        requires: &[Requirement::Comment],
+    },
+    Transition {
+        action: Action::Merge,
+        from: &[Status::NationalReview],
+        roles: NATIONAL,
+        to: Status::Merged,
+        requires: &[Requirement::Target],
+    },
+    Transition {
+        action: Action::Withdraw,
+        from: &[
+            Status::AwaitingApproval,
+            Status::RegionalReview,
+            Status::Returned,
+            Status::NationalReview,
+        ],
+        roles: TERRITORY_LEADS,
+        to: Status::Withdrawn,
+        requires: &[],
+    },
+];
+
+/// The row of an action.
+pub fn transition(action: Action) -> &'static Transition {
+    // TRANSITIONS holds one row per action, in ALL_ACTIONS order (a test checks it).
+    &TRANSITIONS[ALL_ACTIONS.iter().position(|a| *a == action).unwrap_or(0)]
+}
+
+/// Which co-lead approved, by user.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approvals {
+    pub elected: Option<i64>,
+    pub industrial: Option<i64>,
+}
+
+/// What the deciding function knows of the proposal besides its status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Title, problem, rule and theme are filled in.
+    pub complete: bool,
+    pub approvals: Approvals,
+}
+
+/// What the person typed with the action.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepInput {
+    pub comment: String,
+    pub mechanism: Option<String>,
+    /// The proposal to merge into, already checked to exist and be open.
+    pub target: Option<i64>,
+}
+
+/// Why an action is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not from this state, or not by these roles.
+    NotAllowed,
+    /// A requirement is not met; the code names the field.
+    Missing(&'static str),
+}
+
+/// What a permitted action does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    pub to: Status,
+    /// The role in which the person acts (recorded in the timeline).
+    pub role: ActorRole,
+    pub approvals: Approvals,
+}
+
+/// Decides whether someone holding `roles` (user `user_id`) may take `action` on a proposal in
+/// `status`, and what follows. Pure: the server applies the decision in one transaction.
+pub fn decide(
+    status: Status,
+    roles: &[ActorRole],
+    user_id: Option<i64>,
+    action: Action,
+    facts: &Facts,
+    input: &StepInput,
+) -> Result<Decision, Refusal> {
+    let row = transition(action);
+    if !row.from.contains(&status) {
+        return Err(Refusal::NotAllowed);
+    }
+    let mut approvals = facts.approvals;
+    let mut acting = None;
+    for role in roles.iter().copied().filter(|r| row.roles.contains(r)) {
+        if row.requires.contains(&Requirement::NewApproval) {
+            let (mine, other) = match role {
+                ActorRole::ElectedCoLead => (approvals.elected, approvals.industrial),
+                _ => (approvals.industrial, approvals.elected),
+            };
+            // Each co-lead approves once, and one person cannot be both halves of the binôme.
+            if mine.is_some() || (other.is_some() && other == user_id) {
+                continue;
+            }
+        }
+        acting = Some(role);
+        break;
+    }
+    let Some(role) = acting else {
+        return Err(Refusal::NotAllowed);
+    };
+    for need in row.requires {
+        match need {
+            Requirement::Complete if !facts.complete => return Err(Refusal::Missing("problem")),
+            Requirement::Comment if input.comment.trim().is_empty() => {
+                return Err(Refusal::Missing("comment"))
+            }
+            Requirement::Mechanism
+                if !input
+                    .mechanism
+                    .as_deref()
+                    .is_some_and(|m| MECHANISMS.contains(&m)) =>
+            {
+                return Err(Refusal::Missing("mechanism"))
+            }
+            Requirement::Target if input.target.is_none() => {
+                return Err(Refusal::Missing("target"))
+            }
+            _ => {}
+        }
+    }
+    let mut to = row.to;
+    match (action, role) {
+        (Action::Submit, ActorRole::ElectedCoLead) => approvals.elected = user_id,
+        (Action::Submit, ActorRole::IndustrialCoLead) => approvals.industrial = user_id,
+        (Action::Approve, ActorRole::ElectedCoLead) => approvals.elected = user_id,
+        (Action::Approve, _) => approvals.industrial = user_id,
+        (Action::RequestChanges, _) => approvals = Approvals::default(),
+        _ => {}
+    }
+    if action == Action::Approve && approvals.elected.is_some() && approvals.industrial.is_some() {
+        to = Status::RegionalReview;
+    }
+    Ok(Decision {
+        to,
+        role,
+        approvals,
+    })
+}
+
+/// The actions someone may see offered on a proposal (the requirements are checked on use).
+pub fn offered_actions(
+    status: Status,
+    roles: &[ActorRole],
+    user_id: Option<i64>,
+    approvals: Approvals,
+) -> Vec<Action> {
+    let facts = Facts {
+        complete: true,
+        approvals,
+    };
+    let input = StepInput {
+        comment: "-".into(),
+        mechanism: Some(MECHANISMS[0].into()),
+        target: Some(0),
+    };
+    ALL_ACTIONS
+        .into_iter()
+        .filter(|a| decide(status, roles, user_id, *a, &facts, &input).is_ok())
+        .collect()
+}
+
+/// Whether these roles may change the text (drafts, and proposals returned for information).
+pub fn may_edit(status: Status, roles: &[ActorRole]) -> bool {
+    matches!(status, Status::Draft | Status::Returned)
+        && roles.iter().any(|r| {
+            matches!(
+                r,
+                ActorRole::ElectedCoLead
+                    | ActorRole::IndustrialCoLead
+                    | ActorRole::ProjectManager
+                    | ActorRole::TeamMember
+            )
+        })
+}
+
+/// Whether these roles may read the proposal.
+pub fn may_read(status: Status, roles: &[ActorRole]) -> bool {
+    status.public() || may_edit(status, roles)
+}
+
+/// In whose name someone may support a proposal: another territory's team, or a firm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SupportAs {
+    Territory,
+    Organisation,
+}
+
+/// Whether a proposal in `status` takes support in that name from these roles.
+pub fn may_support(status: Status, roles: &[ActorRole], kind: SupportAs) -> bool {
+    let open = status.public() && !matches!(status, Status::Merged | Status::Withdrawn);
+    open && match kind {
+        SupportAs::Territory => roles.contains(&ActorRole::OtherTerritoryTeam),
+        SupportAs::Organisation => roles.contains(&ActorRole::OrganisationMember),
+    }
+}
+
+/// Seconds in a day.
+pub const DAY: i64 = 86_400;
+
+/// Days spent waiting at each level (territory, region, national), from the states entered
+/// over time. `entered` is (time, state) in time order, starting with the creation; the last
+/// state runs until `now` unless it is final.
+pub fn days_by_level(entered: &[(i64, Status)], now: i64) -> [f64; 3] {
+    let mut days = [0.0; 3];
+    for (i, (at, status)) in entered.iter().enumerate() {
+        if !status.waiting() {
+            continue;
+        }
+        let end = entered.get(i + 1).map(|(t, _)| *t).unwrap_or(now);
+        let slot = match status.level() {
+            Level::Territory => 0,
+            Level::Region => 1,
+            Level::National => 2,
+        };
+        days[slot] += (end - at).max(0) as f64 / DAY as f64;
+    }
+    days
+}
+
+/// The median of some values (the mean of the two middle ones for an even count).
+pub fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    Some(if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    })
+}
+
+/// Three months, as the dashboard counts them.
+pub const THREE_MONTHS_DAYS: i64 = 91;
+
+/// Whether a proposal submitted at `submitted` counts for the "answered within three months"
+/// share, and whether it was: proposals still waiting count only once three months passed.
+pub fn answered_within_three_months(
+    submitted: i64,
+    answered: Option<i64>,
+    now: i64,
+) -> Option<bool> {
+    let limit = submitted + THREE_MONTHS_DAYS * DAY;
+    match answered {
+        Some(at) => Some(at <= limit),
+        None if now > limit => Some(false),
+        None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::policy::Membership;
+
+    #[test]
+    fn the_table_has_one_row_per_action_in_order() {
+        for (row, action) in TRANSITIONS.iter().zip(ALL_ACTIONS) {
+            assert_eq!(row.action, action);
+        }
+    }
+
+    #[test]
+    fn the_code_and_the_documented_table_agree() {
+        let doc = parse_documented_table(include_str!("../../../docs/simplification-workflow.md"));
+        assert_eq!(doc.len(), TRANSITIONS.len());
+        for (row, (action, from, who, to, requires)) in TRANSITIONS.iter().zip(doc) {
+            assert_eq!(row.action.code(), action);
+            assert_eq!(
+                row.from.iter().map(|s| s.code()).collect::<Vec<_>>(),
+                from,
+                "{action}"
+            );
+            assert_eq!(
+                row.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+                who,
+                "{action}"
+            );
+            assert_eq!(row.to.code(), to, "{action}");
+            assert_eq!(
+                row.requires.iter().map(|r| r.code()).collect::<Vec<_>>(),
+                requires,
+                "{action}"
+            );
+        }
+    }
+
+    #[test]
+    fn both_co_leads_must_approve_before_the_region_sees_it() {
+        let facts = Facts {
+            complete: true,
+            approvals: Approvals::default(),
+        };
+        let none = StepInput::default();
+        let submitted = decide(
+            Status::Draft,
+            &[ActorRole::ElectedCoLead],
+            Some(1),
+            Action::Submit,
+            &facts,
+            &none,
+        )
+        .unwrap();
+        assert_eq!(submitted.to, Status::AwaitingApproval);
+        assert_eq!(submitted.approvals.elected, Some(1));
+        let facts = Facts {
+            complete: true,
+            approvals: submitted.approvals,
+        };
+        // The elected co-lead cannot approve twice.
+        assert_eq!(
+            decide(
+                Status::AwaitingApproval,
+                &[ActorRole::ElectedCoLead],
+                Some(1),
+                Action::Approve,
+                &facts,
+                &none
+            ),
+            Err(Refusal::NotAllowed)
+        );
+        let approved = decide(
+            Status::AwaitingApproval,
+            &[ActorRole::IndustrialCoLead],
+            Some(2),
+            Action::Approve,
+            &facts,
+            &none,
+        )
+        .unwrap();
+        assert_eq!(approved.to, Status::RegionalReview);
+    }
+
+    #[test]
+    fn one_person_cannot_be_both_halves_of_the_binome() {
+        let facts = Facts {
+            complete: true,
+            approvals: Approvals {
+                elected: Some(1),
+                industrial: None,
+            },
+        };
+        let both = [ActorRole::ElectedCoLead, ActorRole::IndustrialCoLead];
+        assert_eq!(
+            decide(
+                Status::AwaitingApproval,
+                &both,
+                Some(1),
+                Action::Approve,
+                &facts,
+                &StepInput::default()
+            ),
+            Err(Refusal::NotAllowed)
+        );
+    }
+
+    #[test]
+    fn requirements_are_named() {
+        let facts = Facts::default();
+        let refused = decide(
+            Status::Draft,
+            &[ActorRole::ProjectManager],
+            Some(3),
+            Action::Submit,
+            &facts,
+            &StepInput::default(),
+        );
+        assert_eq!(refused, Err(Refusal::Missing("problem")));
+        let refused = decide(
+            Status::RegionalReview,
+            &[ActorRole::RegionalReferent],
+            Some(3),
+            Action::Redirect,
+            &facts,
+            &StepInput {
+                comment: "voir le rescrit".into(),
+                mechanism: Some("unknown".into()),
+                target: None,
+            },
+        );
+        assert_eq!(refused, Err(Refusal::Missing("mechanism")));
+    }
+
+    #[test]
+    fn roles_come_from_memberships_relative_to_the_proposal() {
+        let v = Viewer {
+            user_id: Some(1),
+            memberships: vec![
+                Membership {
+                    scope: Scope::Territory("ti-8422".into()),
+                    role: Role::ProjectManager,
+                },
+                Membership {
+                    scope: Scope::Region("84".into()),
+                    role: Role::RegionalReferent,
+                },
+            ],
+        };
+        assert_eq!(
+            actor_roles(&v, "ti-8422", "84"),
+            vec![ActorRole::ProjectManager, ActorRole::RegionalReferent]
+        );
+        assert_eq!(
+            actor_roles(&v, "ti-8413", "27"),
+            vec![
+                ActorRole::OtherTerritoryTeam,
+                ActorRole::OtherRegionalReferent
+            ]
+        );
+        assert_eq!(
+            actor_roles(&Viewer::anonymous(), "ti-8422", "84"),
+            vec![ActorRole::Anonymous]
+        );
+    }
+
+    #[test]
+    fn days_are_counted_per_level_while_someone_is_waited_on() {
+        let d = DAY;
+        let entered = [
+            (0, Status::Draft),
+            (10 * d, Status::AwaitingApproval),
+            (12 * d, Status::RegionalReview),
+            (20 * d, Status::Returned),
+            (23 * d, Status::RegionalReview),
+            (30 * d, Status::NationalReview),
+            (60 * d, Status::Accepted),
+        ];
+        assert_eq!(days_by_level(&entered, 100 * d), [5.0, 15.0, 30.0]);
+        // A proposal still under national review keeps counting.
+        assert_eq!(days_by_level(&entered[..6], 40 * d), [5.0, 15.0, 10.0]);
+    }
+
+    #[test]
+    fn medians_and_the_three_month_share() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(
+            answered_within_three_months(0, Some(90 * DAY), 0),
+            Some(true)
+        );
+        assert_eq!(
+            answered_within_three_months(0, Some(100 * DAY), 0),
+            Some(false)
+        );
+        assert_eq!(answered_within_three_months(0, None, 30 * DAY), None);
+        assert_eq!(answered_within_three_months(0, None, 95 * DAY), Some(false));
+    }
+}

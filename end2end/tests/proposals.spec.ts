@@ -1,0 +1,87 @@
+// A simplification proposal climbs from its territory to the national level and back with an
+// answer: the elected co-lead writes and submits it, the industrial co-lead approves, the
+// regional referent escalates, the national team answers, the territory reads the answer.
+import { test, expect, Browser, Page } from '@playwright/test';
+import { execFileSync } from 'child_process';
+
+const PASSWORD = 'une phrase de passe longue';
+
+function createUser(email: string, name: string, role: string, scope: string[]) {
+  execFileSync(process.env.MAILLAGE_BIN!, [
+    '--data-dir', process.env.E2E_DATA_DIR!, 'user', 'create',
+    '--email', email, '--name', name, '--role', role, '--password', PASSWORD, ...scope,
+  ]);
+}
+
+async function signedIn(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  const page = await context.newPage();
+  await page.goto('/connexion');
+  await page.getByLabel('Adresse électronique').first().fill(email);
+  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(page).toHaveURL(/\/compte$/);
+  return page;
+}
+
+test('a territory submits, the region escalates, the nation answers, the territory reads it', async ({ browser }, info) => {
+  const stamp = Date.now();
+  const elected = `elu.${stamp}@arve.fr`;
+  const industrial = `indus.${stamp}@arve.fr`;
+  const referent = `ref.${stamp}@aura.fr`;
+  const national = `dg.${stamp}@anct.fr`;
+  createUser(elected, 'Élise Élue', 'elected_colead', ['--territory', 'ti-8422']);
+  createUser(industrial, 'Igor Industriel', 'industrial_colead', ['--territory', 'ti-8422']);
+  createUser(referent, 'Rita Référente', 'regional_referent', ['--region', '84']);
+  createUser(national, 'Noé National', 'national_team', []);
+  const title = `Délais ICPE pour les ateliers de décolletage ${stamp}`;
+
+  // The elected co-lead writes the draft, then submits it.
+  const e = await signedIn(browser, elected);
+  await e.goto('/simplification/nouvelle');
+  await e.getByLabel('Titre').fill(title);
+  await e.getByLabel('Problème rencontré').fill('Trois entreprises attendent 14 mois une autorisation environnementale.');
+  await e.getByLabel('Règle ou procédure en cause').fill('Procédure d\'autorisation environnementale');
+  await e.getByLabel('Thème').selectOption('environnement');
+  await e.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+  await expect(e.getByTestId('flash')).toContainText('Brouillon enregistré');
+  await expect(e.getByTestId('status')).toContainText('Brouillon');
+  const url = new URL(e.url()).pathname;
+  await e.getByRole('button', { name: 'Soumettre au binôme' }).click();
+  await expect(e.getByTestId('status')).toContainText("En attente d'approbation");
+
+  // The industrial co-lead approves: both halves of the binôme agreed, it goes to the region.
+  const i = await signedIn(browser, industrial);
+  await i.goto(url);
+  await i.getByRole('button', { name: 'Approuver' }).click();
+  await expect(i.getByTestId('status')).toContainText('En examen régional');
+
+  // The regional referent finds it in the queue and escalates it.
+  const r = await signedIn(browser, referent);
+  await r.goto('/simplification/file');
+  await r.getByRole('link', { name: title }).click();
+  await r.getByTestId('act-escalate').getByLabel('Commentaire').fill('Concerne toutes les régions.');
+  await r.getByRole('button', { name: 'Transmettre au niveau national' }).click();
+  await expect(r.getByTestId('status')).toContainText('En examen national');
+
+  // The national team answers.
+  const n = await signedIn(browser, national);
+  await n.goto('/simplification/file');
+  await n.getByRole('link', { name: title }).click();
+  await n.getByTestId('act-accept').getByLabel('Réponse officielle').fill('Un délai garanti sera expérimenté dès 2027.');
+  await n.getByRole('button', { name: 'Accepter' }).click();
+  await expect(n.getByTestId('status')).toContainText('Acceptée');
+
+  // The territory sees the answer and the whole timeline.
+  await e.goto(url);
+  await expect(e.getByTestId('answer')).toContainText('Un délai garanti sera expérimenté');
+  await expect(e.getByTestId('timeline').locator('li')).toHaveCount(5);
+  await e.screenshot({ path: info.outputPath('proposal-answered.png'), fullPage: true });
+
+  // It is on the public list and the dashboard.
+  await e.goto('/simplification?status=accepted');
+  await expect(e.getByTestId('proposal-list')).toContainText(title);
+  await e.goto('/simplification/tableau-de-bord');
+  await expect(e.getByTestId('chart-status')).toBeVisible();
+  await e.screenshot({ path: info.outputPath('dashboard.png'), fullPage: true });
+});

@@ -1,0 +1,315 @@
+//! The forms of simplification proposals (create, edit, take a step, support) and the list's
+//! CSV and JSON exports. Forms work without WebAssembly: POST, then a 303 back to the page.
+
+use super::auth::{error_code, require, sign_in_first, to, Who};
+use super::AppState;
+use app::api::proposals::{ProposalDraft, ProposalFilter, ProposalSummary};
+use app::domain::policy::Scope;
+use app::domain::proposal::{Action, StepInput};
+use app::ports::ServiceError;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct DraftForm {
+    #[serde(default)]
+    territory_id: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    problem: String,
+    #[serde(default)]
+    rule: String,
+    #[serde(default)]
+    legal_reference: String,
+    #[serde(default)]
+    theme: String,
+    #[serde(default)]
+    axis: String,
+    #[serde(default)]
+    proposal_kind: String,
+    #[serde(default)]
+    solution: String,
+}
+
+impl From<DraftForm> for ProposalDraft {
+    fn from(f: DraftForm) -> Self {
+        ProposalDraft {
+            territory_id: f.territory_id,
+            title: f.title,
+            problem: f.problem,
+            rule: f.rule,
+            legal_reference: f.legal_reference,
+            theme: f.theme,
+            axis: f.axis,
+            proposal_kind: f.proposal_kind,
+            solution: f.solution,
+        }
+    }
+}
+
+async fn create(State(state): State<AppState>, who: Who, Form(f): Form<DraftForm>) -> Response {
+    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
+        return sign_in_first();
+    };
+    match state.proposals.create(&viewer, &user, f.into()).await {
+        Ok(id) => to(&format!("/simplification/{id}"), "cree=1"),
+        Err(e) => to(
+            "/simplification/nouvelle",
+            &format!("erreur={}", error_code(&e)),
+        ),
+    }
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    who: Who,
+    Path(id): Path<i64>,
+    Form(f): Form<DraftForm>,
+) -> Response {
+    let Some((viewer, _)) = require(&who) else {
+        return sign_in_first();
+    };
+    match state.proposals.update(&viewer, id, f.into()).await {
+        Ok(()) => to(&format!("/simplification/{id}"), "modifie=1"),
+        Err(ServiceError::Forbidden) => (StatusCode::FORBIDDEN, "forbidden").into_response(),
+        Err(e) => to(
+            &format!("/simplification/{id}/modifier"),
+            &format!("erreur={}", error_code(&e)),
+        ),
+    }
+}
+
+#[derive(Deserialize)]
+struct StepForm {
+    action: String,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    mechanism: String,
+    #[serde(default)]
+    target: String,
+}
+
+async fn step(
+    State(state): State<AppState>,
+    who: Who,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> Response {
+    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
+        return sign_in_first();
+    };
+    let back = format!("/simplification/{id}");
+    let Some(action) = Action::parse(&f.action) else {
+        return to(&back, "erreur=invalid");
+    };
+    let target = f.target.trim().trim_start_matches('#');
+    let target = if target.is_empty() {
+        None
+    } else {
+        match target.parse::<i64>() {
+            Ok(t) => Some(t),
+            Err(_) => return to(&back, "erreur=target_required"),
+        }
+    };
+    let input = StepInput {
+        comment: f.comment,
+        mechanism: (!f.mechanism.is_empty()).then_some(f.mechanism),
+        target,
+    };
+    match state
+        .proposals
+        .step(&viewer, &user, id, action, input)
+        .await
+    {
+        Ok(status) => to(&back, &format!("etape={}", status.code())),
+        Err(e) => to(&back, &format!("erreur={}", error_code(&e))),
+    }
+}
+
+#[derive(Deserialize)]
+struct SupportForm {
+    /// `territory:ti-8422` or `organisation:12`.
+    #[serde(rename = "as")]
+    as_scope: String,
+    #[serde(default)]
+    testimony: String,
+}
+
+async fn support(
+    State(state): State<AppState>,
+    who: Who,
+    Path(id): Path<i64>,
+    Form(f): Form<SupportForm>,
+) -> Response {
+    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
+        return sign_in_first();
+    };
+    let back = format!("/simplification/{id}");
+    let Some(scope) = f
+        .as_scope
+        .split_once(':')
+        .and_then(|(kind, id)| Scope::from_parts(kind, id))
+    else {
+        return to(&back, "erreur=invalid");
+    };
+    match state
+        .proposals
+        .support(&viewer, &user, id, &scope, &f.testimony)
+        .await
+    {
+        Ok(()) => to(&back, "soutien=1"),
+        Err(e) => to(&back, &format!("erreur={}", error_code(&e))),
+    }
+}
+
+fn filter(pairs: &[(String, String)]) -> Result<ProposalFilter, Response> {
+    ProposalFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(|e| {
+        let message = match e {
+            app::error::AppError::Invalid(fields) => fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        };
+        (StatusCode::BAD_REQUEST, message).into_response()
+    })
+}
+
+fn attachment(content_type: &'static str, name: &str, body: String) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+fn date(at: Option<i64>) -> String {
+    at.map(app::domain::text::iso_date).unwrap_or_default()
+}
+
+/// Neutralises a leading formula character so a spreadsheet never evaluates a title.
+fn cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
+/// The filtered list as CSV (UTF-8, comma-separated, one header row).
+pub fn to_csv(items: &[ProposalSummary], public_url: &str) -> anyhow::Result<String> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "id",
+        "title",
+        "status",
+        "level",
+        "theme",
+        "territory_id",
+        "territory",
+        "region_code",
+        "region",
+        "created",
+        "submitted",
+        "answered",
+        "territories_supporting",
+        "firms_supporting",
+        "url",
+    ])?;
+    for p in items {
+        out.write_record([
+            p.id.to_string(),
+            cell(&p.title),
+            p.status.clone(),
+            p.level.clone(),
+            p.theme.clone(),
+            p.territory_id.clone(),
+            cell(&p.territory_name),
+            p.region_code.clone(),
+            p.region_name.clone(),
+            date(Some(p.created_at)),
+            date(p.submitted_at),
+            date(p.answered_at),
+            p.territories_supporting.to_string(),
+            p.firms_supporting.to_string(),
+            format!(
+                "{}/simplification/{}",
+                public_url.trim_end_matches('/'),
+                p.id
+            ),
+        ])?;
+    }
+    Ok(String::from_utf8(out.into_inner()?)?)
+}
+
+async fn export_csv(
+    State(state): State<AppState>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    let filter = match filter(&pairs) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match state.proposals.export(&filter).await {
+        Ok(items) => match to_csv(&items, &state.proposals.public_url()) {
+            Ok(csv) => attachment(
+                "text/csv; charset=utf-8",
+                "demandes-de-simplification.csv",
+                csv,
+            ),
+            Err(e) => {
+                tracing::error!(error = format!("{e:#}"), "writing the CSV export");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        },
+        Err(e) => {
+            error_code(&e);
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+async fn export_json(
+    State(state): State<AppState>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    let filter = match filter(&pairs) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match state.proposals.export(&filter).await {
+        Ok(items) => {
+            let mut response = Json(items).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static(
+                    "attachment; filename=\"demandes-de-simplification.json\"",
+                ),
+            );
+            response
+        }
+        Err(e) => {
+            error_code(&e);
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/simplification/nouvelle", post(create))
+        .route("/simplification/export.csv", get(export_csv))
+        .route("/simplification/export.json", get(export_json))
+        .route("/simplification/{id}/modifier", post(edit))
+        .route("/simplification/{id}/etape", post(step))
+        .route("/simplification/{id}/soutien", post(support))
+}

@@ -1,0 +1,925 @@
+//! Simplification proposals: the workflow applied in transactions, support, queues, figures.
+//!
+//! Every write runs in one transaction: the row, its timeline entry, the search journal and
+//! the notices (outbox mails or digest lines) commit together or not at all. What may happen
+//! is decided by `app::domain::proposal::decide`, never here.
+
+use crate::db::organisations::{now, record_change};
+use crate::db::proposals::{self as q, ProposalRow, StatusChange};
+use crate::mail::{self, templates};
+use crate::search::{query, SearchIndex};
+use anyhow::Context;
+use app::api::accounts::CurrentUser;
+use app::api::proposals::{
+    Dashboard, ProposalDetail, ProposalDraft, ProposalFilter, ProposalLink, ProposalList,
+    ProposalSort, ProposalSummary, Queue, SupportView, TimelineEntry,
+};
+use app::domain::policy::{Scope, Viewer};
+use app::domain::proposal::{
+    actor_roles, answered_within_three_months, days_by_level, decide, may_edit, may_read,
+    may_support, median, offered_actions, Action, ActorRole, Approvals, Facts, Level, Refusal,
+    Status, StepInput, SupportAs, ALL_STATUSES, THEMES,
+};
+use app::error::FieldError;
+use app::i18n::{t, Lang};
+use app::ports::ServiceError;
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Most proposals a text search considers.
+const TEXT_LIMIT: usize = 2_000;
+
+#[derive(Clone)]
+pub struct ProposalService {
+    db: DatabaseConnection,
+    index: SearchIndex,
+    public_url: String,
+}
+
+fn invalid(field: &str, message: &str) -> ServiceError {
+    ServiceError::Invalid(vec![FieldError {
+        field: field.into(),
+        message: message.into(),
+    }])
+}
+
+fn status_of(row: &ProposalRow) -> anyhow::Result<Status> {
+    Status::parse(&row.status).with_context(|| format!("unknown status {:?}", row.status))
+}
+
+fn roles_for(viewer: &Viewer, row: &ProposalRow) -> Vec<ActorRole> {
+    actor_roles(viewer, &row.territory_id, &row.region_code)
+}
+
+/// Supporting territories (other than each root's author) and firms, per root.
+async fn support_counts(
+    db: &impl ConnectionTrait,
+    rows: &[ProposalRow],
+) -> anyhow::Result<HashMap<i64, (u64, u64)>> {
+    let roots: Vec<i64> = rows
+        .iter()
+        .map(ProposalRow::root)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut territories: HashMap<i64, BTreeSet<String>> = HashMap::new();
+    let mut firms: HashMap<i64, BTreeSet<i64>> = HashMap::new();
+    for chunk in roots.chunks(500) {
+        for m in q::cluster_members(db, chunk).await? {
+            let root = m.root_id.unwrap_or(m.id);
+            if m.id != root {
+                territories.entry(root).or_default().insert(m.territory_id);
+            }
+        }
+        for s in q::supports(db, chunk).await? {
+            let root = s.root_id.unwrap_or(s.proposal_id);
+            if let Some(t) = s.territory_id {
+                territories.entry(root).or_default().insert(t);
+            }
+            if let Some(o) = s.organisation_id {
+                firms.entry(root).or_default().insert(o);
+            }
+        }
+    }
+    let mut counts = HashMap::new();
+    for row in rows {
+        let root = row.root();
+        let author = rows
+            .iter()
+            .find(|r| r.id == root)
+            .map(|r| r.territory_id.as_str())
+            .unwrap_or(row.territory_id.as_str());
+        let t = territories
+            .get(&root)
+            .map(|s| s.iter().filter(|t| t.as_str() != author).count())
+            .unwrap_or(0) as u64;
+        let f = firms.get(&root).map(BTreeSet::len).unwrap_or(0) as u64;
+        counts.insert(row.id, (t, f));
+    }
+    Ok(counts)
+}
+
+fn summary(row: &ProposalRow, counts: &HashMap<i64, (u64, u64)>) -> ProposalSummary {
+    let (territories, firms) = counts.get(&row.id).copied().unwrap_or((0, 0));
+    let level = Status::parse(&row.status)
+        .map(|s| s.level().code())
+        .unwrap_or_default();
+    ProposalSummary {
+        id: row.id,
+        title: row.title.clone(),
+        status: row.status.clone(),
+        level: level.to_owned(),
+        theme: row.theme.clone(),
+        territory_id: row.territory_id.clone(),
+        territory_name: row.territory_name.clone(),
+        region_code: row.region_code.clone(),
+        region_name: row.region_name.clone(),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        submitted_at: row.submitted_at,
+        answered_at: row.answered_at,
+        territories_supporting: territories,
+        firms_supporting: firms,
+    }
+}
+
+async fn summaries(
+    db: &impl ConnectionTrait,
+    rows: &[ProposalRow],
+) -> anyhow::Result<Vec<ProposalSummary>> {
+    let counts = support_counts(db, rows).await?;
+    Ok(rows.iter().map(|r| summary(r, &counts)).collect())
+}
+
+fn sort_summaries(items: &mut [ProposalSummary], sort: ProposalSort) {
+    match sort {
+        ProposalSort::Recent => items.sort_by(|a, b| b.updated_at.cmp(&a.updated_at)),
+        ProposalSort::Age => items.sort_by_key(|p| (p.submitted_at.unwrap_or(p.created_at), p.id)),
+        ProposalSort::Support => items.sort_by(|a, b| {
+            (b.territories_supporting, b.firms_supporting)
+                .cmp(&(a.territories_supporting, a.firms_supporting))
+                .then(
+                    a.submitted_at
+                        .unwrap_or(a.created_at)
+                        .cmp(&b.submitted_at.unwrap_or(b.created_at)),
+                )
+        }),
+    }
+}
+
+impl ProposalService {
+    pub fn new(db: DatabaseConnection, index: SearchIndex, public_url: String) -> Self {
+        ProposalService {
+            db,
+            index,
+            public_url,
+        }
+    }
+
+    pub fn public_url(&self) -> String {
+        self.public_url.clone()
+    }
+
+    fn link(&self, id: i64) -> String {
+        format!(
+            "{}/simplification/{id}",
+            self.public_url.trim_end_matches('/')
+        )
+    }
+
+    async fn text_ids(&self, q: &str) -> anyhow::Result<Vec<i64>> {
+        let (index, q) = (self.index.clone(), q.to_owned());
+        tokio::task::spawn_blocking(move || query::text_ids(&index, &q, "proposal", TEXT_LIMIT))
+            .await
+            .context("search task")?
+    }
+
+    /// Every proposal matching a filter (no paging), in the filter's order.
+    pub async fn filtered(
+        &self,
+        filter: &ProposalFilter,
+    ) -> Result<Vec<ProposalSummary>, ServiceError> {
+        let mut conditions = vec!["p.status <> 'draft'".to_owned()];
+        let mut values: Vec<sea_orm::Value> = Vec::new();
+        for (column, value) in [
+            ("p.status", &filter.status),
+            ("p.theme", &filter.theme),
+            ("p.region_code", &filter.region),
+            ("p.territory_id", &filter.territory),
+        ] {
+            if let Some(v) = value {
+                conditions.push(format!("{column} = ?"));
+                values.push(v.as_str().into());
+            }
+        }
+        if let Some(level) = filter.level.as_deref().and_then(Level::parse) {
+            let statuses: Vec<&str> = ALL_STATUSES
+                .iter()
+                .filter(|s| s.public() && s.level() == level)
+                .map(|s| s.code())
+                .collect();
+            conditions.push(format!(
+                "p.status IN ({})",
+                crate::db::placeholders(statuses.len())
+            ));
+            values.extend(statuses.into_iter().map(Into::into));
+        }
+        let ranked = if filter.q.trim().is_empty() {
+            None
+        } else {
+            Some(self.text_ids(&filter.q).await?)
+        };
+        if let Some(ids) = &ranked {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            conditions.push(format!("p.id IN ({})", crate::db::placeholders(ids.len())));
+            values.extend(ids.iter().map(|id| (*id).into()));
+        }
+        let refs: Vec<&str> = conditions.iter().map(String::as_str).collect();
+        let rows = q::proposals_where(&self.db, &refs, values).await?;
+        let mut items = summaries(&self.db, &rows).await?;
+        match &ranked {
+            // A text search keeps its relevance order unless another order is asked for.
+            Some(ids) if filter.sort == ProposalSort::Recent => {
+                let rank: HashMap<i64, usize> =
+                    ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+                items.sort_by_key(|p| rank.get(&p.id).copied().unwrap_or(usize::MAX));
+            }
+            _ => sort_summaries(&mut items, filter.sort),
+        }
+        Ok(items)
+    }
+
+    async fn row(&self, id: i64) -> Result<ProposalRow, ServiceError> {
+        q::proposal(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// Creates a draft for one of the viewer's territories; returns its id.
+    pub async fn create(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        draft: ProposalDraft,
+    ) -> Result<i64, ServiceError> {
+        let draft = draft.validate().map_err(ServiceError::Invalid)?;
+        let member = viewer
+            .memberships
+            .iter()
+            .any(|m| m.scope == Scope::Territory(draft.territory_id.clone()));
+        if !member {
+            return Err(invalid("territory_id", "territory_not_yours"));
+        }
+        let region = q::territory_region(&self.db, &draft.territory_id)
+            .await?
+            .ok_or_else(|| invalid("territory_id", "territory_not_yours"))?;
+        let roles = actor_roles(viewer, &draft.territory_id, &region);
+        let at = now();
+        let txn = self.db.begin().await.context("proposal transaction")?;
+        let id = q::insert(&txn, &draft, &region, user.id, at).await?;
+        q::insert_event(
+            &txn,
+            &q::NewEvent {
+                proposal_id: id,
+                at,
+                user_id: user.id,
+                user_name: &user.name,
+                role: roles.first().map(|r| r.code()).unwrap_or("member"),
+                action: "create",
+                from_status: "",
+                to_status: Status::Draft.code(),
+                comment: "",
+                mechanism: "",
+                related_id: None,
+            },
+        )
+        .await?;
+        txn.commit().await.context("committing a proposal")?;
+        Ok(id)
+    }
+
+    /// Changes the text of a draft or of a proposal returned for information.
+    pub async fn update(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        mut draft: ProposalDraft,
+    ) -> Result<(), ServiceError> {
+        let row = self.row(id).await?;
+        let status = status_of(&row)?;
+        if !may_edit(status, &roles_for(viewer, &row)) {
+            return Err(ServiceError::Forbidden);
+        }
+        draft.territory_id = row.territory_id.clone();
+        let draft = draft.validate().map_err(ServiceError::Invalid)?;
+        let txn = self.db.begin().await.context("proposal transaction")?;
+        q::update_text(&txn, id, &draft, now()).await?;
+        record_change(&txn, "proposal", id, "update").await?;
+        txn.commit().await.context("committing a proposal")?;
+        Ok(())
+    }
+
+    /// Takes one workflow step; returns the new status.
+    pub async fn step(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        action: Action,
+        input: StepInput,
+    ) -> Result<Status, ServiceError> {
+        let row = self.row(id).await?;
+        let status = status_of(&row)?;
+        let roles = roles_for(viewer, &row);
+        if !may_read(status, &roles) {
+            return Err(ServiceError::NotFound);
+        }
+        let mut input = StepInput {
+            comment: input.comment.trim().chars().take(20_000).collect(),
+            ..input
+        };
+        let target = match (action, input.target) {
+            (Action::Merge, Some(target)) => {
+                let t = q::proposal(&self.db, target).await?;
+                let open = t.as_ref().is_some_and(|t| {
+                    t.id != row.id
+                        && Status::parse(&t.status).is_some_and(|s| {
+                            s.public() && !matches!(s, Status::Merged | Status::Withdrawn)
+                        })
+                });
+                if !open {
+                    input.target = None;
+                }
+                t.filter(|_| open)
+            }
+            _ => None,
+        };
+        let facts = Facts {
+            complete: row.draft().complete(),
+            approvals: Approvals {
+                elected: row.approved_elected_by,
+                industrial: row.approved_industrial_by,
+            },
+        };
+        let decision = match decide(status, &roles, viewer.user_id, action, &facts, &input) {
+            Ok(d) => d,
+            Err(Refusal::NotAllowed) => return Err(ServiceError::Forbidden),
+            Err(Refusal::Missing(field)) => {
+                return Err(invalid(field, &format!("{field}_required")))
+            }
+        };
+        let at = now();
+        let answer = decision.to.answered().then_some(input.comment.as_str());
+        let txn = self.db.begin().await.context("proposal transaction")?;
+        let moved = q::set_status(
+            &txn,
+            &StatusChange {
+                id,
+                from: status.code(),
+                to: decision.to.code(),
+                approved_elected_by: decision.approvals.elected,
+                approved_industrial_by: decision.approvals.industrial,
+                mechanism: (action == Action::Redirect)
+                    .then_some(input.mechanism.as_deref().unwrap_or_default()),
+                answer,
+                merged_into: target.as_ref().map(|t| t.id),
+                submitted: decision.to == Status::RegionalReview,
+                answered: answer.is_some(),
+                at,
+            },
+        )
+        .await?;
+        if !moved {
+            return Err(ServiceError::Conflict(
+                "the proposal changed meanwhile".into(),
+            ));
+        }
+        let event = q::insert_event(
+            &txn,
+            &q::NewEvent {
+                proposal_id: id,
+                at,
+                user_id: user.id,
+                user_name: &user.name,
+                role: decision.role.code(),
+                action: action.code(),
+                from_status: status.code(),
+                to_status: decision.to.code(),
+                comment: &input.comment,
+                mechanism: input.mechanism.as_deref().unwrap_or_default(),
+                related_id: target.as_ref().map(|t| t.id),
+            },
+        )
+        .await?;
+        if let Some(t) = &target {
+            q::reroot(&txn, row.root(), t.root()).await?;
+            // The target's timeline shows the merge too.
+            q::insert_event(
+                &txn,
+                &q::NewEvent {
+                    proposal_id: t.id,
+                    at,
+                    user_id: user.id,
+                    user_name: &user.name,
+                    role: decision.role.code(),
+                    action: "merged_in",
+                    from_status: &t.status,
+                    to_status: &t.status,
+                    comment: &input.comment,
+                    mechanism: "",
+                    related_id: Some(row.id),
+                },
+            )
+            .await?;
+            record_change(&txn, "proposal", t.id, "update").await?;
+        }
+        record_change(&txn, "proposal", id, "update").await?;
+        let moved_row = ProposalRow {
+            status: decision.to.code().to_owned(),
+            root_id: target.as_ref().map(|t| t.root()).or(row.root_id),
+            ..row.clone()
+        };
+        self.notify(
+            &txn,
+            &moved_row,
+            event,
+            user.id,
+            &user.name,
+            decision.to,
+            &input.comment,
+        )
+        .await?;
+        txn.commit().await.context("committing a step")?;
+        Ok(decision.to)
+    }
+
+    /// Tells the people of a proposal that it moved, in their language and at the frequency
+    /// they chose (mail now, a digest line later, or nothing).
+    #[allow(clippy::too_many_arguments)]
+    async fn notify(
+        &self,
+        txn: &impl ConnectionTrait,
+        row: &ProposalRow,
+        event: i64,
+        actor: i64,
+        actor_name: &str,
+        to: Status,
+        comment: &str,
+    ) -> anyhow::Result<()> {
+        let recipients = q::recipients(
+            txn,
+            row,
+            to == Status::RegionalReview,
+            to == Status::NationalReview,
+        )
+        .await?;
+        let link = self.link(row.id);
+        for r in recipients.into_iter().filter(|r| r.id != actor) {
+            let lang = Lang::from_tag(&r.lang).unwrap_or_default();
+            let line = format!(
+                "{} ({actor_name})",
+                t(lang, app::pages::proposals::status_key(to))
+            );
+            match r.frequency.as_deref() {
+                Some("off") => {}
+                Some("daily") | Some("weekly") => {
+                    q::insert_notice(
+                        txn,
+                        r.id,
+                        "proposals",
+                        &format!("« {} » : {line}", row.title),
+                        &link,
+                        now(),
+                    )
+                    .await?;
+                }
+                _ => {
+                    let mail = templates::proposal_step(
+                        &r.email, lang, &r.name, &row.title, &line, comment, &link,
+                    );
+                    mail::enqueue(txn, &format!("proposal-{event}-{}", r.id), &mail).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Supports a proposal in the name of a territory team or a firm, with a testimony.
+    pub async fn support(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        as_scope: &Scope,
+        testimony: &str,
+    ) -> Result<(), ServiceError> {
+        let row = self.row(id).await?;
+        let status = status_of(&row)?;
+        let roles = roles_for(viewer, &row);
+        let testimony: String = testimony.trim().chars().take(5_000).collect();
+        let (kind, territory, organisation) = match as_scope {
+            Scope::Territory(t) if *t != row.territory_id => {
+                (SupportAs::Territory, Some(t.as_str()), None)
+            }
+            Scope::Organisation(o) => (SupportAs::Organisation, None, Some(*o)),
+            _ => return Err(ServiceError::Forbidden),
+        };
+        let holds = viewer.memberships.iter().any(|m| &m.scope == as_scope);
+        if !holds || !may_support(status, &roles, kind) {
+            return Err(ServiceError::Forbidden);
+        }
+        if kind == SupportAs::Territory && testimony.is_empty() {
+            return Err(invalid("testimony", "testimony_required"));
+        }
+        let at = now();
+        let txn = self.db.begin().await.context("support transaction")?;
+        if !q::insert_support(&txn, id, user.id, territory, organisation, &testimony, at).await? {
+            return Err(ServiceError::Conflict("already supported".into()));
+        }
+        q::insert_event(
+            &txn,
+            &q::NewEvent {
+                proposal_id: id,
+                at,
+                user_id: user.id,
+                user_name: &user.name,
+                role: match kind {
+                    SupportAs::Territory => ActorRole::OtherTerritoryTeam.code(),
+                    SupportAs::Organisation => ActorRole::OrganisationMember.code(),
+                },
+                action: "support",
+                from_status: status.code(),
+                to_status: status.code(),
+                comment: &testimony,
+                mechanism: "",
+                related_id: None,
+            },
+        )
+        .await?;
+        sea_orm::ConnectionTrait::execute(
+            &txn,
+            crate::db::stmt(
+                &txn,
+                "UPDATE proposal SET updated_at = ? WHERE id = ?",
+                vec![at.into(), id.into()],
+            ),
+        )
+        .await
+        .context("touching a proposal")?;
+        txn.commit().await.context("committing a support")?;
+        Ok(())
+    }
+
+    /// Every public proposal matching a filter, for exports.
+    pub async fn export(
+        &self,
+        filter: &ProposalFilter,
+    ) -> Result<Vec<ProposalSummary>, ServiceError> {
+        self.filtered(filter).await
+    }
+}
+
+#[async_trait::async_trait]
+impl app::ports::Proposals for ProposalService {
+    async fn list(
+        &self,
+        filter: &ProposalFilter,
+        _viewer: &Viewer,
+    ) -> Result<ProposalList, ServiceError> {
+        let items = self.filtered(filter).await?;
+        let total = items.len() as u64;
+        let start = ((filter.page.max(1) - 1) * filter.per_page) as usize;
+        let items = items
+            .into_iter()
+            .skip(start)
+            .take(filter.per_page as usize)
+            .collect();
+        Ok(ProposalList {
+            total,
+            page: filter.page.max(1),
+            per_page: filter.per_page,
+            items,
+        })
+    }
+
+    async fn detail(&self, id: i64, viewer: &Viewer) -> Result<ProposalDetail, ServiceError> {
+        let row = self.row(id).await?;
+        let status = status_of(&row)?;
+        let roles = roles_for(viewer, &row);
+        if !may_read(status, &roles) {
+            // A draft is not shown to others, nor is its existence.
+            return Err(ServiceError::NotFound);
+        }
+        let root = row.root();
+        let members = q::cluster_members(&self.db, &[root]).await?;
+        // Sources: proposals gathered under this one (when it is the root).
+        let source_ids: Vec<i64> = if root == row.id {
+            members
+                .iter()
+                .map(|m| m.id)
+                .filter(|i| *i != row.id)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let sources = q::proposals_by_id(&self.db, &source_ids).await?;
+        let merged_into = match row.merged_into {
+            Some(target) => q::proposal(&self.db, target).await?,
+            None => None,
+        };
+        let mut timeline_ids = vec![row.id];
+        timeline_ids.extend(source_ids.iter().copied());
+        let timeline: Vec<TimelineEntry> = q::events(&self.db, &timeline_ids)
+            .await?
+            .into_iter()
+            .map(|e| TimelineEntry {
+                proposal_id: e.proposal_id,
+                at: e.at,
+                user_name: e.user_name,
+                role: e.role,
+                action: e.action,
+                from_status: e.from_status,
+                to_status: e.to_status,
+                comment: e.comment,
+                mechanism: e.mechanism,
+                related_id: e.related_id,
+            })
+            .collect();
+        let own_steps: Vec<(i64, Status)> = timeline
+            .iter()
+            .filter(|e| e.proposal_id == row.id && e.from_status != e.to_status)
+            .filter_map(|e| Some((e.at, Status::parse(&e.to_status)?)))
+            .collect();
+        let days = days_by_level(&own_steps, now());
+        // Supporters: of this proposal and, when it gathers others, of its sources.
+        let support_rows = if root == row.id {
+            q::supports(&self.db, &[root]).await?
+        } else {
+            q::supports(&self.db, &[root])
+                .await?
+                .into_iter()
+                .filter(|s| s.proposal_id == row.id)
+                .collect()
+        };
+        let mut by_region: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        by_region
+            .entry(row.region_name.clone())
+            .or_default()
+            .insert(row.territory_id.clone());
+        for s in &sources {
+            by_region
+                .entry(s.region_name.clone())
+                .or_default()
+                .insert(s.territory_id.clone());
+        }
+        let mut supports = Vec::new();
+        for s in &support_rows {
+            if let (Some(t), Some(name)) = (&s.territory_id, &s.territory_name) {
+                let region = s.territory_region.clone().unwrap_or_default();
+                by_region
+                    .entry(region.clone())
+                    .or_default()
+                    .insert(t.clone());
+                supports.push(SupportView {
+                    kind: "territory".into(),
+                    id: t.clone(),
+                    name: name.clone(),
+                    region_name: region,
+                    testimony: s.testimony.clone(),
+                    at: s.created_at,
+                    proposal_id: s.proposal_id,
+                });
+            } else if let (Some(o), Some(name)) = (s.organisation_id, &s.organisation_name) {
+                supports.push(SupportView {
+                    kind: "organisation".into(),
+                    id: o.to_string(),
+                    name: name.clone(),
+                    region_name: String::new(),
+                    testimony: s.testimony.clone(),
+                    at: s.created_at,
+                    proposal_id: s.proposal_id,
+                });
+            }
+        }
+        let mut counts_rows = vec![row.clone()];
+        counts_rows.extend(sources.iter().cloned());
+        let counts = support_counts(&self.db, &counts_rows).await?;
+        let approvals = Approvals {
+            elected: row.approved_elected_by,
+            industrial: row.approved_industrial_by,
+        };
+        // Where the viewer may still add a support.
+        let supported: BTreeSet<String> = supports.iter().map(|s| s.id.clone()).collect();
+        let mut territory_ids = Vec::new();
+        let mut organisation_ids = Vec::new();
+        for m in &viewer.memberships {
+            match &m.scope {
+                Scope::Territory(t)
+                    if *t != row.territory_id
+                        && !supported.contains(t)
+                        && may_support(status, &roles, SupportAs::Territory) =>
+                {
+                    territory_ids.push(t.clone())
+                }
+                Scope::Organisation(o)
+                    if !supported.contains(&o.to_string())
+                        && may_support(status, &roles, SupportAs::Organisation) =>
+                {
+                    organisation_ids.push(*o)
+                }
+                _ => {}
+            }
+        }
+        territory_ids.dedup();
+        organisation_ids.dedup();
+        let mut support_as: Vec<(String, String, String)> =
+            q::territory_names(&self.db, &territory_ids)
+                .await?
+                .into_iter()
+                .map(|n| ("territory".into(), n.id, n.name))
+                .collect();
+        support_as.extend(
+            q::organisation_names(&self.db, &organisation_ids)
+                .await?
+                .into_iter()
+                .map(|n| ("organisation".into(), n.id, n.name)),
+        );
+        let link = |p: &ProposalRow| ProposalLink {
+            id: p.id,
+            title: p.title.clone(),
+            territory_name: p.territory_name.clone(),
+        };
+        Ok(ProposalDetail {
+            summary: summary(&row, &counts),
+            problem: row.problem.clone(),
+            rule: row.rule.clone(),
+            legal_reference: row.legal_reference.clone(),
+            axis: row.axis.clone(),
+            proposal_kind: row.proposal_kind.clone(),
+            solution: row.solution.clone(),
+            mechanism: row.mechanism.clone(),
+            answer: row.answer.clone(),
+            merged_into: merged_into.as_ref().map(link),
+            sources: sources.iter().map(link).collect(),
+            approvals,
+            timeline,
+            supports,
+            territories_by_region: by_region
+                .into_iter()
+                .map(|(region, set)| (region, set.len() as u64))
+                .collect(),
+            days,
+            actions: offered_actions(status, &roles, viewer.user_id, approvals)
+                .into_iter()
+                .map(|a| a.code().to_owned())
+                .collect(),
+            may_edit: may_edit(status, &roles),
+            support_as,
+        })
+    }
+
+    async fn queue(&self, viewer: &Viewer, sort: ProposalSort) -> Result<Queue, ServiceError> {
+        let mut territories = Vec::new();
+        let mut regions = Vec::new();
+        let mut national = None;
+        let mut seen = std::collections::HashSet::new();
+        for m in &viewer.memberships {
+            if !seen.insert(m.scope.clone()) {
+                continue;
+            }
+            match &m.scope {
+                Scope::Territory(t) => {
+                    let rows = q::proposals_where(
+                        &self.db,
+                        &["p.territory_id = ?"],
+                        vec![t.as_str().into()],
+                    )
+                    .await?;
+                    let name = q::territory_names(&self.db, std::slice::from_ref(t))
+                        .await?
+                        .pop()
+                        .map(|n| n.name)
+                        .unwrap_or_else(|| t.clone());
+                    let mut items = summaries(&self.db, &rows).await?;
+                    sort_summaries(&mut items, sort);
+                    territories.push((t.clone(), name, items));
+                }
+                Scope::Region(r) => {
+                    let rows = q::proposals_where(
+                        &self.db,
+                        &["p.region_code = ?", "p.status = 'regional_review'"],
+                        vec![r.as_str().into()],
+                    )
+                    .await?;
+                    let name = q::region_names(&self.db)
+                        .await?
+                        .into_iter()
+                        .find(|n| &n.id == r)
+                        .map(|n| n.name)
+                        .unwrap_or_else(|| r.clone());
+                    let mut items = summaries(&self.db, &rows).await?;
+                    sort_summaries(&mut items, sort);
+                    regions.push((r.clone(), name, items));
+                }
+                Scope::National => {
+                    let rows =
+                        q::proposals_where(&self.db, &["p.status = 'national_review'"], vec![])
+                            .await?;
+                    let mut items = summaries(&self.db, &rows).await?;
+                    sort_summaries(&mut items, sort);
+                    national = Some(items);
+                }
+                _ => {}
+            }
+        }
+        Ok(Queue {
+            territories,
+            regions,
+            national,
+            sort,
+        })
+    }
+
+    async fn dashboard(&self) -> Result<Dashboard, ServiceError> {
+        let rows = q::proposals_where(&self.db, &["p.status <> 'draft'"], vec![]).await?;
+        let mut by_status: BTreeMap<Status, u64> = BTreeMap::new();
+        let mut by_theme: BTreeMap<String, u64> = BTreeMap::new();
+        let mut by_region: BTreeMap<(String, String), u64> = BTreeMap::new();
+        for r in &rows {
+            if let Some(s) = Status::parse(&r.status) {
+                *by_status.entry(s).or_default() += 1;
+            }
+            *by_theme.entry(r.theme.clone()).or_default() += 1;
+            *by_region
+                .entry((r.region_name.clone(), r.region_code.clone()))
+                .or_default() += 1;
+        }
+        let mut steps: HashMap<i64, Vec<(i64, Status)>> = HashMap::new();
+        for s in q::all_steps(&self.db).await? {
+            if let Some(status) = Status::parse(&s.to_status) {
+                let list = steps.entry(s.proposal_id).or_default();
+                if list.last().map(|(_, last)| *last) != Some(status) {
+                    list.push((s.at, status));
+                }
+            }
+        }
+        let at = now();
+        let mut per_level: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        let mut share = (0u64, 0u64);
+        for r in &rows {
+            let Some(list) = steps.get(&r.id) else {
+                continue;
+            };
+            let days = days_by_level(list, at);
+            for (slot, d) in days.iter().enumerate() {
+                let reached = list.iter().any(|(_, s)| {
+                    matches!(
+                        (slot, s),
+                        (0, Status::AwaitingApproval)
+                            | (1, Status::RegionalReview)
+                            | (2, Status::NationalReview)
+                    )
+                });
+                if reached {
+                    per_level[slot].push(*d);
+                }
+            }
+            let counted = Status::parse(&r.status)
+                .is_some_and(|s| !matches!(s, Status::Withdrawn | Status::Merged));
+            if let (true, Some(submitted)) = (counted, r.submitted_at) {
+                if let Some(ok) = answered_within_three_months(submitted, r.answered_at, at) {
+                    share.1 += 1;
+                    share.0 += u64::from(ok);
+                }
+            }
+        }
+        let [mut t, mut r, mut n] = per_level;
+        Ok(Dashboard {
+            total: rows.len() as u64,
+            by_status: ALL_STATUSES
+                .iter()
+                .filter(|s| s.public())
+                .map(|s| (s.code().to_owned(), by_status.get(s).copied().unwrap_or(0)))
+                .collect(),
+            by_theme: THEMES
+                .iter()
+                .map(|th| ((*th).to_owned(), by_theme.get(*th).copied().unwrap_or(0)))
+                .collect(),
+            by_region: by_region
+                .into_iter()
+                .map(|((name, code), n)| (code, name, n))
+                .collect(),
+            median_days: [median(&mut t), median(&mut r), median(&mut n)],
+            answered_within_three_months: share,
+        })
+    }
+
+    async fn similar(
+        &self,
+        text: &str,
+        exclude: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<ProposalLink>, ServiceError> {
+        let (index, text) = (self.index.clone(), text.to_owned());
+        let ids = tokio::task::spawn_blocking(move || {
+            query::similar_ids(&index, &text, "proposal", limit + 1)
+        })
+        .await
+        .context("search task")??;
+        let ids: Vec<i64> = ids.into_iter().filter(|i| Some(*i) != exclude).collect();
+        let rows = q::proposals_by_id(&self.db, &ids).await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| rows.iter().find(|r| r.id == *id))
+            .filter(|r| r.status != Status::Draft.code())
+            .take(limit)
+            .map(|r| ProposalLink {
+                id: r.id,
+                title: r.title.clone(),
+                territory_name: r.territory_name.clone(),
+            })
+            .collect())
+    }
+}

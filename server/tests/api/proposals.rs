@@ -1,0 +1,878 @@
+//! Simplification proposals through the real server: the documented workflow table enforced
+//! for every (state, role, action), a proposal's whole journey with five people, merging,
+//! drafts kept private, exports and digests.
+
+use crate::helpers::{spawn_app, Backend, Browser, TestApp};
+use crate::on_both_backends;
+use app::domain::policy::{Role, Scope};
+use app::domain::proposal::{parse_documented_table, ALL_ACTIONS, ALL_STATUSES};
+use server::services::accounts::AccountsService;
+
+const PASSWORD: &str = "un mot de passe solide";
+/// The proposal's territory (Vallée de l'Arve, region 84) and another in the same region.
+const HOME: &str = "ti-8422";
+const OTHER: &str = "ti-8413";
+/// A third and a fourth territory, for support counts.
+const THIRD: &str = "ti-8401";
+const FOURTH: &str = "ti-8402";
+
+/// Creates a user with one membership (none when `scope` is `None`) and signs them in.
+async fn person<'a>(
+    app: &'a TestApp,
+    email: &str,
+    name: &str,
+    scope: Option<(Scope, Role)>,
+) -> Browser<'a> {
+    let accounts = AccountsService::new(app.db.clone(), app.config.public_url.clone());
+    let (scope_value, role) = scope
+        .clone()
+        .unwrap_or((Scope::Organisation(1), Role::Member));
+    let (id, _) = accounts
+        .create_user(email, name, Some(PASSWORD), scope_value, role)
+        .await
+        .unwrap();
+    if scope.is_none() {
+        sea_orm::ConnectionTrait::execute(
+            &app.db,
+            server::db::stmt(
+                &app.db,
+                "DELETE FROM membership WHERE user_id = ?",
+                vec![id.into()],
+            ),
+        )
+        .await
+        .unwrap();
+    }
+    let mut b = Browser::new(app);
+    let r = b
+        .post(
+            "/auth/connexion",
+            &[("email", email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "sign-in of {email}");
+    assert!(b.cookie.is_some());
+    b
+}
+
+/// A complete proposal of `territory` put directly in `status`; returns its id.
+async fn proposal_in(app: &TestApp, territory: &str, status: &str, title: &str) -> i64 {
+    let region = &territory[3..5];
+    sea_orm::ConnectionTrait::execute(
+        &app.db,
+        server::db::stmt(
+            &app.db,
+            "INSERT INTO proposal (territory_id, region_code, title, problem, rule, legal_reference, \
+             theme, axis, proposal_kind, solution, status, mechanism, answer, created_at, updated_at, \
+             submitted_at, lang) VALUES (?, ?, ?, 'Un problème concret', 'Une règle', '', 'foncier', \
+             'simplifier', '', '', ?, '', '', 1700000000, 1700000000, 1700000000, 'fr')",
+            vec![territory.into(), region.into(), title.into(), status.into()],
+        ),
+    )
+    .await
+    .unwrap();
+    let id = app.count("SELECT MAX(id) AS id FROM proposal").await;
+    sea_orm::ConnectionTrait::execute(
+        &app.db,
+        server::db::stmt(
+            &app.db,
+            "UPDATE proposal SET root_id = id WHERE id = ?",
+            vec![id.into()],
+        ),
+    )
+    .await
+    .unwrap();
+    id
+}
+
+/// Everything a refused action must leave untouched.
+async fn footprint(app: &TestApp, id: i64) -> (String, i64, i64, i64) {
+    #[derive(sea_orm::FromQueryResult)]
+    struct Row {
+        status: String,
+        approved_elected_by: Option<i64>,
+        approved_industrial_by: Option<i64>,
+        answer: String,
+        mechanism: String,
+        merged_into: Option<i64>,
+        root_id: Option<i64>,
+        updated_at: i64,
+    }
+    let r: Row = server::db::fetch_optional(
+        &app.db,
+        "SELECT status, approved_elected_by, approved_industrial_by, answer, mechanism, merged_into, \
+         root_id, updated_at FROM proposal WHERE id = ?",
+        vec![id.into()],
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let row = format!(
+        "{}|{:?}|{:?}|{}|{}|{:?}|{:?}|{}",
+        r.status,
+        r.approved_elected_by,
+        r.approved_industrial_by,
+        r.answer,
+        r.mechanism,
+        r.merged_into,
+        r.root_id,
+        r.updated_at
+    );
+    (
+        row,
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM proposal_event WHERE proposal_id = {id}"
+        ))
+        .await,
+        app.count("SELECT COUNT(*) AS n FROM outbox").await,
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM changes WHERE entity = 'proposal' AND entity_id = {id}"
+        ))
+        .await,
+    )
+}
+
+#[tokio::test]
+async fn every_state_role_and_action_follows_the_documented_table() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let table = parse_documented_table(include_str!("../../../docs/simplification-workflow.md"));
+    assert_eq!(table.len(), ALL_ACTIONS.len());
+    let org = app.count("SELECT MIN(id) AS n FROM organisation").await;
+    let t = |id: &str| Scope::Territory(id.to_owned());
+    let roles: Vec<(&str, Option<Browser>)> = vec![
+        (
+            "elected_colead",
+            Some(person(&app, "e@t.fr", "Élu", Some((t(HOME), Role::ElectedCoLead))).await),
+        ),
+        (
+            "industrial_colead",
+            Some(
+                person(
+                    &app,
+                    "i@t.fr",
+                    "Industriel",
+                    Some((t(HOME), Role::IndustrialCoLead)),
+                )
+                .await,
+            ),
+        ),
+        (
+            "project_manager",
+            Some(
+                person(
+                    &app,
+                    "pm@t.fr",
+                    "Cheffe de projet",
+                    Some((t(HOME), Role::ProjectManager)),
+                )
+                .await,
+            ),
+        ),
+        (
+            "team_member",
+            Some(person(&app, "tm@t.fr", "Équipe", Some((t(HOME), Role::TeamMember))).await),
+        ),
+        (
+            "other_territory_team",
+            Some(
+                person(
+                    &app,
+                    "o@t.fr",
+                    "Autre territoire",
+                    Some((t(OTHER), Role::ElectedCoLead)),
+                )
+                .await,
+            ),
+        ),
+        (
+            "regional_referent",
+            Some(
+                person(
+                    &app,
+                    "r@t.fr",
+                    "Référente",
+                    Some((Scope::Region("84".into()), Role::RegionalReferent)),
+                )
+                .await,
+            ),
+        ),
+        (
+            "other_regional_referent",
+            Some(
+                person(
+                    &app,
+                    "r32@t.fr",
+                    "Autre région",
+                    Some((Scope::Region("32".into()), Role::RegionalReferent)),
+                )
+                .await,
+            ),
+        ),
+        (
+            "national_team",
+            Some(
+                person(
+                    &app,
+                    "n@t.fr",
+                    "National",
+                    Some((Scope::National, Role::NationalTeam)),
+                )
+                .await,
+            ),
+        ),
+        (
+            "organisation_member",
+            Some(
+                person(
+                    &app,
+                    "f@t.fr",
+                    "Entreprise",
+                    Some((Scope::Organisation(org), Role::Member)),
+                )
+                .await,
+            ),
+        ),
+        ("member", Some(person(&app, "m@t.fr", "Membre", None).await)),
+        (
+            "platform_admin",
+            Some(
+                person(
+                    &app,
+                    "a@t.fr",
+                    "Admin",
+                    Some((Scope::Platform, Role::PlatformAdmin)),
+                )
+                .await,
+            ),
+        ),
+        ("anonymous", None),
+    ];
+    let target = proposal_in(&app, OTHER, "national_review", "Cible de fusion").await;
+    let (mut allowed, mut refused, mut failures) = (0, 0, Vec::new());
+    for status in ALL_STATUSES {
+        for (role, browser) in &roles {
+            for action in ALL_ACTIONS {
+                let row = table.iter().find(|r| r.0 == action.code()).unwrap();
+                let expected =
+                    row.1.iter().any(|s| s == status.code()) && row.2.iter().any(|r| r == role);
+                let id = proposal_in(&app, HOME, status.code(), "Délais d'instruction").await;
+                let before = footprint(&app, id).await;
+                let form = [
+                    ("action", action.code()),
+                    ("comment", "Réponse motivée"),
+                    ("mechanism", "rescrit"),
+                    ("target", &target.to_string()),
+                ];
+                let path = format!("/simplification/{id}/etape");
+                let location = match browser {
+                    Some(b) => {
+                        // A clone keeps the session; the form is posted as that person.
+                        let mut b = Browser {
+                            app: b.app,
+                            cookie: b.cookie.clone(),
+                        };
+                        let r = b.post(&path, &form).await;
+                        r.headers()
+                            .get("location")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_owned()
+                    }
+                    None => {
+                        let mut b = Browser::new(&app);
+                        let r = b.post(&path, &form).await;
+                        r.headers()
+                            .get("location")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_owned()
+                    }
+                };
+                let after = footprint(&app, id).await;
+                let succeeded = location.contains("etape=");
+                let case = format!("{} / {role} / {}", status.code(), action.code());
+                if expected {
+                    allowed += 1;
+                    let want = if action.code() == "approve" {
+                        "awaiting_approval"
+                    } else {
+                        row.3.as_str()
+                    };
+                    if !succeeded
+                        || !after.0.starts_with(&format!("{want}|"))
+                        || after.1 != before.1 + 1
+                    {
+                        failures.push(format!(
+                            "{case}: should succeed to {want}, got {location} {}",
+                            after.0
+                        ));
+                    }
+                } else {
+                    refused += 1;
+                    if succeeded || after != before {
+                        failures.push(format!(
+                            "{case}: should be refused and change nothing, got {location}"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(allowed + refused, 12 * 12 * 13);
+    assert!(allowed >= 30, "only {allowed} allowed cases");
+}
+
+/// (to_email, subject) of every mail in the outbox.
+async fn outbox(app: &TestApp) -> Vec<(String, String)> {
+    #[derive(sea_orm::FromQueryResult)]
+    struct Mail {
+        to_email: String,
+        subject: String,
+    }
+    let rows: Vec<Mail> = server::db::fetch_all(
+        &app.db,
+        "SELECT to_email, subject FROM outbox ORDER BY id",
+        vec![],
+    )
+    .await
+    .unwrap();
+    rows.into_iter().map(|m| (m.to_email, m.subject)).collect()
+}
+
+fn step<'a>(action: &'a str, comment: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![("action", action), ("comment", comment)]
+}
+
+async fn from_draft_to_a_national_answer(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let t = |id: &str| Scope::Territory(id.to_owned());
+    let mut elected = person(
+        &app,
+        "elu@arve.fr",
+        "Élise Élue",
+        Some((t(HOME), Role::ElectedCoLead)),
+    )
+    .await;
+    let mut industrial = person(
+        &app,
+        "indus@arve.fr",
+        "Igor Industriel",
+        Some((t(HOME), Role::IndustrialCoLead)),
+    )
+    .await;
+    let mut referent = person(
+        &app,
+        "ref@aura.fr",
+        "Rita Référente",
+        Some((Scope::Region("84".into()), Role::RegionalReferent)),
+    )
+    .await;
+    let mut national = person(
+        &app,
+        "dg@anct.fr",
+        "Noé National",
+        Some((Scope::National, Role::NationalTeam)),
+    )
+    .await;
+    let mut supporter = person(
+        &app,
+        "elu@oyonnax.fr",
+        "Sam Soutien",
+        Some((t(OTHER), Role::ElectedCoLead)),
+    )
+    .await;
+
+    // The elected co-lead writes and submits.
+    let r = elected
+        .post(
+            "/simplification/nouvelle",
+            &[
+                ("territory_id", HOME),
+                ("title", "Délais d'instruction des dossiers ICPE pour l'extension d'ateliers de décolletage"),
+                ("problem", "Trois entreprises de décolletage attendent 14 mois une autorisation environnementale pour agrandir leurs ateliers."),
+                ("rule", "Procédure d'autorisation environnementale"),
+                ("legal_reference", "Code de l'environnement, art. L181-1"),
+                ("theme", "environnement"),
+                ("axis", "simplifier"),
+                ("proposal_kind", "experiment"),
+                ("solution", "Expérimenter un délai d'instruction garanti de 6 mois."),
+            ],
+        )
+        .await;
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.ends_with("?cree=1"), "{location}");
+    let id: i64 = location
+        .trim_start_matches("/simplification/")
+        .trim_end_matches("?cree=1")
+        .parse()
+        .unwrap();
+    let path = format!("/simplification/{id}/etape");
+    // A draft is the team's own: invisible to others and to the public list.
+    let (status, _) = referent.get(&format!("/simplification/{id}")).await;
+    assert_eq!(status, 404);
+    let (status, _) = app.get_json(&format!("/api/v1/proposals/{id}")).await;
+    assert_eq!(status, 404);
+    let r = elected.post(&path, &step("submit", "")).await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/simplification/{id}?etape=awaiting_approval")
+    );
+    // The elected co-lead cannot approve a second time; the industrial co-lead can.
+    let r = elected.post(&path, &step("approve", "")).await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/simplification/{id}?erreur=forbidden")
+    );
+    let r = industrial.post(&path, &step("approve", "")).await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/simplification/{id}?etape=regional_review")
+    );
+    // Another territory supports it with its own case.
+    let r = supporter
+        .post(
+            &format!("/simplification/{id}/soutien"),
+            &[
+                ("as", &format!("territory:{OTHER}")),
+                (
+                    "testimony",
+                    "Même délai pour une extension de plasturgie à Oyonnax.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/simplification/{id}?soutien=1")
+    );
+    let r = supporter
+        .post(
+            &format!("/simplification/{id}/soutien"),
+            &[
+                ("as", &format!("territory:{OTHER}")),
+                ("testimony", "Encore"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/simplification/{id}?erreur=conflict")
+    );
+    // The region escalates; the national team answers.
+    let r = referent
+        .post(
+            &path,
+            &step("escalate", "Sujet national : concerne plusieurs régions."),
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/simplification/{id}?etape=national_review")
+    );
+    let (_, queue) = national.get("/simplification/file").await;
+    assert!(
+        queue.contains("Délais d&#x27;instruction") || queue.contains("Délais d'instruction"),
+        "national inbox"
+    );
+    let r = national.post(&path, &step("accept", "")).await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/simplification/{id}?erreur=comment_required")
+    );
+    let r = national
+        .post(
+            &path,
+            &step(
+                "accept",
+                "Un délai garanti sera expérimenté dans trois départements dès 2027.",
+            ),
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/simplification/{id}?etape=accepted")
+    );
+
+    // The timeline, through the API.
+    let (status, body) = app.get_json(&format!("/api/v1/proposals/{id}")).await;
+    assert_eq!(status, 200);
+    let actions: Vec<&str> = body["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["create", "submit", "approve", "support", "escalate", "accept"]
+    );
+    let names: Vec<&str> = body["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["user_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Élise Élue",
+            "Élise Élue",
+            "Igor Industriel",
+            "Sam Soutien",
+            "Rita Référente",
+            "Noé National"
+        ]
+    );
+    assert_eq!(body["status"], "accepted");
+    assert_eq!(body["territories_supporting"], 1);
+    assert!(body["answer"].as_str().unwrap().contains("délai garanti"));
+    // The territory sees the answer on its page.
+    let (_, page) = elected.get(&format!("/simplification/{id}")).await;
+    assert!(page.contains("data-testid=\"answer\""));
+
+    // Mail: the authors hear of every step taken by others, the region when it reaches the
+    // region, the nation when it reaches the nation, the supporter after supporting.
+    let mails = outbox(&app).await;
+    let to = |who: &str| mails.iter().filter(|(t, _)| t == who).count();
+    assert!(mails.iter().all(|(_, s)| !s.is_empty()));
+    assert_eq!(to("ref@aura.fr"), 1, "{mails:?}"); // reached the region
+    assert_eq!(to("dg@anct.fr"), 1, "{mails:?}"); // escalated
+    assert_eq!(to("indus@arve.fr"), 3, "{mails:?}"); // submit, escalate, accept
+    assert_eq!(to("elu@arve.fr"), 3, "{mails:?}"); // approve, escalate, accept
+    assert_eq!(to("elu@oyonnax.fr"), 2, "{mails:?}"); // escalate, accept
+
+    // The dashboard counts it, and the CSV export lists it.
+    let (_, dashboard) = app.get_html("/simplification/tableau-de-bord").await;
+    assert!(
+        dashboard.contains("data-testid=\"total\">1<"),
+        "dashboard total"
+    );
+    let csv = app
+        .client
+        .get(app.url("/simplification/export.csv?status=accepted"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].starts_with("id,title,status,level,theme"));
+    assert!(
+        lines[1].contains(",accepted,national,environnement,ti-8422,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[1].contains(",1,0,"),
+        "supporting territories and firms: {}",
+        lines[1]
+    );
+    let (status, list) = app
+        .get_json("/api/v1/proposals?theme=environnement&sort=support")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(list["total"], 1);
+}
+on_both_backends!(from_draft_to_a_national_answer);
+
+#[tokio::test]
+async fn merging_keeps_every_supporter_once_and_both_timelines() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let national = person(
+        &app,
+        "n@anct.fr",
+        "Noé National",
+        Some((Scope::National, Role::NationalTeam)),
+    )
+    .await;
+    let a = proposal_in(
+        &app,
+        HOME,
+        "national_review",
+        "Zéro artificialisation nette et extensions d'usines",
+    )
+    .await;
+    let b = proposal_in(
+        &app,
+        OTHER,
+        "national_review",
+        "ZAN : extensions de sites industriels existants",
+    )
+    .await;
+    let t = |id: &str| Scope::Territory(id.to_owned());
+    // THIRD supports both; FOURTH supports A only; a firm supports B.
+    let org = app.count("SELECT MIN(id) AS n FROM organisation").await;
+    let mut third = person(
+        &app,
+        "t3@t.fr",
+        "Tiers",
+        Some((t(THIRD), Role::ProjectManager)),
+    )
+    .await;
+    let mut fourth = person(
+        &app,
+        "t4@t.fr",
+        "Quart",
+        Some((t(FOURTH), Role::TeamMember)),
+    )
+    .await;
+    let mut firm = person(
+        &app,
+        "firm@t.fr",
+        "Firme",
+        Some((Scope::Organisation(org), Role::Member)),
+    )
+    .await;
+    let supports = [
+        (0, format!("territory:{THIRD}"), a),
+        (0, format!("territory:{THIRD}"), b),
+        (1, format!("territory:{FOURTH}"), a),
+        (2, format!("organisation:{org}"), b),
+    ];
+    for (who_index, who, id) in supports {
+        let browser = match who_index {
+            0 => &mut third,
+            1 => &mut fourth,
+            _ => &mut firm,
+        };
+        let r = browser
+            .post(
+                &format!("/simplification/{id}/soutien"),
+                &[("as", &who), ("testimony", "Même cas chez nous.")],
+            )
+            .await;
+        assert_eq!(
+            r.headers()["location"],
+            format!("/simplification/{id}?soutien=1"),
+            "{who} on {id}"
+        );
+    }
+    let mut national = national;
+    let r = national
+        .post(
+            &format!("/simplification/{a}/etape"),
+            &[
+                ("action", "merge"),
+                ("target", &b.to_string()),
+                ("comment", "Même sujet que la demande d'Oyonnax."),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/simplification/{a}?etape=merged")
+    );
+    // Merging into itself or into a merged proposal is refused.
+    let r = national
+        .post(
+            &format!("/simplification/{b}/etape"),
+            &[("action", "merge"), ("target", &a.to_string())],
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/simplification/{b}?erreur=target_required")
+    );
+
+    let (_, merged) = app.get_json(&format!("/api/v1/proposals/{b}")).await;
+    // HOME (author of A), THIRD (both, once) and FOURTH; OTHER is B's own author.
+    assert_eq!(merged["territories_supporting"], 3, "{merged}");
+    assert_eq!(merged["firms_supporting"], 1);
+    assert_eq!(merged["sources"][0]["id"], a);
+    let timeline = merged["timeline"].as_array().unwrap();
+    assert!(timeline
+        .iter()
+        .any(|e| e["proposal_id"] == a && e["action"] == "merge"));
+    assert!(timeline
+        .iter()
+        .any(|e| e["proposal_id"] == b && e["action"] == "merged_in"));
+    assert_eq!(
+        timeline.iter().filter(|e| e["action"] == "support").count(),
+        4
+    );
+    let (_, source) = app.get_json(&format!("/api/v1/proposals/{a}")).await;
+    assert_eq!(source["status"], "merged");
+    assert_eq!(source["merged_into"]["id"], b);
+    // Supporting the merged source again is refused; supporting the target from THIRD, which
+    // already supports it through A and B, too.
+    let r = fourth
+        .post(
+            &format!("/simplification/{b}/soutien"),
+            &[("as", &format!("territory:{FOURTH}")), ("testimony", "x")],
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/simplification/{b}?erreur=conflict")
+    );
+    // The national queue sorts by support: B first.
+    let c = proposal_in(&app, THIRD, "national_review", "Autre sujet").await;
+    let (_, queue) = national.get("/simplification/file?sort=support").await;
+    let (pb, pc) = (
+        queue.find(&format!("/simplification/{b}\"")).unwrap(),
+        queue.find(&format!("/simplification/{c}\"")).unwrap(),
+    );
+    assert!(pb < pc);
+}
+
+#[tokio::test]
+async fn drafts_stay_private_and_bad_filters_are_refused() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let draft = proposal_in(&app, HOME, "draft", "Brouillon secret").await;
+    proposal_in(&app, HOME, "regional_review", "Demande publique").await;
+    let (_, list) = app.get_json("/api/v1/proposals").await;
+    assert_eq!(list["total"], 1);
+    let (status, _) = app.get_html(&format!("/simplification/{draft}")).await;
+    assert_eq!(status, 404);
+    let (_, page) = app.get_html("/simplification").await;
+    assert!(page.contains("Demande publique") && !page.contains("Brouillon secret"));
+    for bad in [
+        "status=draft",
+        "theme=meteo",
+        "per_page=500",
+        "sort=x",
+        "level=europe",
+        "page=0",
+    ] {
+        let (status, body) = app.get_json(&format!("/api/v1/proposals?{bad}")).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
+    // A team member writes a draft, but the form refuses another territory.
+    let mut member = person(
+        &app,
+        "tm@t.fr",
+        "Équipe",
+        Some((Scope::Territory(HOME.into()), Role::TeamMember)),
+    )
+    .await;
+    let r = member
+        .post(
+            "/simplification/nouvelle",
+            &[("territory_id", OTHER), ("title", "Pas mon territoire")],
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        "/simplification/nouvelle?erreur=territory_not_yours"
+    );
+    let before = app.count("SELECT COUNT(*) AS n FROM proposal").await;
+    let r = member
+        .post(
+            "/simplification/nouvelle",
+            &[("territory_id", HOME), ("title", "abc")],
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        "/simplification/nouvelle?erreur=title_too_short"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM proposal").await,
+        before
+    );
+}
+
+#[tokio::test]
+async fn public_proposals_are_searchable_and_similar_ones_are_suggested() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let id = proposal_in(
+        &app,
+        HOME,
+        "regional_review",
+        "Raccordement électrique des sites industriels trop long",
+    )
+    .await;
+    proposal_in(&app, HOME, "draft", "Raccordement électrique brouillon").await;
+    // The journal tells the indexer; the document is searchable within a second.
+    sea_orm::ConnectionTrait::execute(
+        &app.db,
+        server::db::stmt(&app.db, "INSERT INTO changes (entity, entity_id, op, at) SELECT 'proposal', id, 'insert', 0 FROM proposal", vec![]),
+    )
+    .await
+    .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let (_, list) = app
+            .get_json("/api/v1/proposals?q=raccordements+electriques")
+            .await;
+        if list["total"] == 1 {
+            assert_eq!(list["items"][0]["id"], id);
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 5, "not searchable: {list}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (_, search) = app
+        .get_json("/api/v1/search?q=raccordement&kind=proposal")
+        .await;
+    assert_eq!(search["total"], 1, "{search}");
+}
+
+#[tokio::test]
+async fn daily_digests_gather_notices_instead_of_one_mail_each() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut elected = person(
+        &app,
+        "e@t.fr",
+        "Élu",
+        Some((Scope::Territory(HOME.into()), Role::ElectedCoLead)),
+    )
+    .await;
+    let mut industrial = person(
+        &app,
+        "i@t.fr",
+        "Industriel",
+        Some((Scope::Territory(HOME.into()), Role::IndustrialCoLead)),
+    )
+    .await;
+    let r = elected
+        .post("/compte/notifications", &[("proposals", "daily")])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = proposal_in(&app, HOME, "draft", "Transport scolaire et horaires postés").await;
+    let r = industrial
+        .post(&format!("/simplification/{id}/etape"), &step("submit", ""))
+        .await;
+    assert!(r.headers()["location"].to_str().unwrap().contains("etape="));
+    assert!(outbox(&app).await.iter().all(|(to, _)| to != "e@t.fr"));
+    let user = app
+        .count("SELECT id FROM user_account WHERE email = 'e@t.fr'")
+        .await;
+    assert_eq!(
+        server::mail::digest::pending(&app.db, user).await.unwrap(),
+        1
+    );
+    // Not due yet, then due a day later.
+    let now = server::db::organisations::now();
+    assert_eq!(
+        server::mail::digest::send_due(&app.db, "http://x", now)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        server::mail::digest::send_due(&app.db, "http://x", now + 86_400)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        server::mail::digest::pending(&app.db, user).await.unwrap(),
+        0
+    );
+    let mails = outbox(&app).await;
+    assert!(
+        mails
+            .iter()
+            .any(|(to, s)| to == "e@t.fr" && s.contains("1 nouveauté")),
+        "{mails:?}"
+    );
+}
