@@ -36,6 +36,7 @@ enum Proposal {
     SubmittedAt,
     AnsweredAt,
     Lang,
+    IsDemo,
 }
 
 #[derive(DeriveIden, Clone, Copy)]
@@ -153,6 +154,12 @@ impl MigrationTrait for Migration {
                             .string_len(8)
                             .not_null()
                             .default("fr"),
+                    )
+                    .col(
+                        ColumnDef::new(Proposal::IsDemo)
+                            .boolean()
+                            .not_null()
+                            .default(false),
                     )
                     .to_owned(),
             )

@@ -185,7 +185,7 @@ fn Flash() -> impl IntoView {
 
 fn status_badge(lang: Lang, code: &str) -> impl IntoView {
     view! {
-        <span class=format!("badge status status-{code}") data-testid="status">{status_label(lang, code)}</span>
+        <span class=format!("badge status status-{code}")>{status_label(lang, code)}</span>
     }
 }
 
@@ -197,6 +197,7 @@ fn summary_item(lang: Lang, p: ProposalSummary) -> impl IntoView {
             <p class="meta">
                 {status_badge(lang, &p.status)} " "
                 <span class="badge">{t(lang, theme_key(&p.theme))}</span> " "
+                {p.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}
                 {p.territory_name.clone()} " · " {p.region_name.clone()}
             </p>
             <p class="meta">
@@ -791,8 +792,10 @@ fn ProposalView(p: ProposalDetail) -> impl IntoView {
         <h1>{s.title.clone()}</h1>
         <Flash/>
         <p class="meta">
-            {status_badge(lang, &s.status)} " "
-            <span class="badge">{t(lang, theme_key(&s.theme))}</span> " · "
+            <span data-testid="status">{status_badge(lang, &s.status)}</span> " "
+            <span class="badge">{t(lang, theme_key(&s.theme))}</span> " "
+            {s.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}
+            " · "
             <a href=format!("/territoires/{}", s.territory_id)>{s.territory_name.clone()}</a> " · " {s.region_name.clone()}
             " · #" {id}
         </p>

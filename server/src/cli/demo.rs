@@ -884,12 +884,32 @@ pub async fn run(db: &DatabaseConnection, args: DemoArgs) -> anyhow::Result<()> 
     let txn = db.begin().await.context("starting the land sites batch")?;
     let sites_summary =
         db::organisations::upsert_sites(&txn, &sites, &HashMap::new(), true, &|_| {}).await?;
+    // Demonstration proposals once (a second run keeps the first ones).
+    let proposals = if fetch_count(
+        &txn,
+        "SELECT COUNT(*) AS n FROM proposal WHERE is_demo",
+        vec![],
+    )
+    .await?
+        == 0
+    {
+        let rng = &mut generator.rng;
+        super::demo_proposals::generate(
+            &txn,
+            &mut |n| rng.below(n),
+            40,
+            db::organisations::now(),
+        )
+        .await?
+    } else {
+        0
+    };
     // A bulk load asks the search indexer for a rebuild instead of one change per row.
     db::organisations::record_change(&txn, "*", 0, "rebuild").await?;
     txn.commit().await.context("committing the land sites")?;
 
     println!(
-        "demo data: firms inserted {}, updated {}, unchanged {}; land sites inserted {}, unchanged {}; {:.1} s",
+        "demo data: firms inserted {}, updated {}, unchanged {}; land sites inserted {}, unchanged {}; simplification proposals {proposals}; {:.1} s",
         summary.inserted,
         summary.updated,
         summary.unchanged,

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod demo;
+mod demo_proposals;
 pub mod import;
 
 use crate::config::Config;

@@ -33,6 +33,7 @@ pub struct ProposalRow {
     pub updated_at: i64,
     pub submitted_at: Option<i64>,
     pub answered_at: Option<i64>,
+    pub is_demo: bool,
 }
 
 impl ProposalRow {
@@ -61,7 +62,7 @@ pub const PROPOSAL_SELECT: &str = "SELECT p.id, p.territory_id, t.name AS territ
     p.region_code, r.name AS region_name, p.title, p.problem, p.rule, p.legal_reference, p.theme, \
     p.axis, p.proposal_kind, p.solution, p.status, p.approved_elected_by, p.approved_industrial_by, \
     p.mechanism, p.answer, p.merged_into, p.root_id, p.created_by, p.created_at, p.updated_at, \
-    p.submitted_at, p.answered_at FROM proposal p JOIN territory t ON t.id = p.territory_id \
+    p.submitted_at, p.answered_at, p.is_demo FROM proposal p JOIN territory t ON t.id = p.territory_id \
     JOIN region r ON r.code = p.region_code";
 
 /// One proposal.

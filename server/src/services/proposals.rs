@@ -120,6 +120,7 @@ fn summary(row: &ProposalRow, counts: &HashMap<i64, (u64, u64)>) -> ProposalSumm
         answered_at: row.answered_at,
         territories_supporting: territories,
         firms_supporting: firms,
+        is_demo: row.is_demo,
     }
 }
 

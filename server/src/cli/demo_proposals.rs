@@ -1,0 +1,283 @@
+//! Demonstration simplification proposals: a dozen real bottlenecks the programme's
+//! territories report (land, permits, grid connection, housing...), raised by several
+//! territories, at every stage of the workflow, with dated timelines and supporters, so the
+//! list, the queues and the dashboard have something to show. Flagged `is_demo`.
+
+use crate::db::{fetch_all, stmt};
+use anyhow::Context;
+use app::domain::proposal::DAY;
+use sea_orm::{ConnectionTrait, DatabaseTransaction, FromQueryResult};
+
+/// (title, theme, problem, rule, legal reference, kind, proposal).
+type Template = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+const TEMPLATES: [Template; 12] = [
+    ("Délais d'instruction des autorisations environnementales pour l'extension d'ateliers", "environnement",
+     "Des PME attendent plus d'un an l'autorisation d'agrandir un atelier existant, sans changement de procédé. Les commandes partent chez des concurrents étrangers pendant l'instruction.",
+     "Autorisation environnementale des installations classées (ICPE)", "Code de l'environnement, art. L181-1 et suivants", "experiment",
+     "Expérimenter un délai d'instruction garanti de six mois pour les extensions sans changement de procédé."),
+    ("Zéro artificialisation nette et extension des sites industriels existants", "foncier",
+     "Des entreprises ne peuvent pas s'étendre sur les parcelles voisines de leur site : l'enveloppe foncière de l'intercommunalité est épuisée par d'autres usages.",
+     "Objectif de zéro artificialisation nette des sols", "Loi Climat et résilience du 22 août 2021, art. 191 à 194", "solution",
+     "Décompter à part les extensions de sites industriels existants dans les enveloppes foncières."),
+    ("Délais et coûts du raccordement électrique des sites industriels", "energie",
+     "Des projets d'électrification de fours attendent deux à trois ans un raccordement en haute tension ; le devis dépasse parfois le coût de l'équipement.",
+     "Procédure de raccordement au réseau public de transport d'électricité", "Code de l'énergie, art. L342-1 et suivants", "working_group",
+     "Un groupe de travail avec le gestionnaire de réseau sur les raccordements des sites en décarbonation."),
+    ("Compensation des zones humides sur les friches industrielles", "environnement",
+     "La requalification d'une friche est bloquée : une zone humide apparue sur le site depuis la fermeture impose une compensation hors de portée du projet.",
+     "Compensation des atteintes aux zones humides", "Code de l'environnement, art. L211-1 et L163-1", "lead",
+     "Permettre une compensation sur le site même ou à l'échelle de l'intercommunalité."),
+    ("Logement des alternants et des intérimaires près des usines", "formation",
+     "Les entreprises ne trouvent pas de logement de courte durée pour leurs alternants : des contrats d'apprentissage ne sont pas signés.",
+     "Règles d'attribution et de durée des logements sociaux", "Code de la construction et de l'habitation, art. L441-1", "experiment",
+     "Expérimenter des baux de courte durée dédiés aux alternants dans le parc social."),
+    ("Seuils de la commande publique et accès des PME locales", "commande_publique",
+     "Les collectivités ne peuvent pas favoriser les entreprises locales sous-traitantes ; les petits lots sont regroupés et échappent aux PME du territoire.",
+     "Règles d'allotissement et de publicité des marchés publics", "Code de la commande publique, art. L2113-10", "solution",
+     "Relever le seuil de dispense de procédure pour les achats industriels de proximité."),
+    ("Horaires des apprentis mineurs sur les lignes en équipes", "droit_du_travail",
+     "Les apprentis mineurs ne peuvent pas suivre l'équipe du matin ; les entreprises en 3x8 renoncent à les recruter.",
+     "Durée et horaires de travail des jeunes travailleurs", "Code du travail, art. L3162-1", "working_group",
+     "Un groupe de travail sur des dérogations encadrées pour les équipes postées."),
+    ("Modification du plan local d'urbanisme pour une extension d'usine", "urbanisme",
+     "Une modification du PLU nécessaire à une extension de 2 000 m² prend dix-huit mois ; l'investisseur menace de partir.",
+     "Procédure de modification du plan local d'urbanisme", "Code de l'urbanisme, art. L153-36 à L153-48", "solution",
+     "Une procédure accélérée pour les projets industriels reconnus d'intérêt local."),
+    ("Cotisation foncière des investissements de décarbonation", "fiscalite",
+     "Les investissements de décarbonation augmentent la base de cotisation foncière des entreprises et pénalisent les entreprises qui se modernisent.",
+     "Base d'imposition de la cotisation foncière des entreprises", "Code général des impôts, art. 1467", "solution",
+     "Exonérer de CFE pendant cinq ans les équipements de décarbonation."),
+    ("Diagnostics de pollution des friches : délais et coûts", "foncier",
+     "Les diagnostics de pollution des sols d'une friche coûtent plus que la valeur du terrain ; les repreneurs renoncent.",
+     "Gestion des sites et sols pollués", "Code de l'environnement, art. L556-1", "lead",
+     "Financer les diagnostics par le fonds friches avant toute cession."),
+    ("Transport des salariés en horaires postés", "autre",
+     "Aucun transport collectif ne dessert la zone industrielle à 5 heures ; les salariés sans voiture ne peuvent pas tenir les postes du matin.",
+     "Organisation des services de transport par les autorités organisatrices de la mobilité", "Code des transports, art. L1231-1", "experiment",
+     "Autoriser le transport scolaire à servir les équipes du matin."),
+    ("Archéologie préventive sur les zones d'activité déjà aménagées", "urbanisme",
+     "Des fouilles préventives sont prescrites sur des parcelles d'une zone d'activité déjà viabilisée, avec six mois de retard.",
+     "Prescriptions d'archéologie préventive", "Code du patrimoine, art. L522-1", "solution",
+     "Dispenser de diagnostic les parcelles de zones déjà aménagées et diagnostiquées."),
+];
+
+/// Where a generated proposal ends, with its weight.
+const PATHS: [(&str, u32); 9] = [
+    ("draft", 1),
+    ("awaiting_approval", 1),
+    ("regional_review", 3),
+    ("returned", 1),
+    ("answered_regional", 2),
+    ("redirected", 2),
+    ("national_review", 4),
+    ("accepted", 2),
+    ("rejected", 1),
+];
+
+#[derive(FromQueryResult)]
+struct TerritoryRow {
+    id: String,
+    region_code: String,
+}
+
+/// One step of a generated timeline.
+struct Step {
+    role: &'static str,
+    name: &'static str,
+    action: &'static str,
+    from: &'static str,
+    to: &'static str,
+    comment: &'static str,
+}
+
+fn path_to(end: &str) -> Vec<Step> {
+    let step = |role, name, action, from, to, comment| Step {
+        role,
+        name,
+        action,
+        from,
+        to,
+        comment,
+    };
+    let mut steps = vec![step(
+        "project_manager",
+        "Cheffe de projet (démo)",
+        "create",
+        "",
+        "draft",
+        "",
+    )];
+    if end == "draft" {
+        return steps;
+    }
+    steps.push(step("elected_colead", "Co-président élu (démo)", "submit", "draft", "awaiting_approval", ""));
+    if end == "awaiting_approval" {
+        return steps;
+    }
+    steps.push(step("industrial_colead", "Co-président industriel (démo)", "approve", "awaiting_approval", "regional_review", ""));
+    let region = |action, to, comment| step("regional_referent", "Référent régional (démo)", action, "regional_review", to, comment);
+    match end {
+        "regional_review" => {}
+        "returned" => steps.push(region("return", "returned", "Merci de préciser les projets concernés et les délais constatés.")),
+        "answered_regional" => steps.push(region("answer_regional", "answered_regional", "La région réunit les services instructeurs ; un référent unique suivra les dossiers du territoire.")),
+        "redirected" => steps.push(region("redirect", "redirected", "Le certificat de projet donne au porteur un calendrier d'instruction opposable.")),
+        _ => {
+            steps.push(region("escalate", "national_review", "Sujet remonté par plusieurs territoires de la région."));
+            let national = |action, to, comment| step("national_team", "Équipe nationale (démo)", action, "national_review", to, comment);
+            match end {
+                "accepted" => steps.push(national("accept", "accepted", "Mesure retenue : elle sera expérimentée dans des territoires volontaires.")),
+                "rejected" => steps.push(national("reject", "rejected", "La règle protège un intérêt supérieur ; un guide d'application sera diffusé aux services.")),
+                _ => {}
+            }
+        }
+    }
+    steps
+}
+
+/// Writes `count` demonstration proposals in the caller's transaction; returns how many.
+pub async fn generate(
+    txn: &DatabaseTransaction,
+    rng: &mut impl FnMut(usize) -> usize,
+    count: usize,
+    now: i64,
+) -> anyhow::Result<usize> {
+    let territories: Vec<TerritoryRow> = fetch_all(
+        txn,
+        "SELECT id, region_code FROM territory ORDER BY id",
+        vec![],
+    )
+    .await?;
+    anyhow::ensure!(!territories.is_empty(), "no territory loaded");
+    let total_weight: u32 = PATHS.iter().map(|p| p.1).sum();
+    let mut made = 0;
+    for k in 0..count {
+        let (title, theme, problem, rule, legal, kind, solution) = TEMPLATES[k % TEMPLATES.len()];
+        let territory = &territories[rng(territories.len())];
+        let mut x = rng(total_weight as usize) as u32;
+        let end = PATHS
+            .iter()
+            .find(|(_, w)| {
+                if x < *w {
+                    true
+                } else {
+                    x -= w;
+                    false
+                }
+            })
+            .map(|p| p.0)
+            .unwrap_or("regional_review");
+        let steps = path_to(end);
+        // Spread over the last 14 months, each step 3 to 60 days after the previous one.
+        let mut at = now - (60 + rng(360) as i64) * DAY;
+        let mut times = Vec::new();
+        for _ in &steps {
+            times.push(at);
+            at += (3 + rng(58) as i64) * DAY;
+        }
+        let last = *times.last().unwrap_or(&now);
+        let submitted = steps
+            .iter()
+            .zip(&times)
+            .find(|(s, _)| s.to == "regional_review")
+            .map(|(_, t)| *t);
+        let answered = steps
+            .iter()
+            .zip(&times)
+            .find(|(s, _)| {
+                matches!(s.to, "answered_regional" | "redirected" | "accepted" | "rejected")
+            })
+            .map(|(s, t)| (*t, s.comment));
+        let row = fetch_all::<Id>(
+            txn,
+            "INSERT INTO proposal (territory_id, region_code, title, problem, rule, legal_reference, \
+             theme, axis, proposal_kind, solution, status, mechanism, answer, created_at, updated_at, \
+             submitted_at, answered_at, lang, is_demo) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'simplifier', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'fr', ?) RETURNING id",
+            vec![
+                territory.id.as_str().into(),
+                territory.region_code.as_str().into(),
+                title.into(),
+                problem.into(),
+                rule.into(),
+                legal.into(),
+                theme.into(),
+                kind.into(),
+                solution.into(),
+                end.into(),
+                if end == "redirected" { "certificat_de_projet" } else { "" }.into(),
+                answered.map(|a| a.1).unwrap_or_default().into(),
+                times[0].into(),
+                last.into(),
+                submitted.into(),
+                answered.map(|a| a.0).into(),
+                true.into(),
+            ],
+        )
+        .await?;
+        let id = row.first().context("demo proposal id")?.id;
+        txn.execute(stmt(
+            txn,
+            "UPDATE proposal SET root_id = id WHERE id = ?",
+            vec![id.into()],
+        ))
+        .await?;
+        for (s, t) in steps.iter().zip(&times) {
+            txn.execute(stmt(
+                txn,
+                "INSERT INTO proposal_event (proposal_id, at, user_name, role, action, from_status, \
+                 to_status, comment, mechanism) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                vec![
+                    id.into(),
+                    (*t).into(),
+                    s.name.into(),
+                    s.role.into(),
+                    s.action.into(),
+                    s.from.into(),
+                    s.to.into(),
+                    s.comment.into(),
+                    if s.action == "redirect" { "certificat_de_projet" } else { "" }.into(),
+                ],
+            ))
+            .await?;
+        }
+        // Public proposals gather a few supporting territories with a testimony.
+        if end != "draft" {
+            for _ in 0..rng(5) {
+                let other = &territories[rng(territories.len())];
+                if other.id == territory.id {
+                    continue;
+                }
+                txn.execute(stmt(
+                    txn,
+                    "INSERT INTO proposal_support (proposal_id, user_id, territory_id, testimony, created_at) \
+                     SELECT ?, 0, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM proposal_support WHERE proposal_id = ? AND territory_id = ?)",
+                    vec![
+                        id.into(),
+                        other.id.as_str().into(),
+                        "Nous rencontrons le même blocage sur notre territoire.".into(),
+                        (times[1] + DAY).into(),
+                        id.into(),
+                        other.id.as_str().into(),
+                    ],
+                ))
+                .await?;
+            }
+        }
+        made += 1;
+    }
+    Ok(made)
+}
+
+#[derive(FromQueryResult)]
+struct Id {
+    id: i64,
+}
