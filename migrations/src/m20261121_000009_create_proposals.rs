@@ -10,6 +10,7 @@ use sea_orm_migration::prelude::*;
 pub struct Migration;
 
 #[derive(DeriveIden, Clone, Copy)]
+#[allow(clippy::enum_variant_names)] // Column names, as stored.
 enum Proposal {
     Table,
     Id,

@@ -753,6 +753,7 @@ pub fn answered_within_three_months(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests fail loudly by design.
 mod tests {
     use super::*;
     use crate::domain::policy::Membership;

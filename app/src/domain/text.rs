@@ -24,18 +24,6 @@ pub fn matches_all_words(text: &str, query: &str) -> bool {
     fold(query).split_whitespace().all(|w| haystack.contains(w))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn folding_ignores_accents_case_and_apostrophes() {
-        assert_eq!(fold("Vallée de l'Arve"), "vallee de l arve");
-        assert!(matches_all_words("Vallée de l'Arve", "arve VALLEE"));
-        assert!(!matches_all_words("Vallée de l'Arve", "oyonnax"));
-    }
-}
-
 /// (year, month, day) of a Unix time in UTC (Howard Hinnant's days-to-civil algorithm).
 pub fn civil_date(ts: i64) -> (i64, i64, i64) {
     let z = ts.div_euclid(86_400) + 719_468;
@@ -53,4 +41,16 @@ pub fn civil_date(ts: i64) -> (i64, i64, i64) {
 pub fn iso_date(ts: i64) -> String {
     let (y, m, d) = civil_date(ts);
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_ignores_accents_case_and_apostrophes() {
+        assert_eq!(fold("Vallée de l'Arve"), "vallee de l arve");
+        assert!(matches_all_words("Vallée de l'Arve", "arve VALLEE"));
+        assert!(!matches_all_words("Vallée de l'Arve", "oyonnax"));
+    }
 }

@@ -922,11 +922,10 @@ pub fn DashboardPage() -> impl IntoView {
                         let region_rows = d.by_region.iter().map(|(_, name, n)| (name.clone(), *n)).collect::<Vec<_>>();
                         let median = |m: Option<f64>| m.map(|v| days(lang, v)).unwrap_or_else(|| "—".to_owned());
                         let (ok, counted) = d.answered_within_three_months;
-                        let share = if counted == 0 {
-                            "—".to_owned()
-                        } else {
-                            format!("{} % ({} / {})", ok * 100 / counted, ok, counted)
-                        };
+                        let share = (ok * 100)
+                            .checked_div(counted)
+                            .map(|pct| format!("{pct} % ({ok} / {counted})"))
+                            .unwrap_or_else(|| "—".to_owned());
                         view! {
                             <dl class="figures" data-testid="dashboard-figures">
                                 <div><dt>{t(lang, Key::ProposalsWord)}</dt><dd data-testid="total">{format_int(lang, d.total)}</dd></div>

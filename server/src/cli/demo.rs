@@ -894,13 +894,8 @@ pub async fn run(db: &DatabaseConnection, args: DemoArgs) -> anyhow::Result<()> 
         == 0
     {
         let rng = &mut generator.rng;
-        super::demo_proposals::generate(
-            &txn,
-            &mut |n| rng.below(n),
-            40,
-            db::organisations::now(),
-        )
-        .await?
+        super::demo_proposals::generate(&txn, &mut |n| rng.below(n), 40, db::organisations::now())
+            .await?
     } else {
         0
     };

@@ -119,12 +119,35 @@ fn path_to(end: &str) -> Vec<Step> {
     if end == "draft" {
         return steps;
     }
-    steps.push(step("elected_colead", "Co-président élu (démo)", "submit", "draft", "awaiting_approval", ""));
+    steps.push(step(
+        "elected_colead",
+        "Co-président élu (démo)",
+        "submit",
+        "draft",
+        "awaiting_approval",
+        "",
+    ));
     if end == "awaiting_approval" {
         return steps;
     }
-    steps.push(step("industrial_colead", "Co-président industriel (démo)", "approve", "awaiting_approval", "regional_review", ""));
-    let region = |action, to, comment| step("regional_referent", "Référent régional (démo)", action, "regional_review", to, comment);
+    steps.push(step(
+        "industrial_colead",
+        "Co-président industriel (démo)",
+        "approve",
+        "awaiting_approval",
+        "regional_review",
+        "",
+    ));
+    let region = |action, to, comment| {
+        step(
+            "regional_referent",
+            "Référent régional (démo)",
+            action,
+            "regional_review",
+            to,
+            comment,
+        )
+    };
     match end {
         "regional_review" => {}
         "returned" => steps.push(region("return", "returned", "Merci de préciser les projets concernés et les délais constatés.")),
@@ -183,6 +206,11 @@ pub async fn generate(
             times.push(at);
             at += (3 + rng(58) as i64) * DAY;
         }
+        // Nothing happens in the future: shift the whole timeline back if needed.
+        let overshoot = times.last().map(|t| t - (now - DAY)).unwrap_or(0).max(0);
+        for t in &mut times {
+            *t -= overshoot;
+        }
         let last = *times.last().unwrap_or(&now);
         let submitted = steps
             .iter()
@@ -193,7 +221,10 @@ pub async fn generate(
             .iter()
             .zip(&times)
             .find(|(s, _)| {
-                matches!(s.to, "answered_regional" | "redirected" | "accepted" | "rejected")
+                matches!(
+                    s.to,
+                    "answered_regional" | "redirected" | "accepted" | "rejected"
+                )
             })
             .map(|(s, t)| (*t, s.comment));
         let row = fetch_all::<Id>(

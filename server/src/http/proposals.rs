@@ -168,7 +168,7 @@ async fn support(
     }
 }
 
-fn filter(pairs: &[(String, String)]) -> Result<ProposalFilter, Response> {
+fn filter(pairs: &[(String, String)]) -> Result<ProposalFilter, (StatusCode, String)> {
     ProposalFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(|e| {
         let message = match e {
             app::error::AppError::Invalid(fields) => fields
@@ -178,7 +178,7 @@ fn filter(pairs: &[(String, String)]) -> Result<ProposalFilter, Response> {
                 .join("; "),
             other => other.to_string(),
         };
-        (StatusCode::BAD_REQUEST, message).into_response()
+        (StatusCode::BAD_REQUEST, message)
     })
 }
 
@@ -257,7 +257,7 @@ async fn export_csv(
 ) -> Response {
     let filter = match filter(&pairs) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     match state.proposals.export(&filter).await {
         Ok(items) => match to_csv(&items, &state.proposals.public_url()) {
@@ -284,7 +284,7 @@ async fn export_json(
 ) -> Response {
     let filter = match filter(&pairs) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     match state.proposals.export(&filter).await {
         Ok(items) => {

@@ -172,28 +172,6 @@ pub fn invitation(
     render(to, lang, c)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mails_follow_the_recipient_language_and_escape_html() {
-        let fr = magic_link(
-            "a@b.fr",
-            Lang::Fr,
-            "Zoé <script>",
-            "https://m.example/lien?token=x&y=1",
-        );
-        assert!(fr.subject.contains("connexion"));
-        assert!(fr.text.contains("https://m.example/lien?token=x&y=1"));
-        assert!(fr.html.contains("Zoé &lt;script&gt;"));
-        assert!(fr.html.contains("token=x&amp;y=1"));
-        let en = magic_link("a@b.fr", Lang::En, "Zoé", "https://m.example/l");
-        assert!(en.subject.contains("sign-in"));
-        assert!(en.html.starts_with("<!DOCTYPE html><html lang=\"en\""));
-    }
-}
-
 /// A simplification proposal moved: who did what, with their comment.
 pub fn proposal_step(
     to: &str,
@@ -260,4 +238,26 @@ pub fn digest(to: &str, lang: Lang, name: &str, lines: &[String], link: &str) ->
         },
     };
     render(to, lang, c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mails_follow_the_recipient_language_and_escape_html() {
+        let fr = magic_link(
+            "a@b.fr",
+            Lang::Fr,
+            "Zoé <script>",
+            "https://m.example/lien?token=x&y=1",
+        );
+        assert!(fr.subject.contains("connexion"));
+        assert!(fr.text.contains("https://m.example/lien?token=x&y=1"));
+        assert!(fr.html.contains("Zoé &lt;script&gt;"));
+        assert!(fr.html.contains("token=x&amp;y=1"));
+        let en = magic_link("a@b.fr", Lang::En, "Zoé", "https://m.example/l");
+        assert!(en.subject.contains("sign-in"));
+        assert!(en.html.starts_with("<!DOCTYPE html><html lang=\"en\""));
+    }
 }

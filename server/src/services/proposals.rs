@@ -134,7 +134,7 @@ async fn summaries(
 
 fn sort_summaries(items: &mut [ProposalSummary], sort: ProposalSort) {
     match sort {
-        ProposalSort::Recent => items.sort_by(|a, b| b.updated_at.cmp(&a.updated_at)),
+        ProposalSort::Recent => items.sort_by_key(|p| std::cmp::Reverse(p.updated_at)),
         ProposalSort::Age => items.sort_by_key(|p| (p.submitted_at.unwrap_or(p.created_at), p.id)),
         ProposalSort::Support => items.sort_by(|a, b| {
             (b.territories_supporting, b.firms_supporting)
