@@ -3,10 +3,12 @@
 use crate::components::Layout;
 use crate::i18n::Lang;
 use crate::pages::{
-    AccountPage, DashboardPage, DistrictsPage, ForgotPage, HomePage, InvitationPage, LandSitePage,
-    MagicLinkPage, NotFound, OrganisationEditPage, OrganisationPage, PolesPage, ProposalEditPage,
-    ProposalNewPage, ProposalPage, ProposalsPage, QueuePage, ResetPage, SearchPage, SignInPage,
-    SignUpPage, TerritoriesPage, TerritoryEditPage, TerritoryPage, VerifyPage,
+    AccountPage, DashboardPage, DistrictPartnersPage, DistrictsPage, ExchangePage, ExchangesPage,
+    ForgotPage, HomePage, InvitationPage, LandSitePage, MagicLinkPage, NotFound,
+    OrganisationEditPage, OrganisationPage, PolesPage, PracticeNewPage, PracticePage,
+    PracticesPage, ProposalEditPage, ProposalNewPage, ProposalPage, ProposalsPage, QueuePage,
+    ResetPage, SearchPage, SignInPage, SignUpPage, TerritoriesPage, TerritoryEditPage,
+    TerritoryPage, TerritoryPartnersPage, VerifyPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
@@ -88,6 +90,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/poles") view=PolesPage ssr=SsrMode::Async/>
                     <Route path=path!("/recherche") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/districts") view=DistrictsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/territoires/:id/partenaires") view=TerritoryPartnersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/organisations/:id/partenaires") view=DistrictPartnersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/pratiques") view=PracticesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/pratiques/nouvelle") view=PracticeNewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/pratiques/:id") view=PracticePage ssr=SsrMode::Async/>
+                    <Route path=path!("/echanges") view=ExchangesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/echanges/:id") view=ExchangePage ssr=SsrMode::Async/>
                     <Route path=path!("/simplification") view=ProposalsPage ssr=SsrMode::Async/>
                     <Route path=path!("/simplification/nouvelle") view=ProposalNewPage ssr=SsrMode::Async/>
                     <Route path=path!("/simplification/file") view=QueuePage ssr=SsrMode::Async/>

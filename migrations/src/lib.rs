@@ -17,6 +17,7 @@ mod m20261121_000006_create_map_frames;
 mod m20261121_000007_create_accounts;
 mod m20261121_000008_create_territory_profiles;
 mod m20261121_000009_create_proposals;
+mod m20261121_000010_create_network;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000007_create_accounts::Migration),
             Box::new(m20261121_000008_create_territory_profiles::Migration),
             Box::new(m20261121_000009_create_proposals::Migration),
+            Box::new(m20261121_000010_create_network::Migration),
         ]
     }
 }

@@ -36,6 +36,11 @@ impl Application {
         let (index, opened) = crate::search::SearchIndex::open(Some(config.index_dir()))?;
         let naf = std::sync::Arc::new(crate::search::documents::NafTable::load(&conn).await?);
         crate::search::indexer::spawn(conn.clone(), index.clone(), naf, opened);
+        let network = crate::services::network::NetworkService::new(
+            conn.clone(),
+            index.clone(),
+            config.public_url.clone(),
+        );
         let proposals = crate::services::proposals::ProposalService::new(
             conn.clone(),
             index.clone(),
@@ -64,9 +69,11 @@ impl Application {
                 gazetteer,
                 accounts.clone(),
                 proposals.clone(),
+                network.clone(),
             ),
             accounts,
             proposals,
+            network,
             db: conn,
             secure_cookies: config.public_url.starts_with("https://"),
         };

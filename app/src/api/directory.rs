@@ -134,6 +134,9 @@ pub struct TerritoryProfile {
     pub needs_land: String,
     pub needs_housing: String,
     pub needs_mobility: String,
+    /// Among [`crate::domain::partners::CHALLENGES`].
+    #[serde(default)]
+    pub challenges: Vec<String>,
     pub updated_at: i64,
 }
 
@@ -173,10 +176,28 @@ impl TerritoryProfile {
                 message: "axis_invalid".into(),
             });
         }
+        let mut challenges: Vec<String> = self
+            .challenges
+            .iter()
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .collect();
+        challenges.sort();
+        challenges.dedup();
+        if challenges
+            .iter()
+            .any(|c| !crate::domain::partners::CHALLENGES.contains(&c.as_str()))
+        {
+            errors.push(crate::error::FieldError {
+                field: "challenges".into(),
+                message: "challenge_invalid".into(),
+            });
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(TerritoryProfile {
+            challenges,
             presentation: self.presentation.trim().to_owned(),
             axes,
             strengths: self.strengths.trim().to_owned(),
@@ -225,6 +246,13 @@ pub struct OrganisationDetail {
     pub certifications: Vec<String>,
     pub markets: Vec<String>,
     pub email: String,
+    /// A district's declared challenges and contact (see `domain::partners::CHALLENGES`).
+    #[serde(default)]
+    pub challenges: Vec<String>,
+    #[serde(default)]
+    pub contact_name: String,
+    #[serde(default)]
+    pub contact_email: String,
 }
 
 #[cfg(feature = "ssr")]

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod directory;
+pub mod network;
 pub mod organisations;
 pub mod proposals;
 pub mod search;

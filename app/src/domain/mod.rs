@@ -6,6 +6,7 @@
 pub mod geo;
 pub mod ids;
 pub mod organisation;
+pub mod partners;
 pub mod policy;
 pub mod proposal;
 pub mod text;

@@ -55,6 +55,22 @@ impl Lang {
 
     /// Picks the language from a `Cookie` header and an `Accept-Language` header.
     pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Lang {
+        Lang::negotiate_for(cookie, None, accept_language)
+    }
+
+    /// The language switch's cookie first (the latest explicit choice), then the signed-in
+    /// person's setting, then the browser's `Accept-Language`.
+    pub fn negotiate_for(
+        cookie: Option<&str>,
+        setting: Option<&str>,
+        accept_language: Option<&str>,
+    ) -> Lang {
+        if let Some(lang) = setting
+            .and_then(Lang::from_tag)
+            .filter(|_| !cookie.is_some_and(|c| c.contains(&format!("{LANG_COOKIE}="))))
+        {
+            return lang;
+        }
         let from_cookie = cookie.and_then(|c| {
             c.split(';').find_map(|pair| {
                 let (name, value) = pair.trim().split_once('=')?;
@@ -106,8 +122,13 @@ fn detect_impl() -> Lang {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
-    Lang::negotiate(
+    let setting = parts
+        .extensions
+        .get::<crate::api::accounts::CurrentUser>()
+        .map(|u| u.lang.clone());
+    Lang::negotiate_for(
         header(http::header::COOKIE).as_deref(),
+        setting.as_deref(),
         header(http::header::ACCEPT_LANGUAGE).as_deref(),
     )
 }
@@ -130,6 +151,19 @@ fn detect_impl() -> Lang {
 /// The language provided by the application root.
 pub fn use_lang() -> Lang {
     leptos::prelude::use_context::<Lang>().unwrap_or_default()
+}
+
+/// The label of a challenge code (see `domain::partners::CHALLENGES`).
+pub fn challenge_key(code: &str) -> Key {
+    match code {
+        "skills" => Key::ChSkills,
+        "land" => Key::ChLand,
+        "energy" => Key::ChEnergy,
+        "housing" => Key::ChHousing,
+        "mobility" => Key::ChMobility,
+        "ecological_transition" => Key::ChEcological,
+        _ => Key::ChSuccession,
+    }
 }
 
 /// The text of `key` in `lang`.

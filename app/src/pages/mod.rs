@@ -4,6 +4,7 @@ mod auth;
 mod districts;
 mod home;
 mod land_site;
+pub mod network;
 mod not_found;
 mod organisation;
 mod poles;
@@ -19,6 +20,10 @@ pub use auth::{
 pub use districts::DistrictsPage;
 pub use home::HomePage;
 pub use land_site::LandSitePage;
+pub use network::{
+    DistrictPartnersPage, ExchangePage, ExchangesPage, PracticeNewPage, PracticePage,
+    PracticesPage, TerritoryPartnersPage,
+};
 pub use not_found::NotFound;
 pub use organisation::{OrganisationEditPage, OrganisationPage};
 pub use poles::PolesPage;

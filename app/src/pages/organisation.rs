@@ -118,6 +118,19 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
                 {tags(o.markets.clone())}
             })}
     };
+    let district = o.kind == "district";
+    let id = o.id;
+    let challenges = o
+        .challenges
+        .iter()
+        .map(|c| t(lang, crate::i18n::challenge_key(c)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let contact = [o.contact_name.clone(), o.contact_email.clone()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
     let divisions_block = (!o.divisions.is_empty()).then(|| {
         view! {
             <h2>{t(lang, Key::Specialisations)}</h2>
@@ -159,6 +172,20 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
         {firm}
         {tags_section}
         {divisions_block}
+        {district.then(|| view! {
+            <section aria-labelledby="district-network-h">
+                <h2 id="district-network-h">{t(lang, Key::EuropeanNetwork)}</h2>
+                {(!challenges.is_empty()).then(|| view! {
+                    <p><strong>{t(lang, Key::ChallengesLabel)} " : "</strong>{challenges.clone()}</p>
+                })}
+                {(!contact.is_empty()).then(|| view! { <p><strong>{t(lang, Key::PublicContact)} " : "</strong>{contact.clone()}</p> })}
+                <p>
+                    <a href=format!("/organisations/{id}/partenaires") data-testid="district-partners-link">{t(lang, Key::MatchingTerritories)}</a>
+                    " · "
+                    <a href=format!("/pratiques?author=district:{id}")>{t(lang, Key::TerritoryPractices)}</a>
+                </p>
+            </section>
+        })}
     }
 }
 
@@ -236,6 +263,26 @@ pub fn OrganisationEditPage() -> impl IntoView {
                                 {field("oe-email", "email", Key::PublicEmailLabel, o.email.clone())}
                                 <button type="submit">{t(lang, Key::Save)}</button>
                             </form>
+                            {(o.kind == "district").then(|| view! {
+                                <h2>{t(lang, Key::DistrictProfile)}</h2>
+                                <form method="post" action=format!("/auth/districts/{}/profil", o.id) class="card-form wide" data-testid="district-profile-form">
+                                    <fieldset>
+                                        <legend>{t(lang, Key::ChallengesLabel)}</legend>
+                                        {crate::domain::partners::CHALLENGES.iter().map(|c| {
+                                            let cid = format!("dp-challenge-{c}");
+                                            view! {
+                                                <div class="check">
+                                                    <input type="checkbox" id=cid.clone() name="challenges" value=*c checked=o.challenges.iter().any(|x| x == c)/>
+                                                    <label for=cid>{t(lang, crate::i18n::challenge_key(c))}</label>
+                                                </div>
+                                            }
+                                        }).collect_view()}
+                                    </fieldset>
+                                    {field("dp-contact-name", "contact_name", Key::ContactName, o.contact_name.clone())}
+                                    {field("dp-contact-email", "contact_email", Key::PublicEmailLabel, o.contact_email.clone())}
+                                    <button type="submit">{t(lang, Key::Save)}</button>
+                                </form>
+                            })}
                         }.into_any()
                     }
                     Err(e) => view! { <ErrorView error=e/> }.into_any(),

@@ -204,6 +204,15 @@ fn TerritoryView(d: TerritoryDetail, lists: Lists, state: ListState) -> impl Int
             {poles}
         </section>
 
+        <section aria-labelledby="network-h">
+            <h2 id="network-h">{t(lang, Key::EuropeanNetwork)}</h2>
+            <p>
+                <a href=format!("/territoires/{}/partenaires", d.id) data-testid="partners-link">{t(lang, Key::SeePartners)}</a>
+                " · "
+                <a href=format!("/pratiques?author=territory:{}", d.id)>{t(lang, Key::TerritoryPractices)}</a>
+            </p>
+        </section>
+
         <section aria-labelledby="simplification-h">
             <h2 id="simplification-h">{t(lang, Key::ProposalsTitle)}</h2>
             <p>
@@ -512,6 +521,18 @@ pub fn TerritoryEditPage() -> impl IntoView {
                                     {axes}
                                 </fieldset>
                                 {area("te-strengths", "strengths", Key::Strengths, p.strengths.clone())}
+                                <fieldset>
+                                    <legend>{t(lang, Key::ChallengesLabel)}</legend>
+                                    {crate::domain::partners::CHALLENGES.iter().map(|c| {
+                                        let id = format!("te-challenge-{c}");
+                                        view! {
+                                            <div class="check">
+                                                <input type="checkbox" id=id.clone() name="challenges" value=*c checked=p.challenges.iter().any(|x| x == c)/>
+                                                <label for=id>{t(lang, crate::i18n::challenge_key(c))}</label>
+                                            </div>
+                                        }
+                                    }).collect_view()}
+                                </fieldset>
                                 {area("te-skills", "needs_skills", Key::NeedsSkills, p.needs_skills.clone())}
                                 {area("te-land", "needs_land", Key::NeedsLand, p.needs_land.clone())}
                                 {area("te-housing", "needs_housing", Key::NeedsHousing, p.needs_housing.clone())}

@@ -138,6 +138,46 @@ pub trait Proposals: Send + Sync {
     ) -> Result<Vec<crate::api::proposals::ProposalLink>, ServiceError>;
 }
 
+/// The European network: partner suggestions, best practices, exchanges.
+#[async_trait::async_trait]
+pub trait Network: Send + Sync {
+    /// Districts and territories ranked for a territory.
+    async fn territory_partners(
+        &self,
+        id: &str,
+        viewer: &crate::domain::policy::Viewer,
+        lang: crate::i18n::Lang,
+    ) -> Result<crate::api::network::Partners, ServiceError>;
+    /// French territories ranked for a district.
+    async fn district_partners(
+        &self,
+        id: i64,
+        lang: crate::i18n::Lang,
+    ) -> Result<crate::api::network::Partners, ServiceError>;
+    /// Practices, filtered and paged.
+    async fn practices(
+        &self,
+        filter: &crate::api::network::PracticeFilter,
+    ) -> Result<crate::api::network::PracticeList, ServiceError>;
+    /// One practice.
+    async fn practice(
+        &self,
+        id: i64,
+        viewer: &crate::domain::policy::Viewer,
+    ) -> Result<crate::api::network::PracticeDetail, ServiceError>;
+    /// The exchanges the viewer's territories and districts take part in.
+    async fn exchanges(
+        &self,
+        viewer: &crate::domain::policy::Viewer,
+    ) -> Result<Vec<crate::api::network::ExchangeView>, ServiceError>;
+    /// One exchange, for its two sides only.
+    async fn exchange(
+        &self,
+        id: i64,
+        viewer: &crate::domain::policy::Viewer,
+    ) -> Result<crate::api::network::ExchangeView, ServiceError>;
+}
+
 /// Everything the UI's server functions may call, provided as Leptos context.
 #[derive(Clone)]
 pub struct Services {
@@ -145,6 +185,7 @@ pub struct Services {
     pub search: Arc<dyn Search>,
     pub accounts: Arc<dyn Accounts>,
     pub proposals: Arc<dyn Proposals>,
+    pub network: Arc<dyn Network>,
 }
 
 /// The services from context; a missing context is a wiring bug reported as internal.

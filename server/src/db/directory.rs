@@ -279,6 +279,7 @@ struct ProfileRow {
     needs_land: String,
     needs_housing: String,
     needs_mobility: String,
+    challenges: String,
     updated_at: i64,
 }
 
@@ -290,7 +291,7 @@ pub async fn territory_profile(
     let row: Option<ProfileRow> = fetch_optional(
         db,
         "SELECT presentation, axes, strengths, needs_skills, needs_land, needs_housing, needs_mobility, \
-         updated_at FROM territory_profile WHERE territory_id = ?",
+         challenges, updated_at FROM territory_profile WHERE territory_id = ?",
         vec![id.into()],
     )
     .await?;
@@ -302,6 +303,7 @@ pub async fn territory_profile(
         needs_land: r.needs_land,
         needs_housing: r.needs_housing,
         needs_mobility: r.needs_mobility,
+        challenges: json_list(&r.challenges),
         updated_at: r.updated_at,
     }))
 }
@@ -328,7 +330,8 @@ pub async fn save_territory_profile(
     txn.execute(super::stmt(
         &txn,
         "INSERT INTO territory_profile (territory_id, presentation, axes, strengths, needs_skills, \
-         needs_land, needs_housing, needs_mobility, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         needs_land, needs_housing, needs_mobility, challenges, updated_at, updated_by) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         vec![
             id.into(),
             p.presentation.as_str().into(),
@@ -338,6 +341,7 @@ pub async fn save_territory_profile(
             p.needs_land.as_str().into(),
             p.needs_housing.as_str().into(),
             p.needs_mobility.as_str().into(),
+            serde_json::to_string(&p.challenges).unwrap_or_else(|_| "[]".into()).into(),
             now.into(),
             user_id.into(),
         ],
@@ -457,6 +461,9 @@ struct OrganisationRow {
     certifications: String,
     markets: String,
     email: String,
+    challenges: Option<String>,
+    contact_name: Option<String>,
+    contact_email: Option<String>,
 }
 
 /// One organisation; `None` when the id is unknown.
@@ -470,8 +477,10 @@ pub async fn organisation(
          o.nace_divisions, o.languages, o.website, o.is_demo, c.name AS commune_name, \
          c.region_code, r.name AS region_name, c.territory_id, t.name AS territory_name, \
          o.nuts_code, n.label AS nuts_label, o.siret, o.commune_insee, o.headcount_band, \
-         o.capabilities, o.certifications, o.markets, o.email \
+         o.capabilities, o.certifications, o.markets, o.email, dp.challenges, dp.contact_name, \
+         dp.contact_email \
          FROM organisation o LEFT JOIN commune c ON c.insee = o.commune_insee \
+         LEFT JOIN district_profile dp ON dp.organisation_id = o.id \
          LEFT JOIN region r ON r.code = c.region_code \
          LEFT JOIN territory t ON t.id = c.territory_id \
          LEFT JOIN nuts_region n ON n.code = o.nuts_code WHERE o.id = ?",
@@ -536,5 +545,8 @@ pub async fn organisation(
         certifications: json_list(&o.certifications),
         markets: json_list(&o.markets),
         email: o.email,
+        challenges: o.challenges.as_deref().map(json_list).unwrap_or_default(),
+        contact_name: o.contact_name.unwrap_or_default(),
+        contact_email: o.contact_email.unwrap_or_default(),
     }))
 }

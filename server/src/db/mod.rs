@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod directory;
+pub mod network;
 pub mod organisations;
 pub mod proposals;
 

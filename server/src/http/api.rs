@@ -25,6 +25,9 @@ pub fn router() -> Router<AppState> {
         .route("/organisations", get(list_organisations))
         .route("/organisations/{id}", get(get_organisation))
         .route("/search", get(search))
+        .route("/districts", get(list_districts))
+        .route("/territories/{id}/partners", get(territory_partners))
+        .route("/practices", get(list_practices))
         .route("/proposals", get(list_proposals))
         .route("/proposals/{id}", get(get_proposal))
         .fallback(|| async {
@@ -216,6 +219,59 @@ async fn search(
     .into_response())
 }
 
+fn request_lang(headers: &axum::http::HeaderMap) -> app::i18n::Lang {
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
+    };
+    app::i18n::Lang::negotiate(
+        header(axum::http::header::COOKIE),
+        header(axum::http::header::ACCEPT_LANGUAGE),
+    )
+}
+
+async fn list_districts(State(services): State<Services>) -> Result<Response, ApiError> {
+    Ok(Json(services.directory.districts().await?).into_response())
+}
+
+async fn territory_partners(
+    State(services): State<Services>,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let viewer = app::domain::policy::Viewer::anonymous();
+    let partners = services
+        .network
+        .territory_partners(&id, &viewer, request_lang(&headers))
+        .await?;
+    let list: Vec<serde_json::Value> = partners
+        .districts
+        .iter()
+        .map(|d| {
+            json!({
+                "district_id": d.id.parse::<i64>().unwrap_or_default(),
+                "name": d.name,
+                "country": d.country,
+                "score": d.score,
+                "explanation": d.explanation,
+                "factors": d.factors,
+            })
+        })
+        .collect();
+    Ok(Json(list).into_response())
+}
+
+async fn list_practices(
+    State(services): State<Services>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let filter = app::api::network::PracticeFilter::from_pairs(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    )?;
+    Ok(Json(services.network.practices(&filter).await?).into_response())
+}
+
 async fn list_proposals(
     State(services): State<Services>,
     viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
@@ -261,6 +317,51 @@ pub fn openapi_document() -> serde_json::Value {
         },
         "servers": [{ "url": "/api/v1" }],
         "paths": {
+            "/districts": {
+                "get": {
+                    "operationId": "listDistricts",
+                    "summary": "European industrial districts and clusters.",
+                    "responses": { "200": { "description": "Every district: id, name, country_code, nuts_code, nuts_label, specialisation_fr, specialisation_en." } }
+                }
+            },
+            "/territories/{id}/partners": {
+                "get": {
+                    "operationId": "territoryPartners",
+                    "summary": "European districts ranked for a territory, with the reasons (in the Accept-Language language).",
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                    "responses": {
+                        "200": { "description": "Best first.", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object",
+                            "required": ["district_id", "name", "country", "score", "explanation"],
+                            "properties": {
+                                "district_id": { "type": "integer" }, "name": { "type": "string" }, "country": { "type": "string" },
+                                "score": { "type": "number", "minimum": 0, "maximum": 1 },
+                                "explanation": { "type": "string" },
+                                "factors": { "type": "array", "items": { "type": "object", "properties": {
+                                    "factor": { "type": "string", "enum": ["profile", "challenges", "strengths"] },
+                                    "weight": { "type": "number" }, "items": { "type": "array", "items": { "type": "string" } }, "share": { "type": "number" } } } }
+                            } } } } } },
+                        "404": err_response("No territory has this id.")
+                    }
+                }
+            },
+            "/practices": {
+                "get": {
+                    "operationId": "listPractices",
+                    "summary": "Best practices of territories and districts.",
+                    "parameters": [
+                        { "name": "q", "in": "query", "schema": { "type": "string" } },
+                        { "name": "theme", "in": "query", "schema": { "type": "string", "enum": ["skills", "housing", "mobility", "land", "industrial_ecology", "attractiveness", "simplification", "innovation"] } },
+                        { "name": "author", "in": "query", "description": "territory:ti-8422 or district:ID", "schema": { "type": "string" } },
+                        { "name": "lang", "in": "query", "schema": { "type": "string", "enum": ["fr", "en"] } },
+                        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } },
+                        { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100 } }
+                    ],
+                    "responses": {
+                        "200": { "description": "{total, page, per_page, items: [{id, title, theme, author_kind, author_id, author_name, lang, created_at, is_demo}]}" },
+                        "400": err_response("A filter has a bad value.")
+                    }
+                }
+            },
             "/proposals": {
                 "get": {
                     "operationId": "listProposals",

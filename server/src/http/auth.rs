@@ -554,6 +554,7 @@ async fn edit_territory(
             "needs_land" => p.needs_land = v,
             "needs_housing" => p.needs_housing = v,
             "needs_mobility" => p.needs_mobility = v,
+            "challenges" => p.challenges.push(v),
             _ => {}
         }
     }

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod auth;
+mod network;
 mod proposals;
 mod security;
 
@@ -27,6 +28,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub accounts: crate::services::accounts::AccountsService,
     pub proposals: crate::services::proposals::ProposalService,
+    pub network: crate::services::network::NetworkService,
     pub secure_cookies: bool,
 }
 
@@ -45,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .merge(auth::router())
         .merge(proposals::router())
+        .merge(network::router())
         .leptos_routes_with_context(
             &state,
             routes,

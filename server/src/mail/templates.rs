@@ -240,6 +240,36 @@ pub fn digest(to: &str, lang: Lang, name: &str, lines: &[String], link: &str) ->
     render(to, lang, c)
 }
 
+/// An exchange between territories or districts moved on.
+pub fn exchange_step(to: &str, lang: Lang, name: &str, line: &str, note: &str, link: &str) -> Mail {
+    let body = if note.trim().is_empty() {
+        format!("{line}.")
+    } else {
+        format!("{line}.\n\n{note}")
+    };
+    let c = match lang {
+        Lang::Fr => Content {
+            kind: "exchange",
+            subject: format!("Échange : {line}"),
+            name,
+            body: &body,
+            action: "Voir l'échange",
+            link,
+            note: "Vous recevez ce message parce que vous représentez l'une des parties de cet échange.",
+        },
+        Lang::En => Content {
+            kind: "exchange",
+            subject: format!("Exchange: {line}"),
+            name,
+            body: &body,
+            action: "See the exchange",
+            link,
+            note: "You receive this message because you represent one of the parties to this exchange.",
+        },
+    };
+    render(to, lang, c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -604,3 +604,77 @@ pub fn proposal_document(f: &Fields, r: &ProposalDocRow) -> TantivyDocument {
     doc.add_text(f.lang, "fr");
     doc
 }
+
+#[derive(FromQueryResult)]
+pub struct PracticeDocRow {
+    pub id: i64,
+    pub title: String,
+    pub context: String,
+    pub actions: String,
+    pub results: String,
+    pub partners: String,
+    pub lang: String,
+    pub author_name: Option<String>,
+    pub region_code: Option<String>,
+    pub territory_id: Option<String>,
+}
+
+const PRACTICE_SELECT: &str = "SELECT p.id, p.title, p.context, p.actions, p.results, p.partners, \
+    p.lang, COALESCE(t.name, o.name) AS author_name, t.region_code, t.id AS territory_id \
+    FROM practice p LEFT JOIN territory t ON p.author_kind = 'territory' AND t.id = p.author_id \
+    LEFT JOIN organisation o ON p.author_kind = 'district' AND CAST(o.id AS TEXT) = p.author_id";
+
+/// Practices with id above `after`, by id (for rebuilds).
+pub async fn practices_after(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> anyhow::Result<Vec<PracticeDocRow>> {
+    fetch_all(
+        db,
+        &format!("{PRACTICE_SELECT} WHERE p.id > ? ORDER BY p.id LIMIT {limit}"),
+        vec![after.into()],
+    )
+    .await
+}
+
+/// Practices by id (for changes).
+pub async fn practices_by_id(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> anyhow::Result<Vec<PracticeDocRow>> {
+    fetch_in(db, PRACTICE_SELECT, "p.id", ids).await
+}
+
+/// The document of a best practice, analysed in its own language.
+pub fn practice_document(f: &Fields, r: &PracticeDocRow) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, key("practice", r.id));
+    doc.add_text(f.kind, "practice");
+    doc.add_u64(f.entity_id, u64::try_from(r.id).unwrap_or(0));
+    doc.add_text(f.name, &r.title);
+    doc.add_text(f.name_folded, &r.title);
+    doc.add_u64(f.name_key, name_key(&r.title));
+    let text = if r.lang == "en" {
+        f.description_en
+    } else {
+        f.description
+    };
+    for part in [&r.context, &r.actions, &r.results] {
+        doc.add_text(text, part);
+    }
+    doc.add_text(f.capabilities, &r.partners);
+    if let Some(author) = &r.author_name {
+        doc.add_text(f.place, author);
+        doc.add_text(f.territory_name, author);
+    }
+    if let Some(region) = &r.region_code {
+        doc.add_text(f.region, region);
+    }
+    if let Some(t) = &r.territory_id {
+        doc.add_text(f.territory, t);
+    }
+    doc.add_text(f.visibility, "public");
+    doc.add_text(f.lang, &r.lang);
+    doc
+}

@@ -115,7 +115,8 @@ async fn rebuild_uncommitted(
             "SELECT COUNT(*) AS n FROM proposal WHERE status <> 'draft'",
             vec![],
         )
-        .await?;
+        .await?
+        + fetch_count(db, "SELECT COUNT(*) AS n FROM practice", vec![]).await?;
     let idx = index.clone();
     tokio::task::spawn_blocking(move || idx.clear_uncommitted())
         .await
@@ -170,6 +171,25 @@ async fn rebuild_uncommitted(
             let docs = rows
                 .iter()
                 .map(|r| documents::proposal_document(&idx.fields, r))
+                .collect();
+            idx.add_uncommitted(docs)
+        })
+        .await
+        .context("index task")??;
+        done += n;
+        progress(done, total);
+    }
+    let mut after = 0i64;
+    loop {
+        let rows = documents::practices_after(db, after, PAGE).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        let idx = index.clone();
+        let n = rows.len() as u64;
+        tokio::task::spawn_blocking(move || {
+            let docs = rows
+                .iter()
+                .map(|r| documents::practice_document(&idx.fields, r))
                 .collect();
             idx.add_uncommitted(docs)
         })
@@ -272,6 +292,7 @@ pub async fn apply_pending(
     let mut sites = BTreeSet::new();
     let mut territories = BTreeSet::new();
     let mut proposals = BTreeSet::new();
+    let mut practices = BTreeSet::new();
     for c in &changes {
         match c.entity.as_str() {
             "organisation" => {
@@ -285,6 +306,9 @@ pub async fn apply_pending(
             }
             "proposal" => {
                 proposals.insert(c.entity_id);
+            }
+            "practice" => {
+                practices.insert(c.entity_id);
             }
             other => tracing::warn!(entity = other, "change of an unknown entity ignored"),
         }
@@ -327,6 +351,19 @@ pub async fn apply_pending(
                     documents::proposal_document(&index.fields, r),
                 )),
                 None => deletes.push(key("proposal", *id)),
+            }
+        }
+    }
+    let practices: Vec<i64> = practices.into_iter().collect();
+    for chunk in practices.chunks(500) {
+        let rows = documents::practices_by_id(db, chunk).await?;
+        for id in chunk {
+            match rows.iter().find(|r| r.id == *id) {
+                Some(r) => upserts.push((
+                    key("practice", *id),
+                    documents::practice_document(&index.fields, r),
+                )),
+                None => deletes.push(key("practice", *id)),
             }
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 mod directory;
+pub mod network;
 pub mod proposals;
 pub mod search;
 
@@ -20,11 +21,13 @@ pub fn build(
     gazetteer: Arc<Gazetteer>,
     accounts: accounts::AccountsService,
     proposals: proposals::ProposalService,
+    network: network::NetworkService,
 ) -> Services {
     Services {
         directory: Arc::new(DirectoryService::new(db)),
         search: Arc::new(SearchService::new(index, gazetteer)),
         accounts: Arc::new(accounts),
         proposals: Arc::new(proposals),
+        network: Arc::new(network),
     }
 }

@@ -8,6 +8,7 @@ mod helpers;
 mod accounts;
 mod directory;
 mod mail;
+mod network;
 mod operations;
 mod organisations;
 mod proposals;

@@ -1,0 +1,407 @@
+//! The European network as pages and the API see it: partner suggestions, best practices,
+//! exchanges between territories and districts.
+
+use crate::domain::partners::{Factor, Similarity};
+use crate::error::{AppError, FieldError};
+use crate::i18n::{t, Key, Lang};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A district suggested to a territory (or a territory to a district, or to another territory).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartnerSuggestion {
+    /// `district` or `territory`.
+    pub kind: String,
+    /// The district's organisation id, or the territory id.
+    pub id: String,
+    pub name: String,
+    /// ISO country code (FR for territories).
+    pub country: String,
+    /// NUTS region or French region name.
+    pub place: String,
+    pub score: f64,
+    /// Plain-language reasons, in the reader's language.
+    pub explanation: String,
+    pub factors: Vec<Factor>,
+}
+
+/// Partner suggestions of one territory or district.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Partners {
+    pub id: String,
+    pub name: String,
+    /// Districts ranked for a territory (empty for a district).
+    pub districts: Vec<PartnerSuggestion>,
+    /// French territories ranked (territories like mine, or territories matching a district).
+    pub territories: Vec<PartnerSuggestion>,
+    /// The asking side's leading divisions: (code, label, share of firms).
+    pub profile: Vec<(String, String, f64)>,
+    /// Whether the reader may propose an exchange from this territory.
+    pub may_propose: bool,
+}
+
+/// How a suggestion reads: shared specialisations with their weight in the asking profile,
+/// shared challenges, shared words. `label` names a division code.
+pub fn explain(lang: Lang, s: &Similarity, label: &dyn Fn(&str) -> String) -> String {
+    let mut parts = Vec::new();
+    for f in &s.factors {
+        match f.factor.as_str() {
+            "profile" => {
+                let divisions = f
+                    .items
+                    .iter()
+                    .take(3)
+                    .map(|d| format!("{d} {}", label(d)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                parts.push(format!(
+                    "{} : {divisions} ({} % {})",
+                    t(lang, Key::ExplainSpecialisations),
+                    (f.share * 100.0).round(),
+                    t(lang, Key::ExplainOfFirms)
+                ));
+            }
+            "challenges" => parts.push(format!(
+                "{} : {}",
+                t(lang, Key::ExplainChallenges),
+                f.items
+                    .iter()
+                    .map(|c| t(lang, crate::i18n::challenge_key(c)).to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            _ => parts.push(format!(
+                "{} : {}",
+                t(lang, Key::ExplainWords),
+                f.items.join(", ")
+            )),
+        }
+    }
+    if parts.is_empty() {
+        t(lang, Key::ExplainNothing).to_owned()
+    } else {
+        parts.join(" ; ")
+    }
+}
+
+/// The practice themes.
+pub const PRACTICE_THEMES: [&str; 8] = [
+    "skills",
+    "housing",
+    "mobility",
+    "land",
+    "industrial_ecology",
+    "attractiveness",
+    "simplification",
+    "innovation",
+];
+
+/// The forms an exchange may take.
+pub const EXCHANGE_FORMATS: [&str; 4] = ["visit", "webinar", "twinning", "joint_project"];
+
+/// A practice in lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PracticeSummary {
+    pub id: i64,
+    pub title: String,
+    pub theme: String,
+    /// `territory` or `district`.
+    pub author_kind: String,
+    pub author_id: String,
+    pub author_name: String,
+    pub lang: String,
+    pub created_at: i64,
+    pub is_demo: bool,
+}
+
+/// One practice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PracticeDetail {
+    #[serde(flatten)]
+    pub summary: PracticeSummary,
+    pub context: String,
+    pub actions: String,
+    pub results: String,
+    pub cost: String,
+    pub partners: String,
+    pub contact: String,
+    /// Territories the reader may propose an exchange from: (id, name).
+    pub propose_from: Vec<(String, String)>,
+}
+
+/// A page of practices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PracticeList {
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+    pub items: Vec<PracticeSummary>,
+}
+
+/// Filters of the practice list.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PracticeFilter {
+    pub q: String,
+    pub theme: Option<String>,
+    /// `territory:ti-8422` or `district:123`.
+    pub author: Option<String>,
+    pub lang: Option<String>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl PracticeFilter {
+    /// Reads and checks query pairs; bad values are named.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, AppError> {
+        let mut f = PracticeFilter {
+            page: 1,
+            per_page: 20,
+            ..Default::default()
+        };
+        let mut errors = Vec::new();
+        for (name, value) in pairs {
+            let value = value.trim();
+            let opt = || (!value.is_empty()).then(|| value.to_owned());
+            match name {
+                "q" => f.q = value.chars().take(200).collect(),
+                "theme" if !value.is_empty() && !PRACTICE_THEMES.contains(&value) => {
+                    errors.push(FieldError {
+                        field: "theme".into(),
+                        message: "unknown theme".into(),
+                    })
+                }
+                "theme" => f.theme = opt(),
+                "author" => f.author = opt(),
+                "lang" if !value.is_empty() && !["fr", "en"].contains(&value) => {
+                    errors.push(FieldError {
+                        field: "lang".into(),
+                        message: "expected fr or en".into(),
+                    })
+                }
+                "lang" => f.lang = opt(),
+                "page" if !value.is_empty() => match value.parse::<u64>() {
+                    Ok(n) if n >= 1 => f.page = n,
+                    _ => errors.push(FieldError {
+                        field: "page".into(),
+                        message: "expected a page number from 1".into(),
+                    }),
+                },
+                "per_page" if !value.is_empty() => match value.parse::<u64>() {
+                    Ok(n) if (1..=100).contains(&n) => f.per_page = n,
+                    _ => errors.push(FieldError {
+                        field: "per_page".into(),
+                        message: "expected a number from 1 to 100".into(),
+                    }),
+                },
+                _ => {}
+            }
+        }
+        if errors.is_empty() {
+            Ok(f)
+        } else {
+            Err(AppError::Invalid(errors))
+        }
+    }
+}
+
+/// A practice as its author writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PracticeDraft {
+    /// `territory:ti-8422` or `district:123`.
+    pub author: String,
+    pub title: String,
+    pub theme: String,
+    pub context: String,
+    pub actions: String,
+    pub results: String,
+    pub cost: String,
+    pub partners: String,
+    pub contact: String,
+    pub lang: String,
+}
+
+impl PracticeDraft {
+    /// Trims and checks the text; the author is checked against the writer's roles.
+    pub fn validate(mut self) -> Result<PracticeDraft, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for s in [
+            &mut self.title,
+            &mut self.theme,
+            &mut self.context,
+            &mut self.actions,
+            &mut self.results,
+            &mut self.cost,
+            &mut self.partners,
+            &mut self.contact,
+            &mut self.lang,
+        ] {
+            *s = s.trim().to_owned();
+        }
+        let mut bad = |field: &str, message: &str| {
+            errors.push(FieldError {
+                field: field.into(),
+                message: message.into(),
+            })
+        };
+        if !(5..=200).contains(&self.title.chars().count()) {
+            bad("title", "title_too_short");
+        }
+        if !PRACTICE_THEMES.contains(&self.theme.as_str()) {
+            bad("theme", "theme_invalid");
+        }
+        if self.actions.is_empty() {
+            bad("actions", "actions_required");
+        }
+        if !["fr", "en"].contains(&self.lang.as_str()) {
+            bad("lang", "lang_invalid");
+        }
+        for (field, text) in [
+            ("context", &self.context),
+            ("actions", &self.actions),
+            ("results", &self.results),
+            ("cost", &self.cost),
+            ("partners", &self.partners),
+            ("contact", &self.contact),
+        ] {
+            if text.chars().count() > 10_000 {
+                bad(field, "text_too_long");
+            }
+        }
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// An exchange between a territory and a territory or district.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExchangeView {
+    pub id: i64,
+    pub from_territory: String,
+    pub from_name: String,
+    /// `territory` or `district`.
+    pub to_kind: String,
+    pub to_id: String,
+    pub to_name: String,
+    pub practice: Option<(i64, String)>,
+    pub theme: String,
+    pub format: String,
+    pub message: String,
+    /// `proposed`, `accepted`, `declined` or `completed`.
+    pub status: String,
+    pub reason: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub participants: String,
+    pub outcome: String,
+    pub created_at: i64,
+    pub answered_at: Option<i64>,
+    pub reported_at: Option<i64>,
+    /// What the reader may do: `accept`, `decline`, `report`.
+    pub actions: Vec<String>,
+}
+
+/// The reader's side of an exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Proposer,
+    Recipient,
+    Neither,
+}
+
+/// What a side may do on an exchange in `status`.
+pub fn exchange_actions(status: &str, side: Side) -> Vec<&'static str> {
+    match (status, side) {
+        ("proposed", Side::Recipient) => vec!["accept", "decline"],
+        ("accepted", Side::Proposer | Side::Recipient) => vec!["report"],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+use crate::ports::services;
+
+/// Partner suggestions for a territory (districts, and territories like it).
+#[server]
+pub async fn get_territory_partners(id: String) -> Result<Partners, AppError> {
+    let (viewer, _) = crate::api::accounts::request_viewer();
+    let lang = crate::i18n::Lang::detect();
+    Ok(services()?
+        .network
+        .territory_partners(&id, &viewer, lang)
+        .await?)
+}
+
+/// French territories matching a district.
+#[server]
+pub async fn get_district_partners(id: i64) -> Result<Partners, AppError> {
+    let lang = crate::i18n::Lang::detect();
+    Ok(services()?.network.district_partners(id, lang).await?)
+}
+
+/// Best practices, filtered.
+#[server]
+pub async fn get_practices(filter: PracticeFilter) -> Result<PracticeList, AppError> {
+    Ok(services()?.network.practices(&filter).await?)
+}
+
+/// One practice.
+#[server]
+pub async fn get_practice(id: i64) -> Result<PracticeDetail, AppError> {
+    let (viewer, _) = crate::api::accounts::request_viewer();
+    Ok(services()?.network.practice(id, &viewer).await?)
+}
+
+/// The reader's exchanges, proposed and received.
+#[server]
+pub async fn get_exchanges() -> Result<Vec<ExchangeView>, AppError> {
+    let (viewer, _) = crate::api::accounts::request_viewer();
+    if !viewer.signed_in() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(services()?.network.exchanges(&viewer).await?)
+}
+
+/// One exchange, for its two sides.
+#[server]
+pub async fn get_exchange(id: i64) -> Result<ExchangeView, AppError> {
+    let (viewer, _) = crate::api::accounts::request_viewer();
+    Ok(services()?.network.exchange(id, &viewer).await?)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests fail loudly by design.
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_recipient_answers_and_both_sides_report() {
+        assert_eq!(
+            exchange_actions("proposed", Side::Recipient),
+            ["accept", "decline"]
+        );
+        assert!(exchange_actions("proposed", Side::Proposer).is_empty());
+        assert_eq!(exchange_actions("accepted", Side::Proposer), ["report"]);
+        assert!(exchange_actions("accepted", Side::Neither).is_empty());
+        assert!(exchange_actions("completed", Side::Recipient).is_empty());
+    }
+
+    #[test]
+    fn practice_filters_and_drafts_are_checked() {
+        assert!(PracticeFilter::from_pairs([("theme", "housing"), ("lang", "en")]).is_ok());
+        assert!(PracticeFilter::from_pairs([("theme", "weather")]).is_err());
+        let errors = PracticeDraft {
+            title: "abc".into(),
+            theme: "x".into(),
+            lang: "de".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(errors.len(), 4);
+    }
+}

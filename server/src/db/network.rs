@@ -1,0 +1,409 @@
+//! Queries of the European network: profiles to compare, practices, exchanges.
+
+use super::{fetch_all, fetch_optional, json_list, stmt};
+use anyhow::Context;
+use app::api::network::PracticeDraft;
+use sea_orm::{ConnectionTrait, FromQueryResult};
+
+/// Firm counts by territory and NAF division.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct DivisionCountRow {
+    pub territory: String,
+    pub division: String,
+    pub n: i64,
+}
+
+pub async fn territory_divisions(
+    db: &impl ConnectionTrait,
+) -> anyhow::Result<Vec<DivisionCountRow>> {
+    fetch_all(
+        db,
+        "SELECT c.territory_id AS territory, SUBSTR(o.naf_code, 1, 2) AS division, COUNT(*) AS n \
+         FROM organisation o JOIN commune c ON c.insee = o.commune_insee \
+         WHERE o.kind = 'firm' AND c.territory_id IS NOT NULL AND o.naf_code IS NOT NULL \
+         GROUP BY c.territory_id, SUBSTR(o.naf_code, 1, 2)",
+        vec![],
+    )
+    .await
+}
+
+/// A territory with what its team declared.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct TerritoryTextRow {
+    pub id: String,
+    pub name: String,
+    pub region_name: String,
+    pub strengths: Option<String>,
+    pub needs_skills: Option<String>,
+    pub needs_land: Option<String>,
+    pub needs_housing: Option<String>,
+    pub needs_mobility: Option<String>,
+    pub challenges: Option<String>,
+}
+
+pub async fn territories(db: &impl ConnectionTrait) -> anyhow::Result<Vec<TerritoryTextRow>> {
+    fetch_all(
+        db,
+        "SELECT t.id, t.name, r.name AS region_name, p.strengths, p.needs_skills, p.needs_land, \
+         p.needs_housing, p.needs_mobility, p.challenges FROM territory t \
+         JOIN region r ON r.code = t.region_code \
+         LEFT JOIN territory_profile p ON p.territory_id = t.id ORDER BY t.id",
+        vec![],
+    )
+    .await
+}
+
+/// A district with its specialisation and declared challenges.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct DistrictRow {
+    pub id: i64,
+    pub name: String,
+    pub country_code: String,
+    pub nuts_label: Option<String>,
+    pub description: String,
+    pub description_en: String,
+    pub nace_divisions: String,
+    pub challenges: Option<String>,
+}
+
+impl DistrictRow {
+    pub fn divisions(&self) -> Vec<String> {
+        json_list(&self.nace_divisions)
+    }
+    pub fn challenge_list(&self) -> Vec<String> {
+        self.challenges
+            .as_deref()
+            .map(json_list)
+            .unwrap_or_default()
+    }
+}
+
+pub async fn districts(db: &impl ConnectionTrait) -> anyhow::Result<Vec<DistrictRow>> {
+    fetch_all(
+        db,
+        "SELECT o.id, o.name, o.country_code, n.label AS nuts_label, o.description, o.description_en, \
+         o.nace_divisions, d.challenges FROM organisation o \
+         LEFT JOIN nuts_region n ON n.code = o.nuts_code \
+         LEFT JOIN district_profile d ON d.organisation_id = o.id \
+         WHERE o.kind = 'district' ORDER BY o.id",
+        vec![],
+    )
+    .await
+}
+
+/// NAF division labels.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct LabelRow {
+    pub code: String,
+    pub label: String,
+}
+
+pub async fn division_labels(db: &impl ConnectionTrait) -> anyhow::Result<Vec<LabelRow>> {
+    fetch_all(
+        db,
+        "SELECT code, label FROM naf WHERE level = 'division'",
+        vec![],
+    )
+    .await
+}
+
+/// A practice with its author's name.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct PracticeRow {
+    pub id: i64,
+    pub author_kind: String,
+    pub author_id: String,
+    pub author_name: Option<String>,
+    pub title: String,
+    pub theme: String,
+    pub context: String,
+    pub actions: String,
+    pub results: String,
+    pub cost: String,
+    pub partners: String,
+    pub contact: String,
+    pub lang: String,
+    pub created_at: i64,
+    pub is_demo: bool,
+}
+
+pub const PRACTICE_SELECT: &str = "SELECT p.id, p.author_kind, p.author_id, \
+    COALESCE(t.name, o.name) AS author_name, p.title, p.theme, p.context, p.actions, p.results, \
+    p.cost, p.partners, p.contact, p.lang, p.created_at, p.is_demo FROM practice p \
+    LEFT JOIN territory t ON p.author_kind = 'territory' AND t.id = p.author_id \
+    LEFT JOIN organisation o ON p.author_kind = 'district' AND CAST(o.id AS TEXT) = p.author_id";
+
+/// Practices matching conditions on `p`, newest first.
+pub async fn practices_where(
+    db: &impl ConnectionTrait,
+    conditions: &[String],
+    values: Vec<sea_orm::Value>,
+) -> anyhow::Result<Vec<PracticeRow>> {
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    };
+    fetch_all(
+        db,
+        &format!("{PRACTICE_SELECT}{filter} ORDER BY p.created_at DESC, p.id DESC"),
+        values,
+    )
+    .await
+}
+
+pub async fn practice(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<PracticeRow>> {
+    fetch_optional(
+        db,
+        &format!("{PRACTICE_SELECT} WHERE p.id = ?"),
+        vec![id.into()],
+    )
+    .await
+}
+
+/// Writes a practice; returns its id.
+pub async fn insert_practice(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    author: &str,
+    d: &PracticeDraft,
+    user_id: Option<i64>,
+    at: i64,
+    is_demo: bool,
+) -> anyhow::Result<i64> {
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+    let row: Option<Id> = fetch_optional(
+        db,
+        "INSERT INTO practice (author_kind, author_id, title, theme, context, actions, results, cost, \
+         partners, contact, lang, created_by, created_at, updated_at, is_demo) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        vec![
+            kind.into(),
+            author.into(),
+            d.title.as_str().into(),
+            d.theme.as_str().into(),
+            d.context.as_str().into(),
+            d.actions.as_str().into(),
+            d.results.as_str().into(),
+            d.cost.as_str().into(),
+            d.partners.as_str().into(),
+            d.contact.as_str().into(),
+            d.lang.as_str().into(),
+            user_id.into(),
+            at.into(),
+            at.into(),
+            is_demo.into(),
+        ],
+    )
+    .await?;
+    Ok(row.context("the new practice's id")?.id)
+}
+
+/// An exchange row.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ExchangeRow {
+    pub id: i64,
+    pub from_territory: String,
+    pub from_name: String,
+    pub to_kind: String,
+    pub to_id: String,
+    pub to_name: Option<String>,
+    pub practice_id: Option<i64>,
+    pub practice_title: Option<String>,
+    pub theme: String,
+    pub format: String,
+    pub message: String,
+    pub status: String,
+    pub reason: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub participants: String,
+    pub outcome: String,
+    pub created_by: Option<i64>,
+    pub created_at: i64,
+    pub answered_at: Option<i64>,
+    pub reported_at: Option<i64>,
+}
+
+const EXCHANGE_SELECT: &str = "SELECT x.id, x.from_territory, f.name AS from_name, x.to_kind, x.to_id, \
+    COALESCE(t.name, o.name) AS to_name, x.practice_id, p.title AS practice_title, x.theme, x.format, \
+    x.message, x.status, x.reason, x.start_date, x.end_date, x.participants, x.outcome, x.created_by, \
+    x.created_at, x.answered_at, x.reported_at FROM exchange x \
+    JOIN territory f ON f.id = x.from_territory \
+    LEFT JOIN territory t ON x.to_kind = 'territory' AND t.id = x.to_id \
+    LEFT JOIN organisation o ON x.to_kind = 'district' AND CAST(o.id AS TEXT) = x.to_id \
+    LEFT JOIN practice p ON p.id = x.practice_id";
+
+pub async fn exchange(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<ExchangeRow>> {
+    fetch_optional(
+        db,
+        &format!("{EXCHANGE_SELECT} WHERE x.id = ?"),
+        vec![id.into()],
+    )
+    .await
+}
+
+/// Exchanges from any of `territories`, or to any of `territories` or `districts`.
+pub async fn exchanges_of(
+    db: &impl ConnectionTrait,
+    territories: &[String],
+    districts: &[String],
+) -> anyhow::Result<Vec<ExchangeRow>> {
+    let mut clauses = Vec::new();
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    if !territories.is_empty() {
+        let ph = super::placeholders(territories.len());
+        clauses.push(format!("x.from_territory IN ({ph})"));
+        clauses.push(format!("(x.to_kind = 'territory' AND x.to_id IN ({ph}))"));
+        values.extend(territories.iter().map(|t| t.as_str().into()));
+        values.extend(territories.iter().map(|t| t.as_str().into()));
+    }
+    if !districts.is_empty() {
+        clauses.push(format!(
+            "(x.to_kind = 'district' AND x.to_id IN ({}))",
+            super::placeholders(districts.len())
+        ));
+        values.extend(districts.iter().map(|d| d.as_str().into()));
+    }
+    if clauses.is_empty() {
+        return Ok(Vec::new());
+    }
+    fetch_all(
+        db,
+        &format!(
+            "{EXCHANGE_SELECT} WHERE {} ORDER BY x.updated_at DESC, x.id DESC",
+            clauses.join(" OR ")
+        ),
+        values,
+    )
+    .await
+}
+
+/// A new exchange; returns its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_exchange(
+    db: &impl ConnectionTrait,
+    from: &str,
+    to_kind: &str,
+    to_id: &str,
+    practice_id: Option<i64>,
+    theme: &str,
+    format: &str,
+    message: &str,
+    start_date: &str,
+    user_id: i64,
+    at: i64,
+) -> anyhow::Result<i64> {
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+    let row: Option<Id> = fetch_optional(
+        db,
+        "INSERT INTO exchange (from_territory, to_kind, to_id, practice_id, theme, format, message, \
+         status, reason, start_date, end_date, participants, outcome, created_by, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'proposed', '', ?, '', '', '', ?, ?, ?) RETURNING id",
+        vec![
+            from.into(),
+            to_kind.into(),
+            to_id.into(),
+            practice_id.into(),
+            theme.into(),
+            format.into(),
+            message.into(),
+            start_date.into(),
+            user_id.into(),
+            at.into(),
+            at.into(),
+        ],
+    )
+    .await?;
+    Ok(row.context("the new exchange's id")?.id)
+}
+
+/// Moves an exchange from `from` to `to`; false if its status changed meanwhile.
+#[allow(clippy::too_many_arguments)]
+pub async fn set_exchange_status(
+    db: &impl ConnectionTrait,
+    id: i64,
+    from: &str,
+    to: &str,
+    reason: &str,
+    dates: Option<(&str, &str)>,
+    participants: &str,
+    outcome: &str,
+    at: i64,
+) -> anyhow::Result<bool> {
+    let (start, end) = dates.unwrap_or(("", ""));
+    let report = to == "completed";
+    let done = db
+        .execute(stmt(
+            db,
+            "UPDATE exchange SET status = ?, reason = CASE WHEN ? THEN ? ELSE reason END, \
+             start_date = CASE WHEN ? THEN ? ELSE start_date END, end_date = CASE WHEN ? THEN ? ELSE end_date END, \
+             participants = CASE WHEN ? THEN ? ELSE participants END, outcome = CASE WHEN ? THEN ? ELSE outcome END, \
+             answered_at = CASE WHEN ? THEN ? ELSE answered_at END, \
+             reported_at = CASE WHEN ? THEN ? ELSE reported_at END, updated_at = ? \
+             WHERE id = ? AND status = ?",
+            vec![
+                to.into(),
+                (to == "declined").into(),
+                reason.into(),
+                report.into(),
+                start.into(),
+                report.into(),
+                end.into(),
+                report.into(),
+                participants.into(),
+                report.into(),
+                outcome.into(),
+                (!report).into(),
+                at.into(),
+                report.into(),
+                at.into(),
+                at.into(),
+                id.into(),
+                from.into(),
+            ],
+        ))
+        .await
+        .context("changing an exchange")?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// People speaking for a territory team (its leads) or a district (its organisation's
+/// members), with their language.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct PersonRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub lang: String,
+}
+
+pub async fn people_of(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    id: &str,
+) -> anyhow::Result<Vec<PersonRow>> {
+    let (scope, roles) = match kind {
+        "territory" => (
+            "territory",
+            "('elected_colead', 'industrial_colead', 'project_manager')",
+        ),
+        _ => ("organisation", "('admin', 'member')"),
+    };
+    fetch_all(
+        db,
+        &format!(
+            "SELECT DISTINCT u.id, u.email, u.name, u.lang FROM user_account u \
+             JOIN membership m ON m.user_id = u.id \
+             WHERE m.scope_kind = ? AND m.scope_id = ? AND m.role IN {roles}"
+        ),
+        vec![scope.into(), id.into()],
+    )
+    .await
+}

@@ -1,0 +1,214 @@
+//! Forms of the European network: publish a practice, propose an exchange, answer it, report
+//! on it, and a district's profile. POST, then a 303 back to the page.
+
+use super::auth::{error_code, require, sign_in_first, to, Who};
+use super::AppState;
+use app::api::network::PracticeDraft;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::post;
+use axum::{Form, Router};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct PracticeForm {
+    #[serde(default)]
+    author: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    theme: String,
+    #[serde(default)]
+    context: String,
+    #[serde(default)]
+    actions: String,
+    #[serde(default)]
+    results: String,
+    #[serde(default)]
+    cost: String,
+    #[serde(default)]
+    partners: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    lang: String,
+}
+
+async fn publish(State(state): State<AppState>, who: Who, Form(f): Form<PracticeForm>) -> Response {
+    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
+        return sign_in_first();
+    };
+    let draft = PracticeDraft {
+        author: f.author,
+        title: f.title,
+        theme: f.theme,
+        context: f.context,
+        actions: f.actions,
+        results: f.results,
+        cost: f.cost,
+        partners: f.partners,
+        contact: f.contact,
+        lang: f.lang,
+    };
+    match state.network.create_practice(&viewer, &user, draft).await {
+        Ok(id) => to(&format!("/pratiques/{id}"), "publie=1"),
+        Err(e) => to("/pratiques/nouvelle", &format!("erreur={}", error_code(&e))),
+    }
+}
+
+#[derive(Deserialize)]
+struct ExchangeForm {
+    from: String,
+    to: String,
+    #[serde(default)]
+    practice_id: String,
+    #[serde(default)]
+    theme: String,
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    start_date: String,
+    /// Where the form was, to come back to it on an error.
+    #[serde(default)]
+    back: String,
+}
+
+async fn propose(State(state): State<AppState>, who: Who, Form(f): Form<ExchangeForm>) -> Response {
+    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
+        return sign_in_first();
+    };
+    let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
+        f.back.clone()
+    } else {
+        "/echanges".to_owned()
+    };
+    let practice = f.practice_id.trim().parse::<i64>().ok();
+    match state
+        .network
+        .propose_exchange(
+            &viewer,
+            &user,
+            &f.from,
+            &f.to,
+            practice,
+            &f.theme,
+            &f.format,
+            &f.message,
+            &f.start_date,
+        )
+        .await
+    {
+        Ok(id) => to(&format!("/echanges/{id}"), "propose=1"),
+        Err(e) => to(&back, &format!("erreur={}", error_code(&e))),
+    }
+}
+
+#[derive(Deserialize)]
+struct AnswerForm {
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn answer(
+    State(state): State<AppState>,
+    who: Who,
+    Path(id): Path<i64>,
+    Form(f): Form<AnswerForm>,
+) -> Response {
+    let Some((viewer, _)) = require(&who) else {
+        return sign_in_first();
+    };
+    let back = format!("/echanges/{id}");
+    match state
+        .network
+        .answer_exchange(&viewer, id, f.action == "accept", &f.reason)
+        .await
+    {
+        Ok(()) => to(&back, "repondu=1"),
+        Err(e) => to(&back, &format!("erreur={}", error_code(&e))),
+    }
+}
+
+#[derive(Deserialize)]
+struct ReportForm {
+    #[serde(default)]
+    start_date: String,
+    #[serde(default)]
+    end_date: String,
+    #[serde(default)]
+    participants: String,
+    #[serde(default)]
+    outcome: String,
+}
+
+async fn report(
+    State(state): State<AppState>,
+    who: Who,
+    Path(id): Path<i64>,
+    Form(f): Form<ReportForm>,
+) -> Response {
+    let Some((viewer, _)) = require(&who) else {
+        return sign_in_first();
+    };
+    let back = format!("/echanges/{id}");
+    match state
+        .network
+        .report_exchange(
+            &viewer,
+            id,
+            &f.start_date,
+            &f.end_date,
+            &f.participants,
+            &f.outcome,
+        )
+        .await
+    {
+        Ok(()) => to(&back, "rapport=1"),
+        Err(e) => to(&back, &format!("erreur={}", error_code(&e))),
+    }
+}
+
+async fn district_profile(
+    State(state): State<AppState>,
+    who: Who,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some((viewer, _)) = require(&who) else {
+        return sign_in_first();
+    };
+    let mut challenges = Vec::new();
+    let (mut name, mut email) = (String::new(), String::new());
+    for (k, v) in pairs {
+        match k.as_str() {
+            "challenges" => challenges.push(v),
+            "contact_name" => name = v,
+            "contact_email" => email = v,
+            _ => {}
+        }
+    }
+    let back = format!("/organisations/{id}");
+    match state
+        .network
+        .update_district_profile(&viewer, id, &challenges, &name, &email)
+        .await
+    {
+        Ok(()) => to(&back, "modifie=1"),
+        Err(e) => to(
+            &format!("{back}/modifier"),
+            &format!("erreur={}", error_code(&e)),
+        ),
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/pratiques/nouvelle", post(publish))
+        .route("/echanges/nouveau", post(propose))
+        .route("/echanges/{id}/reponse", post(answer))
+        .route("/echanges/{id}/compte-rendu", post(report))
+        .route("/auth/districts/{id}/profil", post(district_profile))
+}

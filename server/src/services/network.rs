@@ -1,0 +1,810 @@
+//! The European network: partner suggestions (scored by `app::domain::partners`), best
+//! practices, and exchanges between territories and districts with their notices.
+
+use crate::db::network::{self as q, DistrictRow, ExchangeRow, PracticeRow};
+use crate::db::organisations::{now, record_change};
+use crate::mail::{self, templates};
+use crate::search::{query, SearchIndex};
+use anyhow::Context;
+use app::api::accounts::CurrentUser;
+use app::api::network::{
+    exchange_actions, explain, ExchangeView, PartnerSuggestion, Partners, PracticeDetail,
+    PracticeDraft, PracticeFilter, PracticeList, PracticeSummary, Side, EXCHANGE_FORMATS,
+};
+use app::domain::partners::{challenges_from_needs, similarity, Profile};
+use app::domain::policy::{Role, Scope, Viewer};
+use app::error::FieldError;
+use app::i18n::{t, Key, Lang};
+use app::ports::ServiceError;
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use tokio::sync::RwLock;
+
+/// Suggestions shown.
+const TOP: usize = 10;
+
+/// Everything compared, loaded together.
+struct Profiles {
+    territories: Vec<(q::TerritoryTextRow, Profile)>,
+    districts: Vec<(DistrictRow, Profile)>,
+    labels: HashMap<String, String>,
+}
+
+#[derive(Clone)]
+pub struct NetworkService {
+    db: DatabaseConnection,
+    index: SearchIndex,
+    public_url: String,
+    /// The profiles and the journal position they were read at: any write to firms,
+    /// territories or districts moves the journal, and the profiles are read again.
+    cache: Arc<RwLock<Option<(i64, Arc<Profiles>)>>>,
+}
+
+fn invalid(field: &str, message: &str) -> ServiceError {
+    ServiceError::Invalid(vec![FieldError {
+        field: field.into(),
+        message: message.into(),
+    }])
+}
+
+/// Territory teams the viewer speaks for (any team role).
+fn team_territories(viewer: &Viewer) -> Vec<String> {
+    let mut ids: Vec<String> = viewer
+        .memberships
+        .iter()
+        .filter_map(|m| match &m.scope {
+            Scope::Territory(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Organisations the viewer belongs to (districts among them speak through these).
+fn organisations(viewer: &Viewer) -> Vec<String> {
+    let mut ids: Vec<String> = viewer
+        .memberships
+        .iter()
+        .filter_map(|m| match (&m.scope, m.role) {
+            (Scope::Organisation(o), Role::Admin | Role::Member) => Some(o.to_string()),
+            _ => None,
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+fn practice_summary(r: &PracticeRow) -> PracticeSummary {
+    PracticeSummary {
+        id: r.id,
+        title: r.title.clone(),
+        theme: r.theme.clone(),
+        author_kind: r.author_kind.clone(),
+        author_id: r.author_id.clone(),
+        author_name: r.author_name.clone().unwrap_or_default(),
+        lang: r.lang.clone(),
+        created_at: r.created_at,
+        is_demo: r.is_demo,
+    }
+}
+
+impl NetworkService {
+    pub fn new(db: DatabaseConnection, index: SearchIndex, public_url: String) -> Self {
+        NetworkService {
+            db,
+            index,
+            public_url,
+            cache: Arc::new(RwLock::new(None)),
+        }
+    }
+
+    async fn profiles(&self) -> anyhow::Result<Arc<Profiles>> {
+        let seq = crate::db::fetch_count(
+            &self.db,
+            "SELECT COALESCE(MAX(seq), 0) AS n FROM changes",
+            vec![],
+        )
+        .await? as i64;
+        if let Some((at, p)) = self.cache.read().await.as_ref() {
+            if *at == seq {
+                return Ok(p.clone());
+            }
+        }
+        let mut divisions: HashMap<String, BTreeMap<String, f64>> = HashMap::new();
+        for r in q::territory_divisions(&self.db).await? {
+            divisions
+                .entry(r.territory)
+                .or_default()
+                .insert(r.division, r.n as f64);
+        }
+        let territories = q::territories(&self.db)
+            .await?
+            .into_iter()
+            .map(|t| {
+                let mut challenges: Vec<String> = t
+                    .challenges
+                    .as_deref()
+                    .map(crate::db::json_list)
+                    .unwrap_or_default();
+                challenges.extend(challenges_from_needs(
+                    t.needs_skills.as_deref().unwrap_or_default(),
+                    t.needs_land.as_deref().unwrap_or_default(),
+                    t.needs_housing.as_deref().unwrap_or_default(),
+                    t.needs_mobility.as_deref().unwrap_or_default(),
+                ));
+                let profile = Profile {
+                    divisions: divisions.remove(&t.id).unwrap_or_default(),
+                    challenges: challenges.into_iter().collect(),
+                    text: t.strengths.clone().unwrap_or_default(),
+                };
+                (t, profile)
+            })
+            .collect();
+        let districts = q::districts(&self.db)
+            .await?
+            .into_iter()
+            .map(|d| {
+                let profile = Profile {
+                    divisions: d.divisions().into_iter().map(|c| (c, 1.0)).collect(),
+                    challenges: d.challenge_list().into_iter().collect(),
+                    text: format!("{} {}", d.description, d.description_en),
+                };
+                (d, profile)
+            })
+            .collect();
+        let labels = q::division_labels(&self.db)
+            .await?
+            .into_iter()
+            .map(|l| (l.code, l.label))
+            .collect();
+        let p = Arc::new(Profiles {
+            territories,
+            districts,
+            labels,
+        });
+        *self.cache.write().await = Some((seq, p.clone()));
+        Ok(p)
+    }
+
+    fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url.trim_end_matches('/'))
+    }
+
+    /// Which side of an exchange the viewer is on.
+    fn side(viewer: &Viewer, x: &ExchangeRow) -> Side {
+        let territories = team_territories(viewer);
+        if territories.contains(&x.from_territory) {
+            Side::Proposer
+        } else if (x.to_kind == "territory" && territories.contains(&x.to_id))
+            || (x.to_kind == "district" && organisations(viewer).contains(&x.to_id))
+        {
+            Side::Recipient
+        } else {
+            Side::Neither
+        }
+    }
+
+    fn view(viewer: &Viewer, x: ExchangeRow) -> ExchangeView {
+        let side = Self::side(viewer, &x);
+        ExchangeView {
+            actions: exchange_actions(&x.status, side)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            id: x.id,
+            from_territory: x.from_territory,
+            from_name: x.from_name,
+            to_kind: x.to_kind,
+            to_id: x.to_id,
+            to_name: x.to_name.unwrap_or_default(),
+            practice: x.practice_id.zip(x.practice_title),
+            theme: x.theme,
+            format: x.format,
+            message: x.message,
+            status: x.status,
+            reason: x.reason,
+            start_date: x.start_date,
+            end_date: x.end_date,
+            participants: x.participants,
+            outcome: x.outcome,
+            created_at: x.created_at,
+            answered_at: x.answered_at,
+            reported_at: x.reported_at,
+        }
+    }
+
+    /// Mails the people of one side of an exchange, each in their language.
+    async fn notify(
+        &self,
+        txn: &impl sea_orm::ConnectionTrait,
+        kind: &str,
+        id: &str,
+        exchange: i64,
+        step: &str,
+        line: &(dyn Fn(Lang) -> String + Sync),
+        note: &str,
+    ) -> anyhow::Result<()> {
+        let link = self.link(&format!("/echanges/{exchange}"));
+        for p in q::people_of(txn, kind, id).await? {
+            let lang = Lang::from_tag(&p.lang).unwrap_or_default();
+            let mail = templates::exchange_step(&p.email, lang, &p.name, &line(lang), note, &link);
+            mail::enqueue(txn, &format!("exchange-{exchange}-{step}-{}", p.id), &mail).await?;
+        }
+        Ok(())
+    }
+
+    /// Publishes a practice in the name of a territory or district the writer speaks for.
+    pub async fn create_practice(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        draft: PracticeDraft,
+    ) -> Result<i64, ServiceError> {
+        let draft = draft.validate().map_err(ServiceError::Invalid)?;
+        let (kind, author) = draft
+            .author
+            .split_once(':')
+            .ok_or_else(|| invalid("author", "author_invalid"))?;
+        let allowed = match kind {
+            "territory" => team_territories(viewer).iter().any(|t| t == author),
+            "district" => {
+                organisations(viewer).iter().any(|o| o == author)
+                    && q::districts(&self.db)
+                        .await?
+                        .iter()
+                        .any(|d| d.id.to_string() == author)
+            }
+            _ => false,
+        };
+        if !allowed {
+            return Err(invalid("author", "author_not_yours"));
+        }
+        let txn = self.db.begin().await.context("practice transaction")?;
+        let id =
+            q::insert_practice(&txn, kind, author, &draft, Some(user.id), now(), false).await?;
+        record_change(&txn, "practice", id, "insert").await?;
+        txn.commit().await.context("committing a practice")?;
+        Ok(id)
+    }
+
+    /// Proposes an exchange from one of the viewer's territories.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn propose_exchange(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        from: &str,
+        to: &str,
+        practice_id: Option<i64>,
+        theme: &str,
+        format: &str,
+        message: &str,
+        start_date: &str,
+    ) -> Result<i64, ServiceError> {
+        if !team_territories(viewer).iter().any(|t| t == from) {
+            return Err(ServiceError::Forbidden);
+        }
+        let (to_kind, to_id) = to
+            .split_once(':')
+            .ok_or_else(|| invalid("to", "partner_invalid"))?;
+        let profiles = self.profiles().await?;
+        let to_name = match to_kind {
+            "territory" if to_id != from => profiles
+                .territories
+                .iter()
+                .find(|(t, _)| t.id == to_id)
+                .map(|(t, _)| t.name.clone()),
+            "district" => profiles
+                .districts
+                .iter()
+                .find(|(d, _)| d.id.to_string() == to_id)
+                .map(|(d, _)| d.name.clone()),
+            _ => None,
+        }
+        .ok_or_else(|| invalid("to", "partner_invalid"))?;
+        if !EXCHANGE_FORMATS.contains(&format) {
+            return Err(invalid("format", "format_invalid"));
+        }
+        let message = message.trim();
+        if message.is_empty() || message.chars().count() > 5_000 {
+            return Err(invalid("message", "message_required"));
+        }
+        let start_date = start_date.trim();
+        if !start_date.is_empty() && !valid_date(start_date) {
+            return Err(invalid("start_date", "date_invalid"));
+        }
+        if let Some(p) = practice_id {
+            if q::practice(&self.db, p).await?.is_none() {
+                return Err(invalid("practice_id", "practice_invalid"));
+            }
+        }
+        let from_name = profiles
+            .territories
+            .iter()
+            .find(|(t, _)| t.id == from)
+            .map(|(t, _)| t.name.clone())
+            .unwrap_or_default();
+        let theme: String = theme.trim().chars().take(200).collect();
+        let txn = self.db.begin().await.context("exchange transaction")?;
+        let id = q::insert_exchange(
+            &txn,
+            from,
+            to_kind,
+            to_id,
+            practice_id,
+            &theme,
+            format,
+            message,
+            start_date,
+            user.id,
+            now(),
+        )
+        .await?;
+        self.notify(
+            &txn,
+            to_kind,
+            to_id,
+            id,
+            "proposed",
+            &|lang| {
+                format!(
+                    "{} {from_name} → {to_name}",
+                    t(lang, Key::MailExchangeProposed)
+                )
+            },
+            message,
+        )
+        .await?;
+        txn.commit().await.context("committing an exchange")?;
+        Ok(id)
+    }
+
+    /// Accepts or declines (with a reason) an exchange proposed to the viewer's side.
+    pub async fn answer_exchange(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        accept: bool,
+        reason: &str,
+    ) -> Result<(), ServiceError> {
+        let x = q::exchange(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let action = if accept { "accept" } else { "decline" };
+        if !exchange_actions(&x.status, Self::side(viewer, &x)).contains(&action) {
+            return Err(ServiceError::Forbidden);
+        }
+        let reason = reason.trim();
+        if !accept && reason.is_empty() {
+            return Err(invalid("reason", "reason_required"));
+        }
+        let to = if accept { "accepted" } else { "declined" };
+        let txn = self.db.begin().await.context("exchange transaction")?;
+        if !q::set_exchange_status(&txn, id, &x.status, to, reason, None, "", "", now()).await? {
+            return Err(ServiceError::Conflict(
+                "the exchange changed meanwhile".into(),
+            ));
+        }
+        let to_name = x.to_name.clone().unwrap_or_default();
+        let key = if accept {
+            Key::MailExchangeAccepted
+        } else {
+            Key::MailExchangeDeclined
+        };
+        self.notify(
+            &txn,
+            "territory",
+            &x.from_territory,
+            id,
+            to,
+            &|lang| format!("{to_name} : {}", t(lang, key)),
+            reason,
+        )
+        .await?;
+        txn.commit().await.context("committing an exchange")?;
+        Ok(())
+    }
+
+    /// Records how an accepted exchange went: dates, participants, outcome.
+    pub async fn report_exchange(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        start_date: &str,
+        end_date: &str,
+        participants: &str,
+        outcome: &str,
+    ) -> Result<(), ServiceError> {
+        let x = q::exchange(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let side = Self::side(viewer, &x);
+        if !exchange_actions(&x.status, side).contains(&"report") {
+            return Err(ServiceError::Forbidden);
+        }
+        let (start, end) = (start_date.trim(), end_date.trim());
+        if !valid_date(start) {
+            return Err(invalid("start_date", "date_invalid"));
+        }
+        if !valid_date(end) || end < start {
+            return Err(invalid("end_date", "date_invalid"));
+        }
+        let (participants, outcome) = (participants.trim(), outcome.trim());
+        if outcome.is_empty() {
+            return Err(invalid("outcome", "outcome_required"));
+        }
+        let txn = self.db.begin().await.context("exchange transaction")?;
+        if !q::set_exchange_status(
+            &txn,
+            id,
+            "accepted",
+            "completed",
+            "",
+            Some((start, end)),
+            participants,
+            outcome,
+            now(),
+        )
+        .await?
+        {
+            return Err(ServiceError::Conflict(
+                "the exchange changed meanwhile".into(),
+            ));
+        }
+        // The other side hears of the report.
+        let (kind, other) = match side {
+            Side::Proposer => (x.to_kind.as_str(), x.to_id.as_str()),
+            _ => ("territory", x.from_territory.as_str()),
+        };
+        let title = format!(
+            "{} → {}",
+            x.from_name,
+            x.to_name.clone().unwrap_or_default()
+        );
+        self.notify(
+            &txn,
+            kind,
+            other,
+            id,
+            "completed",
+            &|lang| format!("{title} : {}", t(lang, Key::MailExchangeReported)),
+            outcome,
+        )
+        .await?;
+        txn.commit().await.context("committing an exchange")?;
+        Ok(())
+    }
+
+    /// A district's challenges and contact, written by its managers (its organisation's
+    /// administrators).
+    pub async fn update_district_profile(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        challenges: &[String],
+        contact_name: &str,
+        contact_email: &str,
+    ) -> Result<(), ServiceError> {
+        use app::domain::policy::{can, Action, Resource};
+        if !q::districts(&self.db).await?.iter().any(|d| d.id == id) {
+            return Err(ServiceError::NotFound);
+        }
+        if !can(viewer, Action::Edit, &Resource::Organisation(id)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut list: Vec<String> = challenges.iter().map(|c| c.trim().to_owned()).collect();
+        list.sort();
+        list.dedup();
+        if list
+            .iter()
+            .any(|c| !app::domain::partners::CHALLENGES.contains(&c.as_str()))
+        {
+            return Err(invalid("challenges", "challenge_invalid"));
+        }
+        let email = contact_email.trim();
+        if !email.is_empty() && app::domain::ids::Email::parse(email).is_err() {
+            return Err(invalid("contact_email", "email_invalid"));
+        }
+        let txn = self.db.begin().await.context("district transaction")?;
+        use sea_orm::ConnectionTrait;
+        txn.execute(crate::db::stmt(
+            &txn,
+            "DELETE FROM district_profile WHERE organisation_id = ?",
+            vec![id.into()],
+        ))
+        .await
+        .context("replacing a district profile")?;
+        txn.execute(crate::db::stmt(
+            &txn,
+            "INSERT INTO district_profile (organisation_id, challenges, contact_name, contact_email, updated_at) \
+             VALUES (?, ?, ?, ?, ?)",
+            vec![
+                id.into(),
+                serde_json::to_string(&list).unwrap_or_else(|_| "[]".into()).into(),
+                contact_name.trim().chars().take(200).collect::<String>().into(),
+                email.into(),
+                now().into(),
+            ],
+        ))
+        .await
+        .context("writing a district profile")?;
+        record_change(&txn, "organisation", id, "update").await?;
+        txn.commit()
+            .await
+            .context("committing a district profile")?;
+        Ok(())
+    }
+
+    /// Partner suggestions of a territory in a language (for the API).
+    pub async fn partners_in(&self, id: &str, lang: Lang) -> Result<Partners, ServiceError> {
+        app::ports::Network::territory_partners(self, id, &Viewer::anonymous(), lang).await
+    }
+}
+
+/// `YYYY-MM-DD` with a plausible month and day.
+fn valid_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    matches!(parts.as_slice(), [y, m, d]
+        if y.len() == 4 && m.len() == 2 && d.len() == 2
+        && y.parse::<u32>().is_ok()
+        && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
+        && d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d)))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn suggestion(
+    lang: Lang,
+    labels: &HashMap<String, String>,
+    kind: &str,
+    id: String,
+    name: String,
+    country: String,
+    place: String,
+    a: &Profile,
+    b: &Profile,
+) -> PartnerSuggestion {
+    let s = similarity(a, b);
+    let label = |code: &str| labels.get(code).cloned().unwrap_or_default();
+    PartnerSuggestion {
+        kind: kind.to_owned(),
+        id,
+        name,
+        country,
+        place,
+        score: (s.score * 1000.0).round() / 1000.0,
+        explanation: explain(lang, &s, &label),
+        factors: s.factors,
+    }
+}
+
+fn rank(mut list: Vec<PartnerSuggestion>) -> Vec<PartnerSuggestion> {
+    list.retain(|s| s.score > 0.0);
+    list.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name)));
+    list.truncate(TOP);
+    list
+}
+
+#[async_trait::async_trait]
+impl app::ports::Network for NetworkService {
+    async fn territory_partners(
+        &self,
+        id: &str,
+        viewer: &Viewer,
+        lang: Lang,
+    ) -> Result<Partners, ServiceError> {
+        let p = self.profiles().await?;
+        let (me, mine) = p
+            .territories
+            .iter()
+            .find(|(t, _)| t.id == id)
+            .ok_or(ServiceError::NotFound)?;
+        let districts = rank(
+            p.districts
+                .iter()
+                .map(|(d, profile)| {
+                    suggestion(
+                        lang,
+                        &p.labels,
+                        "district",
+                        d.id.to_string(),
+                        d.name.clone(),
+                        d.country_code.clone(),
+                        d.nuts_label.clone().unwrap_or_default(),
+                        mine,
+                        profile,
+                    )
+                })
+                .collect(),
+        );
+        let territories = rank(
+            p.territories
+                .iter()
+                .filter(|(t, _)| t.id != me.id)
+                .map(|(t, profile)| {
+                    suggestion(
+                        lang,
+                        &p.labels,
+                        "territory",
+                        t.id.clone(),
+                        t.name.clone(),
+                        "FR".into(),
+                        t.region_name.clone(),
+                        mine,
+                        profile,
+                    )
+                })
+                .collect(),
+        );
+        let total: f64 = mine.divisions.values().sum();
+        let mut profile: Vec<(String, String, f64)> = mine
+            .divisions
+            .iter()
+            .map(|(code, n)| {
+                (
+                    code.clone(),
+                    p.labels.get(code).cloned().unwrap_or_default(),
+                    if total > 0.0 { n / total } else { 0.0 },
+                )
+            })
+            .collect();
+        profile.sort_by(|a, b| b.2.total_cmp(&a.2));
+        profile.truncate(8);
+        Ok(Partners {
+            id: me.id.clone(),
+            name: me.name.clone(),
+            districts,
+            territories,
+            profile,
+            may_propose: team_territories(viewer).contains(&me.id),
+        })
+    }
+
+    async fn district_partners(&self, id: i64, lang: Lang) -> Result<Partners, ServiceError> {
+        let p = self.profiles().await?;
+        let (d, theirs) = p
+            .districts
+            .iter()
+            .find(|(d, _)| d.id == id)
+            .ok_or(ServiceError::NotFound)?;
+        // Ranked from the district's side: how much of each territory is in its specialisation.
+        let territories = rank(
+            p.territories
+                .iter()
+                .map(|(t, profile)| {
+                    suggestion(
+                        lang,
+                        &p.labels,
+                        "territory",
+                        t.id.clone(),
+                        t.name.clone(),
+                        "FR".into(),
+                        t.region_name.clone(),
+                        profile,
+                        theirs,
+                    )
+                })
+                .collect(),
+        );
+        Ok(Partners {
+            id: d.id.to_string(),
+            name: d.name.clone(),
+            districts: Vec::new(),
+            territories,
+            profile: d
+                .divisions()
+                .into_iter()
+                .map(|c| {
+                    let label = p.labels.get(&c).cloned().unwrap_or_default();
+                    (c, label, 1.0)
+                })
+                .collect(),
+            may_propose: false,
+        })
+    }
+
+    async fn practices(&self, filter: &PracticeFilter) -> Result<PracticeList, ServiceError> {
+        let mut conditions = Vec::new();
+        let mut values: Vec<sea_orm::Value> = Vec::new();
+        if let Some(theme) = &filter.theme {
+            conditions.push("p.theme = ?".to_owned());
+            values.push(theme.as_str().into());
+        }
+        if let Some(lang) = &filter.lang {
+            conditions.push("p.lang = ?".to_owned());
+            values.push(lang.as_str().into());
+        }
+        if let Some((kind, id)) = filter.author.as_deref().and_then(|a| a.split_once(':')) {
+            conditions.push("p.author_kind = ? AND p.author_id = ?".to_owned());
+            values.push(kind.into());
+            values.push(id.into());
+        }
+        let ranked = if filter.q.trim().is_empty() {
+            None
+        } else {
+            let (index, q) = (self.index.clone(), filter.q.clone());
+            Some(
+                tokio::task::spawn_blocking(move || query::text_ids(&index, &q, "practice", 2_000))
+                    .await
+                    .context("search task")??,
+            )
+        };
+        if let Some(ids) = &ranked {
+            if ids.is_empty() {
+                return Ok(PracticeList {
+                    total: 0,
+                    page: filter.page,
+                    per_page: filter.per_page,
+                    items: Vec::new(),
+                });
+            }
+            conditions.push(format!("p.id IN ({})", crate::db::placeholders(ids.len())));
+            values.extend(ids.iter().map(|id| (*id).into()));
+        }
+        let mut rows = q::practices_where(&self.db, &conditions, values).await?;
+        if let Some(ids) = &ranked {
+            let rank: HashMap<i64, usize> =
+                ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+            rows.sort_by_key(|r| rank.get(&r.id).copied().unwrap_or(usize::MAX));
+        }
+        let total = rows.len() as u64;
+        let start = ((filter.page.max(1) - 1) * filter.per_page) as usize;
+        Ok(PracticeList {
+            total,
+            page: filter.page.max(1),
+            per_page: filter.per_page,
+            items: rows
+                .iter()
+                .skip(start)
+                .take(filter.per_page as usize)
+                .map(practice_summary)
+                .collect(),
+        })
+    }
+
+    async fn practice(&self, id: i64, viewer: &Viewer) -> Result<PracticeDetail, ServiceError> {
+        let r = q::practice(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let p = self.profiles().await?;
+        let propose_from = team_territories(viewer)
+            .into_iter()
+            .filter(|t| !(r.author_kind == "territory" && &r.author_id == t))
+            .filter_map(|t| {
+                p.territories
+                    .iter()
+                    .find(|(x, _)| x.id == t)
+                    .map(|(x, _)| (t.clone(), x.name.clone()))
+            })
+            .collect();
+        Ok(PracticeDetail {
+            summary: practice_summary(&r),
+            context: r.context,
+            actions: r.actions,
+            results: r.results,
+            cost: r.cost,
+            partners: r.partners,
+            contact: r.contact,
+            propose_from,
+        })
+    }
+
+    async fn exchanges(&self, viewer: &Viewer) -> Result<Vec<ExchangeView>, ServiceError> {
+        let rows =
+            q::exchanges_of(&self.db, &team_territories(viewer), &organisations(viewer)).await?;
+        Ok(rows.into_iter().map(|x| Self::view(viewer, x)).collect())
+    }
+
+    async fn exchange(&self, id: i64, viewer: &Viewer) -> Result<ExchangeView, ServiceError> {
+        let x = q::exchange(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if Self::side(viewer, &x) == Side::Neither {
+            return Err(ServiceError::NotFound);
+        }
+        Ok(Self::view(viewer, x))
+    }
+}
