@@ -55,15 +55,17 @@ pub fn explain(lang: Lang, s: &Similarity, label: &dyn Fn(&str) -> String) -> St
                     .collect::<Vec<_>>()
                     .join(", ");
                 parts.push(format!(
-                    "{} : {divisions} ({} % {})",
+                    "{}{}{divisions} ({} {})",
                     t(lang, Key::ExplainSpecialisations),
-                    (f.share * 100.0).round(),
+                    crate::i18n::colon(lang),
+                    crate::i18n::percent(lang, f.share * 100.0),
                     t(lang, Key::ExplainOfFirms)
                 ));
             }
             "challenges" => parts.push(format!(
-                "{} : {}",
+                "{}{}{}",
                 t(lang, Key::ExplainChallenges),
+                crate::i18n::colon(lang),
                 f.items
                     .iter()
                     .map(|c| t(lang, crate::i18n::challenge_key(c)).to_lowercase())
@@ -71,8 +73,9 @@ pub fn explain(lang: Lang, s: &Similarity, label: &dyn Fn(&str) -> String) -> St
                     .join(", ")
             )),
             _ => parts.push(format!(
-                "{} : {}",
+                "{}{}{}",
                 t(lang, Key::ExplainWords),
+                crate::i18n::colon(lang),
                 f.items.join(", ")
             )),
         }
@@ -80,7 +83,10 @@ pub fn explain(lang: Lang, s: &Similarity, label: &dyn Fn(&str) -> String) -> St
     if parts.is_empty() {
         t(lang, Key::ExplainNothing).to_owned()
     } else {
-        parts.join(" ; ")
+        parts.join(match lang {
+            Lang::Fr => " ; ",
+            Lang::En => "; ",
+        })
     }
 }
 

@@ -166,6 +166,22 @@ pub fn challenge_key(code: &str) -> Key {
     }
 }
 
+/// A whole percentage: `71 %` in French, `71%` in English.
+pub fn percent(lang: Lang, value: f64) -> String {
+    match lang {
+        Lang::Fr => format!("{} %", value.round()),
+        Lang::En => format!("{}%", value.round()),
+    }
+}
+
+/// A label's colon: French puts a space before it, English does not.
+pub fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => " : ",
+        Lang::En => ": ",
+    }
+}
+
 /// The text of `key` in `lang`.
 pub fn t(lang: Lang, key: Key) -> &'static str {
     let (fr, en) = key.texts();

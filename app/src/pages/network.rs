@@ -112,7 +112,7 @@ fn propose_form(
     let id = |name: &str| format!("px{n}-{name}");
     view! {
         <details class="propose">
-            <summary>{t(lang, Key::ProposeExchange)} " : " {to_name.clone()}</summary>
+            <summary>{t(lang, Key::ProposeExchange)} {crate::i18n::colon(lang)} {to_name.clone()}</summary>
             <form method="post" action="/echanges/nouveau" class="card-form" data-testid=format!("propose-{to}")>
                 <input type="hidden" name="to" value=to.clone()/>
                 <input type="hidden" name="back" value=back/>
@@ -174,7 +174,7 @@ fn partner_item(
                     <rect x="0" y="0" width="100" height="8" class="score-track"></rect>
                     <rect x="0" y="0" width=pct height="8" class="score-bar"></rect>
                 </svg>
-                " " {t(lang, Key::Affinity)} " " {format!("{pct} %")}
+                " " {t(lang, Key::Affinity)} " " {crate::i18n::percent(lang, pct)}
             </p>
             <p class="why" data-testid="why">{s.explanation.clone()}</p>
             {form}
@@ -207,7 +207,7 @@ fn PartnersView(p: Partners, district: bool) -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", t(lang, Key::PartnersTitle), name)/>
         <p class="breadcrumb"><a href=if district { format!("/organisations/{}", p.id) } else { format!("/territoires/{}", p.id) }>{name.clone()}</a></p>
-        <h1>{t(lang, Key::PartnersTitle)} " : " {name.clone()}</h1>
+        <h1>{t(lang, Key::PartnersTitle)} {crate::i18n::colon(lang)} {name.clone()}</h1>
         <Flash/>
         <p class="lead">{t(lang, if district { Key::DistrictPartnersLead } else { Key::PartnersLead })}</p>
         {chart}

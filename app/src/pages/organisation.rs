@@ -176,9 +176,9 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
             <section aria-labelledby="district-network-h">
                 <h2 id="district-network-h">{t(lang, Key::EuropeanNetwork)}</h2>
                 {(!challenges.is_empty()).then(|| view! {
-                    <p><strong>{t(lang, Key::ChallengesLabel)} " : "</strong>{challenges.clone()}</p>
+                    <p><strong>{t(lang, Key::ChallengesLabel)} {crate::i18n::colon(lang)}</strong>{challenges.clone()}</p>
                 })}
-                {(!contact.is_empty()).then(|| view! { <p><strong>{t(lang, Key::PublicContact)} " : "</strong>{contact.clone()}</p> })}
+                {(!contact.is_empty()).then(|| view! { <p><strong>{t(lang, Key::PublicContact)} {crate::i18n::colon(lang)}</strong>{contact.clone()}</p> })}
                 <p>
                     <a href=format!("/organisations/{id}/partenaires") data-testid="district-partners-link">{t(lang, Key::MatchingTerritories)}</a>
                     " · "
@@ -249,7 +249,7 @@ pub fn OrganisationEditPage() -> impl IntoView {
                             </div>
                         };
                         view! {
-                            <h1>{t(lang, Key::OrgEditTitle)} " : " {o.name.clone()}</h1>
+                            <h1>{t(lang, Key::OrgEditTitle)} {crate::i18n::colon(lang)} {o.name.clone()}</h1>
                             <form method="post" action=format!("/auth/organisations/{}", o.id) class="card-form wide">
                                 {field("oe-name", "name", Key::NameLabel, o.name.clone())}
                                 <div class="field">

@@ -698,7 +698,7 @@ fn ProposalView(p: ProposalDetail) -> impl IntoView {
         view! {
             <section class="answer" data-testid="answer">
                 <h2>{t(lang, Key::OfficialAnswer)}</h2>
-                {(!p.mechanism.is_empty()).then(|| view! { <p><strong>{t(lang, Key::MechanismLabel)} " : "</strong>{t(lang, mechanism_key(&p.mechanism))}</p> })}
+                {(!p.mechanism.is_empty()).then(|| view! { <p><strong>{t(lang, Key::MechanismLabel)} {crate::i18n::colon(lang)}</strong>{t(lang, mechanism_key(&p.mechanism))}</p> })}
                 <p class="prose">{p.answer.clone()}</p>
             </section>
         }
@@ -724,8 +724,8 @@ fn ProposalView(p: ProposalDetail) -> impl IntoView {
         };
         view! {
             <p data-testid="approvals">
-                {t(lang, Key::RoleElectedCoLead)} " : " {mark(p.approvals.elected.is_some())} " · "
-                {t(lang, Key::RoleIndustrialCoLead)} " : " {mark(p.approvals.industrial.is_some())}
+                {t(lang, Key::RoleElectedCoLead)} {crate::i18n::colon(lang)} {mark(p.approvals.elected.is_some())} " · "
+                {t(lang, Key::RoleIndustrialCoLead)} {crate::i18n::colon(lang)} {mark(p.approvals.industrial.is_some())}
             </p>
         }
     });
@@ -806,7 +806,7 @@ fn ProposalView(p: ProposalDetail) -> impl IntoView {
         {section(Key::ProblemLabel, p.problem.clone())}
         {section(Key::RuleLabel, p.rule.clone())}
         {section(Key::LegalReferenceLabel, p.legal_reference.clone())}
-        {(!p.proposal_kind.is_empty()).then(|| view! { <p><strong>{t(lang, Key::ProposalKindLabel)} " : "</strong>{t(lang, kind_key(&p.proposal_kind))}</p> })}
+        {(!p.proposal_kind.is_empty()).then(|| view! { <p><strong>{t(lang, Key::ProposalKindLabel)} {crate::i18n::colon(lang)}</strong>{t(lang, kind_key(&p.proposal_kind))}</p> })}
         {section(Key::SolutionLabel, p.solution.clone())}
         {sources}
         {actions}
@@ -890,10 +890,10 @@ pub fn QueuePage() -> impl IntoView {
                                 <section data-testid="queue-national"><h2>{t(lang, Key::NationalInbox)}</h2>{list(items)}</section>
                             })}
                             {q.regions.into_iter().map(|(_, name, items)| view! {
-                                <section data-testid="queue-region"><h2>{t(lang, Key::RegionalQueue)} " : " {name}</h2>{list(items)}</section>
+                                <section data-testid="queue-region"><h2>{t(lang, Key::RegionalQueue)} {crate::i18n::colon(lang)} {name}</h2>{list(items)}</section>
                             }).collect_view()}
                             {q.territories.into_iter().map(|(_, name, items)| view! {
-                                <section data-testid="queue-territory"><h2>{t(lang, Key::TerritoryProposals)} " : " {name}</h2>{list(items)}</section>
+                                <section data-testid="queue-territory"><h2>{t(lang, Key::TerritoryProposals)} {crate::i18n::colon(lang)} {name}</h2>{list(items)}</section>
                             }).collect_view()}
                         }.into_any()
                     }

@@ -513,7 +513,7 @@ pub fn TerritoryEditPage() -> impl IntoView {
                             }
                         }).collect_view();
                         view! {
-                            <h1>{t(lang, Key::EditTerritory)} " : " {d.name.clone()}</h1>
+                            <h1>{t(lang, Key::EditTerritory)} {crate::i18n::colon(lang)} {d.name.clone()}</h1>
                             <form method="post" action=format!("/auth/territoires/{}", d.id) class="card-form wide">
                                 {area("te-presentation", "presentation", Key::PresentationLabel, p.presentation.clone())}
                                 <fieldset>

@@ -31,6 +31,9 @@ struct Profiles {
     labels: HashMap<String, String>,
 }
 
+/// Profiles with the journal position they were read at.
+type Cached = Option<(i64, Arc<Profiles>)>;
+
 #[derive(Clone)]
 pub struct NetworkService {
     db: DatabaseConnection,
@@ -38,7 +41,7 @@ pub struct NetworkService {
     public_url: String,
     /// The profiles and the journal position they were read at: any write to firms,
     /// territories or districts moves the journal, and the profiles are read again.
-    cache: Arc<RwLock<Option<(i64, Arc<Profiles>)>>>,
+    cache: Arc<RwLock<Cached>>,
 }
 
 fn invalid(field: &str, message: &str) -> ServiceError {
@@ -218,6 +221,7 @@ impl NetworkService {
     }
 
     /// Mails the people of one side of an exchange, each in their language.
+    #[allow(clippy::too_many_arguments)]
     async fn notify(
         &self,
         txn: &impl sea_orm::ConnectionTrait,
