@@ -3,8 +3,8 @@
 use crate::components::Layout;
 use crate::i18n::Lang;
 use crate::pages::{
-    AccountPage, DashboardPage, DistrictPartnersPage, DistrictsPage, ExchangePage, ExchangesPage,
-    ForgotPage, HomePage, InvitationPage, LandSitePage, MagicLinkPage, NotFound,
+    AccountPage, DashboardPage, DistrictNewPage, DistrictPartnersPage, DistrictsPage, ExchangePage,
+    ExchangesPage, ForgotPage, HomePage, InvitationPage, LandSitePage, MagicLinkPage, NotFound,
     OrganisationEditPage, OrganisationPage, PolesPage, PracticeNewPage, PracticePage,
     PracticesPage, ProposalEditPage, ProposalNewPage, ProposalPage, ProposalsPage, QueuePage,
     ResetPage, SearchPage, SignInPage, SignUpPage, TerritoriesPage, TerritoryEditPage,
@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/districts") view=DistrictsPage ssr=SsrMode::Async/>
                     <Route path=path!("/territoires/:id/partenaires") view=TerritoryPartnersPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisations/:id/partenaires") view=DistrictPartnersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/districts/nouveau") view=DistrictNewPage ssr=SsrMode::Async/>
                     <Route path=path!("/pratiques") view=PracticesPage ssr=SsrMode::Async/>
                     <Route path=path!("/pratiques/nouvelle") view=PracticeNewPage ssr=SsrMode::Async/>
                     <Route path=path!("/pratiques/:id") view=PracticePage ssr=SsrMode::Async/>

@@ -511,4 +511,15 @@ messages! {
     ErrOutcomeRequired => "Décrivez les résultats de l'échange.", "Describe the outcome of the exchange.";
     ErrDateInvalid => "Date invalide : la fin ne peut précéder le début.", "Invalid date: the end cannot come before the start.";
     ErrPartnerInvalid => "Partenaire ou forme d'échange inconnus.", "Unknown partner or exchange format.";
+    NewDistrict => "Ouvrir le profil d'un district", "Open a district profile";
+    NewDistrictLead => "Le district est créé avec ses spécialisations ; son gestionnaire reçoit une invitation par courriel pour compléter la description, les défis et le contact.", "The district is created with its specialisations; its manager receives an email invitation to complete the description, challenges and contact.";
+    CountryCodeLabel => "Pays (code ISO à deux lettres, ex. IT)", "Country (two-letter ISO code, e.g. IT)";
+    NutsCodeLabel => "Région NUTS (ex. ITH54)", "NUTS region (e.g. ITH54)";
+    NaceDivisionsLabel => "Divisions NACE de spécialisation (ex. 25 28)", "NACE specialisation divisions (e.g. 25 28)";
+    SpecialisationFr => "Spécialisation (en français)", "Specialisation (in French)";
+    SpecialisationEn => "Spécialisation (en anglais)", "Specialisation (in English)";
+    DistrictLanguage => "Langue du district (code ISO, ex. it)", "District language (ISO code, e.g. it)";
+    ManagerEmail => "Adresse du gestionnaire à inviter", "Address of the manager to invite";
+    CreateAndInvite => "Créer et inviter le gestionnaire", "Create and invite the manager";
+    DistrictName => "Nom du district", "Name of the district";
 }

@@ -21,8 +21,8 @@ pub use districts::DistrictsPage;
 pub use home::HomePage;
 pub use land_site::LandSitePage;
 pub use network::{
-    DistrictPartnersPage, ExchangePage, ExchangesPage, PracticeNewPage, PracticePage,
-    PracticesPage, TerritoryPartnersPage,
+    DistrictNewPage, DistrictPartnersPage, ExchangePage, ExchangesPage, PracticeNewPage,
+    PracticePage, PracticesPage, TerritoryPartnersPage,
 };
 pub use not_found::NotFound;
 pub use organisation::{OrganisationEditPage, OrganisationPage};

@@ -204,6 +204,76 @@ async fn district_profile(
     }
 }
 
+#[derive(Deserialize)]
+struct DistrictForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    nuts_code: String,
+    #[serde(default)]
+    nace_divisions: String,
+    #[serde(default)]
+    specialisation_fr: String,
+    #[serde(default)]
+    specialisation_en: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    manager_email: String,
+}
+
+/// A platform administrator creates a district and invites its manager, who completes it.
+async fn create_district(
+    State(state): State<AppState>,
+    who: Who,
+    Form(f): Form<DistrictForm>,
+) -> Response {
+    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
+        return sign_in_first();
+    };
+    // The manager's address is checked first: nothing is created for an invitation that
+    // cannot be sent.
+    if app::domain::ids::Email::parse(f.manager_email.trim()).is_err() {
+        return to("/districts/nouveau", "erreur=email_invalid");
+    }
+    let id = match state
+        .network
+        .create_district(
+            &viewer,
+            &f.name,
+            &f.country,
+            &f.nuts_code,
+            &f.nace_divisions,
+            &f.specialisation_fr,
+            &f.specialisation_en,
+            &f.language,
+        )
+        .await
+    {
+        Ok(id) => id,
+        Err(e) => return to("/districts/nouveau", &format!("erreur={}", error_code(&e))),
+    };
+    match state
+        .accounts
+        .invite(
+            &viewer,
+            &user,
+            f.manager_email.trim(),
+            app::domain::policy::Scope::Organisation(id),
+            app::domain::policy::Role::Admin,
+        )
+        .await
+    {
+        Ok(()) => to(&format!("/organisations/{id}"), "invitation=envoyee"),
+        Err(e) => to(
+            &format!("/organisations/{id}"),
+            &format!("erreur={}", error_code(&e)),
+        ),
+    }
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/pratiques/nouvelle", post(publish))
@@ -211,4 +281,5 @@ pub fn router() -> Router<AppState> {
         .route("/echanges/{id}/reponse", post(answer))
         .route("/echanges/{id}/compte-rendu", post(report))
         .route("/auth/districts/{id}/profil", post(district_profile))
+        .route("/auth/districts", post(create_district))
 }

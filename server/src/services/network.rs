@@ -543,6 +543,84 @@ impl NetworkService {
         Ok(())
     }
 
+    /// Creates a district profile (platform administrators), before its manager is invited
+    /// to complete it. Returns the new organisation's id.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_district(
+        &self,
+        viewer: &Viewer,
+        name: &str,
+        country: &str,
+        nuts_code: &str,
+        divisions: &str,
+        specialisation_fr: &str,
+        specialisation_en: &str,
+        language: &str,
+    ) -> Result<i64, ServiceError> {
+        use app::domain::policy::{can, Action, Resource};
+        if !can(viewer, Action::Invite, &Resource::Platform) {
+            return Err(ServiceError::Forbidden);
+        }
+        let name = name.trim();
+        if !(3..=200).contains(&name.chars().count()) {
+            return Err(invalid("name", "name_required"));
+        }
+        let country = country.trim().to_ascii_uppercase();
+        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) || country == "FR"
+        {
+            return Err(invalid("country", "country_invalid"));
+        }
+        let nuts = nuts_code.trim().to_ascii_uppercase();
+        if !nuts.starts_with(&country)
+            || crate::db::fetch_count(
+                &self.db,
+                "SELECT COUNT(*) AS n FROM nuts_region WHERE code = ?",
+                vec![nuts.as_str().into()],
+            )
+            .await?
+                == 0
+        {
+            return Err(invalid("nuts_code", "nuts_invalid"));
+        }
+        let labels = q::division_labels(&self.db).await?;
+        let codes: Vec<String> = crate::db::code_list(divisions);
+        if codes.is_empty() || codes.iter().any(|c| !labels.iter().any(|l| &l.code == c)) {
+            return Err(invalid("nace_divisions", "divisions_invalid"));
+        }
+        let language = language.trim().to_ascii_lowercase();
+        if language.len() != 2 || !language.bytes().all(|b| b.is_ascii_lowercase()) {
+            return Err(invalid("language", "language_invalid"));
+        }
+        let at = now();
+        let txn = self.db.begin().await.context("district transaction")?;
+        #[derive(sea_orm::FromQueryResult)]
+        struct Id {
+            id: i64,
+        }
+        let row: Option<Id> = crate::db::fetch_optional(
+            &txn,
+            "INSERT INTO organisation (kind, name, country_code, nuts_code, description, description_en, \
+             nace_divisions, languages, created_at, updated_at) \
+             VALUES ('district', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            vec![
+                name.into(),
+                country.as_str().into(),
+                nuts.as_str().into(),
+                specialisation_fr.trim().into(),
+                specialisation_en.trim().into(),
+                serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into()).into(),
+                serde_json::json!([language, "en"]).to_string().into(),
+                at.into(),
+                at.into(),
+            ],
+        )
+        .await?;
+        let id = row.context("the new district's id")?.id;
+        record_change(&txn, "organisation", id, "insert").await?;
+        txn.commit().await.context("committing a district")?;
+        Ok(id)
+    }
+
     /// Partner suggestions of a territory in a language (for the API).
     pub async fn partners_in(&self, id: &str, lang: Lang) -> Result<Partners, ServiceError> {
         app::ports::Network::territory_partners(self, id, &Viewer::anonymous(), lang).await

@@ -394,3 +394,60 @@ async fn an_exchange_runs_from_proposal_to_report_with_mail_in_each_language() {
     assert_eq!(status, 200);
     assert!(districts.as_array().unwrap().len() >= 46);
 }
+
+#[tokio::test]
+async fn a_platform_administrator_opens_a_district_and_invites_its_manager() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut admin = person(
+        &app,
+        "admin@maillage.fr",
+        "fr",
+        Scope::Platform,
+        Role::PlatformAdmin,
+    )
+    .await;
+    let mut referent = person(
+        &app,
+        "r@region.fr",
+        "fr",
+        Scope::Region("84".into()),
+        Role::RegionalReferent,
+    )
+    .await;
+    let form = [
+        ("name", "Distretto del mobile di Livenza"),
+        ("country", "it"),
+        ("nuts_code", "ITH41"),
+        ("nace_divisions", "31 16"),
+        ("specialisation_en", "Furniture and wood"),
+        ("language", "it"),
+        ("manager_email", "manager@livenza.it"),
+    ];
+    let before = app.count("SELECT COUNT(*) AS n FROM organisation").await;
+    let r = referent.post("/auth/districts", &form).await;
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("erreur=forbidden"));
+    let mut bad = form;
+    bad[3] = ("nace_divisions", "31 ZZ");
+    let r = admin.post("/auth/districts", &bad).await;
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("erreur=divisions_invalid"), "{location}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM organisation").await,
+        before
+    );
+    let r = admin.post("/auth/districts", &form).await;
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.ends_with("?invitation=envoyee"), "{location}");
+    let id = app
+        .count("SELECT id FROM organisation WHERE name = 'Distretto del mobile di Livenza'")
+        .await;
+    assert_eq!(divisions(&app, id).await, ["31", "16"]);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM outbox WHERE to_email = 'manager@livenza.it'")
+            .await,
+        1
+    );
+}
