@@ -4,11 +4,12 @@ use crate::components::Layout;
 use crate::i18n::Lang;
 use crate::pages::{
     AccountPage, DashboardPage, DistrictNewPage, DistrictPartnersPage, DistrictsPage, ExchangePage,
-    ExchangesPage, ForgotPage, HomePage, InvitationPage, LandSitePage, MagicLinkPage, NotFound,
-    OrganisationEditPage, OrganisationPage, PolesPage, PracticeNewPage, PracticePage,
-    PracticesPage, ProposalEditPage, ProposalNewPage, ProposalPage, ProposalsPage, QueuePage,
-    ResetPage, SearchPage, SignInPage, SignUpPage, TerritoriesPage, TerritoryEditPage,
-    TerritoryPage, TerritoryPartnersPage, VerifyPage,
+    ExchangesPage, ForgotPage, HomePage, InboxPage, InvitationPage, LandSitePage, MagicLinkPage,
+    NeedEditPage, NeedNewPage, NeedPage, NeedsPage, NotFound, OrganisationEditPage,
+    OrganisationPage, PolesPage, PracticeNewPage, PracticePage, PracticesPage, ProposalEditPage,
+    ProposalNewPage, ProposalPage, ProposalsPage, QueuePage, ResetPage, SearchPage, SignInPage,
+    SignUpPage, TerritoriesPage, TerritoryEditPage, TerritoryPage, TerritoryPartnersPage,
+    VerifyPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
@@ -93,6 +94,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/territoires/:id/partenaires") view=TerritoryPartnersPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisations/:id/partenaires") view=DistrictPartnersPage ssr=SsrMode::Async/>
                     <Route path=path!("/districts/nouveau") view=DistrictNewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/annonces") view=NeedsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/annonces/nouvelle") view=NeedNewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/annonces/:id") view=NeedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/annonces/:id/modifier") view=NeedEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mises-en-relation") view=InboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/pratiques") view=PracticesPage ssr=SsrMode::Async/>
                     <Route path=path!("/pratiques/nouvelle") view=PracticeNewPage ssr=SsrMode::Async/>
                     <Route path=path!("/pratiques/:id") view=PracticePage ssr=SsrMode::Async/>

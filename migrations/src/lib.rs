@@ -18,6 +18,7 @@ mod m20261121_000007_create_accounts;
 mod m20261121_000008_create_territory_profiles;
 mod m20261121_000009_create_proposals;
 mod m20261121_000010_create_network;
+mod m20261121_000011_create_needs;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000008_create_territory_profiles::Migration),
             Box::new(m20261121_000009_create_proposals::Migration),
             Box::new(m20261121_000010_create_network::Migration),
+            Box::new(m20261121_000011_create_needs::Migration),
         ]
     }
 }

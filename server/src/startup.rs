@@ -36,6 +36,12 @@ impl Application {
         let (index, opened) = crate::search::SearchIndex::open(Some(config.index_dir()))?;
         let naf = std::sync::Arc::new(crate::search::documents::NafTable::load(&conn).await?);
         crate::search::indexer::spawn(conn.clone(), index.clone(), naf, opened);
+        let needs = crate::services::needs::NeedService::new(
+            conn.clone(),
+            index.clone(),
+            config.public_url.clone(),
+        );
+        needs.clone().spawn_matcher();
         let network = crate::services::network::NetworkService::new(
             conn.clone(),
             index.clone(),
@@ -70,10 +76,12 @@ impl Application {
                 accounts.clone(),
                 proposals.clone(),
                 network.clone(),
+                needs.clone(),
             ),
             accounts,
             proposals,
             network,
+            needs,
             db: conn,
             secure_cookies: config.public_url.starts_with("https://"),
         };

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod directory;
+pub mod needs;
 pub mod network;
 pub mod organisations;
 pub mod proposals;

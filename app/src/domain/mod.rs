@@ -5,6 +5,7 @@
 
 pub mod geo;
 pub mod ids;
+pub mod matching;
 pub mod organisation;
 pub mod partners;
 pub mod policy;

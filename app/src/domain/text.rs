@@ -43,6 +43,14 @@ pub fn iso_date(ts: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// Splits a list of codes separated by spaces, commas or semicolons (`"25.62B, 25.61"`).
+pub fn split_codes(text: &str) -> Vec<String> {
+    text.split([' ', ',', ';'])
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@ mod auth;
 mod districts;
 mod home;
 mod land_site;
+pub mod needs;
 pub mod network;
 mod not_found;
 mod organisation;
@@ -20,6 +21,7 @@ pub use auth::{
 pub use districts::DistrictsPage;
 pub use home::HomePage;
 pub use land_site::LandSitePage;
+pub use needs::{InboxPage, NeedEditPage, NeedNewPage, NeedPage, NeedsPage};
 pub use network::{
     DistrictNewPage, DistrictPartnersPage, ExchangePage, ExchangesPage, PracticeNewPage,
     PracticePage, PracticesPage, TerritoryPartnersPage,

@@ -178,6 +178,46 @@ pub trait Network: Send + Sync {
     ) -> Result<crate::api::network::ExchangeView, ServiceError>;
 }
 
+/// Needs and offers, their matches, and expressions of interest.
+#[async_trait::async_trait]
+pub trait Needs: Send + Sync {
+    /// Annonces the viewer may see, filtered (anonymous authors hidden).
+    async fn list(
+        &self,
+        filter: &crate::api::needs::NeedFilter,
+        viewer: &crate::domain::policy::Viewer,
+    ) -> Result<Vec<crate::api::needs::NeedSummary>, ServiceError>;
+    /// One annonce.
+    async fn need(
+        &self,
+        id: i64,
+        viewer: &crate::domain::policy::Viewer,
+    ) -> Result<crate::api::needs::NeedView, ServiceError>;
+    /// Firms suggested for an annonce, best first (its author's side only).
+    async fn matches(
+        &self,
+        id: i64,
+        viewer: &crate::domain::policy::Viewer,
+        limit: usize,
+    ) -> Result<Vec<crate::api::needs::MatchView>, ServiceError>;
+    /// Land sites suggested for a land need (its author's side only).
+    async fn land_matches(
+        &self,
+        id: i64,
+        viewer: &crate::domain::policy::Viewer,
+    ) -> Result<Vec<crate::api::needs::LandMatchView>, ServiceError>;
+    /// Open annonces the viewer's firms could answer, best first.
+    async fn for_viewer(
+        &self,
+        viewer: &crate::domain::policy::Viewer,
+    ) -> Result<Vec<crate::api::needs::NeedForFirm>, ServiceError>;
+    /// The viewer's expressions of interest, sent and received.
+    async fn inbox(
+        &self,
+        viewer: &crate::domain::policy::Viewer,
+    ) -> Result<Vec<crate::api::needs::InterestView>, ServiceError>;
+}
+
 /// Everything the UI's server functions may call, provided as Leptos context.
 #[derive(Clone)]
 pub struct Services {
@@ -186,6 +226,7 @@ pub struct Services {
     pub accounts: Arc<dyn Accounts>,
     pub proposals: Arc<dyn Proposals>,
     pub network: Arc<dyn Network>,
+    pub needs: Arc<dyn Needs>,
 }
 
 /// The services from context; a missing context is a wiring bug reported as internal.

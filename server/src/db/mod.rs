@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod directory;
+pub mod needs;
 pub mod network;
 pub mod organisations;
 pub mod proposals;
@@ -153,10 +154,7 @@ pub fn json_list(text: &str) -> Vec<String> {
 
 /// Splits a space- or comma-separated code list such as `"01 39"`.
 pub fn code_list(text: &str) -> Vec<String> {
-    text.split([' ', ',', ';'])
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
+    app::domain::text::split_codes(text)
 }
 
 #[cfg(test)]

@@ -28,6 +28,9 @@ pub fn router() -> Router<AppState> {
         .route("/districts", get(list_districts))
         .route("/territories/{id}/partners", get(territory_partners))
         .route("/practices", get(list_practices))
+        .route("/needs", axum::routing::post(create_need))
+        .route("/needs/{id}", get(get_need))
+        .route("/needs/{id}/matches", get(need_matches))
         .route("/proposals", get(list_proposals))
         .route("/proposals/{id}", get(get_proposal))
         .fallback(|| async {
@@ -272,6 +275,60 @@ async fn list_practices(
     Ok(Json(services.network.practices(&filter).await?).into_response())
 }
 
+async fn create_need(
+    State(state): State<AppState>,
+    viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
+    user: Option<axum::Extension<app::api::accounts::CurrentUser>>,
+    body: Result<Json<app::api::needs::NeedDraft>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let (Some(viewer), Some(user)) = (viewer, user) else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "send Authorization: Bearer <token>",
+        ));
+    };
+    let Json(draft) =
+        body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid", e.body_text()))?;
+    let id = state.needs.create(&viewer.0, &user.0, &draft).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+}
+
+async fn get_need(
+    State(services): State<Services>,
+    viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let viewer = viewer.map(|v| v.0).unwrap_or_default();
+    Ok(Json(services.needs.need(id, &viewer).await?).into_response())
+}
+
+async fn need_matches(
+    State(services): State<Services>,
+    viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let viewer = viewer.map(|v| v.0).unwrap_or_default();
+    let list: Vec<serde_json::Value> = services
+        .needs
+        .matches(id, &viewer, 20)
+        .await?
+        .into_iter()
+        .map(|m| {
+            json!({
+                "organisation_id": m.organisation_id,
+                "name": m.name,
+                "siret": m.siret,
+                "score": m.score,
+                "distance_km": m.distance_km,
+                "explanation": m.explanation,
+                "why": m.why,
+            })
+        })
+        .collect();
+    Ok(Json(list).into_response())
+}
+
 async fn list_proposals(
     State(services): State<Services>,
     viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
@@ -317,6 +374,64 @@ pub fn openapi_document() -> serde_json::Value {
         },
         "servers": [{ "url": "/api/v1" }],
         "paths": {
+            "/needs": {
+                "post": {
+                    "operationId": "createNeed",
+                    "summary": "Publish a need or an offer in the name of an organisation or territory the token's user belongs to.",
+                    "security": [{ "bearer": [] }],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
+                        "required": ["author", "kind", "title", "visibility"],
+                        "properties": {
+                            "author": { "type": "string", "description": "organisation:ID or territory:ti-XXXX" },
+                            "kind": { "type": "string", "enum": ["supplier", "capacity", "skills", "land", "partnership", "technology"] },
+                            "title": { "type": "string", "minLength": 5, "maxLength": 200 },
+                            "description": { "type": "string" },
+                            "naf_codes": { "type": "string", "description": "NAF codes at any level, separated by spaces or commas" },
+                            "skills": { "type": "string", "description": "separated by semicolons" },
+                            "certifications": { "type": "string", "description": "required certifications, separated by semicolons" },
+                            "quantity": { "type": "string" },
+                            "commune": { "type": "string", "description": "INSEE code" },
+                            "radius_km": { "type": "string", "description": "1 to 500, default 50" },
+                            "deadline": { "type": "string", "format": "date" },
+                            "visibility": { "type": "string", "enum": ["public", "members", "anonymous"] },
+                            "size": { "type": "string", "enum": ["", "tpe", "pme", "eti"] },
+                            "land_area_ha": { "type": "string" }
+                        } } } } },
+                    "responses": {
+                        "201": { "description": "Created: {\"id\": n}." },
+                        "400": err_response("A field is invalid (each problem is named)."),
+                        "401": err_response("No or invalid bearer token.")
+                    }
+                }
+            },
+            "/needs/{id}": {
+                "get": {
+                    "operationId": "getNeed",
+                    "summary": "One need or offer; an anonymous author is left out until they accept a contact.",
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                    "responses": { "200": { "description": "The annonce." }, "404": err_response("No such annonce, or not visible to you.") }
+                }
+            },
+            "/needs/{id}/matches": {
+                "get": {
+                    "operationId": "getNeedMatches",
+                    "summary": "Firms suggested for a need, best first, with the factors of each score (for the need's author).",
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                    "responses": {
+                        "200": { "description": "Best first.", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object",
+                            "required": ["organisation_id", "name", "siret", "score", "distance_km", "explanation"],
+                            "properties": {
+                                "organisation_id": { "type": "integer" }, "name": { "type": "string" }, "siret": { "type": ["string", "null"] },
+                                "score": { "type": "number" }, "distance_km": { "type": ["number", "null"] },
+                                "explanation": { "type": "array", "items": { "type": "object", "properties": {
+                                    "factor": { "type": "string", "enum": ["text", "sector", "distance", "local", "certifications", "size"] },
+                                    "weight": { "type": "number" }, "detail": { "type": "string" } } } },
+                                "why": { "type": "string" }
+                            } } } } } },
+                        "403": err_response("Only the need's author sees its matches.")
+                    }
+                }
+            },
             "/districts": {
                 "get": {
                     "operationId": "listDistricts",

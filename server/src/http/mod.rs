@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod auth;
+mod needs;
 mod network;
 mod proposals;
 mod security;
@@ -29,6 +30,7 @@ pub struct AppState {
     pub accounts: crate::services::accounts::AccountsService,
     pub proposals: crate::services::proposals::ProposalService,
     pub network: crate::services::network::NetworkService,
+    pub needs: crate::services::needs::NeedService,
     pub secure_cookies: bool,
 }
 
@@ -48,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(proposals::router())
         .merge(network::router())
+        .merge(needs::router())
         .leptos_routes_with_context(
             &state,
             routes,

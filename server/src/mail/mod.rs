@@ -50,3 +50,26 @@ pub async fn enqueue(db: &impl ConnectionTrait, key: &str, mail: &Mail) -> anyho
     .context("writing to the outbox")?;
     Ok(())
 }
+
+/// Tells one person about an event at the frequency they chose for `kind`: a mail now
+/// (`immediate`, the default), a line in their next digest (`daily`, `weekly`), or nothing
+/// (`off`). Runs in the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn deliver(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    frequency: Option<&str>,
+    kind: &str,
+    key: &str,
+    digest_line: &str,
+    link: &str,
+    mail: &Mail,
+) -> anyhow::Result<()> {
+    match frequency {
+        Some("off") => Ok(()),
+        Some("daily") | Some("weekly") => {
+            crate::db::proposals::insert_notice(db, user_id, kind, digest_line, link, now()).await
+        }
+        _ => enqueue(db, key, mail).await,
+    }
+}

@@ -270,6 +270,36 @@ pub fn exchange_step(to: &str, lang: Lang, name: &str, line: &str, note: &str, l
     render(to, lang, c)
 }
 
+/// A contact between organisations about an annonce moved on.
+pub fn contact_step(to: &str, lang: Lang, name: &str, line: &str, note: &str, link: &str) -> Mail {
+    let body = if note.trim().is_empty() {
+        format!("{line}.")
+    } else {
+        format!("{line}.\n\n{note}")
+    };
+    let c = match lang {
+        Lang::Fr => Content {
+            kind: "matches",
+            subject: format!("Mise en relation : {line}"),
+            name,
+            body: &body,
+            action: "Voir mes mises en relation",
+            link,
+            note: "Vous recevez ce message pour votre organisation. Réglez vos notifications depuis votre compte.",
+        },
+        Lang::En => Content {
+            kind: "matches",
+            subject: format!("Contact: {line}"),
+            name,
+            body: &body,
+            action: "See my contacts",
+            link,
+            note: "You receive this message for your organisation. Change your notifications from your account.",
+        },
+    };
+    render(to, lang, c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -678,3 +678,94 @@ pub fn practice_document(f: &Fields, r: &PracticeDocRow) -> TantivyDocument {
     doc.add_text(f.lang, &r.lang);
     doc
 }
+
+#[derive(FromQueryResult)]
+pub struct NeedDocRow {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub skills: String,
+    pub visibility: String,
+    pub status: String,
+    pub author_name: Option<String>,
+    pub department_name: Option<String>,
+    pub region_code: Option<String>,
+}
+
+/// Open annonces only. Anonymous ones carry neither their author nor their commune.
+const NEED_SELECT: &str = "SELECT n.id, n.kind, n.title, n.description, n.skills, n.visibility, n.status, \
+    COALESCE(o.name, t.name) AS author_name, d.name AS department_name, \
+    COALESCE(c.region_code, t.region_code) AS region_code FROM need n \
+    LEFT JOIN organisation o ON n.author_kind = 'organisation' AND CAST(o.id AS TEXT) = n.author_id \
+    LEFT JOIN territory t ON n.author_kind = 'territory' AND t.id = n.author_id \
+    LEFT JOIN commune c ON c.insee = COALESCE(n.commune_insee, o.commune_insee) \
+    LEFT JOIN department d ON d.code = c.department_code";
+
+pub async fn needs_after(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> anyhow::Result<Vec<NeedDocRow>> {
+    fetch_all(
+        db,
+        &format!("{NEED_SELECT} WHERE n.id > ? AND n.status = 'open' ORDER BY n.id LIMIT {limit}"),
+        vec![after.into()],
+    )
+    .await
+}
+
+pub async fn needs_by_id(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> anyhow::Result<Vec<NeedDocRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    fetch_all(
+        db,
+        &format!(
+            "{NEED_SELECT} WHERE n.status = 'open' AND n.id IN ({})",
+            crate::db::placeholders(ids.len())
+        ),
+        ids.iter().map(|id| (*id).into()).collect(),
+    )
+    .await
+}
+
+/// The document of an open annonce: members-only unless public, and without its author's
+/// name or commune when anonymous.
+pub fn need_document(f: &Fields, r: &NeedDocRow) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, key("need", r.id));
+    doc.add_text(f.kind, "need");
+    doc.add_u64(f.entity_id, u64::try_from(r.id).unwrap_or(0));
+    doc.add_text(f.name, &r.title);
+    doc.add_text(f.name_folded, &r.title);
+    doc.add_u64(f.name_key, name_key(&r.title));
+    doc.add_text(f.description, &r.description);
+    for skill in json_list(&r.skills) {
+        doc.add_text(f.capabilities, skill);
+    }
+    if let Some(d) = &r.department_name {
+        doc.add_text(f.place, d);
+    }
+    if r.visibility != "anonymous" {
+        if let Some(a) = &r.author_name {
+            doc.add_text(f.territory_name, a);
+        }
+    }
+    if let Some(region) = &r.region_code {
+        doc.add_text(f.region, region);
+    }
+    doc.add_text(
+        f.visibility,
+        if r.visibility == "public" {
+            "public"
+        } else {
+            "members"
+        },
+    );
+    doc.add_text(f.lang, "fr");
+    doc
+}

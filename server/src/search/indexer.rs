@@ -116,7 +116,13 @@ async fn rebuild_uncommitted(
             vec![],
         )
         .await?
-        + fetch_count(db, "SELECT COUNT(*) AS n FROM practice", vec![]).await?;
+        + fetch_count(db, "SELECT COUNT(*) AS n FROM practice", vec![]).await?
+        + fetch_count(
+            db,
+            "SELECT COUNT(*) AS n FROM need WHERE status = 'open'",
+            vec![],
+        )
+        .await?;
     let idx = index.clone();
     tokio::task::spawn_blocking(move || idx.clear_uncommitted())
         .await
@@ -190,6 +196,25 @@ async fn rebuild_uncommitted(
             let docs = rows
                 .iter()
                 .map(|r| documents::practice_document(&idx.fields, r))
+                .collect();
+            idx.add_uncommitted(docs)
+        })
+        .await
+        .context("index task")??;
+        done += n;
+        progress(done, total);
+    }
+    let mut after = 0i64;
+    loop {
+        let rows = documents::needs_after(db, after, PAGE).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        let idx = index.clone();
+        let n = rows.len() as u64;
+        tokio::task::spawn_blocking(move || {
+            let docs = rows
+                .iter()
+                .map(|r| documents::need_document(&idx.fields, r))
                 .collect();
             idx.add_uncommitted(docs)
         })
@@ -293,6 +318,7 @@ pub async fn apply_pending(
     let mut territories = BTreeSet::new();
     let mut proposals = BTreeSet::new();
     let mut practices = BTreeSet::new();
+    let mut needs = BTreeSet::new();
     for c in &changes {
         match c.entity.as_str() {
             "organisation" => {
@@ -309,6 +335,9 @@ pub async fn apply_pending(
             }
             "practice" => {
                 practices.insert(c.entity_id);
+            }
+            "need" => {
+                needs.insert(c.entity_id);
             }
             other => tracing::warn!(entity = other, "change of an unknown entity ignored"),
         }
@@ -364,6 +393,18 @@ pub async fn apply_pending(
                     documents::practice_document(&index.fields, r),
                 )),
                 None => deletes.push(key("practice", *id)),
+            }
+        }
+    }
+    let needs: Vec<i64> = needs.into_iter().collect();
+    for chunk in needs.chunks(500) {
+        let rows = documents::needs_by_id(db, chunk).await?;
+        for id in chunk {
+            match rows.iter().find(|r| r.id == *id) {
+                Some(r) => {
+                    upserts.push((key("need", *id), documents::need_document(&index.fields, r)))
+                }
+                None => deletes.push(key("need", *id)),
             }
         }
     }

@@ -194,6 +194,24 @@ fn naf_field(f: &Fields, naf: &str) -> Field {
 /// Approximate kilometres per degree of latitude.
 const KM_PER_DEGREE: f64 = 111.2;
 
+/// Latitude and longitude ranges enclosing the circle of `radius_km` around `p`.
+fn bbox(f: &Fields, p: Point, radius_km: f64) -> Vec<Box<dyn Query>> {
+    let dlat = radius_km / KM_PER_DEGREE;
+    let dlon = radius_km / (KM_PER_DEGREE * p.lat.to_radians().cos().max(0.01));
+    [
+        (f.lat, p.lat - dlat, p.lat + dlat),
+        (f.lon, p.lon - dlon, p.lon + dlon),
+    ]
+    .into_iter()
+    .map(|(field, lo, hi)| {
+        Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_f64(field, lo)),
+            Bound::Included(Term::from_field_f64(field, hi)),
+        )) as Box<dyn Query>
+    })
+    .collect()
+}
+
 /// The whole query: text (if any) AND every filter AND visibility AND the distance box.
 pub fn build(
     index: &SearchIndex,
@@ -239,17 +257,7 @@ pub fn build(
         visibilities.iter().map(|v| term(f.visibility, v)),
     )));
     if let (Some(p), Some(r)) = (near, params.radius_km) {
-        let dlat = r / KM_PER_DEGREE;
-        let dlon = r / (KM_PER_DEGREE * p.lat.to_radians().cos().max(0.01));
-        for (field, lo, hi) in [
-            (f.lat, p.lat - dlat, p.lat + dlat),
-            (f.lon, p.lon - dlon, p.lon + dlon),
-        ] {
-            filters.push(Box::new(RangeQuery::new(
-                Bound::Included(Term::from_field_f64(field, lo)),
-                Bound::Included(Term::from_field_f64(field, hi)),
-            )));
-        }
+        filters.extend(bbox(f, p, r));
     }
     for filter in filters {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
@@ -535,4 +543,79 @@ pub fn similar_ids(
         clauses.push(term_query(f.description, stem, 1.0));
     }
     top_ids(index, &searcher, any(clauses), kind, limit)
+}
+
+/// Firms that could answer a need: any of its words (French stems, in name, capabilities,
+/// activity label or description) or any of its NAF codes, or a division that supplies them
+/// (weaker), among `visibilities`, inside the box of the radius. Recall only: the ranking is
+/// `app::domain::matching::score`. Blocking.
+pub fn candidate_ids(
+    index: &SearchIndex,
+    text: &str,
+    naf: &[String],
+    near: Option<(Point, f64)>,
+    visibilities: &[&str],
+    limit: usize,
+) -> anyhow::Result<Vec<i64>> {
+    let f = &index.fields;
+    let searcher = index.reader.searcher();
+    let mut stems = tokens(index.index.tokenizers(), FRENCH, text);
+    stems.sort();
+    stems.dedup();
+    stems.truncate(40);
+    let mut wanted: Vec<Box<dyn Query>> = Vec::new();
+    for stem in &stems {
+        wanted.push(term_query(f.name, stem, 1.5));
+        wanted.push(term_query(f.capabilities, stem, 2.0));
+        wanted.push(term_query(f.naf_label, stem, 1.0));
+        wanted.push(term_query(f.description, stem, 0.5));
+    }
+    for code in naf {
+        let q = Box::new(TermQuery::new(
+            term(naf_field(f, code), code),
+            IndexRecordOption::Basic,
+        ));
+        wanted.push(Box::new(ConstScoreQuery::new(q, 3.0)));
+        if let Some(division) = code.get(..2) {
+            for (supplier, strength, _) in app::domain::matching::suppliers_of(division) {
+                let q = Box::new(TermQuery::new(
+                    term(f.naf_division, supplier),
+                    IndexRecordOption::Basic,
+                ));
+                wanted.push(Box::new(ConstScoreQuery::new(q, f32::from(strength) * 0.3)));
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, any(wanted)),
+        (Occur::Must, kind_is(f, "firm")),
+        (
+            Occur::Must,
+            Box::new(TermSetQuery::new(
+                visibilities.iter().map(|v| term(f.visibility, v)),
+            )),
+        ),
+    ];
+    if let Some((p, r)) = near {
+        for b in bbox(f, p, r) {
+            clauses.push((Occur::Must, b));
+        }
+    }
+    let query = BooleanQuery::new(clauses);
+    let top = searcher.search(
+        &query,
+        &tantivy::collector::TopDocs::with_limit(limit.max(1)).order_by_score(),
+    )?;
+    let mut ids = Vec::with_capacity(top.len());
+    for (_, address) in top {
+        let reader = searcher.segment_reader(address.segment_ord);
+        let column = reader.fast_fields().u64("entity_id")?;
+        if let Some(id) = column.first(address.doc_id) {
+            ids.push(i64::try_from(id).unwrap_or_default());
+        }
+    }
+    Ok(ids)
 }

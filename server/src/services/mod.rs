@@ -3,6 +3,7 @@
 
 pub mod accounts;
 mod directory;
+pub mod needs;
 pub mod network;
 pub mod proposals;
 pub mod search;
@@ -22,6 +23,7 @@ pub fn build(
     accounts: accounts::AccountsService,
     proposals: proposals::ProposalService,
     network: network::NetworkService,
+    needs: needs::NeedService,
 ) -> Services {
     Services {
         directory: Arc::new(DirectoryService::new(db)),
@@ -29,5 +31,6 @@ pub fn build(
         accounts: Arc::new(accounts),
         proposals: Arc::new(proposals),
         network: Arc::new(network),
+        needs: Arc::new(needs),
     }
 }

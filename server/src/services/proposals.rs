@@ -463,26 +463,20 @@ impl ProposalService {
                 "{} ({actor_name})",
                 t(lang, app::pages::proposals::status_key(to))
             );
-            match r.frequency.as_deref() {
-                Some("off") => {}
-                Some("daily") | Some("weekly") => {
-                    q::insert_notice(
-                        txn,
-                        r.id,
-                        "proposals",
-                        &format!("« {} » : {line}", row.title),
-                        &link,
-                        now(),
-                    )
-                    .await?;
-                }
-                _ => {
-                    let mail = templates::proposal_step(
-                        &r.email, lang, &r.name, &row.title, &line, comment, &link,
-                    );
-                    mail::enqueue(txn, &format!("proposal-{event}-{}", r.id), &mail).await?;
-                }
-            }
+            let mail = templates::proposal_step(
+                &r.email, lang, &r.name, &row.title, &line, comment, &link,
+            );
+            mail::deliver(
+                txn,
+                r.id,
+                r.frequency.as_deref(),
+                "proposals",
+                &format!("proposal-{event}-{}", r.id),
+                &format!("« {} » : {line}", row.title),
+                &link,
+                &mail,
+            )
+            .await?;
         }
         Ok(())
     }

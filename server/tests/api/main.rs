@@ -8,6 +8,7 @@ mod helpers;
 mod accounts;
 mod directory;
 mod mail;
+mod needs;
 mod network;
 mod operations;
 mod organisations;

@@ -735,7 +735,10 @@ async fn killing_the_server_during_indexing_loses_nothing() {
     let mut in_db: Vec<String> = server::db::fetch_all::<Key>(
         &db,
         "SELECT 'organisation:' || id AS key FROM organisation UNION ALL SELECT 'land_site:' || id AS key FROM land_site \
-         UNION ALL SELECT 'territory:' || id AS key FROM territory",
+         UNION ALL SELECT 'territory:' || id AS key FROM territory \
+         UNION ALL SELECT 'proposal:' || id AS key FROM proposal WHERE status <> 'draft' \
+         UNION ALL SELECT 'practice:' || id AS key FROM practice \
+         UNION ALL SELECT 'need:' || id AS key FROM need WHERE status = 'open'",
         vec![],
     )
     .await

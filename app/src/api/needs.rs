@@ -1,0 +1,431 @@
+//! Needs and offers ("annonces"), their matches, and the expressions of interest that put
+//! organisations in contact.
+
+use crate::domain::ids::{InseeCode, NafCode};
+use crate::domain::matching::{Factor, SIZES};
+use crate::error::{AppError, FieldError};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What an annonce is about. `capacity` and `technology` are offers, the rest needs.
+pub const NEED_KINDS: [&str; 6] = [
+    "supplier",
+    "capacity",
+    "skills",
+    "land",
+    "partnership",
+    "technology",
+];
+
+/// Who may read an annonce: everyone, signed-in members, or members without the author's
+/// identity until the author accepts a contact.
+pub const NEED_VISIBILITIES: [&str; 3] = ["public", "members", "anonymous"];
+
+/// The form of an annonce, as typed.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NeedDraft {
+    /// `organisation:12` or `territory:ti-8422`.
+    pub author: String,
+    pub kind: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// NAF codes, separated by spaces, commas or semicolons (`25.62B 25.61`).
+    #[serde(default)]
+    pub naf_codes: String,
+    /// Skills, separated by semicolons.
+    #[serde(default)]
+    pub skills: String,
+    /// Required certifications, separated by semicolons.
+    #[serde(default)]
+    pub certifications: String,
+    #[serde(default)]
+    pub quantity: String,
+    /// INSEE commune code.
+    #[serde(default)]
+    pub commune: String,
+    #[serde(default)]
+    pub radius_km: String,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub deadline: String,
+    pub visibility: String,
+    /// `tpe`, `pme`, `eti` or empty.
+    #[serde(default)]
+    pub size: String,
+    /// For land needs, hectares wanted.
+    #[serde(default)]
+    pub land_area_ha: String,
+}
+
+/// A checked annonce.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValidNeed {
+    pub author_kind: String,
+    pub author_id: String,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub naf_codes: Vec<String>,
+    pub skills: Vec<String>,
+    pub certifications: Vec<String>,
+    pub quantity: String,
+    pub commune: Option<String>,
+    pub radius_km: f64,
+    pub deadline: String,
+    pub visibility: String,
+    pub size: String,
+    pub land_area_ha: Option<f64>,
+}
+
+fn items(s: &str) -> Vec<String> {
+    let mut list: Vec<String> = s
+        .split(';')
+        .map(|x| x.trim().to_owned())
+        .filter(|x| !x.is_empty())
+        .collect();
+    list.dedup();
+    list
+}
+
+/// A NAF code at any level: division `25`, group `25.6`, class `25.62` or sub-class `25.62B`.
+fn naf_code(s: &str) -> Option<String> {
+    let s = s.trim().to_ascii_uppercase();
+    let ok = match s.len() {
+        2 => s.bytes().all(|b| b.is_ascii_digit()),
+        4 | 5 => {
+            s.as_bytes()[2] == b'.'
+                && s[..2]
+                    .bytes()
+                    .chain(s[3..].bytes())
+                    .all(|b| b.is_ascii_digit())
+        }
+        _ => NafCode::parse(&s).is_ok(),
+    };
+    ok.then_some(s)
+}
+
+/// `YYYY-MM-DD`.
+pub fn valid_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    matches!(parts.as_slice(), [y, m, d]
+        if y.len() == 4 && m.len() == 2 && d.len() == 2
+        && y.parse::<u32>().is_ok()
+        && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
+        && d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d)))
+}
+
+impl NeedDraft {
+    /// Checks every field; each problem is named.
+    pub fn validate(&self) -> Result<ValidNeed, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut bad = |field: &str, message: &str| {
+            errors.push(FieldError {
+                field: field.into(),
+                message: message.into(),
+            })
+        };
+        let (author_kind, author_id) = match self.author.split_once(':') {
+            Some((k @ ("organisation" | "territory"), id)) if !id.is_empty() => {
+                (k.to_owned(), id.to_owned())
+            }
+            _ => {
+                bad("author", "author_invalid");
+                (String::new(), String::new())
+            }
+        };
+        if !NEED_KINDS.contains(&self.kind.as_str()) {
+            bad("kind", "kind_invalid");
+        }
+        let title = self.title.trim().to_owned();
+        if !(5..=200).contains(&title.chars().count()) {
+            bad("title", "title_too_short");
+        }
+        if self.description.chars().count() > 10_000 {
+            bad("description", "text_too_long");
+        }
+        let mut naf_codes = Vec::new();
+        for code in crate::domain::text::split_codes(&self.naf_codes) {
+            match naf_code(&code) {
+                Some(c) => naf_codes.push(c),
+                None => bad("naf_codes", "naf_invalid"),
+            }
+        }
+        let commune = match self.commune.trim() {
+            "" => None,
+            c => match InseeCode::parse(c) {
+                Ok(code) => Some(code.as_str().to_owned()),
+                Err(_) => {
+                    bad("commune", "commune_invalid");
+                    None
+                }
+            },
+        };
+        let radius_km = match self.radius_km.trim() {
+            "" => 50.0,
+            r => match r.replace(',', ".").parse::<f64>() {
+                Ok(r) if (1.0..=500.0).contains(&r) => r,
+                _ => {
+                    bad("radius_km", "radius_invalid");
+                    50.0
+                }
+            },
+        };
+        let deadline = self.deadline.trim().to_owned();
+        if !deadline.is_empty() && !valid_date(&deadline) {
+            bad("deadline", "date_invalid");
+        }
+        if !NEED_VISIBILITIES.contains(&self.visibility.as_str()) {
+            bad("visibility", "visibility_invalid");
+        }
+        let size = self.size.trim().to_ascii_lowercase();
+        if !size.is_empty() && !SIZES.contains(&size.as_str()) {
+            bad("size", "size_invalid");
+        }
+        let land_area_ha = match self.land_area_ha.trim() {
+            "" => None,
+            a => match a.replace(',', ".").parse::<f64>() {
+                Ok(a) if a > 0.0 && a < 10_000.0 => Some(a),
+                _ => {
+                    bad("land_area_ha", "area_invalid");
+                    None
+                }
+            },
+        };
+        if self.kind == "land" && land_area_ha.is_none() {
+            bad("land_area_ha", "area_invalid");
+        }
+        if errors.is_empty() {
+            Ok(ValidNeed {
+                author_kind,
+                author_id,
+                kind: self.kind.clone(),
+                title,
+                description: self.description.trim().to_owned(),
+                naf_codes,
+                skills: items(&self.skills),
+                certifications: items(&self.certifications),
+                quantity: self.quantity.trim().chars().take(500).collect(),
+                commune,
+                radius_km,
+                deadline,
+                visibility: self.visibility.clone(),
+                size,
+                land_area_ha,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Who posted an annonce (absent while an anonymous author is hidden from the reader).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorView {
+    /// `organisation` or `territory`.
+    pub kind: String,
+    pub id: String,
+    pub name: String,
+}
+
+/// An annonce in lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NeedSummary {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub visibility: String,
+    pub status: String,
+    /// The commune, or only the department for an anonymous annonce.
+    pub place: String,
+    pub territory_id: Option<String>,
+    pub author: Option<AuthorView>,
+    pub deadline: String,
+    pub created_at: i64,
+    pub is_demo: bool,
+}
+
+/// An expression of interest, as one of its two sides sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterestView {
+    pub id: i64,
+    pub need_id: i64,
+    pub need_title: String,
+    pub from_name: String,
+    /// Absent while the other side is an anonymous author who has not accepted.
+    pub to_name: Option<String>,
+    pub message: String,
+    /// `requested`, `declined`, `discussion`, `concluded` or `not_concluded`.
+    pub status: String,
+    pub reason: String,
+    pub created_at: i64,
+    pub answered_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    /// (name, email) of each side's people, once the contact is accepted.
+    pub contacts: Option<(Vec<(String, String)>, Vec<(String, String)>)>,
+    /// What the reader may do: `accept`, `decline`, `concluded`, `not_concluded`.
+    pub actions: Vec<String>,
+}
+
+/// One annonce.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NeedView {
+    #[serde(flatten)]
+    pub summary: NeedSummary,
+    pub description: String,
+    pub naf_codes: Vec<(String, String)>,
+    pub skills: Vec<String>,
+    pub certifications: Vec<String>,
+    pub quantity: String,
+    pub radius_km: f64,
+    pub size: String,
+    pub land_area_ha: Option<f64>,
+    /// The reader speaks for the author.
+    pub is_author: bool,
+    /// Organisations in whose name the reader may ask for contact: (id, name).
+    pub ask_as: Vec<(i64, String)>,
+    /// Interests the reader is party to.
+    pub interests: Vec<InterestView>,
+}
+
+/// A firm suggested for an annonce, with its reasons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchView {
+    pub organisation_id: i64,
+    pub name: String,
+    pub siret: Option<String>,
+    pub commune: Option<String>,
+    pub score: f64,
+    pub distance_km: Option<f64>,
+    pub explanation: Vec<Factor>,
+    /// The reasons in one plain French line.
+    pub why: String,
+}
+
+/// A land site suggested for a land need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LandMatchView {
+    pub site_id: i64,
+    pub name: String,
+    pub commune: String,
+    pub area_ha: f64,
+    pub distance_km: Option<f64>,
+    pub score: f64,
+    pub why: String,
+}
+
+/// Annonces matching a firm (the reverse direction), best first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NeedForFirm {
+    pub need: NeedSummary,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub score: f64,
+    pub why: String,
+}
+
+/// The annonce list's filters.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NeedFilter {
+    pub q: String,
+    pub kind: Option<String>,
+    pub territory: Option<String>,
+    pub include_closed: bool,
+}
+
+/// Open annonces the reader may see, filtered.
+#[server]
+pub async fn get_needs(filter: NeedFilter) -> Result<Vec<NeedSummary>, AppError> {
+    let (viewer, _) = crate::api::accounts::request_viewer();
+    Ok(crate::ports::services()?
+        .needs
+        .list(&filter, &viewer)
+        .await?)
+}
+
+/// One annonce.
+#[server]
+pub async fn get_need(id: i64) -> Result<NeedView, AppError> {
+    let (viewer, _) = crate::api::accounts::request_viewer();
+    Ok(crate::ports::services()?.needs.need(id, &viewer).await?)
+}
+
+/// The firms (and land sites) suggested for an annonce, for its author.
+#[server]
+pub async fn get_matches(id: i64) -> Result<(Vec<MatchView>, Vec<LandMatchView>), AppError> {
+    let (viewer, _) = crate::api::accounts::request_viewer();
+    let services = crate::ports::services()?;
+    let firms = services.needs.matches(id, &viewer, 20).await?;
+    let land = services.needs.land_matches(id, &viewer).await?;
+    Ok((firms, land))
+}
+
+/// Annonces that the reader's firms could answer.
+#[server]
+pub async fn get_needs_for_me() -> Result<Vec<NeedForFirm>, AppError> {
+    let (viewer, _) = crate::api::accounts::request_viewer();
+    if !viewer.signed_in() {
+        return Ok(Vec::new());
+    }
+    Ok(crate::ports::services()?.needs.for_viewer(&viewer).await?)
+}
+
+/// The reader's expressions of interest, sent and received.
+#[server]
+pub async fn get_inbox() -> Result<Vec<InterestView>, AppError> {
+    let (viewer, _) = crate::api::accounts::request_viewer();
+    if !viewer.signed_in() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(crate::ports::services()?.needs.inbox(&viewer).await?)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests fail loudly by design.
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drafts_are_checked_field_by_field() {
+        let ok = NeedDraft {
+            author: "organisation:3".into(),
+            kind: "supplier".into(),
+            title: "Usinage 5 axes de pièces en titane".into(),
+            naf_codes: "25.62B, 25.6".into(),
+            certifications: "EN 9100; ISO 9001".into(),
+            commune: "74081".into(),
+            radius_km: "40".into(),
+            visibility: "anonymous".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(ok.naf_codes, ["25.62B", "25.6"]);
+        assert_eq!(ok.certifications, ["EN 9100", "ISO 9001"]);
+        let errors = NeedDraft {
+            author: "x".into(),
+            kind: "gift".into(),
+            title: "ab".into(),
+            naf_codes: "9Z".into(),
+            radius_km: "900".into(),
+            deadline: "31/12/2027".into(),
+            visibility: "secret".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "author",
+                "kind",
+                "title",
+                "naf_codes",
+                "radius_km",
+                "deadline",
+                "visibility"
+            ]
+        );
+    }
+}

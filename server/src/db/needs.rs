@@ -1,0 +1,436 @@
+//! Queries of needs and offers, candidate firms, land sites and expressions of interest.
+
+use super::{fetch_all, fetch_in, fetch_optional, stmt};
+use anyhow::Context;
+use app::api::needs::ValidNeed;
+use sea_orm::{ConnectionTrait, FromQueryResult};
+
+/// An annonce with where it is and who posted it.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct NeedRow {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub naf_codes: String,
+    pub skills: String,
+    pub certifications: String,
+    pub quantity: String,
+    pub commune_insee: Option<String>,
+    pub radius_km: f64,
+    pub deadline: String,
+    pub visibility: String,
+    pub status: String,
+    pub size: String,
+    pub land_area_ha: Option<f64>,
+    pub author_kind: String,
+    pub author_id: String,
+    pub author_name: Option<String>,
+    pub created_at: i64,
+    pub is_demo: bool,
+    pub commune_name: Option<String>,
+    pub department_name: Option<String>,
+    pub territory_id: Option<String>,
+    pub region_code: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+/// The place of an annonce is its commune, else its author organisation's commune, else its
+/// author territory's centre.
+pub const NEED_SELECT: &str = "SELECT n.id, n.kind, n.title, n.description, n.naf_codes, n.skills, \
+    n.certifications, n.quantity, n.commune_insee, n.radius_km, n.deadline, n.visibility, n.status, \
+    n.size, n.land_area_ha, n.author_kind, n.author_id, COALESCE(o.name, t.name) AS author_name, \
+    n.created_at, n.is_demo, c.name AS commune_name, d.name AS department_name, \
+    COALESCE(c.territory_id, t.id) AS territory_id, COALESCE(c.region_code, t.region_code) AS region_code, \
+    COALESCE(c.latitude, t.latitude) AS latitude, COALESCE(c.longitude, t.longitude) AS longitude \
+    FROM need n \
+    LEFT JOIN organisation o ON n.author_kind = 'organisation' AND CAST(o.id AS TEXT) = n.author_id \
+    LEFT JOIN territory t ON n.author_kind = 'territory' AND t.id = n.author_id \
+    LEFT JOIN commune c ON c.insee = COALESCE(n.commune_insee, o.commune_insee) \
+    LEFT JOIN department d ON d.code = c.department_code";
+
+pub async fn need(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<NeedRow>> {
+    fetch_optional(
+        db,
+        &format!("{NEED_SELECT} WHERE n.id = ?"),
+        vec![id.into()],
+    )
+    .await
+}
+
+pub async fn needs_where(
+    db: &impl ConnectionTrait,
+    conditions: &[String],
+    values: Vec<sea_orm::Value>,
+) -> anyhow::Result<Vec<NeedRow>> {
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    };
+    fetch_all(
+        db,
+        &format!("{NEED_SELECT}{filter} ORDER BY n.created_at DESC, n.id DESC"),
+        values,
+    )
+    .await
+}
+
+fn json(list: &[String]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
+}
+
+/// Writes a new annonce; returns its id.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    n: &ValidNeed,
+    user_id: Option<i64>,
+    at: i64,
+    is_demo: bool,
+) -> anyhow::Result<i64> {
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+    let row: Option<Id> = fetch_optional(
+        db,
+        "INSERT INTO need (kind, title, description, naf_codes, skills, certifications, quantity, \
+         commune_insee, radius_km, deadline, visibility, status, size, land_area_ha, author_kind, \
+         author_id, created_by, created_at, updated_at, is_demo) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        vec![
+            n.kind.as_str().into(),
+            n.title.as_str().into(),
+            n.description.as_str().into(),
+            json(&n.naf_codes).into(),
+            json(&n.skills).into(),
+            json(&n.certifications).into(),
+            n.quantity.as_str().into(),
+            n.commune.clone().into(),
+            n.radius_km.into(),
+            n.deadline.as_str().into(),
+            n.visibility.as_str().into(),
+            n.size.as_str().into(),
+            n.land_area_ha.into(),
+            n.author_kind.as_str().into(),
+            n.author_id.as_str().into(),
+            user_id.into(),
+            at.into(),
+            at.into(),
+            is_demo.into(),
+        ],
+    )
+    .await?;
+    Ok(row.context("the new annonce's id")?.id)
+}
+
+/// Replaces the text of an annonce (its author does not change).
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: i64,
+    n: &ValidNeed,
+    at: i64,
+) -> anyhow::Result<()> {
+    db.execute(stmt(
+        db,
+        "UPDATE need SET kind = ?, title = ?, description = ?, naf_codes = ?, skills = ?, \
+         certifications = ?, quantity = ?, commune_insee = ?, radius_km = ?, deadline = ?, \
+         visibility = ?, size = ?, land_area_ha = ?, updated_at = ? WHERE id = ?",
+        vec![
+            n.kind.as_str().into(),
+            n.title.as_str().into(),
+            n.description.as_str().into(),
+            json(&n.naf_codes).into(),
+            json(&n.skills).into(),
+            json(&n.certifications).into(),
+            n.quantity.as_str().into(),
+            n.commune.clone().into(),
+            n.radius_km.into(),
+            n.deadline.as_str().into(),
+            n.visibility.as_str().into(),
+            n.size.as_str().into(),
+            n.land_area_ha.into(),
+            at.into(),
+            id.into(),
+        ],
+    ))
+    .await
+    .context("updating an annonce")?;
+    Ok(())
+}
+
+/// Closes an open annonce; false if it was closed already.
+pub async fn close(db: &impl ConnectionTrait, id: i64, at: i64) -> anyhow::Result<bool> {
+    let done = db
+        .execute(stmt(
+            db,
+            "UPDATE need SET status = 'closed', closed_at = ?, updated_at = ? WHERE id = ? AND status = 'open'",
+            vec![at.into(), at.into(), id.into()],
+        ))
+        .await
+        .context("closing an annonce")?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A candidate firm with what the scoring reads.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct FirmRow {
+    pub id: i64,
+    pub name: String,
+    pub siret: Option<String>,
+    pub naf_code: Option<String>,
+    pub naf_label: Option<String>,
+    pub description: String,
+    pub capabilities: String,
+    pub certifications: String,
+    pub headcount_band: Option<String>,
+    pub commune: Option<String>,
+    pub territory_id: Option<String>,
+    pub region_code: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+const FIRM_SELECT: &str = "SELECT o.id, o.name, o.siret, o.naf_code, n.label AS naf_label, \
+    o.description, o.capabilities, o.certifications, o.headcount_band, c.name AS commune, \
+    c.territory_id, c.region_code, c.latitude, c.longitude FROM organisation o \
+    LEFT JOIN commune c ON c.insee = o.commune_insee LEFT JOIN naf n ON n.code = o.naf_code";
+
+pub async fn firms_by_id(db: &impl ConnectionTrait, ids: &[i64]) -> anyhow::Result<Vec<FirmRow>> {
+    fetch_in(db, FIRM_SELECT, "o.id", ids).await
+}
+
+/// Available land sites with their place.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct SiteRow {
+    pub id: i64,
+    pub name: String,
+    pub commune: String,
+    pub area_ha: f64,
+    pub status: String,
+    pub turnkey: bool,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+pub async fn available_sites(
+    db: &impl ConnectionTrait,
+    min_area: f64,
+) -> anyhow::Result<Vec<SiteRow>> {
+    fetch_all(
+        db,
+        "SELECT s.id, s.name, c.name AS commune, s.area_ha, s.status, s.turnkey, c.latitude, c.longitude \
+         FROM land_site s JOIN commune c ON c.insee = s.commune_insee \
+         WHERE s.status IN ('available', 'under_option') AND s.area_ha >= ?",
+        vec![min_area.into()],
+    )
+    .await
+}
+
+/// An expression of interest with the annonce's title and both sides' names.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct InterestRow {
+    pub id: i64,
+    pub need_id: i64,
+    pub need_title: String,
+    pub from_kind: String,
+    pub from_id: String,
+    pub from_name: Option<String>,
+    pub to_kind: String,
+    pub to_id: String,
+    pub to_name: Option<String>,
+    pub user_id: i64,
+    pub message: String,
+    pub status: String,
+    pub reason: String,
+    pub answered_by: Option<i64>,
+    pub created_at: i64,
+    pub answered_at: Option<i64>,
+    pub closed_at: Option<i64>,
+}
+
+const INTEREST_SELECT: &str = "SELECT i.id, i.need_id, n.title AS need_title, i.from_kind, i.from_id, \
+    COALESCE(fo.name, ft.name) AS from_name, i.to_kind, i.to_id, COALESCE(tor.name, tt.name) AS to_name, \
+    i.user_id, i.message, i.status, i.reason, i.answered_by, i.created_at, i.answered_at, i.closed_at \
+    FROM interest i JOIN need n ON n.id = i.need_id \
+    LEFT JOIN organisation fo ON i.from_kind = 'organisation' AND CAST(fo.id AS TEXT) = i.from_id \
+    LEFT JOIN territory ft ON i.from_kind = 'territory' AND ft.id = i.from_id \
+    LEFT JOIN organisation tor ON i.to_kind = 'organisation' AND CAST(tor.id AS TEXT) = i.to_id \
+    LEFT JOIN territory tt ON i.to_kind = 'territory' AND tt.id = i.to_id";
+
+pub async fn interest(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<InterestRow>> {
+    fetch_optional(
+        db,
+        &format!("{INTEREST_SELECT} WHERE i.id = ?"),
+        vec![id.into()],
+    )
+    .await
+}
+
+/// Interests whose either side is one of `sides` (`kind:id`), newest first.
+pub async fn interests_of(
+    db: &impl ConnectionTrait,
+    sides: &[String],
+) -> anyhow::Result<Vec<InterestRow>> {
+    if sides.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ph = super::placeholders(sides.len());
+    let mut values: Vec<sea_orm::Value> = sides.iter().map(|s| s.as_str().into()).collect();
+    values.extend(sides.iter().map(|s| s.as_str().into()));
+    fetch_all(
+        db,
+        &format!(
+            "{INTEREST_SELECT} WHERE (i.from_kind || ':' || i.from_id) IN ({ph}) \
+             OR (i.to_kind || ':' || i.to_id) IN ({ph}) ORDER BY i.created_at DESC, i.id DESC"
+        ),
+        values,
+    )
+    .await
+}
+
+pub async fn interests_of_need(
+    db: &impl ConnectionTrait,
+    need: i64,
+) -> anyhow::Result<Vec<InterestRow>> {
+    fetch_all(
+        db,
+        &format!("{INTEREST_SELECT} WHERE i.need_id = ? ORDER BY i.created_at, i.id"),
+        vec![need.into()],
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_interest(
+    db: &impl ConnectionTrait,
+    need: i64,
+    from: (&str, &str),
+    to: (&str, &str),
+    user_id: i64,
+    message: &str,
+    at: i64,
+) -> anyhow::Result<i64> {
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+    let row: Option<Id> = fetch_optional(
+        db,
+        "INSERT INTO interest (need_id, from_kind, from_id, to_kind, to_id, user_id, message, status, \
+         reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', '', ?) RETURNING id",
+        vec![
+            need.into(),
+            from.0.into(),
+            from.1.into(),
+            to.0.into(),
+            to.1.into(),
+            user_id.into(),
+            message.into(),
+            at.into(),
+        ],
+    )
+    .await?;
+    Ok(row.context("the new interest's id")?.id)
+}
+
+/// Moves an interest on; false when its status changed meanwhile.
+pub async fn set_interest_status(
+    db: &impl ConnectionTrait,
+    id: i64,
+    from: &str,
+    to: &str,
+    reason: &str,
+    user_id: i64,
+    at: i64,
+) -> anyhow::Result<bool> {
+    let answer = from == "requested";
+    let done = db
+        .execute(stmt(
+            db,
+            "UPDATE interest SET status = ?, reason = CASE WHEN ? THEN ? ELSE reason END, \
+             answered_by = CASE WHEN ? THEN ? ELSE answered_by END, \
+             answered_at = CASE WHEN ? THEN ? ELSE answered_at END, \
+             closed_at = CASE WHEN ? THEN ? ELSE closed_at END WHERE id = ? AND status = ?",
+            vec![
+                to.into(),
+                answer.into(),
+                reason.into(),
+                answer.into(),
+                user_id.into(),
+                answer.into(),
+                at.into(),
+                (!answer).into(),
+                at.into(),
+                id.into(),
+                from.into(),
+            ],
+        ))
+        .await
+        .context("changing an interest")?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// People of a side (`organisation` members and admins, or a territory's leads) with their
+/// language and their setting for `kind` notices.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct PersonRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub lang: String,
+    pub frequency: Option<String>,
+}
+
+pub async fn side_people(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    id: &str,
+    setting: &str,
+) -> anyhow::Result<Vec<PersonRow>> {
+    let (scope, roles) = match kind {
+        "territory" => (
+            "territory",
+            "('elected_colead', 'industrial_colead', 'project_manager')",
+        ),
+        _ => ("organisation", "('admin', 'member')"),
+    };
+    fetch_all(
+        db,
+        &format!(
+            "SELECT DISTINCT u.id, u.email, u.name, u.lang, s.frequency FROM user_account u \
+             JOIN membership m ON m.user_id = u.id \
+             LEFT JOIN notification_setting s ON s.user_id = u.id AND s.kind = ? \
+             WHERE m.scope_kind = ? AND m.scope_id = ? AND m.role IN {roles}"
+        ),
+        vec![setting.into(), scope.into(), id.into()],
+    )
+    .await
+}
+
+/// Remembers that an organisation was suggested for an annonce; false if it was already.
+pub async fn mark_seen(
+    db: &impl ConnectionTrait,
+    need: i64,
+    organisation: i64,
+    at: i64,
+) -> anyhow::Result<bool> {
+    let exists = super::fetch_count(
+        db,
+        "SELECT COUNT(*) AS n FROM need_match_seen WHERE need_id = ? AND organisation_id = ?",
+        vec![need.into(), organisation.into()],
+    )
+    .await?;
+    if exists > 0 {
+        return Ok(false);
+    }
+    db.execute(stmt(
+        db,
+        "INSERT INTO need_match_seen (need_id, organisation_id, at) VALUES (?, ?, ?)",
+        vec![need.into(), organisation.into(), at.into()],
+    ))
+    .await
+    .context("remembering a match")?;
+    Ok(true)
+}

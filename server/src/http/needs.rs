@@ -1,0 +1,134 @@
+//! Forms of needs and offers: publish, edit, close, ask for contact, answer, conclude.
+//! POST, then a 303 back to the page with a code in the address.
+
+use super::auth::{error_code, require, sign_in_first, to, Who};
+use super::AppState;
+use app::api::needs::NeedDraft;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::post;
+use axum::{Form, Router};
+use serde::Deserialize;
+
+async fn publish(State(state): State<AppState>, who: Who, Form(d): Form<NeedDraft>) -> Response {
+    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
+        return sign_in_first();
+    };
+    match state.needs.create(&viewer, &user, &d).await {
+        Ok(id) => to(&format!("/annonces/{id}"), "publiee=1"),
+        Err(e) => to("/annonces/nouvelle", &format!("erreur={}", error_code(&e))),
+    }
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    who: Who,
+    Path(id): Path<i64>,
+    Form(d): Form<NeedDraft>,
+) -> Response {
+    let Some((viewer, _)) = require(&who) else {
+        return sign_in_first();
+    };
+    match state.needs.update(&viewer, id, &d).await {
+        Ok(()) => to(&format!("/annonces/{id}"), "modifiee=1"),
+        Err(e) => to(
+            &format!("/annonces/{id}/modifier"),
+            &format!("erreur={}", error_code(&e)),
+        ),
+    }
+}
+
+async fn close(State(state): State<AppState>, who: Who, Path(id): Path<i64>) -> Response {
+    let Some((viewer, _)) = require(&who) else {
+        return sign_in_first();
+    };
+    match state.needs.close(&viewer, id).await {
+        Ok(()) => to(&format!("/annonces/{id}"), "cloturee=1"),
+        Err(e) => to(
+            &format!("/annonces/{id}"),
+            &format!("erreur={}", error_code(&e)),
+        ),
+    }
+}
+
+#[derive(Deserialize)]
+struct ContactForm {
+    /// The organisation asking (a responder), absent when the author contacts a firm.
+    #[serde(rename = "as", default)]
+    as_organisation: String,
+    /// The suggested firm the author contacts.
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    message: String,
+}
+
+async fn contact(
+    State(state): State<AppState>,
+    who: Who,
+    Path(id): Path<i64>,
+    Form(f): Form<ContactForm>,
+) -> Response {
+    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
+        return sign_in_first();
+    };
+    let back = format!("/annonces/{id}");
+    match state
+        .needs
+        .ask(
+            &viewer,
+            &user,
+            id,
+            f.as_organisation.trim().parse().ok(),
+            f.target.trim().parse().ok(),
+            &f.message,
+        )
+        .await
+    {
+        Ok(_) => to(&back, "demande=1"),
+        Err(e) => to(&back, &format!("erreur={}", error_code(&e))),
+    }
+}
+
+#[derive(Deserialize)]
+struct AnswerForm {
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn answer(
+    State(state): State<AppState>,
+    who: Who,
+    Path(id): Path<i64>,
+    Form(f): Form<AnswerForm>,
+) -> Response {
+    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
+        return sign_in_first();
+    };
+    let result = match f.action.as_str() {
+        "accept" => state.needs.answer(&viewer, &user, id, true, "").await,
+        "decline" => {
+            state
+                .needs
+                .answer(&viewer, &user, id, false, &f.reason)
+                .await
+        }
+        "concluded" => state.needs.conclude(&viewer, &user, id, true).await,
+        "not_concluded" => state.needs.conclude(&viewer, &user, id, false).await,
+        _ => return to("/mises-en-relation", "erreur=invalid"),
+    };
+    match result {
+        Ok(()) => to("/mises-en-relation", &format!("fait={}", f.action)),
+        Err(e) => to("/mises-en-relation", &format!("erreur={}", error_code(&e))),
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/annonces/nouvelle", post(publish))
+        .route("/annonces/{id}/modifier", post(edit))
+        .route("/annonces/{id}/cloturer", post(close))
+        .route("/annonces/{id}/contact", post(contact))
+        .route("/mises-en-relation/{id}", post(answer))
+}

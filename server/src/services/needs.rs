@@ -1,0 +1,911 @@
+//! Needs and offers: publishing, matching (candidates from the index, ranking by
+//! `app::domain::matching`), expressions of interest with their notices, and the digest of
+//! new matches.
+//!
+//! Anonymous annonces: the author's name, organisation and commune are left out of every view,
+//! API answer, search document and mail until the author accepts a contact, and then only for
+//! the accepted party.
+
+use crate::db::json_list;
+use crate::db::needs::{self as q, InterestRow, NeedRow};
+use crate::db::organisations::{now, record_change};
+use crate::mail::{self, templates};
+use crate::search::{query, SearchIndex};
+use anyhow::Context;
+use app::api::accounts::CurrentUser;
+use app::api::needs::{
+    AuthorView, InterestView, LandMatchView, MatchView, NeedDraft, NeedFilter, NeedForFirm,
+    NeedSummary, NeedView,
+};
+use app::domain::geo::Point;
+use app::domain::matching::{explanation, key_words, score, FirmTerms, NeedTerms};
+use app::domain::policy::{Role, Scope, Viewer};
+use app::domain::text::fold;
+use app::error::FieldError;
+use app::i18n::Lang;
+use app::ports::ServiceError;
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use std::time::Duration;
+
+/// Candidates read from the index for one annonce.
+const CANDIDATES: usize = 300;
+
+#[derive(Clone)]
+pub struct NeedService {
+    db: DatabaseConnection,
+    index: SearchIndex,
+    public_url: String,
+}
+
+fn invalid(field: &str, message: &str) -> ServiceError {
+    ServiceError::Invalid(vec![FieldError {
+        field: field.into(),
+        message: message.into(),
+    }])
+}
+
+/// The sides the viewer speaks for: `organisation:ID` and `territory:ID`.
+fn sides(viewer: &Viewer) -> Vec<String> {
+    let mut list: Vec<String> = viewer
+        .memberships
+        .iter()
+        .filter_map(|m| match (&m.scope, m.role) {
+            (Scope::Organisation(o), Role::Admin | Role::Member) => {
+                Some(format!("organisation:{o}"))
+            }
+            (Scope::Territory(t), _) => Some(format!("territory:{t}")),
+            _ => None,
+        })
+        .collect();
+    list.sort();
+    list.dedup();
+    list
+}
+
+fn author_key(row: &NeedRow) -> String {
+    format!("{}:{}", row.author_kind, row.author_id)
+}
+
+fn is_author(viewer: &Viewer, row: &NeedRow) -> bool {
+    sides(viewer).contains(&author_key(row))
+}
+
+fn visible(viewer: &Viewer, row: &NeedRow) -> bool {
+    row.visibility == "public" || viewer.signed_in()
+}
+
+/// Accepted contacts open the identity of an anonymous author to the other party.
+fn accepted(status: &str) -> bool {
+    matches!(status, "discussion" | "concluded" | "not_concluded")
+}
+
+/// Whether the viewer may know who posted the annonce.
+fn revealed(viewer: &Viewer, row: &NeedRow, interests: &[InterestRow]) -> bool {
+    if row.visibility != "anonymous" || is_author(viewer, row) {
+        return true;
+    }
+    let mine = sides(viewer);
+    let author = author_key(row);
+    interests.iter().any(|i| {
+        accepted(&i.status) && {
+            let (from, to) = (
+                format!("{}:{}", i.from_kind, i.from_id),
+                format!("{}:{}", i.to_kind, i.to_id),
+            );
+            (mine.contains(&from) && to == author) || (mine.contains(&to) && from == author)
+        }
+    })
+}
+
+fn summary(row: &NeedRow, revealed: bool) -> NeedSummary {
+    NeedSummary {
+        id: row.id,
+        kind: row.kind.clone(),
+        title: row.title.clone(),
+        visibility: row.visibility.clone(),
+        status: row.status.clone(),
+        place: if revealed {
+            row.commune_name.clone().or(row.department_name.clone())
+        } else {
+            row.department_name.clone()
+        }
+        .unwrap_or_default(),
+        territory_id: if revealed {
+            row.territory_id.clone()
+        } else {
+            None
+        },
+        author: revealed.then(|| AuthorView {
+            kind: row.author_kind.clone(),
+            id: row.author_id.clone(),
+            name: row.author_name.clone().unwrap_or_default(),
+        }),
+        deadline: row.deadline.clone(),
+        created_at: row.created_at,
+        is_demo: row.is_demo,
+    }
+}
+
+fn terms(row: &NeedRow) -> NeedTerms {
+    let skills = json_list(&row.skills).join(" ");
+    NeedTerms {
+        words: key_words(&format!("{} {skills}", row.title)),
+        naf: json_list(&row.naf_codes),
+        certifications: json_list(&row.certifications),
+        radius_km: row.radius_km,
+        territory: row.territory_id.clone(),
+        region: row.region_code.clone(),
+        size: (!row.size.is_empty()).then(|| row.size.clone()),
+    }
+}
+
+fn point(lat: Option<f64>, lon: Option<f64>) -> Option<Point> {
+    Point::new(lat?, lon?)
+}
+
+fn firm_terms(f: &q::FirmRow, from: Option<Point>) -> FirmTerms {
+    let text = [
+        f.name.as_str(),
+        &json_list(&f.capabilities).join(" "),
+        f.description.as_str(),
+        f.naf_label.as_deref().unwrap_or_default(),
+    ]
+    .join(" ");
+    FirmTerms {
+        text: fold(&text),
+        naf_code: f.naf_code.clone(),
+        certifications: json_list(&f.certifications),
+        distance_km: from
+            .zip(point(f.latitude, f.longitude))
+            .map(|(a, b)| a.distance_km(&b)),
+        territory: f.territory_id.clone(),
+        region: f.region_code.clone(),
+        headcount_band: f.headcount_band.clone(),
+    }
+}
+
+impl NeedService {
+    pub fn new(db: DatabaseConnection, index: SearchIndex, public_url: String) -> Self {
+        NeedService {
+            db,
+            index,
+            public_url,
+        }
+    }
+
+    fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url.trim_end_matches('/'))
+    }
+
+    async fn row(&self, id: i64) -> Result<NeedRow, ServiceError> {
+        q::need(&self.db, id).await?.ok_or(ServiceError::NotFound)
+    }
+
+    /// Checks that the viewer speaks for the draft's author.
+    async fn check_author(
+        &self,
+        viewer: &Viewer,
+        draft: &NeedDraft,
+    ) -> Result<app::api::needs::ValidNeed, ServiceError> {
+        let need = draft.validate().map_err(ServiceError::Invalid)?;
+        if !sides(viewer).contains(&format!("{}:{}", need.author_kind, need.author_id)) {
+            return Err(invalid("author", "author_not_yours"));
+        }
+        Ok(need)
+    }
+
+    /// Publishes an annonce; returns its id.
+    pub async fn create(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        draft: &NeedDraft,
+    ) -> Result<i64, ServiceError> {
+        let need = self.check_author(viewer, draft).await?;
+        let txn = self.db.begin().await.context("annonce transaction")?;
+        let id = q::insert(&txn, &need, Some(user.id), now(), false).await?;
+        record_change(&txn, "need", id, "insert").await?;
+        txn.commit().await.context("committing an annonce")?;
+        Ok(id)
+    }
+
+    /// Changes an annonce's text (its author's side only).
+    pub async fn update(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        draft: &NeedDraft,
+    ) -> Result<(), ServiceError> {
+        let row = self.row(id).await?;
+        if !is_author(viewer, &row) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut draft = draft.clone();
+        draft.author = author_key(&row);
+        let need = self.check_author(viewer, &draft).await?;
+        let txn = self.db.begin().await.context("annonce transaction")?;
+        q::update(&txn, id, &need, now()).await?;
+        record_change(&txn, "need", id, "update").await?;
+        txn.commit().await.context("committing an annonce")?;
+        Ok(())
+    }
+
+    /// Closes an annonce (its author's side only).
+    pub async fn close(&self, viewer: &Viewer, id: i64) -> Result<(), ServiceError> {
+        let row = self.row(id).await?;
+        if !is_author(viewer, &row) {
+            return Err(ServiceError::Forbidden);
+        }
+        let txn = self.db.begin().await.context("annonce transaction")?;
+        if !q::close(&txn, id, now()).await? {
+            return Err(ServiceError::Conflict("already closed".into()));
+        }
+        record_change(&txn, "need", id, "update").await?;
+        txn.commit().await.context("committing an annonce")?;
+        Ok(())
+    }
+
+    /// Ranks firms for an annonce (the author's own organisation left out).
+    pub async fn rank(&self, row: &NeedRow, limit: usize) -> anyhow::Result<Vec<MatchView>> {
+        let terms = terms(row);
+        let from = point(row.latitude, row.longitude);
+        let text = format!(
+            "{} {} {}",
+            row.title,
+            json_list(&row.skills).join(" "),
+            row.description.chars().take(500).collect::<String>()
+        );
+        let (index, naf, radius) = (self.index.clone(), terms.naf.clone(), row.radius_km);
+        let ids = tokio::task::spawn_blocking(move || {
+            query::candidate_ids(
+                &index,
+                &text,
+                &naf,
+                from.map(|p| (p, radius)),
+                &["public", "members"],
+                CANDIDATES,
+            )
+        })
+        .await
+        .context("search task")??;
+        let own = (row.author_kind == "organisation").then(|| row.author_id.clone());
+        let mut ranked: Vec<MatchView> = q::firms_by_id(&self.db, &ids)
+            .await?
+            .into_iter()
+            .filter(|f| own.as_deref() != Some(f.id.to_string().as_str()))
+            .filter_map(|f| {
+                let ft = firm_terms(&f, from);
+                if ft.distance_km.is_some_and(|d| d > row.radius_km) {
+                    return None;
+                }
+                let m = score(&terms, &ft);
+                Some(MatchView {
+                    organisation_id: f.id,
+                    name: f.name,
+                    siret: f.siret,
+                    commune: f.commune,
+                    score: (m.score * 1000.0).round() / 1000.0,
+                    distance_km: ft.distance_km.map(|d| (d * 10.0).round() / 10.0),
+                    why: explanation(&m),
+                    explanation: m.factors,
+                })
+            })
+            .collect();
+        ranked.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.organisation_id.cmp(&b.organisation_id))
+        });
+        ranked.truncate(limit);
+        Ok(ranked)
+    }
+
+    /// Asks for contact: in the name of one of the viewer's organisations on an annonce, or,
+    /// from the annonce's author, with a suggested firm (`target`).
+    pub async fn ask(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        need_id: i64,
+        as_organisation: Option<i64>,
+        target: Option<i64>,
+        message: &str,
+    ) -> Result<i64, ServiceError> {
+        let row = self.row(need_id).await?;
+        if !visible(viewer, &row) {
+            return Err(ServiceError::NotFound);
+        }
+        if row.status != "open" {
+            return Err(invalid("need", "need_closed"));
+        }
+        let message = message.trim();
+        if message.is_empty() || message.chars().count() > 5_000 {
+            return Err(invalid("message", "message_required"));
+        }
+        let author = author_key(&row);
+        let (from, to) = match (target, as_organisation) {
+            (Some(firm), _) => {
+                if !is_author(viewer, &row) || q::firms_by_id(&self.db, &[firm]).await?.is_empty() {
+                    return Err(ServiceError::Forbidden);
+                }
+                (author.clone(), format!("organisation:{firm}"))
+            }
+            (None, Some(org)) => {
+                let from = format!("organisation:{org}");
+                if !sides(viewer).contains(&from) || from == author {
+                    return Err(ServiceError::Forbidden);
+                }
+                (from, author.clone())
+            }
+            (None, None) => return Err(invalid("as", "organisation_required")),
+        };
+        let open = q::interests_of_need(&self.db, need_id)
+            .await?
+            .into_iter()
+            .any(|i| {
+                format!("{}:{}", i.from_kind, i.from_id) == from
+                    && format!("{}:{}", i.to_kind, i.to_id) == to
+                    && matches!(i.status.as_str(), "requested" | "discussion")
+            });
+        if open {
+            return Err(ServiceError::Conflict("already asked".into()));
+        }
+        let (fk, fi) = from.split_once(':').unwrap_or_default();
+        let (tk, ti) = to.split_once(':').unwrap_or_default();
+        let at = now();
+        let txn = self.db.begin().await.context("interest transaction")?;
+        let id =
+            q::insert_interest(&txn, need_id, (fk, fi), (tk, ti), user.id, message, at).await?;
+        let sender = if from == author && row.visibility == "anonymous" {
+            None
+        } else {
+            self.side_name(&txn, fk, fi).await?
+        };
+        self.notify(
+            &txn,
+            (tk, ti),
+            id,
+            "requested",
+            &row.title,
+            sender.as_deref(),
+            message,
+        )
+        .await?;
+        txn.commit().await.context("committing an interest")?;
+        Ok(id)
+    }
+
+    async fn side_name(
+        &self,
+        db: &impl ConnectionTrait,
+        kind: &str,
+        id: &str,
+    ) -> anyhow::Result<Option<String>> {
+        #[derive(sea_orm::FromQueryResult)]
+        struct N {
+            name: String,
+        }
+        let sql = if kind == "territory" {
+            "SELECT name FROM territory WHERE id = ?"
+        } else {
+            "SELECT name FROM organisation WHERE CAST(id AS TEXT) = ?"
+        };
+        let n: Option<N> = crate::db::fetch_optional(db, sql, vec![id.into()]).await?;
+        Ok(n.map(|n| n.name))
+    }
+
+    /// Tells a side's people of a step, in their language, at their "matches" frequency.
+    #[allow(clippy::too_many_arguments)]
+    async fn notify(
+        &self,
+        txn: &impl ConnectionTrait,
+        side: (&str, &str),
+        interest: i64,
+        step: &str,
+        title: &str,
+        other: Option<&str>,
+        note: &str,
+    ) -> anyhow::Result<()> {
+        let link = self.link("/mises-en-relation");
+        for p in q::side_people(txn, side.0, side.1, "matches").await? {
+            let lang = Lang::from_tag(&p.lang).unwrap_or_default();
+            let who = other.map(str::to_owned).unwrap_or_else(|| match lang {
+                Lang::Fr => "L'auteur d'une annonce anonyme".into(),
+                Lang::En => "The author of an anonymous annonce".into(),
+            });
+            let what = match (lang, step) {
+                (Lang::Fr, "requested") => "demande une mise en relation",
+                (Lang::Fr, "discussion") => {
+                    "accepte la mise en relation : vous voyez ses coordonnées"
+                }
+                (Lang::Fr, "declined") => "décline la mise en relation",
+                (Lang::Fr, "concluded") => "indique qu'un partenariat est conclu",
+                (Lang::Fr, _) => "indique que le partenariat n'est pas conclu",
+                (Lang::En, "requested") => "asks to get in touch",
+                (Lang::En, "discussion") => "accepts the contact: you see their details",
+                (Lang::En, "declined") => "declines the contact",
+                (Lang::En, "concluded") => "reports a partnership concluded",
+                (Lang::En, _) => "reports the partnership not concluded",
+            };
+            let line = format!("{who} {what} (« {title} »)");
+            let mail = templates::contact_step(&p.email, lang, &p.name, &line, note, &link);
+            mail::deliver(
+                txn,
+                p.id,
+                p.frequency.as_deref(),
+                "matches",
+                &format!("interest-{interest}-{step}-{}", p.id),
+                &line,
+                &link,
+                &mail,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Accepts or declines (with a reason) a request addressed to the viewer's side.
+    pub async fn answer(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        accept: bool,
+        reason: &str,
+    ) -> Result<(), ServiceError> {
+        let i = q::interest(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if i.status != "requested" || !sides(viewer).contains(&format!("{}:{}", i.to_kind, i.to_id))
+        {
+            return Err(ServiceError::Forbidden);
+        }
+        let reason = reason.trim();
+        if !accept && reason.is_empty() {
+            return Err(invalid("reason", "reason_required"));
+        }
+        let to = if accept { "discussion" } else { "declined" };
+        let row = self.row(i.need_id).await?;
+        let txn = self.db.begin().await.context("interest transaction")?;
+        if !q::set_interest_status(&txn, id, "requested", to, reason, user.id, now()).await? {
+            return Err(ServiceError::Conflict(
+                "the request changed meanwhile".into(),
+            ));
+        }
+        // An anonymous author declining stays anonymous; accepting reveals them.
+        let answering_author = format!("{}:{}", i.to_kind, i.to_id) == author_key(&row);
+        let name = if answering_author && row.visibility == "anonymous" && !accept {
+            None
+        } else {
+            i.to_name.clone()
+        };
+        self.notify(
+            &txn,
+            (&i.from_kind, &i.from_id),
+            id,
+            to,
+            &i.need_title,
+            name.as_deref(),
+            reason,
+        )
+        .await?;
+        txn.commit().await.context("committing an interest")?;
+        Ok(())
+    }
+
+    /// Records how an accepted contact ended: partnership concluded or not.
+    pub async fn conclude(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        concluded: bool,
+    ) -> Result<(), ServiceError> {
+        let i = q::interest(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let mine = sides(viewer);
+        let (from, to) = (
+            format!("{}:{}", i.from_kind, i.from_id),
+            format!("{}:{}", i.to_kind, i.to_id),
+        );
+        if i.status != "discussion" || !(mine.contains(&from) || mine.contains(&to)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let status = if concluded {
+            "concluded"
+        } else {
+            "not_concluded"
+        };
+        let txn = self.db.begin().await.context("interest transaction")?;
+        if !q::set_interest_status(&txn, id, "discussion", status, "", user.id, now()).await? {
+            return Err(ServiceError::Conflict(
+                "the contact changed meanwhile".into(),
+            ));
+        }
+        let (other, me) = if mine.contains(&from) {
+            ((i.to_kind.as_str(), i.to_id.as_str()), i.from_name.clone())
+        } else {
+            (
+                (i.from_kind.as_str(), i.from_id.as_str()),
+                i.to_name.clone(),
+            )
+        };
+        self.notify(&txn, other, id, status, &i.need_title, me.as_deref(), "")
+            .await?;
+        txn.commit().await.context("committing an interest")?;
+        Ok(())
+    }
+
+    async fn interest_view(
+        &self,
+        viewer: &Viewer,
+        i: InterestRow,
+        need: &NeedRow,
+    ) -> anyhow::Result<InterestView> {
+        let mine = sides(viewer);
+        let (from, to) = (
+            format!("{}:{}", i.from_kind, i.from_id),
+            format!("{}:{}", i.to_kind, i.to_id),
+        );
+        let author = author_key(need);
+        let hidden = need.visibility == "anonymous" && !accepted(&i.status);
+        let on_to = mine.contains(&to);
+        let contacts = if accepted(&i.status) {
+            let people = |kind: String, id: String| async move {
+                q::side_people(&self.db, &kind, &id, "matches")
+                    .await
+                    .map(|list| {
+                        list.into_iter()
+                            .map(|p| (p.name, p.email))
+                            .collect::<Vec<_>>()
+                    })
+            };
+            Some((
+                people(i.from_kind.clone(), i.from_id.clone()).await?,
+                people(i.to_kind.clone(), i.to_id.clone()).await?,
+            ))
+        } else {
+            None
+        };
+        let mut actions = Vec::new();
+        if i.status == "requested" && on_to {
+            actions.extend(["accept".to_owned(), "decline".to_owned()]);
+        }
+        if i.status == "discussion" && (on_to || mine.contains(&from)) {
+            actions.extend(["concluded".to_owned(), "not_concluded".to_owned()]);
+        }
+        Ok(InterestView {
+            id: i.id,
+            need_id: i.need_id,
+            need_title: i.need_title,
+            from_name: if hidden && from == author && !mine.contains(&author) {
+                String::new()
+            } else {
+                i.from_name.unwrap_or_default()
+            },
+            to_name: if hidden && to == author && !mine.contains(&author) {
+                None
+            } else {
+                i.to_name
+            },
+            message: i.message,
+            status: i.status,
+            reason: i.reason,
+            created_at: i.created_at,
+            answered_at: i.answered_at,
+            closed_at: i.closed_at,
+            contacts,
+            actions,
+        })
+    }
+
+    /// Tells the authors of open annonces about firms newly matching them (top 10 each), as
+    /// lines of their "matches" digest. Returns how many new matches were recorded.
+    pub async fn record_new_matches(&self) -> anyhow::Result<u64> {
+        let rows = q::needs_where(&self.db, &["n.status = 'open'".to_owned()], vec![]).await?;
+        let mut recorded = 0;
+        for row in rows.iter().filter(|r| r.kind != "land") {
+            let matches = self.rank(row, 10).await?;
+            let txn = self.db.begin().await.context("matches transaction")?;
+            let mut new = Vec::new();
+            for m in &matches {
+                if q::mark_seen(&txn, row.id, m.organisation_id, now()).await? {
+                    new.push(m);
+                }
+            }
+            if !new.is_empty() {
+                let link = self.link(&format!("/annonces/{}", row.id));
+                let line = format!(
+                    "« {} » : {}",
+                    row.title,
+                    new.iter()
+                        .map(|m| m.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                for p in q::side_people(&txn, &row.author_kind, &row.author_id, "matches").await? {
+                    if p.frequency.as_deref() != Some("off") {
+                        crate::db::proposals::insert_notice(
+                            &txn,
+                            p.id,
+                            "matches",
+                            &line,
+                            &link,
+                            now(),
+                        )
+                        .await?;
+                    }
+                }
+                recorded += new.len() as u64;
+            }
+            txn.commit().await.context("committing matches")?;
+        }
+        Ok(recorded)
+    }
+
+    /// Records new matches every hour until the process stops.
+    pub fn spawn_matcher(self) {
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(3_600)).await;
+                if let Err(e) = self.record_new_matches().await {
+                    tracing::warn!(error = format!("{e:#}"), "recording new matches");
+                }
+            }
+        });
+    }
+}
+
+#[async_trait::async_trait]
+impl app::ports::Needs for NeedService {
+    async fn list(
+        &self,
+        filter: &NeedFilter,
+        viewer: &Viewer,
+    ) -> Result<Vec<NeedSummary>, ServiceError> {
+        let mut conditions = Vec::new();
+        let mut values: Vec<sea_orm::Value> = Vec::new();
+        if !filter.include_closed {
+            conditions.push("n.status = 'open'".to_owned());
+        }
+        if !viewer.signed_in() {
+            conditions.push("n.visibility = 'public'".to_owned());
+        }
+        if let Some(kind) = &filter.kind {
+            conditions.push("n.kind = ?".to_owned());
+            values.push(kind.as_str().into());
+        }
+        if !filter.q.trim().is_empty() {
+            let (index, q) = (self.index.clone(), filter.q.clone());
+            let ids =
+                tokio::task::spawn_blocking(move || query::text_ids(&index, &q, "need", 2_000))
+                    .await
+                    .context("search task")??;
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            conditions.push(format!("n.id IN ({})", crate::db::placeholders(ids.len())));
+            values.extend(ids.iter().map(|id| (*id).into()));
+        }
+        let rows = q::needs_where(&self.db, &conditions, values).await?;
+        let mine = sides(viewer);
+        let mut out = Vec::new();
+        for row in rows {
+            let shown = row.visibility != "anonymous" || mine.contains(&author_key(&row));
+            // A territory filter on an anonymous annonce would tell where its author is.
+            if let Some(t) = &filter.territory {
+                if !shown || row.territory_id.as_ref() != Some(t) {
+                    continue;
+                }
+            }
+            out.push(summary(&row, shown));
+        }
+        Ok(out)
+    }
+
+    async fn need(&self, id: i64, viewer: &Viewer) -> Result<NeedView, ServiceError> {
+        let row = self.row(id).await?;
+        if !visible(viewer, &row) {
+            return Err(ServiceError::NotFound);
+        }
+        let all = q::interests_of_need(&self.db, id).await?;
+        let shown = revealed(viewer, &row, &all);
+        let author = is_author(viewer, &row);
+        let mine = sides(viewer);
+        let mut interests = Vec::new();
+        for i in all {
+            let party = mine.contains(&format!("{}:{}", i.from_kind, i.from_id))
+                || mine.contains(&format!("{}:{}", i.to_kind, i.to_id));
+            if party {
+                interests.push(self.interest_view(viewer, i, &row).await?);
+            }
+        }
+        let org_ids: Vec<i64> = viewer
+            .memberships
+            .iter()
+            .filter_map(|m| match (&m.scope, m.role) {
+                (Scope::Organisation(o), Role::Admin | Role::Member) => Some(*o),
+                _ => None,
+            })
+            .filter(|o| !(row.author_kind == "organisation" && row.author_id == o.to_string()))
+            .collect();
+        let ask_as = if row.status == "open" {
+            q::firms_by_id(&self.db, &org_ids)
+                .await?
+                .into_iter()
+                .map(|f| (f.id, f.name))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let labels = crate::db::network::division_labels(&self.db).await?;
+        let naf_codes = json_list(&row.naf_codes)
+            .into_iter()
+            .map(|c| {
+                let label = labels
+                    .iter()
+                    .find(|l| c.starts_with(&l.code))
+                    .map(|l| l.label.clone())
+                    .unwrap_or_default();
+                (c, label)
+            })
+            .collect();
+        Ok(NeedView {
+            summary: summary(&row, shown),
+            description: row.description.clone(),
+            naf_codes,
+            skills: json_list(&row.skills),
+            certifications: json_list(&row.certifications),
+            quantity: row.quantity.clone(),
+            radius_km: row.radius_km,
+            size: row.size.clone(),
+            land_area_ha: row.land_area_ha,
+            is_author: author,
+            ask_as,
+            interests,
+        })
+    }
+
+    async fn matches(
+        &self,
+        id: i64,
+        viewer: &Viewer,
+        limit: usize,
+    ) -> Result<Vec<MatchView>, ServiceError> {
+        let row = self.row(id).await?;
+        if !is_author(viewer, &row) {
+            return Err(ServiceError::Forbidden);
+        }
+        if row.kind == "land" {
+            return Ok(Vec::new());
+        }
+        Ok(self.rank(&row, limit.clamp(1, 100)).await?)
+    }
+
+    async fn land_matches(
+        &self,
+        id: i64,
+        viewer: &Viewer,
+    ) -> Result<Vec<LandMatchView>, ServiceError> {
+        let row = self.row(id).await?;
+        if !is_author(viewer, &row) {
+            return Err(ServiceError::Forbidden);
+        }
+        let Some(wanted) = row.land_area_ha.filter(|_| row.kind == "land") else {
+            return Ok(Vec::new());
+        };
+        let from = point(row.latitude, row.longitude);
+        let mut list: Vec<LandMatchView> = q::available_sites(&self.db, wanted)
+            .await?
+            .into_iter()
+            .filter_map(|s| {
+                let d = from
+                    .zip(point(s.latitude, s.longitude))
+                    .map(|(a, b)| a.distance_km(&b));
+                if d.is_some_and(|d| d > row.radius_km) {
+                    return None;
+                }
+                let near = d.map(|d| 1.0 - d / row.radius_km.max(1.0)).unwrap_or(0.0);
+                // A site much larger than needed fits less well than one of the right size.
+                let fit = (wanted / s.area_ha).clamp(0.0, 1.0);
+                let ready = if s.turnkey {
+                    1.0
+                } else if s.status == "available" {
+                    0.6
+                } else {
+                    0.3
+                };
+                let score = 0.5 * near + 0.3 * fit + 0.2 * ready;
+                let mut why = vec![format!("{} ha", (s.area_ha * 10.0).round() / 10.0)];
+                if let Some(d) = d {
+                    why.push(format!("{} km", d.round()));
+                }
+                if s.turnkey {
+                    why.push("clés en main".into());
+                } else if s.status == "under_option" {
+                    why.push("sous option".into());
+                }
+                Some(LandMatchView {
+                    site_id: s.id,
+                    name: s.name,
+                    commune: s.commune,
+                    area_ha: s.area_ha,
+                    distance_km: d.map(|d| (d * 10.0).round() / 10.0),
+                    score: (score * 1000.0).round() / 1000.0,
+                    why: why.join(", "),
+                })
+            })
+            .collect();
+        list.sort_by(|a, b| b.score.total_cmp(&a.score));
+        list.truncate(20);
+        Ok(list)
+    }
+
+    async fn for_viewer(&self, viewer: &Viewer) -> Result<Vec<NeedForFirm>, ServiceError> {
+        let org_ids: Vec<i64> = viewer
+            .memberships
+            .iter()
+            .filter_map(|m| match (&m.scope, m.role) {
+                (Scope::Organisation(o), Role::Admin | Role::Member) => Some(*o),
+                _ => None,
+            })
+            .collect();
+        let firms = q::firms_by_id(&self.db, &org_ids).await?;
+        if firms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = q::needs_where(
+            &self.db,
+            &[
+                "n.status = 'open'".to_owned(),
+                "n.kind <> 'land'".to_owned(),
+            ],
+            vec![],
+        )
+        .await?;
+        let mine = sides(viewer);
+        let mut out = Vec::new();
+        for row in &rows {
+            if mine.contains(&author_key(row)) {
+                continue;
+            }
+            let terms = terms(row);
+            let from = point(row.latitude, row.longitude);
+            for f in &firms {
+                let ft = firm_terms(f, from);
+                if ft.distance_km.is_some_and(|d| d > row.radius_km) {
+                    continue;
+                }
+                let m = score(&terms, &ft);
+                // Only what a firm could really answer: its activity or words must fit.
+                let fits = m
+                    .factors
+                    .iter()
+                    .any(|x| x.factor == "sector" || x.factor == "text");
+                if fits && m.score >= 0.35 {
+                    out.push(NeedForFirm {
+                        need: summary(row, row.visibility != "anonymous"),
+                        organisation_id: f.id,
+                        organisation_name: f.name.clone(),
+                        score: (m.score * 1000.0).round() / 1000.0,
+                        why: explanation(&m),
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score));
+        out.truncate(20);
+        Ok(out)
+    }
+
+    async fn inbox(&self, viewer: &Viewer) -> Result<Vec<InterestView>, ServiceError> {
+        let rows = q::interests_of(&self.db, &sides(viewer)).await?;
+        let mut out = Vec::new();
+        for i in rows {
+            let need = self.row(i.need_id).await?;
+            out.push(self.interest_view(viewer, i, &need).await?);
+        }
+        Ok(out)
+    }
+}
