@@ -4,8 +4,8 @@ use crate::components::Layout;
 use crate::i18n::Lang;
 use crate::pages::{
     AccountPage, DashboardPage, DistrictNewPage, DistrictPartnersPage, DistrictsPage, ExchangePage,
-    ExchangesPage, ForgotPage, HomePage, InboxPage, InvitationPage, LandSitePage, MagicLinkPage,
-    NeedEditPage, NeedNewPage, NeedPage, NeedsPage, NotFound, OrganisationEditPage,
+    ExchangesPage, FilieresPage, ForgotPage, HomePage, InboxPage, InvitationPage, LandSitePage,
+    MagicLinkPage, NeedEditPage, NeedNewPage, NeedPage, NeedsPage, NotFound, OrganisationEditPage,
     OrganisationPage, PolesPage, PracticeNewPage, PracticePage, PracticesPage, ProposalEditPage,
     ProposalNewPage, ProposalPage, ProposalsPage, QueuePage, ResetPage, SearchPage, SignInPage,
     SignUpPage, TerritoriesPage, TerritoryEditPage, TerritoryPage, TerritoryPartnersPage,
@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/territoires/:id/partenaires") view=TerritoryPartnersPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisations/:id/partenaires") view=DistrictPartnersPage ssr=SsrMode::Async/>
                     <Route path=path!("/districts/nouveau") view=DistrictNewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/territoires/:id/filieres") view=FilieresPage ssr=SsrMode::Async/>
                     <Route path=path!("/annonces") view=NeedsPage ssr=SsrMode::Async/>
                     <Route path=path!("/annonces/nouvelle") view=NeedNewPage ssr=SsrMode::Async/>
                     <Route path=path!("/annonces/:id") view=NeedPage ssr=SsrMode::Async/>

@@ -4,7 +4,7 @@ import { test, expect } from '@playwright/test';
 
 const MAIN_PAGES = [
   '/', '/recherche?q=usinage', '/territoires', '/territoires/ti-8422', '/territoires/ti-8413/partenaires',
-  '/poles', '/districts', '/pratiques', '/simplification', '/simplification/tableau-de-bord', '/connexion',
+  '/poles', '/districts', '/annonces', '/pratiques', '/simplification', '/simplification/tableau-de-bord', '/connexion',
 ];
 
 test('Plastics Vallée is offered plastics and mould-making districts first, with reasons', async ({ page }, info) => {

@@ -55,6 +55,10 @@ pub struct Config {
     /// Log format.
     #[arg(long, env = "MAILLAGE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+
+    /// Seconds between two searches for new matches of open annonces (told in digests).
+    #[arg(long, env = "MAILLAGE_MATCH_INTERVAL_SECS", default_value_t = 3600)]
+    pub match_interval_secs: u64,
 }
 
 impl Config {

@@ -41,7 +41,9 @@ impl Application {
             index.clone(),
             config.public_url.clone(),
         );
-        needs.clone().spawn_matcher();
+        needs.clone().spawn_matcher(std::time::Duration::from_secs(
+            config.match_interval_secs.max(1),
+        ));
         let network = crate::services::network::NetworkService::new(
             conn.clone(),
             index.clone(),

@@ -245,6 +245,9 @@ pub struct NeedSummary {
     pub is_demo: bool,
 }
 
+/// (name, email) of the people of one side.
+pub type People = Vec<(String, String)>;
+
 /// An expression of interest, as one of its two sides sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InterestView {
@@ -262,7 +265,7 @@ pub struct InterestView {
     pub answered_at: Option<i64>,
     pub closed_at: Option<i64>,
     /// (name, email) of each side's people, once the contact is accepted.
-    pub contacts: Option<(Vec<(String, String)>, Vec<(String, String)>)>,
+    pub contacts: Option<(People, People)>,
     /// What the reader may do: `accept`, `decline`, `concluded`, `not_concluded`.
     pub actions: Vec<String>,
 }
@@ -331,6 +334,51 @@ pub struct NeedFilter {
     pub kind: Option<String>,
     pub territory: Option<String>,
     pub include_closed: bool,
+}
+
+/// A supplier division of a leading industry, as present around a territory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupplierLink {
+    pub code: String,
+    pub label: String,
+    /// What it sells to the industry (from the supplier table).
+    pub what: String,
+    /// Firms of the division within the radius of the territory's centre.
+    pub nearby: u64,
+    /// Fewer than [`THIN_BELOW`] firms nearby: a missing or thin link.
+    pub thin: bool,
+    /// Nearest firms of the division outside the territory: (id, name, commune, territory
+    /// name, km).
+    pub suggestions: Vec<(i64, String, String, String, f64)>,
+}
+
+/// Below this many firms nearby, a supplier division is a thin link.
+pub const THIN_BELOW: u64 = 3;
+
+/// One of a territory's leading industries and its supply chain around it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadingIndustry {
+    pub code: String,
+    pub label: String,
+    pub firms: u64,
+    pub suppliers: Vec<SupplierLink>,
+}
+
+/// The filière view of a territory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Filieres {
+    pub territory_id: String,
+    pub name: String,
+    pub radius_km: f64,
+    /// (division, label, firms in the territory), largest first.
+    pub divisions: Vec<(String, String, u64)>,
+    pub leading: Vec<LeadingIndustry>,
+}
+
+/// The filière view: local divisions, and the supplier links of the leading industries.
+#[server]
+pub async fn get_filieres(id: String) -> Result<Filieres, AppError> {
+    Ok(crate::ports::services()?.needs.filieres(&id, 30.0).await?)
 }
 
 /// Open annonces the reader may see, filtered.

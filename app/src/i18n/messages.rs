@@ -585,4 +585,13 @@ messages! {
     ErrCommuneInvalid => "Code INSEE de commune invalide (5 caractères).", "Invalid INSEE municipality code (5 characters).";
     ErrRadiusInvalid => "Le rayon va de 1 à 500 km.", "The radius goes from 1 to 500 km.";
     ErrAreaInvalid => "Indiquez une surface en hectares pour un besoin de foncier.", "Give an area in hectares for a land need.";
+    FilieresTitle => "Filières locales et maillons manquants", "Local supply chains and missing links";
+    FilieresLead => "Les activités industrielles présentes sur le territoire et, pour les principales, les divisions qui les fournissent habituellement : celles qui manquent ou sont rares à proximité sont des maillons que le territoire pourrait attirer ou relier, avec des entreprises voisines qui les exercent.", "The industries present in the territory and, for the leading ones, the divisions that usually supply them: those missing or rare nearby are links the territory could attract or connect, with neighbouring firms that do the work.";
+    LocalIndustries => "Activités présentes sur le territoire", "Industries present in the territory";
+    SuppliersWithin => "Entreprises des divisions fournisseuses à moins de", "Firms of the supplier divisions within";
+    ThinLink => "maillon faible", "thin link";
+    MissingLinks => "Maillons manquants ou faibles, et entreprises voisines", "Missing or thin links, and neighbouring firms";
+    NearbyWord => "à proximité", "nearby";
+    NeedDescription => "Description", "Description";
+    TerritoryNeeds => "Besoins et offres du territoire", "The territory's needs and offers";
 }

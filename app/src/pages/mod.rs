@@ -21,7 +21,7 @@ pub use auth::{
 pub use districts::DistrictsPage;
 pub use home::HomePage;
 pub use land_site::LandSitePage;
-pub use needs::{InboxPage, NeedEditPage, NeedNewPage, NeedPage, NeedsPage};
+pub use needs::{FilieresPage, InboxPage, NeedEditPage, NeedNewPage, NeedPage, NeedsPage};
 pub use network::{
     DistrictNewPage, DistrictPartnersPage, ExchangePage, ExchangesPage, PracticeNewPage,
     PracticePage, PracticesPage, TerritoryPartnersPage,

@@ -207,6 +207,10 @@ fn TerritoryView(d: TerritoryDetail, lists: Lists, state: ListState) -> impl Int
         <section aria-labelledby="network-h">
             <h2 id="network-h">{t(lang, Key::EuropeanNetwork)}</h2>
             <p>
+                <a href=format!("/territoires/{}/filieres", d.id) data-testid="filieres-link">{t(lang, Key::FilieresTitle)}</a>
+                " · "
+                <a href=format!("/annonces?territory={}", d.id)>{t(lang, Key::TerritoryNeeds)}</a>
+                " · "
                 <a href=format!("/territoires/{}/partenaires", d.id) data-testid="partners-link">{t(lang, Key::SeePartners)}</a>
                 " · "
                 <a href=format!("/pratiques?author=territory:{}", d.id)>{t(lang, Key::TerritoryPractices)}</a>

@@ -211,6 +211,12 @@ pub trait Needs: Send + Sync {
         &self,
         viewer: &crate::domain::policy::Viewer,
     ) -> Result<Vec<crate::api::needs::NeedForFirm>, ServiceError>;
+    /// A territory's industries and the supplier divisions missing or thin around it.
+    async fn filieres(
+        &self,
+        territory: &str,
+        radius_km: f64,
+    ) -> Result<crate::api::needs::Filieres, ServiceError>;
     /// The viewer's expressions of interest, sent and received.
     async fn inbox(
         &self,

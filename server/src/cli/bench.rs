@@ -27,6 +27,9 @@ pub struct BenchArgs {
     /// Append the results to this Markdown file.
     #[arg(long)]
     pub record: Option<std::path::PathBuf>,
+    /// Measure matching only (no search mix, no FTS5 baseline).
+    #[arg(long)]
+    pub matching_only: bool,
 }
 
 struct Case {
@@ -251,6 +254,26 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let docs = indexer::rebuild(&db, &index, &naf, &|_, _| {}).await?;
     let index_secs = started.elapsed().as_secs_f64();
 
+    if args.matching_only {
+        let table = format!(
+            "\n### Matching, {} firms ({docs} documents), {}\n{}",
+            args.firms,
+            today(),
+            match_bench(&db, &index, args.runs).await?
+        );
+        println!("{table}");
+        if let Some(file) = args.record {
+            use std::io::Write;
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&file)?
+                .write_all(table.as_bytes())?;
+        }
+        drop(db);
+        let _ = std::fs::remove_dir_all(&dir);
+        return Ok(());
+    }
     eprintln!("building the FTS5 baseline...");
     let started = Instant::now();
     db.execute_unprepared(
@@ -333,6 +356,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             ms(*f50) / ms(*p50).max(1e-6)
         ));
     }
+    eprintln!("matching needs...");
+    table.push_str(&match_bench(&db, &index, args.runs).await?);
     println!("{table}");
     if let Some(file) = args.record {
         use std::io::Write;
@@ -354,16 +379,104 @@ fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
 }
 
 fn today() -> String {
-    let days = crate::db::organisations::now() / 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    app::domain::text::iso_date(crate::db::organisations::now())
+}
+
+/// The needs matched in the benchmark: (title, NAF codes, commune, radius, certifications).
+const BENCH_NEEDS: [(&str, &str, &str, f64, &str); 8] = [
+    (
+        "Usinage 5 axes de pièces en titane",
+        "25.62B",
+        "74081",
+        60.0,
+        "EN 9100",
+    ),
+    (
+        "Décolletage de précision laiton",
+        "25.62A",
+        "74081",
+        40.0,
+        "",
+    ),
+    (
+        "Injection plastique de pièces techniques",
+        "22.29A",
+        "01283",
+        60.0,
+        "",
+    ),
+    (
+        "Traitement de surface anodisation aluminium",
+        "25.61Z",
+        "69123",
+        80.0,
+        "",
+    ),
+    (
+        "Chaudronnerie et tôlerie inox",
+        "25.29Z",
+        "38185",
+        80.0,
+        "ISO 9001",
+    ),
+    (
+        "Assemblage de cartes électroniques",
+        "26.12Z",
+        "31555",
+        100.0,
+        "",
+    ),
+    ("Moules d'injection", "25.73A", "01283", 100.0, ""),
+    ("Emballage carton", "17.21A", "59350", 80.0, ""),
+];
+
+/// Matching one need: candidates from the index, firm rows from the database, ranking.
+async fn match_bench(
+    db: &DatabaseConnection,
+    index: &SearchIndex,
+    runs: usize,
+) -> anyhow::Result<String> {
+    use crate::db::needs as q;
+    let author = crate::db::fetch_count(
+        db,
+        "SELECT MIN(id) AS n FROM organisation WHERE kind = 'pole'",
+        vec![],
+    )
+    .await?;
+    let service =
+        crate::services::needs::NeedService::new(db.clone(), index.clone(), String::new());
+    let mut times = Vec::new();
+    let mut found = 0usize;
+    for (title, naf, commune, radius, certs) in BENCH_NEEDS {
+        let draft = app::api::needs::NeedDraft {
+            author: format!("organisation:{author}"),
+            kind: "supplier".into(),
+            title: title.into(),
+            naf_codes: naf.into(),
+            commune: commune.into(),
+            radius_km: radius.to_string(),
+            certifications: certs.into(),
+            visibility: "members".into(),
+            ..Default::default()
+        };
+        let need = draft.validate().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let id = q::insert(db, &need, None, crate::db::organisations::now(), true).await?;
+        let row = q::need(db, id).await?.context("the benchmark need")?;
+        for _ in 0..runs {
+            let t = Instant::now();
+            let m = service.rank(&row, 20).await?;
+            times.push(t.elapsed());
+            found += m.len();
+        }
+    }
+    times.sort();
+    Ok(format!(
+        "\nMatching a need ({} needs × {runs} runs; candidates from the index, ranking by \
+         `app::domain::matching`; {:.1} suggestions on average): p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms.\n",
+        BENCH_NEEDS.len(),
+        found as f64 / times.len().max(1) as f64,
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.95)),
+        ms(percentile(&times, 0.99)),
+    ))
 }

@@ -894,17 +894,45 @@ pub async fn run(db: &DatabaseConnection, args: DemoArgs) -> anyhow::Result<()> 
         == 0
     {
         let rng = &mut generator.rng;
-        super::demo_proposals::generate(&txn, &mut |n| rng.below(n), 40, db::organisations::now())
+        super::demo_content::generate(&txn, &mut |n| rng.below(n), 40, db::organisations::now())
             .await?
     } else {
         0
     };
+    // Demonstration annonces once, posted by demo firms of the Arve valley and Oyonnax.
+    let annonces =
+        if fetch_count(&txn, "SELECT COUNT(*) AS n FROM need WHERE is_demo", vec![]).await? == 0 {
+            #[derive(FromQueryResult)]
+            struct Id {
+                id: i64,
+            }
+            let authors: Vec<i64> = fetch_all::<Id>(
+                &txn,
+                "SELECT o.id FROM organisation o JOIN commune c ON c.insee = o.commune_insee \
+             WHERE o.is_demo AND c.territory_id IN ('ti-8422', 'ti-8413') ORDER BY o.id LIMIT 50",
+                vec![],
+            )
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+            let rng = &mut generator.rng;
+            super::demo_content::annonces(
+                &txn,
+                &mut |n| rng.below(n),
+                &authors,
+                db::organisations::now(),
+            )
+            .await?
+        } else {
+            0
+        };
     // A bulk load asks the search indexer for a rebuild instead of one change per row.
     db::organisations::record_change(&txn, "*", 0, "rebuild").await?;
     txn.commit().await.context("committing the land sites")?;
 
     println!(
-        "demo data: firms inserted {}, updated {}, unchanged {}; land sites inserted {}, unchanged {}; simplification proposals {proposals}; {:.1} s",
+        "demo data: firms inserted {}, updated {}, unchanged {}; land sites inserted {}, unchanged {}; simplification proposals {proposals}; annonces {annonces}; {:.1} s",
         summary.inserted,
         summary.updated,
         summary.unchanged,

@@ -2,7 +2,7 @@
 
 pub mod bench;
 pub mod demo;
-mod demo_proposals;
+mod demo_content;
 pub mod import;
 
 use crate::config::Config;

@@ -434,3 +434,54 @@ pub async fn mark_seen(
     .context("remembering a match")?;
     Ok(true)
 }
+
+/// A firm near a point: its division and place.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct NearbyFirm {
+    pub id: i64,
+    pub name: String,
+    pub division: String,
+    pub commune: String,
+    pub territory_id: Option<String>,
+    pub territory_name: Option<String>,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+/// Firms whose commune lies in a latitude/longitude box.
+pub async fn firms_in_box(
+    db: &impl ConnectionTrait,
+    lat: (f64, f64),
+    lon: (f64, f64),
+) -> anyhow::Result<Vec<NearbyFirm>> {
+    fetch_all(
+        db,
+        "SELECT o.id, o.name, SUBSTR(o.naf_code, 1, 2) AS division, c.name AS commune, c.territory_id, \
+         t.name AS territory_name, c.latitude, c.longitude FROM commune c \
+         JOIN organisation o ON o.commune_insee = c.insee LEFT JOIN territory t ON t.id = c.territory_id \
+         WHERE o.kind = 'firm' AND o.naf_code IS NOT NULL AND c.latitude BETWEEN ? AND ? \
+         AND c.longitude BETWEEN ? AND ?",
+        vec![lat.0.into(), lat.1.into(), lon.0.into(), lon.1.into()],
+    )
+    .await
+}
+
+/// A territory's name and centre.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct TerritoryCentre {
+    pub name: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+pub async fn territory_centre(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> anyhow::Result<Option<TerritoryCentre>> {
+    fetch_optional(
+        db,
+        "SELECT name, latitude, longitude FROM territory WHERE id = ?",
+        vec![id.into()],
+    )
+    .await
+}

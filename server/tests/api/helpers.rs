@@ -197,6 +197,8 @@ pub async fn spawn_app_with(backend: Backend, smtp_url: Option<String>) -> TestA
         smtp_url,
         mail_from: "Maillage <test@maillage.localhost>".to_owned(),
         log_format: LogFormat::Text,
+        // Tests see new matches within seconds; they hold only a few annonces.
+        match_interval_secs: 1,
     };
     let app = Application::build(config.clone())
         .await

@@ -1,4 +1,6 @@
-//! Demonstration simplification proposals: a dozen real bottlenecks the programme's
+//! Demonstration content beyond firms: simplification proposals and annonces.
+//!
+//! Proposals: a dozen real bottlenecks the programme's
 //! territories report (land, permits, grid connection, housing...), raised by several
 //! territories, at every stage of the workflow, with dated timelines and supporters, so the
 //! list, the queues and the dashboard have something to show. Flagged `is_demo`.
@@ -311,4 +313,121 @@ pub async fn generate(
 #[derive(FromQueryResult)]
 struct Id {
     id: i64,
+}
+
+/// Demonstration annonces: (kind, title, description, NAF codes, certifications, visibility).
+const ANNONCES: [(&str, &str, &str, &str, &str, &str); 10] = [
+    (
+        "supplier",
+        "Usinage 5 axes de pièces en titane",
+        "Pièces de structure, 200 par an, contrôle tridimensionnel exigé.",
+        "25.62B",
+        "EN 9100",
+        "members",
+    ),
+    (
+        "supplier",
+        "Décolletage de précision en laiton",
+        "Séries de 50 000 pièces par mois.",
+        "25.62A",
+        "",
+        "public",
+    ),
+    (
+        "supplier",
+        "Injection plastique de pièces techniques",
+        "Pièces en polyamide chargé verre, 100 000 par an.",
+        "22.29A",
+        "IATF 16949",
+        "anonymous",
+    ),
+    (
+        "capacity",
+        "Capacité de tournage disponible",
+        "Deux tours multibroches libres dès le mois prochain.",
+        "25.62A",
+        "",
+        "public",
+    ),
+    (
+        "supplier",
+        "Traitement de surface : anodisation",
+        "Carters aluminium, séries moyennes.",
+        "25.61Z",
+        "",
+        "members",
+    ),
+    (
+        "skills",
+        "Recrutement de régleurs sur commande numérique",
+        "Trois postes, formation possible en interne.",
+        "25.62B",
+        "",
+        "public",
+    ),
+    (
+        "partnership",
+        "Co-développement d'un composite recyclable",
+        "Recherche partenaire plasturgiste pour un projet financé.",
+        "22.29A",
+        "",
+        "members",
+    ),
+    (
+        "technology",
+        "Offre : contrôle par vision industrielle",
+        "Solution de contrôle en ligne pour pièces décolletées.",
+        "26.51B",
+        "",
+        "public",
+    ),
+    (
+        "supplier",
+        "Moules d'injection bi-matière",
+        "Deux moules par an, délais courts.",
+        "25.73A",
+        "",
+        "anonymous",
+    ),
+    (
+        "supplier",
+        "Emballage carton pour expédition",
+        "Caisses sur mesure, livraisons hebdomadaires.",
+        "17.21A",
+        "",
+        "members",
+    ),
+];
+
+/// Writes demonstration annonces posted by `authors` (firm ids), flagged `is_demo`.
+pub async fn annonces(
+    txn: &DatabaseTransaction,
+    rng: &mut impl FnMut(usize) -> usize,
+    authors: &[i64],
+    now: i64,
+) -> anyhow::Result<usize> {
+    if authors.is_empty() {
+        return Ok(0);
+    }
+    let mut made = 0;
+    for (i, (kind, title, description, naf, certs, visibility)) in ANNONCES.iter().enumerate() {
+        let author = authors[rng(authors.len())];
+        let draft = app::api::needs::NeedDraft {
+            author: format!("organisation:{author}"),
+            kind: (*kind).into(),
+            title: (*title).into(),
+            description: (*description).into(),
+            naf_codes: (*naf).into(),
+            certifications: (*certs).into(),
+            radius_km: "80".into(),
+            visibility: (*visibility).into(),
+            ..Default::default()
+        };
+        let need = draft
+            .validate()
+            .map_err(|e| anyhow::anyhow!("demo annonce {i}: {e:?}"))?;
+        crate::db::needs::insert(txn, &need, None, now - (i as i64 + 1) * DAY, true).await?;
+        made += 1;
+    }
+    Ok(made)
 }

@@ -1,0 +1,93 @@
+// The whole matchmaking journey in a browser: firm A posts a need; firm B sees it among the
+// annonces its firm could answer and asks for contact; A accepts; both see each other's
+// details; B marks the partnership concluded; the mails are in the outbox.
+import { test, expect, Browser, Page } from '@playwright/test';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const PASSWORD = 'une phrase de passe longue';
+
+function createUser(email: string, name: string, organisation: number) {
+  execFileSync(process.env.MAILLAGE_BIN!, [
+    '--data-dir', process.env.E2E_DATA_DIR!, 'user', 'create',
+    '--email', email, '--name', name, '--role', 'admin', '--organisation', String(organisation), '--password', PASSWORD,
+  ]);
+}
+
+async function signedIn(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  const page = await context.newPage();
+  await page.goto('/connexion');
+  await page.getByLabel('Adresse électronique').first().fill(email);
+  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(page).toHaveURL(/\/compte$/);
+  return page;
+}
+
+/** The outbox's .eml files addressed to `email`. */
+function mailsTo(email: string): number {
+  const dir = path.join(process.env.E2E_DATA_DIR!, 'outbox');
+  if (!fs.existsSync(dir)) return 0;
+  return fs.readdirSync(dir).filter((f) => fs.readFileSync(path.join(dir, f), "utf8").includes(email)).length;
+}
+
+test('a need finds a partner: ask, accept, contacts, partnership concluded, mails', async ({ browser, request }, info) => {
+  // Firm B: a machining firm of the Arve valley from the demo data; firm A: a pôle as buyer.
+  const firms = await (await request.get('/api/v1/search?q=usinage&territory=ti-8422&kind=firm&per_page=5')).json();
+  const firmB = firms.hits[0];
+  const poles = await (await request.get('/api/v1/organisations?kind=pole&per_page=1')).json();
+  const firmA = poles.items[0];
+  const stamp = Date.now();
+  const a = `acheteur.${stamp}@example.fr`;
+  const b = `usineur.${stamp}@example.fr`;
+  createUser(a, 'Anne Acheteuse', firmA.id);
+  createUser(b, 'Bruno Usineur', firmB.id);
+  const title = `Usinage de pièces pour un prototype ${stamp}`;
+
+  const pa = await signedIn(browser, a);
+  await pa.goto('/annonces/nouvelle');
+  await pa.getByLabel("Type d'annonce").selectOption('supplier');
+  await pa.getByLabel('Titre').fill(title);
+  await pa.getByLabel('Description', { exact: true }).fill('Usinage de pièces en série, 200 par an.');
+  await pa.getByLabel('Activités NAF concernées').fill('25.62');
+  await pa.getByLabel('Commune (code INSEE)').fill('74081');
+  await pa.getByLabel('Rayon de recherche (km)').fill('60');
+  await pa.getByRole('button', { name: 'Publier' }).click();
+  await expect(pa.getByTestId('flash')).toContainText('Annonce publiée');
+  await expect(pa.getByTestId('matches').getByTestId('match').first()).toBeVisible();
+  await expect(pa.getByTestId('matches').getByTestId('why').first()).toContainText('km');
+  const needUrl = new URL(pa.url()).pathname;
+
+  // B sees it among the annonces its firm could answer, and asks.
+  const pb = await signedIn(browser, b);
+  await pb.goto('/annonces');
+  await pb.getByTestId('needs-for-me').getByRole('link', { name: title }).click();
+  await expect(pb).toHaveURL(new RegExp(needUrl));
+  await pb.getByLabel('Message').fill('Nous usinons ce type de pièces à Cluses.');
+  await pb.getByTestId('ask-form').getByRole('button', { name: 'Demander une mise en relation' }).click();
+  await expect(pb.getByTestId('flash')).toContainText('Demande envoyée');
+
+  // A accepts; both see the other's details.
+  await pa.goto('/mises-en-relation');
+  await pa.getByRole('button', { name: 'Accepter' }).first().click();
+  await expect(pa.getByTestId('contacts').first()).toContainText(b);
+  await pb.goto('/mises-en-relation');
+  await expect(pb.getByTestId('contacts').first()).toContainText(a);
+  await pb.getByRole('button', { name: 'Partenariat conclu' }).first().click();
+  await expect(pb.getByTestId('interest-status').first()).toContainText('Partenariat conclu');
+  await pb.screenshot({ path: info.outputPath('contact-concluded.png'), fullPage: true });
+
+  // Every step mailed the other side.
+  await expect.poll(() => mailsTo(a), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+  await expect.poll(() => mailsTo(b), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+});
+
+test('the filière view draws the supplier links of a territory', async ({ page }, info) => {
+  await page.goto('/territoires/ti-8422');
+  await page.getByTestId('filieres-link').click();
+  await expect(page.getByTestId('local-chart')).toBeVisible();
+  await expect(page.getByTestId('leading').first().getByTestId('supplier-chart')).toBeVisible();
+  await page.screenshot({ path: info.outputPath('filieres-arve.png'), fullPage: true });
+});
