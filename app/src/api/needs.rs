@@ -398,14 +398,25 @@ pub async fn get_need(id: i64) -> Result<NeedView, AppError> {
     Ok(crate::ports::services()?.needs.need(id, &viewer).await?)
 }
 
-/// The firms (and land sites) suggested for an annonce, for its author.
+/// What an annonce's author is offered: firms, land sites, and (for an offer) the open needs
+/// it could answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestions {
+    pub firms: Vec<MatchView>,
+    pub land: Vec<LandMatchView>,
+    pub needs: Vec<NeedForFirm>,
+}
+
+/// The firms, land sites and needs suggested for an annonce, for its author.
 #[server]
-pub async fn get_matches(id: i64) -> Result<(Vec<MatchView>, Vec<LandMatchView>), AppError> {
+pub async fn get_matches(id: i64) -> Result<Suggestions, AppError> {
     let (viewer, _) = crate::api::accounts::request_viewer();
     let services = crate::ports::services()?;
-    let firms = services.needs.matches(id, &viewer, 20).await?;
-    let land = services.needs.land_matches(id, &viewer).await?;
-    Ok((firms, land))
+    Ok(Suggestions {
+        firms: services.needs.matches(id, &viewer, 20).await?,
+        land: services.needs.land_matches(id, &viewer).await?,
+        needs: services.needs.needs_for_offer(id, &viewer).await?,
+    })
 }
 
 /// Annonces that the reader's firms could answer.

@@ -594,4 +594,5 @@ messages! {
     NearbyWord => "à proximité", "nearby";
     NeedDescription => "Description", "Description";
     TerritoryNeeds => "Besoins et offres du territoire", "The territory's needs and offers";
+    NeedsForOffer => "Besoins ouverts auxquels votre offre répond", "Open needs your offer answers";
 }

@@ -454,7 +454,7 @@ pub fn NeedPage() -> impl IntoView {
                                 <button type="submit">{t(lang, Key::AskContact)}</button>
                             </form>
                         });
-                        let suggestions = matches.map(|(firms, land)| view! {
+                        let suggestions = matches.map(|sugg| (sugg.firms, sugg.land, sugg.needs)).map(|(firms, land, needs)| view! {
                             <section aria-labelledby="matches-h">
                                 <h2 id="matches-h">{t(lang, Key::SuggestedPartners)}</h2>
                                 <ol class="partners" data-testid="matches">
@@ -477,6 +477,12 @@ pub fn NeedPage() -> impl IntoView {
                                         </li>
                                     }).collect_view()}
                                 </ol>
+                                {(!needs.is_empty()).then(|| view! {
+                                    <h2>{t(lang, Key::NeedsForOffer)}</h2>
+                                    <ul class="cards" data-testid="needs-for-offer">
+                                        {needs.into_iter().map(|m| need_item(lang, m.need, Some(m.why))).collect_view()}
+                                    </ul>
+                                })}
                                 {(!land.is_empty()).then(|| view! {
                                     <h2>{t(lang, Key::SuggestedSites)}</h2>
                                     <ol class="partners" data-testid="land-matches">

@@ -206,6 +206,13 @@ pub trait Needs: Send + Sync {
         id: i64,
         viewer: &crate::domain::policy::Viewer,
     ) -> Result<Vec<crate::api::needs::LandMatchView>, ServiceError>;
+    /// For an offer (capacity, technology): the open needs it could answer, best first (its
+    /// author's side only; empty for a need).
+    async fn needs_for_offer(
+        &self,
+        id: i64,
+        viewer: &crate::domain::policy::Viewer,
+    ) -> Result<Vec<crate::api::needs::NeedForFirm>, ServiceError>;
     /// Open annonces the viewer's firms could answer, best first.
     async fn for_viewer(
         &self,

@@ -842,6 +842,77 @@ impl app::ports::Needs for NeedService {
         Ok(list)
     }
 
+    async fn needs_for_offer(
+        &self,
+        id: i64,
+        viewer: &Viewer,
+    ) -> Result<Vec<NeedForFirm>, ServiceError> {
+        let offer = self.row(id).await?;
+        if !is_author(viewer, &offer) {
+            return Err(ServiceError::Forbidden);
+        }
+        if !matches!(offer.kind.as_str(), "capacity" | "technology") {
+            return Ok(Vec::new());
+        }
+        // The offer reads as a firm: its text, its first NAF code, its place.
+        let offered = FirmTerms {
+            text: fold(&format!(
+                "{} {} {}",
+                offer.title,
+                offer.description,
+                json_list(&offer.skills).join(" ")
+            )),
+            naf_code: json_list(&offer.naf_codes).into_iter().next(),
+            certifications: json_list(&offer.certifications),
+            distance_km: None,
+            territory: offer.territory_id.clone(),
+            region: offer.region_code.clone(),
+            headcount_band: None,
+        };
+        let rows = q::needs_where(
+            &self.db,
+            &[
+                "n.status = 'open'".to_owned(),
+                "n.kind IN ('supplier', 'partnership', 'skills')".to_owned(),
+            ],
+            vec![],
+        )
+        .await?;
+        let here = point(offer.latitude, offer.longitude);
+        let mut out = Vec::new();
+        for row in rows.iter().filter(|r| author_key(r) != author_key(&offer)) {
+            let distance = here
+                .zip(point(row.latitude, row.longitude))
+                .map(|(a, b)| a.distance_km(&b));
+            if distance.is_some_and(|d| d > row.radius_km) {
+                continue;
+            }
+            let m = score(
+                &terms(row),
+                &FirmTerms {
+                    distance_km: distance,
+                    ..offered.clone()
+                },
+            );
+            if m.factors
+                .iter()
+                .any(|x| x.factor == "sector" || x.factor == "text")
+                && m.score >= 0.35
+            {
+                out.push(NeedForFirm {
+                    need: summary(row, row.visibility != "anonymous"),
+                    organisation_id: 0,
+                    organisation_name: offer.title.clone(),
+                    score: (m.score * 1000.0).round() / 1000.0,
+                    why: explanation(&m),
+                });
+            }
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score));
+        out.truncate(20);
+        Ok(out)
+    }
+
     async fn for_viewer(&self, viewer: &Viewer) -> Result<Vec<NeedForFirm>, ServiceError> {
         let org_ids: Vec<i64> = viewer
             .memberships

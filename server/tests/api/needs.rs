@@ -1034,3 +1034,82 @@ async fn bad_annonces_are_refused_field_by_field_and_change_nothing() {
         before + 1
     );
 }
+
+#[tokio::test]
+async fn offers_find_needs_and_land_needs_find_land_sites() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let ids = load_firms(&app).await;
+    let (org, mut buyer) = buyer(&app).await;
+    let firm = ids["cluses-decol"];
+    let mut seller = person(
+        &app,
+        "vente@decolletage.fr",
+        Scope::Organisation(firm),
+        Role::Admin,
+    )
+    .await;
+    post_need(
+        &mut buyer,
+        org,
+        &[
+            ("kind", "supplier"),
+            ("title", "Décolletage de pièces en laiton"),
+            ("naf_codes", "25.62A"),
+            ("commune", "74169"),
+            ("radius_km", "50"),
+            ("visibility", "public"),
+        ],
+    )
+    .await;
+    let offer = post_need(
+        &mut seller,
+        firm,
+        &[
+            ("kind", "capacity"),
+            ("title", "Capacité de décolletage disponible"),
+            ("description", "Tours multibroches libres, laiton et inox"),
+            ("naf_codes", "25.62A"),
+            ("visibility", "public"),
+        ],
+    )
+    .await;
+    let (_, page) = seller.get(&format!("/annonces/{offer}")).await;
+    assert!(
+        page.contains("data-testid=\"needs-for-offer\""),
+        "no need suggested for the offer"
+    );
+    assert!(page.contains("Décolletage de pièces en laiton"));
+
+    // A land site of 6 ha, available and turnkey, near Cluses; a land need of 5 ha finds it.
+    sea_orm::ConnectionTrait::execute(
+        &app.db,
+        server::db::stmt(
+            &app.db,
+            "INSERT INTO land_site (reference, name, commune_insee, area_ha, available_from, status, turnkey, zoning, \
+             icpe_compatible, seveso_compatible, rail_access, port_access, motorway_access, description, is_demo, created_at, updated_at) \
+             VALUES ('T-1', 'Zone des Grandes Îles', '74169', 6.0, '', 'available', ?, 'UX', ?, ?, ?, ?, ?, '', ?, 0, 0)",
+            vec![true.into(), true.into(), false.into(), false.into(), false.into(), true.into(), false.into()],
+        ),
+    )
+    .await
+    .unwrap();
+    let need = post_need(
+        &mut buyer,
+        org,
+        &[
+            ("kind", "land"),
+            ("title", "Terrain de 5 hectares pour une usine"),
+            ("commune", "74081"),
+            ("radius_km", "30"),
+            ("land_area_ha", "5"),
+            ("visibility", "members"),
+        ],
+    )
+    .await;
+    let (_, page) = buyer.get(&format!("/annonces/{need}")).await;
+    assert!(
+        page.contains("data-testid=\"land-matches\""),
+        "no land site suggested"
+    );
+    assert!(page.contains("Zone des Grandes Îles") && page.contains("clés en main"));
+}
