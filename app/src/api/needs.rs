@@ -105,16 +105,6 @@ fn naf_code(s: &str) -> Option<String> {
     ok.then_some(s)
 }
 
-/// `YYYY-MM-DD`.
-pub fn valid_date(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    matches!(parts.as_slice(), [y, m, d]
-        if y.len() == 4 && m.len() == 2 && d.len() == 2
-        && y.parse::<u32>().is_ok()
-        && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
-        && d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d)))
-}
-
 impl NeedDraft {
     /// Checks every field; each problem is named.
     pub fn validate(&self) -> Result<ValidNeed, Vec<FieldError>> {
@@ -172,7 +162,7 @@ impl NeedDraft {
             },
         };
         let deadline = self.deadline.trim().to_owned();
-        if !deadline.is_empty() && !valid_date(&deadline) {
+        if !deadline.is_empty() && !crate::domain::organisation::is_iso_date(&deadline) {
             bad("deadline", "date_invalid");
         }
         if !NEED_VISIBILITIES.contains(&self.visibility.as_str()) {

@@ -166,6 +166,15 @@ pub fn challenge_key(code: &str) -> Key {
     }
 }
 
+/// A date in the language's usual form: `21/11/2026` or `2026-11-21`.
+pub fn format_date(lang: Lang, ts: i64) -> String {
+    let (y, m, d) = crate::domain::text::civil_date(ts);
+    match lang {
+        Lang::Fr => format!("{d:02}/{m:02}/{y:04}"),
+        Lang::En => format!("{y:04}-{m:02}-{d:02}"),
+    }
+}
+
 /// A whole percentage: `71 %` in French, `71%` in English.
 pub fn percent(lang: Lang, value: f64) -> String {
     match lang {

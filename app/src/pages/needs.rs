@@ -8,9 +8,8 @@ use crate::api::needs::{
 };
 use crate::components::{BarChart, ErrorView};
 use crate::domain::matching::SIZES;
-use crate::domain::text::civil_date;
 use crate::error::AppError;
-use crate::i18n::{colon, format_int, t, use_lang, Key, Lang};
+use crate::i18n::{colon, format_date, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -62,14 +61,6 @@ fn error_key(code: &str) -> Key {
     }
 }
 
-fn date(lang: Lang, ts: i64) -> String {
-    let (y, m, d) = civil_date(ts);
-    match lang {
-        Lang::Fr => format!("{d:02}/{m:02}/{y:04}"),
-        Lang::En => format!("{y:04}-{m:02}-{d:02}"),
-    }
-}
-
 #[component]
 fn Flash() -> impl IntoView {
     let lang = use_lang();
@@ -107,7 +98,7 @@ fn need_item(lang: Lang, n: NeedSummary, why: Option<String>) -> impl IntoView {
                 {(n.visibility == "anonymous").then(|| view! { <span class="badge">{t(lang, Key::NvAnonymous)}</span> " " })}
                 {n.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}
                 {n.author.clone().map(|a| a.name)} {(!n.place.is_empty()).then(|| format!(" · {}", n.place))}
-                " · " {date(lang, n.created_at)}
+                " · " {format_date(lang, n.created_at)}
             </p>
             {why.map(|w| view! { <p class="why" data-testid="why">{t(lang, Key::WhyThisMatch)} {colon(lang)} {w}</p> })}
         </li>
@@ -396,7 +387,7 @@ fn interest_item(lang: Lang, i: InterestView) -> impl IntoView {
                 <span class=format!("badge status status-{}", i.status) data-testid="interest-status">{t(lang, interest_status_key(&i.status))}</span> " "
                 {if i.from_name.is_empty() { t(lang, Key::AnonymousAuthor).to_owned() } else { i.from_name.clone() }}
                 " → " {i.to_name.clone().unwrap_or_else(|| t(lang, Key::AnonymousAuthor).to_owned())}
-                " · " {date(lang, i.created_at)}
+                " · " {format_date(lang, i.created_at)}
             </p>
             <p class="prose">{i.message.clone()}</p>
             {(!i.reason.is_empty()).then(|| view! { <p><strong>{t(lang, Key::DeclineReason)}{colon(lang)}</strong>{i.reason.clone()}</p> })}

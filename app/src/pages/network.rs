@@ -8,9 +8,8 @@ use crate::api::network::{
     PracticeSummary, EXCHANGE_FORMATS, PRACTICE_THEMES,
 };
 use crate::components::{BarChart, ErrorView, Pager};
-use crate::domain::text::civil_date;
 use crate::error::AppError;
-use crate::i18n::{country_name, format_int, t, use_lang, Key, Lang};
+use crate::i18n::{country_name, format_date, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -60,14 +59,6 @@ fn error_key(code: &str) -> Key {
         "conflict" => Key::ErrProposalConflict,
         "signin_required" => Key::ErrSignInRequired,
         _ => Key::ErrorBody,
-    }
-}
-
-fn date(lang: Lang, ts: i64) -> String {
-    let (y, m, d) = civil_date(ts);
-    match lang {
-        Lang::Fr => format!("{d:02}/{m:02}/{y:04}"),
-        Lang::En => format!("{y:04}-{m:02}-{d:02}"),
     }
 }
 
@@ -318,7 +309,7 @@ fn practice_item(lang: Lang, p: PracticeSummary) -> impl IntoView {
             <p class="meta">
                 <span class="badge">{t(lang, theme_key(&p.theme))}</span> " "
                 {p.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}
-                <a href=author>{p.author_name.clone()}</a> " · " {p.lang.to_uppercase()} " · " {date(lang, p.created_at)}
+                <a href=author>{p.author_name.clone()}</a> " · " {p.lang.to_uppercase()} " · " {format_date(lang, p.created_at)}
             </p>
         </li>
     }
@@ -507,7 +498,7 @@ pub fn PracticePage() -> impl IntoView {
                             <p class="meta">
                                 <span class="badge">{t(lang, theme_key(&s.theme))}</span> " "
                                 {s.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}
-                                <a href=author>{s.author_name.clone()}</a> " · " {date(lang, s.created_at)}
+                                <a href=author>{s.author_name.clone()}</a> " · " {format_date(lang, s.created_at)}
                             </p>
                             {section(Key::PracticeContext, p.context.clone())}
                             {section(Key::PracticeActions, p.actions.clone())}
@@ -531,7 +522,7 @@ fn exchange_line(lang: Lang, x: &ExchangeView) -> impl IntoView {
             <h3><a href=format!("/echanges/{}", x.id)>{x.from_name.clone()} " → " {x.to_name.clone()}</a></h3>
             <p class="meta">
                 <span class=format!("badge status status-{}", x.status)>{t(lang, exchange_status_key(&x.status))}</span> " "
-                {t(lang, format_key(&x.format))} " · " {x.theme.clone()} " · " {date(lang, x.created_at)}
+                {t(lang, format_key(&x.format))} " · " {x.theme.clone()} " · " {format_date(lang, x.created_at)}
             </p>
         </li>
     }

@@ -12,9 +12,8 @@ use crate::api::proposals::{
 };
 use crate::components::{BarChart, ErrorView, Pager};
 use crate::domain::proposal::{Action, Status, ALL_STATUSES, MECHANISMS, PROPOSAL_KINDS, THEMES};
-use crate::domain::text::civil_date;
 use crate::error::AppError;
-use crate::i18n::{format_int, t, use_lang, Key, Lang};
+use crate::i18n::{format_date, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -140,14 +139,6 @@ fn error_key(code: &str) -> Key {
     }
 }
 
-fn date(lang: Lang, ts: i64) -> String {
-    let (y, m, d) = civil_date(ts);
-    match lang {
-        Lang::Fr => format!("{d:02}/{m:02}/{y:04}"),
-        Lang::En => format!("{y:04}-{m:02}-{d:02}"),
-    }
-}
-
 fn days(lang: Lang, d: f64) -> String {
     match lang {
         Lang::Fr => format!("{} j", format!("{d:.1}").replace('.', ",")),
@@ -203,7 +194,7 @@ fn summary_item(lang: Lang, p: ProposalSummary) -> impl IntoView {
             <p class="meta">
                 {t(lang, Key::SupportedBy)} " " {format_int(lang, p.territories_supporting)} " "
                 {t(lang, Key::TerritoriesWord)} ", " {format_int(lang, p.firms_supporting)} " "
-                {t(lang, Key::FirmsWord)} " · " {t(lang, Key::UpdatedOn)} " " {date(lang, p.updated_at)}
+                {t(lang, Key::FirmsWord)} " · " {t(lang, Key::UpdatedOn)} " " {format_date(lang, p.updated_at)}
             </p>
         </li>
     }
@@ -775,7 +766,7 @@ fn ProposalView(p: ProposalDetail) -> impl IntoView {
         let from_source = e.proposal_id != id;
         view! {
             <li class:source=from_source>
-                <time>{date(lang, e.at)}</time> " · "
+                <time>{format_date(lang, e.at)}</time> " · "
                 <strong>{t(lang, action_key(&e.action))}</strong>
                 {(e.from_status != e.to_status && !e.to_status.is_empty()).then(|| view! { " → " {status_badge(lang, &e.to_status)} })}
                 " · " {e.user_name.clone()} " (" {t(lang, role_key(&e.role))} ")"
@@ -823,11 +814,11 @@ fn ProposalView(p: ProposalDetail) -> impl IntoView {
             </table>
             <ul class="supports">
                 {territories.into_iter().map(|su| view! {
-                    <li><a href=format!("/territoires/{}", su.id)>{su.name}</a> " (" {su.region_name} ") · " {date(lang, su.at)}
+                    <li><a href=format!("/territoires/{}", su.id)>{su.name}</a> " (" {su.region_name} ") · " {format_date(lang, su.at)}
                         {(!su.testimony.is_empty()).then(|| view! { <blockquote>{su.testimony.clone()}</blockquote> })}</li>
                 }).collect_view()}
                 {firms.into_iter().map(|su| view! {
-                    <li><a href=format!("/organisations/{}", su.id)>{su.name}</a> " (" {t(lang, Key::FirmWord)} ") · " {date(lang, su.at)}
+                    <li><a href=format!("/organisations/{}", su.id)>{su.name}</a> " (" {t(lang, Key::FirmWord)} ") · " {format_date(lang, su.at)}
                         {(!su.testimony.is_empty()).then(|| view! { <blockquote>{su.testimony.clone()}</blockquote> })}</li>
                 }).collect_view()}
             </ul>

@@ -318,7 +318,7 @@ impl NetworkService {
             return Err(invalid("message", "message_required"));
         }
         let start_date = start_date.trim();
-        if !start_date.is_empty() && !valid_date(start_date) {
+        if !start_date.is_empty() && !app::domain::organisation::is_iso_date(start_date) {
             return Err(invalid("start_date", "date_invalid"));
         }
         if let Some(p) = practice_id {
@@ -431,10 +431,10 @@ impl NetworkService {
             return Err(ServiceError::Forbidden);
         }
         let (start, end) = (start_date.trim(), end_date.trim());
-        if !valid_date(start) {
+        if !app::domain::organisation::is_iso_date(start) {
             return Err(invalid("start_date", "date_invalid"));
         }
-        if !valid_date(end) || end < start {
+        if !app::domain::organisation::is_iso_date(end) || end < start {
             return Err(invalid("end_date", "date_invalid"));
         }
         let (participants, outcome) = (participants.trim(), outcome.trim());
@@ -620,21 +620,6 @@ impl NetworkService {
         txn.commit().await.context("committing a district")?;
         Ok(id)
     }
-
-    /// Partner suggestions of a territory in a language (for the API).
-    pub async fn partners_in(&self, id: &str, lang: Lang) -> Result<Partners, ServiceError> {
-        app::ports::Network::territory_partners(self, id, &Viewer::anonymous(), lang).await
-    }
-}
-
-/// `YYYY-MM-DD` with a plausible month and day.
-fn valid_date(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    matches!(parts.as_slice(), [y, m, d]
-        if y.len() == 4 && m.len() == 2 && d.len() == 2
-        && y.parse::<u32>().is_ok()
-        && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
-        && d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d)))
 }
 
 #[allow(clippy::too_many_arguments)]
