@@ -767,9 +767,10 @@ async fn judged_needs_find_their_partners_with_precision_at_5_of_at_least_0_8() 
     );
 }
 
-#[tokio::test]
-async fn an_anonymous_author_stays_hidden_until_they_accept_and_the_journey_completes() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn an_anonymous_author_stays_hidden_until_they_accept_and_the_journey_completes(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
     let ids = load_firms(&app).await;
     let (org, mut a) = buyer(&app).await;
     let author_name: String = {
@@ -951,6 +952,10 @@ async fn an_anonymous_author_stays_hidden_until_they_accept_and_the_journey_comp
         || m.subject.contains(&author_name)
         || !m.subject.contains("demande")));
 }
+
+crate::on_both_backends!(
+    an_anonymous_author_stays_hidden_until_they_accept_and_the_journey_completes
+);
 
 #[tokio::test]
 async fn bad_annonces_are_refused_field_by_field_and_change_nothing() {

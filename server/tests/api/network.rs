@@ -180,9 +180,8 @@ async fn outbox(app: &TestApp) -> Vec<(String, String, String)> {
         .collect()
 }
 
-#[tokio::test]
-async fn an_exchange_runs_from_proposal_to_report_with_mail_in_each_language() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn an_exchange_runs_from_proposal_to_report_with_mail_in_each_language(backend: Backend) {
+    let app = spawn_app(backend).await;
     let district = district_named(&app, "Distretto metalmeccanico di Lumezzane").await;
     let mut arve = person(
         &app,
@@ -394,6 +393,8 @@ async fn an_exchange_runs_from_proposal_to_report_with_mail_in_each_language() {
     assert_eq!(status, 200);
     assert!(districts.as_array().unwrap().len() >= 46);
 }
+
+crate::on_both_backends!(an_exchange_runs_from_proposal_to_report_with_mail_in_each_language);
 
 #[tokio::test]
 async fn a_platform_administrator_opens_a_district_and_invites_its_manager() {
