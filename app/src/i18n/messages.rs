@@ -595,4 +595,9 @@ messages! {
     NeedDescription => "Description", "Description";
     TerritoryNeeds => "Besoins et offres du territoire", "The territory's needs and offers";
     NeedsForOffer => "Besoins ouverts auxquels votre offre répond", "Open needs your offer answers";
+    DayUnit => "j", "d";
+    NotSpecified => "Non précisé", "Not specified";
+    SizeTpe => "TPE (moins de 10 salariés)", "Micro-firm (under 10 employees)";
+    SizePme => "PME (10 à 249 salariés)", "SME (10 to 249 employees)";
+    SizeEti => "ETI et plus (250 salariés et plus)", "Mid-cap or larger (250 employees or more)";
 }

@@ -25,6 +25,14 @@ fn kind_key(code: &str) -> Key {
     }
 }
 
+fn size_key(code: &str) -> Key {
+    match code {
+        "tpe" => Key::SizeTpe,
+        "pme" => Key::SizePme,
+        _ => Key::SizeEti,
+    }
+}
+
 fn visibility_key(code: &str) -> Key {
     match code {
         "public" => Key::NvPublic,
@@ -92,7 +100,7 @@ fn Flash() -> impl IntoView {
 fn need_item(lang: Lang, n: NeedSummary, why: Option<String>) -> impl IntoView {
     view! {
         <li class="card">
-            <h3><a href=format!("/annonces/{}", n.id)>{n.title.clone()}</a></h3>
+            <h2><a href=format!("/annonces/{}", n.id)>{n.title.clone()}</a></h2>
             <p class="meta">
                 <span class="badge">{t(lang, kind_key(&n.kind))}</span> " "
                 {(n.visibility == "anonymous").then(|| view! { <span class="badge">{t(lang, Key::NvAnonymous)}</span> " " })}
@@ -219,8 +227,8 @@ fn need_fields(lang: Lang, d: &NeedDraft, authors: Option<Vec<(String, String)>>
         <div class="field">
             <label for="nd-size">{t(lang, Key::SizeLabel)}</label>
             <select id="nd-size" name="size">
-                <option value="">"—"</option>
-                {SIZES.iter().map(|s| view! { <option value=*s selected=size == *s>{s.to_uppercase()}</option> }).collect_view()}
+                <option value="">{t(lang, Key::NotSpecified)}</option>
+                {SIZES.iter().map(|s| view! { <option value=*s selected=size == *s>{t(lang, size_key(s))}</option> }).collect_view()}
             </select>
         </div>
         {input("nd-area", "land_area_ha", Key::LandAreaLabel, d.land_area_ha.clone(), Some(Key::LandAreaHint))}
@@ -382,7 +390,7 @@ fn interest_item(lang: Lang, i: InterestView) -> impl IntoView {
     });
     view! {
         <li class="card" data-testid="interest">
-            <h3><a href=format!("/annonces/{}", i.need_id)>{i.need_title.clone()}</a></h3>
+            <h2><a href=format!("/annonces/{}", i.need_id)>{i.need_title.clone()}</a></h2>
             <p class="meta">
                 <span class=format!("badge status status-{}", i.status) data-testid="interest-status">{t(lang, interest_status_key(&i.status))}</span> " "
                 {if i.from_name.is_empty() { t(lang, Key::AnonymousAuthor).to_owned() } else { i.from_name.clone() }}
@@ -486,14 +494,14 @@ pub fn NeedPage() -> impl IntoView {
                             </section>
                         });
                         let author = n.is_author.then(|| view! {
-                            <p class="actions-row">
+                            <div class="actions-row">
                                 <a class="button" href=format!("/annonces/{id}/modifier")>{t(lang, Key::EditNeed)}</a>
                                 {(s.status == "open").then(|| view! {
                                     <form method="post" action=format!("/annonces/{id}/cloturer")>
                                         <button type="submit" class="secondary">{t(lang, Key::CloseNeed)}</button>
                                     </form>
                                 })}
-                            </p>
+                            </div>
                         });
                         view! {
                             <Title text=s.title.clone()/>

@@ -305,7 +305,7 @@ fn practice_item(lang: Lang, p: PracticeSummary) -> impl IntoView {
     };
     view! {
         <li class="card">
-            <h3><a href=format!("/pratiques/{}", p.id) hreflang=p.lang.clone()>{p.title.clone()}</a></h3>
+            <h2><a href=format!("/pratiques/{}", p.id) hreflang=p.lang.clone()>{p.title.clone()}</a></h2>
             <p class="meta">
                 <span class="badge">{t(lang, theme_key(&p.theme))}</span> " "
                 {p.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}
@@ -375,8 +375,8 @@ pub fn PracticesPage() -> impl IntoView {
                                     <label for="pp-lang">{t(lang, Key::PracticeLanguage)}</label>
                                     <select id="pp-lang" name="lang">
                                         <option value="">{t(lang, Key::AllLanguages)}</option>
-                                        <option value="fr" selected=filter.lang.as_deref() == Some("fr")>"Français"</option>
-                                        <option value="en" selected=filter.lang.as_deref() == Some("en")>"English"</option>
+                                        <option value="fr" lang="fr" selected=filter.lang.as_deref() == Some("fr")>"Français"</option>
+                                        <option value="en" lang="en" selected=filter.lang.as_deref() == Some("en")>"English"</option>
                                     </select>
                                 </div>
                                 {filter.author.clone().map(|a| view! { <input type="hidden" name="author" value=a/> })}
@@ -443,8 +443,8 @@ pub fn PracticeNewPage() -> impl IntoView {
                         <div class="field">
                             <label for="pr-lang">{t(lang, Key::PracticeLanguage)}</label>
                             <select id="pr-lang" name="lang">
-                                <option value="fr" selected=lang == Lang::Fr>"Français"</option>
-                                <option value="en" selected=lang == Lang::En>"English"</option>
+                                <option value="fr" lang="fr" selected=lang == Lang::Fr>"Français"</option>
+                                <option value="en" lang="en" selected=lang == Lang::En>"English"</option>
                             </select>
                         </div>
                         {area("pr-context", "context", Key::PracticeContext, false)}
@@ -519,7 +519,7 @@ pub fn PracticePage() -> impl IntoView {
 fn exchange_line(lang: Lang, x: &ExchangeView) -> impl IntoView {
     view! {
         <li class="card">
-            <h3><a href=format!("/echanges/{}", x.id)>{x.from_name.clone()} " → " {x.to_name.clone()}</a></h3>
+            <h2><a href=format!("/echanges/{}", x.id)>{x.from_name.clone()} " → " {x.to_name.clone()}</a></h2>
             <p class="meta">
                 <span class=format!("badge status status-{}", x.status)>{t(lang, exchange_status_key(&x.status))}</span> " "
                 {t(lang, format_key(&x.format))} " · " {x.theme.clone()} " · " {format_date(lang, x.created_at)}

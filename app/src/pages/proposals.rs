@@ -140,10 +140,12 @@ fn error_key(code: &str) -> Key {
 }
 
 fn days(lang: Lang, d: f64) -> String {
-    match lang {
-        Lang::Fr => format!("{} j", format!("{d:.1}").replace('.', ",")),
-        Lang::En => format!("{d:.1} d"),
-    }
+    let n = format!("{d:.1}");
+    let n = match lang {
+        Lang::Fr => n.replace('.', ","),
+        Lang::En => n,
+    };
+    format!("{n} {}", t(lang, Key::DayUnit))
 }
 
 /// Success and error messages carried back in the address.
@@ -184,7 +186,7 @@ fn status_badge(lang: Lang, code: &str) -> impl IntoView {
 fn summary_item(lang: Lang, p: ProposalSummary) -> impl IntoView {
     view! {
         <li class="card proposal-card">
-            <h3><a href=format!("/simplification/{}", p.id)>{p.title.clone()}</a></h3>
+            <h2><a href=format!("/simplification/{}", p.id)>{p.title.clone()}</a></h2>
             <p class="meta">
                 {status_badge(lang, &p.status)} " "
                 <span class="badge">{t(lang, theme_key(&p.theme))}</span> " "
@@ -396,14 +398,14 @@ fn draft_fields(
         <div class="field">
             <label for="pr-axis">{t(lang, Key::AxisLabel)}</label>
             <select id="pr-axis" name="axis">
-                <option value="">"—"</option>
+                <option value="">{t(lang, Key::NotSpecified)}</option>
                 {AXES.iter().map(|a| view! { <option value=*a selected=axis == *a>{t(lang, crate::pages::territory::axis_key(a))}</option> }).collect_view()}
             </select>
         </div>
         <div class="field">
             <label for="pr-kind">{t(lang, Key::ProposalKindLabel)}</label>
             <select id="pr-kind" name="proposal_kind">
-                <option value="">"—"</option>
+                <option value="">{t(lang, Key::NotSpecified)}</option>
                 {PROPOSAL_KINDS.iter().map(|k| view! { <option value=*k selected=kind == *k>{t(lang, kind_key(k))}</option> }).collect_view()}
             </select>
         </div>
@@ -566,9 +568,19 @@ fn workflow_picture(lang: Lang, p: &ProposalDetail) -> impl IntoView {
     ];
     let label = levels
         .iter()
-        .map(|(_, key, d)| format!("{} : {}", t(lang, *key), days(lang, *d)))
+        .map(|(_, key, d)| {
+            format!(
+                "{}{}{}",
+                t(lang, *key),
+                crate::i18n::colon(lang),
+                days(lang, *d)
+            )
+        })
         .collect::<Vec<_>>()
-        .join(" ; ");
+        .join(match lang {
+            Lang::Fr => " ; ",
+            Lang::En => "; ",
+        });
     let boxes = levels
         .iter()
         .enumerate()
@@ -766,7 +778,7 @@ fn ProposalView(p: ProposalDetail) -> impl IntoView {
         let from_source = e.proposal_id != id;
         view! {
             <li class:source=from_source>
-                <time>{format_date(lang, e.at)}</time> " · "
+                <time datetime=crate::domain::text::iso_date(e.at)>{format_date(lang, e.at)}</time> " · "
                 <strong>{t(lang, action_key(&e.action))}</strong>
                 {(e.from_status != e.to_status && !e.to_status.is_empty()).then(|| view! { " → " {status_badge(lang, &e.to_status)} })}
                 " · " {e.user_name.clone()} " (" {t(lang, role_key(&e.role))} ")"
@@ -915,7 +927,7 @@ pub fn DashboardPage() -> impl IntoView {
                         let (ok, counted) = d.answered_within_three_months;
                         let share = (ok * 100)
                             .checked_div(counted)
-                            .map(|pct| format!("{pct} % ({ok} / {counted})"))
+                            .map(|pct| format!("{} ({ok} / {counted})", crate::i18n::percent(lang, pct as f64)))
                             .unwrap_or_else(|| "—".to_owned());
                         view! {
                             <dl class="figures" data-testid="dashboard-figures">

@@ -416,23 +416,16 @@ pub async fn mark_seen(
     organisation: i64,
     at: i64,
 ) -> anyhow::Result<bool> {
-    let exists = super::fetch_count(
-        db,
-        "SELECT COUNT(*) AS n FROM need_match_seen WHERE need_id = ? AND organisation_id = ?",
-        vec![need.into(), organisation.into()],
-    )
-    .await?;
-    if exists > 0 {
-        return Ok(false);
-    }
-    db.execute(stmt(
-        db,
-        "INSERT INTO need_match_seen (need_id, organisation_id, at) VALUES (?, ?, ?)",
-        vec![need.into(), organisation.into(), at.into()],
-    ))
-    .await
-    .context("remembering a match")?;
-    Ok(true)
+    let done = db
+        .execute(stmt(
+            db,
+            "INSERT INTO need_match_seen (need_id, organisation_id, at) VALUES (?, ?, ?) \
+             ON CONFLICT (need_id, organisation_id) DO NOTHING",
+            vec![need.into(), organisation.into(), at.into()],
+        ))
+        .await
+        .context("remembering a match")?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// A firm near a point: its division and place.

@@ -164,17 +164,19 @@ pub async fn insert(
     Ok(id)
 }
 
-/// Replaces the text of a proposal.
+/// Replaces the text of a proposal still being written (draft or returned); false if its
+/// status changed meanwhile.
 pub async fn update_text(
     db: &impl ConnectionTrait,
     id: i64,
     d: &ProposalDraft,
     at: i64,
-) -> anyhow::Result<()> {
-    db.execute(stmt(
+) -> anyhow::Result<bool> {
+    let done = db.execute(stmt(
         db,
         "UPDATE proposal SET title = ?, problem = ?, rule = ?, legal_reference = ?, theme = ?, \
-         axis = ?, proposal_kind = ?, solution = ?, updated_at = ? WHERE id = ?",
+         axis = ?, proposal_kind = ?, solution = ?, updated_at = ? WHERE id = ? \
+         AND status IN ('draft', 'returned')",
         vec![
             d.title.as_str().into(),
             d.problem.as_str().into(),
@@ -190,7 +192,7 @@ pub async fn update_text(
     ))
     .await
     .context("updating a proposal")?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// What a transition writes on the proposal row.
@@ -198,6 +200,8 @@ pub struct StatusChange<'a> {
     pub id: i64,
     /// The status the row must still have: a concurrent transition makes this one fail.
     pub from: &'a str,
+    /// The approvals the row must still have (two co-leads approving at once).
+    pub had_approvals: (Option<i64>, Option<i64>),
     pub to: &'a str,
     pub approved_elected_by: Option<i64>,
     pub approved_industrial_by: Option<i64>,
@@ -219,7 +223,8 @@ pub async fn set_status(db: &impl ConnectionTrait, c: &StatusChange<'_>) -> anyh
              merged_into = COALESCE(?, merged_into), \
              submitted_at = CASE WHEN ? AND submitted_at IS NULL THEN ? ELSE submitted_at END, \
              answered_at = CASE WHEN ? AND answered_at IS NULL THEN ? ELSE answered_at END, \
-             updated_at = ? WHERE id = ? AND status = ?",
+             updated_at = ? WHERE id = ? AND status = ? \
+             AND COALESCE(approved_elected_by, -1) = ? AND COALESCE(approved_industrial_by, -1) = ?",
             vec![
                 c.to.into(),
                 c.approved_elected_by.into(),
@@ -234,6 +239,8 @@ pub async fn set_status(db: &impl ConnectionTrait, c: &StatusChange<'_>) -> anyh
                 c.at.into(),
                 c.id.into(),
                 c.from.into(),
+                c.had_approvals.0.unwrap_or(-1).into(),
+                c.had_approvals.1.unwrap_or(-1).into(),
             ],
         ))
         .await
@@ -299,6 +306,7 @@ pub async fn insert_event(db: &impl ConnectionTrait, e: &NewEvent<'_>) -> anyhow
 
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct EventRow {
+    pub id: i64,
     pub proposal_id: i64,
     pub at: i64,
     pub user_name: String,
@@ -321,7 +329,7 @@ pub async fn events(db: &impl ConnectionTrait, ids: &[i64]) -> anyhow::Result<Ve
         ids,
     )
     .await?;
-    rows.sort_by_key(|e| e.at);
+    rows.sort_by_key(|e| (e.at, e.id));
     Ok(rows)
 }
 
@@ -336,7 +344,8 @@ pub struct StepRow {
 pub async fn all_steps(db: &impl ConnectionTrait) -> anyhow::Result<Vec<StepRow>> {
     fetch_all(
         db,
-        "SELECT proposal_id, at, to_status FROM proposal_event ORDER BY proposal_id, at, id",
+        "SELECT proposal_id, at, to_status FROM proposal_event WHERE from_status <> to_status \
+         ORDER BY proposal_id, at, id",
         vec![],
     )
     .await

@@ -233,8 +233,9 @@ async fn create_district(
     let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
         return sign_in_first();
     };
-    // The manager's address is checked first: nothing is created for an invitation that
-    // cannot be sent.
+    // The manager's address is checked first, so a bad address creates nothing. The district
+    // and the invitation are two transactions: should the invitation fail after that check,
+    // the district exists and an administrator can invite its manager from the account page.
     if app::domain::ids::Email::parse(f.manager_email.trim()).is_err() {
         return to("/districts/nouveau", "erreur=email_invalid");
     }

@@ -53,7 +53,11 @@ fn sides(viewer: &Viewer) -> Vec<String> {
             (Scope::Organisation(o), Role::Admin | Role::Member) => {
                 Some(format!("organisation:{o}"))
             }
-            (Scope::Territory(t), _) => Some(format!("territory:{t}")),
+            // Only the territory's leads speak for it (as in `policy::can`).
+            (
+                Scope::Territory(t),
+                Role::ElectedCoLead | Role::IndustrialCoLead | Role::ProjectManager,
+            ) => Some(format!("territory:{t}")),
             _ => None,
         })
         .collect();
@@ -325,7 +329,15 @@ impl NeedService {
         let author = author_key(&row);
         let (from, to) = match (target, as_organisation) {
             (Some(firm), _) => {
-                if !is_author(viewer, &row) || q::firms_by_id(&self.db, &[firm]).await?.is_empty() {
+                let is_firm = crate::db::fetch_count(
+                    &self.db,
+                    "SELECT COUNT(*) AS n FROM organisation WHERE id = ? AND kind = 'firm'",
+                    vec![firm.into()],
+                )
+                .await?
+                    == 1;
+                if !is_author(viewer, &row) || !is_firm || author == format!("organisation:{firm}")
+                {
                     return Err(ServiceError::Forbidden);
                 }
                 (author.clone(), format!("organisation:{firm}"))
@@ -466,6 +478,9 @@ impl NeedService {
         }
         let to = if accept { "discussion" } else { "declined" };
         let row = self.row(i.need_id).await?;
+        if row.status != "open" {
+            return Err(invalid("need", "need_closed"));
+        }
         let txn = self.db.begin().await.context("interest transaction")?;
         if !q::set_interest_status(&txn, id, "requested", to, reason, user.id, now()).await? {
             return Err(ServiceError::Conflict(
@@ -606,42 +621,45 @@ impl NeedService {
         let rows = q::needs_where(&self.db, &["n.status = 'open'".to_owned()], vec![]).await?;
         let mut recorded = 0;
         for row in rows.iter().filter(|r| r.kind != "land") {
-            let matches = self.rank(row, 10).await?;
-            let txn = self.db.begin().await.context("matches transaction")?;
-            let mut new = Vec::new();
-            for m in &matches {
-                if q::mark_seen(&txn, row.id, m.organisation_id, now()).await? {
-                    new.push(m);
+            match self.record_for(row).await {
+                Ok(n) => recorded += n,
+                Err(e) => {
+                    tracing::warn!(need = row.id, error = format!("{e:#}"), "recording matches")
                 }
             }
-            if !new.is_empty() {
-                let link = self.link(&format!("/annonces/{}", row.id));
-                let line = format!(
-                    "« {} » : {}",
-                    row.title,
-                    new.iter()
-                        .map(|m| m.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-                for p in q::side_people(&txn, &row.author_kind, &row.author_id, "matches").await? {
-                    if p.frequency.as_deref() != Some("off") {
-                        crate::db::proposals::insert_notice(
-                            &txn,
-                            p.id,
-                            "matches",
-                            &line,
-                            &link,
-                            now(),
-                        )
-                        .await?;
-                    }
-                }
-                recorded += new.len() as u64;
-            }
-            txn.commit().await.context("committing matches")?;
         }
         Ok(recorded)
+    }
+
+    /// Records the new top-10 firms of one annonce and tells its author's side.
+    async fn record_for(&self, row: &NeedRow) -> anyhow::Result<u64> {
+        let matches = self.rank(row, 10).await?;
+        let txn = self.db.begin().await.context("matches transaction")?;
+        let mut new = Vec::new();
+        for m in &matches {
+            if q::mark_seen(&txn, row.id, m.organisation_id, now()).await? {
+                new.push(m);
+            }
+        }
+        if !new.is_empty() {
+            let link = self.link(&format!("/annonces/{}", row.id));
+            let line = format!(
+                "« {} » : {}",
+                row.title,
+                new.iter()
+                    .map(|m| m.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            for p in q::side_people(&txn, &row.author_kind, &row.author_id, "matches").await? {
+                if p.frequency.as_deref() != Some("off") {
+                    crate::db::proposals::insert_notice(&txn, p.id, "matches", &line, &link, now())
+                        .await?;
+                }
+            }
+        }
+        txn.commit().await.context("committing matches")?;
+        Ok(new.len() as u64)
     }
 
     /// Records new matches every `every` until the process stops.
@@ -881,14 +899,22 @@ impl app::ports::Needs for NeedService {
         let here = point(offer.latitude, offer.longitude);
         let mut out = Vec::new();
         for row in rows.iter().filter(|r| author_key(r) != author_key(&offer)) {
-            let distance = here
-                .zip(point(row.latitude, row.longitude))
-                .map(|(a, b)| a.distance_km(&b));
+            let anonymous = row.visibility == "anonymous";
+            let mut need_terms = terms(row);
+            // As for firms: an anonymous need is not located through the offer.
+            let distance = if anonymous {
+                need_terms.territory = None;
+                need_terms.region = None;
+                None
+            } else {
+                here.zip(point(row.latitude, row.longitude))
+                    .map(|(a, b)| a.distance_km(&b))
+            };
             if distance.is_some_and(|d| d > row.radius_km) {
                 continue;
             }
             let m = score(
-                &terms(row),
+                &need_terms,
                 &FirmTerms {
                     distance_km: distance,
                     ..offered.clone()
@@ -941,8 +967,17 @@ impl app::ports::Needs for NeedService {
             if mine.contains(&author_key(row)) {
                 continue;
             }
-            let terms = terms(row);
-            let from = point(row.latitude, row.longitude);
+            let anonymous = row.visibility == "anonymous";
+            let mut terms = terms(row);
+            // Where an anonymous author is must not show through a distance, a territory or
+            // the radius: the annonce is scored on what it asks, not where it is.
+            let from = if anonymous {
+                terms.territory = None;
+                terms.region = None;
+                None
+            } else {
+                point(row.latitude, row.longitude)
+            };
             for f in &firms {
                 let ft = firm_terms(f, from);
                 if ft.distance_km.is_some_and(|d| d > row.radius_km) {

@@ -51,13 +51,16 @@ fn invalid(field: &str, message: &str) -> ServiceError {
     }])
 }
 
-/// Territory teams the viewer speaks for (any team role).
+/// Territories the viewer speaks for: as one of its leads (as in `policy::can`).
 fn team_territories(viewer: &Viewer) -> Vec<String> {
     let mut ids: Vec<String> = viewer
         .memberships
         .iter()
-        .filter_map(|m| match &m.scope {
-            Scope::Territory(t) => Some(t.clone()),
+        .filter_map(|m| match (&m.scope, m.role) {
+            (
+                Scope::Territory(t),
+                Role::ElectedCoLead | Role::IndustrialCoLead | Role::ProjectManager,
+            ) => Some(t.clone()),
             _ => None,
         })
         .collect();
@@ -774,6 +777,11 @@ impl app::ports::Network for NetworkService {
     }
 
     async fn practices(&self, filter: &PracticeFilter) -> Result<PracticeList, ServiceError> {
+        // A filter built by a client skips `from_pairs`: keep paging in range here too.
+        let mut filter = filter.clone();
+        filter.page = filter.page.clamp(1, 100_000);
+        filter.per_page = filter.per_page.clamp(1, 100);
+        let filter = &filter;
         let mut conditions = Vec::new();
         let mut values: Vec<sea_orm::Value> = Vec::new();
         if let Some(theme) = &filter.theme {

@@ -63,11 +63,14 @@ async fn support_counts(
         .into_iter()
         .collect();
     let mut territories: HashMap<i64, BTreeSet<String>> = HashMap::new();
+    let mut authors: HashMap<i64, String> = HashMap::new();
     let mut firms: HashMap<i64, BTreeSet<i64>> = HashMap::new();
     for chunk in roots.chunks(500) {
         for m in q::cluster_members(db, chunk).await? {
             let root = m.root_id.unwrap_or(m.id);
-            if m.id != root {
+            if m.id == root {
+                authors.insert(root, m.territory_id);
+            } else {
                 territories.entry(root).or_default().insert(m.territory_id);
             }
         }
@@ -84,10 +87,9 @@ async fn support_counts(
     let mut counts = HashMap::new();
     for row in rows {
         let root = row.root();
-        let author = rows
-            .iter()
-            .find(|r| r.id == root)
-            .map(|r| r.territory_id.as_str())
+        let author = authors
+            .get(&root)
+            .map(String::as_str)
             .unwrap_or(row.territory_id.as_str());
         let t = territories
             .get(&root)
@@ -267,7 +269,19 @@ impl ProposalService {
                 at,
                 user_id: user.id,
                 user_name: &user.name,
-                role: roles.first().map(|r| r.code()).unwrap_or("member"),
+                role: roles
+                    .iter()
+                    .find(|r| {
+                        matches!(
+                            r,
+                            ActorRole::ElectedCoLead
+                                | ActorRole::IndustrialCoLead
+                                | ActorRole::ProjectManager
+                                | ActorRole::TeamMember
+                        )
+                    })
+                    .map(|r| r.code())
+                    .unwrap_or("team_member"),
                 action: "create",
                 from_status: "",
                 to_status: Status::Draft.code(),
@@ -296,7 +310,11 @@ impl ProposalService {
         draft.territory_id = row.territory_id.clone();
         let draft = draft.validate().map_err(ServiceError::Invalid)?;
         let txn = self.db.begin().await.context("proposal transaction")?;
-        q::update_text(&txn, id, &draft, now()).await?;
+        if !q::update_text(&txn, id, &draft, now()).await? {
+            return Err(ServiceError::Conflict(
+                "the proposal changed meanwhile".into(),
+            ));
+        }
         record_change(&txn, "proposal", id, "update").await?;
         txn.commit().await.context("committing a proposal")?;
         Ok(())
@@ -359,6 +377,7 @@ impl ProposalService {
             &StatusChange {
                 id,
                 from: status.code(),
+                had_approvals: (row.approved_elected_by, row.approved_industrial_by),
                 to: decision.to.code(),
                 approved_elected_by: decision.approvals.elected,
                 approved_industrial_by: decision.approvals.industrial,
@@ -389,7 +408,11 @@ impl ProposalService {
                 from_status: status.code(),
                 to_status: decision.to.code(),
                 comment: &input.comment,
-                mechanism: input.mechanism.as_deref().unwrap_or_default(),
+                mechanism: if action == Action::Redirect {
+                    input.mechanism.as_deref().unwrap_or_default()
+                } else {
+                    ""
+                },
                 related_id: target.as_ref().map(|t| t.id),
             },
         )

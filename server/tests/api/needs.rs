@@ -817,6 +817,15 @@ async fn an_anonymous_author_stays_hidden_until_they_accept_and_the_journey_comp
         page.contains("data-testid=\"needs-for-me\""),
         "no suggestion for B"
     );
+    // The reasons given to B do not locate the anonymous author (no distance, no territory).
+    let start = page.find("data-testid=\"needs-for-me\"").unwrap();
+    let section = &page[start..start + page[start..].find("</ul>").unwrap()];
+    assert!(
+        !section.contains(" km")
+            && !section.contains("même Territoire")
+            && !section.contains("même région"),
+        "{section}"
+    );
     let (_, page) = b.get(&format!("/annonces/{need}")).await;
     assert!(
         !page.contains(&author_name),
