@@ -491,7 +491,7 @@ messages! {
     PracticeContact => "Contact", "Contact";
     Publish => "Publier", "Publish";
     PracticeSignIn => "Connectez-vous avec un compte d'équipe de territoire ou de district pour publier.", "Sign in with a territory or district team account to publish.";
-    PracticeTeamsOnly => "Les équipes des territoires et les gestionnaires de districts publient des pratiques.", "Territory teams and district managers publish practices.";
+    PracticeTeamsOnly => "Les responsables des territoires (co-présidents, chef de projet) et les gestionnaires de districts publient des pratiques.", "Territory leads (co-leads, project manager) and district managers publish practices.";
     PtSkills => "Compétences et formation", "Skills and training";
     PtHousing => "Logement", "Housing";
     PtMobility => "Mobilité", "Mobility";
@@ -558,7 +558,7 @@ messages! {
     LandAreaLabel => "Surface recherchée (ha)", "Area wanted (ha)";
     LandAreaHint => "Pour un besoin de foncier.", "For a land need.";
     NeedSignIn => "Connectez-vous pour publier une annonce.", "Sign in to publish an annonce.";
-    NeedMembersOnly => "Les membres d'une organisation ou d'une équipe de territoire publient des annonces.", "Members of an organisation or of a territory team publish annonces.";
+    NeedMembersOnly => "Les membres d'une organisation et les responsables d'un territoire (co-présidents, chef de projet) publient des annonces.", "Members of an organisation and a territory's leads (co-leads, project manager) publish annonces.";
     AnonymousAuthor => "Auteur anonyme", "Anonymous author";
     AskContact => "Demander une mise en relation", "Ask to get in touch";
     ContactThisFirm => "Contacter cette entreprise", "Contact this firm";

@@ -25,6 +25,14 @@ fn kind_key(code: &str) -> Key {
     }
 }
 
+/// Whether a territory role speaks for the territory (its leads, as in `policy::can`).
+pub(crate) fn speaks_for_territory(role: &str) -> bool {
+    matches!(
+        role,
+        "elected_colead" | "industrial_colead" | "project_manager"
+    )
+}
+
 fn size_key(code: &str) -> Key {
     match code {
         "tpe" => Key::SizeTpe,
@@ -263,7 +271,8 @@ pub fn NeedNewPage() -> impl IntoView {
                     return view! { <p>{t(lang, Key::NeedSignIn)} " " <a href="/connexion">{t(lang, Key::SignIn)}</a></p> }.into_any();
                 };
                 let authors: Vec<(String, String)> = u.memberships.iter().filter_map(|m| match m.scope_kind.as_str() {
-                    "organisation" | "territory" => Some((format!("{}:{}", m.scope_kind, m.scope_id), m.scope_label.clone())),
+                    "organisation" => Some((format!("organisation:{}", m.scope_id), m.scope_label.clone())),
+                    "territory" if speaks_for_territory(&m.role) => Some((format!("territory:{}", m.scope_id), m.scope_label.clone())),
                     _ => None,
                 }).collect();
                 if authors.is_empty() {
