@@ -3,6 +3,7 @@
 mod bar_chart;
 mod division_chart;
 mod error_view;
+mod flash;
 mod france_map;
 mod layout;
 mod pager;
@@ -10,6 +11,7 @@ mod pager;
 pub use bar_chart::BarChart;
 pub use division_chart::DivisionChart;
 pub use error_view::ErrorView;
+pub use flash::Flash;
 pub use france_map::FranceMap;
 pub use layout::Layout;
 pub use pager::Pager;

@@ -5,7 +5,7 @@
 //! `?envoye=`) and are shown translated.
 
 use crate::api::accounts::{get_account, AccountOverview, FREQUENCIES, MIN_PASSWORD_CHARS};
-use crate::components::ErrorView;
+use crate::components::{ErrorView, Flash};
 use crate::i18n::{t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,34 +26,18 @@ fn error_key(code: &str) -> Key {
     }
 }
 
-#[component]
-fn Flash() -> impl IntoView {
-    let lang = use_lang();
-    let query = use_query_map();
-    move || {
-        let q = query.read();
-        if let Some(code) = q.get("erreur") {
-            return Some(view! { <p class="flash error" role="alert" data-testid="flash">{t(lang, error_key(&code))}</p> }.into_any());
-        }
-        let done = [
-            ("envoye", Key::FlashSent),
-            ("lien", Key::FlashLinkSent),
-            ("verifie", Key::FlashVerified),
-            ("deconnecte", Key::FlashSignedOut),
-            ("profil", Key::FlashSaved),
-            ("notifications", Key::FlashSaved),
-            ("jeton", Key::FlashTokenRevoked),
-            ("mot-de-passe", Key::FlashPasswordChanged),
-            ("invitation", Key::FlashInvitation),
-        ];
-        done.iter()
-            .find(|(k, _)| q.get(k).is_some())
-            .map(|(_, key)| {
-                view! { <p class="flash ok" role="status" data-testid="flash">{t(lang, *key)}</p> }
-                    .into_any()
-            })
-    }
-}
+/// The success codes this page's forms come back with.
+const DONE: &[(&str, Key)] = &[
+    ("envoye", Key::FlashSent),
+    ("lien", Key::FlashLinkSent),
+    ("verifie", Key::FlashVerified),
+    ("deconnecte", Key::FlashSignedOut),
+    ("profil", Key::FlashSaved),
+    ("notifications", Key::FlashSaved),
+    ("jeton", Key::FlashTokenRevoked),
+    ("mot-de-passe", Key::FlashPasswordChanged),
+    ("invitation", Key::FlashInvitation),
+];
 
 fn email_field(lang: Lang, id: &'static str) -> impl IntoView {
     view! {
@@ -83,7 +67,7 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <Title text=t(lang, Key::SignInTitle)/>
         <h1>{t(lang, Key::SignInTitle)}</h1>
-        <Flash/>
+        <Flash errors=error_key done=DONE/>
         <div class="two-forms">
             <form method="post" action="/auth/connexion" class="card-form">
                 <h2>{t(lang, Key::WithPassword)}</h2>
@@ -110,7 +94,7 @@ pub fn SignUpPage() -> impl IntoView {
     view! {
         <Title text=t(lang, Key::SignUpTitle)/>
         <h1>{t(lang, Key::SignUpTitle)}</h1>
-        <Flash/>
+        <Flash errors=error_key done=DONE/>
         <form method="post" action="/auth/inscription" class="card-form">
             <div class="field">
                 <label for="su-name">{t(lang, Key::NameLabel)}</label>
@@ -139,7 +123,7 @@ fn TokenPage(
     view! {
         <Title text=t(lang, title)/>
         <h1>{t(lang, title)}</h1>
-        <Flash/>
+        <Flash errors=error_key done=DONE/>
         <form method="post" action=action class="card-form">
             <input type="hidden" name="token" value=token/>
             {name.then(|| view! {
@@ -185,7 +169,7 @@ pub fn ForgotPage() -> impl IntoView {
     view! {
         <Title text=t(lang, Key::ForgotPassword)/>
         <h1>{t(lang, Key::ForgotPassword)}</h1>
-        <Flash/>
+        <Flash errors=error_key done=DONE/>
         <form method="post" action="/auth/mot-de-passe-oublie" class="card-form">
             {email_field(lang, "fp-email")}
             <button type="submit">{t(lang, Key::SendLink)}</button>
@@ -223,7 +207,7 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <Title text=t(lang, Key::AccountTitle)/>
         <h1>{t(lang, Key::AccountTitle)}</h1>
-        <Flash/>
+        <Flash errors=error_key done=DONE/>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match account.await {

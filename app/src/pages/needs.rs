@@ -6,7 +6,7 @@ use crate::api::needs::{
     get_inbox, get_matches, get_need, get_needs, get_needs_for_me, InterestView, NeedDraft,
     NeedFilter, NeedSummary, NeedView, NEED_KINDS, NEED_VISIBILITIES,
 };
-use crate::components::{BarChart, ErrorView};
+use crate::components::{BarChart, ErrorView, Flash};
 use crate::domain::matching::SIZES;
 use crate::error::AppError;
 use crate::i18n::{colon, format_date, format_int, t, use_lang, Key, Lang};
@@ -77,33 +77,14 @@ fn error_key(code: &str) -> Key {
     }
 }
 
-#[component]
-fn Flash() -> impl IntoView {
-    let lang = use_lang();
-    let query = use_query_map();
-    move || {
-        let q = query.read();
-        if let Some(code) = q.get("erreur") {
-            return Some(
-                view! { <p class="flash error" role="alert" data-testid="flash">{t(lang, error_key(&code))}</p> }
-                    .into_any(),
-            );
-        }
-        let done = [
-            ("publiee", Key::FlashNeedPublished),
-            ("modifiee", Key::FlashSaved),
-            ("cloturee", Key::FlashNeedClosed),
-            ("demande", Key::FlashContactAsked),
-            ("fait", Key::FlashSaved),
-        ];
-        done.iter()
-            .find(|(k, _)| q.get(k).is_some())
-            .map(|(_, key)| {
-                view! { <p class="flash ok" role="status" data-testid="flash">{t(lang, *key)}</p> }
-                    .into_any()
-            })
-    }
-}
+/// The success codes this page's forms come back with.
+const DONE: &[(&str, Key)] = &[
+    ("publiee", Key::FlashNeedPublished),
+    ("modifiee", Key::FlashSaved),
+    ("cloturee", Key::FlashNeedClosed),
+    ("demande", Key::FlashContactAsked),
+    ("fait", Key::FlashSaved),
+];
 
 fn need_item(lang: Lang, n: NeedSummary, why: Option<String>) -> impl IntoView {
     view! {
@@ -264,7 +245,7 @@ pub fn NeedNewPage() -> impl IntoView {
     view! {
         <Title text=t(lang, Key::NewNeed)/>
         <h1>{t(lang, Key::NewNeed)}</h1>
-        <Flash/>
+        <Flash errors=error_key done=DONE/>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let Ok(Some(u)) = user.await else {
@@ -344,7 +325,7 @@ pub fn NeedEditPage() -> impl IntoView {
     view! {
         <Title text=t(lang, Key::EditNeed)/>
         <h1>{t(lang, Key::EditNeed)}</h1>
-        <Flash/>
+        <Flash errors=error_key done=DONE/>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -516,7 +497,7 @@ pub fn NeedPage() -> impl IntoView {
                             <Title text=s.title.clone()/>
                             <p class="breadcrumb"><a href="/annonces">{t(lang, Key::NeedsTitle)}</a></p>
                             <h1>{s.title.clone()}</h1>
-                            <Flash/>
+                            <Flash errors=error_key done=DONE/>
                             <p class="meta">
                                 <span class="badge">{t(lang, kind_key(&s.kind))}</span> " "
                                 <span class="badge">{t(lang, visibility_key(&s.visibility))}</span> " "
@@ -560,7 +541,7 @@ pub fn InboxPage() -> impl IntoView {
     view! {
         <Title text=t(lang, Key::Inbox)/>
         <h1>{t(lang, Key::Inbox)}</h1>
-        <Flash/>
+        <Flash errors=error_key done=DONE/>
         <p class="lead">{t(lang, Key::InboxLead)}</p>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {

@@ -7,7 +7,7 @@ use crate::api::network::{
     get_territory_partners, ExchangeView, PartnerSuggestion, Partners, PracticeFilter,
     PracticeSummary, EXCHANGE_FORMATS, PRACTICE_THEMES,
 };
-use crate::components::{BarChart, ErrorView, Pager};
+use crate::components::{BarChart, ErrorView, Flash, Pager};
 use crate::error::AppError;
 use crate::i18n::{country_name, format_date, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
@@ -62,33 +62,13 @@ fn error_key(code: &str) -> Key {
     }
 }
 
-/// Success and error messages carried back in the address.
-#[component]
-fn Flash() -> impl IntoView {
-    let lang = use_lang();
-    let query = use_query_map();
-    move || {
-        let q = query.read();
-        if let Some(code) = q.get("erreur") {
-            return Some(
-                view! { <p class="flash error" role="alert" data-testid="flash">{t(lang, error_key(&code))}</p> }
-                    .into_any(),
-            );
-        }
-        let done = [
-            ("publie", Key::FlashPracticePublished),
-            ("propose", Key::FlashExchangeProposed),
-            ("repondu", Key::FlashSaved),
-            ("rapport", Key::FlashSaved),
-        ];
-        done.iter()
-            .find(|(k, _)| q.get(k).is_some())
-            .map(|(_, key)| {
-                view! { <p class="flash ok" role="status" data-testid="flash">{t(lang, *key)}</p> }
-                    .into_any()
-            })
-    }
-}
+/// The success codes this page's forms come back with.
+const DONE: &[(&str, Key)] = &[
+    ("publie", Key::FlashPracticePublished),
+    ("propose", Key::FlashExchangeProposed),
+    ("repondu", Key::FlashSaved),
+    ("rapport", Key::FlashSaved),
+];
 
 /// The exchange proposal form, from one of the reader's territories to a partner.
 fn propose_form(
@@ -199,7 +179,7 @@ fn PartnersView(p: Partners, district: bool) -> impl IntoView {
         <Title text=format!("{} · {}", t(lang, Key::PartnersTitle), name)/>
         <p class="breadcrumb"><a href=if district { format!("/organisations/{}", p.id) } else { format!("/territoires/{}", p.id) }>{name.clone()}</a></p>
         <h1>{t(lang, Key::PartnersTitle)} {crate::i18n::colon(lang)} {name.clone()}</h1>
-        <Flash/>
+        <Flash errors=error_key done=DONE/>
         <p class="lead">{t(lang, if district { Key::DistrictPartnersLead } else { Key::PartnersLead })}</p>
         {chart}
         <Suspense fallback=|| ()>
@@ -402,7 +382,7 @@ pub fn PracticeNewPage() -> impl IntoView {
     view! {
         <Title text=t(lang, Key::NewPractice)/>
         <h1>{t(lang, Key::NewPractice)}</h1>
-        <Flash/>
+        <Flash errors=error_key done=DONE/>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let Ok(Some(u)) = user.await else {
@@ -494,7 +474,7 @@ pub fn PracticePage() -> impl IntoView {
                             <Title text=s.title.clone()/>
                             <p class="breadcrumb"><a href="/pratiques">{t(lang, Key::PracticesTitle)}</a></p>
                             <h1 lang=s.lang.clone()>{s.title.clone()}</h1>
-                            <Flash/>
+                            <Flash errors=error_key done=DONE/>
                             <p class="meta">
                                 <span class="badge">{t(lang, theme_key(&s.theme))}</span> " "
                                 {s.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}
@@ -602,7 +582,7 @@ pub fn ExchangePage() -> impl IntoView {
                             <Title text=format!("{} → {}", x.from_name, x.to_name)/>
                             <p class="breadcrumb"><a href="/echanges">{t(lang, Key::MyExchanges)}</a></p>
                             <h1><a href=format!("/territoires/{}", x.from_territory)>{x.from_name.clone()}</a> " → " <a href=to_href>{x.to_name.clone()}</a></h1>
-                            <Flash/>
+                            <Flash errors=error_key done=DONE/>
                             <p class="meta">
                                 <span data-testid="exchange-status" class=format!("badge status status-{}", x.status)>{t(lang, exchange_status_key(&x.status))}</span> " "
                                 {t(lang, format_key(&x.format))} {(!x.theme.is_empty()).then(|| format!(" · {}", x.theme))}
@@ -639,7 +619,7 @@ pub fn DistrictNewPage() -> impl IntoView {
     view! {
         <Title text=t(lang, Key::NewDistrict)/>
         <h1>{t(lang, Key::NewDistrict)}</h1>
-        <Flash/>
+        <Flash errors=error_key done=DONE/>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let admin = user.await.ok().flatten().is_some_and(|u| {

@@ -10,7 +10,7 @@ use crate::api::proposals::{
     get_dashboard, get_proposal, get_proposals, get_queue, get_similar, ProposalDetail,
     ProposalDraft, ProposalFilter, ProposalLink, ProposalSort, ProposalSummary,
 };
-use crate::components::{BarChart, ErrorView, Pager};
+use crate::components::{BarChart, ErrorView, Flash, Pager};
 use crate::domain::proposal::{Action, Status, ALL_STATUSES, MECHANISMS, PROPOSAL_KINDS, THEMES};
 use crate::error::AppError;
 use crate::i18n::{format_date, format_int, t, use_lang, Key, Lang};
@@ -148,33 +148,13 @@ fn days(lang: Lang, d: f64) -> String {
     format!("{n} {}", t(lang, Key::DayUnit))
 }
 
-/// Success and error messages carried back in the address.
-#[component]
-fn Flash() -> impl IntoView {
-    let lang = use_lang();
-    let query = use_query_map();
-    move || {
-        let q = query.read();
-        if let Some(code) = q.get("erreur") {
-            return Some(
-                view! { <p class="flash error" role="alert" data-testid="flash">{t(lang, error_key(&code))}</p> }
-                    .into_any(),
-            );
-        }
-        let done = [
-            ("cree", Key::FlashProposalCreated),
-            ("modifie", Key::FlashSaved),
-            ("etape", Key::FlashStepDone),
-            ("soutien", Key::FlashSupported),
-        ];
-        done.iter()
-            .find(|(k, _)| q.get(k).is_some())
-            .map(|(_, key)| {
-                view! { <p class="flash ok" role="status" data-testid="flash">{t(lang, *key)}</p> }
-                    .into_any()
-            })
-    }
-}
+/// The success codes this page's forms come back with.
+const DONE: &[(&str, Key)] = &[
+    ("cree", Key::FlashProposalCreated),
+    ("modifie", Key::FlashSaved),
+    ("etape", Key::FlashStepDone),
+    ("soutien", Key::FlashSupported),
+];
 
 fn status_badge(lang: Lang, code: &str) -> impl IntoView {
     view! {
@@ -452,7 +432,7 @@ pub fn ProposalNewPage() -> impl IntoView {
     view! {
         <Title text=t(lang, Key::NewProposal)/>
         <h1>{t(lang, Key::NewProposal)}</h1>
-        <Flash/>
+        <Flash errors=error_key done=DONE/>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let user = match user.await {
@@ -522,7 +502,7 @@ pub fn ProposalEditPage() -> impl IntoView {
     view! {
         <Title text=t(lang, Key::EditProposal)/>
         <h1>{t(lang, Key::EditProposal)}</h1>
-        <Flash/>
+        <Flash errors=error_key done=DONE/>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -793,7 +773,7 @@ fn ProposalView(p: ProposalDetail) -> impl IntoView {
         <Title text=s.title.clone()/>
         <p class="breadcrumb"><a href="/simplification">{t(lang, Key::ProposalsTitle)}</a></p>
         <h1>{s.title.clone()}</h1>
-        <Flash/>
+        <Flash errors=error_key done=DONE/>
         <p class="meta">
             <span data-testid="status">{status_badge(lang, &s.status)}</span> " "
             <span class="badge">{t(lang, theme_key(&s.theme))}</span> " "

@@ -372,43 +372,6 @@ pub async fn set_interest_status(
     Ok(done.rows_affected() == 1)
 }
 
-/// People of a side (`organisation` members and admins, or a territory's leads) with their
-/// language and their setting for `kind` notices.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct PersonRow {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub lang: String,
-    pub frequency: Option<String>,
-}
-
-pub async fn side_people(
-    db: &impl ConnectionTrait,
-    kind: &str,
-    id: &str,
-    setting: &str,
-) -> anyhow::Result<Vec<PersonRow>> {
-    let (scope, roles) = match kind {
-        "territory" => (
-            "territory",
-            "('elected_colead', 'industrial_colead', 'project_manager')",
-        ),
-        _ => ("organisation", "('admin', 'member')"),
-    };
-    fetch_all(
-        db,
-        &format!(
-            "SELECT DISTINCT u.id, u.email, u.name, u.lang, s.frequency FROM user_account u \
-             JOIN membership m ON m.user_id = u.id \
-             LEFT JOIN notification_setting s ON s.user_id = u.id AND s.kind = ? \
-             WHERE m.scope_kind = ? AND m.scope_id = ? AND m.role IN {roles}"
-        ),
-        vec![setting.into(), scope.into(), id.into()],
-    )
-    .await
-}
-
 /// Remembers that an organisation was suggested for an annonce; false if it was already.
 pub async fn mark_seen(
     db: &impl ConnectionTrait,

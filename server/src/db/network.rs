@@ -373,37 +373,3 @@ pub async fn set_exchange_status(
         .context("changing an exchange")?;
     Ok(done.rows_affected() == 1)
 }
-
-/// People speaking for a territory team (its leads) or a district (its organisation's
-/// members), with their language.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct PersonRow {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub lang: String,
-}
-
-pub async fn people_of(
-    db: &impl ConnectionTrait,
-    kind: &str,
-    id: &str,
-) -> anyhow::Result<Vec<PersonRow>> {
-    let (scope, roles) = match kind {
-        "territory" => (
-            "territory",
-            "('elected_colead', 'industrial_colead', 'project_manager')",
-        ),
-        _ => ("organisation", "('admin', 'member')"),
-    };
-    fetch_all(
-        db,
-        &format!(
-            "SELECT DISTINCT u.id, u.email, u.name, u.lang FROM user_account u \
-             JOIN membership m ON m.user_id = u.id \
-             WHERE m.scope_kind = ? AND m.scope_id = ? AND m.role IN {roles}"
-        ),
-        vec![scope.into(), id.into()],
-    )
-    .await
-}

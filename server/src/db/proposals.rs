@@ -502,31 +502,6 @@ pub async fn recipients(
     .await
 }
 
-/// Keeps a line for someone's next digest.
-pub async fn insert_notice(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-    kind: &str,
-    line: &str,
-    link: &str,
-    at: i64,
-) -> anyhow::Result<()> {
-    db.execute(stmt(
-        db,
-        "INSERT INTO notice (user_id, kind, line, link, created_at) VALUES (?, ?, ?, ?, ?)",
-        vec![
-            user_id.into(),
-            kind.into(),
-            line.into(),
-            link.into(),
-            at.into(),
-        ],
-    ))
-    .await
-    .context("keeping a notice for the digest")?;
-    Ok(())
-}
-
 /// Display names of people, for the timeline.
 pub async fn user_name(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<String> {
     #[derive(FromQueryResult)]

@@ -222,18 +222,6 @@ async fn search(
     .into_response())
 }
 
-fn request_lang(headers: &axum::http::HeaderMap) -> app::i18n::Lang {
-    let header = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
-    };
-    app::i18n::Lang::negotiate(
-        header(axum::http::header::COOKIE),
-        header(axum::http::header::ACCEPT_LANGUAGE),
-    )
-}
-
 async fn list_districts(State(services): State<Services>) -> Result<Response, ApiError> {
     Ok(Json(services.directory.districts().await?).into_response())
 }
@@ -241,12 +229,12 @@ async fn list_districts(State(services): State<Services>) -> Result<Response, Ap
 async fn territory_partners(
     State(services): State<Services>,
     Path(id): Path<String>,
-    headers: axum::http::HeaderMap,
+    who: super::auth::Who,
 ) -> Result<Response, ApiError> {
     let viewer = app::domain::policy::Viewer::anonymous();
     let partners = services
         .network
-        .territory_partners(&id, &viewer, request_lang(&headers))
+        .territory_partners(&id, &viewer, who.lang)
         .await?;
     let list: Vec<serde_json::Value> = partners
         .districts

@@ -259,7 +259,7 @@ async fn export_csv(
         Ok(f) => f,
         Err(r) => return r.into_response(),
     };
-    match state.proposals.export(&filter).await {
+    match state.proposals.filtered(&filter).await {
         Ok(items) => match to_csv(&items, &state.proposals.public_url()) {
             Ok(csv) => attachment(
                 "text/csv; charset=utf-8",
@@ -286,7 +286,7 @@ async fn export_json(
         Ok(f) => f,
         Err(r) => return r.into_response(),
     };
-    match state.proposals.export(&filter).await {
+    match state.proposals.filtered(&filter).await {
         Ok(items) => {
             let mut response = Json(items).into_response();
             response.headers_mut().insert(

@@ -114,3 +114,28 @@ pub async fn pending(db: &impl ConnectionTrait, user_id: i64) -> anyhow::Result<
     .await?;
     Ok(n.map(|n| u64::try_from(n.n).unwrap_or(0)).unwrap_or(0))
 }
+
+/// Keeps a line for someone's next digest.
+pub async fn keep(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    kind: &str,
+    line: &str,
+    link: &str,
+    at: i64,
+) -> anyhow::Result<()> {
+    db.execute(stmt(
+        db,
+        "INSERT INTO notice (user_id, kind, line, link, created_at) VALUES (?, ?, ?, ?, ?)",
+        vec![
+            user_id.into(),
+            kind.into(),
+            line.into(),
+            link.into(),
+            at.into(),
+        ],
+    ))
+    .await
+    .context("keeping a notice for the digest")?;
+    Ok(())
+}

@@ -68,7 +68,7 @@ pub async fn deliver(
     match frequency {
         Some("off") => Ok(()),
         Some("daily") | Some("weekly") => {
-            crate::db::proposals::insert_notice(db, user_id, kind, digest_line, link, now()).await
+            crate::mail::digest::keep(db, user_id, kind, digest_line, link, now()).await
         }
         _ => enqueue(db, key, mail).await,
     }

@@ -172,6 +172,76 @@ pub fn invitation(
     render(to, lang, c)
 }
 
+/// The fixed wording of one kind of event mail: (subject prefix, button, footnote) in French
+/// and in English.
+struct Wording {
+    kind: &'static str,
+    fr: (&'static str, &'static str, &'static str),
+    en: (&'static str, &'static str, &'static str),
+}
+
+/// An event mail: "prefix: subject line" as subject, the body line then the person's note.
+#[allow(clippy::too_many_arguments)]
+fn event(
+    to: &str,
+    lang: Lang,
+    name: &str,
+    w: &Wording,
+    subject: &str,
+    line: &str,
+    note: &str,
+    link: &str,
+) -> Mail {
+    let body = if note.trim().is_empty() {
+        format!("{line}.")
+    } else {
+        format!("{line}.\n\n{note}")
+    };
+    let (prefix, action, footnote) = match lang {
+        Lang::Fr => w.fr,
+        Lang::En => w.en,
+    };
+    render(
+        to,
+        lang,
+        Content {
+            kind: w.kind,
+            subject: format!("{prefix}{}{subject}", app::i18n::colon(lang)),
+            name,
+            body: &body,
+            action,
+            link,
+            note: footnote,
+        },
+    )
+}
+
+const PROPOSAL: Wording = Wording {
+    kind: "proposals",
+    fr: ("Demande de simplification", "Voir la demande", "Vous recevez ce message parce que vous suivez cette demande. Réglez vos notifications depuis votre compte."),
+    en: ("Simplification proposal", "See the proposal", "You receive this message because you follow this proposal. Change your notifications from your account."),
+};
+
+const EXCHANGE: Wording = Wording {
+    kind: "exchange",
+    fr: (
+        "Échange",
+        "Voir l'échange",
+        "Vous recevez ce message parce que vous représentez l'une des parties de cet échange.",
+    ),
+    en: (
+        "Exchange",
+        "See the exchange",
+        "You receive this message because you represent one of the parties to this exchange.",
+    ),
+};
+
+const CONTACT: Wording = Wording {
+    kind: "matches",
+    fr: ("Mise en relation", "Voir mes mises en relation", "Vous recevez ce message pour votre organisation. Réglez vos notifications depuis votre compte."),
+    en: ("Contact", "See my contacts", "You receive this message for your organisation. Change your notifications from your account."),
+};
+
 /// A simplification proposal moved: who did what, with their comment.
 pub fn proposal_step(
     to: &str,
@@ -182,32 +252,18 @@ pub fn proposal_step(
     comment: &str,
     link: &str,
 ) -> Mail {
-    let body = if comment.trim().is_empty() {
-        format!("« {title} » : {line}.")
-    } else {
-        format!("« {title} » : {line}.\n\n{comment}")
-    };
-    let c = match lang {
-        Lang::Fr => Content {
-            kind: "proposals",
-            subject: format!("Demande de simplification : {line}"),
-            name,
-            body: &body,
-            action: "Voir la demande",
-            link,
-            note: "Vous recevez ce message parce que vous suivez cette demande. Réglez vos notifications depuis votre compte.",
-        },
-        Lang::En => Content {
-            kind: "proposals",
-            subject: format!("Simplification proposal: {line}"),
-            name,
-            body: &body,
-            action: "See the proposal",
-            link,
-            note: "You receive this message because you follow this proposal. Change your notifications from your account.",
-        },
-    };
-    render(to, lang, c)
+    let body = format!("« {title} »{}{line}", app::i18n::colon(lang));
+    event(to, lang, name, &PROPOSAL, line, &body, comment, link)
+}
+
+/// An exchange between territories or districts moved on.
+pub fn exchange_step(to: &str, lang: Lang, name: &str, line: &str, note: &str, link: &str) -> Mail {
+    event(to, lang, name, &EXCHANGE, line, line, note, link)
+}
+
+/// A contact between organisations about an annonce moved on.
+pub fn contact_step(to: &str, lang: Lang, name: &str, line: &str, note: &str, link: &str) -> Mail {
+    event(to, lang, name, &CONTACT, line, line, note, link)
 }
 
 /// The daily or weekly summary of notices kept for a person.
@@ -235,66 +291,6 @@ pub fn digest(to: &str, lang: Lang, name: &str, lines: &[String], link: &str) ->
             action: "Open Maillage",
             link,
             note: "This summary follows the frequency chosen in your account.",
-        },
-    };
-    render(to, lang, c)
-}
-
-/// An exchange between territories or districts moved on.
-pub fn exchange_step(to: &str, lang: Lang, name: &str, line: &str, note: &str, link: &str) -> Mail {
-    let body = if note.trim().is_empty() {
-        format!("{line}.")
-    } else {
-        format!("{line}.\n\n{note}")
-    };
-    let c = match lang {
-        Lang::Fr => Content {
-            kind: "exchange",
-            subject: format!("Échange : {line}"),
-            name,
-            body: &body,
-            action: "Voir l'échange",
-            link,
-            note: "Vous recevez ce message parce que vous représentez l'une des parties de cet échange.",
-        },
-        Lang::En => Content {
-            kind: "exchange",
-            subject: format!("Exchange: {line}"),
-            name,
-            body: &body,
-            action: "See the exchange",
-            link,
-            note: "You receive this message because you represent one of the parties to this exchange.",
-        },
-    };
-    render(to, lang, c)
-}
-
-/// A contact between organisations about an annonce moved on.
-pub fn contact_step(to: &str, lang: Lang, name: &str, line: &str, note: &str, link: &str) -> Mail {
-    let body = if note.trim().is_empty() {
-        format!("{line}.")
-    } else {
-        format!("{line}.\n\n{note}")
-    };
-    let c = match lang {
-        Lang::Fr => Content {
-            kind: "matches",
-            subject: format!("Mise en relation : {line}"),
-            name,
-            body: &body,
-            action: "Voir mes mises en relation",
-            link,
-            note: "Vous recevez ce message pour votre organisation. Réglez vos notifications depuis votre compte.",
-        },
-        Lang::En => Content {
-            kind: "matches",
-            subject: format!("Contact: {line}"),
-            name,
-            body: &body,
-            action: "See my contacts",
-            link,
-            note: "You receive this message for your organisation. Change your notifications from your account.",
         },
     };
     render(to, lang, c)

@@ -1,9 +1,10 @@
 //! The document model: one schema for every searchable thing, and the rows it is built from.
 //!
-//! Organisations (firms, clusters, pôles, districts, operators) and land sites today; needs,
-//! practices and proposals later use the same fields (`kind`, texts, place, facets,
-//! visibility), so one query serves them all. Facet fields are fast string columns; `lat` and
-//! `lon` are fast and indexed for distance filtering; `name_key` orders by name.
+//! Organisations (firms, clusters, pôles, districts, operators), land sites, territories,
+//! public simplification proposals, good practices and open annonces all use the same fields
+//! (`kind`, texts, place, facets, visibility), so one query serves them all. Facet fields are
+//! fast string columns; `lat` and `lon` are fast and indexed for distance filtering;
+//! `name_key` orders by name. Each kind of row implements [`Entity`].
 
 use super::analysis::{ENGLISH, FOLDED, FRENCH};
 use crate::db::{fetch_all, fetch_in, json_list};
@@ -324,47 +325,6 @@ pub fn territory_document(f: &Fields, r: &TerritoryRow) -> TantivyDocument {
     doc
 }
 
-/// Organisations with id above `after`, by id (for rebuilds).
-pub async fn organisations_after(
-    db: &impl ConnectionTrait,
-    after: i64,
-    limit: u64,
-) -> anyhow::Result<Vec<OrganisationRow>> {
-    fetch_all(
-        db,
-        &format!("{ORGANISATION_SELECT} WHERE o.id > ? ORDER BY o.id LIMIT {limit}"),
-        vec![after.into()],
-    )
-    .await
-}
-
-/// Organisations by id (for changes).
-pub async fn organisations_by_id(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> anyhow::Result<Vec<OrganisationRow>> {
-    fetch_in(db, ORGANISATION_SELECT, "o.id", ids).await
-}
-
-/// Land sites with id above `after`, by id (for rebuilds).
-pub async fn sites_after(
-    db: &impl ConnectionTrait,
-    after: i64,
-    limit: u64,
-) -> anyhow::Result<Vec<SiteRow>> {
-    fetch_all(
-        db,
-        &format!("{SITE_SELECT} WHERE s.id > ? ORDER BY s.id LIMIT {limit}"),
-        vec![after.into()],
-    )
-    .await
-}
-
-/// Land sites by id (for changes).
-pub async fn sites_by_id(db: &impl ConnectionTrait, ids: &[i64]) -> anyhow::Result<Vec<SiteRow>> {
-    fetch_in(db, SITE_SELECT, "s.id", ids).await
-}
-
 /// The index key of a row.
 pub fn key(entity: &str, id: i64) -> String {
     format!("{entity}:{id}")
@@ -537,46 +497,10 @@ pub struct ProposalDocRow {
     pub longitude: Option<f64>,
 }
 
-/// Public proposals only: a draft is read by its team on its page, never found by search.
 const PROPOSAL_SELECT: &str = "SELECT p.id, p.title, p.problem, p.rule, p.legal_reference, \
     p.solution, p.region_code, r.name AS region_name, p.territory_id, t.name AS territory_name, \
     t.latitude, t.longitude FROM proposal p JOIN territory t ON t.id = p.territory_id \
     JOIN region r ON r.code = p.region_code";
-
-/// Public proposals with id above `after`, by id (for rebuilds).
-pub async fn proposals_after(
-    db: &impl ConnectionTrait,
-    after: i64,
-    limit: u64,
-) -> anyhow::Result<Vec<ProposalDocRow>> {
-    fetch_all(
-        db,
-        &format!(
-            "{PROPOSAL_SELECT} WHERE p.id > ? AND p.status <> 'draft' ORDER BY p.id LIMIT {limit}"
-        ),
-        vec![after.into()],
-    )
-    .await
-}
-
-/// Public proposals by id (for changes); a draft's id is absent, so it leaves the index.
-pub async fn proposals_by_id(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> anyhow::Result<Vec<ProposalDocRow>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    fetch_all(
-        db,
-        &format!(
-            "{PROPOSAL_SELECT} WHERE p.status <> 'draft' AND p.id IN ({})",
-            crate::db::placeholders(ids.len())
-        ),
-        ids.iter().map(|id| (*id).into()).collect(),
-    )
-    .await
-}
 
 /// The document of a public proposal.
 pub fn proposal_document(f: &Fields, r: &ProposalDocRow) -> TantivyDocument {
@@ -623,28 +547,6 @@ const PRACTICE_SELECT: &str = "SELECT p.id, p.title, p.context, p.actions, p.res
     p.lang, COALESCE(t.name, o.name) AS author_name, t.region_code, t.id AS territory_id \
     FROM practice p LEFT JOIN territory t ON p.author_kind = 'territory' AND t.id = p.author_id \
     LEFT JOIN organisation o ON p.author_kind = 'district' AND CAST(o.id AS TEXT) = p.author_id";
-
-/// Practices with id above `after`, by id (for rebuilds).
-pub async fn practices_after(
-    db: &impl ConnectionTrait,
-    after: i64,
-    limit: u64,
-) -> anyhow::Result<Vec<PracticeDocRow>> {
-    fetch_all(
-        db,
-        &format!("{PRACTICE_SELECT} WHERE p.id > ? ORDER BY p.id LIMIT {limit}"),
-        vec![after.into()],
-    )
-    .await
-}
-
-/// Practices by id (for changes).
-pub async fn practices_by_id(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> anyhow::Result<Vec<PracticeDocRow>> {
-    fetch_in(db, PRACTICE_SELECT, "p.id", ids).await
-}
 
 /// The document of a best practice, analysed in its own language.
 pub fn practice_document(f: &Fields, r: &PracticeDocRow) -> TantivyDocument {
@@ -693,7 +595,6 @@ pub struct NeedDocRow {
     pub region_code: Option<String>,
 }
 
-/// Open annonces only. Anonymous ones carry neither their author nor their commune.
 const NEED_SELECT: &str = "SELECT n.id, n.kind, n.title, n.description, n.skills, n.visibility, n.status, \
     COALESCE(o.name, t.name) AS author_name, d.name AS department_name, \
     COALESCE(c.region_code, t.region_code) AS region_code FROM need n \
@@ -701,37 +602,6 @@ const NEED_SELECT: &str = "SELECT n.id, n.kind, n.title, n.description, n.skills
     LEFT JOIN territory t ON n.author_kind = 'territory' AND t.id = n.author_id \
     LEFT JOIN commune c ON c.insee = COALESCE(n.commune_insee, o.commune_insee) \
     LEFT JOIN department d ON d.code = c.department_code";
-
-pub async fn needs_after(
-    db: &impl ConnectionTrait,
-    after: i64,
-    limit: u64,
-) -> anyhow::Result<Vec<NeedDocRow>> {
-    fetch_all(
-        db,
-        &format!("{NEED_SELECT} WHERE n.id > ? AND n.status = 'open' ORDER BY n.id LIMIT {limit}"),
-        vec![after.into()],
-    )
-    .await
-}
-
-pub async fn needs_by_id(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> anyhow::Result<Vec<NeedDocRow>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    fetch_all(
-        db,
-        &format!(
-            "{NEED_SELECT} WHERE n.status = 'open' AND n.id IN ({})",
-            crate::db::placeholders(ids.len())
-        ),
-        ids.iter().map(|id| (*id).into()).collect(),
-    )
-    .await
-}
 
 /// The document of an open annonce: members-only unless public, and without its author's
 /// name or commune when anonymous.
@@ -768,4 +638,153 @@ pub fn need_document(f: &Fields, r: &NeedDocRow) -> TantivyDocument {
     );
     doc.add_text(f.lang, "fr");
     doc
+}
+
+/// A kind of row the index holds: how to read it and how to make its document. The
+/// indexer's rebuilds and journal batches are written once for every entity.
+pub trait Entity {
+    /// The entity's name in the `changes` journal and in index keys.
+    const NAME: &'static str;
+    /// The row query, without WHERE.
+    const SELECT: &'static str;
+    /// The id column of that query.
+    const ID: &'static str;
+    /// Which rows are searchable (SQL on the query's aliases), or empty for all.
+    const SEARCHABLE: &'static str;
+    /// How many rows a rebuild reads.
+    const COUNT: &'static str;
+    type Row: FromQueryResult + Send + Sync + 'static;
+    fn id(row: &Self::Row) -> i64;
+    fn document(f: &Fields, naf: &NafTable, row: &Self::Row) -> TantivyDocument;
+}
+
+fn searchable<E: Entity>() -> String {
+    if E::SEARCHABLE.is_empty() {
+        String::new()
+    } else {
+        format!(" AND {}", E::SEARCHABLE)
+    }
+}
+
+/// Searchable rows with id above `after`, by id (for rebuilds).
+pub async fn rows_after<E: Entity>(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> anyhow::Result<Vec<E::Row>> {
+    fetch_all(
+        db,
+        &format!(
+            "{} WHERE {id} > ?{} ORDER BY {id} LIMIT {limit}",
+            E::SELECT,
+            searchable::<E>(),
+            id = E::ID
+        ),
+        vec![after.into()],
+    )
+    .await
+}
+
+/// Searchable rows by id (for journal batches): an id missing from the answer leaves the index.
+pub async fn rows_by_id<E: Entity>(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> anyhow::Result<Vec<E::Row>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    fetch_all(
+        db,
+        &format!(
+            "{} WHERE {} IN ({}){}",
+            E::SELECT,
+            E::ID,
+            crate::db::placeholders(ids.len()),
+            searchable::<E>()
+        ),
+        ids.iter().map(|id| (*id).into()).collect(),
+    )
+    .await
+}
+
+pub struct Organisations;
+impl Entity for Organisations {
+    const NAME: &'static str = "organisation";
+    const SELECT: &'static str = ORGANISATION_SELECT;
+    const ID: &'static str = "o.id";
+    const SEARCHABLE: &'static str = "";
+    const COUNT: &'static str = "SELECT COUNT(*) AS n FROM organisation";
+    type Row = OrganisationRow;
+    fn id(row: &OrganisationRow) -> i64 {
+        row.id
+    }
+    fn document(f: &Fields, naf: &NafTable, row: &OrganisationRow) -> TantivyDocument {
+        organisation_document(f, naf, row)
+    }
+}
+
+pub struct Sites;
+impl Entity for Sites {
+    const NAME: &'static str = "land_site";
+    const SELECT: &'static str = SITE_SELECT;
+    const ID: &'static str = "s.id";
+    const SEARCHABLE: &'static str = "";
+    const COUNT: &'static str = "SELECT COUNT(*) AS n FROM land_site";
+    type Row = SiteRow;
+    fn id(row: &SiteRow) -> i64 {
+        row.id
+    }
+    fn document(f: &Fields, _: &NafTable, row: &SiteRow) -> TantivyDocument {
+        site_document(f, row)
+    }
+}
+
+/// Public proposals only: a draft is read by its team on its page, never found by search.
+pub struct Proposals;
+impl Entity for Proposals {
+    const NAME: &'static str = "proposal";
+    const SELECT: &'static str = PROPOSAL_SELECT;
+    const ID: &'static str = "p.id";
+    const SEARCHABLE: &'static str = "p.status <> 'draft'";
+    const COUNT: &'static str = "SELECT COUNT(*) AS n FROM proposal WHERE status <> 'draft'";
+    type Row = ProposalDocRow;
+    fn id(row: &ProposalDocRow) -> i64 {
+        row.id
+    }
+    fn document(f: &Fields, _: &NafTable, row: &ProposalDocRow) -> TantivyDocument {
+        proposal_document(f, row)
+    }
+}
+
+pub struct Practices;
+impl Entity for Practices {
+    const NAME: &'static str = "practice";
+    const SELECT: &'static str = PRACTICE_SELECT;
+    const ID: &'static str = "p.id";
+    const SEARCHABLE: &'static str = "";
+    const COUNT: &'static str = "SELECT COUNT(*) AS n FROM practice";
+    type Row = PracticeDocRow;
+    fn id(row: &PracticeDocRow) -> i64 {
+        row.id
+    }
+    fn document(f: &Fields, _: &NafTable, row: &PracticeDocRow) -> TantivyDocument {
+        practice_document(f, row)
+    }
+}
+
+/// Open annonces only. Anonymous ones carry neither their author nor their commune.
+pub struct Needs;
+impl Entity for Needs {
+    const NAME: &'static str = "need";
+    const SELECT: &'static str = NEED_SELECT;
+    const ID: &'static str = "n.id";
+    const SEARCHABLE: &'static str = "n.status = 'open'";
+    const COUNT: &'static str = "SELECT COUNT(*) AS n FROM need WHERE status = 'open'";
+    type Row = NeedDocRow;
+    fn id(row: &NeedDocRow) -> i64 {
+        row.id
+    }
+    fn document(f: &Fields, _: &NafTable, row: &NeedDocRow) -> TantivyDocument {
+        need_document(f, row)
+    }
 }

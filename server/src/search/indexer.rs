@@ -4,12 +4,14 @@
 //! the index), applies them, and commits with the batch's last sequence as payload. A
 //! `rebuild` entry (bulk loads) or a new index triggers a full rebuild from the database.
 
-use super::documents::{self, key, NafTable};
+use super::documents::{
+    self, key, Entity, NafTable, Needs, Organisations, Practices, Proposals, Sites,
+};
 use super::index::{Opened, SearchIndex};
 use crate::db::{fetch_all, fetch_count};
 use anyhow::Context;
 use sea_orm::{DatabaseConnection, FromQueryResult};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -107,122 +109,27 @@ async fn rebuild_uncommitted(
         Some(seq) => seq,
         None => committed_prefix(db).await?,
     };
-    let total = fetch_count(db, "SELECT COUNT(*) AS n FROM organisation", vec![]).await?
-        + fetch_count(db, "SELECT COUNT(*) AS n FROM land_site", vec![]).await?
-        + fetch_count(db, "SELECT COUNT(*) AS n FROM territory", vec![]).await?
-        + fetch_count(
-            db,
-            "SELECT COUNT(*) AS n FROM proposal WHERE status <> 'draft'",
-            vec![],
-        )
-        .await?
-        + fetch_count(db, "SELECT COUNT(*) AS n FROM practice", vec![]).await?
-        + fetch_count(
-            db,
-            "SELECT COUNT(*) AS n FROM need WHERE status = 'open'",
-            vec![],
-        )
-        .await?;
+    let mut total = fetch_count(db, "SELECT COUNT(*) AS n FROM territory", vec![]).await?;
+    for count in [
+        Organisations::COUNT,
+        Sites::COUNT,
+        Proposals::COUNT,
+        Practices::COUNT,
+        Needs::COUNT,
+    ] {
+        total += fetch_count(db, count, vec![]).await?;
+    }
     let idx = index.clone();
     tokio::task::spawn_blocking(move || idx.clear_uncommitted())
         .await
         .context("index task")??;
     let mut done = 0u64;
-    let mut after = 0i64;
-    loop {
-        let rows = documents::organisations_after(db, after, PAGE).await?;
-        let Some(last) = rows.last() else { break };
-        after = last.id;
-        let (idx, naf) = (index.clone(), naf.clone());
-        let n = rows.len() as u64;
-        tokio::task::spawn_blocking(move || {
-            let docs = rows
-                .iter()
-                .map(|r| documents::organisation_document(&idx.fields, &naf, r))
-                .collect();
-            idx.add_uncommitted(docs)
-        })
-        .await
-        .context("index task")??;
-        done += n;
-        progress(done, total);
-    }
-    let mut after = 0i64;
-    loop {
-        let rows = documents::sites_after(db, after, PAGE).await?;
-        let Some(last) = rows.last() else { break };
-        after = last.id;
-        let idx = index.clone();
-        let n = rows.len() as u64;
-        tokio::task::spawn_blocking(move || {
-            let docs = rows
-                .iter()
-                .map(|r| documents::site_document(&idx.fields, r))
-                .collect();
-            idx.add_uncommitted(docs)
-        })
-        .await
-        .context("index task")??;
-        done += n;
-        progress(done, total);
-    }
-    let mut after = 0i64;
-    loop {
-        let rows = documents::proposals_after(db, after, PAGE).await?;
-        let Some(last) = rows.last() else { break };
-        after = last.id;
-        let idx = index.clone();
-        let n = rows.len() as u64;
-        tokio::task::spawn_blocking(move || {
-            let docs = rows
-                .iter()
-                .map(|r| documents::proposal_document(&idx.fields, r))
-                .collect();
-            idx.add_uncommitted(docs)
-        })
-        .await
-        .context("index task")??;
-        done += n;
-        progress(done, total);
-    }
-    let mut after = 0i64;
-    loop {
-        let rows = documents::practices_after(db, after, PAGE).await?;
-        let Some(last) = rows.last() else { break };
-        after = last.id;
-        let idx = index.clone();
-        let n = rows.len() as u64;
-        tokio::task::spawn_blocking(move || {
-            let docs = rows
-                .iter()
-                .map(|r| documents::practice_document(&idx.fields, r))
-                .collect();
-            idx.add_uncommitted(docs)
-        })
-        .await
-        .context("index task")??;
-        done += n;
-        progress(done, total);
-    }
-    let mut after = 0i64;
-    loop {
-        let rows = documents::needs_after(db, after, PAGE).await?;
-        let Some(last) = rows.last() else { break };
-        after = last.id;
-        let idx = index.clone();
-        let n = rows.len() as u64;
-        tokio::task::spawn_blocking(move || {
-            let docs = rows
-                .iter()
-                .map(|r| documents::need_document(&idx.fields, r))
-                .collect();
-            idx.add_uncommitted(docs)
-        })
-        .await
-        .context("index task")??;
-        done += n;
-        progress(done, total);
-    }
+    let progress = |n: u64| progress(n, total);
+    done = add_all::<Organisations>(db, index, naf, done, &progress).await?;
+    done = add_all::<Sites>(db, index, naf, done, &progress).await?;
+    done = add_all::<Proposals>(db, index, naf, done, &progress).await?;
+    done = add_all::<Practices>(db, index, naf, done, &progress).await?;
+    done = add_all::<Needs>(db, index, naf, done, &progress).await?;
     let rows = documents::territories_all(db).await?;
     let n = rows.len() as u64;
     let idx = index.clone();
@@ -236,7 +143,7 @@ async fn rebuild_uncommitted(
     .await
     .context("index task")??;
     done += n;
-    progress(done, total);
+    progress(done);
     let idx = index.clone();
     tokio::task::spawn_blocking(move || {
         idx.apply(Vec::new(), Vec::new(), seq)?;
@@ -249,6 +156,59 @@ async fn rebuild_uncommitted(
     .await
     .context("index task")??;
     Ok(done)
+}
+
+/// Adds every searchable row of one entity to the uncommitted index, a page at a time;
+/// returns `done` plus the rows added, reported to `progress` after each page.
+async fn add_all<E: Entity>(
+    db: &DatabaseConnection,
+    index: &SearchIndex,
+    naf: &Arc<NafTable>,
+    mut done: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> anyhow::Result<u64> {
+    let mut after = 0i64;
+    loop {
+        let rows = documents::rows_after::<E>(db, after, PAGE).await?;
+        let Some(last) = rows.last() else { break };
+        after = E::id(last);
+        let (idx, naf) = (index.clone(), naf.clone());
+        let n = rows.len() as u64;
+        tokio::task::spawn_blocking(move || {
+            let docs = rows
+                .iter()
+                .map(|r| E::document(&idx.fields, &naf, r))
+                .collect();
+            idx.add_uncommitted(docs)
+        })
+        .await
+        .context("index task")??;
+        done += n;
+        progress(done);
+    }
+    Ok(done)
+}
+
+/// The documents of one entity's changed ids: upserted when searchable, else deleted.
+async fn changed<E: Entity>(
+    db: &DatabaseConnection,
+    index: &SearchIndex,
+    naf: &NafTable,
+    ids: &BTreeSet<i64>,
+    upserts: &mut Vec<(String, tantivy::TantivyDocument)>,
+    deletes: &mut Vec<String>,
+) -> anyhow::Result<()> {
+    let ids: Vec<i64> = ids.iter().copied().collect();
+    for chunk in ids.chunks(500) {
+        let rows = documents::rows_by_id::<E>(db, chunk).await?;
+        for id in chunk {
+            match rows.iter().find(|r| E::id(r) == *id) {
+                Some(r) => upserts.push((key(E::NAME, *id), E::document(&index.fields, naf, r))),
+                None => deletes.push(key(E::NAME, *id)),
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A hole in the journal being waited for: its sequence number and since when.
@@ -313,101 +273,33 @@ pub async fn apply_pending(
         release_freed_memory();
         return Ok(changes.len());
     }
-    let mut organisations = BTreeSet::new();
-    let mut sites = BTreeSet::new();
+    let mut ids: HashMap<&str, BTreeSet<i64>> = HashMap::new();
     let mut territories = BTreeSet::new();
-    let mut proposals = BTreeSet::new();
-    let mut practices = BTreeSet::new();
-    let mut needs = BTreeSet::new();
     for c in &changes {
         match c.entity.as_str() {
-            "organisation" => {
-                organisations.insert(c.entity_id);
-            }
-            "land_site" => {
-                sites.insert(c.entity_id);
-            }
             "territory" => {
                 territories.insert(documents::territory_id(c.entity_id));
             }
-            "proposal" => {
-                proposals.insert(c.entity_id);
-            }
-            "practice" => {
-                practices.insert(c.entity_id);
-            }
-            "need" => {
-                needs.insert(c.entity_id);
+            name @ (Organisations::NAME
+            | Sites::NAME
+            | Proposals::NAME
+            | Practices::NAME
+            | Needs::NAME) => {
+                ids.entry(name).or_default().insert(c.entity_id);
             }
             other => tracing::warn!(entity = other, "change of an unknown entity ignored"),
         }
     }
     let mut upserts = Vec::new();
     let mut deletes = Vec::new();
-    let organisations: Vec<i64> = organisations.into_iter().collect();
-    for chunk in organisations.chunks(500) {
-        let rows = documents::organisations_by_id(db, chunk).await?;
-        for id in chunk {
-            match rows.iter().find(|r| r.id == *id) {
-                Some(r) => upserts.push((
-                    key("organisation", *id),
-                    documents::organisation_document(&index.fields, naf, r),
-                )),
-                None => deletes.push(key("organisation", *id)),
-            }
-        }
-    }
-    let sites: Vec<i64> = sites.into_iter().collect();
-    for chunk in sites.chunks(500) {
-        let rows = documents::sites_by_id(db, chunk).await?;
-        for id in chunk {
-            match rows.iter().find(|r| r.id == *id) {
-                Some(r) => upserts.push((
-                    key("land_site", *id),
-                    documents::site_document(&index.fields, r),
-                )),
-                None => deletes.push(key("land_site", *id)),
-            }
-        }
-    }
-    let proposals: Vec<i64> = proposals.into_iter().collect();
-    for chunk in proposals.chunks(500) {
-        let rows = documents::proposals_by_id(db, chunk).await?;
-        for id in chunk {
-            match rows.iter().find(|r| r.id == *id) {
-                Some(r) => upserts.push((
-                    key("proposal", *id),
-                    documents::proposal_document(&index.fields, r),
-                )),
-                None => deletes.push(key("proposal", *id)),
-            }
-        }
-    }
-    let practices: Vec<i64> = practices.into_iter().collect();
-    for chunk in practices.chunks(500) {
-        let rows = documents::practices_by_id(db, chunk).await?;
-        for id in chunk {
-            match rows.iter().find(|r| r.id == *id) {
-                Some(r) => upserts.push((
-                    key("practice", *id),
-                    documents::practice_document(&index.fields, r),
-                )),
-                None => deletes.push(key("practice", *id)),
-            }
-        }
-    }
-    let needs: Vec<i64> = needs.into_iter().collect();
-    for chunk in needs.chunks(500) {
-        let rows = documents::needs_by_id(db, chunk).await?;
-        for id in chunk {
-            match rows.iter().find(|r| r.id == *id) {
-                Some(r) => {
-                    upserts.push((key("need", *id), documents::need_document(&index.fields, r)))
-                }
-                None => deletes.push(key("need", *id)),
-            }
-        }
-    }
+    let none = BTreeSet::new();
+    let of = |name: &str| ids.get(name).unwrap_or(&none);
+    let (u, d) = (&mut upserts, &mut deletes);
+    changed::<Organisations>(db, index, naf, of(Organisations::NAME), u, d).await?;
+    changed::<Sites>(db, index, naf, of(Sites::NAME), u, d).await?;
+    changed::<Proposals>(db, index, naf, of(Proposals::NAME), u, d).await?;
+    changed::<Practices>(db, index, naf, of(Practices::NAME), u, d).await?;
+    changed::<Needs>(db, index, naf, of(Needs::NAME), u, d).await?;
     let territories: Vec<String> = territories.into_iter().collect();
     let rows = documents::territories_by_id(db, &territories).await?;
     for id in &territories {

@@ -419,7 +419,7 @@ impl NeedService {
         note: &str,
     ) -> anyhow::Result<()> {
         let link = self.link("/mises-en-relation");
-        for p in q::side_people(txn, side.0, side.1, "matches").await? {
+        for p in crate::db::accounts::side_people(txn, side.0, side.1, "matches").await? {
             let lang = Lang::from_tag(&p.lang).unwrap_or_default();
             let who = other.map(str::to_owned).unwrap_or_else(|| match lang {
                 Lang::Fr => "L'auteur d'une annonce anonyme".into(),
@@ -568,7 +568,7 @@ impl NeedService {
         let on_to = mine.contains(&to);
         let contacts = if accepted(&i.status) {
             let people = |kind: String, id: String| async move {
-                q::side_people(&self.db, &kind, &id, "matches")
+                crate::db::accounts::side_people(&self.db, &kind, &id, "matches")
                     .await
                     .map(|list| {
                         list.into_iter()
@@ -651,10 +651,12 @@ impl NeedService {
                     .collect::<Vec<_>>()
                     .join(", ")
             );
-            for p in q::side_people(&txn, &row.author_kind, &row.author_id, "matches").await? {
+            for p in
+                crate::db::accounts::side_people(&txn, &row.author_kind, &row.author_id, "matches")
+                    .await?
+            {
                 if p.frequency.as_deref() != Some("off") {
-                    crate::db::proposals::insert_notice(&txn, p.id, "matches", &line, &link, now())
-                        .await?;
+                    crate::mail::digest::keep(&txn, p.id, "matches", &line, &link, now()).await?;
                 }
             }
         }

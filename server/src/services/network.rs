@@ -236,7 +236,7 @@ impl NetworkService {
         note: &str,
     ) -> anyhow::Result<()> {
         let link = self.link(&format!("/echanges/{exchange}"));
-        for p in q::people_of(txn, kind, id).await? {
+        for p in crate::db::accounts::side_people(txn, kind, id, "exchanges").await? {
             let lang = Lang::from_tag(&p.lang).unwrap_or_default();
             let mail = templates::exchange_step(&p.email, lang, &p.name, &line(lang), note, &link);
             mail::enqueue(txn, &format!("exchange-{exchange}-{step}-{}", p.id), &mail).await?;

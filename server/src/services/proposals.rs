@@ -569,14 +569,6 @@ impl ProposalService {
         txn.commit().await.context("committing a support")?;
         Ok(())
     }
-
-    /// Every public proposal matching a filter, for exports.
-    pub async fn export(
-        &self,
-        filter: &ProposalFilter,
-    ) -> Result<Vec<ProposalSummary>, ServiceError> {
-        self.filtered(filter).await
-    }
 }
 
 #[async_trait::async_trait]
