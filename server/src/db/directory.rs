@@ -550,3 +550,37 @@ pub async fn organisation(
         contact_email: o.contact_email.unwrap_or_default(),
     }))
 }
+
+/// Names of territories and organisations .
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct NameRow {
+    pub id: String,
+    pub name: String,
+}
+
+pub async fn territory_names(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: &[String],
+) -> anyhow::Result<Vec<NameRow>> {
+    super::fetch_in(db, "SELECT id, name FROM territory", "id", ids).await
+}
+
+pub async fn organisation_names(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: &[i64],
+) -> anyhow::Result<Vec<NameRow>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: i64,
+        name: String,
+    }
+    let rows: Vec<Row> =
+        super::fetch_in(db, "SELECT id, name FROM organisation", "id", ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| NameRow {
+            id: r.id.to_string(),
+            name: r.name,
+        })
+        .collect())
+}

@@ -517,41 +517,10 @@ pub async fn user_name(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Str
     Ok(n.map(|n| n.name).unwrap_or_default())
 }
 
-/// Names of territories and organisations (for support choices).
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct NameRow {
-    pub id: String,
-    pub name: String,
-}
-
-pub async fn territory_names(
-    db: &impl ConnectionTrait,
-    ids: &[String],
-) -> anyhow::Result<Vec<NameRow>> {
-    fetch_in(db, "SELECT id, name FROM territory", "id", ids).await
-}
-
-pub async fn organisation_names(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> anyhow::Result<Vec<NameRow>> {
-    #[derive(FromQueryResult)]
-    struct Row {
-        id: i64,
-        name: String,
-    }
-    let rows: Vec<Row> = fetch_in(db, "SELECT id, name FROM organisation", "id", ids).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| NameRow {
-            id: r.id.to_string(),
-            name: r.name,
-        })
-        .collect())
-}
-
 /// Region names by code.
-pub async fn region_names(db: &impl ConnectionTrait) -> anyhow::Result<Vec<NameRow>> {
+pub async fn region_names(
+    db: &impl ConnectionTrait,
+) -> anyhow::Result<Vec<super::directory::NameRow>> {
     fetch_all(
         db,
         "SELECT code AS id, name FROM region ORDER BY name",

@@ -298,18 +298,18 @@ impl NetworkService {
         let (to_kind, to_id) = to
             .split_once(':')
             .ok_or_else(|| invalid("to", "partner_invalid"))?;
-        let profiles = self.profiles().await?;
         let to_name = match to_kind {
-            "territory" if to_id != from => profiles
-                .territories
-                .iter()
-                .find(|(t, _)| t.id == to_id)
-                .map(|(t, _)| t.name.clone()),
-            "district" => profiles
-                .districts
-                .iter()
-                .find(|(d, _)| d.id.to_string() == to_id)
-                .map(|(d, _)| d.name.clone()),
+            "territory" if to_id != from => {
+                crate::db::directory::territory_names(&self.db, &[to_id.to_owned()])
+                    .await?
+                    .pop()
+                    .map(|n| n.name)
+            }
+            "district" => q::districts(&self.db)
+                .await?
+                .into_iter()
+                .find(|d| d.id.to_string() == to_id)
+                .map(|d| d.name),
             _ => None,
         }
         .ok_or_else(|| invalid("to", "partner_invalid"))?;
@@ -329,11 +329,10 @@ impl NetworkService {
                 return Err(invalid("practice_id", "practice_invalid"));
             }
         }
-        let from_name = profiles
-            .territories
-            .iter()
-            .find(|(t, _)| t.id == from)
-            .map(|(t, _)| t.name.clone())
+        let from_name = crate::db::directory::territory_names(&self.db, &[from.to_owned()])
+            .await?
+            .pop()
+            .map(|n| n.name)
             .unwrap_or_default();
         let theme: String = theme.trim().chars().take(200).collect();
         let txn = self.db.begin().await.context("exchange transaction")?;
@@ -844,16 +843,14 @@ impl app::ports::Network for NetworkService {
         let r = q::practice(&self.db, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let p = self.profiles().await?;
-        let propose_from = team_territories(viewer)
+        let from: Vec<String> = team_territories(viewer)
             .into_iter()
             .filter(|t| !(r.author_kind == "territory" && &r.author_id == t))
-            .filter_map(|t| {
-                p.territories
-                    .iter()
-                    .find(|(x, _)| x.id == t)
-                    .map(|(x, _)| (t.clone(), x.name.clone()))
-            })
+            .collect();
+        let propose_from = crate::db::directory::territory_names(&self.db, &from)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.name))
             .collect();
         Ok(PracticeDetail {
             summary: practice_summary(&r),

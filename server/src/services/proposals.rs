@@ -725,13 +725,13 @@ impl app::ports::Proposals for ProposalService {
         territory_ids.dedup();
         organisation_ids.dedup();
         let mut support_as: Vec<(String, String, String)> =
-            q::territory_names(&self.db, &territory_ids)
+            crate::db::directory::territory_names(&self.db, &territory_ids)
                 .await?
                 .into_iter()
                 .map(|n| ("territory".into(), n.id, n.name))
                 .collect();
         support_as.extend(
-            q::organisation_names(&self.db, &organisation_ids)
+            crate::db::directory::organisation_names(&self.db, &organisation_ids)
                 .await?
                 .into_iter()
                 .map(|n| ("organisation".into(), n.id, n.name)),
@@ -787,11 +787,12 @@ impl app::ports::Proposals for ProposalService {
                         vec![t.as_str().into()],
                     )
                     .await?;
-                    let name = q::territory_names(&self.db, std::slice::from_ref(t))
-                        .await?
-                        .pop()
-                        .map(|n| n.name)
-                        .unwrap_or_else(|| t.clone());
+                    let name =
+                        crate::db::directory::territory_names(&self.db, std::slice::from_ref(t))
+                            .await?
+                            .pop()
+                            .map(|n| n.name)
+                            .unwrap_or_else(|| t.clone());
                     let mut items = summaries(&self.db, &rows).await?;
                     sort_summaries(&mut items, sort);
                     territories.push((t.clone(), name, items));
