@@ -7,6 +7,7 @@
 
 use crate::db::{self, fetch_all};
 use crate::search::documents::NafTable;
+use crate::search::index::Opened;
 use crate::search::{indexer, SearchIndex};
 use crate::services::search::{run_search, Gazetteer};
 use anyhow::Context;
@@ -30,6 +31,14 @@ pub struct BenchArgs {
     /// Measure matching only (no search mix, no FTS5 baseline).
     #[arg(long)]
     pub matching_only: bool,
+    /// Keep the generated database and index in this directory, and reuse them when it
+    /// already holds a run's data (for repeated measurements and profiling; indexing is
+    /// then not measured).
+    #[arg(long)]
+    pub keep: Option<std::path::PathBuf>,
+    /// Run the search mix on tantivy only (no FTS5 baseline, no matching): for profiling.
+    #[arg(long)]
+    pub tantivy_only: bool,
 }
 
 struct Case {
@@ -232,27 +241,43 @@ async fn fts_query(db: &DatabaseConnection, case: &Case) -> anyhow::Result<usize
 
 /// Runs the benchmark and prints (and optionally records) its table.
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let dir = tempfile_dir()?;
+    let (dir, temporary) = match &args.keep {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)?;
+            (dir.clone(), false)
+        }
+        None => (tempfile_dir()?, true),
+    };
     let path = dir.join("bench.db");
+    let reuse = !temporary && path.exists();
     let db = db::connect(&crate::config::Database::Sqlite(path.clone())).await?;
     db::migrate(&db).await?;
-    eprintln!("generating {} firms...", args.firms);
-    super::demo::run(
-        &db,
-        super::demo::DemoArgs {
-            firms: args.firms,
-            seed: 1,
-            if_empty: false,
-        },
-    )
-    .await?;
+    if !reuse {
+        eprintln!("generating {} firms...", args.firms);
+        super::demo::run(
+            &db,
+            super::demo::DemoArgs {
+                firms: args.firms,
+                seed: 1,
+                if_empty: false,
+            },
+        )
+        .await?;
+    }
 
-    eprintln!("indexing with tantivy...");
-    let (index, _) = SearchIndex::open(Some(dir.join("index")))?;
-    let naf = Arc::new(NafTable::load(&db).await?);
-    let started = Instant::now();
-    let docs = indexer::rebuild(&db, &index, &naf, &|_, _| {}).await?;
-    let index_secs = started.elapsed().as_secs_f64();
+    let (index, opened) = SearchIndex::open(Some(dir.join("index")))?;
+    let mut index_secs = f64::NAN;
+    let docs = if reuse && opened == Opened::Existing {
+        eprintln!("reusing the index in {}", dir.display());
+        index.reader.searcher().num_docs()
+    } else {
+        eprintln!("indexing with tantivy...");
+        let naf = Arc::new(NafTable::load(&db).await?);
+        let started = Instant::now();
+        let docs = indexer::rebuild(&db, &index, &naf, &|_, _| {}).await?;
+        index_secs = started.elapsed().as_secs_f64();
+        docs
+    };
 
     if args.matching_only {
         let table = format!(
@@ -271,25 +296,16 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                 .write_all(table.as_bytes())?;
         }
         drop(db);
-        let _ = std::fs::remove_dir_all(&dir);
+        if temporary {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
         return Ok(());
     }
-    eprintln!("building the FTS5 baseline...");
-    let started = Instant::now();
-    db.execute_unprepared(
-        "CREATE VIRTUAL TABLE fts USING fts5(name, description, capabilities, certifications, naf_label, \
-         tokenize = 'unicode61 remove_diacritics 2')",
-    )
-    .await
-    .context("creating the FTS5 table")?;
-    db.execute_unprepared(
-        "INSERT INTO fts (rowid, name, description, capabilities, certifications, naf_label) \
-         SELECT o.id, o.name, o.description, o.capabilities, o.certifications, COALESCE(n.label, '') \
-         FROM organisation o LEFT JOIN naf n ON n.code = o.naf_code",
-    )
-    .await
-    .context("filling the FTS5 table")?;
-    let fts_secs = started.elapsed().as_secs_f64();
+    let fts_secs = if args.tantivy_only {
+        f64::NAN
+    } else {
+        build_fts(&db).await?
+    };
 
     let gazetteer = Gazetteer::load(&db).await?;
     let mut rows = Vec::new();
@@ -319,10 +335,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                 })?;
                 ours.push(t.elapsed());
                 std::hint::black_box(r);
-                let t = Instant::now();
-                let n = fts_query(&db, case).await?;
-                theirs.push(t.elapsed());
-                std::hint::black_box(n);
+                if !args.tantivy_only {
+                    let t = Instant::now();
+                    let n = fts_query(&db, case).await?;
+                    theirs.push(t.elapsed());
+                    std::hint::black_box(n);
+                }
             }
         }
         ours.sort();
@@ -336,28 +354,47 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         ));
     }
 
+    let indexing = if index_secs.is_nan() {
+        "not measured (index reused)".to_owned()
+    } else {
+        format!(
+            "{index_secs:.1} s ({:.0} docs/s)",
+            docs as f64 / index_secs.max(1e-9)
+        )
+    };
+    let fts = if fts_secs.is_nan() {
+        "not built".to_owned()
+    } else {
+        format!("{fts_secs:.1} s")
+    };
     let mut table = format!(
-        "\n### {} firms ({} documents), {}\n\nIndexing: tantivy {:.1} s ({:.0} docs/s); FTS5 {:.1} s.\n\n\
+        "\n### {} firms ({} documents), {}\n\nIndexing: tantivy {indexing}; FTS5 {fts}.\n\n\
          | query | tantivy p50 | tantivy p99 | FTS5 p50 | FTS5 p99 | FTS5 / tantivy (p50) |\n|---|---|---|---|---|---|\n",
         args.firms,
         docs,
         today(),
-        index_secs,
-        docs as f64 / index_secs.max(1e-9),
-        fts_secs
     );
     for (kind, p50, p99, f50, f99) in &rows {
+        let baseline = if args.tantivy_only {
+            "– | – | –".to_owned()
+        } else {
+            format!(
+                "{:.2} ms | {:.2} ms | {:.1}×",
+                ms(*f50),
+                ms(*f99),
+                ms(*f50) / ms(*p50).max(1e-6)
+            )
+        };
         table.push_str(&format!(
-            "| {kind} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.1}× |\n",
+            "| {kind} | {:.2} ms | {:.2} ms | {baseline} |\n",
             ms(*p50),
             ms(*p99),
-            ms(*f50),
-            ms(*f99),
-            ms(*f50) / ms(*p50).max(1e-6)
         ));
     }
-    eprintln!("matching needs...");
-    table.push_str(&match_bench(&db, &index, args.runs).await?);
+    if !args.tantivy_only {
+        eprintln!("matching needs...");
+        table.push_str(&match_bench(&db, &index, args.runs).await?);
+    }
     println!("{table}");
     if let Some(file) = args.record {
         use std::io::Write;
@@ -368,8 +405,31 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         f.write_all(table.as_bytes())?;
     }
     drop(db);
-    let _ = std::fs::remove_dir_all(&dir);
+    if temporary {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(())
+}
+
+/// Builds the FTS5 baseline table over the same rows; returns the seconds it took.
+async fn build_fts(db: &DatabaseConnection) -> anyhow::Result<f64> {
+    eprintln!("building the FTS5 baseline...");
+    db.execute_unprepared("DROP TABLE IF EXISTS fts").await?;
+    let started = Instant::now();
+    db.execute_unprepared(
+        "CREATE VIRTUAL TABLE fts USING fts5(name, description, capabilities, certifications, naf_label, \
+         tokenize = 'unicode61 remove_diacritics 2')",
+    )
+    .await
+    .context("creating the FTS5 table")?;
+    db.execute_unprepared(
+        "INSERT INTO fts (rowid, name, description, capabilities, certifications, naf_label) \
+         SELECT o.id, o.name, o.description, o.capabilities, o.certifications, COALESCE(n.label, '') \
+         FROM organisation o LEFT JOIN naf n ON n.code = o.naf_code",
+    )
+    .await
+    .context("filling the FTS5 table")?;
+    Ok(started.elapsed().as_secs_f64())
 }
 
 fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {

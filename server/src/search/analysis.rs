@@ -4,9 +4,12 @@
 //! ASCII folding -> French stemmer. Folding before stemming makes "Université" and
 //! "universite" reach the same stem.
 
+use frostem::Algorithm;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer,
+    StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
 /// French text fields.
@@ -18,6 +21,101 @@ pub const FOLDED: &str = "maillage_folded";
 
 const MAX_TOKEN_BYTES: usize = 40;
 
+/// Words remembered per thread and language; the memo starts afresh beyond this.
+const MEMO_WORDS: usize = 50_000;
+
+thread_local! {
+    /// Word -> stem, one map per [`MemoStemmer`] language.
+    static STEMS: RefCell<[HashMap<String, String>; 2]> = RefCell::default();
+}
+
+/// The Snowball stemmer (the one tantivy's `Stemmer` runs), remembering the stems of the
+/// words it has seen on this thread. Stemming was the costliest step of analysis: every
+/// query re-analyses the description of each hit it shows to highlight it, and firms'
+/// texts use a small vocabulary.
+#[derive(Debug, Clone, Copy)]
+pub enum MemoStemmer {
+    French = 0,
+    English = 1,
+}
+
+impl MemoStemmer {
+    fn algorithm(self) -> Algorithm {
+        match self {
+            MemoStemmer::French => Algorithm::French,
+            MemoStemmer::English => Algorithm::English,
+        }
+    }
+}
+
+impl TokenFilter for MemoStemmer {
+    type Tokenizer<T: Tokenizer> = MemoStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> MemoStemmerFilter<T> {
+        MemoStemmerFilter {
+            language: self,
+            inner: tokenizer,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct MemoStemmerFilter<T> {
+    language: MemoStemmer,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
+    type TokenStream<'a> = MemoStemmerStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        MemoStemmerStream {
+            tail: self.inner.token_stream(text),
+            language: self.language,
+            stemmer: frostem::Stemmer::new(self.language.algorithm()),
+        }
+    }
+}
+
+pub struct MemoStemmerStream<T> {
+    tail: T,
+    language: MemoStemmer,
+    stemmer: frostem::Stemmer,
+}
+
+impl<T: TokenStream> TokenStream for MemoStemmerStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        STEMS.with(|maps| {
+            let mut maps = maps.borrow_mut();
+            let memo = &mut maps[self.language as usize];
+            if let Some(stem) = memo.get(token.text.as_str()) {
+                token.text.clear();
+                token.text.push_str(stem);
+                return;
+            }
+            let stem = self.stemmer.stem(&token.text).into_owned();
+            if memo.len() >= MEMO_WORDS {
+                memo.clear();
+            }
+            let word = std::mem::replace(&mut token.text, stem.clone());
+            memo.insert(word, stem);
+        });
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
 fn french() -> TextAnalyzer {
     let builder = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
@@ -26,11 +124,11 @@ fn french() -> TextAnalyzer {
         Some(stop) => builder
             .filter(stop)
             .filter(AsciiFoldingFilter)
-            .filter(Stemmer::new(Language::French))
+            .filter(MemoStemmer::French)
             .build(),
         None => builder
             .filter(AsciiFoldingFilter)
-            .filter(Stemmer::new(Language::French))
+            .filter(MemoStemmer::French)
             .build(),
     }
 }
@@ -43,11 +141,11 @@ fn english() -> TextAnalyzer {
         Some(stop) => builder
             .filter(stop)
             .filter(AsciiFoldingFilter)
-            .filter(Stemmer::new(Language::English))
+            .filter(MemoStemmer::English)
             .build(),
         None => builder
             .filter(AsciiFoldingFilter)
-            .filter(Stemmer::new(Language::English))
+            .filter(MemoStemmer::English)
             .build(),
     }
 }
@@ -135,6 +233,40 @@ mod tests {
             tokens(&m, ENGLISH, "Ceramic tiles and kilns"),
             ["ceram", "tile", "kiln"]
         );
+    }
+
+    #[test]
+    fn remembered_stems_are_tantivys_stems() {
+        use tantivy::tokenizer::Stemmer;
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../docs/simplification-workflow.md"
+        ))
+        .unwrap_or_default();
+        assert!(text.len() > 1000, "a French text to compare on");
+        let mut plain = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(Language::French))
+            .build();
+        let mut memo = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(MemoStemmer::French)
+            .build();
+        let collect = |a: &mut TextAnalyzer| {
+            let mut out = Vec::new();
+            let mut stream = a.token_stream(&text);
+            while stream.advance() {
+                let t = stream.token();
+                out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+            }
+            out
+        };
+        let expected = collect(&mut plain);
+        // Cold, then from the memo.
+        assert_eq!(collect(&mut memo), expected);
+        assert_eq!(collect(&mut memo), expected);
     }
 
     #[test]

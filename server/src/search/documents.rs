@@ -18,7 +18,7 @@ use tantivy::schema::{
 use tantivy::TantivyDocument;
 
 /// Bump when the schema or the analyzers change: the index is rebuilt at start-up.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Facet dimensions, in the order the API returns them.
 pub const FACETS: [&str; 10] = [
@@ -60,6 +60,7 @@ pub struct Fields {
     pub certification: Field,
     pub site_label: Field,
     pub visibility: Field,
+    pub audience: Field,
     pub lat: Field,
     pub lon: Field,
     pub name_key: Field,
@@ -113,6 +114,7 @@ pub fn schema() -> (Schema, Fields) {
         certification: b.add_text_field("certification", facet.clone()),
         site_label: b.add_text_field("site_label", facet.clone()),
         visibility: b.add_text_field("visibility", facet),
+        audience: b.add_text_field("audience", STRING),
         lat: b.add_f64_field("lat", coord.clone()),
         lon: b.add_f64_field("lon", coord),
         name_key: b.add_u64_field("name_key", FAST),
@@ -122,6 +124,24 @@ pub fn schema() -> (Schema, Fields) {
         lang: b.add_text_field("lang", STRING | STORED),
     };
     (b.build(), fields)
+}
+
+/// The classes of viewer, each with the visibilities it may see. A document's `audience`
+/// holds every class that may see it, so a viewer's filter is one term, which intersects
+/// through the posting list's skip data instead of building a bitset of the whole index.
+pub const AUDIENCES: [(&str, &[&str]); 2] = [
+    ("public", &["public"]),
+    ("members", &["public", "members"]),
+];
+
+/// Records a document's visibility and the audiences that may see it.
+pub fn add_visibility(doc: &mut TantivyDocument, f: &Fields, visibility: &str) {
+    doc.add_text(f.visibility, visibility);
+    for (audience, sees) in AUDIENCES {
+        if sees.contains(&visibility) {
+            doc.add_text(f.audience, audience);
+        }
+    }
 }
 
 /// The first eight bytes of the folded name, big-endian: sorting by it sorts by name.
@@ -316,7 +336,7 @@ pub fn territory_document(f: &Fields, r: &TerritoryRow) -> TantivyDocument {
     doc.add_text(f.place, &r.region_name);
     doc.add_text(f.territory, &r.id);
     doc.add_text(f.territory_name, &r.name);
-    doc.add_text(f.visibility, "public");
+    add_visibility(&mut doc, f, "public");
     if let (Some(lat), Some(lon)) = (r.latitude, r.longitude) {
         doc.add_f64(f.lat, lat);
         doc.add_f64(f.lon, lon);
@@ -408,7 +428,7 @@ pub fn organisation_document(f: &Fields, naf: &NafTable, r: &OrganisationRow) ->
     if let Some(band) = &r.headcount_band {
         doc.add_text(f.headcount, band);
     }
-    doc.add_text(f.visibility, &r.visibility);
+    add_visibility(&mut doc, f, &r.visibility);
     if let Some(s) = &r.siret {
         doc.add_text(f.siret, s);
     }
@@ -455,7 +475,7 @@ pub fn site_document(f: &Fields, r: &SiteRow) -> TantivyDocument {
         doc.add_text(f.site_label, "turnkey");
         doc.add_text(f.capabilities, "site clé en main");
     }
-    doc.add_text(f.visibility, "public");
+    add_visibility(&mut doc, f, "public");
     doc.add_text(f.commune, &r.commune);
     add_place(
         &mut doc,
@@ -520,7 +540,7 @@ pub fn proposal_document(f: &Fields, r: &ProposalDocRow) -> TantivyDocument {
     doc.add_text(f.place, &r.territory_name);
     doc.add_text(f.territory, &r.territory_id);
     doc.add_text(f.territory_name, &r.territory_name);
-    doc.add_text(f.visibility, "public");
+    add_visibility(&mut doc, f, "public");
     if let (Some(lat), Some(lon)) = (r.latitude, r.longitude) {
         doc.add_f64(f.lat, lat);
         doc.add_f64(f.lon, lon);
@@ -576,7 +596,7 @@ pub fn practice_document(f: &Fields, r: &PracticeDocRow) -> TantivyDocument {
     if let Some(t) = &r.territory_id {
         doc.add_text(f.territory, t);
     }
-    doc.add_text(f.visibility, "public");
+    add_visibility(&mut doc, f, "public");
     doc.add_text(f.lang, &r.lang);
     doc
 }
@@ -628,8 +648,9 @@ pub fn need_document(f: &Fields, r: &NeedDocRow) -> TantivyDocument {
     if let Some(region) = &r.region_code {
         doc.add_text(f.region, region);
     }
-    doc.add_text(
-        f.visibility,
+    add_visibility(
+        &mut doc,
+        f,
         if r.visibility == "public" {
             "public"
         } else {

@@ -6,6 +6,7 @@
 
 use super::analysis;
 use super::documents::{self, Fields, SCHEMA_VERSION};
+use super::query::ColumnCache;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -22,6 +23,8 @@ pub struct SearchIndex {
     pub index: Index,
     pub reader: IndexReader,
     pub fields: Fields,
+    /// Fast columns kept open per segment for the search collector.
+    pub columns: Arc<ColumnCache>,
     writer: Arc<Mutex<IndexWriter<TantivyDocument>>>,
 }
 
@@ -89,15 +92,29 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .context("opening the index reader")?;
+        let columns = Arc::new(ColumnCache::default());
+        columns
+            .refresh(&reader.searcher())
+            .context("opening the search columns")?;
         Ok((
             SearchIndex {
                 index,
                 reader,
                 fields,
+                columns,
                 writer: Arc::new(Mutex::new(writer)),
             },
             opened,
         ))
+    }
+
+    /// Makes the last commit searchable, with the search columns of its segments ready.
+    fn reload(&self) -> anyhow::Result<()> {
+        self.reader.reload().context("reloading the index reader")?;
+        self.columns
+            .refresh(&self.reader.searcher())
+            .context("opening the search columns")?;
+        Ok(())
     }
 
     /// The last `changes.seq` applied, from the latest commit's payload.
@@ -135,7 +152,7 @@ impl SearchIndex {
         prepared.set_payload(&seq.to_string());
         prepared.commit().context("committing the index")?;
         drop(writer);
-        self.reader.reload().context("reloading the index reader")?;
+        self.reload()?;
         Ok(())
     }
 
@@ -157,7 +174,7 @@ impl SearchIndex {
             writer.merge(&ids)
         };
         merge.wait().context("merging segments")?;
-        self.reader.reload().context("reloading the index reader")?;
+        self.reload()?;
         Ok(())
     }
 

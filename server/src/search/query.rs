@@ -10,21 +10,24 @@
 //! Visibility is a filter inside the query, never applied afterwards.
 
 use super::analysis::{positioned_tokens, tokens, ENGLISH, FOLDED, FRENCH};
-use super::documents::{Fields, FACETS};
+use super::documents::{Fields, AUDIENCES, FACETS};
 use super::index::SearchIndex;
 use app::api::search::{SearchParams, SearchSort};
 use app::domain::geo::Point;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::sync::{Arc, Mutex};
 use std::ops::Bound;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::{Cardinality, Column, StrColumn};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
-    Occur, PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery, TermSetQuery,
+    EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{
+    index::SegmentId, DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term,
+};
 
 /// Score of an exact word match on top of BM25. Tolerant matches weigh at most
 /// 0.5 + 0.35 + 0.25 + 0.15 (typo) + 0.5 + 0.2 (prefix) = 1.95, always below it.
@@ -52,15 +55,20 @@ fn any(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     ))
 }
 
-/// The words of a query and its quoted phrases.
+/// The words of a query outside quotes, and its quoted phrases. An unclosed quote (a phrase
+/// still being typed) counts as words.
 fn split_phrases(q: &str) -> (String, Vec<String>) {
     let mut words = String::new();
     let mut phrases = Vec::new();
-    for (i, part) in q.split('"').enumerate() {
-        if i % 2 == 1 && !part.trim().is_empty() {
-            phrases.push(part.to_owned());
+    let parts: Vec<&str> = q.split('"').collect();
+    let closed = parts.len() % 2 == 1;
+    for (i, part) in parts.iter().enumerate() {
+        let is_phrase = i % 2 == 1 && (closed || i + 1 < parts.len());
+        if is_phrase && !part.trim().is_empty() {
+            phrases.push((*part).to_owned());
+        } else {
+            words.push_str(part);
         }
-        words.push_str(part);
         words.push(' ');
     }
     (words, phrases)
@@ -76,6 +84,22 @@ fn indexed(searcher: &Searcher, fields: &[Field], text: &str) -> bool {
     })
 }
 
+/// Documents holding a term that starts with `prefix` (ASCII letters and digits): the range
+/// of the term dictionary from the prefix up to the prefix with its last byte raised. A
+/// range walk, unlike a regular expression, builds no automaton.
+fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
+    let mut upper = prefix.as_bytes().to_vec();
+    match upper.last_mut() {
+        Some(last) if last.is_ascii_alphanumeric() => *last += 1,
+        _ => return Box::new(EmptyQuery),
+    }
+    let upper = String::from_utf8_lossy(&upper).into_owned();
+    Box::new(RangeQuery::new(
+        Bound::Included(term(field, prefix)),
+        Bound::Excluded(term(field, &upper)),
+    ))
+}
+
 /// The text part of the query; `None` when the text has no searchable word.
 ///
 /// Typo and prefix alternatives are only added for a word whose exact form is absent from
@@ -84,7 +108,19 @@ pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<B
     let f = &index.fields;
     let manager = index.index.tokenizers();
     let typing = !q.ends_with(char::is_whitespace) && !q.ends_with('"');
-    let (plain, phrases) = split_phrases(q);
+    let (mut plain, quoted) = split_phrases(q);
+    // A phrase requires each of its words in one field, so its words need no clauses of
+    // their own (they would only add work to every match); a "phrase" of one word is a word.
+    let mut phrases = Vec::new();
+    for phrase in quoted {
+        let stems = positioned_tokens(manager, FRENCH, &phrase);
+        if stems.len() < 2 {
+            plain.push(' ');
+            plain.push_str(&phrase);
+        } else {
+            phrases.push(stems);
+        }
+    }
     let words = tokens(manager, FOLDED, &plain);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (i, word) in words.iter().enumerate() {
@@ -138,9 +174,7 @@ pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<B
         );
         if last && typing && !complete && word.chars().all(|c| c.is_ascii_alphanumeric()) {
             for (field, weight) in [(f.name_folded, 0.5), (f.place, 0.2)] {
-                if let Ok(prefix) = RegexQuery::from_pattern(&format!("{word}.*"), field) {
-                    tolerant.push(Box::new(ConstScoreQuery::new(Box::new(prefix), weight)));
-                }
+                tolerant.push(Box::new(ConstScoreQuery::new(prefix_query(field, word), weight)));
             }
         }
         // The exact tier only matters against tolerant alternatives; without them the plain
@@ -156,13 +190,9 @@ pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<B
         };
         clauses.push((Occur::Must, clause));
     }
-    for phrase in phrases {
-        // Positions as the analyzer gives them: a removed stop word leaves its gap, as in
-        // the indexed text ("traitement de surface" is "traitement _ surface").
-        let stems = positioned_tokens(manager, FRENCH, &phrase);
-        if stems.len() < 2 {
-            continue;
-        }
+    // Positions as the analyzer gives them: a removed stop word leaves its gap, as in the
+    // indexed text ("traitement de surface" is "traitement _ surface").
+    for stems in phrases {
         let per_field: Vec<Box<dyn Query>> = [f.name, f.capabilities, f.description]
             .into_iter()
             .map(|field| {
@@ -212,6 +242,24 @@ fn bbox(f: &Fields, p: Point, radius_km: f64) -> Vec<Box<dyn Query>> {
     .collect()
 }
 
+/// Documents a viewer who may see `visibilities` may see: one `audience` term for a known
+/// class of viewer, otherwise any of the visibilities.
+pub fn visible_to(f: &Fields, visibilities: &[&str]) -> Box<dyn Query> {
+    match AUDIENCES.iter().find(|(_, sees)| *sees == visibilities) {
+        Some((audience, _)) => Box::new(TermQuery::new(
+            term(f.audience, audience),
+            IndexRecordOption::Basic,
+        )),
+        None => any(visibilities
+            .iter()
+            .map(|v| {
+                Box::new(TermQuery::new(term(f.visibility, v), IndexRecordOption::Basic))
+                    as Box<dyn Query>
+            })
+            .collect()),
+    }
+}
+
 /// The whole query: text (if any) AND every filter AND visibility AND the distance box.
 pub fn build(
     index: &SearchIndex,
@@ -253,9 +301,7 @@ pub fn build(
             IndexRecordOption::Basic,
         )));
     }
-    filters.push(Box::new(TermSetQuery::new(
-        visibilities.iter().map(|v| term(f.visibility, v)),
-    )));
+    filters.push(visible_to(f, visibilities));
     if let (Some(p), Some(r)) = (near, params.radius_km) {
         filters.extend(bbox(f, p, r));
     }
@@ -304,12 +350,133 @@ pub struct Collected {
     pub facets: BTreeMap<&'static str, BTreeMap<String, u64>>,
 }
 
+/// The fast columns a search reads in one segment, opened once per segment and kept while
+/// the segment is searched (opening ten dictionaries on every query cost about 3 % of it).
+pub struct SegmentColumns {
+    lat: Option<Column<f64>>,
+    lon: Option<Column<f64>>,
+    name_key: Option<Column<u64>>,
+    facets: Vec<(&'static str, StrColumn)>,
+    packed: Packed,
+}
+
+/// The single-valued facets of every document of a segment, packed into one word per
+/// document: each facet's ordinal plus one (0 when the document has none) in its own bits.
+/// Counting ten facets for every match then reads one array instead of ten columns.
+/// Multi-valued facets (certifications, site labels) stay in their columns.
+#[derive(Default)]
+struct Packed {
+    words: Vec<u64>,
+    /// For each entry of `SegmentColumns::facets`: its shift and mask, if packed.
+    slots: Vec<Option<(u32, u64)>>,
+}
+
+impl Packed {
+    fn build(facets: &[(&'static str, StrColumn)], max_doc: u32) -> Packed {
+        let mut slots = Vec::with_capacity(facets.len());
+        let mut shift = 0u32;
+        for (_, column) in facets {
+            let terms = column.num_terms() as u64;
+            let bits = u64::BITS - terms.leading_zeros();
+            let single = column.ords().get_cardinality() != Cardinality::Multivalued;
+            if single && terms > 0 && shift + bits <= u64::BITS {
+                slots.push(Some((shift, (1u64 << bits) - 1)));
+                shift += bits;
+            } else {
+                slots.push(None);
+            }
+        }
+        let mut words = vec![0u64; max_doc as usize];
+        let mut out = Vec::new();
+        let docs: Vec<DocId> = (0..max_doc).collect();
+        for (start, chunk) in docs.chunks(4096).enumerate() {
+            let base = start * 4096;
+            for ((_, column), slot) in facets.iter().zip(&slots) {
+                let Some((shift, _)) = slot else { continue };
+                out.clear();
+                out.resize(chunk.len(), None);
+                column.ords().first_vals(chunk, &mut out);
+                for (i, ord) in out.iter().enumerate() {
+                    if let Some(ord) = ord {
+                        words[base + i] |= (ord + 1) << shift;
+                    }
+                }
+            }
+        }
+        Packed { words, slots }
+    }
+}
+
+/// Open columns by segment.
+#[derive(Default)]
+pub struct ColumnCache(Mutex<HashMap<SegmentId, Arc<SegmentColumns>>>);
+
+impl ColumnCache {
+    fn columns(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentColumns>> {
+        let id = reader.segment_id();
+        if let Some(found) = self.0.lock().ok().and_then(|m| m.get(&id).cloned()) {
+            return Ok(found);
+        }
+        let fast = reader.fast_fields();
+        let mut facets = Vec::new();
+        for name in FACETS {
+            if let Some(column) = fast.str(name)? {
+                facets.push((name, column));
+            }
+        }
+        let packed = Packed::build(&facets, reader.max_doc());
+        let columns = Arc::new(SegmentColumns {
+            lat: fast.f64("lat").ok(),
+            lon: fast.f64("lon").ok(),
+            name_key: fast.u64("name_key").ok(),
+            facets,
+            packed,
+        });
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(id, columns.clone());
+        }
+        Ok(columns)
+    }
+
+    /// Keeps the columns of the segments `searcher` searches, opening any new ones now
+    /// (after a commit or a merge, so that no query pays for it), and forgets the others.
+    pub fn refresh(&self, searcher: &Searcher) -> tantivy::Result<()> {
+        let live: Vec<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        if let Ok(mut map) = self.0.lock() {
+            map.retain(|id, _| live.contains(id));
+        }
+        for reader in searcher.segment_readers() {
+            self.columns(reader)?;
+        }
+        Ok(())
+    }
+}
+
 /// Counts matches inside the radius, facet values, and keeps the best `limit`.
 pub struct SearchCollector {
+    pub columns: Arc<ColumnCache>,
     pub near: Option<Point>,
     pub radius_km: Option<f64>,
     pub sort: SearchSort,
     pub limit: usize,
+}
+
+/// Matches buffered before distances and facets are read for them all at once: column reads
+/// in blocks go through the columns' batch paths (one dynamic call and one rank lookup per
+/// block instead of per document).
+const BLOCK: usize = 512;
+
+/// A facet column of a segment and the counts of its term ordinals, each at its ordinal
+/// plus one (slot 0 counts documents without a value).
+struct FacetCounter {
+    name: &'static str,
+    column: StrColumn,
+    packed: Option<(u32, u64)>,
+    counts: Vec<u64>,
 }
 
 pub struct SegmentSearch {
@@ -321,9 +488,21 @@ pub struct SegmentSearch {
     lat: Option<Column<f64>>,
     lon: Option<Column<f64>>,
     name_key: Option<Column<u64>>,
-    facet_columns: Vec<(&'static str, Option<StrColumn>, Vec<u64>)>,
+    facets: Vec<FacetCounter>,
+    columns: Arc<SegmentColumns>,
     total: u64,
     heap: BinaryHeap<Candidate>,
+    /// The block being filled: matches and their scores.
+    docs: Vec<DocId>,
+    scores: Vec<Score>,
+    /// Scratch space for a block's column reads.
+    rows: Vec<u32>,
+    row_docs: Vec<DocId>,
+    ords: Vec<u64>,
+    words: Vec<u64>,
+    lats: Vec<Option<f64>>,
+    lons: Vec<Option<f64>>,
+    keys: Vec<Option<u64>>,
 }
 
 impl Collector for SearchCollector {
@@ -335,25 +514,40 @@ impl Collector for SearchCollector {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentSearch> {
-        let fast = reader.fast_fields();
-        let mut facet_columns = Vec::new();
-        for name in FACETS {
-            let column = fast.str(name)?;
-            let counts = vec![0u64; column.as_ref().map(|c| c.num_terms()).unwrap_or(0)];
-            facet_columns.push((name, column, counts));
-        }
+        let columns = self.columns.columns(reader)?;
+        let facets = columns
+            .facets
+            .iter()
+            .zip(&columns.packed.slots)
+            .map(|((name, column), packed)| FacetCounter {
+                name,
+                column: column.clone(),
+                packed: *packed,
+                counts: vec![0u64; column.num_terms() + 1],
+            })
+            .collect();
         Ok(SegmentSearch {
             segment,
             near: self.near,
             radius_km: self.radius_km,
             sort: self.sort,
             limit: self.limit,
-            lat: fast.f64("lat").ok(),
-            lon: fast.f64("lon").ok(),
-            name_key: fast.u64("name_key").ok(),
-            facet_columns,
+            lat: columns.lat.clone(),
+            lon: columns.lon.clone(),
+            name_key: columns.name_key.clone(),
+            facets,
+            columns,
             total: 0,
-            heap: BinaryHeap::new(),
+            heap: BinaryHeap::with_capacity(self.limit + 1),
+            docs: Vec::with_capacity(BLOCK),
+            scores: Vec::with_capacity(BLOCK),
+            rows: Vec::with_capacity(BLOCK),
+            row_docs: Vec::with_capacity(BLOCK),
+            ords: Vec::with_capacity(BLOCK),
+            words: Vec::with_capacity(BLOCK),
+            lats: Vec::with_capacity(BLOCK),
+            lons: Vec::with_capacity(BLOCK),
+            keys: Vec::with_capacity(BLOCK),
         })
     }
 
@@ -381,81 +575,149 @@ impl Collector for SearchCollector {
     }
 }
 
+/// Reads the first value of `column` for each of `docs` into `out`.
+fn first_values<T>(column: &Option<Column<T>>, docs: &[DocId], out: &mut Vec<Option<T>>)
+where
+    T: Copy + PartialOrd + std::fmt::Debug + Send + Sync + 'static,
+{
+    out.clear();
+    out.resize(docs.len(), None);
+    if let Some(column) = column {
+        column.first_vals(docs, out);
+    }
+}
+
+impl SegmentSearch {
+    /// Applies the radius to the buffered block, then counts its facets and offers its
+    /// documents to the top-k heap.
+    fn flush(&mut self) {
+        if self.docs.is_empty() {
+            return;
+        }
+        let mut distances: Vec<Option<f64>> = Vec::new();
+        if let Some(p) = self.near {
+            first_values(&self.lat, &self.docs, &mut self.lats);
+            first_values(&self.lon, &self.docs, &mut self.lons);
+            distances = self
+                .lats
+                .iter()
+                .zip(&self.lons)
+                .map(|(la, lo)| match (la, lo) {
+                    (Some(lat), Some(lon)) => Some(p.distance_km(&Point {
+                        lat: *lat,
+                        lon: *lon,
+                    })),
+                    _ => None,
+                })
+                .collect();
+            if let Some(r) = self.radius_km {
+                let mut kept = 0;
+                for i in 0..self.docs.len() {
+                    if matches!(distances[i], Some(d) if d <= r) {
+                        self.docs[kept] = self.docs[i];
+                        self.scores[kept] = self.scores[i];
+                        distances[kept] = distances[i];
+                        kept += 1;
+                    }
+                }
+                self.docs.truncate(kept);
+                self.scores.truncate(kept);
+                distances.truncate(kept);
+            }
+        }
+        self.total += self.docs.len() as u64;
+        let packed = &self.columns.packed.words;
+        self.words.clear();
+        self.words
+            .extend(self.docs.iter().map(|d| packed.get(*d as usize).copied().unwrap_or(0)));
+        for facet in &mut self.facets {
+            if let Some((shift, mask)) = facet.packed {
+                for word in &self.words {
+                    if let Some(c) = facet.counts.get_mut(((word >> shift) & mask) as usize) {
+                        *c += 1;
+                    }
+                }
+                continue;
+            }
+            let ords = facet.column.ords();
+            self.rows.clear();
+            self.row_docs.clear();
+            ords.row_ids_for_docs(&self.docs, &mut self.row_docs, &mut self.rows);
+            self.ords.clear();
+            self.ords.resize(self.rows.len(), 0);
+            ords.values.get_vals(&self.rows, &mut self.ords);
+            for ord in &self.ords {
+                if let Some(c) = facet.counts.get_mut(*ord as usize + 1) {
+                    *c += 1;
+                }
+            }
+        }
+        if self.sort == SearchSort::Name {
+            first_values(&self.name_key, &self.docs, &mut self.keys);
+        }
+        for (i, (&doc, &score)) in self.docs.iter().zip(&self.scores).enumerate() {
+            let distance_km = distances.get(i).copied().flatten();
+            let key = match self.sort {
+                SearchSort::Relevance => -f64::from(score),
+                SearchSort::Distance => distance_km.unwrap_or(f64::MAX),
+                SearchSort::Name => self.keys[i].unwrap_or(u64::MAX) as f64,
+            };
+            let candidate = Candidate {
+                key,
+                score,
+                distance_km,
+                address: DocAddress::new(self.segment, doc),
+            };
+            if self.heap.len() < self.limit {
+                self.heap.push(candidate);
+            } else if let Some(worst) = self.heap.peek() {
+                if candidate < *worst {
+                    self.heap.pop();
+                    self.heap.push(candidate);
+                }
+            }
+        }
+        self.docs.clear();
+        self.scores.clear();
+    }
+}
+
 impl SegmentCollector for SegmentSearch {
     type Fruit = Collected;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let distance_km = match (self.near, &self.lat, &self.lon) {
-            (Some(p), Some(lat), Some(lon)) => match (lat.first(doc), lon.first(doc)) {
-                (Some(la), Some(lo)) => Some(p.distance_km(&Point { lat: la, lon: lo })),
-                _ => None,
-            },
-            _ => None,
-        };
-        if let Some(r) = self.radius_km {
-            match distance_km {
-                Some(d) if d <= r => {}
-                _ => return,
-            }
-        }
-        self.total += 1;
-        for (_, column, counts) in &mut self.facet_columns {
-            if let Some(column) = column {
-                for ord in column.term_ords(doc) {
-                    if let Some(c) = counts.get_mut(ord as usize) {
-                        *c += 1;
-                    }
-                }
-            }
-        }
-        let key = match self.sort {
-            SearchSort::Relevance => -f64::from(score),
-            SearchSort::Distance => distance_km.unwrap_or(f64::MAX),
-            SearchSort::Name => self
-                .name_key
-                .as_ref()
-                .and_then(|c| c.first(doc))
-                .unwrap_or(u64::MAX) as f64,
-        };
-        let candidate = Candidate {
-            key,
-            score,
-            distance_km,
-            address: DocAddress::new(self.segment, doc),
-        };
-        if self.heap.len() < self.limit {
-            self.heap.push(candidate);
-        } else if let Some(worst) = self.heap.peek() {
-            if candidate < *worst {
-                self.heap.pop();
-                self.heap.push(candidate);
-            }
+        self.docs.push(doc);
+        self.scores.push(score);
+        if self.docs.len() == BLOCK {
+            self.flush();
         }
     }
 
-    fn harvest(self) -> Collected {
+    fn harvest(mut self) -> Collected {
+        self.flush();
         let mut facets = BTreeMap::new();
-        for (name, column, counts) in self.facet_columns {
-            let Some(column) = column else { continue };
+        for facet in self.facets {
             // Ordinals come out sorted: one sequential pass over the dictionary names them
             // (a lookup per ordinal would decode a dictionary block each time).
-            let ords: Vec<u64> = counts
+            let ords: Vec<u64> = facet
+                .counts
                 .iter()
                 .enumerate()
+                .skip(1)
                 .filter(|(_, c)| **c > 0)
-                .map(|(o, _)| o as u64)
+                .map(|(slot, _)| slot as u64 - 1)
                 .collect();
             let mut names = Vec::with_capacity(ords.len());
-            let found = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+            let found = facet.column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
                 names.push(String::from_utf8_lossy(bytes).into_owned())
             });
             let mut values = BTreeMap::new();
             if matches!(found, Ok(true)) {
                 for (ord, name) in ords.iter().zip(names) {
-                    values.insert(name, counts[*ord as usize]);
+                    values.insert(name, facet.counts[*ord as usize + 1]);
                 }
             }
-            facets.insert(name, values);
+            facets.insert(facet.name, values);
         }
         let mut top = self.heap.into_vec();
         top.sort();
@@ -592,12 +854,7 @@ pub fn candidate_ids(
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
         (Occur::Must, any(wanted)),
         (Occur::Must, kind_is(f, "firm")),
-        (
-            Occur::Must,
-            Box::new(TermSetQuery::new(
-                visibilities.iter().map(|v| term(f.visibility, v)),
-            )),
-        ),
+        (Occur::Must, visible_to(f, visibilities)),
     ];
     if let Some((p, r)) = near {
         for b in bbox(f, p, r) {
@@ -618,4 +875,27 @@ pub fn candidate_ids(
         }
     }
     Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_phrases;
+
+    #[test]
+    fn closed_quotes_make_phrases_and_an_unclosed_one_stays_words() {
+        let (words, phrases) = split_phrases("titane \"usinage 5 axes\" inox");
+        assert_eq!(phrases, vec!["usinage 5 axes"]);
+        assert_eq!(words.split_whitespace().collect::<Vec<_>>(), ["titane", "inox"]);
+
+        let (words, phrases) = split_phrases("\"traitement de sur");
+        assert!(phrases.is_empty());
+        assert_eq!(
+            words.split_whitespace().collect::<Vec<_>>(),
+            ["traitement", "de", "sur"]
+        );
+
+        let (words, phrases) = split_phrases("\"\" \" ");
+        assert!(phrases.is_empty());
+        assert!(words.trim().is_empty());
+    }
 }

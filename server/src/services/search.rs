@@ -242,6 +242,7 @@ pub fn run_search(
         (sort, _, _) => sort,
     };
     let collector = SearchCollector {
+        columns: index.columns.clone(),
         near,
         radius_km: params.radius_km,
         sort,
@@ -363,16 +364,12 @@ impl Search for SearchService {
                 return Ok(Vec::new());
             };
             // Visibility inside the query, as for every search.
-            let visible = tantivy::query::TermSetQuery::new(
-                visibilities
-                    .iter()
-                    .map(|v| tantivy::Term::from_field_text(index.fields.visibility, v)),
-            );
+            let visible = query::visible_to(&index.fields, visibilities);
             let query = tantivy::query::BooleanQuery::new(vec![
                 (tantivy::query::Occur::Must, words),
                 (
                     tantivy::query::Occur::Must,
-                    Box::new(tantivy::query::ConstScoreQuery::new(Box::new(visible), 0.0)),
+                    Box::new(tantivy::query::ConstScoreQuery::new(visible, 0.0)),
                 ),
             ]);
             let top = searcher.search(&query, &TopDocs::with_limit(8).order_by_score())?;
