@@ -39,6 +39,9 @@ pub struct BenchArgs {
     /// Run the search mix on tantivy only (no FTS5 baseline, no matching): for profiling.
     #[arg(long)]
     pub tantivy_only: bool,
+    /// Run only the query types whose name contains this (e.g. "phrase"): for profiling.
+    #[arg(long)]
+    pub only: Option<String>,
 }
 
 struct Case {
@@ -310,7 +313,10 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let gazetteer = Gazetteer::load(&db).await?;
     let mut rows = Vec::new();
     let mut kinds: Vec<&str> = Vec::new();
-    let cases = cases();
+    let mut cases = cases();
+    if let Some(only) = &args.only {
+        cases.retain(|c| c.kind.contains(only.as_str()));
+    }
     for case in &cases {
         if !kinds.contains(&case.kind) {
             kinds.push(case.kind);

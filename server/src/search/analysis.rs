@@ -8,8 +8,8 @@ use frostem::Algorithm;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer,
-    StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
 /// French text fields.
@@ -18,6 +18,8 @@ pub const FRENCH: &str = "maillage_fr";
 pub const ENGLISH: &str = "maillage_en";
 /// Lowercased, folded words without stemming: the search-as-you-type prefix path.
 pub const FOLDED: &str = "maillage_folded";
+/// Pairs of neighbouring French stems: quoted phrases as terms.
+pub const PAIRS: &str = "maillage_pairs";
 
 const MAX_TOKEN_BYTES: usize = 40;
 
@@ -158,11 +160,116 @@ fn folded() -> TextAnalyzer {
         .build()
 }
 
+/// The French analyzer followed by [`Pairs`].
+fn french_pairs() -> TextAnalyzer {
+    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser);
+    match StopWordFilter::new(Language::French) {
+        Some(stop) => builder
+            .filter(stop)
+            .filter(AsciiFoldingFilter)
+            .filter(MemoStemmer::French)
+            .filter(Pairs)
+            .build(),
+        None => builder
+            .filter(AsciiFoldingFilter)
+            .filter(MemoStemmer::French)
+            .filter(Pairs)
+            .build(),
+    }
+}
+
+/// The term for two neighbouring tokens, `gap` positions apart: each removed stop word
+/// between them is a `_` ("traitement _ surface" for "traitement de surface"). Tokens
+/// never hold spaces or underscores, so pairs cannot collide with words.
+pub fn pair(first: &str, gap: usize, second: &str) -> String {
+    let mut out = String::with_capacity(first.len() + second.len() + 2 * gap);
+    out.push_str(first);
+    out.push(' ');
+    for _ in 1..gap {
+        out.push_str("_ ");
+    }
+    out.push_str(second);
+    out
+}
+
+/// Replaces a stream of tokens by the pairs of neighbours ([`pair`]). Indexed in fields of
+/// their own, a two-word phrase is one term and a longer one the intersection of its
+/// pairs, checked against positions only on the documents that hold them all.
+#[derive(Debug, Clone, Copy)]
+pub struct Pairs;
+
+impl TokenFilter for Pairs {
+    type Tokenizer<T: Tokenizer> = PairsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> PairsFilter<T> {
+        PairsFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub struct PairsFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for PairsFilter<T> {
+    type TokenStream<'a> = PairsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        PairsStream {
+            tail: self.inner.token_stream(text),
+            previous: None,
+            token: Token::default(),
+        }
+    }
+}
+
+pub struct PairsStream<T> {
+    tail: T,
+    /// The last token read: text, position, start offset.
+    previous: Option<(String, usize, usize)>,
+    token: Token,
+}
+
+impl<T: TokenStream> TokenStream for PairsStream<T> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            let current = self.tail.token();
+            let next = (current.text.clone(), current.position, current.offset_from);
+            if let Some((text, position, offset_from)) = self.previous.replace(next) {
+                self.token = Token {
+                    text: pair(
+                        &text,
+                        current.position.saturating_sub(position),
+                        &current.text,
+                    ),
+                    position,
+                    offset_from,
+                    offset_to: current.offset_to,
+                    position_length: 1,
+                };
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
 /// Registers every analyzer; called on each open (tantivy does not persist them).
 pub fn register(manager: &TokenizerManager) {
     manager.register(FRENCH, french());
     manager.register(ENGLISH, english());
     manager.register(FOLDED, folded());
+    manager.register(PAIRS, french_pairs());
 }
 
 /// The tokens an analyzer produces, for tests and for building queries.
@@ -267,6 +374,17 @@ mod tests {
         // Cold, then from the memo.
         assert_eq!(collect(&mut memo), expected);
         assert_eq!(collect(&mut memo), expected);
+    }
+
+    #[test]
+    fn pairs_join_neighbouring_stems_and_keep_stop_word_gaps() {
+        let m = TokenizerManager::default();
+        register(&m);
+        assert_eq!(
+            tokens(&m, PAIRS, "Traitement de surface, usinage 5 axes"),
+            ["traitement _ surfac", "surfac usinag", "usinag 5", "5 axe"]
+        );
+        assert!(tokens(&m, PAIRS, "usinage").is_empty());
     }
 
     #[test]

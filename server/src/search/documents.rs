@@ -6,7 +6,7 @@
 //! fast string columns; `lat` and `lon` are fast and indexed for distance filtering;
 //! `name_key` orders by name. Each kind of row implements [`Entity`].
 
-use super::analysis::{ENGLISH, FOLDED, FRENCH};
+use super::analysis::{ENGLISH, FOLDED, FRENCH, PAIRS};
 use crate::db::{fetch_all, fetch_in, json_list};
 use app::domain::text::fold;
 use sea_orm::{ConnectionTrait, FromQueryResult};
@@ -18,7 +18,7 @@ use tantivy::schema::{
 use tantivy::TantivyDocument;
 
 /// Bump when the schema or the analyzers change: the index is rebuilt at start-up.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Facet dimensions, in the order the API returns them.
 pub const FACETS: [&str; 10] = [
@@ -45,6 +45,8 @@ pub struct Fields {
     pub description: Field,
     pub description_en: Field,
     pub capabilities: Field,
+    /// Pairs of neighbouring stems of `name`, `capabilities` and `description`, in that order.
+    pub pairs: [Field; 3],
     pub certifications_text: Field,
     pub naf_label: Field,
     pub place: Field,
@@ -61,6 +63,7 @@ pub struct Fields {
     pub site_label: Field,
     pub visibility: Field,
     pub audience: Field,
+    pub hidden: Field,
     pub lat: Field,
     pub lon: Field,
     pub name_key: Field,
@@ -99,6 +102,12 @@ pub fn schema() -> (Schema, Fields) {
         description: b.add_text_field("description", text(FRENCH, true)),
         description_en: b.add_text_field("description_en", text(ENGLISH, true)),
         capabilities: b.add_text_field("capabilities", text(FRENCH, true)),
+        pairs: ["name_pairs", "capabilities_pairs", "description_pairs"].map(|name| {
+            let indexing = TextFieldIndexing::default()
+                .set_tokenizer(PAIRS)
+                .set_index_option(IndexRecordOption::WithFreqs);
+            b.add_text_field(name, TextOptions::default().set_indexing_options(indexing))
+        }),
         certifications_text: b.add_text_field("certifications_text", text(FOLDED, false)),
         naf_label: b.add_text_field("naf_label", text(FRENCH, false)),
         place: b.add_text_field("place", text(FOLDED, false)),
@@ -115,6 +124,7 @@ pub fn schema() -> (Schema, Fields) {
         site_label: b.add_text_field("site_label", facet.clone()),
         visibility: b.add_text_field("visibility", facet),
         audience: b.add_text_field("audience", STRING),
+        hidden: b.add_text_field("hidden", STRING),
         lat: b.add_f64_field("lat", coord.clone()),
         lon: b.add_f64_field("lon", coord),
         name_key: b.add_u64_field("name_key", FAST),
@@ -127,12 +137,10 @@ pub fn schema() -> (Schema, Fields) {
 }
 
 /// The classes of viewer, each with the visibilities it may see. A document's `audience`
-/// holds every class that may see it, so a viewer's filter is one term, which intersects
-/// through the posting list's skip data instead of building a bitset of the whole index.
-pub const AUDIENCES: [(&str, &[&str]); 2] = [
-    ("public", &["public"]),
-    ("members", &["public", "members"]),
-];
+/// holds every class that may see it and `hidden` every other class, so a viewer's filter
+/// is one term: required in `audience`, or excluded in `hidden` when that list is shorter.
+pub const AUDIENCES: [(&str, &[&str]); 2] =
+    [("public", &["public"]), ("members", &["public", "members"])];
 
 /// Records a document's visibility and the audiences that may see it.
 pub fn add_visibility(doc: &mut TantivyDocument, f: &Fields, visibility: &str) {
@@ -140,6 +148,25 @@ pub fn add_visibility(doc: &mut TantivyDocument, f: &Fields, visibility: &str) {
     for (audience, sees) in AUDIENCES {
         if sees.contains(&visibility) {
             doc.add_text(f.audience, audience);
+        } else {
+            doc.add_text(f.hidden, audience);
+        }
+    }
+}
+
+/// Indexes the pairs of neighbouring stems of the phrase fields (see `analysis::Pairs`).
+pub fn add_pairs(doc: &mut TantivyDocument, f: &Fields) {
+    use tantivy::schema::Value;
+    for (source, pairs) in [f.name, f.capabilities, f.description]
+        .into_iter()
+        .zip(f.pairs)
+    {
+        let texts: Vec<String> = doc
+            .get_all(source)
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        for text in texts {
+            doc.add_text(pairs, text);
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use super::analysis;
 use super::documents::{self, Fields, SCHEMA_VERSION};
-use super::query::ColumnCache;
+use super::query::TableCache;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -23,8 +23,8 @@ pub struct SearchIndex {
     pub index: Index,
     pub reader: IndexReader,
     pub fields: Fields,
-    /// Fast columns kept open per segment for the search collector.
-    pub columns: Arc<ColumnCache>,
+    /// Per-segment tables for the search collector.
+    pub tables: Arc<TableCache>,
     writer: Arc<Mutex<IndexWriter<TantivyDocument>>>,
 }
 
@@ -92,8 +92,8 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .context("opening the index reader")?;
-        let columns = Arc::new(ColumnCache::default());
-        columns
+        let tables = Arc::new(TableCache::default());
+        tables
             .refresh(&reader.searcher())
             .context("opening the search columns")?;
         Ok((
@@ -101,7 +101,7 @@ impl SearchIndex {
                 index,
                 reader,
                 fields,
-                columns,
+                tables,
                 writer: Arc::new(Mutex::new(writer)),
             },
             opened,
@@ -111,7 +111,7 @@ impl SearchIndex {
     /// Makes the last commit searchable, with the search columns of its segments ready.
     fn reload(&self) -> anyhow::Result<()> {
         self.reader.reload().context("reloading the index reader")?;
-        self.columns
+        self.tables
             .refresh(&self.reader.searcher())
             .context("opening the search columns")?;
         Ok(())
@@ -142,8 +142,9 @@ impl SearchIndex {
         for key in deletes {
             writer.delete_term(Term::from_field_text(self.fields.id, &key));
         }
-        for (key, doc) in upserts {
+        for (key, mut doc) in upserts {
             writer.delete_term(Term::from_field_text(self.fields.id, &key));
+            documents::add_pairs(&mut doc, &self.fields);
             writer.add_document(doc).context("adding a document")?;
         }
         let mut prepared = writer
@@ -206,7 +207,8 @@ impl SearchIndex {
             .writer
             .lock()
             .map_err(|_| anyhow::anyhow!("index writer poisoned"))?;
-        for doc in docs {
+        for mut doc in docs {
+            documents::add_pairs(&mut doc, &self.fields);
             writer.add_document(doc).context("adding a document")?;
         }
         Ok(())

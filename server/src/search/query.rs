@@ -9,24 +9,26 @@
 //! tolerant one. Filters never score.
 //! Visibility is a filter inside the query, never applied afterwards.
 
-use super::analysis::{positioned_tokens, tokens, ENGLISH, FOLDED, FRENCH};
+use super::analysis::{pair, positioned_tokens, tokens, ENGLISH, FOLDED, FRENCH};
 use super::documents::{Fields, AUDIENCES, FACETS};
 use super::index::SearchIndex;
 use app::api::search::{SearchParams, SearchSort};
 use app::domain::geo::Point;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
-use std::sync::{Arc, Mutex};
 use std::ops::Bound;
+use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Cardinality, Column, StrColumn};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
-    EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery,
+    EnableScoring, Explanation, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, Scorer,
+    TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
-    index::SegmentId, DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term,
+    index::SegmentId, DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentOrdinal,
+    SegmentReader, Term,
 };
 
 /// Score of an exact word match on top of BM25. Tolerant matches weigh at most
@@ -53,6 +55,76 @@ fn any(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(
         clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
     ))
+}
+
+/// A clause checked last: it reports the highest cost, so an intersection is driven by its
+/// other clauses and only asks this one about their common documents. Phrase positions,
+/// costly to read, are then read for the documents holding every pair of the phrase, not
+/// for every document holding its words (tantivy's own estimate can put the phrase first).
+#[derive(Debug)]
+struct CheckedLast(Box<dyn Query>);
+
+impl Clone for CheckedLast {
+    fn clone(&self) -> Self {
+        CheckedLast(self.0.box_clone())
+    }
+}
+
+impl Query for CheckedLast {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(CheckedLastWeight(self.0.weight(scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor)
+    }
+}
+
+struct CheckedLastWeight(Box<dyn Weight>);
+
+impl Weight for CheckedLastWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(CheckedLastScorer(self.0.scorer(reader, boost)?)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
+struct CheckedLastScorer(Box<dyn Scorer>);
+
+impl DocSet for CheckedLastScorer {
+    fn advance(&mut self) -> DocId {
+        self.0.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.0.seek(target)
+    }
+
+    fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
+        self.0.seek_danger(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        // High, with room for sums of costs not to overflow.
+        u64::MAX >> 8
+    }
+}
+
+impl Scorer for CheckedLastScorer {
+    fn score(&mut self) -> Score {
+        self.0.score()
+    }
 }
 
 /// The words of a query outside quotes, and its quoted phrases. An unclosed quote (a phrase
@@ -104,7 +176,14 @@ fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
 ///
 /// Typo and prefix alternatives are only added for a word whose exact form is absent from
 /// the index: a correctly spelt, complete word is matched exactly (and fast).
-pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<Box<dyn Query>> {
+/// The text part of a search, and the terms its snippets highlight (the query's, and the
+/// words of its phrases, which the query reaches through pairs).
+pub struct TextQuery {
+    pub query: Box<dyn Query>,
+    pub highlight: Box<dyn Query>,
+}
+
+pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<TextQuery> {
     let f = &index.fields;
     let manager = index.index.tokenizers();
     let typing = !q.ends_with(char::is_whitespace) && !q.ends_with('"');
@@ -174,7 +253,10 @@ pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<B
         );
         if last && typing && !complete && word.chars().all(|c| c.is_ascii_alphanumeric()) {
             for (field, weight) in [(f.name_folded, 0.5), (f.place, 0.2)] {
-                tolerant.push(Box::new(ConstScoreQuery::new(prefix_query(field, word), weight)));
+                tolerant.push(Box::new(ConstScoreQuery::new(
+                    prefix_query(field, word),
+                    weight,
+                )));
             }
         }
         // The exact tier only matters against tolerant alternatives; without them the plain
@@ -191,22 +273,45 @@ pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<B
         clauses.push((Occur::Must, clause));
     }
     // Positions as the analyzer gives them: a removed stop word leaves its gap, as in the
-    // indexed text ("traitement de surface" is "traitement _ surface").
+    // indexed text ("traitement de surface" is "traitement _ surface"). In each field, the
+    // phrase's pairs of neighbours must all be there; a longer phrase is then checked
+    // against positions, on those documents only.
+    let mut highlight: Vec<Box<dyn Query>> = Vec::new();
     for stems in phrases {
+        let pairs: Vec<String> = stems
+            .windows(2)
+            .map(|w| pair(&w[0].1, w[1].0.saturating_sub(w[0].0), &w[1].1))
+            .collect();
         let per_field: Vec<Box<dyn Query>> = [f.name, f.capabilities, f.description]
             .into_iter()
-            .map(|field| {
-                let terms: Vec<(usize, Term)> =
-                    stems.iter().map(|(p, s)| (*p, term(field, s))).collect();
-                Box::new(PhraseQuery::new_with_offset(terms)) as Box<dyn Query>
+            .zip(f.pairs)
+            .map(|(field, pairs_field)| {
+                let mut parts: Vec<(Occur, Box<dyn Query>)> = pairs
+                    .iter()
+                    .map(|p| (Occur::Must, term_query(pairs_field, p, 1.0)))
+                    .collect();
+                if stems.len() > 2 {
+                    let terms: Vec<(usize, Term)> =
+                        stems.iter().map(|(p, s)| (*p, term(field, s))).collect();
+                    let phrase = Box::new(PhraseQuery::new_with_offset(terms));
+                    let checked = Box::new(CheckedLast(phrase));
+                    parts.push((Occur::Must, Box::new(ConstScoreQuery::new(checked, 0.0))));
+                }
+                Box::new(BooleanQuery::new(parts)) as Box<dyn Query>
             })
             .collect();
         clauses.push((Occur::Must, any(per_field)));
+        highlight.extend(stems.iter().map(|(_, s)| term_query(f.description, s, 1.0)));
     }
     if clauses.is_empty() {
         None
     } else {
-        Some(Box::new(BooleanQuery::new(clauses)))
+        let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+        highlight.push(query.box_clone());
+        Some(TextQuery {
+            query,
+            highlight: any(highlight),
+        })
     }
 }
 
@@ -242,21 +347,44 @@ fn bbox(f: &Fields, p: Point, radius_km: f64) -> Vec<Box<dyn Query>> {
     .collect()
 }
 
-/// Documents a viewer who may see `visibilities` may see: one `audience` term for a known
-/// class of viewer, otherwise any of the visibilities.
-pub fn visible_to(f: &Fields, visibilities: &[&str]) -> Box<dyn Query> {
-    match AUDIENCES.iter().find(|(_, sees)| *sees == visibilities) {
-        Some((audience, _)) => Box::new(TermQuery::new(
-            term(f.audience, audience),
-            IndexRecordOption::Basic,
-        )),
-        None => any(visibilities
+/// The clause keeping what a viewer who may see `visibilities` may see. For a known class
+/// of viewer, one term: required in `audience`, or, when most documents have it, excluded
+/// in `hidden` (skipping through a short list instead of intersecting with a long one).
+/// Otherwise any of the visibilities.
+pub fn visible_to(
+    f: &Fields,
+    searcher: &Searcher,
+    visibilities: &[&str],
+) -> (Occur, Box<dyn Query>) {
+    let Some((audience, _)) = AUDIENCES.iter().find(|(_, sees)| *sees == visibilities) else {
+        let any_of = visibilities
             .iter()
             .map(|v| {
-                Box::new(TermQuery::new(term(f.visibility, v), IndexRecordOption::Basic))
-                    as Box<dyn Query>
+                Box::new(TermQuery::new(
+                    term(f.visibility, v),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>
             })
-            .collect()),
+            .collect();
+        return (Occur::Must, any(any_of));
+    };
+    let seen = searcher.doc_freq(&term(f.audience, audience)).unwrap_or(0);
+    if seen.saturating_mul(2) > searcher.num_docs() {
+        (
+            Occur::MustNot,
+            Box::new(TermQuery::new(
+                term(f.hidden, audience),
+                IndexRecordOption::Basic,
+            )),
+        )
+    } else {
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                term(f.audience, audience),
+                IndexRecordOption::Basic,
+            )),
+        )
     }
 }
 
@@ -267,14 +395,14 @@ pub fn build(
     params: &SearchParams,
     near: Option<Point>,
     visibilities: &[&str],
-) -> (Box<dyn Query>, Option<Box<dyn Query>>) {
+) -> (Box<dyn Query>, Option<TextQuery>) {
     let f = &index.fields;
     let text = text_query(index, searcher, &params.q);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     clauses.push((
         Occur::Must,
         text.as_ref()
-            .map(|t| t.box_clone())
+            .map(|t| t.query.box_clone())
             .unwrap_or_else(|| Box::new(AllQuery)),
     ));
     let mut filters: Vec<Box<dyn Query>> = Vec::new();
@@ -301,7 +429,12 @@ pub fn build(
             IndexRecordOption::Basic,
         )));
     }
-    filters.push(visible_to(f, visibilities));
+    let (occur, visible) = visible_to(f, searcher, visibilities);
+    if occur == Occur::MustNot {
+        clauses.push((occur, visible));
+    } else {
+        filters.push(visible);
+    }
     if let (Some(p), Some(r)) = (near, params.radius_km) {
         filters.extend(bbox(f, p, r));
     }
@@ -350,95 +483,138 @@ pub struct Collected {
     pub facets: BTreeMap<&'static str, BTreeMap<String, u64>>,
 }
 
-/// The fast columns a search reads in one segment, opened once per segment and kept while
-/// the segment is searched (opening ten dictionaries on every query cost about 3 % of it).
-pub struct SegmentColumns {
-    lat: Option<Column<f64>>,
-    lon: Option<Column<f64>>,
-    name_key: Option<Column<u64>>,
-    facets: Vec<(&'static str, StrColumn)>,
-    packed: Packed,
+/// How one facet's values are laid out for counting.
+enum Layout {
+    /// Single-valued: the ordinal plus one (0: no value) in bits `shift..shift + width` of
+    /// the document's packed word.
+    Packed { shift: u32, mask: u64 },
+    /// Several values per document: the ordinals of document `d` are
+    /// `ords[starts[d]..starts[d + 1]]`.
+    Lists { starts: Vec<u32>, ords: Vec<u32> },
 }
 
-/// The single-valued facets of every document of a segment, packed into one word per
-/// document: each facet's ordinal plus one (0 when the document has none) in its own bits.
-/// Counting ten facets for every match then reads one array instead of ten columns.
-/// Multi-valued facets (certifications, site labels) stay in their columns.
-#[derive(Default)]
-struct Packed {
+/// One facet of a segment: its column (whose dictionary names ordinals) and its layout.
+struct FacetTable {
+    name: &'static str,
+    column: StrColumn,
+    layout: Layout,
+}
+
+/// What a search reads of one segment, laid out for counting when the segment is first
+/// searched and kept while it is searched. Reading ten facet columns and two coordinate
+/// columns per match (each an index rank and a dynamic call) was most of the time of a
+/// query matching many documents; here a match costs one packed word, a few list entries
+/// and one coordinate pair. Memory: about 8 bytes per document for the packed facets,
+/// 16 for coordinates and 4 per multi-valued facet plus its values.
+pub struct SegmentTable {
+    facets: Vec<FacetTable>,
     words: Vec<u64>,
-    /// For each entry of `SegmentColumns::facets`: its shift and mask, if packed.
-    slots: Vec<Option<(u32, u64)>>,
+    /// Latitude and longitude per document; NaN without a place.
+    points: Vec<(f64, f64)>,
+    name_key: Option<Column<u64>>,
 }
 
-impl Packed {
-    fn build(facets: &[(&'static str, StrColumn)], max_doc: u32) -> Packed {
-        let mut slots = Vec::with_capacity(facets.len());
-        let mut shift = 0u32;
-        for (_, column) in facets {
-            let terms = column.num_terms() as u64;
-            let bits = u64::BITS - terms.leading_zeros();
-            let single = column.ords().get_cardinality() != Cardinality::Multivalued;
-            if single && terms > 0 && shift + bits <= u64::BITS {
-                slots.push(Some((shift, (1u64 << bits) - 1)));
-                shift += bits;
-            } else {
-                slots.push(None);
-            }
-        }
-        let mut words = vec![0u64; max_doc as usize];
-        let mut out = Vec::new();
+/// Documents read per column call while building a table.
+const BUILD_CHUNK: usize = 4096;
+
+impl SegmentTable {
+    fn build(reader: &SegmentReader) -> tantivy::Result<SegmentTable> {
+        let fast = reader.fast_fields();
+        let max_doc = reader.max_doc();
         let docs: Vec<DocId> = (0..max_doc).collect();
-        for (start, chunk) in docs.chunks(4096).enumerate() {
-            let base = start * 4096;
-            for ((_, column), slot) in facets.iter().zip(&slots) {
-                let Some((shift, _)) = slot else { continue };
-                out.clear();
-                out.resize(chunk.len(), None);
-                column.ords().first_vals(chunk, &mut out);
-                for (i, ord) in out.iter().enumerate() {
-                    if let Some(ord) = ord {
-                        words[base + i] |= (ord + 1) << shift;
+        let mut words = vec![0u64; docs.len()];
+        let mut facets = Vec::new();
+        let mut shift = 0u32;
+        let mut firsts: Vec<Option<u64>> = Vec::with_capacity(BUILD_CHUNK);
+        for name in FACETS {
+            let Some(column) = fast.str(name)? else {
+                continue;
+            };
+            let terms = column.num_terms() as u64;
+            let width = u64::BITS - terms.leading_zeros();
+            let single = column.ords().get_cardinality() != Cardinality::Multivalued;
+            let layout = if single && shift + width <= u64::BITS {
+                for (chunk, start) in docs.chunks(BUILD_CHUNK).zip((0..).step_by(BUILD_CHUNK)) {
+                    firsts.clear();
+                    firsts.resize(chunk.len(), None);
+                    column.ords().first_vals(chunk, &mut firsts);
+                    for (word, ord) in words[start..].iter_mut().zip(&firsts) {
+                        if let Some(ord) = ord {
+                            *word |= (ord + 1) << shift;
+                        }
+                    }
+                }
+                let layout = Layout::Packed {
+                    shift,
+                    mask: (1u64 << width) - 1,
+                };
+                shift += width;
+                layout
+            } else {
+                let mut starts = Vec::with_capacity(docs.len() + 1);
+                let mut ords = Vec::new();
+                for doc in &docs {
+                    starts.push(u32::try_from(ords.len()).unwrap_or(u32::MAX));
+                    ords.extend(
+                        column
+                            .term_ords(*doc)
+                            .map(|o| u32::try_from(o).unwrap_or(u32::MAX)),
+                    );
+                }
+                starts.push(u32::try_from(ords.len()).unwrap_or(u32::MAX));
+                Layout::Lists { starts, ords }
+            };
+            facets.push(FacetTable {
+                name,
+                column,
+                layout,
+            });
+        }
+        let mut points = vec![(f64::NAN, f64::NAN); docs.len()];
+        if let (Ok(lat), Ok(lon)) = (fast.f64("lat"), fast.f64("lon")) {
+            let mut lats = Vec::with_capacity(BUILD_CHUNK);
+            let mut lons = Vec::with_capacity(BUILD_CHUNK);
+            for (chunk, start) in docs.chunks(BUILD_CHUNK).zip((0..).step_by(BUILD_CHUNK)) {
+                lats.clear();
+                lats.resize(chunk.len(), None);
+                lons.clear();
+                lons.resize(chunk.len(), None);
+                lat.first_vals(chunk, &mut lats);
+                lon.first_vals(chunk, &mut lons);
+                for ((point, la), lo) in points[start..].iter_mut().zip(&lats).zip(&lons) {
+                    if let (Some(la), Some(lo)) = (la, lo) {
+                        *point = (*la, *lo);
                     }
                 }
             }
         }
-        Packed { words, slots }
+        Ok(SegmentTable {
+            facets,
+            words,
+            points,
+            name_key: fast.u64("name_key").ok(),
+        })
     }
 }
 
-/// Open columns by segment.
+/// Segment tables by segment.
 #[derive(Default)]
-pub struct ColumnCache(Mutex<HashMap<SegmentId, Arc<SegmentColumns>>>);
+pub struct TableCache(Mutex<HashMap<SegmentId, Arc<SegmentTable>>>);
 
-impl ColumnCache {
-    fn columns(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentColumns>> {
+impl TableCache {
+    fn table(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentTable>> {
         let id = reader.segment_id();
         if let Some(found) = self.0.lock().ok().and_then(|m| m.get(&id).cloned()) {
             return Ok(found);
         }
-        let fast = reader.fast_fields();
-        let mut facets = Vec::new();
-        for name in FACETS {
-            if let Some(column) = fast.str(name)? {
-                facets.push((name, column));
-            }
-        }
-        let packed = Packed::build(&facets, reader.max_doc());
-        let columns = Arc::new(SegmentColumns {
-            lat: fast.f64("lat").ok(),
-            lon: fast.f64("lon").ok(),
-            name_key: fast.u64("name_key").ok(),
-            facets,
-            packed,
-        });
+        let table = Arc::new(SegmentTable::build(reader)?);
         if let Ok(mut map) = self.0.lock() {
-            map.insert(id, columns.clone());
+            map.insert(id, table.clone());
         }
-        Ok(columns)
+        Ok(table)
     }
 
-    /// Keeps the columns of the segments `searcher` searches, opening any new ones now
+    /// Keeps the tables of the segments `searcher` searches, building any new ones now
     /// (after a commit or a merge, so that no query pays for it), and forgets the others.
     pub fn refresh(&self, searcher: &Searcher) -> tantivy::Result<()> {
         let live: Vec<SegmentId> = searcher
@@ -450,7 +626,7 @@ impl ColumnCache {
             map.retain(|id, _| live.contains(id));
         }
         for reader in searcher.segment_readers() {
-            self.columns(reader)?;
+            self.table(reader)?;
         }
         Ok(())
     }
@@ -458,26 +634,18 @@ impl ColumnCache {
 
 /// Counts matches inside the radius, facet values, and keeps the best `limit`.
 pub struct SearchCollector {
-    pub columns: Arc<ColumnCache>,
+    pub tables: Arc<TableCache>,
     pub near: Option<Point>,
     pub radius_km: Option<f64>,
     pub sort: SearchSort,
     pub limit: usize,
+    /// When the index has one segment, each facet's values are named only down to the
+    /// `facet_limit`-th largest count (ties included): the rest would not be shown.
+    pub facet_limit: Option<usize>,
 }
 
-/// Matches buffered before distances and facets are read for them all at once: column reads
-/// in blocks go through the columns' batch paths (one dynamic call and one rank lookup per
-/// block instead of per document).
+/// Matches buffered before their distances and facets are read all at once.
 const BLOCK: usize = 512;
-
-/// A facet column of a segment and the counts of its term ordinals, each at its ordinal
-/// plus one (slot 0 counts documents without a value).
-struct FacetCounter {
-    name: &'static str,
-    column: StrColumn,
-    packed: Option<(u32, u64)>,
-    counts: Vec<u64>,
-}
 
 pub struct SegmentSearch {
     segment: SegmentOrdinal,
@@ -485,23 +653,19 @@ pub struct SegmentSearch {
     radius_km: Option<f64>,
     sort: SearchSort,
     limit: usize,
-    lat: Option<Column<f64>>,
-    lon: Option<Column<f64>>,
-    name_key: Option<Column<u64>>,
-    facets: Vec<FacetCounter>,
-    columns: Arc<SegmentColumns>,
+    facet_limit: Option<usize>,
+    table: Arc<SegmentTable>,
+    /// Per facet of the table: the count of each ordinal at ordinal + 1 (slot 0 counts
+    /// documents without a value).
+    counts: Vec<Vec<u64>>,
     total: u64,
     heap: BinaryHeap<Candidate>,
     /// The block being filled: matches and their scores.
     docs: Vec<DocId>,
     scores: Vec<Score>,
-    /// Scratch space for a block's column reads.
-    rows: Vec<u32>,
-    row_docs: Vec<DocId>,
-    ords: Vec<u64>,
+    /// Scratch space for a block.
     words: Vec<u64>,
-    lats: Vec<Option<f64>>,
-    lons: Vec<Option<f64>>,
+    distances: Vec<Option<f64>>,
     keys: Vec<Option<u64>>,
 }
 
@@ -514,17 +678,11 @@ impl Collector for SearchCollector {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentSearch> {
-        let columns = self.columns.columns(reader)?;
-        let facets = columns
+        let table = self.tables.table(reader)?;
+        let counts = table
             .facets
             .iter()
-            .zip(&columns.packed.slots)
-            .map(|((name, column), packed)| FacetCounter {
-                name,
-                column: column.clone(),
-                packed: *packed,
-                counts: vec![0u64; column.num_terms() + 1],
-            })
+            .map(|f| vec![0u64; f.column.num_terms() + 1])
             .collect();
         Ok(SegmentSearch {
             segment,
@@ -532,21 +690,15 @@ impl Collector for SearchCollector {
             radius_km: self.radius_km,
             sort: self.sort,
             limit: self.limit,
-            lat: columns.lat.clone(),
-            lon: columns.lon.clone(),
-            name_key: columns.name_key.clone(),
-            facets,
-            columns,
+            facet_limit: self.facet_limit,
+            table,
+            counts,
             total: 0,
             heap: BinaryHeap::with_capacity(self.limit + 1),
             docs: Vec::with_capacity(BLOCK),
             scores: Vec::with_capacity(BLOCK),
-            rows: Vec::with_capacity(BLOCK),
-            row_docs: Vec::with_capacity(BLOCK),
-            ords: Vec::with_capacity(BLOCK),
             words: Vec::with_capacity(BLOCK),
-            lats: Vec::with_capacity(BLOCK),
-            lons: Vec::with_capacity(BLOCK),
+            distances: Vec::with_capacity(BLOCK),
             keys: Vec::with_capacity(BLOCK),
         })
     }
@@ -575,18 +727,6 @@ impl Collector for SearchCollector {
     }
 }
 
-/// Reads the first value of `column` for each of `docs` into `out`.
-fn first_values<T>(column: &Option<Column<T>>, docs: &[DocId], out: &mut Vec<Option<T>>)
-where
-    T: Copy + PartialOrd + std::fmt::Debug + Send + Sync + 'static,
-{
-    out.clear();
-    out.resize(docs.len(), None);
-    if let Some(column) = column {
-        column.first_vals(docs, out);
-    }
-}
-
 impl SegmentSearch {
     /// Applies the radius to the buffered block, then counts its facets and offers its
     /// documents to the top-k heap.
@@ -594,73 +734,76 @@ impl SegmentSearch {
         if self.docs.is_empty() {
             return;
         }
-        let mut distances: Vec<Option<f64>> = Vec::new();
+        let table = &*self.table;
+        self.distances.clear();
         if let Some(p) = self.near {
-            first_values(&self.lat, &self.docs, &mut self.lats);
-            first_values(&self.lon, &self.docs, &mut self.lons);
-            distances = self
-                .lats
-                .iter()
-                .zip(&self.lons)
-                .map(|(la, lo)| match (la, lo) {
-                    (Some(lat), Some(lon)) => Some(p.distance_km(&Point {
-                        lat: *lat,
-                        lon: *lon,
-                    })),
-                    _ => None,
-                })
-                .collect();
+            self.distances.extend(self.docs.iter().map(|d| {
+                let (lat, lon) = table
+                    .points
+                    .get(*d as usize)
+                    .copied()
+                    .unwrap_or((f64::NAN, f64::NAN));
+                (!lat.is_nan() && !lon.is_nan()).then(|| p.distance_km(&Point { lat, lon }))
+            }));
             if let Some(r) = self.radius_km {
                 let mut kept = 0;
                 for i in 0..self.docs.len() {
-                    if matches!(distances[i], Some(d) if d <= r) {
+                    if matches!(self.distances[i], Some(d) if d <= r) {
                         self.docs[kept] = self.docs[i];
                         self.scores[kept] = self.scores[i];
-                        distances[kept] = distances[i];
+                        self.distances[kept] = self.distances[i];
                         kept += 1;
                     }
                 }
                 self.docs.truncate(kept);
                 self.scores.truncate(kept);
-                distances.truncate(kept);
+                self.distances.truncate(kept);
             }
         }
         self.total += self.docs.len() as u64;
-        let packed = &self.columns.packed.words;
         self.words.clear();
-        self.words
-            .extend(self.docs.iter().map(|d| packed.get(*d as usize).copied().unwrap_or(0)));
-        for facet in &mut self.facets {
-            if let Some((shift, mask)) = facet.packed {
-                for word in &self.words {
-                    if let Some(c) = facet.counts.get_mut(((word >> shift) & mask) as usize) {
-                        *c += 1;
+        self.words.extend(
+            self.docs
+                .iter()
+                .map(|d| table.words.get(*d as usize).copied().unwrap_or(0)),
+        );
+        for (facet, counts) in table.facets.iter().zip(&mut self.counts) {
+            match &facet.layout {
+                Layout::Packed { shift, mask } => {
+                    for word in &self.words {
+                        if let Some(c) = counts.get_mut(((word >> shift) & mask) as usize) {
+                            *c += 1;
+                        }
                     }
                 }
-                continue;
-            }
-            let ords = facet.column.ords();
-            self.rows.clear();
-            self.row_docs.clear();
-            ords.row_ids_for_docs(&self.docs, &mut self.row_docs, &mut self.rows);
-            self.ords.clear();
-            self.ords.resize(self.rows.len(), 0);
-            ords.values.get_vals(&self.rows, &mut self.ords);
-            for ord in &self.ords {
-                if let Some(c) = facet.counts.get_mut(*ord as usize + 1) {
-                    *c += 1;
+                Layout::Lists { starts, ords } => {
+                    for doc in &self.docs {
+                        let d = *doc as usize;
+                        let (Some(&from), Some(&to)) = (starts.get(d), starts.get(d + 1)) else {
+                            continue;
+                        };
+                        for ord in ords.get(from as usize..to as usize).unwrap_or_default() {
+                            if let Some(c) = counts.get_mut(*ord as usize + 1) {
+                                *c += 1;
+                            }
+                        }
+                    }
                 }
             }
         }
+        self.keys.clear();
         if self.sort == SearchSort::Name {
-            first_values(&self.name_key, &self.docs, &mut self.keys);
+            self.keys.resize(self.docs.len(), None);
+            if let Some(column) = &table.name_key {
+                column.first_vals(&self.docs, &mut self.keys);
+            }
         }
         for (i, (&doc, &score)) in self.docs.iter().zip(&self.scores).enumerate() {
-            let distance_km = distances.get(i).copied().flatten();
+            let distance_km = self.distances.get(i).copied().flatten();
             let key = match self.sort {
                 SearchSort::Relevance => -f64::from(score),
                 SearchSort::Distance => distance_km.unwrap_or(f64::MAX),
-                SearchSort::Name => self.keys[i].unwrap_or(u64::MAX) as f64,
+                SearchSort::Name => self.keys.get(i).copied().flatten().unwrap_or(u64::MAX) as f64,
             };
             let candidate = Candidate {
                 key,
@@ -696,25 +839,43 @@ impl SegmentCollector for SegmentSearch {
     fn harvest(mut self) -> Collected {
         self.flush();
         let mut facets = BTreeMap::new();
-        for facet in self.facets {
+        for (facet, counts) in self.table.facets.iter().zip(&self.counts) {
+            // The smallest count that can be shown, when this segment is the whole index.
+            let floor = match self.facet_limit {
+                Some(limit) => {
+                    let mut shown: Vec<u64> =
+                        counts.iter().skip(1).copied().filter(|c| *c > 0).collect();
+                    if shown.len() > limit {
+                        let (_, nth, _) = shown.select_nth_unstable_by(limit - 1, |a, b| b.cmp(a));
+                        *nth
+                    } else {
+                        1
+                    }
+                }
+                None => 1,
+            };
             // Ordinals come out sorted: one sequential pass over the dictionary names them
             // (a lookup per ordinal would decode a dictionary block each time).
-            let ords: Vec<u64> = facet
-                .counts
+            let ords: Vec<u64> = counts
                 .iter()
                 .enumerate()
                 .skip(1)
-                .filter(|(_, c)| **c > 0)
+                .filter(|(_, c)| **c >= floor.max(1))
                 .map(|(slot, _)| slot as u64 - 1)
                 .collect();
             let mut names = Vec::with_capacity(ords.len());
-            let found = facet.column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
-                names.push(String::from_utf8_lossy(bytes).into_owned())
-            });
+            let found = facet
+                .column
+                .dictionary()
+                .sorted_ords_to_term_cb(&ords, |bytes| {
+                    names.push(String::from_utf8_lossy(bytes).into_owned())
+                });
             let mut values = BTreeMap::new();
             if matches!(found, Ok(true)) {
                 for (ord, name) in ords.iter().zip(names) {
-                    values.insert(name, facet.counts[*ord as usize + 1]);
+                    if let Some(count) = counts.get(*ord as usize + 1) {
+                        values.insert(name, *count);
+                    }
                 }
             }
             facets.insert(facet.name, values);
@@ -774,7 +935,7 @@ pub fn text_ids(
 ) -> anyhow::Result<Vec<i64>> {
     let searcher = index.reader.searcher();
     match text_query(index, &searcher, q) {
-        Some(query) => top_ids(index, &searcher, query, kind, limit),
+        Some(text) => top_ids(index, &searcher, text.query, kind, limit),
         None => Ok(Vec::new()),
     }
 }
@@ -854,7 +1015,7 @@ pub fn candidate_ids(
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
         (Occur::Must, any(wanted)),
         (Occur::Must, kind_is(f, "firm")),
-        (Occur::Must, visible_to(f, visibilities)),
+        visible_to(f, &searcher, visibilities),
     ];
     if let Some((p, r)) = near {
         for b in bbox(f, p, r) {
@@ -885,7 +1046,10 @@ mod tests {
     fn closed_quotes_make_phrases_and_an_unclosed_one_stays_words() {
         let (words, phrases) = split_phrases("titane \"usinage 5 axes\" inox");
         assert_eq!(phrases, vec!["usinage 5 axes"]);
-        assert_eq!(words.split_whitespace().collect::<Vec<_>>(), ["titane", "inox"]);
+        assert_eq!(
+            words.split_whitespace().collect::<Vec<_>>(),
+            ["titane", "inox"]
+        );
 
         let (words, phrases) = split_phrases("\"traitement de sur");
         assert!(phrases.is_empty());

@@ -242,18 +242,20 @@ pub fn run_search(
         (sort, _, _) => sort,
     };
     let collector = SearchCollector {
-        columns: index.columns.clone(),
+        tables: index.tables.clone(),
         near,
         radius_km: params.radius_km,
         sort,
         limit: offset + params.per_page as usize,
+        facet_limit: (searcher.segment_readers().len() == 1).then_some(FACET_VALUES),
     };
     let collected = searcher
         .search(&*query, &collector)
         .context("running the search")?;
     let snippets = match &text_query {
         Some(t) => {
-            let mut description = SnippetGenerator::create(&searcher, &**t, f.description)?;
+            let mut description =
+                SnippetGenerator::create(&searcher, &*t.highlight, f.description)?;
             description.set_max_num_chars(180);
             Some(description)
         }
@@ -298,19 +300,24 @@ pub fn run_search(
     }
     let mut facets = BTreeMap::new();
     for name in FACETS {
-        let mut values: Vec<FacetValue> = collected
+        let mut counted: Vec<(&String, u64)> = collected
             .facets
             .get(name)
-            .map(|m| {
-                m.iter()
-                    .map(|(value, count)| FacetValue {
-                        value: value.clone(),
-                        label: gazetteer.label(name, value),
-                        count: *count,
-                    })
-                    .collect()
-            })
+            .map(|m| m.iter().map(|(value, count)| (value, *count)).collect())
             .unwrap_or_default();
+        // Only values that can make the first FACET_VALUES (ties included) get a label.
+        counted.sort_by(|a, b| b.1.cmp(&a.1));
+        if let Some(floor) = counted.get(FACET_VALUES.saturating_sub(1)).map(|c| c.1) {
+            counted.retain(|c| c.1 >= floor);
+        }
+        let mut values: Vec<FacetValue> = counted
+            .into_iter()
+            .map(|(value, count)| FacetValue {
+                value: value.clone(),
+                label: gazetteer.label(name, value),
+                count,
+            })
+            .collect();
         values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
         values.truncate(FACET_VALUES);
         facets.insert(name.to_owned(), values);
@@ -364,11 +371,11 @@ impl Search for SearchService {
                 return Ok(Vec::new());
             };
             // Visibility inside the query, as for every search.
-            let visible = query::visible_to(&index.fields, visibilities);
+            let (occur, visible) = query::visible_to(&index.fields, &searcher, visibilities);
             let query = tantivy::query::BooleanQuery::new(vec![
-                (tantivy::query::Occur::Must, words),
+                (tantivy::query::Occur::Must, words.query),
                 (
-                    tantivy::query::Occur::Must,
+                    occur,
                     Box::new(tantivy::query::ConstScoreQuery::new(visible, 0.0)),
                 ),
             ]);
