@@ -18,8 +18,8 @@ pub const FRENCH: &str = "maillage_fr";
 pub const ENGLISH: &str = "maillage_en";
 /// Lowercased, folded words without stemming: the search-as-you-type prefix path.
 pub const FOLDED: &str = "maillage_folded";
-/// Pairs of neighbouring French stems: quoted phrases as terms.
-pub const PAIRS: &str = "maillage_pairs";
+/// Pairs and triples of neighbouring French stems: quoted phrases as terms.
+pub const SHINGLES: &str = "maillage_shingles";
 
 const MAX_TOKEN_BYTES: usize = 40;
 
@@ -160,8 +160,8 @@ fn folded() -> TextAnalyzer {
         .build()
 }
 
-/// The French analyzer followed by [`Pairs`].
-fn french_pairs() -> TextAnalyzer {
+/// The French analyzer followed by [`Shingles`].
+fn french_shingles() -> TextAnalyzer {
     let builder = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser);
@@ -170,87 +170,115 @@ fn french_pairs() -> TextAnalyzer {
             .filter(stop)
             .filter(AsciiFoldingFilter)
             .filter(MemoStemmer::French)
-            .filter(Pairs)
+            .filter(Shingles)
             .build(),
         None => builder
             .filter(AsciiFoldingFilter)
             .filter(MemoStemmer::French)
-            .filter(Pairs)
+            .filter(Shingles)
             .build(),
     }
 }
 
-/// The term for two neighbouring tokens, `gap` positions apart: each removed stop word
-/// between them is a `_` ("traitement _ surface" for "traitement de surface"). Tokens
-/// never hold spaces or underscores, so pairs cannot collide with words.
-pub fn pair(first: &str, gap: usize, second: &str) -> String {
-    let mut out = String::with_capacity(first.len() + second.len() + 2 * gap);
-    out.push_str(first);
-    out.push(' ');
-    for _ in 1..gap {
-        out.push_str("_ ");
+/// The term for neighbouring tokens given with their positions: each removed stop word
+/// between two of them is a `_` ("trait _ surfac" for "traitement de surface"). Tokens
+/// never hold spaces or underscores, so shingles cannot collide with words, and a pair
+/// never collides with a triple.
+pub fn shingle(tokens: &[(usize, &str)]) -> String {
+    let mut out = String::new();
+    let mut last: Option<usize> = None;
+    for (position, text) in tokens {
+        if let Some(last) = last {
+            out.push(' ');
+            for _ in 1..position.saturating_sub(last) {
+                out.push_str("_ ");
+            }
+        }
+        out.push_str(text);
+        last = Some(*position);
     }
-    out.push_str(second);
     out
 }
 
-/// Replaces a stream of tokens by the pairs of neighbours ([`pair`]). Indexed in fields of
-/// their own, a two-word phrase is one term and a longer one the intersection of its
-/// pairs, checked against positions only on the documents that hold them all.
+/// Replaces a stream of tokens by the [`shingle`]s of each two and three neighbours.
+/// Indexed in fields of their own, a phrase of two or three words is one term, and a longer
+/// one the intersection of its triples, checked against positions only on the documents
+/// that hold them all.
 #[derive(Debug, Clone, Copy)]
-pub struct Pairs;
+pub struct Shingles;
 
-impl TokenFilter for Pairs {
-    type Tokenizer<T: Tokenizer> = PairsFilter<T>;
+impl TokenFilter for Shingles {
+    type Tokenizer<T: Tokenizer> = ShinglesFilter<T>;
 
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> PairsFilter<T> {
-        PairsFilter { inner: tokenizer }
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> ShinglesFilter<T> {
+        ShinglesFilter { inner: tokenizer }
     }
 }
 
 #[derive(Clone)]
-pub struct PairsFilter<T> {
+pub struct ShinglesFilter<T> {
     inner: T,
 }
 
-impl<T: Tokenizer> Tokenizer for PairsFilter<T> {
-    type TokenStream<'a> = PairsStream<T::TokenStream<'a>>;
+impl<T: Tokenizer> Tokenizer for ShinglesFilter<T> {
+    type TokenStream<'a> = ShinglesStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        PairsStream {
+        ShinglesStream {
             tail: self.inner.token_stream(text),
+            before: None,
             previous: None,
+            pending: None,
             token: Token::default(),
         }
     }
 }
 
-pub struct PairsStream<T> {
+/// A token read: text, position, start offset.
+type Seen = (String, usize, usize);
+
+pub struct ShinglesStream<T> {
     tail: T,
-    /// The last token read: text, position, start offset.
-    previous: Option<(String, usize, usize)>,
+    /// The two tokens read before the current one.
+    before: Option<Seen>,
+    previous: Option<Seen>,
+    /// The triple ending at the current token, given after its pair.
+    pending: Option<Token>,
     token: Token,
 }
 
-impl<T: TokenStream> TokenStream for PairsStream<T> {
+impl<T: TokenStream> TokenStream for ShinglesStream<T> {
     fn advance(&mut self) -> bool {
+        if let Some(triple) = self.pending.take() {
+            self.token = triple;
+            return true;
+        }
         while self.tail.advance() {
             let current = self.tail.token();
-            let next = (current.text.clone(), current.position, current.offset_from);
-            if let Some((text, position, offset_from)) = self.previous.replace(next) {
-                self.token = Token {
-                    text: pair(
-                        &text,
-                        current.position.saturating_sub(position),
-                        &current.text,
-                    ),
-                    position,
-                    offset_from,
-                    offset_to: current.offset_to,
+            let seen = (current.text.clone(), current.position, current.offset_from);
+            let offset_to = current.offset_to;
+            let before = std::mem::replace(&mut self.before, self.previous.take());
+            self.previous = Some(seen);
+            let (Some(first), Some(last)) = (&self.before, &self.previous) else {
+                continue;
+            };
+            self.token = Token {
+                text: shingle(&[(first.1, &first.0), (last.1, &last.0)]),
+                position: first.1,
+                offset_from: first.2,
+                offset_to,
+                position_length: 1,
+            };
+            if let Some(zero) = before {
+                self.pending = Some(Token {
+                    text: shingle(&[(zero.1, &zero.0), (first.1, &first.0), (last.1, &last.0)]),
+                    position: zero.1,
+                    offset_from: zero.2,
+                    offset_to,
                     position_length: 1,
-                };
-                return true;
+                });
             }
+            return true;
         }
         false
     }
@@ -269,7 +297,7 @@ pub fn register(manager: &TokenizerManager) {
     manager.register(FRENCH, french());
     manager.register(ENGLISH, english());
     manager.register(FOLDED, folded());
-    manager.register(PAIRS, french_pairs());
+    manager.register(SHINGLES, french_shingles());
 }
 
 /// The tokens an analyzer produces, for tests and for building queries.
@@ -377,14 +405,23 @@ mod tests {
     }
 
     #[test]
-    fn pairs_join_neighbouring_stems_and_keep_stop_word_gaps() {
+    fn shingles_join_two_and_three_neighbouring_stems_and_keep_stop_word_gaps() {
         let m = TokenizerManager::default();
         register(&m);
         assert_eq!(
-            tokens(&m, PAIRS, "Traitement de surface, usinage 5 axes"),
-            ["traitement _ surfac", "surfac usinag", "usinag 5", "5 axe"]
+            tokens(&m, SHINGLES, "Traitement de surface, usinage 5 axes"),
+            [
+                "trait _ surfac",
+                "surfac usinag",
+                "trait _ surfac usinag",
+                "usinag 5",
+                "surfac usinag 5",
+                "5 axe",
+                "usinag 5 axe"
+            ]
         );
-        assert!(tokens(&m, PAIRS, "usinage").is_empty());
+        assert!(tokens(&m, SHINGLES, "usinage").is_empty());
+        assert_eq!(shingle(&[(3, "a"), (4, "b"), (7, "c")]), "a b _ _ c");
     }
 
     #[test]

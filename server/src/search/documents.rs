@@ -6,7 +6,7 @@
 //! fast string columns; `lat` and `lon` are fast and indexed for distance filtering;
 //! `name_key` orders by name. Each kind of row implements [`Entity`].
 
-use super::analysis::{ENGLISH, FOLDED, FRENCH, PAIRS};
+use super::analysis::{ENGLISH, FOLDED, FRENCH, SHINGLES};
 use crate::db::{fetch_all, fetch_in, json_list};
 use app::domain::text::fold;
 use sea_orm::{ConnectionTrait, FromQueryResult};
@@ -18,7 +18,7 @@ use tantivy::schema::{
 use tantivy::TantivyDocument;
 
 /// Bump when the schema or the analyzers change: the index is rebuilt at start-up.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Facet dimensions, in the order the API returns them.
 pub const FACETS: [&str; 10] = [
@@ -45,8 +45,9 @@ pub struct Fields {
     pub description: Field,
     pub description_en: Field,
     pub capabilities: Field,
-    /// Pairs of neighbouring stems of `name`, `capabilities` and `description`, in that order.
-    pub pairs: [Field; 3],
+    /// Shingles (pairs and triples of neighbouring stems) of `name`, `capabilities` and
+    /// `description`, in that order.
+    pub shingles: [Field; 3],
     pub certifications_text: Field,
     pub naf_label: Field,
     pub place: Field,
@@ -102,9 +103,14 @@ pub fn schema() -> (Schema, Fields) {
         description: b.add_text_field("description", text(FRENCH, true)),
         description_en: b.add_text_field("description_en", text(ENGLISH, true)),
         capabilities: b.add_text_field("capabilities", text(FRENCH, true)),
-        pairs: ["name_pairs", "capabilities_pairs", "description_pairs"].map(|name| {
+        shingles: [
+            "name_shingles",
+            "capabilities_shingles",
+            "description_shingles",
+        ]
+        .map(|name| {
             let indexing = TextFieldIndexing::default()
-                .set_tokenizer(PAIRS)
+                .set_tokenizer(SHINGLES)
                 .set_index_option(IndexRecordOption::WithFreqs);
             b.add_text_field(name, TextOptions::default().set_indexing_options(indexing))
         }),
@@ -154,19 +160,19 @@ pub fn add_visibility(doc: &mut TantivyDocument, f: &Fields, visibility: &str) {
     }
 }
 
-/// Indexes the pairs of neighbouring stems of the phrase fields (see `analysis::Pairs`).
-pub fn add_pairs(doc: &mut TantivyDocument, f: &Fields) {
+/// Indexes the shingles of the phrase fields (see `analysis::Shingles`).
+pub fn add_shingles(doc: &mut TantivyDocument, f: &Fields) {
     use tantivy::schema::Value;
-    for (source, pairs) in [f.name, f.capabilities, f.description]
+    for (source, shingles) in [f.name, f.capabilities, f.description]
         .into_iter()
-        .zip(f.pairs)
+        .zip(f.shingles)
     {
         let texts: Vec<String> = doc
             .get_all(source)
             .filter_map(|v| v.as_str().map(str::to_owned))
             .collect();
         for text in texts {
-            doc.add_text(pairs, text);
+            doc.add_text(shingles, text);
         }
     }
 }

@@ -144,7 +144,7 @@ impl SearchIndex {
         }
         for (key, mut doc) in upserts {
             writer.delete_term(Term::from_field_text(self.fields.id, &key));
-            documents::add_pairs(&mut doc, &self.fields);
+            documents::add_shingles(&mut doc, &self.fields);
             writer.add_document(doc).context("adding a document")?;
         }
         let mut prepared = writer
@@ -208,7 +208,7 @@ impl SearchIndex {
             .lock()
             .map_err(|_| anyhow::anyhow!("index writer poisoned"))?;
         for mut doc in docs {
-            documents::add_pairs(&mut doc, &self.fields);
+            documents::add_shingles(&mut doc, &self.fields);
             writer.add_document(doc).context("adding a document")?;
         }
         Ok(())

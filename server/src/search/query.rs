@@ -9,7 +9,7 @@
 //! tolerant one. Filters never score.
 //! Visibility is a filter inside the query, never applied afterwards.
 
-use super::analysis::{pair, positioned_tokens, tokens, ENGLISH, FOLDED, FRENCH};
+use super::analysis::{positioned_tokens, shingle, tokens, ENGLISH, FOLDED, FRENCH};
 use super::documents::{Fields, AUDIENCES, FACETS};
 use super::index::SearchIndex;
 use app::api::search::{SearchParams, SearchSort};
@@ -59,7 +59,7 @@ fn any(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 
 /// A clause checked last: it reports the highest cost, so an intersection is driven by its
 /// other clauses and only asks this one about their common documents. Phrase positions,
-/// costly to read, are then read for the documents holding every pair of the phrase, not
+/// costly to read, are then read for the documents holding every triple of the phrase, not
 /// for every document holding its words (tantivy's own estimate can put the phrase first).
 #[derive(Debug)]
 struct CheckedLast(Box<dyn Query>);
@@ -177,7 +177,7 @@ fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
 /// Typo and prefix alternatives are only added for a word whose exact form is absent from
 /// the index: a correctly spelt, complete word is matched exactly (and fast).
 /// The text part of a search, and the terms its snippets highlight (the query's, and the
-/// words of its phrases, which the query reaches through pairs).
+/// words of its phrases, which the query reaches through shingles).
 pub struct TextQuery {
     pub query: Box<dyn Query>,
     pub highlight: Box<dyn Query>,
@@ -273,24 +273,26 @@ pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<T
         clauses.push((Occur::Must, clause));
     }
     // Positions as the analyzer gives them: a removed stop word leaves its gap, as in the
-    // indexed text ("traitement de surface" is "traitement _ surface"). In each field, the
-    // phrase's pairs of neighbours must all be there; a longer phrase is then checked
-    // against positions, on those documents only.
+    // indexed text ("traitement de surface" is "trait _ surfac"). In each field, a phrase of
+    // two or three stems is one shingle; a longer one needs all its triples, and is then
+    // checked against positions, on those documents only.
     let mut highlight: Vec<Box<dyn Query>> = Vec::new();
     for stems in phrases {
-        let pairs: Vec<String> = stems
-            .windows(2)
-            .map(|w| pair(&w[0].1, w[1].0.saturating_sub(w[0].0), &w[1].1))
-            .collect();
+        let refs: Vec<(usize, &str)> = stems.iter().map(|(p, s)| (*p, s.as_str())).collect();
+        let shingles: Vec<String> = if refs.len() <= 3 {
+            vec![shingle(&refs)]
+        } else {
+            refs.windows(3).map(shingle).collect()
+        };
         let per_field: Vec<Box<dyn Query>> = [f.name, f.capabilities, f.description]
             .into_iter()
-            .zip(f.pairs)
-            .map(|(field, pairs_field)| {
-                let mut parts: Vec<(Occur, Box<dyn Query>)> = pairs
+            .zip(f.shingles)
+            .map(|(field, shingles_field)| {
+                let mut parts: Vec<(Occur, Box<dyn Query>)> = shingles
                     .iter()
-                    .map(|p| (Occur::Must, term_query(pairs_field, p, 1.0)))
+                    .map(|p| (Occur::Must, term_query(shingles_field, p, 1.0)))
                     .collect();
-                if stems.len() > 2 {
+                if refs.len() > 3 {
                     let terms: Vec<(usize, Term)> =
                         stems.iter().map(|(p, s)| (*p, term(field, s))).collect();
                     let phrase = Box::new(PhraseQuery::new_with_offset(terms));
