@@ -306,7 +306,7 @@ pub fn run_search(
             .map(|m| m.iter().map(|(value, count)| (value, *count)).collect())
             .unwrap_or_default();
         // Only values that can make the first FACET_VALUES (ties included) get a label.
-        counted.sort_by(|a, b| b.1.cmp(&a.1));
+        counted.sort_by_key(|c| std::cmp::Reverse(c.1));
         if let Some(floor) = counted.get(FACET_VALUES.saturating_sub(1)).map(|c| c.1) {
             counted.retain(|c| c.1 >= floor);
         }
