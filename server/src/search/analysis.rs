@@ -9,7 +9,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
-    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+    TextAnalyzer, TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
+    TokenizerManager,
 };
 
 /// French text fields.
@@ -118,38 +119,25 @@ impl<T: TokenStream> TokenStream for MemoStemmerStream<T> {
     }
 }
 
-fn french() -> TextAnalyzer {
-    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+/// Tokenize, drop long tokens, lowercase, remove the language's stop words, fold to ASCII,
+/// stem: the chain shared by the French and English analyzers.
+fn stemmed(language: Language, stemmer: MemoStemmer) -> TextAnalyzerBuilder<impl Tokenizer> {
+    let stop = StopWordFilter::new(language)
+        .unwrap_or_else(|| StopWordFilter::remove(Vec::<String>::new()));
+    TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser);
-    match StopWordFilter::new(Language::French) {
-        Some(stop) => builder
-            .filter(stop)
-            .filter(AsciiFoldingFilter)
-            .filter(MemoStemmer::French)
-            .build(),
-        None => builder
-            .filter(AsciiFoldingFilter)
-            .filter(MemoStemmer::French)
-            .build(),
-    }
+        .filter(LowerCaser)
+        .filter(stop)
+        .filter(AsciiFoldingFilter)
+        .filter(stemmer)
+}
+
+fn french() -> TextAnalyzer {
+    stemmed(Language::French, MemoStemmer::French).build()
 }
 
 fn english() -> TextAnalyzer {
-    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser);
-    match StopWordFilter::new(Language::English) {
-        Some(stop) => builder
-            .filter(stop)
-            .filter(AsciiFoldingFilter)
-            .filter(MemoStemmer::English)
-            .build(),
-        None => builder
-            .filter(AsciiFoldingFilter)
-            .filter(MemoStemmer::English)
-            .build(),
-    }
+    stemmed(Language::English, MemoStemmer::English).build()
 }
 
 fn folded() -> TextAnalyzer {
@@ -162,22 +150,9 @@ fn folded() -> TextAnalyzer {
 
 /// The French analyzer followed by [`Shingles`].
 fn french_shingles() -> TextAnalyzer {
-    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser);
-    match StopWordFilter::new(Language::French) {
-        Some(stop) => builder
-            .filter(stop)
-            .filter(AsciiFoldingFilter)
-            .filter(MemoStemmer::French)
-            .filter(Shingles)
-            .build(),
-        None => builder
-            .filter(AsciiFoldingFilter)
-            .filter(MemoStemmer::French)
-            .filter(Shingles)
-            .build(),
-    }
+    stemmed(Language::French, MemoStemmer::French)
+        .filter(Shingles)
+        .build()
 }
 
 /// The term for neighbouring tokens given with their positions: each removed stop word

@@ -95,7 +95,7 @@ impl SearchIndex {
         let tables = Arc::new(TableCache::default());
         tables
             .refresh(&reader.searcher())
-            .context("opening the search columns")?;
+            .context("building the search tables")?;
         Ok((
             SearchIndex {
                 index,
@@ -108,12 +108,12 @@ impl SearchIndex {
         ))
     }
 
-    /// Makes the last commit searchable, with the search columns of its segments ready.
+    /// Makes the last commit searchable, with the search tables of its segments built.
     fn reload(&self) -> anyhow::Result<()> {
         self.reader.reload().context("reloading the index reader")?;
         self.tables
             .refresh(&self.reader.searcher())
-            .context("opening the search columns")?;
+            .context("building the search tables")?;
         Ok(())
     }
 
