@@ -6,7 +6,7 @@
 //! failing that, with one typo (words of 5+ letters) or as a prefix (the last word, while
 //! typing). Exact matches score a constant 2 plus BM25; typo and prefix matches a constant
 //! weight by field summing to under 2, so for any word an exact match always outranks a
-//! tolerant one. Filters never score.
+//! tolerant one. Filters never score. Quoted phrases match through indexed shingles.
 //! Visibility is a filter inside the query, never applied afterwards.
 
 use super::analysis::{positioned_tokens, shingle, tokens, ENGLISH, FOLDED, FRENCH};
