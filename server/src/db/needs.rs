@@ -45,7 +45,7 @@ pub const NEED_SELECT: &str = "SELECT n.id, n.kind, n.title, n.description, n.na
     COALESCE(c.territory_id, t.id) AS territory_id, COALESCE(c.region_code, t.region_code) AS region_code, \
     COALESCE(c.latitude, t.latitude) AS latitude, COALESCE(c.longitude, t.longitude) AS longitude \
     FROM need n \
-    LEFT JOIN organisation o ON n.author_kind = 'organisation' AND CAST(o.id AS TEXT) = n.author_id \
+    LEFT JOIN organisation o ON n.author_kind = 'organisation' AND o.id = CASE WHEN n.author_kind = 'organisation' THEN CAST(n.author_id AS BIGINT) END \
     LEFT JOIN territory t ON n.author_kind = 'territory' AND t.id = n.author_id \
     LEFT JOIN commune c ON c.insee = COALESCE(n.commune_insee, o.commune_insee) \
     LEFT JOIN department d ON d.code = c.department_code";

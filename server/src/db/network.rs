@@ -131,7 +131,7 @@ pub const PRACTICE_SELECT: &str = "SELECT p.id, p.author_kind, p.author_id, \
     COALESCE(t.name, o.name) AS author_name, p.title, p.theme, p.context, p.actions, p.results, \
     p.cost, p.partners, p.contact, p.lang, p.created_at, p.is_demo FROM practice p \
     LEFT JOIN territory t ON p.author_kind = 'territory' AND t.id = p.author_id \
-    LEFT JOIN organisation o ON p.author_kind = 'district' AND CAST(o.id AS TEXT) = p.author_id";
+    LEFT JOIN organisation o ON p.author_kind = 'district' AND o.id = CASE WHEN p.author_kind = 'district' THEN CAST(p.author_id AS BIGINT) END";
 
 /// Practices matching conditions on `p`, newest first.
 pub async fn practices_where(
@@ -234,7 +234,7 @@ const EXCHANGE_SELECT: &str = "SELECT x.id, x.from_territory, f.name AS from_nam
     x.created_at, x.answered_at, x.reported_at FROM exchange x \
     JOIN territory f ON f.id = x.from_territory \
     LEFT JOIN territory t ON x.to_kind = 'territory' AND t.id = x.to_id \
-    LEFT JOIN organisation o ON x.to_kind = 'district' AND CAST(o.id AS TEXT) = x.to_id \
+    LEFT JOIN organisation o ON x.to_kind = 'district' AND o.id = CASE WHEN x.to_kind = 'district' THEN CAST(x.to_id AS BIGINT) END \
     LEFT JOIN practice p ON p.id = x.practice_id";
 
 pub async fn exchange(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<ExchangeRow>> {

@@ -18,7 +18,7 @@ use tantivy::schema::{
 use tantivy::TantivyDocument;
 
 /// Bump when the schema or the analyzers change: the index is rebuilt at start-up.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Facet dimensions, in the order the API returns them.
 pub const FACETS: [&str; 10] = [
@@ -74,10 +74,18 @@ pub struct Fields {
     pub lang: Field,
 }
 
-fn text(analyzer: &str, stored: bool) -> TextOptions {
+/// A text field analysed by `analyzer`. Positions are kept only where a phrase longer than
+/// a shingle is checked (name, capabilities, description): elsewhere they would be written
+/// for every token of every document and never read.
+fn text(analyzer: &str, stored: bool, positions: bool) -> TextOptions {
+    let record = if positions {
+        IndexRecordOption::WithFreqsAndPositions
+    } else {
+        IndexRecordOption::WithFreqs
+    };
     let indexing = TextFieldIndexing::default()
         .set_tokenizer(analyzer)
-        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        .set_index_option(record);
     let options = TextOptions::default().set_indexing_options(indexing);
     if stored {
         options.set_stored()
@@ -98,11 +106,11 @@ pub fn schema() -> (Schema, Fields) {
         id: b.add_text_field("id", STRING | STORED),
         kind: b.add_text_field("kind", facet.clone() | STORED),
         entity_id: b.add_u64_field("entity_id", FAST | STORED),
-        name: b.add_text_field("name", text(FRENCH, true)),
-        name_folded: b.add_text_field("name_folded", text(FOLDED, false)),
-        description: b.add_text_field("description", text(FRENCH, true)),
-        description_en: b.add_text_field("description_en", text(ENGLISH, true)),
-        capabilities: b.add_text_field("capabilities", text(FRENCH, true)),
+        name: b.add_text_field("name", text(FRENCH, true, true)),
+        name_folded: b.add_text_field("name_folded", text(FOLDED, false, false)),
+        description: b.add_text_field("description", text(FRENCH, true, true)),
+        description_en: b.add_text_field("description_en", text(ENGLISH, true, false)),
+        capabilities: b.add_text_field("capabilities", text(FRENCH, true, true)),
         shingles: [
             "name_shingles",
             "capabilities_shingles",
@@ -114,9 +122,9 @@ pub fn schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqs);
             b.add_text_field(name, TextOptions::default().set_indexing_options(indexing))
         }),
-        certifications_text: b.add_text_field("certifications_text", text(FOLDED, false)),
-        naf_label: b.add_text_field("naf_label", text(FRENCH, false)),
-        place: b.add_text_field("place", text(FOLDED, false)),
+        certifications_text: b.add_text_field("certifications_text", text(FOLDED, false, false)),
+        naf_label: b.add_text_field("naf_label", text(FRENCH, false, false)),
+        place: b.add_text_field("place", text(FOLDED, false, false)),
         region: b.add_text_field("region", facet.clone() | STORED),
         department: b.add_text_field("department", facet.clone()),
         territory: b.add_text_field("territory", facet.clone() | STORED),
@@ -599,7 +607,7 @@ pub struct PracticeDocRow {
 const PRACTICE_SELECT: &str = "SELECT p.id, p.title, p.context, p.actions, p.results, p.partners, \
     p.lang, COALESCE(t.name, o.name) AS author_name, t.region_code, t.id AS territory_id \
     FROM practice p LEFT JOIN territory t ON p.author_kind = 'territory' AND t.id = p.author_id \
-    LEFT JOIN organisation o ON p.author_kind = 'district' AND CAST(o.id AS TEXT) = p.author_id";
+    LEFT JOIN organisation o ON p.author_kind = 'district' AND o.id = CASE WHEN p.author_kind = 'district' THEN CAST(p.author_id AS BIGINT) END";
 
 /// The document of a best practice, analysed in its own language.
 pub fn practice_document(f: &Fields, r: &PracticeDocRow) -> TantivyDocument {
@@ -651,7 +659,7 @@ pub struct NeedDocRow {
 const NEED_SELECT: &str = "SELECT n.id, n.kind, n.title, n.description, n.skills, n.visibility, n.status, \
     COALESCE(o.name, t.name) AS author_name, d.name AS department_name, \
     COALESCE(c.region_code, t.region_code) AS region_code FROM need n \
-    LEFT JOIN organisation o ON n.author_kind = 'organisation' AND CAST(o.id AS TEXT) = n.author_id \
+    LEFT JOIN organisation o ON n.author_kind = 'organisation' AND o.id = CASE WHEN n.author_kind = 'organisation' THEN CAST(n.author_id AS BIGINT) END \
     LEFT JOIN territory t ON n.author_kind = 'territory' AND t.id = n.author_id \
     LEFT JOIN commune c ON c.insee = COALESCE(n.commune_insee, o.commune_insee) \
     LEFT JOIN department d ON d.code = c.department_code";

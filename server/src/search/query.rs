@@ -21,9 +21,9 @@ use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Cardinality, Column, StrColumn};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery,
-    EnableScoring, Explanation, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, Scorer,
-    TermQuery, Weight,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DfaWrapper, DisjunctionMaxQuery,
+    EmptyQuery, EnableScoring, Explanation, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
+    Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
@@ -34,6 +34,9 @@ use tantivy::{
 /// Score of an exact word match on top of BM25. Tolerant matches weigh at most
 /// 0.5 + 0.35 + 0.25 + 0.15 (typo) + 0.5 + 0.2 (prefix) = 1.95, always below it.
 const EXACT_TIER: Score = 2.0;
+
+/// Most terms one typo may expand to, over the four fields it is looked for in.
+const MAX_EXPANSIONS: usize = 256;
 
 fn term(field: Field, text: &str) -> Term {
     Term::from_field_text(field, text)
@@ -57,73 +60,126 @@ fn any(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     ))
 }
 
-/// A clause checked last: it reports the highest cost, so an intersection is driven by its
-/// other clauses and only asks this one about their common documents. Phrase positions,
-/// costly to read, are then read for the documents holding every triple of the phrase, not
-/// for every document holding its words (tantivy's own estimate can put the phrase first).
+/// A query scored and ordered as its inner one, adjusted: `plus` is added to every score
+/// (the exact tier, without evaluating the exact clauses twice), and a `last` clause
+/// reports the highest cost, so an intersection is driven by its other clauses and only
+/// asks this one about their common documents. Phrase positions, costly to read, are then
+/// read for the documents holding every triple of the phrase, not for every document
+/// holding its words (tantivy's own estimate can put the phrase first).
 #[derive(Debug)]
-struct CheckedLast(Box<dyn Query>);
+struct Adjusted {
+    query: Box<dyn Query>,
+    plus: Score,
+    last: bool,
+}
 
-impl Clone for CheckedLast {
-    fn clone(&self) -> Self {
-        CheckedLast(self.0.box_clone())
+impl Adjusted {
+    fn checked_last(query: Box<dyn Query>) -> Box<dyn Query> {
+        Box::new(Adjusted {
+            query,
+            plus: 0.0,
+            last: true,
+        })
+    }
+
+    fn plus(query: Box<dyn Query>, plus: Score) -> Box<dyn Query> {
+        Box::new(Adjusted {
+            query,
+            plus,
+            last: false,
+        })
     }
 }
 
-impl Query for CheckedLast {
+impl Clone for Adjusted {
+    fn clone(&self) -> Self {
+        Adjusted {
+            query: self.query.box_clone(),
+            ..*self
+        }
+    }
+}
+
+impl Query for Adjusted {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(CheckedLastWeight(self.0.weight(scoring)?)))
+        Ok(Box::new(AdjustedWeight {
+            weight: self.query.weight(scoring)?,
+            plus: self.plus,
+            last: self.last,
+        }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        self.0.query_terms(visitor)
+        self.query.query_terms(visitor)
     }
 }
 
-struct CheckedLastWeight(Box<dyn Weight>);
+struct AdjustedWeight {
+    weight: Box<dyn Weight>,
+    plus: Score,
+    last: bool,
+}
 
-impl Weight for CheckedLastWeight {
+impl Weight for AdjustedWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        Ok(Box::new(CheckedLastScorer(self.0.scorer(reader, boost)?)))
+        Ok(Box::new(AdjustedScorer {
+            scorer: self.weight.scorer(reader, boost)?,
+            plus: self.plus,
+            last: self.last,
+        }))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        self.0.explain(reader, doc)
+        let inner = self.weight.explain(reader, doc)?;
+        if self.plus == 0.0 {
+            return Ok(inner);
+        }
+        let mut explanation = Explanation::new("exact tier", inner.value() + self.plus);
+        explanation.add_detail(inner);
+        Ok(explanation)
     }
 }
 
-struct CheckedLastScorer(Box<dyn Scorer>);
+struct AdjustedScorer {
+    scorer: Box<dyn Scorer>,
+    plus: Score,
+    last: bool,
+}
 
-impl DocSet for CheckedLastScorer {
+impl DocSet for AdjustedScorer {
     fn advance(&mut self) -> DocId {
-        self.0.advance()
+        self.scorer.advance()
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        self.0.seek(target)
+        self.scorer.seek(target)
     }
 
     fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
-        self.0.seek_danger(target)
+        self.scorer.seek_danger(target)
     }
 
     fn doc(&self) -> DocId {
-        self.0.doc()
+        self.scorer.doc()
     }
 
     fn size_hint(&self) -> u32 {
-        self.0.size_hint()
+        self.scorer.size_hint()
     }
 
     fn cost(&self) -> u64 {
-        // High, with room for sums of costs not to overflow.
-        u64::MAX >> 8
+        if self.last {
+            // High, with room for sums of costs not to overflow.
+            u64::MAX >> 8
+        } else {
+            self.scorer.cost()
+        }
     }
 }
 
-impl Scorer for CheckedLastScorer {
+impl Scorer for AdjustedScorer {
     fn score(&mut self) -> Score {
-        self.0.score()
+        self.scorer.score() + self.plus
     }
 }
 
@@ -153,6 +209,54 @@ fn indexed(searcher: &Searcher, fields: &[Field], text: &str) -> bool {
             .doc_freq(&term(*f, text))
             .map(|n| n > 0)
             .unwrap_or(false)
+    })
+}
+
+/// The terms of `fields` that `dfa` accepts, in any segment, at most `limit` of them: a
+/// typo's expansions, found once per query (tantivy's fuzzy query would build the automaton
+/// and a bitset of every matching document once per field and segment).
+fn expand(
+    searcher: &Searcher,
+    fields: &[Field],
+    dfa: &DfaWrapper,
+    limit: usize,
+) -> Vec<(Field, String)> {
+    let mut found: Vec<(Field, String)> = Vec::new();
+    for &field in fields {
+        for segment in searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted.terms().search(dfa).into_stream() else {
+                continue;
+            };
+            while stream.advance() {
+                let Ok(text) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if !found.iter().any(|(f, t)| *f == field && t == text) {
+                    if found.len() == limit {
+                        return found;
+                    }
+                    found.push((field, text.to_owned()));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Whether a segment of `field` holds a term that starts with `prefix` and is longer: a
+/// prefix query that could add nothing is not built.
+fn extends(searcher: &Searcher, field: Field, prefix: &str) -> bool {
+    searcher.segment_readers().iter().any(|segment| {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            return false;
+        };
+        let Ok(mut stream) = inverted.terms().range().gt(prefix.as_bytes()).into_stream() else {
+            return false;
+        };
+        stream.advance() && stream.key().starts_with(prefix.as_bytes())
     })
 }
 
@@ -234,15 +338,27 @@ pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<T
             )
         });
         if word.chars().count() >= 5 && !known {
+            let weights = [
+                (f.name, 0.5),
+                (f.capabilities, 0.35),
+                (f.naf_label, 0.25),
+                (f.description, 0.15),
+            ];
+            let fields: Vec<Field> = weights.iter().map(|(field, _)| *field).collect();
             for stem in &stems {
-                for (field, weight) in [
-                    (f.name, 0.5),
-                    (f.capabilities, 0.35),
-                    (f.naf_label, 0.25),
-                    (f.description, 0.15),
-                ] {
-                    let fuzzy = Box::new(FuzzyTermQuery::new(term(field, stem), 1, true));
-                    tolerant.push(Box::new(ConstScoreQuery::new(fuzzy, weight)));
+                let Ok(dfa) = FuzzyTermQuery::new(term(f.name, stem), 1, true).automaton() else {
+                    continue;
+                };
+                let found = expand(searcher, &fields, &dfa, MAX_EXPANSIONS);
+                for (field, weight) in weights {
+                    let terms: Vec<Box<dyn Query>> = found
+                        .iter()
+                        .filter(|(f, _)| *f == field)
+                        .map(|(_, t)| term_query(field, t, 1.0))
+                        .collect();
+                    if !terms.is_empty() {
+                        tolerant.push(Box::new(ConstScoreQuery::new(any(terms), weight)));
+                    }
                 }
             }
         }
@@ -253,10 +369,12 @@ pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<T
         );
         if last && typing && !complete && word.chars().all(|c| c.is_ascii_alphanumeric()) {
             for (field, weight) in [(f.name_folded, 0.5), (f.place, 0.2)] {
-                tolerant.push(Box::new(ConstScoreQuery::new(
-                    prefix_query(field, word),
-                    weight,
-                )));
+                if extends(searcher, field, word) {
+                    tolerant.push(Box::new(ConstScoreQuery::new(
+                        prefix_query(field, word),
+                        weight,
+                    )));
+                }
             }
         }
         // The exact tier only matters against tolerant alternatives; without them the plain
@@ -264,10 +382,7 @@ pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<T
         let clause: Box<dyn Query> = if tolerant.is_empty() {
             exact
         } else {
-            let exact_tier = any(vec![
-                exact.box_clone(),
-                Box::new(ConstScoreQuery::new(exact, EXACT_TIER)),
-            ]);
+            let exact_tier = Adjusted::plus(exact, EXACT_TIER);
             Box::new(DisjunctionMaxQuery::new(vec![exact_tier, any(tolerant)]))
         };
         clauses.push((Occur::Must, clause));
@@ -296,7 +411,7 @@ pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<T
                     let terms: Vec<(usize, Term)> =
                         stems.iter().map(|(p, s)| (*p, term(field, s))).collect();
                     let phrase = Box::new(PhraseQuery::new_with_offset(terms));
-                    let checked = Box::new(CheckedLast(phrase));
+                    let checked = Adjusted::checked_last(phrase);
                     parts.push((Occur::Must, Box::new(ConstScoreQuery::new(checked, 0.0))));
                 }
                 Box::new(BooleanQuery::new(parts)) as Box<dyn Query>

@@ -22,6 +22,8 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::{Algorithm, Argon2, Params, Version};
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 /// Session lifetime.
 pub const SESSION_SECONDS: i64 = 30 * 24 * 3600;
@@ -61,13 +63,13 @@ fn argon() -> anyhow::Result<Argon2<'static>> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
-/// At most this many Argon2 computations at once (19 MiB each): a burst of sign-ins queues
-/// instead of exhausting memory.
-static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+/// At most this many Argon2 computations at once per server (19 MiB each): a burst of
+/// sign-ins queues instead of exhausting memory.
+const HASHING_PERMITS: usize = 4;
 
-/// Hashes a password off the async runtime.
-pub async fn hash_password(password: String) -> anyhow::Result<String> {
-    let _permit = HASHING.acquire().await.context("hashing queue")?;
+/// Hashes a password off the async runtime, once `hashing` lets it.
+async fn hash_password(hashing: &Semaphore, password: String) -> anyhow::Result<String> {
+    let _permit = hashing.acquire().await.context("hashing queue")?;
     tokio::task::spawn_blocking(move || {
         let mut salt_bytes = [0u8; 16];
         getrandom::getrandom(&mut salt_bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
@@ -84,8 +86,8 @@ pub async fn hash_password(password: String) -> anyhow::Result<String> {
 /// A fixed hash checked when the account does not exist, so timing does not tell.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Q4n6Ka0jE1TqPz1s2xHMd2Ai8W0v3FZ0j9u5mR0Hq3E";
 
-async fn verify_password(password: String, hash: Option<String>) -> bool {
-    let Ok(_permit) = HASHING.acquire().await else {
+async fn verify_password(hashing: &Semaphore, password: String, hash: Option<String>) -> bool {
+    let Ok(_permit) = hashing.acquire().await else {
         return false;
     };
     tokio::task::spawn_blocking(move || {
@@ -147,6 +149,9 @@ pub struct Client {
 pub struct AccountsService {
     db: DatabaseConnection,
     public_url: String,
+    /// Owned by the service, not a process-wide static: a permit taken by one server's task
+    /// must never be waited on by another's (tests run many servers, each on its own runtime).
+    hashing: Arc<Semaphore>,
 }
 
 impl AccountsService {
@@ -154,6 +159,7 @@ impl AccountsService {
         AccountsService {
             db,
             public_url: public_url.trim_end_matches('/').to_owned(),
+            hashing: Arc::new(Semaphore::new(HASHING_PERMITS)),
         }
     }
 
@@ -204,7 +210,7 @@ impl AccountsService {
         {
             return Err(field("email", "rate_limited"));
         }
-        let hash = hash_password(password.to_owned()).await?;
+        let hash = hash_password(&self.hashing, password.to_owned()).await?;
         let token = new_token()?;
         let txn = self.db.begin().await.context("sign-up transaction")?;
         match q::insert_user(&txn, email.as_str(), name, lang.code(), Some(&hash), false).await? {
@@ -327,6 +333,7 @@ impl AccountsService {
         }
         let user = q::user_by_email(&self.db, &email).await?;
         let ok = verify_password(
+            &self.hashing,
             password.to_owned(),
             user.as_ref().and_then(|u| u.password_hash.clone()),
         )
@@ -475,7 +482,7 @@ impl AccountsService {
         client: &Client,
     ) -> Result<String, ServiceError> {
         check_password(password)?;
-        let hash = hash_password(password.to_owned()).await?;
+        let hash = hash_password(&self.hashing, password.to_owned()).await?;
         let txn = self.db.begin().await.context("reset transaction")?;
         let Some(link) = q::consume_link(&txn, &hash_token(token), "reset").await? else {
             return Err(field("token", "link_invalid"));
@@ -755,7 +762,7 @@ impl AccountsService {
         let hash = if password.is_empty() {
             None
         } else {
-            Some(hash_password(password.to_owned()).await?)
+            Some(hash_password(&self.hashing, password.to_owned()).await?)
         };
         let txn = self.db.begin().await.context("invitation transaction")?;
         let Some(link) = q::consume_link(&txn, &hash_token(token), "invite").await? else {
@@ -819,7 +826,7 @@ impl AccountsService {
             );
         }
         let hash = match password {
-            Some(p) => Some(hash_password(p.to_owned()).await?),
+            Some(p) => Some(hash_password(&self.hashing, p.to_owned()).await?),
             None => None,
         };
         let txn = self.db.begin().await?;

@@ -206,8 +206,10 @@ pub async fn spawn_app_with(backend: Backend, smtp_url: Option<String>) -> TestA
     let address = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());
     let db = server::db::connect(&config.database()).await.unwrap();
+    // A request that hangs fails the test, naming its URL, instead of stalling the run.
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .unwrap();
     TestApp {
