@@ -1157,7 +1157,61 @@ pub fn candidate_ids(
 
 #[cfg(test)]
 mod tests {
-    use super::split_phrases;
+    use super::{expand, extends, split_phrases, term, FuzzyTermQuery};
+    use crate::search::index::SearchIndex;
+    use tantivy::TantivyDocument;
+
+    /// An index in memory with one document per text, each committed alone: one segment each.
+    fn segments(texts: &[&str]) -> anyhow::Result<SearchIndex> {
+        let (index, _) = SearchIndex::open(None)?;
+        let f = &index.fields;
+        for (i, text) in texts.iter().enumerate() {
+            let key = format!("organisation:{i}");
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.id, &key);
+            doc.add_text(f.name, *text);
+            doc.add_text(f.name_folded, *text);
+            doc.add_text(f.capabilities, *text);
+            index.apply(vec![(key, doc)], Vec::new(), i as i64 + 1)?;
+        }
+        Ok(index)
+    }
+
+    #[test]
+    fn a_typo_expands_once_to_the_terms_of_every_segment() -> anyhow::Result<()> {
+        let index = segments(&["Décolletage", "décolletages de précision", "Forge"])?;
+        let searcher = index.reader.searcher();
+        assert_eq!(searcher.segment_readers().len(), 3);
+        let f = &index.fields;
+        let dfa = FuzzyTermQuery::new(term(f.name, "decoletag"), 1, true).automaton()?;
+        let found = expand(&searcher, &[f.name, f.capabilities], &dfa, 256);
+        // Both segments hold "decolletag" in both fields; each pair is listed once.
+        assert_eq!(
+            found,
+            vec![
+                (f.name, "decolletag".to_owned()),
+                (f.capabilities, "decolletag".to_owned()),
+            ]
+        );
+        assert_eq!(expand(&searcher, &[f.name], &dfa, 1).len(), 1);
+        let far = FuzzyTermQuery::new(term(f.name, "decoupag"), 1, true).automaton()?;
+        assert!(expand(&searcher, &[f.name, f.capabilities], &far, 256).is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn a_prefix_extends_only_when_a_longer_word_starts_with_it() -> anyhow::Result<()> {
+        let index = segments(&["Inox Services", "Forges de l'Est"])?;
+        let searcher = index.reader.searcher();
+        let f = &index.fields;
+        assert!(extends(&searcher, f.name_folded, "ino"));
+        assert!(extends(&searcher, f.name_folded, "forg"));
+        // Complete words, and words nothing continues, add no prefix clause.
+        assert!(!extends(&searcher, f.name_folded, "inox"));
+        assert!(!extends(&searcher, f.name_folded, "forges"));
+        assert!(!extends(&searcher, f.name_folded, "zinc"));
+        Ok(())
+    }
 
     #[test]
     fn closed_quotes_make_phrases_and_an_unclosed_one_stays_words() {
