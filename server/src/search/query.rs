@@ -600,11 +600,19 @@ pub struct Collected {
     pub facets: BTreeMap<&'static str, BTreeMap<String, u64>>,
 }
 
+/// The packed facets of one document: 128 bits hold the ten facets of a firm with room
+/// to spare (in 64, the multi-valued ones no longer fitted and were read from lists, two
+/// cache misses per match).
+type Word = u128;
+
 /// How one facet's values are laid out for counting.
 enum Layout {
     /// Single-valued: the ordinal plus one (0: no value) in bits `shift..shift + width` of
     /// the document's packed word.
-    Packed { shift: u32, mask: u64 },
+    Packed { shift: u32, mask: Word },
+    /// Several values per document, from a short list of terms: bit `shift + o` of the
+    /// packed word is set when the document has ordinal `o` (certifications, site labels).
+    Bits { shift: u32, mask: Word },
     /// Several values per document: the ordinals of document `d` are
     /// `ords[starts[d]..starts[d + 1]]`.
     Lists { starts: Vec<u32>, ords: Vec<u32> },
@@ -620,12 +628,13 @@ struct FacetTable {
 /// What a search reads of one segment, laid out for counting when the segment is first
 /// searched and kept while it is searched. Reading ten facet columns and two coordinate
 /// columns per match (each an index rank and a dynamic call) was most of the time of a
-/// query matching many documents; here a match costs one packed word, a few list entries
-/// and one coordinate pair. Memory: about 8 bytes per document for the packed facets,
-/// 16 for coordinates and 4 per multi-valued facet plus its values.
+/// query matching many documents; here a match costs one packed word (which also holds, as
+/// one bit per term, the multi-valued facets with few terms), list entries for any other
+/// multi-valued facet, and one coordinate pair. Memory: 16 bytes per document for the
+/// packed word, 16 for coordinates and 4 per listed facet plus its values.
 pub struct SegmentTable {
     facets: Vec<FacetTable>,
-    words: Vec<u64>,
+    words: Vec<Word>,
     /// Latitude and longitude per document; NaN without a place.
     points: Vec<(f64, f64)>,
     name_key: Option<Column<u64>>,
@@ -639,7 +648,7 @@ impl SegmentTable {
         let fast = reader.fast_fields();
         let max_doc = reader.max_doc();
         let docs: Vec<DocId> = (0..max_doc).collect();
-        let mut words = vec![0u64; docs.len()];
+        let mut words: Vec<Word> = vec![0; docs.len()];
         let mut facets = Vec::new();
         let mut shift = 0u32;
         let mut firsts: Vec<Option<u64>> = Vec::with_capacity(BUILD_CHUNK);
@@ -649,23 +658,36 @@ impl SegmentTable {
             };
             let terms = column.num_terms() as u64;
             let width = u64::BITS - terms.leading_zeros();
+            let room = u64::from(Word::BITS - shift);
             let single = column.ords().get_cardinality() != Cardinality::Multivalued;
-            let layout = if single && shift + width <= u64::BITS {
+            let layout = if single && u64::from(width) <= room {
                 for (chunk, start) in docs.chunks(BUILD_CHUNK).zip((0..).step_by(BUILD_CHUNK)) {
                     firsts.clear();
                     firsts.resize(chunk.len(), None);
                     column.ords().first_vals(chunk, &mut firsts);
                     for (word, ord) in words[start..].iter_mut().zip(&firsts) {
                         if let Some(ord) = ord {
-                            *word |= (ord + 1) << shift;
+                            *word |= Word::from(ord + 1) << shift;
                         }
                     }
                 }
                 let layout = Layout::Packed {
                     shift,
-                    mask: (1u64 << width) - 1,
+                    mask: Word::MAX.checked_shr(Word::BITS - width).unwrap_or(0),
                 };
                 shift += width;
+                layout
+            } else if !single && terms > 0 && terms <= room {
+                for (word, doc) in words.iter_mut().zip(&docs) {
+                    for ord in column.term_ords(*doc) {
+                        *word |= 1 << (u64::from(shift) + ord);
+                    }
+                }
+                let layout = Layout::Bits {
+                    shift,
+                    mask: Word::MAX >> (u64::from(Word::BITS) - terms),
+                };
+                shift += terms as u32;
                 layout
             } else {
                 let mut starts = Vec::with_capacity(docs.len() + 1);
@@ -781,7 +803,7 @@ pub struct SegmentSearch {
     docs: Vec<DocId>,
     scores: Vec<Score>,
     /// Scratch space for a block.
-    words: Vec<u64>,
+    words: Vec<Word>,
     distances: Vec<Option<f64>>,
     keys: Vec<Option<u64>>,
 }
@@ -890,6 +912,18 @@ impl SegmentSearch {
                     for word in &self.words {
                         if let Some(c) = counts.get_mut(((word >> shift) & mask) as usize) {
                             *c += 1;
+                        }
+                    }
+                }
+                Layout::Bits { shift, mask } => {
+                    for word in &self.words {
+                        let mut bits = (word >> shift) & mask;
+                        while bits != 0 {
+                            let ord = bits.trailing_zeros() as usize;
+                            if let Some(c) = counts.get_mut(ord + 1) {
+                                *c += 1;
+                            }
+                            bits &= bits - 1;
                         }
                     }
                 }
@@ -1196,6 +1230,49 @@ mod tests {
         assert_eq!(expand(&searcher, &[f.name], &dfa, 1).len(), 1);
         let far = FuzzyTermQuery::new(term(f.name, "decoupag"), 1, true).automaton()?;
         assert!(expand(&searcher, &[f.name, f.capabilities], &far, 256).is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn multi_valued_facets_count_every_value_of_every_match() -> anyhow::Result<()> {
+        use super::{SearchCollector, SearchSort};
+        use tantivy::query::AllQuery;
+        let (index, _) = SearchIndex::open(None)?;
+        let f = &index.fields;
+        let labels = ["EN 9100", "ISO 9001", "ISO 14001", "IATF 16949"];
+        let mut expected = std::collections::BTreeMap::<String, u64>::new();
+        // Two commits, so several segments, with none to three values per document.
+        for batch in 0..2u64 {
+            let mut docs = Vec::new();
+            for i in 0..40u64 {
+                let key = format!("organisation:{batch}-{i}");
+                let mut doc = TantivyDocument::default();
+                doc.add_text(f.id, &key);
+                doc.add_text(f.kind, "firm");
+                for (j, label) in labels.iter().enumerate() {
+                    if (i + batch) % (j as u64 + 2) == 0 {
+                        doc.add_text(f.certification, *label);
+                        *expected.entry((*label).to_owned()).or_default() += 1;
+                    }
+                }
+                docs.push((key, doc));
+            }
+            index.apply(docs, Vec::new(), batch as i64 + 1)?;
+        }
+        let searcher = index.reader.searcher();
+        assert!(searcher.segment_readers().len() >= 2);
+        let collector = SearchCollector {
+            tables: index.tables.clone(),
+            near: None,
+            radius_km: None,
+            sort: SearchSort::Relevance,
+            limit: 10,
+            facet_limit: None,
+        };
+        let collected = searcher.search(&AllQuery, &collector)?;
+        assert_eq!(collected.total, 80);
+        assert_eq!(collected.facets["certification"], expected);
+        assert_eq!(collected.facets["kind"]["firm"], 80);
         Ok(())
     }
 
