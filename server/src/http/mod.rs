@@ -15,9 +15,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use leptos::prelude::{provide_context, LeptosOptions};
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde::Deserialize;
+use std::sync::OnceLock;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -37,9 +38,18 @@ pub struct AppState {
 /// Largest request body accepted (forms, JSON, CSV imports go through the CLI).
 const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 
+/// The page routes, generated once per process. Generating them sets a process-wide flag of
+/// leptos_server under which any resource first polled meanwhile waits forever
+/// (leptos-rs/leptos#4773): a second server built in the same process (the tests build
+/// dozens, in parallel) would hang a page another server is rendering.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let services = state.services.clone();
     let options = state.leptos_options.clone();
     Router::new()
