@@ -177,3 +177,36 @@ async fn pole_and_district_pages_show_their_profile(backend: Backend) {
     assert_eq!(status, 404);
 }
 on_both_backends!(pole_and_district_pages_show_their_profile);
+
+/// A page keeps rendering while other servers start in the same process. Starting a server
+/// generates the page routes, which once set a process-wide flag that left any resource
+/// first polled meanwhile waiting forever (leptos-rs/leptos#4773): tests hung at random.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_servers_start() {
+    use std::time::Duration;
+    let app = spawn_app(Backend::Sqlite).await;
+    let (client, url) = (app.client.clone(), app.url("/territoires/ti-8422"));
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop = done.clone();
+    let pages = tokio::spawn(async move {
+        let mut rendered = 0;
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            let page = tokio::time::timeout(Duration::from_secs(20), async {
+                let r = client.get(&url).send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            })
+            .await
+            .unwrap_or_else(|_| panic!("page {rendered} never finished rendering"));
+            assert_eq!(page.0, 200);
+            assert!(page.1.contains("Vallée de l'Arve"));
+            rendered += 1;
+        }
+        rendered
+    });
+    for _ in 0..8 {
+        drop(spawn_app(Backend::Sqlite).await);
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let rendered = pages.await.unwrap();
+    assert!(rendered > 0);
+}
