@@ -19,7 +19,7 @@ pub const FRENCH: &str = "maillage_fr";
 pub const ENGLISH: &str = "maillage_en";
 /// Lowercased, folded words without stemming: the search-as-you-type prefix path.
 pub const FOLDED: &str = "maillage_folded";
-/// Pairs of neighbouring French stems: quoted phrases as terms.
+/// Pairs and triples of neighbouring French stems: quoted phrases as terms.
 pub const SHINGLES: &str = "maillage_shingles";
 
 const MAX_TOKEN_BYTES: usize = 40;
@@ -157,7 +157,8 @@ fn french_shingles() -> TextAnalyzer {
 
 /// The term for neighbouring tokens given with their positions: each removed stop word
 /// between two of them is a `_` ("trait _ surfac" for "traitement de surface"). Tokens
-/// never hold spaces or underscores, so shingles cannot collide with words.
+/// never hold spaces or underscores, so shingles cannot collide with words, and a pair
+/// never collides with a triple.
 pub fn shingle(tokens: &[(usize, &str)]) -> String {
     let mut out = String::new();
     let mut last: Option<usize> = None;
@@ -174,11 +175,10 @@ pub fn shingle(tokens: &[(usize, &str)]) -> String {
     out
 }
 
-/// Replaces a stream of tokens by the [`shingle`]s of each two neighbours. Indexed in fields
-/// of their own, a phrase of two words is one term, and a longer one the intersection of its
-/// pairs, checked against positions only on the documents that hold them all. (Triples made
-/// three-word phrases one term too, but cost a quarter of the indexing throughput for a
-/// millisecond on those queries.)
+/// Replaces a stream of tokens by the [`shingle`]s of each two and three neighbours.
+/// Indexed in fields of their own, a phrase of two or three words is one term, and a longer
+/// one the intersection of its triples, checked against positions only on the documents
+/// that hold them all.
 #[derive(Debug, Clone, Copy)]
 pub struct Shingles;
 
@@ -201,7 +201,9 @@ impl<T: Tokenizer> Tokenizer for ShinglesFilter<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         ShinglesStream {
             tail: self.inner.token_stream(text),
+            before: None,
             previous: None,
+            pending: None,
             token: Token::default(),
         }
     }
@@ -212,21 +214,27 @@ type Seen = (String, usize, usize);
 
 pub struct ShinglesStream<T> {
     tail: T,
-    /// The token read before the current one.
+    /// The two tokens read before the current one.
+    before: Option<Seen>,
     previous: Option<Seen>,
+    /// The triple ending at the current token, given after its pair.
+    pending: Option<Token>,
     token: Token,
 }
 
 impl<T: TokenStream> TokenStream for ShinglesStream<T> {
     fn advance(&mut self) -> bool {
+        if let Some(triple) = self.pending.take() {
+            self.token = triple;
+            return true;
+        }
         while self.tail.advance() {
             let current = self.tail.token();
             let seen = (current.text.clone(), current.position, current.offset_from);
             let offset_to = current.offset_to;
-            let Some(first) = self.previous.replace(seen) else {
-                continue;
-            };
-            let Some(last) = &self.previous else {
+            let before = std::mem::replace(&mut self.before, self.previous.take());
+            self.previous = Some(seen);
+            let (Some(first), Some(last)) = (&self.before, &self.previous) else {
                 continue;
             };
             self.token = Token {
@@ -236,6 +244,15 @@ impl<T: TokenStream> TokenStream for ShinglesStream<T> {
                 offset_to,
                 position_length: 1,
             };
+            if let Some(zero) = before {
+                self.pending = Some(Token {
+                    text: shingle(&[(zero.1, &zero.0), (first.1, &first.0), (last.1, &last.0)]),
+                    position: zero.1,
+                    offset_from: zero.2,
+                    offset_to,
+                    position_length: 1,
+                });
+            }
             return true;
         }
         false
@@ -363,12 +380,20 @@ mod tests {
     }
 
     #[test]
-    fn shingles_join_neighbouring_stems_and_keep_stop_word_gaps() {
+    fn shingles_join_two_and_three_neighbouring_stems_and_keep_stop_word_gaps() {
         let m = TokenizerManager::default();
         register(&m);
         assert_eq!(
             tokens(&m, SHINGLES, "Traitement de surface, usinage 5 axes"),
-            ["trait _ surfac", "surfac usinag", "usinag 5", "5 axe"]
+            [
+                "trait _ surfac",
+                "surfac usinag",
+                "trait _ surfac usinag",
+                "usinag 5",
+                "surfac usinag 5",
+                "5 axe",
+                "usinag 5 axe"
+            ]
         );
         assert!(tokens(&m, SHINGLES, "usinage").is_empty());
         assert_eq!(shingle(&[(3, "a"), (4, "b"), (7, "c")]), "a b _ _ c");

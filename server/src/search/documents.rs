@@ -18,7 +18,7 @@ use tantivy::schema::{
 use tantivy::TantivyDocument;
 
 /// Bump when the schema or the analyzers change: the index is rebuilt at start-up.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Facet dimensions, in the order the API returns them.
 pub const FACETS: [&str; 10] = [
@@ -45,7 +45,7 @@ pub struct Fields {
     pub description: Field,
     pub description_en: Field,
     pub capabilities: Field,
-    /// Shingles (pairs of neighbouring stems) of `name`, `capabilities` and
+    /// Shingles (pairs and triples of neighbouring stems) of `name`, `capabilities` and
     /// `description`, in that order.
     pub shingles: [Field; 3],
     pub certifications_text: Field,

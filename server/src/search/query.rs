@@ -64,7 +64,7 @@ fn any(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 /// (the exact tier, without evaluating the exact clauses twice), and a `last` clause
 /// reports the highest cost, so an intersection is driven by its other clauses and only
 /// asks this one about their common documents. Phrase positions, costly to read, are then
-/// read for the documents holding every pair of the phrase, not for every document
+/// read for the documents holding every triple of the phrase, not for every document
 /// holding its words (tantivy's own estimate can put the phrase first).
 #[derive(Debug)]
 struct Adjusted {
@@ -389,12 +389,16 @@ pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<T
     }
     // Positions as the analyzer gives them: a removed stop word leaves its gap, as in the
     // indexed text ("traitement de surface" is "trait _ surfac"). In each field, a phrase of
-    // two stems is one shingle; a longer one needs all its pairs, and is then checked
-    // against positions, on those documents only.
+    // two or three stems is one shingle; a longer one needs all its triples, and is then
+    // checked against positions, on those documents only.
     let mut highlight: Vec<Box<dyn Query>> = Vec::new();
     for stems in phrases {
         let refs: Vec<(usize, &str)> = stems.iter().map(|(p, s)| (*p, s.as_str())).collect();
-        let shingles: Vec<String> = refs.windows(2).map(shingle).collect();
+        let shingles: Vec<String> = if refs.len() <= 3 {
+            vec![shingle(&refs)]
+        } else {
+            refs.windows(3).map(shingle).collect()
+        };
         let per_field: Vec<Box<dyn Query>> = [f.name, f.capabilities, f.description]
             .into_iter()
             .zip(f.shingles)
@@ -403,7 +407,7 @@ pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<T
                     .iter()
                     .map(|p| (Occur::Must, term_query(shingles_field, p, 1.0)))
                     .collect();
-                if refs.len() > 2 {
+                if refs.len() > 3 {
                     let terms: Vec<(usize, Term)> =
                         stems.iter().map(|(p, s)| (*p, term(field, s))).collect();
                     let phrase = Box::new(PhraseQuery::new_with_offset(terms));
