@@ -276,10 +276,6 @@ fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
     ))
 }
 
-/// The text part of the query; `None` when the text has no searchable word.
-///
-/// Typo and prefix alternatives are only added for a word whose exact form is absent from
-/// the index: a correctly spelt, complete word is matched exactly (and fast).
 /// The text part of a search, and the terms its snippets highlight (the query's, and the
 /// words of its phrases, which the query reaches through shingles).
 pub struct TextQuery {
@@ -287,6 +283,12 @@ pub struct TextQuery {
     pub highlight: Box<dyn Query>,
 }
 
+/// The text part of the query; `None` when the text has no searchable word.
+///
+/// Typo alternatives are only added for a word whose stem is absent from the index, and
+/// prefix alternatives for the word being typed only when it is not a complete word and
+/// the index holds a longer word starting with it: a correctly spelt, complete word is
+/// matched exactly (and fast).
 pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<TextQuery> {
     let f = &index.fields;
     let manager = index.index.tokenizers();
