@@ -12,7 +12,7 @@ use crate::pages::{
     VerifyPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -57,6 +57,24 @@ fn content_security_policy() {
     }
 }
 
+/// The text of the document title, as the head writes it.
+///
+/// leptos_meta writes the title's text into `<title>` raw during server rendering, so a
+/// title taken from user text (an annonce, a practice, an organisation) could close the
+/// element and plant markup in the head. On the server the text is escaped here, once for
+/// every page; in the browser it goes to `document.title`, which takes text as it is.
+/// No page sets a formatter of its own: the last one set would replace this one.
+pub fn title_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        crate::domain::text::escape_html(&text)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        text
+    }
+}
+
 /// The application: language, metadata and routes.
 ///
 /// Every route renders in `Async` mode: the server waits for the page's data and sends
@@ -67,6 +85,8 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(Lang::detect());
     view! {
+        // The one formatter of every page title: see `title_text`.
+        <Title formatter=title_text/>
         <Stylesheet id="leptos" href="/pkg/maillage.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Meta name="description" content="Maillage — Territoires d'industrie"/>

@@ -41,6 +41,18 @@ impl AppError {
         }
     }
 
+    /// The same error, with the response of the server function or page being rendered set
+    /// to its status (a refused filter answers 400, not the 500 of a failed function).
+    #[cfg(feature = "ssr")]
+    pub fn served(self) -> Self {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = http::StatusCode::from_u16(self.status()) {
+                response.set_status(status);
+            }
+        }
+        self
+    }
+
     /// A single-field validation error.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         AppError::Invalid(vec![FieldError {
@@ -49,6 +61,20 @@ impl AppError {
         }])
     }
 }
+
+/// The `q` field problem of a text query over the search limit, if any: what every filter's
+/// `validate` says about its `q` (the search layer refuses the same text in the same words).
+pub fn query_problem(q: &str) -> Option<FieldError> {
+    crate::domain::text::bounded_query(q)
+        .err()
+        .map(|e| FieldError {
+            field: "q".into(),
+            message: e.message().into(),
+        })
+}
+
+/// The deepest page a list serves: far beyond any real reading, well inside every integer.
+pub const MAX_PAGE: u64 = 10_000;
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
@@ -72,11 +98,6 @@ impl From<crate::ports::ServiceError> for AppError {
                 AppError::Internal
             }
         };
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(status) = http::StatusCode::from_u16(error.status()) {
-                response.set_status(status);
-            }
-        }
-        error
+        error.served()
     }
 }

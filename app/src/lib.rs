@@ -13,6 +13,8 @@ pub mod i18n;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
+#[cfg(test)]
+mod properties;
 
 pub use app::{shell, App};
 

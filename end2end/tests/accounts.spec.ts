@@ -36,6 +36,7 @@ test('sign up, confirm by mail, sign in, edit the organisation, sign out', async
   await expect.poll(() => { try { return mailedLink(email, '/verifier'); } catch { return ''; } }, { timeout: 10_000 }).toContain('/verifier?token=');
   const link = mailedLink(email, '/verifier');
   await page.goto(new URL(link).pathname + new URL(link).search);
+  await page.getByLabel('Mot de passe', { exact: true }).fill('une phrase de passe longue');
   await page.getByRole('button', { name: 'Confirmer mon adresse' }).click();
   await expect(page.getByTestId('flash')).toContainText('Votre adresse est confirmée');
   await expect(page.getByTestId('account-email')).toContainText(email);

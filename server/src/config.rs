@@ -59,6 +59,12 @@ pub struct Config {
     /// Seconds between two searches for new matches of open annonces (told in digests).
     #[arg(long, env = "MAILLAGE_MATCH_INTERVAL_SECS", default_value_t = 3600)]
     pub match_interval_secs: u64,
+
+    /// Header in which a trusted reverse proxy gives the client's address (for example
+    /// `X-Forwarded-For`; its last entry is used). Unset: the connection's peer address.
+    /// Set it only behind a proxy that always writes it, or clients could choose their own.
+    #[arg(long, env = "MAILLAGE_TRUSTED_PROXY_HEADER")]
+    pub trusted_proxy_header: Option<String>,
 }
 
 impl Config {

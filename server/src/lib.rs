@@ -6,6 +6,7 @@
 //! the JSON API, health checks and the Leptos application; `cli` runs the admin commands.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod http;

@@ -16,6 +16,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     address: SocketAddr,
+    clock: crate::clock::Clock,
 }
 
 impl Application {
@@ -55,10 +56,12 @@ impl Application {
             config.public_url.clone(),
         );
         let gazetteer = std::sync::Arc::new(crate::services::Gazetteer::load(&conn).await?);
+        let clock = crate::clock::Clock::default();
         let accounts = crate::services::accounts::AccountsService::new(
             conn.clone(),
             config.public_url.clone(),
-        );
+        )
+        .with_clock(clock.clone());
         let transport = crate::mail::dispatcher::Transport::from_config(
             config.smtp_url.as_deref(),
             config.outbox_dir(),
@@ -86,18 +89,25 @@ impl Application {
             needs,
             db: conn,
             secure_cookies: config.public_url.starts_with("https://"),
+            trusted_proxy_header: config.trusted_proxy_header.clone(),
         };
         let router = http::router(state);
         Ok(Application {
             listener,
             router,
             address,
+            clock,
         })
     }
 
     /// The address actually bound (useful with port 0).
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// The clock the services judge time by (tests move it forward).
+    pub fn clock(&self) -> crate::clock::Clock {
+        self.clock.clone()
     }
 
     /// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests.

@@ -64,7 +64,17 @@ pub struct ApiTokenView {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked: bool,
+    /// `read` or `write`.
+    pub scope: String,
+    pub expires_at: Option<i64>,
+    /// Expired at the time of the page.
+    pub expired: bool,
 }
+
+/// The lifetime of an API token unless another is chosen, in days.
+pub const TOKEN_DAYS: i64 = 90;
+/// The longest lifetime a token may be given, in days.
+pub const MAX_TOKEN_DAYS: i64 = 365;
 
 /// Notification kinds and the frequencies a person may choose.
 pub const NOTIFICATION_KINDS: [&str; 3] = ["invitation", "matches", "proposals"];
@@ -79,13 +89,34 @@ pub struct InvitationView {
     pub at: i64,
 }
 
-/// A scope the user may invite into, with the roles that fit it.
+/// A scope the user may invite into, with the roles they may grant there, the people who hold
+/// those roles (whom they may remove) and the invitations to them still pending (which they
+/// may revoke).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteTarget {
     pub scope_kind: String,
     pub scope_id: String,
     pub scope_label: String,
     pub roles: Vec<String>,
+    pub members: Vec<MemberView>,
+    pub pending: Vec<PendingInvitation>,
+}
+
+/// Someone holding a role in a scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+}
+
+/// An invitation not yet accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingInvitation {
+    pub email: String,
+    pub role: String,
+    pub at: i64,
 }
 
 /// The account page's content.

@@ -78,14 +78,31 @@ pub struct ValidNeed {
     pub land_area_ha: Option<f64>,
 }
 
-fn items(s: &str) -> Vec<String> {
-    let mut list: Vec<String> = s
-        .split(';')
-        .map(|x| x.trim().to_owned())
-        .filter(|x| !x.is_empty())
-        .collect();
-    list.dedup();
-    list
+/// The most items of a list field (skills, certifications) of an annonce.
+pub const MAX_LIST_ITEMS: usize = 30;
+/// The longest item of a list field, in characters.
+pub const MAX_ITEM_CHARS: usize = 100;
+/// The most NAF codes an annonce names.
+pub const MAX_NAF_CODES: usize = 20;
+/// The longest quantity, in characters.
+pub const MAX_QUANTITY_CHARS: usize = 500;
+
+/// The items of a `;`-separated list, each once, or the problem's code: matching reads every
+/// item of every open annonce, so the list is bounded and never cut silently.
+fn items(s: &str) -> Result<Vec<String>, &'static str> {
+    let mut list: Vec<String> = Vec::new();
+    for item in s.split(';').map(str::trim).filter(|x| !x.is_empty()) {
+        if item.chars().count() > MAX_ITEM_CHARS {
+            return Err("item_too_long");
+        }
+        if !list.iter().any(|x| x.eq_ignore_ascii_case(item)) {
+            list.push(item.to_owned());
+        }
+    }
+    if list.len() > MAX_LIST_ITEMS {
+        return Err("list_too_long");
+    }
+    Ok(list)
 }
 
 /// A NAF code at any level: division `25`, group `25.6`, class `25.62` or sub-class `25.62B`.
@@ -128,18 +145,38 @@ impl NeedDraft {
             bad("kind", "kind_invalid");
         }
         let title = self.title.trim().to_owned();
-        if !(5..=200).contains(&title.chars().count()) {
-            bad("title", "title_too_short");
+        match title.chars().count() {
+            0..5 => bad("title", "title_too_short"),
+            5..=200 => {}
+            _ => bad("title", "title_too_long"),
         }
         if self.description.chars().count() > 10_000 {
             bad("description", "text_too_long");
         }
         let mut naf_codes = Vec::new();
-        for code in crate::domain::text::split_codes(&self.naf_codes) {
-            match naf_code(&code) {
-                Some(c) => naf_codes.push(c),
-                None => bad("naf_codes", "naf_invalid"),
+        let codes = crate::domain::text::split_codes(&self.naf_codes);
+        if codes.len() > MAX_NAF_CODES {
+            bad("naf_codes", "list_too_long");
+        } else {
+            for code in codes {
+                match naf_code(&code) {
+                    Some(c) if !naf_codes.contains(&c) => naf_codes.push(c),
+                    Some(_) => {}
+                    None => bad("naf_codes", "naf_invalid"),
+                }
             }
+        }
+        let skills = items(&self.skills).unwrap_or_else(|code| {
+            bad("skills", code);
+            Vec::new()
+        });
+        let certifications = items(&self.certifications).unwrap_or_else(|code| {
+            bad("certifications", code);
+            Vec::new()
+        });
+        let quantity = self.quantity.trim().to_owned();
+        if quantity.chars().count() > MAX_QUANTITY_CHARS {
+            bad("quantity", "text_too_long");
         }
         let commune = match self.commune.trim() {
             "" => None,
@@ -193,9 +230,9 @@ impl NeedDraft {
                 title,
                 description: self.description.trim().to_owned(),
                 naf_codes,
-                skills: items(&self.skills),
-                certifications: items(&self.certifications),
-                quantity: self.quantity.trim().chars().take(500).collect(),
+                skills,
+                certifications,
+                quantity,
                 commune,
                 radius_km,
                 deadline,
@@ -326,6 +363,39 @@ pub struct NeedFilter {
     pub include_closed: bool,
 }
 
+impl NeedFilter {
+    /// Checks every filter value, for the list page and its server function alike.
+    pub fn validate(&self) -> Result<(), AppError> {
+        let mut errors: Vec<FieldError> =
+            crate::error::query_problem(&self.q).into_iter().collect();
+        if self
+            .kind
+            .as_deref()
+            .is_some_and(|k| !NEED_KINDS.contains(&k))
+        {
+            errors.push(FieldError {
+                field: "kind".into(),
+                message: "unknown kind".into(),
+            });
+        }
+        if self
+            .territory
+            .as_deref()
+            .is_some_and(|t| t.chars().count() > 64)
+        {
+            errors.push(FieldError {
+                field: "territory".into(),
+                message: "at most 64 characters".into(),
+            });
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(errors))
+        }
+    }
+}
+
 /// A supplier division of a leading industry, as present around a territory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SupplierLink {
@@ -374,6 +444,7 @@ pub async fn get_filieres(id: String) -> Result<Filieres, AppError> {
 /// Open annonces the reader may see, filtered.
 #[server]
 pub async fn get_needs(filter: NeedFilter) -> Result<Vec<NeedSummary>, AppError> {
+    filter.validate().map_err(AppError::served)?;
     let (viewer, _) = crate::api::accounts::request_viewer();
     Ok(crate::ports::services()?
         .needs

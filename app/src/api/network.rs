@@ -157,7 +157,7 @@ pub struct PracticeFilter {
 }
 
 impl PracticeFilter {
-    /// Reads and checks query pairs; bad values are named.
+    /// Reads query pairs, then checks them with `validate`; bad values are named.
     pub fn from_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, AppError> {
@@ -171,32 +171,20 @@ impl PracticeFilter {
             let value = value.trim();
             let opt = || (!value.is_empty()).then(|| value.to_owned());
             match name {
-                "q" => f.q = value.chars().take(200).collect(),
-                "theme" if !value.is_empty() && !PRACTICE_THEMES.contains(&value) => {
-                    errors.push(FieldError {
-                        field: "theme".into(),
-                        message: "unknown theme".into(),
-                    })
-                }
+                "q" => f.q = value.to_owned(),
                 "theme" => f.theme = opt(),
                 "author" => f.author = opt(),
-                "lang" if !value.is_empty() && !["fr", "en"].contains(&value) => {
-                    errors.push(FieldError {
-                        field: "lang".into(),
-                        message: "expected fr or en".into(),
-                    })
-                }
                 "lang" => f.lang = opt(),
                 "page" if !value.is_empty() => match value.parse::<u64>() {
-                    Ok(n) if n >= 1 => f.page = n,
-                    _ => errors.push(FieldError {
+                    Ok(n) => f.page = n,
+                    Err(_) => errors.push(FieldError {
                         field: "page".into(),
                         message: "expected a page number from 1".into(),
                     }),
                 },
                 "per_page" if !value.is_empty() => match value.parse::<u64>() {
-                    Ok(n) if (1..=100).contains(&n) => f.per_page = n,
-                    _ => errors.push(FieldError {
+                    Ok(n) => f.per_page = n,
+                    Err(_) => errors.push(FieldError {
                         field: "per_page".into(),
                         message: "expected a number from 1 to 100".into(),
                     }),
@@ -204,8 +192,56 @@ impl PracticeFilter {
                 _ => {}
             }
         }
+        if let Err(AppError::Invalid(more)) = f.validate() {
+            errors.extend(more);
+        }
         if errors.is_empty() {
             Ok(f)
+        } else {
+            Err(AppError::Invalid(errors))
+        }
+    }
+
+    /// Checks every filter value: what an address gives and what a server function receives
+    /// pass the same checks.
+    pub fn validate(&self) -> Result<(), AppError> {
+        let mut errors: Vec<FieldError> =
+            crate::error::query_problem(&self.q).into_iter().collect();
+        let mut bad = |field: &str, message: &str| {
+            errors.push(FieldError {
+                field: field.into(),
+                message: message.into(),
+            })
+        };
+        if self
+            .theme
+            .as_deref()
+            .is_some_and(|t| !PRACTICE_THEMES.contains(&t))
+        {
+            bad("theme", "unknown theme");
+        }
+        if self
+            .author
+            .as_deref()
+            .is_some_and(|a| a.chars().count() > 80)
+        {
+            bad("author", "at most 80 characters");
+        }
+        if self
+            .lang
+            .as_deref()
+            .is_some_and(|l| !["fr", "en"].contains(&l))
+        {
+            bad("lang", "expected fr or en");
+        }
+        if !(1..=crate::error::MAX_PAGE).contains(&self.page) {
+            bad("page", "expected a page number from 1 to 10000");
+        }
+        if !(1..=100).contains(&self.per_page) {
+            bad("per_page", "expected a number from 1 to 100");
+        }
+        if errors.is_empty() {
+            Ok(())
         } else {
             Err(AppError::Invalid(errors))
         }
@@ -352,6 +388,7 @@ pub async fn get_district_partners(id: i64) -> Result<Partners, AppError> {
 /// Best practices, filtered.
 #[server]
 pub async fn get_practices(filter: PracticeFilter) -> Result<PracticeList, AppError> {
+    filter.validate().map_err(AppError::served)?;
     Ok(services()?.network.practices(&filter).await?)
 }
 

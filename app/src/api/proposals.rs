@@ -48,7 +48,8 @@ pub struct ProposalFilter {
 }
 
 impl ProposalFilter {
-    /// Reads and checks query pairs; unknown names are ignored, bad values refused.
+    /// Reads query pairs, then checks them with `validate`; unknown names are ignored, bad
+    /// values refused.
     pub fn from_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, AppError> {
@@ -68,26 +69,10 @@ impl ProposalFilter {
             let value = value.trim();
             let opt = || (!value.is_empty()).then(|| value.to_owned());
             match name {
-                "q" => f.q = value.chars().take(200).collect(),
-                "status" => {
-                    if !value.is_empty() && Status::parse(value).is_none_or(|s| s == Status::Draft)
-                    {
-                        bad("status", "unknown status");
-                    }
-                    f.status = opt();
-                }
-                "theme" => {
-                    if !value.is_empty() && !THEMES.contains(&value) {
-                        bad("theme", "unknown theme");
-                    }
-                    f.theme = opt();
-                }
-                "level" => {
-                    if !value.is_empty() && Level::parse(value).is_none() {
-                        bad("level", "expected territory, region or national");
-                    }
-                    f.level = opt();
-                }
+                "q" => f.q = value.to_owned(),
+                "status" => f.status = opt(),
+                "theme" => f.theme = opt(),
+                "level" => f.level = opt(),
                 "region" => f.region = opt(),
                 "territory" => f.territory = opt(),
                 "sort" => {
@@ -102,18 +87,67 @@ impl ProposalFilter {
                     }
                 }
                 "page" if !value.is_empty() => match value.parse::<u64>() {
-                    Ok(n) if n >= 1 => f.page = n,
-                    _ => bad("page", "expected a page number from 1"),
+                    Ok(n) => f.page = n,
+                    Err(_) => bad("page", "expected a page number from 1"),
                 },
                 "per_page" if !value.is_empty() => match value.parse::<u64>() {
-                    Ok(n) if (1..=MAX_PER_PAGE).contains(&n) => f.per_page = n,
-                    _ => bad("per_page", "expected a number from 1 to 100"),
+                    Ok(n) => f.per_page = n,
+                    Err(_) => bad("per_page", "expected a number from 1 to 100"),
                 },
                 _ => {}
             }
         }
+        if let Err(AppError::Invalid(more)) = f.validate() {
+            errors.extend(more);
+        }
         if errors.is_empty() {
             Ok(f)
+        } else {
+            Err(AppError::Invalid(errors))
+        }
+    }
+
+    /// Checks every filter value: what an address gives and what a server function receives
+    /// pass the same checks.
+    pub fn validate(&self) -> Result<(), AppError> {
+        let mut errors: Vec<FieldError> =
+            crate::error::query_problem(&self.q).into_iter().collect();
+        let mut bad = |field: &str, message: &str| {
+            errors.push(FieldError {
+                field: field.into(),
+                message: message.into(),
+            })
+        };
+        if self
+            .status
+            .as_deref()
+            .is_some_and(|v| Status::parse(v).is_none_or(|s| s == Status::Draft))
+        {
+            bad("status", "unknown status");
+        }
+        if self.theme.as_deref().is_some_and(|v| !THEMES.contains(&v)) {
+            bad("theme", "unknown theme");
+        }
+        if self
+            .level
+            .as_deref()
+            .is_some_and(|v| Level::parse(v).is_none())
+        {
+            bad("level", "expected territory, region or national");
+        }
+        for (field, value) in [("region", &self.region), ("territory", &self.territory)] {
+            if value.as_deref().is_some_and(|v| v.chars().count() > 64) {
+                bad(field, "at most 64 characters");
+            }
+        }
+        if !(1..=crate::error::MAX_PAGE).contains(&self.page) {
+            bad("page", "expected a page number from 1 to 10000");
+        }
+        if !(1..=MAX_PER_PAGE).contains(&self.per_page) {
+            bad("per_page", "expected a number from 1 to 100");
+        }
+        if errors.is_empty() {
+            Ok(())
         } else {
             Err(AppError::Invalid(errors))
         }
@@ -359,6 +393,7 @@ pub struct Dashboard {
 /// The public list (everything but drafts), filtered.
 #[server]
 pub async fn get_proposals(filter: ProposalFilter) -> Result<ProposalList, AppError> {
+    filter.validate().map_err(AppError::served)?;
     let (viewer, _) = crate::api::accounts::request_viewer();
     Ok(crate::ports::services()?
         .proposals

@@ -191,8 +191,8 @@ impl SearchParams {
                 format!("results beyond the first {MAX_DEPTH} are not served; add filters"),
             ));
         }
-        if self.q.chars().count() > 500 {
-            return Err(AppError::invalid("q", "at most 500 characters"));
+        if let Some(problem) = crate::error::query_problem(&self.q) {
+            return Err(AppError::Invalid(vec![problem]));
         }
         if let Some(r) = self.radius_km {
             if !(0.0..=MAX_RADIUS_KM).contains(&r) || r.is_nan() {
@@ -349,7 +349,7 @@ pub struct SearchResults {
 /// Searches the network (server function behind `/recherche`).
 #[server]
 pub async fn search_network(params: SearchParams) -> Result<SearchResults, AppError> {
-    let near = params.validate()?;
+    let near = params.validate().map_err(AppError::served)?;
     let (viewer, _) = crate::api::accounts::request_viewer();
     Ok(crate::ports::services()?
         .search

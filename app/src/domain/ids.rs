@@ -173,7 +173,8 @@ impl NafCode {
     pub fn parse(s: &str) -> Result<Self, IdError> {
         let raw = s.trim().to_ascii_uppercase();
         // Accept the common unpunctuated form `2562B`.
-        let s = if raw.len() == 5 && !raw.contains('.') {
+        // ASCII only: a byte offset inside a two-byte letter would split it.
+        let s = if raw.len() == 5 && raw.is_ascii() && !raw.contains('.') {
             format!("{}.{}", &raw[..2], &raw[2..])
         } else {
             raw

@@ -76,6 +76,36 @@ pub const ALL_ROLES: [Role; 9] = [
     Role::PlatformAdmin,
 ];
 
+/// What an API token may do: `Read` answers only reading requests (GET, HEAD); `Write` may
+/// also publish. Neither manages tokens or the account: bearer authentication opens the JSON
+/// API only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum TokenScope {
+    #[default]
+    Read,
+    Write,
+}
+
+impl TokenScope {
+    pub fn code(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Write => "write",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TokenScope> {
+        [TokenScope::Read, TokenScope::Write]
+            .into_iter()
+            .find(|t| t.code() == s)
+    }
+
+    /// Whether a request of this method is within the scope.
+    pub fn allows(self, method: &str) -> bool {
+        self == TokenScope::Write || matches!(method, "GET" | "HEAD")
+    }
+}
+
 /// The kinds of scope a membership can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ScopeKind {
@@ -219,6 +249,132 @@ const TERRITORY_LEADS: [Role; 3] = [
     Role::ProjectManager,
 ];
 
+/// Where a granter's membership must be for a grant, relative to the scope of the role given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantWithin {
+    /// The same organisation or territory.
+    SameScope,
+    /// Any scope of the role's kind.
+    Anywhere,
+}
+
+impl GrantWithin {
+    pub fn code(self) -> &'static str {
+        match self {
+            GrantWithin::SameScope => "same",
+            GrantWithin::Anywhere => "any",
+        }
+    }
+}
+
+/// One row of the grant table: holders of `granter` may give (and take back) these roles,
+/// within this relation to the scope.
+#[derive(Debug, Clone, Copy)]
+pub struct Grant {
+    pub granter: Role,
+    pub within: GrantWithin,
+    pub roles: &'static [Role],
+}
+
+/// Who may grant which role: the one table, written for people in `docs/roles.md` (a test
+/// checks that the two agree). Co-leads and project managers are designated from outside
+/// the territory (the national team, until the governance work lets the Region do it), so
+/// nobody appoints the binôme that approves their own proposals; a territory's team adds
+/// team members only. Whoever may grant a role may remove it, and revoke its invitations.
+pub const GRANTS: [Grant; 6] = [
+    Grant {
+        granter: Role::PlatformAdmin,
+        within: GrantWithin::Anywhere,
+        roles: &ALL_ROLES,
+    },
+    Grant {
+        granter: Role::NationalTeam,
+        within: GrantWithin::Anywhere,
+        roles: &[
+            Role::ElectedCoLead,
+            Role::IndustrialCoLead,
+            Role::ProjectManager,
+            Role::TeamMember,
+            Role::RegionalReferent,
+            Role::NationalTeam,
+        ],
+    },
+    Grant {
+        granter: Role::Admin,
+        within: GrantWithin::SameScope,
+        roles: &[Role::Member, Role::Admin],
+    },
+    Grant {
+        granter: Role::ElectedCoLead,
+        within: GrantWithin::SameScope,
+        roles: &[Role::TeamMember],
+    },
+    Grant {
+        granter: Role::IndustrialCoLead,
+        within: GrantWithin::SameScope,
+        roles: &[Role::TeamMember],
+    },
+    Grant {
+        granter: Role::ProjectManager,
+        within: GrantWithin::SameScope,
+        roles: &[Role::TeamMember],
+    },
+];
+
+/// Whether `viewer` may give `role` in `scope` (and so take it back, or revoke an invitation
+/// to it). The role must belong to that kind of scope.
+pub fn may_grant(viewer: &Viewer, role: Role, scope: &Scope) -> bool {
+    if !viewer.signed_in() || role.scope_kind() != scope.kind() {
+        return false;
+    }
+    GRANTS.iter().any(|g| {
+        g.roles.contains(&role)
+            && viewer.memberships.iter().any(|m| {
+                m.role == g.granter
+                    && match g.within {
+                        GrantWithin::Anywhere => true,
+                        GrantWithin::SameScope => &m.scope == scope,
+                    }
+            })
+    })
+}
+
+/// The roles `viewer` may give in `scope`, in `ALL_ROLES` order.
+pub fn grantable_roles(viewer: &Viewer, scope: &Scope) -> Vec<Role> {
+    ALL_ROLES
+        .into_iter()
+        .filter(|r| may_grant(viewer, *r, scope))
+        .collect()
+}
+
+/// Reads the grant table written for people (between its markers): (granter, within, roles).
+pub fn parse_documented_grants(markdown: &str) -> Vec<(String, String, Vec<String>)> {
+    markdown
+        .split("<!-- grants:begin -->")
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- grants:end -->").next())
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.starts_with('|') && !l.starts_with("|---") && !l.starts_with("| granter"))
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+            match cells.as_slice() {
+                [granter, within, roles] => Some((
+                    (*granter).to_owned(),
+                    (*within).to_owned(),
+                    roles
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|r| !r.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                )),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// Whether `viewer` may do `action` on `resource`.
 pub fn can(viewer: &Viewer, action: Action, resource: &Resource) -> bool {
     if action == Action::View {
@@ -232,11 +388,18 @@ pub fn can(viewer: &Viewer, action: Action, resource: &Resource) -> bool {
     }
     match (action, resource) {
         (Action::ViewMembersOnly, _) => true,
-        (Action::Edit | Action::Invite, Resource::Organisation(id)) => {
+        (Action::Edit, Resource::Organisation(id)) => {
             viewer.has(&Scope::Organisation(*id), &[Role::Admin])
         }
-        (Action::Edit | Action::Invite, Resource::Territory { id, .. }) => {
+        (Action::Edit, Resource::Territory { id, .. }) => {
             viewer.has(&Scope::Territory(id.clone()), &TERRITORY_LEADS)
+        }
+        // Inviting is granting some role: the grant table decides which.
+        (Action::Invite, Resource::Organisation(id)) => {
+            !grantable_roles(viewer, &Scope::Organisation(*id)).is_empty()
+        }
+        (Action::Invite, Resource::Territory { id, .. }) => {
+            !grantable_roles(viewer, &Scope::Territory(id.clone())).is_empty()
         }
         (Action::ManageAccount, Resource::Account(id)) => viewer.user_id == Some(*id),
         _ => false,
@@ -325,6 +488,64 @@ mod tests {
         let admin = viewer(9, Scope::Platform, Role::PlatformAdmin);
         assert!(can(&admin, Action::ManageAccount, &Resource::Account(6)));
         assert!(can(&admin, Action::Import, &Resource::Platform));
+    }
+
+    #[test]
+    fn the_grant_table_agrees_with_its_document() {
+        let doc = include_str!("../../../docs/roles.md");
+        let documented = parse_documented_grants(doc);
+        let coded: Vec<(String, String, Vec<String>)> = GRANTS
+            .iter()
+            .map(|g| {
+                (
+                    g.granter.code().to_owned(),
+                    g.within.code().to_owned(),
+                    g.roles.iter().map(|r| r.code().to_owned()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(documented, coded);
+    }
+
+    #[test]
+    fn nobody_inside_a_territory_designates_its_binome() {
+        let ti = Scope::Territory("ti-8422".into());
+        for granter in [
+            Role::ProjectManager,
+            Role::ElectedCoLead,
+            Role::IndustrialCoLead,
+        ] {
+            let v = viewer(1, ti.clone(), granter);
+            assert_eq!(
+                grantable_roles(&v, &ti),
+                vec![Role::TeamMember],
+                "{granter:?}"
+            );
+            assert!(grantable_roles(&v, &Scope::Territory("ti-8413".into())).is_empty());
+        }
+        let national = viewer(2, Scope::National, Role::NationalTeam);
+        assert!(may_grant(&national, Role::ElectedCoLead, &ti));
+        assert!(!may_grant(&national, Role::PlatformAdmin, &Scope::Platform));
+        assert!(!may_grant(&national, Role::Admin, &Scope::Organisation(3)));
+        let admin = viewer(3, Scope::Organisation(7), Role::Admin);
+        assert_eq!(
+            grantable_roles(&admin, &Scope::Organisation(7)),
+            vec![Role::Member, Role::Admin]
+        );
+        assert!(grantable_roles(&admin, &Scope::Organisation(8)).is_empty());
+        // A role is given only in a scope of its kind.
+        let root = viewer(4, Scope::Platform, Role::PlatformAdmin);
+        assert!(may_grant(&root, Role::ElectedCoLead, &ti));
+        assert!(!may_grant(
+            &root,
+            Role::ElectedCoLead,
+            &Scope::Organisation(7)
+        ));
+        assert!(!may_grant(
+            &Viewer::anonymous(),
+            Role::Member,
+            &Scope::Organisation(7)
+        ));
     }
 
     #[test]

@@ -447,7 +447,7 @@ pub const TRANSITIONS: [Transition; 13] = [
         action: Action::Resubmit,
         from: &[Status::Returned],
         roles: TERRITORY_LEADS,
-        to: Status::RegionalReview,
+        to: Status::AwaitingApproval,
         requires: &[Requirement::Complete, Requirement::Comment],
     },
     Transition {
@@ -623,6 +623,16 @@ pub fn decide(
     }
     let mut to = row.to;
     match (action, role) {
+        // The text may have changed since the binôme approved it: a resubmission is approved
+        // again by both co-leads, the one who resubmits first.
+        (Action::Resubmit, _) => {
+            approvals = Approvals::default();
+            match role {
+                ActorRole::ElectedCoLead => approvals.elected = user_id,
+                ActorRole::IndustrialCoLead => approvals.industrial = user_id,
+                _ => {}
+            }
+        }
         (Action::Submit, ActorRole::ElectedCoLead) => approvals.elected = user_id,
         (Action::Submit, ActorRole::IndustrialCoLead) => approvals.industrial = user_id,
         (Action::Approve, ActorRole::ElectedCoLead) => approvals.elected = user_id,

@@ -1,4 +1,4 @@
-//! Text normalisation for matching what users type against names.
+//! Text normalisation for matching what users type against names, and HTML escaping.
 
 /// Lowercases and removes French diacritics, so "vallee" matches "Vallée".
 pub fn fold(s: &str) -> String {
@@ -43,6 +43,177 @@ pub fn iso_date(ts: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// Escapes text for HTML element content and double-quoted attributes: `&`, `<`, `>`, `"`.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The longest text query, in characters.
+pub const MAX_QUERY_CHARS: usize = 500;
+/// The most distinct words a text query may hold (the words of its phrases included).
+pub const MAX_QUERY_WORDS: usize = 16;
+/// The most phrases (quoted text) a text query may hold.
+pub const MAX_QUERY_PHRASES: usize = 3;
+
+/// Why a text query is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryTextError {
+    TooLong,
+    TooManyWords,
+    TooManyPhrases,
+}
+
+impl QueryTextError {
+    /// The field problem's message, as the API says it.
+    pub fn message(self) -> &'static str {
+        match self {
+            QueryTextError::TooLong => "at most 500 characters",
+            QueryTextError::TooManyWords => "at most 16 different words",
+            QueryTextError::TooManyPhrases => "at most 3 quoted phrases",
+        }
+    }
+}
+
+impl std::fmt::Display for QueryTextError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for QueryTextError {}
+
+/// Splits a query into its free words and its phrases (text between double quotes). A quote
+/// left open is a phrase still being typed: its text counts as words.
+pub fn split_phrases(q: &str) -> (String, Vec<String>) {
+    let mut words = String::new();
+    let mut phrases = Vec::new();
+    let parts: Vec<&str> = q.split('"').collect();
+    let closed = parts.len() % 2 == 1;
+    for (i, part) in parts.iter().enumerate() {
+        let is_phrase = i % 2 == 1 && (closed || i + 1 < parts.len());
+        if is_phrase && !part.trim().is_empty() {
+            phrases.push((*part).to_owned());
+        } else {
+            words.push_str(part);
+        }
+        words.push(' ');
+    }
+    (words, phrases)
+}
+
+/// The words of a text as search counts them: runs of letters and digits, folded.
+fn query_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(fold)
+}
+
+/// Checks a text query against the one limit every search obeys, and drops what repeats.
+///
+/// The limit: `MAX_QUERY_CHARS` characters, `MAX_QUERY_WORDS` distinct words (a word of a
+/// phrase counts once, like any other) and `MAX_QUERY_PHRASES` phrases. A free word written
+/// twice (ignoring case and accents), and a phrase written twice, ask nothing more and are
+/// kept once. Order, phrases and a trailing space (the last word is complete) are kept, so the
+/// result searches what the person meant. The search layer applies this to every query it
+/// builds, so no caller can skip it; forms and URL parsers apply it first, to name the field.
+pub fn bounded_query(q: &str) -> Result<String, QueryTextError> {
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(QueryTextError::TooLong);
+    }
+    let parts: Vec<&str> = q.split('"').collect();
+    let closed = parts.len() % 2 == 1;
+    let mut pieces: Vec<String> = Vec::new();
+    let mut seen_words = std::collections::HashSet::new();
+    let mut seen_phrases = std::collections::HashSet::new();
+    let mut distinct = std::collections::HashSet::new();
+    for (i, part) in parts.iter().enumerate() {
+        let is_phrase = i % 2 == 1 && (closed || i + 1 < parts.len());
+        if is_phrase {
+            if !part.trim().is_empty() && seen_phrases.insert(fold(part.trim())) {
+                distinct.extend(query_words(part));
+                pieces.push(format!("\"{part}\""));
+            }
+            continue;
+        }
+        // A quote left open stays, before the first word typed after it: it tells the
+        // search a phrase is being typed.
+        let mut open = i % 2 == 1;
+        for word in part.split_whitespace() {
+            if seen_words.insert(fold(word)) {
+                distinct.extend(query_words(word));
+                pieces.push(if open {
+                    format!("\"{word}")
+                } else {
+                    word.to_owned()
+                });
+                open = false;
+            }
+        }
+        if open {
+            pieces.push("\"".to_owned());
+        }
+    }
+    let mut out = pieces.join(" ");
+    if seen_phrases.len() > MAX_QUERY_PHRASES {
+        return Err(QueryTextError::TooManyPhrases);
+    }
+    if distinct.len() > MAX_QUERY_WORDS {
+        return Err(QueryTextError::TooManyWords);
+    }
+    if q.ends_with(char::is_whitespace) && !out.is_empty() {
+        out.push(' ');
+    }
+    Ok(out)
+}
+
+/// Whether a character is a bidirectional formatting control (embeddings, overrides,
+/// isolates and the directional marks): invisible, and able to make text read otherwise than
+/// it is stored ("Trojan Source").
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The one rule for what people type, applied at the edge to every text a form or the API
+/// receives: control characters (NUL, terminal escapes, every other C0 and C1 character) and
+/// bidirectional formatting controls are removed; line breaks are kept as `\n` (`\r\n` and
+/// a lone `\r` become `\n`) and tabs are kept. A field of one line then trims and reads
+/// its text with `one_line`, which turns those into spaces.
+pub fn clean_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() || is_bidi_control(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A one-line field's text: `clean_text`'s line breaks and tabs become spaces.
+pub fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+        .collect()
+}
+
 /// Splits a list of codes separated by spaces, commas or semicolons (`"25.62B, 25.61"`).
 pub fn split_codes(text: &str) -> Vec<String> {
     text.split([' ', ',', ';'])
@@ -60,5 +231,64 @@ mod tests {
         assert_eq!(fold("Vallée de l'Arve"), "vallee de l arve");
         assert!(matches_all_words("Vallée de l'Arve", "arve VALLEE"));
         assert!(!matches_all_words("Vallée de l'Arve", "oyonnax"));
+    }
+
+    #[test]
+    fn queries_are_bounded_and_repeats_dropped() {
+        assert_eq!(
+            bounded_query("usinage Usinage titane ").as_deref(),
+            Ok("usinage titane ")
+        );
+        assert_eq!(
+            bounded_query(r#"usinage "traitement de surface" tit"#).as_deref(),
+            Ok(r#"usinage "traitement de surface" tit"#)
+        );
+        assert_eq!(
+            bounded_query(r#""inox" "INOX" soudure"#).as_deref(),
+            Ok(r#""inox" soudure"#)
+        );
+        // An open quote is a phrase being typed: its words stay words, the quote stays.
+        assert_eq!(
+            bounded_query(r#"soudure "trait"#).as_deref(),
+            Ok(r#"soudure "trait"#)
+        );
+        assert_eq!(bounded_query("").as_deref(), Ok(""));
+        let many: Vec<String> = (0..17).map(|i| format!("mot{i}")).collect();
+        assert_eq!(
+            bounded_query(&many.join(" ")),
+            Err(QueryTextError::TooManyWords)
+        );
+        assert!(bounded_query(&many[..16].join(" ")).is_ok());
+        // Repeats do not count against the limit.
+        assert!(bounded_query(&"fraisage ".repeat(50)).is_ok());
+        assert_eq!(
+            bounded_query(&"a".repeat(501)),
+            Err(QueryTextError::TooLong)
+        );
+        assert_eq!(
+            bounded_query(r#""a b" "c d" "e f" "g h""#),
+            Err(QueryTextError::TooManyPhrases)
+        );
+    }
+
+    #[test]
+    fn typed_text_loses_controls_and_keeps_its_lines() {
+        assert_eq!(clean_text("a\u{0}b\u{1b}[31mc"), "ab[31mc");
+        assert_eq!(
+            clean_text("ligne 1\r\nligne 2\rligne 3\tfin"),
+            "ligne 1\nligne 2\nligne 3\tfin"
+        );
+        assert_eq!(clean_text("fichier\u{202E}gpj.exe"), "fichiergpj.exe");
+        assert_eq!(clean_text("\u{85}\u{9b}Été"), "Été");
+        assert_eq!(one_line("a\nb\tc"), "a b c");
+    }
+
+    #[test]
+    fn escaping_leaves_no_markup() {
+        assert_eq!(
+            escape_html(r#"</title><meta content="1;url=x"> & co"#),
+            "&lt;/title&gt;&lt;meta content=&quot;1;url=x&quot;&gt; &amp; co"
+        );
+        assert_eq!(escape_html("Décolletage"), "Décolletage");
     }
 }

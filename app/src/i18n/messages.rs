@@ -180,6 +180,10 @@ messages! {
     ErrEmailInvalid => "Cette adresse électronique n'est pas valide.", "This email address is not valid.";
     ErrNameRequired => "Indiquez un nom (120 caractères au plus).", "Enter a name (at most 120 characters).";
     ErrPasswordShort => "Le mot de passe doit compter au moins 12 caractères.", "The password must have at least 12 characters.";
+    ErrPasswordLong => "Le mot de passe est trop long (1 024 octets au plus).", "The password is too long (1,024 bytes at most).";
+    RemoveMember => "Retirer", "Remove";
+    RevokeInvitation => "Révoquer l'invitation", "Revoke the invitation";
+    PeopleOf => "Personnes et invitations :", "People and invitations:";
     ErrLinkInvalid => "Ce lien n'est plus valable : il a expiré ou a déjà servi.", "This link is no longer valid: it expired or was already used.";
     ErrSignInRequired => "Connectez-vous pour continuer.", "Sign in to continue.";
     FlashSent => "C'est noté. Si l'adresse est valide, un message vient de lui être envoyé.", "Done. If the address is valid, a message has just been sent to it.";
@@ -194,6 +198,7 @@ messages! {
     PasswordLabel => "Mot de passe", "Password";
     NewPasswordLabel => "Nouveau mot de passe", "New password";
     PasswordHint => "12 caractères au moins. Une phrase est plus sûre qu'un mot.", "At least 12 characters. A phrase is safer than a word.";
+    ConfirmPasswordHint => "Celui que vous avez choisi à l'inscription, ou un nouveau (12 caractères au moins) : c'est lui qui ouvrira votre compte.", "The one you chose when signing up, or a new one (at least 12 characters): it is the one that will open your account.";
     NameLabel => "Nom et prénom", "Full name";
     SignInTitle => "Se connecter", "Sign in";
     SignUpTitle => "Créer un compte", "Create an account";
@@ -415,6 +420,18 @@ messages! {
     ErrIncomplete => "Complétez le titre, le problème, la règle en cause et le thème avant de soumettre.", "Fill in the title, the problem, the rule concerned and the theme before submitting.";
     ErrTestimonyRequired => "Un territoire qui soutient une demande apporte son témoignage.", "A territory supporting a proposal gives its testimony.";
     ErrTitleLength => "Le titre compte de 5 à 200 caractères.", "The title has 5 to 200 characters.";
+    ErrTitleTooLong => "Le titre est trop long : 200 caractères au plus.", "The title is too long: 200 characters at most.";
+    ErrListTooLong => "Liste trop longue : 30 éléments au plus (20 codes NAF).", "List too long: 30 items at most (20 NAF codes).";
+    ErrItemTooLong => "Un élément de la liste dépasse 100 caractères.", "An item of the list is longer than 100 characters.";
+    ErrTextTooLong => "Texte trop long.", "Text too long.";
+    TokenRead => "lecture seule", "read only";
+    TokenWrite => "lecture et publication", "read and publish";
+    TokenExpires => "expire le", "expires on";
+    TokenExpired => "expiré", "expired";
+    TokenScopeLabel => "Ce que le jeton permet", "What the token may do";
+    TokenDaysLabel => "Durée de validité (jours, 365 au plus)", "Valid for (days, 365 at most)";
+    ErrFormInvalid => "Le formulaire reçu est incomplet ou mal formé : rien n'a été enregistré. Remplissez-le de nouveau depuis cette page.", "The form received was incomplete or malformed: nothing was saved. Fill it in again from this page.";
+    ErrTextInvalid => "Le texte reçu n'est pas de l'UTF-8 valide : rien n'a été enregistré.", "The text received is not valid UTF-8: nothing was saved.";
     ErrTerritoryNotYours => "Vous ne faites pas partie de l'équipe de ce territoire.", "You are not in this territory's team.";
     ErrProposalConflict => "La demande a changé entre-temps, ou ce soutien existe déjà. Rechargez la page.", "The proposal changed meanwhile, or this support already exists. Reload the page.";
     KindProposal => "Demande de simplification", "Simplification proposal";

@@ -18,6 +18,8 @@ fn error_key(code: &str) -> Key {
         "email_invalid" => Key::ErrEmailInvalid,
         "name_required" => Key::ErrNameRequired,
         "password_too_short" => Key::ErrPasswordShort,
+        "password_too_long" => Key::ErrPasswordLong,
+        "not_found" => Key::NotFoundBody,
         "link_invalid" => Key::ErrLinkInvalid,
         "signin_required" => Key::ErrSignInRequired,
         "forbidden" => Key::ForbiddenBody,
@@ -37,6 +39,7 @@ const DONE: &[(&str, Key)] = &[
     ("jeton", Key::FlashTokenRevoked),
     ("mot-de-passe", Key::FlashPasswordChanged),
     ("invitation", Key::FlashInvitation),
+    ("membre", Key::FlashInvitation),
 ];
 
 fn email_field(lang: Lang, id: &'static str) -> impl IntoView {
@@ -115,6 +118,7 @@ fn TokenPage(
     action: &'static str,
     button: Key,
     #[prop(optional)] new_password: bool,
+    #[prop(optional)] confirm_password: bool,
     #[prop(optional)] name: bool,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -133,6 +137,15 @@ fn TokenPage(
                 </div>
             })}
             {new_password.then(|| password_field(lang, "tk-password", true))}
+            {confirm_password.then(|| view! {
+                <div class="field">
+                    <label for="tk-password">{t(lang, Key::PasswordLabel)}</label>
+                    <input id="tk-password" type="password" name="password" required
+                        minlength=MIN_PASSWORD_CHARS.to_string() autocomplete="current-password"
+                        aria-describedby="tk-password-hint"/>
+                    <p class="hint" id="tk-password-hint">{t(lang, Key::ConfirmPasswordHint)}</p>
+                </div>
+            })}
             <button type="submit">{t(lang, button)}</button>
         </form>
     }
@@ -147,7 +160,7 @@ pub fn MagicLinkPage() -> impl IntoView {
 /// `/verifier?token=`
 #[component]
 pub fn VerifyPage() -> impl IntoView {
-    view! { <TokenPage title=Key::VerifyTitle action="/auth/verifier" button=Key::ConfirmAddress/> }
+    view! { <TokenPage title=Key::VerifyTitle action="/auth/verifier" button=Key::ConfirmAddress confirm_password=true/> }
 }
 
 /// `/reinitialiser?token=`
@@ -256,9 +269,12 @@ fn AccountView(a: AccountOverview) -> impl IntoView {
         .map(|tk| {
             view! {
                 <li>
-                    <strong>{tk.name}</strong> " · " {date(tk.created_at)}
-                    {if tk.revoked {
-                        view! { " · " <span class="badge">{t(lang, Key::Revoked)}</span> }.into_any()
+                    <strong>{tk.name}</strong> " · " {date(tk.created_at)} " · "
+                    <span class="badge">{t(lang, if tk.scope == "write" { Key::TokenWrite } else { Key::TokenRead })}</span>
+                    {tk.expires_at.map(|e| view! { " · " {t(lang, Key::TokenExpires)} " " {date(e)} })}
+                    {if tk.revoked || tk.expired {
+                        let key = if tk.revoked { Key::Revoked } else { Key::TokenExpired };
+                        view! { " · " <span class="badge">{t(lang, key)}</span> }.into_any()
                     } else {
                         view! {
                             <form method="post" action=format!("/compte/jetons/{}/revoquer", tk.id) class="inline">
@@ -332,7 +348,16 @@ fn AccountView(a: AccountOverview) -> impl IntoView {
             <form method="post" action="/compte/jetons" class="card-form">
                 <div class="field">
                     <label for="tk-new">{t(lang, Key::TokenName)}</label>
-                    <input id="tk-new" type="text" name="name" required/>
+                    <input id="tk-new" type="text" name="name" required maxlength="80"/>
+                </div>
+                <fieldset class="field">
+                    <legend>{t(lang, Key::TokenScopeLabel)}</legend>
+                    <label><input type="radio" name="scope" value="read" checked/> {t(lang, Key::TokenRead)}</label>
+                    <label><input type="radio" name="scope" value="write"/> {t(lang, Key::TokenWrite)}</label>
+                </fieldset>
+                <div class="field">
+                    <label for="tk-days">{t(lang, Key::TokenDaysLabel)}</label>
+                    <input id="tk-days" type="number" name="days" value="90" min="1" max="365" required/>
                 </div>
                 <button type="submit">{t(lang, Key::CreateToken)}</button>
             </form>
@@ -361,7 +386,45 @@ fn InvitationsSection(
             let email_id = format!("inv-email-{i}");
             let role_id = format!("inv-role-{i}");
             let roles = target.roles.into_iter().map(|r| { let label = r.clone(); view! { <option value=r>{label}</option> } }).collect_view();
+            let (kind, id) = (target.scope_kind.clone(), target.scope_id.clone());
+            let has_people = !target.members.is_empty() || !target.pending.is_empty();
+            let members = target.members.into_iter().map(|m| {
+                let (kind, id) = (kind.clone(), id.clone());
+                let label = format!("{} {} ({})", t(lang, Key::RemoveMember), m.name, m.role);
+                view! {
+                    <li data-testid="member">
+                        {m.name.clone()} " · " {m.email} " · " <span class="badge">{m.role.clone()}</span> " "
+                        <form method="post" action="/compte/membres/retirer" class="inline">
+                            <input type="hidden" name="user_id" value=m.user_id.to_string()/>
+                            <input type="hidden" name="scope_kind" value=kind/>
+                            <input type="hidden" name="scope_id" value=id/>
+                            <input type="hidden" name="role" value=m.role/>
+                            <button type="submit" class="secondary" aria-label=label>{t(lang, Key::RemoveMember)}</button>
+                        </form>
+                    </li>
+                }
+            }).collect_view();
+            let pending = target.pending.into_iter().map(|p| {
+                let (kind, id) = (kind.clone(), id.clone());
+                let label = format!("{} {} ({})", t(lang, Key::RevokeInvitation), p.email, p.role);
+                view! {
+                    <li data-testid="pending-invitation">
+                        {p.email.clone()} " · " <span class="badge">{p.role.clone()}</span> " · " {date(p.at)} " "
+                        <form method="post" action="/compte/invitations/revoquer" class="inline">
+                            <input type="hidden" name="email" value=p.email/>
+                            <input type="hidden" name="scope_kind" value=kind/>
+                            <input type="hidden" name="scope_id" value=id/>
+                            <input type="hidden" name="role" value=p.role/>
+                            <button type="submit" class="secondary" aria-label=label>{t(lang, Key::RevokeInvitation)}</button>
+                        </form>
+                    </li>
+                }
+            }).collect_view();
             view! {
+                {has_people.then(|| view! {
+                    <h3>{t(lang, Key::PeopleOf)} " " {target.scope_label.clone()}</h3>
+                    <ul class="people">{members}{pending}</ul>
+                })}
                 <form method="post" action="/compte/invitations" class="card-form" data-testid="invite-form">
                     <h3>{target.scope_label}</h3>
                     <input type="hidden" name="scope_kind" value=target.scope_kind/>

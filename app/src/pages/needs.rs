@@ -63,6 +63,10 @@ fn error_key(code: &str) -> Key {
     match code {
         "author_not_yours" | "author_invalid" => Key::ErrAuthorNotYours,
         "title_too_short" => Key::ErrTitleLength,
+        "title_too_long" => Key::ErrTitleTooLong,
+        "list_too_long" => Key::ErrListTooLong,
+        "item_too_long" => Key::ErrItemTooLong,
+        "text_too_long" => Key::ErrTextTooLong,
         "message_required" => Key::ErrMessageRequired,
         "reason_required" => Key::ErrReasonRequired,
         "naf_invalid" => Key::ErrNafInvalid,

@@ -23,7 +23,22 @@ pub enum ServiceError {
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
+}
+
+impl From<anyhow::Error> for ServiceError {
+    /// A refusal from deep inside a service that is the user's to fix (a text query over the
+    /// search limit, raised where the query is built) becomes the field error it is; anything
+    /// else is internal.
+    fn from(e: anyhow::Error) -> Self {
+        match e.downcast_ref::<crate::domain::text::QueryTextError>() {
+            Some(refusal) => ServiceError::Invalid(vec![FieldError {
+                field: "q".into(),
+                message: refusal.message().into(),
+            }]),
+            None => ServiceError::Internal(e),
+        }
+    }
 }
 
 /// The territorial directory: territories, their members, pôles and districts.

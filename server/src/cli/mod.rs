@@ -87,6 +87,12 @@ pub enum TokenCommand {
         email: String,
         #[arg(long, default_value = "cli")]
         name: String,
+        /// `read` (GET requests only) or `write` (may also publish).
+        #[arg(long, default_value = "read", value_parser = ["read", "write"])]
+        scope: String,
+        /// Days before the token expires (at most 365).
+        #[arg(long, default_value_t = app::api::accounts::TOKEN_DAYS)]
+        days: i64,
     },
 }
 
@@ -220,14 +226,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token {
-            what: TokenCommand::Create { email, name },
+            what:
+                TokenCommand::Create {
+                    email,
+                    name,
+                    scope,
+                    days,
+                },
         } => {
             let db = connect_migrated(&cli.config).await?;
             let accounts =
                 crate::services::accounts::AccountsService::new(db, cli.config.public_url.clone());
-            let token = accounts.create_api_token_for(&email, &name).await?;
+            let scope = app::domain::policy::TokenScope::parse(&scope).unwrap_or_default();
+            let token = accounts
+                .create_api_token_for(&email, &name, scope, days)
+                .await?;
             println!("{token}");
-            eprintln!("API token created for {email}; it is shown only now. Use: Authorization: Bearer <token>");
+            eprintln!(
+                "API token ({}, {days} days) created for {email}; it is shown only now. Use: Authorization: Bearer <token>",
+                scope.code()
+            );
             Ok(())
         }
     }

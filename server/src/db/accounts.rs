@@ -229,7 +229,74 @@ pub async fn consume_link(
     .await
 }
 
-/// Appends a security event.
+/// A live, unused link of a purpose, left unused: a form checks its token with this before
+/// paying for a password hash, then consumes it with `consume_link` in its transaction.
+pub async fn peek_link(
+    db: &impl ConnectionTrait,
+    hash: &str,
+    purpose: &str,
+) -> anyhow::Result<Option<LinkRow>> {
+    fetch_optional(
+        db,
+        "SELECT email, user_id, payload FROM auth_link \
+         WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?",
+        vec![hash.into(), purpose.into(), now().into()],
+    )
+    .await
+}
+
+/// Records that the owner of `user`'s address has just proven it (a confirmation, a
+/// one-time link, an invitation, a reset, a grant from the command line).
+///
+/// The rule that closes pre-registration takeover: whatever an unverified account held
+/// before that proof (a password, sessions, API tokens) may have been set by a stranger who
+/// signed up first with someone else's address, so it is dropped; the account keeps only
+/// `new_password_hash`, if the person proving the address has just chosen one. On an
+/// account verified already, a new password replaces the old one and ends every session
+/// and token; without one, nothing changes.
+pub async fn prove_mailbox(
+    db: &impl ConnectionTrait,
+    user: &UserRow,
+    new_password_hash: Option<&str>,
+) -> anyhow::Result<()> {
+    if user.email_verified_at.is_some() && new_password_hash.is_none() {
+        return Ok(());
+    }
+    let at = now();
+    db.execute(stmt(
+        db,
+        "UPDATE user_account SET password_hash = ?, email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?",
+        vec![
+            new_password_hash.map(str::to_owned).into(),
+            at.into(),
+            user.id.into(),
+        ],
+    ))
+    .await
+    .context("recording the proven address")?;
+    delete_sessions_of(db, user.id).await?;
+    revoke_api_tokens_of(db, user.id).await?;
+    Ok(())
+}
+
+/// Revokes every live API token of a user; returns how many.
+pub async fn revoke_api_tokens_of(db: &impl ConnectionTrait, user_id: i64) -> anyhow::Result<u64> {
+    Ok(db
+        .execute(stmt(
+            db,
+            "UPDATE api_token SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+            vec![now().into(), user_id.into()],
+        ))
+        .await
+        .context("revoking API tokens")?
+        .rows_affected())
+}
+
+/// The longest address kept in the audit log: what a sign-in form receives is not bounded
+/// by the column, and an event that fails to be written is an attempt that is never counted.
+const AUDIT_TEXT_CHARS: usize = 254;
+
+/// Appends a security event. The address and client are cut to the column's size.
 pub async fn audit(
     db: &impl ConnectionTrait,
     event: &str,
@@ -238,6 +305,8 @@ pub async fn audit(
     ip: &str,
     detail: &str,
 ) -> anyhow::Result<()> {
+    let email = email.map(|e| e.chars().take(AUDIT_TEXT_CHARS).collect::<String>());
+    let ip: String = ip.chars().take(AUDIT_TEXT_CHARS).collect();
     db.execute(stmt(
         db,
         "INSERT INTO audit_log (at, event, user_id, email, ip, detail) VALUES (?, ?, ?, ?, ?, ?)",
@@ -245,7 +314,7 @@ pub async fn audit(
             now().into(),
             event.into(),
             user_id.into(),
-            email.map(str::to_owned).into(),
+            email.into(),
             ip.into(),
             detail.into(),
         ],
@@ -293,32 +362,48 @@ pub struct TokenRow {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    pub scope: String,
 }
+
+const TOKEN_SELECT: &str =
+    "SELECT id, user_id, name, created_at, last_used_at, revoked_at, expires_at, scope FROM api_token";
 
 pub async fn insert_api_token(
     db: &impl ConnectionTrait,
     user_id: i64,
     name: &str,
     hash: &str,
+    scope: &str,
+    expires_at: i64,
 ) -> anyhow::Result<()> {
     db.execute(stmt(
         db,
-        "INSERT INTO api_token (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)",
-        vec![user_id.into(), name.into(), hash.into(), now().into()],
+        "INSERT INTO api_token (user_id, name, token_hash, created_at, scope, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        vec![
+            user_id.into(),
+            name.into(),
+            hash.into(),
+            now().into(),
+            scope.into(),
+            expires_at.into(),
+        ],
     ))
     .await
     .context("creating an API token")?;
     Ok(())
 }
 
+/// The live token of a hash: not revoked, not expired at `at`.
 pub async fn api_token_by_hash(
     db: &impl ConnectionTrait,
     hash: &str,
+    at: i64,
 ) -> anyhow::Result<Option<TokenRow>> {
     fetch_optional(
         db,
-        "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_token WHERE token_hash = ? AND revoked_at IS NULL",
-        vec![hash.into()],
+        &format!("{TOKEN_SELECT} WHERE token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"),
+        vec![hash.into(), at.into()],
     )
     .await
 }
@@ -329,7 +414,7 @@ pub async fn api_tokens_of(
 ) -> anyhow::Result<Vec<TokenRow>> {
     fetch_all(
         db,
-        "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_token WHERE user_id = ? ORDER BY id DESC",
+        &format!("{TOKEN_SELECT} WHERE user_id = ? ORDER BY id DESC"),
         vec![user_id.into()],
     )
     .await
@@ -505,4 +590,195 @@ pub async fn side_people(
         vec![setting.into(), scope.into(), id.into()],
     )
     .await
+}
+
+/// Sign-in attempts are counted in windows of this many seconds.
+pub const THROTTLE_WINDOW_SECONDS: i64 = 3600;
+
+#[derive(Debug, Clone, FromQueryResult)]
+struct ThrottleRow {
+    failures: i64,
+    next_at: i64,
+    last_at: i64,
+    known: bool,
+}
+
+/// The answer to a request for a sign-in attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reservation {
+    /// The attempt is counted; `known` when this client has signed in to this account before.
+    Granted { known: bool },
+    /// Refused: the next attempt is allowed in this many seconds.
+    Refused { retry_after: i64 },
+}
+
+/// Counts one sign-in attempt of `client` on `account` (`""` for the client's attempts on
+/// every account) before its password is checked, unless the row's delay refuses it.
+///
+/// `delay_after(n)` is the pause imposed after the n-th attempt of the window. The row is
+/// updated by compare-and-swap, so parallel requests cannot all read the same count and pass
+/// together: of a burst, exactly as many are granted as the rule allows.
+pub async fn reserve_attempt(
+    db: &impl ConnectionTrait,
+    account: &str,
+    client: &str,
+    delay_after: impl Fn(i64) -> i64,
+) -> anyhow::Result<Reservation> {
+    let at = now();
+    db.execute(stmt(
+        db,
+        "INSERT INTO sign_in_throttle (account, client, failures, next_at, last_at, known) \
+         VALUES (?, ?, 0, 0, 0, ?) ON CONFLICT (account, client) DO NOTHING",
+        vec![account.into(), client.into(), false.into()],
+    ))
+    .await
+    .context("creating a throttle row")?;
+    for _ in 0..16 {
+        let row: Option<ThrottleRow> = fetch_optional(
+            db,
+            "SELECT failures, next_at, last_at, known FROM sign_in_throttle WHERE account = ? AND client = ?",
+            vec![account.into(), client.into()],
+        )
+        .await?;
+        let Some(row) = row else {
+            return Ok(Reservation::Refused { retry_after: 1 });
+        };
+        if row.next_at > at {
+            return Ok(Reservation::Refused {
+                retry_after: row.next_at - at,
+            });
+        }
+        let counted = if row.last_at + THROTTLE_WINDOW_SECONDS < at {
+            1
+        } else {
+            row.failures + 1
+        };
+        let swapped = db
+            .execute(stmt(
+                db,
+                "UPDATE sign_in_throttle SET failures = ?, next_at = ?, last_at = ? \
+                 WHERE account = ? AND client = ? AND failures = ? AND next_at = ? AND last_at = ?",
+                vec![
+                    counted.into(),
+                    (at + delay_after(counted)).into(),
+                    at.into(),
+                    account.into(),
+                    client.into(),
+                    row.failures.into(),
+                    row.next_at.into(),
+                    row.last_at.into(),
+                ],
+            ))
+            .await
+            .context("counting a sign-in attempt")?
+            .rows_affected();
+        if swapped == 1 {
+            return Ok(Reservation::Granted { known: row.known });
+        }
+    }
+    // Lost the race sixteen times: others are hammering this row right now.
+    Ok(Reservation::Refused { retry_after: 1 })
+}
+
+/// A successful sign-in: the pair's count starts again and the client is known to the
+/// account; the client's own count gives the attempt back.
+pub async fn forgive_attempts(
+    db: &impl ConnectionTrait,
+    account: &str,
+    client: &str,
+) -> anyhow::Result<()> {
+    db.execute(stmt(
+        db,
+        "UPDATE sign_in_throttle SET failures = 0, next_at = 0, known = ? WHERE account = ? AND client = ?",
+        vec![true.into(), account.into(), client.into()],
+    ))
+    .await
+    .context("forgiving attempts")?;
+    db.execute(stmt(
+        db,
+        "UPDATE sign_in_throttle SET failures = failures - 1 WHERE account = '' AND client = ? AND failures > 0",
+        vec![client.into()],
+    ))
+    .await
+    .context("forgiving a client's attempt")?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct MemberRow {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+}
+
+/// The people holding a role in a scope, by name.
+pub async fn members_of(
+    db: &impl ConnectionTrait,
+    scope_kind: &str,
+    scope_id: &str,
+) -> anyhow::Result<Vec<MemberRow>> {
+    fetch_all(
+        db,
+        "SELECT m.user_id, u.name, u.email, m.role FROM membership m JOIN user_account u ON u.id = m.user_id \
+         WHERE m.scope_kind = ? AND m.scope_id = ? ORDER BY u.name, m.role LIMIT 500",
+        vec![scope_kind.into(), scope_id.into()],
+    )
+    .await
+}
+
+/// Removes one membership; `false` when there was none.
+pub async fn remove_membership(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    scope_kind: &str,
+    scope_id: &str,
+    role: &str,
+) -> anyhow::Result<bool> {
+    Ok(db
+        .execute(stmt(
+            db,
+            "DELETE FROM membership WHERE user_id = ? AND scope_kind = ? AND scope_id = ? AND role = ?",
+            vec![user_id.into(), scope_kind.into(), scope_id.into(), role.into()],
+        ))
+        .await
+        .context("removing a membership")?
+        .rows_affected()
+        > 0)
+}
+
+/// Pending invitations (unused, unexpired) whose payload is exactly `payload`:
+/// (email, created at).
+pub async fn pending_invitations(
+    db: &impl ConnectionTrait,
+    payload: &str,
+) -> anyhow::Result<Vec<(String, i64)>> {
+    let rows: Vec<InvitationRow> = fetch_all(
+        db,
+        "SELECT email, payload, created_at AS at FROM auth_link \
+         WHERE purpose = 'invite' AND payload = ? AND used_at IS NULL AND expires_at > ? \
+         ORDER BY created_at DESC LIMIT 200",
+        vec![payload.into(), now().into()],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.email, r.at)).collect())
+}
+
+/// Revokes the pending invitations of `email` with this payload; returns how many.
+pub async fn revoke_invitations(
+    db: &impl ConnectionTrait,
+    email: &str,
+    payload: &str,
+) -> anyhow::Result<u64> {
+    let at = now();
+    Ok(db
+        .execute(stmt(
+            db,
+            "UPDATE auth_link SET used_at = ? WHERE purpose = 'invite' AND email = ? AND payload = ? \
+             AND used_at IS NULL AND expires_at > ?",
+            vec![at.into(), email.into(), payload.into(), at.into()],
+        ))
+        .await
+        .context("revoking an invitation")?
+        .rows_affected())
 }

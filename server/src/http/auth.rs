@@ -5,10 +5,11 @@
 //! pages, server functions and API handlers find them. The form handlers work without
 //! WebAssembly: POST, then a 303 to the next page, with a flash code in the address.
 
+use super::form::Form;
 use super::AppState;
 use crate::services::accounts::{Client, SignInError, SESSION_SECONDS};
 use app::api::accounts::CurrentUser;
-use app::domain::policy::{Role, Scope, Viewer};
+use app::domain::policy::{Role, Scope, TokenScope, Viewer};
 use app::i18n::Lang;
 use app::ports::{ServiceError, SessionKey};
 use axum::extract::{ConnectInfo, Path, Request, State};
@@ -16,7 +17,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::post;
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -44,12 +45,62 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
         .map(|t| t.trim().to_owned())
 }
 
+/// The address a request comes from, as rate limits and the audit log see it.
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+/// The client's address: the last entry of the trusted proxy's header when one is configured
+/// and present (a proxy appends the address it saw to what the client sent, so only the last
+/// entry is the proxy's word), else the connection's peer.
+fn client_address(
+    headers: &HeaderMap,
+    trusted_header: Option<&str>,
+    peer: Option<SocketAddr>,
+) -> String {
+    trusted_header
+        .and_then(|name| headers.get(name))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|last| last.trim().parse::<std::net::IpAddr>().ok())
+        .or_else(|| peer.map(|p| p.ip()))
+        .map(|ip| ip.to_string())
+        .unwrap_or_default()
+}
+
 /// Attaches the viewer to every request.
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    let address = client_address(
+        request.headers(),
+        state.trusted_proxy_header.as_deref(),
+        peer,
+    );
+    request.extensions_mut().insert(ClientAddress(address));
     let accounts = &state.accounts;
     if let Some(token) = bearer(request.headers()) {
+        // A token opens the JSON API and nothing else: not the pages' forms, not the
+        // management of tokens or of the account it belongs to.
+        if !request.uri().path().starts_with("/api/") {
+            return super::api::ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "API tokens authenticate requests to /api/v1 only",
+            )
+            .into_response();
+        }
         match accounts.identify_api_token(&token).await {
-            Ok(Some((viewer, user))) => {
+            Ok(Some((_, _, scope))) if !scope.allows(request.method().as_str()) => {
+                return super::api::ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    "this API token is read-only",
+                )
+                .into_response()
+            }
+            Ok(Some((viewer, user, _))) => {
                 request.extensions_mut().insert(viewer);
                 request.extensions_mut().insert(user);
             }
@@ -57,7 +108,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
                 return super::api::ApiError::new(
                     StatusCode::UNAUTHORIZED,
                     "unauthorized",
-                    "invalid or revoked API token",
+                    "invalid, expired or revoked API token",
                 )
                 .into_response()
             }
@@ -97,10 +148,11 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Who {
         parts: &mut axum::http::request::Parts,
         _: &S,
     ) -> Result<Self, Self::Rejection> {
-        let addr = parts
+        let ip = parts
             .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0);
+            .get::<ClientAddress>()
+            .map(|a| a.0.clone())
+            .unwrap_or_default();
         Ok(Who {
             viewer: parts
                 .extensions
@@ -110,7 +162,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Who {
             user: parts.extensions.get::<CurrentUser>().cloned(),
             session: parts.extensions.get::<SessionKey>().cloned(),
             client: Client {
-                ip: addr.map(|a| a.ip().to_string()).unwrap_or_default(),
+                ip,
                 user_agent: parts
                     .headers
                     .get(header::USER_AGENT)
@@ -177,6 +229,23 @@ fn too_many(retry_after: u64, lang: Lang) -> Response {
     response
 }
 
+/// 503: the server is checking as many passwords as it can; come back in a few seconds.
+fn busy(retry_after: u64, lang: Lang) -> Response {
+    let message = match lang {
+        Lang::Fr => "Le service est très sollicité. Réessayez dans quelques secondes.",
+        Lang::En => "The service is very busy. Try again in a few seconds.",
+    };
+    let mut response = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Html(format!("<!DOCTYPE html><html lang=\"{}\"><title>503</title><h1>{message}</h1><p><a href=\"/connexion\">Maillage</a></p></html>", lang.code())),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
+}
+
 fn lang_of(headers: &HeaderMap) -> Lang {
     Lang::negotiate(
         headers.get(header::COOKIE).and_then(|v| v.to_str().ok()),
@@ -220,6 +289,7 @@ async fn sign_in(State(state): State<AppState>, who: Who, Form(f): Form<SignInFo
         Ok(token) => signed_in(&state, &token, "/compte"),
         Err(SignInError::Refused) => to("/connexion", "erreur=credentials"),
         Err(SignInError::RateLimited(seconds)) => too_many(seconds, who.lang),
+        Err(SignInError::Busy(seconds)) => busy(seconds, who.lang),
         Err(SignInError::Internal(e)) => {
             tracing::error!(error = format!("{e:#}"), "sign-in failed");
             to("/connexion", "erreur=internal")
@@ -276,8 +346,21 @@ async fn use_link(State(state): State<AppState>, who: Who, Form(f): Form<TokenFo
 }
 
 async fn verify(State(state): State<AppState>, who: Who, Form(f): Form<TokenForm>) -> Response {
-    match state.accounts.verify_email(&f.token, &who.client).await {
+    match state
+        .accounts
+        .verify_email(&f.token, &f.password, &who.client)
+        .await
+    {
         Ok(token) => signed_in(&state, &token, "/compte?verifie=1"),
+        // A bad password keeps the visitor on the link's page, which can be tried again.
+        Err(ServiceError::Invalid(fields)) if fields.iter().any(|f| f.field == "password") => to(
+            "/verifier",
+            &format!(
+                "token={}&erreur={}",
+                app::api::search::encode(&f.token),
+                error_code(&ServiceError::Invalid(fields))
+            ),
+        ),
         Err(e) => to("/connexion", &format!("erreur={}", error_code(&e))),
     }
 }
@@ -381,6 +464,11 @@ async fn profile(State(state): State<AppState>, who: Who, Form(f): Form<ProfileF
 #[derive(Deserialize)]
 struct TokenNameForm {
     name: String,
+    /// `read` or `write`; a form without the choice makes a read token.
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    days: Option<i64>,
 }
 
 async fn create_token(
@@ -392,7 +480,13 @@ async fn create_token(
         return sign_in_first();
     };
     let lang = who.lang;
-    match state.accounts.create_api_token(&viewer, id, &f.name).await {
+    let scope = TokenScope::parse(&f.scope).unwrap_or_default();
+    let days = f.days.unwrap_or(app::api::accounts::TOKEN_DAYS);
+    match state
+        .accounts
+        .create_api_token(&viewer, id, &f.name, scope, days)
+        .await
+    {
         Ok(token) => {
             // Shown once, in this response only: never in an address, never stored in clear.
             let (title, note, back) = match lang {
@@ -478,6 +572,86 @@ async fn invite(State(state): State<AppState>, who: Who, Form(f): Form<InviteFor
         .await
     {
         Ok(()) => to("/compte", "invitation=envoyee"),
+        Err(ServiceError::Forbidden) => forbidden(who.lang),
+        Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
+    }
+}
+
+/// 403 for a form whose action the policy refuses: a page saying so, with the way back.
+fn forbidden(lang: Lang) -> Response {
+    let (title, message, back) = match lang {
+        Lang::Fr => (
+            "Accès refusé",
+            "Votre rôle ne permet pas cette action.",
+            "Revenir à mon compte",
+        ),
+        Lang::En => (
+            "Access denied",
+            "Your role does not allow this action.",
+            "Back to my account",
+        ),
+    };
+    (
+        StatusCode::FORBIDDEN,
+        Html(format!("<!DOCTYPE html><html lang=\"{}\"><title>{title}</title><h1>{title}</h1><p>{message}</p><p><a href=\"/compte\">{back}</a></p></html>", lang.code())),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct MembershipForm {
+    user_id: i64,
+    scope_kind: String,
+    scope_id: String,
+    role: String,
+}
+
+async fn remove_member(
+    State(state): State<AppState>,
+    who: Who,
+    Form(f): Form<MembershipForm>,
+) -> Response {
+    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
+        return sign_in_first();
+    };
+    let (Some(scope), Some(role)) = (
+        Scope::from_parts(&f.scope_kind, &f.scope_id),
+        Role::parse(&f.role),
+    ) else {
+        return to("/compte", "erreur=invalid");
+    };
+    match state
+        .accounts
+        .remove_membership(&viewer, &user, f.user_id, scope, role)
+        .await
+    {
+        Ok(()) => to("/compte", "membre=retire"),
+        Err(ServiceError::Forbidden) => forbidden(who.lang),
+        Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
+    }
+}
+
+async fn revoke_invitation(
+    State(state): State<AppState>,
+    who: Who,
+    Form(f): Form<InviteForm>,
+) -> Response {
+    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
+        return sign_in_first();
+    };
+    let (Some(scope), Some(role)) = (
+        Scope::from_parts(&f.scope_kind, &f.scope_id),
+        Role::parse(&f.role),
+    ) else {
+        return to("/compte", "erreur=invalid");
+    };
+    match state
+        .accounts
+        .revoke_invitation(&viewer, &user, &f.email, scope, role)
+        .await
+    {
+        Ok(()) => to("/compte", "invitation=revoquee"),
+        Err(ServiceError::Forbidden) => forbidden(who.lang),
         Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
     }
 }
@@ -593,4 +767,6 @@ pub fn router() -> Router<AppState> {
         .route("/compte/jetons/{id}/revoquer", post(revoke_token))
         .route("/compte/notifications", post(notifications))
         .route("/compte/invitations", post(invite))
+        .route("/compte/invitations/revoquer", post(revoke_invitation))
+        .route("/compte/membres/retirer", post(remove_member))
 }

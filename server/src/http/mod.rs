@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod form;
 mod needs;
 mod network;
 mod proposals;
@@ -13,7 +14,8 @@ use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
+use form::Form;
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -33,6 +35,8 @@ pub struct AppState {
     pub network: crate::services::network::NetworkService,
     pub needs: crate::services::needs::NeedService,
     pub secure_cookies: bool,
+    /// The header a trusted reverse proxy puts the client's address in, if any.
+    pub trusted_proxy_header: Option<String>,
 }
 
 /// Largest request body accepted (forms, JSON, CSV imports go through the CLI).

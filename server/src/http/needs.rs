@@ -2,12 +2,13 @@
 //! POST, then a 303 back to the page with a code in the address.
 
 use super::auth::{error_code, require, sign_in_first, to, Who};
+use super::form::Form;
 use super::AppState;
 use app::api::needs::NeedDraft;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::post;
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 
 async fn publish(State(state): State<AppState>, who: Who, Form(d): Form<NeedDraft>) -> Response {

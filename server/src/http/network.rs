@@ -2,12 +2,13 @@
 //! on it, and a district's profile. POST, then a 303 back to the page.
 
 use super::auth::{error_code, require, sign_in_first, to, Who};
+use super::form::Form;
 use super::AppState;
 use app::api::network::PracticeDraft;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::post;
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 
 #[derive(Deserialize)]

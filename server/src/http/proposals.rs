@@ -2,6 +2,7 @@
 //! CSV and JSON exports. Forms work without WebAssembly: POST, then a 303 back to the page.
 
 use super::auth::{error_code, require, sign_in_first, to, Who};
+use super::form::Form;
 use super::AppState;
 use app::api::proposals::{ProposalDraft, ProposalFilter, ProposalSummary};
 use app::domain::policy::Scope;
@@ -11,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Json, Router};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -3,12 +3,7 @@
 use super::Mail;
 use app::i18n::Lang;
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use app::domain::text::escape_html as escape;
 
 /// What a mail says: a greeting, a paragraph, a button link and a note.
 struct Content<'a> {
@@ -79,6 +74,32 @@ pub fn verify_email(to: &str, lang: Lang, name: &str, link: &str) -> Mail {
             action: "Confirm my address",
             link,
             note: "This link is valid for 48 hours. If you did not sign up, ignore this message.",
+        },
+    };
+    render(to, lang, c)
+}
+
+/// Tells the owner of an address that already has an account that someone tried to sign up
+/// with it (the person who tried is told only what every sign-up is told).
+pub fn sign_up_attempted(to: &str, lang: Lang, name: &str, link: &str) -> Mail {
+    let c = match lang {
+        Lang::Fr => Content {
+            kind: "account",
+            subject: "Quelqu'un a tenté de créer un compte Maillage à votre adresse".into(),
+            name,
+            body: "Une inscription à Maillage vient d'être demandée avec votre adresse électronique, qui a déjà un compte. Aucun compte n'a été créé et votre mot de passe ne change pas.",
+            action: "Mot de passe oublié ?",
+            link,
+            note: "Si c'était vous, connectez-vous avec votre mot de passe ou choisissez-en un nouveau avec ce lien. Sinon, ignorez ce message.",
+        },
+        Lang::En => Content {
+            kind: "account",
+            subject: "Someone tried to create a Maillage account with your address".into(),
+            name,
+            body: "A sign-up to Maillage was just requested with your email address, which already has an account. No account was created and your password does not change.",
+            action: "Forgot your password?",
+            link,
+            note: "If it was you, sign in with your password or choose a new one with this link. Otherwise, ignore this message.",
         },
     };
     render(to, lang, c)

@@ -14,6 +14,7 @@ use super::documents::{Fields, AUDIENCES, FACETS};
 use super::index::SearchIndex;
 use app::api::search::{SearchParams, SearchSort};
 use app::domain::geo::Point;
+use app::domain::text::{bounded_query, split_phrases, QueryTextError};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::ops::Bound;
@@ -183,25 +184,6 @@ impl Scorer for AdjustedScorer {
     }
 }
 
-/// The words of a query outside quotes, and its quoted phrases. An unclosed quote (a phrase
-/// still being typed) counts as words.
-fn split_phrases(q: &str) -> (String, Vec<String>) {
-    let mut words = String::new();
-    let mut phrases = Vec::new();
-    let parts: Vec<&str> = q.split('"').collect();
-    let closed = parts.len() % 2 == 1;
-    for (i, part) in parts.iter().enumerate() {
-        let is_phrase = i % 2 == 1 && (closed || i + 1 < parts.len());
-        if is_phrase && !part.trim().is_empty() {
-            phrases.push((*part).to_owned());
-        } else {
-            words.push_str(part);
-        }
-        words.push(' ');
-    }
-    (words, phrases)
-}
-
 /// Whether any document holds `text` in one of `fields`.
 fn indexed(searcher: &Searcher, fields: &[Field], text: &str) -> bool {
     fields.iter().any(|f| {
@@ -289,7 +271,16 @@ pub struct TextQuery {
 /// prefix alternatives for the word being typed only when it is not a complete word and
 /// the index holds a longer word starting with it: a correctly spelt, complete word is
 /// matched exactly (and fast).
-pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<TextQuery> {
+///
+/// Every query passes `app::domain::text::bounded_query` here first, whoever calls: the work
+/// a query costs grows with its distinct words, so the limit lives where the work is done.
+pub fn text_query(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    q: &str,
+) -> Result<Option<TextQuery>, QueryTextError> {
+    let q = bounded_query(q)?;
+    let q = q.as_str();
     let f = &index.fields;
     let manager = index.index.tokenizers();
     let typing = !q.ends_with(char::is_whitespace) && !q.ends_with('"');
@@ -423,14 +414,14 @@ pub fn text_query(index: &SearchIndex, searcher: &Searcher, q: &str) -> Option<T
         highlight.extend(stems.iter().map(|(_, s)| term_query(f.description, s, 1.0)));
     }
     if clauses.is_empty() {
-        None
+        Ok(None)
     } else {
         let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
         highlight.push(query.box_clone());
-        Some(TextQuery {
+        Ok(Some(TextQuery {
             query,
             highlight: any(highlight),
-        })
+        }))
     }
 }
 
@@ -514,9 +505,9 @@ pub fn build(
     params: &SearchParams,
     near: Option<Point>,
     visibilities: &[&str],
-) -> (Box<dyn Query>, Option<TextQuery>) {
+) -> Result<(Box<dyn Query>, Option<TextQuery>), QueryTextError> {
     let f = &index.fields;
-    let text = text_query(index, searcher, &params.q);
+    let text = text_query(index, searcher, &params.q)?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     clauses.push((
         Occur::Must,
@@ -560,7 +551,7 @@ pub fn build(
     for filter in filters {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
     }
-    (Box::new(BooleanQuery::new(clauses)), text)
+    Ok((Box::new(BooleanQuery::new(clauses)), text))
 }
 
 /// One candidate in the top-k heap; the greatest is the worst kept.
@@ -1087,7 +1078,7 @@ pub fn text_ids(
     limit: usize,
 ) -> anyhow::Result<Vec<i64>> {
     let searcher = index.reader.searcher();
-    match text_query(index, &searcher, q) {
+    match text_query(index, &searcher, q)? {
         Some(text) => top_ids(index, &searcher, text.query, kind, limit),
         None => Ok(Vec::new()),
     }
@@ -1193,8 +1184,9 @@ pub fn candidate_ids(
 
 #[cfg(test)]
 mod tests {
-    use super::{expand, extends, split_phrases, term, FuzzyTermQuery};
+    use super::{expand, extends, term, FuzzyTermQuery};
     use crate::search::index::SearchIndex;
+    use app::domain::text::split_phrases;
     use tantivy::TantivyDocument;
 
     /// An index in memory with one document per text, each committed alone: one segment each.

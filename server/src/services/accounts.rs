@@ -6,15 +6,18 @@
 //! their SHA-256 is stored. A change and the mail it causes share one transaction; a
 //! consumed one-time link and the session it opens too.
 
+use crate::clock::Clock;
 use crate::db::{self, accounts as q};
 use crate::mail::{self, templates};
 use anyhow::Context;
 use app::api::accounts::{
     AccountOverview, ApiTokenView, CurrentUser, MembershipView, SessionView, FREQUENCIES,
-    MIN_PASSWORD_CHARS, NOTIFICATION_KINDS,
+    MAX_TOKEN_DAYS, MIN_PASSWORD_CHARS, NOTIFICATION_KINDS,
 };
 use app::domain::ids::Email;
-use app::domain::policy::{can, Action, Membership, Resource, Role, Scope, Viewer};
+use app::domain::policy::{
+    can, grantable_roles, may_grant, Action, Membership, Resource, Role, Scope, TokenScope, Viewer,
+};
 use app::error::FieldError;
 use app::i18n::Lang;
 use app::ports::{Accounts, ServiceError, SessionKey};
@@ -22,6 +25,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::{Algorithm, Argon2, Params, Version};
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -32,11 +36,29 @@ const MAGIC_SECONDS: i64 = 15 * 60;
 const RESET_SECONDS: i64 = 3600;
 const INVITE_SECONDS: i64 = 7 * 24 * 3600;
 
-/// Failed sign-ins allowed per account, and per IP address, in an hour.
-pub const MAX_FAILED_PER_ACCOUNT: u64 = 100;
-pub const MAX_FAILED_PER_IP: u64 = 300;
-/// Sign-ups allowed per IP address in an hour.
-pub const MAX_SIGN_UPS_PER_IP: u64 = 30;
+/// Sign-in attempts a client makes on one account before each next one waits.
+pub const FREE_ATTEMPTS_PER_ACCOUNT: i64 = 5;
+/// Sign-in attempts a client makes in an hour, on accounts it has never signed in to,
+/// before each next one waits (a shared address behind a proxy makes many).
+pub const FREE_ATTEMPTS_PER_CLIENT: i64 = 300;
+/// The longest wait between two attempts.
+pub const MAX_PAUSE_SECONDS: i64 = 900;
+
+/// The wait imposed after the n-th attempt of the hour when `free` attempts pass unhindered:
+/// one second after the `free`-th, doubling at each further one, at most `MAX_PAUSE_SECONDS`.
+/// A client trying one account as fast as it is allowed gets about 17 attempts in the first
+/// hour and 4 an hour after that; the owner, from another client, is not slowed at all.
+pub fn pause_after(n: i64, free: i64) -> i64 {
+    if n < free {
+        0
+    } else {
+        (1i64 << (n - free).min(20)).min(MAX_PAUSE_SECONDS)
+    }
+}
+/// Sign-ups a client makes in an hour before each next one waits.
+pub const MAX_SIGN_UPS_PER_IP: i64 = 30;
+/// The throttle key of sign-ups (never an address).
+const SIGN_UP_KEY: &str = "#sign-up";
 /// Link requests (magic link, reset) allowed per account, and per IP address, in an hour.
 pub const MAX_LINKS_PER_ACCOUNT: u64 = 5;
 pub const MAX_LINKS_PER_IP: u64 = 30;
@@ -66,6 +88,25 @@ fn argon() -> anyhow::Result<Argon2<'static>> {
 /// At most this many Argon2 computations at once per server (19 MiB each): a burst of
 /// sign-ins queues instead of exhausting memory.
 const HASHING_PERMITS: usize = 4;
+/// At most this many password checks waiting for a permit: beyond, the server answers 503
+/// at once rather than piling requests (and their memory) up behind the hashes.
+const HASHING_QUEUE: usize = 64;
+
+/// A place in the hashing queue, or `None` when it is full.
+fn queue_place(waiting: &Arc<AtomicUsize>) -> Option<QueuePlace> {
+    let before = waiting.fetch_add(1, Ordering::SeqCst);
+    let place = QueuePlace(waiting.clone());
+    (before < HASHING_QUEUE + HASHING_PERMITS).then_some(place)
+}
+
+/// Holds one place in the hashing queue until dropped.
+struct QueuePlace(Arc<AtomicUsize>);
+
+impl Drop for QueuePlace {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 /// Hashes a password off the async runtime, once `hashing` lets it.
 async fn hash_password(hashing: &Semaphore, password: String) -> anyhow::Result<String> {
@@ -104,6 +145,13 @@ async fn verify_password(hashing: &Semaphore, password: String, hash: Option<Str
     .unwrap_or(false)
 }
 
+/// What an invitation link carries: the scope and role it grants. One function writes it, so
+/// a revocation finds the invitations it names.
+fn invitation_payload(scope: &Scope, role: Role) -> String {
+    serde_json::json!({ "scope_kind": scope.kind().code(), "scope_id": scope.id(), "role": role.code() })
+        .to_string()
+}
+
 fn field(name: &str, message: &str) -> ServiceError {
     ServiceError::Invalid(vec![FieldError {
         field: name.into(),
@@ -128,6 +176,8 @@ pub enum SignInError {
     Refused,
     /// Too many attempts; retry after this many seconds.
     RateLimited(u64),
+    /// Too many password checks queued on this server; retry after this many seconds.
+    Busy(u64),
     Internal(anyhow::Error),
 }
 
@@ -152,6 +202,10 @@ pub struct AccountsService {
     /// Owned by the service, not a process-wide static: a permit taken by one server's task
     /// must never be waited on by another's (tests run many servers, each on its own runtime).
     hashing: Arc<Semaphore>,
+    /// Password checks waiting for or holding a hashing permit (bounded by `HASHING_QUEUE`).
+    waiting: Arc<AtomicUsize>,
+    /// The time token expiry is judged by.
+    clock: Clock,
 }
 
 impl AccountsService {
@@ -160,7 +214,15 @@ impl AccountsService {
             db,
             public_url: public_url.trim_end_matches('/').to_owned(),
             hashing: Arc::new(Semaphore::new(HASHING_PERMITS)),
+            waiting: Arc::new(AtomicUsize::new(0)),
+            clock: Clock::default(),
         }
+    }
+
+    /// The same service judging time by `clock` (the server's, which tests move).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     fn link(&self, path: &str, token: &str) -> String {
@@ -203,10 +265,13 @@ impl AccountsService {
             return Err(field("name", "name_required"));
         }
         check_password(password)?;
-        // Every sign-up sends a mail and costs a hash: bounded per IP like link requests.
-        if q::recent_events(&self.db, "sign_up", None, Some(&client.ip), 3600).await?
-            + q::recent_events(&self.db, "sign_up_existing", None, Some(&client.ip), 3600).await?
-            >= MAX_SIGN_UPS_PER_IP
+        // Every sign-up sends a mail and costs a hash: counted per client before the hash,
+        // like sign-ins (the key is no address, so it never meets an account's row).
+        if let q::Reservation::Refused { .. } =
+            q::reserve_attempt(&self.db, SIGN_UP_KEY, &client.ip, |n| {
+                pause_after(n, MAX_SIGN_UPS_PER_IP)
+            })
+            .await?
         {
             return Err(field("email", "rate_limited"));
         }
@@ -243,15 +308,51 @@ impl AccountsService {
                 .await?;
             }
             None => {
+                // The address has an account: its owner hears of the attempt (an unconfirmed
+                // one gets a fresh confirmation link, whose page asks for a password of its
+                // own), at most a few times an hour; the requester is told what everyone is.
+                let told =
+                    q::recent_events(&txn, "sign_up_existing", Some(email.as_str()), None, 3600)
+                        .await?;
+                let owner = q::user_by_email(&txn, email.as_str()).await?;
                 q::audit(
                     &txn,
                     "sign_up_existing",
-                    None,
+                    owner.as_ref().map(|u| u.id),
                     Some(email.as_str()),
                     &client.ip,
                     "",
                 )
-                .await?
+                .await?;
+                if let Some(owner) = owner.filter(|_| told < MAX_LINKS_PER_ACCOUNT) {
+                    let owner_lang = Lang::from_tag(&owner.lang).unwrap_or_default();
+                    let mail = if owner.email_verified_at.is_some() {
+                        templates::sign_up_attempted(
+                            &owner.email,
+                            owner_lang,
+                            &owner.name,
+                            &format!("{}/mot-de-passe-oublie", self.public_url),
+                        )
+                    } else {
+                        q::insert_link(
+                            &txn,
+                            &hash_token(&token),
+                            "verify",
+                            &owner.email,
+                            Some(owner.id),
+                            "{}",
+                            VERIFY_SECONDS,
+                        )
+                        .await?;
+                        templates::verify_email(
+                            &owner.email,
+                            owner_lang,
+                            &owner.name,
+                            &self.link("/verifier", &token),
+                        )
+                    };
+                    mail::enqueue(&txn, &format!("sign-up-{}", hash_token(&token)), &mail).await?;
+                }
             }
         }
         txn.commit().await.context("committing the sign-up")?;
@@ -259,19 +360,26 @@ impl AccountsService {
     }
 
     /// Confirms an address from its link and opens a session.
-    pub async fn verify_email(&self, token: &str, client: &Client) -> Result<String, ServiceError> {
+    ///
+    /// The page of the link asks for a password, which becomes the account's: the one chosen
+    /// at sign-up or a new one. Whoever clicks a confirmation link therefore never validates
+    /// a password chosen by someone else (a stranger who signed up first with their address).
+    pub async fn verify_email(
+        &self,
+        token: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<String, ServiceError> {
+        let hash = self
+            .new_password_for_link(token, "verify", password)
+            .await?;
         let txn = self.db.begin().await.context("verify transaction")?;
         let Some(link) = q::consume_link(&txn, &hash_token(token), "verify").await? else {
             return Err(field("token", "link_invalid"));
         };
-        let user_id = link.user_id.ok_or(ServiceError::NotFound)?;
-        txn.execute(db::stmt(
-            &txn,
-            "UPDATE user_account SET email_verified_at = ? WHERE id = ?",
-            vec![db::organisations::now().into(), user_id.into()],
-        ))
-        .await
-        .context("marking the address verified")?;
+        let user = self.linked_user(&txn, &link).await?;
+        let user_id = user.id;
+        q::prove_mailbox(&txn, &user, Some(&hash)).await?;
         q::audit(
             &txn,
             "email_verified",
@@ -284,6 +392,36 @@ impl AccountsService {
         let token = self.open_session(&txn, user_id, client).await?;
         txn.commit().await.context("committing the verification")?;
         Ok(token)
+    }
+
+    /// Checks a one-time link before paying for a password hash (a flood of invalid tokens
+    /// costs a lookup each, not a hash), then checks and hashes the password chosen.
+    async fn new_password_for_link(
+        &self,
+        token: &str,
+        purpose: &str,
+        password: &str,
+    ) -> Result<String, ServiceError> {
+        if q::peek_link(&self.db, &hash_token(token), purpose)
+            .await?
+            .is_none()
+        {
+            return Err(field("token", "link_invalid"));
+        }
+        check_password(password)?;
+        Ok(hash_password(&self.hashing, password.to_owned()).await?)
+    }
+
+    /// The account a consumed link was sent for.
+    async fn linked_user(
+        &self,
+        db: &impl ConnectionTrait,
+        link: &q::LinkRow,
+    ) -> Result<q::UserRow, ServiceError> {
+        let user_id = link.user_id.ok_or(ServiceError::NotFound)?;
+        q::user_by_id(db, user_id)
+            .await?
+            .ok_or(ServiceError::NotFound)
     }
 
     async fn limited(
@@ -301,6 +439,10 @@ impl AccountsService {
     }
 
     /// Password sign-in; returns a new session token.
+    ///
+    /// The attempt is counted before the password is hashed, per (account, client) and, for
+    /// a client that has never signed in to this account, per client: see `pause_after`.
+    /// Nothing locks an account: its owner, from another client, signs in meanwhile.
     pub async fn sign_in(
         &self,
         email: &str,
@@ -310,27 +452,44 @@ impl AccountsService {
         let email = Email::parse(email)
             .map(|e| e.as_str().to_owned())
             .unwrap_or_else(|_| email.trim().to_lowercase());
-        if self
-            .limited(
-                "sign_in_failed",
-                &email,
-                &client.ip,
-                MAX_FAILED_PER_ACCOUNT,
-                MAX_FAILED_PER_IP,
-            )
-            .await?
+        // The throttle row's key: bounded like the column, whatever was typed.
+        let account: String = email.chars().take(254).collect();
+        let refused = |retry_after: i64| {
+            let email = email.clone();
+            async move {
+                q::audit(
+                    &self.db,
+                    "sign_in_limited",
+                    None,
+                    Some(&email),
+                    &client.ip,
+                    "",
+                )
+                .await?;
+                Err::<String, SignInError>(SignInError::RateLimited(retry_after.max(1) as u64))
+            }
+        };
+        let known = match q::reserve_attempt(&self.db, &account, &client.ip, |n| {
+            pause_after(n, FREE_ATTEMPTS_PER_ACCOUNT)
+        })
+        .await?
         {
-            q::audit(
-                &self.db,
-                "sign_in_limited",
-                None,
-                Some(&email),
-                &client.ip,
-                "",
-            )
-            .await?;
-            return Err(SignInError::RateLimited(3600));
+            q::Reservation::Granted { known } => known,
+            q::Reservation::Refused { retry_after } => return refused(retry_after).await,
+        };
+        if !known {
+            if let q::Reservation::Refused { retry_after } =
+                q::reserve_attempt(&self.db, "", &client.ip, |n| {
+                    pause_after(n, FREE_ATTEMPTS_PER_CLIENT)
+                })
+                .await?
+            {
+                return refused(retry_after).await;
+            }
         }
+        let Some(_place) = queue_place(&self.waiting) else {
+            return Err(SignInError::Busy(5));
+        };
         let user = q::user_by_email(&self.db, &email).await?;
         let ok = verify_password(
             &self.hashing,
@@ -340,8 +499,10 @@ impl AccountsService {
         .await;
         match user {
             Some(u) if ok && u.email_verified_at.is_some() => {
+                let txn = self.db.begin().await.context("sign-in transaction")?;
+                q::forgive_attempts(&txn, &account, &client.ip).await?;
                 q::audit(
-                    &self.db,
+                    &txn,
                     "sign_in",
                     Some(u.id),
                     Some(&email),
@@ -349,7 +510,9 @@ impl AccountsService {
                     "password",
                 )
                 .await?;
-                Ok(self.open_session(&self.db, u.id, client).await?)
+                let token = self.open_session(&txn, u.id, client).await?;
+                txn.commit().await.context("committing the sign-in")?;
+                Ok(token)
             }
             other => {
                 q::audit(
@@ -456,10 +619,9 @@ impl AccountsService {
         let Some(link) = q::consume_link(&txn, &hash_token(token), "magic").await? else {
             return Err(field("token", "link_invalid"));
         };
-        let user_id = link.user_id.ok_or(ServiceError::NotFound)?;
-        txn.execute(db::stmt(&txn, "UPDATE user_account SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?", vec![db::organisations::now().into(), user_id.into()]))
-            .await
-            .context("confirming the address")?;
+        let user = self.linked_user(&txn, &link).await?;
+        let user_id = user.id;
+        q::prove_mailbox(&txn, &user, None).await?;
         q::audit(
             &txn,
             "sign_in",
@@ -474,24 +636,22 @@ impl AccountsService {
         Ok(token)
     }
 
-    /// Sets a new password from a reset link: every other session ends.
+    /// Sets a new password from a reset link: every other session and every API token ends.
     pub async fn reset_password(
         &self,
         token: &str,
         password: &str,
         client: &Client,
     ) -> Result<String, ServiceError> {
-        check_password(password)?;
-        let hash = hash_password(&self.hashing, password.to_owned()).await?;
+        let hash = self.new_password_for_link(token, "reset", password).await?;
         let txn = self.db.begin().await.context("reset transaction")?;
         let Some(link) = q::consume_link(&txn, &hash_token(token), "reset").await? else {
             return Err(field("token", "link_invalid"));
         };
-        let user_id = link.user_id.ok_or(ServiceError::NotFound)?;
-        txn.execute(db::stmt(&txn, "UPDATE user_account SET password_hash = ?, email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?", vec![hash.into(), db::organisations::now().into(), user_id.into()]))
-            .await
-            .context("changing the password")?;
-        q::delete_sessions_of(&txn, user_id).await?;
+        let user = self.linked_user(&txn, &link).await?;
+        let user_id = user.id;
+        // Every session and API token ends with the old password.
+        q::prove_mailbox(&txn, &user, Some(&hash)).await?;
         q::audit(
             &txn,
             "password_changed",
@@ -514,11 +674,13 @@ impl AccountsService {
         q::delete_session(&self.db, session_hash).await
     }
 
-    /// Ends every session of a user.
+    /// Ends every session of a user and revokes their API tokens.
     pub async fn sign_out_everywhere(&self, user_id: i64, client: &Client) -> anyhow::Result<u64> {
-        let n = q::delete_sessions_of(&self.db, user_id).await?;
+        let txn = self.db.begin().await.context("sign-out transaction")?;
+        let n = q::delete_sessions_of(&txn, user_id).await?;
+        q::revoke_api_tokens_of(&txn, user_id).await?;
         q::audit(
-            &self.db,
+            &txn,
             "sign_out_everywhere",
             Some(user_id),
             None,
@@ -526,6 +688,7 @@ impl AccountsService {
             &n.to_string(),
         )
         .await?;
+        txn.commit().await.context("committing the sign-out")?;
         Ok(n)
     }
 
@@ -540,16 +703,22 @@ impl AccountsService {
         self.identify_user(session.user_id).await
     }
 
-    /// The viewer of an API token (bearer).
+    /// The viewer of a live API token (bearer), and what the token may do.
     pub async fn identify_api_token(
         &self,
         token: &str,
-    ) -> anyhow::Result<Option<(Viewer, CurrentUser)>> {
-        let Some(row) = q::api_token_by_hash(&self.db, &hash_token(token)).await? else {
+    ) -> anyhow::Result<Option<(Viewer, CurrentUser, TokenScope)>> {
+        let Some(row) =
+            q::api_token_by_hash(&self.db, &hash_token(token), self.clock.now()).await?
+        else {
             return Ok(None);
         };
         q::touch_api_token(&self.db, row.id).await?;
-        self.identify_user(row.user_id).await
+        let scope = TokenScope::parse(&row.scope).unwrap_or_default();
+        Ok(self
+            .identify_user(row.user_id)
+            .await?
+            .map(|(viewer, user)| (viewer, user, scope)))
     }
 
     async fn identify_user(&self, user_id: i64) -> anyhow::Result<Option<(Viewer, CurrentUser)>> {
@@ -615,12 +784,15 @@ impl AccountsService {
         Ok(())
     }
 
-    /// Creates an API token; the secret is returned once and stored hashed.
+    /// Creates an API token with a scope, valid `days` days; the secret is returned once and
+    /// stored hashed.
     pub async fn create_api_token(
         &self,
         viewer: &Viewer,
         user_id: i64,
         name: &str,
+        scope: TokenScope,
+        days: i64,
     ) -> Result<String, ServiceError> {
         if !can(viewer, Action::ManageAccount, &Resource::Account(user_id)) {
             return Err(ServiceError::Forbidden);
@@ -629,10 +801,30 @@ impl AccountsService {
         if name.is_empty() || name.chars().count() > 80 {
             return Err(field("name", "name_required"));
         }
+        if !(1..=MAX_TOKEN_DAYS).contains(&days) {
+            return Err(field("days", "days_invalid"));
+        }
         let token = format!("mgl_{}", new_token()?);
+        let expires_at = self.clock.now() + days * 24 * 3600;
         let txn = self.db.begin().await.context("token transaction")?;
-        q::insert_api_token(&txn, user_id, name, &hash_token(&token)).await?;
-        q::audit(&txn, "api_token_created", Some(user_id), None, "", name).await?;
+        q::insert_api_token(
+            &txn,
+            user_id,
+            name,
+            &hash_token(&token),
+            scope.code(),
+            expires_at,
+        )
+        .await?;
+        q::audit(
+            &txn,
+            "api_token_created",
+            Some(user_id),
+            None,
+            "",
+            &format!("{name} ({}, {days} days)", scope.code()),
+        )
+        .await?;
         txn.commit().await.context("committing the token")?;
         Ok(token)
     }
@@ -696,20 +888,12 @@ impl AccountsService {
         scope: Scope,
         role: Role,
     ) -> Result<(), ServiceError> {
-        let resource = match &scope {
-            Scope::Organisation(id) => Resource::Organisation(*id),
-            Scope::Territory(id) => Resource::Territory {
-                id: id.clone(),
-                region: id.get(3..5).unwrap_or_default().to_owned(),
-            },
-            _ => Resource::Platform,
-        };
-        if role.scope_kind() != scope.kind() || !can(viewer, Action::Invite, &resource) {
+        if !may_grant(viewer, role, &scope) {
             return Err(ServiceError::Forbidden);
         }
         let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
         let token = new_token()?;
-        let payload = serde_json::json!({ "scope_kind": scope.kind().code(), "scope_id": scope.id(), "role": role.code() }).to_string();
+        let payload = invitation_payload(&scope, role);
         let label = q::scope_label(&self.db, scope.kind().code(), &scope.id()).await?;
         let lang = match q::user_by_email(&self.db, email.as_str()).await? {
             Some(u) => Lang::from_tag(&u.lang).unwrap_or_default(),
@@ -748,6 +932,68 @@ impl AccountsService {
         Ok(())
     }
 
+    /// Takes a role back from someone; allowed to whoever may grant it (`policy::GRANTS`).
+    pub async fn remove_membership(
+        &self,
+        viewer: &Viewer,
+        actor: &CurrentUser,
+        user_id: i64,
+        scope: Scope,
+        role: Role,
+    ) -> Result<(), ServiceError> {
+        if !may_grant(viewer, role, &scope) {
+            return Err(ServiceError::Forbidden);
+        }
+        let txn = self.db.begin().await.context("removal transaction")?;
+        if !q::remove_membership(&txn, user_id, scope.kind().code(), &scope.id(), role.code())
+            .await?
+        {
+            return Err(ServiceError::NotFound);
+        }
+        q::audit(
+            &txn,
+            "role_removed",
+            Some(user_id),
+            None,
+            "",
+            &format!("by {}: {}", actor.id, invitation_payload(&scope, role)),
+        )
+        .await?;
+        txn.commit().await.context("committing the removal")?;
+        Ok(())
+    }
+
+    /// Revokes a pending invitation; allowed to whoever may grant its role.
+    pub async fn revoke_invitation(
+        &self,
+        viewer: &Viewer,
+        actor: &CurrentUser,
+        email: &str,
+        scope: Scope,
+        role: Role,
+    ) -> Result<(), ServiceError> {
+        if !may_grant(viewer, role, &scope) {
+            return Err(ServiceError::Forbidden);
+        }
+        let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
+        let payload = invitation_payload(&scope, role);
+        let txn = self.db.begin().await.context("revocation transaction")?;
+        if q::revoke_invitations(&txn, email.as_str(), &payload).await? == 0 {
+            return Err(ServiceError::NotFound);
+        }
+        q::audit(
+            &txn,
+            "invitation_revoked",
+            Some(actor.id),
+            Some(email.as_str()),
+            "",
+            &payload,
+        )
+        .await?;
+        txn.commit().await.context("committing the revocation")?;
+        Ok(())
+    }
+
     /// Accepts an invitation: creates the account if needed, adds the membership, signs in.
     pub async fn accept_invitation(
         &self,
@@ -756,13 +1002,19 @@ impl AccountsService {
         password: &str,
         client: &Client,
     ) -> Result<String, ServiceError> {
-        if !password.is_empty() {
-            check_password(password)?;
-        }
         let hash = if password.is_empty() {
+            if q::peek_link(&self.db, &hash_token(token), "invite")
+                .await?
+                .is_none()
+            {
+                return Err(field("token", "link_invalid"));
+            }
             None
         } else {
-            Some(hash_password(&self.hashing, password.to_owned()).await?)
+            Some(
+                self.new_password_for_link(token, "invite", password)
+                    .await?,
+            )
         };
         let txn = self.db.begin().await.context("invitation transaction")?;
         let Some(link) = q::consume_link(&txn, &hash_token(token), "invite").await? else {
@@ -776,7 +1028,10 @@ impl AccountsService {
             payload["role"].as_str().unwrap_or_default(),
         );
         let user_id = match q::user_by_email(&txn, &link.email).await? {
-            Some(u) => u.id,
+            Some(u) => {
+                q::prove_mailbox(&txn, &u, hash.as_deref()).await?;
+                u.id
+            }
             None => {
                 let name = if name.trim().is_empty() {
                     link.email.clone()
@@ -804,6 +1059,10 @@ impl AccountsService {
     }
 
     /// Creates (or completes) a user from the command line, verified, with one role.
+    ///
+    /// An existing account is treated as proven by the administrator: an unverified one loses
+    /// whatever was set before (see `prove_mailbox`); `password`, when given, becomes its
+    /// password.
     pub async fn create_user(
         &self,
         email: &str,
@@ -831,7 +1090,10 @@ impl AccountsService {
         };
         let txn = self.db.begin().await?;
         let id = match q::user_by_email(&txn, email.as_str()).await? {
-            Some(u) => u.id,
+            Some(u) => {
+                q::prove_mailbox(&txn, &u, hash.as_deref()).await?;
+                u.id
+            }
             None => q::insert_user(&txn, email.as_str(), name, "fr", hash.as_deref(), true)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("could not create the user"))?,
@@ -867,7 +1129,13 @@ impl AccountsService {
     }
 
     /// Creates an API token for a user by email (command line).
-    pub async fn create_api_token_for(&self, email: &str, name: &str) -> anyhow::Result<String> {
+    pub async fn create_api_token_for(
+        &self,
+        email: &str,
+        name: &str,
+        scope: TokenScope,
+        days: i64,
+    ) -> anyhow::Result<String> {
         let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
         let user = q::user_by_email(&self.db, email.as_str())
             .await?
@@ -876,7 +1144,7 @@ impl AccountsService {
             user_id: Some(user.id),
             memberships: Vec::new(),
         };
-        self.create_api_token(&viewer, user.id, name)
+        self.create_api_token(&viewer, user.id, name, scope, days)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))
     }
@@ -911,6 +1179,9 @@ impl Accounts for AccountsService {
                 created_at: t.created_at,
                 last_used_at: t.last_used_at,
                 revoked: t.revoked_at.is_some(),
+                expired: t.expires_at.is_some_and(|e| e <= self.clock.now()),
+                expires_at: t.expires_at,
+                scope: t.scope,
             })
             .collect();
         let stored = q::notification_settings(&self.db, user_id).await?;
@@ -927,36 +1198,49 @@ impl Accounts for AccountsService {
             .collect();
         // Where the policy lets this user invite, with the roles of that kind of scope.
         let viewer = user.viewer();
-        let invite_targets = user
-            .memberships
-            .iter()
-            .filter_map(|m| {
-                let scope = Scope::from_parts(&m.scope_kind, &m.scope_id)?;
-                let resource = match &scope {
-                    Scope::Organisation(id) => Resource::Organisation(*id),
-                    Scope::Territory(id) => Resource::Territory {
-                        id: id.clone(),
-                        region: id.get(3..5).unwrap_or_default().to_owned(),
-                    },
-                    _ => return None,
-                };
-                can(&viewer, Action::Invite, &resource).then(|| app::api::accounts::InviteTarget {
-                    scope_kind: m.scope_kind.clone(),
-                    scope_id: m.scope_id.clone(),
-                    scope_label: m.scope_label.clone(),
-                    roles: app::domain::policy::ALL_ROLES
-                        .iter()
-                        .filter(|r| r.scope_kind() == scope.kind())
-                        .map(|r| r.code().to_owned())
-                        .collect(),
-                })
-            })
-            .collect::<Vec<_>>();
+        let mut invite_targets = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        let invite_targets = invite_targets
-            .into_iter()
-            .filter(|t| seen.insert((t.scope_kind.clone(), t.scope_id.clone())))
-            .collect();
+        for m in &user.memberships {
+            let Some(scope) = Scope::from_parts(&m.scope_kind, &m.scope_id) else {
+                continue;
+            };
+            let roles = grantable_roles(&viewer, &scope);
+            if roles.is_empty() || !seen.insert(scope.clone()) {
+                continue;
+            }
+            let members = q::members_of(&self.db, &m.scope_kind, &m.scope_id)
+                .await?
+                .into_iter()
+                .filter(|p| p.user_id != user_id)
+                .filter(|p| Role::parse(&p.role).is_some_and(|r| roles.contains(&r)))
+                .map(|p| app::api::accounts::MemberView {
+                    user_id: p.user_id,
+                    name: p.name,
+                    email: p.email,
+                    role: p.role,
+                })
+                .collect();
+            let mut pending = Vec::new();
+            for role in &roles {
+                for (email, at) in
+                    q::pending_invitations(&self.db, &invitation_payload(&scope, *role)).await?
+                {
+                    pending.push(app::api::accounts::PendingInvitation {
+                        email,
+                        role: role.code().to_owned(),
+                        at,
+                    });
+                }
+            }
+            invite_targets.push(app::api::accounts::InviteTarget {
+                scope_kind: m.scope_kind.clone(),
+                scope_id: m.scope_id.clone(),
+                scope_label: m.scope_label.clone(),
+                roles: roles.iter().map(|r| r.code().to_owned()).collect(),
+                members,
+                pending,
+            });
+        }
         let invitations_sent = q::invitations_sent(&self.db, user_id).await?;
         let invitations_received = q::invitations_received(&self.db, &user.email).await?;
         let mut views = Vec::new();

@@ -8,6 +8,7 @@ use crate::search::SearchIndex;
 use anyhow::Context;
 use app::api::search::{FacetValue, Near, SearchHit, SearchParams, SearchResults, SearchSort};
 use app::domain::geo::Point;
+use app::domain::text::escape_html;
 use app::ports::{Search, ServiceError};
 use migrations::Frame;
 use sea_orm::{DatabaseConnection, FromQueryResult};
@@ -217,13 +218,6 @@ fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> 
         .map(str::to_owned)
 }
 
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// Runs a search synchronously (call off the async runtime).
 pub fn run_search(
     index: &SearchIndex,
@@ -234,7 +228,7 @@ pub fn run_search(
 ) -> anyhow::Result<SearchResults> {
     let f = index.fields;
     let searcher = index.reader.searcher();
-    let (query, text_query) = query::build(index, &searcher, params, near, visibilities);
+    let (query, text_query) = query::build(index, &searcher, params, near, visibilities)?;
     let offset = (params.page.saturating_sub(1) * params.per_page) as usize;
     // Without words to rank by, results near a place come nearest first.
     let sort = match (params.sort, &text_query, near) {
@@ -367,7 +361,7 @@ impl Search for SearchService {
                 ..Default::default()
             };
             let searcher = index.reader.searcher();
-            let Some(words) = query::text_query(&index, &searcher, &params.q) else {
+            let Some(words) = query::text_query(&index, &searcher, &params.q)? else {
                 return Ok(Vec::new());
             };
             // Visibility inside the query, as for every search.

@@ -4,7 +4,7 @@
 
 use crate::helpers::{spawn_app, Backend, Browser, TestApp};
 use crate::on_both_backends;
-use app::domain::policy::{can, Action, Membership, Resource, Role, Scope, Viewer};
+use app::domain::policy::{can, Action, Membership, Resource, Role, Scope, TokenScope, Viewer};
 use std::time::{Duration, Instant};
 
 /// The token of the latest link of `path` mailed to `email`, read from the outbox.
@@ -47,7 +47,12 @@ async fn registered<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
         .await;
     assert_eq!(r.status().as_u16(), 303);
     let token = mailed_token(app, email, "/verifier").await;
-    let r = b.post("/auth/verifier", &[("token", &token)]).await;
+    let r = b
+        .post(
+            "/auth/verifier",
+            &[("token", &token), ("password", "un mot de passe solide")],
+        )
+        .await;
     assert_eq!(r.headers()["location"], "/compte?verifie=1");
     b
 }
@@ -218,34 +223,112 @@ async fn magic_link_and_password_reset(backend: Backend) {
 }
 on_both_backends!(magic_link_and_password_reset);
 
-#[tokio::test]
-async fn the_101st_failed_sign_in_in_an_hour_is_refused() {
-    let app = spawn_app(Backend::Sqlite).await;
-    let mut b = registered(&app, "target@example.fr").await;
-    for _ in 0..100 {
-        let r = b
-            .post(
-                "/auth/connexion",
-                &[
-                    ("email", "target@example.fr"),
-                    ("password", "mauvais mot de passe"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status().as_u16(), 303);
-    }
-    // Even the right password is refused now, with 429 and Retry-After.
-    let r = b
-        .post(
-            "/auth/connexion",
-            &[
-                ("email", "target@example.fr"),
-                ("password", "un mot de passe solide"),
-            ],
-        )
+/// A password sign-in from a client at `address`; returns the status and the location.
+async fn sign_in_from(app: &TestApp, address: &str, email: &str, password: &str) -> (u16, String) {
+    let r = app
+        .client
+        .post(app.url("/auth/connexion"))
+        .header("Origin", app.address.clone())
+        .header("X-Forwarded-For", address)
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (r.status().as_u16(), location)
+}
+
+async fn a_burst_of_wrong_passwords_is_counted_before_hashing_and_never_locks_the_owner_out(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    registered(&app, "cible@example.fr").await;
+    let attacker = "203.0.113.7";
+    let burst =
+        (0..300).map(|_| sign_in_from(&app, attacker, "cible@example.fr", "mauvais mot de passe"));
+    let answers = futures::future::join_all(burst).await;
+    let checked = answers.iter().filter(|(status, _)| *status == 303).count();
+    let refused = answers.iter().filter(|(status, _)| *status == 429).count();
+    eprintln!("burst of 300: {checked} checked, {refused} refused");
+    assert_eq!(checked + refused, 300, "{answers:?}");
+    assert!(checked <= 100, "{checked} attempts checked");
+    assert!(checked >= 1);
+    let hashed = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE event = 'sign_in_failed'")
         .await;
+    assert_eq!(
+        hashed as usize, checked,
+        "every checked attempt was counted"
+    );
+    // The attacker's client waits, even with the right password, and is told how long.
+    let r = app
+        .client
+        .post(app.url("/auth/connexion"))
+        .header("Origin", app.address.clone())
+        .header("X-Forwarded-For", attacker)
+        .form(&[
+            ("email", "cible@example.fr"),
+            ("password", "un mot de passe solide"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 429);
-    assert_eq!(r.headers()["retry-after"], "3600");
+    let wait: i64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&wait), "Retry-After {wait}");
+    // The owner, from another client, is not refused meanwhile.
+    assert_eq!(
+        sign_in_from(
+            &app,
+            "198.51.100.2",
+            "cible@example.fr",
+            "un mot de passe solide"
+        )
+        .await,
+        (303, "/compte".to_owned())
+    );
+    // Nor is another account's owner behind the attacker's address (a shared proxy).
+    registered(&app, "voisine@example.fr").await;
+    assert_eq!(
+        sign_in_from(
+            &app,
+            attacker,
+            "voisine@example.fr",
+            "un mot de passe solide"
+        )
+        .await,
+        (303, "/compte".to_owned())
+    );
+}
+on_both_backends!(
+    a_burst_of_wrong_passwords_is_counted_before_hashing_and_never_locks_the_owner_out
+);
+
+#[tokio::test]
+async fn an_address_longer_than_the_audit_column_is_still_counted() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let long = format!("{}@example.fr", "a".repeat(400));
+    for _ in 0..3 {
+        assert_eq!(
+            sign_in_from(&app, "203.0.113.9", &long, "mauvais mot de passe")
+                .await
+                .0,
+            303
+        );
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE event = 'sign_in_failed'")
+            .await,
+        3
+    );
 }
 
 #[tokio::test]
@@ -787,3 +870,585 @@ async fn authorisation_matrix_has_no_mismatch() {
         mismatches.join("\n")
     );
 }
+
+/// The password a stranger chose when signing up first with someone else's address.
+const STRANGER_PASSWORD: &str = "le mot de passe de l'intrus";
+/// The password the address's owner chooses.
+const OWNER_PASSWORD: &str = "la phrase du vrai titulaire";
+
+/// Where a password sign-in lands: `/compte` when it opened a session.
+async fn sign_in_lands(app: &TestApp, email: &str, password: &str) -> String {
+    let r = Browser::new(app)
+        .post(
+            "/auth/connexion",
+            &[("email", email), ("password", password)],
+        )
+        .await;
+    r.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// A stranger signs up with `email` and a password of their choice, and an API token is
+/// minted for that account meanwhile (`maillage token create` works on any account).
+/// Returns the token.
+async fn stranger_registers_first(app: &TestApp, email: &str) -> String {
+    let r = Browser::new(app)
+        .post(
+            "/auth/inscription",
+            &[
+                ("email", email),
+                ("name", "Intrus"),
+                ("password", STRANGER_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.headers()["location"], "/inscription?envoye=1");
+    server::services::accounts::AccountsService::new(app.db.clone(), app.config.public_url.clone())
+        .create_api_token_for(email, "jeton de l'intrus", TokenScope::Write, 90)
+        .await
+        .unwrap()
+}
+
+async fn token_works(app: &TestApp, token: &str) -> bool {
+    app.client
+        .get(app.url("/api/v1/search?per_page=1"))
+        .header("Authorization", format!("Bearer {token}"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+        == 200
+}
+
+/// After the owner proves the mailbox, the stranger's password opens nothing and the token
+/// minted before is dead.
+async fn stranger_is_out(app: &TestApp, email: &str, token: &str) {
+    assert_eq!(
+        sign_in_lands(app, email, STRANGER_PASSWORD).await,
+        "/connexion?erreur=credentials",
+        "{email}: the stranger's password still signs in"
+    );
+    assert!(
+        !token_works(app, token).await,
+        "{email}: the stranger's token survived"
+    );
+}
+
+async fn a_password_chosen_by_someone_else_never_survives_the_owner_proving_the_address(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let accounts = server::services::accounts::AccountsService::new(
+        app.db.clone(),
+        app.config.public_url.clone(),
+    );
+
+    // 1. The owner clicks the confirmation mail of the stranger's sign-up and types a
+    // password of their own: it replaces the stranger's.
+    let email = "confirmation@example.fr";
+    let token = stranger_registers_first(&app, email).await;
+    let link = mailed_token(&app, email, "/verifier").await;
+    let mut owner = Browser::new(&app);
+    let r = owner
+        .post("/auth/verifier", &[("token", &link), ("password", "court")])
+        .await;
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/verifier?token="),
+        "a short password keeps the link usable"
+    );
+    let r = owner
+        .post(
+            "/auth/verifier",
+            &[("token", &link), ("password", OWNER_PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.headers()["location"], "/compte?verifie=1");
+    stranger_is_out(&app, email, &token).await;
+    assert_eq!(sign_in_lands(&app, email, OWNER_PASSWORD).await, "/compte");
+
+    // 2. A magic link proves the address: the password set before it is cleared.
+    let email = "lien@example.fr";
+    let token = stranger_registers_first(&app, email).await;
+    let mut owner = Browser::new(&app);
+    owner.post("/auth/lien-magique", &[("email", email)]).await;
+    let link = mailed_token(&app, email, "/lien").await;
+    let r = owner.post("/auth/lien", &[("token", &link)]).await;
+    assert_eq!(r.headers()["location"], "/compte");
+    stranger_is_out(&app, email, &token).await;
+
+    // 3. An invitation, accepted with a password and without one.
+    let org = app
+        .count("SELECT id FROM organisation WHERE kind = 'pole' ORDER BY id LIMIT 1")
+        .await;
+    accounts
+        .create_user(
+            "admin@example.fr",
+            "Admin",
+            Some(OWNER_PASSWORD),
+            Scope::Organisation(org),
+            Role::Admin,
+        )
+        .await
+        .unwrap();
+    let mut admin = Browser::new(&app);
+    admin
+        .post(
+            "/auth/connexion",
+            &[("email", "admin@example.fr"), ("password", OWNER_PASSWORD)],
+        )
+        .await;
+    for (email, password) in [
+        ("invitation@example.fr", OWNER_PASSWORD),
+        ("invitation-sans@example.fr", ""),
+    ] {
+        let token = stranger_registers_first(&app, email).await;
+        let r = admin
+            .post(
+                "/compte/invitations",
+                &[
+                    ("email", email),
+                    ("scope_kind", "organisation"),
+                    ("scope_id", &org.to_string()),
+                    ("role", "member"),
+                ],
+            )
+            .await;
+        assert_eq!(r.headers()["location"], "/compte?invitation=envoyee");
+        let link = mailed_token(&app, email, "/invitation").await;
+        let r = Browser::new(&app)
+            .post(
+                "/auth/invitation",
+                &[
+                    ("token", &link),
+                    ("name", "Titulaire"),
+                    ("password", password),
+                ],
+            )
+            .await;
+        assert_eq!(r.headers()["location"], "/compte?invitation=1");
+        stranger_is_out(&app, email, &token).await;
+        if !password.is_empty() {
+            assert_eq!(sign_in_lands(&app, email, password).await, "/compte");
+        }
+    }
+
+    // 4. The command-line bootstrap, without --password (then its one-time link) and with.
+    let email = "bootstrap@example.fr";
+    let token = stranger_registers_first(&app, email).await;
+    let out = cli(
+        &app,
+        &[
+            "user",
+            "create",
+            "--email",
+            email,
+            "--name",
+            "Ada",
+            "--role",
+            "platform_admin",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stranger_is_out(&app, email, &token).await;
+    let printed = String::from_utf8_lossy(&out.stdout).to_string();
+    let link: String = printed
+        .split("/lien?token=")
+        .nth(1)
+        .expect("a one-time link printed")
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect();
+    let r = Browser::new(&app)
+        .post("/auth/lien", &[("token", &link)])
+        .await;
+    assert_eq!(r.headers()["location"], "/compte");
+    stranger_is_out(&app, email, &token).await;
+
+    let email = "bootstrap-mdp@example.fr";
+    let token = stranger_registers_first(&app, email).await;
+    let out = cli(
+        &app,
+        &[
+            "user",
+            "create",
+            "--email",
+            email,
+            "--name",
+            "Ada",
+            "--role",
+            "platform_admin",
+            "--password",
+            OWNER_PASSWORD,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stranger_is_out(&app, email, &token).await;
+    assert_eq!(sign_in_lands(&app, email, OWNER_PASSWORD).await, "/compte");
+
+    // 5. A reset sets the owner's password and ends the tokens minted before it.
+    let email = "reset@example.fr";
+    let token = stranger_registers_first(&app, email).await;
+    Browser::new(&app)
+        .post("/auth/mot-de-passe-oublie", &[("email", email)])
+        .await;
+    let link = mailed_token(&app, email, "/reinitialiser").await;
+    let r = Browser::new(&app)
+        .post(
+            "/auth/reinitialiser",
+            &[("token", &link), ("password", OWNER_PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.headers()["location"], "/compte?mot-de-passe=1");
+    stranger_is_out(&app, email, &token).await;
+    assert_eq!(sign_in_lands(&app, email, OWNER_PASSWORD).await, "/compte");
+
+    // A verified account's token dies with a reset too.
+    let token = accounts
+        .create_api_token_for(email, "ERP", TokenScope::Read, 90)
+        .await
+        .unwrap();
+    assert!(token_works(&app, &token).await);
+    Browser::new(&app)
+        .post("/auth/mot-de-passe-oublie", &[("email", email)])
+        .await;
+    let link = mailed_token(&app, email, "/reinitialiser").await;
+    Browser::new(&app)
+        .post(
+            "/auth/reinitialiser",
+            &[("token", &link), ("password", "encore une autre phrase")],
+        )
+        .await;
+    assert!(
+        !token_works(&app, &token).await,
+        "a token survived a password reset"
+    );
+}
+on_both_backends!(a_password_chosen_by_someone_else_never_survives_the_owner_proving_the_address);
+
+async fn signing_up_with_a_taken_address_tells_its_owner_and_nobody_else(backend: Backend) {
+    let app = spawn_app(backend).await;
+    registered(&app, "prise@example.fr").await;
+    let before = app
+        .count("SELECT COUNT(*) FROM outbox WHERE to_email = 'prise@example.fr'")
+        .await;
+    let r = Browser::new(&app)
+        .post(
+            "/auth/inscription",
+            &[
+                ("email", "prise@example.fr"),
+                ("name", "Intrus"),
+                ("password", STRANGER_PASSWORD),
+            ],
+        )
+        .await;
+    // The requester reads what every sign-up reads.
+    assert_eq!(r.headers()["location"], "/inscription?envoye=1");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE to_email = 'prise@example.fr'")
+            .await,
+        before + 1
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM outbox WHERE to_email = 'prise@example.fr' \
+             AND subject LIKE 'Quelqu''un a tenté%'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        sign_in_lands(&app, "prise@example.fr", STRANGER_PASSWORD).await,
+        "/connexion?erreur=credentials"
+    );
+    assert_eq!(
+        sign_in_lands(&app, "prise@example.fr", "un mot de passe solide").await,
+        "/compte"
+    );
+}
+on_both_backends!(signing_up_with_a_taken_address_tells_its_owner_and_nobody_else);
+
+/// A signed-in browser of a new person holding `role` in `scope`.
+async fn holder<'a>(app: &'a TestApp, email: &str, scope: Scope, role: Role) -> Browser<'a> {
+    server::services::accounts::AccountsService::new(app.db.clone(), app.config.public_url.clone())
+        .create_user(email, "Personne", Some(OWNER_PASSWORD), scope, role)
+        .await
+        .unwrap();
+    let mut b = Browser::new(app);
+    b.post(
+        "/auth/connexion",
+        &[("email", email), ("password", OWNER_PASSWORD)],
+    )
+    .await;
+    assert!(b.cookie.is_some(), "{email} signed in");
+    b
+}
+
+fn invitation<'a>(email: &'a str, territory: &'a str, role: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("email", email),
+        ("scope_kind", "territory"),
+        ("scope_id", territory),
+        ("role", role),
+    ]
+}
+
+async fn the_binome_is_designated_from_outside_the_territory_and_grants_can_be_taken_back(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let ti = Scope::Territory("ti-8422".into());
+    let mut chef = holder(&app, "chef@example.fr", ti.clone(), Role::ProjectManager).await;
+    let outbox = "SELECT COUNT(*) FROM outbox WHERE to_email LIKE 'copilote%'";
+    for role in ["elected_colead", "industrial_colead", "project_manager"] {
+        let r = chef
+            .post(
+                "/compte/invitations",
+                &invitation("copilote@example.fr", "ti-8422", role),
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 403, "a chef de projet granting {role}");
+    }
+    assert_eq!(
+        app.count(outbox).await,
+        0,
+        "a refused invitation mails nobody"
+    );
+    // The chef de projet adds team members, and revokes an invitation still pending.
+    let r = chef
+        .post(
+            "/compte/invitations",
+            &invitation("equipe@example.fr", "ti-8422", "team_member"),
+        )
+        .await;
+    assert_eq!(r.headers()["location"], "/compte?invitation=envoyee");
+    let (_, page) = chef.get("/compte").await;
+    assert!(
+        page.contains("data-testid=\"pending-invitation\""),
+        "pending invitation listed"
+    );
+    let link = mailed_token(&app, "equipe@example.fr", "/invitation").await;
+    let r = chef
+        .post(
+            "/compte/invitations/revoquer",
+            &invitation("equipe@example.fr", "ti-8422", "team_member"),
+        )
+        .await;
+    assert_eq!(r.headers()["location"], "/compte?invitation=revoquee");
+    let r = Browser::new(&app)
+        .post(
+            "/auth/invitation",
+            &[("token", &link), ("password", OWNER_PASSWORD)],
+        )
+        .await;
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("erreur=link_invalid"),
+        "a revoked invitation no longer works"
+    );
+    // The national team designates the binôme.
+    let mut national = holder(
+        &app,
+        "delegation@example.fr",
+        Scope::National,
+        Role::NationalTeam,
+    )
+    .await;
+    let r = national
+        .post(
+            "/compte/invitations",
+            &invitation("copilote@example.fr", "ti-8422", "elected_colead"),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "the national team names co-leads");
+    // The chef de projet removes a team member but not a co-lead.
+    let member = holder(&app, "membre@example.fr", ti.clone(), Role::TeamMember).await;
+    drop(member);
+    let colead = holder(&app, "elu@example.fr", ti.clone(), Role::ElectedCoLead).await;
+    drop(colead);
+    let id_of = |email: &'static str| {
+        let app = &app;
+        async move {
+            app.count(&format!(
+                "SELECT id FROM user_account WHERE email = '{email}'"
+            ))
+            .await
+        }
+    };
+    let (member_id, colead_id) = (
+        id_of("membre@example.fr").await,
+        id_of("elu@example.fr").await,
+    );
+    let removal = |id: i64, role: &'static str| {
+        vec![
+            ("user_id", id.to_string()),
+            ("scope_kind", "territory".to_owned()),
+            ("scope_id", "ti-8422".to_owned()),
+            ("role", role.to_owned()),
+        ]
+    };
+    let form = removal(colead_id, "elected_colead");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        chef.post("/compte/membres/retirer", &form)
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    let form = removal(member_id, "team_member");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = chef.post("/compte/membres/retirer", &form).await;
+    assert_eq!(r.headers()["location"], "/compte?membre=retire");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM membership WHERE user_id = {member_id}"
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM membership WHERE user_id = {colead_id}"
+        ))
+        .await,
+        1
+    );
+    // The national team takes the co-lead's seat back.
+    let form = removal(colead_id, "elected_colead");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = national.post("/compte/membres/retirer", &form).await;
+    assert_eq!(r.headers()["location"], "/compte?membre=retire");
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM audit_log WHERE event IN ('role_removed', 'invitation_revoked')"
+        )
+        .await,
+        3
+    );
+}
+on_both_backends!(the_binome_is_designated_from_outside_the_territory_and_grants_can_be_taken_back);
+
+/// The secret of a token made on the account page with these choices.
+async fn token_from_the_account_page(
+    b: &mut Browser<'_>,
+    name: &str,
+    scope: &str,
+    days: &str,
+) -> String {
+    let r = b
+        .post(
+            "/compte/jetons",
+            &[("name", name), ("scope", scope), ("days", days)],
+        )
+        .await;
+    let page = r.text().await.unwrap();
+    page.split("data-testid=\"new-token\">")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(|c| *c != '<')
+        .collect()
+}
+
+async fn api_tokens_expire_keep_to_their_scope_and_end_with_the_sessions(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut b = registered(&app, "jetons@example.fr").await;
+    let org = app
+        .count("SELECT id FROM organisation WHERE kind = 'pole' ORDER BY id LIMIT 1")
+        .await;
+    sea_orm::ConnectionTrait::execute(
+        &app.db,
+        server::db::stmt(
+            &app.db,
+            "INSERT INTO membership (user_id, scope_kind, scope_id, role, created_at) \
+             SELECT id, 'organisation', ?, 'admin', 0 FROM user_account WHERE email = 'jetons@example.fr'",
+            vec![org.to_string().into()],
+        ),
+    )
+    .await
+    .unwrap();
+    let read = token_from_the_account_page(&mut b, "tableau de bord", "read", "90").await;
+    let write = token_from_the_account_page(&mut b, "ERP", "write", "30").await;
+    let need = serde_json::json!({
+        "author": format!("organisation:{org}"), "kind": "supplier", "title": "Usinage de bagues en laiton",
+        "description": "", "naf_codes": "", "skills": "", "certifications": "", "quantity": "",
+        "commune": "", "radius_km": "", "deadline": "", "visibility": "public", "size": "", "land_area_ha": ""
+    });
+    let publish = |token: String| {
+        let app = &app;
+        let need = need.clone();
+        async move {
+            app.client
+                .post(app.url("/api/v1/needs"))
+                .header("Authorization", format!("Bearer {token}"))
+                .json(&need)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    // Scope: a read token reads and may not publish; a write token publishes.
+    assert!(token_works(&app, &read).await);
+    assert_eq!(publish(read.clone()).await, 403);
+    assert_eq!(publish(write.clone()).await, 201);
+    // A token opens the API only: it cannot make more tokens or change the account.
+    for path in [
+        "/compte/jetons",
+        "/compte/profil",
+        "/auth/deconnexion-partout",
+    ] {
+        let r = app
+            .client
+            .post(app.url(path))
+            .header("Authorization", format!("Bearer {write}"))
+            .form(&[("name", "encore un")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 401, "{path}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM api_token").await, 2);
+    // Expiry: the clock moved past 30 days ends the write token, not the 90-day one.
+    app.clock.advance(31 * 24 * 3600);
+    assert!(
+        !token_works(&app, &write).await,
+        "an expired token still works"
+    );
+    assert!(token_works(&app, &read).await);
+    let (_, page) = b.get("/compte").await;
+    assert!(
+        page.contains("expiré"),
+        "the account page says which token expired"
+    );
+    // A lifetime outside 1-365 days is refused.
+    let r = b
+        .post(
+            "/compte/jetons",
+            &[("name", "trop long"), ("scope", "read"), ("days", "400")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(app.count("SELECT COUNT(*) FROM api_token").await, 2);
+    // Revocation: signing out everywhere ends every token.
+    b.post("/auth/deconnexion-partout", &[]).await;
+    assert!(
+        !token_works(&app, &read).await,
+        "a token survived sign-out everywhere"
+    );
+}
+on_both_backends!(api_tokens_expire_keep_to_their_scope_and_end_with_the_sessions);

@@ -136,6 +136,8 @@ fn postgres_template(admin_url: &str) -> String {
 /// A running server and what the test needs to talk to it.
 pub struct TestApp {
     pub address: String,
+    /// The server's clock: move it forward to try what depends on time.
+    pub clock: server::clock::Clock,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub config: Config,
@@ -199,11 +201,14 @@ pub async fn spawn_app_with(backend: Backend, smtp_url: Option<String>) -> TestA
         log_format: LogFormat::Text,
         // Tests see new matches within seconds; they hold only a few annonces.
         match_interval_secs: 1,
+        // Tests play several clients from one machine, each naming its address here.
+        trusted_proxy_header: Some("x-forwarded-for".to_owned()),
     };
     let app = Application::build(config.clone())
         .await
         .expect("application builds");
     let address = format!("http://{}", app.address());
+    let clock = app.clock();
     tokio::spawn(app.run_until_stopped());
     let db = server::db::connect(&config.database()).await.unwrap();
     // A request that hangs fails the test, naming its URL, instead of stalling the run.
@@ -214,6 +219,7 @@ pub async fn spawn_app_with(backend: Backend, smtp_url: Option<String>) -> TestA
         .unwrap();
     TestApp {
         address,
+        clock,
         client,
         db,
         config,

@@ -185,7 +185,10 @@ async fn smtp_delivery_survives_an_outage_and_sends_each_mail_once() {
         .client
         .post(app.url("/auth/verifier"))
         .header("Origin", app.address.clone())
-        .form(&[("token", token.as_str())])
+        .form(&[
+            ("token", token.as_str()),
+            ("password", "une phrase de passe longue"),
+        ])
         .send()
         .await
         .unwrap();

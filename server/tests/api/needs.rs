@@ -1011,7 +1011,12 @@ async fn bad_annonces_are_refused_field_by_field_and_change_nothing() {
     assert!([401, 403].contains(&r.status().as_u16()), "{}", r.status());
     let accounts = AccountsService::new(app.db.clone(), app.config.public_url.clone());
     let token = accounts
-        .create_api_token_for("acheteur@example.fr", "tests")
+        .create_api_token_for(
+            "acheteur@example.fr",
+            "tests",
+            app::domain::policy::TokenScope::Write,
+            90,
+        )
         .await
         .unwrap();
     let r = app

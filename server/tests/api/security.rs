@@ -1,6 +1,6 @@
 //! Same-origin checks, headers, language negotiation.
 
-use crate::helpers::{spawn_app, Backend};
+use crate::helpers::{spawn_app, Backend, TestApp};
 
 #[tokio::test]
 async fn cross_origin_post_is_refused_and_changes_nothing() {
@@ -116,4 +116,216 @@ async fn responses_carry_security_headers() {
     let csp = api.headers()["content-security-policy"].to_str().unwrap();
     assert!(csp.starts_with("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"));
     assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
+}
+
+/// Markup a visitor's browser would obey if it reached the head raw.
+const HEAD_MARKUP: &str =
+    r#"Fraisage</title><meta http-equiv=refresh content="1;url=https://elsewhere.example/">"#;
+
+/// The text of the served document's `<title>` element.
+fn served_title(html: &str) -> &str {
+    let start = html
+        .find("<title>")
+        .map(|i| i + "<title>".len())
+        .unwrap_or(0);
+    let end = html[start..]
+        .find("</title>")
+        .map(|i| start + i)
+        .unwrap_or(start);
+    &html[start..end]
+}
+
+/// Puts `HEAD_MARKUP` in every user-written text that names a page (annonce, proposal,
+/// practice, firm, land site, district, the territory's presentation), then reads each page.
+async fn user_text_reaches_the_head_escaped_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    server::cli::demo::run(
+        &app.db,
+        server::cli::demo::DemoArgs {
+            firms: 2_000,
+            seed: 1,
+            if_empty: false,
+        },
+    )
+    .await
+    .unwrap();
+    let set = |sql: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let r = sea_orm::ConnectionTrait::execute(
+                &db,
+                server::db::stmt(&db, sql, vec![HEAD_MARKUP.into()]),
+            )
+            .await
+            .unwrap();
+            assert_eq!(r.rows_affected(), 1, "{sql}");
+        }
+    };
+    set("UPDATE need SET title = ? WHERE id = (SELECT MIN(id) FROM need WHERE visibility = 'public')").await;
+    set("UPDATE proposal SET title = ? WHERE id = (SELECT MIN(id) FROM proposal WHERE status <> 'draft')").await;
+    set("UPDATE organisation SET name = ? WHERE id = (SELECT MIN(id) FROM organisation WHERE kind = 'firm')").await;
+    set("UPDATE organisation SET name = ? WHERE id = (SELECT MIN(id) FROM organisation WHERE kind = 'district')").await;
+    set("UPDATE land_site SET name = ? WHERE id = (SELECT MIN(id) FROM land_site)").await;
+    sea_orm::ConnectionTrait::execute(
+        &app.db,
+        server::db::stmt(
+            &app.db,
+            "INSERT INTO practice (author_kind, author_id, title, theme, context, actions, results, cost, \
+             partners, contact, lang, created_by, created_at, updated_at, is_demo) \
+             VALUES ('territory', 'ti-8422', ?, 'skills', 'c', 'a', 'r', '', '', '', 'fr', NULL, 1, 1, ?)",
+            vec![HEAD_MARKUP.into(), false.into()],
+        ),
+    )
+    .await
+    .unwrap();
+    let id = |sql: &'static str| {
+        let app = &app;
+        async move { app.count(sql).await }
+    };
+    let pages = [
+        format!(
+            "/annonces/{}",
+            id("SELECT MIN(id) FROM need WHERE visibility = 'public'").await
+        ),
+        format!(
+            "/simplification/{}",
+            id("SELECT MIN(id) FROM proposal WHERE status <> 'draft'").await
+        ),
+        format!(
+            "/organisations/{}",
+            id("SELECT MIN(id) FROM organisation WHERE kind = 'firm'").await
+        ),
+        format!(
+            "/organisations/{}",
+            id("SELECT MIN(id) FROM organisation WHERE kind = 'district'").await
+        ),
+        format!(
+            "/organisations/{}/partenaires",
+            id("SELECT MIN(id) FROM organisation WHERE kind = 'district'").await
+        ),
+        format!("/foncier/{}", id("SELECT MIN(id) FROM land_site").await),
+        format!("/pratiques/{}", id("SELECT MAX(id) FROM practice").await),
+    ];
+    for path in &pages {
+        let (status, html) = app.get_html(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            !html.contains("<meta http-equiv=refresh"),
+            "{path}: markup served raw"
+        );
+        let title = served_title(&html);
+        assert!(
+            title.contains("Fraisage&lt;/title&gt;&lt;meta http-equiv=refresh content=&quot;1;url=https://elsewhere.example/&quot;&gt;"),
+            "{path}: title {title:?}"
+        );
+        assert!(
+            !title.contains("&amp;lt;"),
+            "{path}: escaped twice: {title:?}"
+        );
+    }
+}
+crate::on_both_backends!(user_text_reaches_the_head_escaped_once);
+
+/// The median time of `runs` answers to `send`, and the status of the last.
+async fn timed<F, Fut>(runs: usize, send: F) -> (std::time::Duration, u16)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = u16>,
+{
+    let mut times = Vec::new();
+    let mut status = 0;
+    for _ in 0..runs {
+        let started = std::time::Instant::now();
+        status = send().await;
+        times.push(started.elapsed());
+    }
+    times.sort();
+    (times[times.len() / 2], status)
+}
+
+/// The path of a server function, as the running binary registered it.
+fn server_fn_path(name: &str) -> String {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        // The path is the name followed by a hash: `get_needs` is not `get_needs_for_me`.
+        .find(|p| {
+            p.strip_prefix(&format!("/api/{name}"))
+                .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
+        })
+        .unwrap_or_else(|| panic!("no server function {name}"))
+        .to_owned()
+}
+
+/// Sends the text query `q` to one of the lists that take one; returns the status.
+async fn list_query(app: &TestApp, list: &str, q: &str) -> u16 {
+    let q = app::api::search::encode(q);
+    let request = match list {
+        "GET /annonces" => app.client.get(app.url(&format!("/annonces?q={q}"))),
+        "GET /recherche" => app.client.get(app.url(&format!("/recherche?q={q}"))),
+        "GET /api/v1/search" => app.client.get(app.url(&format!("/api/v1/search?q={q}"))),
+        function => {
+            let body = match function {
+                "get_needs" => format!("filter[q]={q}&filter[include_closed]=false"),
+                "get_proposals" => {
+                    format!("filter[q]={q}&filter[sort]=Recent&filter[page]=1&filter[per_page]=20")
+                }
+                _ => format!("filter[q]={q}&filter[page]=1&filter[per_page]=20"),
+            };
+            app.client
+                .post(app.url(&server_fn_path(function)))
+                .header("Origin", app.address.clone())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .body(body)
+        }
+    };
+    request.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn oversized_text_queries_are_refused_or_cost_little_on_every_list() {
+    let app = spawn_app(Backend::Sqlite).await;
+    server::cli::demo::run(
+        &app.db,
+        server::cli::demo::DemoArgs {
+            firms: 2_000,
+            seed: 1,
+            if_empty: false,
+        },
+    )
+    .await
+    .unwrap();
+    // Let the indexer take in the demonstration data.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let four_thousand: String = (0..4_000)
+        .map(|i| format!("mot{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Sixty distinct unknown words of five or more letters, within 500 characters: each would
+    // walk the term dictionaries for its typos.
+    let sixty: String = (0..60)
+        .map(|i| format!("zq{:03}", i))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(sixty.chars().count() <= 500);
+    let cases = [
+        ("GET /annonces", &four_thousand),
+        ("get_needs", &four_thousand),
+        ("get_proposals", &four_thousand),
+        ("get_practices", &four_thousand),
+        ("GET /recherche", &sixty),
+        ("GET /api/v1/search", &sixty),
+    ];
+    for (name, big) in cases {
+        let (one, status) = timed(5, || list_query(&app, name, "fraisage")).await;
+        assert_eq!(status, 200, "{name}: a one-word query");
+        let (huge, status) = timed(5, || list_query(&app, name, big)).await;
+        let ratio = huge.as_secs_f64() / one.as_secs_f64().max(1e-6);
+        eprintln!(
+            "{name}: one word {one:?}, oversized {huge:?} (status {status}), ratio {ratio:.1}"
+        );
+        assert!(
+            status == 400 || (status == 200 && ratio <= 20.0),
+            "{name}: status {status}, {ratio:.1} times a one-word query"
+        );
+    }
 }

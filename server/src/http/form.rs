@@ -1,0 +1,145 @@
+//! The one way a form body enters the server: `Form<T>`, used by every form handler.
+//!
+//! Before any field is read, the body passes the input rule of `app::domain::text::clean_text`
+//! (control and bidirectional characters removed, line breaks kept). A body a page of ours
+//! would never send (another content type, bytes that are not UTF-8, a field twice, a field
+//! missing) is refused without changing anything, and the person is sent back to the page
+//! they came from with a message (`?erreur=form_invalid` or `text_invalid`), instead of a bare
+//! 415 or 422 text.
+
+use app::domain::text::clean_text;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::de::DeserializeOwned;
+
+/// A form body, checked and cleaned.
+pub struct Form<T>(pub T);
+
+/// Where to send someone whose form was refused: the page it came from (the same-origin check
+/// has already required our own `Origin` or `Referer`), with the error code in its address.
+fn back(headers: &HeaderMap, code: &str) -> Response {
+    let page = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| &rest[i..]))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or("/");
+    let (path, query) = page.split_once('?').unwrap_or((page, ""));
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("erreur=") && !p.starts_with("envoye="))
+        .collect();
+    let mut to = format!("{path}?");
+    for p in kept {
+        to.push_str(p);
+        to.push('&');
+    }
+    to.push_str("erreur=");
+    to.push_str(code);
+    Redirect::to(&to).into_response()
+}
+
+/// Percent-decodes a `application/x-www-form-urlencoded` component; `None` when the bytes it
+/// stands for are not UTF-8.
+fn decode(component: &str) -> Option<String> {
+    let bytes = component.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len()
+                && bytes[i + 1].is_ascii_hexdigit()
+                && bytes[i + 2].is_ascii_hexdigit() =>
+            {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The body's pairs, decoded and cleaned; `None` if anything is not UTF-8.
+fn pairs(body: &[u8]) -> Option<Vec<(String, String)>> {
+    let text = std::str::from_utf8(body).ok()?;
+    text.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            Some((decode(k)?, clean_text(&decode(v)?)))
+        })
+        .collect()
+}
+
+impl<T, S> FromRequest<S> for Form<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let headers = req.headers().clone();
+        let urlencoded = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(';').next().is_some_and(|t| {
+                    t.trim()
+                        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+                })
+            });
+        if !urlencoded {
+            return Err(back(&headers, "form_invalid"));
+        }
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| back(&headers, "form_invalid"))?;
+        let Some(pairs) = pairs(&body) else {
+            return Err(back(&headers, "text_invalid"));
+        };
+        // Numbers and booleans are read from text as axum's own form reader reads them; a
+        // struct refuses a field given twice (a list of pairs takes repeats, as checkboxes send).
+        let cleaned = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&pairs)
+            .finish();
+        serde_urlencoded::from_str::<T>(&cleaned)
+            .map(Form)
+            .map_err(|_| back(&headers, "form_invalid"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode, pairs};
+
+    #[test]
+    fn form_bodies_decode_and_clean_or_are_refused() {
+        assert_eq!(
+            decode("caf%C3%A9+cr%C3%A8me").as_deref(),
+            Some("café crème")
+        );
+        assert_eq!(decode("%FF"), None, "not UTF-8");
+        assert_eq!(decode("100%"), Some("100%".into()), "a lone percent stays");
+        assert_eq!(decode("5%zz"), Some("5%zz".into()));
+        assert_eq!(
+            pairs(b"title=a%00b&description=l1%0D%0Al2"),
+            Some(vec![
+                ("title".into(), "ab".into()),
+                ("description".into(), "l1\nl2".into())
+            ])
+        );
+        assert_eq!(
+            pairs(b"title=%E2%80%AEabc"),
+            Some(vec![("title".into(), "abc".into())])
+        );
+        assert_eq!(pairs(b"title=%C3"), None);
+    }
+}
