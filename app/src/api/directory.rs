@@ -253,6 +253,8 @@ pub struct OrganisationDetail {
     pub contact_name: String,
     #[serde(default)]
     pub contact_email: String,
+    /// `public` or `members`.
+    pub visibility: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -286,7 +288,8 @@ pub async fn get_territory(id: String) -> Result<TerritoryDetail, AppError> {
 /// One organisation (pôle, district, firm...).
 #[server]
 pub async fn get_organisation(id: i64) -> Result<OrganisationDetail, AppError> {
-    Ok(services()?.directory.organisation(id).await?)
+    let (viewer, _) = crate::api::accounts::request_viewer();
+    Ok(services()?.directory.organisation(id, &viewer).await?)
 }
 
 /// Every pôle de compétitivité.

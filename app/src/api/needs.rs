@@ -438,7 +438,11 @@ pub struct Filieres {
 /// The filière view: local divisions, and the supplier links of the leading industries.
 #[server]
 pub async fn get_filieres(id: String) -> Result<Filieres, AppError> {
-    Ok(crate::ports::services()?.needs.filieres(&id, 30.0).await?)
+    let (viewer, _) = crate::api::accounts::request_viewer();
+    Ok(crate::ports::services()?
+        .needs
+        .filieres(&id, 30.0, &viewer)
+        .await?)
 }
 
 /// Open annonces the reader may see, filtered.

@@ -180,15 +180,20 @@ use crate::ports::services;
 /// A page of organisations.
 #[server]
 pub async fn list_organisations(filter: OrganisationFilter) -> Result<OrganisationList, AppError> {
-    filter.validate()?;
-    Ok(services()?.directory.organisations(&filter).await?)
+    filter.validate().map_err(AppError::served)?;
+    let (viewer, _) = crate::api::accounts::request_viewer();
+    Ok(services()?
+        .directory
+        .organisations(&filter, &viewer)
+        .await?)
 }
 
 /// Firm counts by NAF division in a territory, largest first.
 #[server]
 pub async fn territory_divisions(territory: String) -> Result<Vec<DivisionCount>, AppError> {
     let id = crate::domain::ids::TerritoryId::parse(&territory).map_err(|_| AppError::NotFound)?;
-    Ok(services()?.directory.division_counts(&id).await?)
+    let (viewer, _) = crate::api::accounts::request_viewer();
+    Ok(services()?.directory.division_counts(&id, &viewer).await?)
 }
 
 /// A page of a territory's land sites.
@@ -204,11 +209,13 @@ pub async fn list_land_sites(territory: String, page: u64) -> Result<LandSiteLis
 /// One land site.
 #[server]
 pub async fn get_land_site(id: i64) -> Result<LandSiteDetail, AppError> {
-    Ok(services()?.directory.land_site(id).await?)
+    let (viewer, _) = crate::api::accounts::request_viewer();
+    Ok(services()?.directory.land_site(id, &viewer).await?)
 }
 
-/// The editable part of an organisation's profile.
+/// The editable part of an organisation's profile, as its form sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OrganisationEdit {
     pub name: String,
     pub description: String,
@@ -218,7 +225,12 @@ pub struct OrganisationEdit {
     pub markets: String,
     pub website: String,
     pub email: String,
+    /// `public` or `members` (only signed-in members see the organisation); empty keeps it.
+    pub visibility: String,
 }
+
+/// Who may see an organisation.
+pub const ORGANISATION_VISIBILITIES: [&str; 2] = ["public", "members"];
 
 /// A validated organisation edit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,6 +242,7 @@ pub struct ValidEdit {
     pub markets: Vec<String>,
     pub website: String,
     pub email: String,
+    pub visibility: Option<String>,
 }
 
 impl OrganisationEdit {
@@ -267,10 +280,22 @@ impl OrganisationEdit {
                 });
             }
         }
+        let visibility = match self.visibility.trim() {
+            "" => None,
+            v if ORGANISATION_VISIBILITIES.contains(&v) => Some(v.to_owned()),
+            _ => {
+                errors.push(crate::error::FieldError {
+                    field: "visibility".into(),
+                    message: "visibility_invalid".into(),
+                });
+                None
+            }
+        };
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(ValidEdit {
+            visibility,
             name,
             description: self.description.trim().to_owned(),
             capabilities: split_list(&self.capabilities),

@@ -2,7 +2,7 @@
 //! its timeline and supporters, the reviewers' queues and the dashboard.
 
 use crate::api::search::encode;
-use crate::domain::proposal::{Approvals, Level, Status, PROPOSAL_KINDS, THEMES};
+use crate::domain::proposal::{Level, Status, PROPOSAL_KINDS, THEMES};
 use crate::error::{AppError, FieldError};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -248,6 +248,13 @@ pub struct ProposalLink {
     pub territory_name: String,
 }
 
+/// Which halves of the binôme have approved, without saying who (user ids stay internal).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalMarks {
+    pub elected: bool,
+    pub industrial: bool,
+}
+
 /// One proposal, as its page and the API show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProposalDetail {
@@ -263,7 +270,7 @@ pub struct ProposalDetail {
     pub answer: String,
     pub merged_into: Option<ProposalLink>,
     pub sources: Vec<ProposalLink>,
-    pub approvals: Approvals,
+    pub approvals: ApprovalMarks,
     pub timeline: Vec<TimelineEntry>,
     pub supports: Vec<SupportView>,
     /// (region name, supporting territories) for the supporters and the author.

@@ -11,6 +11,7 @@ fn common_error(code: &str) -> Option<Key> {
     match code {
         "form_invalid" => Some(Key::ErrFormInvalid),
         "text_invalid" => Some(Key::ErrTextInvalid),
+        "text_too_long" => Some(Key::ErrTextTooLong),
         _ => None,
     }
 }

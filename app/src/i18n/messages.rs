@@ -424,6 +424,9 @@ messages! {
     ErrListTooLong => "Liste trop longue : 30 éléments au plus (20 codes NAF).", "List too long: 30 items at most (20 NAF codes).";
     ErrItemTooLong => "Un élément de la liste dépasse 100 caractères.", "An item of the list is longer than 100 characters.";
     ErrTextTooLong => "Texte trop long.", "Text too long.";
+    OrgVisibilityLabel => "Qui voit cette organisation", "Who sees this organisation";
+    OrgVisibilityPublic => "Tout le monde, connecté ou non", "Everyone, signed in or not";
+    OrgVisibilityMembers => "Les membres connectés de Maillage seulement", "Signed-in Maillage members only";
     TokenRead => "lecture seule", "read only";
     TokenWrite => "lecture et publication", "read and publish";
     TokenExpires => "expire le", "expires on";

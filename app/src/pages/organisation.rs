@@ -261,6 +261,17 @@ pub fn OrganisationEditPage() -> impl IntoView {
                                 {field("oe-markets", "markets", Key::MarketsLabel, o.markets.join("; "))}
                                 {field("oe-website", "website", Key::WebsiteLabel, o.website.clone())}
                                 {field("oe-email", "email", Key::PublicEmailLabel, o.email.clone())}
+                                <fieldset class="field">
+                                    <legend>{t(lang, Key::OrgVisibilityLabel)}</legend>
+                                    <div class="check">
+                                        <input type="radio" id="oe-vis-public" name="visibility" value="public" checked=o.visibility != "members"/>
+                                        <label for="oe-vis-public">{t(lang, Key::OrgVisibilityPublic)}</label>
+                                    </div>
+                                    <div class="check">
+                                        <input type="radio" id="oe-vis-members" name="visibility" value="members" checked=o.visibility == "members"/>
+                                        <label for="oe-vis-members">{t(lang, Key::OrgVisibilityMembers)}</label>
+                                    </div>
+                                </fieldset>
                                 <button type="submit">{t(lang, Key::Save)}</button>
                             </form>
                             {(o.kind == "district").then(|| view! {

@@ -707,8 +707,8 @@ fn ProposalView(p: ProposalDetail) -> impl IntoView {
         };
         view! {
             <p data-testid="approvals">
-                {t(lang, Key::RoleElectedCoLead)} {crate::i18n::colon(lang)} {mark(p.approvals.elected.is_some())} " · "
-                {t(lang, Key::RoleIndustrialCoLead)} {crate::i18n::colon(lang)} {mark(p.approvals.industrial.is_some())}
+                {t(lang, Key::RoleElectedCoLead)} {crate::i18n::colon(lang)} {mark(p.approvals.elected)} " · "
+                {t(lang, Key::RoleIndustrialCoLead)} {crate::i18n::colon(lang)} {mark(p.approvals.industrial)}
             </p>
         }
     });

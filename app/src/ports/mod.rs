@@ -50,8 +50,13 @@ pub trait Directory: Send + Sync {
     async fn territories(&self) -> Result<Vec<TerritorySummary>, ServiceError>;
     /// One territory with its members, outline and regional pôles.
     async fn territory(&self, id: &TerritoryId) -> Result<TerritoryDetail, ServiceError>;
-    /// One organisation of any kind.
-    async fn organisation(&self, id: i64) -> Result<OrganisationDetail, ServiceError>;
+    /// One organisation of any kind, if `viewer` may see it (members-only ones are for
+    /// signed-in viewers).
+    async fn organisation(
+        &self,
+        id: i64,
+        viewer: &crate::domain::policy::Viewer,
+    ) -> Result<OrganisationDetail, ServiceError>;
     /// Every pôle de compétitivité.
     async fn poles(&self) -> Result<Vec<PoleSummary>, ServiceError>;
     /// Every European district.
@@ -60,9 +65,14 @@ pub trait Directory: Send + Sync {
     async fn organisations(
         &self,
         filter: &OrganisationFilter,
+        viewer: &crate::domain::policy::Viewer,
     ) -> Result<OrganisationList, ServiceError>;
-    /// Firm counts by NAF division in a territory, largest first.
-    async fn division_counts(&self, id: &TerritoryId) -> Result<Vec<DivisionCount>, ServiceError>;
+    /// Counts by NAF division of the firms of a territory that `viewer` may see, largest first.
+    async fn division_counts(
+        &self,
+        id: &TerritoryId,
+        viewer: &crate::domain::policy::Viewer,
+    ) -> Result<Vec<DivisionCount>, ServiceError>;
     /// A page of a territory's land sites, available first.
     async fn land_sites(
         &self,
@@ -70,8 +80,12 @@ pub trait Directory: Send + Sync {
         page: u64,
         per_page: u64,
     ) -> Result<LandSiteList, ServiceError>;
-    /// One land site.
-    async fn land_site(&self, id: i64) -> Result<LandSiteDetail, ServiceError>;
+    /// One land site; its contact organisation only if `viewer` may see it.
+    async fn land_site(
+        &self,
+        id: i64,
+        viewer: &crate::domain::policy::Viewer,
+    ) -> Result<LandSiteDetail, ServiceError>;
     /// Changes a territory's profile, if the policy lets `viewer` edit it.
     async fn update_territory(
         &self,
@@ -238,6 +252,7 @@ pub trait Needs: Send + Sync {
         &self,
         territory: &str,
         radius_km: f64,
+        viewer: &crate::domain::policy::Viewer,
     ) -> Result<crate::api::needs::Filieres, ServiceError>;
     /// The viewer's expressions of interest, sent and received.
     async fn inbox(

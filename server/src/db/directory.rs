@@ -464,26 +464,30 @@ struct OrganisationRow {
     challenges: Option<String>,
     contact_name: Option<String>,
     contact_email: Option<String>,
+    visibility: String,
 }
 
 /// One organisation; `None` when the id is unknown.
 pub async fn organisation(
     db: &DatabaseConnection,
     id: i64,
+    viewer: &app::domain::policy::Viewer,
 ) -> anyhow::Result<Option<OrganisationDetail>> {
     let Some(o): Option<OrganisationRow> = fetch_optional(
         db,
-        "SELECT o.id, o.kind, o.name, o.description, o.description_en, o.country_code, o.naf_code, \
+        &format!("SELECT o.id, o.kind, o.name, o.description, o.description_en, o.country_code, o.naf_code, \
          o.nace_divisions, o.languages, o.website, o.is_demo, c.name AS commune_name, \
          c.region_code, r.name AS region_name, c.territory_id, t.name AS territory_name, \
          o.nuts_code, n.label AS nuts_label, o.siret, o.commune_insee, o.headcount_band, \
          o.capabilities, o.certifications, o.markets, o.email, dp.challenges, dp.contact_name, \
-         dp.contact_email \
+         dp.contact_email, o.visibility \
          FROM organisation o LEFT JOIN commune c ON c.insee = o.commune_insee \
          LEFT JOIN district_profile dp ON dp.organisation_id = o.id \
          LEFT JOIN region r ON r.code = c.region_code \
          LEFT JOIN territory t ON t.id = c.territory_id \
-         LEFT JOIN nuts_region n ON n.code = o.nuts_code WHERE o.id = ?",
+         LEFT JOIN nuts_region n ON n.code = o.nuts_code WHERE o.id = ? AND {}",
+            super::visible_organisations(viewer, "o")
+        ),
         vec![id.into()],
     )
     .await?
@@ -548,6 +552,7 @@ pub async fn organisation(
         challenges: o.challenges.as_deref().map(json_list).unwrap_or_default(),
         contact_name: o.contact_name.unwrap_or_default(),
         contact_email: o.contact_email.unwrap_or_default(),
+        visibility: o.visibility,
     }))
 }
 

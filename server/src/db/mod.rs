@@ -22,6 +22,19 @@ use sea_orm::{
 };
 use std::time::Duration;
 
+/// The SQL condition keeping the organisations (aliased `alias`) that `viewer` may see:
+/// `members` ones only for signed-in viewers, as search filters its documents. The values
+/// are the code's own vocabulary, never user text.
+pub fn visible_organisations(viewer: &app::domain::policy::Viewer, alias: &str) -> String {
+    let list = viewer
+        .visibilities()
+        .iter()
+        .map(|v| format!("'{v}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("{alias}.visibility IN ({list})")
+}
+
 /// Opens the database: SQLite with WAL, foreign keys and a busy timeout, or PostgreSQL.
 pub async fn connect(database: &Database) -> anyhow::Result<DatabaseConnection> {
     match database {

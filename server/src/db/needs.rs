@@ -409,14 +409,18 @@ pub async fn firms_in_box(
     db: &impl ConnectionTrait,
     lat: (f64, f64),
     lon: (f64, f64),
+    viewer: &app::domain::policy::Viewer,
 ) -> anyhow::Result<Vec<NearbyFirm>> {
     fetch_all(
         db,
-        "SELECT o.id, o.name, SUBSTR(o.naf_code, 1, 2) AS division, c.name AS commune, c.territory_id, \
-         t.name AS territory_name, c.latitude, c.longitude FROM commune c \
-         JOIN organisation o ON o.commune_insee = c.insee LEFT JOIN territory t ON t.id = c.territory_id \
-         WHERE o.kind = 'firm' AND o.naf_code IS NOT NULL AND c.latitude BETWEEN ? AND ? \
-         AND c.longitude BETWEEN ? AND ?",
+        &format!(
+            "SELECT o.id, o.name, SUBSTR(o.naf_code, 1, 2) AS division, c.name AS commune, c.territory_id, \
+             t.name AS territory_name, c.latitude, c.longitude FROM commune c \
+             JOIN organisation o ON o.commune_insee = c.insee LEFT JOIN territory t ON t.id = c.territory_id \
+             WHERE o.kind = 'firm' AND o.naf_code IS NOT NULL AND c.latitude BETWEEN ? AND ? \
+             AND c.longitude BETWEEN ? AND ? AND {}",
+            crate::db::visible_organisations(viewer, "o")
+        ),
         vec![lat.0.into(), lat.1.into(), lon.0.into(), lon.1.into()],
     )
     .await

@@ -447,9 +447,10 @@ struct SummaryRow {
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: &app::api::organisations::OrganisationFilter,
+    viewer: &app::domain::policy::Viewer,
 ) -> anyhow::Result<app::api::organisations::OrganisationList> {
     use app::api::organisations::{OrganisationList, OrganisationSort, OrganisationSummary};
-    let mut conditions = vec!["1 = 1".to_owned()];
+    let mut conditions = vec![super::visible_organisations(viewer, "o")];
     let mut values: Vec<Value> = Vec::new();
     if let Some(kind) = &filter.kind {
         conditions.push("o.kind = ?".into());
@@ -527,13 +528,17 @@ struct DivisionRow {
 pub async fn division_counts(
     db: &impl ConnectionTrait,
     territory: &str,
+    viewer: &app::domain::policy::Viewer,
 ) -> anyhow::Result<Vec<app::api::organisations::DivisionCount>> {
     let rows: Vec<DivisionRow> = fetch_all(
         db,
-        "SELECT d.code, d.label, x.n FROM (SELECT SUBSTR(o.naf_code, 1, 2) AS division, COUNT(*) AS n \
-         FROM organisation o JOIN commune c ON c.insee = o.commune_insee \
-         WHERE o.kind = 'firm' AND c.territory_id = ? GROUP BY SUBSTR(o.naf_code, 1, 2)) x \
-         JOIN naf d ON d.code = x.division ORDER BY x.n DESC, d.code",
+        &format!(
+            "SELECT d.code, d.label, x.n FROM (SELECT SUBSTR(o.naf_code, 1, 2) AS division, COUNT(*) AS n \
+             FROM organisation o JOIN commune c ON c.insee = o.commune_insee \
+             WHERE o.kind = 'firm' AND c.territory_id = ? AND {} GROUP BY SUBSTR(o.naf_code, 1, 2)) x \
+             JOIN naf d ON d.code = x.division ORDER BY x.n DESC, d.code",
+            super::visible_organisations(viewer, "o")
+        ),
         vec![territory.into()],
     )
     .await?;
@@ -639,17 +644,20 @@ struct SiteDetailRow {
 pub async fn land_site(
     db: &impl ConnectionTrait,
     id: i64,
+    viewer: &app::domain::policy::Viewer,
 ) -> anyhow::Result<Option<app::api::organisations::LandSiteDetail>> {
     let row: Option<SiteDetailRow> = super::fetch_optional(
         db,
-        "SELECT s.id, s.reference, s.name, s.commune_insee, c.name AS commune, c.territory_id, \
+        &format!("SELECT s.id, s.reference, s.name, s.commune_insee, c.name AS commune, c.territory_id, \
          t.name AS territory, s.area_ha, s.available_from, s.status, s.turnkey, s.zoning, \
          s.icpe_compatible, s.seveso_compatible, s.rail_access, s.port_access, s.motorway_access, \
          s.power_mva, s.price_min_eur_m2, s.price_max_eur_m2, o.id AS contact_id, \
          o.name AS contact_name, s.description, s.is_demo \
          FROM land_site s JOIN commune c ON c.insee = s.commune_insee \
          LEFT JOIN territory t ON t.id = c.territory_id \
-         LEFT JOIN organisation o ON o.id = s.contact_organisation_id WHERE s.id = ?",
+         LEFT JOIN organisation o ON o.id = s.contact_organisation_id AND {} WHERE s.id = ?",
+            super::visible_organisations(viewer, "o")
+        ),
         vec![id.into()],
     )
     .await?;
@@ -691,7 +699,7 @@ pub async fn update_profile(
         .execute(stmt(
             &txn,
             "UPDATE organisation SET name = ?, description = ?, capabilities = ?, certifications = ?, \
-             markets = ?, website = ?, email = ?, updated_at = ? WHERE id = ?",
+             markets = ?, website = ?, email = ?, visibility = COALESCE(?, visibility), updated_at = ? WHERE id = ?",
             vec![
                 e.name.as_str().into(),
                 e.description.as_str().into(),
@@ -700,6 +708,7 @@ pub async fn update_profile(
                 json(&e.markets).into(),
                 e.website.as_str().into(),
                 e.email.as_str().into(),
+                e.visibility.clone().into(),
                 now().into(),
                 id.into(),
             ],

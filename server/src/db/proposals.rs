@@ -362,6 +362,7 @@ pub struct SupportRow {
     pub territory_region: Option<String>,
     pub organisation_id: Option<i64>,
     pub organisation_name: Option<String>,
+    pub organisation_visibility: Option<String>,
     pub testimony: String,
     pub created_at: i64,
 }
@@ -371,7 +372,8 @@ pub async fn supports(db: &impl ConnectionTrait, roots: &[i64]) -> anyhow::Resul
     fetch_in(
         db,
         "SELECT s.proposal_id, p.root_id, s.user_id, s.territory_id, t.name AS territory_name, \
-         r.name AS territory_region, s.organisation_id, o.name AS organisation_name, s.testimony, \
+         r.name AS territory_region, s.organisation_id, o.name AS organisation_name, \
+         o.visibility AS organisation_visibility, s.testimony, \
          s.created_at FROM proposal_support s JOIN proposal p ON p.id = s.proposal_id \
          LEFT JOIN territory t ON t.id = s.territory_id LEFT JOIN region r ON r.code = t.region_code \
          LEFT JOIN organisation o ON o.id = s.organisation_id",

@@ -158,6 +158,7 @@ const ORGANISATION_PARAMS: [&str; 6] = ["kind", "territory", "naf", "sort", "pag
 
 async fn list_organisations(
     State(services): State<Services>,
+    viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     if let Some(unknown) = params
@@ -186,13 +187,16 @@ async fn list_organisations(
         per_page: positive(&params, "per_page", 20)?,
     };
     filter.validate()?;
-    Ok(Json(services.directory.organisations(&filter).await?).into_response())
+    let viewer = viewer.map(|v| v.0).unwrap_or_default();
+    Ok(Json(services.directory.organisations(&filter, &viewer).await?).into_response())
 }
 
 async fn get_organisation(
     State(services): State<Services>,
+    viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
+    let viewer = viewer.map(|v| v.0).unwrap_or_default();
     let id = id.parse::<i64>().map_err(|_| {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -200,7 +204,7 @@ async fn get_organisation(
             format!("no organisation {id:?}"),
         )
     })?;
-    Ok(Json(services.directory.organisation(id).await?).into_response())
+    Ok(Json(services.directory.organisation(id, &viewer).await?).into_response())
 }
 
 async fn search(

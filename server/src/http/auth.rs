@@ -656,40 +656,14 @@ async fn revoke_invitation(
     }
 }
 
-#[derive(Deserialize)]
-struct OrganisationForm {
-    name: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    capabilities: String,
-    #[serde(default)]
-    certifications: String,
-    #[serde(default)]
-    markets: String,
-    #[serde(default)]
-    website: String,
-    #[serde(default)]
-    email: String,
-}
-
 async fn edit_organisation(
     State(state): State<AppState>,
     who: Who,
     Path(id): Path<i64>,
-    Form(f): Form<OrganisationForm>,
+    Form(edit): Form<app::api::organisations::OrganisationEdit>,
 ) -> Response {
     let Some((viewer, _)) = require(&who) else {
         return sign_in_first();
-    };
-    let edit = app::api::organisations::OrganisationEdit {
-        name: f.name,
-        description: f.description,
-        capabilities: f.capabilities,
-        certifications: f.certifications,
-        markets: f.markets,
-        website: f.website,
-        email: f.email,
     };
     match state
         .services

@@ -59,8 +59,23 @@ pub async fn headers(
     request: Request,
     next: Next,
 ) -> Response {
+    // What answers a signed-in person (a session cookie or a token) is theirs: no shared
+    // cache, no back-button copy on a shared computer after they sign out.
+    let personal = request.headers().contains_key(header::AUTHORIZATION)
+        || request
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|c| c.contains(super::auth::SESSION_COOKIE));
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    if personal {
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
     if https {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,

@@ -51,8 +51,12 @@ impl Directory for DirectoryService {
             .ok_or(ServiceError::NotFound)
     }
 
-    async fn organisation(&self, id: i64) -> Result<OrganisationDetail, ServiceError> {
-        db::directory::organisation(&self.db, id)
+    async fn organisation(
+        &self,
+        id: i64,
+        viewer: &app::domain::policy::Viewer,
+    ) -> Result<OrganisationDetail, ServiceError> {
+        db::directory::organisation(&self.db, id, viewer)
             .await?
             .ok_or(ServiceError::NotFound)
     }
@@ -68,12 +72,17 @@ impl Directory for DirectoryService {
     async fn organisations(
         &self,
         filter: &OrganisationFilter,
+        viewer: &app::domain::policy::Viewer,
     ) -> Result<OrganisationList, ServiceError> {
-        Ok(db::organisations::list(&self.db, filter).await?)
+        Ok(db::organisations::list(&self.db, filter, viewer).await?)
     }
 
-    async fn division_counts(&self, id: &TerritoryId) -> Result<Vec<DivisionCount>, ServiceError> {
-        Ok(db::organisations::division_counts(&self.db, id.as_str()).await?)
+    async fn division_counts(
+        &self,
+        id: &TerritoryId,
+        viewer: &app::domain::policy::Viewer,
+    ) -> Result<Vec<DivisionCount>, ServiceError> {
+        Ok(db::organisations::division_counts(&self.db, id.as_str(), viewer).await?)
     }
 
     async fn land_sites(
@@ -85,8 +94,12 @@ impl Directory for DirectoryService {
         Ok(db::organisations::land_sites(&self.db, id.as_str(), page, per_page).await?)
     }
 
-    async fn land_site(&self, id: i64) -> Result<LandSiteDetail, ServiceError> {
-        db::organisations::land_site(&self.db, id)
+    async fn land_site(
+        &self,
+        id: i64,
+        viewer: &app::domain::policy::Viewer,
+    ) -> Result<LandSiteDetail, ServiceError> {
+        db::organisations::land_site(&self.db, id, viewer)
             .await?
             .ok_or(ServiceError::NotFound)
     }

@@ -1007,7 +1007,12 @@ impl app::ports::Needs for NeedService {
         Ok(out)
     }
 
-    async fn filieres(&self, territory: &str, radius_km: f64) -> Result<Filieres, ServiceError> {
+    async fn filieres(
+        &self,
+        territory: &str,
+        radius_km: f64,
+        viewer: &Viewer,
+    ) -> Result<Filieres, ServiceError> {
         let t = q::territory_centre(&self.db, territory)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -1019,7 +1024,7 @@ impl app::ports::Needs for NeedService {
                 .collect();
         let label = |c: &str| labels.get(c).cloned().unwrap_or_default();
         let divisions: Vec<(String, String, u64)> =
-            crate::db::organisations::division_counts(&self.db, territory)
+            crate::db::organisations::division_counts(&self.db, territory, viewer)
                 .await?
                 .into_iter()
                 .map(|d| (d.code, d.label, d.count))
@@ -1035,6 +1040,7 @@ impl app::ports::Needs for NeedService {
                     &self.db,
                     (c.lat - dlat, c.lat + dlat),
                     (c.lon - dlon, c.lon + dlon),
+                    viewer,
                 )
                 .await?
                 .into_iter()

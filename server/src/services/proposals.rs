@@ -304,7 +304,13 @@ impl ProposalService {
     ) -> Result<(), ServiceError> {
         let row = self.row(id).await?;
         let status = status_of(&row)?;
-        if !may_edit(status, &roles_for(viewer, &row)) {
+        let roles = roles_for(viewer, &row);
+        // A draft another team cannot read is not found, as an unknown id is: ids of drafts
+        // cannot be told apart by probing.
+        if !may_read(status, &roles) {
+            return Err(ServiceError::NotFound);
+        }
+        if !may_edit(status, &roles) {
             return Err(ServiceError::Forbidden);
         }
         draft.territory_id = row.territory_id.clone();
@@ -335,8 +341,11 @@ impl ProposalService {
         if !may_read(status, &roles) {
             return Err(ServiceError::NotFound);
         }
+        if input.comment.trim().chars().count() > 20_000 {
+            return Err(invalid("comment", "text_too_long"));
+        }
         let mut input = StepInput {
-            comment: input.comment.trim().chars().take(20_000).collect(),
+            comment: input.comment.trim().to_owned(),
             ..input
         };
         let target = match (action, input.target) {
@@ -516,7 +525,13 @@ impl ProposalService {
         let row = self.row(id).await?;
         let status = status_of(&row)?;
         let roles = roles_for(viewer, &row);
-        let testimony: String = testimony.trim().chars().take(5_000).collect();
+        if !may_read(status, &roles) {
+            return Err(ServiceError::NotFound);
+        }
+        let testimony = testimony.trim().to_owned();
+        if testimony.chars().count() > 5_000 {
+            return Err(invalid("testimony", "text_too_long"));
+        }
         let (kind, territory, organisation) = match as_scope {
             Scope::Territory(t) if *t != row.territory_id => {
                 (SupportAs::Territory, Some(t.as_str()), None)
@@ -615,8 +630,12 @@ impl app::ports::Proposals for ProposalService {
             Vec::new()
         };
         let sources = q::proposals_by_id(&self.db, &source_ids).await?;
+        // The proposal merged into is named only to those who may read it (it may have gone
+        // back to draft since).
         let merged_into = match row.merged_into {
-            Some(target) => q::proposal(&self.db, target).await?,
+            Some(target) => q::proposal(&self.db, target)
+                .await?
+                .filter(|t| status_of(t).is_ok_and(|s| may_read(s, &roles_for(viewer, t)))),
             None => None,
         };
         let mut timeline_ids = vec![row.id];
@@ -682,6 +701,10 @@ impl app::ports::Proposals for ProposalService {
                     proposal_id: s.proposal_id,
                 });
             } else if let (Some(o), Some(name)) = (s.organisation_id, &s.organisation_name) {
+                // A members-only firm supports in its name for members only.
+                if s.organisation_visibility.as_deref() != Some("public") && !viewer.signed_in() {
+                    continue;
+                }
                 supports.push(SupportView {
                     kind: "organisation".into(),
                     id: o.to_string(),
@@ -753,7 +776,10 @@ impl app::ports::Proposals for ProposalService {
             answer: row.answer.clone(),
             merged_into: merged_into.as_ref().map(link),
             sources: sources.iter().map(link).collect(),
-            approvals,
+            approvals: app::api::proposals::ApprovalMarks {
+                elected: approvals.elected.is_some(),
+                industrial: approvals.industrial.is_some(),
+            },
             timeline,
             supports,
             territories_by_region: by_region

@@ -336,3 +336,16 @@ impl<'a> Browser<'a> {
         )
     }
 }
+
+/// The path of a server function, as the running binary registered it.
+pub fn server_fn_path(name: &str) -> String {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        // The path is the name followed by a hash: `get_needs` is not `get_needs_for_me`.
+        .find(|p| {
+            p.strip_prefix(&format!("/api/{name}"))
+                .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
+        })
+        .unwrap_or_else(|| panic!("no server function {name}"))
+        .to_owned()
+}

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::helpers::{spawn_app, Backend, Browser, TestApp};
 use crate::on_both_backends;
 use server::cli::import::{export_firms, import_firms, import_sites, ImportError};
 use std::fmt::Write;
@@ -364,3 +364,177 @@ async fn demo_generation_is_reproducible_and_flagged() {
     let (_, home) = app.get_html("/").await;
     assert!(home.contains("data-testid=\"demo-notice\""));
 }
+
+/// A members-only firm is absent for anonymous viewers from every channel that shows firms,
+/// and present for signed-in members.
+async fn members_only_organisations_are_shown_to_members_only(backend: Backend) {
+    use app::domain::policy::{Role, Scope, TokenScope};
+    let app = spawn_app(backend).await;
+    server::cli::demo::run(
+        &app.db,
+        server::cli::demo::DemoArgs {
+            firms: 2_000,
+            seed: 1,
+            if_empty: false,
+        },
+    )
+    .await
+    .unwrap();
+    let firm = app
+        .count(
+            "SELECT MIN(o.id) FROM organisation o JOIN commune c ON c.insee = o.commune_insee \
+             WHERE o.kind = 'firm' AND c.territory_id = 'ti-8422'",
+        )
+        .await;
+    let accounts = server::services::accounts::AccountsService::new(
+        app.db.clone(),
+        app.config.public_url.clone(),
+    );
+    let password = "une phrase de passe longue";
+    accounts
+        .create_user(
+            "patron@example.fr",
+            "Patron",
+            Some(password),
+            Scope::Organisation(firm),
+            Role::Admin,
+        )
+        .await
+        .unwrap();
+    let mut admin = Browser::new(&app);
+    admin
+        .post(
+            "/auth/connexion",
+            &[("email", "patron@example.fr"), ("password", password)],
+        )
+        .await;
+    let token = accounts
+        .create_api_token_for("patron@example.fr", "tests", TokenScope::Read, 90)
+        .await
+        .unwrap();
+    let (_, before) = app.get_json(&format!("/api/v1/organisations/{firm}")).await;
+    let name = before["name"].as_str().unwrap().to_owned();
+    // The firm's admin chooses "members" on the profile form.
+    let r = admin
+        .post(
+            &format!("/auth/organisations/{firm}"),
+            &[
+                ("name", name.as_str()),
+                ("description", "Décolletage de précision."),
+                ("visibility", "members"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/organisations/{firm}?modifie=1")
+    );
+    // A firm's member supports a proposal in the firm's name.
+    sea_orm::ConnectionTrait::execute(
+        &app.db,
+        server::db::stmt(
+            &app.db,
+            "INSERT INTO proposal_support (proposal_id, user_id, territory_id, organisation_id, testimony, created_at) \
+             SELECT MIN(p.id), u.id, NULL, ?, 'Nous aussi.', 1 FROM proposal p, user_account u \
+             WHERE p.status <> 'draft' AND u.email = 'patron@example.fr' GROUP BY u.id",
+            vec![firm.into()],
+        ),
+    )
+    .await
+    .unwrap();
+    let proposal = app
+        .count("SELECT MIN(proposal_id) FROM proposal_support")
+        .await;
+
+    let bearer = |path: String| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            let r = app
+                .client
+                .get(app.url(&path))
+                .header("Authorization", format!("Bearer {token}"))
+                .send()
+                .await
+                .unwrap();
+            (
+                r.status().as_u16(),
+                r.json::<serde_json::Value>().await.unwrap_or_default(),
+            )
+        }
+    };
+    let contains = |v: &serde_json::Value| v.to_string().contains(&name);
+
+    // The organisation's page and API answer.
+    let (status, _) = app.get_html(&format!("/organisations/{firm}")).await;
+    assert_eq!(status, 404, "page, anonymous");
+    let (status, page) = admin.get(&format!("/organisations/{firm}")).await;
+    assert_eq!(status, 200, "page, member");
+    assert!(page.contains(&name));
+    let (status, _) = app.get_json(&format!("/api/v1/organisations/{firm}")).await;
+    assert_eq!(status, 404, "API, anonymous");
+    assert_eq!(
+        bearer(format!("/api/v1/organisations/{firm}")).await.0,
+        200,
+        "API, member"
+    );
+    // Lists: the API list and the territory page.
+    let list = "/api/v1/organisations?territory=ti-8422&kind=firm&per_page=100";
+    let (_, anonymous) = app.get_json(list).await;
+    assert!(!contains(&anonymous), "list, anonymous");
+    assert!(contains(&bearer(list.to_owned()).await.1), "list, member");
+    let (_, page) = app.get_html("/territoires/ti-8422").await;
+    assert!(
+        !page.contains(&format!("/organisations/{firm}\"")),
+        "territory page, anonymous"
+    );
+    let (_, page) = admin.get("/territoires/ti-8422").await;
+    assert!(
+        page.contains(&format!("/organisations/{firm}\"")),
+        "territory page, member"
+    );
+    // Filières: the firm is counted for members only (the page's server function).
+    let division: String = {
+        let (_, o) = bearer(format!("/api/v1/organisations/{firm}")).await;
+        o["naf"]["code"].as_str().unwrap()[..2].to_owned()
+    };
+    let filieres = |cookie: Option<String>| {
+        let app = &app;
+        let division = division.clone();
+        async move {
+            let mut r = app
+                .client
+                .post(app.url(&crate::helpers::server_fn_path("get_filieres")))
+                .header("Origin", app.address.clone())
+                .form(&[("id", "ti-8422")]);
+            if let Some(c) = cookie {
+                r = r.header("Cookie", c);
+            }
+            let v: serde_json::Value = r.send().await.unwrap().json().await.unwrap();
+            v["divisions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d[0] == division.as_str())
+                .map(|d| d[2].as_u64().unwrap())
+                .unwrap_or(0)
+        }
+    };
+    assert_eq!(
+        filieres(None).await + 1,
+        filieres(admin.cookie.clone()).await,
+        "filières count the firm for members only"
+    );
+    // Supporters of a proposal.
+    let (_, anonymous) = app.get_json(&format!("/api/v1/proposals/{proposal}")).await;
+    assert!(!contains(&anonymous["supports"]), "supporters, anonymous");
+    let (_, member) = bearer(format!("/api/v1/proposals/{proposal}")).await;
+    assert!(contains(&member["supports"]), "supporters, member");
+    // Search (already enforced inside the query).
+    let q = format!("/api/v1/search?q={}", app::api::search::encode(&name));
+    assert!(
+        !contains(&app.get_json(&q).await.1["hits"]),
+        "search, anonymous"
+    );
+}
+on_both_backends!(members_only_organisations_are_shown_to_members_only);

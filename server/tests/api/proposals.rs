@@ -778,6 +778,62 @@ async fn drafts_stay_private_and_bad_filters_are_refused() {
         app.count("SELECT COUNT(*) AS n FROM proposal").await,
         before
     );
+    // Another territory's team cannot tell a draft from an id that does not exist.
+    let mut other = person(
+        &app,
+        "autre@t.fr",
+        "Autre équipe",
+        Some((Scope::Territory(OTHER.into()), Role::ProjectManager)),
+    )
+    .await;
+    let missing = draft + 10_000;
+    let answer = |r: reqwest::Response| {
+        (
+            r.status().as_u16(),
+            r.headers()
+                .get("location")
+                .map(|l| {
+                    l.to_str()
+                        .unwrap()
+                        .replace(&format!("/simplification/{missing}"), "/simplification/N")
+                        .replace(&format!("/simplification/{draft}"), "/simplification/N")
+                })
+                .unwrap_or_default(),
+        )
+    };
+    for (path, form) in [
+        (
+            "modifier",
+            vec![("title", "Un autre titre"), ("problem", "p")],
+        ),
+        (
+            "soutien",
+            vec![
+                ("as_scope", "territory:ti-8413"),
+                ("testimony", "Nous aussi"),
+            ],
+        ),
+    ] {
+        let on_draft = answer(
+            other
+                .post(&format!("/simplification/{draft}/{path}"), &form)
+                .await,
+        );
+        let on_missing = answer(
+            other
+                .post(&format!("/simplification/{missing}/{path}"), &form)
+                .await,
+        );
+        assert_eq!(
+            on_draft, on_missing,
+            "{path}: a draft answers like a missing id"
+        );
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM proposal_support")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]

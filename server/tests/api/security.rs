@@ -1,6 +1,6 @@
 //! Same-origin checks, headers, language negotiation.
 
-use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::helpers::{server_fn_path, spawn_app, Backend, TestApp};
 
 #[tokio::test]
 async fn cross_origin_post_is_refused_and_changes_nothing() {
@@ -116,6 +116,19 @@ async fn responses_carry_security_headers() {
     let csp = api.headers()["content-security-policy"].to_str().unwrap();
     assert!(csp.starts_with("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"));
     assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
+    assert!(
+        h.get("cache-control").is_none(),
+        "public pages may be cached"
+    );
+    // A signed-in person's pages are never stored by a cache.
+    let r = app
+        .client
+        .get(app.url("/compte"))
+        .header("Cookie", "maillage_session=whatever")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["cache-control"], "private, no-store");
 }
 
 /// Markup a visitor's browser would obey if it reached the head raw.
@@ -241,19 +254,6 @@ where
     }
     times.sort();
     (times[times.len() / 2], status)
-}
-
-/// The path of a server function, as the running binary registered it.
-fn server_fn_path(name: &str) -> String {
-    leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, _)| path)
-        // The path is the name followed by a hash: `get_needs` is not `get_needs_for_me`.
-        .find(|p| {
-            p.strip_prefix(&format!("/api/{name}"))
-                .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
-        })
-        .unwrap_or_else(|| panic!("no server function {name}"))
-        .to_owned()
 }
 
 /// Sends the text query `q` to one of the lists that take one; returns the status.
