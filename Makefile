@@ -20,7 +20,7 @@ DEBUG_RUSTFLAGS := --cfg erase_components
 export LEPTOS_OUTPUT_NAME := maillage
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help run test tools chromium build-debug build-release test-rust test-browser lint
+.PHONY: help run test tools chromium build-debug build-release test-rust test-api-fuzz test-browser lint
 
 help:
 	@echo "make run    install what is missing and serve Maillage on http://127.0.0.1:3000"
@@ -58,7 +58,7 @@ run: build-release
 	exec ./target/release/maillage --site-root target/site
 
 ## Every test, building once.
-test: build-debug chromium test-rust test-browser
+test: build-debug chromium test-rust test-api-fuzz test-browser
 
 test-rust:
 	@pg_url=$$(.ci/postgres-url); \
@@ -67,6 +67,11 @@ test-rust:
 	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" MAILLAGE_TEST_POSTGRES_URL="$$pg_url" cargo test --workspace || status=$$?; \
 	.ci/postgres-url --cleanup "$$pg_url" || true; \
 	exit $$status
+
+## schemathesis against the JSON API of the debug binary, with and without a token.
+test-api-fuzz:
+	@echo "==> API fuzzing (schemathesis) against target/debug/maillage"
+	.ci/api-fuzz $(CURDIR)/target/debug/maillage 200
 
 test-browser:
 	@echo "==> browser tests (Playwright + Chromium) against target/debug/maillage"

@@ -154,6 +154,44 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     Ok(request_viewer().1)
 }
 
+/// What a one-time link does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkPurpose {
+    Verify,
+    Magic,
+    Reset,
+    Invite,
+}
+
+impl LinkPurpose {
+    /// The purpose as stored with the link.
+    pub fn code(self) -> &'static str {
+        match self {
+            LinkPurpose::Verify => "verify",
+            LinkPurpose::Magic => "magic",
+            LinkPurpose::Reset => "reset",
+            LinkPurpose::Invite => "invite",
+        }
+    }
+}
+
+/// The address a one-time link opens, shown on its page before the button: someone sent a
+/// link to an account that is not theirs (to sign them in as someone else and read what they
+/// then type) sees that it is not their address. `None` when the link no longer works.
+#[server]
+pub async fn get_link_address(
+    token: String,
+    purpose: LinkPurpose,
+) -> Result<Option<String>, AppError> {
+    if token.len() > 128 {
+        return Ok(None);
+    }
+    Ok(crate::ports::services()?
+        .accounts
+        .link_address(&token, purpose)
+        .await?)
+}
+
 /// The account page's content; anonymous visitors are refused.
 #[server]
 pub async fn get_account() -> Result<AccountOverview, AppError> {

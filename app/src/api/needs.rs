@@ -124,7 +124,11 @@ fn naf_code(s: &str) -> Option<String> {
 
 impl NeedDraft {
     /// Checks every field; each problem is named.
+    ///
+    /// The text passes the input rule of `clean_text` here too, so an annonce sent as JSON
+    /// to the API is held to it like one sent by the form.
     pub fn validate(&self) -> Result<ValidNeed, Vec<FieldError>> {
+        use crate::domain::text::{clean_text, one_line};
         let mut errors = Vec::new();
         let mut bad = |field: &str, message: &str| {
             errors.push(FieldError {
@@ -144,7 +148,7 @@ impl NeedDraft {
         if !NEED_KINDS.contains(&self.kind.as_str()) {
             bad("kind", "kind_invalid");
         }
-        let title = self.title.trim().to_owned();
+        let title = one_line(&clean_text(&self.title)).trim().to_owned();
         match title.chars().count() {
             0..5 => bad("title", "title_too_short"),
             5..=200 => {}
@@ -166,15 +170,16 @@ impl NeedDraft {
                 }
             }
         }
-        let skills = items(&self.skills).unwrap_or_else(|code| {
+        let skills = items(&one_line(&clean_text(&self.skills))).unwrap_or_else(|code| {
             bad("skills", code);
             Vec::new()
         });
-        let certifications = items(&self.certifications).unwrap_or_else(|code| {
-            bad("certifications", code);
-            Vec::new()
-        });
-        let quantity = self.quantity.trim().to_owned();
+        let certifications =
+            items(&one_line(&clean_text(&self.certifications))).unwrap_or_else(|code| {
+                bad("certifications", code);
+                Vec::new()
+            });
+        let quantity = one_line(&clean_text(&self.quantity)).trim().to_owned();
         if quantity.chars().count() > MAX_QUANTITY_CHARS {
             bad("quantity", "text_too_long");
         }
@@ -228,7 +233,7 @@ impl NeedDraft {
                 author_id,
                 kind: self.kind.clone(),
                 title,
-                description: self.description.trim().to_owned(),
+                description: clean_text(&self.description).trim().to_owned(),
                 naf_codes,
                 skills,
                 certifications,

@@ -78,8 +78,11 @@ impl OrganisationFilter {
                 ));
             }
         }
-        if self.page == 0 {
-            return Err(AppError::invalid("page", "pages start at 1"));
+        if self.page == 0 || self.page > crate::error::MAX_PAGE {
+            return Err(AppError::invalid(
+                "page",
+                "expected a page number from 1 to 10000",
+            ));
         }
         if self.per_page == 0 || self.per_page > MAX_PER_PAGE {
             return Err(AppError::invalid(
@@ -200,10 +203,10 @@ pub async fn territory_divisions(territory: String) -> Result<Vec<DivisionCount>
 #[server]
 pub async fn list_land_sites(territory: String, page: u64) -> Result<LandSiteList, AppError> {
     let id = crate::domain::ids::TerritoryId::parse(&territory).map_err(|_| AppError::NotFound)?;
-    Ok(services()?
-        .directory
-        .land_sites(&id, page.max(1), 10)
-        .await?)
+    if !(1..=crate::error::MAX_PAGE).contains(&page) {
+        return Err(AppError::invalid("page", "expected a page number from 1 to 10000").served());
+    }
+    Ok(services()?.directory.land_sites(&id, page, 10).await?)
 }
 
 /// One land site.

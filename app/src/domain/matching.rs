@@ -158,10 +158,17 @@ pub fn key_words(text: &str) -> Vec<String> {
         .filter(|w| w.chars().count() >= 4 && !STOP.contains(w))
         .map(str::to_owned)
         .collect();
+    // The first words written (the title's) matter most: keep the first distinct ones, so
+    // scoring a firm costs the same whatever the length of the annonce.
+    let mut seen = std::collections::HashSet::new();
+    words.retain(|w| seen.insert(w.clone()));
+    words.truncate(MAX_KEY_WORDS);
     words.sort();
-    words.dedup();
     words
 }
+
+/// The most key words of an annonce that matching compares with each firm.
+pub const MAX_KEY_WORDS: usize = 40;
 
 /// Whether a folded text holds a word or a variant of it (plural, feminine: a shared stem of
 /// all but the last two letters for words of six letters or more).

@@ -427,6 +427,8 @@ messages! {
     OrgVisibilityLabel => "Qui voit cette organisation", "Who sees this organisation";
     OrgVisibilityPublic => "Tout le monde, connecté ou non", "Everyone, signed in or not";
     OrgVisibilityMembers => "Les membres connectés de Maillage seulement", "Signed-in Maillage members only";
+    LinkAddress => "Ce lien est celui de l'adresse", "This link belongs to the address";
+    LinkAddressHint => "Si ce n'est pas la vôtre, n'allez pas plus loin : quelqu'un vous a envoyé le lien d'un autre compte.", "If it is not yours, go no further: someone sent you the link of another account.";
     TokenRead => "lecture seule", "read only";
     TokenWrite => "lecture et publication", "read and publish";
     TokenExpires => "expire le", "expires on";

@@ -4,7 +4,9 @@
 //! they work without WebAssembly. Outcomes come back as a code in the address (`?erreur=`,
 //! `?envoye=`) and are shown translated.
 
-use crate::api::accounts::{get_account, AccountOverview, FREQUENCIES, MIN_PASSWORD_CHARS};
+use crate::api::accounts::{
+    get_account, get_link_address, AccountOverview, LinkPurpose, FREQUENCIES, MIN_PASSWORD_CHARS,
+};
 use crate::components::{ErrorView, Flash};
 use crate::i18n::{t, use_lang, Key, Lang};
 use leptos::prelude::*;
@@ -117,6 +119,7 @@ fn TokenPage(
     title: Key,
     action: &'static str,
     button: Key,
+    purpose: LinkPurpose,
     #[prop(optional)] new_password: bool,
     #[prop(optional)] confirm_password: bool,
     #[prop(optional)] name: bool,
@@ -124,10 +127,30 @@ fn TokenPage(
     let lang = use_lang();
     let query = use_query_map();
     let token = query.read_untracked().get("token").unwrap_or_default();
+    let address = Resource::new(
+        {
+            let token = token.clone();
+            move || token.clone()
+        },
+        move |token| get_link_address(token, purpose),
+    );
     view! {
         <Title text=t(lang, title)/>
         <h1>{t(lang, title)}</h1>
         <Flash errors=error_key done=DONE/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match address.await {
+                    Ok(Some(email)) => view! {
+                        <p class="lead" data-testid="link-address">{t(lang, Key::LinkAddress)} " " <strong>{email}</strong></p>
+                        <p class="hint">{t(lang, Key::LinkAddressHint)}</p>
+                    }.into_any(),
+                    _ => view! {
+                        <p class="flash error" role="alert" data-testid="link-address">{t(lang, Key::ErrLinkInvalid)}</p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
         <form method="post" action=action class="card-form">
             <input type="hidden" name="token" value=token/>
             {name.then(|| view! {
@@ -154,25 +177,25 @@ fn TokenPage(
 /// `/lien?token=`
 #[component]
 pub fn MagicLinkPage() -> impl IntoView {
-    view! { <TokenPage title=Key::MagicLinkTitle action="/auth/lien" button=Key::SignIn/> }
+    view! { <TokenPage title=Key::MagicLinkTitle action="/auth/lien" button=Key::SignIn purpose=LinkPurpose::Magic/> }
 }
 
 /// `/verifier?token=`
 #[component]
 pub fn VerifyPage() -> impl IntoView {
-    view! { <TokenPage title=Key::VerifyTitle action="/auth/verifier" button=Key::ConfirmAddress confirm_password=true/> }
+    view! { <TokenPage title=Key::VerifyTitle action="/auth/verifier" button=Key::ConfirmAddress purpose=LinkPurpose::Verify confirm_password=true/> }
 }
 
 /// `/reinitialiser?token=`
 #[component]
 pub fn ResetPage() -> impl IntoView {
-    view! { <TokenPage title=Key::ResetTitle action="/auth/reinitialiser" button=Key::SavePassword new_password=true/> }
+    view! { <TokenPage title=Key::ResetTitle action="/auth/reinitialiser" button=Key::SavePassword purpose=LinkPurpose::Reset new_password=true/> }
 }
 
 /// `/invitation?token=`
 #[component]
 pub fn InvitationPage() -> impl IntoView {
-    view! { <TokenPage title=Key::InvitationTitle action="/auth/invitation" button=Key::AcceptInvitation new_password=true name=true/> }
+    view! { <TokenPage title=Key::InvitationTitle action="/auth/invitation" button=Key::AcceptInvitation purpose=LinkPurpose::Invite new_password=true name=true/> }
 }
 
 /// `/mot-de-passe-oublie`

@@ -133,6 +133,13 @@ pub trait Accounts: Send + Sync {
         user_id: i64,
         session: Option<&SessionKey>,
     ) -> Result<crate::api::accounts::AccountOverview, ServiceError>;
+    /// The address a live one-time link of `purpose` was sent to, without using it; `None`
+    /// when the link is unknown, used or expired.
+    async fn link_address(
+        &self,
+        token: &str,
+        purpose: crate::api::accounts::LinkPurpose,
+    ) -> Result<Option<String>, ServiceError>;
 }
 
 /// Simplification proposals: the workflow, support, queues and figures.

@@ -597,10 +597,7 @@ pub const THROTTLE_WINDOW_SECONDS: i64 = 3600;
 
 #[derive(Debug, Clone, FromQueryResult)]
 struct ThrottleRow {
-    failures: i64,
     next_at: i64,
-    last_at: i64,
-    known: bool,
 }
 
 /// The answer to a request for a sign-in attempt.
@@ -613,18 +610,21 @@ pub enum Reservation {
 }
 
 /// Counts one sign-in attempt of `client` on `account` (`""` for the client's attempts on
-/// every account) before its password is checked, unless the row's delay refuses it.
+/// every account) at time `at`, before its password is checked, unless the row's pause
+/// refuses it.
 ///
-/// `delay_after(n)` is the pause imposed after the n-th attempt of the window. The row is
-/// updated by compare-and-swap, so parallel requests cannot all read the same count and pass
-/// together: of a burst, exactly as many are granted as the rule allows.
+/// One statement both checks and counts, so parallel requests cannot all read the same count
+/// and pass together: of a burst, exactly as many are granted as the rule allows, and none is
+/// refused for losing a race. The pause set after the n-th attempt of the window is
+/// `pause_after(n, free)` of `services::accounts`, written here in SQL: none before the
+/// `free`-th attempt, then 1 s doubling at each further attempt, at most 900 s.
 pub async fn reserve_attempt(
     db: &impl ConnectionTrait,
     account: &str,
     client: &str,
-    delay_after: impl Fn(i64) -> i64,
+    free: i64,
+    at: i64,
 ) -> anyhow::Result<Reservation> {
-    let at = now();
     db.execute(stmt(
         db,
         "INSERT INTO sign_in_throttle (account, client, failures, next_at, last_at, known) \
@@ -633,51 +633,51 @@ pub async fn reserve_attempt(
     ))
     .await
     .context("creating a throttle row")?;
-    for _ in 0..16 {
-        let row: Option<ThrottleRow> = fetch_optional(
-            db,
-            "SELECT failures, next_at, last_at, known FROM sign_in_throttle WHERE account = ? AND client = ?",
-            vec![account.into(), client.into()],
-        )
-        .await?;
-        let Some(row) = row else {
-            return Ok(Reservation::Refused { retry_after: 1 });
-        };
-        if row.next_at > at {
-            return Ok(Reservation::Refused {
-                retry_after: row.next_at - at,
-            });
-        }
-        let counted = if row.last_at + THROTTLE_WINDOW_SECONDS < at {
-            1
-        } else {
-            row.failures + 1
-        };
-        let swapped = db
-            .execute(stmt(
-                db,
-                "UPDATE sign_in_throttle SET failures = ?, next_at = ?, last_at = ? \
-                 WHERE account = ? AND client = ? AND failures = ? AND next_at = ? AND last_at = ?",
-                vec![
-                    counted.into(),
-                    (at + delay_after(counted)).into(),
-                    at.into(),
-                    account.into(),
-                    client.into(),
-                    row.failures.into(),
-                    row.next_at.into(),
-                    row.last_at.into(),
-                ],
-            ))
-            .await
-            .context("counting a sign-in attempt")?
-            .rows_affected();
-        if swapped == 1 {
-            return Ok(Reservation::Granted { known: row.known });
-        }
+    let stale = at - THROTTLE_WINDOW_SECONDS;
+    // The attempt's number in the window: the first again once the window has passed.
+    let n = "(CASE WHEN last_at < ? THEN 1 ELSE failures + 1 END)";
+    let granted: Option<GrantedRow> = fetch_optional(
+        db,
+        &format!(
+            "UPDATE sign_in_throttle SET failures = {n}, \
+             next_at = ? + CASE WHEN {n} < ? THEN 0 WHEN {n} - ? >= 10 THEN 900 \
+             ELSE 1 << CAST({n} - ? AS INTEGER) END, last_at = ? \
+             WHERE account = ? AND client = ? AND next_at <= ? RETURNING known"
+        ),
+        vec![
+            stale.into(),
+            at.into(),
+            stale.into(),
+            free.into(),
+            stale.into(),
+            free.into(),
+            stale.into(),
+            free.into(),
+            at.into(),
+            account.into(),
+            client.into(),
+            at.into(),
+        ],
+    )
+    .await
+    .context("counting a sign-in attempt")?;
+    if let Some(row) = granted {
+        return Ok(Reservation::Granted { known: row.known });
     }
-    // Lost the race sixteen times: others are hammering this row right now.
-    Ok(Reservation::Refused { retry_after: 1 })
+    let row: Option<ThrottleRow> = fetch_optional(
+        db,
+        "SELECT next_at FROM sign_in_throttle WHERE account = ? AND client = ?",
+        vec![account.into(), client.into()],
+    )
+    .await?;
+    Ok(Reservation::Refused {
+        retry_after: row.map(|r| r.next_at - at).unwrap_or(1).max(1),
+    })
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+struct GrantedRow {
+    known: bool,
 }
 
 /// A successful sign-in: the pair's count starts again and the client is known to the

@@ -17,8 +17,9 @@ use tantivy::schema::{
 };
 use tantivy::TantivyDocument;
 
-/// Bump when the schema or the analyzers change: the index is rebuilt at start-up.
-pub const SCHEMA_VERSION: u32 = 6;
+/// Bump when the schema, the analyzers or what a document holds change: the index is rebuilt
+/// at start-up. 7: an anonymous annonce of a territory no longer carries the territory's region.
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Facet dimensions, in the order the API returns them.
 pub const FACETS: [&str; 10] = [
@@ -658,14 +659,15 @@ pub struct NeedDocRow {
 
 const NEED_SELECT: &str = "SELECT n.id, n.kind, n.title, n.description, n.skills, n.visibility, n.status, \
     COALESCE(o.name, t.name) AS author_name, d.name AS department_name, \
-    COALESCE(c.region_code, t.region_code) AS region_code FROM need n \
+    COALESCE(c.region_code, CASE WHEN n.visibility <> 'anonymous' THEN t.region_code END) AS region_code FROM need n \
     LEFT JOIN organisation o ON n.author_kind = 'organisation' AND o.id = CASE WHEN n.author_kind = 'organisation' THEN CAST(n.author_id AS BIGINT) END \
     LEFT JOIN territory t ON n.author_kind = 'territory' AND t.id = n.author_id \
     LEFT JOIN commune c ON c.insee = COALESCE(n.commune_insee, o.commune_insee) \
     LEFT JOIN department d ON d.code = c.department_code";
 
 /// The document of an open annonce: members-only unless public, and without its author's
-/// name or commune when anonymous.
+/// name or commune when anonymous (nor, for a territory's annonce without a commune, the
+/// territory's region, which would narrow the author down).
 pub fn need_document(f: &Fields, r: &NeedDocRow) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(f.id, key("need", r.id));

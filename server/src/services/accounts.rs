@@ -267,11 +267,14 @@ impl AccountsService {
         check_password(password)?;
         // Every sign-up sends a mail and costs a hash: counted per client before the hash,
         // like sign-ins (the key is no address, so it never meets an account's row).
-        if let q::Reservation::Refused { .. } =
-            q::reserve_attempt(&self.db, SIGN_UP_KEY, &client.ip, |n| {
-                pause_after(n, MAX_SIGN_UPS_PER_IP)
-            })
-            .await?
+        if let q::Reservation::Refused { .. } = q::reserve_attempt(
+            &self.db,
+            SIGN_UP_KEY,
+            &client.ip,
+            MAX_SIGN_UPS_PER_IP,
+            self.clock.now(),
+        )
+        .await?
         {
             return Err(field("email", "rate_limited"));
         }
@@ -469,9 +472,14 @@ impl AccountsService {
                 Err::<String, SignInError>(SignInError::RateLimited(retry_after.max(1) as u64))
             }
         };
-        let known = match q::reserve_attempt(&self.db, &account, &client.ip, |n| {
-            pause_after(n, FREE_ATTEMPTS_PER_ACCOUNT)
-        })
+        let at = self.clock.now();
+        let known = match q::reserve_attempt(
+            &self.db,
+            &account,
+            &client.ip,
+            FREE_ATTEMPTS_PER_ACCOUNT,
+            at,
+        )
         .await?
         {
             q::Reservation::Granted { known } => known,
@@ -479,10 +487,7 @@ impl AccountsService {
         };
         if !known {
             if let q::Reservation::Refused { retry_after } =
-                q::reserve_attempt(&self.db, "", &client.ip, |n| {
-                    pause_after(n, FREE_ATTEMPTS_PER_CLIENT)
-                })
-                .await?
+                q::reserve_attempt(&self.db, "", &client.ip, FREE_ATTEMPTS_PER_CLIENT, at).await?
             {
                 return refused(retry_after).await;
             }
@@ -1152,6 +1157,16 @@ impl AccountsService {
 
 #[async_trait::async_trait]
 impl Accounts for AccountsService {
+    async fn link_address(
+        &self,
+        token: &str,
+        purpose: app::api::accounts::LinkPurpose,
+    ) -> Result<Option<String>, ServiceError> {
+        Ok(q::peek_link(&self.db, &hash_token(token), purpose.code())
+            .await?
+            .map(|l| l.email))
+    }
+
     async fn overview(
         &self,
         user_id: i64,
@@ -1270,5 +1285,54 @@ impl Accounts for AccountsService {
             invite_targets,
             notifications,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::{pause_after, FREE_ATTEMPTS_PER_ACCOUNT};
+    use crate::db::accounts::{reserve_attempt, Reservation};
+
+    /// The times at which a client trying as soon as it may gets an attempt, over `hours`,
+    /// by the rule written in Rust.
+    fn allowed_by_the_rule(free: i64, hours: i64) -> Vec<i64> {
+        let (mut t, mut n, mut next, mut times) = (0, 0, 0, Vec::new());
+        while t < hours * 3600 {
+            t = t.max(next);
+            n += 1;
+            next = t + pause_after(n, free);
+            times.push(t);
+        }
+        times.retain(|x| *x < hours * 3600);
+        times
+    }
+
+    #[tokio::test]
+    async fn the_pause_counted_in_sql_is_the_documented_rule() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::db::connect(&crate::config::Database::Sqlite(dir.path().join("t.db")))
+            .await
+            .unwrap();
+        crate::db::migrate(&db).await.unwrap();
+        let free = FREE_ATTEMPTS_PER_ACCOUNT;
+        let start = 1_000_000;
+        let (mut t, mut times) = (start, Vec::new());
+        while t < start + 3600 {
+            match reserve_attempt(&db, "a@example.fr", "203.0.113.1", free, t)
+                .await
+                .unwrap()
+            {
+                Reservation::Granted { .. } => times.push(t - start),
+                Reservation::Refused { retry_after } => t += retry_after,
+            }
+        }
+        let expected = allowed_by_the_rule(free, 1);
+        assert_eq!(times, expected);
+        // About 17 attempts in the first hour, as the documentation says.
+        assert!((15..=20).contains(&times.len()), "{}", times.len());
+        // The next hour, a client that kept trying gets about four.
+        let later = allowed_by_the_rule(free, 2).len() - expected.len();
+        assert!((3..=5).contains(&later), "{later}");
     }
 }
