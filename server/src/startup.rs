@@ -62,6 +62,7 @@ impl Application {
             config.public_url.clone(),
         )
         .with_clock(clock.clone());
+        accounts.clone().spawn_housekeeping();
         let transport = crate::mail::dispatcher::Transport::from_config(
             config.smtp_url.as_deref(),
             config.outbox_dir(),

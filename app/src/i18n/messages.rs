@@ -429,6 +429,7 @@ messages! {
     OrgVisibilityMembers => "Les membres connectés de Maillage seulement", "Signed-in Maillage members only";
     LinkAddress => "Ce lien est celui de l'adresse", "This link belongs to the address";
     LinkAddressHint => "Si ce n'est pas la vôtre, n'allez pas plus loin : quelqu'un vous a envoyé le lien d'un autre compte.", "If it is not yours, go no further: someone sent you the link of another account.";
+    InvitationPasswordHint => "Pour un nouveau compte : 12 caractères au moins, ou rien pour vous connecter par lien. Si vous avez déjà un compte, laissez vide : votre mot de passe ne change pas.", "For a new account: at least 12 characters, or nothing to sign in by link. If you already have an account, leave it empty: your password does not change.";
     TokenRead => "lecture seule", "read only";
     TokenWrite => "lecture et publication", "read and publish";
     TokenExpires => "expire le", "expires on";

@@ -122,6 +122,7 @@ fn TokenPage(
     purpose: LinkPurpose,
     #[prop(optional)] new_password: bool,
     #[prop(optional)] confirm_password: bool,
+    #[prop(optional)] invitation: bool,
     #[prop(optional)] name: bool,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -160,6 +161,15 @@ fn TokenPage(
                 </div>
             })}
             {new_password.then(|| password_field(lang, "tk-password", true))}
+            {invitation.then(|| view! {
+                <div class="field">
+                    <label for="tk-password">{t(lang, Key::PasswordLabel)}</label>
+                    <input id="tk-password" type="password" name="password"
+                        minlength=MIN_PASSWORD_CHARS.to_string() autocomplete="new-password"
+                        aria-describedby="tk-password-hint"/>
+                    <p class="hint" id="tk-password-hint">{t(lang, Key::InvitationPasswordHint)}</p>
+                </div>
+            })}
             {confirm_password.then(|| view! {
                 <div class="field">
                     <label for="tk-password">{t(lang, Key::PasswordLabel)}</label>
@@ -195,7 +205,7 @@ pub fn ResetPage() -> impl IntoView {
 /// `/invitation?token=`
 #[component]
 pub fn InvitationPage() -> impl IntoView {
-    view! { <TokenPage title=Key::InvitationTitle action="/auth/invitation" button=Key::AcceptInvitation purpose=LinkPurpose::Invite new_password=true name=true/> }
+    view! { <TokenPage title=Key::InvitationTitle action="/auth/invitation" button=Key::AcceptInvitation purpose=LinkPurpose::Invite invitation=true name=true/> }
 }
 
 /// `/mot-de-passe-oublie`

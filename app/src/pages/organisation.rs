@@ -261,6 +261,7 @@ pub fn OrganisationEditPage() -> impl IntoView {
                                 {field("oe-markets", "markets", Key::MarketsLabel, o.markets.join("; "))}
                                 {field("oe-website", "website", Key::WebsiteLabel, o.website.clone())}
                                 {field("oe-email", "email", Key::PublicEmailLabel, o.email.clone())}
+                                {(o.kind == "firm").then(|| view! {
                                 <fieldset class="field">
                                     <legend>{t(lang, Key::OrgVisibilityLabel)}</legend>
                                     <div class="check">
@@ -272,6 +273,7 @@ pub fn OrganisationEditPage() -> impl IntoView {
                                         <label for="oe-vis-members">{t(lang, Key::OrgVisibilityMembers)}</label>
                                     </div>
                                 </fieldset>
+                                })}
                                 <button type="submit">{t(lang, Key::Save)}</button>
                             </form>
                             {(o.kind == "district").then(|| view! {

@@ -350,3 +350,63 @@ pub fn report(result: Result<UpsertSummary, ImportError>) -> anyhow::Result<()> 
         Err(ImportError::Other(e)) => Err(e),
     }
 }
+
+#[cfg(test)]
+mod properties {
+    //! The CSV reader on generated files: `PROPTEST_CASES` cases (2,000 by default).
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::read_rows;
+    use app::domain::organisation::FIRM_COLUMNS;
+    use proptest::prelude::*;
+
+    fn config() -> ProptestConfig {
+        let cases = std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(2_000);
+        ProptestConfig {
+            cases,
+            ..ProptestConfig::default()
+        }
+    }
+
+    /// Field text with what makes CSV hard: quotes, separators, line breaks, a BOM.
+    fn field() -> impl Strategy<Value = String> {
+        prop_oneof![any::<String>(), "[a-zé0-9 ,;\"\\r\\n\\u{feff}]{0,30}",]
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn any_bytes_are_read_without_panic_and_rows_have_every_column(body in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("firms.csv");
+            let mut file = FIRM_COLUMNS.join(",").into_bytes();
+            file.push(b'\n');
+            file.extend(body);
+            std::fs::write(&path, file).unwrap();
+            if let Ok((rows, errors)) = read_rows(&path, &FIRM_COLUMNS) {
+                prop_assert!(rows.iter().all(|(_, r)| r.len() == FIRM_COLUMNS.len()));
+                prop_assert!(rows.iter().all(|(line, _)| *line >= 2));
+                prop_assert!(errors.iter().all(|e| e.line >= 1));
+            }
+        }
+
+        #[test]
+        fn rows_written_as_csv_are_read_back_as_written(rows in proptest::collection::vec(proptest::collection::vec(field(), 10), 0..6)) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("firms.csv");
+            let mut writer = csv::Writer::from_path(&path).unwrap();
+            writer.write_record(FIRM_COLUMNS).unwrap();
+            for row in &rows {
+                writer.write_record(row).unwrap();
+            }
+            writer.flush().unwrap();
+            let (read, errors) = read_rows(&path, &FIRM_COLUMNS).unwrap();
+            prop_assert!(errors.is_empty(), "{:?}", errors);
+            let fields: Vec<Vec<String>> = read.into_iter().map(|(_, r)| r).collect();
+            prop_assert_eq!(fields, rows);
+        }
+    }
+}

@@ -782,3 +782,28 @@ pub async fn revoke_invitations(
         .context("revoking an invitation")?
         .rows_affected())
 }
+
+/// Deletes the throttle rows of past windows (keeping the pairs that mark a known client),
+/// expired sessions and expired one-time links; returns how many rows went.
+pub async fn forget_stale(db: &impl ConnectionTrait, at: i64) -> anyhow::Result<u64> {
+    let mut gone = 0;
+    for (sql, values) in [
+        (
+            "DELETE FROM sign_in_throttle WHERE last_at < ? AND next_at < ? AND known = ?",
+            vec![(at - THROTTLE_WINDOW_SECONDS).into(), at.into(), false.into()],
+        ),
+        (
+            "UPDATE sign_in_throttle SET failures = 0 WHERE last_at < ? AND known = ? AND failures > 0",
+            vec![(at - THROTTLE_WINDOW_SECONDS).into(), true.into()],
+        ),
+        ("DELETE FROM session WHERE expires_at < ?", vec![at.into()]),
+        ("DELETE FROM auth_link WHERE expires_at < ?", vec![at.into()]),
+    ] {
+        gone += db
+            .execute(stmt(db, sql, values))
+            .await
+            .context("forgetting stale account rows")?
+            .rows_affected();
+    }
+    Ok(gone)
+}

@@ -26,6 +26,8 @@ pub struct NeedRow {
     pub author_kind: String,
     pub author_id: String,
     pub author_name: Option<String>,
+    /// The author organisation's visibility (`members`: its name is for members only).
+    pub author_visibility: Option<String>,
     pub created_at: i64,
     pub is_demo: bool,
     pub commune_name: Option<String>,
@@ -41,6 +43,7 @@ pub struct NeedRow {
 pub const NEED_SELECT: &str = "SELECT n.id, n.kind, n.title, n.description, n.naf_codes, n.skills, \
     n.certifications, n.quantity, n.commune_insee, n.radius_km, n.deadline, n.visibility, n.status, \
     n.size, n.land_area_ha, n.author_kind, n.author_id, COALESCE(o.name, t.name) AS author_name, \
+    o.visibility AS author_visibility, \
     n.created_at, n.is_demo, c.name AS commune_name, d.name AS department_name, \
     COALESCE(c.territory_id, t.id) AS territory_id, COALESCE(c.region_code, t.region_code) AS region_code, \
     COALESCE(c.latitude, t.latitude) AS latitude, COALESCE(c.longitude, t.longitude) AS longitude \

@@ -718,6 +718,21 @@ pub async fn update_profile(
         .rows_affected();
     if updated == 1 {
         record_change(&txn, "organisation", id, "upsert").await?;
+        // The organisation's annonces carry its name in their documents: they follow a change
+        // of name or visibility.
+        #[derive(FromQueryResult)]
+        struct NeedId {
+            id: i64,
+        }
+        let needs: Vec<NeedId> = fetch_all(
+            &txn,
+            "SELECT id FROM need WHERE author_kind = 'organisation' AND author_id = ?",
+            vec![id.to_string().into()],
+        )
+        .await?;
+        for need in needs {
+            record_change(&txn, "need", need.id, "update").await?;
+        }
     }
     txn.commit().await.context("committing the update")?;
     Ok(updated == 1)

@@ -81,13 +81,14 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     request.extensions_mut().insert(ClientAddress(address));
     let accounts = &state.accounts;
     if let Some(token) = bearer(request.headers()) {
-        // A token opens the JSON API and nothing else: not the pages' forms, not the
+        // A token opens the JSON API and nothing else: not the pages' forms, not the server
+        // functions of the pages (under `/api/` too: the account page's among them), not the
         // management of tokens or of the account it belongs to.
-        if !request.uri().path().starts_with("/api/") {
+        if !request.uri().path().starts_with("/api/v1/") {
             return super::api::ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
-                "API tokens authenticate requests to /api/v1 only",
+                "API tokens authenticate requests to /api/v1/ only",
             )
             .into_response();
         }

@@ -73,7 +73,10 @@ fn pairs(body: &[u8]) -> Option<Vec<(String, String)>> {
         .filter(|p| !p.is_empty())
         .map(|pair| {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            Some((decode(k)?, clean_text(&decode(v)?)))
+            let (k, v) = (decode(k)?, decode(v)?);
+            // A password is compared, never shown: it is taken as typed.
+            let v = if k == "password" { v } else { clean_text(&v) };
+            Some((k, v))
         })
         .collect()
 }

@@ -653,12 +653,13 @@ pub struct NeedDocRow {
     pub visibility: String,
     pub status: String,
     pub author_name: Option<String>,
+    pub author_visibility: Option<String>,
     pub department_name: Option<String>,
     pub region_code: Option<String>,
 }
 
 const NEED_SELECT: &str = "SELECT n.id, n.kind, n.title, n.description, n.skills, n.visibility, n.status, \
-    COALESCE(o.name, t.name) AS author_name, d.name AS department_name, \
+    COALESCE(o.name, t.name) AS author_name, o.visibility AS author_visibility, d.name AS department_name, \
     COALESCE(c.region_code, CASE WHEN n.visibility <> 'anonymous' THEN t.region_code END) AS region_code FROM need n \
     LEFT JOIN organisation o ON n.author_kind = 'organisation' AND o.id = CASE WHEN n.author_kind = 'organisation' THEN CAST(n.author_id AS BIGINT) END \
     LEFT JOIN territory t ON n.author_kind = 'territory' AND t.id = n.author_id \
@@ -683,7 +684,9 @@ pub fn need_document(f: &Fields, r: &NeedDocRow) -> TantivyDocument {
     if let Some(d) = &r.department_name {
         doc.add_text(f.place, d);
     }
-    if r.visibility != "anonymous" {
+    // The author is searchable by name unless anonymous, or a members-only firm (whose name
+    // public documents must not carry).
+    if r.visibility != "anonymous" && r.author_visibility.as_deref() != Some("members") {
         if let Some(a) = &r.author_name {
             doc.add_text(f.territory_name, a);
         }

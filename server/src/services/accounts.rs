@@ -41,6 +41,25 @@ pub const FREE_ATTEMPTS_PER_ACCOUNT: i64 = 5;
 /// Sign-in attempts a client makes in an hour, on accounts it has never signed in to,
 /// before each next one waits (a shared address behind a proxy makes many).
 pub const FREE_ATTEMPTS_PER_CLIENT: i64 = 300;
+/// Sign-in attempts on one account, from all the clients that never signed in to it, in an
+/// hour before each next one waits: a guesser spread over many addresses is slowed too,
+/// while the owner's known clients are not.
+pub const FREE_ATTEMPTS_ON_AN_ACCOUNT: i64 = 100;
+/// The throttle key of an account's attempts from unknown clients (never an address).
+const ANY_CLIENT: &str = "*";
+
+/// The client as the throttle counts it: an IPv4 address, or the /64 network of an IPv6 one
+/// (one subscriber holds a whole /64, and would otherwise have 2^64 addresses to try from).
+fn throttle_client(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => ip.to_owned(),
+    }
+}
+
 /// The longest wait between two attempts.
 pub const MAX_PAUSE_SECONDS: i64 = 900;
 
@@ -97,6 +116,11 @@ fn queue_place(waiting: &Arc<AtomicUsize>) -> Option<QueuePlace> {
     let before = waiting.fetch_add(1, Ordering::SeqCst);
     let place = QueuePlace(waiting.clone());
     (before < HASHING_QUEUE + HASHING_PERMITS).then_some(place)
+}
+
+/// Whether the hashing queue is full right now.
+fn queue_full(waiting: &AtomicUsize) -> bool {
+    waiting.load(Ordering::SeqCst) >= HASHING_QUEUE + HASHING_PERMITS
 }
 
 /// Holds one place in the hashing queue until dropped.
@@ -217,6 +241,20 @@ impl AccountsService {
             waiting: Arc::new(AtomicUsize::new(0)),
             clock: Clock::default(),
         }
+    }
+
+    /// Every ten minutes, forgets what no rule reads any more: throttle rows of the past
+    /// window (but the clients known to an account), expired sessions and one-time links.
+    pub fn spawn_housekeeping(self) {
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+            loop {
+                tick.tick().await;
+                if let Err(e) = q::forget_stale(&self.db, self.clock.now()).await {
+                    tracing::warn!(error = format!("{e:#}"), "account housekeeping failed");
+                }
+            }
+        });
     }
 
     /// The same service judging time by `clock` (the server's, which tests move).
@@ -472,24 +510,33 @@ impl AccountsService {
                 Err::<String, SignInError>(SignInError::RateLimited(retry_after.max(1) as u64))
             }
         };
+        // A server too busy to hash answers 503 before counting anything: a flood from
+        // elsewhere never uses up the owner's attempts. (The place itself is taken after the
+        // count, so that requests the count refuses never hold one.)
+        if queue_full(&self.waiting) {
+            return Err(SignInError::Busy(5));
+        }
         let at = self.clock.now();
-        let known = match q::reserve_attempt(
-            &self.db,
-            &account,
-            &client.ip,
-            FREE_ATTEMPTS_PER_ACCOUNT,
-            at,
-        )
-        .await?
-        {
-            q::Reservation::Granted { known } => known,
-            q::Reservation::Refused { retry_after } => return refused(retry_after).await,
-        };
-        if !known {
-            if let q::Reservation::Refused { retry_after } =
-                q::reserve_attempt(&self.db, "", &client.ip, FREE_ATTEMPTS_PER_CLIENT, at).await?
+        let from = throttle_client(&client.ip);
+        let known =
+            match q::reserve_attempt(&self.db, &account, &from, FREE_ATTEMPTS_PER_ACCOUNT, at)
+                .await?
             {
-                return refused(retry_after).await;
+                q::Reservation::Granted { known } => known,
+                q::Reservation::Refused { retry_after } => return refused(retry_after).await,
+            };
+        // A client this account never signed in from also counts against the client's
+        // attempts on every account, and against the account's attempts from every such client.
+        if !known {
+            for (key, client_key, free) in [
+                ("", from.as_str(), FREE_ATTEMPTS_PER_CLIENT),
+                (account.as_str(), ANY_CLIENT, FREE_ATTEMPTS_ON_AN_ACCOUNT),
+            ] {
+                if let q::Reservation::Refused { retry_after } =
+                    q::reserve_attempt(&self.db, key, client_key, free, at).await?
+                {
+                    return refused(retry_after).await;
+                }
             }
         }
         let Some(_place) = queue_place(&self.waiting) else {
@@ -505,7 +552,7 @@ impl AccountsService {
         match user {
             Some(u) if ok && u.email_verified_at.is_some() => {
                 let txn = self.db.begin().await.context("sign-in transaction")?;
-                q::forgive_attempts(&txn, &account, &client.ip).await?;
+                q::forgive_attempts(&txn, &account, &from).await?;
                 q::audit(
                     &txn,
                     "sign_in",
@@ -1033,6 +1080,10 @@ impl AccountsService {
             payload["role"].as_str().unwrap_or_default(),
         );
         let user_id = match q::user_by_email(&txn, &link.email).await? {
+            // An account confirmed already keeps its password (and its sessions and tokens):
+            // the invitation adds a role, it is not a reset. An unconfirmed one takes the
+            // password typed here, or none, and loses what was set before.
+            Some(u) if u.email_verified_at.is_some() => u.id,
             Some(u) => {
                 q::prove_mailbox(&txn, &u, hash.as_deref()).await?;
                 u.id

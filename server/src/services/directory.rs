@@ -115,6 +115,20 @@ impl Directory for DirectoryService {
             return Err(ServiceError::Forbidden);
         }
         let record = edit.validate().map_err(ServiceError::Invalid)?;
+        // Pôles and districts are the programme's public partners: only a firm may keep its
+        // profile for members.
+        if record.visibility.as_deref() == Some("members") {
+            let kind = db::directory::organisation(&self.db, id, viewer)
+                .await?
+                .ok_or(ServiceError::NotFound)?
+                .kind;
+            if kind != "firm" {
+                return Err(ServiceError::Invalid(vec![app::error::FieldError {
+                    field: "visibility".into(),
+                    message: "visibility_invalid".into(),
+                }]));
+            }
+        }
         db::organisations::update_profile(&self.db, id, &record)
             .await?
             .then_some(())

@@ -85,7 +85,10 @@ fn accepted(status: &str) -> bool {
 
 /// Whether the viewer may know who posted the annonce.
 fn revealed(viewer: &Viewer, row: &NeedRow, interests: &[InterestRow]) -> bool {
-    if row.visibility != "anonymous" || is_author(viewer, row) {
+    // A members-only firm is named to members only, in its annonces too.
+    let members_only_author =
+        row.author_visibility.as_deref() == Some("members") && !viewer.signed_in();
+    if (row.visibility != "anonymous" && !members_only_author) || is_author(viewer, row) {
         return true;
     }
     let mine = sides(viewer);

@@ -334,7 +334,10 @@ impl NetworkService {
             .pop()
             .map(|n| n.name)
             .unwrap_or_default();
-        let theme: String = theme.trim().chars().take(200).collect();
+        let theme = theme.trim();
+        if theme.chars().count() > 200 {
+            return Err(invalid("theme", "text_too_long"));
+        }
         let txn = self.db.begin().await.context("exchange transaction")?;
         let id = q::insert_exchange(
             &txn,
@@ -342,7 +345,7 @@ impl NetworkService {
             to_kind,
             to_id,
             practice_id,
-            &theme,
+            theme,
             format,
             message,
             start_date,
@@ -515,6 +518,10 @@ impl NetworkService {
         if !email.is_empty() && app::domain::ids::Email::parse(email).is_err() {
             return Err(invalid("contact_email", "email_invalid"));
         }
+        let contact_name = contact_name.trim();
+        if contact_name.chars().count() > 200 {
+            return Err(invalid("contact_name", "text_too_long"));
+        }
         let txn = self.db.begin().await.context("district transaction")?;
         use sea_orm::ConnectionTrait;
         txn.execute(crate::db::stmt(
@@ -531,7 +538,7 @@ impl NetworkService {
             vec![
                 id.into(),
                 serde_json::to_string(&list).unwrap_or_else(|_| "[]".into()).into(),
-                contact_name.trim().chars().take(200).collect::<String>().into(),
+                contact_name.into(),
                 email.into(),
                 now().into(),
             ],

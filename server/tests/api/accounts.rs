@@ -1431,6 +1431,19 @@ async fn api_tokens_expire_keep_to_their_scope_and_end_with_the_sessions(backend
             .unwrap();
         assert_eq!(r.status().as_u16(), 401, "{path}");
     }
+    // Nor the pages' server functions, which live under /api/ too (the account page's).
+    let r = app
+        .client
+        .post(app.url(&crate::helpers::server_fn_path("get_account")))
+        .header("Authorization", format!("Bearer {write}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        401,
+        "a token reads the account page's data"
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM api_token").await, 2);
     // Expiry: the clock moved past 30 days ends the write token, not the 90-day one.
     app.clock.advance(31 * 24 * 3600);

@@ -530,6 +530,27 @@ async fn members_only_organisations_are_shown_to_members_only(backend: Backend) 
     assert!(!contains(&anonymous["supports"]), "supporters, anonymous");
     let (_, member) = bearer(format!("/api/v1/proposals/{proposal}")).await;
     assert!(contains(&member["supports"]), "supporters, member");
+    // A public annonce of the firm names it to members only.
+    let author = format!("organisation:{firm}");
+    let r = admin
+        .post(
+            "/annonces/nouvelle",
+            &[
+                ("author", author.as_str()),
+                ("kind", "supplier"),
+                ("title", "Fraisage de pièces en laiton"),
+                ("visibility", "public"),
+            ],
+        )
+        .await;
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.ends_with("?publiee=1"), "{location}");
+    let need = location.trim_end_matches("?publiee=1").to_owned();
+    let (status, page) = app.get_html(&need).await;
+    assert_eq!(status, 200, "the public annonce is public");
+    assert!(!page.contains(&name), "annonce author, anonymous");
+    let (_, page) = admin.get(&need).await;
+    assert!(page.contains(&name), "annonce author, member");
     // Search (already enforced inside the query).
     let q = format!("/api/v1/search?q={}", app::api::search::encode(&name));
     assert!(

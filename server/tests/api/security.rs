@@ -219,6 +219,28 @@ async fn user_text_reaches_the_head_escaped_once(backend: Backend) {
         format!("/foncier/{}", id("SELECT MIN(id) FROM land_site").await),
         format!("/pratiques/{}", id("SELECT MAX(id) FROM practice").await),
     ];
+    // A territory's presentation is shown on its page, never in its head: raw nowhere.
+    sea_orm::ConnectionTrait::execute(
+        &app.db,
+        server::db::stmt(
+            &app.db,
+            "INSERT INTO territory_profile (territory_id, presentation, axes, strengths, needs_skills, \
+             needs_land, needs_housing, needs_mobility, updated_at) VALUES ('ti-8422', ?, '[]', ?, '', '', '', '', 1)",
+            vec![HEAD_MARKUP.into(), HEAD_MARKUP.into()],
+        ),
+    )
+    .await
+    .unwrap();
+    let (status, html) = app.get_html("/territoires/ti-8422").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Fraisage&lt;/title&gt;"),
+        "the presentation is shown"
+    );
+    assert!(
+        !html.contains("<meta http-equiv=refresh"),
+        "territory page: markup served raw"
+    );
     for path in &pages {
         let (status, html) = app.get_html(path).await;
         assert_eq!(status, 200, "{path}");
