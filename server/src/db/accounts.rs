@@ -627,9 +627,11 @@ pub async fn reserve_attempt(
 ) -> anyhow::Result<Reservation> {
     db.execute(stmt(
         db,
+        // Born at `at`: the housekeeping, which forgets rows of past windows, never takes a
+        // row between its creation and its first count.
         "INSERT INTO sign_in_throttle (account, client, failures, next_at, last_at, known) \
-         VALUES (?, ?, 0, 0, 0, ?) ON CONFLICT (account, client) DO NOTHING",
-        vec![account.into(), client.into(), false.into()],
+         VALUES (?, ?, 0, 0, ?, ?) ON CONFLICT (account, client) DO NOTHING",
+        vec![account.into(), client.into(), at.into(), false.into()],
     ))
     .await
     .context("creating a throttle row")?;
@@ -673,6 +675,53 @@ pub async fn reserve_attempt(
     Ok(Reservation::Refused {
         retry_after: row.map(|r| r.next_at - at).unwrap_or(1).max(1),
     })
+}
+
+/// Counts one use of a capped allowance (`cap` an hour, counted from the last use once an
+/// hour has passed without one) and says whether it was still within the cap. One statement
+/// checks and counts, so a parallel burst gets exactly `cap`.
+pub async fn reserve_capped(
+    db: &impl ConnectionTrait,
+    account: &str,
+    client: &str,
+    cap: i64,
+    at: i64,
+) -> anyhow::Result<bool> {
+    db.execute(stmt(
+        db,
+        // Born at `at`: the housekeeping, which forgets rows of past windows, never takes a
+        // row between its creation and its first count.
+        "INSERT INTO sign_in_throttle (account, client, failures, next_at, last_at, known) \
+         VALUES (?, ?, 0, 0, ?, ?) ON CONFLICT (account, client) DO NOTHING",
+        vec![account.into(), client.into(), at.into(), false.into()],
+    ))
+    .await
+    .context("creating a throttle row")?;
+    let stale = at - THROTTLE_WINDOW_SECONDS;
+    let n = "(CASE WHEN last_at < ? THEN 1 ELSE failures + 1 END)";
+    let counted: Option<GrantedCount> = fetch_optional(
+        db,
+        &format!(
+            "UPDATE sign_in_throttle SET failures = {n}, last_at = ? \
+             WHERE account = ? AND client = ? AND {n} <= ? RETURNING failures"
+        ),
+        vec![
+            stale.into(),
+            at.into(),
+            account.into(),
+            client.into(),
+            stale.into(),
+            cap.into(),
+        ],
+    )
+    .await
+    .context("counting a capped use")?;
+    Ok(counted.is_some_and(|c| c.failures <= cap))
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+struct GrantedCount {
+    failures: i64,
 }
 
 #[derive(Debug, Clone, FromQueryResult)]

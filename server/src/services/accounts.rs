@@ -79,8 +79,8 @@ pub const MAX_SIGN_UPS_PER_IP: i64 = 30;
 /// The throttle key of sign-ups (never an address).
 const SIGN_UP_KEY: &str = "#sign-up";
 /// Link requests (magic link, reset) allowed per account, and per IP address, in an hour.
-pub const MAX_LINKS_PER_ACCOUNT: u64 = 5;
-pub const MAX_LINKS_PER_IP: u64 = 30;
+pub const MAX_LINKS_PER_ACCOUNT: i64 = 5;
+pub const MAX_LINKS_PER_IP: i64 = 30;
 
 /// A fresh random token, hex-encoded.
 pub fn new_token() -> anyhow::Result<String> {
@@ -247,7 +247,8 @@ impl AccountsService {
     /// window (but the clients known to an account), expired sessions and one-time links.
     pub fn spawn_housekeeping(self) {
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+            let period = std::time::Duration::from_secs(600);
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
             loop {
                 tick.tick().await;
                 if let Err(e) = q::forget_stale(&self.db, self.clock.now()).await {
@@ -365,7 +366,7 @@ impl AccountsService {
                     "",
                 )
                 .await?;
-                if let Some(owner) = owner.filter(|_| told < MAX_LINKS_PER_ACCOUNT) {
+                if let Some(owner) = owner.filter(|_| told < MAX_LINKS_PER_ACCOUNT as u64) {
                     let owner_lang = Lang::from_tag(&owner.lang).unwrap_or_default();
                     let mail = if owner.email_verified_at.is_some() {
                         templates::sign_up_attempted(
@@ -465,18 +466,33 @@ impl AccountsService {
             .ok_or(ServiceError::NotFound)
     }
 
-    async fn limited(
+    /// Whether a link request of `purpose` for `email` from `client` is within its hourly
+    /// allowances (per address, per client), counted in one statement each so that a burst
+    /// of parallel requests sends no more mails than allowed.
+    async fn within_link_allowances(
         &self,
-        event: &str,
+        purpose: &str,
         email: &str,
-        ip: &str,
-        per_account: u64,
-        per_ip: u64,
+        client: &Client,
     ) -> anyhow::Result<bool> {
-        Ok(
-            q::recent_events(&self.db, event, Some(email), None, 3600).await? >= per_account
-                || q::recent_events(&self.db, event, None, Some(ip), 3600).await? >= per_ip,
+        let at = self.clock.now();
+        let address: String = email.chars().take(240).collect();
+        Ok(q::reserve_capped(
+            &self.db,
+            &format!("#{purpose}:{address}"),
+            "",
+            MAX_LINKS_PER_ACCOUNT,
+            at,
         )
+        .await?
+            && q::reserve_capped(
+                &self.db,
+                &format!("#{purpose}"),
+                &throttle_client(&client.ip),
+                MAX_LINKS_PER_IP,
+                at,
+            )
+            .await?)
     }
 
     /// Password sign-in; returns a new session token.
@@ -607,14 +623,8 @@ impl AccountsService {
     ) -> Result<bool, ServiceError> {
         let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
         let event = format!("{purpose}_link_requested");
-        if self
-            .limited(
-                &event,
-                email.as_str(),
-                &client.ip,
-                MAX_LINKS_PER_ACCOUNT,
-                MAX_LINKS_PER_IP,
-            )
+        if !self
+            .within_link_allowances(purpose, email.as_str(), client)
             .await?
         {
             return Ok(false);

@@ -1502,3 +1502,34 @@ async fn a_one_time_link_page_names_the_account_it_opens() {
         .await;
     assert_eq!(r.headers()["location"], "/compte");
 }
+
+async fn a_burst_of_link_requests_sends_no_more_mails_than_allowed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    registered(&app, "rafale@example.fr").await;
+    let before = app
+        .count("SELECT COUNT(*) FROM outbox WHERE to_email = 'rafale@example.fr'")
+        .await;
+    let burst = (0..20).map(|i| {
+        let app = &app;
+        async move {
+            app.client
+                .post(app.url("/auth/lien-magique"))
+                .header("Origin", app.address.clone())
+                .header("X-Forwarded-For", format!("203.0.113.{}", 20 + i))
+                .form(&[("email", "rafale@example.fr")])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    });
+    let answers = futures::future::join_all(burst).await;
+    let mailed = app
+        .count("SELECT COUNT(*) FROM outbox WHERE to_email = 'rafale@example.fr'")
+        .await
+        - before;
+    assert_eq!(mailed, 5, "answers {answers:?}");
+    assert_eq!(answers.iter().filter(|s| **s == 429).count(), 15);
+}
+on_both_backends!(a_burst_of_link_requests_sends_no_more_mails_than_allowed);
