@@ -17,6 +17,9 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     let (title, body) = match error {
         AppError::NotFound => (Key::NotFoundTitle, Key::NotFoundBody),
         AppError::Forbidden => (Key::ForbiddenTitle, Key::ForbiddenBody),
+        // A request refused for what it asks (a search over its limits, a bad filter) is not
+        // an outage: say so, and what to change.
+        AppError::Invalid(_) => (Key::InvalidRequestTitle, Key::InvalidRequestBody),
         _ => (Key::ErrorTitle, Key::ErrorBody),
     };
     view! {

@@ -430,6 +430,8 @@ messages! {
     LinkAddress => "Ce lien est celui de l'adresse", "This link belongs to the address";
     LinkAddressHint => "Si ce n'est pas la vôtre, n'allez pas plus loin : quelqu'un vous a envoyé le lien d'un autre compte.", "If it is not yours, go no further: someone sent you the link of another account.";
     InvitationPasswordHint => "Pour un nouveau compte : 12 caractères au moins, ou rien pour vous connecter par lien. Si vous avez déjà un compte, laissez vide : votre mot de passe ne change pas.", "For a new account: at least 12 characters, or nothing to sign in by link. If you already have an account, leave it empty: your password does not change.";
+    InvalidRequestTitle => "Demande refusée", "Request refused";
+    InvalidRequestBody => "Cette demande dépasse ce que Maillage accepte : une recherche compte au plus 500 caractères, 16 mots différents et 3 expressions entre guillemets, et chaque filtre doit avoir une valeur connue. Raccourcissez la recherche ou changez les filtres.", "This request goes beyond what Maillage accepts: a search has at most 500 characters, 16 different words and 3 quoted phrases, and every filter must have a known value. Shorten the search or change the filters.";
     TokenRead => "lecture seule", "read only";
     TokenWrite => "lecture et publication", "read and publish";
     TokenExpires => "expire le", "expires on";

@@ -337,6 +337,15 @@ async fn oversized_text_queries_are_refused_or_cost_little_on_every_list() {
         ("GET /recherche", &sixty),
         ("GET /api/v1/search", &sixty),
     ];
+    // The page says what was refused, not that the service failed.
+    let (status, page) = app
+        .get_html(&format!(
+            "/annonces?q={}",
+            app::api::search::encode(&four_thousand)
+        ))
+        .await;
+    assert_eq!(status, 400);
+    assert!(page.contains("Demande refusée"), "the refusal is explained");
     for (name, big) in cases {
         let (one, status) = timed(5, || list_query(&app, name, "fraisage")).await;
         assert_eq!(status, 200, "{name}: a one-word query");
