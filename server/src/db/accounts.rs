@@ -609,6 +609,26 @@ pub enum Reservation {
     Refused { retry_after: i64 },
 }
 
+/// Makes sure the throttle row of (account, client) exists. Born at `at`: the housekeeping,
+/// which forgets rows of past windows, never takes a row between its creation and its first
+/// count.
+async fn throttle_row(
+    db: &impl ConnectionTrait,
+    account: &str,
+    client: &str,
+    at: i64,
+) -> anyhow::Result<()> {
+    db.execute(stmt(
+        db,
+        "INSERT INTO sign_in_throttle (account, client, failures, next_at, last_at, known) \
+         VALUES (?, ?, 0, 0, ?, ?) ON CONFLICT (account, client) DO NOTHING",
+        vec![account.into(), client.into(), at.into(), false.into()],
+    ))
+    .await
+    .context("creating a throttle row")?;
+    Ok(())
+}
+
 /// Counts one sign-in attempt of `client` on `account` (`""` for the client's attempts on
 /// every account) at time `at`, before its password is checked, unless the row's pause
 /// refuses it.
@@ -625,16 +645,7 @@ pub async fn reserve_attempt(
     free: i64,
     at: i64,
 ) -> anyhow::Result<Reservation> {
-    db.execute(stmt(
-        db,
-        // Born at `at`: the housekeeping, which forgets rows of past windows, never takes a
-        // row between its creation and its first count.
-        "INSERT INTO sign_in_throttle (account, client, failures, next_at, last_at, known) \
-         VALUES (?, ?, 0, 0, ?, ?) ON CONFLICT (account, client) DO NOTHING",
-        vec![account.into(), client.into(), at.into(), false.into()],
-    ))
-    .await
-    .context("creating a throttle row")?;
+    throttle_row(db, account, client, at).await?;
     let stale = at - THROTTLE_WINDOW_SECONDS;
     // The attempt's number in the window: the first again once the window has passed.
     let n = "(CASE WHEN last_at < ? THEN 1 ELSE failures + 1 END)";
@@ -687,16 +698,7 @@ pub async fn reserve_capped(
     cap: i64,
     at: i64,
 ) -> anyhow::Result<bool> {
-    db.execute(stmt(
-        db,
-        // Born at `at`: the housekeeping, which forgets rows of past windows, never takes a
-        // row between its creation and its first count.
-        "INSERT INTO sign_in_throttle (account, client, failures, next_at, last_at, known) \
-         VALUES (?, ?, 0, 0, ?, ?) ON CONFLICT (account, client) DO NOTHING",
-        vec![account.into(), client.into(), at.into(), false.into()],
-    ))
-    .await
-    .context("creating a throttle row")?;
+    throttle_row(db, account, client, at).await?;
     let stale = at - THROTTLE_WINDOW_SECONDS;
     let n = "(CASE WHEN last_at < ? THEN 1 ELSE failures + 1 END)";
     let counted: Option<GrantedCount> = fetch_optional(

@@ -561,19 +561,27 @@ async fn invite(State(state): State<AppState>, who: Who, Form(f): Form<InviteFor
     let Some(user) = who.user.clone() else {
         return to("/connexion", "erreur=signin_required");
     };
-    let (Some(scope), Some(role)) = (
-        Scope::from_parts(&f.scope_kind, &f.scope_id),
-        Role::parse(&f.role),
-    ) else {
+    let Some((scope, role)) = scope_and_role(&f.scope_kind, &f.scope_id, &f.role) else {
         return to("/compte", "erreur=invalid");
     };
-    match state
+    let done = state
         .accounts
         .invite(&viewer, &user, &f.email, scope, role)
-        .await
-    {
-        Ok(()) => to("/compte", "invitation=envoyee"),
-        Err(ServiceError::Forbidden) => forbidden(who.lang),
+        .await;
+    grant_outcome(done, "invitation=envoyee", who.lang)
+}
+
+/// The scope and role a grant form names, if both are known.
+fn scope_and_role(kind: &str, id: &str, role: &str) -> Option<(Scope, Role)> {
+    Some((Scope::from_parts(kind, id)?, Role::parse(role)?))
+}
+
+/// Where a grant form (invite, remove, revoke) leads: back to the account with its outcome,
+/// or the 403 page when the grant table refuses.
+fn grant_outcome(done: Result<(), ServiceError>, flash: &str, lang: Lang) -> Response {
+    match done {
+        Ok(()) => to("/compte", flash),
+        Err(ServiceError::Forbidden) => forbidden(lang),
         Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
     }
 }
@@ -615,21 +623,14 @@ async fn remove_member(
     let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
         return sign_in_first();
     };
-    let (Some(scope), Some(role)) = (
-        Scope::from_parts(&f.scope_kind, &f.scope_id),
-        Role::parse(&f.role),
-    ) else {
+    let Some((scope, role)) = scope_and_role(&f.scope_kind, &f.scope_id, &f.role) else {
         return to("/compte", "erreur=invalid");
     };
-    match state
+    let done = state
         .accounts
         .remove_membership(&viewer, &user, f.user_id, scope, role)
-        .await
-    {
-        Ok(()) => to("/compte", "membre=retire"),
-        Err(ServiceError::Forbidden) => forbidden(who.lang),
-        Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
-    }
+        .await;
+    grant_outcome(done, "membre=retire", who.lang)
 }
 
 async fn revoke_invitation(
@@ -640,21 +641,14 @@ async fn revoke_invitation(
     let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
         return sign_in_first();
     };
-    let (Some(scope), Some(role)) = (
-        Scope::from_parts(&f.scope_kind, &f.scope_id),
-        Role::parse(&f.role),
-    ) else {
+    let Some((scope, role)) = scope_and_role(&f.scope_kind, &f.scope_id, &f.role) else {
         return to("/compte", "erreur=invalid");
     };
-    match state
+    let done = state
         .accounts
         .revoke_invitation(&viewer, &user, &f.email, scope, role)
-        .await
-    {
-        Ok(()) => to("/compte", "invitation=revoquee"),
-        Err(ServiceError::Forbidden) => forbidden(who.lang),
-        Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
-    }
+        .await;
+    grant_outcome(done, "invitation=revoquee", who.lang)
 }
 
 async fn edit_organisation(
