@@ -11,7 +11,9 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// What the browser learns about a failure: never internals.
+/// What the browser learns about a failure: never internals. Services fail with
+/// `ports::ServiceError`, converted here once (`From`); each surface then renders this one
+/// type: a page (`ErrorView`), a form's redirect (`code`), the JSON API (`server::http::api`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
@@ -22,6 +24,15 @@ pub enum AppError {
     Conflict(String),
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    /// Not signed in, or credentials refused.
+    #[error("not signed in")]
+    Unauthorized,
+    /// Too many attempts: retry after this many seconds.
+    #[error("too many attempts")]
+    RateLimited(u64),
+    /// The server is saturated: retry after this many seconds.
+    #[error("busy")]
+    Busy(u64),
     #[error("internal error")]
     Internal,
     /// The request did not reach the server or its answer could not be read.
@@ -37,7 +48,28 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::Conflict(_) => 409,
             AppError::Invalid(_) => 400,
+            AppError::Unauthorized => 401,
+            AppError::RateLimited(_) => 429,
+            AppError::Busy(_) => 503,
             AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// The short code a form's page reads back from its address (`?erreur=CODE`) to say what
+    /// went wrong: the first field problem, else the kind of failure.
+    pub fn code(&self) -> String {
+        match self {
+            AppError::Invalid(fields) => fields
+                .first()
+                .map(|f| f.message.clone())
+                .unwrap_or_else(|| "invalid".into()),
+            AppError::NotFound => "not_found".into(),
+            AppError::Forbidden => "forbidden".into(),
+            AppError::Conflict(_) => "conflict".into(),
+            AppError::Unauthorized => "credentials".into(),
+            AppError::RateLimited(_) => "rate_limited".into(),
+            AppError::Busy(_) => "busy".into(),
+            AppError::Internal | AppError::Transport(_) => "internal".into(),
         }
     }
 
@@ -93,6 +125,9 @@ impl From<crate::ports::ServiceError> for AppError {
             S::Forbidden => AppError::Forbidden,
             S::Conflict(m) => AppError::Conflict(m),
             S::Invalid(fields) => AppError::Invalid(fields),
+            S::Unauthenticated => AppError::Unauthorized,
+            S::RateLimited(seconds) => AppError::RateLimited(seconds),
+            S::Busy(seconds) => AppError::Busy(seconds),
             S::Internal(cause) => {
                 tracing::error!(error = ?cause, "internal error");
                 AppError::Internal

@@ -32,8 +32,8 @@ test('a territory submits, the region escalates, the nation answers, the territo
   const national = `dg.${stamp}@anct.fr`;
   createUser(elected, 'Élise Élue', 'elected_colead', ['--territory', 'ti-8422']);
   createUser(industrial, 'Igor Industriel', 'industrial_colead', ['--territory', 'ti-8422']);
-  createUser(referent, 'Rita Référente', 'regional_referent', ['--region', '84']);
-  createUser(national, 'Noé National', 'national_team', []);
+  createUser(referent, 'Rita Référente', 'regional_council', ['--region', '84']);
+  createUser(national, 'Noé National', 'national_delegation', []);
   const title = `Délais ICPE pour les ateliers de décolletage ${stamp}`;
 
   // The elected co-lead writes the draft, then submits it.

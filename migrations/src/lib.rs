@@ -20,6 +20,7 @@ mod m20261121_000009_create_proposals;
 mod m20261121_000010_create_network;
 mod m20261121_000011_create_needs;
 mod m20261201_000012_secure_accounts;
+pub mod m20261201_000013_vocabularies;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000010_create_network::Migration),
             Box::new(m20261121_000011_create_needs::Migration),
             Box::new(m20261201_000012_secure_accounts::Migration),
+            Box::new(m20261201_000013_vocabularies::Migration),
         ]
     }
 }

@@ -132,26 +132,10 @@ pub struct AccountOverview {
     pub notifications: Vec<(String, String)>,
 }
 
-/// Who is making this request (anonymous when nobody is signed in).
-#[cfg(feature = "ssr")]
-pub fn request_viewer() -> (Viewer, Option<CurrentUser>) {
-    use leptos::prelude::use_context;
-    let Some(parts) = use_context::<http::request::Parts>() else {
-        return (Viewer::anonymous(), None);
-    };
-    let viewer = parts
-        .extensions
-        .get::<Viewer>()
-        .cloned()
-        .unwrap_or_default();
-    let user = parts.extensions.get::<CurrentUser>().cloned();
-    (viewer, user)
-}
-
 /// The signed-in person, if any (for the header).
 #[server]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    Ok(request_viewer().1)
+    Ok(crate::ports::Who::current().user)
 }
 
 /// What a one-time link does.
@@ -195,14 +179,9 @@ pub async fn get_link_address(
 /// The account page's content; anonymous visitors are refused.
 #[server]
 pub async fn get_account() -> Result<AccountOverview, AppError> {
-    let (viewer, _) = request_viewer();
-    let Some(id) = viewer.user_id else {
-        return Err(AppError::Forbidden);
-    };
-    let session = use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<crate::ports::SessionKey>().cloned());
+    let me = crate::ports::SignedIn::required()?;
     Ok(crate::ports::services()?
         .accounts
-        .overview(id, session.as_ref())
+        .overview(me.id, me.session.as_ref())
         .await?)
 }

@@ -288,7 +288,7 @@ pub async fn get_territory(id: String) -> Result<TerritoryDetail, AppError> {
 /// One organisation (pôle, district, firm...).
 #[server]
 pub async fn get_organisation(id: i64) -> Result<OrganisationDetail, AppError> {
-    let (viewer, _) = crate::api::accounts::request_viewer();
+    let viewer = crate::ports::Who::current().viewer;
     Ok(services()?.directory.organisation(id, &viewer).await?)
 }
 

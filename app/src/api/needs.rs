@@ -443,7 +443,7 @@ pub struct Filieres {
 /// The filière view: local divisions, and the supplier links of the leading industries.
 #[server]
 pub async fn get_filieres(id: String) -> Result<Filieres, AppError> {
-    let (viewer, _) = crate::api::accounts::request_viewer();
+    let viewer = crate::ports::Who::current().viewer;
     Ok(crate::ports::services()?
         .needs
         .filieres(&id, 30.0, &viewer)
@@ -454,7 +454,7 @@ pub async fn get_filieres(id: String) -> Result<Filieres, AppError> {
 #[server]
 pub async fn get_needs(filter: NeedFilter) -> Result<Vec<NeedSummary>, AppError> {
     filter.validate().map_err(AppError::served)?;
-    let (viewer, _) = crate::api::accounts::request_viewer();
+    let viewer = crate::ports::Who::current().viewer;
     Ok(crate::ports::services()?
         .needs
         .list(&filter, &viewer)
@@ -464,7 +464,7 @@ pub async fn get_needs(filter: NeedFilter) -> Result<Vec<NeedSummary>, AppError>
 /// One annonce.
 #[server]
 pub async fn get_need(id: i64) -> Result<NeedView, AppError> {
-    let (viewer, _) = crate::api::accounts::request_viewer();
+    let viewer = crate::ports::Who::current().viewer;
     Ok(crate::ports::services()?.needs.need(id, &viewer).await?)
 }
 
@@ -480,7 +480,7 @@ pub struct Suggestions {
 /// The firms, land sites and needs suggested for an annonce, for its author.
 #[server]
 pub async fn get_matches(id: i64) -> Result<Suggestions, AppError> {
-    let (viewer, _) = crate::api::accounts::request_viewer();
+    let viewer = crate::ports::Who::current().viewer;
     let services = crate::ports::services()?;
     Ok(Suggestions {
         firms: services.needs.matches(id, &viewer, 20).await?,
@@ -492,7 +492,7 @@ pub async fn get_matches(id: i64) -> Result<Suggestions, AppError> {
 /// Annonces that the reader's firms could answer.
 #[server]
 pub async fn get_needs_for_me() -> Result<Vec<NeedForFirm>, AppError> {
-    let (viewer, _) = crate::api::accounts::request_viewer();
+    let viewer = crate::ports::Who::current().viewer;
     if !viewer.signed_in() {
         return Ok(Vec::new());
     }
@@ -502,10 +502,7 @@ pub async fn get_needs_for_me() -> Result<Vec<NeedForFirm>, AppError> {
 /// The reader's expressions of interest, sent and received.
 #[server]
 pub async fn get_inbox() -> Result<Vec<InterestView>, AppError> {
-    let (viewer, _) = crate::api::accounts::request_viewer();
-    if !viewer.signed_in() {
-        return Err(AppError::Forbidden);
-    }
+    let viewer = crate::ports::SignedIn::required()?.viewer;
     Ok(crate::ports::services()?.needs.inbox(&viewer).await?)
 }
 

@@ -370,7 +370,7 @@ use crate::ports::services;
 /// Partner suggestions for a territory (districts, and territories like it).
 #[server]
 pub async fn get_territory_partners(id: String) -> Result<Partners, AppError> {
-    let (viewer, _) = crate::api::accounts::request_viewer();
+    let viewer = crate::ports::Who::current().viewer;
     let lang = crate::i18n::Lang::detect();
     Ok(services()?
         .network
@@ -395,24 +395,21 @@ pub async fn get_practices(filter: PracticeFilter) -> Result<PracticeList, AppEr
 /// One practice.
 #[server]
 pub async fn get_practice(id: i64) -> Result<PracticeDetail, AppError> {
-    let (viewer, _) = crate::api::accounts::request_viewer();
+    let viewer = crate::ports::Who::current().viewer;
     Ok(services()?.network.practice(id, &viewer).await?)
 }
 
 /// The reader's exchanges, proposed and received.
 #[server]
 pub async fn get_exchanges() -> Result<Vec<ExchangeView>, AppError> {
-    let (viewer, _) = crate::api::accounts::request_viewer();
-    if !viewer.signed_in() {
-        return Err(AppError::Forbidden);
-    }
+    let viewer = crate::ports::SignedIn::required()?.viewer;
     Ok(services()?.network.exchanges(&viewer).await?)
 }
 
 /// One exchange, for its two sides.
 #[server]
 pub async fn get_exchange(id: i64) -> Result<ExchangeView, AppError> {
-    let (viewer, _) = crate::api::accounts::request_viewer();
+    let viewer = crate::ports::Who::current().viewer;
     Ok(services()?.network.exchange(id, &viewer).await?)
 }
 

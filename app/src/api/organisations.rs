@@ -184,7 +184,7 @@ use crate::ports::services;
 #[server]
 pub async fn list_organisations(filter: OrganisationFilter) -> Result<OrganisationList, AppError> {
     filter.validate().map_err(AppError::served)?;
-    let (viewer, _) = crate::api::accounts::request_viewer();
+    let viewer = crate::ports::Who::current().viewer;
     Ok(services()?
         .directory
         .organisations(&filter, &viewer)
@@ -195,7 +195,7 @@ pub async fn list_organisations(filter: OrganisationFilter) -> Result<Organisati
 #[server]
 pub async fn territory_divisions(territory: String) -> Result<Vec<DivisionCount>, AppError> {
     let id = crate::domain::ids::TerritoryId::parse(&territory).map_err(|_| AppError::NotFound)?;
-    let (viewer, _) = crate::api::accounts::request_viewer();
+    let viewer = crate::ports::Who::current().viewer;
     Ok(services()?.directory.division_counts(&id, &viewer).await?)
 }
 
@@ -212,7 +212,7 @@ pub async fn list_land_sites(territory: String, page: u64) -> Result<LandSiteLis
 /// One land site.
 #[server]
 pub async fn get_land_site(id: i64) -> Result<LandSiteDetail, AppError> {
-    let (viewer, _) = crate::api::accounts::request_viewer();
+    let viewer = crate::ports::Who::current().viewer;
     Ok(services()?.directory.land_site(id, &viewer).await?)
 }
 

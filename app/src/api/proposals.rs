@@ -401,7 +401,7 @@ pub struct Dashboard {
 #[server]
 pub async fn get_proposals(filter: ProposalFilter) -> Result<ProposalList, AppError> {
     filter.validate().map_err(AppError::served)?;
-    let (viewer, _) = crate::api::accounts::request_viewer();
+    let viewer = crate::ports::Who::current().viewer;
     Ok(crate::ports::services()?
         .proposals
         .list(&filter, &viewer)
@@ -411,7 +411,7 @@ pub async fn get_proposals(filter: ProposalFilter) -> Result<ProposalList, AppEr
 /// One proposal, if the viewer may read it.
 #[server]
 pub async fn get_proposal(id: i64) -> Result<ProposalDetail, AppError> {
-    let (viewer, _) = crate::api::accounts::request_viewer();
+    let viewer = crate::ports::Who::current().viewer;
     Ok(crate::ports::services()?
         .proposals
         .detail(id, &viewer)
@@ -421,10 +421,7 @@ pub async fn get_proposal(id: i64) -> Result<ProposalDetail, AppError> {
 /// The viewer's queues; anonymous visitors are refused.
 #[server]
 pub async fn get_queue(sort: ProposalSort) -> Result<Queue, AppError> {
-    let (viewer, _) = crate::api::accounts::request_viewer();
-    if !viewer.signed_in() {
-        return Err(AppError::Forbidden);
-    }
+    let viewer = crate::ports::SignedIn::required()?.viewer;
     Ok(crate::ports::services()?
         .proposals
         .queue(&viewer, sort)

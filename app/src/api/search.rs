@@ -350,7 +350,7 @@ pub struct SearchResults {
 #[server]
 pub async fn search_network(params: SearchParams) -> Result<SearchResults, AppError> {
     let near = params.validate().map_err(AppError::served)?;
-    let (viewer, _) = crate::api::accounts::request_viewer();
+    let viewer = crate::ports::Who::current().viewer;
     Ok(crate::ports::services()?
         .search
         .search(&params, near.as_ref(), &viewer)
@@ -363,7 +363,7 @@ pub async fn suggest_names(prefix: String) -> Result<Vec<String>, AppError> {
     if prefix.chars().count() > 100 {
         return Ok(Vec::new());
     }
-    let (viewer, _) = crate::api::accounts::request_viewer();
+    let viewer = crate::ports::Who::current().viewer;
     Ok(crate::ports::services()?
         .search
         .suggest(&prefix, &viewer)

@@ -14,9 +14,11 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
             response.set_status(status);
         }
     }
+    let signed_out = error == AppError::Unauthorized;
     let (title, body) = match error {
         AppError::NotFound => (Key::NotFoundTitle, Key::NotFoundBody),
         AppError::Forbidden => (Key::ForbiddenTitle, Key::ForbiddenBody),
+        AppError::Unauthorized => (Key::SignInRequiredTitle, Key::ErrSignInRequired),
         // A request refused for what it asks (a search over its limits, a bad filter) is not
         // an outage: say so, and what to change.
         AppError::Invalid(_) => (Key::InvalidRequestTitle, Key::InvalidRequestBody),
@@ -26,6 +28,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         <section class="error-box" role="alert">
             <h1>{t(lang, title)}</h1>
             <p>{t(lang, body)}</p>
+            {signed_out.then(|| view! { <p><a href="/connexion">{t(lang, Key::SignIn)}</a></p> })}
             <p><a href="/">{t(lang, Key::BackHome)}</a></p>
         </section>
     }

@@ -2,7 +2,7 @@
 //!
 //! The interface asks it to show only allowed actions; the server asks it again, always,
 //! before acting. Roles come from memberships: of an organisation, of a territory team, of a
-//! region, of the national team, or of the platform.
+//! region, of the national délégation, or of the platform (see `docs/roles.md`).
 
 use serde::{Deserialize, Serialize};
 
@@ -21,10 +21,14 @@ pub enum Role {
     ProjectManager,
     /// Territory team: member.
     TeamMember,
-    /// Regional referent (conseil régional or State services).
-    RegionalReferent,
-    /// National team (ANCT/DGE délégation).
-    NationalTeam,
+    /// The État's référent for one territory (référent territorial de l'État, FAQ 3.6).
+    StateReferent,
+    /// The conseil régional, which pilots the programme in its region (FAQ 3.3).
+    RegionalCouncil,
+    /// The préfet de région and the State's services in the region.
+    RegionalState,
+    /// The national délégation aux Territoires d'industrie (ANCT, DGE).
+    NationalDelegation,
     /// Platform administrator.
     PlatformAdmin,
 }
@@ -38,8 +42,10 @@ impl Role {
             Role::IndustrialCoLead => "industrial_colead",
             Role::ProjectManager => "project_manager",
             Role::TeamMember => "team_member",
-            Role::RegionalReferent => "regional_referent",
-            Role::NationalTeam => "national_team",
+            Role::StateReferent => "state_referent",
+            Role::RegionalCouncil => "regional_council",
+            Role::RegionalState => "regional_state",
+            Role::NationalDelegation => "national_delegation",
             Role::PlatformAdmin => "platform_admin",
         }
     }
@@ -55,24 +61,27 @@ impl Role {
             Role::ElectedCoLead
             | Role::IndustrialCoLead
             | Role::ProjectManager
-            | Role::TeamMember => ScopeKind::Territory,
-            Role::RegionalReferent => ScopeKind::Region,
-            Role::NationalTeam => ScopeKind::National,
+            | Role::TeamMember
+            | Role::StateReferent => ScopeKind::Territory,
+            Role::RegionalCouncil | Role::RegionalState => ScopeKind::Region,
+            Role::NationalDelegation => ScopeKind::National,
             Role::PlatformAdmin => ScopeKind::Platform,
         }
     }
 }
 
 /// Every role, for matrices and forms.
-pub const ALL_ROLES: [Role; 9] = [
+pub const ALL_ROLES: [Role; 11] = [
     Role::Member,
     Role::Admin,
     Role::ElectedCoLead,
     Role::IndustrialCoLead,
     Role::ProjectManager,
     Role::TeamMember,
-    Role::RegionalReferent,
-    Role::NationalTeam,
+    Role::StateReferent,
+    Role::RegionalCouncil,
+    Role::RegionalState,
+    Role::NationalDelegation,
     Role::PlatformAdmin,
 ];
 
@@ -278,7 +287,7 @@ pub struct Grant {
 
 /// Who may grant which role: the one table, written for people in `docs/roles.md` (a test
 /// checks that the two agree). Co-leads and project managers are designated from outside
-/// the territory (the national team, until the governance work lets the Region do it), so
+/// the territory (the national délégation, until the governance work lets the Region do it), so
 /// nobody appoints the binôme that approves their own proposals; a territory's team adds
 /// team members only. Whoever may grant a role may remove it, and revoke its invitations.
 pub const GRANTS: [Grant; 6] = [
@@ -288,15 +297,17 @@ pub const GRANTS: [Grant; 6] = [
         roles: &ALL_ROLES,
     },
     Grant {
-        granter: Role::NationalTeam,
+        granter: Role::NationalDelegation,
         within: GrantWithin::Anywhere,
         roles: &[
             Role::ElectedCoLead,
             Role::IndustrialCoLead,
             Role::ProjectManager,
             Role::TeamMember,
-            Role::RegionalReferent,
-            Role::NationalTeam,
+            Role::StateReferent,
+            Role::RegionalCouncil,
+            Role::RegionalState,
+            Role::NationalDelegation,
         ],
     },
     Grant {
@@ -474,7 +485,7 @@ mod tests {
             &t
         ));
         assert!(!can(
-            &viewer(1, Scope::Region("84".into()), Role::RegionalReferent),
+            &viewer(1, Scope::Region("84".into()), Role::RegionalCouncil),
             Action::Edit,
             &t
         ));
@@ -523,7 +534,7 @@ mod tests {
             );
             assert!(grantable_roles(&v, &Scope::Territory("ti-8413".into())).is_empty());
         }
-        let national = viewer(2, Scope::National, Role::NationalTeam);
+        let national = viewer(2, Scope::National, Role::NationalDelegation);
         assert!(may_grant(&national, Role::ElectedCoLead, &ti));
         assert!(!may_grant(&national, Role::PlatformAdmin, &Scope::Platform));
         assert!(!may_grant(&national, Role::Admin, &Scope::Organisation(3)));

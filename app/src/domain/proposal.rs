@@ -194,14 +194,18 @@ pub enum ActorRole {
     ProjectManager,
     /// Team member of the proposal's territory.
     TeamMember,
+    /// The État's référent of the proposal's territory (no step of its own yet).
+    StateReferent,
     /// Any role in another territory's team.
     OtherTerritoryTeam,
-    /// Regional referent of the proposal's region.
-    RegionalReferent,
-    /// Regional referent of another region.
-    OtherRegionalReferent,
-    /// National team.
-    NationalTeam,
+    /// The conseil régional of the proposal's region.
+    RegionalCouncil,
+    /// The prefecture (State services) of the proposal's region.
+    RegionalState,
+    /// Either regional role in another region.
+    OtherRegion,
+    /// The national délégation.
+    NationalDelegation,
     /// Member or administrator of an organisation (a firm may support a proposal).
     OrganisationMember,
     /// Signed in, with no role that concerns proposals (platform administrators included:
@@ -211,15 +215,17 @@ pub enum ActorRole {
     Anonymous,
 }
 
-pub const ALL_ACTOR_ROLES: [ActorRole; 11] = [
+pub const ALL_ACTOR_ROLES: [ActorRole; 13] = [
     ActorRole::ElectedCoLead,
     ActorRole::IndustrialCoLead,
     ActorRole::ProjectManager,
     ActorRole::TeamMember,
+    ActorRole::StateReferent,
     ActorRole::OtherTerritoryTeam,
-    ActorRole::RegionalReferent,
-    ActorRole::OtherRegionalReferent,
-    ActorRole::NationalTeam,
+    ActorRole::RegionalCouncil,
+    ActorRole::RegionalState,
+    ActorRole::OtherRegion,
+    ActorRole::NationalDelegation,
     ActorRole::OrganisationMember,
     ActorRole::Member,
     ActorRole::Anonymous,
@@ -232,10 +238,12 @@ impl ActorRole {
             ActorRole::IndustrialCoLead => "industrial_colead",
             ActorRole::ProjectManager => "project_manager",
             ActorRole::TeamMember => "team_member",
+            ActorRole::StateReferent => "state_referent",
             ActorRole::OtherTerritoryTeam => "other_territory_team",
-            ActorRole::RegionalReferent => "regional_referent",
-            ActorRole::OtherRegionalReferent => "other_regional_referent",
-            ActorRole::NationalTeam => "national_team",
+            ActorRole::RegionalCouncil => "regional_council",
+            ActorRole::RegionalState => "regional_state",
+            ActorRole::OtherRegion => "other_region",
+            ActorRole::NationalDelegation => "national_delegation",
             ActorRole::OrganisationMember => "organisation_member",
             ActorRole::Member => "member",
             ActorRole::Anonymous => "anonymous",
@@ -259,14 +267,14 @@ pub fn actor_roles(viewer: &Viewer, territory: &str, region: &str) -> Vec<ActorR
                 Role::ElectedCoLead => ActorRole::ElectedCoLead,
                 Role::IndustrialCoLead => ActorRole::IndustrialCoLead,
                 Role::ProjectManager => ActorRole::ProjectManager,
+                Role::StateReferent => ActorRole::StateReferent,
                 _ => ActorRole::TeamMember,
             },
             (Scope::Territory(_), _) => ActorRole::OtherTerritoryTeam,
-            (Scope::Region(r), Role::RegionalReferent) if r == region => {
-                ActorRole::RegionalReferent
-            }
-            (Scope::Region(_), _) => ActorRole::OtherRegionalReferent,
-            (Scope::National, _) => ActorRole::NationalTeam,
+            (Scope::Region(r), Role::RegionalCouncil) if r == region => ActorRole::RegionalCouncil,
+            (Scope::Region(r), Role::RegionalState) if r == region => ActorRole::RegionalState,
+            (Scope::Region(_), _) => ActorRole::OtherRegion,
+            (Scope::National, _) => ActorRole::NationalDelegation,
             (Scope::Organisation(_), _) => ActorRole::OrganisationMember,
             (Scope::Platform, _) => ActorRole::Member,
         };
@@ -416,8 +424,8 @@ const TERRITORY_LEADS: &[ActorRole] = &[
     ActorRole::ProjectManager,
 ];
 const CO_LEADS: &[ActorRole] = &[ActorRole::ElectedCoLead, ActorRole::IndustrialCoLead];
-const REGION: &[ActorRole] = &[ActorRole::RegionalReferent];
-const NATIONAL: &[ActorRole] = &[ActorRole::NationalTeam];
+const REGION: &[ActorRole] = &[ActorRole::RegionalCouncil, ActorRole::RegionalState];
+const NATIONAL: &[ActorRole] = &[ActorRole::NationalDelegation];
 
 /// The workflow. `Approve` reaches `RegionalReview` once both co-leads approved (see
 /// [`decide`]); the row gives the state when one approval is still missing.
@@ -883,7 +891,7 @@ mod tests {
         assert_eq!(refused, Err(Refusal::Missing("problem")));
         let refused = decide(
             Status::RegionalReview,
-            &[ActorRole::RegionalReferent],
+            &[ActorRole::RegionalCouncil],
             Some(3),
             Action::Redirect,
             &facts,
@@ -907,20 +915,17 @@ mod tests {
                 },
                 Membership {
                     scope: Scope::Region("84".into()),
-                    role: Role::RegionalReferent,
+                    role: Role::RegionalCouncil,
                 },
             ],
         };
         assert_eq!(
             actor_roles(&v, "ti-8422", "84"),
-            vec![ActorRole::ProjectManager, ActorRole::RegionalReferent]
+            vec![ActorRole::ProjectManager, ActorRole::RegionalCouncil]
         );
         assert_eq!(
             actor_roles(&v, "ti-8413", "27"),
-            vec![
-                ActorRole::OtherTerritoryTeam,
-                ActorRole::OtherRegionalReferent
-            ]
+            vec![ActorRole::OtherTerritoryTeam, ActorRole::OtherRegion]
         );
         assert_eq!(
             actor_roles(&Viewer::anonymous(), "ti-8422", "84"),

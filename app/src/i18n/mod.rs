@@ -6,6 +6,7 @@
 //! carry no language, so a shared link opens in the reader's own language.
 
 mod messages;
+mod vocabulary;
 
 pub use messages::Key;
 use serde::{Deserialize, Serialize};

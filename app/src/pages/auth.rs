@@ -8,6 +8,7 @@ use crate::api::accounts::{
     get_account, get_link_address, AccountOverview, LinkPurpose, FREQUENCIES, MIN_PASSWORD_CHARS,
 };
 use crate::components::{ErrorView, Flash};
+use crate::domain::policy::Role;
 use crate::i18n::{t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -258,7 +259,7 @@ pub fn AccountPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match account.await {
                     Ok(a) => view! { <AccountView a/> }.into_any(),
-                    Err(crate::error::AppError::Forbidden) => view! {
+                    Err(crate::error::AppError::Unauthorized) => view! {
                         <p>{t(lang, Key::ErrSignInRequired)} " " <a href="/connexion">{t(lang, Key::SignIn)}</a></p>
                     }.into_any(),
                     Err(e) => view! { <ErrorView error=e/> }.into_any(),
@@ -285,7 +286,7 @@ fn AccountView(a: AccountOverview) -> impl IntoView {
             view! {
                 <li>
                     {match link { Some(l) => view! { <a href=l>{m.scope_label.clone()}</a> }.into_any(), None => view! { <span>{m.scope_label.clone()}</span> }.into_any() }}
-                    " · " <span class="badge">{m.role.clone()}</span>
+                    " · " <span class="badge">{Role::label_of(lang, &m.role)}</span>
                     {edit.map(|e| view! { " · " <a href=e data-testid="edit-organisation">{t(lang, Key::EditProfile)}</a> })}
                 </li>
             }
@@ -418,15 +419,15 @@ fn InvitationsSection(
         .map(|(i, target)| {
             let email_id = format!("inv-email-{i}");
             let role_id = format!("inv-role-{i}");
-            let roles = target.roles.into_iter().map(|r| { let label = r.clone(); view! { <option value=r>{label}</option> } }).collect_view();
+            let roles = target.roles.into_iter().map(|r| { let label = Role::label_of(lang, &r); view! { <option value=r>{label}</option> } }).collect_view();
             let (kind, id) = (target.scope_kind.clone(), target.scope_id.clone());
             let has_people = !target.members.is_empty() || !target.pending.is_empty();
             let members = target.members.into_iter().map(|m| {
                 let (kind, id) = (kind.clone(), id.clone());
-                let label = format!("{} {} ({})", t(lang, Key::RemoveMember), m.name, m.role);
+                let label = format!("{} {} ({})", t(lang, Key::RemoveMember), m.name, Role::label_of(lang, &m.role));
                 view! {
                     <li data-testid="member">
-                        {m.name.clone()} " · " {m.email} " · " <span class="badge">{m.role.clone()}</span> " "
+                        {m.name.clone()} " · " {m.email} " · " <span class="badge">{Role::label_of(lang, &m.role)}</span> " "
                         <form method="post" action="/compte/membres/retirer" class="inline">
                             <input type="hidden" name="user_id" value=m.user_id.to_string()/>
                             <input type="hidden" name="scope_kind" value=kind/>
@@ -439,10 +440,10 @@ fn InvitationsSection(
             }).collect_view();
             let pending = target.pending.into_iter().map(|p| {
                 let (kind, id) = (kind.clone(), id.clone());
-                let label = format!("{} {} ({})", t(lang, Key::RevokeInvitation), p.email, p.role);
+                let label = format!("{} {} ({})", t(lang, Key::RevokeInvitation), p.email, Role::label_of(lang, &p.role));
                 view! {
                     <li data-testid="pending-invitation">
-                        {p.email.clone()} " · " <span class="badge">{p.role.clone()}</span> " · " {date(p.at)} " "
+                        {p.email.clone()} " · " <span class="badge">{Role::label_of(lang, &p.role)}</span> " · " {date(p.at)} " "
                         <form method="post" action="/compte/invitations/revoquer" class="inline">
                             <input type="hidden" name="email" value=p.email/>
                             <input type="hidden" name="scope_kind" value=kind/>
@@ -478,7 +479,7 @@ fn InvitationsSection(
     let list = |items: Vec<crate::api::accounts::InvitationView>| {
         items
             .into_iter()
-            .map(|i| view! { <li>{i.email} " · " {i.scope_label} " · " <span class="badge">{i.role}</span> " · " {date(i.at)}</li> })
+            .map(|i| view! { <li>{i.email} " · " {i.scope_label} " · " <span class="badge">{Role::label_of(lang, &i.role)}</span> " · " {date(i.at)}</li> })
             .collect_view()
     };
     let (has_sent, has_received) = (!sent.is_empty(), !received.is_empty());

@@ -11,7 +11,9 @@ use crate::api::proposals::{
     ProposalDraft, ProposalFilter, ProposalLink, ProposalSort, ProposalSummary,
 };
 use crate::components::{BarChart, ErrorView, Flash, Pager};
-use crate::domain::proposal::{Action, Status, ALL_STATUSES, MECHANISMS, PROPOSAL_KINDS, THEMES};
+use crate::domain::proposal::{
+    Action, ActorRole, Status, ALL_STATUSES, MECHANISMS, PROPOSAL_KINDS, THEMES,
+};
 use crate::error::AppError;
 use crate::i18n::{format_date, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
@@ -110,17 +112,7 @@ fn kind_key(code: &str) -> Key {
 }
 
 fn role_key(code: &str) -> Key {
-    match code {
-        "elected_colead" => Key::RoleElectedCoLead,
-        "industrial_colead" => Key::RoleIndustrialCoLead,
-        "project_manager" => Key::RoleProjectManager,
-        "team_member" => Key::RoleTeamMember,
-        "regional_referent" => Key::RoleRegionalReferent,
-        "national_team" => Key::RoleNationalTeam,
-        "other_territory_team" => Key::RoleSupportingTerritory,
-        "organisation_member" => Key::RoleSupportingFirm,
-        _ => Key::RoleMember,
-    }
+    ActorRole::parse(code).map_or(Key::RoleMember, ActorRole::key)
 }
 
 fn error_key(code: &str) -> Key {

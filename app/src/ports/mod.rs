@@ -1,15 +1,25 @@
 //! The traits the server implements, one per feature. Server functions call these; they
 //! never see a database. Provided to Leptos as the `Services` context.
 
+use crate::api::accounts::CurrentUser;
 use crate::api::directory::{
     DistrictSummary, OrganisationDetail, Overview, PoleSummary, TerritoryDetail, TerritorySummary,
 };
+use crate::api::needs::NeedDraft;
+use crate::api::network::PracticeDraft;
 use crate::api::organisations::{
     DivisionCount, LandSiteDetail, LandSiteList, OrganisationFilter, OrganisationList,
 };
+use crate::api::proposals::{ProposalDraft, ProposalFilter, ProposalSummary};
 use crate::domain::ids::TerritoryId;
+use crate::domain::policy::{Role, Scope, TokenScope, Viewer};
+use crate::domain::proposal::{Action, Status, StepInput};
 use crate::error::FieldError;
+use crate::i18n::Lang;
 use std::sync::Arc;
+
+mod who;
+pub use who::{ClientAddress, SignInRequired, SignedIn, Who};
 
 /// A service failure, with its cause kept server-side.
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +32,15 @@ pub enum ServiceError {
     Conflict(String),
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    /// Wrong address or password, or an unconfirmed address: one answer for all.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// Too many attempts; retry after this many seconds.
+    #[error("too many attempts")]
+    RateLimited(u64),
+    /// Too much work queued on this server; retry after this many seconds.
+    #[error("busy")]
+    Busy(u64),
     #[error(transparent)]
     Internal(anyhow::Error),
 }
@@ -120,6 +139,13 @@ pub trait Search: Send + Sync {
     ) -> Result<Vec<String>, ServiceError>;
 }
 
+/// A request's origin, for rate limits and the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    pub ip: String,
+    pub user_agent: String,
+}
+
 /// The hash of the current session's token, placed in request extensions by the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionKey(pub String);
@@ -140,6 +166,156 @@ pub trait Accounts: Send + Sync {
         token: &str,
         purpose: crate::api::accounts::LinkPurpose,
     ) -> Result<Option<String>, ServiceError>;
+
+    /// Creates an account and sends the confirmation link. An address already registered gets
+    /// no new account and the same answer (no enumeration).
+    async fn sign_up(
+        &self,
+        email: &str,
+        name: &str,
+        password: &str,
+        lang: Lang,
+        client: &Client,
+    ) -> Result<(), ServiceError>;
+
+    /// Confirms an address from its link and opens a session.
+    ///
+    /// The page of the link asks for a password, which becomes the account's: the one chosen
+    /// at sign-up or a new one. Whoever clicks a confirmation link therefore never validates
+    /// a password chosen by someone else (a stranger who signed up first with their address).
+    async fn verify_email(
+        &self,
+        token: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<String, ServiceError>;
+
+    /// Password sign-in; returns a new session token.
+    ///
+    /// The attempt is counted before the password is hashed, per (account, client) and, for
+    /// a client that has never signed in to this account, per client: see `pause_after`.
+    /// Nothing locks an account: its owner, from another client, signs in meanwhile.
+    async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<String, ServiceError>;
+
+    /// Sends a one-time sign-in link if the address has an account. `Ok(false)` when rate-limited.
+    async fn request_magic_link(&self, email: &str, client: &Client) -> Result<bool, ServiceError>;
+
+    /// Sends a password reset link if the address has an account. `Ok(false)` when rate-limited.
+    async fn request_password_reset(
+        &self,
+        email: &str,
+        client: &Client,
+    ) -> Result<bool, ServiceError>;
+
+    /// Signs in with a magic link (and confirms the address, which it proves).
+    async fn use_magic_link(&self, token: &str, client: &Client) -> Result<String, ServiceError>;
+
+    /// Sets a new password from a reset link: every other session and every API token ends.
+    async fn reset_password(
+        &self,
+        token: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<String, ServiceError>;
+
+    /// Ends one session.
+    async fn sign_out(&self, session_hash: &str) -> Result<(), ServiceError>;
+
+    /// Ends every session of a user and revokes their API tokens.
+    async fn sign_out_everywhere(&self, user_id: i64, client: &Client)
+        -> Result<u64, ServiceError>;
+
+    /// The viewer and user of a session token hash.
+    async fn identify_session(
+        &self,
+        hash: &str,
+    ) -> Result<Option<(Viewer, CurrentUser)>, ServiceError>;
+
+    /// The viewer of a live API token (bearer), and what the token may do.
+    async fn identify_api_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<(Viewer, CurrentUser, TokenScope)>, ServiceError>;
+
+    /// Changes a user's name and language.
+    async fn update_profile(
+        &self,
+        viewer: &Viewer,
+        user_id: i64,
+        name: &str,
+        lang: Lang,
+    ) -> Result<(), ServiceError>;
+
+    /// Creates an API token with a scope, valid `days` days; the secret is returned once and
+    /// stored hashed.
+    async fn create_api_token(
+        &self,
+        viewer: &Viewer,
+        user_id: i64,
+        name: &str,
+        scope: TokenScope,
+        days: i64,
+    ) -> Result<String, ServiceError>;
+
+    /// Revokes one of a user's API tokens.
+    async fn revoke_api_token(
+        &self,
+        viewer: &Viewer,
+        user_id: i64,
+        token_id: i64,
+    ) -> Result<(), ServiceError>;
+
+    /// Sets how often a person hears about a kind of event.
+    async fn set_notifications(
+        &self,
+        viewer: &Viewer,
+        user_id: i64,
+        choices: &[(String, String)],
+    ) -> Result<(), ServiceError>;
+
+    /// Invites someone by email into a scope with a role.
+    async fn invite(
+        &self,
+        viewer: &Viewer,
+        inviter: &CurrentUser,
+        email: &str,
+        scope: Scope,
+        role: Role,
+    ) -> Result<(), ServiceError>;
+
+    /// Takes a role back from someone; allowed to whoever may grant it (`policy::GRANTS`).
+    async fn remove_membership(
+        &self,
+        viewer: &Viewer,
+        actor: &CurrentUser,
+        user_id: i64,
+        scope: Scope,
+        role: Role,
+    ) -> Result<(), ServiceError>;
+
+    /// Revokes a pending invitation; allowed to whoever may grant its role.
+    async fn revoke_invitation(
+        &self,
+        viewer: &Viewer,
+        actor: &CurrentUser,
+        email: &str,
+        scope: Scope,
+        role: Role,
+    ) -> Result<(), ServiceError>;
+
+    /// Accepts an invitation: creates the account if needed, adds the membership, signs in.
+    async fn accept_invitation(
+        &self,
+        token: &str,
+        name: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<String, ServiceError>;
 }
 
 /// Simplification proposals: the workflow, support, queues and figures.
@@ -172,6 +348,46 @@ pub trait Proposals: Send + Sync {
         exclude: Option<i64>,
         limit: usize,
     ) -> Result<Vec<crate::api::proposals::ProposalLink>, ServiceError>;
+
+    /// Every proposal matching a filter (no paging), in the filter's order.
+    async fn filtered(&self, filter: &ProposalFilter)
+        -> Result<Vec<ProposalSummary>, ServiceError>;
+
+    /// Creates a draft for one of the viewer's territories; returns its id.
+    async fn create(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        draft: ProposalDraft,
+    ) -> Result<i64, ServiceError>;
+
+    /// Changes the text of a draft or of a proposal returned for information.
+    async fn update(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        draft: ProposalDraft,
+    ) -> Result<(), ServiceError>;
+
+    /// Takes one workflow step; returns the new status.
+    async fn step(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        action: Action,
+        input: StepInput,
+    ) -> Result<Status, ServiceError>;
+
+    /// Supports a proposal in the name of a territory team or a firm, with a testimony.
+    async fn support(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        as_scope: &Scope,
+        testimony: &str,
+    ) -> Result<(), ServiceError>;
 }
 
 /// The European network: partner suggestions, best practices, exchanges.
@@ -212,6 +428,75 @@ pub trait Network: Send + Sync {
         id: i64,
         viewer: &crate::domain::policy::Viewer,
     ) -> Result<crate::api::network::ExchangeView, ServiceError>;
+
+    /// Publishes a practice in the name of a territory or district the writer speaks for.
+    async fn create_practice(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        draft: PracticeDraft,
+    ) -> Result<i64, ServiceError>;
+
+    /// Proposes an exchange from one of the viewer's territories.
+    #[allow(clippy::too_many_arguments)]
+    async fn propose_exchange(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        from: &str,
+        to: &str,
+        practice_id: Option<i64>,
+        theme: &str,
+        format: &str,
+        message: &str,
+        start_date: &str,
+    ) -> Result<i64, ServiceError>;
+
+    /// Accepts or declines (with a reason) an exchange proposed to the viewer's side.
+    async fn answer_exchange(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        accept: bool,
+        reason: &str,
+    ) -> Result<(), ServiceError>;
+
+    /// Records how an accepted exchange went: dates, participants, outcome.
+    async fn report_exchange(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        start_date: &str,
+        end_date: &str,
+        participants: &str,
+        outcome: &str,
+    ) -> Result<(), ServiceError>;
+
+    /// A district's challenges and contact, written by its managers (its organisation's
+    /// administrators).
+    async fn update_district_profile(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        challenges: &[String],
+        contact_name: &str,
+        contact_email: &str,
+    ) -> Result<(), ServiceError>;
+
+    /// Creates a district profile (platform administrators), before its manager is invited
+    /// to complete it. Returns the new organisation's id.
+    #[allow(clippy::too_many_arguments)]
+    async fn create_district(
+        &self,
+        viewer: &Viewer,
+        name: &str,
+        country: &str,
+        nuts_code: &str,
+        divisions: &str,
+        specialisation_fr: &str,
+        specialisation_en: &str,
+        language: &str,
+    ) -> Result<i64, ServiceError>;
 }
 
 /// Needs and offers, their matches, and expressions of interest.
@@ -266,6 +551,52 @@ pub trait Needs: Send + Sync {
         &self,
         viewer: &crate::domain::policy::Viewer,
     ) -> Result<Vec<crate::api::needs::InterestView>, ServiceError>;
+
+    /// Publishes an annonce; returns its id.
+    async fn create(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        draft: &NeedDraft,
+    ) -> Result<i64, ServiceError>;
+
+    /// Changes an annonce's text (its author's side only).
+    async fn update(&self, viewer: &Viewer, id: i64, draft: &NeedDraft)
+        -> Result<(), ServiceError>;
+
+    /// Closes an annonce (its author's side only).
+    async fn close(&self, viewer: &Viewer, id: i64) -> Result<(), ServiceError>;
+
+    /// Asks for contact: in the name of one of the viewer's organisations on an annonce, or,
+    /// from the annonce's author, with a suggested firm (`target`).
+    async fn ask(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        need_id: i64,
+        as_organisation: Option<i64>,
+        target: Option<i64>,
+        message: &str,
+    ) -> Result<i64, ServiceError>;
+
+    /// Accepts or declines (with a reason) a request addressed to the viewer's side.
+    async fn answer(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        accept: bool,
+        reason: &str,
+    ) -> Result<(), ServiceError>;
+
+    /// Records how an accepted contact ended: partnership concluded or not.
+    async fn conclude(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        concluded: bool,
+    ) -> Result<(), ServiceError>;
 }
 
 /// Everything the UI's server functions may call, provided as Leptos context.

@@ -142,8 +142,8 @@ fn path_to(end: &str) -> Vec<Step> {
     ));
     let region = |action, to, comment| {
         step(
-            "regional_referent",
-            "Référent régional (démo)",
+            "regional_council",
+            "Conseil régional (démo)",
             action,
             "regional_review",
             to,
@@ -157,7 +157,7 @@ fn path_to(end: &str) -> Vec<Step> {
         "redirected" => steps.push(region("redirect", "redirected", "Le certificat de projet donne au porteur un calendrier d'instruction opposable.")),
         _ => {
             steps.push(region("escalate", "national_review", "Sujet remonté par plusieurs territoires de la région."));
-            let national = |action, to, comment| step("national_team", "Équipe nationale (démo)", action, "national_review", to, comment);
+            let national = |action, to, comment| step("national_delegation", "Délégation nationale (démo)", action, "national_review", to, comment);
             match end {
                 "accepted" => steps.push(national("accept", "accepted", "Mesure retenue : elle sera expérimentée dans des territoires volontaires.")),
                 "rejected" => steps.push(national("reject", "rejected", "La règle protège un intérêt supérieur ; un guide d'application sera diffusé aux services.")),

@@ -64,7 +64,8 @@ pub enum UserCommand {
         #[arg(long)]
         name: String,
         /// member, admin (organisation); elected_colead, industrial_colead, project_manager,
-        /// team_member (territory); regional_referent (region); national_team; platform_admin.
+        /// team_member, state_referent (territory); regional_council, regional_state (region);
+        /// national_delegation; platform_admin.
         #[arg(long)]
         role: String,
         #[arg(long, conflicts_with_all = ["region", "organisation"])]

@@ -3,6 +3,7 @@
 use super::{fetch_all, fetch_in, fetch_optional, stmt};
 use anyhow::Context;
 use app::api::proposals::ProposalDraft;
+use app::domain::policy::Role;
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 /// A proposal with its territory's and region's names.
@@ -486,10 +487,12 @@ pub async fn recipients(
     if region_reviewers {
         clauses.push(
             "u.id IN (SELECT user_id FROM membership WHERE scope_kind = 'region' AND scope_id = ? \
-             AND role = 'regional_referent')"
+             AND role IN (?, ?))"
                 .to_owned(),
         );
         values.push(p.region_code.as_str().into());
+        values.push(Role::RegionalCouncil.code().into());
+        values.push(Role::RegionalState.code().into());
     }
     if national_reviewers {
         clauses.push(

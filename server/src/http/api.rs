@@ -7,7 +7,7 @@ use super::AppState;
 use app::api::organisations::{OrganisationFilter, OrganisationSort};
 use app::domain::ids::TerritoryId;
 use app::error::AppError;
-use app::ports::{ServiceError, Services};
+use app::ports::{ServiceError, Services, SignedIn, Who};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -66,31 +66,7 @@ impl IntoResponse for ApiError {
 
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
-        match e {
-            ServiceError::NotFound => {
-                ApiError::new(StatusCode::NOT_FOUND, "not_found", "not found")
-            }
-            ServiceError::Forbidden => {
-                ApiError::new(StatusCode::FORBIDDEN, "forbidden", "forbidden")
-            }
-            ServiceError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
-            ServiceError::Invalid(fields) => {
-                let message = fields
-                    .iter()
-                    .map(|f| format!("{}: {}", f.field, f.message))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                ApiError::new(StatusCode::BAD_REQUEST, "invalid", message)
-            }
-            ServiceError::Internal(cause) => {
-                tracing::error!(error = ?cause, "internal error in API");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "internal error",
-                )
-            }
-        }
+        AppError::from(e).into()
     }
 }
 
@@ -114,9 +90,9 @@ async fn get_territory(
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
-        match e {
-            AppError::Invalid(fields) => ApiError::new(
-                StatusCode::BAD_REQUEST,
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let (code, message) = match e {
+            AppError::Invalid(fields) => (
                 "invalid",
                 fields
                     .iter()
@@ -124,15 +100,20 @@ impl From<AppError> for ApiError {
                     .collect::<Vec<_>>()
                     .join("; "),
             ),
-            AppError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "not found"),
-            AppError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", "forbidden"),
-            AppError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
-            AppError::Internal | AppError::Transport(_) => ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "internal error",
+            AppError::NotFound => ("not_found", "not found".to_owned()),
+            AppError::Forbidden => ("forbidden", "forbidden".to_owned()),
+            AppError::Conflict(m) => ("conflict", m),
+            AppError::Unauthorized => (
+                "unauthorized",
+                "send Authorization: Bearer <token>".to_owned(),
             ),
-        }
+            AppError::RateLimited(_) => ("rate_limited", "too many requests".to_owned()),
+            AppError::Busy(_) => ("busy", "try again in a few seconds".to_owned()),
+            AppError::Internal | AppError::Transport(_) => {
+                ("internal", "internal error".to_owned())
+            }
+        };
+        ApiError::new(status, code, message)
     }
 }
 
@@ -158,7 +139,7 @@ const ORGANISATION_PARAMS: [&str; 6] = ["kind", "territory", "naf", "sort", "pag
 
 async fn list_organisations(
     State(services): State<Services>,
-    viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
+    who: Who,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     if let Some(unknown) = params
@@ -187,16 +168,16 @@ async fn list_organisations(
         per_page: positive(&params, "per_page", 20)?,
     };
     filter.validate()?;
-    let viewer = viewer.map(|v| v.0).unwrap_or_default();
+    let viewer = who.viewer;
     Ok(Json(services.directory.organisations(&filter, &viewer).await?).into_response())
 }
 
 async fn get_organisation(
     State(services): State<Services>,
-    viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
+    who: Who,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let viewer = viewer.map(|v| v.0).unwrap_or_default();
+    let viewer = who.viewer;
     let id = id.parse::<i64>().map_err(|_| {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -209,10 +190,10 @@ async fn get_organisation(
 
 async fn search(
     State(services): State<Services>,
-    viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
+    who: Who,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let viewer = viewer.map(|v| v.0).unwrap_or_default();
+    let viewer = who.viewer;
     let params = app::api::search::SearchParams::from_pairs(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     )?;
@@ -233,7 +214,7 @@ async fn list_districts(State(services): State<Services>) -> Result<Response, Ap
 async fn territory_partners(
     State(services): State<Services>,
     Path(id): Path<String>,
-    who: super::auth::Who,
+    who: Who,
 ) -> Result<Response, ApiError> {
     let viewer = app::domain::policy::Viewer::anonymous();
     let partners = services
@@ -268,39 +249,31 @@ async fn list_practices(
 }
 
 async fn create_need(
-    State(state): State<AppState>,
-    viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
-    user: Option<axum::Extension<app::api::accounts::CurrentUser>>,
+    State(services): State<Services>,
+    me: SignedIn,
     body: Result<Json<app::api::needs::NeedDraft>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let (Some(viewer), Some(user)) = (viewer, user) else {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "send Authorization: Bearer <token>",
-        ));
-    };
     let Json(draft) =
         body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid", e.body_text()))?;
-    let id = state.needs.create(&viewer.0, &user.0, &draft).await?;
+    let id = services.needs.create(&me.viewer, &me.user, &draft).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
 async fn get_need(
     State(services): State<Services>,
-    viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
+    who: Who,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let viewer = viewer.map(|v| v.0).unwrap_or_default();
+    let viewer = who.viewer;
     Ok(Json(services.needs.need(id, &viewer).await?).into_response())
 }
 
 async fn need_matches(
     State(services): State<Services>,
-    viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
+    who: Who,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let viewer = viewer.map(|v| v.0).unwrap_or_default();
+    let viewer = who.viewer;
     let list: Vec<serde_json::Value> = services
         .needs
         .matches(id, &viewer, 20)
@@ -323,10 +296,10 @@ async fn need_matches(
 
 async fn list_proposals(
     State(services): State<Services>,
-    viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
+    who: Who,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let viewer = viewer.map(|v| v.0).unwrap_or_default();
+    let viewer = who.viewer;
     let filter = app::api::proposals::ProposalFilter::from_pairs(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     )?;
@@ -335,10 +308,10 @@ async fn list_proposals(
 
 async fn get_proposal(
     State(services): State<Services>,
-    viewer: Option<axum::Extension<app::domain::policy::Viewer>>,
+    who: Who,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let viewer = viewer.map(|v| v.0).unwrap_or_default();
+    let viewer = who.viewer;
     let id: i64 = id.parse().map_err(|_| {
         ApiError::new(
             StatusCode::NOT_FOUND,

@@ -7,11 +7,10 @@
 
 use super::form::Form;
 use super::AppState;
-use crate::services::accounts::{Client, SignInError, SESSION_SECONDS};
-use app::api::accounts::CurrentUser;
-use app::domain::policy::{Role, Scope, TokenScope, Viewer};
+use crate::services::accounts::SESSION_SECONDS;
+use app::domain::policy::{Role, Scope, TokenScope};
 use app::i18n::Lang;
-use app::ports::{ServiceError, SessionKey};
+use app::ports::{ClientAddress, ServiceError, SessionKey, SignedIn, Who};
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -45,10 +44,6 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
         .map(|t| t.trim().to_owned())
 }
 
-/// The address a request comes from, as rate limits and the audit log see it.
-#[derive(Debug, Clone)]
-pub struct ClientAddress(pub String);
-
 /// The client's address: the last entry of the trusted proxy's header when one is configured
 /// and present (a proxy appends the address it saw to what the client sent, so only the last
 /// entry is the proxy's word), else the connection's peer.
@@ -79,7 +74,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         peer,
     );
     request.extensions_mut().insert(ClientAddress(address));
-    let accounts = &state.accounts;
+    let accounts = &state.services.accounts;
     if let Some(token) = bearer(request.headers()) {
         // A token opens the JSON API and nothing else: not the pages' forms, not the server
         // functions of the pages (under `/api/` too: the account page's among them), not the
@@ -133,49 +128,6 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     next.run(request).await
 }
 
-/// Everything a handler needs to know about who is asking.
-pub struct Who {
-    pub viewer: Viewer,
-    pub user: Option<CurrentUser>,
-    pub session: Option<SessionKey>,
-    pub client: Client,
-    pub lang: Lang,
-}
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Who {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &S,
-    ) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
-            .get::<ClientAddress>()
-            .map(|a| a.0.clone())
-            .unwrap_or_default();
-        Ok(Who {
-            viewer: parts
-                .extensions
-                .get::<Viewer>()
-                .cloned()
-                .unwrap_or_default(),
-            user: parts.extensions.get::<CurrentUser>().cloned(),
-            session: parts.extensions.get::<SessionKey>().cloned(),
-            client: Client {
-                ip,
-                user_agent: parts
-                    .headers
-                    .get(header::USER_AGENT)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or_default()
-                    .to_owned(),
-            },
-            lang: lang_of(&parts.headers),
-        })
-    }
-}
-
 fn session_cookie(state: &AppState, token: &str, max_age: i64) -> HeaderValue {
     let value = format!(
         "{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{}",
@@ -197,21 +149,9 @@ pub(super) fn to(path: &str, flash: &str) -> Response {
     Redirect::to(&format!("{path}?{flash}")).into_response()
 }
 
-/// The first field error's code, for the page to translate.
-pub(super) fn error_code(e: &ServiceError) -> String {
-    match e {
-        ServiceError::Invalid(fields) => fields
-            .first()
-            .map(|f| f.message.clone())
-            .unwrap_or_else(|| "invalid".into()),
-        ServiceError::Forbidden => "forbidden".into(),
-        ServiceError::NotFound => "not_found".into(),
-        ServiceError::Conflict(_) => "conflict".into(),
-        ServiceError::Internal(cause) => {
-            tracing::error!(error = format!("{cause:#}"), "account action failed");
-            "internal".into()
-        }
-    }
+/// The code a form's page translates (`?erreur=CODE`), through the one error conversion.
+pub(super) fn error_code(e: ServiceError) -> String {
+    app::error::AppError::from(e).code()
 }
 
 fn too_many(retry_after: u64, lang: Lang) -> Response {
@@ -247,15 +187,6 @@ fn busy(retry_after: u64, lang: Lang) -> Response {
     response
 }
 
-fn lang_of(headers: &HeaderMap) -> Lang {
-    Lang::negotiate(
-        headers.get(header::COOKIE).and_then(|v| v.to_str().ok()),
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    )
-}
-
 #[derive(Deserialize)]
 struct SignUpForm {
     email: String,
@@ -266,12 +197,13 @@ struct SignUpForm {
 async fn sign_up(State(state): State<AppState>, who: Who, Form(f): Form<SignUpForm>) -> Response {
     let lang = who.lang;
     match state
+        .services
         .accounts
         .sign_up(&f.email, &f.name, &f.password, lang, &who.client)
         .await
     {
         Ok(()) => to("/inscription", "envoye=1"),
-        Err(e) => to("/inscription", &format!("erreur={}", error_code(&e))),
+        Err(e) => to("/inscription", &format!("erreur={}", error_code(e))),
     }
 }
 
@@ -283,18 +215,15 @@ struct SignInForm {
 
 async fn sign_in(State(state): State<AppState>, who: Who, Form(f): Form<SignInForm>) -> Response {
     match state
+        .services
         .accounts
         .sign_in(&f.email, &f.password, &who.client)
         .await
     {
         Ok(token) => signed_in(&state, &token, "/compte"),
-        Err(SignInError::Refused) => to("/connexion", "erreur=credentials"),
-        Err(SignInError::RateLimited(seconds)) => too_many(seconds, who.lang),
-        Err(SignInError::Busy(seconds)) => busy(seconds, who.lang),
-        Err(SignInError::Internal(e)) => {
-            tracing::error!(error = format!("{e:#}"), "sign-in failed");
-            to("/connexion", "erreur=internal")
-        }
+        Err(ServiceError::RateLimited(seconds)) => too_many(seconds, who.lang),
+        Err(ServiceError::Busy(seconds)) => busy(seconds, who.lang),
+        Err(e) => to("/connexion", &format!("erreur={}", error_code(e))),
     }
 }
 
@@ -305,28 +234,27 @@ struct EmailForm {
 
 async fn magic_link(State(state): State<AppState>, who: Who, Form(f): Form<EmailForm>) -> Response {
     match state
+        .services
         .accounts
         .request_magic_link(&f.email, &who.client)
         .await
     {
         Ok(true) => to("/connexion", "lien=envoye"),
         Ok(false) => too_many(3600, who.lang),
-        Err(e) => to("/connexion", &format!("erreur={}", error_code(&e))),
+        Err(e) => to("/connexion", &format!("erreur={}", error_code(e))),
     }
 }
 
 async fn forgot(State(state): State<AppState>, who: Who, Form(f): Form<EmailForm>) -> Response {
     match state
+        .services
         .accounts
         .request_password_reset(&f.email, &who.client)
         .await
     {
         Ok(true) => to("/mot-de-passe-oublie", "envoye=1"),
         Ok(false) => too_many(3600, who.lang),
-        Err(e) => to(
-            "/mot-de-passe-oublie",
-            &format!("erreur={}", error_code(&e)),
-        ),
+        Err(e) => to("/mot-de-passe-oublie", &format!("erreur={}", error_code(e))),
     }
 }
 
@@ -340,14 +268,20 @@ struct TokenForm {
 }
 
 async fn use_link(State(state): State<AppState>, who: Who, Form(f): Form<TokenForm>) -> Response {
-    match state.accounts.use_magic_link(&f.token, &who.client).await {
+    match state
+        .services
+        .accounts
+        .use_magic_link(&f.token, &who.client)
+        .await
+    {
         Ok(token) => signed_in(&state, &token, "/compte"),
-        Err(e) => to("/connexion", &format!("erreur={}", error_code(&e))),
+        Err(e) => to("/connexion", &format!("erreur={}", error_code(e))),
     }
 }
 
 async fn verify(State(state): State<AppState>, who: Who, Form(f): Form<TokenForm>) -> Response {
     match state
+        .services
         .accounts
         .verify_email(&f.token, &f.password, &who.client)
         .await
@@ -359,15 +293,16 @@ async fn verify(State(state): State<AppState>, who: Who, Form(f): Form<TokenForm
             &format!(
                 "token={}&erreur={}",
                 app::api::search::encode(&f.token),
-                error_code(&ServiceError::Invalid(fields))
+                error_code(ServiceError::Invalid(fields))
             ),
         ),
-        Err(e) => to("/connexion", &format!("erreur={}", error_code(&e))),
+        Err(e) => to("/connexion", &format!("erreur={}", error_code(e))),
     }
 }
 
 async fn reset(State(state): State<AppState>, who: Who, Form(f): Form<TokenForm>) -> Response {
     match state
+        .services
         .accounts
         .reset_password(&f.token, &f.password, &who.client)
         .await
@@ -378,7 +313,7 @@ async fn reset(State(state): State<AppState>, who: Who, Form(f): Form<TokenForm>
             &format!(
                 "token={}&erreur={}",
                 app::api::search::encode(&f.token),
-                error_code(&e)
+                error_code(e)
             ),
         ),
     }
@@ -390,6 +325,7 @@ async fn accept_invitation(
     Form(f): Form<TokenForm>,
 ) -> Response {
     match state
+        .services
         .accounts
         .accept_invitation(&f.token, &f.name, &f.password, &who.client)
         .await
@@ -400,7 +336,7 @@ async fn accept_invitation(
             &format!(
                 "token={}&erreur={}",
                 app::api::search::encode(&f.token),
-                error_code(&e)
+                error_code(e)
             ),
         ),
     }
@@ -416,7 +352,7 @@ fn clear_cookie(state: &AppState, to: &str) -> Response {
 
 async fn sign_out(State(state): State<AppState>, who: Who) -> Response {
     if let Some(key) = who.session {
-        if let Err(e) = state.accounts.sign_out(&key.0).await {
+        if let Err(e) = state.services.accounts.sign_out(&key.0).await {
             tracing::error!(error = format!("{e:#}"), "sign-out failed");
         }
     }
@@ -425,20 +361,16 @@ async fn sign_out(State(state): State<AppState>, who: Who) -> Response {
 
 async fn sign_out_everywhere(State(state): State<AppState>, who: Who) -> Response {
     if let Some(id) = who.viewer.user_id {
-        if let Err(e) = state.accounts.sign_out_everywhere(id, &who.client).await {
+        if let Err(e) = state
+            .services
+            .accounts
+            .sign_out_everywhere(id, &who.client)
+            .await
+        {
             tracing::error!(error = format!("{e:#}"), "sign-out everywhere failed");
         }
     }
     clear_cookie(&state, "/connexion?deconnecte=1")
-}
-
-/// The signed-in viewer and their id, or `None` for anonymous visitors.
-pub(super) fn require(who: &Who) -> Option<(Viewer, i64)> {
-    who.viewer.user_id.map(|id| (who.viewer.clone(), id))
-}
-
-pub(super) fn sign_in_first() -> Response {
-    to("/connexion", "erreur=signin_required")
 }
 
 #[derive(Deserialize)]
@@ -447,18 +379,21 @@ struct ProfileForm {
     lang: String,
 }
 
-async fn profile(State(state): State<AppState>, who: Who, Form(f): Form<ProfileForm>) -> Response {
-    let Some((viewer, id)) = require(&who) else {
-        return sign_in_first();
-    };
+async fn profile(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(f): Form<ProfileForm>,
+) -> Response {
+    let SignedIn { viewer, id, .. } = me;
     let lang = Lang::from_tag(&f.lang).unwrap_or_default();
     match state
+        .services
         .accounts
         .update_profile(&viewer, id, &f.name, lang)
         .await
     {
         Ok(()) => to("/compte", "profil=1"),
-        Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
+        Err(e) => to("/compte", &format!("erreur={}", error_code(e))),
     }
 }
 
@@ -474,16 +409,16 @@ struct TokenNameForm {
 
 async fn create_token(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Form(f): Form<TokenNameForm>,
 ) -> Response {
-    let Some((viewer, id)) = require(&who) else {
-        return sign_in_first();
-    };
-    let lang = who.lang;
+    let SignedIn {
+        viewer, id, lang, ..
+    } = me;
     let scope = TokenScope::parse(&f.scope).unwrap_or_default();
     let days = f.days.unwrap_or(app::api::accounts::TOKEN_DAYS);
     match state
+        .services
         .accounts
         .create_api_token(&viewer, id, &f.name, scope, days)
         .await
@@ -514,35 +449,41 @@ async fn create_token(
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
-        Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
+        Err(e) => to("/compte", &format!("erreur={}", error_code(e))),
     }
 }
 
 async fn revoke_token(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Path(token_id): Path<i64>,
 ) -> Response {
-    let Some((viewer, id)) = require(&who) else {
-        return sign_in_first();
-    };
-    match state.accounts.revoke_api_token(&viewer, id, token_id).await {
+    let SignedIn { viewer, id, .. } = me;
+    match state
+        .services
+        .accounts
+        .revoke_api_token(&viewer, id, token_id)
+        .await
+    {
         Ok(()) => to("/compte", "jeton=revoque"),
-        Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
+        Err(e) => to("/compte", &format!("erreur={}", error_code(e))),
     }
 }
 
 async fn notifications(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let Some((viewer, id)) = require(&who) else {
-        return sign_in_first();
-    };
-    match state.accounts.set_notifications(&viewer, id, &f).await {
+    let SignedIn { viewer, id, .. } = me;
+    match state
+        .services
+        .accounts
+        .set_notifications(&viewer, id, &f)
+        .await
+    {
         Ok(()) => to("/compte", "notifications=1"),
-        Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
+        Err(e) => to("/compte", &format!("erreur={}", error_code(e))),
     }
 }
 
@@ -554,21 +495,23 @@ struct InviteForm {
     role: String,
 }
 
-async fn invite(State(state): State<AppState>, who: Who, Form(f): Form<InviteForm>) -> Response {
-    let Some((viewer, _)) = require(&who) else {
-        return sign_in_first();
-    };
-    let Some(user) = who.user.clone() else {
-        return to("/connexion", "erreur=signin_required");
-    };
+async fn invite(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(f): Form<InviteForm>,
+) -> Response {
+    let SignedIn {
+        viewer, user, lang, ..
+    } = me;
     let Some((scope, role)) = scope_and_role(&f.scope_kind, &f.scope_id, &f.role) else {
         return to("/compte", "erreur=invalid");
     };
     let done = state
+        .services
         .accounts
         .invite(&viewer, &user, &f.email, scope, role)
         .await;
-    grant_outcome(done, "invitation=envoyee", who.lang)
+    grant_outcome(done, "invitation=envoyee", lang)
 }
 
 /// The scope and role a grant form names, if both are known.
@@ -582,7 +525,7 @@ fn grant_outcome(done: Result<(), ServiceError>, flash: &str, lang: Lang) -> Res
     match done {
         Ok(()) => to("/compte", flash),
         Err(ServiceError::Forbidden) => forbidden(lang),
-        Err(e) => to("/compte", &format!("erreur={}", error_code(&e))),
+        Err(e) => to("/compte", &format!("erreur={}", error_code(e))),
     }
 }
 
@@ -617,49 +560,49 @@ struct MembershipForm {
 
 async fn remove_member(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Form(f): Form<MembershipForm>,
 ) -> Response {
-    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
-        return sign_in_first();
-    };
+    let SignedIn {
+        viewer, user, lang, ..
+    } = me;
     let Some((scope, role)) = scope_and_role(&f.scope_kind, &f.scope_id, &f.role) else {
         return to("/compte", "erreur=invalid");
     };
     let done = state
+        .services
         .accounts
         .remove_membership(&viewer, &user, f.user_id, scope, role)
         .await;
-    grant_outcome(done, "membre=retire", who.lang)
+    grant_outcome(done, "membre=retire", lang)
 }
 
 async fn revoke_invitation(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Form(f): Form<InviteForm>,
 ) -> Response {
-    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
-        return sign_in_first();
-    };
+    let SignedIn {
+        viewer, user, lang, ..
+    } = me;
     let Some((scope, role)) = scope_and_role(&f.scope_kind, &f.scope_id, &f.role) else {
         return to("/compte", "erreur=invalid");
     };
     let done = state
+        .services
         .accounts
         .revoke_invitation(&viewer, &user, &f.email, scope, role)
         .await;
-    grant_outcome(done, "invitation=revoquee", who.lang)
+    grant_outcome(done, "invitation=revoquee", lang)
 }
 
 async fn edit_organisation(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Path(id): Path<i64>,
     Form(edit): Form<app::api::organisations::OrganisationEdit>,
 ) -> Response {
-    let Some((viewer, _)) = require(&who) else {
-        return sign_in_first();
-    };
+    let SignedIn { viewer, .. } = me;
     match state
         .services
         .directory
@@ -670,20 +613,18 @@ async fn edit_organisation(
         Err(ServiceError::Forbidden) => (StatusCode::FORBIDDEN, "forbidden").into_response(),
         Err(e) => to(
             &format!("/organisations/{id}/modifier"),
-            &format!("erreur={}", error_code(&e)),
+            &format!("erreur={}", error_code(e)),
         ),
     }
 }
 
 async fn edit_territory(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let Some((viewer, _)) = require(&who) else {
-        return sign_in_first();
-    };
+    let SignedIn { viewer, .. } = me;
     let Ok(territory) = app::domain::ids::TerritoryId::parse(&id) else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -711,7 +652,7 @@ async fn edit_territory(
         Err(ServiceError::Forbidden) => (StatusCode::FORBIDDEN, "forbidden").into_response(),
         Err(e) => to(
             &format!("/territoires/{id}/modifier"),
-            &format!("erreur={}", error_code(&e)),
+            &format!("erreur={}", error_code(e)),
         ),
     }
 }

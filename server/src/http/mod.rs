@@ -24,16 +24,16 @@ use std::sync::OnceLock;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
-/// Shared by every handler.
+/// Shared by every handler: the ports (`Services`) are the only way to the use cases, here
+/// as in the pages' server functions.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
+    /// For the readiness check only.
     pub db: DatabaseConnection,
-    pub accounts: crate::services::accounts::AccountsService,
-    pub proposals: crate::services::proposals::ProposalService,
-    pub network: crate::services::network::NetworkService,
-    pub needs: crate::services::needs::NeedService,
+    /// The address links in exports and mails point to.
+    pub public_url: String,
     pub secure_cookies: bool,
     /// The header a trusted reverse proxy puts the client's address in, if any.
     pub trusted_proxy_header: Option<String>,

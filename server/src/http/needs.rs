@@ -1,53 +1,52 @@
 //! Forms of needs and offers: publish, edit, close, ask for contact, answer, conclude.
 //! POST, then a 303 back to the page with a code in the address.
 
-use super::auth::{error_code, require, sign_in_first, to, Who};
+use super::auth::{error_code, to};
 use super::form::Form;
 use super::AppState;
 use app::api::needs::NeedDraft;
+use app::ports::SignedIn;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::post;
 use axum::Router;
 use serde::Deserialize;
 
-async fn publish(State(state): State<AppState>, who: Who, Form(d): Form<NeedDraft>) -> Response {
-    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
-        return sign_in_first();
-    };
-    match state.needs.create(&viewer, &user, &d).await {
+async fn publish(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(d): Form<NeedDraft>,
+) -> Response {
+    let SignedIn { viewer, user, .. } = me;
+    match state.services.needs.create(&viewer, &user, &d).await {
         Ok(id) => to(&format!("/annonces/{id}"), "publiee=1"),
-        Err(e) => to("/annonces/nouvelle", &format!("erreur={}", error_code(&e))),
+        Err(e) => to("/annonces/nouvelle", &format!("erreur={}", error_code(e))),
     }
 }
 
 async fn edit(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Path(id): Path<i64>,
     Form(d): Form<NeedDraft>,
 ) -> Response {
-    let Some((viewer, _)) = require(&who) else {
-        return sign_in_first();
-    };
-    match state.needs.update(&viewer, id, &d).await {
+    let SignedIn { viewer, .. } = me;
+    match state.services.needs.update(&viewer, id, &d).await {
         Ok(()) => to(&format!("/annonces/{id}"), "modifiee=1"),
         Err(e) => to(
             &format!("/annonces/{id}/modifier"),
-            &format!("erreur={}", error_code(&e)),
+            &format!("erreur={}", error_code(e)),
         ),
     }
 }
 
-async fn close(State(state): State<AppState>, who: Who, Path(id): Path<i64>) -> Response {
-    let Some((viewer, _)) = require(&who) else {
-        return sign_in_first();
-    };
-    match state.needs.close(&viewer, id).await {
+async fn close(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>) -> Response {
+    let SignedIn { viewer, .. } = me;
+    match state.services.needs.close(&viewer, id).await {
         Ok(()) => to(&format!("/annonces/{id}"), "cloturee=1"),
         Err(e) => to(
             &format!("/annonces/{id}"),
-            &format!("erreur={}", error_code(&e)),
+            &format!("erreur={}", error_code(e)),
         ),
     }
 }
@@ -66,15 +65,14 @@ struct ContactForm {
 
 async fn contact(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Path(id): Path<i64>,
     Form(f): Form<ContactForm>,
 ) -> Response {
-    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
-        return sign_in_first();
-    };
+    let SignedIn { viewer, user, .. } = me;
     let back = format!("/annonces/{id}");
     match state
+        .services
         .needs
         .ask(
             &viewer,
@@ -87,7 +85,7 @@ async fn contact(
         .await
     {
         Ok(_) => to(&back, "demande=1"),
-        Err(e) => to(&back, &format!("erreur={}", error_code(&e))),
+        Err(e) => to(&back, &format!("erreur={}", error_code(e))),
     }
 }
 
@@ -100,28 +98,45 @@ struct AnswerForm {
 
 async fn answer(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Path(id): Path<i64>,
     Form(f): Form<AnswerForm>,
 ) -> Response {
-    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
-        return sign_in_first();
-    };
+    let SignedIn { viewer, user, .. } = me;
     let result = match f.action.as_str() {
-        "accept" => state.needs.answer(&viewer, &user, id, true, "").await,
+        "accept" => {
+            state
+                .services
+                .needs
+                .answer(&viewer, &user, id, true, "")
+                .await
+        }
         "decline" => {
             state
+                .services
                 .needs
                 .answer(&viewer, &user, id, false, &f.reason)
                 .await
         }
-        "concluded" => state.needs.conclude(&viewer, &user, id, true).await,
-        "not_concluded" => state.needs.conclude(&viewer, &user, id, false).await,
+        "concluded" => {
+            state
+                .services
+                .needs
+                .conclude(&viewer, &user, id, true)
+                .await
+        }
+        "not_concluded" => {
+            state
+                .services
+                .needs
+                .conclude(&viewer, &user, id, false)
+                .await
+        }
         _ => return to("/mises-en-relation", "erreur=invalid"),
     };
     match result {
         Ok(()) => to("/mises-en-relation", &format!("fait={}", f.action)),
-        Err(e) => to("/mises-en-relation", &format!("erreur={}", error_code(&e))),
+        Err(e) => to("/mises-en-relation", &format!("erreur={}", error_code(e))),
     }
 }
 

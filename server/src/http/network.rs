@@ -1,10 +1,11 @@
 //! Forms of the European network: publish a practice, propose an exchange, answer it, report
 //! on it, and a district's profile. POST, then a 303 back to the page.
 
-use super::auth::{error_code, require, sign_in_first, to, Who};
+use super::auth::{error_code, to};
 use super::form::Form;
 use super::AppState;
 use app::api::network::PracticeDraft;
+use app::ports::SignedIn;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::post;
@@ -35,10 +36,12 @@ struct PracticeForm {
     lang: String,
 }
 
-async fn publish(State(state): State<AppState>, who: Who, Form(f): Form<PracticeForm>) -> Response {
-    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
-        return sign_in_first();
-    };
+async fn publish(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(f): Form<PracticeForm>,
+) -> Response {
+    let SignedIn { viewer, user, .. } = me;
     let draft = PracticeDraft {
         author: f.author,
         title: f.title,
@@ -51,9 +54,14 @@ async fn publish(State(state): State<AppState>, who: Who, Form(f): Form<Practice
         contact: f.contact,
         lang: f.lang,
     };
-    match state.network.create_practice(&viewer, &user, draft).await {
+    match state
+        .services
+        .network
+        .create_practice(&viewer, &user, draft)
+        .await
+    {
         Ok(id) => to(&format!("/pratiques/{id}"), "publie=1"),
-        Err(e) => to("/pratiques/nouvelle", &format!("erreur={}", error_code(&e))),
+        Err(e) => to("/pratiques/nouvelle", &format!("erreur={}", error_code(e))),
     }
 }
 
@@ -76,10 +84,12 @@ struct ExchangeForm {
     back: String,
 }
 
-async fn propose(State(state): State<AppState>, who: Who, Form(f): Form<ExchangeForm>) -> Response {
-    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
-        return sign_in_first();
-    };
+async fn propose(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(f): Form<ExchangeForm>,
+) -> Response {
+    let SignedIn { viewer, user, .. } = me;
     let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
         f.back.clone()
     } else {
@@ -87,6 +97,7 @@ async fn propose(State(state): State<AppState>, who: Who, Form(f): Form<Exchange
     };
     let practice = f.practice_id.trim().parse::<i64>().ok();
     match state
+        .services
         .network
         .propose_exchange(
             &viewer,
@@ -102,7 +113,7 @@ async fn propose(State(state): State<AppState>, who: Who, Form(f): Form<Exchange
         .await
     {
         Ok(id) => to(&format!("/echanges/{id}"), "propose=1"),
-        Err(e) => to(&back, &format!("erreur={}", error_code(&e))),
+        Err(e) => to(&back, &format!("erreur={}", error_code(e))),
     }
 }
 
@@ -115,21 +126,20 @@ struct AnswerForm {
 
 async fn answer(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Path(id): Path<i64>,
     Form(f): Form<AnswerForm>,
 ) -> Response {
-    let Some((viewer, _)) = require(&who) else {
-        return sign_in_first();
-    };
+    let SignedIn { viewer, .. } = me;
     let back = format!("/echanges/{id}");
     match state
+        .services
         .network
         .answer_exchange(&viewer, id, f.action == "accept", &f.reason)
         .await
     {
         Ok(()) => to(&back, "repondu=1"),
-        Err(e) => to(&back, &format!("erreur={}", error_code(&e))),
+        Err(e) => to(&back, &format!("erreur={}", error_code(e))),
     }
 }
 
@@ -147,15 +157,14 @@ struct ReportForm {
 
 async fn report(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Path(id): Path<i64>,
     Form(f): Form<ReportForm>,
 ) -> Response {
-    let Some((viewer, _)) = require(&who) else {
-        return sign_in_first();
-    };
+    let SignedIn { viewer, .. } = me;
     let back = format!("/echanges/{id}");
     match state
+        .services
         .network
         .report_exchange(
             &viewer,
@@ -168,19 +177,17 @@ async fn report(
         .await
     {
         Ok(()) => to(&back, "rapport=1"),
-        Err(e) => to(&back, &format!("erreur={}", error_code(&e))),
+        Err(e) => to(&back, &format!("erreur={}", error_code(e))),
     }
 }
 
 async fn district_profile(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let Some((viewer, _)) = require(&who) else {
-        return sign_in_first();
-    };
+    let SignedIn { viewer, .. } = me;
     let mut challenges = Vec::new();
     let (mut name, mut email) = (String::new(), String::new());
     for (k, v) in pairs {
@@ -193,6 +200,7 @@ async fn district_profile(
     }
     let back = format!("/organisations/{id}");
     match state
+        .services
         .network
         .update_district_profile(&viewer, id, &challenges, &name, &email)
         .await
@@ -200,7 +208,7 @@ async fn district_profile(
         Ok(()) => to(&back, "modifie=1"),
         Err(e) => to(
             &format!("{back}/modifier"),
-            &format!("erreur={}", error_code(&e)),
+            &format!("erreur={}", error_code(e)),
         ),
     }
 }
@@ -228,12 +236,10 @@ struct DistrictForm {
 /// A platform administrator creates a district and invites its manager, who completes it.
 async fn create_district(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Form(f): Form<DistrictForm>,
 ) -> Response {
-    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
-        return sign_in_first();
-    };
+    let SignedIn { viewer, user, .. } = me;
     // The manager's address is checked first, so a bad address creates nothing. The district
     // and the invitation are two transactions: should the invitation fail after that check,
     // the district exists and an administrator can invite its manager from the account page.
@@ -241,6 +247,7 @@ async fn create_district(
         return to("/districts/nouveau", "erreur=email_invalid");
     }
     let id = match state
+        .services
         .network
         .create_district(
             &viewer,
@@ -255,9 +262,10 @@ async fn create_district(
         .await
     {
         Ok(id) => id,
-        Err(e) => return to("/districts/nouveau", &format!("erreur={}", error_code(&e))),
+        Err(e) => return to("/districts/nouveau", &format!("erreur={}", error_code(e))),
     };
     match state
+        .services
         .accounts
         .invite(
             &viewer,
@@ -271,7 +279,7 @@ async fn create_district(
         Ok(()) => to(&format!("/organisations/{id}"), "invitation=envoyee"),
         Err(e) => to(
             &format!("/organisations/{id}"),
-            &format!("erreur={}", error_code(&e)),
+            &format!("erreur={}", error_code(e)),
         ),
     }
 }

@@ -1,13 +1,14 @@
 //! The forms of simplification proposals (create, edit, take a step, support) and the list's
 //! CSV and JSON exports. Forms work without WebAssembly: POST, then a 303 back to the page.
 
-use super::auth::{error_code, require, sign_in_first, to, Who};
+use super::auth::{error_code, to};
 use super::form::Form;
 use super::AppState;
 use app::api::proposals::{ProposalDraft, ProposalFilter, ProposalSummary};
 use app::domain::policy::Scope;
 use app::domain::proposal::{Action, StepInput};
 use app::ports::ServiceError;
+use app::ports::SignedIn;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -53,34 +54,35 @@ impl From<DraftForm> for ProposalDraft {
     }
 }
 
-async fn create(State(state): State<AppState>, who: Who, Form(f): Form<DraftForm>) -> Response {
-    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
-        return sign_in_first();
-    };
-    match state.proposals.create(&viewer, &user, f.into()).await {
+async fn create(State(state): State<AppState>, me: SignedIn, Form(f): Form<DraftForm>) -> Response {
+    let SignedIn { viewer, user, .. } = me;
+    match state
+        .services
+        .proposals
+        .create(&viewer, &user, f.into())
+        .await
+    {
         Ok(id) => to(&format!("/simplification/{id}"), "cree=1"),
         Err(e) => to(
             "/simplification/nouvelle",
-            &format!("erreur={}", error_code(&e)),
+            &format!("erreur={}", error_code(e)),
         ),
     }
 }
 
 async fn edit(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Path(id): Path<i64>,
     Form(f): Form<DraftForm>,
 ) -> Response {
-    let Some((viewer, _)) = require(&who) else {
-        return sign_in_first();
-    };
-    match state.proposals.update(&viewer, id, f.into()).await {
+    let SignedIn { viewer, .. } = me;
+    match state.services.proposals.update(&viewer, id, f.into()).await {
         Ok(()) => to(&format!("/simplification/{id}"), "modifie=1"),
         Err(ServiceError::Forbidden) => (StatusCode::FORBIDDEN, "forbidden").into_response(),
         Err(e) => to(
             &format!("/simplification/{id}/modifier"),
-            &format!("erreur={}", error_code(&e)),
+            &format!("erreur={}", error_code(e)),
         ),
     }
 }
@@ -98,13 +100,11 @@ struct StepForm {
 
 async fn step(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Path(id): Path<i64>,
     Form(f): Form<StepForm>,
 ) -> Response {
-    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
-        return sign_in_first();
-    };
+    let SignedIn { viewer, user, .. } = me;
     let back = format!("/simplification/{id}");
     let Some(action) = Action::parse(&f.action) else {
         return to(&back, "erreur=invalid");
@@ -124,12 +124,13 @@ async fn step(
         target,
     };
     match state
+        .services
         .proposals
         .step(&viewer, &user, id, action, input)
         .await
     {
         Ok(status) => to(&back, &format!("etape={}", status.code())),
-        Err(e) => to(&back, &format!("erreur={}", error_code(&e))),
+        Err(e) => to(&back, &format!("erreur={}", error_code(e))),
     }
 }
 
@@ -144,13 +145,11 @@ struct SupportForm {
 
 async fn support(
     State(state): State<AppState>,
-    who: Who,
+    me: SignedIn,
     Path(id): Path<i64>,
     Form(f): Form<SupportForm>,
 ) -> Response {
-    let (Some((viewer, _)), Some(user)) = (require(&who), who.user.clone()) else {
-        return sign_in_first();
-    };
+    let SignedIn { viewer, user, .. } = me;
     let back = format!("/simplification/{id}");
     let Some(scope) = f
         .as_scope
@@ -160,12 +159,13 @@ async fn support(
         return to(&back, "erreur=invalid");
     };
     match state
+        .services
         .proposals
         .support(&viewer, &user, id, &scope, &f.testimony)
         .await
     {
         Ok(()) => to(&back, "soutien=1"),
-        Err(e) => to(&back, &format!("erreur={}", error_code(&e))),
+        Err(e) => to(&back, &format!("erreur={}", error_code(e))),
     }
 }
 
@@ -260,8 +260,8 @@ async fn export_csv(
         Ok(f) => f,
         Err(r) => return r.into_response(),
     };
-    match state.proposals.filtered(&filter).await {
-        Ok(items) => match to_csv(&items, &state.proposals.public_url()) {
+    match state.services.proposals.filtered(&filter).await {
+        Ok(items) => match to_csv(&items, &state.public_url) {
             Ok(csv) => attachment(
                 "text/csv; charset=utf-8",
                 "demandes-de-simplification.csv",
@@ -273,8 +273,12 @@ async fn export_csv(
             }
         },
         Err(e) => {
-            error_code(&e);
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            let e = app::error::AppError::from(e);
+            (
+                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                e.code(),
+            )
+                .into_response()
         }
     }
 }
@@ -287,7 +291,7 @@ async fn export_json(
         Ok(f) => f,
         Err(r) => return r.into_response(),
     };
-    match state.proposals.filtered(&filter).await {
+    match state.services.proposals.filtered(&filter).await {
         Ok(items) => {
             let mut response = Json(items).into_response();
             response.headers_mut().insert(
@@ -299,8 +303,12 @@ async fn export_json(
             response
         }
         Err(e) => {
-            error_code(&e);
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            let e = app::error::AppError::from(e);
+            (
+                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                e.code(),
+            )
+                .into_response()
         }
     }
 }

@@ -193,30 +193,7 @@ fn check_password(password: &str) -> Result<(), ServiceError> {
     Ok(())
 }
 
-/// Why a sign-in failed.
-#[derive(Debug)]
-pub enum SignInError {
-    /// Wrong email or password, or unconfirmed address: one message for all.
-    Refused,
-    /// Too many attempts; retry after this many seconds.
-    RateLimited(u64),
-    /// Too many password checks queued on this server; retry after this many seconds.
-    Busy(u64),
-    Internal(anyhow::Error),
-}
-
-impl From<anyhow::Error> for SignInError {
-    fn from(e: anyhow::Error) -> Self {
-        SignInError::Internal(e)
-    }
-}
-
-/// A request's origin, for rate limits and the audit log.
-#[derive(Debug, Clone, Default)]
-pub struct Client {
-    pub ip: String,
-    pub user_agent: String,
-}
+pub use app::ports::Client;
 
 /// The accounts service.
 #[derive(Clone)]
@@ -288,154 +265,6 @@ impl AccountsService {
         Ok(token)
     }
 
-    /// Creates an account and sends the confirmation link. An address already registered gets
-    /// no new account and the same answer (no enumeration).
-    pub async fn sign_up(
-        &self,
-        email: &str,
-        name: &str,
-        password: &str,
-        lang: Lang,
-        client: &Client,
-    ) -> Result<(), ServiceError> {
-        let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 120 {
-            return Err(field("name", "name_required"));
-        }
-        check_password(password)?;
-        // Every sign-up sends a mail and costs a hash: counted per client before the hash,
-        // like sign-ins (the key is no address, so it never meets an account's row).
-        if let q::Reservation::Refused { .. } = q::reserve_attempt(
-            &self.db,
-            SIGN_UP_KEY,
-            &client.ip,
-            MAX_SIGN_UPS_PER_IP,
-            self.clock.now(),
-        )
-        .await?
-        {
-            return Err(field("email", "rate_limited"));
-        }
-        let hash = hash_password(&self.hashing, password.to_owned()).await?;
-        let token = new_token()?;
-        let txn = self.db.begin().await.context("sign-up transaction")?;
-        match q::insert_user(&txn, email.as_str(), name, lang.code(), Some(&hash), false).await? {
-            Some(id) => {
-                q::insert_link(
-                    &txn,
-                    &hash_token(&token),
-                    "verify",
-                    email.as_str(),
-                    Some(id),
-                    "{}",
-                    VERIFY_SECONDS,
-                )
-                .await?;
-                let mail = templates::verify_email(
-                    email.as_str(),
-                    lang,
-                    name,
-                    &self.link("/verifier", &token),
-                );
-                mail::enqueue(&txn, &format!("verify-{}", hash_token(&token)), &mail).await?;
-                q::audit(
-                    &txn,
-                    "sign_up",
-                    Some(id),
-                    Some(email.as_str()),
-                    &client.ip,
-                    "",
-                )
-                .await?;
-            }
-            None => {
-                // The address has an account: its owner hears of the attempt (an unconfirmed
-                // one gets a fresh confirmation link, whose page asks for a password of its
-                // own), at most a few times an hour; the requester is told what everyone is.
-                let told =
-                    q::recent_events(&txn, "sign_up_existing", Some(email.as_str()), None, 3600)
-                        .await?;
-                let owner = q::user_by_email(&txn, email.as_str()).await?;
-                q::audit(
-                    &txn,
-                    "sign_up_existing",
-                    owner.as_ref().map(|u| u.id),
-                    Some(email.as_str()),
-                    &client.ip,
-                    "",
-                )
-                .await?;
-                if let Some(owner) = owner.filter(|_| told < MAX_LINKS_PER_ACCOUNT as u64) {
-                    let owner_lang = Lang::from_tag(&owner.lang).unwrap_or_default();
-                    let mail = if owner.email_verified_at.is_some() {
-                        templates::sign_up_attempted(
-                            &owner.email,
-                            owner_lang,
-                            &owner.name,
-                            &format!("{}/mot-de-passe-oublie", self.public_url),
-                        )
-                    } else {
-                        q::insert_link(
-                            &txn,
-                            &hash_token(&token),
-                            "verify",
-                            &owner.email,
-                            Some(owner.id),
-                            "{}",
-                            VERIFY_SECONDS,
-                        )
-                        .await?;
-                        templates::verify_email(
-                            &owner.email,
-                            owner_lang,
-                            &owner.name,
-                            &self.link("/verifier", &token),
-                        )
-                    };
-                    mail::enqueue(&txn, &format!("sign-up-{}", hash_token(&token)), &mail).await?;
-                }
-            }
-        }
-        txn.commit().await.context("committing the sign-up")?;
-        Ok(())
-    }
-
-    /// Confirms an address from its link and opens a session.
-    ///
-    /// The page of the link asks for a password, which becomes the account's: the one chosen
-    /// at sign-up or a new one. Whoever clicks a confirmation link therefore never validates
-    /// a password chosen by someone else (a stranger who signed up first with their address).
-    pub async fn verify_email(
-        &self,
-        token: &str,
-        password: &str,
-        client: &Client,
-    ) -> Result<String, ServiceError> {
-        let hash = self
-            .new_password_for_link(token, "verify", password)
-            .await?;
-        let txn = self.db.begin().await.context("verify transaction")?;
-        let Some(link) = q::consume_link(&txn, &hash_token(token), "verify").await? else {
-            return Err(field("token", "link_invalid"));
-        };
-        let user = self.linked_user(&txn, &link).await?;
-        let user_id = user.id;
-        q::prove_mailbox(&txn, &user, Some(&hash)).await?;
-        q::audit(
-            &txn,
-            "email_verified",
-            Some(user_id),
-            Some(&link.email),
-            &client.ip,
-            "",
-        )
-        .await?;
-        let token = self.open_session(&txn, user_id, client).await?;
-        txn.commit().await.context("committing the verification")?;
-        Ok(token)
-    }
-
     /// Checks a one-time link before paying for a password hash (a flood of invalid tokens
     /// costs a lookup each, not a hash), then checks and hashes the password chosen.
     async fn new_password_for_link(
@@ -495,126 +324,6 @@ impl AccountsService {
             .await?)
     }
 
-    /// Password sign-in; returns a new session token.
-    ///
-    /// The attempt is counted before the password is hashed, per (account, client) and, for
-    /// a client that has never signed in to this account, per client: see `pause_after`.
-    /// Nothing locks an account: its owner, from another client, signs in meanwhile.
-    pub async fn sign_in(
-        &self,
-        email: &str,
-        password: &str,
-        client: &Client,
-    ) -> Result<String, SignInError> {
-        let email = Email::parse(email)
-            .map(|e| e.as_str().to_owned())
-            .unwrap_or_else(|_| email.trim().to_lowercase());
-        // The throttle row's key: bounded like the column, whatever was typed.
-        let account: String = email.chars().take(254).collect();
-        let refused = |retry_after: i64| {
-            let email = email.clone();
-            async move {
-                q::audit(
-                    &self.db,
-                    "sign_in_limited",
-                    None,
-                    Some(&email),
-                    &client.ip,
-                    "",
-                )
-                .await?;
-                Err::<String, SignInError>(SignInError::RateLimited(retry_after.max(1) as u64))
-            }
-        };
-        // A server too busy to hash answers 503 before counting anything: a flood from
-        // elsewhere never uses up the owner's attempts. (The place itself is taken after the
-        // count, so that requests the count refuses never hold one.)
-        if queue_full(&self.waiting) {
-            return Err(SignInError::Busy(5));
-        }
-        let at = self.clock.now();
-        let from = throttle_client(&client.ip);
-        let known =
-            match q::reserve_attempt(&self.db, &account, &from, FREE_ATTEMPTS_PER_ACCOUNT, at)
-                .await?
-            {
-                q::Reservation::Granted { known } => known,
-                q::Reservation::Refused { retry_after } => return refused(retry_after).await,
-            };
-        // A client this account never signed in from also counts against the client's
-        // attempts on every account, and against the account's attempts from every such client.
-        if !known {
-            for (key, client_key, free) in [
-                ("", from.as_str(), FREE_ATTEMPTS_PER_CLIENT),
-                (account.as_str(), ANY_CLIENT, FREE_ATTEMPTS_ON_AN_ACCOUNT),
-            ] {
-                if let q::Reservation::Refused { retry_after } =
-                    q::reserve_attempt(&self.db, key, client_key, free, at).await?
-                {
-                    return refused(retry_after).await;
-                }
-            }
-        }
-        let Some(_place) = queue_place(&self.waiting) else {
-            return Err(SignInError::Busy(5));
-        };
-        let user = q::user_by_email(&self.db, &email).await?;
-        let ok = verify_password(
-            &self.hashing,
-            password.to_owned(),
-            user.as_ref().and_then(|u| u.password_hash.clone()),
-        )
-        .await;
-        match user {
-            Some(u) if ok && u.email_verified_at.is_some() => {
-                let txn = self.db.begin().await.context("sign-in transaction")?;
-                q::forgive_attempts(&txn, &account, &from).await?;
-                q::audit(
-                    &txn,
-                    "sign_in",
-                    Some(u.id),
-                    Some(&email),
-                    &client.ip,
-                    "password",
-                )
-                .await?;
-                let token = self.open_session(&txn, u.id, client).await?;
-                txn.commit().await.context("committing the sign-in")?;
-                Ok(token)
-            }
-            other => {
-                q::audit(
-                    &self.db,
-                    "sign_in_failed",
-                    other.map(|u| u.id),
-                    Some(&email),
-                    &client.ip,
-                    "",
-                )
-                .await?;
-                Err(SignInError::Refused)
-            }
-        }
-    }
-
-    /// Sends a one-time sign-in link if the address has an account. `Ok(false)` when rate-limited.
-    pub async fn request_magic_link(
-        &self,
-        email: &str,
-        client: &Client,
-    ) -> Result<bool, ServiceError> {
-        self.request_link(email, client, "magic").await
-    }
-
-    /// Sends a password reset link if the address has an account. `Ok(false)` when rate-limited.
-    pub async fn request_password_reset(
-        &self,
-        email: &str,
-        client: &Client,
-    ) -> Result<bool, ServiceError> {
-        self.request_link(email, client, "reset").await
-    }
-
     async fn request_link(
         &self,
         email: &str,
@@ -671,119 +380,10 @@ impl AccountsService {
         Ok(true)
     }
 
-    /// Signs in with a magic link (and confirms the address, which it proves).
-    pub async fn use_magic_link(
+    async fn identify_user(
         &self,
-        token: &str,
-        client: &Client,
-    ) -> Result<String, ServiceError> {
-        let txn = self.db.begin().await.context("magic link transaction")?;
-        let Some(link) = q::consume_link(&txn, &hash_token(token), "magic").await? else {
-            return Err(field("token", "link_invalid"));
-        };
-        let user = self.linked_user(&txn, &link).await?;
-        let user_id = user.id;
-        q::prove_mailbox(&txn, &user, None).await?;
-        q::audit(
-            &txn,
-            "sign_in",
-            Some(user_id),
-            Some(&link.email),
-            &client.ip,
-            "magic_link",
-        )
-        .await?;
-        let token = self.open_session(&txn, user_id, client).await?;
-        txn.commit().await.context("committing the magic link")?;
-        Ok(token)
-    }
-
-    /// Sets a new password from a reset link: every other session and every API token ends.
-    pub async fn reset_password(
-        &self,
-        token: &str,
-        password: &str,
-        client: &Client,
-    ) -> Result<String, ServiceError> {
-        let hash = self.new_password_for_link(token, "reset", password).await?;
-        let txn = self.db.begin().await.context("reset transaction")?;
-        let Some(link) = q::consume_link(&txn, &hash_token(token), "reset").await? else {
-            return Err(field("token", "link_invalid"));
-        };
-        let user = self.linked_user(&txn, &link).await?;
-        let user_id = user.id;
-        // Every session and API token ends with the old password.
-        q::prove_mailbox(&txn, &user, Some(&hash)).await?;
-        q::audit(
-            &txn,
-            "password_changed",
-            Some(user_id),
-            Some(&link.email),
-            &client.ip,
-            "reset",
-        )
-        .await?;
-        let token = self.open_session(&txn, user_id, client).await?;
-        txn.commit().await.context("committing the reset")?;
-        Ok(token)
-    }
-
-    /// Ends one session.
-    pub async fn sign_out(&self, session_hash: &str) -> anyhow::Result<()> {
-        if let Some(s) = q::session(&self.db, session_hash).await? {
-            q::audit(&self.db, "sign_out", Some(s.user_id), None, "", "").await?;
-        }
-        q::delete_session(&self.db, session_hash).await
-    }
-
-    /// Ends every session of a user and revokes their API tokens.
-    pub async fn sign_out_everywhere(&self, user_id: i64, client: &Client) -> anyhow::Result<u64> {
-        let txn = self.db.begin().await.context("sign-out transaction")?;
-        let n = q::delete_sessions_of(&txn, user_id).await?;
-        q::revoke_api_tokens_of(&txn, user_id).await?;
-        q::audit(
-            &txn,
-            "sign_out_everywhere",
-            Some(user_id),
-            None,
-            &client.ip,
-            &n.to_string(),
-        )
-        .await?;
-        txn.commit().await.context("committing the sign-out")?;
-        Ok(n)
-    }
-
-    /// The viewer and user of a session token hash.
-    pub async fn identify_session(
-        &self,
-        hash: &str,
-    ) -> anyhow::Result<Option<(Viewer, CurrentUser)>> {
-        let Some(session) = q::session(&self.db, hash).await? else {
-            return Ok(None);
-        };
-        self.identify_user(session.user_id).await
-    }
-
-    /// The viewer of a live API token (bearer), and what the token may do.
-    pub async fn identify_api_token(
-        &self,
-        token: &str,
-    ) -> anyhow::Result<Option<(Viewer, CurrentUser, TokenScope)>> {
-        let Some(row) =
-            q::api_token_by_hash(&self.db, &hash_token(token), self.clock.now()).await?
-        else {
-            return Ok(None);
-        };
-        q::touch_api_token(&self.db, row.id).await?;
-        let scope = TokenScope::parse(&row.scope).unwrap_or_default();
-        Ok(self
-            .identify_user(row.user_id)
-            .await?
-            .map(|(viewer, user)| (viewer, user, scope)))
-    }
-
-    async fn identify_user(&self, user_id: i64) -> anyhow::Result<Option<(Viewer, CurrentUser)>> {
+        user_id: i64,
+    ) -> Result<Option<(Viewer, CurrentUser)>, ServiceError> {
         let Some(user) = q::user_by_id(&self.db, user_id).await? else {
             return Ok(None);
         };
@@ -818,310 +418,6 @@ impl AccountsService {
                 memberships: views,
             },
         )))
-    }
-
-    /// Changes a user's name and language.
-    pub async fn update_profile(
-        &self,
-        viewer: &Viewer,
-        user_id: i64,
-        name: &str,
-        lang: Lang,
-    ) -> Result<(), ServiceError> {
-        if !can(viewer, Action::ManageAccount, &Resource::Account(user_id)) {
-            return Err(ServiceError::Forbidden);
-        }
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 120 {
-            return Err(field("name", "name_required"));
-        }
-        self.db
-            .execute(db::stmt(
-                &self.db,
-                "UPDATE user_account SET name = ?, lang = ? WHERE id = ?",
-                vec![name.into(), lang.code().into(), user_id.into()],
-            ))
-            .await
-            .context("updating the profile")?;
-        Ok(())
-    }
-
-    /// Creates an API token with a scope, valid `days` days; the secret is returned once and
-    /// stored hashed.
-    pub async fn create_api_token(
-        &self,
-        viewer: &Viewer,
-        user_id: i64,
-        name: &str,
-        scope: TokenScope,
-        days: i64,
-    ) -> Result<String, ServiceError> {
-        if !can(viewer, Action::ManageAccount, &Resource::Account(user_id)) {
-            return Err(ServiceError::Forbidden);
-        }
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 80 {
-            return Err(field("name", "name_required"));
-        }
-        if !(1..=MAX_TOKEN_DAYS).contains(&days) {
-            return Err(field("days", "days_invalid"));
-        }
-        let token = format!("mgl_{}", new_token()?);
-        let expires_at = self.clock.now() + days * 24 * 3600;
-        let txn = self.db.begin().await.context("token transaction")?;
-        q::insert_api_token(
-            &txn,
-            user_id,
-            name,
-            &hash_token(&token),
-            scope.code(),
-            expires_at,
-        )
-        .await?;
-        q::audit(
-            &txn,
-            "api_token_created",
-            Some(user_id),
-            None,
-            "",
-            &format!("{name} ({}, {days} days)", scope.code()),
-        )
-        .await?;
-        txn.commit().await.context("committing the token")?;
-        Ok(token)
-    }
-
-    /// Revokes one of a user's API tokens.
-    pub async fn revoke_api_token(
-        &self,
-        viewer: &Viewer,
-        user_id: i64,
-        token_id: i64,
-    ) -> Result<(), ServiceError> {
-        if !can(viewer, Action::ManageAccount, &Resource::Account(user_id)) {
-            return Err(ServiceError::Forbidden);
-        }
-        if !q::revoke_api_token(&self.db, user_id, token_id).await? {
-            return Err(ServiceError::NotFound);
-        }
-        q::audit(
-            &self.db,
-            "api_token_revoked",
-            Some(user_id),
-            None,
-            "",
-            &token_id.to_string(),
-        )
-        .await?;
-        Ok(())
-    }
-
-    /// Sets how often a person hears about a kind of event.
-    pub async fn set_notifications(
-        &self,
-        viewer: &Viewer,
-        user_id: i64,
-        choices: &[(String, String)],
-    ) -> Result<(), ServiceError> {
-        if !can(viewer, Action::ManageAccount, &Resource::Account(user_id)) {
-            return Err(ServiceError::Forbidden);
-        }
-        for (kind, frequency) in choices {
-            if !NOTIFICATION_KINDS.contains(&kind.as_str())
-                || !FREQUENCIES.contains(&frequency.as_str())
-            {
-                return Err(field(kind, "frequency_invalid"));
-            }
-        }
-        let txn = self.db.begin().await.context("settings transaction")?;
-        for (kind, frequency) in choices {
-            q::set_notification(&txn, user_id, kind, frequency).await?;
-        }
-        txn.commit().await.context("committing the settings")?;
-        Ok(())
-    }
-
-    /// Invites someone by email into a scope with a role.
-    pub async fn invite(
-        &self,
-        viewer: &Viewer,
-        inviter: &CurrentUser,
-        email: &str,
-        scope: Scope,
-        role: Role,
-    ) -> Result<(), ServiceError> {
-        if !may_grant(viewer, role, &scope) {
-            return Err(ServiceError::Forbidden);
-        }
-        let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
-        let token = new_token()?;
-        let payload = invitation_payload(&scope, role);
-        let label = q::scope_label(&self.db, scope.kind().code(), &scope.id()).await?;
-        let lang = match q::user_by_email(&self.db, email.as_str()).await? {
-            Some(u) => Lang::from_tag(&u.lang).unwrap_or_default(),
-            None => Lang::from_tag(&inviter.lang).unwrap_or_default(),
-        };
-        let txn = self.db.begin().await.context("invitation transaction")?;
-        q::insert_link(
-            &txn,
-            &hash_token(&token),
-            "invite",
-            email.as_str(),
-            None,
-            &payload,
-            INVITE_SECONDS,
-        )
-        .await?;
-        let mail = templates::invitation(
-            email.as_str(),
-            lang,
-            &inviter.name,
-            &label,
-            role.code(),
-            &self.link("/invitation", &token),
-        );
-        mail::enqueue(&txn, &format!("invite-{}", hash_token(&token)), &mail).await?;
-        q::audit(
-            &txn,
-            "invitation_sent",
-            Some(inviter.id),
-            Some(email.as_str()),
-            "",
-            &payload,
-        )
-        .await?;
-        txn.commit().await.context("committing the invitation")?;
-        Ok(())
-    }
-
-    /// Takes a role back from someone; allowed to whoever may grant it (`policy::GRANTS`).
-    pub async fn remove_membership(
-        &self,
-        viewer: &Viewer,
-        actor: &CurrentUser,
-        user_id: i64,
-        scope: Scope,
-        role: Role,
-    ) -> Result<(), ServiceError> {
-        if !may_grant(viewer, role, &scope) {
-            return Err(ServiceError::Forbidden);
-        }
-        let txn = self.db.begin().await.context("removal transaction")?;
-        if !q::remove_membership(&txn, user_id, scope.kind().code(), &scope.id(), role.code())
-            .await?
-        {
-            return Err(ServiceError::NotFound);
-        }
-        q::audit(
-            &txn,
-            "role_removed",
-            Some(user_id),
-            None,
-            "",
-            &format!("by {}: {}", actor.id, invitation_payload(&scope, role)),
-        )
-        .await?;
-        txn.commit().await.context("committing the removal")?;
-        Ok(())
-    }
-
-    /// Revokes a pending invitation; allowed to whoever may grant its role.
-    pub async fn revoke_invitation(
-        &self,
-        viewer: &Viewer,
-        actor: &CurrentUser,
-        email: &str,
-        scope: Scope,
-        role: Role,
-    ) -> Result<(), ServiceError> {
-        if !may_grant(viewer, role, &scope) {
-            return Err(ServiceError::Forbidden);
-        }
-        let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
-        let payload = invitation_payload(&scope, role);
-        let txn = self.db.begin().await.context("revocation transaction")?;
-        if q::revoke_invitations(&txn, email.as_str(), &payload).await? == 0 {
-            return Err(ServiceError::NotFound);
-        }
-        q::audit(
-            &txn,
-            "invitation_revoked",
-            Some(actor.id),
-            Some(email.as_str()),
-            "",
-            &payload,
-        )
-        .await?;
-        txn.commit().await.context("committing the revocation")?;
-        Ok(())
-    }
-
-    /// Accepts an invitation: creates the account if needed, adds the membership, signs in.
-    pub async fn accept_invitation(
-        &self,
-        token: &str,
-        name: &str,
-        password: &str,
-        client: &Client,
-    ) -> Result<String, ServiceError> {
-        let hash = if password.is_empty() {
-            if q::peek_link(&self.db, &hash_token(token), "invite")
-                .await?
-                .is_none()
-            {
-                return Err(field("token", "link_invalid"));
-            }
-            None
-        } else {
-            Some(
-                self.new_password_for_link(token, "invite", password)
-                    .await?,
-            )
-        };
-        let txn = self.db.begin().await.context("invitation transaction")?;
-        let Some(link) = q::consume_link(&txn, &hash_token(token), "invite").await? else {
-            return Err(field("token", "link_invalid"));
-        };
-        let payload: serde_json::Value =
-            serde_json::from_str(&link.payload).context("invitation payload")?;
-        let (kind, id, role) = (
-            payload["scope_kind"].as_str().unwrap_or_default(),
-            payload["scope_id"].as_str().unwrap_or_default(),
-            payload["role"].as_str().unwrap_or_default(),
-        );
-        let user_id = match q::user_by_email(&txn, &link.email).await? {
-            // An account confirmed already keeps its password (and its sessions and tokens):
-            // the invitation adds a role, it is not a reset. An unconfirmed one takes the
-            // password typed here, or none, and loses what was set before.
-            Some(u) if u.email_verified_at.is_some() => u.id,
-            Some(u) => {
-                q::prove_mailbox(&txn, &u, hash.as_deref()).await?;
-                u.id
-            }
-            None => {
-                let name = if name.trim().is_empty() {
-                    link.email.clone()
-                } else {
-                    name.trim().to_owned()
-                };
-                q::insert_user(&txn, &link.email, &name, "fr", hash.as_deref(), true)
-                    .await?
-                    .ok_or_else(|| ServiceError::Conflict("account".into()))?
-            }
-        };
-        q::add_membership(&txn, user_id, kind, id, role).await?;
-        q::audit(
-            &txn,
-            "role_granted",
-            Some(user_id),
-            Some(&link.email),
-            &client.ip,
-            &link.payload,
-        )
-        .await?;
-        let token = self.open_session(&txn, user_id, client).await?;
-        txn.commit().await.context("committing the invitation")?;
-        Ok(token)
     }
 
     /// Creates (or completes) a user from the command line, verified, with one role.
@@ -1346,6 +642,686 @@ impl Accounts for AccountsService {
             invite_targets,
             notifications,
         })
+    }
+
+    /// Creates an account and sends the confirmation link. An address already registered gets
+    /// no new account and the same answer (no enumeration).
+    async fn sign_up(
+        &self,
+        email: &str,
+        name: &str,
+        password: &str,
+        lang: Lang,
+        client: &Client,
+    ) -> Result<(), ServiceError> {
+        let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 120 {
+            return Err(field("name", "name_required"));
+        }
+        check_password(password)?;
+        // Every sign-up sends a mail and costs a hash: counted per client before the hash,
+        // like sign-ins (the key is no address, so it never meets an account's row).
+        if let q::Reservation::Refused { .. } = q::reserve_attempt(
+            &self.db,
+            SIGN_UP_KEY,
+            &client.ip,
+            MAX_SIGN_UPS_PER_IP,
+            self.clock.now(),
+        )
+        .await?
+        {
+            return Err(field("email", "rate_limited"));
+        }
+        let hash = hash_password(&self.hashing, password.to_owned()).await?;
+        let token = new_token()?;
+        let txn = self.db.begin().await.context("sign-up transaction")?;
+        match q::insert_user(&txn, email.as_str(), name, lang.code(), Some(&hash), false).await? {
+            Some(id) => {
+                q::insert_link(
+                    &txn,
+                    &hash_token(&token),
+                    "verify",
+                    email.as_str(),
+                    Some(id),
+                    "{}",
+                    VERIFY_SECONDS,
+                )
+                .await?;
+                let mail = templates::verify_email(
+                    email.as_str(),
+                    lang,
+                    name,
+                    &self.link("/verifier", &token),
+                );
+                mail::enqueue(&txn, &format!("verify-{}", hash_token(&token)), &mail).await?;
+                q::audit(
+                    &txn,
+                    "sign_up",
+                    Some(id),
+                    Some(email.as_str()),
+                    &client.ip,
+                    "",
+                )
+                .await?;
+            }
+            None => {
+                // The address has an account: its owner hears of the attempt (an unconfirmed
+                // one gets a fresh confirmation link, whose page asks for a password of its
+                // own), at most a few times an hour; the requester is told what everyone is.
+                let told =
+                    q::recent_events(&txn, "sign_up_existing", Some(email.as_str()), None, 3600)
+                        .await?;
+                let owner = q::user_by_email(&txn, email.as_str()).await?;
+                q::audit(
+                    &txn,
+                    "sign_up_existing",
+                    owner.as_ref().map(|u| u.id),
+                    Some(email.as_str()),
+                    &client.ip,
+                    "",
+                )
+                .await?;
+                if let Some(owner) = owner.filter(|_| told < MAX_LINKS_PER_ACCOUNT as u64) {
+                    let owner_lang = Lang::from_tag(&owner.lang).unwrap_or_default();
+                    let mail = if owner.email_verified_at.is_some() {
+                        templates::sign_up_attempted(
+                            &owner.email,
+                            owner_lang,
+                            &owner.name,
+                            &format!("{}/mot-de-passe-oublie", self.public_url),
+                        )
+                    } else {
+                        q::insert_link(
+                            &txn,
+                            &hash_token(&token),
+                            "verify",
+                            &owner.email,
+                            Some(owner.id),
+                            "{}",
+                            VERIFY_SECONDS,
+                        )
+                        .await?;
+                        templates::verify_email(
+                            &owner.email,
+                            owner_lang,
+                            &owner.name,
+                            &self.link("/verifier", &token),
+                        )
+                    };
+                    mail::enqueue(&txn, &format!("sign-up-{}", hash_token(&token)), &mail).await?;
+                }
+            }
+        }
+        txn.commit().await.context("committing the sign-up")?;
+        Ok(())
+    }
+
+    /// Confirms an address from its link and opens a session.
+    ///
+    /// The page of the link asks for a password, which becomes the account's: the one chosen
+    /// at sign-up or a new one. Whoever clicks a confirmation link therefore never validates
+    /// a password chosen by someone else (a stranger who signed up first with their address).
+    async fn verify_email(
+        &self,
+        token: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<String, ServiceError> {
+        let hash = self
+            .new_password_for_link(token, "verify", password)
+            .await?;
+        let txn = self.db.begin().await.context("verify transaction")?;
+        let Some(link) = q::consume_link(&txn, &hash_token(token), "verify").await? else {
+            return Err(field("token", "link_invalid"));
+        };
+        let user = self.linked_user(&txn, &link).await?;
+        let user_id = user.id;
+        q::prove_mailbox(&txn, &user, Some(&hash)).await?;
+        q::audit(
+            &txn,
+            "email_verified",
+            Some(user_id),
+            Some(&link.email),
+            &client.ip,
+            "",
+        )
+        .await?;
+        let token = self.open_session(&txn, user_id, client).await?;
+        txn.commit().await.context("committing the verification")?;
+        Ok(token)
+    }
+
+    /// Password sign-in; returns a new session token.
+    ///
+    /// The attempt is counted before the password is hashed, per (account, client) and, for
+    /// a client that has never signed in to this account, per client: see `pause_after`.
+    /// Nothing locks an account: its owner, from another client, signs in meanwhile.
+    async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<String, ServiceError> {
+        let email = Email::parse(email)
+            .map(|e| e.as_str().to_owned())
+            .unwrap_or_else(|_| email.trim().to_lowercase());
+        // The throttle row's key: bounded like the column, whatever was typed.
+        let account: String = email.chars().take(254).collect();
+        let refused = |retry_after: i64| {
+            let email = email.clone();
+            async move {
+                q::audit(
+                    &self.db,
+                    "sign_in_limited",
+                    None,
+                    Some(&email),
+                    &client.ip,
+                    "",
+                )
+                .await?;
+                Err::<String, ServiceError>(ServiceError::RateLimited(retry_after.max(1) as u64))
+            }
+        };
+        // A server too busy to hash answers 503 before counting anything: a flood from
+        // elsewhere never uses up the owner's attempts. (The place itself is taken after the
+        // count, so that requests the count refuses never hold one.)
+        if queue_full(&self.waiting) {
+            return Err(ServiceError::Busy(5));
+        }
+        let at = self.clock.now();
+        let from = throttle_client(&client.ip);
+        let known =
+            match q::reserve_attempt(&self.db, &account, &from, FREE_ATTEMPTS_PER_ACCOUNT, at)
+                .await?
+            {
+                q::Reservation::Granted { known } => known,
+                q::Reservation::Refused { retry_after } => return refused(retry_after).await,
+            };
+        // A client this account never signed in from also counts against the client's
+        // attempts on every account, and against the account's attempts from every such client.
+        if !known {
+            for (key, client_key, free) in [
+                ("", from.as_str(), FREE_ATTEMPTS_PER_CLIENT),
+                (account.as_str(), ANY_CLIENT, FREE_ATTEMPTS_ON_AN_ACCOUNT),
+            ] {
+                if let q::Reservation::Refused { retry_after } =
+                    q::reserve_attempt(&self.db, key, client_key, free, at).await?
+                {
+                    return refused(retry_after).await;
+                }
+            }
+        }
+        let Some(_place) = queue_place(&self.waiting) else {
+            return Err(ServiceError::Busy(5));
+        };
+        let user = q::user_by_email(&self.db, &email).await?;
+        let ok = verify_password(
+            &self.hashing,
+            password.to_owned(),
+            user.as_ref().and_then(|u| u.password_hash.clone()),
+        )
+        .await;
+        match user {
+            Some(u) if ok && u.email_verified_at.is_some() => {
+                let txn = self.db.begin().await.context("sign-in transaction")?;
+                q::forgive_attempts(&txn, &account, &from).await?;
+                q::audit(
+                    &txn,
+                    "sign_in",
+                    Some(u.id),
+                    Some(&email),
+                    &client.ip,
+                    "password",
+                )
+                .await?;
+                let token = self.open_session(&txn, u.id, client).await?;
+                txn.commit().await.context("committing the sign-in")?;
+                Ok(token)
+            }
+            other => {
+                q::audit(
+                    &self.db,
+                    "sign_in_failed",
+                    other.map(|u| u.id),
+                    Some(&email),
+                    &client.ip,
+                    "",
+                )
+                .await?;
+                Err(ServiceError::Unauthenticated)
+            }
+        }
+    }
+
+    /// Sends a one-time sign-in link if the address has an account. `Ok(false)` when rate-limited.
+    async fn request_magic_link(&self, email: &str, client: &Client) -> Result<bool, ServiceError> {
+        self.request_link(email, client, "magic").await
+    }
+
+    /// Sends a password reset link if the address has an account. `Ok(false)` when rate-limited.
+    async fn request_password_reset(
+        &self,
+        email: &str,
+        client: &Client,
+    ) -> Result<bool, ServiceError> {
+        self.request_link(email, client, "reset").await
+    }
+
+    /// Signs in with a magic link (and confirms the address, which it proves).
+    async fn use_magic_link(&self, token: &str, client: &Client) -> Result<String, ServiceError> {
+        let txn = self.db.begin().await.context("magic link transaction")?;
+        let Some(link) = q::consume_link(&txn, &hash_token(token), "magic").await? else {
+            return Err(field("token", "link_invalid"));
+        };
+        let user = self.linked_user(&txn, &link).await?;
+        let user_id = user.id;
+        q::prove_mailbox(&txn, &user, None).await?;
+        q::audit(
+            &txn,
+            "sign_in",
+            Some(user_id),
+            Some(&link.email),
+            &client.ip,
+            "magic_link",
+        )
+        .await?;
+        let token = self.open_session(&txn, user_id, client).await?;
+        txn.commit().await.context("committing the magic link")?;
+        Ok(token)
+    }
+
+    /// Sets a new password from a reset link: every other session and every API token ends.
+    async fn reset_password(
+        &self,
+        token: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<String, ServiceError> {
+        let hash = self.new_password_for_link(token, "reset", password).await?;
+        let txn = self.db.begin().await.context("reset transaction")?;
+        let Some(link) = q::consume_link(&txn, &hash_token(token), "reset").await? else {
+            return Err(field("token", "link_invalid"));
+        };
+        let user = self.linked_user(&txn, &link).await?;
+        let user_id = user.id;
+        // Every session and API token ends with the old password.
+        q::prove_mailbox(&txn, &user, Some(&hash)).await?;
+        q::audit(
+            &txn,
+            "password_changed",
+            Some(user_id),
+            Some(&link.email),
+            &client.ip,
+            "reset",
+        )
+        .await?;
+        let token = self.open_session(&txn, user_id, client).await?;
+        txn.commit().await.context("committing the reset")?;
+        Ok(token)
+    }
+
+    /// Ends one session.
+    async fn sign_out(&self, session_hash: &str) -> Result<(), ServiceError> {
+        if let Some(s) = q::session(&self.db, session_hash).await? {
+            q::audit(&self.db, "sign_out", Some(s.user_id), None, "", "").await?;
+        }
+        Ok(q::delete_session(&self.db, session_hash).await?)
+    }
+
+    /// Ends every session of a user and revokes their API tokens.
+    async fn sign_out_everywhere(
+        &self,
+        user_id: i64,
+        client: &Client,
+    ) -> Result<u64, ServiceError> {
+        let txn = self.db.begin().await.context("sign-out transaction")?;
+        let n = q::delete_sessions_of(&txn, user_id).await?;
+        q::revoke_api_tokens_of(&txn, user_id).await?;
+        q::audit(
+            &txn,
+            "sign_out_everywhere",
+            Some(user_id),
+            None,
+            &client.ip,
+            &n.to_string(),
+        )
+        .await?;
+        txn.commit().await.context("committing the sign-out")?;
+        Ok(n)
+    }
+
+    /// The viewer and user of a session token hash.
+    async fn identify_session(
+        &self,
+        hash: &str,
+    ) -> Result<Option<(Viewer, CurrentUser)>, ServiceError> {
+        let Some(session) = q::session(&self.db, hash).await? else {
+            return Ok(None);
+        };
+        self.identify_user(session.user_id).await
+    }
+
+    /// The viewer of a live API token (bearer), and what the token may do.
+    async fn identify_api_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<(Viewer, CurrentUser, TokenScope)>, ServiceError> {
+        let Some(row) =
+            q::api_token_by_hash(&self.db, &hash_token(token), self.clock.now()).await?
+        else {
+            return Ok(None);
+        };
+        q::touch_api_token(&self.db, row.id).await?;
+        let scope = TokenScope::parse(&row.scope).unwrap_or_default();
+        Ok(self
+            .identify_user(row.user_id)
+            .await?
+            .map(|(viewer, user)| (viewer, user, scope)))
+    }
+
+    /// Changes a user's name and language.
+    async fn update_profile(
+        &self,
+        viewer: &Viewer,
+        user_id: i64,
+        name: &str,
+        lang: Lang,
+    ) -> Result<(), ServiceError> {
+        if !can(viewer, Action::ManageAccount, &Resource::Account(user_id)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 120 {
+            return Err(field("name", "name_required"));
+        }
+        self.db
+            .execute(db::stmt(
+                &self.db,
+                "UPDATE user_account SET name = ?, lang = ? WHERE id = ?",
+                vec![name.into(), lang.code().into(), user_id.into()],
+            ))
+            .await
+            .context("updating the profile")?;
+        Ok(())
+    }
+
+    /// Creates an API token with a scope, valid `days` days; the secret is returned once and
+    /// stored hashed.
+    async fn create_api_token(
+        &self,
+        viewer: &Viewer,
+        user_id: i64,
+        name: &str,
+        scope: TokenScope,
+        days: i64,
+    ) -> Result<String, ServiceError> {
+        if !can(viewer, Action::ManageAccount, &Resource::Account(user_id)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Err(field("name", "name_required"));
+        }
+        if !(1..=MAX_TOKEN_DAYS).contains(&days) {
+            return Err(field("days", "days_invalid"));
+        }
+        let token = format!("mgl_{}", new_token()?);
+        let expires_at = self.clock.now() + days * 24 * 3600;
+        let txn = self.db.begin().await.context("token transaction")?;
+        q::insert_api_token(
+            &txn,
+            user_id,
+            name,
+            &hash_token(&token),
+            scope.code(),
+            expires_at,
+        )
+        .await?;
+        q::audit(
+            &txn,
+            "api_token_created",
+            Some(user_id),
+            None,
+            "",
+            &format!("{name} ({}, {days} days)", scope.code()),
+        )
+        .await?;
+        txn.commit().await.context("committing the token")?;
+        Ok(token)
+    }
+
+    /// Revokes one of a user's API tokens.
+    async fn revoke_api_token(
+        &self,
+        viewer: &Viewer,
+        user_id: i64,
+        token_id: i64,
+    ) -> Result<(), ServiceError> {
+        if !can(viewer, Action::ManageAccount, &Resource::Account(user_id)) {
+            return Err(ServiceError::Forbidden);
+        }
+        if !q::revoke_api_token(&self.db, user_id, token_id).await? {
+            return Err(ServiceError::NotFound);
+        }
+        q::audit(
+            &self.db,
+            "api_token_revoked",
+            Some(user_id),
+            None,
+            "",
+            &token_id.to_string(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Sets how often a person hears about a kind of event.
+    async fn set_notifications(
+        &self,
+        viewer: &Viewer,
+        user_id: i64,
+        choices: &[(String, String)],
+    ) -> Result<(), ServiceError> {
+        if !can(viewer, Action::ManageAccount, &Resource::Account(user_id)) {
+            return Err(ServiceError::Forbidden);
+        }
+        for (kind, frequency) in choices {
+            if !NOTIFICATION_KINDS.contains(&kind.as_str())
+                || !FREQUENCIES.contains(&frequency.as_str())
+            {
+                return Err(field(kind, "frequency_invalid"));
+            }
+        }
+        let txn = self.db.begin().await.context("settings transaction")?;
+        for (kind, frequency) in choices {
+            q::set_notification(&txn, user_id, kind, frequency).await?;
+        }
+        txn.commit().await.context("committing the settings")?;
+        Ok(())
+    }
+
+    /// Invites someone by email into a scope with a role.
+    async fn invite(
+        &self,
+        viewer: &Viewer,
+        inviter: &CurrentUser,
+        email: &str,
+        scope: Scope,
+        role: Role,
+    ) -> Result<(), ServiceError> {
+        if !may_grant(viewer, role, &scope) {
+            return Err(ServiceError::Forbidden);
+        }
+        let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
+        let token = new_token()?;
+        let payload = invitation_payload(&scope, role);
+        let label = q::scope_label(&self.db, scope.kind().code(), &scope.id()).await?;
+        let lang = match q::user_by_email(&self.db, email.as_str()).await? {
+            Some(u) => Lang::from_tag(&u.lang).unwrap_or_default(),
+            None => Lang::from_tag(&inviter.lang).unwrap_or_default(),
+        };
+        let txn = self.db.begin().await.context("invitation transaction")?;
+        q::insert_link(
+            &txn,
+            &hash_token(&token),
+            "invite",
+            email.as_str(),
+            None,
+            &payload,
+            INVITE_SECONDS,
+        )
+        .await?;
+        let mail = templates::invitation(
+            email.as_str(),
+            lang,
+            &inviter.name,
+            &label,
+            role.code(),
+            &self.link("/invitation", &token),
+        );
+        mail::enqueue(&txn, &format!("invite-{}", hash_token(&token)), &mail).await?;
+        q::audit(
+            &txn,
+            "invitation_sent",
+            Some(inviter.id),
+            Some(email.as_str()),
+            "",
+            &payload,
+        )
+        .await?;
+        txn.commit().await.context("committing the invitation")?;
+        Ok(())
+    }
+
+    /// Takes a role back from someone; allowed to whoever may grant it (`policy::GRANTS`).
+    async fn remove_membership(
+        &self,
+        viewer: &Viewer,
+        actor: &CurrentUser,
+        user_id: i64,
+        scope: Scope,
+        role: Role,
+    ) -> Result<(), ServiceError> {
+        if !may_grant(viewer, role, &scope) {
+            return Err(ServiceError::Forbidden);
+        }
+        let txn = self.db.begin().await.context("removal transaction")?;
+        if !q::remove_membership(&txn, user_id, scope.kind().code(), &scope.id(), role.code())
+            .await?
+        {
+            return Err(ServiceError::NotFound);
+        }
+        q::audit(
+            &txn,
+            "role_removed",
+            Some(user_id),
+            None,
+            "",
+            &format!("by {}: {}", actor.id, invitation_payload(&scope, role)),
+        )
+        .await?;
+        txn.commit().await.context("committing the removal")?;
+        Ok(())
+    }
+
+    /// Revokes a pending invitation; allowed to whoever may grant its role.
+    async fn revoke_invitation(
+        &self,
+        viewer: &Viewer,
+        actor: &CurrentUser,
+        email: &str,
+        scope: Scope,
+        role: Role,
+    ) -> Result<(), ServiceError> {
+        if !may_grant(viewer, role, &scope) {
+            return Err(ServiceError::Forbidden);
+        }
+        let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
+        let payload = invitation_payload(&scope, role);
+        let txn = self.db.begin().await.context("revocation transaction")?;
+        if q::revoke_invitations(&txn, email.as_str(), &payload).await? == 0 {
+            return Err(ServiceError::NotFound);
+        }
+        q::audit(
+            &txn,
+            "invitation_revoked",
+            Some(actor.id),
+            Some(email.as_str()),
+            "",
+            &payload,
+        )
+        .await?;
+        txn.commit().await.context("committing the revocation")?;
+        Ok(())
+    }
+
+    /// Accepts an invitation: creates the account if needed, adds the membership, signs in.
+    async fn accept_invitation(
+        &self,
+        token: &str,
+        name: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<String, ServiceError> {
+        let hash = if password.is_empty() {
+            if q::peek_link(&self.db, &hash_token(token), "invite")
+                .await?
+                .is_none()
+            {
+                return Err(field("token", "link_invalid"));
+            }
+            None
+        } else {
+            Some(
+                self.new_password_for_link(token, "invite", password)
+                    .await?,
+            )
+        };
+        let txn = self.db.begin().await.context("invitation transaction")?;
+        let Some(link) = q::consume_link(&txn, &hash_token(token), "invite").await? else {
+            return Err(field("token", "link_invalid"));
+        };
+        let payload: serde_json::Value =
+            serde_json::from_str(&link.payload).context("invitation payload")?;
+        let (kind, id, role) = (
+            payload["scope_kind"].as_str().unwrap_or_default(),
+            payload["scope_id"].as_str().unwrap_or_default(),
+            payload["role"].as_str().unwrap_or_default(),
+        );
+        let user_id = match q::user_by_email(&txn, &link.email).await? {
+            // An account confirmed already keeps its password (and its sessions and tokens):
+            // the invitation adds a role, it is not a reset. An unconfirmed one takes the
+            // password typed here, or none, and loses what was set before.
+            Some(u) if u.email_verified_at.is_some() => u.id,
+            Some(u) => {
+                q::prove_mailbox(&txn, &u, hash.as_deref()).await?;
+                u.id
+            }
+            None => {
+                let name = if name.trim().is_empty() {
+                    link.email.clone()
+                } else {
+                    name.trim().to_owned()
+                };
+                q::insert_user(&txn, &link.email, &name, "fr", hash.as_deref(), true)
+                    .await?
+                    .ok_or_else(|| ServiceError::Conflict("account".into()))?
+            }
+        };
+        q::add_membership(&txn, user_id, kind, id, role).await?;
+        q::audit(
+            &txn,
+            "role_granted",
+            Some(user_id),
+            Some(&link.email),
+            &client.ip,
+            &link.payload,
+        )
+        .await?;
+        let token = self.open_session(&txn, user_id, client).await?;
+        txn.commit().await.context("committing the invitation")?;
+        Ok(token)
     }
 }
 

@@ -201,57 +201,6 @@ impl NeedService {
         Ok(need)
     }
 
-    /// Publishes an annonce; returns its id.
-    pub async fn create(
-        &self,
-        viewer: &Viewer,
-        user: &CurrentUser,
-        draft: &NeedDraft,
-    ) -> Result<i64, ServiceError> {
-        let need = self.check_author(viewer, draft).await?;
-        let txn = self.db.begin().await.context("annonce transaction")?;
-        let id = q::insert(&txn, &need, Some(user.id), now(), false).await?;
-        record_change(&txn, "need", id, "insert").await?;
-        txn.commit().await.context("committing an annonce")?;
-        Ok(id)
-    }
-
-    /// Changes an annonce's text (its author's side only).
-    pub async fn update(
-        &self,
-        viewer: &Viewer,
-        id: i64,
-        draft: &NeedDraft,
-    ) -> Result<(), ServiceError> {
-        let row = self.row(id).await?;
-        if !is_author(viewer, &row) {
-            return Err(ServiceError::Forbidden);
-        }
-        let mut draft = draft.clone();
-        draft.author = author_key(&row);
-        let need = self.check_author(viewer, &draft).await?;
-        let txn = self.db.begin().await.context("annonce transaction")?;
-        q::update(&txn, id, &need, now()).await?;
-        record_change(&txn, "need", id, "update").await?;
-        txn.commit().await.context("committing an annonce")?;
-        Ok(())
-    }
-
-    /// Closes an annonce (its author's side only).
-    pub async fn close(&self, viewer: &Viewer, id: i64) -> Result<(), ServiceError> {
-        let row = self.row(id).await?;
-        if !is_author(viewer, &row) {
-            return Err(ServiceError::Forbidden);
-        }
-        let txn = self.db.begin().await.context("annonce transaction")?;
-        if !q::close(&txn, id, now()).await? {
-            return Err(ServiceError::Conflict("already closed".into()));
-        }
-        record_change(&txn, "need", id, "update").await?;
-        txn.commit().await.context("committing an annonce")?;
-        Ok(())
-    }
-
     /// Ranks firms for an annonce (the author's own organisation left out).
     pub async fn rank(&self, row: &NeedRow, limit: usize) -> anyhow::Result<Vec<MatchView>> {
         let terms = terms(row);
@@ -305,89 +254,6 @@ impl NeedService {
         });
         ranked.truncate(limit);
         Ok(ranked)
-    }
-
-    /// Asks for contact: in the name of one of the viewer's organisations on an annonce, or,
-    /// from the annonce's author, with a suggested firm (`target`).
-    pub async fn ask(
-        &self,
-        viewer: &Viewer,
-        user: &CurrentUser,
-        need_id: i64,
-        as_organisation: Option<i64>,
-        target: Option<i64>,
-        message: &str,
-    ) -> Result<i64, ServiceError> {
-        let row = self.row(need_id).await?;
-        if !visible(viewer, &row) {
-            return Err(ServiceError::NotFound);
-        }
-        if row.status != "open" {
-            return Err(invalid("need", "need_closed"));
-        }
-        let message = message.trim();
-        if message.is_empty() || message.chars().count() > 5_000 {
-            return Err(invalid("message", "message_required"));
-        }
-        let author = author_key(&row);
-        let (from, to) = match (target, as_organisation) {
-            (Some(firm), _) => {
-                let is_firm = crate::db::fetch_count(
-                    &self.db,
-                    "SELECT COUNT(*) AS n FROM organisation WHERE id = ? AND kind = 'firm'",
-                    vec![firm.into()],
-                )
-                .await?
-                    == 1;
-                if !is_author(viewer, &row) || !is_firm || author == format!("organisation:{firm}")
-                {
-                    return Err(ServiceError::Forbidden);
-                }
-                (author.clone(), format!("organisation:{firm}"))
-            }
-            (None, Some(org)) => {
-                let from = format!("organisation:{org}");
-                if !sides(viewer).contains(&from) || from == author {
-                    return Err(ServiceError::Forbidden);
-                }
-                (from, author.clone())
-            }
-            (None, None) => return Err(invalid("as", "organisation_required")),
-        };
-        let open = q::interests_of_need(&self.db, need_id)
-            .await?
-            .into_iter()
-            .any(|i| {
-                format!("{}:{}", i.from_kind, i.from_id) == from
-                    && format!("{}:{}", i.to_kind, i.to_id) == to
-                    && matches!(i.status.as_str(), "requested" | "discussion")
-            });
-        if open {
-            return Err(ServiceError::Conflict("already asked".into()));
-        }
-        let (fk, fi) = from.split_once(':').unwrap_or_default();
-        let (tk, ti) = to.split_once(':').unwrap_or_default();
-        let at = now();
-        let txn = self.db.begin().await.context("interest transaction")?;
-        let id =
-            q::insert_interest(&txn, need_id, (fk, fi), (tk, ti), user.id, message, at).await?;
-        let sender = if from == author && row.visibility == "anonymous" {
-            None
-        } else {
-            self.side_name(&txn, fk, fi).await?
-        };
-        self.notify(
-            &txn,
-            (tk, ti),
-            id,
-            "requested",
-            &row.title,
-            sender.as_deref(),
-            message,
-        )
-        .await?;
-        txn.commit().await.context("committing an interest")?;
-        Ok(id)
     }
 
     async fn side_name(
@@ -456,102 +322,6 @@ impl NeedService {
             )
             .await?;
         }
-        Ok(())
-    }
-
-    /// Accepts or declines (with a reason) a request addressed to the viewer's side.
-    pub async fn answer(
-        &self,
-        viewer: &Viewer,
-        user: &CurrentUser,
-        id: i64,
-        accept: bool,
-        reason: &str,
-    ) -> Result<(), ServiceError> {
-        let i = q::interest(&self.db, id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        if i.status != "requested" || !sides(viewer).contains(&format!("{}:{}", i.to_kind, i.to_id))
-        {
-            return Err(ServiceError::Forbidden);
-        }
-        let reason = reason.trim();
-        if !accept && reason.is_empty() {
-            return Err(invalid("reason", "reason_required"));
-        }
-        let to = if accept { "discussion" } else { "declined" };
-        let row = self.row(i.need_id).await?;
-        if row.status != "open" {
-            return Err(invalid("need", "need_closed"));
-        }
-        let txn = self.db.begin().await.context("interest transaction")?;
-        if !q::set_interest_status(&txn, id, "requested", to, reason, user.id, now()).await? {
-            return Err(ServiceError::Conflict(
-                "the request changed meanwhile".into(),
-            ));
-        }
-        // An anonymous author declining stays anonymous; accepting reveals them.
-        let answering_author = format!("{}:{}", i.to_kind, i.to_id) == author_key(&row);
-        let name = if answering_author && row.visibility == "anonymous" && !accept {
-            None
-        } else {
-            i.to_name.clone()
-        };
-        self.notify(
-            &txn,
-            (&i.from_kind, &i.from_id),
-            id,
-            to,
-            &i.need_title,
-            name.as_deref(),
-            reason,
-        )
-        .await?;
-        txn.commit().await.context("committing an interest")?;
-        Ok(())
-    }
-
-    /// Records how an accepted contact ended: partnership concluded or not.
-    pub async fn conclude(
-        &self,
-        viewer: &Viewer,
-        user: &CurrentUser,
-        id: i64,
-        concluded: bool,
-    ) -> Result<(), ServiceError> {
-        let i = q::interest(&self.db, id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let mine = sides(viewer);
-        let (from, to) = (
-            format!("{}:{}", i.from_kind, i.from_id),
-            format!("{}:{}", i.to_kind, i.to_id),
-        );
-        if i.status != "discussion" || !(mine.contains(&from) || mine.contains(&to)) {
-            return Err(ServiceError::Forbidden);
-        }
-        let status = if concluded {
-            "concluded"
-        } else {
-            "not_concluded"
-        };
-        let txn = self.db.begin().await.context("interest transaction")?;
-        if !q::set_interest_status(&txn, id, "discussion", status, "", user.id, now()).await? {
-            return Err(ServiceError::Conflict(
-                "the contact changed meanwhile".into(),
-            ));
-        }
-        let (other, me) = if mine.contains(&from) {
-            ((i.to_kind.as_str(), i.to_id.as_str()), i.from_name.clone())
-        } else {
-            (
-                (i.from_kind.as_str(), i.from_id.as_str()),
-                i.to_name.clone(),
-            )
-        };
-        self.notify(&txn, other, id, status, &i.need_title, me.as_deref(), "")
-            .await?;
-        txn.commit().await.context("committing an interest")?;
         Ok(())
     }
 
@@ -1116,5 +886,235 @@ impl app::ports::Needs for NeedService {
             out.push(self.interest_view(viewer, i, &need).await?);
         }
         Ok(out)
+    }
+
+    /// Publishes an annonce; returns its id.
+    async fn create(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        draft: &NeedDraft,
+    ) -> Result<i64, ServiceError> {
+        let need = self.check_author(viewer, draft).await?;
+        let txn = self.db.begin().await.context("annonce transaction")?;
+        let id = q::insert(&txn, &need, Some(user.id), now(), false).await?;
+        record_change(&txn, "need", id, "insert").await?;
+        txn.commit().await.context("committing an annonce")?;
+        Ok(id)
+    }
+
+    /// Changes an annonce's text (its author's side only).
+    async fn update(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        draft: &NeedDraft,
+    ) -> Result<(), ServiceError> {
+        let row = self.row(id).await?;
+        if !is_author(viewer, &row) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut draft = draft.clone();
+        draft.author = author_key(&row);
+        let need = self.check_author(viewer, &draft).await?;
+        let txn = self.db.begin().await.context("annonce transaction")?;
+        q::update(&txn, id, &need, now()).await?;
+        record_change(&txn, "need", id, "update").await?;
+        txn.commit().await.context("committing an annonce")?;
+        Ok(())
+    }
+
+    /// Closes an annonce (its author's side only).
+    async fn close(&self, viewer: &Viewer, id: i64) -> Result<(), ServiceError> {
+        let row = self.row(id).await?;
+        if !is_author(viewer, &row) {
+            return Err(ServiceError::Forbidden);
+        }
+        let txn = self.db.begin().await.context("annonce transaction")?;
+        if !q::close(&txn, id, now()).await? {
+            return Err(ServiceError::Conflict("already closed".into()));
+        }
+        record_change(&txn, "need", id, "update").await?;
+        txn.commit().await.context("committing an annonce")?;
+        Ok(())
+    }
+
+    /// Asks for contact: in the name of one of the viewer's organisations on an annonce, or,
+    /// from the annonce's author, with a suggested firm (`target`).
+    async fn ask(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        need_id: i64,
+        as_organisation: Option<i64>,
+        target: Option<i64>,
+        message: &str,
+    ) -> Result<i64, ServiceError> {
+        let row = self.row(need_id).await?;
+        if !visible(viewer, &row) {
+            return Err(ServiceError::NotFound);
+        }
+        if row.status != "open" {
+            return Err(invalid("need", "need_closed"));
+        }
+        let message = message.trim();
+        if message.is_empty() || message.chars().count() > 5_000 {
+            return Err(invalid("message", "message_required"));
+        }
+        let author = author_key(&row);
+        let (from, to) = match (target, as_organisation) {
+            (Some(firm), _) => {
+                let is_firm = crate::db::fetch_count(
+                    &self.db,
+                    "SELECT COUNT(*) AS n FROM organisation WHERE id = ? AND kind = 'firm'",
+                    vec![firm.into()],
+                )
+                .await?
+                    == 1;
+                if !is_author(viewer, &row) || !is_firm || author == format!("organisation:{firm}")
+                {
+                    return Err(ServiceError::Forbidden);
+                }
+                (author.clone(), format!("organisation:{firm}"))
+            }
+            (None, Some(org)) => {
+                let from = format!("organisation:{org}");
+                if !sides(viewer).contains(&from) || from == author {
+                    return Err(ServiceError::Forbidden);
+                }
+                (from, author.clone())
+            }
+            (None, None) => return Err(invalid("as", "organisation_required")),
+        };
+        let open = q::interests_of_need(&self.db, need_id)
+            .await?
+            .into_iter()
+            .any(|i| {
+                format!("{}:{}", i.from_kind, i.from_id) == from
+                    && format!("{}:{}", i.to_kind, i.to_id) == to
+                    && matches!(i.status.as_str(), "requested" | "discussion")
+            });
+        if open {
+            return Err(ServiceError::Conflict("already asked".into()));
+        }
+        let (fk, fi) = from.split_once(':').unwrap_or_default();
+        let (tk, ti) = to.split_once(':').unwrap_or_default();
+        let at = now();
+        let txn = self.db.begin().await.context("interest transaction")?;
+        let id =
+            q::insert_interest(&txn, need_id, (fk, fi), (tk, ti), user.id, message, at).await?;
+        let sender = if from == author && row.visibility == "anonymous" {
+            None
+        } else {
+            self.side_name(&txn, fk, fi).await?
+        };
+        self.notify(
+            &txn,
+            (tk, ti),
+            id,
+            "requested",
+            &row.title,
+            sender.as_deref(),
+            message,
+        )
+        .await?;
+        txn.commit().await.context("committing an interest")?;
+        Ok(id)
+    }
+
+    /// Accepts or declines (with a reason) a request addressed to the viewer's side.
+    async fn answer(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        accept: bool,
+        reason: &str,
+    ) -> Result<(), ServiceError> {
+        let i = q::interest(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if i.status != "requested" || !sides(viewer).contains(&format!("{}:{}", i.to_kind, i.to_id))
+        {
+            return Err(ServiceError::Forbidden);
+        }
+        let reason = reason.trim();
+        if !accept && reason.is_empty() {
+            return Err(invalid("reason", "reason_required"));
+        }
+        let to = if accept { "discussion" } else { "declined" };
+        let row = self.row(i.need_id).await?;
+        if row.status != "open" {
+            return Err(invalid("need", "need_closed"));
+        }
+        let txn = self.db.begin().await.context("interest transaction")?;
+        if !q::set_interest_status(&txn, id, "requested", to, reason, user.id, now()).await? {
+            return Err(ServiceError::Conflict(
+                "the request changed meanwhile".into(),
+            ));
+        }
+        // An anonymous author declining stays anonymous; accepting reveals them.
+        let answering_author = format!("{}:{}", i.to_kind, i.to_id) == author_key(&row);
+        let name = if answering_author && row.visibility == "anonymous" && !accept {
+            None
+        } else {
+            i.to_name.clone()
+        };
+        self.notify(
+            &txn,
+            (&i.from_kind, &i.from_id),
+            id,
+            to,
+            &i.need_title,
+            name.as_deref(),
+            reason,
+        )
+        .await?;
+        txn.commit().await.context("committing an interest")?;
+        Ok(())
+    }
+
+    /// Records how an accepted contact ended: partnership concluded or not.
+    async fn conclude(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        concluded: bool,
+    ) -> Result<(), ServiceError> {
+        let i = q::interest(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let mine = sides(viewer);
+        let (from, to) = (
+            format!("{}:{}", i.from_kind, i.from_id),
+            format!("{}:{}", i.to_kind, i.to_id),
+        );
+        if i.status != "discussion" || !(mine.contains(&from) || mine.contains(&to)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let status = if concluded {
+            "concluded"
+        } else {
+            "not_concluded"
+        };
+        let txn = self.db.begin().await.context("interest transaction")?;
+        if !q::set_interest_status(&txn, id, "discussion", status, "", user.id, now()).await? {
+            return Err(ServiceError::Conflict(
+                "the contact changed meanwhile".into(),
+            ));
+        }
+        let (other, me) = if mine.contains(&from) {
+            ((i.to_kind.as_str(), i.to_id.as_str()), i.from_name.clone())
+        } else {
+            (
+                (i.from_kind.as_str(), i.from_id.as_str()),
+                i.to_name.clone(),
+            )
+        };
+        self.notify(&txn, other, id, status, &i.need_title, me.as_deref(), "")
+            .await?;
+        txn.commit().await.context("committing an interest")?;
+        Ok(())
     }
 }

@@ -243,392 +243,6 @@ impl NetworkService {
         }
         Ok(())
     }
-
-    /// Publishes a practice in the name of a territory or district the writer speaks for.
-    pub async fn create_practice(
-        &self,
-        viewer: &Viewer,
-        user: &CurrentUser,
-        draft: PracticeDraft,
-    ) -> Result<i64, ServiceError> {
-        let draft = draft.validate().map_err(ServiceError::Invalid)?;
-        let (kind, author) = draft
-            .author
-            .split_once(':')
-            .ok_or_else(|| invalid("author", "author_invalid"))?;
-        let allowed = match kind {
-            "territory" => team_territories(viewer).iter().any(|t| t == author),
-            "district" => {
-                organisations(viewer).iter().any(|o| o == author)
-                    && q::districts(&self.db)
-                        .await?
-                        .iter()
-                        .any(|d| d.id.to_string() == author)
-            }
-            _ => false,
-        };
-        if !allowed {
-            return Err(invalid("author", "author_not_yours"));
-        }
-        let txn = self.db.begin().await.context("practice transaction")?;
-        let id =
-            q::insert_practice(&txn, kind, author, &draft, Some(user.id), now(), false).await?;
-        record_change(&txn, "practice", id, "insert").await?;
-        txn.commit().await.context("committing a practice")?;
-        Ok(id)
-    }
-
-    /// Proposes an exchange from one of the viewer's territories.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn propose_exchange(
-        &self,
-        viewer: &Viewer,
-        user: &CurrentUser,
-        from: &str,
-        to: &str,
-        practice_id: Option<i64>,
-        theme: &str,
-        format: &str,
-        message: &str,
-        start_date: &str,
-    ) -> Result<i64, ServiceError> {
-        if !team_territories(viewer).iter().any(|t| t == from) {
-            return Err(ServiceError::Forbidden);
-        }
-        let (to_kind, to_id) = to
-            .split_once(':')
-            .ok_or_else(|| invalid("to", "partner_invalid"))?;
-        let to_name = match to_kind {
-            "territory" if to_id != from => {
-                crate::db::directory::territory_names(&self.db, &[to_id.to_owned()])
-                    .await?
-                    .pop()
-                    .map(|n| n.name)
-            }
-            "district" => q::districts(&self.db)
-                .await?
-                .into_iter()
-                .find(|d| d.id.to_string() == to_id)
-                .map(|d| d.name),
-            _ => None,
-        }
-        .ok_or_else(|| invalid("to", "partner_invalid"))?;
-        if !EXCHANGE_FORMATS.contains(&format) {
-            return Err(invalid("format", "format_invalid"));
-        }
-        let message = message.trim();
-        if message.is_empty() || message.chars().count() > 5_000 {
-            return Err(invalid("message", "message_required"));
-        }
-        let start_date = start_date.trim();
-        if !start_date.is_empty() && !app::domain::organisation::is_iso_date(start_date) {
-            return Err(invalid("start_date", "date_invalid"));
-        }
-        if let Some(p) = practice_id {
-            if q::practice(&self.db, p).await?.is_none() {
-                return Err(invalid("practice_id", "practice_invalid"));
-            }
-        }
-        let from_name = crate::db::directory::territory_names(&self.db, &[from.to_owned()])
-            .await?
-            .pop()
-            .map(|n| n.name)
-            .unwrap_or_default();
-        let theme = theme.trim();
-        if theme.chars().count() > 200 {
-            return Err(invalid("theme", "text_too_long"));
-        }
-        let txn = self.db.begin().await.context("exchange transaction")?;
-        let id = q::insert_exchange(
-            &txn,
-            from,
-            to_kind,
-            to_id,
-            practice_id,
-            theme,
-            format,
-            message,
-            start_date,
-            user.id,
-            now(),
-        )
-        .await?;
-        self.notify(
-            &txn,
-            to_kind,
-            to_id,
-            id,
-            "proposed",
-            &|lang| {
-                format!(
-                    "{} {from_name} → {to_name}",
-                    t(lang, Key::MailExchangeProposed)
-                )
-            },
-            message,
-        )
-        .await?;
-        txn.commit().await.context("committing an exchange")?;
-        Ok(id)
-    }
-
-    /// Accepts or declines (with a reason) an exchange proposed to the viewer's side.
-    pub async fn answer_exchange(
-        &self,
-        viewer: &Viewer,
-        id: i64,
-        accept: bool,
-        reason: &str,
-    ) -> Result<(), ServiceError> {
-        let x = q::exchange(&self.db, id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let action = if accept { "accept" } else { "decline" };
-        if !exchange_actions(&x.status, Self::side(viewer, &x)).contains(&action) {
-            return Err(ServiceError::Forbidden);
-        }
-        let reason = reason.trim();
-        if !accept && reason.is_empty() {
-            return Err(invalid("reason", "reason_required"));
-        }
-        let to = if accept { "accepted" } else { "declined" };
-        let txn = self.db.begin().await.context("exchange transaction")?;
-        if !q::set_exchange_status(&txn, id, &x.status, to, reason, None, "", "", now()).await? {
-            return Err(ServiceError::Conflict(
-                "the exchange changed meanwhile".into(),
-            ));
-        }
-        let to_name = x.to_name.clone().unwrap_or_default();
-        let key = if accept {
-            Key::MailExchangeAccepted
-        } else {
-            Key::MailExchangeDeclined
-        };
-        self.notify(
-            &txn,
-            "territory",
-            &x.from_territory,
-            id,
-            to,
-            &|lang| format!("{to_name} : {}", t(lang, key)),
-            reason,
-        )
-        .await?;
-        txn.commit().await.context("committing an exchange")?;
-        Ok(())
-    }
-
-    /// Records how an accepted exchange went: dates, participants, outcome.
-    pub async fn report_exchange(
-        &self,
-        viewer: &Viewer,
-        id: i64,
-        start_date: &str,
-        end_date: &str,
-        participants: &str,
-        outcome: &str,
-    ) -> Result<(), ServiceError> {
-        let x = q::exchange(&self.db, id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let side = Self::side(viewer, &x);
-        if !exchange_actions(&x.status, side).contains(&"report") {
-            return Err(ServiceError::Forbidden);
-        }
-        let (start, end) = (start_date.trim(), end_date.trim());
-        if !app::domain::organisation::is_iso_date(start) {
-            return Err(invalid("start_date", "date_invalid"));
-        }
-        if !app::domain::organisation::is_iso_date(end) || end < start {
-            return Err(invalid("end_date", "date_invalid"));
-        }
-        let (participants, outcome) = (participants.trim(), outcome.trim());
-        if outcome.is_empty() {
-            return Err(invalid("outcome", "outcome_required"));
-        }
-        let txn = self.db.begin().await.context("exchange transaction")?;
-        if !q::set_exchange_status(
-            &txn,
-            id,
-            "accepted",
-            "completed",
-            "",
-            Some((start, end)),
-            participants,
-            outcome,
-            now(),
-        )
-        .await?
-        {
-            return Err(ServiceError::Conflict(
-                "the exchange changed meanwhile".into(),
-            ));
-        }
-        // The other side hears of the report.
-        let (kind, other) = match side {
-            Side::Proposer => (x.to_kind.as_str(), x.to_id.as_str()),
-            _ => ("territory", x.from_territory.as_str()),
-        };
-        let title = format!(
-            "{} → {}",
-            x.from_name,
-            x.to_name.clone().unwrap_or_default()
-        );
-        self.notify(
-            &txn,
-            kind,
-            other,
-            id,
-            "completed",
-            &|lang| format!("{title} : {}", t(lang, Key::MailExchangeReported)),
-            outcome,
-        )
-        .await?;
-        txn.commit().await.context("committing an exchange")?;
-        Ok(())
-    }
-
-    /// A district's challenges and contact, written by its managers (its organisation's
-    /// administrators).
-    pub async fn update_district_profile(
-        &self,
-        viewer: &Viewer,
-        id: i64,
-        challenges: &[String],
-        contact_name: &str,
-        contact_email: &str,
-    ) -> Result<(), ServiceError> {
-        use app::domain::policy::{can, Action, Resource};
-        if !q::districts(&self.db).await?.iter().any(|d| d.id == id) {
-            return Err(ServiceError::NotFound);
-        }
-        if !can(viewer, Action::Edit, &Resource::Organisation(id)) {
-            return Err(ServiceError::Forbidden);
-        }
-        let mut list: Vec<String> = challenges.iter().map(|c| c.trim().to_owned()).collect();
-        list.sort();
-        list.dedup();
-        if list
-            .iter()
-            .any(|c| !app::domain::partners::CHALLENGES.contains(&c.as_str()))
-        {
-            return Err(invalid("challenges", "challenge_invalid"));
-        }
-        let email = contact_email.trim();
-        if !email.is_empty() && app::domain::ids::Email::parse(email).is_err() {
-            return Err(invalid("contact_email", "email_invalid"));
-        }
-        let contact_name = contact_name.trim();
-        if contact_name.chars().count() > 200 {
-            return Err(invalid("contact_name", "text_too_long"));
-        }
-        let txn = self.db.begin().await.context("district transaction")?;
-        use sea_orm::ConnectionTrait;
-        txn.execute(crate::db::stmt(
-            &txn,
-            "DELETE FROM district_profile WHERE organisation_id = ?",
-            vec![id.into()],
-        ))
-        .await
-        .context("replacing a district profile")?;
-        txn.execute(crate::db::stmt(
-            &txn,
-            "INSERT INTO district_profile (organisation_id, challenges, contact_name, contact_email, updated_at) \
-             VALUES (?, ?, ?, ?, ?)",
-            vec![
-                id.into(),
-                serde_json::to_string(&list).unwrap_or_else(|_| "[]".into()).into(),
-                contact_name.into(),
-                email.into(),
-                now().into(),
-            ],
-        ))
-        .await
-        .context("writing a district profile")?;
-        record_change(&txn, "organisation", id, "update").await?;
-        txn.commit()
-            .await
-            .context("committing a district profile")?;
-        Ok(())
-    }
-
-    /// Creates a district profile (platform administrators), before its manager is invited
-    /// to complete it. Returns the new organisation's id.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn create_district(
-        &self,
-        viewer: &Viewer,
-        name: &str,
-        country: &str,
-        nuts_code: &str,
-        divisions: &str,
-        specialisation_fr: &str,
-        specialisation_en: &str,
-        language: &str,
-    ) -> Result<i64, ServiceError> {
-        use app::domain::policy::{can, Action, Resource};
-        if !can(viewer, Action::Invite, &Resource::Platform) {
-            return Err(ServiceError::Forbidden);
-        }
-        let name = name.trim();
-        if !(3..=200).contains(&name.chars().count()) {
-            return Err(invalid("name", "name_required"));
-        }
-        let country = country.trim().to_ascii_uppercase();
-        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) || country == "FR"
-        {
-            return Err(invalid("country", "country_invalid"));
-        }
-        let nuts = nuts_code.trim().to_ascii_uppercase();
-        if !nuts.starts_with(&country)
-            || crate::db::fetch_count(
-                &self.db,
-                "SELECT COUNT(*) AS n FROM nuts_region WHERE code = ?",
-                vec![nuts.as_str().into()],
-            )
-            .await?
-                == 0
-        {
-            return Err(invalid("nuts_code", "nuts_invalid"));
-        }
-        let labels = q::division_labels(&self.db).await?;
-        let codes: Vec<String> = crate::db::code_list(divisions);
-        if codes.is_empty() || codes.iter().any(|c| !labels.iter().any(|l| &l.code == c)) {
-            return Err(invalid("nace_divisions", "divisions_invalid"));
-        }
-        let language = language.trim().to_ascii_lowercase();
-        if language.len() != 2 || !language.bytes().all(|b| b.is_ascii_lowercase()) {
-            return Err(invalid("language", "language_invalid"));
-        }
-        let at = now();
-        let txn = self.db.begin().await.context("district transaction")?;
-        #[derive(sea_orm::FromQueryResult)]
-        struct Id {
-            id: i64,
-        }
-        let row: Option<Id> = crate::db::fetch_optional(
-            &txn,
-            "INSERT INTO organisation (kind, name, country_code, nuts_code, description, description_en, \
-             nace_divisions, languages, created_at, updated_at) \
-             VALUES ('district', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            vec![
-                name.into(),
-                country.as_str().into(),
-                nuts.as_str().into(),
-                specialisation_fr.trim().into(),
-                specialisation_en.trim().into(),
-                serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into()).into(),
-                serde_json::json!([language, "en"]).to_string().into(),
-                at.into(),
-                at.into(),
-            ],
-        )
-        .await?;
-        let id = row.context("the new district's id")?.id;
-        record_change(&txn, "organisation", id, "insert").await?;
-        txn.commit().await.context("committing a district")?;
-        Ok(id)
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -885,5 +499,391 @@ impl app::ports::Network for NetworkService {
             return Err(ServiceError::NotFound);
         }
         Ok(Self::view(viewer, x))
+    }
+
+    /// Publishes a practice in the name of a territory or district the writer speaks for.
+    async fn create_practice(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        draft: PracticeDraft,
+    ) -> Result<i64, ServiceError> {
+        let draft = draft.validate().map_err(ServiceError::Invalid)?;
+        let (kind, author) = draft
+            .author
+            .split_once(':')
+            .ok_or_else(|| invalid("author", "author_invalid"))?;
+        let allowed = match kind {
+            "territory" => team_territories(viewer).iter().any(|t| t == author),
+            "district" => {
+                organisations(viewer).iter().any(|o| o == author)
+                    && q::districts(&self.db)
+                        .await?
+                        .iter()
+                        .any(|d| d.id.to_string() == author)
+            }
+            _ => false,
+        };
+        if !allowed {
+            return Err(invalid("author", "author_not_yours"));
+        }
+        let txn = self.db.begin().await.context("practice transaction")?;
+        let id =
+            q::insert_practice(&txn, kind, author, &draft, Some(user.id), now(), false).await?;
+        record_change(&txn, "practice", id, "insert").await?;
+        txn.commit().await.context("committing a practice")?;
+        Ok(id)
+    }
+
+    /// Proposes an exchange from one of the viewer's territories.
+    #[allow(clippy::too_many_arguments)]
+    async fn propose_exchange(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        from: &str,
+        to: &str,
+        practice_id: Option<i64>,
+        theme: &str,
+        format: &str,
+        message: &str,
+        start_date: &str,
+    ) -> Result<i64, ServiceError> {
+        if !team_territories(viewer).iter().any(|t| t == from) {
+            return Err(ServiceError::Forbidden);
+        }
+        let (to_kind, to_id) = to
+            .split_once(':')
+            .ok_or_else(|| invalid("to", "partner_invalid"))?;
+        let to_name = match to_kind {
+            "territory" if to_id != from => {
+                crate::db::directory::territory_names(&self.db, &[to_id.to_owned()])
+                    .await?
+                    .pop()
+                    .map(|n| n.name)
+            }
+            "district" => q::districts(&self.db)
+                .await?
+                .into_iter()
+                .find(|d| d.id.to_string() == to_id)
+                .map(|d| d.name),
+            _ => None,
+        }
+        .ok_or_else(|| invalid("to", "partner_invalid"))?;
+        if !EXCHANGE_FORMATS.contains(&format) {
+            return Err(invalid("format", "format_invalid"));
+        }
+        let message = message.trim();
+        if message.is_empty() || message.chars().count() > 5_000 {
+            return Err(invalid("message", "message_required"));
+        }
+        let start_date = start_date.trim();
+        if !start_date.is_empty() && !app::domain::organisation::is_iso_date(start_date) {
+            return Err(invalid("start_date", "date_invalid"));
+        }
+        if let Some(p) = practice_id {
+            if q::practice(&self.db, p).await?.is_none() {
+                return Err(invalid("practice_id", "practice_invalid"));
+            }
+        }
+        let from_name = crate::db::directory::territory_names(&self.db, &[from.to_owned()])
+            .await?
+            .pop()
+            .map(|n| n.name)
+            .unwrap_or_default();
+        let theme = theme.trim();
+        if theme.chars().count() > 200 {
+            return Err(invalid("theme", "text_too_long"));
+        }
+        let txn = self.db.begin().await.context("exchange transaction")?;
+        let id = q::insert_exchange(
+            &txn,
+            from,
+            to_kind,
+            to_id,
+            practice_id,
+            theme,
+            format,
+            message,
+            start_date,
+            user.id,
+            now(),
+        )
+        .await?;
+        self.notify(
+            &txn,
+            to_kind,
+            to_id,
+            id,
+            "proposed",
+            &|lang| {
+                format!(
+                    "{} {from_name} → {to_name}",
+                    t(lang, Key::MailExchangeProposed)
+                )
+            },
+            message,
+        )
+        .await?;
+        txn.commit().await.context("committing an exchange")?;
+        Ok(id)
+    }
+
+    /// Accepts or declines (with a reason) an exchange proposed to the viewer's side.
+    async fn answer_exchange(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        accept: bool,
+        reason: &str,
+    ) -> Result<(), ServiceError> {
+        let x = q::exchange(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let action = if accept { "accept" } else { "decline" };
+        if !exchange_actions(&x.status, Self::side(viewer, &x)).contains(&action) {
+            return Err(ServiceError::Forbidden);
+        }
+        let reason = reason.trim();
+        if !accept && reason.is_empty() {
+            return Err(invalid("reason", "reason_required"));
+        }
+        let to = if accept { "accepted" } else { "declined" };
+        let txn = self.db.begin().await.context("exchange transaction")?;
+        if !q::set_exchange_status(&txn, id, &x.status, to, reason, None, "", "", now()).await? {
+            return Err(ServiceError::Conflict(
+                "the exchange changed meanwhile".into(),
+            ));
+        }
+        let to_name = x.to_name.clone().unwrap_or_default();
+        let key = if accept {
+            Key::MailExchangeAccepted
+        } else {
+            Key::MailExchangeDeclined
+        };
+        self.notify(
+            &txn,
+            "territory",
+            &x.from_territory,
+            id,
+            to,
+            &|lang| format!("{to_name} : {}", t(lang, key)),
+            reason,
+        )
+        .await?;
+        txn.commit().await.context("committing an exchange")?;
+        Ok(())
+    }
+
+    /// Records how an accepted exchange went: dates, participants, outcome.
+    async fn report_exchange(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        start_date: &str,
+        end_date: &str,
+        participants: &str,
+        outcome: &str,
+    ) -> Result<(), ServiceError> {
+        let x = q::exchange(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let side = Self::side(viewer, &x);
+        if !exchange_actions(&x.status, side).contains(&"report") {
+            return Err(ServiceError::Forbidden);
+        }
+        let (start, end) = (start_date.trim(), end_date.trim());
+        if !app::domain::organisation::is_iso_date(start) {
+            return Err(invalid("start_date", "date_invalid"));
+        }
+        if !app::domain::organisation::is_iso_date(end) || end < start {
+            return Err(invalid("end_date", "date_invalid"));
+        }
+        let (participants, outcome) = (participants.trim(), outcome.trim());
+        if outcome.is_empty() {
+            return Err(invalid("outcome", "outcome_required"));
+        }
+        let txn = self.db.begin().await.context("exchange transaction")?;
+        if !q::set_exchange_status(
+            &txn,
+            id,
+            "accepted",
+            "completed",
+            "",
+            Some((start, end)),
+            participants,
+            outcome,
+            now(),
+        )
+        .await?
+        {
+            return Err(ServiceError::Conflict(
+                "the exchange changed meanwhile".into(),
+            ));
+        }
+        // The other side hears of the report.
+        let (kind, other) = match side {
+            Side::Proposer => (x.to_kind.as_str(), x.to_id.as_str()),
+            _ => ("territory", x.from_territory.as_str()),
+        };
+        let title = format!(
+            "{} → {}",
+            x.from_name,
+            x.to_name.clone().unwrap_or_default()
+        );
+        self.notify(
+            &txn,
+            kind,
+            other,
+            id,
+            "completed",
+            &|lang| format!("{title} : {}", t(lang, Key::MailExchangeReported)),
+            outcome,
+        )
+        .await?;
+        txn.commit().await.context("committing an exchange")?;
+        Ok(())
+    }
+
+    /// A district's challenges and contact, written by its managers (its organisation's
+    /// administrators).
+    async fn update_district_profile(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        challenges: &[String],
+        contact_name: &str,
+        contact_email: &str,
+    ) -> Result<(), ServiceError> {
+        use app::domain::policy::{can, Action, Resource};
+        if !q::districts(&self.db).await?.iter().any(|d| d.id == id) {
+            return Err(ServiceError::NotFound);
+        }
+        if !can(viewer, Action::Edit, &Resource::Organisation(id)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut list: Vec<String> = challenges.iter().map(|c| c.trim().to_owned()).collect();
+        list.sort();
+        list.dedup();
+        if list
+            .iter()
+            .any(|c| !app::domain::partners::CHALLENGES.contains(&c.as_str()))
+        {
+            return Err(invalid("challenges", "challenge_invalid"));
+        }
+        let email = contact_email.trim();
+        if !email.is_empty() && app::domain::ids::Email::parse(email).is_err() {
+            return Err(invalid("contact_email", "email_invalid"));
+        }
+        let contact_name = contact_name.trim();
+        if contact_name.chars().count() > 200 {
+            return Err(invalid("contact_name", "text_too_long"));
+        }
+        let txn = self.db.begin().await.context("district transaction")?;
+        use sea_orm::ConnectionTrait;
+        txn.execute(crate::db::stmt(
+            &txn,
+            "DELETE FROM district_profile WHERE organisation_id = ?",
+            vec![id.into()],
+        ))
+        .await
+        .context("replacing a district profile")?;
+        txn.execute(crate::db::stmt(
+            &txn,
+            "INSERT INTO district_profile (organisation_id, challenges, contact_name, contact_email, updated_at) \
+             VALUES (?, ?, ?, ?, ?)",
+            vec![
+                id.into(),
+                serde_json::to_string(&list).unwrap_or_else(|_| "[]".into()).into(),
+                contact_name.into(),
+                email.into(),
+                now().into(),
+            ],
+        ))
+        .await
+        .context("writing a district profile")?;
+        record_change(&txn, "organisation", id, "update").await?;
+        txn.commit()
+            .await
+            .context("committing a district profile")?;
+        Ok(())
+    }
+
+    /// Creates a district profile (platform administrators), before its manager is invited
+    /// to complete it. Returns the new organisation's id.
+    #[allow(clippy::too_many_arguments)]
+    async fn create_district(
+        &self,
+        viewer: &Viewer,
+        name: &str,
+        country: &str,
+        nuts_code: &str,
+        divisions: &str,
+        specialisation_fr: &str,
+        specialisation_en: &str,
+        language: &str,
+    ) -> Result<i64, ServiceError> {
+        use app::domain::policy::{can, Action, Resource};
+        if !can(viewer, Action::Invite, &Resource::Platform) {
+            return Err(ServiceError::Forbidden);
+        }
+        let name = name.trim();
+        if !(3..=200).contains(&name.chars().count()) {
+            return Err(invalid("name", "name_required"));
+        }
+        let country = country.trim().to_ascii_uppercase();
+        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) || country == "FR"
+        {
+            return Err(invalid("country", "country_invalid"));
+        }
+        let nuts = nuts_code.trim().to_ascii_uppercase();
+        if !nuts.starts_with(&country)
+            || crate::db::fetch_count(
+                &self.db,
+                "SELECT COUNT(*) AS n FROM nuts_region WHERE code = ?",
+                vec![nuts.as_str().into()],
+            )
+            .await?
+                == 0
+        {
+            return Err(invalid("nuts_code", "nuts_invalid"));
+        }
+        let labels = q::division_labels(&self.db).await?;
+        let codes: Vec<String> = crate::db::code_list(divisions);
+        if codes.is_empty() || codes.iter().any(|c| !labels.iter().any(|l| &l.code == c)) {
+            return Err(invalid("nace_divisions", "divisions_invalid"));
+        }
+        let language = language.trim().to_ascii_lowercase();
+        if language.len() != 2 || !language.bytes().all(|b| b.is_ascii_lowercase()) {
+            return Err(invalid("language", "language_invalid"));
+        }
+        let at = now();
+        let txn = self.db.begin().await.context("district transaction")?;
+        #[derive(sea_orm::FromQueryResult)]
+        struct Id {
+            id: i64,
+        }
+        let row: Option<Id> = crate::db::fetch_optional(
+            &txn,
+            "INSERT INTO organisation (kind, name, country_code, nuts_code, description, description_en, \
+             nace_divisions, languages, created_at, updated_at) \
+             VALUES ('district', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            vec![
+                name.into(),
+                country.as_str().into(),
+                nuts.as_str().into(),
+                specialisation_fr.trim().into(),
+                specialisation_en.trim().into(),
+                serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into()).into(),
+                serde_json::json!([language, "en"]).to_string().into(),
+                at.into(),
+                at.into(),
+            ],
+        )
+        .await?;
+        let id = row.context("the new district's id")?.id;
+        record_change(&txn, "organisation", id, "insert").await?;
+        txn.commit().await.context("committing a district")?;
+        Ok(id)
     }
 }

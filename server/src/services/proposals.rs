@@ -177,295 +177,10 @@ impl ProposalService {
             .context("search task")?
     }
 
-    /// Every proposal matching a filter (no paging), in the filter's order.
-    pub async fn filtered(
-        &self,
-        filter: &ProposalFilter,
-    ) -> Result<Vec<ProposalSummary>, ServiceError> {
-        let mut conditions = vec!["p.status <> 'draft'".to_owned()];
-        let mut values: Vec<sea_orm::Value> = Vec::new();
-        for (column, value) in [
-            ("p.status", &filter.status),
-            ("p.theme", &filter.theme),
-            ("p.region_code", &filter.region),
-            ("p.territory_id", &filter.territory),
-        ] {
-            if let Some(v) = value {
-                conditions.push(format!("{column} = ?"));
-                values.push(v.as_str().into());
-            }
-        }
-        if let Some(level) = filter.level.as_deref().and_then(Level::parse) {
-            let statuses: Vec<&str> = ALL_STATUSES
-                .iter()
-                .filter(|s| s.public() && s.level() == level)
-                .map(|s| s.code())
-                .collect();
-            conditions.push(format!(
-                "p.status IN ({})",
-                crate::db::placeholders(statuses.len())
-            ));
-            values.extend(statuses.into_iter().map(Into::into));
-        }
-        let ranked = if filter.q.trim().is_empty() {
-            None
-        } else {
-            Some(self.text_ids(&filter.q).await?)
-        };
-        if let Some(ids) = &ranked {
-            if ids.is_empty() {
-                return Ok(Vec::new());
-            }
-            conditions.push(format!("p.id IN ({})", crate::db::placeholders(ids.len())));
-            values.extend(ids.iter().map(|id| (*id).into()));
-        }
-        let refs: Vec<&str> = conditions.iter().map(String::as_str).collect();
-        let rows = q::proposals_where(&self.db, &refs, values).await?;
-        let mut items = summaries(&self.db, &rows).await?;
-        match &ranked {
-            // A text search keeps its relevance order unless another order is asked for.
-            Some(ids) if filter.sort == ProposalSort::Recent => {
-                let rank: HashMap<i64, usize> =
-                    ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-                items.sort_by_key(|p| rank.get(&p.id).copied().unwrap_or(usize::MAX));
-            }
-            _ => sort_summaries(&mut items, filter.sort),
-        }
-        Ok(items)
-    }
-
     async fn row(&self, id: i64) -> Result<ProposalRow, ServiceError> {
         q::proposal(&self.db, id)
             .await?
             .ok_or(ServiceError::NotFound)
-    }
-
-    /// Creates a draft for one of the viewer's territories; returns its id.
-    pub async fn create(
-        &self,
-        viewer: &Viewer,
-        user: &CurrentUser,
-        draft: ProposalDraft,
-    ) -> Result<i64, ServiceError> {
-        let draft = draft.validate().map_err(ServiceError::Invalid)?;
-        let member = viewer
-            .memberships
-            .iter()
-            .any(|m| m.scope == Scope::Territory(draft.territory_id.clone()));
-        if !member {
-            return Err(invalid("territory_id", "territory_not_yours"));
-        }
-        let region = q::territory_region(&self.db, &draft.territory_id)
-            .await?
-            .ok_or_else(|| invalid("territory_id", "territory_not_yours"))?;
-        let roles = actor_roles(viewer, &draft.territory_id, &region);
-        let at = now();
-        let txn = self.db.begin().await.context("proposal transaction")?;
-        let id = q::insert(&txn, &draft, &region, user.id, at).await?;
-        q::insert_event(
-            &txn,
-            &q::NewEvent {
-                proposal_id: id,
-                at,
-                user_id: user.id,
-                user_name: &user.name,
-                role: roles
-                    .iter()
-                    .find(|r| {
-                        matches!(
-                            r,
-                            ActorRole::ElectedCoLead
-                                | ActorRole::IndustrialCoLead
-                                | ActorRole::ProjectManager
-                                | ActorRole::TeamMember
-                        )
-                    })
-                    .map(|r| r.code())
-                    .unwrap_or("team_member"),
-                action: "create",
-                from_status: "",
-                to_status: Status::Draft.code(),
-                comment: "",
-                mechanism: "",
-                related_id: None,
-            },
-        )
-        .await?;
-        txn.commit().await.context("committing a proposal")?;
-        Ok(id)
-    }
-
-    /// Changes the text of a draft or of a proposal returned for information.
-    pub async fn update(
-        &self,
-        viewer: &Viewer,
-        id: i64,
-        mut draft: ProposalDraft,
-    ) -> Result<(), ServiceError> {
-        let row = self.row(id).await?;
-        let status = status_of(&row)?;
-        let roles = roles_for(viewer, &row);
-        // A draft another team cannot read is not found, as an unknown id is: ids of drafts
-        // cannot be told apart by probing.
-        if !may_read(status, &roles) {
-            return Err(ServiceError::NotFound);
-        }
-        if !may_edit(status, &roles) {
-            return Err(ServiceError::Forbidden);
-        }
-        draft.territory_id = row.territory_id.clone();
-        let draft = draft.validate().map_err(ServiceError::Invalid)?;
-        let txn = self.db.begin().await.context("proposal transaction")?;
-        if !q::update_text(&txn, id, &draft, now()).await? {
-            return Err(ServiceError::Conflict(
-                "the proposal changed meanwhile".into(),
-            ));
-        }
-        record_change(&txn, "proposal", id, "update").await?;
-        txn.commit().await.context("committing a proposal")?;
-        Ok(())
-    }
-
-    /// Takes one workflow step; returns the new status.
-    pub async fn step(
-        &self,
-        viewer: &Viewer,
-        user: &CurrentUser,
-        id: i64,
-        action: Action,
-        input: StepInput,
-    ) -> Result<Status, ServiceError> {
-        let row = self.row(id).await?;
-        let status = status_of(&row)?;
-        let roles = roles_for(viewer, &row);
-        if !may_read(status, &roles) {
-            return Err(ServiceError::NotFound);
-        }
-        if input.comment.trim().chars().count() > 20_000 {
-            return Err(invalid("comment", "text_too_long"));
-        }
-        let mut input = StepInput {
-            comment: input.comment.trim().to_owned(),
-            ..input
-        };
-        let target = match (action, input.target) {
-            (Action::Merge, Some(target)) => {
-                let t = q::proposal(&self.db, target).await?;
-                let open = t.as_ref().is_some_and(|t| {
-                    t.id != row.id
-                        && Status::parse(&t.status).is_some_and(|s| {
-                            s.public() && !matches!(s, Status::Merged | Status::Withdrawn)
-                        })
-                });
-                if !open {
-                    input.target = None;
-                }
-                t.filter(|_| open)
-            }
-            _ => None,
-        };
-        let facts = Facts {
-            complete: row.draft().complete(),
-            approvals: Approvals {
-                elected: row.approved_elected_by,
-                industrial: row.approved_industrial_by,
-            },
-        };
-        let decision = match decide(status, &roles, viewer.user_id, action, &facts, &input) {
-            Ok(d) => d,
-            Err(Refusal::NotAllowed) => return Err(ServiceError::Forbidden),
-            Err(Refusal::Missing(field)) => {
-                return Err(invalid(field, &format!("{field}_required")))
-            }
-        };
-        let at = now();
-        let answer = decision.to.answered().then_some(input.comment.as_str());
-        let txn = self.db.begin().await.context("proposal transaction")?;
-        let moved = q::set_status(
-            &txn,
-            &StatusChange {
-                id,
-                from: status.code(),
-                had_approvals: (row.approved_elected_by, row.approved_industrial_by),
-                to: decision.to.code(),
-                approved_elected_by: decision.approvals.elected,
-                approved_industrial_by: decision.approvals.industrial,
-                mechanism: (action == Action::Redirect)
-                    .then_some(input.mechanism.as_deref().unwrap_or_default()),
-                answer,
-                merged_into: target.as_ref().map(|t| t.id),
-                submitted: decision.to == Status::RegionalReview,
-                answered: answer.is_some(),
-                at,
-            },
-        )
-        .await?;
-        if !moved {
-            return Err(ServiceError::Conflict(
-                "the proposal changed meanwhile".into(),
-            ));
-        }
-        let event = q::insert_event(
-            &txn,
-            &q::NewEvent {
-                proposal_id: id,
-                at,
-                user_id: user.id,
-                user_name: &user.name,
-                role: decision.role.code(),
-                action: action.code(),
-                from_status: status.code(),
-                to_status: decision.to.code(),
-                comment: &input.comment,
-                mechanism: if action == Action::Redirect {
-                    input.mechanism.as_deref().unwrap_or_default()
-                } else {
-                    ""
-                },
-                related_id: target.as_ref().map(|t| t.id),
-            },
-        )
-        .await?;
-        if let Some(t) = &target {
-            q::reroot(&txn, row.root(), t.root()).await?;
-            // The target's timeline shows the merge too.
-            q::insert_event(
-                &txn,
-                &q::NewEvent {
-                    proposal_id: t.id,
-                    at,
-                    user_id: user.id,
-                    user_name: &user.name,
-                    role: decision.role.code(),
-                    action: "merged_in",
-                    from_status: &t.status,
-                    to_status: &t.status,
-                    comment: &input.comment,
-                    mechanism: "",
-                    related_id: Some(row.id),
-                },
-            )
-            .await?;
-            record_change(&txn, "proposal", t.id, "update").await?;
-        }
-        record_change(&txn, "proposal", id, "update").await?;
-        let moved_row = ProposalRow {
-            status: decision.to.code().to_owned(),
-            root_id: target.as_ref().map(|t| t.root()).or(row.root_id),
-            ..row.clone()
-        };
-        self.notify(
-            &txn,
-            &moved_row,
-            event,
-            user.id,
-            &user.name,
-            decision.to,
-            &input.comment,
-        )
-        .await?;
-        txn.commit().await.context("committing a step")?;
-        Ok(decision.to)
     }
 
     /// Tells the people of a proposal that it moved, in their language and at the frequency
@@ -510,78 +225,6 @@ impl ProposalService {
             )
             .await?;
         }
-        Ok(())
-    }
-
-    /// Supports a proposal in the name of a territory team or a firm, with a testimony.
-    pub async fn support(
-        &self,
-        viewer: &Viewer,
-        user: &CurrentUser,
-        id: i64,
-        as_scope: &Scope,
-        testimony: &str,
-    ) -> Result<(), ServiceError> {
-        let row = self.row(id).await?;
-        let status = status_of(&row)?;
-        let roles = roles_for(viewer, &row);
-        if !may_read(status, &roles) {
-            return Err(ServiceError::NotFound);
-        }
-        let testimony = testimony.trim().to_owned();
-        if testimony.chars().count() > 5_000 {
-            return Err(invalid("testimony", "text_too_long"));
-        }
-        let (kind, territory, organisation) = match as_scope {
-            Scope::Territory(t) if *t != row.territory_id => {
-                (SupportAs::Territory, Some(t.as_str()), None)
-            }
-            Scope::Organisation(o) => (SupportAs::Organisation, None, Some(*o)),
-            _ => return Err(ServiceError::Forbidden),
-        };
-        let holds = viewer.memberships.iter().any(|m| &m.scope == as_scope);
-        if !holds || !may_support(status, &roles, kind) {
-            return Err(ServiceError::Forbidden);
-        }
-        if kind == SupportAs::Territory && testimony.is_empty() {
-            return Err(invalid("testimony", "testimony_required"));
-        }
-        let at = now();
-        let txn = self.db.begin().await.context("support transaction")?;
-        if !q::insert_support(&txn, id, user.id, territory, organisation, &testimony, at).await? {
-            return Err(ServiceError::Conflict("already supported".into()));
-        }
-        q::insert_event(
-            &txn,
-            &q::NewEvent {
-                proposal_id: id,
-                at,
-                user_id: user.id,
-                user_name: &user.name,
-                role: match kind {
-                    SupportAs::Territory => ActorRole::OtherTerritoryTeam.code(),
-                    SupportAs::Organisation => ActorRole::OrganisationMember.code(),
-                },
-                action: "support",
-                from_status: status.code(),
-                to_status: status.code(),
-                comment: &testimony,
-                mechanism: "",
-                related_id: None,
-            },
-        )
-        .await?;
-        sea_orm::ConnectionTrait::execute(
-            &txn,
-            crate::db::stmt(
-                &txn,
-                "UPDATE proposal SET updated_at = ? WHERE id = ?",
-                vec![at.into(), id.into()],
-            ),
-        )
-        .await
-        .context("touching a proposal")?;
-        txn.commit().await.context("committing a support")?;
         Ok(())
     }
 }
@@ -958,5 +601,359 @@ impl app::ports::Proposals for ProposalService {
                 territory_name: r.territory_name.clone(),
             })
             .collect())
+    }
+
+    /// Every proposal matching a filter (no paging), in the filter's order.
+    async fn filtered(
+        &self,
+        filter: &ProposalFilter,
+    ) -> Result<Vec<ProposalSummary>, ServiceError> {
+        let mut conditions = vec!["p.status <> 'draft'".to_owned()];
+        let mut values: Vec<sea_orm::Value> = Vec::new();
+        for (column, value) in [
+            ("p.status", &filter.status),
+            ("p.theme", &filter.theme),
+            ("p.region_code", &filter.region),
+            ("p.territory_id", &filter.territory),
+        ] {
+            if let Some(v) = value {
+                conditions.push(format!("{column} = ?"));
+                values.push(v.as_str().into());
+            }
+        }
+        if let Some(level) = filter.level.as_deref().and_then(Level::parse) {
+            let statuses: Vec<&str> = ALL_STATUSES
+                .iter()
+                .filter(|s| s.public() && s.level() == level)
+                .map(|s| s.code())
+                .collect();
+            conditions.push(format!(
+                "p.status IN ({})",
+                crate::db::placeholders(statuses.len())
+            ));
+            values.extend(statuses.into_iter().map(Into::into));
+        }
+        let ranked = if filter.q.trim().is_empty() {
+            None
+        } else {
+            Some(self.text_ids(&filter.q).await?)
+        };
+        if let Some(ids) = &ranked {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            conditions.push(format!("p.id IN ({})", crate::db::placeholders(ids.len())));
+            values.extend(ids.iter().map(|id| (*id).into()));
+        }
+        let refs: Vec<&str> = conditions.iter().map(String::as_str).collect();
+        let rows = q::proposals_where(&self.db, &refs, values).await?;
+        let mut items = summaries(&self.db, &rows).await?;
+        match &ranked {
+            // A text search keeps its relevance order unless another order is asked for.
+            Some(ids) if filter.sort == ProposalSort::Recent => {
+                let rank: HashMap<i64, usize> =
+                    ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+                items.sort_by_key(|p| rank.get(&p.id).copied().unwrap_or(usize::MAX));
+            }
+            _ => sort_summaries(&mut items, filter.sort),
+        }
+        Ok(items)
+    }
+
+    /// Creates a draft for one of the viewer's territories; returns its id.
+    async fn create(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        draft: ProposalDraft,
+    ) -> Result<i64, ServiceError> {
+        let draft = draft.validate().map_err(ServiceError::Invalid)?;
+        let region = q::territory_region(&self.db, &draft.territory_id)
+            .await?
+            .ok_or_else(|| invalid("territory_id", "territory_not_yours"))?;
+        let roles = actor_roles(viewer, &draft.territory_id, &region);
+        // Whoever may edit a draft of the territory may start one.
+        if !may_edit(Status::Draft, &roles) {
+            return Err(invalid("territory_id", "territory_not_yours"));
+        }
+        let at = now();
+        let txn = self.db.begin().await.context("proposal transaction")?;
+        let id = q::insert(&txn, &draft, &region, user.id, at).await?;
+        q::insert_event(
+            &txn,
+            &q::NewEvent {
+                proposal_id: id,
+                at,
+                user_id: user.id,
+                user_name: &user.name,
+                role: roles
+                    .iter()
+                    .find(|r| {
+                        matches!(
+                            r,
+                            ActorRole::ElectedCoLead
+                                | ActorRole::IndustrialCoLead
+                                | ActorRole::ProjectManager
+                                | ActorRole::TeamMember
+                        )
+                    })
+                    .map(|r| r.code())
+                    .unwrap_or("team_member"),
+                action: "create",
+                from_status: "",
+                to_status: Status::Draft.code(),
+                comment: "",
+                mechanism: "",
+                related_id: None,
+            },
+        )
+        .await?;
+        txn.commit().await.context("committing a proposal")?;
+        Ok(id)
+    }
+
+    /// Changes the text of a draft or of a proposal returned for information.
+    async fn update(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        mut draft: ProposalDraft,
+    ) -> Result<(), ServiceError> {
+        let row = self.row(id).await?;
+        let status = status_of(&row)?;
+        let roles = roles_for(viewer, &row);
+        // A draft another team cannot read is not found, as an unknown id is: ids of drafts
+        // cannot be told apart by probing.
+        if !may_read(status, &roles) {
+            return Err(ServiceError::NotFound);
+        }
+        if !may_edit(status, &roles) {
+            return Err(ServiceError::Forbidden);
+        }
+        draft.territory_id = row.territory_id.clone();
+        let draft = draft.validate().map_err(ServiceError::Invalid)?;
+        let txn = self.db.begin().await.context("proposal transaction")?;
+        if !q::update_text(&txn, id, &draft, now()).await? {
+            return Err(ServiceError::Conflict(
+                "the proposal changed meanwhile".into(),
+            ));
+        }
+        record_change(&txn, "proposal", id, "update").await?;
+        txn.commit().await.context("committing a proposal")?;
+        Ok(())
+    }
+
+    /// Takes one workflow step; returns the new status.
+    async fn step(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        action: Action,
+        input: StepInput,
+    ) -> Result<Status, ServiceError> {
+        let row = self.row(id).await?;
+        let status = status_of(&row)?;
+        let roles = roles_for(viewer, &row);
+        if !may_read(status, &roles) {
+            return Err(ServiceError::NotFound);
+        }
+        if input.comment.trim().chars().count() > 20_000 {
+            return Err(invalid("comment", "text_too_long"));
+        }
+        let mut input = StepInput {
+            comment: input.comment.trim().to_owned(),
+            ..input
+        };
+        let target = match (action, input.target) {
+            (Action::Merge, Some(target)) => {
+                let t = q::proposal(&self.db, target).await?;
+                let open = t.as_ref().is_some_and(|t| {
+                    t.id != row.id
+                        && Status::parse(&t.status).is_some_and(|s| {
+                            s.public() && !matches!(s, Status::Merged | Status::Withdrawn)
+                        })
+                });
+                if !open {
+                    input.target = None;
+                }
+                t.filter(|_| open)
+            }
+            _ => None,
+        };
+        let facts = Facts {
+            complete: row.draft().complete(),
+            approvals: Approvals {
+                elected: row.approved_elected_by,
+                industrial: row.approved_industrial_by,
+            },
+        };
+        let decision = match decide(status, &roles, viewer.user_id, action, &facts, &input) {
+            Ok(d) => d,
+            Err(Refusal::NotAllowed) => return Err(ServiceError::Forbidden),
+            Err(Refusal::Missing(field)) => {
+                return Err(invalid(field, &format!("{field}_required")))
+            }
+        };
+        let at = now();
+        let answer = decision.to.answered().then_some(input.comment.as_str());
+        let txn = self.db.begin().await.context("proposal transaction")?;
+        let moved = q::set_status(
+            &txn,
+            &StatusChange {
+                id,
+                from: status.code(),
+                had_approvals: (row.approved_elected_by, row.approved_industrial_by),
+                to: decision.to.code(),
+                approved_elected_by: decision.approvals.elected,
+                approved_industrial_by: decision.approvals.industrial,
+                mechanism: (action == Action::Redirect)
+                    .then_some(input.mechanism.as_deref().unwrap_or_default()),
+                answer,
+                merged_into: target.as_ref().map(|t| t.id),
+                submitted: decision.to == Status::RegionalReview,
+                answered: answer.is_some(),
+                at,
+            },
+        )
+        .await?;
+        if !moved {
+            return Err(ServiceError::Conflict(
+                "the proposal changed meanwhile".into(),
+            ));
+        }
+        let event = q::insert_event(
+            &txn,
+            &q::NewEvent {
+                proposal_id: id,
+                at,
+                user_id: user.id,
+                user_name: &user.name,
+                role: decision.role.code(),
+                action: action.code(),
+                from_status: status.code(),
+                to_status: decision.to.code(),
+                comment: &input.comment,
+                mechanism: if action == Action::Redirect {
+                    input.mechanism.as_deref().unwrap_or_default()
+                } else {
+                    ""
+                },
+                related_id: target.as_ref().map(|t| t.id),
+            },
+        )
+        .await?;
+        if let Some(t) = &target {
+            q::reroot(&txn, row.root(), t.root()).await?;
+            // The target's timeline shows the merge too.
+            q::insert_event(
+                &txn,
+                &q::NewEvent {
+                    proposal_id: t.id,
+                    at,
+                    user_id: user.id,
+                    user_name: &user.name,
+                    role: decision.role.code(),
+                    action: "merged_in",
+                    from_status: &t.status,
+                    to_status: &t.status,
+                    comment: &input.comment,
+                    mechanism: "",
+                    related_id: Some(row.id),
+                },
+            )
+            .await?;
+            record_change(&txn, "proposal", t.id, "update").await?;
+        }
+        record_change(&txn, "proposal", id, "update").await?;
+        let moved_row = ProposalRow {
+            status: decision.to.code().to_owned(),
+            root_id: target.as_ref().map(|t| t.root()).or(row.root_id),
+            ..row.clone()
+        };
+        self.notify(
+            &txn,
+            &moved_row,
+            event,
+            user.id,
+            &user.name,
+            decision.to,
+            &input.comment,
+        )
+        .await?;
+        txn.commit().await.context("committing a step")?;
+        Ok(decision.to)
+    }
+
+    /// Supports a proposal in the name of a territory team or a firm, with a testimony.
+    async fn support(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        as_scope: &Scope,
+        testimony: &str,
+    ) -> Result<(), ServiceError> {
+        let row = self.row(id).await?;
+        let status = status_of(&row)?;
+        let roles = roles_for(viewer, &row);
+        if !may_read(status, &roles) {
+            return Err(ServiceError::NotFound);
+        }
+        let testimony = testimony.trim().to_owned();
+        if testimony.chars().count() > 5_000 {
+            return Err(invalid("testimony", "text_too_long"));
+        }
+        let (kind, territory, organisation) = match as_scope {
+            Scope::Territory(t) if *t != row.territory_id => {
+                (SupportAs::Territory, Some(t.as_str()), None)
+            }
+            Scope::Organisation(o) => (SupportAs::Organisation, None, Some(*o)),
+            _ => return Err(ServiceError::Forbidden),
+        };
+        let holds = viewer.memberships.iter().any(|m| &m.scope == as_scope);
+        if !holds || !may_support(status, &roles, kind) {
+            return Err(ServiceError::Forbidden);
+        }
+        if kind == SupportAs::Territory && testimony.is_empty() {
+            return Err(invalid("testimony", "testimony_required"));
+        }
+        let at = now();
+        let txn = self.db.begin().await.context("support transaction")?;
+        if !q::insert_support(&txn, id, user.id, territory, organisation, &testimony, at).await? {
+            return Err(ServiceError::Conflict("already supported".into()));
+        }
+        q::insert_event(
+            &txn,
+            &q::NewEvent {
+                proposal_id: id,
+                at,
+                user_id: user.id,
+                user_name: &user.name,
+                role: match kind {
+                    SupportAs::Territory => ActorRole::OtherTerritoryTeam.code(),
+                    SupportAs::Organisation => ActorRole::OrganisationMember.code(),
+                },
+                action: "support",
+                from_status: status.code(),
+                to_status: status.code(),
+                comment: &testimony,
+                mechanism: "",
+                related_id: None,
+            },
+        )
+        .await?;
+        sea_orm::ConnectionTrait::execute(
+            &txn,
+            crate::db::stmt(
+                &txn,
+                "UPDATE proposal SET updated_at = ? WHERE id = ?",
+                vec![at.into(), id.into()],
+            ),
+        )
+        .await
+        .context("touching a proposal")?;
+        txn.commit().await.context("committing a support")?;
+        Ok(())
     }
 }

@@ -710,7 +710,7 @@ async fn authorisation_matrix_has_no_mismatch() {
                 Resource::Organisation(own_org),
                 Resource::Organisation(other_org),
             ),
-            "regional_referent" => (
+            "regional_council" | "regional_state" => (
                 Some(Scope::Region("84".into())),
                 Resource::Territory {
                     id: "ti-8422".into(),
@@ -721,7 +721,7 @@ async fn authorisation_matrix_has_no_mismatch() {
                     region: "32".into(),
                 },
             ),
-            "national_team" => (
+            "national_delegation" => (
                 Some(Scope::National),
                 Resource::Platform,
                 Resource::Organisation(other_org),
@@ -1272,7 +1272,7 @@ async fn the_binome_is_designated_from_outside_the_territory_and_grants_can_be_t
         &app,
         "delegation@example.fr",
         Scope::National,
-        Role::NationalTeam,
+        Role::NationalDelegation,
     )
     .await;
     let r = national

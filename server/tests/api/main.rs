@@ -15,3 +15,4 @@ mod organisations;
 mod proposals;
 mod search;
 mod security;
+mod vocabularies;

@@ -412,7 +412,7 @@ async fn a_platform_administrator_opens_a_district_and_invites_its_manager() {
         "r@region.fr",
         "fr",
         Scope::Region("84".into()),
-        Role::RegionalReferent,
+        Role::RegionalCouncil,
     )
     .await;
     let form = [

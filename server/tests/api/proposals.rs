@@ -185,37 +185,61 @@ async fn every_state_role_and_action_follows_the_documented_table() {
             ),
         ),
         (
-            "regional_referent",
+            "state_referent",
             Some(
                 person(
                     &app,
-                    "r@t.fr",
-                    "Référente",
-                    Some((Scope::Region("84".into()), Role::RegionalReferent)),
+                    "etat@t.fr",
+                    "Référent de l'État",
+                    Some((t(HOME), Role::StateReferent)),
                 )
                 .await,
             ),
         ),
         (
-            "other_regional_referent",
+            "regional_council",
+            Some(
+                person(
+                    &app,
+                    "r@t.fr",
+                    "Conseil régional",
+                    Some((Scope::Region("84".into()), Role::RegionalCouncil)),
+                )
+                .await,
+            ),
+        ),
+        (
+            "regional_state",
+            Some(
+                person(
+                    &app,
+                    "pref@t.fr",
+                    "Préfecture",
+                    Some((Scope::Region("84".into()), Role::RegionalState)),
+                )
+                .await,
+            ),
+        ),
+        (
+            "other_region",
             Some(
                 person(
                     &app,
                     "r32@t.fr",
                     "Autre région",
-                    Some((Scope::Region("32".into()), Role::RegionalReferent)),
+                    Some((Scope::Region("32".into()), Role::RegionalCouncil)),
                 )
                 .await,
             ),
         ),
         (
-            "national_team",
+            "national_delegation",
             Some(
                 person(
                     &app,
                     "n@t.fr",
                     "National",
-                    Some((Scope::National, Role::NationalTeam)),
+                    Some((Scope::National, Role::NationalDelegation)),
                 )
                 .await,
             ),
@@ -324,7 +348,7 @@ async fn every_state_role_and_action_follows_the_documented_table() {
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(allowed + refused, 12 * 12 * 13);
+    assert_eq!(allowed + refused, 12 * 14 * 13);
     assert!(allowed >= 30, "only {allowed} allowed cases");
 }
 
@@ -370,14 +394,14 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
         &app,
         "ref@aura.fr",
         "Rita Référente",
-        Some((Scope::Region("84".into()), Role::RegionalReferent)),
+        Some((Scope::Region("84".into()), Role::RegionalCouncil)),
     )
     .await;
     let mut national = person(
         &app,
         "dg@anct.fr",
         "Noé National",
-        Some((Scope::National, Role::NationalTeam)),
+        Some((Scope::National, Role::NationalDelegation)),
     )
     .await;
     let mut supporter = person(
@@ -590,7 +614,7 @@ async fn merging_keeps_every_supporter_once_and_both_timelines() {
         &app,
         "n@anct.fr",
         "Noé National",
-        Some((Scope::National, Role::NationalTeam)),
+        Some((Scope::National, Role::NationalDelegation)),
     )
     .await;
     let a = proposal_in(

@@ -1,0 +1,230 @@
+//! Coded columns hold only their vocabulary's codes, the same codes the code's enums define;
+//! and the step that renamed the governance roles carries existing rows over.
+
+use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::on_both_backends;
+use app::domain::organisation::SiteStatus;
+use app::domain::policy::{TokenScope, ALL_ROLES};
+use app::domain::proposal::{ALL_ACTOR_ROLES, ALL_STATUSES};
+use migrations::m20261201_000013_vocabularies::{rule_name, VOCABULARIES};
+use migrations::MigratorTrait;
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+use std::collections::BTreeSet;
+
+/// Every coded column and the codes the application uses for it.
+fn coded_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
+    let set = |codes: &[&str]| {
+        codes
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect::<BTreeSet<_>>()
+    };
+    vec![
+        (
+            "membership",
+            "role",
+            ALL_ROLES.iter().map(|r| r.code().to_owned()).collect(),
+        ),
+        (
+            "membership",
+            "scope_kind",
+            ALL_ROLES
+                .iter()
+                .map(|r| r.scope_kind().code().to_owned())
+                .collect(),
+        ),
+        (
+            "api_token",
+            "scope",
+            [TokenScope::Read, TokenScope::Write]
+                .iter()
+                .map(|s| s.code().to_owned())
+                .collect(),
+        ),
+        ("organisation", "kind", set(&app::api::organisations::KINDS)),
+        (
+            "organisation",
+            "visibility",
+            set(&app::api::organisations::ORGANISATION_VISIBILITIES),
+        ),
+        (
+            "land_site",
+            "status",
+            [
+                SiteStatus::Available,
+                SiteStatus::UnderOption,
+                SiteStatus::Sold,
+            ]
+            .iter()
+            .map(|s| s.code().to_owned())
+            .collect(),
+        ),
+        (
+            "proposal",
+            "status",
+            ALL_STATUSES.iter().map(|s| s.code().to_owned()).collect(),
+        ),
+        (
+            "proposal_event",
+            "role",
+            ALL_ACTOR_ROLES
+                .iter()
+                .map(|r| r.code().to_owned())
+                .collect(),
+        ),
+        ("need", "kind", set(&app::api::needs::NEED_KINDS)),
+        (
+            "need",
+            "visibility",
+            set(&app::api::needs::NEED_VISIBILITIES),
+        ),
+        (
+            "notification_setting",
+            "kind",
+            set(&app::api::accounts::NOTIFICATION_KINDS),
+        ),
+        (
+            "notification_setting",
+            "frequency",
+            set(&app::api::accounts::FREQUENCIES),
+        ),
+    ]
+}
+
+/// A user to hold memberships.
+async fn someone(app: &TestApp) -> i64 {
+    app.db
+        .execute_unprepared(
+            "INSERT INTO user_account (email, name, lang, created_at) \
+             VALUES ('v@example.fr', 'V', 'fr', 0)",
+        )
+        .await
+        .unwrap();
+    app.count("SELECT id FROM user_account WHERE email = 'v@example.fr'")
+        .await
+}
+
+/// The codes a column's rule admits, read back from the database's own schema.
+async fn admitted(app: &TestApp, table: &str, column: &str) -> BTreeSet<String> {
+    let name = rule_name(table, column);
+    let backend = app.db.get_database_backend();
+    let (sql, values): (&str, Vec<sea_orm::Value>) = match backend {
+        DatabaseBackend::Sqlite => (
+            "SELECT sql AS rule FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            vec![format!("{name}_insert").into()],
+        ),
+        _ => (
+            "SELECT pg_get_constraintdef(oid) AS rule FROM pg_constraint WHERE conname = $1",
+            vec![name.clone().into()],
+        ),
+    };
+    let row = app
+        .db
+        .query_one(Statement::from_sql_and_values(backend, sql, values))
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no rule {name}"));
+    let rule: String = row.try_get("", "rule").unwrap();
+    // The codes are the quoted words of the IN list (the SQLite message is not in it).
+    let list = rule
+        .split(" IN ")
+        .nth(1)
+        .or_else(|| rule.split("ARRAY[").nth(1));
+    list.unwrap_or_default()
+        .split('\'')
+        .skip(1)
+        .step_by(2)
+        .take_while(|c| !c.contains(':'))
+        .map(str::to_owned)
+        .collect()
+}
+
+async fn every_coded_column_admits_exactly_its_vocabulary(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let coded = coded_columns();
+    let ruled: BTreeSet<(&str, &str)> = VOCABULARIES.iter().map(|(t, c, _)| (*t, *c)).collect();
+    let known: BTreeSet<(&str, &str)> = coded.iter().map(|(t, c, _)| (*t, *c)).collect();
+    assert_eq!(
+        ruled, known,
+        "the columns with a rule are the coded columns"
+    );
+    for (table, column, codes) in &coded {
+        assert_eq!(
+            &admitted(&app, table, column).await,
+            codes,
+            "{table}.{column}"
+        );
+    }
+    // And the rule holds: an unknown role is refused on insert and on update.
+    let user = someone(&app).await;
+    let insert = format!(
+        "INSERT INTO membership (user_id, scope_kind, scope_id, role, created_at) \
+         VALUES ({user}, 'region', '84', 'regional_referent', 0)"
+    );
+    assert!(app.db.execute_unprepared(&insert).await.is_err());
+    app.db
+        .execute_unprepared(&insert.replace("regional_referent", "regional_state"))
+        .await
+        .unwrap();
+    let update = "UPDATE membership SET role = 'national_team' WHERE role = 'regional_state'";
+    assert!(app.db.execute_unprepared(update).await.is_err());
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM membership WHERE role = 'regional_state'")
+            .await,
+        1,
+        "a refused update changes nothing"
+    );
+}
+on_both_backends!(every_coded_column_admits_exactly_its_vocabulary);
+
+async fn the_old_regional_and_national_roles_become_the_new_ones(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // Back to the step before, with the old codes in use.
+    migrations::Migrator::down(&app.db, Some(1)).await.unwrap();
+    let user = someone(&app).await;
+    for (kind, scope, role) in [
+        ("region", "84", "regional_referent"),
+        ("national", "", "national_team"),
+    ] {
+        app.db
+            .execute_unprepared(&format!(
+                "INSERT INTO membership (user_id, scope_kind, scope_id, role, created_at) \
+                 VALUES ({user}, '{kind}', '{scope}', '{role}', 0)"
+            ))
+            .await
+            .unwrap();
+    }
+    app.db
+        .execute_unprepared(
+            "INSERT INTO auth_link (token_hash, purpose, email, payload, created_at, expires_at) \
+             VALUES ('h', 'invite', 'x@example.fr', \
+             '{\"role\":\"regional_referent\",\"scope_id\":\"84\",\"scope_kind\":\"region\"}', 0, 1)",
+        )
+        .await
+        .unwrap();
+    migrations::Migrator::up(&app.db, None).await.unwrap();
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM membership WHERE role IN ('regional_referent', 'national_team')"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM membership WHERE user_id = {user} AND \
+             ((scope_kind = 'region' AND role = 'regional_council') OR \
+             (scope_kind = 'national' AND role = 'national_delegation'))"
+        ))
+        .await,
+        2
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM auth_link WHERE token_hash = 'h' AND payload LIKE '%\"role\":\"regional_council\"%'"
+        )
+        .await,
+        1
+    );
+}
+on_both_backends!(the_old_regional_and_national_roles_become_the_new_ones);
