@@ -1,5 +1,7 @@
 //! The time as the services see it: the system's, plus an offset that tests move forward to
-//! try rules that depend on time (a token's expiry) without waiting.
+//! try rules that depend on time without waiting. Every service of a server and the digest
+//! scheduler share one clock (`Application::clock`): session, link and token expiry, sign-in
+//! pauses, digests, and every timestamp a service writes.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;

@@ -37,11 +37,14 @@ impl Application {
         let (index, opened) = crate::search::SearchIndex::open(Some(config.index_dir()))?;
         let naf = std::sync::Arc::new(crate::search::documents::NafTable::load(&conn).await?);
         crate::search::indexer::spawn(conn.clone(), index.clone(), naf, opened);
+        // One clock for every service: tests move it to try what depends on time.
+        let clock = crate::clock::Clock::default();
         let needs = crate::services::needs::NeedService::new(
             conn.clone(),
             index.clone(),
             config.public_url.clone(),
-        );
+        )
+        .with_clock(clock.clone());
         needs.clone().spawn_matcher(std::time::Duration::from_secs(
             config.match_interval_secs.max(1),
         ));
@@ -49,14 +52,15 @@ impl Application {
             conn.clone(),
             index.clone(),
             config.public_url.clone(),
-        );
+        )
+        .with_clock(clock.clone());
         let proposals = crate::services::proposals::ProposalService::new(
             conn.clone(),
             index.clone(),
             config.public_url.clone(),
-        );
+        )
+        .with_clock(clock.clone());
         let gazetteer = std::sync::Arc::new(crate::services::Gazetteer::load(&conn).await?);
-        let clock = crate::clock::Clock::default();
         let accounts = crate::services::accounts::AccountsService::new(
             conn.clone(),
             config.public_url.clone(),
@@ -72,7 +76,7 @@ impl Application {
             .parse()
             .with_context(|| format!("MAILLAGE_MAIL_FROM {:?}", config.mail_from))?;
         crate::mail::dispatcher::spawn(conn.clone(), transport, from);
-        crate::mail::digest::spawn(conn.clone(), config.public_url.clone());
+        crate::mail::digest::spawn(conn.clone(), config.public_url.clone(), clock.clone());
         let state = AppState {
             leptos_options,
             services: crate::services::build(

@@ -1,6 +1,6 @@
 //! Queries of people, memberships, sessions, one-time links, API tokens and the audit log.
 
-use super::{fetch_all, fetch_count, fetch_optional, organisations::now, stmt};
+use super::{fetch_all, fetch_count, fetch_optional, stmt};
 use anyhow::Context;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
@@ -41,8 +41,8 @@ pub async fn insert_user(
     lang: &str,
     password_hash: Option<&str>,
     verified: bool,
+    at: i64,
 ) -> anyhow::Result<Option<i64>> {
-    let at = now();
     let inserted = db
         .execute(stmt(
             db,
@@ -92,12 +92,13 @@ pub async fn add_membership(
     scope_kind: &str,
     scope_id: &str,
     role: &str,
+    at: i64,
 ) -> anyhow::Result<()> {
     db.execute(stmt(
         db,
         "INSERT INTO membership (user_id, scope_kind, scope_id, role, created_at) VALUES (?, ?, ?, ?, ?) \
          ON CONFLICT (user_id, scope_kind, scope_id, role) DO NOTHING",
-        vec![user_id.into(), scope_kind.into(), scope_id.into(), role.into(), now().into()],
+        vec![user_id.into(), scope_kind.into(), scope_id.into(), role.into(), at.into()],
     ))
     .await
     .context("adding a membership")?;
@@ -110,8 +111,8 @@ pub async fn insert_session(
     user_id: i64,
     ttl_seconds: i64,
     user_agent: &str,
+    at: i64,
 ) -> anyhow::Result<()> {
-    let at = now();
     let agent: String = user_agent.chars().take(200).collect();
     db.execute(stmt(
         db,
@@ -132,11 +133,15 @@ pub struct SessionRow {
 }
 
 /// The live session of a token hash.
-pub async fn session(db: &impl ConnectionTrait, hash: &str) -> anyhow::Result<Option<SessionRow>> {
+pub async fn session(
+    db: &impl ConnectionTrait,
+    hash: &str,
+    at: i64,
+) -> anyhow::Result<Option<SessionRow>> {
     fetch_optional(
         db,
         "SELECT token_hash, user_id, created_at, user_agent FROM session WHERE token_hash = ? AND expires_at > ?",
-        vec![hash.into(), now().into()],
+        vec![hash.into(), at.into()],
     )
     .await
 }
@@ -144,11 +149,12 @@ pub async fn session(db: &impl ConnectionTrait, hash: &str) -> anyhow::Result<Op
 pub async fn sessions_of(
     db: &impl ConnectionTrait,
     user_id: i64,
+    at: i64,
 ) -> anyhow::Result<Vec<SessionRow>> {
     fetch_all(
         db,
         "SELECT token_hash, user_id, created_at, user_agent FROM session WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC",
-        vec![user_id.into(), now().into()],
+        vec![user_id.into(), at.into()],
     )
     .await
 }
@@ -174,7 +180,8 @@ pub async fn delete_sessions_of(db: &impl ConnectionTrait, user_id: i64) -> anyh
         .rows_affected())
 }
 
-/// Stores a one-time link.
+/// Stores a one-time link, made at `at` and valid `ttl_seconds`.
+#[allow(clippy::too_many_arguments)]
 pub async fn insert_link(
     db: &impl ConnectionTrait,
     hash: &str,
@@ -183,8 +190,8 @@ pub async fn insert_link(
     user_id: Option<i64>,
     payload: &str,
     ttl_seconds: i64,
+    at: i64,
 ) -> anyhow::Result<()> {
-    let at = now();
     db.execute(stmt(
         db,
         "INSERT INTO auth_link (token_hash, purpose, email, user_id, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -208,8 +215,8 @@ pub async fn consume_link(
     db: &impl ConnectionTrait,
     hash: &str,
     purpose: &str,
+    at: i64,
 ) -> anyhow::Result<Option<LinkRow>> {
-    let at = now();
     let used = db
         .execute(stmt(
             db,
@@ -235,12 +242,13 @@ pub async fn peek_link(
     db: &impl ConnectionTrait,
     hash: &str,
     purpose: &str,
+    at: i64,
 ) -> anyhow::Result<Option<LinkRow>> {
     fetch_optional(
         db,
         "SELECT email, user_id, payload FROM auth_link \
          WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?",
-        vec![hash.into(), purpose.into(), now().into()],
+        vec![hash.into(), purpose.into(), at.into()],
     )
     .await
 }
@@ -258,11 +266,11 @@ pub async fn prove_mailbox(
     db: &impl ConnectionTrait,
     user: &UserRow,
     new_password_hash: Option<&str>,
+    at: i64,
 ) -> anyhow::Result<()> {
     if user.email_verified_at.is_some() && new_password_hash.is_none() {
         return Ok(());
     }
-    let at = now();
     db.execute(stmt(
         db,
         "UPDATE user_account SET password_hash = ?, email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?",
@@ -275,17 +283,21 @@ pub async fn prove_mailbox(
     .await
     .context("recording the proven address")?;
     delete_sessions_of(db, user.id).await?;
-    revoke_api_tokens_of(db, user.id).await?;
+    revoke_api_tokens_of(db, user.id, at).await?;
     Ok(())
 }
 
 /// Revokes every live API token of a user; returns how many.
-pub async fn revoke_api_tokens_of(db: &impl ConnectionTrait, user_id: i64) -> anyhow::Result<u64> {
+pub async fn revoke_api_tokens_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    at: i64,
+) -> anyhow::Result<u64> {
     Ok(db
         .execute(stmt(
             db,
             "UPDATE api_token SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-            vec![now().into(), user_id.into()],
+            vec![at.into(), user_id.into()],
         ))
         .await
         .context("revoking API tokens")?
@@ -304,6 +316,7 @@ pub async fn audit(
     email: Option<&str>,
     ip: &str,
     detail: &str,
+    at: i64,
 ) -> anyhow::Result<()> {
     let email = email.map(|e| e.chars().take(AUDIT_TEXT_CHARS).collect::<String>());
     let ip: String = ip.chars().take(AUDIT_TEXT_CHARS).collect();
@@ -311,7 +324,7 @@ pub async fn audit(
         db,
         "INSERT INTO audit_log (at, event, user_id, email, ip, detail) VALUES (?, ?, ?, ?, ?, ?)",
         vec![
-            now().into(),
+            at.into(),
             event.into(),
             user_id.into(),
             email.into(),
@@ -331,8 +344,9 @@ pub async fn recent_events(
     by_email: Option<&str>,
     by_ip: Option<&str>,
     seconds: i64,
+    at: i64,
 ) -> anyhow::Result<u64> {
-    let since = now() - seconds;
+    let since = at - seconds;
     match (by_email, by_ip) {
         (Some(email), _) => {
             fetch_count(
@@ -376,6 +390,7 @@ pub async fn insert_api_token(
     hash: &str,
     scope: &str,
     expires_at: i64,
+    at: i64,
 ) -> anyhow::Result<()> {
     db.execute(stmt(
         db,
@@ -384,7 +399,7 @@ pub async fn insert_api_token(
             user_id.into(),
             name.into(),
             hash.into(),
-            now().into(),
+            at.into(),
             scope.into(),
             expires_at.into(),
         ],
@@ -420,11 +435,11 @@ pub async fn api_tokens_of(
     .await
 }
 
-pub async fn touch_api_token(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<()> {
+pub async fn touch_api_token(db: &impl ConnectionTrait, id: i64, at: i64) -> anyhow::Result<()> {
     db.execute(stmt(
         db,
         "UPDATE api_token SET last_used_at = ? WHERE id = ?",
-        vec![now().into(), id.into()],
+        vec![at.into(), id.into()],
     ))
     .await?;
     Ok(())
@@ -434,12 +449,13 @@ pub async fn revoke_api_token(
     db: &impl ConnectionTrait,
     user_id: i64,
     id: i64,
+    at: i64,
 ) -> anyhow::Result<bool> {
     Ok(db
         .execute(stmt(
             db,
             "UPDATE api_token SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
-            vec![now().into(), id.into(), user_id.into()],
+            vec![at.into(), id.into(), user_id.into()],
         ))
         .await?
         .rows_affected()
@@ -541,12 +557,13 @@ pub async fn invitations_sent(
 pub async fn invitations_received(
     db: &impl ConnectionTrait,
     email: &str,
+    at: i64,
 ) -> anyhow::Result<Vec<(String, String, i64)>> {
     let rows: Vec<InvitationRow> = fetch_all(
         db,
         "SELECT email, payload, created_at AS at FROM auth_link \
          WHERE purpose = 'invite' AND email = ? AND used_at IS NULL AND expires_at > ? ORDER BY created_at DESC",
-        vec![email.into(), now().into()],
+        vec![email.into(), at.into()],
     )
     .await?;
     Ok(rows
@@ -803,13 +820,14 @@ pub async fn remove_membership(
 pub async fn pending_invitations(
     db: &impl ConnectionTrait,
     payload: &str,
+    at: i64,
 ) -> anyhow::Result<Vec<(String, i64)>> {
     let rows: Vec<InvitationRow> = fetch_all(
         db,
         "SELECT email, payload, created_at AS at FROM auth_link \
          WHERE purpose = 'invite' AND payload = ? AND used_at IS NULL AND expires_at > ? \
          ORDER BY created_at DESC LIMIT 200",
-        vec![payload.into(), now().into()],
+        vec![payload.into(), at.into()],
     )
     .await?;
     Ok(rows.into_iter().map(|r| (r.email, r.at)).collect())
@@ -820,8 +838,8 @@ pub async fn revoke_invitations(
     db: &impl ConnectionTrait,
     email: &str,
     payload: &str,
+    at: i64,
 ) -> anyhow::Result<u64> {
-    let at = now();
     Ok(db
         .execute(stmt(
             db,

@@ -2,7 +2,7 @@
 //! one mail per period instead of one mail per event.
 
 use super::templates;
-use crate::db::{fetch_all, fetch_optional, organisations::now, stmt};
+use crate::db::{fetch_all, fetch_optional, stmt};
 use anyhow::Context;
 use app::i18n::Lang;
 use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult, TransactionTrait};
@@ -89,10 +89,10 @@ pub async fn send_due(db: &DatabaseConnection, public_url: &str, at: i64) -> any
 }
 
 /// Checks for due digests every minute until the process stops.
-pub fn spawn(db: DatabaseConnection, public_url: String) {
+pub fn spawn(db: DatabaseConnection, public_url: String, clock: crate::clock::Clock) {
     tokio::spawn(async move {
         loop {
-            if let Err(e) = send_due(&db, &public_url, now()).await {
+            if let Err(e) = send_due(&db, &public_url, clock.now()).await {
                 tracing::warn!(error = format!("{e:#}"), "digest error");
             }
             tokio::time::sleep(Duration::from_secs(60)).await;

@@ -260,6 +260,7 @@ impl AccountsService {
             user_id,
             SESSION_SECONDS,
             &client.user_agent,
+            self.clock.now(),
         )
         .await?;
         Ok(token)
@@ -273,7 +274,7 @@ impl AccountsService {
         purpose: &str,
         password: &str,
     ) -> Result<String, ServiceError> {
-        if q::peek_link(&self.db, &hash_token(token), purpose)
+        if q::peek_link(&self.db, &hash_token(token), purpose, self.clock.now())
             .await?
             .is_none()
         {
@@ -339,7 +340,16 @@ impl AccountsService {
             return Ok(false);
         }
         let txn = self.db.begin().await.context("link transaction")?;
-        q::audit(&txn, &event, None, Some(email.as_str()), &client.ip, "").await?;
+        q::audit(
+            &txn,
+            &event,
+            None,
+            Some(email.as_str()),
+            &client.ip,
+            "",
+            self.clock.now(),
+        )
+        .await?;
         if let Some(user) = q::user_by_email(&txn, email.as_str()).await? {
             let token = new_token()?;
             let lang = Lang::from_tag(&user.lang).unwrap_or_default();
@@ -372,6 +382,7 @@ impl AccountsService {
                 Some(user.id),
                 "{}",
                 ttl,
+                self.clock.now(),
             )
             .await?;
             mail::enqueue(&txn, &format!("{purpose}-{}", hash_token(&token)), &mail).await?;
@@ -453,14 +464,30 @@ impl AccountsService {
         let txn = self.db.begin().await?;
         let id = match q::user_by_email(&txn, email.as_str()).await? {
             Some(u) => {
-                q::prove_mailbox(&txn, &u, hash.as_deref()).await?;
+                q::prove_mailbox(&txn, &u, hash.as_deref(), self.clock.now()).await?;
                 u.id
             }
-            None => q::insert_user(&txn, email.as_str(), name, "fr", hash.as_deref(), true)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("could not create the user"))?,
+            None => q::insert_user(
+                &txn,
+                email.as_str(),
+                name,
+                "fr",
+                hash.as_deref(),
+                true,
+                self.clock.now(),
+            )
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("could not create the user"))?,
         };
-        q::add_membership(&txn, id, scope.kind().code(), &scope.id(), role.code()).await?;
+        q::add_membership(
+            &txn,
+            id,
+            scope.kind().code(),
+            &scope.id(),
+            role.code(),
+            self.clock.now(),
+        )
+        .await?;
         q::audit(
             &txn,
             "role_granted",
@@ -468,6 +495,7 @@ impl AccountsService {
             Some(email.as_str()),
             "cli",
             role.code(),
+            self.clock.now(),
         )
         .await?;
         let link = if password.is_none() {
@@ -480,6 +508,7 @@ impl AccountsService {
                 Some(id),
                 "{}",
                 24 * 3600,
+                self.clock.now(),
             )
             .await?;
             Some(self.link("/lien", &token))
@@ -519,9 +548,14 @@ impl Accounts for AccountsService {
         token: &str,
         purpose: app::api::accounts::LinkPurpose,
     ) -> Result<Option<String>, ServiceError> {
-        Ok(q::peek_link(&self.db, &hash_token(token), purpose.code())
-            .await?
-            .map(|l| l.email))
+        Ok(q::peek_link(
+            &self.db,
+            &hash_token(token),
+            purpose.code(),
+            self.clock.now(),
+        )
+        .await?
+        .map(|l| l.email))
     }
 
     async fn overview(
@@ -533,7 +567,7 @@ impl Accounts for AccountsService {
             .identify_user(user_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let sessions = q::sessions_of(&self.db, user_id)
+        let sessions = q::sessions_of(&self.db, user_id, self.clock.now())
             .await?
             .into_iter()
             .map(|s| SessionView {
@@ -594,8 +628,12 @@ impl Accounts for AccountsService {
                 .collect();
             let mut pending = Vec::new();
             for role in &roles {
-                for (email, at) in
-                    q::pending_invitations(&self.db, &invitation_payload(&scope, *role)).await?
+                for (email, at) in q::pending_invitations(
+                    &self.db,
+                    &invitation_payload(&scope, *role),
+                    self.clock.now(),
+                )
+                .await?
                 {
                     pending.push(app::api::accounts::PendingInvitation {
                         email,
@@ -614,7 +652,8 @@ impl Accounts for AccountsService {
             });
         }
         let invitations_sent = q::invitations_sent(&self.db, user_id).await?;
-        let invitations_received = q::invitations_received(&self.db, &user.email).await?;
+        let invitations_received =
+            q::invitations_received(&self.db, &user.email, self.clock.now()).await?;
         let mut views = Vec::new();
         for list in [invitations_sent, invitations_received] {
             let mut out = Vec::new();
@@ -676,7 +715,17 @@ impl Accounts for AccountsService {
         let hash = hash_password(&self.hashing, password.to_owned()).await?;
         let token = new_token()?;
         let txn = self.db.begin().await.context("sign-up transaction")?;
-        match q::insert_user(&txn, email.as_str(), name, lang.code(), Some(&hash), false).await? {
+        match q::insert_user(
+            &txn,
+            email.as_str(),
+            name,
+            lang.code(),
+            Some(&hash),
+            false,
+            self.clock.now(),
+        )
+        .await?
+        {
             Some(id) => {
                 q::insert_link(
                     &txn,
@@ -686,6 +735,7 @@ impl Accounts for AccountsService {
                     Some(id),
                     "{}",
                     VERIFY_SECONDS,
+                    self.clock.now(),
                 )
                 .await?;
                 let mail = templates::verify_email(
@@ -702,6 +752,7 @@ impl Accounts for AccountsService {
                     Some(email.as_str()),
                     &client.ip,
                     "",
+                    self.clock.now(),
                 )
                 .await?;
             }
@@ -709,9 +760,15 @@ impl Accounts for AccountsService {
                 // The address has an account: its owner hears of the attempt (an unconfirmed
                 // one gets a fresh confirmation link, whose page asks for a password of its
                 // own), at most a few times an hour; the requester is told what everyone is.
-                let told =
-                    q::recent_events(&txn, "sign_up_existing", Some(email.as_str()), None, 3600)
-                        .await?;
+                let told = q::recent_events(
+                    &txn,
+                    "sign_up_existing",
+                    Some(email.as_str()),
+                    None,
+                    3600,
+                    self.clock.now(),
+                )
+                .await?;
                 let owner = q::user_by_email(&txn, email.as_str()).await?;
                 q::audit(
                     &txn,
@@ -720,6 +777,7 @@ impl Accounts for AccountsService {
                     Some(email.as_str()),
                     &client.ip,
                     "",
+                    self.clock.now(),
                 )
                 .await?;
                 if let Some(owner) = owner.filter(|_| told < MAX_LINKS_PER_ACCOUNT as u64) {
@@ -740,6 +798,7 @@ impl Accounts for AccountsService {
                             Some(owner.id),
                             "{}",
                             VERIFY_SECONDS,
+                            self.clock.now(),
                         )
                         .await?;
                         templates::verify_email(
@@ -772,12 +831,14 @@ impl Accounts for AccountsService {
             .new_password_for_link(token, "verify", password)
             .await?;
         let txn = self.db.begin().await.context("verify transaction")?;
-        let Some(link) = q::consume_link(&txn, &hash_token(token), "verify").await? else {
+        let Some(link) =
+            q::consume_link(&txn, &hash_token(token), "verify", self.clock.now()).await?
+        else {
             return Err(field("token", "link_invalid"));
         };
         let user = self.linked_user(&txn, &link).await?;
         let user_id = user.id;
-        q::prove_mailbox(&txn, &user, Some(&hash)).await?;
+        q::prove_mailbox(&txn, &user, Some(&hash), self.clock.now()).await?;
         q::audit(
             &txn,
             "email_verified",
@@ -785,6 +846,7 @@ impl Accounts for AccountsService {
             Some(&link.email),
             &client.ip,
             "",
+            self.clock.now(),
         )
         .await?;
         let token = self.open_session(&txn, user_id, client).await?;
@@ -818,6 +880,7 @@ impl Accounts for AccountsService {
                     Some(&email),
                     &client.ip,
                     "",
+                    self.clock.now(),
                 )
                 .await?;
                 Err::<String, ServiceError>(ServiceError::RateLimited(retry_after.max(1) as u64))
@@ -873,6 +936,7 @@ impl Accounts for AccountsService {
                     Some(&email),
                     &client.ip,
                     "password",
+                    self.clock.now(),
                 )
                 .await?;
                 let token = self.open_session(&txn, u.id, client).await?;
@@ -887,6 +951,7 @@ impl Accounts for AccountsService {
                     Some(&email),
                     &client.ip,
                     "",
+                    self.clock.now(),
                 )
                 .await?;
                 Err(ServiceError::Unauthenticated)
@@ -911,12 +976,14 @@ impl Accounts for AccountsService {
     /// Signs in with a magic link (and confirms the address, which it proves).
     async fn use_magic_link(&self, token: &str, client: &Client) -> Result<String, ServiceError> {
         let txn = self.db.begin().await.context("magic link transaction")?;
-        let Some(link) = q::consume_link(&txn, &hash_token(token), "magic").await? else {
+        let Some(link) =
+            q::consume_link(&txn, &hash_token(token), "magic", self.clock.now()).await?
+        else {
             return Err(field("token", "link_invalid"));
         };
         let user = self.linked_user(&txn, &link).await?;
         let user_id = user.id;
-        q::prove_mailbox(&txn, &user, None).await?;
+        q::prove_mailbox(&txn, &user, None, self.clock.now()).await?;
         q::audit(
             &txn,
             "sign_in",
@@ -924,6 +991,7 @@ impl Accounts for AccountsService {
             Some(&link.email),
             &client.ip,
             "magic_link",
+            self.clock.now(),
         )
         .await?;
         let token = self.open_session(&txn, user_id, client).await?;
@@ -940,13 +1008,15 @@ impl Accounts for AccountsService {
     ) -> Result<String, ServiceError> {
         let hash = self.new_password_for_link(token, "reset", password).await?;
         let txn = self.db.begin().await.context("reset transaction")?;
-        let Some(link) = q::consume_link(&txn, &hash_token(token), "reset").await? else {
+        let Some(link) =
+            q::consume_link(&txn, &hash_token(token), "reset", self.clock.now()).await?
+        else {
             return Err(field("token", "link_invalid"));
         };
         let user = self.linked_user(&txn, &link).await?;
         let user_id = user.id;
         // Every session and API token ends with the old password.
-        q::prove_mailbox(&txn, &user, Some(&hash)).await?;
+        q::prove_mailbox(&txn, &user, Some(&hash), self.clock.now()).await?;
         q::audit(
             &txn,
             "password_changed",
@@ -954,6 +1024,7 @@ impl Accounts for AccountsService {
             Some(&link.email),
             &client.ip,
             "reset",
+            self.clock.now(),
         )
         .await?;
         let token = self.open_session(&txn, user_id, client).await?;
@@ -963,8 +1034,17 @@ impl Accounts for AccountsService {
 
     /// Ends one session.
     async fn sign_out(&self, session_hash: &str) -> Result<(), ServiceError> {
-        if let Some(s) = q::session(&self.db, session_hash).await? {
-            q::audit(&self.db, "sign_out", Some(s.user_id), None, "", "").await?;
+        if let Some(s) = q::session(&self.db, session_hash, self.clock.now()).await? {
+            q::audit(
+                &self.db,
+                "sign_out",
+                Some(s.user_id),
+                None,
+                "",
+                "",
+                self.clock.now(),
+            )
+            .await?;
         }
         Ok(q::delete_session(&self.db, session_hash).await?)
     }
@@ -977,7 +1057,7 @@ impl Accounts for AccountsService {
     ) -> Result<u64, ServiceError> {
         let txn = self.db.begin().await.context("sign-out transaction")?;
         let n = q::delete_sessions_of(&txn, user_id).await?;
-        q::revoke_api_tokens_of(&txn, user_id).await?;
+        q::revoke_api_tokens_of(&txn, user_id, self.clock.now()).await?;
         q::audit(
             &txn,
             "sign_out_everywhere",
@@ -985,6 +1065,7 @@ impl Accounts for AccountsService {
             None,
             &client.ip,
             &n.to_string(),
+            self.clock.now(),
         )
         .await?;
         txn.commit().await.context("committing the sign-out")?;
@@ -996,7 +1077,7 @@ impl Accounts for AccountsService {
         &self,
         hash: &str,
     ) -> Result<Option<(Viewer, CurrentUser)>, ServiceError> {
-        let Some(session) = q::session(&self.db, hash).await? else {
+        let Some(session) = q::session(&self.db, hash, self.clock.now()).await? else {
             return Ok(None);
         };
         self.identify_user(session.user_id).await
@@ -1012,7 +1093,7 @@ impl Accounts for AccountsService {
         else {
             return Ok(None);
         };
-        q::touch_api_token(&self.db, row.id).await?;
+        q::touch_api_token(&self.db, row.id, self.clock.now()).await?;
         let scope = TokenScope::parse(&row.scope).unwrap_or_default();
         Ok(self
             .identify_user(row.user_id)
@@ -1076,6 +1157,7 @@ impl Accounts for AccountsService {
             &hash_token(&token),
             scope.code(),
             expires_at,
+            self.clock.now(),
         )
         .await?;
         q::audit(
@@ -1085,6 +1167,7 @@ impl Accounts for AccountsService {
             None,
             "",
             &format!("{name} ({}, {days} days)", scope.code()),
+            self.clock.now(),
         )
         .await?;
         txn.commit().await.context("committing the token")?;
@@ -1101,7 +1184,7 @@ impl Accounts for AccountsService {
         if !can(viewer, Action::ManageAccount, &Resource::Account(user_id)) {
             return Err(ServiceError::Forbidden);
         }
-        if !q::revoke_api_token(&self.db, user_id, token_id).await? {
+        if !q::revoke_api_token(&self.db, user_id, token_id, self.clock.now()).await? {
             return Err(ServiceError::NotFound);
         }
         q::audit(
@@ -1111,6 +1194,7 @@ impl Accounts for AccountsService {
             None,
             "",
             &token_id.to_string(),
+            self.clock.now(),
         )
         .await?;
         Ok(())
@@ -1170,6 +1254,7 @@ impl Accounts for AccountsService {
             None,
             &payload,
             INVITE_SECONDS,
+            self.clock.now(),
         )
         .await?;
         let mail = templates::invitation(
@@ -1188,6 +1273,7 @@ impl Accounts for AccountsService {
             Some(email.as_str()),
             "",
             &payload,
+            self.clock.now(),
         )
         .await?;
         txn.commit().await.context("committing the invitation")?;
@@ -1219,6 +1305,7 @@ impl Accounts for AccountsService {
             None,
             "",
             &format!("by {}: {}", actor.id, invitation_payload(&scope, role)),
+            self.clock.now(),
         )
         .await?;
         txn.commit().await.context("committing the removal")?;
@@ -1240,7 +1327,7 @@ impl Accounts for AccountsService {
         let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
         let payload = invitation_payload(&scope, role);
         let txn = self.db.begin().await.context("revocation transaction")?;
-        if q::revoke_invitations(&txn, email.as_str(), &payload).await? == 0 {
+        if q::revoke_invitations(&txn, email.as_str(), &payload, self.clock.now()).await? == 0 {
             return Err(ServiceError::NotFound);
         }
         q::audit(
@@ -1250,6 +1337,7 @@ impl Accounts for AccountsService {
             Some(email.as_str()),
             "",
             &payload,
+            self.clock.now(),
         )
         .await?;
         txn.commit().await.context("committing the revocation")?;
@@ -1265,7 +1353,7 @@ impl Accounts for AccountsService {
         client: &Client,
     ) -> Result<String, ServiceError> {
         let hash = if password.is_empty() {
-            if q::peek_link(&self.db, &hash_token(token), "invite")
+            if q::peek_link(&self.db, &hash_token(token), "invite", self.clock.now())
                 .await?
                 .is_none()
             {
@@ -1279,7 +1367,9 @@ impl Accounts for AccountsService {
             )
         };
         let txn = self.db.begin().await.context("invitation transaction")?;
-        let Some(link) = q::consume_link(&txn, &hash_token(token), "invite").await? else {
+        let Some(link) =
+            q::consume_link(&txn, &hash_token(token), "invite", self.clock.now()).await?
+        else {
             return Err(field("token", "link_invalid"));
         };
         let payload: serde_json::Value =
@@ -1295,7 +1385,7 @@ impl Accounts for AccountsService {
             // password typed here, or none, and loses what was set before.
             Some(u) if u.email_verified_at.is_some() => u.id,
             Some(u) => {
-                q::prove_mailbox(&txn, &u, hash.as_deref()).await?;
+                q::prove_mailbox(&txn, &u, hash.as_deref(), self.clock.now()).await?;
                 u.id
             }
             None => {
@@ -1304,12 +1394,20 @@ impl Accounts for AccountsService {
                 } else {
                     name.trim().to_owned()
                 };
-                q::insert_user(&txn, &link.email, &name, "fr", hash.as_deref(), true)
-                    .await?
-                    .ok_or_else(|| ServiceError::Conflict("account".into()))?
+                q::insert_user(
+                    &txn,
+                    &link.email,
+                    &name,
+                    "fr",
+                    hash.as_deref(),
+                    true,
+                    self.clock.now(),
+                )
+                .await?
+                .ok_or_else(|| ServiceError::Conflict("account".into()))?
             }
         };
-        q::add_membership(&txn, user_id, kind, id, role).await?;
+        q::add_membership(&txn, user_id, kind, id, role, self.clock.now()).await?;
         q::audit(
             &txn,
             "role_granted",
@@ -1317,6 +1415,7 @@ impl Accounts for AccountsService {
             Some(&link.email),
             &client.ip,
             &link.payload,
+            self.clock.now(),
         )
         .await?;
         let token = self.open_session(&txn, user_id, client).await?;

@@ -6,9 +6,10 @@
 //! API answer, search document and mail until the author accepts a contact, and then only for
 //! the accepted party.
 
+use crate::clock::Clock;
 use crate::db::json_list;
 use crate::db::needs::{self as q, InterestRow, NeedRow};
-use crate::db::organisations::{now, record_change};
+use crate::db::organisations::record_change;
 use crate::mail::{self, templates};
 use crate::search::{query, SearchIndex};
 use anyhow::Context;
@@ -35,6 +36,8 @@ pub struct NeedService {
     db: DatabaseConnection,
     index: SearchIndex,
     public_url: String,
+    /// The time every rule and record of this service is judged by.
+    clock: Clock,
 }
 
 fn invalid(field: &str, message: &str) -> ServiceError {
@@ -177,7 +180,14 @@ impl NeedService {
             db,
             index,
             public_url,
+            clock: Clock::default(),
         }
+    }
+
+    /// The same service judging time by `clock` (the server's, which tests move).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     fn link(&self, path: &str) -> String {
@@ -410,7 +420,7 @@ impl NeedService {
         let txn = self.db.begin().await.context("matches transaction")?;
         let mut new = Vec::new();
         for m in &matches {
-            if q::mark_seen(&txn, row.id, m.organisation_id, now()).await? {
+            if q::mark_seen(&txn, row.id, m.organisation_id, self.clock.now()).await? {
                 new.push(m);
             }
         }
@@ -429,7 +439,15 @@ impl NeedService {
                     .await?
             {
                 if p.frequency.as_deref() != Some("off") {
-                    crate::mail::digest::keep(&txn, p.id, "matches", &line, &link, now()).await?;
+                    crate::mail::digest::keep(
+                        &txn,
+                        p.id,
+                        "matches",
+                        &line,
+                        &link,
+                        self.clock.now(),
+                    )
+                    .await?;
                 }
             }
         }
@@ -897,7 +915,7 @@ impl app::ports::Needs for NeedService {
     ) -> Result<i64, ServiceError> {
         let need = self.check_author(viewer, draft).await?;
         let txn = self.db.begin().await.context("annonce transaction")?;
-        let id = q::insert(&txn, &need, Some(user.id), now(), false).await?;
+        let id = q::insert(&txn, &need, Some(user.id), self.clock.now(), false).await?;
         record_change(&txn, "need", id, "insert").await?;
         txn.commit().await.context("committing an annonce")?;
         Ok(id)
@@ -918,7 +936,7 @@ impl app::ports::Needs for NeedService {
         draft.author = author_key(&row);
         let need = self.check_author(viewer, &draft).await?;
         let txn = self.db.begin().await.context("annonce transaction")?;
-        q::update(&txn, id, &need, now()).await?;
+        q::update(&txn, id, &need, self.clock.now()).await?;
         record_change(&txn, "need", id, "update").await?;
         txn.commit().await.context("committing an annonce")?;
         Ok(())
@@ -931,7 +949,7 @@ impl app::ports::Needs for NeedService {
             return Err(ServiceError::Forbidden);
         }
         let txn = self.db.begin().await.context("annonce transaction")?;
-        if !q::close(&txn, id, now()).await? {
+        if !q::close(&txn, id, self.clock.now()).await? {
             return Err(ServiceError::Conflict("already closed".into()));
         }
         record_change(&txn, "need", id, "update").await?;
@@ -999,7 +1017,7 @@ impl app::ports::Needs for NeedService {
         }
         let (fk, fi) = from.split_once(':').unwrap_or_default();
         let (tk, ti) = to.split_once(':').unwrap_or_default();
-        let at = now();
+        let at = self.clock.now();
         let txn = self.db.begin().await.context("interest transaction")?;
         let id =
             q::insert_interest(&txn, need_id, (fk, fi), (tk, ti), user.id, message, at).await?;
@@ -1048,7 +1066,9 @@ impl app::ports::Needs for NeedService {
             return Err(invalid("need", "need_closed"));
         }
         let txn = self.db.begin().await.context("interest transaction")?;
-        if !q::set_interest_status(&txn, id, "requested", to, reason, user.id, now()).await? {
+        if !q::set_interest_status(&txn, id, "requested", to, reason, user.id, self.clock.now())
+            .await?
+        {
             return Err(ServiceError::Conflict(
                 "the request changed meanwhile".into(),
             ));
@@ -1099,7 +1119,17 @@ impl app::ports::Needs for NeedService {
             "not_concluded"
         };
         let txn = self.db.begin().await.context("interest transaction")?;
-        if !q::set_interest_status(&txn, id, "discussion", status, "", user.id, now()).await? {
+        if !q::set_interest_status(
+            &txn,
+            id,
+            "discussion",
+            status,
+            "",
+            user.id,
+            self.clock.now(),
+        )
+        .await?
+        {
             return Err(ServiceError::Conflict(
                 "the contact changed meanwhile".into(),
             ));

@@ -1,8 +1,9 @@
 //! The European network: partner suggestions (scored by `app::domain::partners`), best
 //! practices, and exchanges between territories and districts with their notices.
 
+use crate::clock::Clock;
 use crate::db::network::{self as q, DistrictRow, ExchangeRow, PracticeRow};
-use crate::db::organisations::{now, record_change};
+use crate::db::organisations::record_change;
 use crate::mail::{self, templates};
 use crate::search::{query, SearchIndex};
 use anyhow::Context;
@@ -42,6 +43,8 @@ pub struct NetworkService {
     /// The profiles and the journal position they were read at: any write to firms,
     /// territories or districts moves the journal, and the profiles are read again.
     cache: Arc<RwLock<Cached>>,
+    /// The time every rule and record of this service is judged by.
+    clock: Clock,
 }
 
 fn invalid(field: &str, message: &str) -> ServiceError {
@@ -104,8 +107,15 @@ impl NetworkService {
             db,
             index,
             public_url,
+            clock: Clock::default(),
             cache: Arc::new(RwLock::new(None)),
         }
+    }
+
+    /// The same service judging time by `clock` (the server's, which tests move).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     async fn profiles(&self) -> anyhow::Result<Arc<Profiles>> {
@@ -528,8 +538,16 @@ impl app::ports::Network for NetworkService {
             return Err(invalid("author", "author_not_yours"));
         }
         let txn = self.db.begin().await.context("practice transaction")?;
-        let id =
-            q::insert_practice(&txn, kind, author, &draft, Some(user.id), now(), false).await?;
+        let id = q::insert_practice(
+            &txn,
+            kind,
+            author,
+            &draft,
+            Some(user.id),
+            self.clock.now(),
+            false,
+        )
+        .await?;
         record_change(&txn, "practice", id, "insert").await?;
         txn.commit().await.context("committing a practice")?;
         Ok(id)
@@ -607,7 +625,7 @@ impl app::ports::Network for NetworkService {
             message,
             start_date,
             user.id,
-            now(),
+            self.clock.now(),
         )
         .await?;
         self.notify(
@@ -650,7 +668,19 @@ impl app::ports::Network for NetworkService {
         }
         let to = if accept { "accepted" } else { "declined" };
         let txn = self.db.begin().await.context("exchange transaction")?;
-        if !q::set_exchange_status(&txn, id, &x.status, to, reason, None, "", "", now()).await? {
+        if !q::set_exchange_status(
+            &txn,
+            id,
+            &x.status,
+            to,
+            reason,
+            None,
+            "",
+            "",
+            self.clock.now(),
+        )
+        .await?
+        {
             return Err(ServiceError::Conflict(
                 "the exchange changed meanwhile".into(),
             ));
@@ -713,7 +743,7 @@ impl app::ports::Network for NetworkService {
             Some((start, end)),
             participants,
             outcome,
-            now(),
+            self.clock.now(),
         )
         .await?
         {
@@ -797,7 +827,7 @@ impl app::ports::Network for NetworkService {
                 serde_json::to_string(&list).unwrap_or_else(|_| "[]".into()).into(),
                 contact_name.into(),
                 email.into(),
-                now().into(),
+                self.clock.now().into(),
             ],
         ))
         .await
@@ -857,7 +887,7 @@ impl app::ports::Network for NetworkService {
         if language.len() != 2 || !language.bytes().all(|b| b.is_ascii_lowercase()) {
             return Err(invalid("language", "language_invalid"));
         }
-        let at = now();
+        let at = self.clock.now();
         let txn = self.db.begin().await.context("district transaction")?;
         #[derive(sea_orm::FromQueryResult)]
         struct Id {

@@ -4,7 +4,8 @@
 //! the notices (outbox mails or digest lines) commit together or not at all. What may happen
 //! is decided by `app::domain::proposal::decide`, never here.
 
-use crate::db::organisations::{now, record_change};
+use crate::clock::Clock;
+use crate::db::organisations::record_change;
 use crate::db::proposals::{self as q, ProposalRow, StatusChange};
 use crate::mail::{self, templates};
 use crate::search::{query, SearchIndex};
@@ -34,6 +35,8 @@ pub struct ProposalService {
     db: DatabaseConnection,
     index: SearchIndex,
     public_url: String,
+    /// The time every rule and record of this service is judged by.
+    clock: Clock,
 }
 
 fn invalid(field: &str, message: &str) -> ServiceError {
@@ -156,7 +159,14 @@ impl ProposalService {
             db,
             index,
             public_url,
+            clock: Clock::default(),
         }
+    }
+
+    /// The same service judging time by `clock` (the server's, which tests move).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     pub fn public_url(&self) -> String {
@@ -304,7 +314,7 @@ impl app::ports::Proposals for ProposalService {
             .filter(|e| e.proposal_id == row.id && e.from_status != e.to_status)
             .filter_map(|e| Some((e.at, Status::parse(&e.to_status)?)))
             .collect();
-        let days = days_by_level(&own_steps, now());
+        let days = days_by_level(&own_steps, self.clock.now());
         // Supporters: of this proposal and, when it gathers others, of its sources.
         let support_rows = if root == row.id {
             q::supports(&self.db, &[root]).await?
@@ -525,7 +535,7 @@ impl app::ports::Proposals for ProposalService {
                 }
             }
         }
-        let at = now();
+        let at = self.clock.now();
         let mut per_level: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
         let mut share = (0u64, 0u64);
         for r in &rows {
@@ -676,7 +686,7 @@ impl app::ports::Proposals for ProposalService {
         if !may_edit(Status::Draft, &roles) {
             return Err(invalid("territory_id", "territory_not_yours"));
         }
-        let at = now();
+        let at = self.clock.now();
         let txn = self.db.begin().await.context("proposal transaction")?;
         let id = q::insert(&txn, &draft, &region, user.id, at).await?;
         q::insert_event(
@@ -733,7 +743,7 @@ impl app::ports::Proposals for ProposalService {
         draft.territory_id = row.territory_id.clone();
         let draft = draft.validate().map_err(ServiceError::Invalid)?;
         let txn = self.db.begin().await.context("proposal transaction")?;
-        if !q::update_text(&txn, id, &draft, now()).await? {
+        if !q::update_text(&txn, id, &draft, self.clock.now()).await? {
             return Err(ServiceError::Conflict(
                 "the proposal changed meanwhile".into(),
             ));
@@ -795,7 +805,7 @@ impl app::ports::Proposals for ProposalService {
                 return Err(invalid(field, &format!("{field}_required")))
             }
         };
-        let at = now();
+        let at = self.clock.now();
         let answer = decision.to.answered().then_some(input.comment.as_str());
         let txn = self.db.begin().await.context("proposal transaction")?;
         let moved = q::set_status(
@@ -918,7 +928,7 @@ impl app::ports::Proposals for ProposalService {
         if kind == SupportAs::Territory && testimony.is_empty() {
             return Err(invalid("testimony", "testimony_required"));
         }
-        let at = now();
+        let at = self.clock.now();
         let txn = self.db.begin().await.context("support transaction")?;
         if !q::insert_support(&txn, id, user.id, territory, organisation, &testimony, at).await? {
             return Err(ServiceError::Conflict("already supported".into()));

@@ -1452,6 +1452,19 @@ async fn api_tokens_expire_keep_to_their_scope_and_end_with_the_sessions(backend
         "an expired token still works"
     );
     assert!(token_works(&app, &read).await);
+    // The 30-day session ended on the same clock; signing in again opens the account page.
+    let (status, _) = b.get("/compte").await;
+    assert_eq!(status, 401, "a session outlived its 30 days");
+    let r = b
+        .post(
+            "/auth/connexion",
+            &[
+                ("email", "jetons@example.fr"),
+                ("password", "un mot de passe solide"),
+            ],
+        )
+        .await;
+    assert_eq!(r.headers()["location"], "/compte");
     let (_, page) = b.get("/compte").await;
     assert!(
         page.contains("expiré"),
@@ -1533,3 +1546,35 @@ async fn a_burst_of_link_requests_sends_no_more_mails_than_allowed(backend: Back
     assert_eq!(answers.iter().filter(|s| **s == 429).count(), 15);
 }
 on_both_backends!(a_burst_of_link_requests_sends_no_more_mails_than_allowed);
+
+/// One-time links end with the server's clock: a sign-in link lives 15 minutes.
+#[tokio::test]
+async fn a_sign_in_link_expires_on_the_servers_clock() {
+    let app = spawn_app(Backend::Sqlite).await;
+    registered(&app, "horloge@example.fr").await;
+    let ask = |app| async move {
+        Browser::new(app)
+            .post("/auth/lien-magique", &[("email", "horloge@example.fr")])
+            .await;
+        mailed_token(app, "horloge@example.fr", "/lien").await
+    };
+    // Used within its quarter of an hour, a link signs in.
+    let token = ask(&app).await;
+    app.clock.advance(14 * 60);
+    let r = Browser::new(&app)
+        .post("/auth/lien", &[("token", &token)])
+        .await;
+    assert_eq!(r.headers()["location"], "/compte");
+    // Sixteen minutes after it was sent, it is refused and changes nothing.
+    let token = ask(&app).await;
+    app.clock.advance(16 * 60);
+    let sessions = app.count("SELECT COUNT(*) FROM session").await;
+    let r = Browser::new(&app)
+        .post("/auth/lien", &[("token", &token)])
+        .await;
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("erreur=link_invalid"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM session").await, sessions);
+}

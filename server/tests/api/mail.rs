@@ -237,9 +237,16 @@ async fn smtp_delivery_survives_an_outage_and_sends_each_mail_once() {
     let user = app
         .count("SELECT id FROM user_account WHERE email = 'user1@example.fr'")
         .await;
-    server::db::accounts::add_membership(&app.db, user, "organisation", &pole.to_string(), "admin")
-        .await
-        .unwrap();
+    server::db::accounts::add_membership(
+        &app.db,
+        user,
+        "organisation",
+        &pole.to_string(),
+        "admin",
+        app.clock.now(),
+    )
+    .await
+    .unwrap();
     let r = app
         .client
         .post(app.url("/compte/invitations"))
