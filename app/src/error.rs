@@ -4,11 +4,147 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-/// A message attached to one input field.
+/// Defines [`Problem`]: each variant with the code it travels as (in a form's address, in
+/// JSON). Its text is `Problem::key` (an exhaustive match in `i18n/vocabulary.rs`), so a
+/// problem without a French and an English label does not compile.
+macro_rules! problems {
+    ($($variant:ident => $code:literal,)*) => {
+        /// What is wrong with one input field: the one list every validator draws from.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Problem { $($variant),* }
+
+        impl Problem {
+            /// Every problem, for completeness tests.
+            pub const ALL: &'static [Problem] = &[$(Problem::$variant),*];
+
+            pub fn code(self) -> &'static str {
+                match self { $(Problem::$variant => $code),* }
+            }
+
+            pub fn parse(code: &str) -> Option<Problem> {
+                match code { $($code => Some(Problem::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+problems! {
+    ActionsRequired => "actions_required",
+    AreaInvalid => "area_invalid",
+    AuthorInvalid => "author_invalid",
+    AuthorNotYours => "author_not_yours",
+    AxisInvalid => "axis_invalid",
+    ChallengeInvalid => "challenge_invalid",
+    CommentRequired => "comment_required",
+    CommuneInvalid => "commune_invalid",
+    CommuneUnknown => "commune_unknown",
+    CountryInvalid => "country_invalid",
+    DateInvalid => "date_invalid",
+    DaysInvalid => "days_invalid",
+    DivisionsInvalid => "divisions_invalid",
+    EmailInvalid => "email_invalid",
+    FormInvalid => "form_invalid",
+    FormatInvalid => "format_invalid",
+    ItemTooLong => "item_too_long",
+    KindInvalid => "kind_invalid",
+    LangInvalid => "lang_invalid",
+    LanguageInvalid => "language_invalid",
+    LinkInvalid => "link_invalid",
+    ListTooLong => "list_too_long",
+    MechanismRequired => "mechanism_required",
+    MessageRequired => "message_required",
+    NafInvalid => "naf_invalid",
+    NameRequired => "name_required",
+    NeedClosed => "need_closed",
+    NumberInvalid => "number_invalid",
+    NutsInvalid => "nuts_invalid",
+    OrganisationRequired => "organisation_required",
+    OutOfRange => "out_of_range",
+    OutcomeRequired => "outcome_required",
+    ParameterUnknown => "parameter_unknown",
+    PartnerInvalid => "partner_invalid",
+    PasswordTooLong => "password_too_long",
+    PasswordTooShort => "password_too_short",
+    PracticeInvalid => "practice_invalid",
+    ProblemRequired => "problem_required",
+    QueryTooLong => "query_too_long",
+    RadiusInvalid => "radius_invalid",
+    RateLimited => "rate_limited",
+    ReasonRequired => "reason_required",
+    SizeInvalid => "size_invalid",
+    TargetRequired => "target_required",
+    TerritoryNotYours => "territory_not_yours",
+    TestimonyRequired => "testimony_required",
+    TextInvalid => "text_invalid",
+    TextTooLong => "text_too_long",
+    ThemeInvalid => "theme_invalid",
+    TitleTooLong => "title_too_long",
+    TitleTooShort => "title_too_short",
+    ValueInvalid => "value_invalid",
+    ValueUnknown => "value_unknown",
+    VisibilityInvalid => "visibility_invalid",
+}
+
+impl Problem {
+    /// This problem, told more precisely (in English, for API clients).
+    pub fn saying(self, detail: impl Into<String>) -> Said {
+        Said {
+            problem: self,
+            detail: Some(detail.into()),
+        }
+    }
+}
+
+impl Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Problem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(d)?;
+        Problem::parse(&code)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown problem {code:?}")))
+    }
+}
+
+/// A problem, with or without a precise English account of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    pub problem: Problem,
+    pub detail: Option<String>,
+}
+
+impl From<Problem> for Said {
+    fn from(problem: Problem) -> Said {
+        Said {
+            problem,
+            detail: None,
+        }
+    }
+}
+
+/// A problem attached to one input field. `message` is what API clients read: the precise
+/// account when there is one, else the problem's code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
+    pub problem: Problem,
     pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, said: impl Into<Said>) -> FieldError {
+        let said = said.into();
+        FieldError {
+            field: field.into(),
+            message: said
+                .detail
+                .unwrap_or_else(|| said.problem.code().to_owned()),
+            problem: said.problem,
+        }
+    }
 }
 
 /// What the browser learns about a failure: never internals. Services fail with
@@ -61,8 +197,8 @@ impl AppError {
         match self {
             AppError::Invalid(fields) => fields
                 .first()
-                .map(|f| f.message.clone())
-                .unwrap_or_else(|| "invalid".into()),
+                .map_or("invalid", |f| f.problem.code())
+                .into(),
             AppError::NotFound => "not_found".into(),
             AppError::Forbidden => "forbidden".into(),
             AppError::Conflict(_) => "conflict".into(),
@@ -86,11 +222,8 @@ impl AppError {
     }
 
     /// A single-field validation error.
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        AppError::Invalid(vec![FieldError {
-            field: field.to_owned(),
-            message: message.into(),
-        }])
+    pub fn invalid(field: &str, said: impl Into<Said>) -> Self {
+        AppError::Invalid(vec![FieldError::new(field, said)])
     }
 }
 
@@ -99,10 +232,7 @@ impl AppError {
 pub fn query_problem(q: &str) -> Option<FieldError> {
     crate::domain::text::bounded_query(q)
         .err()
-        .map(|e| FieldError {
-            field: "q".into(),
-            message: e.message().into(),
-        })
+        .map(|e| FieldError::new("q", Problem::QueryTooLong.saying(e.message())))
 }
 
 /// The deepest page a list serves: far beyond any real reading, well inside every integer.

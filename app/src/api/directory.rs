@@ -3,7 +3,7 @@
 //! These structs are also the JSON API's response bodies (`/api/v1/territories`), so the
 //! page and the API cannot drift apart.
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldError, Problem};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -146,10 +146,7 @@ impl TerritoryProfile {
         let mut errors = Vec::new();
         let mut check = |field: &str, value: &str, max: usize| {
             if value.chars().count() > max {
-                errors.push(crate::error::FieldError {
-                    field: field.into(),
-                    message: "too_long".into(),
-                });
+                errors.push(FieldError::new(field, Problem::TextTooLong));
             }
         };
         check("presentation", &self.presentation, 5_000);
@@ -171,10 +168,7 @@ impl TerritoryProfile {
         axes.sort();
         axes.dedup();
         if axes.iter().any(|a| !AXES.contains(&a.as_str())) {
-            errors.push(crate::error::FieldError {
-                field: "axes".into(),
-                message: "axis_invalid".into(),
-            });
+            errors.push(FieldError::new("axes", Problem::AxisInvalid));
         }
         let mut challenges: Vec<String> = self
             .challenges
@@ -188,10 +182,7 @@ impl TerritoryProfile {
             .iter()
             .any(|c| !crate::domain::partners::CHALLENGES.contains(&c.as_str()))
         {
-            errors.push(crate::error::FieldError {
-                field: "challenges".into(),
-                message: "challenge_invalid".into(),
-            });
+            errors.push(FieldError::new("challenges", Problem::ChallengeInvalid));
         }
         if !errors.is_empty() {
             return Err(errors);

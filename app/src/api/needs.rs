@@ -3,7 +3,7 @@
 
 use crate::domain::ids::{InseeCode, NafCode};
 use crate::domain::matching::{Factor, SIZES};
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, FieldError, Problem, Said};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -89,18 +89,18 @@ pub const MAX_QUANTITY_CHARS: usize = 500;
 
 /// The items of a `;`-separated list, each once, or the problem's code: matching reads every
 /// item of every open annonce, so the list is bounded and never cut silently.
-fn items(s: &str) -> Result<Vec<String>, &'static str> {
+fn items(s: &str) -> Result<Vec<String>, Problem> {
     let mut list: Vec<String> = Vec::new();
     for item in s.split(';').map(str::trim).filter(|x| !x.is_empty()) {
         if item.chars().count() > MAX_ITEM_CHARS {
-            return Err("item_too_long");
+            return Err(Problem::ItemTooLong);
         }
         if !list.iter().any(|x| x.eq_ignore_ascii_case(item)) {
             list.push(item.to_owned());
         }
     }
     if list.len() > MAX_LIST_ITEMS {
-        return Err("list_too_long");
+        return Err(Problem::ListTooLong);
     }
     Ok(list)
 }
@@ -130,65 +130,60 @@ impl NeedDraft {
     pub fn validate(&self) -> Result<ValidNeed, Vec<FieldError>> {
         use crate::domain::text::{clean_text, one_line};
         let mut errors = Vec::new();
-        let mut bad = |field: &str, message: &str| {
-            errors.push(FieldError {
-                field: field.into(),
-                message: message.into(),
-            })
-        };
+        let mut bad = |field: &str, said: Said| errors.push(FieldError::new(field, said));
         let (author_kind, author_id) = match self.author.split_once(':') {
             Some((k @ ("organisation" | "territory"), id)) if !id.is_empty() => {
                 (k.to_owned(), id.to_owned())
             }
             _ => {
-                bad("author", "author_invalid");
+                bad("author", Problem::AuthorInvalid.into());
                 (String::new(), String::new())
             }
         };
         if !NEED_KINDS.contains(&self.kind.as_str()) {
-            bad("kind", "kind_invalid");
+            bad("kind", Problem::KindInvalid.into());
         }
         let title = one_line(&clean_text(&self.title)).trim().to_owned();
         match title.chars().count() {
-            0..5 => bad("title", "title_too_short"),
+            0..5 => bad("title", Problem::TitleTooShort.into()),
             5..=200 => {}
-            _ => bad("title", "title_too_long"),
+            _ => bad("title", Problem::TitleTooLong.into()),
         }
         if self.description.chars().count() > 10_000 {
-            bad("description", "text_too_long");
+            bad("description", Problem::TextTooLong.into());
         }
         let mut naf_codes = Vec::new();
         let codes = crate::domain::text::split_codes(&self.naf_codes);
         if codes.len() > MAX_NAF_CODES {
-            bad("naf_codes", "list_too_long");
+            bad("naf_codes", Problem::ListTooLong.into());
         } else {
             for code in codes {
                 match naf_code(&code) {
                     Some(c) if !naf_codes.contains(&c) => naf_codes.push(c),
                     Some(_) => {}
-                    None => bad("naf_codes", "naf_invalid"),
+                    None => bad("naf_codes", Problem::NafInvalid.into()),
                 }
             }
         }
         let skills = items(&one_line(&clean_text(&self.skills))).unwrap_or_else(|code| {
-            bad("skills", code);
+            bad("skills", code.into());
             Vec::new()
         });
         let certifications =
             items(&one_line(&clean_text(&self.certifications))).unwrap_or_else(|code| {
-                bad("certifications", code);
+                bad("certifications", code.into());
                 Vec::new()
             });
         let quantity = one_line(&clean_text(&self.quantity)).trim().to_owned();
         if quantity.chars().count() > MAX_QUANTITY_CHARS {
-            bad("quantity", "text_too_long");
+            bad("quantity", Problem::TextTooLong.into());
         }
         let commune = match self.commune.trim() {
             "" => None,
             c => match InseeCode::parse(c) {
                 Ok(code) => Some(code.as_str().to_owned()),
                 Err(_) => {
-                    bad("commune", "commune_invalid");
+                    bad("commune", Problem::CommuneInvalid.into());
                     None
                 }
             },
@@ -198,34 +193,34 @@ impl NeedDraft {
             r => match r.replace(',', ".").parse::<f64>() {
                 Ok(r) if (1.0..=500.0).contains(&r) => r,
                 _ => {
-                    bad("radius_km", "radius_invalid");
+                    bad("radius_km", Problem::RadiusInvalid.into());
                     50.0
                 }
             },
         };
         let deadline = self.deadline.trim().to_owned();
         if !deadline.is_empty() && !crate::domain::organisation::is_iso_date(&deadline) {
-            bad("deadline", "date_invalid");
+            bad("deadline", Problem::DateInvalid.into());
         }
         if !NEED_VISIBILITIES.contains(&self.visibility.as_str()) {
-            bad("visibility", "visibility_invalid");
+            bad("visibility", Problem::VisibilityInvalid.into());
         }
         let size = self.size.trim().to_ascii_lowercase();
         if !size.is_empty() && !SIZES.contains(&size.as_str()) {
-            bad("size", "size_invalid");
+            bad("size", Problem::SizeInvalid.into());
         }
         let land_area_ha = match self.land_area_ha.trim() {
             "" => None,
             a => match a.replace(',', ".").parse::<f64>() {
                 Ok(a) if a > 0.0 && a < 10_000.0 => Some(a),
                 _ => {
-                    bad("land_area_ha", "area_invalid");
+                    bad("land_area_ha", Problem::AreaInvalid.into());
                     None
                 }
             },
         };
         if self.kind == "land" && land_area_ha.is_none() {
-            bad("land_area_ha", "area_invalid");
+            bad("land_area_ha", Problem::AreaInvalid.into());
         }
         if errors.is_empty() {
             Ok(ValidNeed {
@@ -378,20 +373,20 @@ impl NeedFilter {
             .as_deref()
             .is_some_and(|k| !NEED_KINDS.contains(&k))
         {
-            errors.push(FieldError {
-                field: "kind".into(),
-                message: "unknown kind".into(),
-            });
+            errors.push(FieldError::new(
+                "kind",
+                Problem::ValueUnknown.saying("unknown kind"),
+            ));
         }
         if self
             .territory
             .as_deref()
             .is_some_and(|t| t.chars().count() > 64)
         {
-            errors.push(FieldError {
-                field: "territory".into(),
-                message: "at most 64 characters".into(),
-            });
+            errors.push(FieldError::new(
+                "territory",
+                Problem::TextTooLong.saying("at most 64 characters"),
+            ));
         }
         if errors.is_empty() {
             Ok(())

@@ -2,7 +2,7 @@
 //! exchanges between territories and districts.
 
 use crate::domain::partners::{Factor, Similarity};
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, FieldError, Problem, Said};
 use crate::i18n::{t, Key, Lang};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -177,17 +177,17 @@ impl PracticeFilter {
                 "lang" => f.lang = opt(),
                 "page" if !value.is_empty() => match value.parse::<u64>() {
                     Ok(n) => f.page = n,
-                    Err(_) => errors.push(FieldError {
-                        field: "page".into(),
-                        message: "expected a page number from 1".into(),
-                    }),
+                    Err(_) => errors.push(FieldError::new(
+                        "page",
+                        Problem::OutOfRange.saying("expected a page number from 1"),
+                    )),
                 },
                 "per_page" if !value.is_empty() => match value.parse::<u64>() {
                     Ok(n) => f.per_page = n,
-                    Err(_) => errors.push(FieldError {
-                        field: "per_page".into(),
-                        message: "expected a number from 1 to 100".into(),
-                    }),
+                    Err(_) => errors.push(FieldError::new(
+                        "per_page",
+                        Problem::OutOfRange.saying("expected a number from 1 to 100"),
+                    )),
                 },
                 _ => {}
             }
@@ -207,38 +207,42 @@ impl PracticeFilter {
     pub fn validate(&self) -> Result<(), AppError> {
         let mut errors: Vec<FieldError> =
             crate::error::query_problem(&self.q).into_iter().collect();
-        let mut bad = |field: &str, message: &str| {
-            errors.push(FieldError {
-                field: field.into(),
-                message: message.into(),
-            })
-        };
+        let mut bad = |field: &str, said: Said| errors.push(FieldError::new(field, said));
         if self
             .theme
             .as_deref()
             .is_some_and(|t| !PRACTICE_THEMES.contains(&t))
         {
-            bad("theme", "unknown theme");
+            bad("theme", Problem::ValueUnknown.saying("unknown theme"));
         }
         if self
             .author
             .as_deref()
             .is_some_and(|a| a.chars().count() > 80)
         {
-            bad("author", "at most 80 characters");
+            bad(
+                "author",
+                Problem::TextTooLong.saying("at most 80 characters"),
+            );
         }
         if self
             .lang
             .as_deref()
             .is_some_and(|l| !["fr", "en"].contains(&l))
         {
-            bad("lang", "expected fr or en");
+            bad("lang", Problem::ValueUnknown.saying("expected fr or en"));
         }
         if !(1..=crate::error::MAX_PAGE).contains(&self.page) {
-            bad("page", "expected a page number from 1 to 10000");
+            bad(
+                "page",
+                Problem::OutOfRange.saying("expected a page number from 1 to 10000"),
+            );
         }
         if !(1..=100).contains(&self.per_page) {
-            bad("per_page", "expected a number from 1 to 100");
+            bad(
+                "per_page",
+                Problem::OutOfRange.saying("expected a number from 1 to 100"),
+            );
         }
         if errors.is_empty() {
             Ok(())
@@ -281,23 +285,18 @@ impl PracticeDraft {
         ] {
             *s = s.trim().to_owned();
         }
-        let mut bad = |field: &str, message: &str| {
-            errors.push(FieldError {
-                field: field.into(),
-                message: message.into(),
-            })
-        };
+        let mut bad = |field: &str, said: Said| errors.push(FieldError::new(field, said));
         if !(5..=200).contains(&self.title.chars().count()) {
-            bad("title", "title_too_short");
+            bad("title", Problem::TitleTooShort.into());
         }
         if !PRACTICE_THEMES.contains(&self.theme.as_str()) {
-            bad("theme", "theme_invalid");
+            bad("theme", Problem::ThemeInvalid.into());
         }
         if self.actions.is_empty() {
-            bad("actions", "actions_required");
+            bad("actions", Problem::ActionsRequired.into());
         }
         if !["fr", "en"].contains(&self.lang.as_str()) {
-            bad("lang", "lang_invalid");
+            bad("lang", Problem::LangInvalid.into());
         }
         for (field, text) in [
             ("context", &self.context),
@@ -308,7 +307,7 @@ impl PracticeDraft {
             ("contact", &self.contact),
         ] {
             if text.chars().count() > 10_000 {
-                bad(field, "text_too_long");
+                bad(field, Problem::TextTooLong.into());
             }
         }
         if errors.is_empty() {

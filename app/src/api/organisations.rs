@@ -1,6 +1,6 @@
 //! Organisations and land sites: list, filter, page; the shapes are also the JSON API's.
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldError, Problem};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -57,13 +57,14 @@ impl OrganisationFilter {
             if !KINDS.contains(&kind.as_str()) {
                 return Err(AppError::invalid(
                     "kind",
-                    format!("expected one of {}", KINDS.join(", ")),
+                    Problem::KindInvalid.saying(format!("expected one of {}", KINDS.join(", "))),
                 ));
             }
         }
         if let Some(t) = &self.territory {
-            crate::domain::ids::TerritoryId::parse(t)
-                .map_err(|e| AppError::invalid("territory", e.to_string()))?;
+            crate::domain::ids::TerritoryId::parse(t).map_err(|e| {
+                AppError::invalid("territory", Problem::ValueInvalid.saying(e.to_string()))
+            })?;
         }
         if let Some(naf) = &self.naf {
             let ok = naf.len() <= 6
@@ -74,20 +75,21 @@ impl OrganisationFilter {
             if !ok || naf.len() < 2 {
                 return Err(AppError::invalid(
                     "naf",
-                    "expected a NAF code or prefix such as 25, 25.62 or 25.62A",
+                    Problem::NafInvalid
+                        .saying("expected a NAF code or prefix such as 25, 25.62 or 25.62A"),
                 ));
             }
         }
         if self.page == 0 || self.page > crate::error::MAX_PAGE {
             return Err(AppError::invalid(
                 "page",
-                "expected a page number from 1 to 10000",
+                Problem::OutOfRange.saying("expected a page number from 1 to 10000"),
             ));
         }
         if self.per_page == 0 || self.per_page > MAX_PER_PAGE {
             return Err(AppError::invalid(
                 "per_page",
-                format!("between 1 and {MAX_PER_PAGE}"),
+                Problem::OutOfRange.saying(format!("between 1 and {MAX_PER_PAGE}")),
             ));
         }
         Ok(())
@@ -204,7 +206,11 @@ pub async fn territory_divisions(territory: String) -> Result<Vec<DivisionCount>
 pub async fn list_land_sites(territory: String, page: u64) -> Result<LandSiteList, AppError> {
     let id = crate::domain::ids::TerritoryId::parse(&territory).map_err(|_| AppError::NotFound)?;
     if !(1..=crate::error::MAX_PAGE).contains(&page) {
-        return Err(AppError::invalid("page", "expected a page number from 1 to 10000").served());
+        return Err(AppError::invalid(
+            "page",
+            Problem::OutOfRange.saying("expected a page number from 1 to 10000"),
+        )
+        .served());
     }
     Ok(services()?.directory.land_sites(&id, page, 10).await?)
 }
@@ -255,16 +261,10 @@ impl OrganisationEdit {
         let mut errors = Vec::new();
         let name = self.name.trim().to_owned();
         if name.is_empty() || name.chars().count() > 200 {
-            errors.push(crate::error::FieldError {
-                field: "name".into(),
-                message: "name_required".into(),
-            });
+            errors.push(FieldError::new("name", Problem::NameRequired));
         }
         if self.description.chars().count() > 5_000 {
-            errors.push(crate::error::FieldError {
-                field: "description".into(),
-                message: "too_long".into(),
-            });
+            errors.push(FieldError::new("description", Problem::TextTooLong));
         }
         // The same rules as the CSV import for website and email.
         let probe = FirmRow {
@@ -277,20 +277,19 @@ impl OrganisationEdit {
                 .into_iter()
                 .filter(|c| c.column == "website" || c.column == "email")
             {
-                errors.push(crate::error::FieldError {
-                    field: c.column.into(),
-                    message: c.reason,
-                });
+                let problem = if c.column == "email" {
+                    Problem::EmailInvalid
+                } else {
+                    Problem::ValueInvalid
+                };
+                errors.push(FieldError::new(c.column, problem.saying(c.reason)));
             }
         }
         let visibility = match self.visibility.trim() {
             "" => None,
             v if ORGANISATION_VISIBILITIES.contains(&v) => Some(v.to_owned()),
             _ => {
-                errors.push(crate::error::FieldError {
-                    field: "visibility".into(),
-                    message: "visibility_invalid".into(),
-                });
+                errors.push(FieldError::new("visibility", Problem::VisibilityInvalid));
                 None
             }
         };

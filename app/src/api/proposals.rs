@@ -3,7 +3,7 @@
 
 use crate::api::search::encode;
 use crate::domain::proposal::{Level, Status, PROPOSAL_KINDS, THEMES};
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, FieldError, Problem, Said};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -59,12 +59,7 @@ impl ProposalFilter {
             ..Default::default()
         };
         let mut errors = Vec::new();
-        let mut bad = |field: &str, message: &str| {
-            errors.push(FieldError {
-                field: field.into(),
-                message: message.into(),
-            })
-        };
+        let mut bad = |field: &str, said: Said| errors.push(FieldError::new(field, said));
         for (name, value) in pairs {
             let value = value.trim();
             let opt = || (!value.is_empty()).then(|| value.to_owned());
@@ -81,18 +76,27 @@ impl ProposalFilter {
                         "age" => ProposalSort::Age,
                         "support" => ProposalSort::Support,
                         _ => {
-                            bad("sort", "expected recent, age or support");
+                            bad(
+                                "sort",
+                                Problem::ValueUnknown.saying("expected recent, age or support"),
+                            );
                             ProposalSort::Recent
                         }
                     }
                 }
                 "page" if !value.is_empty() => match value.parse::<u64>() {
                     Ok(n) => f.page = n,
-                    Err(_) => bad("page", "expected a page number from 1"),
+                    Err(_) => bad(
+                        "page",
+                        Problem::OutOfRange.saying("expected a page number from 1"),
+                    ),
                 },
                 "per_page" if !value.is_empty() => match value.parse::<u64>() {
                     Ok(n) => f.per_page = n,
-                    Err(_) => bad("per_page", "expected a number from 1 to 100"),
+                    Err(_) => bad(
+                        "per_page",
+                        Problem::OutOfRange.saying("expected a number from 1 to 100"),
+                    ),
                 },
                 _ => {}
             }
@@ -112,39 +116,43 @@ impl ProposalFilter {
     pub fn validate(&self) -> Result<(), AppError> {
         let mut errors: Vec<FieldError> =
             crate::error::query_problem(&self.q).into_iter().collect();
-        let mut bad = |field: &str, message: &str| {
-            errors.push(FieldError {
-                field: field.into(),
-                message: message.into(),
-            })
-        };
+        let mut bad = |field: &str, said: Said| errors.push(FieldError::new(field, said));
         if self
             .status
             .as_deref()
             .is_some_and(|v| Status::parse(v).is_none_or(|s| s == Status::Draft))
         {
-            bad("status", "unknown status");
+            bad("status", Problem::ValueUnknown.saying("unknown status"));
         }
         if self.theme.as_deref().is_some_and(|v| !THEMES.contains(&v)) {
-            bad("theme", "unknown theme");
+            bad("theme", Problem::ValueUnknown.saying("unknown theme"));
         }
         if self
             .level
             .as_deref()
             .is_some_and(|v| Level::parse(v).is_none())
         {
-            bad("level", "expected territory, region or national");
+            bad(
+                "level",
+                Problem::ValueUnknown.saying("expected territory, region or national"),
+            );
         }
         for (field, value) in [("region", &self.region), ("territory", &self.territory)] {
             if value.as_deref().is_some_and(|v| v.chars().count() > 64) {
-                bad(field, "at most 64 characters");
+                bad(field, Problem::TextTooLong.saying("at most 64 characters"));
             }
         }
         if !(1..=crate::error::MAX_PAGE).contains(&self.page) {
-            bad("page", "expected a page number from 1 to 10000");
+            bad(
+                "page",
+                Problem::OutOfRange.saying("expected a page number from 1 to 10000"),
+            );
         }
         if !(1..=MAX_PER_PAGE).contains(&self.per_page) {
-            bad("per_page", "expected a number from 1 to 100");
+            bad(
+                "per_page",
+                Problem::OutOfRange.saying("expected a number from 1 to 100"),
+            );
         }
         if errors.is_empty() {
             Ok(())
@@ -306,12 +314,7 @@ impl ProposalDraft {
     /// Trims the texts and checks lengths and codes; a draft may be incomplete.
     pub fn validate(mut self) -> Result<ProposalDraft, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut bad = |field: &str, message: &str| {
-            errors.push(FieldError {
-                field: field.into(),
-                message: message.into(),
-            })
-        };
+        let mut bad = |field: &str, said: Said| errors.push(FieldError::new(field, said));
         for s in [
             &mut self.title,
             &mut self.problem,
@@ -326,9 +329,9 @@ impl ProposalDraft {
         }
         let title = self.title.chars().count();
         if title < 5 {
-            bad("title", "title_too_short");
+            bad("title", Problem::TitleTooShort.into());
         } else if title > MAX_TITLE {
-            bad("title", "title_too_long");
+            bad("title", Problem::TitleTooLong.into());
         }
         for (field, text) in [
             ("problem", &self.problem),
@@ -337,18 +340,18 @@ impl ProposalDraft {
             ("solution", &self.solution),
         ] {
             if text.chars().count() > MAX_TEXT {
-                bad(field, "text_too_long");
+                bad(field, Problem::TextTooLong.into());
             }
         }
         if !self.theme.is_empty() && !THEMES.contains(&self.theme.as_str()) {
-            bad("theme", "theme_invalid");
+            bad("theme", Problem::ThemeInvalid.into());
         }
         if !self.axis.is_empty() && !crate::api::directory::AXES.contains(&self.axis.as_str()) {
-            bad("axis", "axis_invalid");
+            bad("axis", Problem::AxisInvalid.into());
         }
         if !self.proposal_kind.is_empty() && !PROPOSAL_KINDS.contains(&self.proposal_kind.as_str())
         {
-            bad("proposal_kind", "kind_invalid");
+            bad("proposal_kind", Problem::KindInvalid.into());
         }
         if errors.is_empty() {
             Ok(self)

@@ -2,7 +2,7 @@
 
 use crate::domain::geo::Point;
 use crate::domain::ids::InseeCode;
-use crate::error::AppError;
+use crate::error::{AppError, Problem};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -147,27 +147,44 @@ impl SearchParams {
                 "radius_km" if value.is_empty() => p.radius_km = None,
                 "radius_km" => {
                     p.radius_km = Some(value.replace(',', ".").parse().map_err(|_| {
-                        AppError::invalid("radius_km", "expected a number of kilometres")
+                        AppError::invalid(
+                            "radius_km",
+                            Problem::NumberInvalid.saying("expected a number of kilometres"),
+                        )
                     })?)
                 }
                 "sort" => {
                     p.sort = SearchSort::parse(value).ok_or_else(|| {
-                        AppError::invalid("sort", "expected relevance, distance or name")
+                        AppError::invalid(
+                            "sort",
+                            Problem::ValueUnknown.saying("expected relevance, distance or name"),
+                        )
                     })?
                 }
                 "page" if value.is_empty() => {}
                 "page" => {
-                    p.page = value
-                        .parse()
-                        .map_err(|_| AppError::invalid("page", "expected a positive integer"))?
+                    p.page = value.parse().map_err(|_| {
+                        AppError::invalid(
+                            "page",
+                            Problem::NumberInvalid.saying("expected a positive integer"),
+                        )
+                    })?
                 }
                 "per_page" if value.is_empty() => {}
                 "per_page" => {
-                    p.per_page = value
-                        .parse()
-                        .map_err(|_| AppError::invalid("per_page", "expected a positive integer"))?
+                    p.per_page = value.parse().map_err(|_| {
+                        AppError::invalid(
+                            "per_page",
+                            Problem::NumberInvalid.saying("expected a positive integer"),
+                        )
+                    })?
                 }
-                other => return Err(AppError::invalid(other, "unknown parameter")),
+                other => {
+                    return Err(AppError::invalid(
+                        other,
+                        Problem::ParameterUnknown.saying("unknown parameter"),
+                    ))
+                }
             }
         }
         Ok(p)
@@ -176,19 +193,24 @@ impl SearchParams {
     /// Checks ranges; the message names the parameter.
     pub fn validate(&self) -> Result<Option<Near>, AppError> {
         if self.page == 0 {
-            return Err(AppError::invalid("page", "pages start at 1"));
+            return Err(AppError::invalid(
+                "page",
+                Problem::OutOfRange.saying("pages start at 1"),
+            ));
         }
         if self.per_page == 0 || self.per_page > MAX_PER_PAGE {
             return Err(AppError::invalid(
                 "per_page",
-                format!("between 1 and {MAX_PER_PAGE}"),
+                Problem::OutOfRange.saying(format!("between 1 and {MAX_PER_PAGE}")),
             ));
         }
         // Deep pages cost a heap of every earlier result: refine the search instead.
         if self.page.saturating_mul(self.per_page) > MAX_DEPTH {
             return Err(AppError::invalid(
                 "page",
-                format!("results beyond the first {MAX_DEPTH} are not served; add filters"),
+                Problem::OutOfRange.saying(format!(
+                    "results beyond the first {MAX_DEPTH} are not served; add filters"
+                )),
             ));
         }
         if let Some(problem) = crate::error::query_problem(&self.q) {
@@ -198,22 +220,28 @@ impl SearchParams {
             if !(0.0..=MAX_RADIUS_KM).contains(&r) || r.is_nan() {
                 return Err(AppError::invalid(
                     "radius_km",
-                    format!("between 0 and {MAX_RADIUS_KM} km"),
+                    Problem::RadiusInvalid.saying(format!("between 0 and {MAX_RADIUS_KM} km")),
                 ));
             }
             if self.near.is_none() {
                 return Err(AppError::invalid(
                     "radius_km",
-                    "needs near (a commune or lat,lon)",
+                    Problem::ValueInvalid.saying("needs near (a commune or lat,lon)"),
                 ));
             }
         }
         let near = match &self.near {
-            Some(n) => Some(Near::parse(n).map_err(|m| AppError::invalid("near", m))?),
+            Some(n) => Some(
+                Near::parse(n)
+                    .map_err(|m| AppError::invalid("near", Problem::ValueInvalid.saying(m)))?,
+            ),
             None => None,
         };
         if self.sort == SearchSort::Distance && near.is_none() {
-            return Err(AppError::invalid("sort", "sorting by distance needs near"));
+            return Err(AppError::invalid(
+                "sort",
+                Problem::ValueUnknown.saying("sorting by distance needs near"),
+            ));
         }
         Ok(near)
     }

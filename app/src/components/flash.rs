@@ -1,22 +1,14 @@
 //! The outcome of a form, carried back in the address: `?erreur=code` or one of the page's
 //! success codes (`?cree=1`...), shown as an alert or a status message.
 
+use crate::error::Problem;
 use crate::i18n::{t, use_lang, Key};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// Codes any form can come back with, whatever its page: the body itself was refused before
-/// any field was read.
-fn common_error(code: &str) -> Option<Key> {
-    match code {
-        "form_invalid" => Some(Key::ErrFormInvalid),
-        "text_invalid" => Some(Key::ErrTextInvalid),
-        "text_too_long" => Some(Key::ErrTextTooLong),
-        _ => None,
-    }
-}
-
-/// `errors` names the message of an error code; `done` lists the page's success codes.
+/// A field problem (`?erreur=title_too_long`) is told by its own label, the same on every
+/// page; `errors` names the page's other outcomes (a conflict, a refusal); `done` lists the
+/// page's success codes.
 #[component]
 pub fn Flash(errors: fn(&str) -> Key, done: &'static [(&'static str, Key)]) -> impl IntoView {
     let lang = use_lang();
@@ -24,7 +16,7 @@ pub fn Flash(errors: fn(&str) -> Key, done: &'static [(&'static str, Key)]) -> i
     move || {
         let q = query.read();
         if let Some(code) = q.get("erreur") {
-            let key = common_error(&code).unwrap_or_else(|| errors(&code));
+            let key = Problem::parse(&code).map_or_else(|| errors(&code), Problem::key);
             return Some(
                 view! { <p class="flash error" role="alert" data-testid="flash">{t(lang, key)}</p> }
                     .into_any(),

@@ -5,6 +5,7 @@
 use super::{t, Key, Lang};
 use crate::domain::policy::Role;
 use crate::domain::proposal::ActorRole;
+use crate::error::Problem;
 
 impl Role {
     /// The text naming this role.
@@ -50,5 +51,86 @@ impl ActorRole {
             ActorRole::Member => Key::RoleMember,
             ActorRole::Anonymous => Key::RoleVisitor,
         }
+    }
+}
+
+impl Problem {
+    /// What the reader is told about this problem.
+    pub fn key(self) -> Key {
+        match self {
+            Problem::ActionsRequired => Key::ErrActionsRequired,
+            Problem::AreaInvalid => Key::ErrAreaInvalid,
+            Problem::AuthorInvalid => Key::ErrAuthorInvalid,
+            Problem::AuthorNotYours => Key::ErrAuthorNotYours,
+            Problem::AxisInvalid => Key::ErrAxisInvalid,
+            Problem::ChallengeInvalid => Key::ErrChallengeInvalid,
+            Problem::CommentRequired => Key::ErrCommentRequired,
+            Problem::CommuneInvalid => Key::ErrCommuneInvalid,
+            Problem::CommuneUnknown => Key::ErrCommuneUnknown,
+            Problem::CountryInvalid => Key::ErrCountryInvalid,
+            Problem::DateInvalid => Key::ErrDateInvalid,
+            Problem::DaysInvalid => Key::ErrDaysInvalid,
+            Problem::DivisionsInvalid => Key::ErrDivisionsInvalid,
+            Problem::EmailInvalid => Key::ErrEmailInvalid,
+            Problem::FormInvalid => Key::ErrFormInvalid,
+            Problem::FormatInvalid | Problem::PartnerInvalid => Key::ErrPartnerInvalid,
+            Problem::ItemTooLong => Key::ErrItemTooLong,
+            Problem::KindInvalid => Key::ErrKindInvalid,
+            Problem::LangInvalid | Problem::LanguageInvalid => Key::ErrLangInvalid,
+            Problem::LinkInvalid => Key::ErrLinkInvalid,
+            Problem::ListTooLong => Key::ErrListTooLong,
+            Problem::MechanismRequired => Key::ErrMechanismRequired,
+            Problem::MessageRequired => Key::ErrMessageRequired,
+            Problem::NafInvalid => Key::ErrNafInvalid,
+            Problem::NameRequired => Key::ErrNameRequired,
+            Problem::NeedClosed => Key::ErrNeedClosed,
+            Problem::NumberInvalid => Key::ErrNumberInvalid,
+            Problem::NutsInvalid => Key::ErrNutsInvalid,
+            Problem::OrganisationRequired => Key::ErrOrganisationRequired,
+            Problem::OutOfRange => Key::ErrOutOfRange,
+            Problem::OutcomeRequired => Key::ErrOutcomeRequired,
+            Problem::ParameterUnknown => Key::ErrParameterUnknown,
+            Problem::PasswordTooLong => Key::ErrPasswordLong,
+            Problem::PasswordTooShort => Key::ErrPasswordShort,
+            Problem::PracticeInvalid => Key::ErrPracticeInvalid,
+            Problem::ProblemRequired => Key::ErrIncomplete,
+            Problem::QueryTooLong => Key::ErrQueryTooLong,
+            Problem::RadiusInvalid => Key::ErrRadiusInvalid,
+            Problem::RateLimited => Key::ErrRateLimited,
+            Problem::ReasonRequired => Key::ErrReasonRequired,
+            Problem::SizeInvalid => Key::ErrSizeInvalid,
+            Problem::TargetRequired => Key::ErrTargetRequired,
+            Problem::TerritoryNotYours => Key::ErrTerritoryNotYours,
+            Problem::TestimonyRequired => Key::ErrTestimonyRequired,
+            Problem::TextInvalid => Key::ErrTextInvalid,
+            Problem::TextTooLong => Key::ErrTextTooLong,
+            Problem::ThemeInvalid => Key::ErrThemeInvalid,
+            Problem::TitleTooLong => Key::ErrTitleTooLong,
+            Problem::TitleTooShort => Key::ErrTitleTooShort,
+            Problem::ValueInvalid => Key::ErrValueInvalid,
+            Problem::ValueUnknown => Key::ErrValueUnknown,
+            Problem::VisibilityInvalid => Key::ErrVisibilityInvalid,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_problem_has_its_own_french_and_english_text() {
+        for problem in Problem::ALL {
+            assert_eq!(Problem::parse(problem.code()), Some(*problem));
+            let (fr, en) = problem.key().texts();
+            assert!(
+                !fr.trim().is_empty() && !en.trim().is_empty(),
+                "{problem:?}"
+            );
+            // A label, never the code shown as text.
+            assert!(fr != problem.code() && en != problem.code(), "{problem:?}");
+        }
+        // The two that used to share one message no longer do.
+        assert_ne!(Problem::TitleTooShort.key(), Problem::TitleTooLong.key());
     }
 }

@@ -18,15 +18,9 @@ use leptos_router::hooks::use_query_map;
 fn error_key(code: &str) -> Key {
     match code {
         "credentials" => Key::ErrCredentials,
-        "email_invalid" => Key::ErrEmailInvalid,
-        "name_required" => Key::ErrNameRequired,
-        "password_too_short" => Key::ErrPasswordShort,
-        "password_too_long" => Key::ErrPasswordLong,
         "not_found" => Key::NotFoundBody,
-        "link_invalid" => Key::ErrLinkInvalid,
         "signin_required" => Key::ErrSignInRequired,
         "forbidden" => Key::ForbiddenBody,
-        "rate_limited" => Key::ErrRateLimited,
         _ => Key::ErrorBody,
     }
 }

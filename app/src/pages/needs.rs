@@ -61,19 +61,6 @@ fn interest_status_key(code: &str) -> Key {
 
 fn error_key(code: &str) -> Key {
     match code {
-        "author_not_yours" | "author_invalid" => Key::ErrAuthorNotYours,
-        "title_too_short" => Key::ErrTitleLength,
-        "title_too_long" => Key::ErrTitleTooLong,
-        "list_too_long" => Key::ErrListTooLong,
-        "item_too_long" => Key::ErrItemTooLong,
-        "text_too_long" => Key::ErrTextTooLong,
-        "message_required" => Key::ErrMessageRequired,
-        "reason_required" => Key::ErrReasonRequired,
-        "naf_invalid" => Key::ErrNafInvalid,
-        "commune_invalid" => Key::ErrCommuneInvalid,
-        "radius_invalid" => Key::ErrRadiusInvalid,
-        "date_invalid" => Key::ErrDateInvalid,
-        "area_invalid" => Key::ErrAreaInvalid,
         "conflict" => Key::ErrAlreadyAsked,
         "forbidden" => Key::ForbiddenBody,
         "signin_required" => Key::ErrSignInRequired,

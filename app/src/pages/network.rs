@@ -47,14 +47,6 @@ fn exchange_status_key(code: &str) -> Key {
 
 fn error_key(code: &str) -> Key {
     match code {
-        "author_not_yours" | "author_invalid" => Key::ErrAuthorNotYours,
-        "title_too_short" => Key::ErrTitleLength,
-        "actions_required" => Key::ErrActionsRequired,
-        "message_required" => Key::ErrMessageRequired,
-        "reason_required" => Key::ErrReasonRequired,
-        "outcome_required" => Key::ErrOutcomeRequired,
-        "date_invalid" => Key::ErrDateInvalid,
-        "partner_invalid" | "format_invalid" => Key::ErrPartnerInvalid,
         "forbidden" => Key::ForbiddenBody,
         "conflict" => Key::ErrProposalConflict,
         "signin_required" => Key::ErrSignInRequired,

@@ -117,13 +117,6 @@ fn role_key(code: &str) -> Key {
 
 fn error_key(code: &str) -> Key {
     match code {
-        "comment_required" => Key::ErrCommentRequired,
-        "mechanism_required" => Key::ErrMechanismRequired,
-        "target_required" => Key::ErrTargetRequired,
-        "problem_required" => Key::ErrIncomplete,
-        "testimony_required" => Key::ErrTestimonyRequired,
-        "title_too_short" | "title_too_long" => Key::ErrTitleLength,
-        "territory_not_yours" => Key::ErrTerritoryNotYours,
         "conflict" => Key::ErrProposalConflict,
         "forbidden" => Key::ForbiddenBody,
         "signin_required" => Key::ErrSignInRequired,

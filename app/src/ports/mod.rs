@@ -51,10 +51,10 @@ impl From<anyhow::Error> for ServiceError {
     /// else is internal.
     fn from(e: anyhow::Error) -> Self {
         match e.downcast_ref::<crate::domain::text::QueryTextError>() {
-            Some(refusal) => ServiceError::Invalid(vec![FieldError {
-                field: "q".into(),
-                message: refusal.message().into(),
-            }]),
+            Some(refusal) => ServiceError::Invalid(vec![FieldError::new(
+                "q",
+                crate::error::Problem::QueryTooLong.saying(refusal.message()),
+            )]),
             None => ServiceError::Internal(e),
         }
     }

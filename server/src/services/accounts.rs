@@ -18,7 +18,7 @@ use app::domain::ids::Email;
 use app::domain::policy::{
     can, grantable_roles, may_grant, Action, Membership, Resource, Role, Scope, TokenScope, Viewer,
 };
-use app::error::FieldError;
+use app::error::{FieldError, Problem, Said};
 use app::i18n::Lang;
 use app::ports::{Accounts, ServiceError, SessionKey};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -176,19 +176,16 @@ fn invitation_payload(scope: &Scope, role: Role) -> String {
         .to_string()
 }
 
-fn field(name: &str, message: &str) -> ServiceError {
-    ServiceError::Invalid(vec![FieldError {
-        field: name.into(),
-        message: message.into(),
-    }])
+fn field(name: &str, said: impl Into<Said>) -> ServiceError {
+    ServiceError::Invalid(vec![FieldError::new(name, said)])
 }
 
 fn check_password(password: &str) -> Result<(), ServiceError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(field("password", "password_too_short"));
+        return Err(field("password", Problem::PasswordTooShort));
     }
     if password.len() > 1024 {
-        return Err(field("password", "password_too_long"));
+        return Err(field("password", Problem::PasswordTooLong));
     }
     Ok(())
 }
@@ -278,7 +275,7 @@ impl AccountsService {
             .await?
             .is_none()
         {
-            return Err(field("token", "link_invalid"));
+            return Err(field("token", Problem::LinkInvalid));
         }
         check_password(password)?;
         Ok(hash_password(&self.hashing, password.to_owned()).await?)
@@ -331,7 +328,7 @@ impl AccountsService {
         client: &Client,
         purpose: &str,
     ) -> Result<bool, ServiceError> {
-        let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
+        let email = Email::parse(email).map_err(|_| field("email", Problem::EmailInvalid))?;
         let event = format!("{purpose}_link_requested");
         if !self
             .within_link_allowances(purpose, email.as_str(), client)
@@ -693,10 +690,10 @@ impl Accounts for AccountsService {
         lang: Lang,
         client: &Client,
     ) -> Result<(), ServiceError> {
-        let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
+        let email = Email::parse(email).map_err(|_| field("email", Problem::EmailInvalid))?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 120 {
-            return Err(field("name", "name_required"));
+            return Err(field("name", Problem::NameRequired));
         }
         check_password(password)?;
         // Every sign-up sends a mail and costs a hash: counted per client before the hash,
@@ -710,7 +707,7 @@ impl Accounts for AccountsService {
         )
         .await?
         {
-            return Err(field("email", "rate_limited"));
+            return Err(field("email", Problem::RateLimited));
         }
         let hash = hash_password(&self.hashing, password.to_owned()).await?;
         let token = new_token()?;
@@ -834,7 +831,7 @@ impl Accounts for AccountsService {
         let Some(link) =
             q::consume_link(&txn, &hash_token(token), "verify", self.clock.now()).await?
         else {
-            return Err(field("token", "link_invalid"));
+            return Err(field("token", Problem::LinkInvalid));
         };
         let user = self.linked_user(&txn, &link).await?;
         let user_id = user.id;
@@ -979,7 +976,7 @@ impl Accounts for AccountsService {
         let Some(link) =
             q::consume_link(&txn, &hash_token(token), "magic", self.clock.now()).await?
         else {
-            return Err(field("token", "link_invalid"));
+            return Err(field("token", Problem::LinkInvalid));
         };
         let user = self.linked_user(&txn, &link).await?;
         let user_id = user.id;
@@ -1011,7 +1008,7 @@ impl Accounts for AccountsService {
         let Some(link) =
             q::consume_link(&txn, &hash_token(token), "reset", self.clock.now()).await?
         else {
-            return Err(field("token", "link_invalid"));
+            return Err(field("token", Problem::LinkInvalid));
         };
         let user = self.linked_user(&txn, &link).await?;
         let user_id = user.id;
@@ -1114,7 +1111,7 @@ impl Accounts for AccountsService {
         }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 120 {
-            return Err(field("name", "name_required"));
+            return Err(field("name", Problem::NameRequired));
         }
         self.db
             .execute(db::stmt(
@@ -1142,10 +1139,10 @@ impl Accounts for AccountsService {
         }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 80 {
-            return Err(field("name", "name_required"));
+            return Err(field("name", Problem::NameRequired));
         }
         if !(1..=MAX_TOKEN_DAYS).contains(&days) {
-            return Err(field("days", "days_invalid"));
+            return Err(field("days", Problem::DaysInvalid));
         }
         let token = format!("mgl_{}", new_token()?);
         let expires_at = self.clock.now() + days * 24 * 3600;
@@ -1214,7 +1211,10 @@ impl Accounts for AccountsService {
             if !NOTIFICATION_KINDS.contains(&kind.as_str())
                 || !FREQUENCIES.contains(&frequency.as_str())
             {
-                return Err(field(kind, "frequency_invalid"));
+                return Err(field(
+                    kind,
+                    Problem::ValueInvalid.saying("frequency_invalid"),
+                ));
             }
         }
         let txn = self.db.begin().await.context("settings transaction")?;
@@ -1237,7 +1237,7 @@ impl Accounts for AccountsService {
         if !may_grant(viewer, role, &scope) {
             return Err(ServiceError::Forbidden);
         }
-        let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
+        let email = Email::parse(email).map_err(|_| field("email", Problem::EmailInvalid))?;
         let token = new_token()?;
         let payload = invitation_payload(&scope, role);
         let label = q::scope_label(&self.db, scope.kind().code(), &scope.id()).await?;
@@ -1324,7 +1324,7 @@ impl Accounts for AccountsService {
         if !may_grant(viewer, role, &scope) {
             return Err(ServiceError::Forbidden);
         }
-        let email = Email::parse(email).map_err(|_| field("email", "email_invalid"))?;
+        let email = Email::parse(email).map_err(|_| field("email", Problem::EmailInvalid))?;
         let payload = invitation_payload(&scope, role);
         let txn = self.db.begin().await.context("revocation transaction")?;
         if q::revoke_invitations(&txn, email.as_str(), &payload, self.clock.now()).await? == 0 {
@@ -1357,7 +1357,7 @@ impl Accounts for AccountsService {
                 .await?
                 .is_none()
             {
-                return Err(field("token", "link_invalid"));
+                return Err(field("token", Problem::LinkInvalid));
             }
             None
         } else {
@@ -1370,7 +1370,7 @@ impl Accounts for AccountsService {
         let Some(link) =
             q::consume_link(&txn, &hash_token(token), "invite", self.clock.now()).await?
         else {
-            return Err(field("token", "link_invalid"));
+            return Err(field("token", Problem::LinkInvalid));
         };
         let payload: serde_json::Value =
             serde_json::from_str(&link.payload).context("invitation payload")?;

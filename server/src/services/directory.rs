@@ -8,6 +8,7 @@ use app::api::organisations::{
     DivisionCount, LandSiteDetail, LandSiteList, OrganisationFilter, OrganisationList,
 };
 use app::domain::ids::TerritoryId;
+use app::error::{FieldError, Problem};
 use app::ports::{Directory, ServiceError};
 use sea_orm::DatabaseConnection;
 
@@ -123,10 +124,10 @@ impl Directory for DirectoryService {
                 .ok_or(ServiceError::NotFound)?
                 .kind;
             if kind != "firm" {
-                return Err(ServiceError::Invalid(vec![app::error::FieldError {
-                    field: "visibility".into(),
-                    message: "visibility_invalid".into(),
-                }]));
+                return Err(ServiceError::Invalid(vec![FieldError::new(
+                    "visibility",
+                    Problem::VisibilityInvalid,
+                )]));
             }
         }
         db::organisations::update_profile(&self.db, id, &record)

@@ -22,7 +22,7 @@ use app::domain::geo::Point;
 use app::domain::matching::{explanation, key_words, score, FirmTerms, NeedTerms};
 use app::domain::policy::{Role, Scope, Viewer};
 use app::domain::text::fold;
-use app::error::FieldError;
+use app::error::{FieldError, Problem, Said};
 use app::i18n::Lang;
 use app::ports::ServiceError;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
@@ -40,11 +40,8 @@ pub struct NeedService {
     clock: Clock,
 }
 
-fn invalid(field: &str, message: &str) -> ServiceError {
-    ServiceError::Invalid(vec![FieldError {
-        field: field.into(),
-        message: message.into(),
-    }])
+fn invalid(field: &str, said: impl Into<Said>) -> ServiceError {
+    ServiceError::Invalid(vec![FieldError::new(field, said)])
 }
 
 /// The sides the viewer speaks for: `organisation:ID` and `territory:ID`.
@@ -206,7 +203,7 @@ impl NeedService {
     ) -> Result<app::api::needs::ValidNeed, ServiceError> {
         let need = draft.validate().map_err(ServiceError::Invalid)?;
         if !sides(viewer).contains(&format!("{}:{}", need.author_kind, need.author_id)) {
-            return Err(invalid("author", "author_not_yours"));
+            return Err(invalid("author", Problem::AuthorNotYours));
         }
         Ok(need)
     }
@@ -973,11 +970,11 @@ impl app::ports::Needs for NeedService {
             return Err(ServiceError::NotFound);
         }
         if row.status != "open" {
-            return Err(invalid("need", "need_closed"));
+            return Err(invalid("need", Problem::NeedClosed));
         }
         let message = message.trim();
         if message.is_empty() || message.chars().count() > 5_000 {
-            return Err(invalid("message", "message_required"));
+            return Err(invalid("message", Problem::MessageRequired));
         }
         let author = author_key(&row);
         let (from, to) = match (target, as_organisation) {
@@ -1002,7 +999,7 @@ impl app::ports::Needs for NeedService {
                 }
                 (from, author.clone())
             }
-            (None, None) => return Err(invalid("as", "organisation_required")),
+            (None, None) => return Err(invalid("as", Problem::OrganisationRequired)),
         };
         let open = q::interests_of_need(&self.db, need_id)
             .await?
@@ -1058,12 +1055,12 @@ impl app::ports::Needs for NeedService {
         }
         let reason = reason.trim();
         if !accept && reason.is_empty() {
-            return Err(invalid("reason", "reason_required"));
+            return Err(invalid("reason", Problem::ReasonRequired));
         }
         let to = if accept { "discussion" } else { "declined" };
         let row = self.row(i.need_id).await?;
         if row.status != "open" {
-            return Err(invalid("need", "need_closed"));
+            return Err(invalid("need", Problem::NeedClosed));
         }
         let txn = self.db.begin().await.context("interest transaction")?;
         if !q::set_interest_status(&txn, id, "requested", to, reason, user.id, self.clock.now())

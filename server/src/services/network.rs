@@ -14,7 +14,7 @@ use app::api::network::{
 };
 use app::domain::partners::{challenges_from_needs, similarity, Profile};
 use app::domain::policy::{Role, Scope, Viewer};
-use app::error::FieldError;
+use app::error::{FieldError, Problem, Said};
 use app::i18n::{t, Key, Lang};
 use app::ports::ServiceError;
 use sea_orm::{DatabaseConnection, TransactionTrait};
@@ -47,11 +47,8 @@ pub struct NetworkService {
     clock: Clock,
 }
 
-fn invalid(field: &str, message: &str) -> ServiceError {
-    ServiceError::Invalid(vec![FieldError {
-        field: field.into(),
-        message: message.into(),
-    }])
+fn invalid(field: &str, said: impl Into<Said>) -> ServiceError {
+    ServiceError::Invalid(vec![FieldError::new(field, said)])
 }
 
 /// Territories the viewer speaks for: as one of its leads (as in `policy::can`).
@@ -522,7 +519,7 @@ impl app::ports::Network for NetworkService {
         let (kind, author) = draft
             .author
             .split_once(':')
-            .ok_or_else(|| invalid("author", "author_invalid"))?;
+            .ok_or_else(|| invalid("author", Problem::AuthorInvalid))?;
         let allowed = match kind {
             "territory" => team_territories(viewer).iter().any(|t| t == author),
             "district" => {
@@ -535,7 +532,7 @@ impl app::ports::Network for NetworkService {
             _ => false,
         };
         if !allowed {
-            return Err(invalid("author", "author_not_yours"));
+            return Err(invalid("author", Problem::AuthorNotYours));
         }
         let txn = self.db.begin().await.context("practice transaction")?;
         let id = q::insert_practice(
@@ -572,7 +569,7 @@ impl app::ports::Network for NetworkService {
         }
         let (to_kind, to_id) = to
             .split_once(':')
-            .ok_or_else(|| invalid("to", "partner_invalid"))?;
+            .ok_or_else(|| invalid("to", Problem::PartnerInvalid))?;
         let to_name = match to_kind {
             "territory" if to_id != from => {
                 crate::db::directory::territory_names(&self.db, &[to_id.to_owned()])
@@ -587,21 +584,21 @@ impl app::ports::Network for NetworkService {
                 .map(|d| d.name),
             _ => None,
         }
-        .ok_or_else(|| invalid("to", "partner_invalid"))?;
+        .ok_or_else(|| invalid("to", Problem::PartnerInvalid))?;
         if !EXCHANGE_FORMATS.contains(&format) {
-            return Err(invalid("format", "format_invalid"));
+            return Err(invalid("format", Problem::FormatInvalid));
         }
         let message = message.trim();
         if message.is_empty() || message.chars().count() > 5_000 {
-            return Err(invalid("message", "message_required"));
+            return Err(invalid("message", Problem::MessageRequired));
         }
         let start_date = start_date.trim();
         if !start_date.is_empty() && !app::domain::organisation::is_iso_date(start_date) {
-            return Err(invalid("start_date", "date_invalid"));
+            return Err(invalid("start_date", Problem::DateInvalid));
         }
         if let Some(p) = practice_id {
             if q::practice(&self.db, p).await?.is_none() {
-                return Err(invalid("practice_id", "practice_invalid"));
+                return Err(invalid("practice_id", Problem::PracticeInvalid));
             }
         }
         let from_name = crate::db::directory::territory_names(&self.db, &[from.to_owned()])
@@ -611,7 +608,7 @@ impl app::ports::Network for NetworkService {
             .unwrap_or_default();
         let theme = theme.trim();
         if theme.chars().count() > 200 {
-            return Err(invalid("theme", "text_too_long"));
+            return Err(invalid("theme", Problem::TextTooLong));
         }
         let txn = self.db.begin().await.context("exchange transaction")?;
         let id = q::insert_exchange(
@@ -664,7 +661,7 @@ impl app::ports::Network for NetworkService {
         }
         let reason = reason.trim();
         if !accept && reason.is_empty() {
-            return Err(invalid("reason", "reason_required"));
+            return Err(invalid("reason", Problem::ReasonRequired));
         }
         let to = if accept { "accepted" } else { "declined" };
         let txn = self.db.begin().await.context("exchange transaction")?;
@@ -724,14 +721,14 @@ impl app::ports::Network for NetworkService {
         }
         let (start, end) = (start_date.trim(), end_date.trim());
         if !app::domain::organisation::is_iso_date(start) {
-            return Err(invalid("start_date", "date_invalid"));
+            return Err(invalid("start_date", Problem::DateInvalid));
         }
         if !app::domain::organisation::is_iso_date(end) || end < start {
-            return Err(invalid("end_date", "date_invalid"));
+            return Err(invalid("end_date", Problem::DateInvalid));
         }
         let (participants, outcome) = (participants.trim(), outcome.trim());
         if outcome.is_empty() {
-            return Err(invalid("outcome", "outcome_required"));
+            return Err(invalid("outcome", Problem::OutcomeRequired));
         }
         let txn = self.db.begin().await.context("exchange transaction")?;
         if !q::set_exchange_status(
@@ -799,15 +796,15 @@ impl app::ports::Network for NetworkService {
             .iter()
             .any(|c| !app::domain::partners::CHALLENGES.contains(&c.as_str()))
         {
-            return Err(invalid("challenges", "challenge_invalid"));
+            return Err(invalid("challenges", Problem::ChallengeInvalid));
         }
         let email = contact_email.trim();
         if !email.is_empty() && app::domain::ids::Email::parse(email).is_err() {
-            return Err(invalid("contact_email", "email_invalid"));
+            return Err(invalid("contact_email", Problem::EmailInvalid));
         }
         let contact_name = contact_name.trim();
         if contact_name.chars().count() > 200 {
-            return Err(invalid("contact_name", "text_too_long"));
+            return Err(invalid("contact_name", Problem::TextTooLong));
         }
         let txn = self.db.begin().await.context("district transaction")?;
         use sea_orm::ConnectionTrait;
@@ -859,12 +856,12 @@ impl app::ports::Network for NetworkService {
         }
         let name = name.trim();
         if !(3..=200).contains(&name.chars().count()) {
-            return Err(invalid("name", "name_required"));
+            return Err(invalid("name", Problem::NameRequired));
         }
         let country = country.trim().to_ascii_uppercase();
         if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) || country == "FR"
         {
-            return Err(invalid("country", "country_invalid"));
+            return Err(invalid("country", Problem::CountryInvalid));
         }
         let nuts = nuts_code.trim().to_ascii_uppercase();
         if !nuts.starts_with(&country)
@@ -876,16 +873,16 @@ impl app::ports::Network for NetworkService {
             .await?
                 == 0
         {
-            return Err(invalid("nuts_code", "nuts_invalid"));
+            return Err(invalid("nuts_code", Problem::NutsInvalid));
         }
         let labels = q::division_labels(&self.db).await?;
         let codes: Vec<String> = crate::db::code_list(divisions);
         if codes.is_empty() || codes.iter().any(|c| !labels.iter().any(|l| &l.code == c)) {
-            return Err(invalid("nace_divisions", "divisions_invalid"));
+            return Err(invalid("nace_divisions", Problem::DivisionsInvalid));
         }
         let language = language.trim().to_ascii_lowercase();
         if language.len() != 2 || !language.bytes().all(|b| b.is_ascii_lowercase()) {
-            return Err(invalid("language", "language_invalid"));
+            return Err(invalid("language", Problem::LanguageInvalid));
         }
         let at = self.clock.now();
         let txn = self.db.begin().await.context("district transaction")?;

@@ -21,7 +21,7 @@ use app::domain::proposal::{
     may_support, median, offered_actions, Action, ActorRole, Approvals, Facts, Level, Refusal,
     Status, StepInput, SupportAs, ALL_STATUSES, THEMES,
 };
-use app::error::FieldError;
+use app::error::{FieldError, Problem, Said};
 use app::i18n::{t, Lang};
 use app::ports::ServiceError;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
@@ -39,11 +39,8 @@ pub struct ProposalService {
     clock: Clock,
 }
 
-fn invalid(field: &str, message: &str) -> ServiceError {
-    ServiceError::Invalid(vec![FieldError {
-        field: field.into(),
-        message: message.into(),
-    }])
+fn invalid(field: &str, said: impl Into<Said>) -> ServiceError {
+    ServiceError::Invalid(vec![FieldError::new(field, said)])
 }
 
 fn status_of(row: &ProposalRow) -> anyhow::Result<Status> {
@@ -680,11 +677,11 @@ impl app::ports::Proposals for ProposalService {
         let draft = draft.validate().map_err(ServiceError::Invalid)?;
         let region = q::territory_region(&self.db, &draft.territory_id)
             .await?
-            .ok_or_else(|| invalid("territory_id", "territory_not_yours"))?;
+            .ok_or_else(|| invalid("territory_id", Problem::TerritoryNotYours))?;
         let roles = actor_roles(viewer, &draft.territory_id, &region);
         // Whoever may edit a draft of the territory may start one.
         if !may_edit(Status::Draft, &roles) {
-            return Err(invalid("territory_id", "territory_not_yours"));
+            return Err(invalid("territory_id", Problem::TerritoryNotYours));
         }
         let at = self.clock.now();
         let txn = self.db.begin().await.context("proposal transaction")?;
@@ -769,7 +766,7 @@ impl app::ports::Proposals for ProposalService {
             return Err(ServiceError::NotFound);
         }
         if input.comment.trim().chars().count() > 20_000 {
-            return Err(invalid("comment", "text_too_long"));
+            return Err(invalid("comment", Problem::TextTooLong));
         }
         let mut input = StepInput {
             comment: input.comment.trim().to_owned(),
@@ -802,7 +799,13 @@ impl app::ports::Proposals for ProposalService {
             Ok(d) => d,
             Err(Refusal::NotAllowed) => return Err(ServiceError::Forbidden),
             Err(Refusal::Missing(field)) => {
-                return Err(invalid(field, &format!("{field}_required")))
+                let problem = match field {
+                    "comment" => Problem::CommentRequired,
+                    "mechanism" => Problem::MechanismRequired,
+                    "target" => Problem::TargetRequired,
+                    _ => Problem::ProblemRequired,
+                };
+                return Err(invalid(field, problem));
             }
         };
         let at = self.clock.now();
@@ -912,7 +915,7 @@ impl app::ports::Proposals for ProposalService {
         }
         let testimony = testimony.trim().to_owned();
         if testimony.chars().count() > 5_000 {
-            return Err(invalid("testimony", "text_too_long"));
+            return Err(invalid("testimony", Problem::TextTooLong));
         }
         let (kind, territory, organisation) = match as_scope {
             Scope::Territory(t) if *t != row.territory_id => {
@@ -926,7 +929,7 @@ impl app::ports::Proposals for ProposalService {
             return Err(ServiceError::Forbidden);
         }
         if kind == SupportAs::Territory && testimony.is_empty() {
-            return Err(invalid("testimony", "testimony_required"));
+            return Err(invalid("testimony", Problem::TestimonyRequired));
         }
         let at = self.clock.now();
         let txn = self.db.begin().await.context("support transaction")?;

@@ -9,6 +9,7 @@ use anyhow::Context;
 use app::api::search::{FacetValue, Near, SearchHit, SearchParams, SearchResults, SearchSort};
 use app::domain::geo::Point;
 use app::domain::text::escape_html;
+use app::error::{FieldError, Problem};
 use app::ports::{Search, ServiceError};
 use migrations::Frame;
 use sea_orm::{DatabaseConnection, FromQueryResult};
@@ -164,10 +165,10 @@ impl Gazetteer {
                 .get(&name_hash(name))
                 .copied()
                 .ok_or_else(|| {
-                    ServiceError::Invalid(vec![app::error::FieldError {
-                        field: "near".into(),
-                        message: format!("unknown commune {name:?}"),
-                    }])
+                    ServiceError::Invalid(vec![FieldError::new(
+                        "near",
+                        Problem::CommuneUnknown.saying(format!("unknown commune {name:?}")),
+                    )])
                 }),
             Near::Commune(code) => self
                 .communes
@@ -175,10 +176,11 @@ impl Gazetteer {
                 .ok()
                 .map(|i| self.communes[i].1)
                 .ok_or_else(|| {
-                    ServiceError::Invalid(vec![app::error::FieldError {
-                        field: "near".into(),
-                        message: format!("unknown commune {}", code.as_str()),
-                    }])
+                    ServiceError::Invalid(vec![FieldError::new(
+                        "near",
+                        Problem::CommuneUnknown
+                            .saying(format!("unknown commune {}", code.as_str())),
+                    )])
                 }),
         }
     }

@@ -12,6 +12,7 @@ mod needs;
 mod network;
 mod operations;
 mod organisations;
+mod problems;
 mod proposals;
 mod search;
 mod security;

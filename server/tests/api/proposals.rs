@@ -17,7 +17,7 @@ const THIRD: &str = "ti-8401";
 const FOURTH: &str = "ti-8402";
 
 /// Creates a user with one membership (none when `scope` is `None`) and signs them in.
-async fn person<'a>(
+pub(crate) async fn person<'a>(
     app: &'a TestApp,
     email: &str,
     name: &str,
