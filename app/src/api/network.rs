@@ -346,21 +346,18 @@ pub struct ExchangeView {
     pub actions: Vec<String>,
 }
 
-/// The reader's side of an exchange.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Proposer,
-    Recipient,
-    Neither,
-}
+pub use crate::domain::exchange::ExchangeSide as Side;
 
-/// What a side may do on an exchange in `status`.
+/// The codes of what a side may do on an exchange in `status` (the workflow table's offer).
 pub fn exchange_actions(status: &str, side: Side) -> Vec<&'static str> {
-    match (status, side) {
-        ("proposed", Side::Recipient) => vec!["accept", "decline"],
-        ("accepted", Side::Proposer | Side::Recipient) => vec!["report"],
-        _ => Vec::new(),
-    }
+    crate::domain::exchange::ExchangeStatus::parse(status)
+        .map(|s| {
+            crate::domain::exchange::offered(s, side)
+                .into_iter()
+                .map(|a| a.code())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(feature = "ssr")]

@@ -3,6 +3,8 @@
 //! Nothing here performs I/O: the same code validates a form in the browser and enforces the
 //! rule on the server.
 
+pub mod contact;
+pub mod exchange;
 pub mod geo;
 pub mod ids;
 pub mod matching;
@@ -11,3 +13,4 @@ pub mod partners;
 pub mod policy;
 pub mod proposal;
 pub mod text;
+pub mod workflow;

@@ -373,39 +373,11 @@ impl Requirement {
     }
 }
 
-/// The documented table's rows: (action, from, who, to, requires), each list as codes.
-pub type DocumentedRow = (String, Vec<String>, Vec<String>, String, Vec<String>);
+pub use super::workflow::DocumentedRow;
 
 /// Reads the rows of the workflow table written for people (between its markers).
 pub fn parse_documented_table(markdown: &str) -> Vec<DocumentedRow> {
-    let list = |cell: &str| -> Vec<String> {
-        cell.split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
-    };
-    markdown
-        .split("<!-- workflow:begin -->")
-        .nth(1)
-        .and_then(|rest| rest.split("<!-- workflow:end -->").next())
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| l.starts_with('|') && !l.starts_with("|---") && !l.starts_with("| action"))
-        .filter_map(|l| {
-            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
-            match cells.as_slice() {
-                [action, from, who, to, requires] => Some((
-                    (*action).to_owned(),
-                    list(from),
-                    list(who),
-                    (*to).to_owned(),
-                    list(requires),
-                )),
-                _ => None,
-            }
-        })
-        .collect()
+    super::workflow::documented_rows(markdown, "workflow")
 }
 
 /// One row of the workflow table.

@@ -5,6 +5,7 @@ use super::auth::{error_code, to};
 use super::form::Form;
 use super::AppState;
 use app::api::needs::NeedDraft;
+use app::domain::contact::ContactAction;
 use app::ports::SignedIn;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -103,36 +104,13 @@ async fn answer(
     Form(f): Form<AnswerForm>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
-    let result = match f.action.as_str() {
-        "accept" => {
-            state
-                .services
-                .needs
-                .answer(&viewer, &user, id, true, "")
-                .await
-        }
-        "decline" => {
-            state
-                .services
-                .needs
-                .answer(&viewer, &user, id, false, &f.reason)
-                .await
-        }
-        "concluded" => {
-            state
-                .services
-                .needs
-                .conclude(&viewer, &user, id, true)
-                .await
-        }
-        "not_concluded" => {
-            state
-                .services
-                .needs
-                .conclude(&viewer, &user, id, false)
-                .await
-        }
-        _ => return to("/mises-en-relation", "erreur=invalid"),
+    let needs = &state.services.needs;
+    let result = match ContactAction::parse(&f.action) {
+        Some(ContactAction::Accept) => needs.answer(&viewer, &user, id, true, "").await,
+        Some(ContactAction::Decline) => needs.answer(&viewer, &user, id, false, &f.reason).await,
+        Some(ContactAction::Concluded) => needs.conclude(&viewer, &user, id, true).await,
+        Some(ContactAction::NotConcluded) => needs.conclude(&viewer, &user, id, false).await,
+        None => return to("/mises-en-relation", "erreur=invalid"),
     };
     match result {
         Ok(()) => to("/mises-en-relation", &format!("fait={}", f.action)),

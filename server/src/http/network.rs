@@ -5,6 +5,7 @@ use super::auth::{error_code, to};
 use super::form::Form;
 use super::AppState;
 use app::api::network::PracticeDraft;
+use app::domain::exchange::ExchangeAction;
 use app::ports::SignedIn;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -132,10 +133,15 @@ async fn answer(
 ) -> Response {
     let SignedIn { viewer, .. } = me;
     let back = format!("/echanges/{id}");
+    let accept = match ExchangeAction::parse(&f.action) {
+        Some(ExchangeAction::Accept) => true,
+        Some(ExchangeAction::Decline) => false,
+        _ => return to(&back, "erreur=invalid"),
+    };
     match state
         .services
         .network
-        .answer_exchange(&viewer, id, f.action == "accept", &f.reason)
+        .answer_exchange(&viewer, id, accept, &f.reason)
         .await
     {
         Ok(()) => to(&back, "repondu=1"),

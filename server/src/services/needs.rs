@@ -18,6 +18,9 @@ use app::api::needs::{
     AuthorView, Filieres, InterestView, LandMatchView, LeadingIndustry, MatchView, NeedDraft,
     NeedFilter, NeedForFirm, NeedSummary, NeedView, SupplierLink, THIN_BELOW,
 };
+use app::domain::contact::{
+    self, ContactAction, ContactRefusal, ContactRequirement, ContactSide, ContactStatus,
+};
 use app::domain::geo::Point;
 use app::domain::matching::{explanation, key_words, score, FirmTerms, NeedTerms};
 use app::domain::policy::{Role, Scope, Viewer};
@@ -80,7 +83,25 @@ fn visible(viewer: &Viewer, row: &NeedRow) -> bool {
 
 /// Accepted contacts open the identity of an anonymous author to the other party.
 fn accepted(status: &str) -> bool {
-    matches!(status, "discussion" | "concluded" | "not_concluded")
+    ContactStatus::parse(status).is_some_and(contact::reveals_people)
+}
+
+/// The viewer's side of a contact (the side asked first, should they speak for both).
+fn contact_side(mine: &[String], from: &str, to: &str) -> ContactSide {
+    if mine.iter().any(|s| s == to) {
+        ContactSide::Recipient
+    } else if mine.iter().any(|s| s == from) {
+        ContactSide::Asker
+    } else {
+        ContactSide::Neither
+    }
+}
+
+/// A contact's recorded status; a value outside the vocabulary (the schema refuses them) is
+/// an internal error, never a step taken.
+fn contact_status(code: &str) -> Result<ContactStatus, ServiceError> {
+    ContactStatus::parse(code)
+        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("contact status {code:?}")))
 }
 
 /// Whether the viewer may know who posted the annonce.
@@ -345,7 +366,6 @@ impl NeedService {
         );
         let author = author_key(need);
         let hidden = need.visibility == "anonymous" && !accepted(&i.status);
-        let on_to = mine.contains(&to);
         let contacts = if accepted(&i.status) {
             let people = |kind: String, id: String| async move {
                 crate::db::accounts::side_people(&self.db, &kind, &id, "matches")
@@ -363,13 +383,13 @@ impl NeedService {
         } else {
             None
         };
-        let mut actions = Vec::new();
-        if i.status == "requested" && on_to {
-            actions.extend(["accept".to_owned(), "decline".to_owned()]);
-        }
-        if i.status == "discussion" && (on_to || mine.contains(&from)) {
-            actions.extend(["concluded".to_owned(), "not_concluded".to_owned()]);
-        }
+        let actions = match ContactStatus::parse(&i.status) {
+            Some(status) => contact::offered(status, contact_side(&mine, &from, &to))
+                .into_iter()
+                .map(|a| a.code().to_owned())
+                .collect(),
+            None => Vec::new(),
+        };
         Ok(InterestView {
             id: i.id,
             need_id: i.need_id,
@@ -1007,7 +1027,10 @@ impl app::ports::Needs for NeedService {
             .any(|i| {
                 format!("{}:{}", i.from_kind, i.from_id) == from
                     && format!("{}:{}", i.to_kind, i.to_id) == to
-                    && matches!(i.status.as_str(), "requested" | "discussion")
+                    && matches!(
+                        ContactStatus::parse(&i.status),
+                        Some(ContactStatus::Requested | ContactStatus::Discussion)
+                    )
             });
         if open {
             return Err(ServiceError::Conflict("already asked".into()));
@@ -1027,7 +1050,7 @@ impl app::ports::Needs for NeedService {
             &txn,
             (tk, ti),
             id,
-            "requested",
+            ContactStatus::Requested.code(),
             &row.title,
             sender.as_deref(),
             message,
@@ -1049,22 +1072,41 @@ impl app::ports::Needs for NeedService {
         let i = q::interest(&self.db, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        if i.status != "requested" || !sides(viewer).contains(&format!("{}:{}", i.to_kind, i.to_id))
-        {
-            return Err(ServiceError::Forbidden);
-        }
+        let mine = sides(viewer);
+        let side = contact_side(
+            &mine,
+            &format!("{}:{}", i.from_kind, i.from_id),
+            &format!("{}:{}", i.to_kind, i.to_id),
+        );
+        let action = if accept {
+            ContactAction::Accept
+        } else {
+            ContactAction::Decline
+        };
         let reason = reason.trim();
-        if !accept && reason.is_empty() {
-            return Err(invalid("reason", Problem::ReasonRequired));
-        }
-        let to = if accept { "discussion" } else { "declined" };
+        let from_status = contact_status(&i.status)?;
+        let to = match contact::decide(from_status, side, action, reason) {
+            Ok(to) => to.code(),
+            Err(ContactRefusal::NotAllowed) => return Err(ServiceError::Forbidden),
+            Err(ContactRefusal::Missing(ContactRequirement::Reason)) => {
+                return Err(invalid("reason", Problem::ReasonRequired))
+            }
+        };
         let row = self.row(i.need_id).await?;
         if row.status != "open" {
             return Err(invalid("need", Problem::NeedClosed));
         }
         let txn = self.db.begin().await.context("interest transaction")?;
-        if !q::set_interest_status(&txn, id, "requested", to, reason, user.id, self.clock.now())
-            .await?
+        if !q::set_interest_status(
+            &txn,
+            id,
+            from_status.code(),
+            to,
+            reason,
+            user.id,
+            self.clock.now(),
+        )
+        .await?
         {
             return Err(ServiceError::Conflict(
                 "the request changed meanwhile".into(),
@@ -1107,19 +1149,22 @@ impl app::ports::Needs for NeedService {
             format!("{}:{}", i.from_kind, i.from_id),
             format!("{}:{}", i.to_kind, i.to_id),
         );
-        if i.status != "discussion" || !(mine.contains(&from) || mine.contains(&to)) {
-            return Err(ServiceError::Forbidden);
-        }
-        let status = if concluded {
-            "concluded"
+        let action = if concluded {
+            ContactAction::Concluded
         } else {
-            "not_concluded"
+            ContactAction::NotConcluded
+        };
+        let from_status = contact_status(&i.status)?;
+        let status = match contact::decide(from_status, contact_side(&mine, &from, &to), action, "")
+        {
+            Ok(status) => status.code(),
+            Err(_) => return Err(ServiceError::Forbidden),
         };
         let txn = self.db.begin().await.context("interest transaction")?;
         if !q::set_interest_status(
             &txn,
             id,
-            "discussion",
+            from_status.code(),
             status,
             "",
             user.id,

@@ -12,9 +12,19 @@ use app::api::network::{
     exchange_actions, explain, ExchangeView, PartnerSuggestion, Partners, PracticeDetail,
     PracticeDraft, PracticeFilter, PracticeList, PracticeSummary, Side, EXCHANGE_FORMATS,
 };
+use app::domain::exchange::{
+    self, ExchangeAction, ExchangeInput, ExchangeRefusal, ExchangeRequirement, ExchangeStatus,
+};
 use app::domain::partners::{challenges_from_needs, similarity, Profile};
 use app::domain::policy::{Role, Scope, Viewer};
 use app::error::{FieldError, Problem, Said};
+
+/// An exchange's recorded status; a value outside the vocabulary (the schema refuses them)
+/// is an internal error, never a step taken.
+fn exchange_status(code: &str) -> Result<ExchangeStatus, ServiceError> {
+    ExchangeStatus::parse(code)
+        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("exchange status {code:?}")))
+}
 use app::i18n::{t, Key, Lang};
 use app::ports::ServiceError;
 use sea_orm::{DatabaseConnection, TransactionTrait};
@@ -655,15 +665,24 @@ impl app::ports::Network for NetworkService {
         let x = q::exchange(&self.db, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let action = if accept { "accept" } else { "decline" };
-        if !exchange_actions(&x.status, Self::side(viewer, &x)).contains(&action) {
-            return Err(ServiceError::Forbidden);
-        }
+        let action = if accept {
+            ExchangeAction::Accept
+        } else {
+            ExchangeAction::Decline
+        };
         let reason = reason.trim();
-        if !accept && reason.is_empty() {
-            return Err(invalid("reason", Problem::ReasonRequired));
-        }
-        let to = if accept { "accepted" } else { "declined" };
+        let status = exchange_status(&x.status)?;
+        let input = ExchangeInput {
+            reason,
+            ..ExchangeInput::default()
+        };
+        let to = match exchange::decide(status, Self::side(viewer, &x), action, &input) {
+            Ok(to) => to.code(),
+            Err(ExchangeRefusal::Missing(_)) => {
+                return Err(invalid("reason", Problem::ReasonRequired))
+            }
+            Err(ExchangeRefusal::NotAllowed) => return Err(ServiceError::Forbidden),
+        };
         let txn = self.db.begin().await.context("exchange transaction")?;
         if !q::set_exchange_status(
             &txn,
@@ -716,26 +735,36 @@ impl app::ports::Network for NetworkService {
             .await?
             .ok_or(ServiceError::NotFound)?;
         let side = Self::side(viewer, &x);
-        if !exchange_actions(&x.status, side).contains(&"report") {
-            return Err(ServiceError::Forbidden);
-        }
         let (start, end) = (start_date.trim(), end_date.trim());
-        if !app::domain::organisation::is_iso_date(start) {
-            return Err(invalid("start_date", Problem::DateInvalid));
-        }
-        if !app::domain::organisation::is_iso_date(end) || end < start {
-            return Err(invalid("end_date", Problem::DateInvalid));
-        }
         let (participants, outcome) = (participants.trim(), outcome.trim());
-        if outcome.is_empty() {
-            return Err(invalid("outcome", Problem::OutcomeRequired));
-        }
+        let status = exchange_status(&x.status)?;
+        let input = ExchangeInput {
+            start_date: start,
+            end_date: end,
+            outcome,
+            ..ExchangeInput::default()
+        };
+        let to = match exchange::decide(status, side, ExchangeAction::Report, &input) {
+            Ok(to) => to.code(),
+            Err(ExchangeRefusal::NotAllowed) => return Err(ServiceError::Forbidden),
+            Err(ExchangeRefusal::Missing(ExchangeRequirement::Dates)) => {
+                let field = if app::domain::organisation::is_iso_date(start) {
+                    "end_date"
+                } else {
+                    "start_date"
+                };
+                return Err(invalid(field, Problem::DateInvalid));
+            }
+            Err(ExchangeRefusal::Missing(_)) => {
+                return Err(invalid("outcome", Problem::OutcomeRequired))
+            }
+        };
         let txn = self.db.begin().await.context("exchange transaction")?;
         if !q::set_exchange_status(
             &txn,
             id,
-            "accepted",
-            "completed",
+            status.code(),
+            to,
             "",
             Some((start, end)),
             participants,

@@ -17,3 +17,4 @@ mod proposals;
 mod search;
 mod security;
 mod vocabularies;
+mod workflows;
