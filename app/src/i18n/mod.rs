@@ -7,6 +7,7 @@
 
 mod messages;
 mod vocabulary;
+pub use vocabulary::label_of;
 
 pub use messages::Key;
 use serde::{Deserialize, Serialize};

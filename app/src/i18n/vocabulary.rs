@@ -3,6 +3,8 @@
 //! under older vocabularies) are shown as they are.
 
 use super::{t, Key, Lang};
+use crate::domain::contact::ContactStatus;
+use crate::domain::exchange::ExchangeStatus;
 use crate::domain::policy::Role;
 use crate::domain::proposal::ActorRole;
 use crate::error::Problem;
@@ -27,9 +29,7 @@ impl Role {
 
     /// The text of a stored role code, or the code itself if it names no role.
     pub fn label_of(lang: Lang, code: &str) -> String {
-        Role::parse(code)
-            .map(|r| t(lang, r.key()).to_owned())
-            .unwrap_or_else(|| code.to_owned())
+        label_of(lang, code, Role::parse, Role::key)
     }
 }
 
@@ -112,6 +112,44 @@ impl Problem {
             Problem::VisibilityInvalid => Key::ErrVisibilityInvalid,
         }
     }
+}
+
+impl ContactStatus {
+    /// The text naming where a contact is.
+    pub fn key(self) -> Key {
+        match self {
+            ContactStatus::Requested => Key::IsRequested,
+            ContactStatus::Discussion => Key::IsDiscussion,
+            ContactStatus::Declined => Key::IsDeclined,
+            ContactStatus::Concluded => Key::IsConcluded,
+            ContactStatus::NotConcluded => Key::IsNotConcluded,
+        }
+    }
+}
+
+impl ExchangeStatus {
+    /// The text naming where an exchange is.
+    pub fn key(self) -> Key {
+        match self {
+            ExchangeStatus::Proposed => Key::ExProposed,
+            ExchangeStatus::Accepted => Key::ExAccepted,
+            ExchangeStatus::Declined => Key::ExDeclined,
+            ExchangeStatus::Completed => Key::ExCompleted,
+        }
+    }
+}
+
+/// The text of a stored code of a vocabulary, or the code itself if it names nothing (the
+/// schema admits no such value; shown rather than hidden should one appear).
+pub fn label_of<T: Copy>(
+    lang: Lang,
+    code: &str,
+    parse: fn(&str) -> Option<T>,
+    key: fn(T) -> Key,
+) -> String {
+    parse(code)
+        .map(|v| t(lang, key(v)).to_owned())
+        .unwrap_or_else(|| code.to_owned())
 }
 
 #[cfg(test)]

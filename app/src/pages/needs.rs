@@ -7,6 +7,7 @@ use crate::api::needs::{
     NeedFilter, NeedSummary, NeedView, NEED_KINDS, NEED_VISIBILITIES,
 };
 use crate::components::{BarChart, ErrorView, Flash};
+use crate::domain::contact::ContactStatus;
 use crate::domain::matching::SIZES;
 use crate::error::AppError;
 use crate::i18n::{colon, format_date, format_int, t, use_lang, Key, Lang};
@@ -46,16 +47,6 @@ fn visibility_key(code: &str) -> Key {
         "public" => Key::NvPublic,
         "members" => Key::NvMembers,
         _ => Key::NvAnonymous,
-    }
-}
-
-fn interest_status_key(code: &str) -> Key {
-    match code {
-        "requested" => Key::IsRequested,
-        "declined" => Key::IsDeclined,
-        "discussion" => Key::IsDiscussion,
-        "concluded" => Key::IsConcluded,
-        _ => Key::IsNotConcluded,
     }
 }
 
@@ -373,7 +364,7 @@ fn interest_item(lang: Lang, i: InterestView) -> impl IntoView {
         <li class="card" data-testid="interest">
             <h2><a href=format!("/annonces/{}", i.need_id)>{i.need_title.clone()}</a></h2>
             <p class="meta">
-                <span class=format!("badge status status-{}", i.status) data-testid="interest-status">{t(lang, interest_status_key(&i.status))}</span> " "
+                <span class=format!("badge status status-{}", i.status) data-testid="interest-status">{crate::i18n::label_of(lang, &i.status, ContactStatus::parse, ContactStatus::key)}</span> " "
                 {if i.from_name.is_empty() { t(lang, Key::AnonymousAuthor).to_owned() } else { i.from_name.clone() }}
                 " → " {i.to_name.clone().unwrap_or_else(|| t(lang, Key::AnonymousAuthor).to_owned())}
                 " · " {format_date(lang, i.created_at)}

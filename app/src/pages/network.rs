@@ -8,6 +8,7 @@ use crate::api::network::{
     PracticeSummary, EXCHANGE_FORMATS, PRACTICE_THEMES,
 };
 use crate::components::{BarChart, ErrorView, Flash, Pager};
+use crate::domain::exchange::ExchangeStatus;
 use crate::error::AppError;
 use crate::i18n::{country_name, format_date, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
@@ -33,15 +34,6 @@ fn format_key(code: &str) -> Key {
         "webinar" => Key::FmWebinar,
         "twinning" => Key::FmTwinning,
         _ => Key::FmJointProject,
-    }
-}
-
-fn exchange_status_key(code: &str) -> Key {
-    match code {
-        "accepted" => Key::ExAccepted,
-        "declined" => Key::ExDeclined,
-        "completed" => Key::ExCompleted,
-        _ => Key::ExProposed,
     }
 }
 
@@ -493,7 +485,7 @@ fn exchange_line(lang: Lang, x: &ExchangeView) -> impl IntoView {
         <li class="card">
             <h2><a href=format!("/echanges/{}", x.id)>{x.from_name.clone()} " → " {x.to_name.clone()}</a></h2>
             <p class="meta">
-                <span class=format!("badge status status-{}", x.status)>{t(lang, exchange_status_key(&x.status))}</span> " "
+                <span class=format!("badge status status-{}", x.status)>{crate::i18n::label_of(lang, &x.status, ExchangeStatus::parse, ExchangeStatus::key)}</span> " "
                 {t(lang, format_key(&x.format))} " · " {x.theme.clone()} " · " {format_date(lang, x.created_at)}
             </p>
         </li>
@@ -576,14 +568,14 @@ pub fn ExchangePage() -> impl IntoView {
                             <h1><a href=format!("/territoires/{}", x.from_territory)>{x.from_name.clone()}</a> " → " <a href=to_href>{x.to_name.clone()}</a></h1>
                             <Flash errors=error_key done=DONE/>
                             <p class="meta">
-                                <span data-testid="exchange-status" class=format!("badge status status-{}", x.status)>{t(lang, exchange_status_key(&x.status))}</span> " "
+                                <span data-testid="exchange-status" class=format!("badge status status-{}", x.status)>{crate::i18n::label_of(lang, &x.status, ExchangeStatus::parse, ExchangeStatus::key)}</span> " "
                                 {t(lang, format_key(&x.format))} {(!x.theme.is_empty()).then(|| format!(" · {}", x.theme))}
                                 {x.practice.clone().map(|(pid, title)| view! { " · " <a href=format!("/pratiques/{pid}")>{title}</a> })}
                             </p>
                             <h2>{t(lang, Key::ExchangeMessage)}</h2>
                             <p class="prose">{x.message.clone()}</p>
                             {(!x.reason.is_empty()).then(|| view! { <h2>{t(lang, Key::DeclineReason)}</h2><p class="prose">{x.reason.clone()}</p> })}
-                            {(x.status == "completed").then(|| view! {
+                            {(x.status == ExchangeStatus::Completed.code()).then(|| view! {
                                 <section class="answer" data-testid="report">
                                     <h2>{t(lang, Key::ExchangeReport)}</h2>
                                     <p>{x.start_date.clone()} " → " {x.end_date.clone()}</p>

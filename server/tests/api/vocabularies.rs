@@ -3,10 +3,13 @@
 
 use crate::helpers::{spawn_app, Backend, TestApp};
 use crate::on_both_backends;
+use app::domain::contact::ContactStatus;
+use app::domain::exchange::ExchangeStatus;
 use app::domain::organisation::SiteStatus;
 use app::domain::policy::{TokenScope, ALL_ROLES};
 use app::domain::proposal::{ALL_ACTOR_ROLES, ALL_STATUSES};
 use migrations::m20261201_000013_vocabularies::{rule_name, VOCABULARIES};
+use migrations::m20261201_000014_workflow_vocabularies::VOCABULARIES as WORKFLOW_VOCABULARIES;
 use migrations::MigratorTrait;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use std::collections::BTreeSet;
@@ -88,6 +91,22 @@ fn coded_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
             "frequency",
             set(&app::api::accounts::FREQUENCIES),
         ),
+        (
+            "interest",
+            "status",
+            ContactStatus::ALL
+                .iter()
+                .map(|s| s.code().to_owned())
+                .collect(),
+        ),
+        (
+            "exchange",
+            "status",
+            ExchangeStatus::ALL
+                .iter()
+                .map(|s| s.code().to_owned())
+                .collect(),
+        ),
     ]
 }
 
@@ -142,7 +161,11 @@ async fn admitted(app: &TestApp, table: &str, column: &str) -> BTreeSet<String> 
 async fn every_coded_column_admits_exactly_its_vocabulary(backend: Backend) {
     let app = spawn_app(backend).await;
     let coded = coded_columns();
-    let ruled: BTreeSet<(&str, &str)> = VOCABULARIES.iter().map(|(t, c, _)| (*t, *c)).collect();
+    let ruled: BTreeSet<(&str, &str)> = VOCABULARIES
+        .iter()
+        .chain(WORKFLOW_VOCABULARIES)
+        .map(|(t, c, _)| (*t, *c))
+        .collect();
     let known: BTreeSet<(&str, &str)> = coded.iter().map(|(t, c, _)| (*t, *c)).collect();
     assert_eq!(
         ruled, known,
@@ -179,8 +202,8 @@ on_both_backends!(every_coded_column_admits_exactly_its_vocabulary);
 
 async fn the_old_regional_and_national_roles_become_the_new_ones(backend: Backend) {
     let app = spawn_app(backend).await;
-    // Back to the step before, with the old codes in use.
-    migrations::Migrator::down(&app.db, Some(1)).await.unwrap();
+    // Back to the step before the renaming, with the old codes in use.
+    migrations::Migrator::down(&app.db, Some(2)).await.unwrap();
     let user = someone(&app).await;
     for (kind, scope, role) in [
         ("region", "84", "regional_referent"),

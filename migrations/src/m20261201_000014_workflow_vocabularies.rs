@@ -1,0 +1,54 @@
+//! The statuses of contacts (`interest`) and exchanges held to their workflow tables'
+//! vocabularies, as step 13 did for the other coded columns (same rule: a CHECK constraint
+//! on PostgreSQL, insert and update triggers on SQLite).
+
+use crate::m20261201_000013_vocabularies::{release, restrict};
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+/// (table, column, codes), as of this step.
+pub const VOCABULARIES: &[(&str, &str, &[&str])] = &[
+    (
+        "interest",
+        "status",
+        &[
+            "requested",
+            "discussion",
+            "declined",
+            "concluded",
+            "not_concluded",
+        ],
+    ),
+    (
+        "exchange",
+        "status",
+        &["proposed", "accepted", "declined", "completed"],
+    ),
+];
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let db = manager.get_connection();
+        let backend = manager.get_database_backend();
+        for (table, column, codes) in VOCABULARIES {
+            for sql in restrict(backend, table, column, codes) {
+                db.execute_unprepared(&sql).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let db = manager.get_connection();
+        let backend = manager.get_database_backend();
+        for (table, column, _) in VOCABULARIES {
+            for sql in release(backend, table, column) {
+                db.execute_unprepared(&sql).await?;
+            }
+        }
+        Ok(())
+    }
+}
