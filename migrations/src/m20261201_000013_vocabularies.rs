@@ -174,7 +174,7 @@ pub fn restrict(
 }
 
 /// The statements that lift the rule again.
-pub fn release(backend: DatabaseBackend, table: &str, column: &str) -> Vec<String> {
+fn release(backend: DatabaseBackend, table: &str, column: &str) -> Vec<String> {
     let name = rule_name(table, column);
     match backend {
         DatabaseBackend::Sqlite => vec![
@@ -243,28 +243,47 @@ async fn rename_roles(
     Ok(())
 }
 
+/// Holds each listed column to its codes.
+pub async fn apply_rules(
+    manager: &SchemaManager<'_>,
+    vocabularies: &[(&str, &str, &[&str])],
+) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    for (table, column, codes) in vocabularies {
+        for sql in restrict(manager.get_database_backend(), table, column, codes) {
+            db.execute_unprepared(&sql).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Lifts the rules of the listed columns.
+pub async fn lift_rules(
+    manager: &SchemaManager<'_>,
+    vocabularies: &[(&str, &str, &[&str])],
+) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    for (table, column, _) in vocabularies {
+        for sql in release(manager.get_database_backend(), table, column) {
+            db.execute_unprepared(&sql).await?;
+        }
+    }
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         let backend = manager.get_database_backend();
         rename_roles(db, backend, &RENAMED_ROLES).await?;
-        for (table, column, codes) in VOCABULARIES {
-            for sql in restrict(backend, table, column, codes) {
-                db.execute_unprepared(&sql).await?;
-            }
-        }
-        Ok(())
+        apply_rules(manager, VOCABULARIES).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         let backend = manager.get_database_backend();
-        for (table, column, _) in VOCABULARIES {
-            for sql in release(backend, table, column) {
-                db.execute_unprepared(&sql).await?;
-            }
-        }
+        lift_rules(manager, VOCABULARIES).await?;
         // The two new roles had no earlier code: their holders become regional referents
         // (the prefecture) or lose the role (a territory's State referent).
         db.execute_unprepared("DELETE FROM membership WHERE role = 'state_referent'")

@@ -2,7 +2,7 @@
 //! vocabularies, as step 13 did for the other coded columns (same rule: a CHECK constraint
 //! on PostgreSQL, insert and update triggers on SQLite).
 
-use crate::m20261201_000013_vocabularies::{release, restrict};
+use crate::m20261201_000013_vocabularies::{apply_rules, lift_rules};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -31,24 +31,10 @@ pub const VOCABULARIES: &[(&str, &str, &[&str])] = &[
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
-        let backend = manager.get_database_backend();
-        for (table, column, codes) in VOCABULARIES {
-            for sql in restrict(backend, table, column, codes) {
-                db.execute_unprepared(&sql).await?;
-            }
-        }
-        Ok(())
+        apply_rules(manager, VOCABULARIES).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
-        let backend = manager.get_database_backend();
-        for (table, column, _) in VOCABULARIES {
-            for sql in release(backend, table, column) {
-                db.execute_unprepared(&sql).await?;
-            }
-        }
-        Ok(())
+        lift_rules(manager, VOCABULARIES).await
     }
 }

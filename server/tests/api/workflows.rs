@@ -26,6 +26,23 @@ async fn someone<'a>(app: &'a TestApp, email: &str, scope: Scope, role: Role) ->
     b
 }
 
+/// Sends a form as this person, or as an anonymous visitor.
+async fn post_as(
+    app: &TestApp,
+    browser: &mut Option<Browser<'_>>,
+    path: &str,
+    form: &[(&str, &str)],
+) {
+    match browser {
+        Some(b) => {
+            b.post(path, form).await;
+        }
+        None => {
+            Browser::new(app).post(path, form).await;
+        }
+    }
+}
+
 async fn status_of(app: &TestApp, table: &str, id: i64) -> String {
     #[derive(sea_orm::FromQueryResult)]
     struct Row {
@@ -124,14 +141,7 @@ async fn every_contact_step_follows_the_table(backend: Backend) {
                     ("reason", "Pas de capacité ce trimestre"),
                 ];
                 let path = format!("/mises-en-relation/{id}");
-                match browser {
-                    Some(b) => {
-                        b.post(&path, &form).await;
-                    }
-                    None => {
-                        Browser::new(&app).post(&path, &form).await;
-                    }
-                }
+                post_as(&app, browser, &path, &form).await;
                 let expected = contact::decide(*status, *side, *action, "motif")
                     .ok()
                     .filter(|_| browser.is_some());
@@ -229,14 +239,7 @@ async fn every_exchange_step_follows_the_table(backend: Backend) {
                         vec![("action", action.code()), ("reason", input.reason)],
                     ),
                 };
-                match browser {
-                    Some(b) => {
-                        b.post(&path, &form).await;
-                    }
-                    None => {
-                        Browser::new(&app).post(&path, &form).await;
-                    }
-                }
+                post_as(&app, browser, &path, &form).await;
                 let expected = exchange::decide(*status, *side, *action, &input)
                     .ok()
                     .filter(|_| browser.is_some());
