@@ -54,6 +54,12 @@ impl Role {
         ALL_ROLES.iter().copied().find(|r| r.code() == s)
     }
 
+    /// Whether holders of this role speak for their territory (publish, exchange and edit in
+    /// its name): its leads, never its team members or the État's référent.
+    pub fn speaks_for_territory(self) -> bool {
+        TERRITORY_LEADS.contains(&self)
+    }
+
     /// The kind of scope this role belongs to.
     pub fn scope_kind(self) -> ScopeKind {
         match self {
@@ -211,6 +217,37 @@ impl Viewer {
 
     fn platform_admin(&self) -> bool {
         self.has(&Scope::Platform, &[Role::PlatformAdmin])
+    }
+
+    /// The territories this viewer speaks for, as one of their leads (the binôme and the chef
+    /// de projet): the one rule for publishing, exchanging and editing in a territory's name.
+    pub fn territories_spoken_for(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .memberships
+            .iter()
+            .filter_map(|m| match &m.scope {
+                Scope::Territory(t) if m.role.speaks_for_territory() => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// The organisations this viewer speaks for: any of their members or administrators.
+    pub fn organisations_spoken_for(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self
+            .memberships
+            .iter()
+            .filter_map(|m| match (&m.scope, m.role) {
+                (Scope::Organisation(o), Role::Admin | Role::Member) => Some(*o),
+                _ => None,
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 
     /// The visibility levels of documents this viewer may see in search.
@@ -557,6 +594,26 @@ mod tests {
             Role::Member,
             &Scope::Organisation(7)
         ));
+    }
+
+    #[test]
+    fn only_a_territorys_leads_speak_for_it() {
+        let ti = Scope::Territory("ti-8422".into());
+        for role in ALL_ROLES
+            .into_iter()
+            .filter(|r| r.scope_kind() == ScopeKind::Territory)
+        {
+            let v = viewer(1, ti.clone(), role);
+            assert_eq!(
+                v.territories_spoken_for() == vec!["ti-8422".to_owned()],
+                TERRITORY_LEADS.contains(&role),
+                "{role:?}"
+            );
+        }
+        assert!(!Role::StateReferent.speaks_for_territory());
+        let member = viewer(2, Scope::Organisation(7), Role::Member);
+        assert_eq!(member.organisations_spoken_for(), vec![7]);
+        assert!(member.territories_spoken_for().is_empty());
     }
 
     #[test]

@@ -26,14 +26,6 @@ fn kind_key(code: &str) -> Key {
     }
 }
 
-/// Whether a territory role speaks for the territory (its leads, as in `policy::can`).
-pub(crate) fn speaks_for_territory(role: &str) -> bool {
-    matches!(
-        role,
-        "elected_colead" | "industrial_colead" | "project_manager"
-    )
-}
-
 fn size_key(code: &str) -> Key {
     match code {
         "tpe" => Key::SizeTpe,
@@ -235,7 +227,7 @@ pub fn NeedNewPage() -> impl IntoView {
                 };
                 let authors: Vec<(String, String)> = u.memberships.iter().filter_map(|m| match m.scope_kind.as_str() {
                     "organisation" => Some((format!("organisation:{}", m.scope_id), m.scope_label.clone())),
-                    "territory" if speaks_for_territory(&m.role) => Some((format!("territory:{}", m.scope_id), m.scope_label.clone())),
+                    "territory" if crate::domain::policy::Role::parse(&m.role).is_some_and(crate::domain::policy::Role::speaks_for_territory) => Some((format!("territory:{}", m.scope_id), m.scope_label.clone())),
                     _ => None,
                 }).collect();
                 if authors.is_empty() {

@@ -373,7 +373,7 @@ pub fn PracticeNewPage() -> impl IntoView {
                     return view! { <p>{t(lang, Key::PracticeSignIn)} " " <a href="/connexion">{t(lang, Key::SignIn)}</a></p> }.into_any();
                 };
                 let authors: Vec<(String, String)> = u.memberships.iter().filter_map(|m| match m.scope_kind.as_str() {
-                    "territory" if crate::pages::needs::speaks_for_territory(&m.role) => Some((format!("territory:{}", m.scope_id), m.scope_label.clone())),
+                    "territory" if crate::domain::policy::Role::parse(&m.role).is_some_and(crate::domain::policy::Role::speaks_for_territory) => Some((format!("territory:{}", m.scope_id), m.scope_label.clone())),
                     "organisation" => Some((format!("district:{}", m.scope_id), m.scope_label.clone())),
                     _ => None,
                 }).collect();

@@ -23,7 +23,7 @@ use app::domain::contact::{
 };
 use app::domain::geo::Point;
 use app::domain::matching::{explanation, key_words, score, FirmTerms, NeedTerms};
-use app::domain::policy::{Role, Scope, Viewer};
+use app::domain::policy::Viewer;
 use app::domain::text::fold;
 use app::error::{FieldError, Problem, Said};
 use app::i18n::Lang;
@@ -50,22 +50,17 @@ fn invalid(field: &str, said: impl Into<Said>) -> ServiceError {
 /// The sides the viewer speaks for: `organisation:ID` and `territory:ID`.
 fn sides(viewer: &Viewer) -> Vec<String> {
     let mut list: Vec<String> = viewer
-        .memberships
-        .iter()
-        .filter_map(|m| match (&m.scope, m.role) {
-            (Scope::Organisation(o), Role::Admin | Role::Member) => {
-                Some(format!("organisation:{o}"))
-            }
-            // Only the territory's leads speak for it (as in `policy::can`).
-            (
-                Scope::Territory(t),
-                Role::ElectedCoLead | Role::IndustrialCoLead | Role::ProjectManager,
-            ) => Some(format!("territory:{t}")),
-            _ => None,
-        })
+        .organisations_spoken_for()
+        .into_iter()
+        .map(|o| format!("organisation:{o}"))
+        .chain(
+            viewer
+                .territories_spoken_for()
+                .into_iter()
+                .map(|t| format!("territory:{t}")),
+        )
         .collect();
     list.sort();
-    list.dedup();
     list
 }
 
@@ -550,12 +545,8 @@ impl app::ports::Needs for NeedService {
             }
         }
         let org_ids: Vec<i64> = viewer
-            .memberships
-            .iter()
-            .filter_map(|m| match (&m.scope, m.role) {
-                (Scope::Organisation(o), Role::Admin | Role::Member) => Some(*o),
-                _ => None,
-            })
+            .organisations_spoken_for()
+            .into_iter()
             .filter(|o| !(row.author_kind == "organisation" && row.author_id == o.to_string()))
             .collect();
         let ask_as = if row.status == "open" {
@@ -750,14 +741,7 @@ impl app::ports::Needs for NeedService {
     }
 
     async fn for_viewer(&self, viewer: &Viewer) -> Result<Vec<NeedForFirm>, ServiceError> {
-        let org_ids: Vec<i64> = viewer
-            .memberships
-            .iter()
-            .filter_map(|m| match (&m.scope, m.role) {
-                (Scope::Organisation(o), Role::Admin | Role::Member) => Some(*o),
-                _ => None,
-            })
-            .collect();
+        let org_ids = viewer.organisations_spoken_for();
         let firms = q::firms_by_id(&self.db, &org_ids).await?;
         if firms.is_empty() {
             return Ok(Vec::new());

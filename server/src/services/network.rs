@@ -16,7 +16,7 @@ use app::domain::exchange::{
     self, ExchangeAction, ExchangeInput, ExchangeRefusal, ExchangeRequirement, ExchangeStatus,
 };
 use app::domain::partners::{challenges_from_needs, similarity, Profile};
-use app::domain::policy::{Role, Scope, Viewer};
+use app::domain::policy::Viewer;
 use app::error::{FieldError, Problem, Said};
 
 /// An exchange's recorded status; a value outside the vocabulary (the schema refuses them)
@@ -61,37 +61,19 @@ fn invalid(field: &str, said: impl Into<Said>) -> ServiceError {
     ServiceError::Invalid(vec![FieldError::new(field, said)])
 }
 
-/// Territories the viewer speaks for: as one of its leads (as in `policy::can`).
+/// Territories the viewer speaks for (the policy's rule).
 fn team_territories(viewer: &Viewer) -> Vec<String> {
-    let mut ids: Vec<String> = viewer
-        .memberships
-        .iter()
-        .filter_map(|m| match (&m.scope, m.role) {
-            (
-                Scope::Territory(t),
-                Role::ElectedCoLead | Role::IndustrialCoLead | Role::ProjectManager,
-            ) => Some(t.clone()),
-            _ => None,
-        })
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
+    viewer.territories_spoken_for()
 }
 
-/// Organisations the viewer belongs to (districts among them speak through these).
+/// Organisations the viewer speaks for (districts among them speak through these), as the
+/// exchange table stores their ids.
 fn organisations(viewer: &Viewer) -> Vec<String> {
-    let mut ids: Vec<String> = viewer
-        .memberships
+    viewer
+        .organisations_spoken_for()
         .iter()
-        .filter_map(|m| match (&m.scope, m.role) {
-            (Scope::Organisation(o), Role::Admin | Role::Member) => Some(o.to_string()),
-            _ => None,
-        })
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
+        .map(i64::to_string)
+        .collect()
 }
 
 fn practice_summary(r: &PracticeRow) -> PracticeSummary {
