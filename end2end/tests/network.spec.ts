@@ -24,6 +24,9 @@ test('every main page switches to English and back', async ({ page }, info) => {
     await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
     await page.getByTestId('lang-switch').click();
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    // The switch comes back to the same address, query string included.
+    const here = new URL(page.url());
+    expect(here.pathname + here.search).toBe(url);
     // Nothing of the interface stays in French: the navigation is translated.
     await expect(page.getByRole('navigation', { name: 'Main navigation' })).toContainText('Good practices');
     const name = url.replace(/[^a-z0-9]+/gi, '_') || 'home';

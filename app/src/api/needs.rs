@@ -476,11 +476,12 @@ pub struct Suggestions {
 #[server]
 pub async fn get_matches(id: i64) -> Result<Suggestions, AppError> {
     let viewer = crate::ports::Who::current().viewer;
+    let lang = crate::i18n::Lang::detect();
     let services = crate::ports::services()?;
     Ok(Suggestions {
-        firms: services.needs.matches(id, &viewer, 20).await?,
-        land: services.needs.land_matches(id, &viewer).await?,
-        needs: services.needs.needs_for_offer(id, &viewer).await?,
+        firms: services.needs.matches(id, &viewer, 20, lang).await?,
+        land: services.needs.land_matches(id, &viewer, lang).await?,
+        needs: services.needs.needs_for_offer(id, &viewer, lang).await?,
     })
 }
 
@@ -491,7 +492,11 @@ pub async fn get_needs_for_me() -> Result<Vec<NeedForFirm>, AppError> {
     if !viewer.signed_in() {
         return Ok(Vec::new());
     }
-    Ok(crate::ports::services()?.needs.for_viewer(&viewer).await?)
+    let lang = crate::i18n::Lang::detect();
+    Ok(crate::ports::services()?
+        .needs
+        .for_viewer(&viewer, lang)
+        .await?)
 }
 
 /// The reader's expressions of interest, sent and received.

@@ -11,7 +11,11 @@ pub fn Layout(children: Children) -> impl IntoView {
     let lang = use_lang();
     let location = use_location();
     // The switch posts the page's own address so the server can send the reader back to it.
-    let here = move || format!("{}{}", location.pathname.get(), location.search.get());
+    // The router's `search` comes without its `?`.
+    let here = move || match location.search.get() {
+        search if search.is_empty() => location.pathname.get(),
+        search => format!("{}?{search}", location.pathname.get()),
+    };
     let other = lang.other();
     let user = Resource::new(|| (), |_| get_current_user());
     view! {

@@ -105,6 +105,39 @@ pub struct FirmTerms {
     pub headcount_band: Option<String>,
 }
 
+/// What a factor found, told in the reader's language by `i18n::explain_match`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Reason {
+    /// The annonce's words the firm's profile holds.
+    Words(Vec<String>),
+    /// The same NAF sub-class, class, group or division (the code compared).
+    SameActivity(String),
+    SameClass(String),
+    SameGroup(String),
+    SameDivision(String),
+    /// The firm's division usually supplies the annonce's.
+    Supplies {
+        division: String,
+        buyer: String,
+    },
+    /// Kilometres, rounded.
+    Distance(f64),
+    SameTerritory,
+    SameRegion,
+    /// The annonce asks for no certification: neutral, left out of explanations.
+    NoCertificationRequired,
+    /// The required certifications the firm holds.
+    Certifications(Vec<String>),
+    /// The firm's size class (`tpe`, `pme`, `eti`), if known.
+    Size(Option<String>),
+    /// Land: the site's area in hectares (one decimal).
+    Area(f64),
+    /// Land: the site is ready to use.
+    Turnkey,
+    /// Land: another buyer holds an option on it.
+    UnderOption,
+}
+
 /// One reason of a score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Factor {
@@ -112,8 +145,11 @@ pub struct Factor {
     pub factor: String,
     /// Contribution to the score.
     pub weight: f64,
-    /// Plain French: "usinage, titane", "même sous-classe NAF 25.62A", "18 km"...
+    /// The reason in words, in the language it was explained in ("usinage, titane",
+    /// "same NAF class 25.62"...); empty until `i18n::explain_match` fills it.
     pub detail: String,
+    /// What was found.
+    pub reason: Reason,
 }
 
 /// A score in [0, 1] with its reasons, largest first.
@@ -180,36 +216,38 @@ fn holds(text: &str, word: &str) -> bool {
     n >= 6 && text.contains(&word.chars().take(n - 2).collect::<String>())
 }
 
-fn sector(need: &[String], firm: Option<&str>) -> (f64, String) {
-    let Some(code) = firm else {
-        return (0.0, String::new());
-    };
-    let mut best = (0.0, String::new());
+fn sector(need: &[String], firm: Option<&str>) -> Option<(f64, Reason)> {
+    let code = firm?;
+    let mut best: Option<(f64, Reason)> = None;
     for n in need {
         let n = n.as_str();
-        let (value, detail) = if code == n {
-            (1.0, format!("même activité NAF {code}"))
+        let prefix = |len: usize| code.get(..len).unwrap_or(code).to_owned();
+        let found = if code == n {
+            Some((1.0, Reason::SameActivity(code.to_owned())))
         } else if n.len() >= 5 && code.get(..5) == n.get(..5) {
-            (0.85, format!("même classe NAF {}", &code[..5]))
+            Some((0.85, Reason::SameClass(prefix(5))))
         } else if n.len() >= 4 && code.get(..4) == n.get(..4) {
-            (0.7, format!("même groupe NAF {}", &code[..4]))
+            Some((0.7, Reason::SameGroup(prefix(4))))
         } else if code.get(..2) == n.get(..2) {
             let v = if n.len() == 2 { 1.0 } else { 0.55 };
-            (v, format!("même division NAF {}", &code[..2]))
+            Some((v, Reason::SameDivision(prefix(2))))
         } else {
             let (s, b) = (code.get(..2).unwrap_or(""), n.get(..2).unwrap_or(""));
             let strength = supplies(s, b);
-            if strength > 0 {
+            (strength > 0).then(|| {
                 (
                     0.4 * f64::from(strength) / 3.0,
-                    format!("division {s}, fournisseur habituel de la division {b}"),
+                    Reason::Supplies {
+                        division: s.to_owned(),
+                        buyer: b.to_owned(),
+                    },
                 )
-            } else {
-                (0.0, String::new())
-            }
+            })
         };
-        if value > best.0 {
-            best = (value, detail);
+        if let Some((value, reason)) = found {
+            if best.as_ref().is_none_or(|(v, _)| value > *v) {
+                best = Some((value, reason));
+            }
         }
     }
     best
@@ -223,19 +261,16 @@ pub fn score(need: &NeedTerms, firm: &FirmTerms) -> MatchScore {
         factors.push(Factor {
             factor: "text".into(),
             weight: TEXT_WEIGHT * found.len() as f64 / need.words.len().max(1) as f64,
-            detail: found
-                .iter()
-                .map(|w| w.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            detail: String::new(),
+            reason: Reason::Words(found.iter().map(|w| (*w).clone()).collect()),
         });
     }
-    let (s, detail) = sector(&need.naf, firm.naf_code.as_deref());
-    if s > 0.0 {
+    if let Some((s, reason)) = sector(&need.naf, firm.naf_code.as_deref()) {
         factors.push(Factor {
             factor: "sector".into(),
             weight: SECTOR_WEIGHT * s,
-            detail,
+            detail: String::new(),
+            reason,
         });
     }
     if let Some(d) = firm.distance_km {
@@ -244,19 +279,21 @@ pub fn score(need: &NeedTerms, firm: &FirmTerms) -> MatchScore {
         factors.push(Factor {
             factor: "distance".into(),
             weight: DISTANCE_WEIGHT * v,
-            detail: format!("{} km", d.round()),
+            detail: String::new(),
+            reason: Reason::Distance(d.round()),
         });
     }
     let local = match (&need.territory, &firm.territory, &need.region, &firm.region) {
-        (Some(a), Some(b), _, _) if a == b => Some((1.0, "même Territoire d'industrie")),
-        (_, _, Some(a), Some(b)) if a == b => Some((0.5, "même région")),
+        (Some(a), Some(b), _, _) if a == b => Some((1.0, Reason::SameTerritory)),
+        (_, _, Some(a), Some(b)) if a == b => Some((0.5, Reason::SameRegion)),
         _ => None,
     };
-    if let Some((v, detail)) = local {
+    if let Some((v, reason)) = local {
         factors.push(Factor {
             factor: "local".into(),
             weight: LOCAL_WEIGHT * v,
-            detail: detail.into(),
+            detail: String::new(),
+            reason,
         });
     }
     let held: Vec<&String> = need
@@ -271,17 +308,15 @@ pub fn score(need: &NeedTerms, firm: &FirmTerms) -> MatchScore {
         factors.push(Factor {
             factor: "certifications".into(),
             weight: CERTIFICATION_WEIGHT,
-            detail: "aucune certification exigée".into(),
+            detail: String::new(),
+            reason: Reason::NoCertificationRequired,
         });
     } else if !held.is_empty() {
         factors.push(Factor {
             factor: "certifications".into(),
             weight: CERTIFICATION_WEIGHT * held.len() as f64 / need.certifications.len() as f64,
-            detail: held
-                .iter()
-                .map(|c| c.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            detail: String::new(),
+            reason: Reason::Certifications(held.iter().map(|c| (*c).clone()).collect()),
         });
     }
     let size = firm.headcount_band.as_deref().and_then(size_class);
@@ -302,7 +337,8 @@ pub fn score(need: &NeedTerms, firm: &FirmTerms) -> MatchScore {
         factors.push(Factor {
             factor: "size".into(),
             weight: SIZE_WEIGHT * fit,
-            detail: size.unwrap_or("taille inconnue").to_uppercase(),
+            detail: String::new(),
+            reason: Reason::Size(size.map(str::to_owned)),
         });
     }
     factors.sort_by(|a, b| b.weight.total_cmp(&a.weight));
@@ -312,15 +348,57 @@ pub fn score(need: &NeedTerms, firm: &FirmTerms) -> MatchScore {
     }
 }
 
-/// "Why this match" in plain French: the details of the factors that count, strongest first
-/// (size and a neutral certification line left out).
-pub fn explanation(m: &MatchScore) -> String {
-    m.factors
-        .iter()
-        .filter(|f| f.factor != "size" && f.detail != "aucune certification exigée")
-        .map(|f| f.detail.clone())
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Whether a factor says something worth reading in "why this match" (size and a neutral
+/// certification line are left out).
+pub fn tells(f: &Factor) -> bool {
+    !matches!(f.reason, Reason::Size(_) | Reason::NoCertificationRequired)
+}
+
+/// The weights of a land site's fit to a land need: nearness within the radius, area close
+/// to what is wanted, readiness.
+pub const SITE_NEAR_WEIGHT: f64 = 0.5;
+pub const SITE_AREA_WEIGHT: f64 = 0.3;
+pub const SITE_READY_WEIGHT: f64 = 0.2;
+
+/// How ready a site is: turnkey, available, or under option.
+pub fn site_readiness(turnkey: bool, available: bool) -> f64 {
+    if turnkey {
+        1.0
+    } else if available {
+        0.6
+    } else {
+        0.3
+    }
+}
+
+/// A land site's score for a need of `wanted` hectares within `radius_km`, with its reasons
+/// (area, distance, readiness) in that order.
+pub fn site_score(
+    wanted: f64,
+    area_ha: f64,
+    distance_km: Option<f64>,
+    radius_km: f64,
+    turnkey: bool,
+    available: bool,
+) -> (f64, Vec<Reason>) {
+    let near = distance_km
+        .map(|d| 1.0 - d / radius_km.max(1.0))
+        .unwrap_or(0.0);
+    // A site much larger than needed fits less well than one of the right size.
+    let fit = (wanted / area_ha).clamp(0.0, 1.0);
+    let score = SITE_NEAR_WEIGHT * near
+        + SITE_AREA_WEIGHT * fit
+        + SITE_READY_WEIGHT * site_readiness(turnkey, available);
+    let mut reasons = vec![Reason::Area((area_ha * 10.0).round() / 10.0)];
+    if let Some(d) = distance_km {
+        reasons.push(Reason::Distance(d.round()));
+    }
+    if turnkey {
+        reasons.push(Reason::Turnkey);
+    } else if !available {
+        reasons.push(Reason::UnderOption);
+    }
+    (score, reasons)
 }
 
 #[cfg(test)]
@@ -371,7 +449,8 @@ mod tests {
         let (a, b) = (score(&need(), &near), score(&need(), &far));
         assert!(a.score > b.score + 0.2, "{a:?} {b:?}");
         assert!(a.score <= 1.0);
-        let why = explanation(&a);
+        let mut a = a;
+        let why = crate::i18n::explain_match(crate::i18n::Lang::Fr, &mut a);
         assert!(why.contains("usinage"), "{why}");
         assert!(why.contains("EN 9100"), "{why}");
         assert!(why.contains("18 km"), "{why}");
@@ -394,7 +473,7 @@ mod tests {
         assert!(s
             .factors
             .iter()
-            .any(|f| f.factor == "sector" && f.detail.contains("fournisseur")));
+            .any(|f| f.factor == "sector" && matches!(f.reason, Reason::Supplies { .. })));
         assert!(score(&n, &textile)
             .factors
             .iter()

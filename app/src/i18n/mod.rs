@@ -7,7 +7,7 @@
 
 mod messages;
 mod vocabulary;
-pub use vocabulary::label_of;
+pub use vocabulary::{explain_match, explain_reasons, label_of, reason_text};
 
 pub use messages::Key;
 use serde::{Deserialize, Serialize};

@@ -5,6 +5,7 @@
 use super::{t, Key, Lang};
 use crate::domain::contact::ContactStatus;
 use crate::domain::exchange::ExchangeStatus;
+use crate::domain::matching::{tells, MatchScore, Reason};
 use crate::domain::policy::Role;
 use crate::domain::proposal::ActorRole;
 use crate::error::Problem;
@@ -139,6 +140,55 @@ impl ExchangeStatus {
     }
 }
 
+/// A reason of a match in words, in `lang`.
+pub fn reason_text(lang: Lang, reason: &Reason) -> String {
+    let code = |key: Key, code: &str| format!("{} {code}", t(lang, key));
+    match reason {
+        Reason::Words(words) | Reason::Certifications(words) => words.join(", "),
+        Reason::SameActivity(c) => code(Key::WhySameActivity, c),
+        Reason::SameClass(c) => code(Key::WhySameClass, c),
+        Reason::SameGroup(c) => code(Key::WhySameGroup, c),
+        Reason::SameDivision(c) => code(Key::WhySameDivision, c),
+        Reason::Supplies { division, buyer } => format!(
+            "{}{} {buyer}",
+            code(Key::WhyDivision, division),
+            t(lang, Key::WhySupplierOf)
+        ),
+        Reason::Distance(km) => format!("{km} km"),
+        Reason::SameTerritory => t(lang, Key::WhySameTerritory).to_owned(),
+        Reason::SameRegion => t(lang, Key::WhySameRegion).to_owned(),
+        Reason::NoCertificationRequired => t(lang, Key::WhyNoCertification).to_owned(),
+        Reason::Size(Some(size)) => size.to_uppercase(),
+        Reason::Size(None) => t(lang, Key::WhySizeUnknown).to_owned(),
+        Reason::Area(ha) => format!("{ha} ha"),
+        Reason::Turnkey => t(lang, Key::WhyTurnkey).to_owned(),
+        Reason::UnderOption => t(lang, Key::WhyUnderOption).to_owned(),
+    }
+}
+
+/// Tells each factor of a match in `lang` (its `detail`) and returns "why this match": the
+/// factors worth reading, strongest first.
+pub fn explain_match(lang: Lang, m: &mut MatchScore) -> String {
+    for f in &mut m.factors {
+        f.detail = reason_text(lang, &f.reason);
+    }
+    m.factors
+        .iter()
+        .filter(|f| tells(f))
+        .map(|f| f.detail.clone())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reasons told in `lang`, joined.
+pub fn explain_reasons(lang: Lang, reasons: &[Reason]) -> String {
+    reasons
+        .iter()
+        .map(|r| reason_text(lang, r))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The text of a stored code of a vocabulary, or the code itself if it names nothing (the
 /// schema admits no such value; shown rather than hidden should one appear).
 pub fn label_of<T: Copy>(
@@ -168,7 +218,37 @@ mod tests {
             // A label, never the code shown as text.
             assert!(fr != problem.code() && en != problem.code(), "{problem:?}");
         }
-        // The two that used to share one message no longer do.
+        // The two that used to share one message no longer do (see below for reasons).
         assert_ne!(Problem::TitleTooShort.key(), Problem::TitleTooLong.key());
+    }
+
+    #[test]
+    fn a_match_is_explained_in_each_language_from_the_same_reasons() {
+        use crate::domain::matching::{score, FirmTerms, NeedTerms};
+        let need = NeedTerms {
+            naf: vec!["25.62B".into()],
+            radius_km: 50.0,
+            territory: Some("ti-8422".into()),
+            ..Default::default()
+        };
+        let firm = FirmTerms {
+            naf_code: Some("25.62A".into()),
+            distance_km: Some(12.4),
+            territory: Some("ti-8422".into()),
+            ..Default::default()
+        };
+        let (mut fr, mut en) = (score(&need, &firm), score(&need, &firm));
+        let (fr, en) = (
+            explain_match(Lang::Fr, &mut fr),
+            explain_match(Lang::En, &mut en),
+        );
+        assert_eq!(
+            fr,
+            "même classe NAF 25.62, 12 km, même Territoire d'industrie"
+        );
+        assert_eq!(
+            en,
+            "same NAF class 25.62, 12 km, same Territoire d'industrie"
+        );
     }
 }

@@ -520,12 +520,14 @@ pub trait Needs: Send + Sync {
         id: i64,
         viewer: &crate::domain::policy::Viewer,
         limit: usize,
+        lang: Lang,
     ) -> Result<Vec<crate::api::needs::MatchView>, ServiceError>;
     /// Land sites suggested for a land need (its author's side only).
     async fn land_matches(
         &self,
         id: i64,
         viewer: &crate::domain::policy::Viewer,
+        lang: Lang,
     ) -> Result<Vec<crate::api::needs::LandMatchView>, ServiceError>;
     /// For an offer (capacity, technology): the open needs it could answer, best first (its
     /// author's side only; empty for a need).
@@ -533,11 +535,13 @@ pub trait Needs: Send + Sync {
         &self,
         id: i64,
         viewer: &crate::domain::policy::Viewer,
+        lang: Lang,
     ) -> Result<Vec<crate::api::needs::NeedForFirm>, ServiceError>;
     /// Open annonces the viewer's firms could answer, best first.
     async fn for_viewer(
         &self,
         viewer: &crate::domain::policy::Viewer,
+        lang: Lang,
     ) -> Result<Vec<crate::api::needs::NeedForFirm>, ServiceError>;
     /// A territory's industries and the supplier divisions missing or thin around it.
     async fn filieres(

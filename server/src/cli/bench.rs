@@ -530,7 +530,7 @@ async fn match_bench(
         let row = q::need(db, id).await?.context("the benchmark need")?;
         for _ in 0..runs {
             let t = Instant::now();
-            let m = service.rank(&row, 20).await?;
+            let m = service.rank(&row, 20, app::i18n::Lang::Fr).await?;
             times.push(t.elapsed());
             found += m.len();
         }

@@ -276,7 +276,7 @@ async fn need_matches(
     let viewer = who.viewer;
     let list: Vec<serde_json::Value> = services
         .needs
-        .matches(id, &viewer, 20)
+        .matches(id, &viewer, 20, who.lang)
         .await?
         .into_iter()
         .map(|m| {

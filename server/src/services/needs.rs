@@ -22,11 +22,13 @@ use app::domain::contact::{
     self, ContactAction, ContactRefusal, ContactRequirement, ContactSide, ContactStatus,
 };
 use app::domain::geo::Point;
-use app::domain::matching::{explanation, key_words, score, FirmTerms, NeedTerms};
+use app::domain::matching::{key_words, score, site_score, FirmTerms, NeedTerms};
+use app::domain::organisation::SiteStatus;
 use app::domain::policy::Viewer;
 use app::domain::text::fold;
 use app::error::{FieldError, Problem, Said};
 use app::i18n::Lang;
+use app::i18n::{explain_match, explain_reasons};
 use app::ports::ServiceError;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use std::time::Duration;
@@ -225,7 +227,12 @@ impl NeedService {
     }
 
     /// Ranks firms for an annonce (the author's own organisation left out).
-    pub async fn rank(&self, row: &NeedRow, limit: usize) -> anyhow::Result<Vec<MatchView>> {
+    pub async fn rank(
+        &self,
+        row: &NeedRow,
+        limit: usize,
+        lang: Lang,
+    ) -> anyhow::Result<Vec<MatchView>> {
         let terms = terms(row);
         let from = point(row.latitude, row.longitude);
         let text = format!(
@@ -257,7 +264,8 @@ impl NeedService {
                 if ft.distance_km.is_some_and(|d| d > row.radius_km) {
                     return None;
                 }
-                let m = score(&terms, &ft);
+                let mut m = score(&terms, &ft);
+                let why = explain_match(lang, &mut m);
                 Some(MatchView {
                     organisation_id: f.id,
                     name: f.name,
@@ -265,7 +273,7 @@ impl NeedService {
                     commune: f.commune,
                     score: (m.score * 1000.0).round() / 1000.0,
                     distance_km: ft.distance_km.map(|d| (d * 10.0).round() / 10.0),
-                    why: explanation(&m),
+                    why,
                     explanation: m.factors,
                 })
             })
@@ -428,7 +436,7 @@ impl NeedService {
 
     /// Records the new top-10 firms of one annonce and tells its author's side.
     async fn record_for(&self, row: &NeedRow) -> anyhow::Result<u64> {
-        let matches = self.rank(row, 10).await?;
+        let matches = self.rank(row, 10, Lang::Fr).await?;
         let txn = self.db.begin().await.context("matches transaction")?;
         let mut new = Vec::new();
         for m in &matches {
@@ -591,6 +599,7 @@ impl app::ports::Needs for NeedService {
         id: i64,
         viewer: &Viewer,
         limit: usize,
+        lang: Lang,
     ) -> Result<Vec<MatchView>, ServiceError> {
         let row = self.row(id).await?;
         if !is_author(viewer, &row) {
@@ -599,13 +608,14 @@ impl app::ports::Needs for NeedService {
         if row.kind == "land" {
             return Ok(Vec::new());
         }
-        Ok(self.rank(&row, limit.clamp(1, 100)).await?)
+        Ok(self.rank(&row, limit.clamp(1, 100), lang).await?)
     }
 
     async fn land_matches(
         &self,
         id: i64,
         viewer: &Viewer,
+        lang: Lang,
     ) -> Result<Vec<LandMatchView>, ServiceError> {
         let row = self.row(id).await?;
         if !is_author(viewer, &row) {
@@ -625,26 +635,14 @@ impl app::ports::Needs for NeedService {
                 if d.is_some_and(|d| d > row.radius_km) {
                     return None;
                 }
-                let near = d.map(|d| 1.0 - d / row.radius_km.max(1.0)).unwrap_or(0.0);
-                // A site much larger than needed fits less well than one of the right size.
-                let fit = (wanted / s.area_ha).clamp(0.0, 1.0);
-                let ready = if s.turnkey {
-                    1.0
-                } else if s.status == "available" {
-                    0.6
-                } else {
-                    0.3
-                };
-                let score = 0.5 * near + 0.3 * fit + 0.2 * ready;
-                let mut why = vec![format!("{} ha", (s.area_ha * 10.0).round() / 10.0)];
-                if let Some(d) = d {
-                    why.push(format!("{} km", d.round()));
-                }
-                if s.turnkey {
-                    why.push("clés en main".into());
-                } else if s.status == "under_option" {
-                    why.push("sous option".into());
-                }
+                let (score, reasons) = site_score(
+                    wanted,
+                    s.area_ha,
+                    d,
+                    row.radius_km,
+                    s.turnkey,
+                    SiteStatus::parse(&s.status) == Some(SiteStatus::Available),
+                );
                 Some(LandMatchView {
                     site_id: s.id,
                     name: s.name,
@@ -652,7 +650,7 @@ impl app::ports::Needs for NeedService {
                     area_ha: s.area_ha,
                     distance_km: d.map(|d| (d * 10.0).round() / 10.0),
                     score: (score * 1000.0).round() / 1000.0,
-                    why: why.join(", "),
+                    why: explain_reasons(lang, &reasons),
                 })
             })
             .collect();
@@ -665,6 +663,7 @@ impl app::ports::Needs for NeedService {
         &self,
         id: i64,
         viewer: &Viewer,
+        lang: Lang,
     ) -> Result<Vec<NeedForFirm>, ServiceError> {
         let offer = self.row(id).await?;
         if !is_author(viewer, &offer) {
@@ -714,7 +713,7 @@ impl app::ports::Needs for NeedService {
             if distance.is_some_and(|d| d > row.radius_km) {
                 continue;
             }
-            let m = score(
+            let mut m = score(
                 &need_terms,
                 &FirmTerms {
                     distance_km: distance,
@@ -731,7 +730,7 @@ impl app::ports::Needs for NeedService {
                     organisation_id: 0,
                     organisation_name: offer.title.clone(),
                     score: (m.score * 1000.0).round() / 1000.0,
-                    why: explanation(&m),
+                    why: explain_match(lang, &mut m),
                 });
             }
         }
@@ -740,7 +739,11 @@ impl app::ports::Needs for NeedService {
         Ok(out)
     }
 
-    async fn for_viewer(&self, viewer: &Viewer) -> Result<Vec<NeedForFirm>, ServiceError> {
+    async fn for_viewer(
+        &self,
+        viewer: &Viewer,
+        lang: Lang,
+    ) -> Result<Vec<NeedForFirm>, ServiceError> {
         let org_ids = viewer.organisations_spoken_for();
         let firms = q::firms_by_id(&self.db, &org_ids).await?;
         if firms.is_empty() {
@@ -777,7 +780,7 @@ impl app::ports::Needs for NeedService {
                 if ft.distance_km.is_some_and(|d| d > row.radius_km) {
                     continue;
                 }
-                let m = score(&terms, &ft);
+                let mut m = score(&terms, &ft);
                 // Only what a firm could really answer: its activity or words must fit.
                 let fits = m
                     .factors
@@ -789,7 +792,7 @@ impl app::ports::Needs for NeedService {
                         organisation_id: f.id,
                         organisation_name: f.name.clone(),
                         score: (m.score * 1000.0).round() / 1000.0,
-                        why: explanation(&m),
+                        why: explain_match(lang, &mut m),
                     });
                 }
             }
