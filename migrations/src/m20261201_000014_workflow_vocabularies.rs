@@ -1,4 +1,4 @@
-//! The statuses of contacts (`interest`) and exchanges held to their workflow tables'
+//! The statuses of contacts (`interest`), exchanges and annonces held to their
 //! vocabularies, as step 13 did for the other coded columns (same rule: a CHECK constraint
 //! on PostgreSQL, insert and update triggers on SQLite).
 
@@ -26,6 +26,7 @@ pub const VOCABULARIES: &[(&str, &str, &[&str])] = &[
         "status",
         &["proposed", "accepted", "declined", "completed"],
     ),
+    ("need", "status", &["open", "closed"]),
 ];
 
 #[async_trait::async_trait]

@@ -7,19 +7,7 @@ use crate::error::{AppError, FieldError, Problem, Said};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// What an annonce is about. `capacity` and `technology` are offers, the rest needs.
-pub const NEED_KINDS: [&str; 6] = [
-    "supplier",
-    "capacity",
-    "skills",
-    "land",
-    "partnership",
-    "technology",
-];
-
-/// Who may read an annonce: everyone, signed-in members, or members without the author's
-/// identity until the author accepts a contact.
-pub const NEED_VISIBILITIES: [&str; 3] = ["public", "members", "anonymous"];
+pub use crate::domain::need::{NeedKind, NeedStatus, NeedVisibility};
 
 /// The form of an annonce, as typed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -140,7 +128,7 @@ impl NeedDraft {
                 (String::new(), String::new())
             }
         };
-        if !NEED_KINDS.contains(&self.kind.as_str()) {
+        if NeedKind::parse(&self.kind).is_none() {
             bad("kind", Problem::KindInvalid.into());
         }
         let title = one_line(&clean_text(&self.title)).trim().to_owned();
@@ -202,7 +190,7 @@ impl NeedDraft {
         if !deadline.is_empty() && !crate::domain::organisation::is_iso_date(&deadline) {
             bad("deadline", Problem::DateInvalid.into());
         }
-        if !NEED_VISIBILITIES.contains(&self.visibility.as_str()) {
+        if NeedVisibility::parse(&self.visibility).is_none() {
             bad("visibility", Problem::VisibilityInvalid.into());
         }
         let size = self.size.trim().to_ascii_lowercase();
@@ -219,7 +207,7 @@ impl NeedDraft {
                 }
             },
         };
-        if self.kind == "land" && land_area_ha.is_none() {
+        if NeedKind::parse(&self.kind) == Some(NeedKind::Land) && land_area_ha.is_none() {
             bad("land_area_ha", Problem::AreaInvalid.into());
         }
         if errors.is_empty() {
@@ -371,7 +359,7 @@ impl NeedFilter {
         if self
             .kind
             .as_deref()
-            .is_some_and(|k| !NEED_KINDS.contains(&k))
+            .is_some_and(|k| NeedKind::parse(k).is_none())
         {
             errors.push(FieldError::new(
                 "kind",

@@ -8,6 +8,7 @@ pub mod exchange;
 pub mod geo;
 pub mod ids;
 pub mod matching;
+pub mod need;
 pub mod organisation;
 pub mod partners;
 pub mod policy;

@@ -553,3 +553,12 @@ mod tests {
         );
     }
 }
+
+crate::domain::workflow::vocabulary! {
+    /// Who may see an organisation's profile.
+    OrganisationVisibility {
+        Public => "public",
+        /// Signed-in members only (firms may choose it).
+        Members => "members",
+    }
+}

@@ -6,6 +6,7 @@ use super::{t, Key, Lang};
 use crate::domain::contact::ContactStatus;
 use crate::domain::exchange::ExchangeStatus;
 use crate::domain::matching::{tells, MatchScore, Reason};
+use crate::domain::need::{NeedKind, NeedVisibility};
 use crate::domain::policy::Role;
 use crate::domain::proposal::ActorRole;
 use crate::error::Problem;
@@ -124,6 +125,31 @@ impl ContactStatus {
             ContactStatus::Declined => Key::IsDeclined,
             ContactStatus::Concluded => Key::IsConcluded,
             ContactStatus::NotConcluded => Key::IsNotConcluded,
+        }
+    }
+}
+
+impl NeedKind {
+    /// The text naming this kind of annonce.
+    pub fn key(self) -> Key {
+        match self {
+            NeedKind::Supplier => Key::NkSupplier,
+            NeedKind::Capacity => Key::NkCapacity,
+            NeedKind::Skills => Key::NkSkills,
+            NeedKind::Land => Key::NkLand,
+            NeedKind::Partnership => Key::NkPartnership,
+            NeedKind::Technology => Key::NkTechnology,
+        }
+    }
+}
+
+impl NeedVisibility {
+    /// The text naming who may read an annonce.
+    pub fn key(self) -> Key {
+        match self {
+            NeedVisibility::Public => Key::NvPublic,
+            NeedVisibility::Members => Key::NvMembers,
+            NeedVisibility::Anonymous => Key::NvAnonymous,
         }
     }
 }

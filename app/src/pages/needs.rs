@@ -4,41 +4,23 @@
 use crate::api::accounts::get_current_user;
 use crate::api::needs::{
     get_inbox, get_matches, get_need, get_needs, get_needs_for_me, InterestView, NeedDraft,
-    NeedFilter, NeedSummary, NeedView, NEED_KINDS, NEED_VISIBILITIES,
+    NeedFilter, NeedSummary, NeedView,
 };
 use crate::components::{BarChart, ErrorView, Flash};
 use crate::domain::contact::ContactStatus;
 use crate::domain::matching::SIZES;
+use crate::domain::need::{NeedKind, NeedStatus, NeedVisibility};
 use crate::error::AppError;
 use crate::i18n::{colon, format_date, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-fn kind_key(code: &str) -> Key {
-    match code {
-        "supplier" => Key::NkSupplier,
-        "capacity" => Key::NkCapacity,
-        "skills" => Key::NkSkills,
-        "land" => Key::NkLand,
-        "partnership" => Key::NkPartnership,
-        _ => Key::NkTechnology,
-    }
-}
-
 fn size_key(code: &str) -> Key {
     match code {
         "tpe" => Key::SizeTpe,
         "pme" => Key::SizePme,
         _ => Key::SizeEti,
-    }
-}
-
-fn visibility_key(code: &str) -> Key {
-    match code {
-        "public" => Key::NvPublic,
-        "members" => Key::NvMembers,
-        _ => Key::NvAnonymous,
     }
 }
 
@@ -65,8 +47,8 @@ fn need_item(lang: Lang, n: NeedSummary, why: Option<String>) -> impl IntoView {
         <li class="card">
             <h2><a href=format!("/annonces/{}", n.id)>{n.title.clone()}</a></h2>
             <p class="meta">
-                <span class="badge">{t(lang, kind_key(&n.kind))}</span> " "
-                {(n.visibility == "anonymous").then(|| view! { <span class="badge">{t(lang, Key::NvAnonymous)}</span> " " })}
+                <span class="badge">{crate::i18n::label_of(lang, &n.kind, NeedKind::parse, NeedKind::key)}</span> " "
+                {(NeedVisibility::parse(&n.visibility) == Some(NeedVisibility::Anonymous)).then(|| view! { <span class="badge">{t(lang, Key::NvAnonymous)}</span> " " })}
                 {n.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}
                 {n.author.clone().map(|a| a.name)} {(!n.place.is_empty()).then(|| format!(" · {}", n.place))}
                 " · " {format_date(lang, n.created_at)}
@@ -86,7 +68,7 @@ pub fn NeedsPage() -> impl IntoView {
             let q = query.read();
             NeedFilter {
                 q: q.get("q").unwrap_or_default(),
-                kind: q.get("kind").filter(|k| NEED_KINDS.contains(&k.as_str())),
+                kind: q.get("kind").filter(|k| NeedKind::parse(k).is_some()),
                 territory: q.get("territory").filter(|t| !t.is_empty()),
                 include_closed: false,
             }
@@ -126,7 +108,7 @@ pub fn NeedsPage() -> impl IntoView {
                                 <label for="n-kind">{t(lang, Key::NeedKind)}</label>
                                 <select id="n-kind" name="kind">
                                     <option value="">{t(lang, Key::AllKinds)}</option>
-                                    {NEED_KINDS.iter().map(|k| view! { <option value=*k selected=filter.kind.as_deref() == Some(*k)>{t(lang, kind_key(k))}</option> }).collect_view()}
+                                    {NeedKind::ALL.iter().map(|k| view! { <option value=k.code() selected=filter.kind.as_deref() == Some(k.code())>{t(lang, k.key())}</option> }).collect_view()}
                                 </select>
                             </div>
                             <button type="submit">{t(lang, Key::Filter)}</button>
@@ -166,7 +148,7 @@ fn need_fields(lang: Lang, d: &NeedDraft, authors: Option<Vec<(String, String)>>
         <div class="field">
             <label for="nd-kind">{t(lang, Key::NeedKind)}</label>
             <select id="nd-kind" name="kind">
-                {NEED_KINDS.iter().map(|k| view! { <option value=*k selected=kind == *k>{t(lang, kind_key(k))}</option> }).collect_view()}
+                {NeedKind::ALL.iter().map(|k| view! { <option value=k.code() selected=kind == k.code()>{t(lang, k.key())}</option> }).collect_view()}
             </select>
         </div>
         <div class="field">
@@ -197,13 +179,13 @@ fn need_fields(lang: Lang, d: &NeedDraft, authors: Option<Vec<(String, String)>>
         {input("nd-area", "land_area_ha", Key::LandAreaLabel, d.land_area_ha.clone(), Some(Key::LandAreaHint))}
         <fieldset>
             <legend>{t(lang, Key::VisibilityLabel)}</legend>
-            {NEED_VISIBILITIES.iter().map(|v| {
-                let id = format!("nd-vis-{v}");
-                let checked = if visibility.is_empty() { *v == "members" } else { visibility == *v };
+            {NeedVisibility::ALL.iter().map(|v| {
+                let id = format!("nd-vis-{}", v.code());
+                let checked = if visibility.is_empty() { *v == NeedVisibility::Members } else { visibility == v.code() };
                 view! {
                     <div class="check">
-                        <input type="radio" id=id.clone() name="visibility" value=*v checked=checked/>
-                        <label for=id>{t(lang, visibility_key(v))}</label>
+                        <input type="radio" id=id.clone() name="visibility" value=v.code() checked=checked/>
+                        <label for=id>{t(lang, v.key())}</label>
                     </div>
                 }
             }).collect_view()}
@@ -460,7 +442,7 @@ pub fn NeedPage() -> impl IntoView {
                         let author = n.is_author.then(|| view! {
                             <div class="actions-row">
                                 <a class="button" href=format!("/annonces/{id}/modifier")>{t(lang, Key::EditNeed)}</a>
-                                {(s.status == "open").then(|| view! {
+                                {(NeedStatus::parse(&s.status) == Some(NeedStatus::Open)).then(|| view! {
                                     <form method="post" action=format!("/annonces/{id}/cloturer")>
                                         <button type="submit" class="secondary">{t(lang, Key::CloseNeed)}</button>
                                     </form>
@@ -473,9 +455,9 @@ pub fn NeedPage() -> impl IntoView {
                             <h1>{s.title.clone()}</h1>
                             <Flash errors=error_key done=DONE/>
                             <p class="meta">
-                                <span class="badge">{t(lang, kind_key(&s.kind))}</span> " "
-                                <span class="badge">{t(lang, visibility_key(&s.visibility))}</span> " "
-                                {(s.status != "open").then(|| view! { <span class="badge status status-rejected">{t(lang, Key::NeedClosed)}</span> " " })}
+                                <span class="badge">{crate::i18n::label_of(lang, &s.kind, NeedKind::parse, NeedKind::key)}</span> " "
+                                <span class="badge">{crate::i18n::label_of(lang, &s.visibility, NeedVisibility::parse, NeedVisibility::key)}</span> " "
+                                {(NeedStatus::parse(&s.status) != Some(NeedStatus::Open)).then(|| view! { <span class="badge status status-rejected">{t(lang, Key::NeedClosed)}</span> " " })}
                                 <span data-testid="author">{s.author.clone().map(|a| a.name).unwrap_or_else(|| t(lang, Key::AnonymousAuthor).to_owned())}</span>
                                 {(!s.place.is_empty()).then(|| format!(" · {}", s.place))}
                             </p>

@@ -3,12 +3,15 @@
 use super::{fetch_all, fetch_in, fetch_optional, stmt};
 use anyhow::Context;
 use app::api::needs::ValidNeed;
+use app::domain::need::{NeedKind, NeedStatus, NeedVisibility};
+use app::domain::organisation::OrganisationVisibility;
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 /// An annonce with where it is and who posted it.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct NeedRow {
     pub id: i64,
+    /// A `NeedKind` code (the schema admits no other); see [`NeedRow::kind`].
     pub kind: String,
     pub title: String,
     pub description: String,
@@ -36,6 +39,39 @@ pub struct NeedRow {
     pub region_code: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+}
+
+impl NeedRow {
+    /// The annonce's kind (`None` only for a code outside the vocabulary, which the schema
+    /// refuses).
+    pub fn kind(&self) -> Option<NeedKind> {
+        NeedKind::parse(&self.kind)
+    }
+
+    /// Whether it is a land need (matched with land sites, not firms).
+    pub fn is_land(&self) -> bool {
+        self.kind() == Some(NeedKind::Land)
+    }
+
+    /// Whether its author stays unnamed until they accept a contact.
+    pub fn is_anonymous(&self) -> bool {
+        NeedVisibility::parse(&self.visibility) == Some(NeedVisibility::Anonymous)
+    }
+
+    /// Whether anyone, signed in or not, may read it.
+    pub fn is_public(&self) -> bool {
+        NeedVisibility::parse(&self.visibility) == Some(NeedVisibility::Public)
+    }
+
+    /// Whether it still takes answers.
+    pub fn is_open(&self) -> bool {
+        NeedStatus::parse(&self.status) == Some(NeedStatus::Open)
+    }
+
+    /// Whether its author organisation shows its name to members only.
+    pub fn author_members_only(&self) -> bool {
+        self.author_visibility.as_deref() == Some(OrganisationVisibility::Members.code())
+    }
 }
 
 /// The place of an annonce is its commune, else its author organisation's commune, else its

@@ -8,6 +8,8 @@
 
 use super::analysis::{ENGLISH, FOLDED, FRENCH, SHINGLES};
 use crate::db::{fetch_all, fetch_in, json_list};
+use app::domain::need::NeedVisibility;
+use app::domain::organisation::OrganisationVisibility;
 use app::domain::text::fold;
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use std::collections::HashMap;
@@ -686,7 +688,10 @@ pub fn need_document(f: &Fields, r: &NeedDocRow) -> TantivyDocument {
     }
     // The author is searchable by name unless anonymous, or a members-only firm (whose name
     // public documents must not carry).
-    if r.visibility != "anonymous" && r.author_visibility.as_deref() != Some("members") {
+    let visibility = NeedVisibility::parse(&r.visibility);
+    let members_only_author =
+        r.author_visibility.as_deref() == Some(OrganisationVisibility::Members.code());
+    if visibility != Some(NeedVisibility::Anonymous) && !members_only_author {
         if let Some(a) = &r.author_name {
             doc.add_text(f.territory_name, a);
         }
@@ -697,10 +702,10 @@ pub fn need_document(f: &Fields, r: &NeedDocRow) -> TantivyDocument {
     add_visibility(
         &mut doc,
         f,
-        if r.visibility == "public" {
-            "public"
+        if visibility == Some(NeedVisibility::Public) {
+            NeedVisibility::Public.code()
         } else {
-            "members"
+            NeedVisibility::Members.code()
         },
     );
     doc.add_text(f.lang, "fr");

@@ -75,7 +75,7 @@ fn is_author(viewer: &Viewer, row: &NeedRow) -> bool {
 }
 
 fn visible(viewer: &Viewer, row: &NeedRow) -> bool {
-    row.visibility == "public" || viewer.signed_in()
+    row.is_public() || viewer.signed_in()
 }
 
 /// Accepted contacts open the identity of an anonymous author to the other party.
@@ -104,9 +104,8 @@ fn contact_status(code: &str) -> Result<ContactStatus, ServiceError> {
 /// Whether the viewer may know who posted the annonce.
 fn revealed(viewer: &Viewer, row: &NeedRow, interests: &[InterestRow]) -> bool {
     // A members-only firm is named to members only, in its annonces too.
-    let members_only_author =
-        row.author_visibility.as_deref() == Some("members") && !viewer.signed_in();
-    if (row.visibility != "anonymous" && !members_only_author) || is_author(viewer, row) {
+    let members_only_author = row.author_members_only() && !viewer.signed_in();
+    if (!row.is_anonymous() && !members_only_author) || is_author(viewer, row) {
         return true;
     }
     let mine = sides(viewer);
@@ -368,7 +367,7 @@ impl NeedService {
             format!("{}:{}", i.to_kind, i.to_id),
         );
         let author = author_key(need);
-        let hidden = need.visibility == "anonymous" && !accepted(&i.status);
+        let hidden = need.is_anonymous() && !accepted(&i.status);
         let contacts = if accepted(&i.status) {
             let people = |kind: String, id: String| async move {
                 crate::db::accounts::side_people(&self.db, &kind, &id, "matches")
@@ -423,7 +422,7 @@ impl NeedService {
     pub async fn record_new_matches(&self) -> anyhow::Result<u64> {
         let rows = q::needs_where(&self.db, &["n.status = 'open'".to_owned()], vec![]).await?;
         let mut recorded = 0;
-        for row in rows.iter().filter(|r| r.kind != "land") {
+        for row in rows.iter().filter(|r| !r.is_land()) {
             match self.record_for(row).await {
                 Ok(n) => recorded += n,
                 Err(e) => {
@@ -523,7 +522,7 @@ impl app::ports::Needs for NeedService {
         let mine = sides(viewer);
         let mut out = Vec::new();
         for row in rows {
-            let shown = row.visibility != "anonymous" || mine.contains(&author_key(&row));
+            let shown = !row.is_anonymous() || mine.contains(&author_key(&row));
             // A territory filter on an anonymous annonce would tell where its author is.
             if let Some(t) = &filter.territory {
                 if !shown || row.territory_id.as_ref() != Some(t) {
@@ -557,7 +556,7 @@ impl app::ports::Needs for NeedService {
             .into_iter()
             .filter(|o| !(row.author_kind == "organisation" && row.author_id == o.to_string()))
             .collect();
-        let ask_as = if row.status == "open" {
+        let ask_as = if row.is_open() {
             q::firms_by_id(&self.db, &org_ids)
                 .await?
                 .into_iter()
@@ -605,7 +604,7 @@ impl app::ports::Needs for NeedService {
         if !is_author(viewer, &row) {
             return Err(ServiceError::Forbidden);
         }
-        if row.kind == "land" {
+        if row.is_land() {
             return Ok(Vec::new());
         }
         Ok(self.rank(&row, limit.clamp(1, 100), lang).await?)
@@ -621,7 +620,7 @@ impl app::ports::Needs for NeedService {
         if !is_author(viewer, &row) {
             return Err(ServiceError::Forbidden);
         }
-        let Some(wanted) = row.land_area_ha.filter(|_| row.kind == "land") else {
+        let Some(wanted) = row.land_area_ha.filter(|_| row.is_land()) else {
             return Ok(Vec::new());
         };
         let from = point(row.latitude, row.longitude);
@@ -699,7 +698,7 @@ impl app::ports::Needs for NeedService {
         let here = point(offer.latitude, offer.longitude);
         let mut out = Vec::new();
         for row in rows.iter().filter(|r| author_key(r) != author_key(&offer)) {
-            let anonymous = row.visibility == "anonymous";
+            let anonymous = row.is_anonymous();
             let mut need_terms = terms(row);
             // As for firms: an anonymous need is not located through the offer.
             let distance = if anonymous {
@@ -726,7 +725,7 @@ impl app::ports::Needs for NeedService {
                 && m.score >= 0.35
             {
                 out.push(NeedForFirm {
-                    need: summary(row, row.visibility != "anonymous"),
+                    need: summary(row, !row.is_anonymous()),
                     organisation_id: 0,
                     organisation_name: offer.title.clone(),
                     score: (m.score * 1000.0).round() / 1000.0,
@@ -764,7 +763,7 @@ impl app::ports::Needs for NeedService {
             if mine.contains(&author_key(row)) {
                 continue;
             }
-            let anonymous = row.visibility == "anonymous";
+            let anonymous = row.is_anonymous();
             let mut terms = terms(row);
             // Where an anonymous author is must not show through a distance, a territory or
             // the radius: the annonce is scored on what it asks, not where it is.
@@ -788,7 +787,7 @@ impl app::ports::Needs for NeedService {
                     .any(|x| x.factor == "sector" || x.factor == "text");
                 if fits && m.score >= 0.35 {
                     out.push(NeedForFirm {
-                        need: summary(row, row.visibility != "anonymous"),
+                        need: summary(row, !row.is_anonymous()),
                         organisation_id: f.id,
                         organisation_name: f.name.clone(),
                         score: (m.score * 1000.0).round() / 1000.0,
@@ -976,7 +975,7 @@ impl app::ports::Needs for NeedService {
         if !visible(viewer, &row) {
             return Err(ServiceError::NotFound);
         }
-        if row.status != "open" {
+        if !row.is_open() {
             return Err(invalid("need", Problem::NeedClosed));
         }
         let message = message.trim();
@@ -1028,7 +1027,7 @@ impl app::ports::Needs for NeedService {
         let txn = self.db.begin().await.context("interest transaction")?;
         let id =
             q::insert_interest(&txn, need_id, (fk, fi), (tk, ti), user.id, message, at).await?;
-        let sender = if from == author && row.visibility == "anonymous" {
+        let sender = if from == author && row.is_anonymous() {
             None
         } else {
             self.side_name(&txn, fk, fi).await?
@@ -1080,7 +1079,7 @@ impl app::ports::Needs for NeedService {
             }
         };
         let row = self.row(i.need_id).await?;
-        if row.status != "open" {
+        if !row.is_open() {
             return Err(invalid("need", Problem::NeedClosed));
         }
         let txn = self.db.begin().await.context("interest transaction")?;
@@ -1101,7 +1100,7 @@ impl app::ports::Needs for NeedService {
         }
         // An anonymous author declining stays anonymous; accepting reveals them.
         let answering_author = format!("{}:{}", i.to_kind, i.to_id) == author_key(&row);
-        let name = if answering_author && row.visibility == "anonymous" && !accept {
+        let name = if answering_author && row.is_anonymous() && !accept {
             None
         } else {
             i.to_name.clone()

@@ -5,6 +5,7 @@ use crate::helpers::{spawn_app, Backend, TestApp};
 use crate::on_both_backends;
 use app::domain::contact::ContactStatus;
 use app::domain::exchange::ExchangeStatus;
+use app::domain::need::{NeedKind, NeedStatus, NeedVisibility};
 use app::domain::organisation::SiteStatus;
 use app::domain::policy::{TokenScope, ALL_ROLES};
 use app::domain::proposal::{ALL_ACTOR_ROLES, ALL_STATUSES};
@@ -75,11 +76,26 @@ fn coded_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
                 .map(|r| r.code().to_owned())
                 .collect(),
         ),
-        ("need", "kind", set(&app::api::needs::NEED_KINDS)),
+        (
+            "need",
+            "kind",
+            NeedKind::ALL.iter().map(|k| k.code().to_owned()).collect(),
+        ),
         (
             "need",
             "visibility",
-            set(&app::api::needs::NEED_VISIBILITIES),
+            NeedVisibility::ALL
+                .iter()
+                .map(|v| v.code().to_owned())
+                .collect(),
+        ),
+        (
+            "need",
+            "status",
+            NeedStatus::ALL
+                .iter()
+                .map(|s| s.code().to_owned())
+                .collect(),
         ),
         (
             "notification_setting",
