@@ -562,3 +562,26 @@ crate::domain::workflow::vocabulary! {
         Members => "members",
     }
 }
+
+crate::domain::workflow::vocabulary! {
+    /// What an organisation is.
+    OrganisationKind {
+        Firm => "firm",
+        Cluster => "cluster",
+        Pole => "pole",
+        District => "district",
+        Operator => "operator",
+    }
+}
+
+crate::domain::workflow::vocabulary! {
+    /// Who writes, asks or is asked: the author of an annonce or a practice, a side of a
+    /// contact or an exchange, a supporter of a proposal.
+    PartyKind {
+        Organisation => "organisation",
+        Territory => "territory",
+        /// A European district (an organisation of that kind, named as such in exchanges
+        /// and practices).
+        District => "district",
+    }
+}

@@ -132,6 +132,23 @@ pub enum ScopeKind {
 }
 
 impl ScopeKind {
+    pub const ALL: [ScopeKind; 5] = [
+        ScopeKind::Organisation,
+        ScopeKind::Territory,
+        ScopeKind::Region,
+        ScopeKind::National,
+        ScopeKind::Platform,
+    ];
+
+    pub fn parse(code: &str) -> Option<ScopeKind> {
+        ScopeKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Whether a stored code is this kind.
+    pub fn is(self, code: &str) -> bool {
+        self.code() == code
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             ScopeKind::Organisation => "organisation",

@@ -122,6 +122,11 @@ macro_rules! vocabulary {
             pub fn parse(code: &str) -> Option<$name> {
                 match code { $($code => Some($name::$variant),)* _ => None }
             }
+
+            /// Whether a stored code is this value.
+            pub fn is(self, code: &str) -> bool {
+                self.code() == code
+            }
         }
 
         impl $crate::domain::workflow::Coded for $name {

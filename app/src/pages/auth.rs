@@ -8,7 +8,7 @@ use crate::api::accounts::{
     get_account, get_link_address, AccountOverview, LinkPurpose, FREQUENCIES, MIN_PASSWORD_CHARS,
 };
 use crate::components::{ErrorView, Flash};
-use crate::domain::policy::Role;
+use crate::domain::policy::{Role, ScopeKind, TokenScope};
 use crate::i18n::{t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -276,7 +276,7 @@ fn AccountView(a: AccountOverview) -> impl IntoView {
                 "territory" => Some(format!("/territoires/{}", m.scope_id)),
                 _ => None,
             };
-            let edit = (m.scope_kind == "organisation" && m.role == "admin").then(|| format!("/organisations/{}/modifier", m.scope_id));
+            let edit = (ScopeKind::Organisation.is(&m.scope_kind) && Role::parse(&m.role) == Some(Role::Admin)).then(|| format!("/organisations/{}/modifier", m.scope_id));
             view! {
                 <li>
                     {match link { Some(l) => view! { <a href=l>{m.scope_label.clone()}</a> }.into_any(), None => view! { <span>{m.scope_label.clone()}</span> }.into_any() }}
@@ -298,7 +298,7 @@ fn AccountView(a: AccountOverview) -> impl IntoView {
             view! {
                 <li>
                     <strong>{tk.name}</strong> " · " {date(tk.created_at)} " · "
-                    <span class="badge">{t(lang, if tk.scope == "write" { Key::TokenWrite } else { Key::TokenRead })}</span>
+                    <span class="badge">{t(lang, if TokenScope::parse(&tk.scope) == Some(TokenScope::Write) { Key::TokenWrite } else { Key::TokenRead })}</span>
                     {tk.expires_at.map(|e| view! { " · " {t(lang, Key::TokenExpires)} " " {date(e)} })}
                     {if tk.revoked || tk.expired {
                         let key = if tk.revoked { Key::Revoked } else { Key::TokenExpired };

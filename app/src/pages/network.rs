@@ -9,6 +9,8 @@ use crate::api::network::{
 };
 use crate::components::{BarChart, ErrorView, Flash, Pager};
 use crate::domain::exchange::ExchangeStatus;
+use crate::domain::organisation::PartyKind;
+use crate::domain::policy::ScopeKind;
 use crate::error::AppError;
 use crate::i18n::{country_name, format_date, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
@@ -110,7 +112,7 @@ fn partner_item(
     back: String,
     n: usize,
 ) -> impl IntoView {
-    let href = if s.kind == "district" {
+    let href = if PartyKind::District.is(&s.kind) {
         format!("/organisations/{}", s.id)
     } else {
         format!("/territoires/{}", s.id)
@@ -180,7 +182,7 @@ fn PartnersView(p: Partners, district: bool) -> impl IntoView {
                         .map(|u| {
                             u.memberships
                                 .into_iter()
-                                .filter(|m| m.scope_kind == "territory")
+                                .filter(|m| ScopeKind::Territory.is(&m.scope_kind))
                                 .map(|m| (m.scope_id, m.scope_label))
                                 .collect()
                         })
@@ -262,7 +264,7 @@ pub fn DistrictPartnersPage() -> impl IntoView {
 }
 
 fn practice_item(lang: Lang, p: PracticeSummary) -> impl IntoView {
-    let author = if p.author_kind == "territory" {
+    let author = if PartyKind::Territory.is(&p.author_kind) {
         format!("/territoires/{}", p.author_id)
     } else {
         format!("/organisations/{}", p.author_id)
@@ -451,9 +453,9 @@ pub fn PracticePage() -> impl IntoView {
                     Ok(p) => {
                         let s = p.summary.clone();
                         let section = |key: Key, text: String| (!text.trim().is_empty()).then(|| view! { <h2>{t(lang, key)}</h2><p class="prose" lang=s.lang.clone()>{text}</p> });
-                        let to = format!("{}:{}", if s.author_kind == "territory" { "territory" } else { "district" }, s.author_id);
+                        let to = format!("{}:{}", if PartyKind::Territory.is(&s.author_kind) { PartyKind::Territory.code() } else { PartyKind::District.code() }, s.author_id);
                         let form = (!p.propose_from.is_empty()).then(|| propose_form(lang, p.propose_from.clone(), to, s.author_name.clone(), Some(s.id), format!("/pratiques/{}", s.id), 0));
-                        let author = if s.author_kind == "territory" { format!("/territoires/{}", s.author_id) } else { format!("/organisations/{}", s.author_id) };
+                        let author = if PartyKind::Territory.is(&s.author_kind) { format!("/territoires/{}", s.author_id) } else { format!("/organisations/{}", s.author_id) };
                         view! {
                             <Title text=s.title.clone()/>
                             <p class="breadcrumb"><a href="/pratiques">{t(lang, Key::PracticesTitle)}</a></p>
@@ -561,7 +563,7 @@ pub fn ExchangePage() -> impl IntoView {
                                 <button type="submit">{t(lang, Key::SaveReport)}</button>
                             </form>
                         });
-                        let to_href = if x.to_kind == "district" { format!("/organisations/{}", x.to_id) } else { format!("/territoires/{}", x.to_id) };
+                        let to_href = if PartyKind::District.is(&x.to_kind) { format!("/organisations/{}", x.to_id) } else { format!("/territoires/{}", x.to_id) };
                         view! {
                             <Title text=format!("{} → {}", x.from_name, x.to_name)/>
                             <p class="breadcrumb"><a href="/echanges">{t(lang, Key::MyExchanges)}</a></p>

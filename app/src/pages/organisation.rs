@@ -3,6 +3,7 @@
 use crate::api::directory::{get_organisation, OrganisationDetail};
 use crate::components::ErrorView;
 use crate::domain::organisation::headcount_label;
+use crate::domain::organisation::{OrganisationKind, OrganisationVisibility};
 use crate::i18n::{country_name, language_name, t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -75,7 +76,7 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
         "pole" => ("/poles", Key::NavPoles),
         _ => ("/territoires", Key::NavTerritories),
     };
-    let firm = (o.kind == "firm").then(|| {
+    let firm = OrganisationKind::Firm.is(&o.kind).then(|| {
         let band =
             o.headcount_band
                 .as_deref()
@@ -118,7 +119,7 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
                 {tags(o.markets.clone())}
             })}
     };
-    let district = o.kind == "district";
+    let district = OrganisationKind::District.is(&o.kind);
     let id = o.id;
     let challenges = o
         .challenges
@@ -261,22 +262,22 @@ pub fn OrganisationEditPage() -> impl IntoView {
                                 {field("oe-markets", "markets", Key::MarketsLabel, o.markets.join("; "))}
                                 {field("oe-website", "website", Key::WebsiteLabel, o.website.clone())}
                                 {field("oe-email", "email", Key::PublicEmailLabel, o.email.clone())}
-                                {(o.kind == "firm").then(|| view! {
+                                {OrganisationKind::Firm.is(&o.kind).then(|| view! {
                                 <fieldset class="field">
                                     <legend>{t(lang, Key::OrgVisibilityLabel)}</legend>
                                     <div class="check">
-                                        <input type="radio" id="oe-vis-public" name="visibility" value="public" checked=o.visibility != "members"/>
+                                        <input type="radio" id="oe-vis-public" name="visibility" value="public" checked=!OrganisationVisibility::Members.is(&o.visibility)/>
                                         <label for="oe-vis-public">{t(lang, Key::OrgVisibilityPublic)}</label>
                                     </div>
                                     <div class="check">
-                                        <input type="radio" id="oe-vis-members" name="visibility" value="members" checked=o.visibility == "members"/>
+                                        <input type="radio" id="oe-vis-members" name="visibility" value="members" checked=OrganisationVisibility::Members.is(&o.visibility)/>
                                         <label for="oe-vis-members">{t(lang, Key::OrgVisibilityMembers)}</label>
                                     </div>
                                 </fieldset>
                                 })}
                                 <button type="submit">{t(lang, Key::Save)}</button>
                             </form>
-                            {(o.kind == "district").then(|| view! {
+                            {(OrganisationKind::District.is(&o.kind)).then(|| view! {
                                 <h2>{t(lang, Key::DistrictProfile)}</h2>
                                 <form method="post" action=format!("/auth/districts/{}/profil", o.id) class="card-form wide" data-testid="district-profile-form">
                                     <fieldset>

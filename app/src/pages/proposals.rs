@@ -430,7 +430,7 @@ pub fn ProposalNewPage() -> impl IntoView {
                 let territories: Vec<(String, String)> = user
                     .memberships
                     .iter()
-                    .filter(|m| m.scope_kind == "territory")
+                    .filter(|m| crate::domain::policy::ScopeKind::Territory.is(&m.scope_kind))
                     .map(|m| (m.scope_id.clone(), m.scope_label.clone()))
                     .collect::<BTreeMap<_, _>>()
                     .into_iter()
@@ -682,7 +682,7 @@ fn ProposalView(p: ProposalDetail) -> impl IntoView {
             </ul>
         }
     });
-    let approvals = (s.status == "awaiting_approval").then(|| {
+    let approvals = (Status::AwaitingApproval.code() == s.status).then(|| {
         let mark = |done: bool| {
             if done {
                 t(lang, Key::Approved)
@@ -730,12 +730,12 @@ fn ProposalView(p: ProposalDetail) -> impl IntoView {
     let supports = p.supports.clone();
     let firms: Vec<_> = supports
         .iter()
-        .filter(|s| s.kind == "organisation")
+        .filter(|s| crate::domain::organisation::PartyKind::Organisation.is(&s.kind))
         .cloned()
         .collect();
     let territories: Vec<_> = supports
         .iter()
-        .filter(|s| s.kind == "territory")
+        .filter(|s| crate::domain::organisation::PartyKind::Territory.is(&s.kind))
         .cloned()
         .collect();
     let by_region = p.territories_by_region.clone();

@@ -8,6 +8,7 @@ use app::api::organisations::{
     DivisionCount, LandSiteDetail, LandSiteList, OrganisationFilter, OrganisationList,
 };
 use app::domain::ids::TerritoryId;
+use app::domain::organisation::{OrganisationKind, OrganisationVisibility};
 use app::error::{FieldError, Problem};
 use app::ports::{Directory, ServiceError};
 use sea_orm::DatabaseConnection;
@@ -118,12 +119,12 @@ impl Directory for DirectoryService {
         let record = edit.validate().map_err(ServiceError::Invalid)?;
         // Pôles and districts are the programme's public partners: only a firm may keep its
         // profile for members.
-        if record.visibility.as_deref() == Some("members") {
+        if record.visibility.as_deref() == Some(OrganisationVisibility::Members.code()) {
             let kind = db::directory::organisation(&self.db, id, viewer)
                 .await?
                 .ok_or(ServiceError::NotFound)?
                 .kind;
-            if kind != "firm" {
+            if !OrganisationKind::Firm.is(&kind) {
                 return Err(ServiceError::Invalid(vec![FieldError::new(
                     "visibility",
                     Problem::VisibilityInvalid,

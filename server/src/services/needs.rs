@@ -23,7 +23,7 @@ use app::domain::contact::{
 };
 use app::domain::geo::Point;
 use app::domain::matching::{key_words, score, site_score, FirmTerms, NeedTerms};
-use app::domain::organisation::SiteStatus;
+use app::domain::organisation::{PartyKind, SiteStatus};
 use app::domain::policy::Viewer;
 use app::domain::text::fold;
 use app::error::{FieldError, Problem, Said};
@@ -253,7 +253,9 @@ impl NeedService {
         })
         .await
         .context("search task")??;
-        let own = (row.author_kind == "organisation").then(|| row.author_id.clone());
+        let own = PartyKind::Organisation
+            .is(&row.author_kind)
+            .then(|| row.author_id.clone());
         let mut ranked: Vec<MatchView> = q::firms_by_id(&self.db, &ids)
             .await?
             .into_iter()
@@ -296,7 +298,7 @@ impl NeedService {
         struct N {
             name: String,
         }
-        let sql = if kind == "territory" {
+        let sql = if PartyKind::Territory.is(kind) {
             "SELECT name FROM territory WHERE id = ?"
         } else {
             "SELECT name FROM organisation WHERE CAST(id AS TEXT) = ?"
@@ -554,7 +556,9 @@ impl app::ports::Needs for NeedService {
         let org_ids: Vec<i64> = viewer
             .organisations_spoken_for()
             .into_iter()
-            .filter(|o| !(row.author_kind == "organisation" && row.author_id == o.to_string()))
+            .filter(|o| {
+                !(PartyKind::Organisation.is(&row.author_kind) && row.author_id == o.to_string())
+            })
             .collect();
         let ask_as = if row.is_open() {
             q::firms_by_id(&self.db, &org_ids)

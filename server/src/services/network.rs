@@ -15,6 +15,7 @@ use app::api::network::{
 use app::domain::exchange::{
     self, ExchangeAction, ExchangeInput, ExchangeRefusal, ExchangeRequirement, ExchangeStatus,
 };
+use app::domain::organisation::PartyKind;
 use app::domain::partners::{challenges_from_needs, similarity, Profile};
 use app::domain::policy::Viewer;
 use app::error::{FieldError, Problem, Said};
@@ -184,8 +185,8 @@ impl NetworkService {
         let territories = team_territories(viewer);
         if territories.contains(&x.from_territory) {
             Side::Proposer
-        } else if (x.to_kind == "territory" && territories.contains(&x.to_id))
-            || (x.to_kind == "district" && organisations(viewer).contains(&x.to_id))
+        } else if (PartyKind::Territory.is(&x.to_kind) && territories.contains(&x.to_id))
+            || (PartyKind::District.is(&x.to_kind) && organisations(viewer).contains(&x.to_id))
         {
             Side::Recipient
         } else {
@@ -465,7 +466,7 @@ impl app::ports::Network for NetworkService {
             .ok_or(ServiceError::NotFound)?;
         let from: Vec<String> = team_territories(viewer)
             .into_iter()
-            .filter(|t| !(r.author_kind == "territory" && &r.author_id == t))
+            .filter(|t| !(PartyKind::Territory.is(&r.author_kind) && &r.author_id == t))
             .collect();
         let propose_from = crate::db::directory::territory_names(&self.db, &from)
             .await?
