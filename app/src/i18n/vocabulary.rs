@@ -7,6 +7,7 @@ use crate::domain::contact::ContactStatus;
 use crate::domain::exchange::ExchangeStatus;
 use crate::domain::matching::{tells, MatchScore, Reason};
 use crate::domain::need::{NeedKind, NeedVisibility};
+use crate::domain::organisation::{OrganisationKind, SiteStatus};
 use crate::domain::policy::Role;
 use crate::domain::proposal::ActorRole;
 use crate::error::Problem;
@@ -125,6 +126,30 @@ impl ContactStatus {
             ContactStatus::Declined => Key::IsDeclined,
             ContactStatus::Concluded => Key::IsConcluded,
             ContactStatus::NotConcluded => Key::IsNotConcluded,
+        }
+    }
+}
+
+impl OrganisationKind {
+    /// The text naming this kind of organisation.
+    pub fn key(self) -> Key {
+        match self {
+            OrganisationKind::Firm => Key::KindFirm,
+            OrganisationKind::Cluster => Key::KindCluster,
+            OrganisationKind::Pole => Key::KindPole,
+            OrganisationKind::District => Key::KindDistrict,
+            OrganisationKind::Operator => Key::KindOperator,
+        }
+    }
+}
+
+impl SiteStatus {
+    /// The text naming a land site's availability.
+    pub fn key(self) -> Key {
+        match self {
+            SiteStatus::Available => Key::StatusAvailable,
+            SiteStatus::UnderOption => Key::StatusUnderOption,
+            SiteStatus::Sold => Key::StatusSold,
         }
     }
 }

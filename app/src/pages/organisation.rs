@@ -40,16 +40,6 @@ pub fn OrganisationPage() -> impl IntoView {
     }
 }
 
-fn kind_key(kind: &str) -> Key {
-    match kind {
-        "pole" => Key::KindPole,
-        "district" => Key::KindDistrict,
-        "cluster" => Key::KindCluster,
-        "operator" => Key::KindOperator,
-        _ => Key::KindFirm,
-    }
-}
-
 #[component]
 fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
     let lang = use_lang();
@@ -147,7 +137,7 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
         </nav>
         <h1>{o.name.clone()}</h1>
         <EditLink id=o.id/>
-        <p><span class="badge">{t(lang, kind_key(&o.kind))}</span>
+        <p><span class="badge">{crate::i18n::label_of(lang, &o.kind, OrganisationKind::parse, OrganisationKind::key)}</span>
             {o.is_demo.then(|| view! { " " <span class="badge demo">{t(lang, Key::DemoBadge)}</span> })}
         </p>
         <p class="lead" lang="fr">{o.description.clone()}</p>

@@ -336,14 +336,6 @@ fn FirmsSection(lists: Lists, state: ListState) -> impl IntoView {
     .into_any()
 }
 
-fn status_key(status: &str) -> Key {
-    match status {
-        "available" => Key::StatusAvailable,
-        "under_option" => Key::StatusUnderOption,
-        _ => Key::StatusSold,
-    }
-}
-
 #[component]
 fn LandSection(sites: LandSiteList, state: ListState) -> impl IntoView {
     let lang = use_lang();
@@ -369,7 +361,7 @@ fn LandSection(sites: LandSiteList, state: ListState) -> impl IntoView {
                     </th>
                     <td>{s.commune}</td>
                     <td class="num">{format_dec1(lang, s.area_ha)} " ha"</td>
-                    <td>{t(lang, status_key(&s.status))}</td>
+                    <td>{crate::i18n::label_of(lang, &s.status, crate::domain::organisation::SiteStatus::parse, crate::domain::organisation::SiteStatus::key)}</td>
                     <td>{s.available_from.unwrap_or_default()}</td>
                 </tr>
             }
