@@ -252,8 +252,9 @@ impl PracticeFilter {
     }
 }
 
-/// A practice as its author writes it.
+/// A practice as its author writes it; the form posts it as is (a field left out is empty).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PracticeDraft {
     /// `territory:ti-8422` or `district:123`.
     pub author: String,

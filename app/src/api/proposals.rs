@@ -292,8 +292,10 @@ pub struct ProposalDetail {
     pub support_as: Vec<(String, String, String)>,
 }
 
-/// The text of a proposal as its team writes it.
+/// The text of a proposal as its team writes it; the form posts it as is (a field left out
+/// is empty).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ProposalDraft {
     pub territory_id: String,
     pub title: String,

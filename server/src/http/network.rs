@@ -13,48 +13,12 @@ use axum::routing::post;
 use axum::Router;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct PracticeForm {
-    #[serde(default)]
-    author: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    theme: String,
-    #[serde(default)]
-    context: String,
-    #[serde(default)]
-    actions: String,
-    #[serde(default)]
-    results: String,
-    #[serde(default)]
-    cost: String,
-    #[serde(default)]
-    partners: String,
-    #[serde(default)]
-    contact: String,
-    #[serde(default)]
-    lang: String,
-}
-
 async fn publish(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(f): Form<PracticeForm>,
+    Form(draft): Form<PracticeDraft>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
-    let draft = PracticeDraft {
-        author: f.author,
-        title: f.title,
-        theme: f.theme,
-        context: f.context,
-        actions: f.actions,
-        results: f.results,
-        cost: f.cost,
-        partners: f.partners,
-        contact: f.contact,
-        lang: f.lang,
-    };
     match state
         .services
         .network

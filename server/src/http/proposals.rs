@@ -16,52 +16,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct DraftForm {
-    #[serde(default)]
-    territory_id: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    problem: String,
-    #[serde(default)]
-    rule: String,
-    #[serde(default)]
-    legal_reference: String,
-    #[serde(default)]
-    theme: String,
-    #[serde(default)]
-    axis: String,
-    #[serde(default)]
-    proposal_kind: String,
-    #[serde(default)]
-    solution: String,
-}
-
-impl From<DraftForm> for ProposalDraft {
-    fn from(f: DraftForm) -> Self {
-        ProposalDraft {
-            territory_id: f.territory_id,
-            title: f.title,
-            problem: f.problem,
-            rule: f.rule,
-            legal_reference: f.legal_reference,
-            theme: f.theme,
-            axis: f.axis,
-            proposal_kind: f.proposal_kind,
-            solution: f.solution,
-        }
-    }
-}
-
-async fn create(State(state): State<AppState>, me: SignedIn, Form(f): Form<DraftForm>) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(draft): Form<ProposalDraft>,
+) -> Response {
     let SignedIn { viewer, user, .. } = me;
-    match state
-        .services
-        .proposals
-        .create(&viewer, &user, f.into())
-        .await
-    {
+    match state.services.proposals.create(&viewer, &user, draft).await {
         Ok(id) => to(&format!("/simplification/{id}"), "cree=1"),
         Err(e) => to(
             "/simplification/nouvelle",
@@ -74,10 +35,10 @@ async fn edit(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(f): Form<DraftForm>,
+    Form(draft): Form<ProposalDraft>,
 ) -> Response {
     let SignedIn { viewer, .. } = me;
-    match state.services.proposals.update(&viewer, id, f.into()).await {
+    match state.services.proposals.update(&viewer, id, draft).await {
         Ok(()) => to(&format!("/simplification/{id}"), "modifie=1"),
         Err(ServiceError::Forbidden) => (StatusCode::FORBIDDEN, "forbidden").into_response(),
         Err(e) => to(
