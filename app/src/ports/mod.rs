@@ -1,5 +1,7 @@
-//! The traits the server implements, one per feature. Server functions call these; they
-//! never see a database. Provided to Leptos as the `Services` context.
+//! The traits the server implements, one per feature: each use case is one method. Server
+//! functions, the server's form handlers and its JSON API all call these and never see a
+//! database. Provided to Leptos as the `Services` context, and held by the server's
+//! `AppState`.
 
 use crate::api::accounts::CurrentUser;
 use crate::api::directory::{

@@ -202,7 +202,7 @@ pub struct AccountsService {
     hashing: Arc<Semaphore>,
     /// Password checks waiting for or holding a hashing permit (bounded by `HASHING_QUEUE`).
     waiting: Arc<AtomicUsize>,
-    /// The time token expiry is judged by.
+    /// The server's clock: expiry, pauses and every timestamp written.
     clock: Clock,
 }
 

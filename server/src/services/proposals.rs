@@ -166,10 +166,6 @@ impl ProposalService {
         self
     }
 
-    pub fn public_url(&self) -> String {
-        self.public_url.clone()
-    }
-
     fn link(&self, id: i64) -> String {
         format!(
             "{}/simplification/{id}",
@@ -188,6 +184,23 @@ impl ProposalService {
         q::proposal(&self.db, id)
             .await?
             .ok_or(ServiceError::NotFound)
+    }
+
+    /// A proposal the viewer may read, with its status and the viewer's roles towards it. A
+    /// draft another team cannot read is not found, as an unknown id is: ids of drafts cannot
+    /// be told apart by probing.
+    async fn readable(
+        &self,
+        id: i64,
+        viewer: &Viewer,
+    ) -> Result<(ProposalRow, Status, Vec<ActorRole>), ServiceError> {
+        let row = self.row(id).await?;
+        let status = status_of(&row)?;
+        let roles = roles_for(viewer, &row);
+        if !may_read(status, &roles) {
+            return Err(ServiceError::NotFound);
+        }
+        Ok((row, status, roles))
     }
 
     /// Tells the people of a proposal that it moved, in their language and at the frequency
@@ -260,13 +273,7 @@ impl app::ports::Proposals for ProposalService {
     }
 
     async fn detail(&self, id: i64, viewer: &Viewer) -> Result<ProposalDetail, ServiceError> {
-        let row = self.row(id).await?;
-        let status = status_of(&row)?;
-        let roles = roles_for(viewer, &row);
-        if !may_read(status, &roles) {
-            // A draft is not shown to others, nor is its existence.
-            return Err(ServiceError::NotFound);
-        }
+        let (row, status, roles) = self.readable(id, viewer).await?;
         let root = row.root();
         let members = q::cluster_members(&self.db, &[root]).await?;
         // Sources: proposals gathered under this one (when it is the root).
@@ -726,14 +733,7 @@ impl app::ports::Proposals for ProposalService {
         id: i64,
         mut draft: ProposalDraft,
     ) -> Result<(), ServiceError> {
-        let row = self.row(id).await?;
-        let status = status_of(&row)?;
-        let roles = roles_for(viewer, &row);
-        // A draft another team cannot read is not found, as an unknown id is: ids of drafts
-        // cannot be told apart by probing.
-        if !may_read(status, &roles) {
-            return Err(ServiceError::NotFound);
-        }
+        let (row, status, roles) = self.readable(id, viewer).await?;
         if !may_edit(status, &roles) {
             return Err(ServiceError::Forbidden);
         }
@@ -759,12 +759,7 @@ impl app::ports::Proposals for ProposalService {
         action: Action,
         input: StepInput,
     ) -> Result<Status, ServiceError> {
-        let row = self.row(id).await?;
-        let status = status_of(&row)?;
-        let roles = roles_for(viewer, &row);
-        if !may_read(status, &roles) {
-            return Err(ServiceError::NotFound);
-        }
+        let (row, status, roles) = self.readable(id, viewer).await?;
         if input.comment.trim().chars().count() > 20_000 {
             return Err(invalid("comment", Problem::TextTooLong));
         }
@@ -907,12 +902,7 @@ impl app::ports::Proposals for ProposalService {
         as_scope: &Scope,
         testimony: &str,
     ) -> Result<(), ServiceError> {
-        let row = self.row(id).await?;
-        let status = status_of(&row)?;
-        let roles = roles_for(viewer, &row);
-        if !may_read(status, &roles) {
-            return Err(ServiceError::NotFound);
-        }
+        let (row, status, roles) = self.readable(id, viewer).await?;
         let testimony = testimony.trim().to_owned();
         if testimony.chars().count() > 5_000 {
             return Err(invalid("testimony", Problem::TextTooLong));

@@ -43,6 +43,27 @@ async fn post_as(
     }
 }
 
+/// What the matrix found: steps allowed, and every case that did not do what the table says.
+#[derive(Default)]
+struct Tally {
+    allowed: usize,
+    failures: Vec<String>,
+}
+
+impl Tally {
+    /// A step the table allows (`expected`) lands there; a refused one leaves `before`.
+    fn record(&mut self, case: String, expected: Option<&str>, before: &str, now: String) {
+        if expected.is_some() {
+            self.allowed += 1;
+        }
+        let want = expected.unwrap_or(before);
+        if now != want {
+            self.failures
+                .push(format!("{case}: {now}, expected {want}"));
+        }
+    }
+}
+
 async fn status_of(app: &TestApp, table: &str, id: i64) -> String {
     #[derive(sea_orm::FromQueryResult)]
     struct Row {
@@ -123,7 +144,7 @@ async fn every_contact_step_follows_the_table(backend: Backend) {
         (ContactSide::Neither, Some(stranger)),
         (ContactSide::Neither, None),
     ];
-    let (mut allowed, mut failures) = (0, Vec::new());
+    let mut tally = Tally::default();
     for status in ContactStatus::ALL {
         for (side, browser) in people.iter_mut() {
             for action in ContactAction::ALL {
@@ -145,29 +166,26 @@ async fn every_contact_step_follows_the_table(backend: Backend) {
                 let expected = contact::decide(*status, *side, *action, "motif")
                     .ok()
                     .filter(|_| browser.is_some());
-                let now = status_of(&app, "interest", id).await;
-                let want = expected.unwrap_or(*status).code();
-                if expected.is_some() {
-                    allowed += 1;
-                }
-                if now != want {
-                    failures.push(format!(
-                        "{} by {side:?}{} on {}: {now}, expected {want}",
-                        action.code(),
-                        if browser.is_none() {
-                            " (anonymous)"
-                        } else {
-                            ""
-                        },
-                        status.code()
-                    ));
-                }
+                let who = format!(
+                    "{side:?}{}",
+                    if browser.is_none() {
+                        " (anonymous)"
+                    } else {
+                        ""
+                    }
+                );
+                tally.record(
+                    format!("{} by {who} on {}", action.code(), status.code()),
+                    expected.map(|s| s.code()),
+                    status.code(),
+                    status_of(&app, "interest", id).await,
+                );
             }
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(tally.failures.is_empty(), "{}", tally.failures.join("\n"));
     assert_eq!(
-        allowed, 6,
+        tally.allowed, 6,
         "accept and decline by the side asked, both endings by either side"
     );
 }
@@ -211,7 +229,7 @@ async fn every_exchange_step_follows_the_table(backend: Backend) {
         end_date: "2026-03-04",
         outcome: "Deux visites d'usines et un atelier commun",
     };
-    let (mut allowed, mut failures) = (0, Vec::new());
+    let mut tally = Tally::default();
     for status in ExchangeStatus::ALL {
         for (side, browser) in people.iter_mut() {
             for action in ExchangeAction::ALL {
@@ -243,27 +261,27 @@ async fn every_exchange_step_follows_the_table(backend: Backend) {
                 let expected = exchange::decide(*status, *side, *action, &input)
                     .ok()
                     .filter(|_| browser.is_some());
-                if expected.is_some() {
-                    allowed += 1;
-                }
-                let now = status_of(&app, "exchange", id).await;
-                let want = expected.unwrap_or(*status).code();
-                if now != want {
-                    failures.push(format!(
-                        "{} by {side:?}{} on {}: {now}, expected {want}",
-                        action.code(),
-                        if browser.is_none() {
-                            " (anonymous)"
-                        } else {
-                            ""
-                        },
-                        status.code()
-                    ));
-                }
+                let who = format!(
+                    "{side:?}{}",
+                    if browser.is_none() {
+                        " (anonymous)"
+                    } else {
+                        ""
+                    }
+                );
+                tally.record(
+                    format!("{} by {who} on {}", action.code(), status.code()),
+                    expected.map(|s| s.code()),
+                    status.code(),
+                    status_of(&app, "exchange", id).await,
+                );
             }
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(allowed, 4, "accept, decline, and a report by each side");
+    assert!(tally.failures.is_empty(), "{}", tally.failures.join("\n"));
+    assert_eq!(
+        tally.allowed, 4,
+        "accept, decline, and a report by each side"
+    );
 }
 on_both_backends!(every_exchange_step_follows_the_table);
