@@ -34,6 +34,7 @@ pub struct Overview {
 
 /// A region: INSEE code and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RegionRef {
     pub code: String,
     pub name: String,
@@ -41,6 +42,7 @@ pub struct RegionRef {
 
 /// A territory in lists and in `GET /api/v1/territories`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TerritorySummary {
     pub id: String,
     pub name: String,
@@ -53,6 +55,7 @@ pub struct TerritorySummary {
 
 /// A member of a territory: an EPCI, a Paris-area EPT or a single commune.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TerritoryMember {
     pub siren: String,
     pub name: String,
@@ -64,6 +67,7 @@ pub struct TerritoryMember {
 
 /// A department: code and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DepartmentRef {
     pub code: String,
     pub name: String,
@@ -71,6 +75,7 @@ pub struct DepartmentRef {
 
 /// A pôle in lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PoleSummary {
     pub id: i64,
     pub name: String,
@@ -82,6 +87,7 @@ pub struct PoleSummary {
 
 /// A European district in lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DistrictSummary {
     pub id: i64,
     pub name: String,
@@ -94,6 +100,7 @@ pub struct DistrictSummary {
 
 /// Brownfields recorded by Cartofriches in the territory's communes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BrownfieldFigures {
     pub sites: u64,
     pub surface_ha: f64,
@@ -102,6 +109,7 @@ pub struct BrownfieldFigures {
 
 /// One territory in full, for its page and `GET /api/v1/territories/{id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TerritoryDetail {
     pub id: String,
     pub name: String,
@@ -125,6 +133,7 @@ pub const AXES: [&str; 4] = ["attirer", "recruter", "innover", "simplifier"];
 
 /// A territory team's presentation, axes, strengths and needs.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TerritoryProfile {
     pub presentation: String,
     /// Among [`AXES`].
@@ -203,6 +212,7 @@ impl TerritoryProfile {
 
 /// A NAF/NACE division with its label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DivisionRef {
     pub code: String,
     pub label: String,
@@ -210,6 +220,7 @@ pub struct DivisionRef {
 
 /// One organisation of any kind, as its page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrganisationDetail {
     pub id: i64,
     /// `firm`, `cluster`, `pole`, `district` or `operator`.

@@ -11,38 +11,85 @@ pub use crate::domain::need::{NeedKind, NeedStatus, NeedVisibility};
 
 /// The form of an annonce, as typed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NeedDraft {
     /// `organisation:12` or `territory:ti-8422`.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(pattern = r"^(?:organisation:[0-9]{1,12}|territory:ti-[0-9]{4})$")
+    )]
     pub author: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = NeedKind))]
     pub kind: String,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            min_length = 5,
+            max_length = 200,
+            pattern = r"^[0-9A-Za-zÀ-ÖØ-öø-ÿ](?:[0-9A-Za-zÀ-ÖØ-öø-ÿ '’.,()/-]{3,198})[0-9A-Za-zÀ-ÖØ-öø-ÿ.)]$"
+        )
+    )]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 10000))]
     pub description: String,
     /// NAF codes, separated by spaces, commas or semicolons (`25.62B 25.61`).
     #[serde(default)]
+    #[cfg_attr(
+        feature = "ssr",
+        schema(pattern = r"^(?:[0-9]{2}(?:\.[0-9]{1,2})?(?: [0-9]{2}(?:\.[0-9]{1,2})?){0,9})?$")
+    )]
     pub naf_codes: String,
     /// Skills, separated by semicolons.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            pattern = r"^(?:[0-9A-Za-zÀ-ÿ][0-9A-Za-zÀ-ÿ -]{0,40}(?:; ?[0-9A-Za-zÀ-ÿ][0-9A-Za-zÀ-ÿ -]{0,40}){0,9})?$"
+        )
+    )]
     pub skills: String,
     /// Required certifications, separated by semicolons.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            pattern = r"^(?:[0-9A-Za-z][0-9A-Za-z -]{0,40}(?:; ?[0-9A-Za-z][0-9A-Za-z -]{0,40}){0,9})?$"
+        )
+    )]
     pub certifications: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 500))]
     pub quantity: String,
     /// INSEE commune code.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^(?:[0-9]{5}|2[AB][0-9]{3})?$"))]
     pub commune: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "ssr",
+        schema(pattern = r"^(?:[1-9][0-9]?|[1-4][0-9]{2}|500)?$")
+    )]
     pub radius_km: String,
     /// `YYYY-MM-DD`.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "ssr",
+        schema(pattern = r"^(?:20[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8]))?$")
+    )]
     pub deadline: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = NeedVisibility))]
     pub visibility: String,
     /// `tpe`, `pme`, `eti` or empty.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^(?:tpe|pme|eti)?$"))]
     pub size: String,
     /// For land needs, hectares wanted.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "ssr",
+        schema(pattern = r"^(?:[1-9][0-9]{0,3}(?:\.[0-9])?)?$")
+    )]
     pub land_area_ha: String,
 }
 
@@ -236,6 +283,7 @@ impl NeedDraft {
 
 /// Who posted an annonce (absent while an anonymous author is hidden from the reader).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuthorView {
     /// `organisation` or `territory`.
     pub kind: String,
@@ -245,6 +293,7 @@ pub struct AuthorView {
 
 /// An annonce in lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NeedSummary {
     pub id: i64,
     pub kind: String,
@@ -265,6 +314,7 @@ pub type People = Vec<(String, String)>;
 
 /// An expression of interest, as one of its two sides sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InterestView {
     pub id: i64,
     pub need_id: i64,
@@ -280,6 +330,10 @@ pub struct InterestView {
     pub answered_at: Option<i64>,
     pub closed_at: Option<i64>,
     /// (name, email) of each side's people, once the contact is accepted.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(value_type = Option<(Vec<(String, String)>, Vec<(String, String)>)>)
+    )]
     pub contacts: Option<(People, People)>,
     /// What the reader may do: `accept`, `decline`, `concluded`, `not_concluded`.
     pub actions: Vec<String>,
@@ -287,6 +341,7 @@ pub struct InterestView {
 
 /// One annonce.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NeedView {
     #[serde(flatten)]
     pub summary: NeedSummary,
@@ -308,6 +363,7 @@ pub struct NeedView {
 
 /// A firm suggested for an annonce, with its reasons.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MatchView {
     pub organisation_id: i64,
     pub name: String,

@@ -107,6 +107,7 @@ pub const EXCHANGE_FORMATS: [&str; 4] = ["visit", "webinar", "twinning", "joint_
 
 /// A practice in lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PracticeSummary {
     pub id: i64,
     pub title: String,
@@ -137,6 +138,7 @@ pub struct PracticeDetail {
 
 /// A page of practices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PracticeList {
     pub total: u64,
     pub page: u64,

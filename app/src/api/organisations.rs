@@ -98,6 +98,7 @@ impl OrganisationFilter {
 
 /// An organisation in lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrganisationSummary {
     pub id: i64,
     pub kind: String,
@@ -115,6 +116,7 @@ pub struct OrganisationSummary {
 
 /// One page of organisations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrganisationList {
     pub total: u64,
     pub page: u64,

@@ -187,6 +187,7 @@ impl ProposalFilter {
 
 /// One proposal in a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProposalSummary {
     pub id: i64,
     pub title: String,
@@ -211,6 +212,7 @@ pub struct ProposalSummary {
 
 /// A page of proposals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProposalList {
     pub total: u64,
     pub page: u64,
@@ -220,6 +222,7 @@ pub struct ProposalList {
 
 /// One step of a timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
     /// The proposal the step happened to (a merged source's steps keep their own id).
     pub proposal_id: i64,
@@ -236,6 +239,7 @@ pub struct TimelineEntry {
 
 /// A supporter: a territory (with its testimony) or a firm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SupportView {
     /// `territory` or `organisation`.
     pub kind: String,
@@ -250,6 +254,7 @@ pub struct SupportView {
 
 /// A proposal another was merged into, or one merged into it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProposalLink {
     pub id: i64,
     pub title: String,
@@ -258,6 +263,7 @@ pub struct ProposalLink {
 
 /// Which halves of the binôme have approved, without saying who (user ids stay internal).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ApprovalMarks {
     pub elected: bool,
     pub industrial: bool,
@@ -265,6 +271,7 @@ pub struct ApprovalMarks {
 
 /// One proposal, as its page and the API show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProposalDetail {
     #[serde(flatten)]
     pub summary: ProposalSummary,

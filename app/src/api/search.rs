@@ -2,6 +2,7 @@
 
 use crate::domain::geo::Point;
 use crate::domain::ids::InseeCode;
+use crate::domain::organisation::{OrganisationKind, SiteStatus};
 use crate::error::{AppError, Problem};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,8 @@ pub const MAX_RADIUS_KM: f64 = 500.0;
 pub const MAX_PER_PAGE: u64 = 100;
 /// Deepest result served (page x per_page).
 pub const MAX_DEPTH: u64 = 10_000;
+/// The deepest page: at the largest page size, it ends at [`MAX_DEPTH`].
+pub const MAX_PAGE: u64 = MAX_DEPTH / MAX_PER_PAGE;
 /// Page size when none is asked for.
 pub const DEFAULT_PER_PAGE: u64 = 20;
 
@@ -105,6 +108,29 @@ pub struct SearchParams {
     pub sort: SearchSort,
     pub page: u64,
     pub per_page: u64,
+}
+
+/// The `kind` of a land site among results (the others are organisation kinds).
+pub const LAND_SITE: &str = "land_site";
+
+/// The `site_label` of a land site ready to use (the others are its statuses).
+pub const TURNKEY: &str = "turnkey";
+
+/// What a result may be besides an organisation (which has its own kind).
+pub const OTHER_RESULT_KINDS: [&str; 5] = ["territory", LAND_SITE, "proposal", "practice", "need"];
+
+/// What a result may be: an organisation of any kind, a territory, a land site, a proposal, a
+/// practice or an annonce.
+pub fn result_kinds() -> impl Iterator<Item = &'static str> {
+    OrganisationKind::ALL
+        .iter()
+        .map(|k| k.code())
+        .chain(OTHER_RESULT_KINDS)
+}
+
+/// A land site's labels: its status, or ready to use.
+pub fn site_labels() -> impl Iterator<Item = &'static str> {
+    SiteStatus::ALL.iter().map(|s| s.code()).chain([TURNKEY])
 }
 
 /// The filter parameters, in URL order (`naf` accepts a section, division, group, class or code).
@@ -204,13 +230,31 @@ impl SearchParams {
                 Problem::OutOfRange.saying(format!("between 1 and {MAX_PER_PAGE}")),
             ));
         }
-        // Deep pages cost a heap of every earlier result: refine the search instead.
-        if self.page.saturating_mul(self.per_page) > MAX_DEPTH {
+        // Deep pages cost a heap of every earlier result: refine the search instead. The
+        // bound is on the page alone (whatever its size), so a client knows it in advance.
+        if self.page > MAX_PAGE {
             return Err(AppError::invalid(
                 "page",
                 Problem::OutOfRange.saying(format!(
-                    "results beyond the first {MAX_DEPTH} are not served; add filters"
+                    "pages go up to {MAX_PAGE} (results beyond the first {MAX_DEPTH} are not served); add filters"
                 )),
+            ));
+        }
+        let known = |value: Option<&str>, mut codes: Box<dyn Iterator<Item = &str>>| {
+            value.is_none_or(|v| codes.any(|c| c == v))
+        };
+        if !known(self.kind.as_deref(), Box::new(result_kinds())) {
+            let expected = result_kinds().collect::<Vec<_>>().join(", ");
+            return Err(AppError::invalid(
+                "kind",
+                Problem::KindInvalid.saying(format!("expected one of {expected}")),
+            ));
+        }
+        if !known(self.site_label.as_deref(), Box::new(site_labels())) {
+            let expected = site_labels().collect::<Vec<_>>().join(", ");
+            return Err(AppError::invalid(
+                "site_label",
+                Problem::ValueUnknown.saying(format!("expected one of {expected}")),
             ));
         }
         if let Some(problem) = crate::error::query_problem(&self.q) {
@@ -336,6 +380,7 @@ pub fn encode(s: &str) -> String {
 
 /// One result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     /// `firm`, `cluster`, `pole`, `district`, `operator` or `land_site`.
     pub kind: String,
@@ -358,6 +403,7 @@ pub struct SearchHit {
 
 /// One value of a facet with its count in the current results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FacetValue {
     pub value: String,
     pub label: String,
@@ -366,6 +412,7 @@ pub struct FacetValue {
 
 /// A page of results with the facets of the whole result set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     pub total: u64,
     pub page: u64,

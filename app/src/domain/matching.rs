@@ -107,6 +107,7 @@ pub struct FirmTerms {
 
 /// What a factor found, told in the reader's language by `i18n::explain_match`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Reason {
     /// The annonce's words the firm's profile holds.
     Words(Vec<String>),
@@ -140,6 +141,7 @@ pub enum Reason {
 
 /// One reason of a score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = MatchFactor))]
 pub struct Factor {
     /// `text`, `sector`, `distance`, `local`, `certifications` or `size`.
     pub factor: String,

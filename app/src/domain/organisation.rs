@@ -218,6 +218,12 @@ pub enum SiteStatus {
 }
 
 impl SiteStatus {
+    pub const ALL: [SiteStatus; 3] = [
+        SiteStatus::Available,
+        SiteStatus::UnderOption,
+        SiteStatus::Sold,
+    ];
+
     pub fn parse(s: &str) -> Option<SiteStatus> {
         match s.trim() {
             "available" | "disponible" => Some(SiteStatus::Available),

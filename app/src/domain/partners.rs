@@ -40,6 +40,7 @@ pub struct Profile {
 
 /// One reason of a score, for "why this partner".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = PartnerFactor))]
 pub struct Factor {
     /// `profile`, `challenges` or `strengths`.
     pub factor: String,

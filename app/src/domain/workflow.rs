@@ -129,6 +129,20 @@ macro_rules! vocabulary {
             }
         }
 
+        /// In the OpenAPI document: a string, one of the codes.
+        #[cfg(feature = "ssr")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code),*]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl utoipa::ToSchema for $name {}
+
         impl $crate::domain::workflow::Coded for $name {
             fn code(self) -> &'static str {
                 $name::code(self)

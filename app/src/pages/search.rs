@@ -73,10 +73,10 @@ fn value_label(lang: Lang, facet: &str, v: &FacetValue) -> String {
         ("kind", "pole") => Some(Key::KindPole),
         ("kind", "district") => Some(Key::KindDistrict),
         ("kind", "operator") => Some(Key::KindOperator),
-        ("kind", "land_site") => Some(Key::KindLandSite),
+        ("kind", crate::api::search::LAND_SITE) => Some(Key::KindLandSite),
         ("kind", "territory") => Some(Key::ColTerritory),
         ("kind", "proposal") => Some(Key::KindProposal),
-        ("site_label", "turnkey") => Some(Key::Turnkey),
+        ("site_label", crate::api::search::TURNKEY) => Some(Key::Turnkey),
         ("site_label", "available") => Some(Key::StatusAvailable),
         ("site_label", "under_option") => Some(Key::StatusUnderOption),
         ("site_label", "sold") => Some(Key::StatusSold),
@@ -317,7 +317,7 @@ fn ResultsView(
                 <Pager
                     page=r.page
                     per_page=r.per_page
-                    total=total
+                    total=total.min(crate::api::search::MAX_PAGE * r.per_page)
                     href=Box::new(move |page| { let mut q = pager_params.clone(); q.page = page; href(&q) })
                     label=t(lang, Key::ResultPages)
                 />
@@ -330,7 +330,7 @@ fn ResultsView(
 fn ResultCard(h: SearchHit) -> impl IntoView {
     let lang = use_lang();
     let link = match h.kind.as_str() {
-        "land_site" => format!("/foncier/{}", h.id),
+        crate::api::search::LAND_SITE => format!("/foncier/{}", h.id),
         "territory" => format!("/territoires/ti-{:04}", h.id),
         "proposal" => format!("/simplification/{}", h.id),
         _ => format!("/organisations/{}", h.id),

@@ -1,52 +1,136 @@
-//! The JSON API under `/api/v1`, documented by the OpenAPI document it serves.
+//! The JSON API under `/api/v1`, described by the OpenAPI document it serves.
 //!
-//! Handlers call the same services as the server functions. Errors have one stable shape:
+//! Handlers call the same ports as the server functions. Errors have one stable shape:
 //! `{"error": {"status": 404, "code": "not_found", "message": "..."}}`.
+//!
+//! The document is generated from the wire types (`app::api`, deriving `ToSchema`) and from
+//! the `#[utoipa::path]` attribute of each handler; the router is built from [`routes`], the
+//! table the OpenAPI test compares the document with.
 
 use super::AppState;
-use app::api::organisations::{OrganisationFilter, OrganisationSort};
+use app::api::directory::{DistrictSummary, OrganisationDetail, TerritoryDetail, TerritorySummary};
+use app::api::needs::{MatchView, NeedDraft, NeedKind, NeedView};
+use app::api::network::PracticeList;
+use app::api::organisations::{OrganisationFilter, OrganisationList, OrganisationSort};
+use app::api::proposals::{ProposalDetail, ProposalList};
+use app::api::search::{SearchParams, SearchResults};
 use app::domain::ids::TerritoryId;
+use app::domain::organisation::OrganisationKind;
 use app::error::AppError;
 use app::ports::{ServiceError, Services, SignedIn, Who};
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
-use serde_json::json;
+use serde::Serialize;
 use std::collections::HashMap;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::RefOr;
+use utoipa::{OpenApi, ToSchema};
 
-/// The `/api/v1` routes.
+/// Every `/api/v1` route: (method, path, handler). The router is made of this table and
+/// nothing else, so the OpenAPI test reads what is served from here.
+pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    vec![
+        (Method::GET, "/openapi.json", get(openapi)),
+        (Method::GET, "/territories", get(list_territories)),
+        (Method::GET, "/territories/{id}", get(get_territory)),
+        (
+            Method::GET,
+            "/territories/{id}/partners",
+            get(territory_partners),
+        ),
+        (Method::GET, "/organisations", get(list_organisations)),
+        (Method::GET, "/organisations/{id}", get(get_organisation)),
+        (Method::GET, "/search", get(search)),
+        (Method::GET, "/districts", get(list_districts)),
+        (Method::GET, "/practices", get(list_practices)),
+        (Method::POST, "/needs", post(create_need)),
+        (Method::GET, "/needs/{id}", get(get_need)),
+        (Method::GET, "/needs/{id}/matches", get(need_matches)),
+        (Method::GET, "/proposals", get(list_proposals)),
+        (Method::GET, "/proposals/{id}", get(get_proposal)),
+    ]
+}
+
+/// The `/api/v1` router: [`routes`], a JSON 404 for any other path, and a JSON body on the
+/// 405 (with its `Allow` header) of a method a path does not serve.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/territories", get(list_territories))
-        .route("/territories/{id}", get(get_territory))
-        .route("/organisations", get(list_organisations))
-        .route("/organisations/{id}", get(get_organisation))
-        .route("/search", get(search))
-        .route("/districts", get(list_districts))
-        .route("/territories/{id}/partners", get(territory_partners))
-        .route("/practices", get(list_practices))
-        .route("/needs", axum::routing::post(create_need))
-        .route("/needs/{id}", get(get_need))
-        .route("/needs/{id}/matches", get(need_matches))
-        .route("/proposals", get(list_proposals))
-        .route("/proposals/{id}", get(get_proposal))
-        .fallback(|| async {
-            ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+    routes()
+        .into_iter()
+        .fold(Router::new(), |router, (_, path, route)| {
+            router.route(path, route)
         })
+        .fallback(|| async {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                "no such endpoint",
+            )
+        })
+        .layer(axum::middleware::map_response(method_not_allowed))
+}
+
+async fn method_not_allowed(response: Response) -> Response {
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED {
+        return response;
+    }
+    let mut answer = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::MethodNotAllowed,
+        "this method is not served here",
+    )
+    .into_response();
+    if let Some(allow) = response.headers().get(axum::http::header::ALLOW) {
+        answer
+            .headers_mut()
+            .insert(axum::http::header::ALLOW, allow.clone());
+    }
+    answer
+}
+
+/// What went wrong, as a stable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Invalid,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    TooLarge,
+    RateLimited,
+    Busy,
+    Internal,
+}
+
+/// The body of every error answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// The HTTP status, repeated.
+    pub status: u16,
+    pub code: ErrorCode,
+    /// For a person; for an invalid request, each problem as `field: message`.
+    pub message: String,
 }
 
 /// An API error with its stable JSON shape.
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {
             status,
             code,
@@ -57,9 +141,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({
-            "error": { "status": self.status.as_u16(), "code": self.code, "message": self.message }
-        });
+        let body = ErrorBody {
+            error: ErrorDetail {
+                status: self.status.as_u16(),
+                code: self.code,
+                message: self.message,
+            },
+        };
         (self.status, Json(body)).into_response()
     }
 }
@@ -70,47 +158,42 @@ impl From<ServiceError> for ApiError {
     }
 }
 
-async fn list_territories(State(services): State<Services>) -> Result<Response, ApiError> {
-    Ok(Json(services.directory.territories().await?).into_response())
-}
-
-async fn get_territory(
-    State(services): State<Services>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let id = TerritoryId::parse(&id).map_err(|e| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no territory {id:?}: {e}"),
-        )
-    })?;
-    Ok(Json(services.directory.territory(&id).await?).into_response())
-}
-
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let (code, message) = match e {
+            // Naming an author one does not speak for is a form's field problem (the form
+            // shows it beside the field); to an API client it is a refusal.
+            AppError::Invalid(fields)
+                if fields
+                    .iter()
+                    .all(|f| f.problem == app::error::Problem::AuthorNotYours) =>
+            {
+                return ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    ErrorCode::Forbidden,
+                    "you do not speak for this author",
+                );
+            }
             AppError::Invalid(fields) => (
-                "invalid",
+                ErrorCode::Invalid,
                 fields
                     .iter()
                     .map(|f| format!("{}: {}", f.field, f.message))
                     .collect::<Vec<_>>()
                     .join("; "),
             ),
-            AppError::NotFound => ("not_found", "not found".to_owned()),
-            AppError::Forbidden => ("forbidden", "forbidden".to_owned()),
-            AppError::Conflict(m) => ("conflict", m),
+            AppError::NotFound => (ErrorCode::NotFound, "not found".to_owned()),
+            AppError::Forbidden => (ErrorCode::Forbidden, "forbidden".to_owned()),
+            AppError::Conflict(m) => (ErrorCode::Conflict, m),
             AppError::Unauthorized => (
-                "unauthorized",
+                ErrorCode::Unauthorized,
                 "send Authorization: Bearer <token>".to_owned(),
             ),
-            AppError::RateLimited(_) => ("rate_limited", "too many requests".to_owned()),
-            AppError::Busy(_) => ("busy", "try again in a few seconds".to_owned()),
+            AppError::RateLimited(_) => (ErrorCode::RateLimited, "too many requests".to_owned()),
+            AppError::Busy(_) => (ErrorCode::Busy, "try again in a few seconds".to_owned()),
             AppError::Internal | AppError::Transport(_) => {
-                ("internal", "internal error".to_owned())
+                (ErrorCode::Internal, "internal error".to_owned())
             }
         };
         ApiError::new(status, code, message)
@@ -120,9 +203,242 @@ impl From<AppError> for ApiError {
 fn bad_request(field: &str, message: &str) -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
-        "invalid",
+        ErrorCode::Invalid,
         format!("{field}: {message}"),
     )
+}
+
+fn not_found(message: String) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
+}
+
+/// The numeric `{id}` of a path; anything else names nothing here (a JSON 404, as for an id
+/// no record has).
+struct Id(i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let Path(id) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| not_found("no such record".to_owned()))?;
+        id.parse::<i64>()
+            .map(Id)
+            .map_err(|_| not_found(format!("no record has the id {id:?}")))
+    }
+}
+
+/// The parameters that are numbers: given empty, they are refused (the pages' forms may
+/// send an empty field, an API client means a number).
+const NUMBERS: [&str; 3] = ["page", "per_page", "radius_km"];
+
+/// The query's (name, value) pairs, each name at most once: every parameter of this API has
+/// one value, and a second one is refused rather than silently preferred.
+fn once(Query(pairs): Query<Vec<(String, String)>>) -> Result<Vec<(String, String)>, ApiError> {
+    let mut seen = std::collections::HashSet::new();
+    for (name, value) in &pairs {
+        if !seen.insert(name.as_str()) {
+            return Err(bad_request(name, "given more than once"));
+        }
+        if NUMBERS.contains(&name.as_str()) && value.trim().is_empty() {
+            return Err(bad_request(name, "expected a number, got nothing"));
+        }
+    }
+    Ok(pairs)
+}
+
+/// A string schema whose values are a vocabulary's codes.
+fn code_schema(codes: impl IntoIterator<Item = &'static str>) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(codes))
+        .into()
+}
+
+/// Parameter types whose values are codes, each taken from its vocabulary (the empty string,
+/// which forms send for "any", is one of them where it is accepted).
+macro_rules! codes {
+    ($($(#[$meta:meta])* $name:ident => $codes:expr;)*) => {$(
+        $(#[$meta])*
+        struct $name;
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                code_schema($codes)
+            }
+        }
+        impl ToSchema for $name {}
+    )*};
+}
+
+codes! {
+    /// What an organisation is.
+    OrganisationKindCode => std::iter::once("").chain(OrganisationKind::ALL.iter().map(|k| k.code()));
+    /// What a search result is: an organisation's kind, or a land site.
+    SearchKindCode => std::iter::once("").chain(app::api::search::result_kinds());
+    /// A land site's label: its status, or ready to use.
+    SiteLabelCode => std::iter::once("").chain(app::api::search::site_labels());
+    SearchSortCode => ["", "relevance", "pertinence", "distance", "name", "nom"];
+    OrganisationSortCode => ["", "name", "nom", "commune", "headcount", "effectif"];
+    ProposalStatusCode => std::iter::once("").chain(
+        app::domain::proposal::ALL_STATUSES
+            .iter()
+            .filter(|s| **s != app::domain::proposal::Status::Draft)
+            .map(|s| s.code()),
+    );
+    ProposalThemeCode => std::iter::once("").chain(app::domain::proposal::THEMES);
+    ProposalLevelCode => std::iter::once("").chain(app::domain::proposal::ALL_LEVELS.iter().map(|l| l.code()));
+    ProposalSortCode => ["", "recent", "age", "support"];
+    PracticeThemeCode => std::iter::once("").chain(app::api::network::PRACTICE_THEMES);
+    LangCode => ["", "fr", "en"];
+}
+
+/// The OpenAPI 3.1 description of `/api/v1`.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Maillage API",
+        version = "1",
+        description = "The JSON API of Maillage, the platform of the Territoires d'industrie programme."
+    ),
+    servers((url = "/api/v1")),
+    paths(
+        openapi,
+        list_territories,
+        get_territory,
+        territory_partners,
+        list_organisations,
+        get_organisation,
+        search,
+        list_districts,
+        list_practices,
+        create_need,
+        get_need,
+        need_matches,
+        list_proposals,
+        get_proposal,
+    ),
+    modifiers(&BearerToken)
+)]
+struct ApiDoc;
+
+/// The `bearer` security scheme: a token made by `maillage token create` or on the account page.
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The document, as served at `/api/v1/openapi.json`.
+pub fn openapi_document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    // What a derive cannot say: a land need names the area wanted.
+    if let Some(draft) = doc.pointer_mut("/components/schemas/NeedDraft") {
+        draft["if"] = serde_json::json!({
+            "properties": { "kind": { "const": NeedKind::Land.code() } },
+            "required": ["kind"]
+        });
+        draft["then"] = serde_json::json!({
+            "required": ["land_area_ha"],
+            "properties": { "land_area_ha": { "minLength": 1 } }
+        });
+    }
+    // Links, so a fuzzer (schemathesis' stateful phase) reads a created annonce back.
+    if let Some(created) = doc.pointer_mut("/paths/~1needs/post/responses/201") {
+        created["links"] = serde_json::json!({
+            "GetNeed": { "operationId": "getNeed", "parameters": { "id": "$response.body#/id" } },
+            "GetNeedMatches": {
+                "operationId": "getNeedMatches",
+                "parameters": { "id": "$response.body#/id" }
+            }
+        });
+    }
+    doc
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", operation_id = "openapi",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API.", body = Object)))]
+async fn openapi() -> Json<serde_json::Value> {
+    Json(openapi_document())
+}
+
+/// Every Territoire d'industrie (2023-2027), ordered by name.
+#[utoipa::path(get, path = "/territories", operation_id = "listTerritories",
+    responses((status = 200, description = "The 183 territories.", body = Vec<TerritorySummary>)))]
+async fn list_territories(State(services): State<Services>) -> Result<Response, ApiError> {
+    Ok(Json(services.directory.territories().await?).into_response())
+}
+
+/// One territory with its member EPCI, departments and regional pôles.
+#[utoipa::path(get, path = "/territories/{id}", operation_id = "getTerritory",
+    params(("id" = String, Path, pattern = "^ti-[0-9]{4}$", example = "ti-8422")),
+    responses(
+        (status = 200, description = "The territory.", body = TerritoryDetail),
+        (status = 404, description = "No territory has this id.", body = ErrorBody),
+    ))]
+async fn get_territory(
+    State(services): State<Services>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = TerritoryId::parse(&id).map_err(|e| not_found(format!("no territory {id:?}: {e}")))?;
+    Ok(Json(services.directory.territory(&id).await?).into_response())
+}
+
+/// A European district suggested to a territory, with its reasons.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DistrictPartner {
+    pub district_id: i64,
+    pub name: String,
+    /// ISO country code.
+    pub country: String,
+    /// From 0 to 1.
+    pub score: f64,
+    /// The reasons in one line, in the Accept-Language language.
+    pub explanation: String,
+    pub factors: Vec<app::domain::partners::Factor>,
+}
+
+/// European districts ranked for a territory, with the reasons (in the Accept-Language
+/// language).
+#[utoipa::path(get, path = "/territories/{id}/partners", operation_id = "territoryPartners",
+    params(("id" = String, Path, pattern = "^ti-[0-9]{4}$", example = "ti-8422")),
+    responses(
+        (status = 200, description = "Best first.", body = Vec<DistrictPartner>),
+        (status = 404, description = "No territory has this id.", body = ErrorBody),
+    ))]
+async fn territory_partners(
+    State(services): State<Services>,
+    Path(id): Path<String>,
+    who: Who,
+) -> Result<Response, ApiError> {
+    let viewer = app::domain::policy::Viewer::anonymous();
+    let partners = services
+        .network
+        .territory_partners(&id, &viewer, who.lang)
+        .await?;
+    let list: Vec<DistrictPartner> = partners
+        .districts
+        .into_iter()
+        .map(|d| DistrictPartner {
+            district_id: d.id.parse::<i64>().unwrap_or_default(),
+            name: d.name,
+            country: d.country,
+            score: d.score,
+            explanation: d.explanation,
+            factors: d.factors,
+        })
+        .collect();
+    Ok(Json(list).into_response())
 }
 
 fn positive(params: &HashMap<String, String>, name: &str, default: u64) -> Result<u64, ApiError> {
@@ -137,11 +453,29 @@ fn positive(params: &HashMap<String, String>, name: &str, default: u64) -> Resul
 /// The known query parameters of `GET /organisations`; anything else is refused.
 const ORGANISATION_PARAMS: [&str; 6] = ["kind", "territory", "naf", "sort", "page", "per_page"];
 
+/// Organisations (firms, clusters, pôles, districts, operators), filtered and paged.
+#[utoipa::path(get, path = "/organisations", operation_id = "listOrganisations",
+    params(
+        ("kind" = inline(Option<OrganisationKindCode>), Query),
+        ("territory" = Option<String>, Query, example = "ti-8422",
+            pattern = r"^[\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*(?:ti-[0-9]{4})?[\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"),
+        ("naf" = Option<String>, Query,
+            pattern = r"^[\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*(?:[0-9]{2}[0-9.A-Za-z]{0,4})?[\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$",
+            description = "NAF code or prefix (division 25, class 25.62, sub-class 25.62A)"),
+        ("sort" = inline(Option<OrganisationSortCode>), Query),
+        ("page" = Option<u64>, Query, minimum = 1, maximum = 10000),
+        ("per_page" = Option<u64>, Query, minimum = 1, maximum = 100),
+    ),
+    responses(
+        (status = 200, description = "One page.", body = OrganisationList),
+        (status = 400, description = "A parameter is invalid; the message names it.", body = ErrorBody),
+    ))]
 async fn list_organisations(
     State(services): State<Services>,
     who: Who,
-    Query(params): Query<HashMap<String, String>>,
+    query: Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
+    let params: HashMap<String, String> = once(query)?.into_iter().collect();
     if let Some(unknown) = params
         .keys()
         .find(|k| !ORGANISATION_PARAMS.contains(&k.as_str()))
@@ -172,546 +506,208 @@ async fn list_organisations(
     Ok(Json(services.directory.organisations(&filter, &viewer).await?).into_response())
 }
 
+/// One organisation in full (a members-only profile to signed-in readers only).
+#[utoipa::path(get, path = "/organisations/{id}", operation_id = "getOrganisation",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "The organisation.", body = OrganisationDetail),
+        (status = 404, description = "No organisation has this id, or not visible to you.", body = ErrorBody),
+    ))]
 async fn get_organisation(
     State(services): State<Services>,
     who: Who,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, ApiError> {
-    let viewer = who.viewer;
-    let id = id.parse::<i64>().map_err(|_| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no organisation {id:?}"),
-        )
-    })?;
-    Ok(Json(services.directory.organisation(id, &viewer).await?).into_response())
+    Ok(Json(services.directory.organisation(id, &who.viewer).await?).into_response())
 }
 
+/// Full-text, faceted and geographic search over firms, organisations and land sites.
+///
+/// Every word must match (accents, plurals and one typo per word of 5+ letters are
+/// tolerated; the last word also matches as a prefix). Quoted text is a phrase. Facet counts
+/// describe the whole result set.
+#[utoipa::path(get, path = "/search", operation_id = "search",
+    params(
+        ("q" = Option<String>, Query, max_length = 500, example = "usinage titane",
+            description = "At most 16 distinct words and 3 phrases."),
+        ("kind" = inline(Option<SearchKindCode>), Query),
+        ("region" = Option<String>, Query, description = "INSEE region code"),
+        ("department" = Option<String>, Query),
+        ("territory" = Option<String>, Query, example = "ti-8422"),
+        ("naf" = Option<String>, Query,
+            description = "NAF section (C), division (25), group (25.6), class (25.62) or sub-class (25.62A)"),
+        ("certification" = Option<String>, Query, example = "EN 9100"),
+        ("headcount" = Option<String>, Query, description = "INSEE headcount band"),
+        ("site_label" = inline(Option<SiteLabelCode>), Query),
+        ("near" = Option<String>, Query, example = "74081",
+            description = "An INSEE commune code, a commune name or lat,lon"),
+        ("radius_km" = Option<f64>, Query, minimum = 0, maximum = 500,
+            description = "Needs near"),
+        ("sort" = inline(Option<SearchSortCode>), Query,
+            description = "distance needs near"),
+        ("page" = Option<u64>, Query, minimum = 1, maximum = 100),
+        ("per_page" = Option<u64>, Query, minimum = 1, maximum = 100),
+    ),
+    responses(
+        (status = 200, description = "Results.", body = SearchResults),
+        (status = 400, description = "A parameter is invalid (radius outside 0-500, unknown commune, latitude out of range, per_page over 100...); the message names it.", body = ErrorBody),
+    ))]
 async fn search(
     State(services): State<Services>,
     who: Who,
-    Query(pairs): Query<Vec<(String, String)>>,
+    query: Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let viewer = who.viewer;
-    let params = app::api::search::SearchParams::from_pairs(
-        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    )?;
+    let pairs = once(query)?;
+    let params = SearchParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     let near = params.validate()?;
     Ok(Json(
         services
             .search
-            .search(&params, near.as_ref(), &viewer)
+            .search(&params, near.as_ref(), &who.viewer)
             .await?,
     )
     .into_response())
 }
 
+/// European industrial districts and clusters.
+#[utoipa::path(get, path = "/districts", operation_id = "listDistricts",
+    responses((status = 200, description = "Every district.", body = Vec<DistrictSummary>)))]
 async fn list_districts(State(services): State<Services>) -> Result<Response, ApiError> {
     Ok(Json(services.directory.districts().await?).into_response())
 }
 
-async fn territory_partners(
-    State(services): State<Services>,
-    Path(id): Path<String>,
-    who: Who,
-) -> Result<Response, ApiError> {
-    let viewer = app::domain::policy::Viewer::anonymous();
-    let partners = services
-        .network
-        .territory_partners(&id, &viewer, who.lang)
-        .await?;
-    let list: Vec<serde_json::Value> = partners
-        .districts
-        .iter()
-        .map(|d| {
-            json!({
-                "district_id": d.id.parse::<i64>().unwrap_or_default(),
-                "name": d.name,
-                "country": d.country,
-                "score": d.score,
-                "explanation": d.explanation,
-                "factors": d.factors,
-            })
-        })
-        .collect();
-    Ok(Json(list).into_response())
-}
-
+/// Best practices of territories and districts.
+#[utoipa::path(get, path = "/practices", operation_id = "listPractices",
+    params(
+        ("q" = Option<String>, Query, max_length = 500,
+            description = "At most 16 distinct words and 3 phrases."),
+        ("theme" = inline(Option<PracticeThemeCode>), Query),
+        ("author" = Option<String>, Query, max_length = 80,
+            description = "territory:ti-8422 or district:ID"),
+        ("lang" = inline(Option<LangCode>), Query),
+        ("page" = Option<u64>, Query, minimum = 1, maximum = 10000),
+        ("per_page" = Option<u64>, Query, minimum = 1, maximum = 100),
+    ),
+    responses(
+        (status = 200, description = "A page of practices.", body = PracticeList),
+        (status = 400, description = "A filter has a bad value.", body = ErrorBody),
+    ))]
 async fn list_practices(
     State(services): State<Services>,
-    Query(pairs): Query<Vec<(String, String)>>,
+    query: Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
+    let pairs = once(query)?;
     let filter = app::api::network::PracticeFilter::from_pairs(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     )?;
     Ok(Json(services.network.practices(&filter).await?).into_response())
 }
 
+/// The id of what was created.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+/// Publish a need or an offer in the name of an organisation or territory the token's user
+/// belongs to.
+#[utoipa::path(post, path = "/needs", operation_id = "createNeed",
+    security(("bearer" = [])),
+    request_body = NeedDraft,
+    responses(
+        (status = 201, description = "Created.", body = Created),
+        (status = 400, description = "A field is invalid (each problem is named).", body = ErrorBody),
+        (status = 401, description = "No or invalid bearer token.", body = ErrorBody),
+        (status = 403, description = "The token's user does not speak for this author.", body = ErrorBody),
+    ))]
 async fn create_need(
     State(services): State<Services>,
     me: SignedIn,
-    body: Result<Json<app::api::needs::NeedDraft>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<NeedDraft>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(draft) =
-        body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid", e.body_text()))?;
+    let Json(draft) = body
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, e.body_text()))?;
     let id = services.needs.create(&me.viewer, &me.user, &draft).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
 }
 
+/// One need or offer; an anonymous author is left out until they accept a contact.
+#[utoipa::path(get, path = "/needs/{id}", operation_id = "getNeed",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "The annonce.", body = NeedView),
+        (status = 404, description = "No such annonce, or not visible to you.", body = ErrorBody),
+    ))]
 async fn get_need(
     State(services): State<Services>,
     who: Who,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Response, ApiError> {
-    let viewer = who.viewer;
-    Ok(Json(services.needs.need(id, &viewer).await?).into_response())
+    Ok(Json(services.needs.need(id, &who.viewer).await?).into_response())
 }
 
+/// Firms suggested for a need, best first, with the factors of each score (for the need's
+/// author).
+#[utoipa::path(get, path = "/needs/{id}/matches", operation_id = "getNeedMatches",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "Best first.", body = Vec<MatchView>),
+        (status = 403, description = "Only the need's author sees its matches.", body = ErrorBody),
+        (status = 404, description = "No such annonce, or not visible to you.", body = ErrorBody),
+    ))]
 async fn need_matches(
     State(services): State<Services>,
     who: Who,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Response, ApiError> {
-    let viewer = who.viewer;
-    let list: Vec<serde_json::Value> = services
+    let matches = services
         .needs
-        .matches(id, &viewer, 20, who.lang)
-        .await?
-        .into_iter()
-        .map(|m| {
-            json!({
-                "organisation_id": m.organisation_id,
-                "name": m.name,
-                "siret": m.siret,
-                "score": m.score,
-                "distance_km": m.distance_km,
-                "explanation": m.explanation,
-                "why": m.why,
-            })
-        })
-        .collect();
-    Ok(Json(list).into_response())
+        .matches(id, &who.viewer, 20, who.lang)
+        .await?;
+    Ok(Json(matches).into_response())
 }
 
+/// Simplification proposals (all but drafts), filtered and paged.
+#[utoipa::path(get, path = "/proposals", operation_id = "listProposals",
+    params(
+        ("q" = Option<String>, Query, max_length = 500,
+            description = "Full text (title, problem, rule, solution); at most 16 distinct words and 3 phrases."),
+        ("status" = inline(Option<ProposalStatusCode>), Query),
+        ("theme" = inline(Option<ProposalThemeCode>), Query),
+        ("level" = inline(Option<ProposalLevelCode>), Query),
+        ("region" = Option<String>, Query, max_length = 64, description = "INSEE region code."),
+        ("territory" = Option<String>, Query, max_length = 64, description = "Territory id, e.g. ti-8422."),
+        ("sort" = inline(Option<ProposalSortCode>), Query),
+        ("page" = Option<u64>, Query, minimum = 1, maximum = 10000),
+        ("per_page" = Option<u64>, Query, minimum = 1, maximum = 100),
+    ),
+    responses(
+        (status = 200, description = "A page of proposals.", body = ProposalList),
+        (status = 400, description = "A filter has a bad value.", body = ErrorBody),
+    ))]
 async fn list_proposals(
     State(services): State<Services>,
     who: Who,
-    Query(pairs): Query<Vec<(String, String)>>,
+    query: Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let viewer = who.viewer;
+    let pairs = once(query)?;
     let filter = app::api::proposals::ProposalFilter::from_pairs(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     )?;
-    Ok(Json(services.proposals.list(&filter, &viewer).await?).into_response())
+    Ok(Json(services.proposals.list(&filter, &who.viewer).await?).into_response())
 }
 
+/// One proposal with its timeline, supporters and days per level.
+#[utoipa::path(get, path = "/proposals/{id}", operation_id = "getProposal",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "The proposal.", body = ProposalDetail),
+        (status = 404, description = "No public proposal has this id (drafts are visible to their team only).", body = ErrorBody),
+    ))]
 async fn get_proposal(
     State(services): State<Services>,
     who: Who,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, ApiError> {
-    let viewer = who.viewer;
-    let id: i64 = id.parse().map_err(|_| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no proposal with this id",
-        )
-    })?;
-    Ok(Json(services.proposals.detail(id, &viewer).await?).into_response())
-}
-
-async fn openapi() -> Json<serde_json::Value> {
-    Json(openapi_document())
-}
-
-/// The OpenAPI 3.1 description of `/api/v1`.
-pub fn openapi_document() -> serde_json::Value {
-    let error = json!({ "$ref": "#/components/schemas/Error" });
-    let err_response = |description: &str| json!({ "description": description, "content": { "application/json": { "schema": error } } });
-    json!({
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Maillage API",
-            "version": "1",
-            "description": "The JSON API of Maillage, the platform of the Territoires d'industrie programme."
-        },
-        "servers": [{ "url": "/api/v1" }],
-        "paths": {
-            "/needs": {
-                "post": {
-                    "operationId": "createNeed",
-                    "summary": "Publish a need or an offer in the name of an organisation or territory the token's user belongs to.",
-                    "security": [{ "bearer": [] }],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
-                        "required": ["author", "kind", "title", "visibility"],
-                        "properties": {
-                            "author": { "type": "string", "description": "organisation:ID or territory:ti-XXXX" },
-                            "kind": { "type": "string", "enum": ["supplier", "capacity", "skills", "land", "partnership", "technology"] },
-                            "title": { "type": "string", "minLength": 5, "maxLength": 200 },
-                            "description": { "type": "string" },
-                            "naf_codes": { "type": "string", "description": "NAF codes at any level, separated by spaces or commas" },
-                            "skills": { "type": "string", "description": "separated by semicolons" },
-                            "certifications": { "type": "string", "description": "required certifications, separated by semicolons" },
-                            "quantity": { "type": "string" },
-                            "commune": { "type": "string", "description": "INSEE code" },
-                            "radius_km": { "type": "string", "description": "1 to 500, default 50" },
-                            "deadline": { "type": "string", "format": "date" },
-                            "visibility": { "type": "string", "enum": ["public", "members", "anonymous"] },
-                            "size": { "type": "string", "enum": ["", "tpe", "pme", "eti"] },
-                            "land_area_ha": { "type": "string" }
-                        } } } } },
-                    "responses": {
-                        "201": { "description": "Created: {\"id\": n}." },
-                        "400": err_response("A field is invalid (each problem is named)."),
-                        "401": err_response("No or invalid bearer token.")
-                    }
-                }
-            },
-            "/needs/{id}": {
-                "get": {
-                    "operationId": "getNeed",
-                    "summary": "One need or offer; an anonymous author is left out until they accept a contact.",
-                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
-                    "responses": { "200": { "description": "The annonce." }, "404": err_response("No such annonce, or not visible to you.") }
-                }
-            },
-            "/needs/{id}/matches": {
-                "get": {
-                    "operationId": "getNeedMatches",
-                    "summary": "Firms suggested for a need, best first, with the factors of each score (for the need's author).",
-                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
-                    "responses": {
-                        "200": { "description": "Best first.", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object",
-                            "required": ["organisation_id", "name", "siret", "score", "distance_km", "explanation"],
-                            "properties": {
-                                "organisation_id": { "type": "integer" }, "name": { "type": "string" }, "siret": { "type": ["string", "null"] },
-                                "score": { "type": "number" }, "distance_km": { "type": ["number", "null"] },
-                                "explanation": { "type": "array", "items": { "type": "object", "properties": {
-                                    "factor": { "type": "string", "enum": ["text", "sector", "distance", "local", "certifications", "size"] },
-                                    "weight": { "type": "number" }, "detail": { "type": "string" } } } },
-                                "why": { "type": "string" }
-                            } } } } } },
-                        "403": err_response("Only the need's author sees its matches.")
-                    }
-                }
-            },
-            "/districts": {
-                "get": {
-                    "operationId": "listDistricts",
-                    "summary": "European industrial districts and clusters.",
-                    "responses": { "200": { "description": "Every district: id, name, country_code, nuts_code, nuts_label, specialisation_fr, specialisation_en." } }
-                }
-            },
-            "/territories/{id}/partners": {
-                "get": {
-                    "operationId": "territoryPartners",
-                    "summary": "European districts ranked for a territory, with the reasons (in the Accept-Language language).",
-                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
-                    "responses": {
-                        "200": { "description": "Best first.", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object",
-                            "required": ["district_id", "name", "country", "score", "explanation"],
-                            "properties": {
-                                "district_id": { "type": "integer" }, "name": { "type": "string" }, "country": { "type": "string" },
-                                "score": { "type": "number", "minimum": 0, "maximum": 1 },
-                                "explanation": { "type": "string" },
-                                "factors": { "type": "array", "items": { "type": "object", "properties": {
-                                    "factor": { "type": "string", "enum": ["profile", "challenges", "strengths"] },
-                                    "weight": { "type": "number" }, "items": { "type": "array", "items": { "type": "string" } }, "share": { "type": "number" } } } }
-                            } } } } } },
-                        "404": err_response("No territory has this id.")
-                    }
-                }
-            },
-            "/practices": {
-                "get": {
-                    "operationId": "listPractices",
-                    "summary": "Best practices of territories and districts.",
-                    "parameters": [
-                        { "name": "q", "in": "query", "schema": { "type": "string" } },
-                        { "name": "theme", "in": "query", "schema": { "type": "string", "enum": ["skills", "housing", "mobility", "land", "industrial_ecology", "attractiveness", "simplification", "innovation"] } },
-                        { "name": "author", "in": "query", "description": "territory:ti-8422 or district:ID", "schema": { "type": "string" } },
-                        { "name": "lang", "in": "query", "schema": { "type": "string", "enum": ["fr", "en"] } },
-                        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } },
-                        { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100 } }
-                    ],
-                    "responses": {
-                        "200": { "description": "{total, page, per_page, items: [{id, title, theme, author_kind, author_id, author_name, lang, created_at, is_demo}]}" },
-                        "400": err_response("A filter has a bad value.")
-                    }
-                }
-            },
-            "/proposals": {
-                "get": {
-                    "operationId": "listProposals",
-                    "summary": "Simplification proposals (all but drafts), filtered and paged.",
-                    "parameters": [
-                        { "name": "q", "in": "query", "description": "Full text (title, problem, rule, solution).", "schema": { "type": "string" } },
-                        { "name": "status", "in": "query", "schema": { "type": "string", "enum": ["awaiting_approval", "regional_review", "returned", "answered_regional", "redirected", "national_review", "accepted", "implemented", "rejected", "merged", "withdrawn"] } },
-                        { "name": "theme", "in": "query", "schema": { "type": "string", "enum": ["foncier", "urbanisme", "environnement", "energie", "droit_du_travail", "formation", "commande_publique", "fiscalite", "autre"] } },
-                        { "name": "level", "in": "query", "schema": { "type": "string", "enum": ["territory", "region", "national"] } },
-                        { "name": "region", "in": "query", "description": "INSEE region code.", "schema": { "type": "string" } },
-                        { "name": "territory", "in": "query", "description": "Territory id, e.g. ti-8422.", "schema": { "type": "string" } },
-                        { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["recent", "age", "support"], "default": "recent" } },
-                        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "default": 1 } },
-                        { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 20 } }
-                    ],
-                    "responses": {
-                        "200": { "description": "A page of proposals.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ProposalList" } } } },
-                        "400": err_response("A filter has a bad value.")
-                    }
-                }
-            },
-            "/proposals/{id}": {
-                "get": {
-                    "operationId": "getProposal",
-                    "summary": "One proposal with its timeline, supporters and days per level.",
-                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
-                    "responses": {
-                        "200": { "description": "The proposal.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ProposalDetail" } } } },
-                        "404": err_response("No public proposal has this id (drafts are visible to their team only).")
-                    }
-                }
-            },
-            "/search": {
-                "get": {
-                    "operationId": "search",
-                    "summary": "Full-text, faceted and geographic search over firms, organisations and land sites.",
-                    "description": "Every word must match (accents, plurals and one typo per word of 5+ letters are tolerated; the last word also matches as a prefix). Quoted text is a phrase. Facet counts describe the whole result set.",
-                    "parameters": [
-                        { "name": "q", "in": "query", "schema": { "type": "string", "maxLength": 500 }, "example": "usinage titane" },
-                        { "name": "kind", "in": "query", "schema": { "type": "string", "enum": ["firm", "cluster", "pole", "district", "operator", "land_site"] } },
-                        { "name": "region", "in": "query", "schema": { "type": "string" }, "description": "INSEE region code" },
-                        { "name": "department", "in": "query", "schema": { "type": "string" } },
-                        { "name": "territory", "in": "query", "schema": { "type": "string" }, "example": "ti-8422" },
-                        { "name": "naf", "in": "query", "schema": { "type": "string" }, "description": "NAF section (C), division (25), group (25.6), class (25.62) or sub-class (25.62A)" },
-                        { "name": "certification", "in": "query", "schema": { "type": "string" }, "example": "EN 9100" },
-                        { "name": "headcount", "in": "query", "schema": { "type": "string" }, "description": "INSEE headcount band" },
-                        { "name": "site_label", "in": "query", "schema": { "type": "string", "enum": ["turnkey", "available", "under_option", "sold"] } },
-                        { "name": "near", "in": "query", "schema": { "type": "string" }, "description": "INSEE commune code or lat,lon", "example": "74081" },
-                        { "name": "radius_km", "in": "query", "schema": { "type": "number", "minimum": 0, "maximum": 500 } },
-                        { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["relevance", "distance", "name"], "default": "relevance" } },
-                        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "default": 1 } },
-                        { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 20 } }
-                    ],
-                    "responses": {
-                        "200": { "description": "Results.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SearchResults" } } } },
-                        "400": err_response("A parameter is invalid (radius outside 0-500, unknown commune, latitude out of range, per_page over 100...); the message names it.")
-                    }
-                }
-            },
-            "/organisations": {
-                "get": {
-                    "operationId": "listOrganisations",
-                    "summary": "Organisations (firms, clusters, pôles, districts, operators), filtered and paged.",
-                    "parameters": [
-                        { "name": "kind", "in": "query", "schema": { "type": "string", "enum": ["firm", "cluster", "pole", "district", "operator"] } },
-                        { "name": "territory", "in": "query", "schema": { "type": "string" }, "example": "ti-8422" },
-                        { "name": "naf", "in": "query", "description": "NAF code or prefix (division 25, class 25.62, sub-class 25.62A)", "schema": { "type": "string" } },
-                        { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["name", "commune", "headcount"], "default": "name" } },
-                        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "default": 1 } },
-                        { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 20 } }
-                    ],
-                    "responses": {
-                        "200": { "description": "One page.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OrganisationList" } } } },
-                        "400": err_response("A parameter is invalid; the message names it.")
-                    }
-                }
-            },
-            "/organisations/{id}": {
-                "get": {
-                    "operationId": "getOrganisation",
-                    "summary": "One organisation in full.",
-                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
-                    "responses": {
-                        "200": { "description": "The organisation.", "content": { "application/json": { "schema": { "type": "object" } } } },
-                        "404": err_response("No organisation has this id.")
-                    }
-                }
-            },
-            "/territories": {
-                "get": {
-                    "operationId": "listTerritories",
-                    "summary": "Every Territoire d'industrie (2023-2027), ordered by name.",
-                    "responses": {
-                        "200": {
-                            "description": "The 183 territories.",
-                            "content": { "application/json": { "schema": {
-                                "type": "array", "items": { "$ref": "#/components/schemas/TerritorySummary" }
-                            } } }
-                        }
-                    }
-                }
-            },
-            "/territories/{id}": {
-                "get": {
-                    "operationId": "getTerritory",
-                    "summary": "One territory with its member EPCI, departments and regional pôles.",
-                    "parameters": [{
-                        "name": "id", "in": "path", "required": true,
-                        "schema": { "type": "string", "pattern": "^ti-[0-9]{4}$" },
-                        "example": "ti-8422"
-                    }],
-                    "responses": {
-                        "200": {
-                            "description": "The territory.",
-                            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/TerritoryDetail" } } }
-                        },
-                        "404": err_response("No territory has this id.")
-                    }
-                }
-            }
-        },
-        "components": { "schemas": {
-            "ProposalSummary": {
-                "type": "object",
-                "required": ["id", "title", "status", "level", "theme", "territory_id", "territory_name", "region_code", "region_name", "created_at", "updated_at", "territories_supporting", "firms_supporting"],
-                "properties": {
-                    "id": { "type": "integer" },
-                    "title": { "type": "string" },
-                    "status": { "type": "string" },
-                    "level": { "type": "string", "enum": ["territory", "region", "national"] },
-                    "theme": { "type": "string" },
-                    "territory_id": { "type": "string" },
-                    "territory_name": { "type": "string" },
-                    "region_code": { "type": "string" },
-                    "region_name": { "type": "string" },
-                    "created_at": { "type": "integer", "description": "Unix seconds." },
-                    "updated_at": { "type": "integer" },
-                    "submitted_at": { "type": ["integer", "null"], "description": "When it left the territory." },
-                    "answered_at": { "type": ["integer", "null"], "description": "When it got an official answer." },
-                    "territories_supporting": { "type": "integer", "description": "Territories other than the author supporting it, merged sources included, each counted once." },
-                    "firms_supporting": { "type": "integer" }
-                }
-            },
-            "ProposalList": {
-                "type": "object", "required": ["total", "page", "per_page", "items"],
-                "properties": {
-                    "total": { "type": "integer" }, "page": { "type": "integer" }, "per_page": { "type": "integer" },
-                    "items": { "type": "array", "items": { "$ref": "#/components/schemas/ProposalSummary" } }
-                }
-            },
-            "ProposalDetail": {
-                "allOf": [{ "$ref": "#/components/schemas/ProposalSummary" }, {
-                    "type": "object",
-                    "properties": {
-                        "problem": { "type": "string" }, "rule": { "type": "string" }, "legal_reference": { "type": "string" },
-                        "axis": { "type": "string" }, "proposal_kind": { "type": "string" }, "solution": { "type": "string" },
-                        "mechanism": { "type": "string" }, "answer": { "type": "string", "description": "The official answer, once given." },
-                        "merged_into": { "type": ["object", "null"] },
-                        "sources": { "type": "array", "items": { "type": "object" } },
-                        "timeline": { "type": "array", "items": { "type": "object", "properties": {
-                            "proposal_id": { "type": "integer" }, "at": { "type": "integer" }, "user_name": { "type": "string" },
-                            "role": { "type": "string" }, "action": { "type": "string" }, "from_status": { "type": "string" },
-                            "to_status": { "type": "string" }, "comment": { "type": "string" }, "mechanism": { "type": "string" },
-                            "related_id": { "type": ["integer", "null"] } } } },
-                        "supports": { "type": "array", "items": { "type": "object" } },
-                        "days": { "type": "array", "items": { "type": "number" }, "description": "Days waited at the territory, region and national levels." }
-                    }
-                }]
-            },
-            "SearchResults": {
-                "type": "object", "required": ["total", "hits", "facets"],
-                "properties": {
-                    "total": { "type": "integer" },
-                    "page": { "type": "integer" },
-                    "per_page": { "type": "integer" },
-                    "hits": { "type": "array", "items": { "type": "object", "required": ["kind", "id", "name", "score", "snippet"],
-                        "properties": {
-                            "kind": { "type": "string" }, "id": { "type": "integer" }, "name": { "type": "string" },
-                            "siret": { "type": "string", "description": "Firms only" },
-                            "commune": { "type": ["string", "null"] }, "territory": { "type": ["string", "null"] },
-                            "territory_id": { "type": ["string", "null"] },
-                            "distance_km": { "type": "number", "description": "When near is given" },
-                            "score": { "type": "number" },
-                            "snippet": { "type": "string", "description": "HTML; matched words in <b>, text escaped" },
-                            "map_x": { "type": ["number", "null"] }, "map_y": { "type": ["number", "null"] }
-                        } } },
-                    "facets": { "type": "object", "additionalProperties": { "type": "array", "items": {
-                        "type": "object", "properties": { "value": { "type": "string" }, "label": { "type": "string" }, "count": { "type": "integer" } } } } }
-                }
-            },
-            "OrganisationSummary": {
-                "type": "object",
-                "required": ["id", "kind", "name", "is_demo"],
-                "properties": {
-                    "id": { "type": "integer" },
-                    "kind": { "type": "string", "enum": ["firm", "cluster", "pole", "district", "operator"] },
-                    "name": { "type": "string" },
-                    "siret": { "type": ["string", "null"] },
-                    "naf_code": { "type": ["string", "null"], "example": "25.62A" },
-                    "naf_label": { "type": ["string", "null"] },
-                    "commune_insee": { "type": ["string", "null"] },
-                    "commune": { "type": ["string", "null"] },
-                    "territory_id": { "type": ["string", "null"], "description": "Derived from the commune's EPCI" },
-                    "territory": { "type": ["string", "null"] },
-                    "headcount_band": { "type": ["string", "null"], "description": "INSEE headcount band code" },
-                    "is_demo": { "type": "boolean", "description": "Demonstration data" }
-                }
-            },
-            "OrganisationList": {
-                "type": "object", "required": ["total", "page", "per_page", "items"],
-                "properties": {
-                    "total": { "type": "integer" }, "page": { "type": "integer" }, "per_page": { "type": "integer" },
-                    "items": { "type": "array", "items": { "$ref": "#/components/schemas/OrganisationSummary" } }
-                }
-            },
-            "Error": {
-                "type": "object", "required": ["error"],
-                "properties": { "error": {
-                    "type": "object", "required": ["status", "code", "message"],
-                    "properties": {
-                        "status": { "type": "integer" },
-                        "code": { "type": "string", "enum": ["not_found", "forbidden", "conflict", "invalid", "internal"] },
-                        "message": { "type": "string" }
-                    }
-                } }
-            },
-            "TerritorySummary": {
-                "type": "object",
-                "required": ["id", "name", "region_code", "region_name", "departments", "epci_count", "population"],
-                "properties": {
-                    "id": { "type": "string", "example": "ti-8422" },
-                    "name": { "type": "string", "example": "Vallée de l'Arve" },
-                    "region_code": { "type": "string", "description": "INSEE region code" },
-                    "region_name": { "type": "string" },
-                    "departments": { "type": "array", "items": { "type": "string" } },
-                    "epci_count": { "type": "integer", "description": "Members: EPCI, EPT or single communes" },
-                    "population": { "type": "integer" }
-                }
-            },
-            "Member": {
-                "type": "object", "required": ["siren", "name", "kind", "departments", "population"],
-                "properties": {
-                    "siren": { "type": "string" },
-                    "name": { "type": "string" },
-                    "kind": { "type": "string", "enum": ["EPCI", "EPT", "COMMUNE"] },
-                    "departments": { "type": "array", "items": { "type": "string" } },
-                    "population": { "type": "integer" }
-                }
-            },
-            "TerritoryDetail": {
-                "type": "object",
-                "required": ["id", "name", "region", "departments", "population", "commune_count", "members", "poles", "brownfields"],
-                "properties": {
-                    "id": { "type": "string" },
-                    "name": { "type": "string" },
-                    "region": { "type": "object", "properties": { "code": { "type": "string" }, "name": { "type": "string" } } },
-                    "departments": { "type": "array", "items": { "type": "object", "properties": {
-                        "code": { "type": "string" }, "name": { "type": "string" } } } },
-                    "population": { "type": "integer" },
-                    "commune_count": { "type": "integer" },
-                    "members": { "type": "array", "items": { "$ref": "#/components/schemas/Member" } },
-                    "outline_path": { "type": "string", "description": "SVG path of the outline" },
-                    "outline_viewbox": { "type": "string" },
-                    "latitude": { "type": ["number", "null"] },
-                    "longitude": { "type": ["number", "null"] },
-                    "poles": { "type": "array", "items": { "type": "object" } },
-                    "brownfields": { "type": "object", "properties": {
-                        "sites": { "type": "integer" }, "surface_ha": { "type": "number" }, "communes": { "type": "integer" } } }
-                }
-            }
-        } }
-    })
+    Ok(Json(services.proposals.detail(id, &who.viewer).await?).into_response())
 }

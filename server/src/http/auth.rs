@@ -82,7 +82,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         if !request.uri().path().starts_with("/api/v1/") {
             return super::api::ApiError::new(
                 StatusCode::UNAUTHORIZED,
-                "unauthorized",
+                super::api::ErrorCode::Unauthorized,
                 "API tokens authenticate requests to /api/v1/ only",
             )
             .into_response();
@@ -91,7 +91,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             Ok(Some((_, _, scope))) if !scope.allows(request.method().as_str()) => {
                 return super::api::ApiError::new(
                     StatusCode::FORBIDDEN,
-                    "forbidden",
+                    super::api::ErrorCode::Forbidden,
                     "this API token is read-only",
                 )
                 .into_response()
@@ -103,7 +103,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             Ok(None) => {
                 return super::api::ApiError::new(
                     StatusCode::UNAUTHORIZED,
-                    "unauthorized",
+                    super::api::ErrorCode::Unauthorized,
                     "invalid, expired or revoked API token",
                 )
                 .into_response()

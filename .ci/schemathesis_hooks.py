@@ -1,0 +1,70 @@
+"""What the OpenAPI document cannot say, told to schemathesis (loaded by .ci/api-fuzz).
+
+Query parameters are described one by one, and from the schema alone. /search has two rules
+outside that:
+- `radius_km` and `sort=distance` measure from `near`, so either without `near` is refused
+  (400, naming the parameter; tests/api/search.rs asserts it): such cases are left out;
+- `near` is an INSEE code, `lat,lon` or the name of a commune: which names exist is data, not
+  schema, so a generated `near` is replaced by one of a few real places (unknown places are
+  tested in tests/api/search.rs).
+And every text query `q` (/search, /proposals, /practices) holds at most 16 distinct words
+and 3 phrases (`app::domain::text::bounded_query`; a longer one is a 400 naming `q`, tested in
+tests/api/security.rs): a count of words in no schema dialect. Cases whose `q` might be over
+it are left out; the count below errs on the side of leaving out.
+Every other combination is generated as the document describes it.
+"""
+
+import unicodedata
+
+import schemathesis
+
+PLACES = ["74081", "46.06,6.58", "Cluses", "45.9,6.1"]
+
+
+def _search_query(ctx, case):
+    if ctx.operation is None or ctx.operation.path != "/search":
+        return None
+    return case.query or None
+
+
+@schemathesis.hook
+def map_case(ctx, case):
+    query = _search_query(ctx, case)
+    if query and query.get("near") not in (None, ""):
+        query["near"] = PLACES[len(str(query["near"])) % len(PLACES)]
+    return case
+
+
+def _most_words(text):
+    """At least as many words as the server counts in `text`.
+
+    The server's words are runs of alphanumeric characters (Rust's `char::is_alphanumeric`).
+    Letters and numbers (categories L and N) are always alphanumeric; a few marks and symbols
+    (M, So) are too, so each of those may be a word on its own.
+    """
+    words, in_word = 0, False
+    for c in text:
+        category = unicodedata.category(c)
+        if category[0] in "LN":
+            words += not in_word
+            in_word = True
+        else:
+            in_word = False
+            words += category[0] == "M" or category == "So"
+    return words
+
+
+def _within_query_limit(q):
+    return _most_words(q) <= 16 and q.count('"') <= 7
+
+
+@schemathesis.hook
+def filter_case(ctx, case):
+    query = case.query or {}
+    q = query.get("q")
+    if isinstance(q, str) and not _within_query_limit(q):
+        return False
+    if _search_query(ctx, case) is None:
+        return True
+    from_near = query.get("radius_km") not in (None, "") or query.get("sort") == "distance"
+    return not from_near or query.get("near") not in (None, "")
