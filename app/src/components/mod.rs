@@ -7,6 +7,7 @@ mod flash;
 mod france_map;
 mod layout;
 mod pager;
+mod record;
 
 pub use bar_chart::BarChart;
 pub use division_chart::DivisionChart;
@@ -15,3 +16,4 @@ pub use flash::Flash;
 pub use france_map::FranceMap;
 pub use layout::Layout;
 pub use pager::Pager;
+pub use record::{path_id, path_record, when_loaded};

@@ -1,7 +1,7 @@
 //! `/districts`: European industrial districts and clusters, by country.
 
 use crate::api::directory::list_districts;
-use crate::components::ErrorView;
+use crate::components::when_loaded;
 use crate::i18n::{country_name, t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,10 +15,7 @@ pub fn DistrictsPage() -> impl IntoView {
         <Title text=t(lang, Key::DistrictsTitle)/>
         <h1>{t(lang, Key::DistrictsHeading)}</h1>
         <p class="lead">{t(lang, Key::DistrictsLead)}</p>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match districts.await {
-                    Ok(list) => view! {
+        {when_loaded(districts, move |list| view! {
                         <table class="data" data-testid="district-list">
                             <thead><tr>
                                 <th scope="col">{t(lang, Key::ColName)}</th>
@@ -40,10 +37,6 @@ pub fn DistrictsPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    }.into_any())}
     }
 }

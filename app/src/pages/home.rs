@@ -1,7 +1,8 @@
 //! `/`: what Maillage is, key figures computed from the database, a search box and the map.
 
 use crate::api::directory::get_overview;
-use crate::components::{ErrorView, FranceMap};
+use crate::components::when_loaded;
+use crate::components::FranceMap;
 use crate::i18n::{format_int, t, use_lang, Key};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,10 +26,7 @@ pub fn HomePage() -> impl IntoView {
                 </div>
             </form>
         </section>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(o) => view! {
+        {when_loaded(overview, move |o| view! {
                         {(o.demo_firm_count > 0).then(|| view! {
                             <p class="notice" data-testid="demo-notice">
                                 <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " "
@@ -58,10 +56,6 @@ pub fn HomePage() -> impl IntoView {
                             <p><a href="/territoires">{t(lang, Key::SeeAllTerritories)}</a></p>
                         </section>
                     }
-                    .into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    .into_any())}
     }
 }

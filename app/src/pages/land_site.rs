@@ -1,41 +1,18 @@
 //! `/foncier/{id}`: an industrial land site.
 
 use crate::api::organisations::{get_land_site, LandSiteDetail};
-use crate::components::ErrorView;
+use crate::components::{path_record, when_loaded};
 use crate::i18n::{format_dec1, t, use_lang, Key};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 /// The land site page.
 #[component]
 pub fn LandSitePage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let site = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-        },
-        |id| async move {
-            match id {
-                Some(id) => get_land_site(id).await,
-                None => Err(crate::error::AppError::NotFound),
-            }
-        },
-    );
-    view! {
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match site.await {
-                    Ok(s) => view! { <LandSiteView s/> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    when_loaded(
+        path_record(get_land_site),
+        move |s| view! { <LandSiteView s/> },
+    )
 }
 
 #[component]

@@ -6,6 +6,7 @@ use crate::api::needs::{
     get_inbox, get_matches, get_need, get_needs, get_needs_for_me, InterestView, NeedDraft,
     NeedFilter, NeedSummary, NeedView,
 };
+use crate::components::{path_id, when_loaded};
 use crate::components::{BarChart, ErrorView, Flash};
 use crate::domain::contact::ContactStatus;
 use crate::domain::matching::SIZES;
@@ -87,10 +88,7 @@ pub fn NeedsPage() -> impl IntoView {
             <a class="button" href="/annonces/nouvelle">{t(lang, Key::NewNeed)}</a> " "
             <a href="/mises-en-relation">{t(lang, Key::Inbox)}</a>
         </p>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok((filter, list, mine)) => view! {
+        {when_loaded(data, move |(filter, list, mine)| view! {
                         {(!mine.is_empty()).then(|| view! {
                             <section aria-labelledby="for-me-h">
                                 <h2 id="for-me-h">{t(lang, Key::NeedsForMe)}</h2>
@@ -115,11 +113,7 @@ pub fn NeedsPage() -> impl IntoView {
                         </form>
                         <p class="count" aria-live="polite">{format_int(lang, list.len() as u64)} " " {t(lang, Key::NeedsWord)}</p>
                         <ul class="cards" data-testid="need-list">{list.into_iter().map(|n| need_item(lang, n, None)).collect_view()}</ul>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    }.into_any())}
     }
 }
 
@@ -259,42 +253,26 @@ fn draft_of(n: &NeedView) -> NeedDraft {
 #[component]
 pub fn NeedEditPage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let data = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-        },
-        |id| async move {
-            let Some(id) = id else {
-                return Err(AppError::NotFound);
-            };
-            let n = get_need(id).await?;
-            if !n.is_author {
-                return Err(AppError::Forbidden);
-            }
-            Ok(n)
-        },
-    );
+    let data = Resource::new(path_id(), |id| async move {
+        let Some(id) = id else {
+            return Err(AppError::NotFound);
+        };
+        let n = get_need(id).await?;
+        if !n.is_author {
+            return Err(AppError::Forbidden);
+        }
+        Ok(n)
+    });
     view! {
         <Title text=t(lang, Key::EditNeed)/>
         <h1>{t(lang, Key::EditNeed)}</h1>
         <Flash errors=error_key done=DONE/>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(n) => view! {
+        {when_loaded(data, move |n| view! {
                         <form method="post" action=format!("/annonces/{}/modifier", n.summary.id) class="card-form wide">
                             {need_fields(lang, &draft_of(&n), None)}
                             <button type="submit">{t(lang, Key::Save)}</button>
                         </form>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    }.into_any())}
     }
 }
 
@@ -355,32 +333,20 @@ fn interest_item(lang: Lang, i: InterestView) -> impl IntoView {
 #[component]
 pub fn NeedPage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let data = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-        },
-        |id| async move {
-            let Some(id) = id else {
-                return Err(AppError::NotFound);
-            };
-            let n = get_need(id).await?;
-            let matches = if n.is_author {
-                Some(get_matches(id).await?)
-            } else {
-                None
-            };
-            Ok((n, matches))
-        },
-    );
+    let data = Resource::new(path_id(), |id| async move {
+        let Some(id) = id else {
+            return Err(AppError::NotFound);
+        };
+        let n = get_need(id).await?;
+        let matches = if n.is_author {
+            Some(get_matches(id).await?)
+        } else {
+            None
+        };
+        Ok((n, matches))
+    });
     view! {
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok((n, matches)) => {
+        {when_loaded(data, move |(n, matches)| {
                         let s = n.summary.clone();
                         let id = s.id;
                         let ask = (!n.ask_as.is_empty() && !n.is_author).then(|| view! {
@@ -481,11 +447,7 @@ pub fn NeedPage() -> impl IntoView {
                             })}
                             {suggestions}
                         }.into_any()
-                    }
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }
 
@@ -523,10 +485,7 @@ pub fn FilieresPage() -> impl IntoView {
         crate::api::needs::get_filieres,
     );
     view! {
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(f) => {
+        {when_loaded(data, move |f| {
                         let local: Vec<(String, u64)> = f.divisions.iter().take(12).map(|(c, l, n)| (format!("{c} {l}"), *n)).collect();
                         let radius = f.radius_km;
                         view! {
@@ -567,10 +526,6 @@ pub fn FilieresPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         }.into_any()
-                    }
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }

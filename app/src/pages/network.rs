@@ -7,6 +7,7 @@ use crate::api::network::{
     get_territory_partners, ExchangeView, PartnerSuggestion, Partners, PracticeFilter,
     PracticeSummary, EXCHANGE_FORMATS, PRACTICE_THEMES,
 };
+use crate::components::{path_record, when_loaded};
 use crate::components::{BarChart, ErrorView, Flash, Pager};
 use crate::domain::exchange::ExchangeStatus;
 use crate::domain::organisation::PartyKind;
@@ -214,53 +215,23 @@ fn PartnersView(p: Partners, district: bool) -> impl IntoView {
 /// `/territoires/{id}/partenaires`
 #[component]
 pub fn TerritoryPartnersPage() -> impl IntoView {
-    let lang = use_lang();
     let params = use_params_map();
     let data = Resource::new(
         move || params.read().get("id").unwrap_or_default(),
         get_territory_partners,
     );
     view! {
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(p) => view! { <PartnersView p district=false/> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {when_loaded(data, move |p| view! { <PartnersView p district=false/> }.into_any())}
     }
 }
 
 /// `/organisations/{id}/partenaires` for a district: French territories that match it.
 #[component]
 pub fn DistrictPartnersPage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let data = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-        },
-        |id| async move {
-            match id {
-                Some(id) => get_district_partners(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
-    view! {
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(p) => view! { <PartnersView p district=true/> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    when_loaded(
+        path_record(get_district_partners),
+        move |p| view! { <PartnersView p district=true/> },
+    )
 }
 
 fn practice_item(lang: Lang, p: PracticeSummary) -> impl IntoView {
@@ -309,10 +280,7 @@ pub fn PracticesPage() -> impl IntoView {
             <a class="button" href="/pratiques/nouvelle">{t(lang, Key::NewPractice)}</a> " "
             <a href="/echanges">{t(lang, Key::MyExchanges)}</a>
         </p>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok((filter, list)) => {
+        {when_loaded(data, move |(filter, list)| {
                         let mut qs: Vec<String> = Vec::new();
                         if !filter.q.is_empty() { qs.push(format!("q={}", crate::api::search::encode(&filter.q))); }
                         for (k, v) in [("theme", &filter.theme), ("author", &filter.author), ("lang", &filter.lang)] {
@@ -352,11 +320,7 @@ pub fn PracticesPage() -> impl IntoView {
                             <ul class="cards" data-testid="practice-list">{list.items.clone().into_iter().map(|p| practice_item(lang, p)).collect_view()}</ul>
                             <Pager page=list.page per_page=list.per_page total=list.total href label=t(lang, Key::PracticesTitle)/>
                         }.into_any()
-                    }
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }
 
@@ -431,26 +395,9 @@ pub fn PracticeNewPage() -> impl IntoView {
 #[component]
 pub fn PracticePage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let data = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-        },
-        |id| async move {
-            match id {
-                Some(id) => get_practice(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let data = path_record(get_practice);
     view! {
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(p) => {
+        {when_loaded(data, move |p| {
                         let s = p.summary.clone();
                         let section = |key: Key, text: String| (!text.trim().is_empty()).then(|| view! { <h2>{t(lang, key)}</h2><p class="prose" lang=s.lang.clone()>{text}</p> });
                         let to = format!("{}:{}", if PartyKind::Territory.is(&s.author_kind) { PartyKind::Territory.code() } else { PartyKind::District.code() }, s.author_id);
@@ -474,11 +421,7 @@ pub fn PracticePage() -> impl IntoView {
                             {section(Key::PracticeContact, p.contact.clone())}
                             {form}
                         }.into_any()
-                    }
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }
 
@@ -519,26 +462,9 @@ pub fn ExchangesPage() -> impl IntoView {
 #[component]
 pub fn ExchangePage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let data = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-        },
-        |id| async move {
-            match id {
-                Some(id) => get_exchange(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let data = path_record(get_exchange);
     view! {
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(x) => {
+        {when_loaded(data, move |x| {
                         let id = x.id;
                         let can = |a: &str| x.actions.iter().any(|x| x == a);
                         let answer = (can("accept")).then(|| view! {
@@ -588,11 +514,7 @@ pub fn ExchangePage() -> impl IntoView {
                             {answer}
                             {report}
                         }.into_any()
-                    }
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }
 

@@ -1,7 +1,7 @@
 //! `/organisations/{id}`: an organisation's profile (pôle, European district, firm...).
 
 use crate::api::directory::{get_organisation, OrganisationDetail};
-use crate::components::ErrorView;
+use crate::components::{path_record, when_loaded};
 use crate::domain::organisation::headcount_label;
 use crate::domain::organisation::{OrganisationKind, OrganisationVisibility};
 use crate::i18n::{country_name, language_name, t, use_lang, Key, Lang};
@@ -12,32 +12,10 @@ use leptos_router::hooks::use_params_map;
 /// The organisation page.
 #[component]
 pub fn OrganisationPage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let organisation = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-        },
-        |id| async move {
-            match id {
-                Some(id) => get_organisation(id).await,
-                None => Err(crate::error::AppError::NotFound),
-            }
-        },
-    );
-    view! {
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match organisation.await {
-                    Ok(o) => view! { <OrganisationView o/> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    when_loaded(
+        path_record(get_organisation),
+        move |o| view! { <OrganisationView o/> },
+    )
 }
 
 #[component]
@@ -229,10 +207,7 @@ pub fn OrganisationEditPage() -> impl IntoView {
     });
     view! {
         <Title text=t(lang, Key::OrgEditTitle)/>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(o) => {
+        {when_loaded(data, move |o| {
                         let field = |id: &'static str, name: &'static str, key: Key, value: String| view! {
                             <div class="field">
                                 <label for=id>{t(lang, key)}</label>
@@ -288,10 +263,6 @@ pub fn OrganisationEditPage() -> impl IntoView {
                                 </form>
                             })}
                         }.into_any()
-                    }
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }

@@ -1,7 +1,7 @@
 //! `/poles`: the pôles de compétitivité, by region.
 
 use crate::api::directory::list_poles;
-use crate::components::ErrorView;
+use crate::components::when_loaded;
 use crate::i18n::{t, use_lang, Key};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,10 +15,7 @@ pub fn PolesPage() -> impl IntoView {
         <Title text=t(lang, Key::PolesTitle)/>
         <h1>{t(lang, Key::PolesHeading)}</h1>
         <p class="lead">{t(lang, Key::PolesLead)}</p>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match poles.await {
-                    Ok(list) => view! {
+        {when_loaded(poles, move |list| view! {
                         <table class="data" data-testid="pole-list">
                             <thead><tr>
                                 <th scope="col">{t(lang, Key::ColName)}</th>
@@ -37,10 +34,6 @@ pub fn PolesPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    }.into_any())}
     }
 }

@@ -10,6 +10,7 @@ use crate::api::proposals::{
     get_dashboard, get_proposal, get_proposals, get_queue, get_similar, ProposalDetail,
     ProposalDraft, ProposalFilter, ProposalLink, ProposalSort, ProposalSummary,
 };
+use crate::components::{path_id, path_record, when_loaded};
 use crate::components::{BarChart, ErrorView, Flash, Pager};
 use crate::domain::proposal::{
     Action, ActorRole, Status, ALL_STATUSES, MECHANISMS, PROPOSAL_KINDS, THEMES,
@@ -18,7 +19,7 @@ use crate::error::AppError;
 use crate::i18n::{format_date, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use std::collections::BTreeMap;
 
 /// The label of a status.
@@ -211,10 +212,7 @@ pub fn ProposalsPage() -> impl IntoView {
             " · "
             <a href="/simplification/tableau-de-bord">{t(lang, Key::Dashboard)}</a>
         </p>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok((filter, list, territories)) => {
+        {when_loaded(data, move |(filter, list, territories)| {
                         let regions: BTreeMap<String, String> = territories
                             .iter()
                             .map(|t| (t.region_name.clone(), t.region_code.clone()))
@@ -309,11 +307,7 @@ pub fn ProposalsPage() -> impl IntoView {
                             <Pager page=list.page per_page=list.per_page total=list.total href label=t(lang, Key::ProposalsTitle)/>
                         }
                         .into_any()
-                    }
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }
 
@@ -463,35 +457,23 @@ pub fn ProposalNewPage() -> impl IntoView {
 #[component]
 pub fn ProposalEditPage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let data = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-        },
-        |id| async move {
-            let Some(id) = id else {
-                return Err(AppError::NotFound);
-            };
-            let p = get_proposal(id).await?;
-            if !p.may_edit {
-                return Err(AppError::Forbidden);
-            }
-            Ok(p)
-        },
-    );
+    let data = Resource::new(path_id(), |id| async move {
+        let Some(id) = id else {
+            return Err(AppError::NotFound);
+        };
+        let p = get_proposal(id).await?;
+        if !p.may_edit {
+            return Err(AppError::Forbidden);
+        }
+        Ok(p)
+    });
     let text = RwSignal::new(String::new());
     let on_text = move |v: String| text.set(v);
     view! {
         <Title text=t(lang, Key::EditProposal)/>
         <h1>{t(lang, Key::EditProposal)}</h1>
         <Flash errors=error_key done=DONE/>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(p) => {
+        {when_loaded(data, move |p| {
                         let d = ProposalDraft {
                             territory_id: p.summary.territory_id.clone(),
                             title: p.summary.title.clone(),
@@ -513,11 +495,7 @@ pub fn ProposalEditPage() -> impl IntoView {
                                 <Similar text exclude=Some(id)/>
                             </div>
                         }.into_any()
-                    }
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }
 
@@ -625,32 +603,10 @@ fn action_form(lang: Lang, id: i64, action: &str) -> impl IntoView {
 /// `/simplification/{id}`: one proposal.
 #[component]
 pub fn ProposalPage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let data = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-        },
-        |id| async move {
-            match id {
-                Some(id) => get_proposal(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
-    view! {
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(p) => view! { <ProposalView p/> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    when_loaded(
+        path_record(get_proposal),
+        move |p| view! { <ProposalView p/> },
+    )
 }
 
 #[component]
@@ -835,10 +791,7 @@ pub fn QueuePage() -> impl IntoView {
             <a class="button" href="/simplification/nouvelle">{t(lang, Key::NewProposal)}</a> " "
             <a href="/simplification">{t(lang, Key::ProposalsTitle)}</a>
         </p>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(q) => {
+        {when_loaded(data, move |q| {
                         let empty = q.territories.is_empty() && q.regions.is_empty() && q.national.is_none();
                         let sort = q.sort;
                         view! {
@@ -864,11 +817,7 @@ pub fn QueuePage() -> impl IntoView {
                                 <section data-testid="queue-territory"><h2>{t(lang, Key::TerritoryProposals)} {crate::i18n::colon(lang)} {name}</h2>{list(items)}</section>
                             }).collect_view()}
                         }.into_any()
-                    }
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }
 
@@ -881,10 +830,7 @@ pub fn DashboardPage() -> impl IntoView {
         <Title text=t(lang, Key::Dashboard)/>
         <h1>{t(lang, Key::Dashboard)}</h1>
         <p class="breadcrumb"><a href="/simplification">{t(lang, Key::ProposalsTitle)}</a></p>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => {
+        {when_loaded(data, move |d| {
                         let status_rows = d.by_status.iter().map(|(c, n)| (status_label(lang, c).to_owned(), *n)).collect::<Vec<_>>();
                         let theme_rows = d.by_theme.iter().map(|(c, n)| (t(lang, theme_key(c)).to_owned(), *n)).collect::<Vec<_>>();
                         let region_rows = d.by_region.iter().map(|(_, name, n)| (name.clone(), *n)).collect::<Vec<_>>();
@@ -911,10 +857,6 @@ pub fn DashboardPage() -> impl IntoView {
                             <BarChart rows=region_rows label=t(lang, Key::ByRegion).to_owned() caption=t(lang, Key::ByStatusCaption).to_owned() testid="chart-region"/>
                             <p><a href="/simplification/export.csv" rel="external" download>{t(lang, Key::ExportCsv)}</a></p>
                         }.into_any()
-                    }
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }

@@ -4,7 +4,7 @@
 //! list filters as you type and the address follows, so a filtered list stays shareable.
 
 use crate::api::directory::{list_territories, TerritorySummary};
-use crate::components::ErrorView;
+use crate::components::when_loaded;
 use crate::domain::text::matches_all_words;
 use crate::i18n::{format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
@@ -60,10 +60,7 @@ pub fn TerritoriesPage() -> impl IntoView {
         <Title text=t(lang, Key::TerritoriesTitle)/>
         <h1>{t(lang, Key::TerritoriesHeading)}</h1>
         <p class="lead">{t(lang, Key::TerritoriesLead)}</p>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match territories.await {
-                    Ok(all) => {
+        {when_loaded(territories, move |all| {
                         let regions: BTreeMap<String, String> = all
                             .iter()
                             .map(|t| (t.region_name.clone(), t.region_code.clone()))
@@ -111,11 +108,7 @@ pub fn TerritoriesPage() -> impl IntoView {
                             <TerritoryTable rows=visible/>
                         }
                         .into_any()
-                    }
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }
 

@@ -5,6 +5,7 @@ use crate::api::organisations::{
     list_land_sites, list_organisations, territory_divisions, DivisionCount, LandSiteList,
     OrganisationFilter, OrganisationList, OrganisationSort,
 };
+use crate::components::when_loaded;
 use crate::components::{DivisionChart, ErrorView, Pager};
 use crate::domain::organisation::headcount_label;
 use crate::error::AppError;
@@ -488,10 +489,7 @@ pub fn TerritoryEditPage() -> impl IntoView {
     );
     view! {
         <Title text=t(lang, Key::EditTerritory)/>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => {
+        {when_loaded(data, move |d| {
                         let p = d.profile.clone().unwrap_or_default();
                         let area = |id: &'static str, name: &'static str, key: Key, value: String| view! {
                             <div class="field">
@@ -536,10 +534,6 @@ pub fn TerritoryEditPage() -> impl IntoView {
                                 <button type="submit">{t(lang, Key::Save)}</button>
                             </form>
                         }.into_any()
-                    }
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }

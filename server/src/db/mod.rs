@@ -144,6 +144,28 @@ pub async fn fetch_in<T: FromQueryResult, V: Into<Value> + Clone>(
     fetch_all(db, &sql, ids.iter().cloned().map(Into::into).collect()).await
 }
 
+/// Rows of `select` (a statement without WHERE) meeting every one of `conditions` (SQL with
+/// `?` placeholders, bound to `values` in order), in `order` (`ORDER BY` text).
+pub async fn fetch_where<T: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    select: &str,
+    conditions: &[impl AsRef<str>],
+    values: Vec<Value>,
+    order: &str,
+) -> anyhow::Result<Vec<T>> {
+    let filter = conditions
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let filter = if filter.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {filter}")
+    };
+    fetch_all(db, &format!("{select}{filter} ORDER BY {order}"), values).await
+}
+
 /// A single integer (a count or a sum).
 #[derive(Debug, FromQueryResult)]
 pub struct Count {

@@ -103,15 +103,12 @@ pub async fn needs_where(
     conditions: &[String],
     values: Vec<sea_orm::Value>,
 ) -> anyhow::Result<Vec<NeedRow>> {
-    let filter = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", conditions.join(" AND "))
-    };
-    fetch_all(
+    super::fetch_where(
         db,
-        &format!("{NEED_SELECT}{filter} ORDER BY n.created_at DESC, n.id DESC"),
+        NEED_SELECT,
+        conditions,
         values,
+        "n.created_at DESC, n.id DESC",
     )
     .await
 }

@@ -139,15 +139,12 @@ pub async fn practices_where(
     conditions: &[String],
     values: Vec<sea_orm::Value>,
 ) -> anyhow::Result<Vec<PracticeRow>> {
-    let filter = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", conditions.join(" AND "))
-    };
-    fetch_all(
+    super::fetch_where(
         db,
-        &format!("{PRACTICE_SELECT}{filter} ORDER BY p.created_at DESC, p.id DESC"),
+        PRACTICE_SELECT,
+        conditions,
         values,
+        "p.created_at DESC, p.id DESC",
     )
     .await
 }

@@ -90,15 +90,12 @@ pub async fn proposals_where(
     conditions: &[&str],
     values: Vec<sea_orm::Value>,
 ) -> anyhow::Result<Vec<ProposalRow>> {
-    let filter = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", conditions.join(" AND "))
-    };
-    fetch_all(
+    super::fetch_where(
         db,
-        &format!("{PROPOSAL_SELECT}{filter} ORDER BY p.updated_at DESC, p.id DESC"),
+        PROPOSAL_SELECT,
+        conditions,
         values,
+        "p.updated_at DESC, p.id DESC",
     )
     .await
 }

@@ -149,6 +149,14 @@ pub(super) fn to(path: &str, flash: &str) -> Response {
     Redirect::to(&format!("{path}?{flash}")).into_response()
 }
 
+/// Back to `path` after a form: with `done` on success, with the error's code otherwise.
+pub(super) fn back_with<T>(result: Result<T, ServiceError>, path: &str, done: &str) -> Response {
+    match result {
+        Ok(_) => to(path, done),
+        Err(e) => to(path, &format!("erreur={}", error_code(e))),
+    }
+}
+
 /// The code a form's page translates (`?erreur=CODE`), through the one error conversion.
 pub(super) fn error_code(e: ServiceError) -> String {
     app::error::AppError::from(e).code()
@@ -196,15 +204,15 @@ struct SignUpForm {
 
 async fn sign_up(State(state): State<AppState>, who: Who, Form(f): Form<SignUpForm>) -> Response {
     let lang = who.lang;
-    match state
-        .services
-        .accounts
-        .sign_up(&f.email, &f.name, &f.password, lang, &who.client)
-        .await
-    {
-        Ok(()) => to("/inscription", "envoye=1"),
-        Err(e) => to("/inscription", &format!("erreur={}", error_code(e))),
-    }
+    back_with(
+        state
+            .services
+            .accounts
+            .sign_up(&f.email, &f.name, &f.password, lang, &who.client)
+            .await,
+        "/inscription",
+        "envoye=1",
+    )
 }
 
 #[derive(Deserialize)]
@@ -386,15 +394,15 @@ async fn profile(
 ) -> Response {
     let SignedIn { viewer, id, .. } = me;
     let lang = Lang::from_tag(&f.lang).unwrap_or_default();
-    match state
-        .services
-        .accounts
-        .update_profile(&viewer, id, &f.name, lang)
-        .await
-    {
-        Ok(()) => to("/compte", "profil=1"),
-        Err(e) => to("/compte", &format!("erreur={}", error_code(e))),
-    }
+    back_with(
+        state
+            .services
+            .accounts
+            .update_profile(&viewer, id, &f.name, lang)
+            .await,
+        "/compte",
+        "profil=1",
+    )
 }
 
 #[derive(Deserialize)]
@@ -459,15 +467,15 @@ async fn revoke_token(
     Path(token_id): Path<i64>,
 ) -> Response {
     let SignedIn { viewer, id, .. } = me;
-    match state
-        .services
-        .accounts
-        .revoke_api_token(&viewer, id, token_id)
-        .await
-    {
-        Ok(()) => to("/compte", "jeton=revoque"),
-        Err(e) => to("/compte", &format!("erreur={}", error_code(e))),
-    }
+    back_with(
+        state
+            .services
+            .accounts
+            .revoke_api_token(&viewer, id, token_id)
+            .await,
+        "/compte",
+        "jeton=revoque",
+    )
 }
 
 async fn notifications(
@@ -476,15 +484,15 @@ async fn notifications(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
     let SignedIn { viewer, id, .. } = me;
-    match state
-        .services
-        .accounts
-        .set_notifications(&viewer, id, &f)
-        .await
-    {
-        Ok(()) => to("/compte", "notifications=1"),
-        Err(e) => to("/compte", &format!("erreur={}", error_code(e))),
-    }
+    back_with(
+        state
+            .services
+            .accounts
+            .set_notifications(&viewer, id, &f)
+            .await,
+        "/compte",
+        "notifications=1",
+    )
 }
 
 #[derive(Deserialize)]

@@ -1,7 +1,7 @@
 //! Forms of needs and offers: publish, edit, close, ask for contact, answer, conclude.
 //! POST, then a 303 back to the page with a code in the address.
 
-use super::auth::{error_code, to};
+use super::auth::{back_with, error_code, to};
 use super::form::Form;
 use super::AppState;
 use app::api::needs::NeedDraft;
@@ -72,22 +72,22 @@ async fn contact(
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
     let back = format!("/annonces/{id}");
-    match state
-        .services
-        .needs
-        .ask(
-            &viewer,
-            &user,
-            id,
-            f.as_organisation.trim().parse().ok(),
-            f.target.trim().parse().ok(),
-            &f.message,
-        )
-        .await
-    {
-        Ok(_) => to(&back, "demande=1"),
-        Err(e) => to(&back, &format!("erreur={}", error_code(e))),
-    }
+    back_with(
+        state
+            .services
+            .needs
+            .ask(
+                &viewer,
+                &user,
+                id,
+                f.as_organisation.trim().parse().ok(),
+                f.target.trim().parse().ok(),
+                &f.message,
+            )
+            .await,
+        &back,
+        "demande=1",
+    )
 }
 
 #[derive(Deserialize)]

@@ -1,7 +1,7 @@
 //! Forms of the European network: publish a practice, propose an exchange, answer it, report
 //! on it, and a district's profile. POST, then a 303 back to the page.
 
-use super::auth::{error_code, to};
+use super::auth::{back_with, error_code, to};
 use super::form::Form;
 use super::AppState;
 use app::api::network::PracticeDraft;
@@ -102,15 +102,15 @@ async fn answer(
         Some(ExchangeAction::Decline) => false,
         _ => return to(&back, "erreur=invalid"),
     };
-    match state
-        .services
-        .network
-        .answer_exchange(&viewer, id, accept, &f.reason)
-        .await
-    {
-        Ok(()) => to(&back, "repondu=1"),
-        Err(e) => to(&back, &format!("erreur={}", error_code(e))),
-    }
+    back_with(
+        state
+            .services
+            .network
+            .answer_exchange(&viewer, id, accept, &f.reason)
+            .await,
+        &back,
+        "repondu=1",
+    )
 }
 
 #[derive(Deserialize)]
@@ -133,22 +133,22 @@ async fn report(
 ) -> Response {
     let SignedIn { viewer, .. } = me;
     let back = format!("/echanges/{id}");
-    match state
-        .services
-        .network
-        .report_exchange(
-            &viewer,
-            id,
-            &f.start_date,
-            &f.end_date,
-            &f.participants,
-            &f.outcome,
-        )
-        .await
-    {
-        Ok(()) => to(&back, "rapport=1"),
-        Err(e) => to(&back, &format!("erreur={}", error_code(e))),
-    }
+    back_with(
+        state
+            .services
+            .network
+            .report_exchange(
+                &viewer,
+                id,
+                &f.start_date,
+                &f.end_date,
+                &f.participants,
+                &f.outcome,
+            )
+            .await,
+        &back,
+        "rapport=1",
+    )
 }
 
 async fn district_profile(

@@ -1,7 +1,7 @@
 //! The forms of simplification proposals (create, edit, take a step, support) and the list's
 //! CSV and JSON exports. Forms work without WebAssembly: POST, then a 303 back to the page.
 
-use super::auth::{error_code, to};
+use super::auth::{back_with, error_code, to};
 use super::form::Form;
 use super::AppState;
 use app::api::proposals::{ProposalDraft, ProposalFilter, ProposalSummary};
@@ -119,15 +119,15 @@ async fn support(
     else {
         return to(&back, "erreur=invalid");
     };
-    match state
-        .services
-        .proposals
-        .support(&viewer, &user, id, &scope, &f.testimony)
-        .await
-    {
-        Ok(()) => to(&back, "soutien=1"),
-        Err(e) => to(&back, &format!("erreur={}", error_code(e))),
-    }
+    back_with(
+        state
+            .services
+            .proposals
+            .support(&viewer, &user, id, &scope, &f.testimony)
+            .await,
+        &back,
+        "soutien=1",
+    )
 }
 
 fn filter(pairs: &[(String, String)]) -> Result<ProposalFilter, (StatusCode, String)> {

@@ -507,7 +507,7 @@ pub fn organisation_document(f: &Fields, naf: &NafTable, r: &OrganisationRow) ->
 pub fn site_document(f: &Fields, r: &SiteRow) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(f.id, key("land_site", r.id));
-    doc.add_text(f.kind, "land_site");
+    doc.add_text(f.kind, app::api::search::LAND_SITE);
     doc.add_u64(f.entity_id, u64::try_from(r.id).unwrap_or(0));
     doc.add_text(f.name, &r.name);
     doc.add_text(f.name_folded, &r.name);
@@ -516,7 +516,7 @@ pub fn site_document(f: &Fields, r: &SiteRow) -> TantivyDocument {
     doc.add_text(f.capabilities, &r.zoning);
     doc.add_text(f.site_label, &r.status);
     if r.turnkey {
-        doc.add_text(f.site_label, "turnkey");
+        doc.add_text(f.site_label, app::api::search::TURNKEY);
         doc.add_text(f.capabilities, "site clé en main");
     }
     add_visibility(&mut doc, f, "public");
@@ -723,8 +723,6 @@ pub trait Entity {
     const ID: &'static str;
     /// Which rows are searchable (SQL on the query's aliases), or empty for all.
     const SEARCHABLE: &'static str;
-    /// How many rows a rebuild reads.
-    const COUNT: &'static str;
     type Row: FromQueryResult + Send + Sync + 'static;
     fn id(row: &Self::Row) -> i64;
     fn document(f: &Fields, naf: &NafTable, row: &Self::Row) -> TantivyDocument;
@@ -736,6 +734,20 @@ fn searchable<E: Entity>() -> String {
     } else {
         format!(" AND {}", E::SEARCHABLE)
     }
+}
+
+/// How many searchable rows a rebuild reads.
+pub async fn count<E: Entity>(db: &impl ConnectionTrait) -> anyhow::Result<u64> {
+    crate::db::fetch_count(
+        db,
+        &format!(
+            "SELECT COUNT(*) AS n FROM ({} WHERE 1 = 1{}) rows_counted",
+            E::SELECT,
+            searchable::<E>()
+        ),
+        vec![],
+    )
+    .await
 }
 
 /// Searchable rows with id above `after`, by id (for rebuilds).
@@ -779,84 +791,70 @@ pub async fn rows_by_id<E: Entity>(
     .await
 }
 
-pub struct Organisations;
-impl Entity for Organisations {
-    const NAME: &'static str = "organisation";
-    const SELECT: &'static str = ORGANISATION_SELECT;
-    const ID: &'static str = "o.id";
-    const SEARCHABLE: &'static str = "";
-    const COUNT: &'static str = "SELECT COUNT(*) AS n FROM organisation";
-    type Row = OrganisationRow;
-    fn id(row: &OrganisationRow) -> i64 {
-        row.id
-    }
-    fn document(f: &Fields, naf: &NafTable, row: &OrganisationRow) -> TantivyDocument {
-        organisation_document(f, naf, row)
-    }
+/// Declares an indexed entity: its name, its row query and id column, which rows are
+/// searchable (SQL on the query's aliases, empty for all), its row type and its document.
+macro_rules! entity {
+    ($(#[$meta:meta])* $entity:ident {
+        name: $name:literal, select: $select:expr, id: $id:literal, searchable: $where:literal,
+        row: $row:ty, document: $document:expr $(,)?
+    }) => {
+        $(#[$meta])*
+        pub struct $entity;
+        impl Entity for $entity {
+            const NAME: &'static str = $name;
+            const SELECT: &'static str = $select;
+            const ID: &'static str = $id;
+            const SEARCHABLE: &'static str = $where;
+            type Row = $row;
+            fn id(row: &$row) -> i64 {
+                row.id
+            }
+            fn document(f: &Fields, naf: &NafTable, row: &$row) -> TantivyDocument {
+                ($document)(f, naf, row)
+            }
+        }
+    };
 }
 
-pub struct Sites;
-impl Entity for Sites {
-    const NAME: &'static str = "land_site";
-    const SELECT: &'static str = SITE_SELECT;
-    const ID: &'static str = "s.id";
-    const SEARCHABLE: &'static str = "";
-    const COUNT: &'static str = "SELECT COUNT(*) AS n FROM land_site";
-    type Row = SiteRow;
-    fn id(row: &SiteRow) -> i64 {
-        row.id
-    }
-    fn document(f: &Fields, _: &NafTable, row: &SiteRow) -> TantivyDocument {
-        site_document(f, row)
-    }
-}
+entity!(Organisations {
+    name: "organisation",
+    select: ORGANISATION_SELECT,
+    id: "o.id",
+    searchable: "",
+    row: OrganisationRow,
+    document: organisation_document,
+});
 
-/// Public proposals only: a draft is read by its team on its page, never found by search.
-pub struct Proposals;
-impl Entity for Proposals {
-    const NAME: &'static str = "proposal";
-    const SELECT: &'static str = PROPOSAL_SELECT;
-    const ID: &'static str = "p.id";
-    const SEARCHABLE: &'static str = "p.status <> 'draft'";
-    const COUNT: &'static str = "SELECT COUNT(*) AS n FROM proposal WHERE status <> 'draft'";
-    type Row = ProposalDocRow;
-    fn id(row: &ProposalDocRow) -> i64 {
-        row.id
-    }
-    fn document(f: &Fields, _: &NafTable, row: &ProposalDocRow) -> TantivyDocument {
-        proposal_document(f, row)
-    }
-}
+entity!(Sites {
+    name: "land_site",
+    select: SITE_SELECT,
+    id: "s.id",
+    searchable: "",
+    row: SiteRow,
+    document: |f, _, row| site_document(f, row),
+});
 
-pub struct Practices;
-impl Entity for Practices {
-    const NAME: &'static str = "practice";
-    const SELECT: &'static str = PRACTICE_SELECT;
-    const ID: &'static str = "p.id";
-    const SEARCHABLE: &'static str = "";
-    const COUNT: &'static str = "SELECT COUNT(*) AS n FROM practice";
-    type Row = PracticeDocRow;
-    fn id(row: &PracticeDocRow) -> i64 {
-        row.id
+entity!(
+    /// Public proposals only: a draft is read by its team on its page, never found by search.
+    Proposals {
+        name: "proposal", select: PROPOSAL_SELECT, id: "p.id", searchable: "p.status <> 'draft'",
+        row: ProposalDocRow, document: |f, _, row| proposal_document(f, row),
     }
-    fn document(f: &Fields, _: &NafTable, row: &PracticeDocRow) -> TantivyDocument {
-        practice_document(f, row)
-    }
-}
+);
 
-/// Open annonces only. Anonymous ones carry neither their author nor their commune.
-pub struct Needs;
-impl Entity for Needs {
-    const NAME: &'static str = "need";
-    const SELECT: &'static str = NEED_SELECT;
-    const ID: &'static str = "n.id";
-    const SEARCHABLE: &'static str = "n.status = 'open'";
-    const COUNT: &'static str = "SELECT COUNT(*) AS n FROM need WHERE status = 'open'";
-    type Row = NeedDocRow;
-    fn id(row: &NeedDocRow) -> i64 {
-        row.id
+entity!(Practices {
+    name: "practice",
+    select: PRACTICE_SELECT,
+    id: "p.id",
+    searchable: "",
+    row: PracticeDocRow,
+    document: |f, _, row| practice_document(f, row),
+});
+
+entity!(
+    /// Open annonces only. Anonymous ones carry neither their author nor their commune.
+    Needs {
+        name: "need", select: NEED_SELECT, id: "n.id", searchable: "n.status = 'open'",
+        row: NeedDocRow, document: |f, _, row| need_document(f, row),
     }
-    fn document(f: &Fields, _: &NafTable, row: &NeedDocRow) -> TantivyDocument {
-        need_document(f, row)
-    }
-}
+);

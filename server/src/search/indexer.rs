@@ -110,15 +110,11 @@ async fn rebuild_uncommitted(
         None => committed_prefix(db).await?,
     };
     let mut total = fetch_count(db, "SELECT COUNT(*) AS n FROM territory", vec![]).await?;
-    for count in [
-        Organisations::COUNT,
-        Sites::COUNT,
-        Proposals::COUNT,
-        Practices::COUNT,
-        Needs::COUNT,
-    ] {
-        total += fetch_count(db, count, vec![]).await?;
-    }
+    total += documents::count::<Organisations>(db).await?
+        + documents::count::<Sites>(db).await?
+        + documents::count::<Proposals>(db).await?
+        + documents::count::<Practices>(db).await?
+        + documents::count::<Needs>(db).await?;
     let idx = index.clone();
     tokio::task::spawn_blocking(move || idx.clear_uncommitted())
         .await

@@ -263,6 +263,45 @@ impl AccountsService {
         Ok(token)
     }
 
+    /// Spends a one-time link of `purpose` that sets a password (e-mail verification, reset),
+    /// in one transaction: the mailbox is proven, every earlier session and API token ends
+    /// with the old password, the `(event, detail)` is audited and a session opens, whose
+    /// token is returned.
+    async fn password_from_link(
+        &self,
+        token: &str,
+        purpose: &str,
+        password: &str,
+        client: &Client,
+        (event, detail): (&str, &str),
+    ) -> Result<String, ServiceError> {
+        let hash = self.new_password_for_link(token, purpose, password).await?;
+        let txn = self.db.begin().await.context("password link transaction")?;
+        let Some(link) =
+            q::consume_link(&txn, &hash_token(token), purpose, self.clock.now()).await?
+        else {
+            return Err(field("token", Problem::LinkInvalid));
+        };
+        let user = self.linked_user(&txn, &link).await?;
+        let user_id = user.id;
+        q::prove_mailbox(&txn, &user, Some(&hash), self.clock.now()).await?;
+        q::audit(
+            &txn,
+            event,
+            Some(user_id),
+            Some(&link.email),
+            &client.ip,
+            detail,
+            self.clock.now(),
+        )
+        .await?;
+        let token = self.open_session(&txn, user_id, client).await?;
+        txn.commit()
+            .await
+            .with_context(|| format!("committing the {purpose} link"))?;
+        Ok(token)
+    }
+
     /// Checks a one-time link before paying for a password hash (a flood of invalid tokens
     /// costs a lookup each, not a hash), then checks and hashes the password chosen.
     async fn new_password_for_link(
@@ -824,31 +863,8 @@ impl Accounts for AccountsService {
         password: &str,
         client: &Client,
     ) -> Result<String, ServiceError> {
-        let hash = self
-            .new_password_for_link(token, "verify", password)
-            .await?;
-        let txn = self.db.begin().await.context("verify transaction")?;
-        let Some(link) =
-            q::consume_link(&txn, &hash_token(token), "verify", self.clock.now()).await?
-        else {
-            return Err(field("token", Problem::LinkInvalid));
-        };
-        let user = self.linked_user(&txn, &link).await?;
-        let user_id = user.id;
-        q::prove_mailbox(&txn, &user, Some(&hash), self.clock.now()).await?;
-        q::audit(
-            &txn,
-            "email_verified",
-            Some(user_id),
-            Some(&link.email),
-            &client.ip,
-            "",
-            self.clock.now(),
-        )
-        .await?;
-        let token = self.open_session(&txn, user_id, client).await?;
-        txn.commit().await.context("committing the verification")?;
-        Ok(token)
+        self.password_from_link(token, "verify", password, client, ("email_verified", ""))
+            .await
     }
 
     /// Password sign-in; returns a new session token.
@@ -1003,30 +1019,14 @@ impl Accounts for AccountsService {
         password: &str,
         client: &Client,
     ) -> Result<String, ServiceError> {
-        let hash = self.new_password_for_link(token, "reset", password).await?;
-        let txn = self.db.begin().await.context("reset transaction")?;
-        let Some(link) =
-            q::consume_link(&txn, &hash_token(token), "reset", self.clock.now()).await?
-        else {
-            return Err(field("token", Problem::LinkInvalid));
-        };
-        let user = self.linked_user(&txn, &link).await?;
-        let user_id = user.id;
-        // Every session and API token ends with the old password.
-        q::prove_mailbox(&txn, &user, Some(&hash), self.clock.now()).await?;
-        q::audit(
-            &txn,
-            "password_changed",
-            Some(user_id),
-            Some(&link.email),
-            &client.ip,
+        self.password_from_link(
+            token,
             "reset",
-            self.clock.now(),
+            password,
+            client,
+            ("password_changed", "reset"),
         )
-        .await?;
-        let token = self.open_session(&txn, user_id, client).await?;
-        txn.commit().await.context("committing the reset")?;
-        Ok(token)
+        .await
     }
 
     /// Ends one session.
