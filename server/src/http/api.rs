@@ -237,8 +237,13 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
 const NUMBERS: [&str; 3] = ["page", "per_page", "radius_km"];
 
 /// The query's (name, value) pairs, each name at most once: every parameter of this API has
-/// one value, and a second one is refused rather than silently preferred.
-fn once(Query(pairs): Query<Vec<(String, String)>>) -> Result<Vec<(String, String)>, ApiError> {
+/// one value, and a second one is refused rather than silently preferred. `longest` gives
+/// the documented length limits, held on the value as sent (the shared parsers trim it
+/// first, for the pages' forms).
+fn once(
+    Query(pairs): Query<Vec<(String, String)>>,
+    longest: &[(&str, usize)],
+) -> Result<Vec<(String, String)>, ApiError> {
     let mut seen = std::collections::HashSet::new();
     for (name, value) in &pairs {
         if !seen.insert(name.as_str()) {
@@ -247,9 +252,17 @@ fn once(Query(pairs): Query<Vec<(String, String)>>) -> Result<Vec<(String, Strin
         if NUMBERS.contains(&name.as_str()) && value.trim().is_empty() {
             return Err(bad_request(name, "expected a number, got nothing"));
         }
+        if let Some((_, most)) = longest.iter().find(|(n, _)| n == name) {
+            if value.chars().count() > *most {
+                return Err(bad_request(name, &format!("at most {most} characters")));
+            }
+        }
     }
     Ok(pairs)
 }
+
+/// The longest text query, as every list documents it.
+const Q: (&str, usize) = ("q", app::domain::text::MAX_QUERY_CHARS);
 
 /// A string schema whose values are a vocabulary's codes.
 fn code_schema(codes: impl IntoIterator<Item = &'static str>) -> RefOr<Schema> {
@@ -475,7 +488,7 @@ async fn list_organisations(
     who: Who,
     query: Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let params: HashMap<String, String> = once(query)?.into_iter().collect();
+    let params: HashMap<String, String> = once(query, &[])?.into_iter().collect();
     if let Some(unknown) = params
         .keys()
         .find(|k| !ORGANISATION_PARAMS.contains(&k.as_str()))
@@ -557,7 +570,7 @@ async fn search(
     who: Who,
     query: Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let pairs = once(query)?;
+    let pairs = once(query, &[Q])?;
     let params = SearchParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     let near = params.validate()?;
     Ok(Json(
@@ -596,7 +609,7 @@ async fn list_practices(
     State(services): State<Services>,
     query: Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let pairs = once(query)?;
+    let pairs = once(query, &[Q, ("author", 80)])?;
     let filter = app::api::network::PracticeFilter::from_pairs(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     )?;
@@ -690,7 +703,7 @@ async fn list_proposals(
     who: Who,
     query: Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let pairs = once(query)?;
+    let pairs = once(query, &[Q, ("region", 64), ("territory", 64)])?;
     let filter = app::api::proposals::ProposalFilter::from_pairs(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     )?;
