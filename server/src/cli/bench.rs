@@ -505,8 +505,10 @@ async fn match_bench(
     use crate::db::needs as q;
     let author = crate::db::fetch_count(
         db,
-        "SELECT MIN(id) AS n FROM organisation WHERE kind = 'pole'",
-        vec![],
+        "SELECT MIN(id) AS n FROM organisation WHERE kind = ?",
+        vec![app::domain::organisation::OrganisationKind::Pole
+            .code()
+            .into()],
     )
     .await?;
     let service =

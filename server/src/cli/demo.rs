@@ -801,8 +801,10 @@ pub async fn run(db: &DatabaseConnection, args: DemoArgs) -> anyhow::Result<()> 
     if args.if_empty
         && fetch_count(
             db,
-            "SELECT COUNT(*) AS n FROM organisation WHERE kind = 'firm'",
-            vec![],
+            "SELECT COUNT(*) AS n FROM organisation WHERE kind = ?",
+            vec![app::domain::organisation::OrganisationKind::Firm
+                .code()
+                .into()],
         )
         .await?
             > 0

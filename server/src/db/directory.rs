@@ -5,6 +5,7 @@ use app::api::directory::{
     BrownfieldFigures, DepartmentRef, DistrictSummary, DivisionRef, MapTerritory,
     OrganisationDetail, PoleSummary, RegionRef, TerritoryDetail, TerritoryMember, TerritorySummary,
 };
+use app::domain::organisation::OrganisationKind;
 use app::domain::text::fold;
 use sea_orm::{DatabaseConnection, FromQueryResult, Value};
 
@@ -115,20 +116,20 @@ pub async fn figures(db: &DatabaseConnection) -> anyhow::Result<Figures> {
         .await?,
         poles: fetch_count(
             db,
-            "SELECT COUNT(*) AS n FROM organisation WHERE kind = 'pole'",
-            vec![],
+            "SELECT COUNT(*) AS n FROM organisation WHERE kind = ?",
+            vec![OrganisationKind::Pole.code().into()],
         )
         .await?,
         districts: fetch_count(
             db,
-            "SELECT COUNT(*) AS n FROM organisation WHERE kind = 'district'",
-            vec![],
+            "SELECT COUNT(*) AS n FROM organisation WHERE kind = ?",
+            vec![OrganisationKind::District.code().into()],
         )
         .await?,
         demo_firms: fetch_count(
             db,
-            "SELECT COUNT(*) AS n FROM organisation WHERE kind = 'firm' AND is_demo",
-            vec![],
+            "SELECT COUNT(*) AS n FROM organisation WHERE kind = ? AND is_demo",
+            vec![OrganisationKind::Firm.code().into()],
         )
         .await?,
     })
@@ -374,9 +375,11 @@ async fn poles_where(
             "SELECT o.id, o.name, o.description, c.region_code, r.name AS region_name, c.name AS seat \
              FROM organisation o JOIN commune c ON c.insee = o.commune_insee \
              JOIN region r ON r.code = c.region_code \
-             WHERE o.kind = 'pole' AND {condition}"
+             WHERE o.kind = ? AND {condition}"
         ),
-        values,
+        std::iter::once(OrganisationKind::Pole.code().into())
+            .chain(values)
+            .collect(),
     )
     .await?;
     let mut list: Vec<PoleSummary> = rows
@@ -416,8 +419,8 @@ pub async fn districts(db: &DatabaseConnection) -> anyhow::Result<Vec<DistrictSu
         db,
         "SELECT o.id, o.name, o.country_code, o.nuts_code, n.label AS nuts_label, o.description, \
          o.description_en FROM organisation o LEFT JOIN nuts_region n ON n.code = o.nuts_code \
-         WHERE o.kind = 'district' ORDER BY o.country_code, o.name",
-        vec![],
+         WHERE o.kind = ? ORDER BY o.country_code, o.name",
+        vec![OrganisationKind::District.code().into()],
     )
     .await?;
     Ok(rows

@@ -4,7 +4,7 @@ use super::{fetch_all, fetch_in, fetch_optional, stmt};
 use anyhow::Context;
 use app::api::needs::ValidNeed;
 use app::domain::need::{NeedKind, NeedStatus, NeedVisibility};
-use app::domain::organisation::OrganisationVisibility;
+use app::domain::organisation::{OrganisationKind, OrganisationVisibility, SiteStatus};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 /// An annonce with where it is and who posted it.
@@ -100,7 +100,7 @@ pub async fn need(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<N
 
 pub async fn needs_where(
     db: &impl ConnectionTrait,
-    conditions: &[String],
+    conditions: &[impl AsRef<str>],
     values: Vec<sea_orm::Value>,
 ) -> anyhow::Result<Vec<NeedRow>> {
     super::fetch_where(
@@ -201,8 +201,14 @@ pub async fn close(db: &impl ConnectionTrait, id: i64, at: i64) -> anyhow::Resul
     let done = db
         .execute(stmt(
             db,
-            "UPDATE need SET status = 'closed', closed_at = ?, updated_at = ? WHERE id = ? AND status = 'open'",
-            vec![at.into(), at.into(), id.into()],
+            "UPDATE need SET status = ?, closed_at = ?, updated_at = ? WHERE id = ? AND status = ?",
+            vec![
+                NeedStatus::Closed.code().into(),
+                at.into(),
+                at.into(),
+                id.into(),
+                NeedStatus::Open.code().into(),
+            ],
         ))
         .await
         .context("closing an annonce")?;
@@ -258,8 +264,12 @@ pub async fn available_sites(
         db,
         "SELECT s.id, s.name, c.name AS commune, s.area_ha, s.status, s.turnkey, c.latitude, c.longitude \
          FROM land_site s JOIN commune c ON c.insee = s.commune_insee \
-         WHERE s.status IN ('available', 'under_option') AND s.area_ha >= ?",
-        vec![min_area.into()],
+         WHERE s.status IN (?, ?) AND s.area_ha >= ?",
+        vec![
+            SiteStatus::Available.code().into(),
+            SiteStatus::UnderOption.code().into(),
+            min_area.into(),
+        ],
     )
     .await
 }
@@ -453,11 +463,17 @@ pub async fn firms_in_box(
             "SELECT o.id, o.name, SUBSTR(o.naf_code, 1, 2) AS division, c.name AS commune, c.territory_id, \
              t.name AS territory_name, c.latitude, c.longitude FROM commune c \
              JOIN organisation o ON o.commune_insee = c.insee LEFT JOIN territory t ON t.id = c.territory_id \
-             WHERE o.kind = 'firm' AND o.naf_code IS NOT NULL AND c.latitude BETWEEN ? AND ? \
+             WHERE o.kind = ? AND o.naf_code IS NOT NULL AND c.latitude BETWEEN ? AND ? \
              AND c.longitude BETWEEN ? AND ? AND {}",
             crate::db::visible_organisations(viewer, "o")
         ),
-        vec![lat.0.into(), lat.1.into(), lon.0.into(), lon.1.into()],
+        vec![
+            OrganisationKind::Firm.code().into(),
+            lat.0.into(),
+            lat.1.into(),
+            lon.0.into(),
+            lon.1.into(),
+        ],
     )
     .await
 }

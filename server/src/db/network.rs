@@ -3,6 +3,7 @@
 use super::{fetch_all, fetch_optional, json_list, stmt};
 use anyhow::Context;
 use app::api::network::PracticeDraft;
+use app::domain::organisation::{OrganisationKind, PartyKind};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 /// Firm counts by territory and NAF division.
@@ -20,9 +21,9 @@ pub async fn territory_divisions(
         db,
         "SELECT c.territory_id AS territory, SUBSTR(o.naf_code, 1, 2) AS division, COUNT(*) AS n \
          FROM organisation o JOIN commune c ON c.insee = o.commune_insee \
-         WHERE o.kind = 'firm' AND c.territory_id IS NOT NULL AND o.naf_code IS NOT NULL \
+         WHERE o.kind = ? AND c.territory_id IS NOT NULL AND o.naf_code IS NOT NULL \
          GROUP BY c.territory_id, SUBSTR(o.naf_code, 1, 2)",
-        vec![],
+        vec![OrganisationKind::Firm.code().into()],
     )
     .await
 }
@@ -85,8 +86,8 @@ pub async fn districts(db: &impl ConnectionTrait) -> anyhow::Result<Vec<District
          o.nace_divisions, d.challenges FROM organisation o \
          LEFT JOIN nuts_region n ON n.code = o.nuts_code \
          LEFT JOIN district_profile d ON d.organisation_id = o.id \
-         WHERE o.kind = 'district' ORDER BY o.id",
-        vec![],
+         WHERE o.kind = ? ORDER BY o.id",
+        vec![OrganisationKind::District.code().into()],
     )
     .await
 }
@@ -136,7 +137,7 @@ pub const PRACTICE_SELECT: &str = "SELECT p.id, p.author_kind, p.author_id, \
 /// Practices matching conditions on `p`, newest first.
 pub async fn practices_where(
     db: &impl ConnectionTrait,
-    conditions: &[String],
+    conditions: &[impl AsRef<str>],
     values: Vec<sea_orm::Value>,
 ) -> anyhow::Result<Vec<PracticeRow>> {
     super::fetch_where(
@@ -254,15 +255,17 @@ pub async fn exchanges_of(
     if !territories.is_empty() {
         let ph = super::placeholders(territories.len());
         clauses.push(format!("x.from_territory IN ({ph})"));
-        clauses.push(format!("(x.to_kind = 'territory' AND x.to_id IN ({ph}))"));
+        clauses.push(format!("(x.to_kind = ? AND x.to_id IN ({ph}))"));
         values.extend(territories.iter().map(|t| t.as_str().into()));
+        values.push(PartyKind::Territory.code().into());
         values.extend(territories.iter().map(|t| t.as_str().into()));
     }
     if !districts.is_empty() {
         clauses.push(format!(
-            "(x.to_kind = 'district' AND x.to_id IN ({}))",
+            "(x.to_kind = ? AND x.to_id IN ({}))",
             super::placeholders(districts.len())
         ));
+        values.push(PartyKind::District.code().into());
         values.extend(districts.iter().map(|d| d.as_str().into()));
     }
     if clauses.is_empty() {

@@ -6,7 +6,7 @@
 use super::{fetch_all, placeholders, stmt};
 use anyhow::Context;
 use app::domain::ids::{InseeCode, NafCode, Siret};
-use app::domain::organisation::{FirmRecord, SiteRecord};
+use app::domain::organisation::{FirmRecord, OrganisationKind, PartyKind, SiteRecord};
 use sea_orm::sea_query::{Alias, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use std::collections::{HashMap, HashSet};
@@ -242,10 +242,10 @@ pub async fn firms_after(
     let rows: Vec<FirmDbRow> = fetch_all(
         db,
         &format!(
-            "{FIRM_SELECT} WHERE kind = 'firm' AND siret IS NOT NULL AND siret > ? \
+            "{FIRM_SELECT} WHERE kind = ? AND siret IS NOT NULL AND siret > ? \
              ORDER BY siret LIMIT {limit}"
         ),
-        vec![after_siret.into()],
+        vec![OrganisationKind::Firm.code().into(), after_siret.into()],
     )
     .await?;
     rows.iter()
@@ -535,11 +535,11 @@ pub async fn division_counts(
         &format!(
             "SELECT d.code, d.label, x.n FROM (SELECT SUBSTR(o.naf_code, 1, 2) AS division, COUNT(*) AS n \
              FROM organisation o JOIN commune c ON c.insee = o.commune_insee \
-             WHERE o.kind = 'firm' AND c.territory_id = ? AND {} GROUP BY SUBSTR(o.naf_code, 1, 2)) x \
+             WHERE o.kind = ? AND c.territory_id = ? AND {} GROUP BY SUBSTR(o.naf_code, 1, 2)) x \
              JOIN naf d ON d.code = x.division ORDER BY x.n DESC, d.code",
             super::visible_organisations(viewer, "o")
         ),
-        vec![territory.into()],
+        vec![OrganisationKind::Firm.code().into(), territory.into()],
     )
     .await?;
     Ok(rows
@@ -726,8 +726,8 @@ pub async fn update_profile(
         }
         let needs: Vec<NeedId> = fetch_all(
             &txn,
-            "SELECT id FROM need WHERE author_kind = 'organisation' AND author_id = ?",
-            vec![id.to_string().into()],
+            "SELECT id FROM need WHERE author_kind = ? AND author_id = ?",
+            vec![PartyKind::Organisation.code().into(), id.to_string().into()],
         )
         .await?;
         for need in needs {

@@ -3,7 +3,8 @@
 use super::{fetch_all, fetch_in, fetch_optional, stmt};
 use anyhow::Context;
 use app::api::proposals::ProposalDraft;
-use app::domain::policy::Role;
+use app::domain::policy::{Role, ScopeKind};
+use app::domain::proposal::Status;
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 /// A proposal with its territory's and region's names.
@@ -87,7 +88,7 @@ pub async fn proposals_by_id(
 /// Proposals matching SQL conditions on `p` (joined with `AND`), newest change first.
 pub async fn proposals_where(
     db: &impl ConnectionTrait,
-    conditions: &[&str],
+    conditions: &[impl AsRef<str>],
     values: Vec<sea_orm::Value>,
 ) -> anyhow::Result<Vec<ProposalRow>> {
     super::fetch_where(
@@ -174,7 +175,7 @@ pub async fn update_text(
         db,
         "UPDATE proposal SET title = ?, problem = ?, rule = ?, legal_reference = ?, theme = ?, \
          axis = ?, proposal_kind = ?, solution = ?, updated_at = ? WHERE id = ? \
-         AND status IN ('draft', 'returned')",
+         AND status IN (?, ?)",
         vec![
             d.title.as_str().into(),
             d.problem.as_str().into(),
@@ -186,6 +187,8 @@ pub async fn update_text(
             d.solution.as_str().into(),
             at.into(),
             id.into(),
+            Status::Draft.code().into(),
+            Status::Returned.code().into(),
         ],
     ))
     .await
@@ -469,8 +472,8 @@ pub async fn recipients(
 ) -> anyhow::Result<Vec<Recipient>> {
     let mut clauses = vec![
         "u.id = ?".to_owned(),
-        "u.id IN (SELECT user_id FROM membership WHERE scope_kind = 'territory' AND scope_id = ? \
-         AND role IN ('elected_colead', 'industrial_colead', 'project_manager'))"
+        "u.id IN (SELECT user_id FROM membership WHERE scope_kind = ? AND scope_id = ? \
+         AND role IN (?, ?, ?))"
             .to_owned(),
         "u.id IN (SELECT s.user_id FROM proposal_support s JOIN proposal q ON q.id = s.proposal_id \
          WHERE q.root_id = ?)"
@@ -478,23 +481,27 @@ pub async fn recipients(
     ];
     let mut values: Vec<sea_orm::Value> = vec![
         p.created_by.unwrap_or(0).into(),
+        ScopeKind::Territory.code().into(),
         p.territory_id.as_str().into(),
+        Role::ElectedCoLead.code().into(),
+        Role::IndustrialCoLead.code().into(),
+        Role::ProjectManager.code().into(),
         p.root().into(),
     ];
     if region_reviewers {
         clauses.push(
-            "u.id IN (SELECT user_id FROM membership WHERE scope_kind = 'region' AND scope_id = ? \
+            "u.id IN (SELECT user_id FROM membership WHERE scope_kind = ? AND scope_id = ? \
              AND role IN (?, ?))"
                 .to_owned(),
         );
+        values.push(ScopeKind::Region.code().into());
         values.push(p.region_code.as_str().into());
         values.push(Role::RegionalCouncil.code().into());
         values.push(Role::RegionalState.code().into());
     }
     if national_reviewers {
-        clauses.push(
-            "u.id IN (SELECT user_id FROM membership WHERE scope_kind = 'national')".to_owned(),
-        );
+        clauses.push("u.id IN (SELECT user_id FROM membership WHERE scope_kind = ?)".to_owned());
+        values.push(ScopeKind::National.code().into());
     }
     fetch_all(
         db,

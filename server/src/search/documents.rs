@@ -8,8 +8,9 @@
 
 use super::analysis::{ENGLISH, FOLDED, FRENCH, SHINGLES};
 use crate::db::{fetch_all, fetch_in, json_list};
-use app::domain::need::NeedVisibility;
+use app::domain::need::{NeedStatus, NeedVisibility};
 use app::domain::organisation::OrganisationVisibility;
+use app::domain::proposal::Status;
 use app::domain::text::fold;
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use std::collections::HashMap;
@@ -721,8 +722,10 @@ pub trait Entity {
     const SELECT: &'static str;
     /// The id column of that query.
     const ID: &'static str;
-    /// Which rows are searchable (SQL on the query's aliases), or empty for all.
+    /// Which rows are searchable (SQL on the query's aliases, its `?` bound to
+    /// `searchable_values`), or empty for all.
     const SEARCHABLE: &'static str;
+    fn searchable_values() -> Vec<sea_orm::Value>;
     type Row: FromQueryResult + Send + Sync + 'static;
     fn id(row: &Self::Row) -> i64;
     fn document(f: &Fields, naf: &NafTable, row: &Self::Row) -> TantivyDocument;
@@ -745,7 +748,7 @@ pub async fn count<E: Entity>(db: &impl ConnectionTrait) -> anyhow::Result<u64> 
             E::SELECT,
             searchable::<E>()
         ),
-        vec![],
+        E::searchable_values(),
     )
     .await
 }
@@ -764,7 +767,9 @@ pub async fn rows_after<E: Entity>(
             searchable::<E>(),
             id = E::ID
         ),
-        vec![after.into()],
+        std::iter::once(after.into())
+            .chain(E::searchable_values())
+            .collect(),
     )
     .await
 }
@@ -786,7 +791,10 @@ pub async fn rows_by_id<E: Entity>(
             crate::db::placeholders(ids.len()),
             searchable::<E>()
         ),
-        ids.iter().map(|id| (*id).into()).collect(),
+        ids.iter()
+            .map(|id| (*id).into())
+            .chain(E::searchable_values())
+            .collect(),
     )
     .await
 }
@@ -795,8 +803,8 @@ pub async fn rows_by_id<E: Entity>(
 /// searchable (SQL on the query's aliases, empty for all), its row type and its document.
 macro_rules! entity {
     ($(#[$meta:meta])* $entity:ident {
-        name: $name:literal, select: $select:expr, id: $id:literal, searchable: $where:literal,
-        row: $row:ty, document: $document:expr $(,)?
+        name: $name:literal, select: $select:expr, id: $id:literal,
+        searchable: $where:literal [$($code:expr),*], row: $row:ty, document: $document:expr $(,)?
     }) => {
         $(#[$meta])*
         pub struct $entity;
@@ -805,6 +813,9 @@ macro_rules! entity {
             const SELECT: &'static str = $select;
             const ID: &'static str = $id;
             const SEARCHABLE: &'static str = $where;
+            fn searchable_values() -> Vec<sea_orm::Value> {
+                vec![$(sea_orm::Value::from($code)),*]
+            }
             type Row = $row;
             fn id(row: &$row) -> i64 {
                 row.id
@@ -820,7 +831,7 @@ entity!(Organisations {
     name: "organisation",
     select: ORGANISATION_SELECT,
     id: "o.id",
-    searchable: "",
+    searchable: "" [],
     row: OrganisationRow,
     document: organisation_document,
 });
@@ -829,7 +840,7 @@ entity!(Sites {
     name: "land_site",
     select: SITE_SELECT,
     id: "s.id",
-    searchable: "",
+    searchable: "" [],
     row: SiteRow,
     document: |f, _, row| site_document(f, row),
 });
@@ -837,7 +848,7 @@ entity!(Sites {
 entity!(
     /// Public proposals only: a draft is read by its team on its page, never found by search.
     Proposals {
-        name: "proposal", select: PROPOSAL_SELECT, id: "p.id", searchable: "p.status <> 'draft'",
+        name: "proposal", select: PROPOSAL_SELECT, id: "p.id", searchable: "p.status <> ?" [Status::Draft.code()],
         row: ProposalDocRow, document: |f, _, row| proposal_document(f, row),
     }
 );
@@ -846,7 +857,7 @@ entity!(Practices {
     name: "practice",
     select: PRACTICE_SELECT,
     id: "p.id",
-    searchable: "",
+    searchable: "" [],
     row: PracticeDocRow,
     document: |f, _, row| practice_document(f, row),
 });
@@ -854,7 +865,7 @@ entity!(Practices {
 entity!(
     /// Open annonces only. Anonymous ones carry neither their author nor their commune.
     Needs {
-        name: "need", select: NEED_SELECT, id: "n.id", searchable: "n.status = 'open'",
+        name: "need", select: NEED_SELECT, id: "n.id", searchable: "n.status = ?" [NeedStatus::Open.code()],
         row: NeedDocRow, document: |f, _, row| need_document(f, row),
     }
 );

@@ -16,14 +16,15 @@ use anyhow::Context;
 use app::api::accounts::CurrentUser;
 use app::api::needs::{
     AuthorView, Filieres, InterestView, LandMatchView, LeadingIndustry, MatchView, NeedDraft,
-    NeedFilter, NeedForFirm, NeedSummary, NeedView, SupplierLink, THIN_BELOW,
+    NeedFilter, NeedForFirm, NeedKind, NeedStatus, NeedSummary, NeedView, NeedVisibility,
+    SupplierLink, THIN_BELOW,
 };
 use app::domain::contact::{
     self, ContactAction, ContactRefusal, ContactRequirement, ContactSide, ContactStatus,
 };
 use app::domain::geo::Point;
 use app::domain::matching::{key_words, score, site_score, FirmTerms, NeedTerms};
-use app::domain::organisation::{PartyKind, SiteStatus};
+use app::domain::organisation::{OrganisationKind, PartyKind, SiteStatus};
 use app::domain::policy::Viewer;
 use app::domain::text::fold;
 use app::error::{FieldError, Problem, Said};
@@ -422,7 +423,12 @@ impl NeedService {
     /// Tells the authors of open annonces about firms newly matching them (top 10 each), as
     /// lines of their "matches" digest. Returns how many new matches were recorded.
     pub async fn record_new_matches(&self) -> anyhow::Result<u64> {
-        let rows = q::needs_where(&self.db, &["n.status = 'open'".to_owned()], vec![]).await?;
+        let rows = q::needs_where(
+            &self.db,
+            &["n.status = ?"],
+            vec![NeedStatus::Open.code().into()],
+        )
+        .await?;
         let mut recorded = 0;
         for row in rows.iter().filter(|r| !r.is_land()) {
             match self.record_for(row).await {
@@ -499,10 +505,12 @@ impl app::ports::Needs for NeedService {
         let mut conditions = Vec::new();
         let mut values: Vec<sea_orm::Value> = Vec::new();
         if !filter.include_closed {
-            conditions.push("n.status = 'open'".to_owned());
+            conditions.push("n.status = ?".to_owned());
+            values.push(NeedStatus::Open.code().into());
         }
         if !viewer.signed_in() {
-            conditions.push("n.visibility = 'public'".to_owned());
+            conditions.push("n.visibility = ?".to_owned());
+            values.push(NeedVisibility::Public.code().into());
         }
         if let Some(kind) = &filter.kind {
             conditions.push("n.kind = ?".to_owned());
@@ -690,13 +698,15 @@ impl app::ports::Needs for NeedService {
             region: offer.region_code.clone(),
             headcount_band: None,
         };
+        // What an offer answers: the needs of a supplier, a partner or skills.
+        let answered = [NeedKind::Supplier, NeedKind::Partnership, NeedKind::Skills];
+        let mut values = vec![NeedStatus::Open.code().into()];
+        values.extend(answered.iter().map(|k| k.code().into()));
+        let kinds = crate::db::placeholders(answered.len());
         let rows = q::needs_where(
             &self.db,
-            &[
-                "n.status = 'open'".to_owned(),
-                "n.kind IN ('supplier', 'partnership', 'skills')".to_owned(),
-            ],
-            vec![],
+            &["n.status = ?".to_owned(), format!("n.kind IN ({kinds})")],
+            values,
         )
         .await?;
         let here = point(offer.latitude, offer.longitude);
@@ -754,11 +764,8 @@ impl app::ports::Needs for NeedService {
         }
         let rows = q::needs_where(
             &self.db,
-            &[
-                "n.status = 'open'".to_owned(),
-                "n.kind <> 'land'".to_owned(),
-            ],
-            vec![],
+            &["n.status = ?", "n.kind <> ?"],
+            vec![NeedStatus::Open.code().into(), NeedKind::Land.code().into()],
         )
         .await?;
         let mine = sides(viewer);
@@ -991,8 +998,8 @@ impl app::ports::Needs for NeedService {
             (Some(firm), _) => {
                 let is_firm = crate::db::fetch_count(
                     &self.db,
-                    "SELECT COUNT(*) AS n FROM organisation WHERE id = ? AND kind = 'firm'",
-                    vec![firm.into()],
+                    "SELECT COUNT(*) AS n FROM organisation WHERE id = ? AND kind = ?",
+                    vec![firm.into(), OrganisationKind::Firm.code().into()],
                 )
                 .await?
                     == 1;

@@ -483,8 +483,8 @@ impl app::ports::Proposals for ProposalService {
                 Scope::Region(r) => {
                     let rows = q::proposals_where(
                         &self.db,
-                        &["p.region_code = ?", "p.status = 'regional_review'"],
-                        vec![r.as_str().into()],
+                        &["p.region_code = ?", "p.status = ?"],
+                        vec![r.as_str().into(), Status::RegionalReview.code().into()],
                     )
                     .await?;
                     let name = q::region_names(&self.db)
@@ -498,9 +498,12 @@ impl app::ports::Proposals for ProposalService {
                     regions.push((r.clone(), name, items));
                 }
                 Scope::National => {
-                    let rows =
-                        q::proposals_where(&self.db, &["p.status = 'national_review'"], vec![])
-                            .await?;
+                    let rows = q::proposals_where(
+                        &self.db,
+                        &["p.status = ?"],
+                        vec![Status::NationalReview.code().into()],
+                    )
+                    .await?;
                     let mut items = summaries(&self.db, &rows).await?;
                     sort_summaries(&mut items, sort);
                     national = Some(items);
@@ -517,7 +520,12 @@ impl app::ports::Proposals for ProposalService {
     }
 
     async fn dashboard(&self) -> Result<Dashboard, ServiceError> {
-        let rows = q::proposals_where(&self.db, &["p.status <> 'draft'"], vec![]).await?;
+        let rows = q::proposals_where(
+            &self.db,
+            &["p.status <> ?"],
+            vec![Status::Draft.code().into()],
+        )
+        .await?;
         let mut by_status: BTreeMap<Status, u64> = BTreeMap::new();
         let mut by_theme: BTreeMap<String, u64> = BTreeMap::new();
         let mut by_region: BTreeMap<(String, String), u64> = BTreeMap::new();
@@ -622,8 +630,8 @@ impl app::ports::Proposals for ProposalService {
         &self,
         filter: &ProposalFilter,
     ) -> Result<Vec<ProposalSummary>, ServiceError> {
-        let mut conditions = vec!["p.status <> 'draft'".to_owned()];
-        let mut values: Vec<sea_orm::Value> = Vec::new();
+        let mut conditions = vec!["p.status <> ?".to_owned()];
+        let mut values: Vec<sea_orm::Value> = vec![Status::Draft.code().into()];
         for (column, value) in [
             ("p.status", &filter.status),
             ("p.theme", &filter.theme),
