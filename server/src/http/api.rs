@@ -381,8 +381,10 @@ pub fn openapi_document() -> serde_json::Value {
 /// This document.
 #[utoipa::path(get, path = "/openapi.json", operation_id = "openapi",
     responses((status = 200, description = "The OpenAPI 3.1 document of this API.", body = Object)))]
-async fn openapi() -> Json<serde_json::Value> {
-    Json(openapi_document())
+async fn openapi() -> Json<&'static serde_json::Value> {
+    // Built once per process: the document only changes with the code.
+    static DOCUMENT: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    Json(DOCUMENT.get_or_init(openapi_document))
 }
 
 /// Every Territoire d'industrie (2023-2027), ordered by name.
