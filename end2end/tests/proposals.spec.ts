@@ -42,7 +42,7 @@ test('a territory submits, the region escalates, the nation answers, the territo
   await e.getByLabel('Titre').fill(title);
   await e.getByLabel('Problème rencontré').fill('Trois entreprises attendent 14 mois une autorisation environnementale.');
   await e.getByLabel('Règle ou procédure en cause').fill('Procédure d\'autorisation environnementale');
-  await e.getByLabel('Thème').selectOption('environnement');
+  await e.getByLabel('Thème').selectOption('environment');
   await e.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
   await expect(e.getByTestId('flash')).toContainText('Brouillon enregistré');
   await expect(e.getByTestId('status')).toContainText('Brouillon');

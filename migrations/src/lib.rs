@@ -22,6 +22,7 @@ mod m20261121_000011_create_needs;
 mod m20261201_000012_secure_accounts;
 pub mod m20261201_000013_vocabularies;
 pub mod m20261201_000014_workflow_vocabularies;
+pub mod m20261201_000015_themes_and_vocabularies;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_secure_accounts::Migration),
             Box::new(m20261201_000013_vocabularies::Migration),
             Box::new(m20261201_000014_workflow_vocabularies::Migration),
+            Box::new(m20261201_000015_themes_and_vocabularies::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! Accounts as the pages see them: the signed-in user, their memberships, sessions, tokens.
 
+use crate::domain::notification::{Frequency, NotificationKind};
 use crate::domain::policy::Viewer;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -76,10 +77,6 @@ pub const TOKEN_DAYS: i64 = 90;
 /// The longest lifetime a token may be given, in days.
 pub const MAX_TOKEN_DAYS: i64 = 365;
 
-/// Notification kinds and the frequencies a person may choose.
-pub const NOTIFICATION_KINDS: [&str; 3] = ["invitation", "matches", "proposals"];
-pub const FREQUENCIES: [&str; 4] = ["immediate", "daily", "weekly", "off"];
-
 /// An invitation sent or received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationView {
@@ -129,7 +126,7 @@ pub struct AccountOverview {
     pub invitations_received: Vec<InvitationView>,
     pub invite_targets: Vec<InviteTarget>,
     /// (kind, frequency) for every notification kind.
-    pub notifications: Vec<(String, String)>,
+    pub notifications: Vec<(NotificationKind, Frequency)>,
 }
 
 /// The signed-in person, if any (for the header).
@@ -149,7 +146,7 @@ pub enum LinkPurpose {
 
 impl LinkPurpose {
     /// The purpose as stored with the link.
-    pub fn code(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             LinkPurpose::Verify => "verify",
             LinkPurpose::Magic => "magic",

@@ -3,6 +3,7 @@
 //! These structs are also the JSON API's response bodies (`/api/v1/territories`), so the
 //! page and the API cannot drift apart.
 
+use crate::domain::theme::{Axis, Theme};
 use crate::error::{AppError, FieldError, Problem};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -128,9 +129,6 @@ pub struct TerritoryDetail {
     pub profile: Option<TerritoryProfile>,
 }
 
-/// The programme's four axes.
-pub const AXES: [&str; 4] = ["attirer", "recruter", "innover", "simplifier"];
-
 /// A territory team's presentation, axes, strengths and needs.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -176,7 +174,7 @@ impl TerritoryProfile {
             .collect();
         axes.sort();
         axes.dedup();
-        if axes.iter().any(|a| !AXES.contains(&a.as_str())) {
+        if axes.iter().any(|a| Axis::parse(a).is_none()) {
             errors.push(FieldError::new("axes", Problem::AxisInvalid));
         }
         let mut challenges: Vec<String> = self
@@ -187,10 +185,7 @@ impl TerritoryProfile {
             .collect();
         challenges.sort();
         challenges.dedup();
-        if challenges
-            .iter()
-            .any(|c| !crate::domain::partners::CHALLENGES.contains(&c.as_str()))
-        {
+        if challenges.iter().any(|c| Theme::parse(c).is_none()) {
             errors.push(FieldError::new("challenges", Problem::ChallengeInvalid));
         }
         if !errors.is_empty() {

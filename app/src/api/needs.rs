@@ -2,7 +2,7 @@
 //! organisations in contact.
 
 use crate::domain::ids::{InseeCode, NafCode};
-use crate::domain::matching::{Factor, SIZES};
+use crate::domain::matching::{Factor, FirmSize};
 use crate::error::{AppError, FieldError, Problem, Said};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -241,7 +241,7 @@ impl NeedDraft {
             bad("visibility", Problem::VisibilityInvalid.into());
         }
         let size = self.size.trim().to_ascii_lowercase();
-        if !size.is_empty() && !SIZES.contains(&size.as_str()) {
+        if !size.is_empty() && FirmSize::parse(&size).is_none() {
             bad("size", Problem::SizeInvalid.into());
         }
         let land_area_ha = match self.land_area_ha.trim() {

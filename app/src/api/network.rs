@@ -2,6 +2,7 @@
 //! exchanges between territories and districts.
 
 use crate::domain::partners::{Factor, Similarity};
+use crate::domain::theme::Theme;
 use crate::error::{AppError, FieldError, Problem, Said};
 use crate::i18n::{t, Key, Lang};
 use leptos::prelude::*;
@@ -68,7 +69,7 @@ pub fn explain(lang: Lang, s: &Similarity, label: &dyn Fn(&str) -> String) -> St
                 crate::i18n::colon(lang),
                 f.items
                     .iter()
-                    .map(|c| t(lang, crate::i18n::challenge_key(c)).to_lowercase())
+                    .map(|c| Theme::label_of(lang, c).to_lowercase())
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
@@ -89,21 +90,6 @@ pub fn explain(lang: Lang, s: &Similarity, label: &dyn Fn(&str) -> String) -> St
         })
     }
 }
-
-/// The practice themes.
-pub const PRACTICE_THEMES: [&str; 8] = [
-    "skills",
-    "housing",
-    "mobility",
-    "land",
-    "industrial_ecology",
-    "attractiveness",
-    "simplification",
-    "innovation",
-];
-
-/// The forms an exchange may take.
-pub const EXCHANGE_FORMATS: [&str; 4] = ["visit", "webinar", "twinning", "joint_project"];
 
 /// A practice in lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -213,7 +199,7 @@ impl PracticeFilter {
         if self
             .theme
             .as_deref()
-            .is_some_and(|t| !PRACTICE_THEMES.contains(&t))
+            .is_some_and(|t| Theme::parse(t).is_none())
         {
             bad("theme", Problem::ValueUnknown.saying("unknown theme"));
         }
@@ -292,7 +278,7 @@ impl PracticeDraft {
         if !(5..=200).contains(&self.title.chars().count()) {
             bad("title", Problem::TitleTooShort.into());
         }
-        if !PRACTICE_THEMES.contains(&self.theme.as_str()) {
+        if Theme::parse(&self.theme).is_none() {
             bad("theme", Problem::ThemeInvalid.into());
         }
         if self.actions.is_empty() {

@@ -2,7 +2,8 @@
 //! its timeline and supporters, the reviewers' queues and the dashboard.
 
 use crate::api::search::encode;
-use crate::domain::proposal::{Level, Status, PROPOSAL_KINDS, THEMES};
+use crate::domain::proposal::{Level, ProposalKind, Status};
+use crate::domain::theme::{Axis, Theme};
 use crate::error::{AppError, FieldError, Problem, Said};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -124,7 +125,11 @@ impl ProposalFilter {
         {
             bad("status", Problem::ValueUnknown.saying("unknown status"));
         }
-        if self.theme.as_deref().is_some_and(|v| !THEMES.contains(&v)) {
+        if self
+            .theme
+            .as_deref()
+            .is_some_and(|v| Theme::parse(v).is_none())
+        {
             bad("theme", Problem::ValueUnknown.saying("unknown theme"));
         }
         if self
@@ -352,14 +357,13 @@ impl ProposalDraft {
                 bad(field, Problem::TextTooLong.into());
             }
         }
-        if !self.theme.is_empty() && !THEMES.contains(&self.theme.as_str()) {
+        if !self.theme.is_empty() && Theme::parse(&self.theme).is_none() {
             bad("theme", Problem::ThemeInvalid.into());
         }
-        if !self.axis.is_empty() && !crate::api::directory::AXES.contains(&self.axis.as_str()) {
+        if !self.axis.is_empty() && Axis::parse(&self.axis).is_none() {
             bad("axis", Problem::AxisInvalid.into());
         }
-        if !self.proposal_kind.is_empty() && !PROPOSAL_KINDS.contains(&self.proposal_kind.as_str())
-        {
+        if !self.proposal_kind.is_empty() && ProposalKind::parse(&self.proposal_kind).is_none() {
             bad("proposal_kind", Problem::KindInvalid.into());
         }
         if errors.is_empty() {
@@ -472,13 +476,13 @@ mod tests {
         let f = ProposalFilter::from_pairs([
             ("q", "zone humide"),
             ("status", "national_review"),
-            ("theme", "foncier"),
+            ("theme", "land"),
             ("sort", "support"),
         ])
         .unwrap();
         assert_eq!(
             f.to_query(),
-            "q=zone+humide&status=national_review&theme=foncier&sort=support"
+            "q=zone+humide&status=national_review&theme=land&sort=support"
         );
         let Err(AppError::Invalid(errors)) =
             ProposalFilter::from_pairs([("status", "draft"), ("theme", "x"), ("per_page", "500")])
@@ -493,7 +497,7 @@ mod tests {
     fn drafts_are_trimmed_and_checked() {
         let d = ProposalDraft {
             title: "  Délais d'instruction ICPE  ".into(),
-            theme: "environnement".into(),
+            theme: "environment".into(),
             ..Default::default()
         }
         .validate()

@@ -1,6 +1,7 @@
 //! Reusable views.
 
 mod bar_chart;
+mod checklist;
 mod division_chart;
 mod error_view;
 mod flash;
@@ -10,6 +11,7 @@ mod pager;
 mod record;
 
 pub use bar_chart::BarChart;
+pub use checklist::{axis_options, theme_options, Checklist};
 pub use division_chart::DivisionChart;
 pub use error_view::ErrorView;
 pub use flash::Flash;

@@ -22,6 +22,17 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// The form an exchange takes.
+    ExchangeFormat {
+        /// A study visit.
+        Visit => "visit",
+        Webinar => "webinar",
+        Twinning => "twinning",
+        JointProject => "joint_project",
+    }
+}
+
+vocabulary! {
     /// What someone does to an exchange.
     ExchangeAction {
         Accept => "accept",

@@ -65,15 +65,24 @@ pub fn suppliers_of(buyer: &str) -> Vec<(&'static str, u8, &'static str)> {
     list
 }
 
-/// The firm sizes a need may ask for.
-pub const SIZES: [&str; 3] = ["tpe", "pme", "eti"];
+crate::domain::workflow::vocabulary! {
+    /// The firm sizes a need may ask for, smallest first.
+    FirmSize {
+        /// Très petite entreprise: fewer than 10 people.
+        Tpe => "tpe",
+        /// Petite ou moyenne entreprise: 10 to 249.
+        Pme => "pme",
+        /// Entreprise de taille intermédiaire: 250 to 4,999.
+        Eti => "eti",
+    }
+}
 
 /// The size class of an INSEE headcount band code.
 pub fn size_class(band: &str) -> Option<&'static str> {
     match band {
-        "NN" | "00" | "01" | "02" | "03" => Some("tpe"),
-        "11" | "12" | "21" | "22" | "31" => Some("pme"),
-        "32" | "41" | "42" | "51" | "52" | "53" => Some("eti"),
+        "NN" | "00" | "01" | "02" | "03" => Some(FirmSize::Tpe.code()),
+        "11" | "12" | "21" | "22" | "31" => Some(FirmSize::Pme.code()),
+        "32" | "41" | "42" | "51" | "52" | "53" => Some(FirmSize::Eti.code()),
         _ => None,
     }
 }
@@ -326,7 +335,7 @@ pub fn score(need: &NeedTerms, firm: &FirmTerms) -> MatchScore {
         (None, _) => 0.5,
         (Some(want), Some(have)) if want == have => 1.0,
         (Some(want), Some(have)) => {
-            let pos = |s: &str| SIZES.iter().position(|x| *x == s).unwrap_or(0) as i64;
+            let pos = |s: &str| FirmSize::ALL.iter().position(|x| x.is(s)).unwrap_or(0) as i64;
             if (pos(want) - pos(have)).abs() == 1 {
                 0.5
             } else {

@@ -9,19 +9,9 @@
 //! between the territory's declared strengths and the district's specialisation add to it.
 
 use crate::domain::text::fold;
+use crate::domain::theme::Theme;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// The challenges a territory or a district may declare.
-pub const CHALLENGES: [&str; 7] = [
-    "skills",
-    "land",
-    "energy",
-    "housing",
-    "mobility",
-    "ecological_transition",
-    "succession",
-];
 
 /// Weights of the components (they sum to 1).
 pub const PROFILE_WEIGHT: f64 = 0.75;
@@ -140,14 +130,14 @@ pub fn challenges_from_needs(
     mobility: &str,
 ) -> Vec<String> {
     [
-        ("skills", skills),
-        ("land", land),
-        ("housing", housing),
-        ("mobility", mobility),
+        (Theme::Skills, skills),
+        (Theme::Land, land),
+        (Theme::Housing, housing),
+        (Theme::Mobility, mobility),
     ]
     .into_iter()
     .filter(|(_, text)| !text.trim().is_empty())
-    .map(|(code, _)| code.to_owned())
+    .map(|(theme, _)| theme.code().to_owned())
     .collect()
 }
 

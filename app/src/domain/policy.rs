@@ -312,6 +312,24 @@ const TERRITORY_LEADS: [Role; 3] = [
     Role::ProjectManager,
 ];
 
+/// The people of an organisation (a firm, a cluster, a district...) who act and are told for it.
+const ORGANISATION_PEOPLE: [Role; 2] = [Role::Admin, Role::Member];
+
+/// Who acts and is told for a party of this kind (the side of a contact or an exchange, the
+/// author of an annonce): the scope their membership is in, and its roles. A territory is its
+/// leads; an organisation or a district is its members.
+pub fn speaking_roles(
+    party: crate::domain::organisation::PartyKind,
+) -> (ScopeKind, &'static [Role]) {
+    use crate::domain::organisation::PartyKind;
+    match party {
+        PartyKind::Territory => (ScopeKind::Territory, &TERRITORY_LEADS),
+        PartyKind::Organisation | PartyKind::District => {
+            (ScopeKind::Organisation, &ORGANISATION_PEOPLE)
+        }
+    }
+}
+
 /// Where a granter's membership must be for a grant, relative to the scope of the role given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GrantWithin {

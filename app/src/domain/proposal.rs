@@ -159,29 +159,27 @@ impl Status {
     }
 }
 
-/// The programme's themes for simplification.
-pub const THEMES: [&str; 9] = [
-    "foncier",
-    "urbanisme",
-    "environnement",
-    "energie",
-    "droit_du_travail",
-    "formation",
-    "commande_publique",
-    "fiscalite",
-    "autre",
-];
+crate::domain::workflow::vocabulary! {
+    /// What a proposal puts forward, when it is not a ready solution (the FAQ allows all four).
+    ProposalKind {
+        Solution => "solution",
+        WorkingGroup => "working_group",
+        Lead => "lead",
+        Experiment => "experiment",
+    }
+}
 
-/// What a proposal puts forward, when it is not a ready solution (the FAQ allows all four).
-pub const PROPOSAL_KINDS: [&str; 4] = ["solution", "working_group", "lead", "experiment"];
-
-/// The existing mechanisms a regional referent may redirect a proposal to.
-pub const MECHANISMS: [&str; 4] = [
-    "certificat_de_projet",
-    "rescrit",
-    "france_experimentation",
-    "derogation_prefet",
-];
+crate::domain::workflow::vocabulary! {
+    /// The existing mechanisms a proposal may be redirected to (FAQ 3.6 and 5.5).
+    Mechanism {
+        CertificatDeProjet => "certificat_de_projet",
+        /// The rescrit environnemental.
+        Rescrit => "rescrit",
+        FranceExperimentation => "france_experimentation",
+        /// The prefects' right of derogation.
+        DerogationPrefet => "derogation_prefet",
+    }
+}
 
 /// Someone's role towards one proposal, derived from their memberships.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -344,6 +342,31 @@ impl Action {
     pub fn parse(s: &str) -> Option<Action> {
         ALL_ACTIONS.into_iter().find(|a| a.code() == s)
     }
+
+    /// What its form must ask for: the requirements of its row in [`TRANSITIONS`], the
+    /// same the server checks.
+    pub fn requirements(self) -> &'static [Requirement] {
+        TRANSITIONS
+            .iter()
+            .find(|t| t.action == self)
+            .map_or(&[], |t| t.requires)
+    }
+
+    /// Whether its comment is the proposal's official answer (shown as such to everyone).
+    pub fn answers(self) -> bool {
+        match self {
+            Action::AnswerRegional | Action::Accept | Action::Implement | Action::Reject => true,
+            Action::Submit
+            | Action::Approve
+            | Action::RequestChanges
+            | Action::Resubmit
+            | Action::Redirect
+            | Action::ReturnToTerritory
+            | Action::Escalate
+            | Action::Merge
+            | Action::Withdraw => false,
+        }
+    }
 }
 
 /// What a transition needs besides the right role.
@@ -353,7 +376,7 @@ pub enum Requirement {
     Complete,
     /// A comment (an official answer, a reason, a request).
     Comment,
-    /// A mechanism from [`MECHANISMS`] and a comment giving the reason.
+    /// A [`Mechanism`] and a comment giving the reason.
     Mechanism,
     /// Another open proposal to merge into.
     Target,
@@ -588,10 +611,11 @@ pub fn decide(
                 return Err(Refusal::Missing("comment"))
             }
             Requirement::Mechanism
-                if !input
+                if input
                     .mechanism
                     .as_deref()
-                    .is_some_and(|m| MECHANISMS.contains(&m)) =>
+                    .and_then(Mechanism::parse)
+                    .is_none() =>
             {
                 return Err(Refusal::Missing("mechanism"))
             }
@@ -643,7 +667,7 @@ pub fn offered_actions(
     };
     let input = StepInput {
         comment: "-".into(),
-        mechanism: Some(MECHANISMS[0].into()),
+        mechanism: Some(Mechanism::CertificatDeProjet.code().into()),
         target: Some(0),
     };
     ALL_ACTIONS

@@ -114,8 +114,9 @@ macro_rules! vocabulary {
             /// Every value, in their natural order.
             pub const ALL: &'static [$name] = &[$($name::$variant),*];
 
-            /// The code it is stored and sent as.
-            pub fn code(self) -> &'static str {
+            /// The code it is stored and sent as (a `const fn`, so static SQL can be built
+            /// from it with `concatcp!`).
+            pub const fn code(self) -> &'static str {
                 match self { $($name::$variant => $code),* }
             }
 

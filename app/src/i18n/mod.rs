@@ -155,19 +155,6 @@ pub fn use_lang() -> Lang {
     leptos::prelude::use_context::<Lang>().unwrap_or_default()
 }
 
-/// The label of a challenge code (see `domain::partners::CHALLENGES`).
-pub fn challenge_key(code: &str) -> Key {
-    match code {
-        "skills" => Key::ChSkills,
-        "land" => Key::ChLand,
-        "energy" => Key::ChEnergy,
-        "housing" => Key::ChHousing,
-        "mobility" => Key::ChMobility,
-        "ecological_transition" => Key::ChEcological,
-        _ => Key::ChSuccession,
-    }
-}
-
 /// A date in the language's usual form: `21/11/2026` or `2026-11-21`.
 pub fn format_date(lang: Lang, ts: i64) -> String {
     let (y, m, d) = crate::domain::text::civil_date(ts);

@@ -4,12 +4,16 @@
 
 use super::{t, Key, Lang};
 use crate::domain::contact::ContactStatus;
+use crate::domain::exchange::ExchangeFormat;
 use crate::domain::exchange::ExchangeStatus;
+use crate::domain::matching::FirmSize;
 use crate::domain::matching::{tells, MatchScore, Reason};
 use crate::domain::need::{NeedKind, NeedVisibility};
+use crate::domain::notification::{Frequency, NotificationKind};
 use crate::domain::organisation::{OrganisationKind, SiteStatus};
 use crate::domain::policy::Role;
-use crate::domain::proposal::ActorRole;
+use crate::domain::proposal::{ActorRole, Level, Mechanism, ProposalKind};
+use crate::domain::theme::{Axis, Theme};
 use crate::error::Problem;
 
 impl Role {
@@ -33,6 +37,152 @@ impl Role {
     /// The text of a stored role code, or the code itself if it names no role.
     pub fn label_of(lang: Lang, code: &str) -> String {
         label_of(lang, code, Role::parse, Role::key)
+    }
+}
+
+impl Theme {
+    /// The text naming this theme.
+    pub fn key(self) -> Key {
+        match self {
+            Theme::Land => Key::ThemeLand,
+            Theme::Planning => Key::ThemePlanning,
+            Theme::Attractiveness => Key::ThemeAttractiveness,
+            Theme::Succession => Key::ThemeSuccession,
+            Theme::PublicProcurement => Key::ThemePublicProcurement,
+            Theme::Taxation => Key::ThemeTaxation,
+            Theme::Skills => Key::ThemeSkills,
+            Theme::Housing => Key::ThemeHousing,
+            Theme::Mobility => Key::ThemeMobility,
+            Theme::LabourLaw => Key::ThemeLabourLaw,
+            Theme::Innovation => Key::ThemeInnovation,
+            Theme::Energy => Key::ThemeEnergy,
+            Theme::EcologicalTransition => Key::ThemeEcologicalTransition,
+            Theme::Environment => Key::ThemeEnvironment,
+            Theme::Simplification => Key::ThemeSimplification,
+            Theme::Other => Key::ThemeOther,
+        }
+    }
+
+    /// The text of a stored theme code; an empty code (a draft's) reads "theme to be set".
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        if code.is_empty() {
+            return t(lang, Key::ThNone).to_owned();
+        }
+        label_of(lang, code, Theme::parse, Theme::key)
+    }
+}
+
+impl Axis {
+    /// The text naming this axis.
+    pub fn key(self) -> Key {
+        match self {
+            Axis::Attract => Key::AxisAttract,
+            Axis::Recruit => Key::AxisRecruit,
+            Axis::Innovate => Key::AxisInnovate,
+            Axis::Simplify => Key::AxisSimplify,
+        }
+    }
+
+    /// The text of a stored axis code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, Axis::parse, Axis::key)
+    }
+}
+
+impl Level {
+    /// The text naming this level of the programme.
+    pub fn key(self) -> Key {
+        match self {
+            Level::Territory => Key::LvTerritory,
+            Level::Region => Key::LvRegion,
+            Level::National => Key::LvNational,
+        }
+    }
+}
+
+impl ProposalKind {
+    /// The text naming what a proposal puts forward.
+    pub fn key(self) -> Key {
+        match self {
+            ProposalKind::Solution => Key::PkSolution,
+            ProposalKind::WorkingGroup => Key::PkWorkingGroup,
+            ProposalKind::Lead => Key::PkLead,
+            ProposalKind::Experiment => Key::PkExperiment,
+        }
+    }
+
+    /// The text of a stored proposal kind code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, ProposalKind::parse, ProposalKind::key)
+    }
+}
+
+impl Mechanism {
+    /// The text naming an existing mechanism.
+    pub fn key(self) -> Key {
+        match self {
+            Mechanism::CertificatDeProjet => Key::MeCertificat,
+            Mechanism::Rescrit => Key::MeRescrit,
+            Mechanism::FranceExperimentation => Key::MeExperimentation,
+            Mechanism::DerogationPrefet => Key::MeDerogation,
+        }
+    }
+
+    /// The text of a stored mechanism code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, Mechanism::parse, Mechanism::key)
+    }
+}
+
+impl FirmSize {
+    /// The text naming a firm size.
+    pub fn key(self) -> Key {
+        match self {
+            FirmSize::Tpe => Key::SizeTpe,
+            FirmSize::Pme => Key::SizePme,
+            FirmSize::Eti => Key::SizeEti,
+        }
+    }
+}
+
+impl ExchangeFormat {
+    /// The text naming the form an exchange takes.
+    pub fn key(self) -> Key {
+        match self {
+            ExchangeFormat::Visit => Key::FmVisit,
+            ExchangeFormat::Webinar => Key::FmWebinar,
+            ExchangeFormat::Twinning => Key::FmTwinning,
+            ExchangeFormat::JointProject => Key::FmJointProject,
+        }
+    }
+
+    /// The text of a stored format code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, ExchangeFormat::parse, ExchangeFormat::key)
+    }
+}
+
+impl NotificationKind {
+    /// The text naming this kind of event on the account page.
+    pub fn key(self) -> Key {
+        match self {
+            NotificationKind::Invitation => Key::NotifInvitation,
+            NotificationKind::Matches => Key::NotifMatches,
+            NotificationKind::Proposals => Key::NotifProposals,
+            NotificationKind::Exchanges => Key::NotifExchanges,
+        }
+    }
+}
+
+impl Frequency {
+    /// The text naming this frequency.
+    pub fn key(self) -> Key {
+        match self {
+            Frequency::Immediate => Key::FreqImmediate,
+            Frequency::Daily => Key::FreqDaily,
+            Frequency::Weekly => Key::FreqWeekly,
+            Frequency::Off => Key::FreqOff,
+        }
     }
 }
 

@@ -5,9 +5,10 @@
 //! `?envoye=`) and are shown translated.
 
 use crate::api::accounts::{
-    get_account, get_link_address, AccountOverview, LinkPurpose, FREQUENCIES, MIN_PASSWORD_CHARS,
+    get_account, get_link_address, AccountOverview, LinkPurpose, MIN_PASSWORD_CHARS,
 };
 use crate::components::{ErrorView, Flash};
+use crate::domain::notification::Frequency;
 use crate::domain::policy::{Role, ScopeKind, TokenScope};
 use crate::i18n::{t, use_lang, Key, Lang};
 use leptos::prelude::*;
@@ -223,23 +224,6 @@ fn date(ts: i64) -> String {
     format!("{d:02}/{m:02}/{y:04}")
 }
 
-fn frequency_key(f: &str) -> Key {
-    match f {
-        "daily" => Key::FreqDaily,
-        "weekly" => Key::FreqWeekly,
-        "off" => Key::FreqOff,
-        _ => Key::FreqImmediate,
-    }
-}
-
-fn kind_key(k: &str) -> Key {
-    match k {
-        "invitation" => Key::NotifInvitation,
-        "matches" => Key::NotifMatches,
-        _ => Key::NotifProposals,
-    }
-}
-
 /// `/compte`
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -318,15 +302,15 @@ fn AccountView(a: AccountOverview) -> impl IntoView {
         .notifications
         .into_iter()
         .map(|(kind, current)| {
-            let id = format!("nf-{kind}");
-            let options = FREQUENCIES
+            let id = format!("nf-{}", kind.code());
+            let options = Frequency::ALL
                 .iter()
-                .map(|f| view! { <option value=*f selected=*f == current.as_str()>{t(lang, frequency_key(f))}</option> })
+                .map(|f| view! { <option value=f.code() selected=*f == current>{t(lang, f.key())}</option> })
                 .collect_view();
             view! {
                 <div class="field">
-                    <label for=id.clone()>{t(lang, kind_key(&kind))}</label>
-                    <select id=id name=kind>{options}</select>
+                    <label for=id.clone()>{t(lang, kind.key())}</label>
+                    <select id=id name=kind.code()>{options}</select>
                 </div>
             }
         })

@@ -9,21 +9,13 @@ use crate::api::needs::{
 use crate::components::{path_id, when_loaded};
 use crate::components::{BarChart, ErrorView, Flash};
 use crate::domain::contact::ContactStatus;
-use crate::domain::matching::SIZES;
+use crate::domain::matching::FirmSize;
 use crate::domain::need::{NeedKind, NeedStatus, NeedVisibility};
 use crate::error::AppError;
 use crate::i18n::{colon, format_date, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn size_key(code: &str) -> Key {
-    match code {
-        "tpe" => Key::SizeTpe,
-        "pme" => Key::SizePme,
-        _ => Key::SizeEti,
-    }
-}
 
 fn error_key(code: &str) -> Key {
     match code {
@@ -167,7 +159,7 @@ fn need_fields(lang: Lang, d: &NeedDraft, authors: Option<Vec<(String, String)>>
             <label for="nd-size">{t(lang, Key::SizeLabel)}</label>
             <select id="nd-size" name="size">
                 <option value="">{t(lang, Key::NotSpecified)}</option>
-                {SIZES.iter().map(|s| view! { <option value=*s selected=size == *s>{t(lang, size_key(s))}</option> }).collect_view()}
+                {FirmSize::ALL.iter().map(|s| view! { <option value=s.code() selected=size == s.code()>{t(lang, s.key())}</option> }).collect_view()}
             </select>
         </div>
         {input("nd-area", "land_area_ha", Key::LandAreaLabel, d.land_area_ha.clone(), Some(Key::LandAreaHint))}

@@ -5,40 +5,19 @@ use crate::api::accounts::get_current_user;
 use crate::api::network::{
     get_district_partners, get_exchange, get_exchanges, get_practice, get_practices,
     get_territory_partners, ExchangeView, PartnerSuggestion, Partners, PracticeFilter,
-    PracticeSummary, EXCHANGE_FORMATS, PRACTICE_THEMES,
+    PracticeSummary,
 };
 use crate::components::{path_record, when_loaded};
 use crate::components::{BarChart, ErrorView, Flash, Pager};
-use crate::domain::exchange::ExchangeStatus;
+use crate::domain::exchange::{ExchangeFormat, ExchangeStatus};
 use crate::domain::organisation::PartyKind;
 use crate::domain::policy::ScopeKind;
+use crate::domain::theme::Theme;
 use crate::error::AppError;
 use crate::i18n::{country_name, format_date, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn theme_key(code: &str) -> Key {
-    match code {
-        "skills" => Key::PtSkills,
-        "housing" => Key::PtHousing,
-        "mobility" => Key::PtMobility,
-        "land" => Key::PtLand,
-        "industrial_ecology" => Key::PtEcology,
-        "attractiveness" => Key::PtAttractiveness,
-        "simplification" => Key::PtSimplification,
-        _ => Key::PtInnovation,
-    }
-}
-
-fn format_key(code: &str) -> Key {
-    match code {
-        "visit" => Key::FmVisit,
-        "webinar" => Key::FmWebinar,
-        "twinning" => Key::FmTwinning,
-        _ => Key::FmJointProject,
-    }
-}
 
 fn error_key(code: &str) -> Key {
     match code {
@@ -84,7 +63,7 @@ fn propose_form(
                 <div class="field">
                     <label for=id("format")>{t(lang, Key::ExchangeFormat)}</label>
                     <select id=id("format") name="format">
-                        {EXCHANGE_FORMATS.iter().map(|f| view! { <option value=*f>{t(lang, format_key(f))}</option> }).collect_view()}
+                        {ExchangeFormat::ALL.iter().map(|f| view! { <option value=f.code()>{t(lang, f.key())}</option> }).collect_view()}
                     </select>
                 </div>
                 <div class="field">
@@ -244,7 +223,7 @@ fn practice_item(lang: Lang, p: PracticeSummary) -> impl IntoView {
         <li class="card">
             <h2><a href=format!("/pratiques/{}", p.id) hreflang=p.lang.clone()>{p.title.clone()}</a></h2>
             <p class="meta">
-                <span class="badge">{t(lang, theme_key(&p.theme))}</span> " "
+                <span class="badge">{Theme::label_of(lang, &p.theme)}</span> " "
                 {p.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}
                 <a href=author>{p.author_name.clone()}</a> " · " {p.lang.to_uppercase()} " · " {format_date(lang, p.created_at)}
             </p>
@@ -263,6 +242,16 @@ pub fn PracticesPage() -> impl IntoView {
             let pairs: Vec<(&str, String)> = ["q", "theme", "author", "lang", "page"]
                 .iter()
                 .filter_map(|n| q.get(n).map(|v| (*n, v)))
+                .map(|(n, v)| {
+                    (
+                        n,
+                        if n == "theme" {
+                            Theme::current_code(v)
+                        } else {
+                            v
+                        },
+                    )
+                })
                 .collect();
             PracticeFilter::from_pairs(pairs.iter().map(|(n, v)| (*n, v.as_str())))
         },
@@ -300,8 +289,8 @@ pub fn PracticesPage() -> impl IntoView {
                                     <label for="pp-theme">{t(lang, Key::ThemeLabel)}</label>
                                     <select id="pp-theme" name="theme">
                                         <option value="">{t(lang, Key::AllThemes)}</option>
-                                        {PRACTICE_THEMES.iter().map(|th| view! {
-                                            <option value=*th selected=filter.theme.as_deref() == Some(*th)>{t(lang, theme_key(th))}</option>
+                                        {Theme::ALL.iter().map(|th| view! {
+                                            <option value=th.code() selected=filter.theme.as_deref() == Some(th.code())>{t(lang, th.key())}</option>
                                         }).collect_view()}
                                     </select>
                                 </div>
@@ -367,7 +356,7 @@ pub fn PracticeNewPage() -> impl IntoView {
                         <div class="field">
                             <label for="pr-theme">{t(lang, Key::ThemeLabel)}</label>
                             <select id="pr-theme" name="theme">
-                                {PRACTICE_THEMES.iter().map(|th| view! { <option value=*th>{t(lang, theme_key(th))}</option> }).collect_view()}
+                                {Theme::ALL.iter().map(|th| view! { <option value=th.code()>{t(lang, th.key())}</option> }).collect_view()}
                             </select>
                         </div>
                         <div class="field">
@@ -409,7 +398,7 @@ pub fn PracticePage() -> impl IntoView {
                             <h1 lang=s.lang.clone()>{s.title.clone()}</h1>
                             <Flash errors=error_key done=DONE/>
                             <p class="meta">
-                                <span class="badge">{t(lang, theme_key(&s.theme))}</span> " "
+                                <span class="badge">{Theme::label_of(lang, &s.theme)}</span> " "
                                 {s.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}
                                 <a href=author>{s.author_name.clone()}</a> " · " {format_date(lang, s.created_at)}
                             </p>
@@ -431,7 +420,7 @@ fn exchange_line(lang: Lang, x: &ExchangeView) -> impl IntoView {
             <h2><a href=format!("/echanges/{}", x.id)>{x.from_name.clone()} " → " {x.to_name.clone()}</a></h2>
             <p class="meta">
                 <span class=format!("badge status status-{}", x.status)>{crate::i18n::label_of(lang, &x.status, ExchangeStatus::parse, ExchangeStatus::key)}</span> " "
-                {t(lang, format_key(&x.format))} " · " {x.theme.clone()} " · " {format_date(lang, x.created_at)}
+                {ExchangeFormat::label_of(lang, &x.format)} " · " {x.theme.clone()} " · " {format_date(lang, x.created_at)}
             </p>
         </li>
     }
@@ -497,7 +486,7 @@ pub fn ExchangePage() -> impl IntoView {
                             <Flash errors=error_key done=DONE/>
                             <p class="meta">
                                 <span data-testid="exchange-status" class=format!("badge status status-{}", x.status)>{crate::i18n::label_of(lang, &x.status, ExchangeStatus::parse, ExchangeStatus::key)}</span> " "
-                                {t(lang, format_key(&x.format))} {(!x.theme.is_empty()).then(|| format!(" · {}", x.theme))}
+                                {ExchangeFormat::label_of(lang, &x.format)} {(!x.theme.is_empty()).then(|| format!(" · {}", x.theme))}
                                 {x.practice.clone().map(|(pid, title)| view! { " · " <a href=format!("/pratiques/{pid}")>{title}</a> })}
                             </p>
                             <h2>{t(lang, Key::ExchangeMessage)}</h2>

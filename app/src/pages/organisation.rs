@@ -92,7 +92,7 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
     let challenges = o
         .challenges
         .iter()
-        .map(|c| t(lang, crate::i18n::challenge_key(c)))
+        .map(|c| crate::domain::theme::Theme::label_of(lang, c))
         .collect::<Vec<_>>()
         .join(", ");
     let contact = [o.contact_name.clone(), o.contact_email.clone()]
@@ -245,18 +245,7 @@ pub fn OrganisationEditPage() -> impl IntoView {
                             {(OrganisationKind::District.is(&o.kind)).then(|| view! {
                                 <h2>{t(lang, Key::DistrictProfile)}</h2>
                                 <form method="post" action=format!("/auth/districts/{}/profil", o.id) class="card-form wide" data-testid="district-profile-form">
-                                    <fieldset>
-                                        <legend>{t(lang, Key::ChallengesLabel)}</legend>
-                                        {crate::domain::partners::CHALLENGES.iter().map(|c| {
-                                            let cid = format!("dp-challenge-{c}");
-                                            view! {
-                                                <div class="check">
-                                                    <input type="checkbox" id=cid.clone() name="challenges" value=*c checked=o.challenges.iter().any(|x| x == c)/>
-                                                    <label for=cid>{t(lang, crate::i18n::challenge_key(c))}</label>
-                                                </div>
-                                            }
-                                        }).collect_view()}
-                                    </fieldset>
+                                    <crate::components::Checklist legend=Key::ChallengesLabel prefix="dp-challenge" name="challenges" options=crate::components::theme_options() chosen=o.challenges.clone()/>
                                     {field("dp-contact-name", "contact_name", Key::ContactName, o.contact_name.clone())}
                                     {field("dp-contact-email", "contact_email", Key::PublicEmailLabel, o.contact_email.clone())}
                                     <button type="submit">{t(lang, Key::Save)}</button>

@@ -5,7 +5,7 @@
 //! comes back with a code in the address, so everything works before WebAssembly loads.
 
 use crate::api::accounts::get_current_user;
-use crate::api::directory::{list_territories, AXES};
+use crate::api::directory::list_territories;
 use crate::api::proposals::{
     get_dashboard, get_proposal, get_proposals, get_queue, get_similar, ProposalDetail,
     ProposalDraft, ProposalFilter, ProposalLink, ProposalSort, ProposalSummary,
@@ -13,8 +13,9 @@ use crate::api::proposals::{
 use crate::components::{path_id, path_record, when_loaded};
 use crate::components::{BarChart, ErrorView, Flash, Pager};
 use crate::domain::proposal::{
-    Action, ActorRole, Status, ALL_STATUSES, MECHANISMS, PROPOSAL_KINDS, THEMES,
+    Action, ActorRole, Mechanism, ProposalKind, Requirement, Status, ALL_LEVELS, ALL_STATUSES,
 };
+use crate::domain::theme::{Axis, Theme};
 use crate::error::AppError;
 use crate::i18n::{format_date, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
@@ -71,47 +72,6 @@ pub fn action_key(code: &str) -> Key {
     }
 }
 
-fn theme_key(code: &str) -> Key {
-    match code {
-        "foncier" => Key::ThFoncier,
-        "urbanisme" => Key::ThUrbanisme,
-        "environnement" => Key::ThEnvironnement,
-        "energie" => Key::ThEnergie,
-        "droit_du_travail" => Key::ThDroitDuTravail,
-        "formation" => Key::ThFormation,
-        "commande_publique" => Key::ThCommandePublique,
-        "fiscalite" => Key::ThFiscalite,
-        "autre" => Key::ThAutre,
-        _ => Key::ThNone,
-    }
-}
-
-fn level_key(code: &str) -> Key {
-    match code {
-        "region" => Key::LvRegion,
-        "national" => Key::LvNational,
-        _ => Key::LvTerritory,
-    }
-}
-
-fn mechanism_key(code: &str) -> Key {
-    match code {
-        "certificat_de_projet" => Key::MeCertificat,
-        "rescrit" => Key::MeRescrit,
-        "france_experimentation" => Key::MeExperimentation,
-        _ => Key::MeDerogation,
-    }
-}
-
-fn kind_key(code: &str) -> Key {
-    match code {
-        "working_group" => Key::PkWorkingGroup,
-        "lead" => Key::PkLead,
-        "experiment" => Key::PkExperiment,
-        _ => Key::PkSolution,
-    }
-}
-
 fn role_key(code: &str) -> Key {
     ActorRole::parse(code).map_or(Key::RoleMember, ActorRole::key)
 }
@@ -155,7 +115,7 @@ fn summary_item(lang: Lang, p: ProposalSummary) -> impl IntoView {
             <h2><a href=format!("/simplification/{}", p.id)>{p.title.clone()}</a></h2>
             <p class="meta">
                 {status_badge(lang, &p.status)} " "
-                <span class="badge">{t(lang, theme_key(&p.theme))}</span> " "
+                <span class="badge">{Theme::label_of(lang, &p.theme)}</span> " "
                 {p.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}
                 {p.territory_name.clone()} " · " {p.region_name.clone()}
             </p>
@@ -183,6 +143,16 @@ fn filter_from_query(query: &leptos_router::params::ParamsMap) -> Result<Proposa
     let values: Vec<(&str, String)> = names
         .iter()
         .filter_map(|n| query.get(n).map(|v| (*n, v)))
+        .map(|(n, v)| {
+            (
+                n,
+                if n == "theme" {
+                    Theme::current_code(v)
+                } else {
+                    v
+                },
+            )
+        })
         .collect();
     ProposalFilter::from_pairs(values.iter().map(|(n, v)| (*n, v.as_str())))
 }
@@ -254,8 +224,8 @@ pub fn ProposalsPage() -> impl IntoView {
                                     <label for="p-theme">{t(lang, Key::ThemeLabel)}</label>
                                     <select id="p-theme" name="theme">
                                         <option value="">{t(lang, Key::AllThemes)}</option>
-                                        {THEMES.iter().map(|th| view! {
-                                            <option value=*th selected=selected(&filter.theme, th)>{t(lang, theme_key(th))}</option>
+                                        {Theme::ALL.iter().map(|th| view! {
+                                            <option value=th.code() selected=selected(&filter.theme, th.code())>{t(lang, th.key())}</option>
                                         }).collect_view()}
                                     </select>
                                 </div>
@@ -263,8 +233,8 @@ pub fn ProposalsPage() -> impl IntoView {
                                     <label for="p-level">{t(lang, Key::LevelLabel)}</label>
                                     <select id="p-level" name="level">
                                         <option value="">{t(lang, Key::AllLevels)}</option>
-                                        {["territory", "region", "national"].into_iter().map(|l| view! {
-                                            <option value=l selected=selected(&filter.level, l)>{t(lang, level_key(l))}</option>
+                                        {ALL_LEVELS.iter().map(|l| view! {
+                                            <option value=l.code() selected=selected(&filter.level, l.code())>{t(lang, l.key())}</option>
                                         }).collect_view()}
                                     </select>
                                 </div>
@@ -351,21 +321,21 @@ fn draft_fields(
             <label for="pr-theme">{t(lang, Key::ThemeLabel)} " *"</label>
             <select id="pr-theme" name="theme">
                 <option value="">{t(lang, Key::ChooseTheme)}</option>
-                {THEMES.iter().map(|th| view! { <option value=*th selected=theme == *th>{t(lang, theme_key(th))}</option> }).collect_view()}
+                {Theme::ALL.iter().map(|th| view! { <option value=th.code() selected=theme == th.code()>{t(lang, th.key())}</option> }).collect_view()}
             </select>
         </div>
         <div class="field">
             <label for="pr-axis">{t(lang, Key::AxisLabel)}</label>
             <select id="pr-axis" name="axis">
                 <option value="">{t(lang, Key::NotSpecified)}</option>
-                {AXES.iter().map(|a| view! { <option value=*a selected=axis == *a>{t(lang, crate::pages::territory::axis_key(a))}</option> }).collect_view()}
+                {Axis::ALL.iter().map(|a| view! { <option value=a.code() selected=axis == a.code()>{t(lang, a.key())}</option> }).collect_view()}
             </select>
         </div>
         <div class="field">
             <label for="pr-kind">{t(lang, Key::ProposalKindLabel)}</label>
             <select id="pr-kind" name="proposal_kind">
                 <option value="">{t(lang, Key::NotSpecified)}</option>
-                {PROPOSAL_KINDS.iter().map(|k| view! { <option value=*k selected=kind == *k>{t(lang, kind_key(k))}</option> }).collect_view()}
+                {ProposalKind::ALL.iter().map(|k| view! { <option value=k.code() selected=kind == k.code()>{t(lang, k.key())}</option> }).collect_view()}
             </select>
         </div>
         {area("pr-solution", "solution", Key::SolutionLabel, Key::SolutionHint, d.solution.clone(), false)}
@@ -555,25 +525,24 @@ fn workflow_picture(lang: Lang, p: &ProposalDetail) -> impl IntoView {
 }
 
 /// The form of one workflow action.
-fn action_form(lang: Lang, id: i64, action: &str) -> impl IntoView {
-    let needs_comment = !matches!(
-        action,
-        "submit" | "approve" | "escalate" | "withdraw" | "merge"
-    );
-    let form_id = format!("act-{action}");
+fn action_form(lang: Lang, id: i64, action: Action) -> impl IntoView {
+    let requires = action.requirements();
+    let needs_comment = requires.contains(&Requirement::Comment);
+    let code = action.code();
+    let form_id = format!("act-{code}");
     let comment_id = format!("{form_id}-comment");
-    let mechanism = (action == "redirect").then(|| {
+    let mechanism = requires.contains(&Requirement::Mechanism).then(|| {
         let mid = format!("{form_id}-mechanism");
         view! {
             <div class="field">
                 <label for=mid.clone()>{t(lang, Key::MechanismLabel)}</label>
                 <select id=mid name="mechanism" required>
-                    {MECHANISMS.iter().map(|m| view! { <option value=*m>{t(lang, mechanism_key(m))}</option> }).collect_view()}
+                    {Mechanism::ALL.iter().map(|m| view! { <option value=m.code()>{t(lang, m.key())}</option> }).collect_view()}
                 </select>
             </div>
         }
     });
-    let target = (action == "merge").then(|| {
+    let target = requires.contains(&Requirement::Target).then(|| {
         let tid = format!("{form_id}-target");
         view! {
             <div class="field">
@@ -582,20 +551,21 @@ fn action_form(lang: Lang, id: i64, action: &str) -> impl IntoView {
             </div>
         }
     });
-    let comment_label = match action {
-        "answer_regional" | "accept" | "implement" | "reject" => Key::OfficialAnswerLabel,
-        _ => Key::CommentLabel,
+    let comment_label = if action.answers() {
+        Key::OfficialAnswerLabel
+    } else {
+        Key::CommentLabel
     };
     view! {
         <form method="post" action=format!("/simplification/{id}/etape") class="card-form action-form" data-testid=form_id.clone()>
-            <input type="hidden" name="action" value=action.to_owned()/>
+            <input type="hidden" name="action" value=code/>
             {mechanism}
             {target}
             <div class="field">
                 <label for=comment_id.clone()>{t(lang, comment_label)}{needs_comment.then_some(" *")}</label>
                 <textarea id=comment_id name="comment" rows="3" required=needs_comment></textarea>
             </div>
-            <button type="submit">{t(lang, action_key(action))}</button>
+            <button type="submit">{t(lang, action_key(code))}</button>
         </form>
     }
 }
@@ -622,7 +592,7 @@ fn ProposalView(p: ProposalDetail) -> impl IntoView {
         view! {
             <section class="answer" data-testid="answer">
                 <h2>{t(lang, Key::OfficialAnswer)}</h2>
-                {(!p.mechanism.is_empty()).then(|| view! { <p><strong>{t(lang, Key::MechanismLabel)} {crate::i18n::colon(lang)}</strong>{t(lang, mechanism_key(&p.mechanism))}</p> })}
+                {(!p.mechanism.is_empty()).then(|| view! { <p><strong>{t(lang, Key::MechanismLabel)} {crate::i18n::colon(lang)}</strong>{Mechanism::label_of(lang, &p.mechanism)}</p> })}
                 <p class="prose">{p.answer.clone()}</p>
             </section>
         }
@@ -659,7 +629,7 @@ fn ProposalView(p: ProposalDetail) -> impl IntoView {
                 <h2 id="actions-h">{t(lang, Key::YourActions)}</h2>
                 {p.may_edit.then(|| view! { <p><a class="button" href=format!("/simplification/{id}/modifier")>{t(lang, Key::EditProposal)}</a></p> })}
                 <div class="action-forms">
-                    {p.actions.iter().map(|a| action_form(lang, id, a)).collect_view()}
+                    {p.actions.iter().filter_map(|a| Action::parse(a)).map(|a| action_form(lang, id, a)).collect_view()}
                 </div>
             </section>
         }
@@ -705,7 +675,7 @@ fn ProposalView(p: ProposalDetail) -> impl IntoView {
                 " · " {e.user_name.clone()} " (" {t(lang, role_key(&e.role))} ")"
                 {from_source.then(|| view! { " · " <a href=format!("/simplification/{}", e.proposal_id)>{t(lang, Key::FromSource)} " #" {e.proposal_id}</a> })}
                 {e.related_id.filter(|_| !from_source).map(|r| view! { " · " <a href=format!("/simplification/{r}")>"#" {r}</a> })}
-                {(!e.mechanism.is_empty()).then(|| view! { " · " {t(lang, mechanism_key(&e.mechanism))} })}
+                {(!e.mechanism.is_empty()).then(|| view! { " · " {Mechanism::label_of(lang, &e.mechanism)} })}
                 {(!e.comment.is_empty()).then(|| view! { <blockquote>{e.comment.clone()}</blockquote> })}
             </li>
         }
@@ -717,7 +687,7 @@ fn ProposalView(p: ProposalDetail) -> impl IntoView {
         <Flash errors=error_key done=DONE/>
         <p class="meta">
             <span data-testid="status">{status_badge(lang, &s.status)}</span> " "
-            <span class="badge">{t(lang, theme_key(&s.theme))}</span> " "
+            <span class="badge">{Theme::label_of(lang, &s.theme)}</span> " "
             {s.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}
             " · "
             <a href=format!("/territoires/{}", s.territory_id)>{s.territory_name.clone()}</a> " · " {s.region_name.clone()}
@@ -730,7 +700,7 @@ fn ProposalView(p: ProposalDetail) -> impl IntoView {
         {section(Key::ProblemLabel, p.problem.clone())}
         {section(Key::RuleLabel, p.rule.clone())}
         {section(Key::LegalReferenceLabel, p.legal_reference.clone())}
-        {(!p.proposal_kind.is_empty()).then(|| view! { <p><strong>{t(lang, Key::ProposalKindLabel)} {crate::i18n::colon(lang)}</strong>{t(lang, kind_key(&p.proposal_kind))}</p> })}
+        {(!p.proposal_kind.is_empty()).then(|| view! { <p><strong>{t(lang, Key::ProposalKindLabel)} {crate::i18n::colon(lang)}</strong>{ProposalKind::label_of(lang, &p.proposal_kind)}</p> })}
         {section(Key::SolutionLabel, p.solution.clone())}
         {sources}
         {actions}
@@ -832,7 +802,7 @@ pub fn DashboardPage() -> impl IntoView {
         <p class="breadcrumb"><a href="/simplification">{t(lang, Key::ProposalsTitle)}</a></p>
         {when_loaded(data, move |d| {
                         let status_rows = d.by_status.iter().map(|(c, n)| (status_label(lang, c).to_owned(), *n)).collect::<Vec<_>>();
-                        let theme_rows = d.by_theme.iter().map(|(c, n)| (t(lang, theme_key(c)).to_owned(), *n)).collect::<Vec<_>>();
+                        let theme_rows = d.by_theme.iter().map(|(c, n)| (Theme::label_of(lang, c), *n)).collect::<Vec<_>>();
                         let region_rows = d.by_region.iter().map(|(_, name, n)| (name.clone(), *n)).collect::<Vec<_>>();
                         let median = |m: Option<f64>| m.map(|v| days(lang, v)).unwrap_or_else(|| "—".to_owned());
                         let (ok, counted) = d.answered_within_three_months;

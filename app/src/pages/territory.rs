@@ -6,8 +6,9 @@ use crate::api::organisations::{
     OrganisationFilter, OrganisationList, OrganisationSort,
 };
 use crate::components::when_loaded;
-use crate::components::{DivisionChart, ErrorView, Pager};
+use crate::components::{axis_options, theme_options, Checklist, DivisionChart, ErrorView, Pager};
 use crate::domain::organisation::headcount_label;
+use crate::domain::theme::Axis;
 use crate::error::AppError;
 use crate::i18n::{format_dec1, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
@@ -396,15 +397,6 @@ fn LandSection(sites: LandSiteList, state: ListState) -> impl IntoView {
     .into_any()
 }
 
-pub(crate) fn axis_key(axis: &str) -> Key {
-    match axis {
-        "attirer" => Key::AxisAttract,
-        "recruter" => Key::AxisRecruit,
-        "innover" => Key::AxisInnovate,
-        _ => Key::AxisSimplify,
-    }
-}
-
 /// What the territory team says of the territory, and "edit" for its leads.
 #[component]
 fn ProfileSection(
@@ -434,7 +426,7 @@ fn ProfileSection(
             view! {
                 <p data-testid="territory-presentation">{p.presentation}</p>
                 {(!p.axes.is_empty()).then(|| view! {
-                    <ul class="tags">{p.axes.iter().map(|a| view! { <li>{t(lang, axis_key(a))}</li> }).collect_view()}</ul>
+                    <ul class="tags">{p.axes.iter().map(|a| view! { <li>{Axis::label_of(lang, a)}</li> }).collect_view()}</ul>
                 })}
                 {(!p.strengths.is_empty()).then(|| view! { <h3>{t(lang, Key::Strengths)}</h3><p>{p.strengths.clone()}</p> })}
                 <dl class="facts">{needs}</dl>
@@ -497,36 +489,13 @@ pub fn TerritoryEditPage() -> impl IntoView {
                                 <textarea id=id name=name rows="3">{value}</textarea>
                             </div>
                         };
-                        let axes = crate::api::directory::AXES.iter().map(|a| {
-                            let id = format!("te-axis-{a}");
-                            view! {
-                                <div class="check">
-                                    <input type="checkbox" id=id.clone() name="axes" value=*a checked=p.axes.iter().any(|x| x == a)/>
-                                    <label for=id>{t(lang, axis_key(a))}</label>
-                                </div>
-                            }
-                        }).collect_view();
                         view! {
                             <h1>{t(lang, Key::EditTerritory)} {crate::i18n::colon(lang)} {d.name.clone()}</h1>
                             <form method="post" action=format!("/auth/territoires/{}", d.id) class="card-form wide">
                                 {area("te-presentation", "presentation", Key::PresentationLabel, p.presentation.clone())}
-                                <fieldset>
-                                    <legend>{t(lang, Key::AxesLabel)}</legend>
-                                    {axes}
-                                </fieldset>
+                                <Checklist legend=Key::AxesLabel prefix="te-axis" name="axes" options=axis_options() chosen=p.axes.clone()/>
                                 {area("te-strengths", "strengths", Key::Strengths, p.strengths.clone())}
-                                <fieldset>
-                                    <legend>{t(lang, Key::ChallengesLabel)}</legend>
-                                    {crate::domain::partners::CHALLENGES.iter().map(|c| {
-                                        let id = format!("te-challenge-{c}");
-                                        view! {
-                                            <div class="check">
-                                                <input type="checkbox" id=id.clone() name="challenges" value=*c checked=p.challenges.iter().any(|x| x == c)/>
-                                                <label for=id>{t(lang, crate::i18n::challenge_key(c))}</label>
-                                            </div>
-                                        }
-                                    }).collect_view()}
-                                </fieldset>
+                                <Checklist legend=Key::ChallengesLabel prefix="te-challenge" name="challenges" options=theme_options() chosen=p.challenges.clone()/>
                                 {area("te-skills", "needs_skills", Key::NeedsSkills, p.needs_skills.clone())}
                                 {area("te-land", "needs_land", Key::NeedsLand, p.needs_land.clone())}
                                 {area("te-housing", "needs_housing", Key::NeedsHousing, p.needs_housing.clone())}

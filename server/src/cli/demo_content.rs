@@ -7,7 +7,8 @@
 
 use crate::db::{fetch_all, stmt};
 use anyhow::Context;
-use app::domain::proposal::DAY;
+use app::domain::proposal::{Action, Mechanism, Status, DAY};
+use app::domain::theme::Axis;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, FromQueryResult};
 
 /// (title, theme, problem, rule, legal reference, kind, proposal).
@@ -22,51 +23,51 @@ type Template = (
 );
 
 const TEMPLATES: [Template; 12] = [
-    ("Délais d'instruction des autorisations environnementales pour l'extension d'ateliers", "environnement",
+    ("Délais d'instruction des autorisations environnementales pour l'extension d'ateliers", "environment",
      "Des PME attendent plus d'un an l'autorisation d'agrandir un atelier existant, sans changement de procédé. Les commandes partent chez des concurrents étrangers pendant l'instruction.",
      "Autorisation environnementale des installations classées (ICPE)", "Code de l'environnement, art. L181-1 et suivants", "experiment",
      "Expérimenter un délai d'instruction garanti de six mois pour les extensions sans changement de procédé."),
-    ("Zéro artificialisation nette et extension des sites industriels existants", "foncier",
+    ("Zéro artificialisation nette et extension des sites industriels existants", "land",
      "Des entreprises ne peuvent pas s'étendre sur les parcelles voisines de leur site : l'enveloppe foncière de l'intercommunalité est épuisée par d'autres usages.",
      "Objectif de zéro artificialisation nette des sols", "Loi Climat et résilience du 22 août 2021, art. 191 à 194", "solution",
      "Décompter à part les extensions de sites industriels existants dans les enveloppes foncières."),
-    ("Délais et coûts du raccordement électrique des sites industriels", "energie",
+    ("Délais et coûts du raccordement électrique des sites industriels", "energy",
      "Des projets d'électrification de fours attendent deux à trois ans un raccordement en haute tension ; le devis dépasse parfois le coût de l'équipement.",
      "Procédure de raccordement au réseau public de transport d'électricité", "Code de l'énergie, art. L342-1 et suivants", "working_group",
      "Un groupe de travail avec le gestionnaire de réseau sur les raccordements des sites en décarbonation."),
-    ("Compensation des zones humides sur les friches industrielles", "environnement",
+    ("Compensation des zones humides sur les friches industrielles", "environment",
      "La requalification d'une friche est bloquée : une zone humide apparue sur le site depuis la fermeture impose une compensation hors de portée du projet.",
      "Compensation des atteintes aux zones humides", "Code de l'environnement, art. L211-1 et L163-1", "lead",
      "Permettre une compensation sur le site même ou à l'échelle de l'intercommunalité."),
-    ("Logement des alternants et des intérimaires près des usines", "formation",
+    ("Logement des alternants et des intérimaires près des usines", "skills",
      "Les entreprises ne trouvent pas de logement de courte durée pour leurs alternants : des contrats d'apprentissage ne sont pas signés.",
      "Règles d'attribution et de durée des logements sociaux", "Code de la construction et de l'habitation, art. L441-1", "experiment",
      "Expérimenter des baux de courte durée dédiés aux alternants dans le parc social."),
-    ("Seuils de la commande publique et accès des PME locales", "commande_publique",
+    ("Seuils de la commande publique et accès des PME locales", "public_procurement",
      "Les collectivités ne peuvent pas favoriser les entreprises locales sous-traitantes ; les petits lots sont regroupés et échappent aux PME du territoire.",
      "Règles d'allotissement et de publicité des marchés publics", "Code de la commande publique, art. L2113-10", "solution",
      "Relever le seuil de dispense de procédure pour les achats industriels de proximité."),
-    ("Horaires des apprentis mineurs sur les lignes en équipes", "droit_du_travail",
+    ("Horaires des apprentis mineurs sur les lignes en équipes", "labour_law",
      "Les apprentis mineurs ne peuvent pas suivre l'équipe du matin ; les entreprises en 3x8 renoncent à les recruter.",
      "Durée et horaires de travail des jeunes travailleurs", "Code du travail, art. L3162-1", "working_group",
      "Un groupe de travail sur des dérogations encadrées pour les équipes postées."),
-    ("Modification du plan local d'urbanisme pour une extension d'usine", "urbanisme",
+    ("Modification du plan local d'urbanisme pour une extension d'usine", "planning",
      "Une modification du PLU nécessaire à une extension de 2 000 m² prend dix-huit mois ; l'investisseur menace de partir.",
      "Procédure de modification du plan local d'urbanisme", "Code de l'urbanisme, art. L153-36 à L153-48", "solution",
      "Une procédure accélérée pour les projets industriels reconnus d'intérêt local."),
-    ("Cotisation foncière des investissements de décarbonation", "fiscalite",
+    ("Cotisation foncière des investissements de décarbonation", "taxation",
      "Les investissements de décarbonation augmentent la base de cotisation foncière des entreprises et pénalisent les entreprises qui se modernisent.",
      "Base d'imposition de la cotisation foncière des entreprises", "Code général des impôts, art. 1467", "solution",
      "Exonérer de CFE pendant cinq ans les équipements de décarbonation."),
-    ("Diagnostics de pollution des friches : délais et coûts", "foncier",
+    ("Diagnostics de pollution des friches : délais et coûts", "land",
      "Les diagnostics de pollution des sols d'une friche coûtent plus que la valeur du terrain ; les repreneurs renoncent.",
      "Gestion des sites et sols pollués", "Code de l'environnement, art. L556-1", "lead",
      "Financer les diagnostics par le fonds friches avant toute cession."),
-    ("Transport des salariés en horaires postés", "autre",
+    ("Transport des salariés en horaires postés", "other",
      "Aucun transport collectif ne dessert la zone industrielle à 5 heures ; les salariés sans voiture ne peuvent pas tenir les postes du matin.",
      "Organisation des services de transport par les autorités organisatrices de la mobilité", "Code des transports, art. L1231-1", "experiment",
      "Autoriser le transport scolaire à servir les équipes du matin."),
-    ("Archéologie préventive sur les zones d'activité déjà aménagées", "urbanisme",
+    ("Archéologie préventive sur les zones d'activité déjà aménagées", "planning",
      "Des fouilles préventives sont prescrites sur des parcelles d'une zone d'activité déjà viabilisée, avec six mois de retard.",
      "Prescriptions d'archéologie préventive", "Code du patrimoine, art. L522-1", "solution",
      "Dispenser de diagnostic les parcelles de zones déjà aménagées et diagnostiquées."),
@@ -234,7 +235,7 @@ pub async fn generate(
             "INSERT INTO proposal (territory_id, region_code, title, problem, rule, legal_reference, \
              theme, axis, proposal_kind, solution, status, mechanism, answer, created_at, updated_at, \
              submitted_at, answered_at, lang, is_demo) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'simplifier', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'fr', ?) RETURNING id",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'fr', ?) RETURNING id",
             vec![
                 territory.id.as_str().into(),
                 territory.region_code.as_str().into(),
@@ -243,10 +244,16 @@ pub async fn generate(
                 rule.into(),
                 legal.into(),
                 theme.into(),
+                Axis::Simplify.code().into(),
                 kind.into(),
                 solution.into(),
                 end.into(),
-                if end == "redirected" { "certificat_de_projet" } else { "" }.into(),
+                if end == Status::Redirected.code() {
+                    Mechanism::CertificatDeProjet.code()
+                } else {
+                    ""
+                }
+                .into(),
                 answered.map(|a| a.1).unwrap_or_default().into(),
                 times[0].into(),
                 last.into(),
@@ -277,7 +284,12 @@ pub async fn generate(
                     s.from.into(),
                     s.to.into(),
                     s.comment.into(),
-                    if s.action == "redirect" { "certificat_de_projet" } else { "" }.into(),
+                    if s.action == Action::Redirect.code() {
+                        Mechanism::CertificatDeProjet.code()
+                    } else {
+                        ""
+                    }
+                    .into(),
                 ],
             ))
             .await?;

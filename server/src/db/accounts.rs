@@ -2,6 +2,10 @@
 
 use super::{fetch_all, fetch_count, fetch_optional, stmt};
 use anyhow::Context;
+use app::api::accounts::LinkPurpose;
+use app::domain::notification::{Frequency, NotificationKind};
+use app::domain::organisation::PartyKind;
+use app::domain::policy::speaking_roles;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -483,9 +487,10 @@ pub async fn notification_settings(
 pub async fn set_notification(
     db: &impl ConnectionTrait,
     user_id: i64,
-    kind: &str,
-    frequency: &str,
+    kind: NotificationKind,
+    frequency: Frequency,
 ) -> anyhow::Result<()> {
+    let (kind, frequency) = (kind.code(), frequency.code());
     db.execute(stmt(
         db,
         "DELETE FROM notification_setting WHERE user_id = ? AND kind = ?",
@@ -562,8 +567,8 @@ pub async fn invitations_received(
     let rows: Vec<InvitationRow> = fetch_all(
         db,
         "SELECT email, payload, created_at AS at FROM auth_link \
-         WHERE purpose = 'invite' AND email = ? AND used_at IS NULL AND expires_at > ? ORDER BY created_at DESC",
-        vec![email.into(), at.into()],
+         WHERE purpose = ? AND email = ? AND used_at IS NULL AND expires_at > ? ORDER BY created_at DESC",
+        vec![LinkPurpose::Invite.code().into(), email.into(), at.into()],
     )
     .await?;
     Ok(rows
@@ -587,24 +592,23 @@ pub async fn side_people(
     db: &impl ConnectionTrait,
     kind: &str,
     id: &str,
-    setting: &str,
+    setting: NotificationKind,
 ) -> anyhow::Result<Vec<PersonRow>> {
-    let (scope, roles) = match kind {
-        "territory" => (
-            "territory",
-            "('elected_colead', 'industrial_colead', 'project_manager')",
-        ),
-        _ => ("organisation", "('admin', 'member')"),
-    };
+    // A stored side kind that names no party is read as an organisation, as before.
+    let party = PartyKind::parse(kind).unwrap_or(PartyKind::Organisation);
+    let (scope, roles) = speaking_roles(party);
+    let mut values: Vec<Value> = vec![setting.code().into(), scope.code().into(), id.into()];
+    values.extend(roles.iter().map(|r| r.code().into()));
     super::fetch_all(
         db,
         &format!(
             "SELECT DISTINCT u.id, u.email, u.name, u.lang, s.frequency FROM user_account u \
              JOIN membership m ON m.user_id = u.id \
              LEFT JOIN notification_setting s ON s.user_id = u.id AND s.kind = ? \
-             WHERE m.scope_kind = ? AND m.scope_id = ? AND m.role IN {roles}"
+             WHERE m.scope_kind = ? AND m.scope_id = ? AND m.role IN ({})",
+            super::placeholders(roles.len())
         ),
-        vec![setting.into(), scope.into(), id.into()],
+        values,
     )
     .await
 }
@@ -825,9 +829,9 @@ pub async fn pending_invitations(
     let rows: Vec<InvitationRow> = fetch_all(
         db,
         "SELECT email, payload, created_at AS at FROM auth_link \
-         WHERE purpose = 'invite' AND payload = ? AND used_at IS NULL AND expires_at > ? \
+         WHERE purpose = ? AND payload = ? AND used_at IS NULL AND expires_at > ? \
          ORDER BY created_at DESC LIMIT 200",
-        vec![payload.into(), at.into()],
+        vec![LinkPurpose::Invite.code().into(), payload.into(), at.into()],
     )
     .await?;
     Ok(rows.into_iter().map(|r| (r.email, r.at)).collect())
@@ -843,9 +847,15 @@ pub async fn revoke_invitations(
     Ok(db
         .execute(stmt(
             db,
-            "UPDATE auth_link SET used_at = ? WHERE purpose = 'invite' AND email = ? AND payload = ? \
+            "UPDATE auth_link SET used_at = ? WHERE purpose = ? AND email = ? AND payload = ? \
              AND used_at IS NULL AND expires_at > ?",
-            vec![at.into(), email.into(), payload.into(), at.into()],
+            vec![
+                at.into(),
+                LinkPurpose::Invite.code().into(),
+                email.into(),
+                payload.into(),
+                at.into(),
+            ],
         ))
         .await
         .context("revoking an invitation")?

@@ -22,6 +22,53 @@ use sea_orm::{
 };
 use std::time::Duration;
 
+/// ` LEFT JOIN territory {alias}` for a polymorphic party (an annonce's author, a side of a
+/// contact or an exchange) whose kind column holds the territory code. Built at compile time
+/// from the vocabulary, so the stored code is written once, in the domain.
+macro_rules! join_territory_party {
+    ($alias:literal, $kind:literal, $id:literal) => {
+        const_format::concatcp!(
+            " LEFT JOIN territory ",
+            $alias,
+            " ON ",
+            $kind,
+            " = '",
+            app::domain::organisation::PartyKind::Territory.code(),
+            "' AND ",
+            $alias,
+            ".id = ",
+            $id
+        )
+    };
+}
+pub(crate) use join_territory_party;
+
+/// ` LEFT JOIN organisation {alias}` for a polymorphic party of the given `PartyKind`
+/// (`Organisation` or `District`). The party's id column is text; the cast happens only on
+/// that kind's rows, so the join uses the organisation's key.
+macro_rules! join_organisation_party {
+    ($alias:literal, $kind:literal, $id:literal, $party:ident) => {
+        const_format::concatcp!(
+            " LEFT JOIN organisation ",
+            $alias,
+            " ON ",
+            $kind,
+            " = '",
+            app::domain::organisation::PartyKind::$party.code(),
+            "' AND ",
+            $alias,
+            ".id = CASE WHEN ",
+            $kind,
+            " = '",
+            app::domain::organisation::PartyKind::$party.code(),
+            "' THEN CAST(",
+            $id,
+            " AS BIGINT) END"
+        )
+    };
+}
+pub(crate) use join_organisation_party;
+
 /// The SQL condition keeping the organisations (aliased `alias`) that `viewer` may see:
 /// `members` ones only for signed-in viewers, as search filters its documents. The values
 /// are the code's own vocabulary, never user text.
@@ -75,22 +122,29 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("applying migrations")
 }
 
-/// Renders `?` placeholders as `$1, $2...` for PostgreSQL. Queries written for this helper
-/// never contain a literal `?`.
+/// Renders `?` placeholders as `$1, $2...` for PostgreSQL. A `?` inside a quoted string
+/// literal or a quoted identifier is text, not a placeholder, and is left as it is (SQL
+/// doubles a quote to escape it, which this reading handles as leaving and re-entering).
 fn render(backend: DatabaseBackend, sql: &str) -> String {
     if backend != DatabaseBackend::Postgres {
         return sql.to_owned();
     }
     let mut out = String::with_capacity(sql.len() + 8);
     let mut n = 0;
+    let mut quote: Option<char> = None;
     for c in sql.chars() {
-        if c == '?' {
-            n += 1;
-            out.push('$');
-            out.push_str(&n.to_string());
-        } else {
-            out.push(c);
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '?') => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+                continue;
+            }
+            _ => {}
         }
+        out.push(c);
     }
     out
 }
@@ -204,5 +258,14 @@ mod tests {
             "SELECT a FROM t WHERE b = $1 AND c = $2"
         );
         assert_eq!(render(DatabaseBackend::Sqlite, sql), sql);
+    }
+
+    #[test]
+    fn a_question_mark_in_a_quoted_literal_or_identifier_is_text() {
+        let sql = "SELECT 'Pourquoi ?', \"a?b\" FROM t WHERE x = ? AND y = 'l''?' AND z IN (?, ?)";
+        assert_eq!(
+            render(DatabaseBackend::Postgres, sql),
+            "SELECT 'Pourquoi ?', \"a?b\" FROM t WHERE x = $1 AND y = 'l''?' AND z IN ($2, $3)"
+        );
     }
 }

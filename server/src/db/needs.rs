@@ -1,10 +1,13 @@
 //! Queries of needs and offers, candidate firms, land sites and expressions of interest.
 
-use super::{fetch_all, fetch_in, fetch_optional, stmt};
+use super::{
+    fetch_all, fetch_in, fetch_optional, join_organisation_party, join_territory_party, stmt,
+};
 use anyhow::Context;
 use app::api::needs::ValidNeed;
 use app::domain::need::{NeedKind, NeedStatus, NeedVisibility};
 use app::domain::organisation::{OrganisationKind, OrganisationVisibility, SiteStatus};
+use const_format::concatcp;
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 /// An annonce with where it is and who posted it.
@@ -76,18 +79,20 @@ impl NeedRow {
 
 /// The place of an annonce is its commune, else its author organisation's commune, else its
 /// author territory's centre.
-pub const NEED_SELECT: &str = "SELECT n.id, n.kind, n.title, n.description, n.naf_codes, n.skills, \
+pub const NEED_SELECT: &str = concatcp!(
+    "SELECT n.id, n.kind, n.title, n.description, n.naf_codes, n.skills, \
     n.certifications, n.quantity, n.commune_insee, n.radius_km, n.deadline, n.visibility, n.status, \
     n.size, n.land_area_ha, n.author_kind, n.author_id, COALESCE(o.name, t.name) AS author_name, \
     o.visibility AS author_visibility, \
     n.created_at, n.is_demo, c.name AS commune_name, d.name AS department_name, \
     COALESCE(c.territory_id, t.id) AS territory_id, COALESCE(c.region_code, t.region_code) AS region_code, \
     COALESCE(c.latitude, t.latitude) AS latitude, COALESCE(c.longitude, t.longitude) AS longitude \
-    FROM need n \
-    LEFT JOIN organisation o ON n.author_kind = 'organisation' AND o.id = CASE WHEN n.author_kind = 'organisation' THEN CAST(n.author_id AS BIGINT) END \
-    LEFT JOIN territory t ON n.author_kind = 'territory' AND t.id = n.author_id \
-    LEFT JOIN commune c ON c.insee = COALESCE(n.commune_insee, o.commune_insee) \
-    LEFT JOIN department d ON d.code = c.department_code";
+    FROM need n",
+    join_organisation_party!("o", "n.author_kind", "n.author_id", Organisation),
+    join_territory_party!("t", "n.author_kind", "n.author_id"),
+    " LEFT JOIN commune c ON c.insee = COALESCE(n.commune_insee, o.commune_insee) \
+    LEFT JOIN department d ON d.code = c.department_code"
+);
 
 pub async fn need(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<NeedRow>> {
     fetch_optional(
@@ -134,7 +139,7 @@ pub async fn insert(
         "INSERT INTO need (kind, title, description, naf_codes, skills, certifications, quantity, \
          commune_insee, radius_km, deadline, visibility, status, size, land_area_ha, author_kind, \
          author_id, created_by, created_at, updated_at, is_demo) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         vec![
             n.kind.as_str().into(),
             n.title.as_str().into(),
@@ -147,6 +152,7 @@ pub async fn insert(
             n.radius_km.into(),
             n.deadline.as_str().into(),
             n.visibility.as_str().into(),
+            NeedStatus::Open.code().into(),
             n.size.as_str().into(),
             n.land_area_ha.into(),
             n.author_kind.as_str().into(),
@@ -296,14 +302,16 @@ pub struct InterestRow {
     pub closed_at: Option<i64>,
 }
 
-const INTEREST_SELECT: &str = "SELECT i.id, i.need_id, n.title AS need_title, i.from_kind, i.from_id, \
+const INTEREST_SELECT: &str = concatcp!(
+    "SELECT i.id, i.need_id, n.title AS need_title, i.from_kind, i.from_id, \
     COALESCE(fo.name, ft.name) AS from_name, i.to_kind, i.to_id, COALESCE(tor.name, tt.name) AS to_name, \
     i.user_id, i.message, i.status, i.reason, i.answered_by, i.created_at, i.answered_at, i.closed_at \
-    FROM interest i JOIN need n ON n.id = i.need_id \
-    LEFT JOIN organisation fo ON i.from_kind = 'organisation' AND CAST(fo.id AS TEXT) = i.from_id \
-    LEFT JOIN territory ft ON i.from_kind = 'territory' AND ft.id = i.from_id \
-    LEFT JOIN organisation tor ON i.to_kind = 'organisation' AND CAST(tor.id AS TEXT) = i.to_id \
-    LEFT JOIN territory tt ON i.to_kind = 'territory' AND tt.id = i.to_id";
+    FROM interest i JOIN need n ON n.id = i.need_id",
+    join_organisation_party!("fo", "i.from_kind", "i.from_id", Organisation),
+    join_territory_party!("ft", "i.from_kind", "i.from_id"),
+    join_organisation_party!("tor", "i.to_kind", "i.to_id", Organisation),
+    join_territory_party!("tt", "i.to_kind", "i.to_id")
+);
 
 pub async fn interest(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<InterestRow>> {
     fetch_optional(
@@ -365,7 +373,7 @@ pub async fn insert_interest(
     let row: Option<Id> = fetch_optional(
         db,
         "INSERT INTO interest (need_id, from_kind, from_id, to_kind, to_id, user_id, message, status, \
-         reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', '', ?) RETURNING id",
+         reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?) RETURNING id",
         vec![
             need.into(),
             from.0.into(),
@@ -374,6 +382,7 @@ pub async fn insert_interest(
             to.1.into(),
             user_id.into(),
             message.into(),
+            app::domain::contact::ContactStatus::Requested.code().into(),
             at.into(),
         ],
     )

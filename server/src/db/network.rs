@@ -1,9 +1,12 @@
 //! Queries of the European network: profiles to compare, practices, exchanges.
 
-use super::{fetch_all, fetch_optional, json_list, stmt};
+use super::{
+    fetch_all, fetch_optional, join_organisation_party, join_territory_party, json_list, stmt,
+};
 use anyhow::Context;
 use app::api::network::PracticeDraft;
 use app::domain::organisation::{OrganisationKind, PartyKind};
+use const_format::concatcp;
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 /// Firm counts by territory and NAF division.
@@ -128,11 +131,13 @@ pub struct PracticeRow {
     pub is_demo: bool,
 }
 
-pub const PRACTICE_SELECT: &str = "SELECT p.id, p.author_kind, p.author_id, \
+pub const PRACTICE_SELECT: &str = concatcp!(
+    "SELECT p.id, p.author_kind, p.author_id, \
     COALESCE(t.name, o.name) AS author_name, p.title, p.theme, p.context, p.actions, p.results, \
-    p.cost, p.partners, p.contact, p.lang, p.created_at, p.is_demo FROM practice p \
-    LEFT JOIN territory t ON p.author_kind = 'territory' AND t.id = p.author_id \
-    LEFT JOIN organisation o ON p.author_kind = 'district' AND o.id = CASE WHEN p.author_kind = 'district' THEN CAST(p.author_id AS BIGINT) END";
+    p.cost, p.partners, p.contact, p.lang, p.created_at, p.is_demo FROM practice p",
+    join_territory_party!("t", "p.author_kind", "p.author_id"),
+    join_organisation_party!("o", "p.author_kind", "p.author_id", District)
+);
 
 /// Practices matching conditions on `p`, newest first.
 pub async fn practices_where(
@@ -226,14 +231,16 @@ pub struct ExchangeRow {
     pub reported_at: Option<i64>,
 }
 
-const EXCHANGE_SELECT: &str = "SELECT x.id, x.from_territory, f.name AS from_name, x.to_kind, x.to_id, \
+const EXCHANGE_SELECT: &str = concatcp!(
+    "SELECT x.id, x.from_territory, f.name AS from_name, x.to_kind, x.to_id, \
     COALESCE(t.name, o.name) AS to_name, x.practice_id, p.title AS practice_title, x.theme, x.format, \
     x.message, x.status, x.reason, x.start_date, x.end_date, x.participants, x.outcome, x.created_by, \
     x.created_at, x.answered_at, x.reported_at FROM exchange x \
-    JOIN territory f ON f.id = x.from_territory \
-    LEFT JOIN territory t ON x.to_kind = 'territory' AND t.id = x.to_id \
-    LEFT JOIN organisation o ON x.to_kind = 'district' AND o.id = CASE WHEN x.to_kind = 'district' THEN CAST(x.to_id AS BIGINT) END \
-    LEFT JOIN practice p ON p.id = x.practice_id";
+    JOIN territory f ON f.id = x.from_territory",
+    join_territory_party!("t", "x.to_kind", "x.to_id"),
+    join_organisation_party!("o", "x.to_kind", "x.to_id", District),
+    " LEFT JOIN practice p ON p.id = x.practice_id"
+);
 
 pub async fn exchange(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<ExchangeRow>> {
     fetch_optional(
@@ -305,7 +312,7 @@ pub async fn insert_exchange(
         db,
         "INSERT INTO exchange (from_territory, to_kind, to_id, practice_id, theme, format, message, \
          status, reason, start_date, end_date, participants, outcome, created_by, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'proposed', '', ?, '', '', '', ?, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, '', '', '', ?, ?, ?) RETURNING id",
         vec![
             from.into(),
             to_kind.into(),
@@ -314,6 +321,7 @@ pub async fn insert_exchange(
             theme.into(),
             format.into(),
             message.into(),
+            app::domain::exchange::ExchangeStatus::Proposed.code().into(),
             start_date.into(),
             user_id.into(),
             at.into(),

@@ -135,7 +135,7 @@ pub async fn insert(
         db,
         "INSERT INTO proposal (territory_id, region_code, title, problem, rule, legal_reference, \
          theme, axis, proposal_kind, solution, status, mechanism, answer, created_by, created_at, \
-         updated_at, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', '', '', ?, ?, ?, 'fr') RETURNING id",
+         updated_at, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, ?, ?, 'fr') RETURNING id",
         vec![
             d.territory_id.as_str().into(),
             region.into(),
@@ -147,6 +147,7 @@ pub async fn insert(
             d.axis.as_str().into(),
             d.proposal_kind.as_str().into(),
             d.solution.as_str().into(),
+            Status::Draft.code().into(),
             user_id.into(),
             at.into(),
             at.into(),
@@ -458,9 +459,12 @@ pub struct Recipient {
     pub frequency: Option<String>,
 }
 
-const RECIPIENT_SELECT: &str =
+const RECIPIENT_SELECT: &str = const_format::concatcp!(
     "SELECT u.id, u.email, u.name, u.lang, n.frequency FROM user_account u \
-    LEFT JOIN notification_setting n ON n.user_id = u.id AND n.kind = 'proposals'";
+    LEFT JOIN notification_setting n ON n.user_id = u.id AND n.kind = '",
+    app::domain::notification::NotificationKind::Proposals.code(),
+    "'"
+);
 
 /// The people of a proposal at each level: the author, the territory's leads, the supporters
 /// of its cluster, and the reviewers of the levels given.

@@ -302,10 +302,10 @@ codes! {
             .filter(|s| **s != app::domain::proposal::Status::Draft)
             .map(|s| s.code()),
     );
-    ProposalThemeCode => std::iter::once("").chain(app::domain::proposal::THEMES);
+    /// A theme of the one list that proposals, practices and challenges share.
+    ThemeCode => std::iter::once("").chain(app::domain::theme::Theme::ALL.iter().map(|t| t.code()));
     ProposalLevelCode => std::iter::once("").chain(app::domain::proposal::ALL_LEVELS.iter().map(|l| l.code()));
     ProposalSortCode => ["", "recent", "age", "support"];
-    PracticeThemeCode => std::iter::once("").chain(app::api::network::PRACTICE_THEMES);
     LangCode => ["", "fr", "en"];
 }
 
@@ -596,7 +596,7 @@ async fn list_districts(State(services): State<Services>) -> Result<Response, Ap
     params(
         ("q" = Option<String>, Query, max_length = 500,
             description = "At most 16 distinct words and 3 phrases."),
-        ("theme" = inline(Option<PracticeThemeCode>), Query),
+        ("theme" = inline(Option<ThemeCode>), Query),
         ("author" = Option<String>, Query, max_length = 80,
             description = "territory:ti-8422 or district:ID"),
         ("lang" = inline(Option<LangCode>), Query),
@@ -688,7 +688,7 @@ async fn need_matches(
         ("q" = Option<String>, Query, max_length = 500,
             description = "Full text (title, problem, rule, solution); at most 16 distinct words and 3 phrases."),
         ("status" = inline(Option<ProposalStatusCode>), Query),
-        ("theme" = inline(Option<ProposalThemeCode>), Query),
+        ("theme" = inline(Option<ThemeCode>), Query),
         ("level" = inline(Option<ProposalLevelCode>), Query),
         ("region" = Option<String>, Query, max_length = 64, description = "INSEE region code."),
         ("territory" = Option<String>, Query, max_length = 64, description = "Territory id, e.g. ti-8422."),

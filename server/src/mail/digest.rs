@@ -4,18 +4,10 @@
 use super::templates;
 use crate::db::{fetch_all, fetch_optional, stmt};
 use anyhow::Context;
+use app::domain::notification::{Frequency, NotificationKind};
 use app::i18n::Lang;
 use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult, TransactionTrait};
 use std::time::Duration;
-
-/// Seconds between two digests of each frequency.
-fn period(frequency: &str) -> Option<i64> {
-    match frequency {
-        "daily" => Some(86_400),
-        "weekly" => Some(7 * 86_400),
-        _ => None,
-    }
-}
 
 #[derive(Debug, FromQueryResult)]
 struct Pending {
@@ -49,7 +41,8 @@ pub async fn send_due(db: &DatabaseConnection, public_url: &str, at: i64) -> any
     let mut sent = 0;
     for p in pending {
         // A person who switched to "immediate" or "off" since gets what was kept, once.
-        let every = p.frequency.as_deref().and_then(period).unwrap_or(0);
+        let frequency = Frequency::of_setting(p.frequency.as_deref());
+        let every = frequency.digest_period().unwrap_or(0);
         let since = p.last_digest.unwrap_or(p.oldest);
         if at - since < every {
             continue;
@@ -69,7 +62,7 @@ pub async fn send_due(db: &DatabaseConnection, public_url: &str, at: i64) -> any
             ))
             .await?
             .rows_affected();
-        if marked == 0 || p.frequency.as_deref() == Some("off") {
+        if marked == 0 || frequency == Frequency::Off {
             txn.commit().await.context("committing a digest")?;
             continue;
         }
@@ -119,7 +112,7 @@ pub async fn pending(db: &impl ConnectionTrait, user_id: i64) -> anyhow::Result<
 pub async fn keep(
     db: &impl ConnectionTrait,
     user_id: i64,
-    kind: &str,
+    kind: NotificationKind,
     line: &str,
     link: &str,
     at: i64,
@@ -129,7 +122,7 @@ pub async fn keep(
         "INSERT INTO notice (user_id, kind, line, link, created_at) VALUES (?, ?, ?, ?, ?)",
         vec![
             user_id.into(),
-            kind.into(),
+            kind.code().into(),
             line.into(),
             link.into(),
             at.into(),

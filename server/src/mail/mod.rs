@@ -11,6 +11,7 @@ pub mod templates;
 
 use crate::db::{organisations::now, stmt};
 use anyhow::Context;
+use app::domain::notification::{Frequency, NotificationKind};
 use app::i18n::Lang;
 use sea_orm::ConnectionTrait;
 
@@ -58,18 +59,18 @@ pub async fn enqueue(db: &impl ConnectionTrait, key: &str, mail: &Mail) -> anyho
 pub async fn deliver(
     db: &impl ConnectionTrait,
     user_id: i64,
-    frequency: Option<&str>,
-    kind: &str,
+    frequency: Frequency,
+    kind: NotificationKind,
     key: &str,
     digest_line: &str,
     link: &str,
     mail: &Mail,
 ) -> anyhow::Result<()> {
     match frequency {
-        Some("off") => Ok(()),
-        Some("daily") | Some("weekly") => {
+        Frequency::Off => Ok(()),
+        Frequency::Daily | Frequency::Weekly => {
             crate::mail::digest::keep(db, user_id, kind, digest_line, link, now()).await
         }
-        _ => enqueue(db, key, mail).await,
+        Frequency::Immediate => enqueue(db, key, mail).await,
     }
 }

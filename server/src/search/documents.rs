@@ -7,11 +7,12 @@
 //! `name_key` orders by name. Each kind of row implements [`Entity`].
 
 use super::analysis::{ENGLISH, FOLDED, FRENCH, SHINGLES};
-use crate::db::{fetch_all, fetch_in, json_list};
+use crate::db::{fetch_all, fetch_in, join_organisation_party, join_territory_party, json_list};
 use app::domain::need::{NeedStatus, NeedVisibility};
 use app::domain::organisation::OrganisationVisibility;
 use app::domain::proposal::Status;
 use app::domain::text::fold;
+use const_format::concatcp;
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use std::collections::HashMap;
 use tantivy::schema::{
@@ -608,10 +609,13 @@ pub struct PracticeDocRow {
     pub territory_id: Option<String>,
 }
 
-const PRACTICE_SELECT: &str = "SELECT p.id, p.title, p.context, p.actions, p.results, p.partners, \
+const PRACTICE_SELECT: &str = concatcp!(
+    "SELECT p.id, p.title, p.context, p.actions, p.results, p.partners, \
     p.lang, COALESCE(t.name, o.name) AS author_name, t.region_code, t.id AS territory_id \
-    FROM practice p LEFT JOIN territory t ON p.author_kind = 'territory' AND t.id = p.author_id \
-    LEFT JOIN organisation o ON p.author_kind = 'district' AND o.id = CASE WHEN p.author_kind = 'district' THEN CAST(p.author_id AS BIGINT) END";
+    FROM practice p",
+    join_territory_party!("t", "p.author_kind", "p.author_id"),
+    join_organisation_party!("o", "p.author_kind", "p.author_id", District)
+);
 
 /// The document of a best practice, analysed in its own language.
 pub fn practice_document(f: &Fields, r: &PracticeDocRow) -> TantivyDocument {
@@ -661,13 +665,17 @@ pub struct NeedDocRow {
     pub region_code: Option<String>,
 }
 
-const NEED_SELECT: &str = "SELECT n.id, n.kind, n.title, n.description, n.skills, n.visibility, n.status, \
+const NEED_SELECT: &str = concatcp!(
+    "SELECT n.id, n.kind, n.title, n.description, n.skills, n.visibility, n.status, \
     COALESCE(o.name, t.name) AS author_name, o.visibility AS author_visibility, d.name AS department_name, \
-    COALESCE(c.region_code, CASE WHEN n.visibility <> 'anonymous' THEN t.region_code END) AS region_code FROM need n \
-    LEFT JOIN organisation o ON n.author_kind = 'organisation' AND o.id = CASE WHEN n.author_kind = 'organisation' THEN CAST(n.author_id AS BIGINT) END \
-    LEFT JOIN territory t ON n.author_kind = 'territory' AND t.id = n.author_id \
-    LEFT JOIN commune c ON c.insee = COALESCE(n.commune_insee, o.commune_insee) \
-    LEFT JOIN department d ON d.code = c.department_code";
+    COALESCE(c.region_code, CASE WHEN n.visibility <> '",
+    NeedVisibility::Anonymous.code(),
+    "' THEN t.region_code END) AS region_code FROM need n",
+    join_organisation_party!("o", "n.author_kind", "n.author_id", Organisation),
+    join_territory_party!("t", "n.author_kind", "n.author_id"),
+    " LEFT JOIN commune c ON c.insee = COALESCE(n.commune_insee, o.commune_insee) \
+    LEFT JOIN department d ON d.code = c.department_code"
+);
 
 /// The document of an open annonce: members-only unless public, and without its author's
 /// name or commune when anonymous (nor, for a territory's annonce without a commune, the

@@ -5,8 +5,8 @@
 //! atomically with the documents it covers.
 
 use super::analysis;
+use super::collector::TableCache;
 use super::documents::{self, Fields, SCHEMA_VERSION};
-use super::query::TableCache;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

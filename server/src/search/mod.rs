@@ -6,9 +6,12 @@
 //! commit payload, so the index and its position can never disagree after a crash.
 
 pub mod analysis;
+pub mod collector;
 pub mod documents;
 pub mod index;
 pub mod indexer;
+pub mod lookups;
 pub mod query;
+mod scorer;
 
 pub use index::SearchIndex;

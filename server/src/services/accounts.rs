@@ -11,10 +11,11 @@ use crate::db::{self, accounts as q};
 use crate::mail::{self, templates};
 use anyhow::Context;
 use app::api::accounts::{
-    AccountOverview, ApiTokenView, CurrentUser, MembershipView, SessionView, FREQUENCIES,
-    MAX_TOKEN_DAYS, MIN_PASSWORD_CHARS, NOTIFICATION_KINDS,
+    AccountOverview, ApiTokenView, CurrentUser, LinkPurpose, MembershipView, SessionView,
+    MAX_TOKEN_DAYS, MIN_PASSWORD_CHARS,
 };
 use app::domain::ids::Email;
+use app::domain::notification::{Frequency, NotificationKind};
 use app::domain::policy::{
     can, grantable_roles, may_grant, Action, Membership, Resource, Role, Scope, TokenScope, Viewer,
 };
@@ -389,7 +390,7 @@ impl AccountsService {
         if let Some(user) = q::user_by_email(&txn, email.as_str()).await? {
             let token = new_token()?;
             let lang = Lang::from_tag(&user.lang).unwrap_or_default();
-            let (ttl, mail) = if purpose == "magic" {
+            let (ttl, mail) = if purpose == LinkPurpose::Magic.code() {
                 (
                     MAGIC_SECONDS,
                     templates::magic_link(
@@ -539,7 +540,7 @@ impl AccountsService {
             q::insert_link(
                 &txn,
                 &hash_token(&token),
-                "magic",
+                LinkPurpose::Magic.code(),
                 email.as_str(),
                 Some(id),
                 "{}",
@@ -627,15 +628,14 @@ impl Accounts for AccountsService {
             })
             .collect();
         let stored = q::notification_settings(&self.db, user_id).await?;
-        let notifications = NOTIFICATION_KINDS
+        let notifications = NotificationKind::ALL
             .iter()
-            .map(|k| {
-                let f = stored
-                    .iter()
-                    .find(|s| s.kind == *k)
-                    .map(|s| s.frequency.clone())
-                    .unwrap_or_else(|| "immediate".into());
-                (k.to_string(), f)
+            .map(|&k| {
+                let chosen = stored.iter().find(|s| k.is(&s.kind));
+                (
+                    k,
+                    Frequency::of_setting(chosen.map(|s| s.frequency.as_str())),
+                )
             })
             .collect();
         // Where the policy lets this user invite, with the roles of that kind of scope.
@@ -766,7 +766,7 @@ impl Accounts for AccountsService {
                 q::insert_link(
                     &txn,
                     &hash_token(&token),
-                    "verify",
+                    LinkPurpose::Verify.code(),
                     email.as_str(),
                     Some(id),
                     "{}",
@@ -829,7 +829,7 @@ impl Accounts for AccountsService {
                         q::insert_link(
                             &txn,
                             &hash_token(&token),
-                            "verify",
+                            LinkPurpose::Verify.code(),
                             &owner.email,
                             Some(owner.id),
                             "{}",
@@ -863,8 +863,14 @@ impl Accounts for AccountsService {
         password: &str,
         client: &Client,
     ) -> Result<String, ServiceError> {
-        self.password_from_link(token, "verify", password, client, ("email_verified", ""))
-            .await
+        self.password_from_link(
+            token,
+            LinkPurpose::Verify.code(),
+            password,
+            client,
+            ("email_verified", ""),
+        )
+        .await
     }
 
     /// Password sign-in; returns a new session token.
@@ -974,7 +980,8 @@ impl Accounts for AccountsService {
 
     /// Sends a one-time sign-in link if the address has an account. `Ok(false)` when rate-limited.
     async fn request_magic_link(&self, email: &str, client: &Client) -> Result<bool, ServiceError> {
-        self.request_link(email, client, "magic").await
+        self.request_link(email, client, LinkPurpose::Magic.code())
+            .await
     }
 
     /// Sends a password reset link if the address has an account. `Ok(false)` when rate-limited.
@@ -983,14 +990,20 @@ impl Accounts for AccountsService {
         email: &str,
         client: &Client,
     ) -> Result<bool, ServiceError> {
-        self.request_link(email, client, "reset").await
+        self.request_link(email, client, LinkPurpose::Reset.code())
+            .await
     }
 
     /// Signs in with a magic link (and confirms the address, which it proves).
     async fn use_magic_link(&self, token: &str, client: &Client) -> Result<String, ServiceError> {
         let txn = self.db.begin().await.context("magic link transaction")?;
-        let Some(link) =
-            q::consume_link(&txn, &hash_token(token), "magic", self.clock.now()).await?
+        let Some(link) = q::consume_link(
+            &txn,
+            &hash_token(token),
+            LinkPurpose::Magic.code(),
+            self.clock.now(),
+        )
+        .await?
         else {
             return Err(field("token", Problem::LinkInvalid));
         };
@@ -1021,7 +1034,7 @@ impl Accounts for AccountsService {
     ) -> Result<String, ServiceError> {
         self.password_from_link(
             token,
-            "reset",
+            LinkPurpose::Reset.code(),
             password,
             client,
             ("password_changed", "reset"),
@@ -1207,18 +1220,20 @@ impl Accounts for AccountsService {
         if !can(viewer, Action::ManageAccount, &Resource::Account(user_id)) {
             return Err(ServiceError::Forbidden);
         }
+        let mut parsed = Vec::with_capacity(choices.len());
         for (kind, frequency) in choices {
-            if !NOTIFICATION_KINDS.contains(&kind.as_str())
-                || !FREQUENCIES.contains(&frequency.as_str())
-            {
-                return Err(field(
-                    kind,
-                    Problem::ValueInvalid.saying("frequency_invalid"),
-                ));
+            match (NotificationKind::parse(kind), Frequency::parse(frequency)) {
+                (Some(k), Some(f)) => parsed.push((k, f)),
+                _ => {
+                    return Err(field(
+                        kind,
+                        Problem::ValueInvalid.saying("frequency_invalid"),
+                    ))
+                }
             }
         }
         let txn = self.db.begin().await.context("settings transaction")?;
-        for (kind, frequency) in choices {
+        for (kind, frequency) in parsed {
             q::set_notification(&txn, user_id, kind, frequency).await?;
         }
         txn.commit().await.context("committing the settings")?;
@@ -1249,7 +1264,7 @@ impl Accounts for AccountsService {
         q::insert_link(
             &txn,
             &hash_token(&token),
-            "invite",
+            LinkPurpose::Invite.code(),
             email.as_str(),
             None,
             &payload,
@@ -1353,22 +1368,32 @@ impl Accounts for AccountsService {
         client: &Client,
     ) -> Result<String, ServiceError> {
         let hash = if password.is_empty() {
-            if q::peek_link(&self.db, &hash_token(token), "invite", self.clock.now())
-                .await?
-                .is_none()
+            if q::peek_link(
+                &self.db,
+                &hash_token(token),
+                LinkPurpose::Invite.code(),
+                self.clock.now(),
+            )
+            .await?
+            .is_none()
             {
                 return Err(field("token", Problem::LinkInvalid));
             }
             None
         } else {
             Some(
-                self.new_password_for_link(token, "invite", password)
+                self.new_password_for_link(token, LinkPurpose::Invite.code(), password)
                     .await?,
             )
         };
         let txn = self.db.begin().await.context("invitation transaction")?;
-        let Some(link) =
-            q::consume_link(&txn, &hash_token(token), "invite", self.clock.now()).await?
+        let Some(link) = q::consume_link(
+            &txn,
+            &hash_token(token),
+            LinkPurpose::Invite.code(),
+            self.clock.now(),
+        )
+        .await?
         else {
             return Err(field("token", Problem::LinkInvalid));
         };

@@ -11,7 +11,7 @@ use crate::db::json_list;
 use crate::db::needs::{self as q, InterestRow, NeedRow};
 use crate::db::organisations::record_change;
 use crate::mail::{self, templates};
-use crate::search::{query, SearchIndex};
+use crate::search::{lookups, SearchIndex};
 use anyhow::Context;
 use app::api::accounts::CurrentUser;
 use app::api::needs::{
@@ -24,6 +24,7 @@ use app::domain::contact::{
 };
 use app::domain::geo::Point;
 use app::domain::matching::{key_words, score, site_score, FirmTerms, NeedTerms};
+use app::domain::notification::{Frequency, NotificationKind};
 use app::domain::organisation::{OrganisationKind, PartyKind, SiteStatus};
 use app::domain::policy::Viewer;
 use app::domain::text::fold;
@@ -243,7 +244,7 @@ impl NeedService {
         );
         let (index, naf, radius) = (self.index.clone(), terms.naf.clone(), row.radius_km);
         let ids = tokio::task::spawn_blocking(move || {
-            query::candidate_ids(
+            lookups::candidate_ids(
                 &index,
                 &text,
                 &naf,
@@ -321,7 +322,9 @@ impl NeedService {
         note: &str,
     ) -> anyhow::Result<()> {
         let link = self.link("/mises-en-relation");
-        for p in crate::db::accounts::side_people(txn, side.0, side.1, "matches").await? {
+        for p in
+            crate::db::accounts::side_people(txn, side.0, side.1, NotificationKind::Matches).await?
+        {
             let lang = Lang::from_tag(&p.lang).unwrap_or_default();
             let who = other.map(str::to_owned).unwrap_or_else(|| match lang {
                 Lang::Fr => "L'auteur d'une annonce anonyme".into(),
@@ -346,8 +349,8 @@ impl NeedService {
             mail::deliver(
                 txn,
                 p.id,
-                p.frequency.as_deref(),
-                "matches",
+                Frequency::of_setting(p.frequency.as_deref()),
+                NotificationKind::Matches,
                 &format!("interest-{interest}-{step}-{}", p.id),
                 &line,
                 &link,
@@ -373,7 +376,7 @@ impl NeedService {
         let hidden = need.is_anonymous() && !accepted(&i.status);
         let contacts = if accepted(&i.status) {
             let people = |kind: String, id: String| async move {
-                crate::db::accounts::side_people(&self.db, &kind, &id, "matches")
+                crate::db::accounts::side_people(&self.db, &kind, &id, NotificationKind::Matches)
                     .await
                     .map(|list| {
                         list.into_iter()
@@ -461,15 +464,19 @@ impl NeedService {
                     .collect::<Vec<_>>()
                     .join(", ")
             );
-            for p in
-                crate::db::accounts::side_people(&txn, &row.author_kind, &row.author_id, "matches")
-                    .await?
+            for p in crate::db::accounts::side_people(
+                &txn,
+                &row.author_kind,
+                &row.author_id,
+                NotificationKind::Matches,
+            )
+            .await?
             {
-                if p.frequency.as_deref() != Some("off") {
+                if Frequency::of_setting(p.frequency.as_deref()) != Frequency::Off {
                     crate::mail::digest::keep(
                         &txn,
                         p.id,
-                        "matches",
+                        NotificationKind::Matches,
                         &line,
                         &link,
                         self.clock.now(),
@@ -519,7 +526,7 @@ impl app::ports::Needs for NeedService {
         if !filter.q.trim().is_empty() {
             let (index, q) = (self.index.clone(), filter.q.clone());
             let ids =
-                tokio::task::spawn_blocking(move || query::text_ids(&index, &q, "need", 2_000))
+                tokio::task::spawn_blocking(move || lookups::text_ids(&index, &q, "need", 2_000))
                     .await
                     .context("search task")??;
             if ids.is_empty() {

@@ -5,17 +5,17 @@ use crate::clock::Clock;
 use crate::db::network::{self as q, DistrictRow, ExchangeRow, PracticeRow};
 use crate::db::organisations::record_change;
 use crate::mail::{self, templates};
-use crate::search::{query, SearchIndex};
+use crate::search::{lookups, SearchIndex};
 use anyhow::Context;
 use app::api::accounts::CurrentUser;
 use app::api::network::{
     exchange_actions, explain, ExchangeView, PartnerSuggestion, Partners, PracticeDetail,
-    PracticeDraft, PracticeFilter, PracticeList, PracticeSummary, Side, EXCHANGE_FORMATS,
+    PracticeDraft, PracticeFilter, PracticeList, PracticeSummary, Side,
 };
 use app::domain::exchange::{
     self, ExchangeAction, ExchangeInput, ExchangeRefusal, ExchangeRequirement, ExchangeStatus,
 };
-use app::domain::organisation::PartyKind;
+use app::domain::organisation::{OrganisationKind, PartyKind};
 use app::domain::partners::{challenges_from_needs, similarity, Profile};
 use app::domain::policy::Viewer;
 use app::error::{FieldError, Problem, Said};
@@ -26,6 +26,7 @@ fn exchange_status(code: &str) -> Result<ExchangeStatus, ServiceError> {
     ExchangeStatus::parse(code)
         .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("exchange status {code:?}")))
 }
+use app::domain::notification::{Frequency, NotificationKind};
 use app::i18n::{t, Key, Lang};
 use app::ports::ServiceError;
 use sea_orm::{DatabaseConnection, TransactionTrait};
@@ -236,10 +237,23 @@ impl NetworkService {
         note: &str,
     ) -> anyhow::Result<()> {
         let link = self.link(&format!("/echanges/{exchange}"));
-        for p in crate::db::accounts::side_people(txn, kind, id, "exchanges").await? {
+        let people =
+            crate::db::accounts::side_people(txn, kind, id, NotificationKind::Exchanges).await?;
+        for p in people {
             let lang = Lang::from_tag(&p.lang).unwrap_or_default();
-            let mail = templates::exchange_step(&p.email, lang, &p.name, &line(lang), note, &link);
-            mail::enqueue(txn, &format!("exchange-{exchange}-{step}-{}", p.id), &mail).await?;
+            let line = line(lang);
+            let mail = templates::exchange_step(&p.email, lang, &p.name, &line, note, &link);
+            mail::deliver(
+                txn,
+                p.id,
+                Frequency::of_setting(p.frequency.as_deref()),
+                NotificationKind::Exchanges,
+                &format!("exchange-{exchange}-{step}-{}", p.id),
+                &line,
+                &link,
+                &mail,
+            )
+            .await?;
         }
         Ok(())
     }
@@ -422,9 +436,11 @@ impl app::ports::Network for NetworkService {
         } else {
             let (index, q) = (self.index.clone(), filter.q.clone());
             Some(
-                tokio::task::spawn_blocking(move || query::text_ids(&index, &q, "practice", 2_000))
-                    .await
-                    .context("search task")??,
+                tokio::task::spawn_blocking(move || {
+                    lookups::text_ids(&index, &q, "practice", 2_000)
+                })
+                .await
+                .context("search task")??,
             )
         };
         if let Some(ids) = &ranked {
@@ -578,7 +594,7 @@ impl app::ports::Network for NetworkService {
             _ => None,
         }
         .ok_or_else(|| invalid("to", Problem::PartnerInvalid))?;
-        if !EXCHANGE_FORMATS.contains(&format) {
+        if app::domain::exchange::ExchangeFormat::parse(format).is_none() {
             return Err(invalid("format", Problem::FormatInvalid));
         }
         let message = message.trim();
@@ -806,7 +822,7 @@ impl app::ports::Network for NetworkService {
         list.dedup();
         if list
             .iter()
-            .any(|c| !app::domain::partners::CHALLENGES.contains(&c.as_str()))
+            .any(|c| app::domain::theme::Theme::parse(c).is_none())
         {
             return Err(invalid("challenges", Problem::ChallengeInvalid));
         }
@@ -906,8 +922,9 @@ impl app::ports::Network for NetworkService {
             &txn,
             "INSERT INTO organisation (kind, name, country_code, nuts_code, description, description_en, \
              nace_divisions, languages, created_at, updated_at) \
-             VALUES ('district', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             vec![
+                OrganisationKind::District.code().into(),
                 name.into(),
                 country.as_str().into(),
                 nuts.as_str().into(),

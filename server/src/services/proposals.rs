@@ -8,18 +8,19 @@ use crate::clock::Clock;
 use crate::db::organisations::record_change;
 use crate::db::proposals::{self as q, ProposalRow, StatusChange};
 use crate::mail::{self, templates};
-use crate::search::{query, SearchIndex};
+use crate::search::{lookups, SearchIndex};
 use anyhow::Context;
 use app::api::accounts::CurrentUser;
 use app::api::proposals::{
     Dashboard, ProposalDetail, ProposalDraft, ProposalFilter, ProposalLink, ProposalList,
     ProposalSort, ProposalSummary, Queue, SupportView, TimelineEntry,
 };
+use app::domain::notification::{Frequency, NotificationKind};
 use app::domain::policy::{Scope, Viewer};
 use app::domain::proposal::{
     actor_roles, answered_within_three_months, days_by_level, decide, may_edit, may_read,
     may_support, median, offered_actions, Action, ActorRole, Approvals, Facts, Level, Refusal,
-    Status, StepInput, SupportAs, ALL_STATUSES, THEMES,
+    Status, StepInput, SupportAs, ALL_STATUSES,
 };
 use app::error::{FieldError, Problem, Said};
 use app::i18n::{t, Lang};
@@ -175,7 +176,7 @@ impl ProposalService {
 
     async fn text_ids(&self, q: &str) -> anyhow::Result<Vec<i64>> {
         let (index, q) = (self.index.clone(), q.to_owned());
-        tokio::task::spawn_blocking(move || query::text_ids(&index, &q, "proposal", TEXT_LIMIT))
+        tokio::task::spawn_blocking(move || lookups::text_ids(&index, &q, "proposal", TEXT_LIMIT))
             .await
             .context("search task")?
     }
@@ -236,8 +237,8 @@ impl ProposalService {
             mail::deliver(
                 txn,
                 r.id,
-                r.frequency.as_deref(),
-                "proposals",
+                Frequency::of_setting(r.frequency.as_deref()),
+                NotificationKind::Proposals,
                 &format!("proposal-{event}-{}", r.id),
                 &format!("« {} » : {line}", row.title),
                 &link,
@@ -585,9 +586,14 @@ impl app::ports::Proposals for ProposalService {
                 .filter(|s| s.public())
                 .map(|s| (s.code().to_owned(), by_status.get(s).copied().unwrap_or(0)))
                 .collect(),
-            by_theme: THEMES
+            by_theme: app::domain::theme::Theme::ALL
                 .iter()
-                .map(|th| ((*th).to_owned(), by_theme.get(*th).copied().unwrap_or(0)))
+                .map(|th| {
+                    (
+                        th.code().to_owned(),
+                        by_theme.get(th.code()).copied().unwrap_or(0),
+                    )
+                })
                 .collect(),
             by_region: by_region
                 .into_iter()
@@ -606,7 +612,7 @@ impl app::ports::Proposals for ProposalService {
     ) -> Result<Vec<ProposalLink>, ServiceError> {
         let (index, text) = (self.index.clone(), text.to_owned());
         let ids = tokio::task::spawn_blocking(move || {
-            query::similar_ids(&index, &text, "proposal", limit + 1)
+            lookups::similar_ids(&index, &text, "proposal", limit + 1)
         })
         .await
         .context("search task")??;

@@ -2,8 +2,9 @@
 //! matches into hits with snippets, distances, map positions and labelled facets.
 
 use crate::db::fetch_all;
+use crate::search::collector::SearchCollector;
 use crate::search::documents::FACETS;
-use crate::search::query::{self, SearchCollector};
+use crate::search::query;
 use crate::search::SearchIndex;
 use anyhow::Context;
 use app::api::search::{FacetValue, Near, SearchHit, SearchParams, SearchResults, SearchSort};

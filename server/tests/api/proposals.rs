@@ -64,7 +64,7 @@ async fn proposal_in(app: &TestApp, territory: &str, status: &str, title: &str) 
             &app.db,
             "INSERT INTO proposal (territory_id, region_code, title, problem, rule, legal_reference, \
              theme, axis, proposal_kind, solution, status, mechanism, answer, created_at, updated_at, \
-             submitted_at, lang) VALUES (?, ?, ?, 'Un problème concret', 'Une règle', '', 'foncier', \
+             submitted_at, lang) VALUES (?, ?, ?, 'Un problème concret', 'Une règle', '', 'land', \
              'simplifier', '', '', ?, '', '', 1700000000, 1700000000, 1700000000, 'fr')",
             vec![territory.into(), region.into(), title.into(), status.into()],
         ),
@@ -422,7 +422,7 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
                 ("problem", "Trois entreprises de décolletage attendent 14 mois une autorisation environnementale pour agrandir leurs ateliers."),
                 ("rule", "Procédure d'autorisation environnementale"),
                 ("legal_reference", "Code de l'environnement, art. L181-1"),
-                ("theme", "environnement"),
+                ("theme", "environment"),
                 ("axis", "simplifier"),
                 ("proposal_kind", "experiment"),
                 ("solution", "Expérimenter un délai d'instruction garanti de 6 mois."),
@@ -590,7 +590,7 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
     assert_eq!(lines.len(), 2, "{csv}");
     assert!(lines[0].starts_with("id,title,status,level,theme"));
     assert!(
-        lines[1].contains(",accepted,national,environnement,ti-8422,"),
+        lines[1].contains(",accepted,national,environment,ti-8422,"),
         "{}",
         lines[1]
     );
@@ -600,7 +600,7 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
         lines[1]
     );
     let (status, list) = app
-        .get_json("/api/v1/proposals?theme=environnement&sort=support")
+        .get_json("/api/v1/proposals?theme=environment&sort=support")
         .await;
     assert_eq!(status, 200);
     assert_eq!(list["total"], 1);

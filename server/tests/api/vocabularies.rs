@@ -4,16 +4,27 @@
 use crate::helpers::{spawn_app, Backend, TestApp};
 use crate::on_both_backends;
 use app::domain::contact::ContactStatus;
-use app::domain::exchange::ExchangeStatus;
+use app::domain::exchange::{ExchangeFormat, ExchangeStatus};
+use app::domain::matching::FirmSize;
 use app::domain::need::{NeedKind, NeedStatus, NeedVisibility};
+use app::domain::notification::{Frequency, NotificationKind};
 use app::domain::organisation::SiteStatus;
 use app::domain::policy::{TokenScope, ALL_ROLES};
-use app::domain::proposal::{ALL_ACTOR_ROLES, ALL_STATUSES};
+use app::domain::proposal::{Mechanism, ProposalKind, ALL_ACTOR_ROLES, ALL_STATUSES};
+use app::domain::theme::{Axis, Theme};
 use migrations::m20261201_000013_vocabularies::{rule_name, VOCABULARIES};
 use migrations::m20261201_000014_workflow_vocabularies::VOCABULARIES as WORKFLOW_VOCABULARIES;
+use migrations::m20261201_000015_themes_and_vocabularies::VOCABULARIES as THEME_VOCABULARIES;
 use migrations::MigratorTrait;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use std::collections::BTreeSet;
+
+/// The codes, and the empty code of a field left blank.
+fn or_none<'a>(codes: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+    std::iter::once(String::new())
+        .chain(codes.map(str::to_owned))
+        .collect()
+}
 
 /// Every coded column and the codes the application uses for it.
 fn coded_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
@@ -100,12 +111,53 @@ fn coded_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
         (
             "notification_setting",
             "kind",
-            set(&app::api::accounts::NOTIFICATION_KINDS),
+            NotificationKind::ALL
+                .iter()
+                .map(|k| k.code().to_owned())
+                .collect(),
         ),
         (
             "notification_setting",
             "frequency",
-            set(&app::api::accounts::FREQUENCIES),
+            Frequency::ALL.iter().map(|f| f.code().to_owned()).collect(),
+        ),
+        (
+            "proposal",
+            "theme",
+            or_none(Theme::ALL.iter().map(|t| t.code())),
+        ),
+        (
+            "proposal",
+            "axis",
+            or_none(Axis::ALL.iter().map(|a| a.code())),
+        ),
+        (
+            "practice",
+            "theme",
+            Theme::ALL.iter().map(|t| t.code().to_owned()).collect(),
+        ),
+        (
+            "proposal",
+            "proposal_kind",
+            or_none(ProposalKind::ALL.iter().map(|k| k.code())),
+        ),
+        (
+            "proposal",
+            "mechanism",
+            or_none(Mechanism::ALL.iter().map(|m| m.code())),
+        ),
+        (
+            "need",
+            "size",
+            or_none(FirmSize::ALL.iter().map(|s| s.code())),
+        ),
+        (
+            "exchange",
+            "format",
+            ExchangeFormat::ALL
+                .iter()
+                .map(|f| f.code().to_owned())
+                .collect(),
         ),
         (
             "interest",
@@ -180,6 +232,7 @@ async fn every_coded_column_admits_exactly_its_vocabulary(backend: Backend) {
     let ruled: BTreeSet<(&str, &str)> = VOCABULARIES
         .iter()
         .chain(WORKFLOW_VOCABULARIES)
+        .chain(THEME_VOCABULARIES)
         .map(|(t, c, _)| (*t, *c))
         .collect();
     let known: BTreeSet<(&str, &str)> = coded.iter().map(|(t, c, _)| (*t, *c)).collect();
@@ -219,7 +272,9 @@ on_both_backends!(every_coded_column_admits_exactly_its_vocabulary);
 async fn the_old_regional_and_national_roles_become_the_new_ones(backend: Backend) {
     let app = spawn_app(backend).await;
     // Back to the step before the renaming, with the old codes in use.
-    migrations::Migrator::down(&app.db, Some(2)).await.unwrap();
+    migrations::Migrator::down(&app.db, Some(steps_since("m20261201_000013_vocabularies")))
+        .await
+        .unwrap();
     let user = someone(&app).await;
     for (kind, scope, role) in [
         ("region", "84", "regional_referent"),
@@ -267,3 +322,77 @@ async fn the_old_regional_and_national_roles_become_the_new_ones(backend: Backen
     );
 }
 on_both_backends!(the_old_regional_and_national_roles_become_the_new_ones);
+
+/// How many steps there are from `name` (included) to the newest.
+fn steps_since(name: &str) -> u32 {
+    let names: Vec<String> = migrations::Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    let at = names
+        .iter()
+        .position(|n| n == name)
+        .unwrap_or_else(|| panic!("no step {name}"));
+    u32::try_from(names.len() - at).unwrap()
+}
+
+async fn proposals_and_practices_under_former_theme_codes_are_carried_over(backend: Backend) {
+    let app = spawn_app(backend).await;
+    migrations::Migrator::down(
+        &app.db,
+        Some(steps_since("m20261201_000015_themes_and_vocabularies")),
+    )
+    .await
+    .unwrap();
+    let user = someone(&app).await;
+    for (title, theme) in [("P1", "foncier"), ("P2", "droit_du_travail"), ("P3", "")] {
+        app.db
+            .execute_unprepared(&format!(
+                "INSERT INTO proposal (territory_id, region_code, title, problem, rule, \
+                 legal_reference, theme, axis, proposal_kind, solution, status, mechanism, answer, \
+                 created_at, updated_at, lang) VALUES ('ti-8422', '84', '{title}', '', '', '', \
+                 '{theme}', '', '', '', 'draft', '', '', 0, 0, 'fr')"
+            ))
+            .await
+            .unwrap();
+    }
+    app.db
+        .execute_unprepared(
+            "INSERT INTO practice (author_kind, author_id, title, theme, context, actions, results, \
+             cost, partners, contact, lang, created_by, created_at, updated_at) VALUES \
+             ('territory', 'ti-8422', 'Boucle de chaleur', 'industrial_ecology', '', 'x', '', '', '', \
+             '', 'fr', NULL, 0, 0)",
+        )
+        .await
+        .unwrap();
+    migrations::Migrator::up(&app.db, None).await.unwrap();
+    for (title, theme) in [("P1", "land"), ("P2", "labour_law"), ("P3", "")] {
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM proposal WHERE title = '{title}' AND theme = '{theme}'"
+            ))
+            .await,
+            1,
+            "{title}"
+        );
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM practice WHERE theme = 'ecological_transition'")
+            .await,
+        1
+    );
+    // From now on a former code is refused, and people may set how they hear of exchanges.
+    assert!(app
+        .db
+        .execute_unprepared("UPDATE proposal SET theme = 'foncier' WHERE title = 'P1'")
+        .await
+        .is_err());
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO notification_setting (user_id, kind, frequency) \
+             VALUES ({user}, 'exchanges', 'weekly')"
+        ))
+        .await
+        .unwrap();
+}
+on_both_backends!(proposals_and_practices_under_former_theme_codes_are_carried_over);
