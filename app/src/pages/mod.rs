@@ -1,4 +1,5 @@
-//! One file per route.
+//! The pages: one file per page; a feature with several pages is a folder (`auth/`,
+//! `needs/`, `network/`, `proposals/`) whose `mod.rs` holds what its pages share.
 
 mod auth;
 mod districts;

@@ -1,225 +1,8 @@
-//! Account pages: sign-in, sign-up, one-time links, password reset, invitations, account.
-//!
-//! Every form is a plain POST to `/auth/...` (or `/compte/...`) answered by a redirect, so
-//! they work without WebAssembly. Outcomes come back as a code in the address (`?erreur=`,
-//! `?envoye=`) and are shown translated.
+//! `/compte`: the reader's profile, sessions, API tokens, notifications and invitations.
 
-use crate::api::accounts::{
-    get_account, get_link_address, AccountOverview, LinkPurpose, MIN_PASSWORD_CHARS,
-};
-use crate::components::{ErrorView, Flash};
-use crate::domain::notification::Frequency;
-use crate::domain::policy::{Role, ScopeKind, TokenScope};
-use crate::i18n::{t, use_lang, Key, Lang};
-use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use super::*;
 
-/// The translated message of an error code from a form handler.
-fn error_key(code: &str) -> Key {
-    match code {
-        "credentials" => Key::ErrCredentials,
-        "not_found" => Key::NotFoundBody,
-        "signin_required" => Key::ErrSignInRequired,
-        "forbidden" => Key::ForbiddenBody,
-        _ => Key::ErrorBody,
-    }
-}
-
-/// The success codes this page's forms come back with.
-const DONE: &[(&str, Key)] = &[
-    ("envoye", Key::FlashSent),
-    ("lien", Key::FlashLinkSent),
-    ("verifie", Key::FlashVerified),
-    ("deconnecte", Key::FlashSignedOut),
-    ("profil", Key::FlashSaved),
-    ("notifications", Key::FlashSaved),
-    ("jeton", Key::FlashTokenRevoked),
-    ("mot-de-passe", Key::FlashPasswordChanged),
-    ("invitation", Key::FlashInvitation),
-    ("membre", Key::FlashInvitation),
-];
-
-fn email_field(lang: Lang, id: &'static str) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id>{t(lang, Key::EmailLabel)}</label>
-            <input id=id type="email" name="email" required autocomplete="email"/>
-        </div>
-    }
-}
-
-fn password_field(lang: Lang, id: &'static str, new: bool) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id>{t(lang, if new { Key::NewPasswordLabel } else { Key::PasswordLabel })}</label>
-            <input id=id type="password" name="password" required
-                minlength=if new { MIN_PASSWORD_CHARS.to_string() } else { "1".to_owned() }
-                autocomplete=if new { "new-password" } else { "current-password" }/>
-            {new.then(|| view! { <p class="hint">{t(lang, Key::PasswordHint)}</p> })}
-        </div>
-    }
-}
-
-/// `/connexion`
-#[component]
-pub fn SignInPage() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <Title text=t(lang, Key::SignInTitle)/>
-        <h1>{t(lang, Key::SignInTitle)}</h1>
-        <Flash errors=error_key done=DONE/>
-        <div class="two-forms">
-            <form method="post" action="/auth/connexion" class="card-form">
-                <h2>{t(lang, Key::WithPassword)}</h2>
-                {email_field(lang, "si-email")}
-                {password_field(lang, "si-password", false)}
-                <button type="submit">{t(lang, Key::SignIn)}</button>
-                <p><a href="/mot-de-passe-oublie">{t(lang, Key::ForgotPassword)}</a></p>
-            </form>
-            <form method="post" action="/auth/lien-magique" class="card-form">
-                <h2>{t(lang, Key::WithLink)}</h2>
-                <p class="hint">{t(lang, Key::WithLinkHint)}</p>
-                {email_field(lang, "ml-email")}
-                <button type="submit">{t(lang, Key::SendLink)}</button>
-            </form>
-        </div>
-        <p>{t(lang, Key::NoAccountYet)} " " <a href="/inscription">{t(lang, Key::SignUp)}</a></p>
-    }
-}
-
-/// `/inscription`
-#[component]
-pub fn SignUpPage() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <Title text=t(lang, Key::SignUpTitle)/>
-        <h1>{t(lang, Key::SignUpTitle)}</h1>
-        <Flash errors=error_key done=DONE/>
-        <form method="post" action="/auth/inscription" class="card-form">
-            <div class="field">
-                <label for="su-name">{t(lang, Key::NameLabel)}</label>
-                <input id="su-name" type="text" name="name" required autocomplete="name"/>
-            </div>
-            {email_field(lang, "su-email")}
-            {password_field(lang, "su-password", true)}
-            <button type="submit">{t(lang, Key::SignUp)}</button>
-        </form>
-    }
-}
-
-/// A page holding a one-time token that the visitor confirms with a button (mail scanners
-/// follow links; they do not submit forms).
-#[component]
-fn TokenPage(
-    title: Key,
-    action: &'static str,
-    button: Key,
-    purpose: LinkPurpose,
-    #[prop(optional)] new_password: bool,
-    #[prop(optional)] confirm_password: bool,
-    #[prop(optional)] invitation: bool,
-    #[prop(optional)] name: bool,
-) -> impl IntoView {
-    let lang = use_lang();
-    let query = use_query_map();
-    let token = query.read_untracked().get("token").unwrap_or_default();
-    let address = Resource::new(
-        {
-            let token = token.clone();
-            move || token.clone()
-        },
-        move |token| get_link_address(token, purpose),
-    );
-    view! {
-        <Title text=t(lang, title)/>
-        <h1>{t(lang, title)}</h1>
-        <Flash errors=error_key done=DONE/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match address.await {
-                    Ok(Some(email)) => view! {
-                        <p class="lead" data-testid="link-address">{t(lang, Key::LinkAddress)} " " <strong>{email}</strong></p>
-                        <p class="hint">{t(lang, Key::LinkAddressHint)}</p>
-                    }.into_any(),
-                    _ => view! {
-                        <p class="flash error" role="alert" data-testid="link-address">{t(lang, Key::ErrLinkInvalid)}</p>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-        <form method="post" action=action class="card-form">
-            <input type="hidden" name="token" value=token/>
-            {name.then(|| view! {
-                <div class="field">
-                    <label for="tk-name">{t(lang, Key::NameLabel)}</label>
-                    <input id="tk-name" type="text" name="name" autocomplete="name"/>
-                </div>
-            })}
-            {new_password.then(|| password_field(lang, "tk-password", true))}
-            {invitation.then(|| view! {
-                <div class="field">
-                    <label for="tk-password">{t(lang, Key::PasswordLabel)}</label>
-                    <input id="tk-password" type="password" name="password"
-                        minlength=MIN_PASSWORD_CHARS.to_string() autocomplete="new-password"
-                        aria-describedby="tk-password-hint"/>
-                    <p class="hint" id="tk-password-hint">{t(lang, Key::InvitationPasswordHint)}</p>
-                </div>
-            })}
-            {confirm_password.then(|| view! {
-                <div class="field">
-                    <label for="tk-password">{t(lang, Key::PasswordLabel)}</label>
-                    <input id="tk-password" type="password" name="password" required
-                        minlength=MIN_PASSWORD_CHARS.to_string() autocomplete="current-password"
-                        aria-describedby="tk-password-hint"/>
-                    <p class="hint" id="tk-password-hint">{t(lang, Key::ConfirmPasswordHint)}</p>
-                </div>
-            })}
-            <button type="submit">{t(lang, button)}</button>
-        </form>
-    }
-}
-
-/// `/lien?token=`
-#[component]
-pub fn MagicLinkPage() -> impl IntoView {
-    view! { <TokenPage title=Key::MagicLinkTitle action="/auth/lien" button=Key::SignIn purpose=LinkPurpose::Magic/> }
-}
-
-/// `/verifier?token=`
-#[component]
-pub fn VerifyPage() -> impl IntoView {
-    view! { <TokenPage title=Key::VerifyTitle action="/auth/verifier" button=Key::ConfirmAddress purpose=LinkPurpose::Verify confirm_password=true/> }
-}
-
-/// `/reinitialiser?token=`
-#[component]
-pub fn ResetPage() -> impl IntoView {
-    view! { <TokenPage title=Key::ResetTitle action="/auth/reinitialiser" button=Key::SavePassword purpose=LinkPurpose::Reset new_password=true/> }
-}
-
-/// `/invitation?token=`
-#[component]
-pub fn InvitationPage() -> impl IntoView {
-    view! { <TokenPage title=Key::InvitationTitle action="/auth/invitation" button=Key::AcceptInvitation purpose=LinkPurpose::Invite invitation=true name=true/> }
-}
-
-/// `/mot-de-passe-oublie`
-#[component]
-pub fn ForgotPage() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <Title text=t(lang, Key::ForgotPassword)/>
-        <h1>{t(lang, Key::ForgotPassword)}</h1>
-        <Flash errors=error_key done=DONE/>
-        <form method="post" action="/auth/mot-de-passe-oublie" class="card-form">
-            {email_field(lang, "fp-email")}
-            <button type="submit">{t(lang, Key::SendLink)}</button>
-        </form>
-    }
-}
-
-fn date(ts: i64) -> String {
+pub(super) fn date(ts: i64) -> String {
     let (y, m, d) = crate::domain::text::civil_date(ts);
     format!("{d:02}/{m:02}/{y:04}")
 }
@@ -248,7 +31,7 @@ pub fn AccountPage() -> impl IntoView {
 }
 
 #[component]
-fn AccountView(a: AccountOverview) -> impl IntoView {
+pub(super) fn AccountView(a: AccountOverview) -> impl IntoView {
     let lang = use_lang();
     let user = a.user;
     let memberships = user
@@ -385,7 +168,7 @@ fn AccountView(a: AccountOverview) -> impl IntoView {
 }
 
 #[component]
-fn InvitationsSection(
+pub(super) fn InvitationsSection(
     targets: Vec<crate::api::accounts::InviteTarget>,
     sent: Vec<crate::api::accounts::InvitationView>,
     received: Vec<crate::api::accounts::InvitationView>,

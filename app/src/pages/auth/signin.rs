@@ -1,0 +1,65 @@
+//! Signing in (password or e-mailed link), signing up, and asking for a new password.
+
+use super::*;
+
+/// `/connexion`
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Title text=t(lang, Key::SignInTitle)/>
+        <h1>{t(lang, Key::SignInTitle)}</h1>
+        <Flash errors=error_key done=DONE/>
+        <div class="two-forms">
+            <form method="post" action="/auth/connexion" class="card-form">
+                <h2>{t(lang, Key::WithPassword)}</h2>
+                {email_field(lang, "si-email")}
+                {password_field(lang, "si-password", false)}
+                <button type="submit">{t(lang, Key::SignIn)}</button>
+                <p><a href="/mot-de-passe-oublie">{t(lang, Key::ForgotPassword)}</a></p>
+            </form>
+            <form method="post" action="/auth/lien-magique" class="card-form">
+                <h2>{t(lang, Key::WithLink)}</h2>
+                <p class="hint">{t(lang, Key::WithLinkHint)}</p>
+                {email_field(lang, "ml-email")}
+                <button type="submit">{t(lang, Key::SendLink)}</button>
+            </form>
+        </div>
+        <p>{t(lang, Key::NoAccountYet)} " " <a href="/inscription">{t(lang, Key::SignUp)}</a></p>
+    }
+}
+
+/// `/inscription`
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Title text=t(lang, Key::SignUpTitle)/>
+        <h1>{t(lang, Key::SignUpTitle)}</h1>
+        <Flash errors=error_key done=DONE/>
+        <form method="post" action="/auth/inscription" class="card-form">
+            <div class="field">
+                <label for="su-name">{t(lang, Key::NameLabel)}</label>
+                <input id="su-name" type="text" name="name" required autocomplete="name"/>
+            </div>
+            {email_field(lang, "su-email")}
+            {password_field(lang, "su-password", true)}
+            <button type="submit">{t(lang, Key::SignUp)}</button>
+        </form>
+    }
+}
+
+/// `/mot-de-passe-oublie`
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Title text=t(lang, Key::ForgotPassword)/>
+        <h1>{t(lang, Key::ForgotPassword)}</h1>
+        <Flash errors=error_key done=DONE/>
+        <form method="post" action="/auth/mot-de-passe-oublie" class="card-form">
+            {email_field(lang, "fp-email")}
+            <button type="submit">{t(lang, Key::SendLink)}</button>
+        </form>
+    }
+}

@@ -1,0 +1,61 @@
+//! `/annonces`: open annonces, with those the reader's firms could answer first.
+
+use super::*;
+
+/// `/annonces`: open needs and offers, and those the reader's firms could answer.
+#[component]
+pub fn NeedsPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            NeedFilter {
+                q: q.get("q").unwrap_or_default(),
+                kind: q.get("kind").filter(|k| NeedKind::parse(k).is_some()),
+                territory: q.get("territory").filter(|t| !t.is_empty()),
+                include_closed: false,
+            }
+        },
+        |filter| async move {
+            let list = get_needs(filter.clone()).await?;
+            let mine = get_needs_for_me().await?;
+            Ok::<_, AppError>((filter, list, mine))
+        },
+    );
+    view! {
+        <Title text=t(lang, Key::NeedsTitle)/>
+        <h1>{t(lang, Key::NeedsTitle)}</h1>
+        <p class="lead">{t(lang, Key::NeedsLead)}</p>
+        <p class="actions-row">
+            <a class="button" href="/annonces/nouvelle">{t(lang, Key::NewNeed)}</a> " "
+            <a href="/mises-en-relation">{t(lang, Key::Inbox)}</a>
+        </p>
+        {when_loaded(data, move |(filter, list, mine)| view! {
+                        {(!mine.is_empty()).then(|| view! {
+                            <section aria-labelledby="for-me-h">
+                                <h2 id="for-me-h">{t(lang, Key::NeedsForMe)}</h2>
+                                <ul class="cards" data-testid="needs-for-me">
+                                    {mine.into_iter().map(|m| need_item(lang, m.need, Some(format!("{} — {}", m.organisation_name, m.why)))).collect_view()}
+                                </ul>
+                            </section>
+                        })}
+                        <form class="filters" method="get" action="/annonces" role="search">
+                            <div class="field">
+                                <label for="n-q">{t(lang, Key::SearchNeeds)}</label>
+                                <input id="n-q" type="search" name="q" value=filter.q.clone()/>
+                            </div>
+                            <div class="field">
+                                <label for="n-kind">{t(lang, Key::NeedKind)}</label>
+                                <select id="n-kind" name="kind">
+                                    <option value="">{t(lang, Key::AllKinds)}</option>
+                                    {NeedKind::ALL.iter().map(|k| view! { <option value=k.code() selected=filter.kind.as_deref() == Some(k.code())>{t(lang, k.key())}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            <button type="submit">{t(lang, Key::Filter)}</button>
+                        </form>
+                        <p class="count" aria-live="polite">{format_int(lang, list.len() as u64)} " " {t(lang, Key::NeedsWord)}</p>
+                        <ul class="cards" data-testid="need-list">{list.into_iter().map(|n| need_item(lang, n, None)).collect_view()}</ul>
+                    }.into_any())}
+    }
+}

@@ -1,0 +1,117 @@
+//! `/annonces`: needs and offers, their suggested partners with the reasons, and
+//! `/mises-en-relation`, where contacts are asked, accepted and concluded.
+
+use crate::api::accounts::get_current_user;
+use crate::api::needs::{
+    get_inbox, get_matches, get_need, get_needs, get_needs_for_me, InterestView, NeedDraft,
+    NeedFilter, NeedSummary, NeedView,
+};
+use crate::components::{path_id, when_loaded};
+use crate::components::{BarChart, ErrorView, Flash};
+use crate::domain::contact::ContactStatus;
+use crate::domain::matching::FirmSize;
+use crate::domain::need::{NeedKind, NeedStatus, NeedVisibility};
+use crate::error::AppError;
+use crate::i18n::{colon, format_date, format_int, t, use_lang, Key, Lang};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+mod detail;
+mod filieres;
+mod form;
+mod inbox;
+mod list;
+
+pub use detail::NeedPage;
+pub use filieres::FilieresPage;
+pub use form::{NeedEditPage, NeedNewPage};
+pub use inbox::InboxPage;
+pub use list::NeedsPage;
+
+fn error_key(code: &str) -> Key {
+    match code {
+        "conflict" => Key::ErrAlreadyAsked,
+        "forbidden" => Key::ForbiddenBody,
+        "signin_required" => Key::ErrSignInRequired,
+        _ => Key::ErrorBody,
+    }
+}
+
+/// The success codes this page's forms come back with.
+const DONE: &[(&str, Key)] = &[
+    ("publiee", Key::FlashNeedPublished),
+    ("modifiee", Key::FlashSaved),
+    ("cloturee", Key::FlashNeedClosed),
+    ("demande", Key::FlashContactAsked),
+    ("fait", Key::FlashSaved),
+];
+
+fn need_item(lang: Lang, n: NeedSummary, why: Option<String>) -> impl IntoView {
+    view! {
+        <li class="card">
+            <h2><a href=format!("/annonces/{}", n.id)>{n.title.clone()}</a></h2>
+            <p class="meta">
+                <span class="badge">{crate::i18n::label_of(lang, &n.kind, NeedKind::parse, NeedKind::key)}</span> " "
+                {(NeedVisibility::parse(&n.visibility) == Some(NeedVisibility::Anonymous)).then(|| view! { <span class="badge">{t(lang, Key::NvAnonymous)}</span> " " })}
+                {n.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}
+                {n.author.clone().map(|a| a.name)} {(!n.place.is_empty()).then(|| format!(" · {}", n.place))}
+                " · " {format_date(lang, n.created_at)}
+            </p>
+            {why.map(|w| view! { <p class="why" data-testid="why">{t(lang, Key::WhyThisMatch)} {colon(lang)} {w}</p> })}
+        </li>
+    }
+}
+
+/// One contact, with its state, the other side's details once accepted, and its actions.
+fn interest_item(lang: Lang, i: InterestView) -> impl IntoView {
+    let id = i.id;
+    let contacts = i.contacts.clone().map(|(from, to)| {
+        let people = |list: Vec<(String, String)>| list.into_iter().map(|(n, e)| view! { <li>{n} " · " <a href=format!("mailto:{e}")>{e.clone()}</a></li> }).collect_view();
+        view! {
+            <div class="contacts" data-testid="contacts">
+                <p><strong>{t(lang, Key::Contacts)}</strong></p>
+                <ul>{people(from)}{people(to)}</ul>
+            </div>
+        }
+    });
+    let forms = (!i.actions.is_empty()).then(|| {
+        let decline = i.actions.iter().any(|a| a == "decline");
+        view! {
+            <form method="post" action=format!("/mises-en-relation/{id}") class="card-form" data-testid=format!("interest-{id}")>
+                {decline.then(|| view! {
+                    <div class="field">
+                        <label for=format!("r-{id}")>{t(lang, Key::DeclineReason)}</label>
+                        <textarea id=format!("r-{id}") name="reason" rows="2"></textarea>
+                    </div>
+                })}
+                <div class="actions-row">
+                    {i.actions.iter().map(|a| {
+                        let key = match a.as_str() {
+                            "accept" => Key::AcceptContact,
+                            "decline" => Key::DeclineExchange,
+                            "concluded" => Key::MarkConcluded,
+                            _ => Key::MarkNotConcluded,
+                        };
+                        view! { <button type="submit" name="action" value=a.clone()>{t(lang, key)}</button> }
+                    }).collect_view()}
+                </div>
+            </form>
+        }
+    });
+    view! {
+        <li class="card" data-testid="interest">
+            <h2><a href=format!("/annonces/{}", i.need_id)>{i.need_title.clone()}</a></h2>
+            <p class="meta">
+                <span class=format!("badge status status-{}", i.status) data-testid="interest-status">{crate::i18n::label_of(lang, &i.status, ContactStatus::parse, ContactStatus::key)}</span> " "
+                {if i.from_name.is_empty() { t(lang, Key::AnonymousAuthor).to_owned() } else { i.from_name.clone() }}
+                " → " {i.to_name.clone().unwrap_or_else(|| t(lang, Key::AnonymousAuthor).to_owned())}
+                " · " {format_date(lang, i.created_at)}
+            </p>
+            <p class="prose">{i.message.clone()}</p>
+            {(!i.reason.is_empty()).then(|| view! { <p><strong>{t(lang, Key::DeclineReason)}{colon(lang)}</strong>{i.reason.clone()}</p> })}
+            {contacts}
+            {forms}
+        </li>
+    }
+}

@@ -1,0 +1,49 @@
+//! `/districts/nouveau`: a platform administrator opens a European district profile.
+
+use super::*;
+
+/// `/districts/nouveau`: a platform administrator opens a district profile and invites its
+/// manager, who completes the description, challenges and contact.
+#[component]
+pub fn DistrictNewPage() -> impl IntoView {
+    let lang = use_lang();
+    let user = Resource::new(|| (), |_| get_current_user());
+    view! {
+        <Title text=t(lang, Key::NewDistrict)/>
+        <h1>{t(lang, Key::NewDistrict)}</h1>
+        <Flash errors=error_key done=DONE/>
+        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                let admin = user.await.ok().flatten().is_some_and(|u| {
+                    crate::domain::policy::can(&u.viewer(), crate::domain::policy::Action::Invite, &crate::domain::policy::Resource::Platform)
+                });
+                if !admin {
+                    return view! { <ErrorView error=AppError::Forbidden/> }.into_any();
+                }
+                let field = |id: &'static str, name: &'static str, key: Key, required: bool| view! {
+                    <div class="field">
+                        <label for=id>{t(lang, key)}{required.then_some(" *")}</label>
+                        <input id=id name=name type="text" required=required/>
+                    </div>
+                };
+                view! {
+                    <p class="lead">{t(lang, Key::NewDistrictLead)}</p>
+                    <form method="post" action="/auth/districts" class="card-form wide">
+                        {field("nd-name", "name", Key::DistrictName, true)}
+                        {field("nd-country", "country", Key::CountryCodeLabel, true)}
+                        {field("nd-nuts", "nuts_code", Key::NutsCodeLabel, true)}
+                        {field("nd-nace", "nace_divisions", Key::NaceDivisionsLabel, true)}
+                        {field("nd-spec-fr", "specialisation_fr", Key::SpecialisationFr, false)}
+                        {field("nd-spec-en", "specialisation_en", Key::SpecialisationEn, false)}
+                        {field("nd-language", "language", Key::DistrictLanguage, true)}
+                        <div class="field">
+                            <label for="nd-manager">{t(lang, Key::ManagerEmail)} " *"</label>
+                            <input id="nd-manager" name="manager_email" type="email" required/>
+                        </div>
+                        <button type="submit">{t(lang, Key::CreateAndInvite)}</button>
+                    </form>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

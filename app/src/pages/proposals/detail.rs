@@ -1,0 +1,268 @@
+//! `/simplification/{id}`: one proposal, its workflow picture, timeline and the steps the reader may take.
+
+use super::*;
+
+/// The path of a proposal as a picture: three levels, the current one marked, with the days
+/// waited at each.
+pub(super) fn workflow_picture(lang: Lang, p: &ProposalDetail) -> impl IntoView {
+    let current = p.summary.level.clone();
+    let closed = Status::parse(&p.summary.status).is_some_and(|s| s.closed());
+    let levels = [
+        ("territory", Key::LvTerritory, p.days[0]),
+        ("region", Key::LvRegion, p.days[1]),
+        ("national", Key::LvNational, p.days[2]),
+    ];
+    let label = levels
+        .iter()
+        .map(|(_, key, d)| {
+            format!(
+                "{}{}{}",
+                t(lang, *key),
+                crate::i18n::colon(lang),
+                days(lang, *d)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(match lang {
+            Lang::Fr => " ; ",
+            Lang::En => "; ",
+        });
+    let boxes = levels
+        .iter()
+        .enumerate()
+        .map(|(i, (code, key, d))| {
+            let x = 10.0 + i as f64 * 220.0;
+            let here = *code == current;
+            let class = if here { "step here" } else { "step" };
+            view! {
+                <g>
+                    <rect x=x y="10" width="180" height="64" rx="8" class=class></rect>
+                    <text x=x + 90.0 y="38" text-anchor="middle" class="step-name">{t(lang, *key)}</text>
+                    <text x=x + 90.0 y="60" text-anchor="middle" class="step-days">{days(lang, *d)}</text>
+                    {(i < 2).then(|| view! { <path d=format!("M{} 42 l26 0 m-8 -6 l8 6 l-8 6", x + 186.0) class="arrow"></path> })}
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="chart workflow">
+            <svg viewBox="0 0 660 84" role="img" aria-label=format!("{} {} — {}", t(lang, Key::WorkflowLabel), status_label(lang, &p.summary.status), label) data-testid="workflow">
+                {boxes}
+            </svg>
+            <figcaption>
+                {t(lang, Key::WorkflowCaption)} " "
+                {if closed { t(lang, Key::WorkflowClosed) } else { "" }}
+            </figcaption>
+        </figure>
+    }
+}
+
+/// The form of one workflow action.
+pub(super) fn action_form(lang: Lang, id: i64, action: Action) -> impl IntoView {
+    let requires = action.requirements();
+    let needs_comment = requires.contains(&Requirement::Comment);
+    let code = action.code();
+    let form_id = format!("act-{code}");
+    let comment_id = format!("{form_id}-comment");
+    let mechanism = requires.contains(&Requirement::Mechanism).then(|| {
+        let mid = format!("{form_id}-mechanism");
+        view! {
+            <div class="field">
+                <label for=mid.clone()>{t(lang, Key::MechanismLabel)}</label>
+                <select id=mid name="mechanism" required>
+                    {Mechanism::ALL.iter().map(|m| view! { <option value=m.code()>{t(lang, m.key())}</option> }).collect_view()}
+                </select>
+            </div>
+        }
+    });
+    let target = requires.contains(&Requirement::Target).then(|| {
+        let tid = format!("{form_id}-target");
+        view! {
+            <div class="field">
+                <label for=tid.clone()>{t(lang, Key::MergeTargetLabel)}</label>
+                <input id=tid name="target" inputmode="numeric" required pattern="#?[0-9]+"/>
+            </div>
+        }
+    });
+    let comment_label = if action.answers() {
+        Key::OfficialAnswerLabel
+    } else {
+        Key::CommentLabel
+    };
+    view! {
+        <form method="post" action=format!("/simplification/{id}/etape") class="card-form action-form" data-testid=form_id.clone()>
+            <input type="hidden" name="action" value=code/>
+            {mechanism}
+            {target}
+            <div class="field">
+                <label for=comment_id.clone()>{t(lang, comment_label)}{needs_comment.then_some(" *")}</label>
+                <textarea id=comment_id name="comment" rows="3" required=needs_comment></textarea>
+            </div>
+            <button type="submit">{t(lang, action_key(code))}</button>
+        </form>
+    }
+}
+
+/// `/simplification/{id}`: one proposal.
+#[component]
+pub fn ProposalPage() -> impl IntoView {
+    when_loaded(
+        path_record(get_proposal),
+        move |p| view! { <ProposalView p/> },
+    )
+}
+
+#[component]
+pub(super) fn ProposalView(p: ProposalDetail) -> impl IntoView {
+    let lang = use_lang();
+    let s = p.summary.clone();
+    let id = s.id;
+    let section = |key: Key, text: String| {
+        (!text.trim().is_empty())
+            .then(|| view! { <h2>{t(lang, key)}</h2><p class="prose">{text}</p> })
+    };
+    let answer = (!p.answer.is_empty()).then(|| {
+        view! {
+            <section class="answer" data-testid="answer">
+                <h2>{t(lang, Key::OfficialAnswer)}</h2>
+                {(!p.mechanism.is_empty()).then(|| view! { <p><strong>{t(lang, Key::MechanismLabel)} {crate::i18n::colon(lang)}</strong>{Mechanism::label_of(lang, &p.mechanism)}</p> })}
+                <p class="prose">{p.answer.clone()}</p>
+            </section>
+        }
+    });
+    let merged = p.merged_into.clone().map(|m| {
+        view! { <p class="flash ok">{t(lang, Key::MergedInto)} " " <a href=format!("/simplification/{}", m.id)>{m.title}</a> " (" {m.territory_name} ")"</p> }
+    });
+    let sources = (!p.sources.is_empty()).then(|| {
+        view! {
+            <h2>{t(lang, Key::MergedSources)}</h2>
+            <ul data-testid="sources">
+                {p.sources.clone().into_iter().map(|m| view! { <li><a href=format!("/simplification/{}", m.id)>{m.title}</a> " · " {m.territory_name}</li> }).collect_view()}
+            </ul>
+        }
+    });
+    let approvals = (Status::AwaitingApproval.code() == s.status).then(|| {
+        let mark = |done: bool| {
+            if done {
+                t(lang, Key::Approved)
+            } else {
+                t(lang, Key::WaitingApproval)
+            }
+        };
+        view! {
+            <p data-testid="approvals">
+                {t(lang, Key::RoleElectedCoLead)} {crate::i18n::colon(lang)} {mark(p.approvals.elected)} " · "
+                {t(lang, Key::RoleIndustrialCoLead)} {crate::i18n::colon(lang)} {mark(p.approvals.industrial)}
+            </p>
+        }
+    });
+    let actions = (!p.actions.is_empty() || p.may_edit).then(|| {
+        view! {
+            <section class="actions" aria-labelledby="actions-h">
+                <h2 id="actions-h">{t(lang, Key::YourActions)}</h2>
+                {p.may_edit.then(|| view! { <p><a class="button" href=format!("/simplification/{id}/modifier")>{t(lang, Key::EditProposal)}</a></p> })}
+                <div class="action-forms">
+                    {p.actions.iter().filter_map(|a| Action::parse(a)).map(|a| action_form(lang, id, a)).collect_view()}
+                </div>
+            </section>
+        }
+    });
+    let support_form = (!p.support_as.is_empty()).then(|| {
+        view! {
+            <form method="post" action=format!("/simplification/{id}/soutien") class="card-form" data-testid="support-form">
+                <h3>{t(lang, Key::SupportThis)}</h3>
+                <div class="field">
+                    <label for="sup-as">{t(lang, Key::SupportAs)}</label>
+                    <select id="sup-as" name="as">
+                        {p.support_as.iter().map(|(kind, sid, name)| view! { <option value=format!("{kind}:{sid}")>{name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="sup-testimony">{t(lang, Key::TestimonyLabel)}</label>
+                    <p class="hint" id="sup-hint">{t(lang, Key::TestimonyHint)}</p>
+                    <textarea id="sup-testimony" name="testimony" rows="3" aria-describedby="sup-hint"></textarea>
+                </div>
+                <button type="submit">{t(lang, Key::Support)}</button>
+            </form>
+        }
+    });
+    let supports = p.supports.clone();
+    let firms: Vec<_> = supports
+        .iter()
+        .filter(|s| crate::domain::organisation::PartyKind::Organisation.is(&s.kind))
+        .cloned()
+        .collect();
+    let territories: Vec<_> = supports
+        .iter()
+        .filter(|s| crate::domain::organisation::PartyKind::Territory.is(&s.kind))
+        .cloned()
+        .collect();
+    let by_region = p.territories_by_region.clone();
+    let timeline = p.timeline.clone().into_iter().map(|e| {
+        let from_source = e.proposal_id != id;
+        view! {
+            <li class:source=from_source>
+                <time datetime=crate::domain::text::iso_date(e.at)>{format_date(lang, e.at)}</time> " · "
+                <strong>{t(lang, action_key(&e.action))}</strong>
+                {(e.from_status != e.to_status && !e.to_status.is_empty()).then(|| view! { " → " {status_badge(lang, &e.to_status)} })}
+                " · " {e.user_name.clone()} " (" {t(lang, role_key(&e.role))} ")"
+                {from_source.then(|| view! { " · " <a href=format!("/simplification/{}", e.proposal_id)>{t(lang, Key::FromSource)} " #" {e.proposal_id}</a> })}
+                {e.related_id.filter(|_| !from_source).map(|r| view! { " · " <a href=format!("/simplification/{r}")>"#" {r}</a> })}
+                {(!e.mechanism.is_empty()).then(|| view! { " · " {Mechanism::label_of(lang, &e.mechanism)} })}
+                {(!e.comment.is_empty()).then(|| view! { <blockquote>{e.comment.clone()}</blockquote> })}
+            </li>
+        }
+    }).collect_view();
+    view! {
+        <Title text=s.title.clone()/>
+        <p class="breadcrumb"><a href="/simplification">{t(lang, Key::ProposalsTitle)}</a></p>
+        <h1>{s.title.clone()}</h1>
+        <Flash errors=error_key done=DONE/>
+        <p class="meta">
+            <span data-testid="status">{status_badge(lang, &s.status)}</span> " "
+            <span class="badge">{Theme::label_of(lang, &s.theme)}</span> " "
+            {s.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}
+            " · "
+            <a href=format!("/territoires/{}", s.territory_id)>{s.territory_name.clone()}</a> " · " {s.region_name.clone()}
+            " · #" {id}
+        </p>
+        {merged}
+        {approvals}
+        {workflow_picture(lang, &p)}
+        {answer}
+        {section(Key::ProblemLabel, p.problem.clone())}
+        {section(Key::RuleLabel, p.rule.clone())}
+        {section(Key::LegalReferenceLabel, p.legal_reference.clone())}
+        {(!p.proposal_kind.is_empty()).then(|| view! { <p><strong>{t(lang, Key::ProposalKindLabel)} {crate::i18n::colon(lang)}</strong>{ProposalKind::label_of(lang, &p.proposal_kind)}</p> })}
+        {section(Key::SolutionLabel, p.solution.clone())}
+        {sources}
+        {actions}
+        <section aria-labelledby="support-h">
+            <h2 id="support-h">{t(lang, Key::Supporters)}</h2>
+            <p data-testid="support-count">
+                {format_int(lang, s.territories_supporting)} " " {t(lang, Key::TerritoriesWord)} ", "
+                {format_int(lang, s.firms_supporting)} " " {t(lang, Key::FirmsWord)}
+            </p>
+            <table class="compact">
+                <caption>{t(lang, Key::TerritoriesByRegion)}</caption>
+                <thead><tr><th scope="col">{t(lang, Key::FilterRegion)}</th><th scope="col">{t(lang, Key::TerritoriesWord)}</th></tr></thead>
+                <tbody>{by_region.into_iter().map(|(r, n)| view! { <tr><td>{r}</td><td>{format_int(lang, n)}</td></tr> }).collect_view()}</tbody>
+            </table>
+            <ul class="supports">
+                {territories.into_iter().map(|su| view! {
+                    <li><a href=format!("/territoires/{}", su.id)>{su.name}</a> " (" {su.region_name} ") · " {format_date(lang, su.at)}
+                        {(!su.testimony.is_empty()).then(|| view! { <blockquote>{su.testimony.clone()}</blockquote> })}</li>
+                }).collect_view()}
+                {firms.into_iter().map(|su| view! {
+                    <li><a href=format!("/organisations/{}", su.id)>{su.name}</a> " (" {t(lang, Key::FirmWord)} ") · " {format_date(lang, su.at)}
+                        {(!su.testimony.is_empty()).then(|| view! { <blockquote>{su.testimony.clone()}</blockquote> })}</li>
+                }).collect_view()}
+            </ul>
+            {support_form}
+        </section>
+        <section aria-labelledby="timeline-h">
+            <h2 id="timeline-h">{t(lang, Key::Timeline)}</h2>
+            <ol class="timeline" data-testid="timeline">{timeline}</ol>
+        </section>
+    }
+}

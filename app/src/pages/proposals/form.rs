@@ -1,0 +1,191 @@
+//! Writing and editing a proposal, with the similar proposals found as one types.
+
+use super::*;
+
+/// The fields of a proposal's text, shared by the writing and editing forms.
+pub(super) fn draft_fields(
+    lang: Lang,
+    d: &ProposalDraft,
+    on_text: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let area = |id: &'static str,
+                name: &'static str,
+                key: Key,
+                hint: Key,
+                value: String,
+                required: bool| {
+        view! {
+            <div class="field">
+                <label for=id>{t(lang, key)}{required.then_some(" *")}</label>
+                <p class="hint" id=format!("{id}-hint")>{t(lang, hint)}</p>
+                <textarea id=id name=name rows="5" aria-describedby=format!("{id}-hint")
+                    on:change:target=move |ev| on_text(ev.target().value())>{value}</textarea>
+            </div>
+        }
+    };
+    let theme = d.theme.clone();
+    let axis = d.axis.clone();
+    let kind = d.proposal_kind.clone();
+    view! {
+        <div class="field">
+            <label for="pr-title">{t(lang, Key::ProposalTitleLabel)} " *"</label>
+            <input id="pr-title" name="title" required minlength="5" maxlength="200" value=d.title.clone()
+                on:change:target=move |ev| on_text(ev.target().value())/>
+        </div>
+        {area("pr-problem", "problem", Key::ProblemLabel, Key::ProblemHint, d.problem.clone(), true)}
+        {area("pr-rule", "rule", Key::RuleLabel, Key::RuleHint, d.rule.clone(), true)}
+        <div class="field">
+            <label for="pr-legal">{t(lang, Key::LegalReferenceLabel)}</label>
+            <input id="pr-legal" name="legal_reference" value=d.legal_reference.clone()/>
+        </div>
+        <div class="field">
+            <label for="pr-theme">{t(lang, Key::ThemeLabel)} " *"</label>
+            <select id="pr-theme" name="theme">
+                <option value="">{t(lang, Key::ChooseTheme)}</option>
+                {Theme::ALL.iter().map(|th| view! { <option value=th.code() selected=theme == th.code()>{t(lang, th.key())}</option> }).collect_view()}
+            </select>
+        </div>
+        <div class="field">
+            <label for="pr-axis">{t(lang, Key::AxisLabel)}</label>
+            <select id="pr-axis" name="axis">
+                <option value="">{t(lang, Key::NotSpecified)}</option>
+                {Axis::ALL.iter().map(|a| view! { <option value=a.code() selected=axis == a.code()>{t(lang, a.key())}</option> }).collect_view()}
+            </select>
+        </div>
+        <div class="field">
+            <label for="pr-kind">{t(lang, Key::ProposalKindLabel)}</label>
+            <select id="pr-kind" name="proposal_kind">
+                <option value="">{t(lang, Key::NotSpecified)}</option>
+                {ProposalKind::ALL.iter().map(|k| view! { <option value=k.code() selected=kind == k.code()>{t(lang, k.key())}</option> }).collect_view()}
+            </select>
+        </div>
+        {area("pr-solution", "solution", Key::SolutionLabel, Key::SolutionHint, d.solution.clone(), false)}
+    }
+}
+
+/// Existing proposals close to what is being written.
+#[component]
+pub(super) fn Similar(text: RwSignal<String>, exclude: Option<i64>) -> impl IntoView {
+    let lang = use_lang();
+    let similar = Resource::new(move || text.get(), move |text| get_similar(text, exclude));
+    view! {
+        <aside class="similar" aria-live="polite" data-testid="similar">
+            <h2>{t(lang, Key::SimilarProposals)}</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let items: Vec<ProposalLink> = similar.await.unwrap_or_default();
+                    if items.is_empty() {
+                        view! { <p class="hint">{t(lang, Key::NoSimilar)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <p class="hint">{t(lang, Key::SimilarHint)}</p>
+                            <ul>
+                                {items.into_iter().map(|p| view! {
+                                    <li><a href=format!("/simplification/{}", p.id)>{p.title}</a> " · " {p.territory_name}</li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                })}
+            </Suspense>
+        </aside>
+    }
+}
+
+/// `/simplification/nouvelle`: a territory team writes a draft.
+#[component]
+pub fn ProposalNewPage() -> impl IntoView {
+    let lang = use_lang();
+    let user = Resource::new(|| (), |_| get_current_user());
+    let text = RwSignal::new(String::new());
+    let on_text = move |v: String| text.set(v);
+    view! {
+        <Title text=t(lang, Key::NewProposal)/>
+        <h1>{t(lang, Key::NewProposal)}</h1>
+        <Flash errors=error_key done=DONE/>
+        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                let user = match user.await {
+                    Ok(Some(u)) => u,
+                    Ok(None) => return view! {
+                        <p>{t(lang, Key::ProposalSignIn)} " " <a href="/connexion">{t(lang, Key::SignIn)}</a></p>
+                    }.into_any(),
+                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
+                };
+                let territories: Vec<(String, String)> = user
+                    .memberships
+                    .iter()
+                    .filter(|m| crate::domain::policy::ScopeKind::Territory.is(&m.scope_kind))
+                    .map(|m| (m.scope_id.clone(), m.scope_label.clone()))
+                    .collect::<BTreeMap<_, _>>()
+                    .into_iter()
+                    .collect();
+                if territories.is_empty() {
+                    return view! { <p data-testid="not-team">{t(lang, Key::ProposalTeamsOnly)}</p> }.into_any();
+                }
+                view! {
+                    <p class="lead">{t(lang, Key::NewProposalLead)}</p>
+                    <div class="two-columns">
+                        <form method="post" action="/simplification/nouvelle" class="card-form wide">
+                            <div class="field">
+                                <label for="pr-territory">{t(lang, Key::TerritoryLabel)}</label>
+                                <select id="pr-territory" name="territory_id">
+                                    {territories.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            {draft_fields(lang, &ProposalDraft::default(), on_text)}
+                            <button type="submit">{t(lang, Key::SaveDraft)}</button>
+                        </form>
+                        <Similar text exclude=None/>
+                    </div>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// `/simplification/{id}/modifier`: the team edits a draft or a returned proposal.
+#[component]
+pub fn ProposalEditPage() -> impl IntoView {
+    let lang = use_lang();
+    let data = Resource::new(path_id(), |id| async move {
+        let Some(id) = id else {
+            return Err(AppError::NotFound);
+        };
+        let p = get_proposal(id).await?;
+        if !p.may_edit {
+            return Err(AppError::Forbidden);
+        }
+        Ok(p)
+    });
+    let text = RwSignal::new(String::new());
+    let on_text = move |v: String| text.set(v);
+    view! {
+        <Title text=t(lang, Key::EditProposal)/>
+        <h1>{t(lang, Key::EditProposal)}</h1>
+        <Flash errors=error_key done=DONE/>
+        {when_loaded(data, move |p| {
+                        let d = ProposalDraft {
+                            territory_id: p.summary.territory_id.clone(),
+                            title: p.summary.title.clone(),
+                            problem: p.problem.clone(),
+                            rule: p.rule.clone(),
+                            legal_reference: p.legal_reference.clone(),
+                            theme: p.summary.theme.clone(),
+                            axis: p.axis.clone(),
+                            proposal_kind: p.proposal_kind.clone(),
+                            solution: p.solution.clone(),
+                        };
+                        let id = p.summary.id;
+                        view! {
+                            <div class="two-columns">
+                                <form method="post" action=format!("/simplification/{id}/modifier") class="card-form wide">
+                                    {draft_fields(lang, &d, on_text)}
+                                    <button type="submit">{t(lang, Key::Save)}</button>
+                                </form>
+                                <Similar text exclude=Some(id)/>
+                            </div>
+                        }.into_any()
+                    })}
+    }
+}

@@ -1,0 +1,141 @@
+//! `/simplification`: simplification proposals from territories to the national level.
+//!
+//! The list, one proposal with its workflow and timeline, the writing form with similar
+//! proposals, the reviewers' queues and the dashboard. Every form posts to the server and
+//! comes back with a code in the address, so everything works before WebAssembly loads.
+
+use crate::api::accounts::get_current_user;
+use crate::api::directory::list_territories;
+use crate::api::proposals::{
+    get_dashboard, get_proposal, get_proposals, get_queue, get_similar, ProposalDetail,
+    ProposalDraft, ProposalFilter, ProposalLink, ProposalSort, ProposalSummary,
+};
+use crate::components::{path_id, path_record, when_loaded};
+use crate::components::{BarChart, ErrorView, Flash, Pager};
+use crate::domain::proposal::{
+    Action, ActorRole, Mechanism, ProposalKind, Requirement, Status, ALL_LEVELS, ALL_STATUSES,
+};
+use crate::domain::theme::{Axis, Theme};
+use crate::error::AppError;
+use crate::i18n::{format_date, format_int, t, use_lang, Key, Lang};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use std::collections::BTreeMap;
+
+mod dashboard;
+mod detail;
+mod form;
+mod list;
+mod queue;
+
+pub use dashboard::DashboardPage;
+pub use detail::ProposalPage;
+pub use form::{ProposalEditPage, ProposalNewPage};
+pub use list::ProposalsPage;
+pub use queue::QueuePage;
+
+/// The label of a status.
+pub fn status_key(status: Status) -> Key {
+    match status {
+        Status::Draft => Key::StDraft,
+        Status::AwaitingApproval => Key::StAwaitingApproval,
+        Status::RegionalReview => Key::StRegionalReview,
+        Status::Returned => Key::StReturned,
+        Status::AnsweredRegional => Key::StAnsweredRegional,
+        Status::Redirected => Key::StRedirected,
+        Status::NationalReview => Key::StNationalReview,
+        Status::Accepted => Key::StAccepted,
+        Status::Implemented => Key::StImplemented,
+        Status::Rejected => Key::StRejected,
+        Status::Merged => Key::StMerged,
+        Status::Withdrawn => Key::StWithdrawn,
+    }
+}
+
+fn status_label(lang: Lang, code: &str) -> &'static str {
+    Status::parse(code)
+        .map(|s| t(lang, status_key(s)))
+        .unwrap_or("")
+}
+
+/// The label of a workflow action (and of the timeline's other steps).
+pub fn action_key(code: &str) -> Key {
+    match Action::parse(code) {
+        Some(Action::Submit) => Key::AcSubmit,
+        Some(Action::Approve) => Key::AcApprove,
+        Some(Action::RequestChanges) => Key::AcRequestChanges,
+        Some(Action::Resubmit) => Key::AcResubmit,
+        Some(Action::AnswerRegional) => Key::AcAnswerRegional,
+        Some(Action::Redirect) => Key::AcRedirect,
+        Some(Action::ReturnToTerritory) => Key::AcReturn,
+        Some(Action::Escalate) => Key::AcEscalate,
+        Some(Action::Accept) => Key::AcAccept,
+        Some(Action::Implement) => Key::AcImplement,
+        Some(Action::Reject) => Key::AcReject,
+        Some(Action::Merge) => Key::AcMerge,
+        Some(Action::Withdraw) => Key::AcWithdraw,
+        None => match code {
+            "create" => Key::AcCreate,
+            "support" => Key::AcSupport,
+            "merged_in" => Key::AcMergedIn,
+            _ => Key::AcOther,
+        },
+    }
+}
+
+fn role_key(code: &str) -> Key {
+    ActorRole::parse(code).map_or(Key::RoleMember, ActorRole::key)
+}
+
+fn error_key(code: &str) -> Key {
+    match code {
+        "conflict" => Key::ErrProposalConflict,
+        "forbidden" => Key::ForbiddenBody,
+        "signin_required" => Key::ErrSignInRequired,
+        _ => Key::ErrorBody,
+    }
+}
+
+/// The success codes this page's forms come back with.
+const DONE: &[(&str, Key)] = &[
+    ("cree", Key::FlashProposalCreated),
+    ("modifie", Key::FlashSaved),
+    ("etape", Key::FlashStepDone),
+    ("soutien", Key::FlashSupported),
+];
+
+fn status_badge(lang: Lang, code: &str) -> impl IntoView {
+    view! {
+        <span class=format!("badge status status-{code}")>{status_label(lang, code)}</span>
+    }
+}
+
+fn days(lang: Lang, d: f64) -> String {
+    let n = format!("{d:.1}");
+    let n = match lang {
+        Lang::Fr => n.replace('.', ","),
+        Lang::En => n,
+    };
+    format!("{n} {}", t(lang, Key::DayUnit))
+}
+
+/// One line of a list.
+fn summary_item(lang: Lang, p: ProposalSummary) -> impl IntoView {
+    view! {
+        <li class="card proposal-card">
+            <h2><a href=format!("/simplification/{}", p.id)>{p.title.clone()}</a></h2>
+            <p class="meta">
+                {status_badge(lang, &p.status)} " "
+                <span class="badge">{Theme::label_of(lang, &p.theme)}</span> " "
+                {p.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}
+                {p.territory_name.clone()} " · " {p.region_name.clone()}
+            </p>
+            <p class="meta">
+                {t(lang, Key::SupportedBy)} " " {format_int(lang, p.territories_supporting)} " "
+                {t(lang, Key::TerritoriesWord)} ", " {format_int(lang, p.firms_supporting)} " "
+                {t(lang, Key::FirmsWord)} " · " {t(lang, Key::UpdatedOn)} " " {format_date(lang, p.updated_at)}
+            </p>
+        </li>
+    }
+}

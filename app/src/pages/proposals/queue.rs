@@ -1,0 +1,60 @@
+//! `/simplification/file`: the proposals waiting for the reader.
+
+use super::*;
+
+/// `/simplification/file`: what awaits the viewer in their territories, region, nation.
+#[component]
+pub fn QueuePage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || match query.read().get("sort").as_deref() {
+            Some("support") => ProposalSort::Support,
+            Some("recent") => ProposalSort::Recent,
+            _ => ProposalSort::Age,
+        },
+        get_queue,
+    );
+    let list = move |items: Vec<ProposalSummary>| {
+        if items.is_empty() {
+            view! { <p class="hint">{t(lang, Key::NothingWaiting)}</p> }.into_any()
+        } else {
+            view! { <ul class="cards">{items.into_iter().map(|p| summary_item(lang, p)).collect_view()}</ul> }.into_any()
+        }
+    };
+    view! {
+        <Title text=t(lang, Key::MyQueue)/>
+        <h1>{t(lang, Key::MyQueue)}</h1>
+        <p class="actions-row">
+            <a class="button" href="/simplification/nouvelle">{t(lang, Key::NewProposal)}</a> " "
+            <a href="/simplification">{t(lang, Key::ProposalsTitle)}</a>
+        </p>
+        {when_loaded(data, move |q| {
+                        let empty = q.territories.is_empty() && q.regions.is_empty() && q.national.is_none();
+                        let sort = q.sort;
+                        view! {
+                            <form class="filters" method="get" action="/simplification/file">
+                                <div class="field">
+                                    <label for="q-sort">{t(lang, Key::SortLabel)}</label>
+                                    <select id="q-sort" name="sort">
+                                        <option value="age" selected=sort == ProposalSort::Age>{t(lang, Key::SortAge)}</option>
+                                        <option value="support" selected=sort == ProposalSort::Support>{t(lang, Key::SortSupport)}</option>
+                                        <option value="recent" selected=sort == ProposalSort::Recent>{t(lang, Key::SortRecent)}</option>
+                                    </select>
+                                </div>
+                                <button type="submit">{t(lang, Key::Filter)}</button>
+                            </form>
+                            {empty.then(|| view! { <p>{t(lang, Key::NoQueue)}</p> })}
+                            {q.national.map(|items| view! {
+                                <section data-testid="queue-national"><h2>{t(lang, Key::NationalInbox)}</h2>{list(items)}</section>
+                            })}
+                            {q.regions.into_iter().map(|(_, name, items)| view! {
+                                <section data-testid="queue-region"><h2>{t(lang, Key::RegionalQueue)} {crate::i18n::colon(lang)} {name}</h2>{list(items)}</section>
+                            }).collect_view()}
+                            {q.territories.into_iter().map(|(_, name, items)| view! {
+                                <section data-testid="queue-territory"><h2>{t(lang, Key::TerritoryProposals)} {crate::i18n::colon(lang)} {name}</h2>{list(items)}</section>
+                            }).collect_view()}
+                        }.into_any()
+                    })}
+    }
+}

@@ -1,0 +1,386 @@
+//! Contact requests on annonces (expressions of interest): asked, answered, concluded, with
+//! a notice to each side at its frequency; and the inbox of the viewer's contacts.
+
+use super::*;
+
+/// The viewer's side of a contact (the side asked first, should they speak for both).
+fn contact_side(mine: &[String], from: &str, to: &str) -> ContactSide {
+    if mine.iter().any(|s| s == to) {
+        ContactSide::Recipient
+    } else if mine.iter().any(|s| s == from) {
+        ContactSide::Asker
+    } else {
+        ContactSide::Neither
+    }
+}
+
+/// A contact's recorded status; a value outside the vocabulary (the schema refuses them) is
+/// an internal error, never a step taken.
+fn contact_status(code: &str) -> Result<ContactStatus, ServiceError> {
+    ContactStatus::parse(code)
+        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("contact status {code:?}")))
+}
+
+impl NeedService {
+    async fn side_name(
+        &self,
+        db: &impl ConnectionTrait,
+        kind: &str,
+        id: &str,
+    ) -> anyhow::Result<Option<String>> {
+        #[derive(sea_orm::FromQueryResult)]
+        struct N {
+            name: String,
+        }
+        let sql = if PartyKind::Territory.is(kind) {
+            "SELECT name FROM territory WHERE id = ?"
+        } else {
+            "SELECT name FROM organisation WHERE CAST(id AS TEXT) = ?"
+        };
+        let n: Option<N> = crate::db::fetch_optional(db, sql, vec![id.into()]).await?;
+        Ok(n.map(|n| n.name))
+    }
+
+    /// Tells a side's people of a step, in their language, at their "matches" frequency.
+    #[allow(clippy::too_many_arguments)]
+    async fn notify(
+        &self,
+        txn: &impl ConnectionTrait,
+        side: (&str, &str),
+        interest: i64,
+        step: &str,
+        title: &str,
+        other: Option<&str>,
+        note: &str,
+    ) -> anyhow::Result<()> {
+        let link = self.link("/mises-en-relation");
+        for p in
+            crate::db::accounts::side_people(txn, side.0, side.1, NotificationKind::Matches).await?
+        {
+            let lang = Lang::from_tag(&p.lang).unwrap_or_default();
+            let who = other.map(str::to_owned).unwrap_or_else(|| match lang {
+                Lang::Fr => "L'auteur d'une annonce anonyme".into(),
+                Lang::En => "The author of an anonymous annonce".into(),
+            });
+            let what = match (lang, step) {
+                (Lang::Fr, "requested") => "demande une mise en relation",
+                (Lang::Fr, "discussion") => {
+                    "accepte la mise en relation : vous voyez ses coordonnées"
+                }
+                (Lang::Fr, "declined") => "décline la mise en relation",
+                (Lang::Fr, "concluded") => "indique qu'un partenariat est conclu",
+                (Lang::Fr, _) => "indique que le partenariat n'est pas conclu",
+                (Lang::En, "requested") => "asks to get in touch",
+                (Lang::En, "discussion") => "accepts the contact: you see their details",
+                (Lang::En, "declined") => "declines the contact",
+                (Lang::En, "concluded") => "reports a partnership concluded",
+                (Lang::En, _) => "reports the partnership not concluded",
+            };
+            let line = format!("{who} {what} (« {title} »)");
+            let mail = templates::contact_step(&p.email, lang, &p.name, &line, note, &link);
+            mail::deliver(
+                txn,
+                p.id,
+                Frequency::of_setting(p.frequency.as_deref()),
+                NotificationKind::Matches,
+                &format!("interest-{interest}-{step}-{}", p.id),
+                &line,
+                &link,
+                &mail,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn interest_view(
+        &self,
+        viewer: &Viewer,
+        i: InterestRow,
+        need: &NeedRow,
+    ) -> anyhow::Result<InterestView> {
+        let mine = sides(viewer);
+        let (from, to) = (
+            format!("{}:{}", i.from_kind, i.from_id),
+            format!("{}:{}", i.to_kind, i.to_id),
+        );
+        let author = author_key(need);
+        let hidden = need.is_anonymous() && !accepted(&i.status);
+        let contacts = if accepted(&i.status) {
+            let people = |kind: String, id: String| async move {
+                crate::db::accounts::side_people(&self.db, &kind, &id, NotificationKind::Matches)
+                    .await
+                    .map(|list| {
+                        list.into_iter()
+                            .map(|p| (p.name, p.email))
+                            .collect::<Vec<_>>()
+                    })
+            };
+            Some((
+                people(i.from_kind.clone(), i.from_id.clone()).await?,
+                people(i.to_kind.clone(), i.to_id.clone()).await?,
+            ))
+        } else {
+            None
+        };
+        let actions = match ContactStatus::parse(&i.status) {
+            Some(status) => contact::offered(status, contact_side(&mine, &from, &to))
+                .into_iter()
+                .map(|a| a.code().to_owned())
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(InterestView {
+            id: i.id,
+            need_id: i.need_id,
+            need_title: i.need_title,
+            from_name: if hidden && from == author && !mine.contains(&author) {
+                String::new()
+            } else {
+                i.from_name.unwrap_or_default()
+            },
+            to_name: if hidden && to == author && !mine.contains(&author) {
+                None
+            } else {
+                i.to_name
+            },
+            message: i.message,
+            status: i.status,
+            reason: i.reason,
+            created_at: i.created_at,
+            answered_at: i.answered_at,
+            closed_at: i.closed_at,
+            contacts,
+            actions,
+        })
+    }
+
+    pub(super) async fn contact_inbox(
+        &self,
+        viewer: &Viewer,
+    ) -> Result<Vec<InterestView>, ServiceError> {
+        let rows = q::interests_of(&self.db, &sides(viewer)).await?;
+        let mut out = Vec::new();
+        for i in rows {
+            let need = self.row(i.need_id).await?;
+            out.push(self.interest_view(viewer, i, &need).await?);
+        }
+        Ok(out)
+    }
+
+    /// Asks for contact: in the name of one of the viewer's organisations on an annonce, or,
+    /// from the annonce's author, with a suggested firm (`target`).
+    pub(super) async fn ask_contact(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        need_id: i64,
+        as_organisation: Option<i64>,
+        target: Option<i64>,
+        message: &str,
+    ) -> Result<i64, ServiceError> {
+        let row = self.row(need_id).await?;
+        if !visible(viewer, &row) {
+            return Err(ServiceError::NotFound);
+        }
+        if !row.is_open() {
+            return Err(invalid("need", Problem::NeedClosed));
+        }
+        let message = message.trim();
+        if message.is_empty() || message.chars().count() > 5_000 {
+            return Err(invalid("message", Problem::MessageRequired));
+        }
+        let author = author_key(&row);
+        let (from, to) = match (target, as_organisation) {
+            (Some(firm), _) => {
+                let is_firm = crate::db::fetch_count(
+                    &self.db,
+                    "SELECT COUNT(*) AS n FROM organisation WHERE id = ? AND kind = ?",
+                    vec![firm.into(), OrganisationKind::Firm.code().into()],
+                )
+                .await?
+                    == 1;
+                if !is_author(viewer, &row) || !is_firm || author == format!("organisation:{firm}")
+                {
+                    return Err(ServiceError::Forbidden);
+                }
+                (author.clone(), format!("organisation:{firm}"))
+            }
+            (None, Some(org)) => {
+                let from = format!("organisation:{org}");
+                if !sides(viewer).contains(&from) || from == author {
+                    return Err(ServiceError::Forbidden);
+                }
+                (from, author.clone())
+            }
+            (None, None) => return Err(invalid("as", Problem::OrganisationRequired)),
+        };
+        let open = q::interests_of_need(&self.db, need_id)
+            .await?
+            .into_iter()
+            .any(|i| {
+                format!("{}:{}", i.from_kind, i.from_id) == from
+                    && format!("{}:{}", i.to_kind, i.to_id) == to
+                    && matches!(
+                        ContactStatus::parse(&i.status),
+                        Some(ContactStatus::Requested | ContactStatus::Discussion)
+                    )
+            });
+        if open {
+            return Err(ServiceError::Conflict("already asked".into()));
+        }
+        let (fk, fi) = from.split_once(':').unwrap_or_default();
+        let (tk, ti) = to.split_once(':').unwrap_or_default();
+        let at = self.clock.now();
+        let txn = self.db.begin().await.context("interest transaction")?;
+        let id =
+            q::insert_interest(&txn, need_id, (fk, fi), (tk, ti), user.id, message, at).await?;
+        let sender = if from == author && row.is_anonymous() {
+            None
+        } else {
+            self.side_name(&txn, fk, fi).await?
+        };
+        self.notify(
+            &txn,
+            (tk, ti),
+            id,
+            ContactStatus::Requested.code(),
+            &row.title,
+            sender.as_deref(),
+            message,
+        )
+        .await?;
+        txn.commit().await.context("committing an interest")?;
+        Ok(id)
+    }
+
+    /// Accepts or declines (with a reason) a request addressed to the viewer's side.
+    pub(super) async fn answer_contact(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        accept: bool,
+        reason: &str,
+    ) -> Result<(), ServiceError> {
+        let i = q::interest(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let mine = sides(viewer);
+        let side = contact_side(
+            &mine,
+            &format!("{}:{}", i.from_kind, i.from_id),
+            &format!("{}:{}", i.to_kind, i.to_id),
+        );
+        let action = if accept {
+            ContactAction::Accept
+        } else {
+            ContactAction::Decline
+        };
+        let reason = reason.trim();
+        let from_status = contact_status(&i.status)?;
+        let to = match contact::decide(from_status, side, action, reason) {
+            Ok(to) => to.code(),
+            Err(ContactRefusal::NotAllowed) => return Err(ServiceError::Forbidden),
+            Err(ContactRefusal::Missing(ContactRequirement::Reason)) => {
+                return Err(invalid("reason", Problem::ReasonRequired))
+            }
+        };
+        let row = self.row(i.need_id).await?;
+        if !row.is_open() {
+            return Err(invalid("need", Problem::NeedClosed));
+        }
+        let txn = self.db.begin().await.context("interest transaction")?;
+        if !q::set_interest_status(
+            &txn,
+            id,
+            from_status.code(),
+            to,
+            reason,
+            user.id,
+            self.clock.now(),
+        )
+        .await?
+        {
+            return Err(ServiceError::Conflict(
+                "the request changed meanwhile".into(),
+            ));
+        }
+        // An anonymous author declining stays anonymous; accepting reveals them.
+        let answering_author = format!("{}:{}", i.to_kind, i.to_id) == author_key(&row);
+        let name = if answering_author && row.is_anonymous() && !accept {
+            None
+        } else {
+            i.to_name.clone()
+        };
+        self.notify(
+            &txn,
+            (&i.from_kind, &i.from_id),
+            id,
+            to,
+            &i.need_title,
+            name.as_deref(),
+            reason,
+        )
+        .await?;
+        txn.commit().await.context("committing an interest")?;
+        Ok(())
+    }
+
+    /// Records how an accepted contact ended: partnership concluded or not.
+    pub(super) async fn conclude_contact(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        concluded: bool,
+    ) -> Result<(), ServiceError> {
+        let i = q::interest(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let mine = sides(viewer);
+        let (from, to) = (
+            format!("{}:{}", i.from_kind, i.from_id),
+            format!("{}:{}", i.to_kind, i.to_id),
+        );
+        let action = if concluded {
+            ContactAction::Concluded
+        } else {
+            ContactAction::NotConcluded
+        };
+        let from_status = contact_status(&i.status)?;
+        let status = match contact::decide(from_status, contact_side(&mine, &from, &to), action, "")
+        {
+            Ok(status) => status.code(),
+            Err(_) => return Err(ServiceError::Forbidden),
+        };
+        let txn = self.db.begin().await.context("interest transaction")?;
+        if !q::set_interest_status(
+            &txn,
+            id,
+            from_status.code(),
+            status,
+            "",
+            user.id,
+            self.clock.now(),
+        )
+        .await?
+        {
+            return Err(ServiceError::Conflict(
+                "the contact changed meanwhile".into(),
+            ));
+        }
+        let (other, me) = if mine.contains(&from) {
+            ((i.to_kind.as_str(), i.to_id.as_str()), i.from_name.clone())
+        } else {
+            (
+                (i.from_kind.as_str(), i.from_id.as_str()),
+                i.to_name.clone(),
+            )
+        };
+        self.notify(&txn, other, id, status, &i.need_title, me.as_deref(), "")
+            .await?;
+        txn.commit().await.context("committing an interest")?;
+        Ok(())
+    }
+}

@@ -1,0 +1,425 @@
+//! Needs and offers (annonces): listing, reading and publishing here; matching (candidates
+//! from the index, ranking by `app::domain::matching`, the background matcher) in
+//! `matching.rs`; contact requests with their notices in `contacts.rs`; a territory's
+//! filières in `filieres.rs`. The port's methods for those delegate to them.
+//!
+//! Anonymous annonces: the author's name, organisation and commune are left out of every view,
+//! API answer, search document and mail until the author accepts a contact, and then only for
+//! the accepted party.
+
+use crate::clock::Clock;
+use crate::db::json_list;
+use crate::db::needs::{self as q, InterestRow, NeedRow};
+use crate::db::organisations::record_change;
+use crate::mail::{self, templates};
+use crate::search::{lookups, SearchIndex};
+use anyhow::Context;
+use app::api::accounts::CurrentUser;
+use app::api::needs::{
+    AuthorView, Filieres, InterestView, LandMatchView, LeadingIndustry, MatchView, NeedDraft,
+    NeedFilter, NeedForFirm, NeedKind, NeedStatus, NeedSummary, NeedView, NeedVisibility,
+    SupplierLink, THIN_BELOW,
+};
+use app::domain::contact::{
+    self, ContactAction, ContactRefusal, ContactRequirement, ContactSide, ContactStatus,
+};
+use app::domain::geo::Point;
+use app::domain::matching::{key_words, score, site_score, FirmTerms, NeedTerms};
+use app::domain::notification::{Frequency, NotificationKind};
+use app::domain::organisation::{OrganisationKind, PartyKind, SiteStatus};
+use app::domain::policy::Viewer;
+use app::domain::text::fold;
+use app::error::{FieldError, Problem, Said};
+use app::i18n::Lang;
+use app::i18n::{explain_match, explain_reasons};
+use app::ports::ServiceError;
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use std::time::Duration;
+
+mod contacts;
+mod filieres;
+mod matching;
+
+#[derive(Clone)]
+pub struct NeedService {
+    db: DatabaseConnection,
+    index: SearchIndex,
+    public_url: String,
+    /// The time every rule and record of this service is judged by.
+    clock: Clock,
+}
+
+fn invalid(field: &str, said: impl Into<Said>) -> ServiceError {
+    ServiceError::Invalid(vec![FieldError::new(field, said)])
+}
+
+/// The sides the viewer speaks for: `organisation:ID` and `territory:ID`.
+fn sides(viewer: &Viewer) -> Vec<String> {
+    let mut list: Vec<String> = viewer
+        .organisations_spoken_for()
+        .into_iter()
+        .map(|o| format!("organisation:{o}"))
+        .chain(
+            viewer
+                .territories_spoken_for()
+                .into_iter()
+                .map(|t| format!("territory:{t}")),
+        )
+        .collect();
+    list.sort();
+    list
+}
+
+fn author_key(row: &NeedRow) -> String {
+    format!("{}:{}", row.author_kind, row.author_id)
+}
+
+fn is_author(viewer: &Viewer, row: &NeedRow) -> bool {
+    sides(viewer).contains(&author_key(row))
+}
+
+fn visible(viewer: &Viewer, row: &NeedRow) -> bool {
+    row.is_public() || viewer.signed_in()
+}
+
+/// Accepted contacts open the identity of an anonymous author to the other party.
+fn accepted(status: &str) -> bool {
+    ContactStatus::parse(status).is_some_and(contact::reveals_people)
+}
+
+/// Whether the viewer may know who posted the annonce.
+fn revealed(viewer: &Viewer, row: &NeedRow, interests: &[InterestRow]) -> bool {
+    // A members-only firm is named to members only, in its annonces too.
+    let members_only_author = row.author_members_only() && !viewer.signed_in();
+    if (!row.is_anonymous() && !members_only_author) || is_author(viewer, row) {
+        return true;
+    }
+    let mine = sides(viewer);
+    let author = author_key(row);
+    interests.iter().any(|i| {
+        accepted(&i.status) && {
+            let (from, to) = (
+                format!("{}:{}", i.from_kind, i.from_id),
+                format!("{}:{}", i.to_kind, i.to_id),
+            );
+            (mine.contains(&from) && to == author) || (mine.contains(&to) && from == author)
+        }
+    })
+}
+
+fn summary(row: &NeedRow, revealed: bool) -> NeedSummary {
+    NeedSummary {
+        id: row.id,
+        kind: row.kind.clone(),
+        title: row.title.clone(),
+        visibility: row.visibility.clone(),
+        status: row.status.clone(),
+        place: if revealed {
+            row.commune_name.clone().or(row.department_name.clone())
+        } else {
+            row.department_name.clone()
+        }
+        .unwrap_or_default(),
+        territory_id: if revealed {
+            row.territory_id.clone()
+        } else {
+            None
+        },
+        author: revealed.then(|| AuthorView {
+            kind: row.author_kind.clone(),
+            id: row.author_id.clone(),
+            name: row.author_name.clone().unwrap_or_default(),
+        }),
+        deadline: row.deadline.clone(),
+        created_at: row.created_at,
+        is_demo: row.is_demo,
+    }
+}
+
+/// A point from stored coordinates, when both are known.
+fn point(lat: Option<f64>, lon: Option<f64>) -> Option<Point> {
+    Point::new(lat?, lon?)
+}
+
+impl NeedService {
+    pub fn new(db: DatabaseConnection, index: SearchIndex, public_url: String) -> Self {
+        NeedService {
+            db,
+            index,
+            public_url,
+            clock: Clock::default(),
+        }
+    }
+
+    /// The same service judging time by `clock` (the server's, which tests move).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url.trim_end_matches('/'))
+    }
+
+    async fn row(&self, id: i64) -> Result<NeedRow, ServiceError> {
+        q::need(&self.db, id).await?.ok_or(ServiceError::NotFound)
+    }
+
+    /// Checks that the viewer speaks for the draft's author.
+    async fn check_author(
+        &self,
+        viewer: &Viewer,
+        draft: &NeedDraft,
+    ) -> Result<app::api::needs::ValidNeed, ServiceError> {
+        let need = draft.validate().map_err(ServiceError::Invalid)?;
+        if !sides(viewer).contains(&format!("{}:{}", need.author_kind, need.author_id)) {
+            return Err(invalid("author", Problem::AuthorNotYours));
+        }
+        Ok(need)
+    }
+}
+
+#[async_trait::async_trait]
+impl app::ports::Needs for NeedService {
+    async fn list(
+        &self,
+        filter: &NeedFilter,
+        viewer: &Viewer,
+    ) -> Result<Vec<NeedSummary>, ServiceError> {
+        let mut conditions = Vec::new();
+        let mut values: Vec<sea_orm::Value> = Vec::new();
+        if !filter.include_closed {
+            conditions.push("n.status = ?".to_owned());
+            values.push(NeedStatus::Open.code().into());
+        }
+        if !viewer.signed_in() {
+            conditions.push("n.visibility = ?".to_owned());
+            values.push(NeedVisibility::Public.code().into());
+        }
+        if let Some(kind) = &filter.kind {
+            conditions.push("n.kind = ?".to_owned());
+            values.push(kind.as_str().into());
+        }
+        if !filter.q.trim().is_empty() {
+            let (index, q) = (self.index.clone(), filter.q.clone());
+            let ids =
+                tokio::task::spawn_blocking(move || lookups::text_ids(&index, &q, "need", 2_000))
+                    .await
+                    .context("search task")??;
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            conditions.push(format!("n.id IN ({})", crate::db::placeholders(ids.len())));
+            values.extend(ids.iter().map(|id| (*id).into()));
+        }
+        let rows = q::needs_where(&self.db, &conditions, values).await?;
+        let mine = sides(viewer);
+        let mut out = Vec::new();
+        for row in rows {
+            let shown = !row.is_anonymous() || mine.contains(&author_key(&row));
+            // A territory filter on an anonymous annonce would tell where its author is.
+            if let Some(t) = &filter.territory {
+                if !shown || row.territory_id.as_ref() != Some(t) {
+                    continue;
+                }
+            }
+            out.push(summary(&row, shown));
+        }
+        Ok(out)
+    }
+
+    async fn need(&self, id: i64, viewer: &Viewer) -> Result<NeedView, ServiceError> {
+        let row = self.row(id).await?;
+        if !visible(viewer, &row) {
+            return Err(ServiceError::NotFound);
+        }
+        let all = q::interests_of_need(&self.db, id).await?;
+        let shown = revealed(viewer, &row, &all);
+        let author = is_author(viewer, &row);
+        let mine = sides(viewer);
+        let mut interests = Vec::new();
+        for i in all {
+            let party = mine.contains(&format!("{}:{}", i.from_kind, i.from_id))
+                || mine.contains(&format!("{}:{}", i.to_kind, i.to_id));
+            if party {
+                interests.push(self.interest_view(viewer, i, &row).await?);
+            }
+        }
+        let org_ids: Vec<i64> = viewer
+            .organisations_spoken_for()
+            .into_iter()
+            .filter(|o| {
+                !(PartyKind::Organisation.is(&row.author_kind) && row.author_id == o.to_string())
+            })
+            .collect();
+        let ask_as = if row.is_open() {
+            q::firms_by_id(&self.db, &org_ids)
+                .await?
+                .into_iter()
+                .map(|f| (f.id, f.name))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let labels = crate::db::network::division_labels(&self.db).await?;
+        let naf_codes = json_list(&row.naf_codes)
+            .into_iter()
+            .map(|c| {
+                let label = labels
+                    .iter()
+                    .find(|l| c.starts_with(&l.code))
+                    .map(|l| l.label.clone())
+                    .unwrap_or_default();
+                (c, label)
+            })
+            .collect();
+        Ok(NeedView {
+            summary: summary(&row, shown),
+            description: row.description.clone(),
+            naf_codes,
+            skills: json_list(&row.skills),
+            certifications: json_list(&row.certifications),
+            quantity: row.quantity.clone(),
+            radius_km: row.radius_km,
+            size: row.size.clone(),
+            land_area_ha: row.land_area_ha,
+            is_author: author,
+            ask_as,
+            interests,
+        })
+    }
+
+    async fn matches(
+        &self,
+        id: i64,
+        viewer: &Viewer,
+        limit: usize,
+        lang: Lang,
+    ) -> Result<Vec<MatchView>, ServiceError> {
+        self.suggested_firms(id, viewer, limit, lang).await
+    }
+
+    async fn land_matches(
+        &self,
+        id: i64,
+        viewer: &Viewer,
+        lang: Lang,
+    ) -> Result<Vec<LandMatchView>, ServiceError> {
+        self.suggested_sites(id, viewer, lang).await
+    }
+
+    async fn needs_for_offer(
+        &self,
+        id: i64,
+        viewer: &Viewer,
+        lang: Lang,
+    ) -> Result<Vec<NeedForFirm>, ServiceError> {
+        self.needs_answered_by(id, viewer, lang).await
+    }
+
+    async fn for_viewer(
+        &self,
+        viewer: &Viewer,
+        lang: Lang,
+    ) -> Result<Vec<NeedForFirm>, ServiceError> {
+        self.needs_for_viewer(viewer, lang).await
+    }
+
+    async fn filieres(
+        &self,
+        territory: &str,
+        radius_km: f64,
+        viewer: &Viewer,
+    ) -> Result<Filieres, ServiceError> {
+        self.filiere_view(territory, radius_km, viewer).await
+    }
+
+    async fn inbox(&self, viewer: &Viewer) -> Result<Vec<InterestView>, ServiceError> {
+        self.contact_inbox(viewer).await
+    }
+
+    /// Publishes an annonce; returns its id.
+    async fn create(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        draft: &NeedDraft,
+    ) -> Result<i64, ServiceError> {
+        let need = self.check_author(viewer, draft).await?;
+        let txn = self.db.begin().await.context("annonce transaction")?;
+        let id = q::insert(&txn, &need, Some(user.id), self.clock.now(), false).await?;
+        record_change(&txn, "need", id, "insert").await?;
+        txn.commit().await.context("committing an annonce")?;
+        Ok(id)
+    }
+
+    /// Changes an annonce's text (its author's side only).
+    async fn update(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        draft: &NeedDraft,
+    ) -> Result<(), ServiceError> {
+        let row = self.row(id).await?;
+        if !is_author(viewer, &row) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut draft = draft.clone();
+        draft.author = author_key(&row);
+        let need = self.check_author(viewer, &draft).await?;
+        let txn = self.db.begin().await.context("annonce transaction")?;
+        q::update(&txn, id, &need, self.clock.now()).await?;
+        record_change(&txn, "need", id, "update").await?;
+        txn.commit().await.context("committing an annonce")?;
+        Ok(())
+    }
+
+    /// Closes an annonce (its author's side only).
+    async fn close(&self, viewer: &Viewer, id: i64) -> Result<(), ServiceError> {
+        let row = self.row(id).await?;
+        if !is_author(viewer, &row) {
+            return Err(ServiceError::Forbidden);
+        }
+        let txn = self.db.begin().await.context("annonce transaction")?;
+        if !q::close(&txn, id, self.clock.now()).await? {
+            return Err(ServiceError::Conflict("already closed".into()));
+        }
+        record_change(&txn, "need", id, "update").await?;
+        txn.commit().await.context("committing an annonce")?;
+        Ok(())
+    }
+
+    async fn ask(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        need_id: i64,
+        as_organisation: Option<i64>,
+        target: Option<i64>,
+        message: &str,
+    ) -> Result<i64, ServiceError> {
+        self.ask_contact(viewer, user, need_id, as_organisation, target, message)
+            .await
+    }
+
+    async fn answer(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        accept: bool,
+        reason: &str,
+    ) -> Result<(), ServiceError> {
+        self.answer_contact(viewer, user, id, accept, reason).await
+    }
+
+    async fn conclude(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        concluded: bool,
+    ) -> Result<(), ServiceError> {
+        self.conclude_contact(viewer, user, id, concluded).await
+    }
+}
