@@ -18,27 +18,8 @@ use sea_orm_migration::sea_orm::{DatabaseBackend, Statement};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// The theme codes, as of this step.
-const THEMES: [&str; 16] = [
-    "land",
-    "planning",
-    "attractiveness",
-    "succession",
-    "public_procurement",
-    "taxation",
-    "skills",
-    "housing",
-    "mobility",
-    "labour_law",
-    "innovation",
-    "energy",
-    "ecological_transition",
-    "environment",
-    "simplification",
-    "other",
-];
-
-/// Themes with an empty code for a draft that has not chosen one yet.
+/// The empty code of a draft that has not chosen its theme yet, then the theme codes, as of
+/// this step.
 const THEMES_OR_NONE: [&str; 17] = [
     "",
     "land",
@@ -59,6 +40,9 @@ const THEMES_OR_NONE: [&str; 17] = [
     "other",
 ];
 
+/// The theme codes.
+const THEMES: &[&str] = THEMES_OR_NONE.split_at(1).1;
+
 /// (table, column, codes), as of this step.
 pub const VOCABULARIES: &[(&str, &str, &[&str])] = &[
     ("proposal", "theme", &THEMES_OR_NONE),
@@ -67,7 +51,7 @@ pub const VOCABULARIES: &[(&str, &str, &[&str])] = &[
         "axis",
         &["", "attirer", "recruter", "innover", "simplifier"],
     ),
-    ("practice", "theme", &THEMES),
+    ("practice", "theme", THEMES),
     (
         "proposal",
         "proposal_kind",

@@ -30,6 +30,40 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// The sides this person may publish in the name of, as (`kind:id`, name), in the order
+    /// of their memberships: the territories they lead and the organisations they belong to,
+    /// an organisation written as `organisation_as` (`Organisation` for an annonce, `District`
+    /// for a practice). Who speaks for what is the policy's.
+    pub fn authors(
+        &self,
+        organisation_as: crate::domain::organisation::PartyKind,
+    ) -> Vec<(String, String)> {
+        use crate::domain::organisation::PartyKind;
+        use crate::domain::policy::ScopeKind;
+        let viewer = self.viewer();
+        let territories = viewer.territories_spoken_for();
+        let organisations = viewer.organisations_spoken_for();
+        let mut out: Vec<(String, String)> = Vec::new();
+        for m in &self.memberships {
+            let party = match ScopeKind::parse(&m.scope_kind) {
+                Some(ScopeKind::Territory) if territories.contains(&m.scope_id) => {
+                    PartyKind::Territory
+                }
+                Some(ScopeKind::Organisation)
+                    if organisations.iter().any(|o| o.to_string() == m.scope_id) =>
+                {
+                    organisation_as
+                }
+                _ => continue,
+            };
+            let key = format!("{}:{}", party.code(), m.scope_id);
+            if !out.iter().any(|(k, _)| *k == key) {
+                out.push((key, m.scope_label.clone()));
+            }
+        }
+        out
+    }
+
     /// The policy's view of this user.
     pub fn viewer(&self) -> Viewer {
         use crate::domain::policy::{Membership, Role, Scope};
@@ -181,4 +215,48 @@ pub async fn get_account() -> Result<AccountOverview, AppError> {
         .accounts
         .overview(me.id, me.session.as_ref())
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::organisation::PartyKind;
+
+    fn membership(kind: &str, id: &str, role: &str) -> MembershipView {
+        MembershipView {
+            scope_kind: kind.into(),
+            scope_id: id.into(),
+            scope_label: format!("{kind} {id}"),
+            role: role.into(),
+        }
+    }
+
+    #[test]
+    fn one_publishes_for_the_territories_one_leads_and_the_organisations_one_belongs_to() {
+        let user = CurrentUser {
+            id: 1,
+            email: "a@example.fr".into(),
+            name: "A".into(),
+            lang: "fr".into(),
+            verified: true,
+            memberships: vec![
+                membership("territory", "ti-8422", "project_manager"),
+                membership("territory", "ti-8422", "elected_colead"),
+                membership("territory", "ti-2401", "team_member"),
+                membership("territory", "ti-2402", "state_referent"),
+                membership("organisation", "7", "member"),
+                membership("region", "84", "regional_council"),
+            ],
+        };
+        let keys =
+            |party| -> Vec<String> { user.authors(party).into_iter().map(|(k, _)| k).collect() };
+        assert_eq!(
+            keys(PartyKind::Organisation),
+            ["territory:ti-8422", "organisation:7"]
+        );
+        assert_eq!(
+            keys(PartyKind::District),
+            ["territory:ti-8422", "district:7"]
+        );
+    }
 }

@@ -6,17 +6,36 @@ use crate::i18n::{t, use_lang, Key};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+/// The text of an outcome code any form handler may come back with (`AppError::code`);
+/// `conflict` says what a conflict means on the page.
+fn outcome_key(code: &str, conflict: Key) -> Key {
+    match code {
+        "conflict" => conflict,
+        "forbidden" => Key::ForbiddenBody,
+        "signin_required" => Key::ErrSignInRequired,
+        "credentials" => Key::ErrCredentials,
+        "not_found" => Key::NotFoundBody,
+        _ => Key::ErrorBody,
+    }
+}
+
 /// A field problem (`?erreur=title_too_long`) is told by its own label, the same on every
-/// page; `errors` names the page's other outcomes (a conflict, a refusal); `done` lists the
-/// page's success codes.
+/// page, and the other outcomes (a refusal, a conflict) by one table; `conflict` names what a
+/// conflict is on this page (an annonce already asked about, a proposal changed meanwhile);
+/// `done` lists the page's success codes.
 #[component]
-pub fn Flash(errors: fn(&str) -> Key, done: &'static [(&'static str, Key)]) -> impl IntoView {
+pub fn Flash(
+    #[prop(optional)] conflict: Option<Key>,
+    done: &'static [(&'static str, Key)],
+) -> impl IntoView {
+    let conflict = conflict.unwrap_or(Key::ErrorBody);
     let lang = use_lang();
     let query = use_query_map();
     move || {
         let q = query.read();
         if let Some(code) = q.get("erreur") {
-            let key = Problem::parse(&code).map_or_else(|| errors(&code), Problem::key);
+            let key =
+                Problem::parse(&code).map_or_else(|| outcome_key(&code, conflict), Problem::key);
             return Some(
                 view! { <p class="flash error" role="alert" data-testid="flash">{t(lang, key)}</p> }
                     .into_any(),

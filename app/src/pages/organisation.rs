@@ -216,7 +216,7 @@ pub fn OrganisationEditPage() -> impl IntoView {
                         };
                         view! {
                             <h1>{t(lang, Key::OrgEditTitle)} {crate::i18n::colon(lang)} {o.name.clone()}</h1>
-                            <form method="post" action=format!("/auth/organisations/{}", o.id) class="card-form wide">
+                            <form method="post" action=format!("/organisations/{}/modifier", o.id) class="card-form wide">
                                 {field("oe-name", "name", Key::NameLabel, o.name.clone())}
                                 <div class="field">
                                     <label for="oe-description">{t(lang, Key::DescriptionLabel)}</label>
@@ -244,7 +244,7 @@ pub fn OrganisationEditPage() -> impl IntoView {
                             </form>
                             {(OrganisationKind::District.is(&o.kind)).then(|| view! {
                                 <h2>{t(lang, Key::DistrictProfile)}</h2>
-                                <form method="post" action=format!("/auth/districts/{}/profil", o.id) class="card-form wide" data-testid="district-profile-form">
+                                <form method="post" action=format!("/districts/{}/profil", o.id) class="card-form wide" data-testid="district-profile-form">
                                     <crate::components::Checklist legend=Key::ChallengesLabel prefix="dp-challenge" name="challenges" options=crate::components::theme_options() chosen=o.challenges.clone()/>
                                     {field("dp-contact-name", "contact_name", Key::ContactName, o.contact_name.clone())}
                                     {field("dp-contact-email", "contact_email", Key::PublicEmailLabel, o.contact_email.clone())}

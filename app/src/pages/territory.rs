@@ -491,7 +491,7 @@ pub fn TerritoryEditPage() -> impl IntoView {
                         };
                         view! {
                             <h1>{t(lang, Key::EditTerritory)} {crate::i18n::colon(lang)} {d.name.clone()}</h1>
-                            <form method="post" action=format!("/auth/territoires/{}", d.id) class="card-form wide">
+                            <form method="post" action=format!("/territoires/{}/modifier", d.id) class="card-form wide">
                                 {area("te-presentation", "presentation", Key::PresentationLabel, p.presentation.clone())}
                                 <Checklist legend=Key::AxesLabel prefix="te-axis" name="axes" options=axis_options() chosen=p.axes.clone()/>
                                 {area("te-strengths", "strengths", Key::Strengths, p.strengths.clone())}

@@ -604,67 +604,6 @@ async fn revoke_invitation(
     grant_outcome(done, "invitation=revoquee", lang)
 }
 
-async fn edit_organisation(
-    State(state): State<AppState>,
-    me: SignedIn,
-    Path(id): Path<i64>,
-    Form(edit): Form<app::api::organisations::OrganisationEdit>,
-) -> Response {
-    let SignedIn { viewer, .. } = me;
-    match state
-        .services
-        .directory
-        .update_organisation(&viewer, id, &edit)
-        .await
-    {
-        Ok(()) => to(&format!("/organisations/{id}"), "modifie=1"),
-        Err(ServiceError::Forbidden) => (StatusCode::FORBIDDEN, "forbidden").into_response(),
-        Err(e) => to(
-            &format!("/organisations/{id}/modifier"),
-            &format!("erreur={}", error_code(e)),
-        ),
-    }
-}
-
-async fn edit_territory(
-    State(state): State<AppState>,
-    me: SignedIn,
-    Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let SignedIn { viewer, .. } = me;
-    let Ok(territory) = app::domain::ids::TerritoryId::parse(&id) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let mut p = app::api::directory::TerritoryProfile::default();
-    for (k, v) in pairs {
-        match k.as_str() {
-            "presentation" => p.presentation = v,
-            "axes" => p.axes.push(v),
-            "strengths" => p.strengths = v,
-            "needs_skills" => p.needs_skills = v,
-            "needs_land" => p.needs_land = v,
-            "needs_housing" => p.needs_housing = v,
-            "needs_mobility" => p.needs_mobility = v,
-            "challenges" => p.challenges.push(v),
-            _ => {}
-        }
-    }
-    match state
-        .services
-        .directory
-        .update_territory(&viewer, &territory, &p)
-        .await
-    {
-        Ok(()) => to(&format!("/territoires/{id}"), "modifie=1"),
-        Err(ServiceError::Forbidden) => (StatusCode::FORBIDDEN, "forbidden").into_response(),
-        Err(e) => to(
-            &format!("/territoires/{id}/modifier"),
-            &format!("erreur={}", error_code(e)),
-        ),
-    }
-}
-
 /// The account routes (all POST; the pages are Leptos routes at the unprefixed paths).
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -678,8 +617,6 @@ pub fn router() -> Router<AppState> {
         .route("/auth/invitation", post(accept_invitation))
         .route("/auth/deconnexion", post(sign_out))
         .route("/auth/deconnexion-partout", post(sign_out_everywhere))
-        .route("/auth/organisations/{id}", post(edit_organisation))
-        .route("/auth/territoires/{id}", post(edit_territory))
         .route("/compte/profil", post(profile))
         .route("/compte/jetons", post(create_token))
         .route("/compte/jetons/{id}/revoquer", post(revoke_token))

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod auth;
+mod directory;
 pub mod form;
 mod needs;
 mod network;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/langue", post(set_language))
         .nest("/api/v1", api::router())
         .merge(auth::router())
+        .merge(directory::router())
         .merge(proposals::router())
         .merge(network::router())
         .merge(needs::router())

@@ -260,6 +260,6 @@ pub fn router() -> Router<AppState> {
         .route("/echanges/nouveau", post(propose))
         .route("/echanges/{id}/reponse", post(answer))
         .route("/echanges/{id}/compte-rendu", post(report))
-        .route("/auth/districts/{id}/profil", post(district_profile))
-        .route("/auth/districts", post(create_district))
+        .route("/districts/{id}/profil", post(district_profile))
+        .route("/districts/nouveau", post(create_district))
 }

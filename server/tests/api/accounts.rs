@@ -357,7 +357,10 @@ async fn cross_origin_posts_are_refused_for_every_mutating_endpoint() {
         "/auth/invitation",
         "/auth/deconnexion",
         "/auth/deconnexion-partout",
-        "/auth/organisations/1",
+        "/organisations/1/modifier",
+        "/territoires/ti-8422/modifier",
+        "/districts/nouveau",
+        "/districts/1/profil",
         "/compte/profil",
         "/compte/jetons",
         "/compte/jetons/1/revoquer",
@@ -474,7 +477,7 @@ async fn territory_leads_edit_their_territory_and_search_follows(backend: Backen
     .await;
     let r = lead
         .post(
-            "/auth/territoires/ti-8422",
+            "/territoires/ti-8422/modifier",
             &[
                 (
                     "presentation",
@@ -519,12 +522,15 @@ async fn territory_leads_edit_their_territory_and_search_follows(backend: Backen
         )
         .await;
     let r = member
-        .post("/auth/territoires/ti-8422", &[("presentation", "Piraté")])
+        .post(
+            "/territoires/ti-8422/modifier",
+            &[("presentation", "Piraté")],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 403);
     let r = lead
         .post(
-            "/auth/territoires/ti-8422",
+            "/territoires/ti-8422/modifier",
             &[("presentation", "Autre"), ("axes", "conquérir")],
         )
         .await;
@@ -604,7 +610,7 @@ async fn organisation_admins_edit_their_profile_and_search_follows(backend: Back
     assert!(account.contains("collegue@polymeris.example"));
     let r = b
         .post(
-            &format!("/auth/organisations/{pole}"),
+            &format!("/organisations/{pole}/modifier"),
             &[
                 ("name", "Polymeris"),
                 (
@@ -642,7 +648,7 @@ async fn organisation_admins_edit_their_profile_and_search_follows(backend: Back
         .await;
     let r = b
         .post(
-            &format!("/auth/organisations/{other}"),
+            &format!("/organisations/{other}/modifier"),
             &[("name", "Pirate"), ("description", "x")],
         )
         .await;
@@ -664,7 +670,7 @@ async fn organisation_admins_edit_their_profile_and_search_follows(backend: Back
     // An invalid edit is refused with its reason and changes nothing.
     let r = b
         .post(
-            &format!("/auth/organisations/{pole}"),
+            &format!("/organisations/{pole}/modifier"),
             &[("name", "Polymeris"), ("website", "not a url")],
         )
         .await;
@@ -815,13 +821,13 @@ async fn authorisation_matrix_has_no_mismatch() {
             }
             let (path, form, success, changed_sql): (String, Vec<(&str, String)>, &str, String) = match (action, &resource) {
                 ("edit", Resource::Organisation(org)) => (
-                    format!("/auth/organisations/{org}"),
+                    format!("/organisations/{org}/modifier"),
                     vec![("name", format!("Nom {rows}")), ("description", "x".into())],
                     "modifie=1",
                     format!("SELECT COUNT(*) FROM organisation WHERE id = {org} AND name = 'Nom {rows}'"),
                 ),
                 ("edit", Resource::Territory { id, .. }) => (
-                    format!("/auth/territoires/{id}"),
+                    format!("/territoires/{id}/modifier"),
                     vec![("presentation", format!("Présentation {rows}"))],
                     "modifie=1",
                     format!("SELECT COUNT(*) FROM territory_profile WHERE territory_id = '{id}' AND presentation = 'Présentation {rows}'"),

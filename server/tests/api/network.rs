@@ -211,7 +211,7 @@ async fn an_exchange_runs_from_proposal_to_report_with_mail_in_each_language(bac
     // The district manager declares its challenges.
     let r = manager
         .post(
-            &format!("/auth/districts/{district}/profil"),
+            &format!("/districts/{district}/profil"),
             &[
                 ("challenges", "skills"),
                 ("challenges", "succession"),
@@ -225,7 +225,7 @@ async fn an_exchange_runs_from_proposal_to_report_with_mail_in_each_language(bac
     );
     let r = outsider
         .post(
-            &format!("/auth/districts/{district}/profil"),
+            &format!("/districts/{district}/profil"),
             &[("challenges", "land")],
         )
         .await;
@@ -425,21 +425,21 @@ async fn a_platform_administrator_opens_a_district_and_invites_its_manager() {
         ("manager_email", "manager@livenza.it"),
     ];
     let before = app.count("SELECT COUNT(*) AS n FROM organisation").await;
-    let r = referent.post("/auth/districts", &form).await;
+    let r = referent.post("/districts/nouveau", &form).await;
     assert!(r.headers()["location"]
         .to_str()
         .unwrap()
         .contains("erreur=forbidden"));
     let mut bad = form;
     bad[3] = ("nace_divisions", "31 ZZ");
-    let r = admin.post("/auth/districts", &bad).await;
+    let r = admin.post("/districts/nouveau", &bad).await;
     let location = r.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.contains("erreur=divisions_invalid"), "{location}");
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM organisation").await,
         before
     );
-    let r = admin.post("/auth/districts", &form).await;
+    let r = admin.post("/districts/nouveau", &form).await;
     let location = r.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.ends_with("?invitation=envoyee"), "{location}");
     let id = app

@@ -417,7 +417,7 @@ async fn members_only_organisations_are_shown_to_members_only(backend: Backend) 
     // The firm's admin chooses "members" on the profile form.
     let r = admin
         .post(
-            &format!("/auth/organisations/{firm}"),
+            &format!("/organisations/{firm}/modifier"),
             &[
                 ("name", name.as_str()),
                 ("description", "Décolletage de précision."),

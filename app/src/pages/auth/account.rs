@@ -13,16 +13,13 @@ pub fn AccountPage() -> impl IntoView {
     let lang = use_lang();
     let account = Resource::new(|| (), |_| get_account());
     view! {
-        <Title text=t(lang, Key::AccountTitle)/>
-        <h1>{t(lang, Key::AccountTitle)}</h1>
-        <Flash errors=error_key done=DONE/>
+        <PageTitle key=Key::AccountTitle/>
+        <Flash done=DONE/>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match account.await {
                     Ok(a) => view! { <AccountView a/> }.into_any(),
-                    Err(crate::error::AppError::Unauthorized) => view! {
-                        <p>{t(lang, Key::ErrSignInRequired)} " " <a href="/connexion">{t(lang, Key::SignIn)}</a></p>
-                    }.into_any(),
+                    Err(crate::error::AppError::Unauthorized) => sign_in_prompt(lang, Key::ErrSignInRequired),
                     Err(e) => view! { <ErrorView error=e/> }.into_any(),
                 }
             })}
@@ -38,9 +35,9 @@ pub(super) fn AccountView(a: AccountOverview) -> impl IntoView {
         .memberships
         .iter()
         .map(|m| {
-            let link = match m.scope_kind.as_str() {
-                "organisation" => Some(format!("/organisations/{}", m.scope_id)),
-                "territory" => Some(format!("/territoires/{}", m.scope_id)),
+            let link = match ScopeKind::parse(&m.scope_kind) {
+                Some(ScopeKind::Organisation) => Some(format!("/organisations/{}", m.scope_id)),
+                Some(ScopeKind::Territory) => Some(format!("/territoires/{}", m.scope_id)),
                 _ => None,
             };
             let edit = (ScopeKind::Organisation.is(&m.scope_kind) && Role::parse(&m.role) == Some(Role::Admin)).then(|| format!("/organisations/{}/modifier", m.scope_id));

@@ -28,7 +28,7 @@ pub(super) fn TokenPage(
     view! {
         <Title text=t(lang, title)/>
         <h1>{t(lang, title)}</h1>
-        <Flash errors=error_key done=DONE/>
+        <Flash done=DONE/>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match address.await {

@@ -7,7 +7,7 @@
 use crate::api::accounts::{
     get_account, get_link_address, AccountOverview, LinkPurpose, MIN_PASSWORD_CHARS,
 };
-use crate::components::{ErrorView, Flash};
+use crate::components::{sign_in_prompt, ErrorView, Flash, PageTitle};
 use crate::domain::notification::Frequency;
 use crate::domain::policy::{Role, ScopeKind, TokenScope};
 use crate::i18n::{t, use_lang, Key, Lang};
@@ -22,17 +22,6 @@ mod signin;
 pub use account::AccountPage;
 pub use links::{InvitationPage, MagicLinkPage, ResetPage, VerifyPage};
 pub use signin::{ForgotPage, SignInPage, SignUpPage};
-
-/// The translated message of an error code from a form handler.
-fn error_key(code: &str) -> Key {
-    match code {
-        "credentials" => Key::ErrCredentials,
-        "not_found" => Key::NotFoundBody,
-        "signin_required" => Key::ErrSignInRequired,
-        "forbidden" => Key::ForbiddenBody,
-        _ => Key::ErrorBody,
-    }
-}
 
 /// The success codes this page's forms come back with.
 const DONE: &[(&str, Key)] = &[

@@ -7,9 +7,8 @@ use super::*;
 pub fn SignInPage() -> impl IntoView {
     let lang = use_lang();
     view! {
-        <Title text=t(lang, Key::SignInTitle)/>
-        <h1>{t(lang, Key::SignInTitle)}</h1>
-        <Flash errors=error_key done=DONE/>
+        <PageTitle key=Key::SignInTitle/>
+        <Flash done=DONE/>
         <div class="two-forms">
             <form method="post" action="/auth/connexion" class="card-form">
                 <h2>{t(lang, Key::WithPassword)}</h2>
@@ -34,9 +33,8 @@ pub fn SignInPage() -> impl IntoView {
 pub fn SignUpPage() -> impl IntoView {
     let lang = use_lang();
     view! {
-        <Title text=t(lang, Key::SignUpTitle)/>
-        <h1>{t(lang, Key::SignUpTitle)}</h1>
-        <Flash errors=error_key done=DONE/>
+        <PageTitle key=Key::SignUpTitle/>
+        <Flash done=DONE/>
         <form method="post" action="/auth/inscription" class="card-form">
             <div class="field">
                 <label for="su-name">{t(lang, Key::NameLabel)}</label>
@@ -54,9 +52,8 @@ pub fn SignUpPage() -> impl IntoView {
 pub fn ForgotPage() -> impl IntoView {
     let lang = use_lang();
     view! {
-        <Title text=t(lang, Key::ForgotPassword)/>
-        <h1>{t(lang, Key::ForgotPassword)}</h1>
-        <Flash errors=error_key done=DONE/>
+        <PageTitle key=Key::ForgotPassword/>
+        <Flash done=DONE/>
         <form method="post" action="/auth/mot-de-passe-oublie" class="card-form">
             {email_field(lang, "fp-email")}
             <button type="submit">{t(lang, Key::SendLink)}</button>

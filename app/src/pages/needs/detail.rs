@@ -6,10 +6,7 @@ use super::*;
 #[component]
 pub fn NeedPage() -> impl IntoView {
     let lang = use_lang();
-    let data = Resource::new(path_id(), |id| async move {
-        let Some(id) = id else {
-            return Err(AppError::NotFound);
-        };
+    let data = path_record(|id| async move {
         let n = get_need(id).await?;
         let matches = if n.is_author {
             Some(get_matches(id).await?)
@@ -92,7 +89,7 @@ pub fn NeedPage() -> impl IntoView {
                             <Title text=s.title.clone()/>
                             <p class="breadcrumb"><a href="/annonces">{t(lang, Key::NeedsTitle)}</a></p>
                             <h1>{s.title.clone()}</h1>
-                            <Flash errors=error_key done=DONE/>
+                            <Flash conflict=CONFLICT done=DONE/>
                             <p class="meta">
                                 <span class="badge">{crate::i18n::label_of(lang, &s.kind, NeedKind::parse, NeedKind::key)}</span> " "
                                 <span class="badge">{crate::i18n::label_of(lang, &s.visibility, NeedVisibility::parse, NeedVisibility::key)}</span> " "

@@ -82,19 +82,14 @@ pub fn NeedNewPage() -> impl IntoView {
     let lang = use_lang();
     let user = Resource::new(|| (), |_| get_current_user());
     view! {
-        <Title text=t(lang, Key::NewNeed)/>
-        <h1>{t(lang, Key::NewNeed)}</h1>
-        <Flash errors=error_key done=DONE/>
+        <PageTitle key=Key::NewNeed/>
+        <Flash conflict=CONFLICT done=DONE/>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let Ok(Some(u)) = user.await else {
-                    return view! { <p>{t(lang, Key::NeedSignIn)} " " <a href="/connexion">{t(lang, Key::SignIn)}</a></p> }.into_any();
+                    return sign_in_prompt(lang, Key::NeedSignIn);
                 };
-                let authors: Vec<(String, String)> = u.memberships.iter().filter_map(|m| match m.scope_kind.as_str() {
-                    "organisation" => Some((format!("organisation:{}", m.scope_id), m.scope_label.clone())),
-                    "territory" if crate::domain::policy::Role::parse(&m.role).is_some_and(crate::domain::policy::Role::speaks_for_territory) => Some((format!("territory:{}", m.scope_id), m.scope_label.clone())),
-                    _ => None,
-                }).collect();
+                let authors = u.authors(crate::domain::organisation::PartyKind::Organisation);
                 if authors.is_empty() {
                     return view! { <p>{t(lang, Key::NeedMembersOnly)}</p> }.into_any();
                 }
@@ -142,10 +137,7 @@ pub(super) fn draft_of(n: &NeedView) -> NeedDraft {
 #[component]
 pub fn NeedEditPage() -> impl IntoView {
     let lang = use_lang();
-    let data = Resource::new(path_id(), |id| async move {
-        let Some(id) = id else {
-            return Err(AppError::NotFound);
-        };
+    let data = path_record(|id| async move {
         let n = get_need(id).await?;
         if !n.is_author {
             return Err(AppError::Forbidden);
@@ -153,9 +145,8 @@ pub fn NeedEditPage() -> impl IntoView {
         Ok(n)
     });
     view! {
-        <Title text=t(lang, Key::EditNeed)/>
-        <h1>{t(lang, Key::EditNeed)}</h1>
-        <Flash errors=error_key done=DONE/>
+        <PageTitle key=Key::EditNeed/>
+        <Flash conflict=CONFLICT done=DONE/>
         {when_loaded(data, move |n| view! {
                         <form method="post" action=format!("/annonces/{}/modifier", n.summary.id) class="card-form wide">
                             {need_fields(lang, &draft_of(&n), None)}

@@ -24,8 +24,7 @@ pub fn NeedsPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=t(lang, Key::NeedsTitle)/>
-        <h1>{t(lang, Key::NeedsTitle)}</h1>
+        <PageTitle key=Key::NeedsTitle/>
         <p class="lead">{t(lang, Key::NeedsLead)}</p>
         <p class="actions-row">
             <a class="button" href="/annonces/nouvelle">{t(lang, Key::NewNeed)}</a> " "

@@ -6,8 +6,8 @@ use crate::api::needs::{
     get_inbox, get_matches, get_need, get_needs, get_needs_for_me, InterestView, NeedDraft,
     NeedFilter, NeedSummary, NeedView,
 };
-use crate::components::{path_id, when_loaded};
-use crate::components::{BarChart, ErrorView, Flash};
+use crate::components::{path_record, when_loaded};
+use crate::components::{sign_in_prompt, BarChart, Flash, PageTitle};
 use crate::domain::contact::ContactStatus;
 use crate::domain::matching::FirmSize;
 use crate::domain::need::{NeedKind, NeedStatus, NeedVisibility};
@@ -29,14 +29,8 @@ pub use form::{NeedEditPage, NeedNewPage};
 pub use inbox::InboxPage;
 pub use list::NeedsPage;
 
-fn error_key(code: &str) -> Key {
-    match code {
-        "conflict" => Key::ErrAlreadyAsked,
-        "forbidden" => Key::ForbiddenBody,
-        "signin_required" => Key::ErrSignInRequired,
-        _ => Key::ErrorBody,
-    }
-}
+/// What a conflict means on these pages.
+const CONFLICT: Key = Key::ErrAlreadyAsked;
 
 /// The success codes this page's forms come back with.
 const DONE: &[(&str, Key)] = &[

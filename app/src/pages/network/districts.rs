@@ -9,9 +9,8 @@ pub fn DistrictNewPage() -> impl IntoView {
     let lang = use_lang();
     let user = Resource::new(|| (), |_| get_current_user());
     view! {
-        <Title text=t(lang, Key::NewDistrict)/>
-        <h1>{t(lang, Key::NewDistrict)}</h1>
-        <Flash errors=error_key done=DONE/>
+        <PageTitle key=Key::NewDistrict/>
+        <Flash conflict=CONFLICT done=DONE/>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let admin = user.await.ok().flatten().is_some_and(|u| {
@@ -28,7 +27,7 @@ pub fn DistrictNewPage() -> impl IntoView {
                 };
                 view! {
                     <p class="lead">{t(lang, Key::NewDistrictLead)}</p>
-                    <form method="post" action="/auth/districts" class="card-form wide">
+                    <form method="post" action="/districts/nouveau" class="card-form wide">
                         {field("nd-name", "name", Key::DistrictName, true)}
                         {field("nd-country", "country", Key::CountryCodeLabel, true)}
                         {field("nd-nuts", "nuts_code", Key::NutsCodeLabel, true)}

@@ -20,18 +20,13 @@ pub fn ExchangesPage() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new(|| (), |_| get_exchanges());
     view! {
-        <Title text=t(lang, Key::MyExchanges)/>
-        <h1>{t(lang, Key::MyExchanges)}</h1>
+        <PageTitle key=Key::MyExchanges/>
         <p class="lead">{t(lang, Key::ExchangesLead)}</p>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(list) if list.is_empty() => view! { <p>{t(lang, Key::NoExchanges)}</p> }.into_any(),
-                    Ok(list) => view! { <ul class="cards" data-testid="exchange-list">{list.iter().map(|x| exchange_line(lang, x)).collect_view()}</ul> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {when_loaded(data, move |list| if list.is_empty() {
+            view! { <p>{t(lang, Key::NoExchanges)}</p> }.into_any()
+        } else {
+            view! { <ul class="cards" data-testid="exchange-list">{list.iter().map(|x| exchange_line(lang, x)).collect_view()}</ul> }.into_any()
+        })}
     }
 }
 
@@ -71,7 +66,7 @@ pub fn ExchangePage() -> impl IntoView {
                             <Title text=format!("{} → {}", x.from_name, x.to_name)/>
                             <p class="breadcrumb"><a href="/echanges">{t(lang, Key::MyExchanges)}</a></p>
                             <h1><a href=format!("/territoires/{}", x.from_territory)>{x.from_name.clone()}</a> " → " <a href=to_href>{x.to_name.clone()}</a></h1>
-                            <Flash errors=error_key done=DONE/>
+                            <Flash conflict=CONFLICT done=DONE/>
                             <p class="meta">
                                 <span data-testid="exchange-status" class=format!("badge status status-{}", x.status)>{crate::i18n::label_of(lang, &x.status, ExchangeStatus::parse, ExchangeStatus::key)}</span> " "
                                 {ExchangeFormat::label_of(lang, &x.format)} {(!x.theme.is_empty()).then(|| format!(" · {}", x.theme))}

@@ -8,7 +8,7 @@ use crate::api::network::{
     PracticeSummary,
 };
 use crate::components::{path_record, when_loaded};
-use crate::components::{BarChart, ErrorView, Flash, Pager};
+use crate::components::{sign_in_prompt, BarChart, ErrorView, Flash, PageTitle, Pager};
 use crate::domain::exchange::{ExchangeFormat, ExchangeStatus};
 use crate::domain::organisation::PartyKind;
 use crate::domain::policy::ScopeKind;
@@ -29,14 +29,8 @@ pub use exchanges::{ExchangePage, ExchangesPage};
 pub use partners::{DistrictPartnersPage, TerritoryPartnersPage};
 pub use practices::{PracticeNewPage, PracticePage, PracticesPage};
 
-fn error_key(code: &str) -> Key {
-    match code {
-        "forbidden" => Key::ForbiddenBody,
-        "conflict" => Key::ErrProposalConflict,
-        "signin_required" => Key::ErrSignInRequired,
-        _ => Key::ErrorBody,
-    }
-}
+/// What a conflict means on these pages.
+const CONFLICT: Key = Key::ErrProposalConflict;
 
 /// The success codes this page's forms come back with.
 const DONE: &[(&str, Key)] = &[

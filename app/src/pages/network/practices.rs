@@ -51,8 +51,7 @@ pub fn PracticesPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=t(lang, Key::PracticesTitle)/>
-        <h1>{t(lang, Key::PracticesTitle)}</h1>
+        <PageTitle key=Key::PracticesTitle/>
         <p class="lead">{t(lang, Key::PracticesLead)}</p>
         <p class="actions-row">
             <a class="button" href="/pratiques/nouvelle">{t(lang, Key::NewPractice)}</a> " "
@@ -108,19 +107,14 @@ pub fn PracticeNewPage() -> impl IntoView {
     let lang = use_lang();
     let user = Resource::new(|| (), |_| get_current_user());
     view! {
-        <Title text=t(lang, Key::NewPractice)/>
-        <h1>{t(lang, Key::NewPractice)}</h1>
-        <Flash errors=error_key done=DONE/>
+        <PageTitle key=Key::NewPractice/>
+        <Flash conflict=CONFLICT done=DONE/>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let Ok(Some(u)) = user.await else {
-                    return view! { <p>{t(lang, Key::PracticeSignIn)} " " <a href="/connexion">{t(lang, Key::SignIn)}</a></p> }.into_any();
+                    return sign_in_prompt(lang, Key::PracticeSignIn);
                 };
-                let authors: Vec<(String, String)> = u.memberships.iter().filter_map(|m| match m.scope_kind.as_str() {
-                    "territory" if crate::domain::policy::Role::parse(&m.role).is_some_and(crate::domain::policy::Role::speaks_for_territory) => Some((format!("territory:{}", m.scope_id), m.scope_label.clone())),
-                    "organisation" => Some((format!("district:{}", m.scope_id), m.scope_label.clone())),
-                    _ => None,
-                }).collect();
+                let authors = u.authors(PartyKind::District);
                 if authors.is_empty() {
                     return view! { <p>{t(lang, Key::PracticeTeamsOnly)}</p> }.into_any();
                 }
@@ -185,7 +179,7 @@ pub fn PracticePage() -> impl IntoView {
                             <Title text=s.title.clone()/>
                             <p class="breadcrumb"><a href="/pratiques">{t(lang, Key::PracticesTitle)}</a></p>
                             <h1 lang=s.lang.clone()>{s.title.clone()}</h1>
-                            <Flash errors=error_key done=DONE/>
+                            <Flash conflict=CONFLICT done=DONE/>
                             <p class="meta">
                                 <span class="badge">{Theme::label_of(lang, &s.theme)}</span> " "
                                 {s.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}

@@ -8,8 +8,7 @@ pub fn DashboardPage() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new(|| (), |_| get_dashboard());
     view! {
-        <Title text=t(lang, Key::Dashboard)/>
-        <h1>{t(lang, Key::Dashboard)}</h1>
+        <PageTitle key=Key::Dashboard/>
         <p class="breadcrumb"><a href="/simplification">{t(lang, Key::ProposalsTitle)}</a></p>
         {when_loaded(data, move |d| {
                         let status_rows = d.by_status.iter().map(|(c, n)| (status_label(lang, c).to_owned(), *n)).collect::<Vec<_>>();

@@ -100,16 +100,13 @@ pub fn ProposalNewPage() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let on_text = move |v: String| text.set(v);
     view! {
-        <Title text=t(lang, Key::NewProposal)/>
-        <h1>{t(lang, Key::NewProposal)}</h1>
-        <Flash errors=error_key done=DONE/>
+        <PageTitle key=Key::NewProposal/>
+        <Flash conflict=CONFLICT done=DONE/>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let user = match user.await {
                     Ok(Some(u)) => u,
-                    Ok(None) => return view! {
-                        <p>{t(lang, Key::ProposalSignIn)} " " <a href="/connexion">{t(lang, Key::SignIn)}</a></p>
-                    }.into_any(),
+                    Ok(None) => return sign_in_prompt(lang, Key::ProposalSignIn),
                     Err(e) => return view! { <ErrorView error=e/> }.into_any(),
                 };
                 let territories: Vec<(String, String)> = user
@@ -148,10 +145,7 @@ pub fn ProposalNewPage() -> impl IntoView {
 #[component]
 pub fn ProposalEditPage() -> impl IntoView {
     let lang = use_lang();
-    let data = Resource::new(path_id(), |id| async move {
-        let Some(id) = id else {
-            return Err(AppError::NotFound);
-        };
+    let data = path_record(|id| async move {
         let p = get_proposal(id).await?;
         if !p.may_edit {
             return Err(AppError::Forbidden);
@@ -161,9 +155,8 @@ pub fn ProposalEditPage() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let on_text = move |v: String| text.set(v);
     view! {
-        <Title text=t(lang, Key::EditProposal)/>
-        <h1>{t(lang, Key::EditProposal)}</h1>
-        <Flash errors=error_key done=DONE/>
+        <PageTitle key=Key::EditProposal/>
+        <Flash conflict=CONFLICT done=DONE/>
         {when_loaded(data, move |p| {
                         let d = ProposalDraft {
                             territory_id: p.summary.territory_id.clone(),

@@ -48,8 +48,7 @@ pub fn ProposalsPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=t(lang, Key::ProposalsTitle)/>
-        <h1>{t(lang, Key::ProposalsTitle)}</h1>
+        <PageTitle key=Key::ProposalsTitle/>
         <p class="lead">{t(lang, Key::ProposalsLead)}</p>
         <p class="actions-row">
             <a class="button" href="/simplification/nouvelle">{t(lang, Key::NewProposal)}</a>

@@ -10,8 +10,8 @@ use crate::api::proposals::{
     get_dashboard, get_proposal, get_proposals, get_queue, get_similar, ProposalDetail,
     ProposalDraft, ProposalFilter, ProposalLink, ProposalSort, ProposalSummary,
 };
-use crate::components::{path_id, path_record, when_loaded};
-use crate::components::{BarChart, ErrorView, Flash, Pager};
+use crate::components::{path_record, when_loaded};
+use crate::components::{sign_in_prompt, BarChart, ErrorView, Flash, PageTitle, Pager};
 use crate::domain::proposal::{
     Action, ActorRole, Mechanism, ProposalKind, Requirement, Status, ALL_LEVELS, ALL_STATUSES,
 };
@@ -88,14 +88,8 @@ fn role_key(code: &str) -> Key {
     ActorRole::parse(code).map_or(Key::RoleMember, ActorRole::key)
 }
 
-fn error_key(code: &str) -> Key {
-    match code {
-        "conflict" => Key::ErrProposalConflict,
-        "forbidden" => Key::ForbiddenBody,
-        "signin_required" => Key::ErrSignInRequired,
-        _ => Key::ErrorBody,
-    }
-}
+/// What a conflict means on these pages.
+const CONFLICT: Key = Key::ErrProposalConflict;
 
 /// The success codes this page's forms come back with.
 const DONE: &[(&str, Key)] = &[

@@ -23,8 +23,7 @@ pub fn QueuePage() -> impl IntoView {
         }
     };
     view! {
-        <Title text=t(lang, Key::MyQueue)/>
-        <h1>{t(lang, Key::MyQueue)}</h1>
+        <PageTitle key=Key::MyQueue/>
         <p class="actions-row">
             <a class="button" href="/simplification/nouvelle">{t(lang, Key::NewProposal)}</a> " "
             <a href="/simplification">{t(lang, Key::ProposalsTitle)}</a>
