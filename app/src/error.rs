@@ -147,6 +147,35 @@ impl FieldError {
     }
 }
 
+crate::domain::workflow::vocabulary! {
+    /// What a step ran into: the record is not, or no longer, in a state that allows it.
+    Conflict {
+        /// A contact on this annonce is already open between the same sides.
+        AlreadyAsked => "already_asked",
+        /// The annonce is already closed.
+        AlreadyClosed => "already_closed",
+        /// This side already supports the proposal (directly or through a merged one).
+        AlreadySupported => "already_supported",
+        /// Someone else took a step first: the record changed since the page was read.
+        ChangedMeanwhile => "changed_meanwhile",
+        /// An account already holds this address.
+        AccountExists => "account_exists",
+    }
+}
+
+impl Conflict {
+    /// The JSON API's message for it.
+    pub fn message(self) -> &'static str {
+        match self {
+            Conflict::AlreadyAsked => "a contact between these sides is already open",
+            Conflict::AlreadyClosed => "the annonce is already closed",
+            Conflict::AlreadySupported => "this side already supports the proposal",
+            Conflict::ChangedMeanwhile => "the record changed meanwhile; read it again",
+            Conflict::AccountExists => "an account already holds this address",
+        }
+    }
+}
+
 /// What the browser learns about a failure: never internals. Services fail with
 /// `ports::ServiceError`, converted here once (`From`); each surface then renders this one
 /// type: a page (`ErrorView`), a form's redirect (`code`), the JSON API (`server::http::api`).
@@ -156,8 +185,8 @@ pub enum AppError {
     NotFound,
     #[error("forbidden")]
     Forbidden,
-    #[error("conflict: {0}")]
-    Conflict(String),
+    #[error("conflict: {0:?}")]
+    Conflict(Conflict),
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
     /// Not signed in, or credentials refused.
@@ -206,6 +235,15 @@ impl AppError {
             AppError::RateLimited(_) => "rate_limited".into(),
             AppError::Busy(_) => "busy".into(),
             AppError::Internal | AppError::Transport(_) => "internal".into(),
+        }
+    }
+
+    /// What a form's redirect carries back for its page to say: `erreur=CODE`, and for a
+    /// conflict which one (`erreur=conflict&conflit=already_closed`).
+    pub fn query(&self) -> String {
+        match self {
+            AppError::Conflict(c) => format!("erreur=conflict&conflit={}", c.code()),
+            other => format!("erreur={}", other.code()),
         }
     }
 
@@ -264,5 +302,23 @@ impl From<crate::ports::ServiceError> for AppError {
             }
         };
         error.served()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_redirect_says_which_conflict() {
+        assert_eq!(
+            AppError::Conflict(Conflict::AlreadyClosed).query(),
+            "erreur=conflict&conflit=already_closed"
+        );
+        assert_eq!(AppError::NotFound.query(), "erreur=not_found");
+        for c in Conflict::ALL {
+            assert_eq!(Conflict::parse(c.code()), Some(*c));
+            assert!(!c.message().is_empty());
+        }
     }
 }

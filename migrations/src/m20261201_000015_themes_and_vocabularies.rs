@@ -134,7 +134,8 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         lift_rules(manager, VOCABULARIES).await?;
         let db = manager.get_connection();
-        // Themes that had no former code, and the exchanges setting, have no place before.
+        // The exchanges setting had no place before. Rows under a theme that had no former
+        // code (a proposal on housing, say) keep it: the step before held no rule on themes.
         db.execute_unprepared("DELETE FROM notification_setting WHERE kind = 'exchanges'")
             .await?;
         let back: Vec<(&str, &str, &str)> = RECODED

@@ -141,7 +141,7 @@ pub struct TerritoryProfile {
     pub needs_land: String,
     pub needs_housing: String,
     pub needs_mobility: String,
-    /// Among [`crate::domain::partners::CHALLENGES`].
+    /// Theme codes ([`crate::domain::theme::Theme`]).
     #[serde(default)]
     pub challenges: Vec<String>,
     pub updated_at: i64,
@@ -243,7 +243,7 @@ pub struct OrganisationDetail {
     pub certifications: Vec<String>,
     pub markets: Vec<String>,
     pub email: String,
-    /// A district's declared challenges and contact (see `domain::partners::CHALLENGES`).
+    /// A district's declared challenges (theme codes, see `domain::theme::Theme`) and contact.
     #[serde(default)]
     pub challenges: Vec<String>,
     #[serde(default)]

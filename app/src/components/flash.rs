@@ -1,16 +1,16 @@
 //! The outcome of a form, carried back in the address: `?erreur=code` or one of the page's
 //! success codes (`?cree=1`...), shown as an alert or a status message.
 
-use crate::error::Problem;
+use crate::error::{Conflict, Problem};
 use crate::i18n::{t, use_lang, Key};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// The text of an outcome code any form handler may come back with (`AppError::code`);
-/// `conflict` says what a conflict means on the page.
-fn outcome_key(code: &str, conflict: Key) -> Key {
+/// The text of an outcome code any form handler may come back with (`AppError::query`);
+/// a conflict is told by which one it is (`conflit=`), else as a change made meanwhile.
+fn outcome_key(code: &str, conflict: Option<Conflict>) -> Key {
     match code {
-        "conflict" => conflict,
+        "conflict" => conflict.unwrap_or(Conflict::ChangedMeanwhile).key(),
         "forbidden" => Key::ForbiddenBody,
         "signin_required" => Key::ErrSignInRequired,
         "credentials" => Key::ErrCredentials,
@@ -20,20 +20,16 @@ fn outcome_key(code: &str, conflict: Key) -> Key {
 }
 
 /// A field problem (`?erreur=title_too_long`) is told by its own label, the same on every
-/// page, and the other outcomes (a refusal, a conflict) by one table; `conflict` names what a
-/// conflict is on this page (an annonce already asked about, a proposal changed meanwhile);
-/// `done` lists the page's success codes.
+/// page, and the other outcomes (a refusal, which conflict) by one table; `done` lists the
+/// page's success codes.
 #[component]
-pub fn Flash(
-    #[prop(optional)] conflict: Option<Key>,
-    done: &'static [(&'static str, Key)],
-) -> impl IntoView {
-    let conflict = conflict.unwrap_or(Key::ErrorBody);
+pub fn Flash(done: &'static [(&'static str, Key)]) -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
     move || {
         let q = query.read();
         if let Some(code) = q.get("erreur") {
+            let conflict = q.get("conflit").and_then(|c| Conflict::parse(&c));
             let key =
                 Problem::parse(&code).map_or_else(|| outcome_key(&code, conflict), Problem::key);
             return Some(

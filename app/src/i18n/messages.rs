@@ -491,7 +491,6 @@ messages! {
     ErrFormInvalid => "Le formulaire reçu est incomplet ou mal formé : rien n'a été enregistré. Remplissez-le de nouveau depuis cette page.", "The form received was incomplete or malformed: nothing was saved. Fill it in again from this page.";
     ErrTextInvalid => "Le texte reçu n'est pas de l'UTF-8 valide : rien n'a été enregistré.", "The text received is not valid UTF-8: nothing was saved.";
     ErrTerritoryNotYours => "Vous ne faites pas partie de l'équipe de ce territoire.", "You are not in this territory's team.";
-    ErrProposalConflict => "La demande a changé entre-temps, ou ce soutien existe déjà. Rechargez la page.", "The proposal changed meanwhile, or this support already exists. Reload the page.";
     KindProposal => "Demande de simplification", "Simplification proposal";
     TerritoryProposalsLink => "Les demandes de simplification envoyées par ce territoire", "The simplification proposals sent by this territory";
     ChallengesLabel => "Défis du territoire", "The territory's challenges";
@@ -640,7 +639,11 @@ messages! {
     FlashNeedPublished => "Annonce publiée : les partenaires suggérés sont ci-dessous.", "Annonce published: suggested partners are below.";
     FlashNeedClosed => "Annonce clôturée.", "Annonce closed.";
     FlashContactAsked => "Demande envoyée : l'autre partie est prévenue.", "Request sent: the other party is told.";
-    ErrAlreadyAsked => "Une demande est déjà en cours, ou l'élément a changé entre-temps.", "A request is already open, or the item changed meanwhile.";
+    ErrAlreadyAsked => "Une mise en relation est déjà en cours entre vous et l'auteur de cette annonce.", "A contact between you and this annonce's author is already open.";
+    ErrAlreadyClosed => "Cette annonce est déjà clôturée.", "This annonce is already closed.";
+    ErrAlreadySupported => "Vous soutenez déjà cette demande, directement ou par une demande fusionnée.", "You already support this proposal, directly or through a merged one.";
+    ErrChangedMeanwhile => "Quelqu'un a agi entre-temps : rechargez la page pour voir où en est le dossier.", "Someone acted meanwhile: reload the page to see where things stand.";
+    ErrAccountExists => "Un compte existe déjà pour cette adresse : connectez-vous.", "An account already exists for this address: sign in.";
     ErrNafInvalid => "Code NAF invalide (ex. 25, 25.62 ou 25.62B).", "Invalid NAF code (e.g. 25, 25.62 or 25.62B).";
     ErrCommuneInvalid => "Code INSEE de commune invalide (5 caractères).", "Invalid INSEE municipality code (5 characters).";
     ErrRadiusInvalid => "Le rayon va de 1 à 500 km.", "The radius goes from 1 to 500 km.";

@@ -14,7 +14,7 @@ use crate::domain::organisation::{OrganisationKind, SiteStatus};
 use crate::domain::policy::Role;
 use crate::domain::proposal::{ActorRole, Level, Mechanism, ProposalKind};
 use crate::domain::theme::{Axis, Theme};
-use crate::error::Problem;
+use crate::error::{Conflict, Problem};
 
 impl Role {
     /// The text naming this role.
@@ -159,6 +159,19 @@ impl ExchangeFormat {
     /// The text of a stored format code.
     pub fn label_of(lang: Lang, code: &str) -> String {
         label_of(lang, code, ExchangeFormat::parse, ExchangeFormat::key)
+    }
+}
+
+impl Conflict {
+    /// What the reader is told when a step runs into this.
+    pub fn key(self) -> Key {
+        match self {
+            Conflict::AlreadyAsked => Key::ErrAlreadyAsked,
+            Conflict::AlreadyClosed => Key::ErrAlreadyClosed,
+            Conflict::AlreadySupported => Key::ErrAlreadySupported,
+            Conflict::ChangedMeanwhile => Key::ErrChangedMeanwhile,
+            Conflict::AccountExists => Key::ErrAccountExists,
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! `/organisations/{id}`: an organisation's profile (pôle, European district, firm...).
 
 use crate::api::directory::{get_organisation, OrganisationDetail};
-use crate::components::{path_record, when_loaded};
+use crate::components::{path_record, when_loaded, Field};
 use crate::domain::organisation::headcount_label;
 use crate::domain::organisation::{OrganisationKind, OrganisationVisibility};
 use crate::i18n::{country_name, language_name, t, use_lang, Key, Lang};
@@ -208,12 +208,7 @@ pub fn OrganisationEditPage() -> impl IntoView {
     view! {
         <Title text=t(lang, Key::OrgEditTitle)/>
         {when_loaded(data, move |o| {
-                        let field = |id: &'static str, name: &'static str, key: Key, value: String| view! {
-                            <div class="field">
-                                <label for=id>{t(lang, key)}</label>
-                                <input id=id type="text" name=name value=value/>
-                            </div>
-                        };
+                        let field = |id, name, key, value: String| Field::new(id, name, key).value(value).view(lang);
                         view! {
                             <h1>{t(lang, Key::OrgEditTitle)} {crate::i18n::colon(lang)} {o.name.clone()}</h1>
                             <form method="post" action=format!("/organisations/{}/modifier", o.id) class="card-form wide">

@@ -5,8 +5,8 @@ use crate::api::organisations::{
     list_land_sites, list_organisations, territory_divisions, DivisionCount, LandSiteList,
     OrganisationFilter, OrganisationList, OrganisationSort,
 };
-use crate::components::when_loaded;
 use crate::components::{axis_options, theme_options, Checklist, DivisionChart, ErrorView, Pager};
+use crate::components::{when_loaded, Field};
 use crate::domain::organisation::headcount_label;
 use crate::domain::theme::Axis;
 use crate::error::AppError;
@@ -483,12 +483,7 @@ pub fn TerritoryEditPage() -> impl IntoView {
         <Title text=t(lang, Key::EditTerritory)/>
         {when_loaded(data, move |d| {
                         let p = d.profile.clone().unwrap_or_default();
-                        let area = |id: &'static str, name: &'static str, key: Key, value: String| view! {
-                            <div class="field">
-                                <label for=id>{t(lang, key)}</label>
-                                <textarea id=id name=name rows="3">{value}</textarea>
-                            </div>
-                        };
+                        let area = |id, name, key, value: String| Field::new(id, name, key).value(value).area(3).view(lang);
                         view! {
                             <h1>{t(lang, Key::EditTerritory)} {crate::i18n::colon(lang)} {d.name.clone()}</h1>
                             <form method="post" action=format!("/territoires/{}/modifier", d.id) class="card-form wide">

@@ -30,8 +30,8 @@ pub enum ServiceError {
     NotFound,
     #[error("forbidden")]
     Forbidden,
-    #[error("conflict: {0}")]
-    Conflict(String),
+    #[error("conflict: {0:?}")]
+    Conflict(crate::error::Conflict),
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
     /// Wrong address or password, or an unconfirmed address: one answer for all.

@@ -6,7 +6,7 @@
 use super::{fetch_all, placeholders, stmt};
 use anyhow::Context;
 use app::domain::ids::{InseeCode, NafCode, Siret};
-use app::domain::organisation::{FirmRecord, OrganisationKind, PartyKind, SiteRecord};
+use app::domain::organisation::{FirmRecord, OrganisationKind, PartyKind, SiteRecord, SiteStatus};
 use sea_orm::sea_query::{Alias, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use std::collections::{HashMap, HashSet};
@@ -586,10 +586,14 @@ pub async fn land_sites(
             "SELECT s.id, s.name, c.name AS commune, s.area_ha, s.status, s.turnkey, s.available_from, \
              s.is_demo FROM land_site s JOIN commune c ON c.insee = s.commune_insee \
              WHERE c.territory_id = ? \
-             ORDER BY CASE s.status WHEN 'available' THEN 0 WHEN 'under_option' THEN 1 ELSE 2 END, \
+             ORDER BY CASE s.status WHEN ? THEN 0 WHEN ? THEN 1 ELSE 2 END, \
              s.area_ha DESC, s.id LIMIT {per_page} OFFSET {offset}"
         ),
-        vec![territory.into()],
+        vec![
+            territory.into(),
+            SiteStatus::Available.code().into(),
+            SiteStatus::UnderOption.code().into(),
+        ],
     )
     .await?;
     Ok(LandSiteList {

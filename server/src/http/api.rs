@@ -185,7 +185,7 @@ impl From<AppError> for ApiError {
             ),
             AppError::NotFound => (ErrorCode::NotFound, "not found".to_owned()),
             AppError::Forbidden => (ErrorCode::Forbidden, "forbidden".to_owned()),
-            AppError::Conflict(m) => (ErrorCode::Conflict, m),
+            AppError::Conflict(c) => (ErrorCode::Conflict, c.message().to_owned()),
             AppError::Unauthorized => (
                 ErrorCode::Unauthorized,
                 "send Authorization: Bearer <token>".to_owned(),

@@ -153,13 +153,14 @@ pub(super) fn to(path: &str, flash: &str) -> Response {
 pub(super) fn back_with<T>(result: Result<T, ServiceError>, path: &str, done: &str) -> Response {
     match result {
         Ok(_) => to(path, done),
-        Err(e) => to(path, &format!("erreur={}", error_code(e))),
+        Err(e) => to(path, &error_query(e)),
     }
 }
 
-/// The code a form's page translates (`?erreur=CODE`), through the one error conversion.
-pub(super) fn error_code(e: ServiceError) -> String {
-    app::error::AppError::from(e).code()
+/// What a form's page reads back from its address (`erreur=CODE`...), through the one error
+/// conversion.
+pub(super) fn error_query(e: ServiceError) -> String {
+    app::error::AppError::from(e).query()
 }
 
 fn too_many(retry_after: u64, lang: Lang) -> Response {
@@ -231,7 +232,7 @@ async fn sign_in(State(state): State<AppState>, who: Who, Form(f): Form<SignInFo
         Ok(token) => signed_in(&state, &token, "/compte"),
         Err(ServiceError::RateLimited(seconds)) => too_many(seconds, who.lang),
         Err(ServiceError::Busy(seconds)) => busy(seconds, who.lang),
-        Err(e) => to("/connexion", &format!("erreur={}", error_code(e))),
+        Err(e) => to("/connexion", &error_query(e)),
     }
 }
 
@@ -249,7 +250,7 @@ async fn magic_link(State(state): State<AppState>, who: Who, Form(f): Form<Email
     {
         Ok(true) => to("/connexion", "lien=envoye"),
         Ok(false) => too_many(3600, who.lang),
-        Err(e) => to("/connexion", &format!("erreur={}", error_code(e))),
+        Err(e) => to("/connexion", &error_query(e)),
     }
 }
 
@@ -262,7 +263,7 @@ async fn forgot(State(state): State<AppState>, who: Who, Form(f): Form<EmailForm
     {
         Ok(true) => to("/mot-de-passe-oublie", "envoye=1"),
         Ok(false) => too_many(3600, who.lang),
-        Err(e) => to("/mot-de-passe-oublie", &format!("erreur={}", error_code(e))),
+        Err(e) => to("/mot-de-passe-oublie", &error_query(e)),
     }
 }
 
@@ -283,7 +284,7 @@ async fn use_link(State(state): State<AppState>, who: Who, Form(f): Form<TokenFo
         .await
     {
         Ok(token) => signed_in(&state, &token, "/compte"),
-        Err(e) => to("/connexion", &format!("erreur={}", error_code(e))),
+        Err(e) => to("/connexion", &error_query(e)),
     }
 }
 
@@ -299,12 +300,12 @@ async fn verify(State(state): State<AppState>, who: Who, Form(f): Form<TokenForm
         Err(ServiceError::Invalid(fields)) if fields.iter().any(|f| f.field == "password") => to(
             "/verifier",
             &format!(
-                "token={}&erreur={}",
+                "token={}&{}",
                 app::api::search::encode(&f.token),
-                error_code(ServiceError::Invalid(fields))
+                error_query(ServiceError::Invalid(fields))
             ),
         ),
-        Err(e) => to("/connexion", &format!("erreur={}", error_code(e))),
+        Err(e) => to("/connexion", &error_query(e)),
     }
 }
 
@@ -319,9 +320,9 @@ async fn reset(State(state): State<AppState>, who: Who, Form(f): Form<TokenForm>
         Err(e) => to(
             "/reinitialiser",
             &format!(
-                "token={}&erreur={}",
+                "token={}&{}",
                 app::api::search::encode(&f.token),
-                error_code(e)
+                error_query(e)
             ),
         ),
     }
@@ -342,9 +343,9 @@ async fn accept_invitation(
         Err(e) => to(
             "/invitation",
             &format!(
-                "token={}&erreur={}",
+                "token={}&{}",
                 app::api::search::encode(&f.token),
-                error_code(e)
+                error_query(e)
             ),
         ),
     }
@@ -457,7 +458,7 @@ async fn create_token(
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
-        Err(e) => to("/compte", &format!("erreur={}", error_code(e))),
+        Err(e) => to("/compte", &error_query(e)),
     }
 }
 
@@ -533,7 +534,7 @@ fn grant_outcome(done: Result<(), ServiceError>, flash: &str, lang: Lang) -> Res
     match done {
         Ok(()) => to("/compte", flash),
         Err(ServiceError::Forbidden) => forbidden(lang),
-        Err(e) => to("/compte", &format!("erreur={}", error_code(e))),
+        Err(e) => to("/compte", &error_query(e)),
     }
 }
 

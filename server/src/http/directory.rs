@@ -2,7 +2,7 @@
 //! presentation. Each posts to its page's own address (`/organisations/{id}/modifier`,
 //! `/territoires/{id}/modifier`) and comes back to the record with the outcome.
 
-use super::auth::{error_code, to};
+use super::auth::{error_query, to};
 use super::form::Form;
 use super::AppState;
 use app::ports::{ServiceError, SignedIn};
@@ -27,10 +27,7 @@ async fn edit_organisation(
     {
         Ok(()) => to(&format!("/organisations/{id}"), "modifie=1"),
         Err(ServiceError::Forbidden) => (StatusCode::FORBIDDEN, "forbidden").into_response(),
-        Err(e) => to(
-            &format!("/organisations/{id}/modifier"),
-            &format!("erreur={}", error_code(e)),
-        ),
+        Err(e) => to(&format!("/organisations/{id}/modifier"), &error_query(e)),
     }
 }
 
@@ -66,10 +63,7 @@ async fn edit_territory(
     {
         Ok(()) => to(&format!("/territoires/{id}"), "modifie=1"),
         Err(ServiceError::Forbidden) => (StatusCode::FORBIDDEN, "forbidden").into_response(),
-        Err(e) => to(
-            &format!("/territoires/{id}/modifier"),
-            &format!("erreur={}", error_code(e)),
-        ),
+        Err(e) => to(&format!("/territoires/{id}/modifier"), &error_query(e)),
     }
 }
 

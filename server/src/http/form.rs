@@ -30,7 +30,12 @@ fn back(headers: &HeaderMap, code: &str) -> Response {
     let (path, query) = page.split_once('?').unwrap_or((page, ""));
     let kept: Vec<&str> = query
         .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("erreur=") && !p.starts_with("envoye="))
+        .filter(|p| {
+            !p.is_empty()
+                && !p.starts_with("erreur=")
+                && !p.starts_with("conflit=")
+                && !p.starts_with("envoye=")
+        })
         .collect();
     let mut to = format!("{path}?");
     for p in kept {

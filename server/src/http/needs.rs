@@ -1,7 +1,7 @@
 //! Forms of needs and offers: publish, edit, close, ask for contact, answer, conclude.
 //! POST, then a 303 back to the page with a code in the address.
 
-use super::auth::{back_with, error_code, to};
+use super::auth::{back_with, error_query, to};
 use super::form::Form;
 use super::AppState;
 use app::api::needs::NeedDraft;
@@ -21,7 +21,7 @@ async fn publish(
     let SignedIn { viewer, user, .. } = me;
     match state.services.needs.create(&viewer, &user, &d).await {
         Ok(id) => to(&format!("/annonces/{id}"), "publiee=1"),
-        Err(e) => to("/annonces/nouvelle", &format!("erreur={}", error_code(e))),
+        Err(e) => to("/annonces/nouvelle", &error_query(e)),
     }
 }
 
@@ -34,10 +34,7 @@ async fn edit(
     let SignedIn { viewer, .. } = me;
     match state.services.needs.update(&viewer, id, &d).await {
         Ok(()) => to(&format!("/annonces/{id}"), "modifiee=1"),
-        Err(e) => to(
-            &format!("/annonces/{id}/modifier"),
-            &format!("erreur={}", error_code(e)),
-        ),
+        Err(e) => to(&format!("/annonces/{id}/modifier"), &error_query(e)),
     }
 }
 
@@ -45,10 +42,7 @@ async fn close(State(state): State<AppState>, me: SignedIn, Path(id): Path<i64>)
     let SignedIn { viewer, .. } = me;
     match state.services.needs.close(&viewer, id).await {
         Ok(()) => to(&format!("/annonces/{id}"), "cloturee=1"),
-        Err(e) => to(
-            &format!("/annonces/{id}"),
-            &format!("erreur={}", error_code(e)),
-        ),
+        Err(e) => to(&format!("/annonces/{id}"), &error_query(e)),
     }
 }
 
@@ -114,7 +108,7 @@ async fn answer(
     };
     match result {
         Ok(()) => to("/mises-en-relation", &format!("fait={}", f.action)),
-        Err(e) => to("/mises-en-relation", &format!("erreur={}", error_code(e))),
+        Err(e) => to("/mises-en-relation", &error_query(e)),
     }
 }
 

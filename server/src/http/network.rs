@@ -1,7 +1,7 @@
 //! Forms of the European network: publish a practice, propose an exchange, answer it, report
 //! on it, and a district's profile. POST, then a 303 back to the page.
 
-use super::auth::{back_with, error_code, to};
+use super::auth::{back_with, error_query, to};
 use super::form::Form;
 use super::AppState;
 use app::api::network::PracticeDraft;
@@ -26,7 +26,7 @@ async fn publish(
         .await
     {
         Ok(id) => to(&format!("/pratiques/{id}"), "publie=1"),
-        Err(e) => to("/pratiques/nouvelle", &format!("erreur={}", error_code(e))),
+        Err(e) => to("/pratiques/nouvelle", &error_query(e)),
     }
 }
 
@@ -78,7 +78,7 @@ async fn propose(
         .await
     {
         Ok(id) => to(&format!("/echanges/{id}"), "propose=1"),
-        Err(e) => to(&back, &format!("erreur={}", error_code(e))),
+        Err(e) => to(&back, &error_query(e)),
     }
 }
 
@@ -176,10 +176,7 @@ async fn district_profile(
         .await
     {
         Ok(()) => to(&back, "modifie=1"),
-        Err(e) => to(
-            &format!("{back}/modifier"),
-            &format!("erreur={}", error_code(e)),
-        ),
+        Err(e) => to(&format!("{back}/modifier"), &error_query(e)),
     }
 }
 
@@ -232,7 +229,7 @@ async fn create_district(
         .await
     {
         Ok(id) => id,
-        Err(e) => return to("/districts/nouveau", &format!("erreur={}", error_code(e))),
+        Err(e) => return to("/districts/nouveau", &error_query(e)),
     };
     match state
         .services
@@ -247,10 +244,7 @@ async fn create_district(
         .await
     {
         Ok(()) => to(&format!("/organisations/{id}"), "invitation=envoyee"),
-        Err(e) => to(
-            &format!("/organisations/{id}"),
-            &format!("erreur={}", error_code(e)),
-        ),
+        Err(e) => to(&format!("/organisations/{id}"), &error_query(e)),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The forms of simplification proposals (create, edit, take a step, support) and the list's
 //! CSV and JSON exports. Forms work without WebAssembly: POST, then a 303 back to the page.
 
-use super::auth::{back_with, error_code, to};
+use super::auth::{back_with, error_query, to};
 use super::form::Form;
 use super::AppState;
 use app::api::proposals::{ProposalDraft, ProposalFilter, ProposalSummary};
@@ -24,10 +24,7 @@ async fn create(
     let SignedIn { viewer, user, .. } = me;
     match state.services.proposals.create(&viewer, &user, draft).await {
         Ok(id) => to(&format!("/simplification/{id}"), "cree=1"),
-        Err(e) => to(
-            "/simplification/nouvelle",
-            &format!("erreur={}", error_code(e)),
-        ),
+        Err(e) => to("/simplification/nouvelle", &error_query(e)),
     }
 }
 
@@ -41,10 +38,7 @@ async fn edit(
     match state.services.proposals.update(&viewer, id, draft).await {
         Ok(()) => to(&format!("/simplification/{id}"), "modifie=1"),
         Err(ServiceError::Forbidden) => (StatusCode::FORBIDDEN, "forbidden").into_response(),
-        Err(e) => to(
-            &format!("/simplification/{id}/modifier"),
-            &format!("erreur={}", error_code(e)),
-        ),
+        Err(e) => to(&format!("/simplification/{id}/modifier"), &error_query(e)),
     }
 }
 
@@ -91,7 +85,7 @@ async fn step(
         .await
     {
         Ok(status) => to(&back, &format!("etape={}", status.code())),
-        Err(e) => to(&back, &format!("erreur={}", error_code(e))),
+        Err(e) => to(&back, &error_query(e)),
     }
 }
 

@@ -19,7 +19,7 @@ use app::domain::notification::{Frequency, NotificationKind};
 use app::domain::policy::{
     can, grantable_roles, may_grant, Action, Membership, Resource, Role, Scope, TokenScope, Viewer,
 };
-use app::error::{FieldError, Problem, Said};
+use app::error::{Conflict, FieldError, Problem, Said};
 use app::i18n::Lang;
 use app::ports::{Accounts, ServiceError, SessionKey};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -1429,7 +1429,7 @@ impl Accounts for AccountsService {
                     self.clock.now(),
                 )
                 .await?
-                .ok_or_else(|| ServiceError::Conflict("account".into()))?
+                .ok_or_else(|| ServiceError::Conflict(Conflict::AccountExists))?
             }
         };
         q::add_membership(&txn, user_id, kind, id, role, self.clock.now()).await?;

@@ -18,7 +18,7 @@ use app::domain::exchange::{
 use app::domain::organisation::{OrganisationKind, PartyKind};
 use app::domain::partners::{challenges_from_needs, similarity, Profile};
 use app::domain::policy::Viewer;
-use app::error::{FieldError, Problem, Said};
+use app::error::{Conflict, FieldError, Problem, Said};
 
 /// An exchange's recorded status; a value outside the vocabulary (the schema refuses them)
 /// is an internal error, never a step taken.
@@ -696,9 +696,7 @@ impl app::ports::Network for NetworkService {
         )
         .await?
         {
-            return Err(ServiceError::Conflict(
-                "the exchange changed meanwhile".into(),
-            ));
+            return Err(ServiceError::Conflict(Conflict::ChangedMeanwhile));
         }
         let to_name = x.to_name.clone().unwrap_or_default();
         let key = if accept {
@@ -772,9 +770,7 @@ impl app::ports::Network for NetworkService {
         )
         .await?
         {
-            return Err(ServiceError::Conflict(
-                "the exchange changed meanwhile".into(),
-            ));
+            return Err(ServiceError::Conflict(Conflict::ChangedMeanwhile));
         }
         // The other side hears of the report.
         let (kind, other) = match side {

@@ -22,7 +22,7 @@ use app::domain::proposal::{
     may_support, median, offered_actions, Action, ActorRole, Approvals, Facts, Level, Refusal,
     Status, StepInput, SupportAs, ALL_STATUSES,
 };
-use app::error::{FieldError, Problem, Said};
+use app::error::{Conflict, FieldError, Problem, Said};
 use app::i18n::{t, Lang};
 use app::ports::ServiceError;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
@@ -755,9 +755,7 @@ impl app::ports::Proposals for ProposalService {
         let draft = draft.validate().map_err(ServiceError::Invalid)?;
         let txn = self.db.begin().await.context("proposal transaction")?;
         if !q::update_text(&txn, id, &draft, self.clock.now()).await? {
-            return Err(ServiceError::Conflict(
-                "the proposal changed meanwhile".into(),
-            ));
+            return Err(ServiceError::Conflict(Conflict::ChangedMeanwhile));
         }
         record_change(&txn, "proposal", id, "update").await?;
         txn.commit().await.context("committing a proposal")?;
@@ -840,9 +838,7 @@ impl app::ports::Proposals for ProposalService {
         )
         .await?;
         if !moved {
-            return Err(ServiceError::Conflict(
-                "the proposal changed meanwhile".into(),
-            ));
+            return Err(ServiceError::Conflict(Conflict::ChangedMeanwhile));
         }
         let event = q::insert_event(
             &txn,
@@ -938,7 +934,7 @@ impl app::ports::Proposals for ProposalService {
         let at = self.clock.now();
         let txn = self.db.begin().await.context("support transaction")?;
         if !q::insert_support(&txn, id, user.id, territory, organisation, &testimony, at).await? {
-            return Err(ServiceError::Conflict("already supported".into()));
+            return Err(ServiceError::Conflict(Conflict::AlreadySupported));
         }
         q::insert_event(
             &txn,

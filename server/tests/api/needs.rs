@@ -894,7 +894,7 @@ async fn an_anonymous_author_stays_hidden_until_they_accept_and_the_journey_comp
     assert!(r.headers()["location"]
         .to_str()
         .unwrap()
-        .contains("erreur=conflict"));
+        .contains("erreur=conflict&conflit=already_asked"));
     let interest = app.count("SELECT MAX(id) AS n FROM interest").await;
     let (_, inbox) = b.get("/mises-en-relation").await;
     assert!(!inbox.contains(&author_name), "revealed before acceptance");

@@ -486,7 +486,7 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
         .await;
     assert_eq!(
         r.headers()["location"],
-        format!("/simplification/{id}?erreur=conflict")
+        format!("/simplification/{id}?erreur=conflict&conflit=already_supported")
     );
     // The region escalates; the national team answers.
     let r = referent
@@ -735,7 +735,7 @@ async fn merging_keeps_every_supporter_once_and_both_timelines() {
         .await;
     assert_eq!(
         r.headers()["location"],
-        format!("/simplification/{b}?erreur=conflict")
+        format!("/simplification/{b}?erreur=conflict&conflit=already_supported")
     );
     // The national queue sorts by support: B first.
     let c = proposal_in(&app, THIRD, "national_review", "Autre sujet").await;

@@ -89,7 +89,7 @@ pub fn NeedPage() -> impl IntoView {
                             <Title text=s.title.clone()/>
                             <p class="breadcrumb"><a href="/annonces">{t(lang, Key::NeedsTitle)}</a></p>
                             <h1>{s.title.clone()}</h1>
-                            <Flash conflict=CONFLICT done=DONE/>
+                            <Flash done=DONE/>
                             <p class="meta">
                                 <span class="badge">{crate::i18n::label_of(lang, &s.kind, NeedKind::parse, NeedKind::key)}</span> " "
                                 <span class="badge">{crate::i18n::label_of(lang, &s.visibility, NeedVisibility::parse, NeedVisibility::key)}</span> " "

@@ -83,7 +83,7 @@ pub fn NeedNewPage() -> impl IntoView {
     let user = Resource::new(|| (), |_| get_current_user());
     view! {
         <PageTitle key=Key::NewNeed/>
-        <Flash conflict=CONFLICT done=DONE/>
+        <Flash done=DONE/>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let Ok(Some(u)) = user.await else {
@@ -146,7 +146,7 @@ pub fn NeedEditPage() -> impl IntoView {
     });
     view! {
         <PageTitle key=Key::EditNeed/>
-        <Flash conflict=CONFLICT done=DONE/>
+        <Flash done=DONE/>
         {when_loaded(data, move |n| view! {
                         <form method="post" action=format!("/annonces/{}/modifier", n.summary.id) class="card-form wide">
                             {need_fields(lang, &draft_of(&n), None)}

@@ -9,7 +9,7 @@ pub fn InboxPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_inbox());
     view! {
         <PageTitle key=Key::Inbox/>
-        <Flash conflict=CONFLICT done=DONE/>
+        <Flash done=DONE/>
         <p class="lead">{t(lang, Key::InboxLead)}</p>
         {when_loaded(data, move |list| if list.is_empty() {
             view! { <p>{t(lang, Key::NoContacts)}</p> }.into_any()

@@ -29,9 +29,6 @@ pub use form::{NeedEditPage, NeedNewPage};
 pub use inbox::InboxPage;
 pub use list::NeedsPage;
 
-/// What a conflict means on these pages.
-const CONFLICT: Key = Key::ErrAlreadyAsked;
-
 /// The success codes this page's forms come back with.
 const DONE: &[(&str, Key)] = &[
     ("publiee", Key::FlashNeedPublished),

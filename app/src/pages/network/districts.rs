@@ -10,7 +10,7 @@ pub fn DistrictNewPage() -> impl IntoView {
     let user = Resource::new(|| (), |_| get_current_user());
     view! {
         <PageTitle key=Key::NewDistrict/>
-        <Flash conflict=CONFLICT done=DONE/>
+        <Flash done=DONE/>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let admin = user.await.ok().flatten().is_some_and(|u| {
@@ -19,12 +19,7 @@ pub fn DistrictNewPage() -> impl IntoView {
                 if !admin {
                     return view! { <ErrorView error=AppError::Forbidden/> }.into_any();
                 }
-                let field = |id: &'static str, name: &'static str, key: Key, required: bool| view! {
-                    <div class="field">
-                        <label for=id>{t(lang, key)}{required.then_some(" *")}</label>
-                        <input id=id name=name type="text" required=required/>
-                    </div>
-                };
+                let field = |id, name, key, required| Field::new(id, name, key).required(required).view(lang);
                 view! {
                     <p class="lead">{t(lang, Key::NewDistrictLead)}</p>
                     <form method="post" action="/districts/nouveau" class="card-form wide">

@@ -66,7 +66,7 @@ pub fn ExchangePage() -> impl IntoView {
                             <Title text=format!("{} → {}", x.from_name, x.to_name)/>
                             <p class="breadcrumb"><a href="/echanges">{t(lang, Key::MyExchanges)}</a></p>
                             <h1><a href=format!("/territoires/{}", x.from_territory)>{x.from_name.clone()}</a> " → " <a href=to_href>{x.to_name.clone()}</a></h1>
-                            <Flash conflict=CONFLICT done=DONE/>
+                            <Flash done=DONE/>
                             <p class="meta">
                                 <span data-testid="exchange-status" class=format!("badge status status-{}", x.status)>{crate::i18n::label_of(lang, &x.status, ExchangeStatus::parse, ExchangeStatus::key)}</span> " "
                                 {ExchangeFormat::label_of(lang, &x.format)} {(!x.theme.is_empty()).then(|| format!(" · {}", x.theme))}

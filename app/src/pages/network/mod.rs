@@ -8,7 +8,7 @@ use crate::api::network::{
     PracticeSummary,
 };
 use crate::components::{path_record, when_loaded};
-use crate::components::{sign_in_prompt, BarChart, ErrorView, Flash, PageTitle, Pager};
+use crate::components::{sign_in_prompt, BarChart, ErrorView, Field, Flash, PageTitle, Pager};
 use crate::domain::exchange::{ExchangeFormat, ExchangeStatus};
 use crate::domain::organisation::PartyKind;
 use crate::domain::policy::ScopeKind;
@@ -28,9 +28,6 @@ pub use districts::DistrictNewPage;
 pub use exchanges::{ExchangePage, ExchangesPage};
 pub use partners::{DistrictPartnersPage, TerritoryPartnersPage};
 pub use practices::{PracticeNewPage, PracticePage, PracticesPage};
-
-/// What a conflict means on these pages.
-const CONFLICT: Key = Key::ErrProposalConflict;
 
 /// The success codes this page's forms come back with.
 const DONE: &[(&str, Key)] = &[

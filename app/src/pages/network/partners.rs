@@ -63,7 +63,7 @@ pub(super) fn PartnersView(p: Partners, district: bool) -> impl IntoView {
         <Title text=format!("{} · {}", t(lang, Key::PartnersTitle), name)/>
         <p class="breadcrumb"><a href=if district { format!("/organisations/{}", p.id) } else { format!("/territoires/{}", p.id) }>{name.clone()}</a></p>
         <h1>{t(lang, Key::PartnersTitle)} {crate::i18n::colon(lang)} {name.clone()}</h1>
-        <Flash conflict=CONFLICT done=DONE/>
+        <Flash done=DONE/>
         <p class="lead">{t(lang, if district { Key::DistrictPartnersLead } else { Key::PartnersLead })}</p>
         {chart}
         <Suspense fallback=|| ()>

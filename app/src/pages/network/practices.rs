@@ -108,7 +108,7 @@ pub fn PracticeNewPage() -> impl IntoView {
     let user = Resource::new(|| (), |_| get_current_user());
     view! {
         <PageTitle key=Key::NewPractice/>
-        <Flash conflict=CONFLICT done=DONE/>
+        <Flash done=DONE/>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let Ok(Some(u)) = user.await else {
@@ -118,12 +118,7 @@ pub fn PracticeNewPage() -> impl IntoView {
                 if authors.is_empty() {
                     return view! { <p>{t(lang, Key::PracticeTeamsOnly)}</p> }.into_any();
                 }
-                let area = |id: &'static str, name: &'static str, key: Key, required: bool| view! {
-                    <div class="field">
-                        <label for=id>{t(lang, key)}{required.then_some(" *")}</label>
-                        <textarea id=id name=name rows="4" required=required></textarea>
-                    </div>
-                };
+                let area = |id, name, key, required| Field::new(id, name, key).required(required).area(4).view(lang);
                 view! {
                     <form method="post" action="/pratiques/nouvelle" class="card-form wide">
                         <div class="field">
@@ -179,7 +174,7 @@ pub fn PracticePage() -> impl IntoView {
                             <Title text=s.title.clone()/>
                             <p class="breadcrumb"><a href="/pratiques">{t(lang, Key::PracticesTitle)}</a></p>
                             <h1 lang=s.lang.clone()>{s.title.clone()}</h1>
-                            <Flash conflict=CONFLICT done=DONE/>
+                            <Flash done=DONE/>
                             <p class="meta">
                                 <span class="badge">{Theme::label_of(lang, &s.theme)}</span> " "
                                 {s.is_demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> " " })}

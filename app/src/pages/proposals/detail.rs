@@ -217,7 +217,7 @@ pub(super) fn ProposalView(p: ProposalDetail) -> impl IntoView {
         <Title text=s.title.clone()/>
         <p class="breadcrumb"><a href="/simplification">{t(lang, Key::ProposalsTitle)}</a></p>
         <h1>{s.title.clone()}</h1>
-        <Flash conflict=CONFLICT done=DONE/>
+        <Flash done=DONE/>
         <p class="meta">
             <span data-testid="status">{status_badge(lang, &s.status)}</span> " "
             <span class="badge">{Theme::label_of(lang, &s.theme)}</span> " "

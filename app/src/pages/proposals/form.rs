@@ -101,7 +101,7 @@ pub fn ProposalNewPage() -> impl IntoView {
     let on_text = move |v: String| text.set(v);
     view! {
         <PageTitle key=Key::NewProposal/>
-        <Flash conflict=CONFLICT done=DONE/>
+        <Flash done=DONE/>
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let user = match user.await {
@@ -156,7 +156,7 @@ pub fn ProposalEditPage() -> impl IntoView {
     let on_text = move |v: String| text.set(v);
     view! {
         <PageTitle key=Key::EditProposal/>
-        <Flash conflict=CONFLICT done=DONE/>
+        <Flash done=DONE/>
         {when_loaded(data, move |p| {
                         let d = ProposalDraft {
                             territory_id: p.summary.territory_id.clone(),

@@ -88,9 +88,6 @@ fn role_key(code: &str) -> Key {
     ActorRole::parse(code).map_or(Key::RoleMember, ActorRole::key)
 }
 
-/// What a conflict means on these pages.
-const CONFLICT: Key = Key::ErrProposalConflict;
-
 /// The success codes this page's forms come back with.
 const DONE: &[(&str, Key)] = &[
     ("cree", Key::FlashProposalCreated),

@@ -227,7 +227,7 @@ impl NeedService {
                     )
             });
         if open {
-            return Err(ServiceError::Conflict("already asked".into()));
+            return Err(ServiceError::Conflict(Conflict::AlreadyAsked));
         }
         let (fk, fi) = from.split_once(':').unwrap_or_default();
         let (tk, ti) = to.split_once(':').unwrap_or_default();
@@ -302,9 +302,7 @@ impl NeedService {
         )
         .await?
         {
-            return Err(ServiceError::Conflict(
-                "the request changed meanwhile".into(),
-            ));
+            return Err(ServiceError::Conflict(Conflict::ChangedMeanwhile));
         }
         // An anonymous author declining stays anonymous; accepting reveals them.
         let answering_author = format!("{}:{}", i.to_kind, i.to_id) == author_key(&row);
@@ -366,9 +364,7 @@ impl NeedService {
         )
         .await?
         {
-            return Err(ServiceError::Conflict(
-                "the contact changed meanwhile".into(),
-            ));
+            return Err(ServiceError::Conflict(Conflict::ChangedMeanwhile));
         }
         let (other, me) = if mine.contains(&from) {
             ((i.to_kind.as_str(), i.to_id.as_str()), i.from_name.clone())

@@ -29,7 +29,7 @@ use app::domain::notification::{Frequency, NotificationKind};
 use app::domain::organisation::{OrganisationKind, PartyKind, SiteStatus};
 use app::domain::policy::Viewer;
 use app::domain::text::fold;
-use app::error::{FieldError, Problem, Said};
+use app::error::{Conflict, FieldError, Problem, Said};
 use app::i18n::Lang;
 use app::i18n::{explain_match, explain_reasons};
 use app::ports::ServiceError;
@@ -382,7 +382,7 @@ impl app::ports::Needs for NeedService {
         }
         let txn = self.db.begin().await.context("annonce transaction")?;
         if !q::close(&txn, id, self.clock.now()).await? {
-            return Err(ServiceError::Conflict("already closed".into()));
+            return Err(ServiceError::Conflict(Conflict::AlreadyClosed));
         }
         record_change(&txn, "need", id, "update").await?;
         txn.commit().await.context("committing an annonce")?;
