@@ -91,6 +91,54 @@ pub fn explain(lang: Lang, s: &Similarity, label: &dyn Fn(&str) -> String) -> St
     }
 }
 
+/// An exchange proposed from one of the proposer's territories to a partner, as its form
+/// sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExchangeDraft {
+    /// The proposing territory's id.
+    pub from: String,
+    /// The partner: `territory:ID` or `district:ID`.
+    pub to: String,
+    /// The practice it is about, if any (a number, or empty).
+    pub practice_id: String,
+    pub theme: String,
+    /// An `ExchangeFormat` code.
+    pub format: String,
+    pub message: String,
+    /// `YYYY-MM-DD`, or empty.
+    pub start_date: String,
+}
+
+/// How an accepted exchange went, as either side reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExchangeReport {
+    pub start_date: String,
+    pub end_date: String,
+    pub participants: String,
+    pub outcome: String,
+}
+
+/// A European district to open, as the platform administrator's form sends it, with the
+/// address of its manager, who is invited to complete it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DistrictDraft {
+    pub name: String,
+    /// ISO 3166 alpha-2, not FR.
+    pub country: String,
+    /// A NUTS region of that country.
+    pub nuts_code: String,
+    /// NACE divisions, separated by spaces or commas.
+    pub nace_divisions: String,
+    pub specialisation_fr: String,
+    pub specialisation_en: String,
+    /// ISO 639-1 code of its language.
+    pub language: String,
+    pub manager_email: String,
+}
+
 /// A practice in lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -440,18 +440,11 @@ pub trait Network: Send + Sync {
     ) -> Result<i64, ServiceError>;
 
     /// Proposes an exchange from one of the viewer's territories.
-    #[allow(clippy::too_many_arguments)]
     async fn propose_exchange(
         &self,
         viewer: &Viewer,
         user: &CurrentUser,
-        from: &str,
-        to: &str,
-        practice_id: Option<i64>,
-        theme: &str,
-        format: &str,
-        message: &str,
-        start_date: &str,
+        draft: &crate::api::network::ExchangeDraft,
     ) -> Result<i64, ServiceError>;
 
     /// Accepts or declines (with a reason) an exchange proposed to the viewer's side.
@@ -468,10 +461,7 @@ pub trait Network: Send + Sync {
         &self,
         viewer: &Viewer,
         id: i64,
-        start_date: &str,
-        end_date: &str,
-        participants: &str,
-        outcome: &str,
+        report: &crate::api::network::ExchangeReport,
     ) -> Result<(), ServiceError>;
 
     /// A district's challenges and contact, written by its managers (its organisation's
@@ -485,19 +475,13 @@ pub trait Network: Send + Sync {
         contact_email: &str,
     ) -> Result<(), ServiceError>;
 
-    /// Creates a district profile (platform administrators), before its manager is invited
-    /// to complete it. Returns the new organisation's id.
-    #[allow(clippy::too_many_arguments)]
+    /// A platform administrator opens a European district's profile and invites its manager
+    /// (who becomes its administrator on accepting), in one transaction: both or neither.
     async fn create_district(
         &self,
         viewer: &Viewer,
-        name: &str,
-        country: &str,
-        nuts_code: &str,
-        divisions: &str,
-        specialisation_fr: &str,
-        specialisation_en: &str,
-        language: &str,
+        user: &CurrentUser,
+        draft: &crate::api::network::DistrictDraft,
     ) -> Result<i64, ServiceError>;
 }
 

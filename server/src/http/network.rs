@@ -30,21 +30,11 @@ async fn publish(
     }
 }
 
+/// The exchange form: the draft, and where the form was, to come back to it on an error.
 #[derive(Deserialize)]
-struct ExchangeForm {
-    from: String,
-    to: String,
-    #[serde(default)]
-    practice_id: String,
-    #[serde(default)]
-    theme: String,
-    #[serde(default)]
-    format: String,
-    #[serde(default)]
-    message: String,
-    #[serde(default)]
-    start_date: String,
-    /// Where the form was, to come back to it on an error.
+struct ProposeForm {
+    #[serde(flatten)]
+    draft: app::api::network::ExchangeDraft,
     #[serde(default)]
     back: String,
 }
@@ -52,7 +42,7 @@ struct ExchangeForm {
 async fn propose(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(f): Form<ExchangeForm>,
+    Form(f): Form<ProposeForm>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
     let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
@@ -60,21 +50,10 @@ async fn propose(
     } else {
         "/echanges".to_owned()
     };
-    let practice = f.practice_id.trim().parse::<i64>().ok();
     match state
         .services
         .network
-        .propose_exchange(
-            &viewer,
-            &user,
-            &f.from,
-            &f.to,
-            practice,
-            &f.theme,
-            &f.format,
-            &f.message,
-            &f.start_date,
-        )
+        .propose_exchange(&viewer, &user, &f.draft)
         .await
     {
         Ok(id) => to(&format!("/echanges/{id}"), "propose=1"),
@@ -113,23 +92,11 @@ async fn answer(
     )
 }
 
-#[derive(Deserialize)]
-struct ReportForm {
-    #[serde(default)]
-    start_date: String,
-    #[serde(default)]
-    end_date: String,
-    #[serde(default)]
-    participants: String,
-    #[serde(default)]
-    outcome: String,
-}
-
 async fn report(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(f): Form<ReportForm>,
+    Form(report): Form<app::api::network::ExchangeReport>,
 ) -> Response {
     let SignedIn { viewer, .. } = me;
     let back = format!("/echanges/{id}");
@@ -137,14 +104,7 @@ async fn report(
         state
             .services
             .network
-            .report_exchange(
-                &viewer,
-                id,
-                &f.start_date,
-                &f.end_date,
-                &f.participants,
-                &f.outcome,
-            )
+            .report_exchange(&viewer, id, &report)
             .await,
         &back,
         "rapport=1",
@@ -180,71 +140,21 @@ async fn district_profile(
     }
 }
 
-#[derive(Deserialize)]
-struct DistrictForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    country: String,
-    #[serde(default)]
-    nuts_code: String,
-    #[serde(default)]
-    nace_divisions: String,
-    #[serde(default)]
-    specialisation_fr: String,
-    #[serde(default)]
-    specialisation_en: String,
-    #[serde(default)]
-    language: String,
-    #[serde(default)]
-    manager_email: String,
-}
-
-/// A platform administrator creates a district and invites its manager, who completes it.
+/// A platform administrator opens a district and invites its manager, who completes it.
 async fn create_district(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(f): Form<DistrictForm>,
+    Form(draft): Form<app::api::network::DistrictDraft>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
-    // The manager's address is checked first, so a bad address creates nothing. The district
-    // and the invitation are two transactions: should the invitation fail after that check,
-    // the district exists and an administrator can invite its manager from the account page.
-    if app::domain::ids::Email::parse(f.manager_email.trim()).is_err() {
-        return to("/districts/nouveau", "erreur=email_invalid");
-    }
-    let id = match state
-        .services
-        .network
-        .create_district(
-            &viewer,
-            &f.name,
-            &f.country,
-            &f.nuts_code,
-            &f.nace_divisions,
-            &f.specialisation_fr,
-            &f.specialisation_en,
-            &f.language,
-        )
-        .await
-    {
-        Ok(id) => id,
-        Err(e) => return to("/districts/nouveau", &error_query(e)),
-    };
     match state
         .services
-        .accounts
-        .invite(
-            &viewer,
-            &user,
-            f.manager_email.trim(),
-            app::domain::policy::Scope::Organisation(id),
-            app::domain::policy::Role::Admin,
-        )
+        .network
+        .create_district(&viewer, &user, &draft)
         .await
     {
-        Ok(()) => to(&format!("/organisations/{id}"), "invitation=envoyee"),
-        Err(e) => to(&format!("/organisations/{id}"), &error_query(e)),
+        Ok(id) => to(&format!("/organisations/{id}"), "invitation=envoyee"),
+        Err(e) => to("/districts/nouveau", &error_query(e)),
     }
 }
 

@@ -172,6 +172,61 @@ async fn verify_password(hashing: &Semaphore, password: String, hash: Option<Str
 
 /// What an invitation link carries: the scope and role it grants. One function writes it, so
 /// a revocation finds the invitations it names.
+/// An invitation to write: who invites whom to which role, named how, in which language.
+pub struct Invitation<'a> {
+    pub inviter: &'a CurrentUser,
+    pub email: &'a Email,
+    pub scope: &'a Scope,
+    pub role: Role,
+    /// The scope's name, as the mail gives it.
+    pub label: &'a str,
+    pub lang: Lang,
+}
+
+/// Records an invitation inside the caller's transaction: its one-time link, its mail in
+/// the outbox, and the audit line. The caller has checked that the inviter may grant it.
+pub async fn record_invitation(
+    txn: &impl ConnectionTrait,
+    public_url: &str,
+    at: i64,
+    i: &Invitation<'_>,
+) -> Result<(), ServiceError> {
+    let token = new_token()?;
+    let payload = invitation_payload(i.scope, i.role);
+    q::insert_link(
+        txn,
+        &hash_token(&token),
+        LinkPurpose::Invite.code(),
+        i.email.as_str(),
+        None,
+        &payload,
+        INVITE_SECONDS,
+        at,
+    )
+    .await?;
+    let link = format!("{public_url}/invitation?token={token}");
+    let mail = templates::invitation(
+        i.email.as_str(),
+        i.lang,
+        &i.inviter.name,
+        i.label,
+        i.role.code(),
+        &link,
+    );
+    mail::enqueue(txn, &format!("invite-{}", hash_token(&token)), &mail).await?;
+    q::audit(
+        txn,
+        "invitation_sent",
+        Some(i.inviter.id),
+        Some(i.email.as_str()),
+        "",
+        &payload,
+        at,
+    )
+    .await?;
+    Ok(())
+}
+
 fn invitation_payload(scope: &Scope, role: Role) -> String {
     serde_json::json!({ "scope_kind": scope.kind().code(), "scope_id": scope.id(), "role": role.code() })
         .to_string()
@@ -1253,44 +1308,21 @@ impl Accounts for AccountsService {
             return Err(ServiceError::Forbidden);
         }
         let email = Email::parse(email).map_err(|_| field("email", Problem::EmailInvalid))?;
-        let token = new_token()?;
-        let payload = invitation_payload(&scope, role);
         let label = q::scope_label(&self.db, scope.kind().code(), &scope.id()).await?;
         let lang = match q::user_by_email(&self.db, email.as_str()).await? {
             Some(u) => Lang::from_tag(&u.lang).unwrap_or_default(),
             None => Lang::from_tag(&inviter.lang).unwrap_or_default(),
         };
         let txn = self.db.begin().await.context("invitation transaction")?;
-        q::insert_link(
-            &txn,
-            &hash_token(&token),
-            LinkPurpose::Invite.code(),
-            email.as_str(),
-            None,
-            &payload,
-            INVITE_SECONDS,
-            self.clock.now(),
-        )
-        .await?;
-        let mail = templates::invitation(
-            email.as_str(),
+        let invitation = Invitation {
+            inviter,
+            email: &email,
+            scope: &scope,
+            role,
+            label: &label,
             lang,
-            &inviter.name,
-            &label,
-            role.code(),
-            &self.link("/invitation", &token),
-        );
-        mail::enqueue(&txn, &format!("invite-{}", hash_token(&token)), &mail).await?;
-        q::audit(
-            &txn,
-            "invitation_sent",
-            Some(inviter.id),
-            Some(email.as_str()),
-            "",
-            &payload,
-            self.clock.now(),
-        )
-        .await?;
+        };
+        record_invitation(&txn, &self.public_url, self.clock.now(), &invitation).await?;
         txn.commit().await.context("committing the invitation")?;
         Ok(())
     }

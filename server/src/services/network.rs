@@ -6,18 +6,20 @@ use crate::db::network::{self as q, DistrictRow, ExchangeRow, PracticeRow};
 use crate::db::organisations::record_change;
 use crate::mail::{self, templates};
 use crate::search::{lookups, SearchIndex};
+use crate::services::accounts::{record_invitation, Invitation};
 use anyhow::Context;
 use app::api::accounts::CurrentUser;
 use app::api::network::{
-    exchange_actions, explain, ExchangeView, PartnerSuggestion, Partners, PracticeDetail,
-    PracticeDraft, PracticeFilter, PracticeList, PracticeSummary, Side,
+    exchange_actions, explain, DistrictDraft, ExchangeDraft, ExchangeReport, ExchangeView,
+    PartnerSuggestion, Partners, PracticeDetail, PracticeDraft, PracticeFilter, PracticeList,
+    PracticeSummary, Side,
 };
 use app::domain::exchange::{
     self, ExchangeAction, ExchangeInput, ExchangeRefusal, ExchangeRequirement, ExchangeStatus,
 };
 use app::domain::organisation::{OrganisationKind, PartyKind};
 use app::domain::partners::{challenges_from_needs, similarity, Profile};
-use app::domain::policy::Viewer;
+use app::domain::policy::{Role, Scope, Viewer};
 use app::error::{Conflict, FieldError, Problem, Said};
 
 /// An exchange's recorded status; a value outside the vocabulary (the schema refuses them)
@@ -313,7 +315,7 @@ impl app::ports::Network for NetworkService {
                     suggestion(
                         lang,
                         &p.labels,
-                        "district",
+                        PartyKind::District.code(),
                         d.id.to_string(),
                         d.name.clone(),
                         d.country_code.clone(),
@@ -332,7 +334,7 @@ impl app::ports::Network for NetworkService {
                     suggestion(
                         lang,
                         &p.labels,
-                        "territory",
+                        PartyKind::Territory.code(),
                         t.id.clone(),
                         t.name.clone(),
                         "FR".into(),
@@ -382,7 +384,7 @@ impl app::ports::Network for NetworkService {
                     suggestion(
                         lang,
                         &p.labels,
-                        "territory",
+                        PartyKind::Territory.code(),
                         t.id.clone(),
                         t.name.clone(),
                         "FR".into(),
@@ -529,9 +531,9 @@ impl app::ports::Network for NetworkService {
             .author
             .split_once(':')
             .ok_or_else(|| invalid("author", Problem::AuthorInvalid))?;
-        let allowed = match kind {
-            "territory" => team_territories(viewer).iter().any(|t| t == author),
-            "district" => {
+        let allowed = match PartyKind::parse(kind) {
+            Some(PartyKind::Territory) => team_territories(viewer).iter().any(|t| t == author),
+            Some(PartyKind::District) => {
                 organisations(viewer).iter().any(|o| o == author)
                     && q::districts(&self.db)
                         .await?
@@ -560,33 +562,37 @@ impl app::ports::Network for NetworkService {
     }
 
     /// Proposes an exchange from one of the viewer's territories.
-    #[allow(clippy::too_many_arguments)]
     async fn propose_exchange(
         &self,
         viewer: &Viewer,
         user: &CurrentUser,
-        from: &str,
-        to: &str,
-        practice_id: Option<i64>,
-        theme: &str,
-        format: &str,
-        message: &str,
-        start_date: &str,
+        draft: &ExchangeDraft,
     ) -> Result<i64, ServiceError> {
+        let ExchangeDraft {
+            from,
+            to,
+            practice_id,
+            theme,
+            format,
+            message,
+            start_date,
+        } = draft;
+        let (from, to, format) = (from.as_str(), to.as_str(), format.as_str());
+        let practice_id = practice_id.trim().parse::<i64>().ok();
         if !team_territories(viewer).iter().any(|t| t == from) {
             return Err(ServiceError::Forbidden);
         }
         let (to_kind, to_id) = to
             .split_once(':')
             .ok_or_else(|| invalid("to", Problem::PartnerInvalid))?;
-        let to_name = match to_kind {
-            "territory" if to_id != from => {
+        let to_name = match PartyKind::parse(to_kind) {
+            Some(PartyKind::Territory) if to_id != from => {
                 crate::db::directory::territory_names(&self.db, &[to_id.to_owned()])
                     .await?
                     .pop()
                     .map(|n| n.name)
             }
-            "district" => q::districts(&self.db)
+            Some(PartyKind::District) => q::districts(&self.db)
                 .await?
                 .into_iter()
                 .find(|d| d.id.to_string() == to_id)
@@ -706,7 +712,7 @@ impl app::ports::Network for NetworkService {
         };
         self.notify(
             &txn,
-            "territory",
+            PartyKind::Territory.code(),
             &x.from_territory,
             id,
             to,
@@ -723,11 +729,14 @@ impl app::ports::Network for NetworkService {
         &self,
         viewer: &Viewer,
         id: i64,
-        start_date: &str,
-        end_date: &str,
-        participants: &str,
-        outcome: &str,
+        report: &ExchangeReport,
     ) -> Result<(), ServiceError> {
+        let ExchangeReport {
+            start_date,
+            end_date,
+            participants,
+            outcome,
+        } = report;
         let x = q::exchange(&self.db, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -775,7 +784,7 @@ impl app::ports::Network for NetworkService {
         // The other side hears of the report.
         let (kind, other) = match side {
             Side::Proposer => (x.to_kind.as_str(), x.to_id.as_str()),
-            _ => ("territory", x.from_territory.as_str()),
+            _ => (PartyKind::Territory.code(), x.from_territory.as_str()),
         };
         let title = format!(
             "{} → {}",
@@ -862,22 +871,29 @@ impl app::ports::Network for NetworkService {
 
     /// Creates a district profile (platform administrators), before its manager is invited
     /// to complete it. Returns the new organisation's id.
-    #[allow(clippy::too_many_arguments)]
     async fn create_district(
         &self,
         viewer: &Viewer,
-        name: &str,
-        country: &str,
-        nuts_code: &str,
-        divisions: &str,
-        specialisation_fr: &str,
-        specialisation_en: &str,
-        language: &str,
+        user: &CurrentUser,
+        draft: &DistrictDraft,
     ) -> Result<i64, ServiceError> {
         use app::domain::policy::{can, Action, Resource};
         if !can(viewer, Action::Invite, &Resource::Platform) {
             return Err(ServiceError::Forbidden);
         }
+        let DistrictDraft {
+            name,
+            country,
+            nuts_code,
+            nace_divisions: divisions,
+            specialisation_fr,
+            specialisation_en,
+            language,
+            manager_email,
+        } = draft;
+        // The manager's address first: a bad one creates nothing.
+        let manager = app::domain::ids::Email::parse(manager_email.trim())
+            .map_err(|_| invalid("manager_email", Problem::EmailInvalid))?;
         let name = name.trim();
         if !(3..=200).contains(&name.chars().count()) {
             return Err(invalid("name", Problem::NameRequired));
@@ -935,6 +951,23 @@ impl app::ports::Network for NetworkService {
         .await?;
         let id = row.context("the new district's id")?.id;
         record_change(&txn, "organisation", id, "insert").await?;
+        let scope = Scope::Organisation(id);
+        if !app::domain::policy::may_grant(viewer, Role::Admin, &scope) {
+            return Err(ServiceError::Forbidden);
+        }
+        let lang = match crate::db::accounts::user_by_email(&txn, manager.as_str()).await? {
+            Some(u) => Lang::from_tag(&u.lang).unwrap_or_default(),
+            None => Lang::from_tag(&user.lang).unwrap_or_default(),
+        };
+        let invitation = Invitation {
+            inviter: user,
+            email: &manager,
+            scope: &scope,
+            role: Role::Admin,
+            label: name,
+            lang,
+        };
+        record_invitation(&txn, &self.public_url, at, &invitation).await?;
         txn.commit().await.context("committing a district")?;
         Ok(id)
     }

@@ -16,6 +16,7 @@ use app::api::proposals::{
     ProposalSort, ProposalSummary, Queue, SupportView, TimelineEntry,
 };
 use app::domain::notification::{Frequency, NotificationKind};
+use app::domain::organisation::{OrganisationVisibility, PartyKind};
 use app::domain::policy::{Scope, Viewer};
 use app::domain::proposal::{
     actor_roles, answered_within_three_months, days_by_level, decide, may_edit, may_read,
@@ -350,7 +351,7 @@ impl app::ports::Proposals for ProposalService {
                     .or_default()
                     .insert(t.clone());
                 supports.push(SupportView {
-                    kind: "territory".into(),
+                    kind: PartyKind::Territory.code().into(),
                     id: t.clone(),
                     name: name.clone(),
                     region_name: region,
@@ -360,11 +361,15 @@ impl app::ports::Proposals for ProposalService {
                 });
             } else if let (Some(o), Some(name)) = (s.organisation_id, &s.organisation_name) {
                 // A members-only firm supports in its name for members only.
-                if s.organisation_visibility.as_deref() != Some("public") && !viewer.signed_in() {
+                let public = s
+                    .organisation_visibility
+                    .as_deref()
+                    .is_some_and(|v| OrganisationVisibility::Public.is(v));
+                if !public && !viewer.signed_in() {
                     continue;
                 }
                 supports.push(SupportView {
-                    kind: "organisation".into(),
+                    kind: PartyKind::Organisation.code().into(),
                     id: o.to_string(),
                     name: name.clone(),
                     region_name: String::new(),
@@ -409,13 +414,13 @@ impl app::ports::Proposals for ProposalService {
             crate::db::directory::territory_names(&self.db, &territory_ids)
                 .await?
                 .into_iter()
-                .map(|n| ("territory".into(), n.id, n.name))
+                .map(|n| (PartyKind::Territory.code().into(), n.id, n.name))
                 .collect();
         support_as.extend(
             crate::db::directory::organisation_names(&self.db, &organisation_ids)
                 .await?
                 .into_iter()
-                .map(|n| ("organisation".into(), n.id, n.name)),
+                .map(|n| (PartyKind::Organisation.code().into(), n.id, n.name)),
         );
         let link = |p: &ProposalRow| ProposalLink {
             id: p.id,

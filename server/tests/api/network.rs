@@ -439,6 +439,17 @@ async fn a_platform_administrator_opens_a_district_and_invites_its_manager() {
         app.count("SELECT COUNT(*) AS n FROM organisation").await,
         before
     );
+    // A bad manager address creates nothing either: the district and its manager's
+    // invitation are one transaction.
+    let mut bad = form;
+    bad[6] = ("manager_email", "pas une adresse");
+    let r = admin.post("/districts/nouveau", &bad).await;
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("erreur=email_invalid"), "{location}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM organisation").await,
+        before
+    );
     let r = admin.post("/districts/nouveau", &form).await;
     let location = r.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.ends_with("?invitation=envoyee"), "{location}");
