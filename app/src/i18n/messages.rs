@@ -494,6 +494,12 @@ messages! {
     KindProposal => "Demande de simplification", "Simplification proposal";
     TerritoryProposalsLink => "Les demandes de simplification envoyées par ce territoire", "The simplification proposals sent by this territory";
     ChallengesLabel => "Défis du territoire", "The territory's challenges";
+    MailAnonymousAuthor => "L'auteur d'une annonce anonyme", "The author of an anonymous annonce";
+    MailContactRequested => "demande une mise en relation", "asks to get in touch";
+    MailContactAccepted => "accepte la mise en relation : vous voyez ses coordonnées", "accepts the contact: you see their details";
+    MailContactDeclined => "décline la mise en relation", "declines the contact";
+    MailContactConcluded => "indique qu'un partenariat est conclu", "reports a partnership concluded";
+    MailContactNotConcluded => "indique que le partenariat n'est pas conclu", "reports the partnership not concluded";
     MailExchangeProposed => "Proposition d'échange :", "Exchange proposal:";
     MailExchangeAccepted => "proposition d'échange acceptée", "exchange proposal accepted";
     MailExchangeDeclined => "proposition d'échange déclinée", "exchange proposal declined";

@@ -175,6 +175,20 @@ impl Conflict {
     }
 }
 
+impl ContactStatus {
+    /// What the other side is told, after the name of who took the step, when a contact
+    /// reaches this status.
+    pub fn mail_key(self) -> Key {
+        match self {
+            ContactStatus::Requested => Key::MailContactRequested,
+            ContactStatus::Discussion => Key::MailContactAccepted,
+            ContactStatus::Declined => Key::MailContactDeclined,
+            ContactStatus::Concluded => Key::MailContactConcluded,
+            ContactStatus::NotConcluded => Key::MailContactNotConcluded,
+        }
+    }
+}
+
 impl NotificationKind {
     /// The text naming this kind of event on the account page.
     pub fn key(self) -> Key {

@@ -2,6 +2,7 @@
 //! a notice to each side at its frequency; and the inbox of the viewer's contacts.
 
 use super::*;
+use app::i18n::{t, Key};
 
 /// The viewer's side of a contact (the side asked first, should they speak for both).
 fn contact_side(mine: &[String], from: &str, to: &str) -> ContactSide {
@@ -48,7 +49,7 @@ impl NeedService {
         txn: &impl ConnectionTrait,
         side: (&str, &str),
         interest: i64,
-        step: &str,
+        step: ContactStatus,
         title: &str,
         other: Option<&str>,
         note: &str,
@@ -58,24 +59,11 @@ impl NeedService {
             crate::db::accounts::side_people(txn, side.0, side.1, NotificationKind::Matches).await?
         {
             let lang = Lang::from_tag(&p.lang).unwrap_or_default();
-            let who = other.map(str::to_owned).unwrap_or_else(|| match lang {
-                Lang::Fr => "L'auteur d'une annonce anonyme".into(),
-                Lang::En => "The author of an anonymous annonce".into(),
-            });
-            let what = match (lang, step) {
-                (Lang::Fr, "requested") => "demande une mise en relation",
-                (Lang::Fr, "discussion") => {
-                    "accepte la mise en relation : vous voyez ses coordonnées"
-                }
-                (Lang::Fr, "declined") => "décline la mise en relation",
-                (Lang::Fr, "concluded") => "indique qu'un partenariat est conclu",
-                (Lang::Fr, _) => "indique que le partenariat n'est pas conclu",
-                (Lang::En, "requested") => "asks to get in touch",
-                (Lang::En, "discussion") => "accepts the contact: you see their details",
-                (Lang::En, "declined") => "declines the contact",
-                (Lang::En, "concluded") => "reports a partnership concluded",
-                (Lang::En, _) => "reports the partnership not concluded",
-            };
+            let who = other.map_or_else(
+                || t(lang, Key::MailAnonymousAuthor).to_owned(),
+                str::to_owned,
+            );
+            let what = t(lang, step.mail_key());
             let line = format!("{who} {what} (« {title} »)");
             let mail = templates::contact_step(&p.email, lang, &p.name, &line, note, &link);
             mail::deliver(
@@ -83,7 +71,7 @@ impl NeedService {
                 p.id,
                 Frequency::of_setting(p.frequency.as_deref()),
                 NotificationKind::Matches,
-                &format!("interest-{interest}-{step}-{}", p.id),
+                &format!("interest-{interest}-{}-{}", step.code(), p.id),
                 &line,
                 &link,
                 &mail,
@@ -244,7 +232,7 @@ impl NeedService {
             &txn,
             (tk, ti),
             id,
-            ContactStatus::Requested.code(),
+            ContactStatus::Requested,
             &row.title,
             sender.as_deref(),
             message,
@@ -280,7 +268,7 @@ impl NeedService {
         let reason = reason.trim();
         let from_status = contact_status(&i.status)?;
         let to = match contact::decide(from_status, side, action, reason) {
-            Ok(to) => to.code(),
+            Ok(to) => to,
             Err(ContactRefusal::NotAllowed) => return Err(ServiceError::Forbidden),
             Err(ContactRefusal::Missing(ContactRequirement::Reason)) => {
                 return Err(invalid("reason", Problem::ReasonRequired))
@@ -295,7 +283,7 @@ impl NeedService {
             &txn,
             id,
             from_status.code(),
-            to,
+            to.code(),
             reason,
             user.id,
             self.clock.now(),
@@ -349,7 +337,7 @@ impl NeedService {
         let from_status = contact_status(&i.status)?;
         let status = match contact::decide(from_status, contact_side(&mine, &from, &to), action, "")
         {
-            Ok(status) => status.code(),
+            Ok(status) => status,
             Err(_) => return Err(ServiceError::Forbidden),
         };
         let txn = self.db.begin().await.context("interest transaction")?;
@@ -357,7 +345,7 @@ impl NeedService {
             &txn,
             id,
             from_status.code(),
-            status,
+            status.code(),
             "",
             user.id,
             self.clock.now(),
