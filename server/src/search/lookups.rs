@@ -45,6 +45,20 @@ fn top_ids(
     Ok(ids)
 }
 
+/// [`text_ids`] on a blocking thread, for async callers: reading the index must not hold
+/// the runtime.
+pub async fn text_ids_async(
+    index: &SearchIndex,
+    q: &str,
+    kind: &'static str,
+    limit: usize,
+) -> anyhow::Result<Vec<i64>> {
+    let (index, q) = (index.clone(), q.to_owned());
+    tokio::task::spawn_blocking(move || text_ids(&index, &q, kind, limit))
+        .await
+        .map_err(|e| anyhow::anyhow!("search task: {e}"))?
+}
+
 /// Ids of documents of `kind` matching every word of `q` (as the search page matches),
 /// best first. Blocking: call from a blocking task.
 pub fn text_ids(

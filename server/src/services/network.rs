@@ -436,14 +436,7 @@ impl app::ports::Network for NetworkService {
         let ranked = if filter.q.trim().is_empty() {
             None
         } else {
-            let (index, q) = (self.index.clone(), filter.q.clone());
-            Some(
-                tokio::task::spawn_blocking(move || {
-                    lookups::text_ids(&index, &q, "practice", 2_000)
-                })
-                .await
-                .context("search task")??,
-            )
+            Some(lookups::text_ids_async(&self.index, &filter.q, "practice", 2_000).await?)
         };
         if let Some(ids) = &ranked {
             if ids.is_empty() {

@@ -176,10 +176,7 @@ impl ProposalService {
     }
 
     async fn text_ids(&self, q: &str) -> anyhow::Result<Vec<i64>> {
-        let (index, q) = (self.index.clone(), q.to_owned());
-        tokio::task::spawn_blocking(move || lookups::text_ids(&index, &q, "proposal", TEXT_LIMIT))
-            .await
-            .context("search task")?
+        lookups::text_ids_async(&self.index, q, "proposal", TEXT_LIMIT).await
     }
 
     async fn row(&self, id: i64) -> Result<ProposalRow, ServiceError> {

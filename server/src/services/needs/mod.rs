@@ -201,11 +201,7 @@ impl app::ports::Needs for NeedService {
             values.push(kind.as_str().into());
         }
         if !filter.q.trim().is_empty() {
-            let (index, q) = (self.index.clone(), filter.q.clone());
-            let ids =
-                tokio::task::spawn_blocking(move || lookups::text_ids(&index, &q, "need", 2_000))
-                    .await
-                    .context("search task")??;
+            let ids = lookups::text_ids_async(&self.index, &filter.q, "need", 2_000).await?;
             if ids.is_empty() {
                 return Ok(Vec::new());
             }
