@@ -276,6 +276,55 @@ pub fn query_problem(q: &str) -> Option<FieldError> {
 /// The deepest page a list serves: far beyond any real reading, well inside every integer.
 pub const MAX_PAGE: u64 = 10_000;
 
+/// `value` when nothing was found wrong with it, else every problem found, in one refusal.
+pub fn unless_invalid<T>(value: T, errors: Vec<FieldError>) -> Result<T, AppError> {
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(AppError::Invalid(errors))
+    }
+}
+
+/// Reads an address pair into a list's page (`page`) or page size (`per_page`); an empty value
+/// keeps the default. Returns whether the pair was one of the two.
+pub fn read_paging(
+    (name, value): (&str, &str),
+    page: &mut u64,
+    per_page: &mut u64,
+    errors: &mut Vec<FieldError>,
+) -> bool {
+    let (slot, expected) = match name {
+        "page" => (page, "expected a page number from 1"),
+        "per_page" => (per_page, "expected a number from 1 to 100"),
+        _ => return false,
+    };
+    if !value.is_empty() {
+        match value.parse::<u64>() {
+            Ok(n) => *slot = n,
+            Err(_) => errors.push(FieldError::new(name, Problem::OutOfRange.saying(expected))),
+        }
+    }
+    true
+}
+
+/// The problems of a page number (`1..=MAX_PAGE`) and a page size (`1..=max_per_page`).
+pub fn paging_problems(page: u64, per_page: u64, max_per_page: u64) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if !(1..=MAX_PAGE).contains(&page) {
+        errors.push(FieldError::new(
+            "page",
+            Problem::OutOfRange.saying(format!("expected a page number from 1 to {MAX_PAGE}")),
+        ));
+    }
+    if !(1..=max_per_page).contains(&per_page) {
+        errors.push(FieldError::new(
+            "per_page",
+            Problem::OutOfRange.saying(format!("expected a number from 1 to {max_per_page}")),
+        ));
+    }
+    errors
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

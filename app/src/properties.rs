@@ -17,12 +17,8 @@ const RIGHT_TO_LEFT_OVERRIDE: char = '\u{202e}';
 fn config() -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2_000);
-    ProptestConfig {
-        cases,
-        ..ProptestConfig::default()
-    }
+        .and_then(|v| v.parse().ok());
+    ProptestConfig::with_cases(cases.unwrap_or(2_000))
 }
 
 /// Text as people and attackers type it: any Unicode, weighted towards the characters the

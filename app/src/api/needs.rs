@@ -432,11 +432,7 @@ impl NeedFilter {
                 Problem::TextTooLong.saying("at most 64 characters"),
             ));
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Invalid(errors))
-        }
+        crate::error::unless_invalid((), errors)
     }
 }
 

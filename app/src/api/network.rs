@@ -3,7 +3,9 @@
 
 use crate::domain::partners::{Factor, Similarity};
 use crate::domain::theme::Theme;
-use crate::error::{AppError, FieldError, Problem, Said};
+use crate::error::{
+    paging_problems, read_paging, unless_invalid, AppError, FieldError, Problem, Said,
+};
 use crate::i18n::{t, Key, Lang};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -211,31 +213,15 @@ impl PracticeFilter {
                 "theme" => f.theme = opt(),
                 "author" => f.author = opt(),
                 "lang" => f.lang = opt(),
-                "page" if !value.is_empty() => match value.parse::<u64>() {
-                    Ok(n) => f.page = n,
-                    Err(_) => errors.push(FieldError::new(
-                        "page",
-                        Problem::OutOfRange.saying("expected a page number from 1"),
-                    )),
-                },
-                "per_page" if !value.is_empty() => match value.parse::<u64>() {
-                    Ok(n) => f.per_page = n,
-                    Err(_) => errors.push(FieldError::new(
-                        "per_page",
-                        Problem::OutOfRange.saying("expected a number from 1 to 100"),
-                    )),
-                },
-                _ => {}
+                _ => {
+                    read_paging((name, value), &mut f.page, &mut f.per_page, &mut errors);
+                }
             }
         }
         if let Err(AppError::Invalid(more)) = f.validate() {
             errors.extend(more);
         }
-        if errors.is_empty() {
-            Ok(f)
-        } else {
-            Err(AppError::Invalid(errors))
-        }
+        unless_invalid(f, errors)
     }
 
     /// Checks every filter value: what an address gives and what a server function receives
@@ -268,23 +254,8 @@ impl PracticeFilter {
         {
             bad("lang", Problem::ValueUnknown.saying("expected fr or en"));
         }
-        if !(1..=crate::error::MAX_PAGE).contains(&self.page) {
-            bad(
-                "page",
-                Problem::OutOfRange.saying("expected a page number from 1 to 10000"),
-            );
-        }
-        if !(1..=100).contains(&self.per_page) {
-            bad(
-                "per_page",
-                Problem::OutOfRange.saying("expected a number from 1 to 100"),
-            );
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Invalid(errors))
-        }
+        errors.extend(paging_problems(self.page, self.per_page, 100));
+        unless_invalid((), errors)
     }
 }
 

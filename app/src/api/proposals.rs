@@ -4,7 +4,9 @@
 use crate::api::search::encode;
 use crate::domain::proposal::{Level, ProposalKind, Status};
 use crate::domain::theme::{Axis, Theme};
-use crate::error::{AppError, FieldError, Problem, Said};
+use crate::error::{
+    paging_problems, read_paging, unless_invalid, AppError, FieldError, Problem, Said,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +27,23 @@ pub enum ProposalSort {
 }
 
 impl ProposalSort {
+    /// Every order, as the lists offer them.
+    pub const ALL: [ProposalSort; 3] = [
+        ProposalSort::Recent,
+        ProposalSort::Age,
+        ProposalSort::Support,
+    ];
+
+    /// The label's key, for the order options.
+    pub fn key(self) -> crate::i18n::Key {
+        use crate::i18n::Key;
+        match self {
+            ProposalSort::Recent => Key::SortRecent,
+            ProposalSort::Age => Key::SortAge,
+            ProposalSort::Support => Key::SortSupport,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             ProposalSort::Recent => "recent",
@@ -60,7 +79,6 @@ impl ProposalFilter {
             ..Default::default()
         };
         let mut errors = Vec::new();
-        let mut bad = |field: &str, said: Said| errors.push(FieldError::new(field, said));
         for (name, value) in pairs {
             let value = value.trim();
             let opt = || (!value.is_empty()).then(|| value.to_owned());
@@ -73,43 +91,28 @@ impl ProposalFilter {
                 "territory" => f.territory = opt(),
                 "sort" => {
                     f.sort = match value {
-                        "" | "recent" => ProposalSort::Recent,
-                        "age" => ProposalSort::Age,
-                        "support" => ProposalSort::Support,
-                        _ => {
-                            bad(
-                                "sort",
-                                Problem::ValueUnknown.saying("expected recent, age or support"),
-                            );
-                            ProposalSort::Recent
-                        }
+                        "" => ProposalSort::Recent,
+                        code => match ProposalSort::ALL.into_iter().find(|o| o.code() == code) {
+                            Some(sort) => sort,
+                            None => {
+                                errors.push(FieldError::new(
+                                    "sort",
+                                    Problem::ValueUnknown.saying("expected recent, age or support"),
+                                ));
+                                ProposalSort::Recent
+                            }
+                        },
                     }
                 }
-                "page" if !value.is_empty() => match value.parse::<u64>() {
-                    Ok(n) => f.page = n,
-                    Err(_) => bad(
-                        "page",
-                        Problem::OutOfRange.saying("expected a page number from 1"),
-                    ),
-                },
-                "per_page" if !value.is_empty() => match value.parse::<u64>() {
-                    Ok(n) => f.per_page = n,
-                    Err(_) => bad(
-                        "per_page",
-                        Problem::OutOfRange.saying("expected a number from 1 to 100"),
-                    ),
-                },
-                _ => {}
+                _ => {
+                    read_paging((name, value), &mut f.page, &mut f.per_page, &mut errors);
+                }
             }
         }
         if let Err(AppError::Invalid(more)) = f.validate() {
             errors.extend(more);
         }
-        if errors.is_empty() {
-            Ok(f)
-        } else {
-            Err(AppError::Invalid(errors))
-        }
+        unless_invalid(f, errors)
     }
 
     /// Checks every filter value: what an address gives and what a server function receives
@@ -147,23 +150,8 @@ impl ProposalFilter {
                 bad(field, Problem::TextTooLong.saying("at most 64 characters"));
             }
         }
-        if !(1..=crate::error::MAX_PAGE).contains(&self.page) {
-            bad(
-                "page",
-                Problem::OutOfRange.saying("expected a page number from 1 to 10000"),
-            );
-        }
-        if !(1..=MAX_PER_PAGE).contains(&self.per_page) {
-            bad(
-                "per_page",
-                Problem::OutOfRange.saying("expected a number from 1 to 100"),
-            );
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Invalid(errors))
-        }
+        errors.extend(paging_problems(self.page, self.per_page, MAX_PER_PAGE));
+        unless_invalid((), errors)
     }
 
     /// The query string giving these filters back (without the page).

@@ -13,6 +13,8 @@ pub struct Field {
     required: bool,
     /// A text area of this many rows, rather than a one-line input.
     rows: Option<u32>,
+    /// The input's type: `text`, `search`, `email`...
+    kind: &'static str,
 }
 
 impl Field {
@@ -24,7 +26,14 @@ impl Field {
             value: String::new(),
             required: false,
             rows: None,
+            kind: "text",
         }
+    }
+
+    /// A search box (`type="search"`).
+    pub fn search(mut self) -> Self {
+        self.kind = "search";
+        self
     }
 
     /// The value it shows (what was saved or typed).
@@ -52,19 +61,105 @@ impl Field {
             value,
             required,
             rows,
+            kind,
         } = self;
         let input = match rows {
             Some(rows) => view! {
                 <textarea id=id name=name rows=rows required=required>{value}</textarea>
             }
             .into_any(),
-            None => view! { <input id=id name=name type="text" required=required value=value/> }
+            None => view! { <input id=id name=name type=kind required=required value=value/> }
                 .into_any(),
         };
         view! {
             <div class="field">
                 <label for=id>{t(lang, label)}{required.then_some(" *")}</label>
                 {input}
+            </div>
+        }
+        .into_any()
+    }
+}
+
+/// A labelled choice among options:
+/// `Select::new(id, name, label).blank(Key::AllThemes).keyed(lang, theme_options()).chosen(v).view(lang)`.
+pub struct Select {
+    id: &'static str,
+    name: &'static str,
+    label: Key,
+    required: bool,
+    /// The first option, of value `""` (every value, or none chosen yet).
+    blank: Option<Key>,
+    /// `(value, text)` in the order shown.
+    options: Vec<(String, String)>,
+    chosen: String,
+}
+
+impl Select {
+    pub fn new(id: &'static str, name: &'static str, label: Key) -> Self {
+        Select {
+            id,
+            name,
+            label,
+            required: false,
+            blank: None,
+            options: Vec::new(),
+            chosen: String::new(),
+        }
+    }
+
+    pub fn required(mut self, required: bool) -> Self {
+        self.required = required;
+        self
+    }
+
+    /// A first option of value `""` with this text.
+    pub fn blank(mut self, text: Key) -> Self {
+        self.blank = Some(text);
+        self
+    }
+
+    /// Options given as `(value, text)`.
+    pub fn options<V: Into<String>, L: Into<String>>(
+        mut self,
+        options: impl IntoIterator<Item = (V, L)>,
+    ) -> Self {
+        self.options
+            .extend(options.into_iter().map(|(v, l)| (v.into(), l.into())));
+        self
+    }
+
+    /// Options of a vocabulary, given as `(code, key of its label)`.
+    pub fn keyed(self, lang: Lang, options: impl IntoIterator<Item = (&'static str, Key)>) -> Self {
+        self.options(options.into_iter().map(|(code, key)| (code, t(lang, key))))
+    }
+
+    /// The value shown as chosen (what was saved or asked for); none when it is not offered.
+    pub fn chosen(mut self, value: impl Into<String>) -> Self {
+        self.chosen = value.into();
+        self
+    }
+
+    pub fn view(self, lang: Lang) -> AnyView {
+        let Select {
+            id,
+            name,
+            label,
+            required,
+            blank,
+            options,
+            chosen,
+        } = self;
+        view! {
+            <div class="field">
+                <label for=id>{t(lang, label)}{required.then_some(" *")}</label>
+                <select id=id name=name required=required>
+                    {blank.map(|text| view! { <option value="">{t(lang, text)}</option> })}
+                    {options.into_iter().map(|(value, text)| {
+                        let on = value == chosen;
+                        view! { <option value=value selected=on>{text}</option> }
+                    }).collect_view()}
+                </select>
             </div>
         }
         .into_any()

@@ -46,15 +46,24 @@ where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
+    suspended(data, move |loaded| match loaded {
+        Ok(value) => show(value).into_any(),
+        Err(e) => view! { <ErrorView error=e/> }.into_any(),
+    })
+}
+
+/// "Loading" until `data` is there, then `show` of the outcome, whichever it is.
+pub(super) fn suspended<T>(
+    data: Resource<Result<T, AppError>>,
+    show: impl Fn(Result<T, AppError>) -> AnyView + Copy + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+{
     let lang = use_lang();
     view! {
         <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(value) => show(value).into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
+            {move || Suspend::new(async move { show(data.await) })}
         </Suspense>
     }
 }

@@ -4,6 +4,7 @@
 //! list filters as you type and the address follows, so a filtered list stays shareable.
 
 use crate::api::directory::{list_territories, TerritorySummary};
+use crate::api::search::encode;
 use crate::components::when_loaded;
 use crate::domain::text::matches_all_words;
 use crate::i18n::{format_int, t, use_lang, Key, Lang};
@@ -25,19 +26,6 @@ fn query_string(q: &str, region: &str) -> String {
     } else {
         format!("?{}", parts.join("&"))
     }
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters kept).
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".to_owned(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The territory list page.

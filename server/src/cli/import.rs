@@ -359,15 +359,12 @@ mod properties {
     use app::domain::organisation::FIRM_COLUMNS;
     use proptest::prelude::*;
 
+    /// Cases per property: `PROPTEST_CASES`, else 2,000 (as the app's properties).
     fn config() -> ProptestConfig {
         let cases = std::env::var("PROPTEST_CASES")
             .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(2_000);
-        ProptestConfig {
-            cases,
-            ..ProptestConfig::default()
-        }
+            .and_then(|v| v.parse().ok());
+        ProptestConfig::with_cases(cases.unwrap_or(2_000))
     }
 
     /// Field text with what makes CSV hard: quotes, separators, line breaks, a BOM.

@@ -25,12 +25,7 @@ pub async fn user_by_email(
     db: &impl ConnectionTrait,
     email: &str,
 ) -> anyhow::Result<Option<UserRow>> {
-    fetch_optional(
-        db,
-        &format!("{USER_SELECT} WHERE email = ?"),
-        vec![email.into()],
-    )
-    .await
+    crate::db::fetch_by(db, USER_SELECT, "email", email).await
 }
 
 pub async fn user_by_id(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<UserRow>> {

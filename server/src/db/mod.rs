@@ -13,6 +13,9 @@ pub mod proposals;
 use crate::config::Database;
 use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
+use sea_orm::sea_query::{
+    Alias, Condition, Expr, Order, PostgresQueryBuilder, Query, SqliteQueryBuilder,
+};
 use sea_orm::sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -179,6 +182,17 @@ pub async fn fetch_optional<T: FromQueryResult>(
         .with_context(|| format!("query failed: {sql}"))
 }
 
+/// The row of `select` (a statement without WHERE) whose `column` is `key`, if any.
+pub async fn fetch_by<T: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    select: &str,
+    column: &str,
+    key: impl Into<Value>,
+) -> anyhow::Result<Option<T>> {
+    let sql = format!("{select} WHERE {column} = ?");
+    fetch_optional(db, &sql, vec![key.into()]).await
+}
+
 /// `?, ?, ?` for `n` bound values.
 pub fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
@@ -198,26 +212,121 @@ pub async fn fetch_in<T: FromQueryResult, V: Into<Value> + Clone>(
     fetch_all(db, &sql, ids.iter().cloned().map(Into::into).collect()).await
 }
 
-/// Rows of `select` (a statement without WHERE) meeting every one of `conditions` (SQL with
-/// `?` placeholders, bound to `values` in order), in `order` (`ORDER BY` text).
-pub async fn fetch_where<T: FromQueryResult>(
+/// The WHERE of a listing, built with sea-query on the columns of one table alias of its
+/// SELECT: every value is bound, and an unset criterion admits every row.
+pub struct Filter {
+    alias: &'static str,
+    condition: Condition,
+}
+
+impl Filter {
+    /// No criterion yet, on the columns of `alias` (`n` in `FROM need n`).
+    pub fn on(alias: &'static str) -> Self {
+        Filter {
+            alias,
+            condition: Condition::all(),
+        }
+    }
+
+    fn col(&self, column: &'static str) -> Expr {
+        Expr::col((Alias::new(self.alias), Alias::new(column)))
+    }
+
+    fn and(mut self, expr: sea_orm::sea_query::SimpleExpr) -> Self {
+        self.condition = self.condition.add(expr);
+        self
+    }
+
+    /// `column = value`, when there is a value.
+    pub fn eq(self, column: &'static str, value: Option<impl Into<Value>>) -> Self {
+        match value {
+            Some(v) => {
+                let expr = self.col(column).eq(v.into());
+                self.and(expr)
+            }
+            None => self,
+        }
+    }
+
+    /// `column <> value`, when there is a value.
+    pub fn ne(self, column: &'static str, value: Option<impl Into<Value>>) -> Self {
+        match value {
+            Some(v) => {
+                let expr = self.col(column).ne(v.into());
+                self.and(expr)
+            }
+            None => self,
+        }
+    }
+
+    /// `column IN (values)`; no values, no criterion.
+    pub fn any_of<V: Into<Value> + Copy>(self, column: &'static str, values: &[V]) -> Self {
+        if values.is_empty() {
+            return self;
+        }
+        let expr = self
+            .col(column)
+            .is_in(values.iter().copied().map(Into::into));
+        self.and(expr)
+    }
+
+    /// `id IN (ids)` when there is a list (a text search's hits); an empty list admits none.
+    pub fn among(self, ids: Option<&[i64]>) -> Self {
+        match ids {
+            Some(ids) => {
+                let expr = self.col("id").is_in(ids.iter().copied());
+                self.and(expr)
+            }
+            None => self,
+        }
+    }
+}
+
+/// A listing: readable SQL for what it reads (the columns, FROM and joins, without WHERE),
+/// its order, and the criteria of one request.
+pub trait Listing {
+    type Row: FromQueryResult;
+    /// `SELECT ... FROM ... JOIN ...`, without WHERE.
+    const SELECT: &'static str;
+    /// `(column expression, descending?)`, most significant first.
+    const ORDER: &'static [(&'static str, bool)];
+    fn filter(&self) -> Filter;
+}
+
+/// The rows of a listing: its static SQL, with the WHERE and ORDER BY that sea-query builds,
+/// binds and numbers for the connected backend.
+pub async fn list<L: Listing>(
     db: &impl ConnectionTrait,
-    select: &str,
-    conditions: &[impl AsRef<str>],
-    values: Vec<Value>,
-    order: &str,
-) -> anyhow::Result<Vec<T>> {
-    let filter = conditions
-        .iter()
-        .map(AsRef::as_ref)
-        .collect::<Vec<_>>()
-        .join(" AND ");
-    let filter = if filter.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {filter}")
+    listing: &L,
+) -> anyhow::Result<Vec<L::Row>> {
+    let statement = listing_statement(db.get_database_backend(), listing)?;
+    let sql = statement.sql.clone();
+    L::Row::find_by_statement(statement)
+        .all(db)
+        .await
+        .with_context(|| format!("query failed: {sql}"))
+}
+
+fn listing_statement<L: Listing>(
+    backend: DatabaseBackend,
+    listing: &L,
+) -> anyhow::Result<Statement> {
+    let body = L::SELECT
+        .strip_prefix("SELECT ")
+        .context("a listing's SQL starts with SELECT")?;
+    let mut query = Query::select();
+    query
+        .expr(Expr::cust(body))
+        .cond_where(listing.filter().condition);
+    for (column, descending) in L::ORDER {
+        let direction = if *descending { Order::Desc } else { Order::Asc };
+        query.order_by_expr(Expr::cust(*column), direction);
+    }
+    let (sql, values) = match backend {
+        DatabaseBackend::Postgres => query.build(PostgresQueryBuilder),
+        _ => query.build(SqliteQueryBuilder),
     };
-    fetch_all(db, &format!("{select}{filter} ORDER BY {order}"), values).await
+    Ok(Statement::from_sql_and_values(backend, &sql, values.0))
 }
 
 /// A single integer (a count or a sum).
@@ -248,7 +357,69 @@ pub fn code_list(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
     use super::*;
+
+    struct Probe<'a> {
+        status: Option<&'a str>,
+        kinds: &'a [&'a str],
+        ids: Option<&'a [i64]>,
+    }
+
+    impl Listing for Probe<'_> {
+        type Row = Count;
+        const SELECT: &'static str = "SELECT COUNT(*) AS n FROM need n";
+        const ORDER: &'static [(&'static str, bool)] = &[("n.id", true)];
+        fn filter(&self) -> Filter {
+            Filter::on("n")
+                .eq("status", self.status)
+                .any_of("kind", self.kinds)
+                .among(self.ids)
+        }
+    }
+
+    #[test]
+    fn a_listing_binds_every_criterion_and_skips_the_unset_ones() {
+        let probe = Probe {
+            status: Some("open"),
+            kinds: &["supplier", "skills"],
+            ids: None,
+        };
+        let pg = listing_statement(DatabaseBackend::Postgres, &probe).unwrap();
+        assert_eq!(
+            pg.sql,
+            r#"SELECT COUNT(*) AS n FROM need n WHERE "n"."status" = $1 AND "n"."kind" IN ($2, $3) ORDER BY n.id DESC"#
+        );
+        assert_eq!(pg.values.map(|v| v.0.len()), Some(3));
+        let lite = listing_statement(DatabaseBackend::Sqlite, &probe).unwrap();
+        assert!(lite
+            .sql
+            .contains(r#""n"."status" = ? AND "n"."kind" IN (?, ?)"#));
+        let none = Probe {
+            status: None,
+            kinds: &[],
+            ids: None,
+        };
+        let all = listing_statement(DatabaseBackend::Sqlite, &none).unwrap();
+        assert_eq!(
+            all.sql,
+            "SELECT COUNT(*) AS n FROM need n WHERE TRUE ORDER BY n.id DESC"
+        );
+    }
+
+    /// A text search that found nothing must list nothing, not everything.
+    #[test]
+    fn an_empty_list_of_hits_admits_no_row() {
+        let probe = Probe {
+            status: None,
+            kinds: &[],
+            ids: Some(&[]),
+        };
+        let statement = listing_statement(DatabaseBackend::Sqlite, &probe).unwrap();
+        assert!(statement.sql.contains("WHERE ? = ?"), "{}", statement.sql);
+        let values = statement.values.map(|v| v.0).unwrap_or_default();
+        assert_eq!(values, vec![Value::from(1), Value::from(2)]);
+    }
 
     #[test]
     fn placeholders_are_numbered_for_postgres_only() {

@@ -2,6 +2,7 @@
 
 use super::{
     fetch_all, fetch_in, fetch_optional, join_organisation_party, join_territory_party, stmt,
+    Filter,
 };
 use anyhow::Context;
 use app::api::needs::ValidNeed;
@@ -95,27 +96,35 @@ pub const NEED_SELECT: &str = concatcp!(
 );
 
 pub async fn need(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<NeedRow>> {
-    fetch_optional(
-        db,
-        &format!("{NEED_SELECT} WHERE n.id = ?"),
-        vec![id.into()],
-    )
-    .await
+    super::fetch_by(db, NEED_SELECT, "n.id", id).await
 }
 
-pub async fn needs_where(
-    db: &impl ConnectionTrait,
-    conditions: &[impl AsRef<str>],
-    values: Vec<sea_orm::Value>,
-) -> anyhow::Result<Vec<NeedRow>> {
-    super::fetch_where(
-        db,
-        NEED_SELECT,
-        conditions,
-        values,
-        "n.created_at DESC, n.id DESC",
-    )
-    .await
+/// Which annonces a listing reads (`db::list`); the set fields combine with AND.
+#[derive(Debug, Default)]
+pub struct NeedWhere<'a> {
+    pub status: Option<NeedStatus>,
+    pub visibility: Option<NeedVisibility>,
+    /// Any of these kinds (none: every kind).
+    pub kinds: &'a [NeedKind],
+    pub except_kind: Option<NeedKind>,
+    /// Only these annonces (a text search's hits).
+    pub ids: Option<&'a [i64]>,
+}
+
+impl super::Listing for NeedWhere<'_> {
+    type Row = NeedRow;
+    const SELECT: &'static str = NEED_SELECT;
+    const ORDER: &'static [(&'static str, bool)] = &[("n.created_at", true), ("n.id", true)];
+
+    fn filter(&self) -> Filter {
+        let kinds: Vec<&str> = self.kinds.iter().map(|k| k.code()).collect();
+        Filter::on("n")
+            .eq("status", self.status.map(NeedStatus::code))
+            .eq("visibility", self.visibility.map(NeedVisibility::code))
+            .any_of("kind", &kinds)
+            .ne("kind", self.except_kind.map(NeedKind::code))
+            .among(self.ids)
+    }
 }
 
 fn json(list: &[String]) -> String {
@@ -314,12 +323,7 @@ const INTEREST_SELECT: &str = concatcp!(
 );
 
 pub async fn interest(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<InterestRow>> {
-    fetch_optional(
-        db,
-        &format!("{INTEREST_SELECT} WHERE i.id = ?"),
-        vec![id.into()],
-    )
-    .await
+    super::fetch_by(db, INTEREST_SELECT, "i.id", id).await
 }
 
 /// Interests whose either side is one of `sides` (`kind:id`), newest first.

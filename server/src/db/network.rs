@@ -2,6 +2,7 @@
 
 use super::{
     fetch_all, fetch_optional, join_organisation_party, join_territory_party, json_list, stmt,
+    Filter,
 };
 use anyhow::Context;
 use app::api::network::PracticeDraft;
@@ -139,29 +140,37 @@ pub const PRACTICE_SELECT: &str = concatcp!(
     join_organisation_party!("o", "p.author_kind", "p.author_id", District)
 );
 
-/// Practices matching conditions on `p`, newest first.
-pub async fn practices_where(
-    db: &impl ConnectionTrait,
-    conditions: &[impl AsRef<str>],
-    values: Vec<sea_orm::Value>,
-) -> anyhow::Result<Vec<PracticeRow>> {
-    super::fetch_where(
-        db,
-        PRACTICE_SELECT,
-        conditions,
-        values,
-        "p.created_at DESC, p.id DESC",
-    )
-    .await
+/// Which practices a listing reads (`db::list`); the set fields combine with AND.
+#[derive(Debug, Default)]
+pub struct PracticeWhere<'a> {
+    /// A theme code.
+    pub theme: Option<&'a str>,
+    /// A language code.
+    pub lang: Option<&'a str>,
+    /// The author: a party kind code and its id.
+    pub author: Option<(&'a str, &'a str)>,
+    /// Only these practices (a text search's hits).
+    pub ids: Option<&'a [i64]>,
+}
+
+impl super::Listing for PracticeWhere<'_> {
+    type Row = PracticeRow;
+    const SELECT: &'static str = PRACTICE_SELECT;
+    const ORDER: &'static [(&'static str, bool)] = &[("p.created_at", true), ("p.id", true)];
+
+    fn filter(&self) -> Filter {
+        let (kind, id) = self.author.unzip();
+        Filter::on("p")
+            .eq("theme", self.theme)
+            .eq("lang", self.lang)
+            .eq("author_kind", kind)
+            .eq("author_id", id)
+            .among(self.ids)
+    }
 }
 
 pub async fn practice(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<PracticeRow>> {
-    fetch_optional(
-        db,
-        &format!("{PRACTICE_SELECT} WHERE p.id = ?"),
-        vec![id.into()],
-    )
-    .await
+    super::fetch_by(db, PRACTICE_SELECT, "p.id", id).await
 }
 
 /// Writes a practice; returns its id.
@@ -243,12 +252,7 @@ const EXCHANGE_SELECT: &str = concatcp!(
 );
 
 pub async fn exchange(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<ExchangeRow>> {
-    fetch_optional(
-        db,
-        &format!("{EXCHANGE_SELECT} WHERE x.id = ?"),
-        vec![id.into()],
-    )
-    .await
+    super::fetch_by(db, EXCHANGE_SELECT, "x.id", id).await
 }
 
 /// Exchanges from any of `territories`, or to any of `territories` or `districts`.

@@ -1,6 +1,6 @@
 //! Queries of simplification proposals: rows, timeline, support, recipients of notices.
 
-use super::{fetch_all, fetch_in, fetch_optional, stmt};
+use super::{fetch_all, fetch_in, fetch_optional, stmt, Filter};
 use anyhow::Context;
 use app::api::proposals::ProposalDraft;
 use app::domain::policy::{Role, ScopeKind};
@@ -69,12 +69,7 @@ pub const PROPOSAL_SELECT: &str = "SELECT p.id, p.territory_id, t.name AS territ
 
 /// One proposal.
 pub async fn proposal(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<ProposalRow>> {
-    fetch_optional(
-        db,
-        &format!("{PROPOSAL_SELECT} WHERE p.id = ?"),
-        vec![id.into()],
-    )
-    .await
+    super::fetch_by(db, PROPOSAL_SELECT, "p.id", id).await
 }
 
 /// Proposals by id (any order).
@@ -85,20 +80,37 @@ pub async fn proposals_by_id(
     fetch_in(db, PROPOSAL_SELECT, "p.id", ids).await
 }
 
-/// Proposals matching SQL conditions on `p` (joined with `AND`), newest change first.
-pub async fn proposals_where(
-    db: &impl ConnectionTrait,
-    conditions: &[impl AsRef<str>],
-    values: Vec<sea_orm::Value>,
-) -> anyhow::Result<Vec<ProposalRow>> {
-    super::fetch_where(
-        db,
-        PROPOSAL_SELECT,
-        conditions,
-        values,
-        "p.updated_at DESC, p.id DESC",
-    )
-    .await
+/// Which proposals a listing reads (`db::list`); the set fields combine with AND.
+#[derive(Debug, Default)]
+pub struct ProposalWhere<'a> {
+    pub status: Option<Status>,
+    /// Any of these statuses (none: every status).
+    pub statuses: &'a [Status],
+    pub except_status: Option<Status>,
+    /// A theme code.
+    pub theme: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub territory: Option<&'a str>,
+    /// Only these proposals (a text search's hits).
+    pub ids: Option<&'a [i64]>,
+}
+
+impl super::Listing for ProposalWhere<'_> {
+    type Row = ProposalRow;
+    const SELECT: &'static str = PROPOSAL_SELECT;
+    const ORDER: &'static [(&'static str, bool)] = &[("p.updated_at", true), ("p.id", true)];
+
+    fn filter(&self) -> Filter {
+        let statuses: Vec<&str> = self.statuses.iter().map(|s| s.code()).collect();
+        Filter::on("p")
+            .eq("status", self.status.map(Status::code))
+            .any_of("status", &statuses)
+            .ne("status", self.except_status.map(Status::code))
+            .eq("theme", self.theme)
+            .eq("region_code", self.region)
+            .eq("territory_id", self.territory)
+            .among(self.ids)
+    }
 }
 
 /// A territory's region code, if the territory exists.

@@ -120,6 +120,10 @@ pub struct ErrorDetail {
     pub code: ErrorCode,
     /// For a person; for an invalid request, each problem as `field: message`.
     pub message: String,
+    /// For a conflict, which one, as a stable code: `already_asked`, `already_closed`,
+    /// `already_supported`, `changed_meanwhile`, `account_exists`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<&'static str>,
 }
 
 /// An API error with its stable JSON shape.
@@ -127,6 +131,7 @@ pub struct ApiError {
     status: StatusCode,
     code: ErrorCode,
     message: String,
+    conflict: Option<&'static str>,
 }
 
 impl ApiError {
@@ -135,6 +140,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            conflict: None,
         }
     }
 }
@@ -146,6 +152,7 @@ impl IntoResponse for ApiError {
                 status: self.status.as_u16(),
                 code: self.code,
                 message: self.message,
+                conflict: self.conflict,
             },
         };
         (self.status, Json(body)).into_response()
@@ -185,7 +192,12 @@ impl From<AppError> for ApiError {
             ),
             AppError::NotFound => (ErrorCode::NotFound, "not found".to_owned()),
             AppError::Forbidden => (ErrorCode::Forbidden, "forbidden".to_owned()),
-            AppError::Conflict(c) => (ErrorCode::Conflict, c.message().to_owned()),
+            AppError::Conflict(c) => {
+                return ApiError {
+                    conflict: Some(c.code()),
+                    ..ApiError::new(status, ErrorCode::Conflict, c.message())
+                };
+            }
             AppError::Unauthorized => (
                 ErrorCode::Unauthorized,
                 "send Authorization: Bearer <token>".to_owned(),
@@ -725,4 +737,31 @@ async fn get_proposal(
     Id(id): Id,
 ) -> Result<Response, ApiError> {
     Ok(Json(services.proposals.detail(id, &who.viewer).await?).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
+    use super::*;
+
+    /// A client tells one conflict from another by its code, not by the sentence.
+    #[tokio::test]
+    async fn a_conflict_answer_names_which_conflict() {
+        for c in app::error::Conflict::ALL {
+            let response = ApiError::from(AppError::Conflict(*c)).into_response();
+            assert_eq!(response.status(), StatusCode::CONFLICT);
+            let bytes = axum::body::to_bytes(response.into_body(), 4096)
+                .await
+                .expect("a small body");
+            let body: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+            assert_eq!(body["error"]["code"], "conflict");
+            assert_eq!(body["error"]["conflict"], c.code());
+        }
+        let response = ApiError::from(AppError::NotFound).into_response();
+        let bytes = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .expect("a small body");
+        let body: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+        assert!(body["error"].get("conflict").is_none());
+    }
 }

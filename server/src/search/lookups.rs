@@ -4,7 +4,7 @@
 use super::analysis::{tokens, FRENCH};
 use super::documents::Fields;
 use super::index::SearchIndex;
-use super::query::{any, bbox, naf_field, term, term_query, text_query, visible_to};
+use super::query::{any, bbox, naf_field, term, text_query, visible_to, weighted_terms};
 use app::domain::geo::Point;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -23,22 +23,29 @@ fn top_ids(
     kind: &str,
     limit: usize,
 ) -> anyhow::Result<Vec<i64>> {
-    use tantivy::schema::Value;
     let query = BooleanQuery::new(vec![
         (Occur::Must, query),
         (Occur::Must, kind_is(&index.fields, kind)),
     ]);
+    best_entity_ids(searcher, &query, limit)
+}
+
+/// Entity ids of the best `limit` documents for `query`, read from the fast field (no stored
+/// document is loaded).
+fn best_entity_ids(
+    searcher: &Searcher,
+    query: &dyn Query,
+    limit: usize,
+) -> anyhow::Result<Vec<i64>> {
     let top = searcher.search(
-        &query,
+        query,
         &tantivy::collector::TopDocs::with_limit(limit.max(1)).order_by_score(),
     )?;
     let mut ids = Vec::with_capacity(top.len());
     for (_, address) in top {
-        let doc: tantivy::TantivyDocument = searcher.doc(address)?;
-        if let Some(id) = doc
-            .get_first(index.fields.entity_id)
-            .and_then(|v| v.as_u64())
-        {
+        let reader = searcher.segment_reader(address.segment_ord);
+        let column = reader.fast_fields().u64("entity_id")?;
+        if let Some(id) = column.first(address.doc_id) {
             ids.push(i64::try_from(id).unwrap_or_default());
         }
     }
@@ -84,22 +91,24 @@ pub fn similar_ids(
 ) -> anyhow::Result<Vec<i64>> {
     let f = &index.fields;
     let searcher = index.reader.searcher();
-    let mut stems = tokens(index.index.tokenizers(), FRENCH, text);
-    stems.sort();
-    stems.dedup();
     // Short words carry little meaning here; 40 distinct stems are plenty for a title and a
     // problem statement.
+    let mut stems = distinct_stems(index, text);
     stems.retain(|s| s.chars().count() >= 3);
     stems.truncate(40);
     if stems.is_empty() {
         return Ok(Vec::new());
     }
-    let mut clauses = Vec::new();
-    for stem in &stems {
-        clauses.push(term_query(f.name, stem, 2.0));
-        clauses.push(term_query(f.description, stem, 1.0));
-    }
+    let clauses = weighted_terms(&stems, &[(f.name, 2.0), (f.description, 1.0)]);
     top_ids(index, &searcher, any(clauses), kind, limit)
+}
+
+/// The distinct French stems of `text`, in order.
+fn distinct_stems(index: &SearchIndex, text: &str) -> Vec<String> {
+    let mut stems = tokens(index.index.tokenizers(), FRENCH, text);
+    stems.sort();
+    stems.dedup();
+    stems
 }
 
 /// Firms that could answer a need: any of its words (French stems, in name, capabilities,
@@ -116,17 +125,17 @@ pub fn candidate_ids(
 ) -> anyhow::Result<Vec<i64>> {
     let f = &index.fields;
     let searcher = index.reader.searcher();
-    let mut stems = tokens(index.index.tokenizers(), FRENCH, text);
-    stems.sort();
-    stems.dedup();
+    let mut stems = distinct_stems(index, text);
     stems.truncate(40);
-    let mut wanted: Vec<Box<dyn Query>> = Vec::new();
-    for stem in &stems {
-        wanted.push(term_query(f.name, stem, 1.5));
-        wanted.push(term_query(f.capabilities, stem, 2.0));
-        wanted.push(term_query(f.naf_label, stem, 1.0));
-        wanted.push(term_query(f.description, stem, 0.5));
-    }
+    let mut wanted = weighted_terms(
+        &stems,
+        &[
+            (f.name, 1.5),
+            (f.capabilities, 2.0),
+            (f.naf_label, 1.0),
+            (f.description, 0.5),
+        ],
+    );
     for code in naf {
         let q = Box::new(TermQuery::new(
             term(naf_field(f, code), code),
@@ -156,18 +165,5 @@ pub fn candidate_ids(
             clauses.push((Occur::Must, b));
         }
     }
-    let query = BooleanQuery::new(clauses);
-    let top = searcher.search(
-        &query,
-        &tantivy::collector::TopDocs::with_limit(limit.max(1)).order_by_score(),
-    )?;
-    let mut ids = Vec::with_capacity(top.len());
-    for (_, address) in top {
-        let reader = searcher.segment_reader(address.segment_ord);
-        let column = reader.fast_fields().u64("entity_id")?;
-        if let Some(id) = column.first(address.doc_id) {
-            ids.push(i64::try_from(id).unwrap_or_default());
-        }
-    }
-    Ok(ids)
+    best_entity_ids(&searcher, &BooleanQuery::new(clauses), limit)
 }

@@ -48,6 +48,18 @@ pub(super) fn term_query(field: Field, text: &str, boost: Score) -> Box<dyn Quer
     }
 }
 
+/// A term clause for every stem in every field, each with its field's weight.
+pub(super) fn weighted_terms(stems: &[String], fields: &[(Field, Score)]) -> Vec<Box<dyn Query>> {
+    stems
+        .iter()
+        .flat_map(|stem| {
+            fields
+                .iter()
+                .map(move |(field, weight)| term_query(*field, stem, *weight))
+        })
+        .collect()
+}
+
 pub(super) fn any(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(
         clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
@@ -177,13 +189,15 @@ pub fn text_query(
         if stems.is_empty() && !(last && typing && words.len() == 1) {
             continue;
         }
-        let mut exact: Vec<Box<dyn Query>> = Vec::new();
-        for stem in &stems {
-            exact.push(term_query(f.name, stem, 3.0));
-            exact.push(term_query(f.capabilities, stem, 2.0));
-            exact.push(term_query(f.naf_label, stem, 1.5));
-            exact.push(term_query(f.description, stem, 1.0));
-        }
+        let mut exact = weighted_terms(
+            &stems,
+            &[
+                (f.name, 3.0),
+                (f.capabilities, 2.0),
+                (f.naf_label, 1.5),
+                (f.description, 1.0),
+            ],
+        );
         for stem in tokens(manager, ENGLISH, word) {
             exact.push(term_query(f.description_en, &stem, 0.8));
         }

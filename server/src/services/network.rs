@@ -418,21 +418,6 @@ impl app::ports::Network for NetworkService {
         filter.page = filter.page.clamp(1, 100_000);
         filter.per_page = filter.per_page.clamp(1, 100);
         let filter = &filter;
-        let mut conditions = Vec::new();
-        let mut values: Vec<sea_orm::Value> = Vec::new();
-        if let Some(theme) = &filter.theme {
-            conditions.push("p.theme = ?".to_owned());
-            values.push(theme.as_str().into());
-        }
-        if let Some(lang) = &filter.lang {
-            conditions.push("p.lang = ?".to_owned());
-            values.push(lang.as_str().into());
-        }
-        if let Some((kind, id)) = filter.author.as_deref().and_then(|a| a.split_once(':')) {
-            conditions.push("p.author_kind = ? AND p.author_id = ?".to_owned());
-            values.push(kind.into());
-            values.push(id.into());
-        }
         let ranked = if filter.q.trim().is_empty() {
             None
         } else {
@@ -447,10 +432,14 @@ impl app::ports::Network for NetworkService {
                     items: Vec::new(),
                 });
             }
-            conditions.push(format!("p.id IN ({})", crate::db::placeholders(ids.len())));
-            values.extend(ids.iter().map(|id| (*id).into()));
         }
-        let mut rows = q::practices_where(&self.db, &conditions, values).await?;
+        let listed = q::PracticeWhere {
+            theme: filter.theme.as_deref(),
+            lang: filter.lang.as_deref(),
+            author: filter.author.as_deref().and_then(|a| a.split_once(':')),
+            ids: ranked.as_deref(),
+        };
+        let mut rows = crate::db::list(&self.db, &listed).await?;
         if let Some(ids) = &ranked {
             let rank: HashMap<i64, usize> =
                 ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();

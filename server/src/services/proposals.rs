@@ -467,12 +467,11 @@ impl app::ports::Proposals for ProposalService {
             }
             match &m.scope {
                 Scope::Territory(t) => {
-                    let rows = q::proposals_where(
-                        &self.db,
-                        &["p.territory_id = ?"],
-                        vec![t.as_str().into()],
-                    )
-                    .await?;
+                    let filter = q::ProposalWhere {
+                        territory: Some(t),
+                        ..Default::default()
+                    };
+                    let rows = crate::db::list(&self.db, &filter).await?;
                     let name =
                         crate::db::directory::territory_names(&self.db, std::slice::from_ref(t))
                             .await?
@@ -484,12 +483,12 @@ impl app::ports::Proposals for ProposalService {
                     territories.push((t.clone(), name, items));
                 }
                 Scope::Region(r) => {
-                    let rows = q::proposals_where(
-                        &self.db,
-                        &["p.region_code = ?", "p.status = ?"],
-                        vec![r.as_str().into(), Status::RegionalReview.code().into()],
-                    )
-                    .await?;
+                    let filter = q::ProposalWhere {
+                        region: Some(r),
+                        status: Some(Status::RegionalReview),
+                        ..Default::default()
+                    };
+                    let rows = crate::db::list(&self.db, &filter).await?;
                     let name = q::region_names(&self.db)
                         .await?
                         .into_iter()
@@ -501,12 +500,11 @@ impl app::ports::Proposals for ProposalService {
                     regions.push((r.clone(), name, items));
                 }
                 Scope::National => {
-                    let rows = q::proposals_where(
-                        &self.db,
-                        &["p.status = ?"],
-                        vec![Status::NationalReview.code().into()],
-                    )
-                    .await?;
+                    let filter = q::ProposalWhere {
+                        status: Some(Status::NationalReview),
+                        ..Default::default()
+                    };
+                    let rows = crate::db::list(&self.db, &filter).await?;
                     let mut items = summaries(&self.db, &rows).await?;
                     sort_summaries(&mut items, sort);
                     national = Some(items);
@@ -523,12 +521,11 @@ impl app::ports::Proposals for ProposalService {
     }
 
     async fn dashboard(&self) -> Result<Dashboard, ServiceError> {
-        let rows = q::proposals_where(
-            &self.db,
-            &["p.status <> ?"],
-            vec![Status::Draft.code().into()],
-        )
-        .await?;
+        let sent = q::ProposalWhere {
+            except_status: Some(Status::Draft),
+            ..Default::default()
+        };
+        let rows = crate::db::list(&self.db, &sent).await?;
         let mut by_status: BTreeMap<Status, u64> = BTreeMap::new();
         let mut by_theme: BTreeMap<String, u64> = BTreeMap::new();
         let mut by_region: BTreeMap<(String, String), u64> = BTreeMap::new();
@@ -638,45 +635,40 @@ impl app::ports::Proposals for ProposalService {
         &self,
         filter: &ProposalFilter,
     ) -> Result<Vec<ProposalSummary>, ServiceError> {
-        let mut conditions = vec!["p.status <> ?".to_owned()];
-        let mut values: Vec<sea_orm::Value> = vec![Status::Draft.code().into()];
-        for (column, value) in [
-            ("p.status", &filter.status),
-            ("p.theme", &filter.theme),
-            ("p.region_code", &filter.region),
-            ("p.territory_id", &filter.territory),
-        ] {
-            if let Some(v) = value {
-                conditions.push(format!("{column} = ?"));
-                values.push(v.as_str().into());
-            }
-        }
-        if let Some(level) = filter.level.as_deref().and_then(Level::parse) {
-            let statuses: Vec<&str> = ALL_STATUSES
+        // An unknown status matches nothing (the filter's validation names it first).
+        let status = match filter.status.as_deref() {
+            Some(code) => match Status::parse(code) {
+                Some(status) => Some(status),
+                None => return Ok(Vec::new()),
+            },
+            None => None,
+        };
+        let at_level: Vec<Status> = match filter.level.as_deref().and_then(Level::parse) {
+            Some(level) => ALL_STATUSES
                 .iter()
+                .copied()
                 .filter(|s| s.public() && s.level() == level)
-                .map(|s| s.code())
-                .collect();
-            conditions.push(format!(
-                "p.status IN ({})",
-                crate::db::placeholders(statuses.len())
-            ));
-            values.extend(statuses.into_iter().map(Into::into));
-        }
+                .collect(),
+            None => Vec::new(),
+        };
         let ranked = if filter.q.trim().is_empty() {
             None
         } else {
             Some(self.text_ids(&filter.q).await?)
         };
-        if let Some(ids) = &ranked {
-            if ids.is_empty() {
-                return Ok(Vec::new());
-            }
-            conditions.push(format!("p.id IN ({})", crate::db::placeholders(ids.len())));
-            values.extend(ids.iter().map(|id| (*id).into()));
+        if ranked.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(Vec::new());
         }
-        let refs: Vec<&str> = conditions.iter().map(String::as_str).collect();
-        let rows = q::proposals_where(&self.db, &refs, values).await?;
+        let listed = q::ProposalWhere {
+            status,
+            statuses: &at_level,
+            except_status: Some(Status::Draft),
+            theme: filter.theme.as_deref(),
+            region: filter.region.as_deref(),
+            territory: filter.territory.as_deref(),
+            ids: ranked.as_deref(),
+        };
+        let rows = crate::db::list(&self.db, &listed).await?;
         let mut items = summaries(&self.db, &rows).await?;
         match &ranked {
             // A text search keeps its relevance order unless another order is asked for.

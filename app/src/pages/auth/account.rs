@@ -10,21 +10,10 @@ pub(super) fn date(ts: i64) -> String {
 /// `/compte`
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let lang = use_lang();
-    let account = Resource::new(|| (), |_| get_account());
-    view! {
-        <PageTitle key=Key::AccountTitle/>
-        <Flash done=DONE/>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match account.await {
-                    Ok(a) => view! { <AccountView a/> }.into_any(),
-                    Err(crate::error::AppError::Unauthorized) => sign_in_prompt(lang, Key::ErrSignInRequired),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    let page = Frame::new(Key::AccountTitle)
+        .done(DONE)
+        .signed_out(Key::ErrSignInRequired);
+    page.loading(get_account, |_, a| view! { <AccountView a/> })
 }
 
 #[component]

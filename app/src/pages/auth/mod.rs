@@ -7,7 +7,7 @@
 use crate::api::accounts::{
     get_account, get_link_address, AccountOverview, LinkPurpose, MIN_PASSWORD_CHARS,
 };
-use crate::components::{sign_in_prompt, ErrorView, Flash, PageTitle};
+use crate::components::{Flash, Frame, PageTitle};
 use crate::domain::notification::Frequency;
 use crate::domain::policy::{Role, ScopeKind, TokenScope};
 use crate::i18n::{t, use_lang, Key, Lang};

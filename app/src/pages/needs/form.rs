@@ -20,20 +20,8 @@ pub(super) fn need_fields(
         };
     let (kind, visibility, size) = (d.kind.clone(), d.visibility.clone(), d.size.clone());
     view! {
-        {authors.map(|list| view! {
-            <div class="field">
-                <label for="nd-author">{t(lang, Key::PublishedBy)}</label>
-                <select id="nd-author" name="author">
-                    {list.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
-                </select>
-            </div>
-        })}
-        <div class="field">
-            <label for="nd-kind">{t(lang, Key::NeedKind)}</label>
-            <select id="nd-kind" name="kind">
-                {NeedKind::ALL.iter().map(|k| view! { <option value=k.code() selected=kind == k.code()>{t(lang, k.key())}</option> }).collect_view()}
-            </select>
-        </div>
+        {authors.map(|list| Select::new("nd-author", "author", Key::PublishedBy).options(list).view(lang))}
+        {Select::new("nd-kind", "kind", Key::NeedKind).keyed(lang, NeedKind::ALL.iter().map(|k| (k.code(), k.key()))).chosen(kind).view(lang)}
         <div class="field">
             <label for="nd-title">{t(lang, Key::ProposalTitleLabel)} " *"</label>
             <input id="nd-title" name="title" type="text" required minlength="5" maxlength="200" value=d.title.clone()/>
@@ -52,13 +40,8 @@ pub(super) fn need_fields(
             <label for="nd-deadline">{t(lang, Key::DeadlineLabel)}</label>
             <input id="nd-deadline" name="deadline" type="date" value=d.deadline.clone()/>
         </div>
-        <div class="field">
-            <label for="nd-size">{t(lang, Key::SizeLabel)}</label>
-            <select id="nd-size" name="size">
-                <option value="">{t(lang, Key::NotSpecified)}</option>
-                {FirmSize::ALL.iter().map(|s| view! { <option value=s.code() selected=size == s.code()>{t(lang, s.key())}</option> }).collect_view()}
-            </select>
-        </div>
+        {Select::new("nd-size", "size", Key::SizeLabel).blank(Key::NotSpecified)
+            .keyed(lang, FirmSize::ALL.iter().map(|s| (s.code(), s.key()))).chosen(size).view(lang)}
         {input("nd-area", "land_area_ha", Key::LandAreaLabel, d.land_area_ha.clone(), Some(Key::LandAreaHint))}
         <fieldset>
             <legend>{t(lang, Key::VisibilityLabel)}</legend>
@@ -79,29 +62,20 @@ pub(super) fn need_fields(
 /// `/annonces/nouvelle`
 #[component]
 pub fn NeedNewPage() -> impl IntoView {
-    let lang = use_lang();
-    let user = Resource::new(|| (), |_| get_current_user());
-    view! {
-        <PageTitle key=Key::NewNeed/>
-        <Flash done=DONE/>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                let Ok(Some(u)) = user.await else {
-                    return sign_in_prompt(lang, Key::NeedSignIn);
-                };
-                let authors = u.authors(crate::domain::organisation::PartyKind::Organisation);
-                if authors.is_empty() {
-                    return view! { <p>{t(lang, Key::NeedMembersOnly)}</p> }.into_any();
-                }
-                view! {
-                    <form method="post" action="/annonces/nouvelle" class="card-form wide">
-                        {need_fields(lang, &NeedDraft::default(), Some(authors))}
-                        <button type="submit">{t(lang, Key::Publish)}</button>
-                    </form>
-                }.into_any()
-            })}
-        </Suspense>
-    }
+    let page = Frame::new(Key::NewNeed).done(DONE);
+    page.signed_in(Key::NeedSignIn, |lang, u| {
+        let authors = u.authors(crate::domain::organisation::PartyKind::Organisation);
+        if authors.is_empty() {
+            return view! { <p>{t(lang, Key::NeedMembersOnly)}</p> }.into_any();
+        }
+        view! {
+            <form method="post" action="/annonces/nouvelle" class="card-form wide">
+                {need_fields(lang, &NeedDraft::default(), Some(authors))}
+                <button type="submit">{t(lang, Key::Publish)}</button>
+            </form>
+        }
+        .into_any()
+    })
 }
 
 pub(super) fn draft_of(n: &NeedView) -> NeedDraft {

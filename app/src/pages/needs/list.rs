@@ -40,17 +40,10 @@ pub fn NeedsPage() -> impl IntoView {
                             </section>
                         })}
                         <form class="filters" method="get" action="/annonces" role="search">
-                            <div class="field">
-                                <label for="n-q">{t(lang, Key::SearchNeeds)}</label>
-                                <input id="n-q" type="search" name="q" value=filter.q.clone()/>
-                            </div>
-                            <div class="field">
-                                <label for="n-kind">{t(lang, Key::NeedKind)}</label>
-                                <select id="n-kind" name="kind">
-                                    <option value="">{t(lang, Key::AllKinds)}</option>
-                                    {NeedKind::ALL.iter().map(|k| view! { <option value=k.code() selected=filter.kind.as_deref() == Some(k.code())>{t(lang, k.key())}</option> }).collect_view()}
-                                </select>
-                            </div>
+                            {Field::new("n-q", "q", Key::SearchNeeds).search().value(filter.q.clone()).view(lang)}
+                            {Select::new("n-kind", "kind", Key::NeedKind).blank(Key::AllKinds)
+                                .keyed(lang, NeedKind::ALL.iter().map(|k| (k.code(), k.key())))
+                                .chosen(filter.kind.clone().unwrap_or_default()).view(lang)}
                             <button type="submit">{t(lang, Key::Filter)}</button>
                         </form>
                         <p class="count" aria-live="polite">{format_int(lang, list.len() as u64)} " " {t(lang, Key::NeedsWord)}</p>

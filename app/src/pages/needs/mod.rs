@@ -1,13 +1,12 @@
 //! `/annonces`: needs and offers, their suggested partners with the reasons, and
 //! `/mises-en-relation`, where contacts are asked, accepted and concluded.
 
-use crate::api::accounts::get_current_user;
 use crate::api::needs::{
     get_inbox, get_matches, get_need, get_needs, get_needs_for_me, InterestView, NeedDraft,
     NeedFilter, NeedSummary, NeedView,
 };
 use crate::components::{path_record, when_loaded};
-use crate::components::{sign_in_prompt, BarChart, Flash, PageTitle};
+use crate::components::{BarChart, Field, Flash, Frame, PageTitle, Select};
 use crate::domain::contact::ContactStatus;
 use crate::domain::matching::FirmSize;
 use crate::domain::need::{NeedKind, NeedStatus, NeedVisibility};

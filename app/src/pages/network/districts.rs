@@ -6,38 +6,35 @@ use super::*;
 /// manager, who completes the description, challenges and contact.
 #[component]
 pub fn DistrictNewPage() -> impl IntoView {
-    let lang = use_lang();
-    let user = Resource::new(|| (), |_| get_current_user());
-    view! {
-        <PageTitle key=Key::NewDistrict/>
-        <Flash done=DONE/>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                let admin = user.await.ok().flatten().is_some_and(|u| {
-                    crate::domain::policy::can(&u.viewer(), crate::domain::policy::Action::Invite, &crate::domain::policy::Resource::Platform)
-                });
-                if !admin {
-                    return view! { <ErrorView error=AppError::Forbidden/> }.into_any();
-                }
-                let field = |id, name, key, required| Field::new(id, name, key).required(required).view(lang);
-                view! {
-                    <p class="lead">{t(lang, Key::NewDistrictLead)}</p>
-                    <form method="post" action="/districts/nouveau" class="card-form wide">
-                        {field("nd-name", "name", Key::DistrictName, true)}
-                        {field("nd-country", "country", Key::CountryCodeLabel, true)}
-                        {field("nd-nuts", "nuts_code", Key::NutsCodeLabel, true)}
-                        {field("nd-nace", "nace_divisions", Key::NaceDivisionsLabel, true)}
-                        {field("nd-spec-fr", "specialisation_fr", Key::SpecialisationFr, false)}
-                        {field("nd-spec-en", "specialisation_en", Key::SpecialisationEn, false)}
-                        {field("nd-language", "language", Key::DistrictLanguage, true)}
-                        <div class="field">
-                            <label for="nd-manager">{t(lang, Key::ManagerEmail)} " *"</label>
-                            <input id="nd-manager" name="manager_email" type="email" required/>
-                        </div>
-                        <button type="submit">{t(lang, Key::CreateAndInvite)}</button>
-                    </form>
-                }.into_any()
-            })}
-        </Suspense>
-    }
+    let page = Frame::new(Key::NewDistrict).done(DONE);
+    page.signed_in(Key::ErrSignInRequired, |lang, u| {
+        let admin = crate::domain::policy::can(
+            &u.viewer(),
+            crate::domain::policy::Action::Invite,
+            &crate::domain::policy::Resource::Platform,
+        );
+        if !admin {
+            return view! { <ErrorView error=AppError::Forbidden/> }.into_any();
+        }
+        let field =
+            |id, name, key, required| Field::new(id, name, key).required(required).view(lang);
+        view! {
+            <p class="lead">{t(lang, Key::NewDistrictLead)}</p>
+            <form method="post" action="/districts/nouveau" class="card-form wide">
+                {field("nd-name", "name", Key::DistrictName, true)}
+                {field("nd-country", "country", Key::CountryCodeLabel, true)}
+                {field("nd-nuts", "nuts_code", Key::NutsCodeLabel, true)}
+                {field("nd-nace", "nace_divisions", Key::NaceDivisionsLabel, true)}
+                {field("nd-spec-fr", "specialisation_fr", Key::SpecialisationFr, false)}
+                {field("nd-spec-en", "specialisation_en", Key::SpecialisationEn, false)}
+                {field("nd-language", "language", Key::DistrictLanguage, true)}
+                <div class="field">
+                    <label for="nd-manager">{t(lang, Key::ManagerEmail)} " *"</label>
+                    <input id="nd-manager" name="manager_email" type="email" required/>
+                </div>
+                <button type="submit">{t(lang, Key::CreateAndInvite)}</button>
+            </form>
+        }
+        .into_any()
+    })
 }

@@ -17,17 +17,12 @@ pub(super) fn exchange_line(lang: Lang, x: &ExchangeView) -> impl IntoView {
 /// `/echanges`: the exchanges of the reader's territories and districts.
 #[component]
 pub fn ExchangesPage() -> impl IntoView {
-    let lang = use_lang();
-    let data = Resource::new(|| (), |_| get_exchanges());
-    view! {
-        <PageTitle key=Key::MyExchanges/>
-        <p class="lead">{t(lang, Key::ExchangesLead)}</p>
-        {when_loaded(data, move |list| if list.is_empty() {
-            view! { <p>{t(lang, Key::NoExchanges)}</p> }.into_any()
-        } else {
-            view! { <ul class="cards" data-testid="exchange-list">{list.iter().map(|x| exchange_line(lang, x)).collect_view()}</ul> }.into_any()
-        })}
-    }
+    let page = Frame::new(Key::MyExchanges).lead(Key::ExchangesLead);
+    page.loading(get_exchanges, |lang, list| if list.is_empty() {
+        view! { <p>{t(lang, Key::NoExchanges)}</p> }.into_any()
+    } else {
+        view! { <ul class="cards" data-testid="exchange-list">{list.iter().map(|x| exchange_line(lang, x)).collect_view()}</ul> }.into_any()
+    })
 }
 
 /// `/echanges/{id}`: one exchange, its answer and its report.

@@ -8,7 +8,9 @@ use crate::api::network::{
     PracticeSummary,
 };
 use crate::components::{path_record, when_loaded};
-use crate::components::{sign_in_prompt, BarChart, ErrorView, Field, Flash, PageTitle, Pager};
+use crate::components::{
+    theme_options, BarChart, ErrorView, Field, Flash, Frame, PageTitle, Pager, Select,
+};
 use crate::domain::exchange::{ExchangeFormat, ExchangeStatus};
 use crate::domain::organisation::PartyKind;
 use crate::domain::policy::ScopeKind;

@@ -69,19 +69,9 @@ pub fn PracticesPage() -> impl IntoView {
                         });
                         view! {
                             <form class="filters" method="get" action="/pratiques" role="search">
-                                <div class="field">
-                                    <label for="pp-q">{t(lang, Key::SearchPractices)}</label>
-                                    <input id="pp-q" type="search" name="q" value=filter.q.clone()/>
-                                </div>
-                                <div class="field">
-                                    <label for="pp-theme">{t(lang, Key::ThemeLabel)}</label>
-                                    <select id="pp-theme" name="theme">
-                                        <option value="">{t(lang, Key::AllThemes)}</option>
-                                        {Theme::ALL.iter().map(|th| view! {
-                                            <option value=th.code() selected=filter.theme.as_deref() == Some(th.code())>{t(lang, th.key())}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </div>
+                                {Field::new("pp-q", "q", Key::SearchPractices).search().value(filter.q.clone()).view(lang)}
+                                {Select::new("pp-theme", "theme", Key::ThemeLabel).blank(Key::AllThemes)
+                                    .keyed(lang, theme_options()).chosen(filter.theme.clone().unwrap_or_default()).view(lang)}
                                 <div class="field">
                                     <label for="pp-lang">{t(lang, Key::PracticeLanguage)}</label>
                                     <select id="pp-lang" name="lang">
@@ -104,58 +94,38 @@ pub fn PracticesPage() -> impl IntoView {
 /// `/pratiques/nouvelle`: a territory team or a district publishes a practice.
 #[component]
 pub fn PracticeNewPage() -> impl IntoView {
-    let lang = use_lang();
-    let user = Resource::new(|| (), |_| get_current_user());
-    view! {
-        <PageTitle key=Key::NewPractice/>
-        <Flash done=DONE/>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                let Ok(Some(u)) = user.await else {
-                    return sign_in_prompt(lang, Key::PracticeSignIn);
-                };
-                let authors = u.authors(PartyKind::District);
-                if authors.is_empty() {
-                    return view! { <p>{t(lang, Key::PracticeTeamsOnly)}</p> }.into_any();
-                }
-                let area = |id, name, key, required| Field::new(id, name, key).required(required).area(4).view(lang);
-                view! {
-                    <form method="post" action="/pratiques/nouvelle" class="card-form wide">
-                        <div class="field">
-                            <label for="pr-author">{t(lang, Key::PublishedBy)}</label>
-                            <select id="pr-author" name="author">
-                                {authors.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
-                            </select>
-                        </div>
-                        <div class="field">
-                            <label for="pr-title">{t(lang, Key::ProposalTitleLabel)} " *"</label>
-                            <input id="pr-title" name="title" type="text" required minlength="5" maxlength="200"/>
-                        </div>
-                        <div class="field">
-                            <label for="pr-theme">{t(lang, Key::ThemeLabel)}</label>
-                            <select id="pr-theme" name="theme">
-                                {Theme::ALL.iter().map(|th| view! { <option value=th.code()>{t(lang, th.key())}</option> }).collect_view()}
-                            </select>
-                        </div>
-                        <div class="field">
-                            <label for="pr-lang">{t(lang, Key::PracticeLanguage)}</label>
-                            <select id="pr-lang" name="lang">
-                                <option value="fr" lang="fr" selected=lang == Lang::Fr>"Français"</option>
-                                <option value="en" lang="en" selected=lang == Lang::En>"English"</option>
-                            </select>
-                        </div>
-                        {area("pr-context", "context", Key::PracticeContext, false)}
-                        {area("pr-actions", "actions", Key::PracticeActions, true)}
-                        {area("pr-results", "results", Key::PracticeResults, false)}
-                        {area("pr-cost", "cost", Key::PracticeCost, false)}
-                        {area("pr-partners", "partners", Key::PracticePartners, false)}
-                        {area("pr-contact", "contact", Key::PracticeContact, false)}
-                        <button type="submit">{t(lang, Key::Publish)}</button>
-                    </form>
-                }.into_any()
-            })}
-        </Suspense>
-    }
+    let page = Frame::new(Key::NewPractice).done(DONE);
+    page.signed_in(Key::PracticeSignIn, |lang, u| {
+        let authors = u.authors(PartyKind::District);
+        if authors.is_empty() {
+            return view! { <p>{t(lang, Key::PracticeTeamsOnly)}</p> }.into_any();
+        }
+        let area = |id, name, key, required| Field::new(id, name, key).required(required).area(4).view(lang);
+        view! {
+            <form method="post" action="/pratiques/nouvelle" class="card-form wide">
+                {Select::new("pr-author", "author", Key::PublishedBy).options(authors).view(lang)}
+                <div class="field">
+                    <label for="pr-title">{t(lang, Key::ProposalTitleLabel)} " *"</label>
+                    <input id="pr-title" name="title" type="text" required minlength="5" maxlength="200"/>
+                </div>
+                {Select::new("pr-theme", "theme", Key::ThemeLabel).keyed(lang, theme_options()).view(lang)}
+                <div class="field">
+                    <label for="pr-lang">{t(lang, Key::PracticeLanguage)}</label>
+                    <select id="pr-lang" name="lang">
+                        <option value="fr" lang="fr" selected=lang == Lang::Fr>"Français"</option>
+                        <option value="en" lang="en" selected=lang == Lang::En>"English"</option>
+                    </select>
+                </div>
+                {area("pr-context", "context", Key::PracticeContext, false)}
+                {area("pr-actions", "actions", Key::PracticeActions, true)}
+                {area("pr-results", "results", Key::PracticeResults, false)}
+                {area("pr-cost", "cost", Key::PracticeCost, false)}
+                {area("pr-partners", "partners", Key::PracticePartners, false)}
+                {area("pr-contact", "contact", Key::PracticeContact, false)}
+                <button type="submit">{t(lang, Key::Publish)}</button>
+            </form>
+        }.into_any()
+    })
 }
 
 /// `/pratiques/{id}`

@@ -7,20 +7,34 @@ use super::*;
 pub fn DashboardPage() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new(|| (), |_| get_dashboard());
-    view! {
-        <PageTitle key=Key::Dashboard/>
-        <p class="breadcrumb"><a href="/simplification">{t(lang, Key::ProposalsTitle)}</a></p>
-        {when_loaded(data, move |d| {
-                        let status_rows = d.by_status.iter().map(|(c, n)| (status_label(lang, c).to_owned(), *n)).collect::<Vec<_>>();
-                        let theme_rows = d.by_theme.iter().map(|(c, n)| (Theme::label_of(lang, c), *n)).collect::<Vec<_>>();
-                        let region_rows = d.by_region.iter().map(|(_, name, n)| (name.clone(), *n)).collect::<Vec<_>>();
-                        let median = |m: Option<f64>| m.map(|v| days(lang, v)).unwrap_or_else(|| "—".to_owned());
-                        let (ok, counted) = d.answered_within_three_months;
-                        let share = (ok * 100)
-                            .checked_div(counted)
-                            .map(|pct| format!("{} ({ok} / {counted})", crate::i18n::percent(lang, pct as f64)))
-                            .unwrap_or_else(|| "—".to_owned());
-                        view! {
+    let figures = when_loaded(data, move |d| {
+        let status_rows = d
+            .by_status
+            .iter()
+            .map(|(c, n)| (status_label(lang, c).to_owned(), *n))
+            .collect::<Vec<_>>();
+        let theme_rows = d
+            .by_theme
+            .iter()
+            .map(|(c, n)| (Theme::label_of(lang, c), *n))
+            .collect::<Vec<_>>();
+        let region_rows = d
+            .by_region
+            .iter()
+            .map(|(_, name, n)| (name.clone(), *n))
+            .collect::<Vec<_>>();
+        let median = |m: Option<f64>| m.map(|v| days(lang, v)).unwrap_or_else(|| "—".to_owned());
+        let (ok, counted) = d.answered_within_three_months;
+        let share = (ok * 100)
+            .checked_div(counted)
+            .map(|pct| {
+                format!(
+                    "{} ({ok} / {counted})",
+                    crate::i18n::percent(lang, pct as f64)
+                )
+            })
+            .unwrap_or_else(|| "—".to_owned());
+        view! {
                             <dl class="figures" data-testid="dashboard-figures">
                                 <div><dt>{t(lang, Key::ProposalsWord)}</dt><dd data-testid="total">{format_int(lang, d.total)}</dd></div>
                                 <div><dt>{t(lang, Key::MedianDaysTerritory)}</dt><dd>{median(d.median_days[0])}</dd></div>
@@ -37,6 +51,9 @@ pub fn DashboardPage() -> impl IntoView {
                             <BarChart rows=region_rows label=t(lang, Key::ByRegion).to_owned() caption=t(lang, Key::ByStatusCaption).to_owned() testid="chart-region"/>
                             <p><a href="/simplification/export.csv" rel="external" download>{t(lang, Key::ExportCsv)}</a></p>
                         }.into_any()
-                    })}
-    }
+    });
+    Frame::new(Key::Dashboard).around(view! {
+        <p class="breadcrumb"><a href="/simplification">{t(lang, Key::ProposalsTitle)}</a></p>
+        {figures}
+    })
 }

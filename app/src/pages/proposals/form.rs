@@ -38,27 +38,10 @@ pub(super) fn draft_fields(
             <label for="pr-legal">{t(lang, Key::LegalReferenceLabel)}</label>
             <input id="pr-legal" name="legal_reference" value=d.legal_reference.clone()/>
         </div>
-        <div class="field">
-            <label for="pr-theme">{t(lang, Key::ThemeLabel)} " *"</label>
-            <select id="pr-theme" name="theme">
-                <option value="">{t(lang, Key::ChooseTheme)}</option>
-                {Theme::ALL.iter().map(|th| view! { <option value=th.code() selected=theme == th.code()>{t(lang, th.key())}</option> }).collect_view()}
-            </select>
-        </div>
-        <div class="field">
-            <label for="pr-axis">{t(lang, Key::AxisLabel)}</label>
-            <select id="pr-axis" name="axis">
-                <option value="">{t(lang, Key::NotSpecified)}</option>
-                {Axis::ALL.iter().map(|a| view! { <option value=a.code() selected=axis == a.code()>{t(lang, a.key())}</option> }).collect_view()}
-            </select>
-        </div>
-        <div class="field">
-            <label for="pr-kind">{t(lang, Key::ProposalKindLabel)}</label>
-            <select id="pr-kind" name="proposal_kind">
-                <option value="">{t(lang, Key::NotSpecified)}</option>
-                {ProposalKind::ALL.iter().map(|k| view! { <option value=k.code() selected=kind == k.code()>{t(lang, k.key())}</option> }).collect_view()}
-            </select>
-        </div>
+        {Select::new("pr-theme", "theme", Key::ThemeLabel).required(true).blank(Key::ChooseTheme).keyed(lang, theme_options()).chosen(theme).view(lang)}
+        {Select::new("pr-axis", "axis", Key::AxisLabel).blank(Key::NotSpecified).keyed(lang, axis_options()).chosen(axis).view(lang)}
+        {Select::new("pr-kind", "proposal_kind", Key::ProposalKindLabel).blank(Key::NotSpecified)
+            .keyed(lang, ProposalKind::ALL.iter().map(|k| (k.code(), k.key()))).chosen(kind).view(lang)}
         {area("pr-solution", "solution", Key::SolutionLabel, Key::SolutionHint, d.solution.clone(), false)}
     }
 }
@@ -95,50 +78,33 @@ pub(super) fn Similar(text: RwSignal<String>, exclude: Option<i64>) -> impl Into
 /// `/simplification/nouvelle`: a territory team writes a draft.
 #[component]
 pub fn ProposalNewPage() -> impl IntoView {
-    let lang = use_lang();
-    let user = Resource::new(|| (), |_| get_current_user());
     let text = RwSignal::new(String::new());
     let on_text = move |v: String| text.set(v);
-    view! {
-        <PageTitle key=Key::NewProposal/>
-        <Flash done=DONE/>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                let user = match user.await {
-                    Ok(Some(u)) => u,
-                    Ok(None) => return sign_in_prompt(lang, Key::ProposalSignIn),
-                    Err(e) => return view! { <ErrorView error=e/> }.into_any(),
-                };
-                let territories: Vec<(String, String)> = user
-                    .memberships
-                    .iter()
-                    .filter(|m| crate::domain::policy::ScopeKind::Territory.is(&m.scope_kind))
-                    .map(|m| (m.scope_id.clone(), m.scope_label.clone()))
-                    .collect::<BTreeMap<_, _>>()
-                    .into_iter()
-                    .collect();
-                if territories.is_empty() {
-                    return view! { <p data-testid="not-team">{t(lang, Key::ProposalTeamsOnly)}</p> }.into_any();
-                }
-                view! {
-                    <p class="lead">{t(lang, Key::NewProposalLead)}</p>
-                    <div class="two-columns">
-                        <form method="post" action="/simplification/nouvelle" class="card-form wide">
-                            <div class="field">
-                                <label for="pr-territory">{t(lang, Key::TerritoryLabel)}</label>
-                                <select id="pr-territory" name="territory_id">
-                                    {territories.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
-                                </select>
-                            </div>
-                            {draft_fields(lang, &ProposalDraft::default(), on_text)}
-                            <button type="submit">{t(lang, Key::SaveDraft)}</button>
-                        </form>
-                        <Similar text exclude=None/>
-                    </div>
-                }.into_any()
-            })}
-        </Suspense>
-    }
+    let page = Frame::new(Key::NewProposal).done(DONE);
+    page.signed_in(Key::ProposalSignIn, move |lang, user| {
+        let territories: Vec<(String, String)> = user
+            .memberships
+            .iter()
+            .filter(|m| crate::domain::policy::ScopeKind::Territory.is(&m.scope_kind))
+            .map(|m| (m.scope_id.clone(), m.scope_label.clone()))
+            .collect::<BTreeMap<_, _>>()
+            .into_iter()
+            .collect();
+        if territories.is_empty() {
+            return view! { <p data-testid="not-team">{t(lang, Key::ProposalTeamsOnly)}</p> }.into_any();
+        }
+        view! {
+            <p class="lead">{t(lang, Key::NewProposalLead)}</p>
+            <div class="two-columns">
+                <form method="post" action="/simplification/nouvelle" class="card-form wide">
+                    {Select::new("pr-territory", "territory_id", Key::TerritoryLabel).options(territories).view(lang)}
+                    {draft_fields(lang, &ProposalDraft::default(), on_text)}
+                    <button type="submit">{t(lang, Key::SaveDraft)}</button>
+                </form>
+                <Similar text exclude=None/>
+            </div>
+        }.into_any()
+    })
 }
 
 /// `/simplification/{id}/modifier`: the team edits a draft or a returned proposal.

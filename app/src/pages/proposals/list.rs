@@ -62,7 +62,6 @@ pub fn ProposalsPage() -> impl IntoView {
                             .iter()
                             .map(|t| (t.region_name.clone(), t.region_code.clone()))
                             .collect();
-                        let selected = |value: &Option<String>, code: &str| value.as_deref() == Some(code);
                         let qs = filter.to_query();
                         let export = |ext: &str| {
                             if qs.is_empty() {
@@ -82,65 +81,22 @@ pub fn ProposalsPage() -> impl IntoView {
                         let items = list.items.clone().into_iter().map(|p| summary_item(lang, p)).collect_view();
                         view! {
                             <form class="filters" method="get" action="/simplification" role="search">
-                                <div class="field">
-                                    <label for="p-q">{t(lang, Key::SearchProposals)}</label>
-                                    <input id="p-q" type="search" name="q" value=filter.q.clone()/>
-                                </div>
-                                <div class="field">
-                                    <label for="p-status">{t(lang, Key::StatusLabel)}</label>
-                                    <select id="p-status" name="status">
-                                        <option value="">{t(lang, Key::AllStatuses)}</option>
-                                        {ALL_STATUSES.iter().filter(|s| s.public()).map(|s| view! {
-                                            <option value=s.code() selected=selected(&filter.status, s.code())>{t(lang, status_key(*s))}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                                <div class="field">
-                                    <label for="p-theme">{t(lang, Key::ThemeLabel)}</label>
-                                    <select id="p-theme" name="theme">
-                                        <option value="">{t(lang, Key::AllThemes)}</option>
-                                        {Theme::ALL.iter().map(|th| view! {
-                                            <option value=th.code() selected=selected(&filter.theme, th.code())>{t(lang, th.key())}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                                <div class="field">
-                                    <label for="p-level">{t(lang, Key::LevelLabel)}</label>
-                                    <select id="p-level" name="level">
-                                        <option value="">{t(lang, Key::AllLevels)}</option>
-                                        {ALL_LEVELS.iter().map(|l| view! {
-                                            <option value=l.code() selected=selected(&filter.level, l.code())>{t(lang, l.key())}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                                <div class="field">
-                                    <label for="p-region">{t(lang, Key::FilterRegion)}</label>
-                                    <select id="p-region" name="region">
-                                        <option value="">{t(lang, Key::AllRegions)}</option>
-                                        {regions.into_iter().map(|(name, code)| {
-                                            let on = selected(&filter.region, &code);
-                                            view! { <option value=code selected=on>{name}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                                <div class="field">
-                                    <label for="p-territory">{t(lang, Key::TerritoryLabel)}</label>
-                                    <select id="p-territory" name="territory">
-                                        <option value="">{t(lang, Key::AllTerritories)}</option>
-                                        {territories.into_iter().map(|te| {
-                                            let on = selected(&filter.territory, &te.id);
-                                            view! { <option value=te.id.clone() selected=on>{te.name.clone()}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                                <div class="field">
-                                    <label for="p-sort">{t(lang, Key::SortLabel)}</label>
-                                    <select id="p-sort" name="sort">
-                                        <option value="recent" selected=filter.sort == ProposalSort::Recent>{t(lang, Key::SortRecent)}</option>
-                                        <option value="age" selected=filter.sort == ProposalSort::Age>{t(lang, Key::SortAge)}</option>
-                                        <option value="support" selected=filter.sort == ProposalSort::Support>{t(lang, Key::SortSupport)}</option>
-                                    </select>
-                                </div>
+                                {Field::new("p-q", "q", Key::SearchProposals).search().value(filter.q.clone()).view(lang)}
+                                {Select::new("p-status", "status", Key::StatusLabel).blank(Key::AllStatuses)
+                                    .keyed(lang, ALL_STATUSES.iter().filter(|s| s.public()).map(|s| (s.code(), status_key(*s))))
+                                    .chosen(filter.status.clone().unwrap_or_default()).view(lang)}
+                                {Select::new("p-theme", "theme", Key::ThemeLabel).blank(Key::AllThemes)
+                                    .keyed(lang, theme_options()).chosen(filter.theme.clone().unwrap_or_default()).view(lang)}
+                                {Select::new("p-level", "level", Key::LevelLabel).blank(Key::AllLevels)
+                                    .keyed(lang, ALL_LEVELS.iter().map(|l| (l.code(), l.key())))
+                                    .chosen(filter.level.clone().unwrap_or_default()).view(lang)}
+                                {Select::new("p-region", "region", Key::FilterRegion).blank(Key::AllRegions)
+                                    .options(regions.into_iter().map(|(name, code)| (code, name)))
+                                    .chosen(filter.region.clone().unwrap_or_default()).view(lang)}
+                                {Select::new("p-territory", "territory", Key::TerritoryLabel).blank(Key::AllTerritories)
+                                    .options(territories.into_iter().map(|te| (te.id, te.name)))
+                                    .chosen(filter.territory.clone().unwrap_or_default()).view(lang)}
+                                {Select::new("p-sort", "sort", Key::SortLabel).keyed(lang, ProposalSort::ALL.map(|o| (o.code(), o.key()))).chosen(filter.sort.code()).view(lang)}
                                 <button type="submit">{t(lang, Key::Filter)}</button>
                             </form>
                             <p class="count" aria-live="polite" data-testid="proposal-count">

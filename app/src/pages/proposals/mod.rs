@@ -4,18 +4,19 @@
 //! proposals, the reviewers' queues and the dashboard. Every form posts to the server and
 //! comes back with a code in the address, so everything works before WebAssembly loads.
 
-use crate::api::accounts::get_current_user;
 use crate::api::directory::list_territories;
 use crate::api::proposals::{
     get_dashboard, get_proposal, get_proposals, get_queue, get_similar, ProposalDetail,
     ProposalDraft, ProposalFilter, ProposalLink, ProposalSort, ProposalSummary,
 };
+use crate::components::{
+    axis_options, theme_options, BarChart, Field, Flash, Frame, PageTitle, Pager, Select,
+};
 use crate::components::{path_record, when_loaded};
-use crate::components::{sign_in_prompt, BarChart, ErrorView, Flash, PageTitle, Pager};
 use crate::domain::proposal::{
     Action, ActorRole, Mechanism, ProposalKind, Requirement, Status, ALL_LEVELS, ALL_STATUSES,
 };
-use crate::domain::theme::{Axis, Theme};
+use crate::domain::theme::Theme;
 use crate::error::AppError;
 use crate::i18n::{format_date, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;

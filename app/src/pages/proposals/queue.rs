@@ -33,14 +33,7 @@ pub fn QueuePage() -> impl IntoView {
                         let sort = q.sort;
                         view! {
                             <form class="filters" method="get" action="/simplification/file">
-                                <div class="field">
-                                    <label for="q-sort">{t(lang, Key::SortLabel)}</label>
-                                    <select id="q-sort" name="sort">
-                                        <option value="age" selected=sort == ProposalSort::Age>{t(lang, Key::SortAge)}</option>
-                                        <option value="support" selected=sort == ProposalSort::Support>{t(lang, Key::SortSupport)}</option>
-                                        <option value="recent" selected=sort == ProposalSort::Recent>{t(lang, Key::SortRecent)}</option>
-                                    </select>
-                                </div>
+                                {Select::new("q-sort", "sort", Key::SortLabel).keyed(lang, ProposalSort::ALL.map(|o| (o.code(), o.key()))).chosen(sort.code()).view(lang)}
                                 <button type="submit">{t(lang, Key::Filter)}</button>
                             </form>
                             {empty.then(|| view! { <p>{t(lang, Key::NoQueue)}</p> })}

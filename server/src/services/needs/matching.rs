@@ -107,12 +107,11 @@ impl NeedService {
     /// Tells the authors of open annonces about firms newly matching them (top 10 each), as
     /// lines of their "matches" digest. Returns how many new matches were recorded.
     pub async fn record_new_matches(&self) -> anyhow::Result<u64> {
-        let rows = q::needs_where(
-            &self.db,
-            &["n.status = ?"],
-            vec![NeedStatus::Open.code().into()],
-        )
-        .await?;
+        let open = q::NeedWhere {
+            status: Some(NeedStatus::Open),
+            ..Default::default()
+        };
+        let rows = crate::db::list(&self.db, &open).await?;
         let mut recorded = 0;
         for row in rows.iter().filter(|r| !r.is_land()) {
             match self.record_for(row).await {
@@ -276,16 +275,12 @@ impl NeedService {
             headcount_band: None,
         };
         // What an offer answers: the needs of a supplier, a partner or skills.
-        let answered = [NeedKind::Supplier, NeedKind::Partnership, NeedKind::Skills];
-        let mut values = vec![NeedStatus::Open.code().into()];
-        values.extend(answered.iter().map(|k| k.code().into()));
-        let kinds = crate::db::placeholders(answered.len());
-        let rows = q::needs_where(
-            &self.db,
-            &["n.status = ?".to_owned(), format!("n.kind IN ({kinds})")],
-            values,
-        )
-        .await?;
+        let answered = q::NeedWhere {
+            status: Some(NeedStatus::Open),
+            kinds: &[NeedKind::Supplier, NeedKind::Partnership, NeedKind::Skills],
+            ..Default::default()
+        };
+        let rows = crate::db::list(&self.db, &answered).await?;
         let here = point(offer.latitude, offer.longitude);
         let mut out = Vec::new();
         for row in rows.iter().filter(|r| author_key(r) != author_key(&offer)) {
@@ -339,12 +334,12 @@ impl NeedService {
         if firms.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = q::needs_where(
-            &self.db,
-            &["n.status = ?", "n.kind <> ?"],
-            vec![NeedStatus::Open.code().into(), NeedKind::Land.code().into()],
-        )
-        .await?;
+        let open_for_firms = q::NeedWhere {
+            status: Some(NeedStatus::Open),
+            except_kind: Some(NeedKind::Land),
+            ..Default::default()
+        };
+        let rows = crate::db::list(&self.db, &open_for_firms).await?;
         let mine = sides(viewer);
         let mut out = Vec::new();
         for row in &rows {

@@ -186,29 +186,31 @@ impl app::ports::Needs for NeedService {
         filter: &NeedFilter,
         viewer: &Viewer,
     ) -> Result<Vec<NeedSummary>, ServiceError> {
-        let mut conditions = Vec::new();
-        let mut values: Vec<sea_orm::Value> = Vec::new();
-        if !filter.include_closed {
-            conditions.push("n.status = ?".to_owned());
-            values.push(NeedStatus::Open.code().into());
-        }
-        if !viewer.signed_in() {
-            conditions.push("n.visibility = ?".to_owned());
-            values.push(NeedVisibility::Public.code().into());
-        }
-        if let Some(kind) = &filter.kind {
-            conditions.push("n.kind = ?".to_owned());
-            values.push(kind.as_str().into());
-        }
-        if !filter.q.trim().is_empty() {
+        // `NeedFilter::validate` refuses an unknown kind before it gets here.
+        let kinds: Vec<NeedKind> = match filter.kind.as_deref() {
+            Some(code) => match NeedKind::parse(code) {
+                Some(kind) => vec![kind],
+                None => return Ok(Vec::new()),
+            },
+            None => Vec::new(),
+        };
+        let hits = if filter.q.trim().is_empty() {
+            None
+        } else {
             let ids = lookups::text_ids_async(&self.index, &filter.q, "need", 2_000).await?;
             if ids.is_empty() {
                 return Ok(Vec::new());
             }
-            conditions.push(format!("n.id IN ({})", crate::db::placeholders(ids.len())));
-            values.extend(ids.iter().map(|id| (*id).into()));
-        }
-        let rows = q::needs_where(&self.db, &conditions, values).await?;
+            Some(ids)
+        };
+        let listed = q::NeedWhere {
+            status: (!filter.include_closed).then_some(NeedStatus::Open),
+            visibility: (!viewer.signed_in()).then_some(NeedVisibility::Public),
+            kinds: &kinds,
+            ids: hits.as_deref(),
+            ..Default::default()
+        };
+        let rows = crate::db::list(&self.db, &listed).await?;
         let mine = sides(viewer);
         let mut out = Vec::new();
         for row in rows {
