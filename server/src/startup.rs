@@ -24,6 +24,10 @@ impl Application {
         let database = config.database();
         let conn = db::connect(&database).await?;
         db::migrate(&conn).await?;
+        if sea_orm::ConnectionTrait::get_database_backend(&conn) == sea_orm::DatabaseBackend::Sqlite
+        {
+            db::refresh_statistics(&conn).await?;
+        }
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("binding {}", config.addr))?;

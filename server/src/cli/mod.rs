@@ -132,10 +132,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import { what } => {
             let db = connect_migrated(&cli.config).await?;
-            match what {
+            let done = match what {
                 ImportKind::Firms { file } => import::report(import::import_firms(&db, file).await),
                 ImportKind::Sites { file } => import::report(import::import_sites(&db, file).await),
-            }
+            };
+            crate::db::refresh_statistics(&db).await?;
+            done
         }
         Command::Export {
             what: ExportKind::Firms { file },
@@ -147,7 +149,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo(args) => {
             let db = connect_migrated(&cli.config).await?;
-            demo::run(&db, args).await
+            demo::run(&db, args).await?;
+            crate::db::refresh_statistics(&db).await
         }
         Command::Reindex => {
             let db = connect_migrated(&cli.config).await?;

@@ -125,6 +125,27 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("applying migrations")
 }
 
+/// Fresh statistics for the query planner. Without them SQLite reaches a territory's firms by
+/// walking every firm of the kind (all 20,000 on the demo data) instead of going through the
+/// territory's communes. `analysis_limit` samples each index, so this stays quick at a
+/// million firms.
+/// PostgreSQL's autovacuum keeps its own statistics; this runs `ANALYZE` there too, for a
+/// bulk load that is read at once.
+pub async fn refresh_statistics(db: &DatabaseConnection) -> anyhow::Result<()> {
+    use sea_orm::TransactionTrait;
+    // One connection of the pool for both statements: the limit is a connection setting.
+    let txn = db.begin().await?;
+    if db.get_database_backend() == DatabaseBackend::Sqlite {
+        txn.execute_unprepared("PRAGMA analysis_limit = 1000")
+            .await?;
+    }
+    txn.execute_unprepared("ANALYZE")
+        .await
+        .context("refreshing the planner's statistics")?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Renders `?` placeholders as `$1, $2...` for PostgreSQL. A `?` inside a quoted string
 /// literal or a quoted identifier is text, not a placeholder, and is left as it is (SQL
 /// doubles a quote to escape it, which this reading handles as leaving and re-entering).
@@ -212,8 +233,9 @@ pub async fn fetch_in<T: FromQueryResult, V: Into<Value> + Clone>(
     fetch_all(db, &sql, ids.iter().cloned().map(Into::into).collect()).await
 }
 
-/// The WHERE of a listing, built with sea-query on the columns of one table alias of its
+/// The WHERE of a listing, built with sea-query on the columns of the table aliases of its
 /// SELECT: every value is bound, and an unset criterion admits every row.
+#[derive(Clone)]
 pub struct Filter {
     alias: &'static str,
     condition: Condition,
@@ -226,6 +248,11 @@ impl Filter {
             alias,
             condition: Condition::all(),
         }
+    }
+
+    /// The criteria that follow are on the columns of `alias` (`c` in `JOIN commune c`).
+    pub fn then_on(self, alias: &'static str) -> Self {
+        Filter { alias, ..self }
     }
 
     fn col(&self, column: &'static str) -> Expr {
@@ -270,6 +297,25 @@ impl Filter {
         self.and(expr)
     }
 
+    /// `column IN (values)`, strictly: no values, no row.
+    pub fn one_of<V: Into<Value> + Copy>(self, column: &'static str, values: &[V]) -> Self {
+        let expr = self
+            .col(column)
+            .is_in(values.iter().copied().map(Into::into));
+        self.and(expr)
+    }
+
+    /// `column LIKE 'prefix%'`, when there is a prefix (a code prefix: no wildcard in it).
+    pub fn starts_with(self, column: &'static str, prefix: Option<&str>) -> Self {
+        match prefix {
+            Some(p) => {
+                let expr = self.col(column).like(format!("{p}%"));
+                self.and(expr)
+            }
+            None => self,
+        }
+    }
+
     /// `id IN (ids)` when there is a list (a text search's hits); an empty list admits none.
     pub fn among(self, ids: Option<&[i64]>) -> Self {
         match ids {
@@ -299,34 +345,54 @@ pub async fn list<L: Listing>(
     db: &impl ConnectionTrait,
     listing: &L,
 ) -> anyhow::Result<Vec<L::Row>> {
-    let statement = listing_statement(db.get_database_backend(), listing)?;
-    let sql = statement.sql.clone();
-    L::Row::find_by_statement(statement)
-        .all(db)
-        .await
-        .with_context(|| format!("query failed: {sql}"))
+    fetch_statement(db, listing_statement(db.get_database_backend(), listing)?).await
 }
 
 fn listing_statement<L: Listing>(
     backend: DatabaseBackend,
     listing: &L,
 ) -> anyhow::Result<Statement> {
-    let body = L::SELECT
+    filtered_statement(backend, L::SELECT, listing.filter(), L::ORDER, None)
+}
+
+/// `select` (readable SQL without WHERE) with `filter`'s WHERE, `order`, and a page
+/// (`(limit, offset)`), built by sea-query for `backend`.
+pub fn filtered_statement(
+    backend: DatabaseBackend,
+    select: &'static str,
+    filter: Filter,
+    order: &[(&'static str, bool)],
+    page: Option<(u64, u64)>,
+) -> anyhow::Result<Statement> {
+    let body = select
         .strip_prefix("SELECT ")
         .context("a listing's SQL starts with SELECT")?;
     let mut query = Query::select();
-    query
-        .expr(Expr::cust(body))
-        .cond_where(listing.filter().condition);
-    for (column, descending) in L::ORDER {
+    query.expr(Expr::cust(body)).cond_where(filter.condition);
+    for (column, descending) in order {
         let direction = if *descending { Order::Desc } else { Order::Asc };
         query.order_by_expr(Expr::cust(*column), direction);
+    }
+    if let Some((limit, offset)) = page {
+        query.limit(limit).offset(offset);
     }
     let (sql, values) = match backend {
         DatabaseBackend::Postgres => query.build(PostgresQueryBuilder),
         _ => query.build(SqliteQueryBuilder),
     };
     Ok(Statement::from_sql_and_values(backend, &sql, values.0))
+}
+
+/// The rows of a built statement.
+pub async fn fetch_statement<T: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    statement: Statement,
+) -> anyhow::Result<Vec<T>> {
+    let sql = statement.sql.clone();
+    T::find_by_statement(statement)
+        .all(db)
+        .await
+        .with_context(|| format!("query failed: {sql}"))
 }
 
 /// A single integer (a count or a sum).

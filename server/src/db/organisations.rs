@@ -7,6 +7,7 @@ use super::{fetch_all, placeholders, stmt};
 use anyhow::Context;
 use app::domain::ids::{InseeCode, NafCode, Siret};
 use app::domain::organisation::{FirmRecord, OrganisationKind, PartyKind, SiteRecord, SiteStatus};
+use const_format::concatcp;
 use sea_orm::sea_query::{Alias, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use std::collections::{HashMap, HashSet};
@@ -450,49 +451,53 @@ pub async fn list(
     viewer: &app::domain::policy::Viewer,
 ) -> anyhow::Result<app::api::organisations::OrganisationList> {
     use app::api::organisations::{OrganisationList, OrganisationSort, OrganisationSummary};
-    let mut conditions = vec![super::visible_organisations(viewer, "o")];
-    let mut values: Vec<Value> = Vec::new();
-    if let Some(kind) = &filter.kind {
-        conditions.push("o.kind = ?".into());
-        values.push(kind.as_str().into());
-    }
-    if let Some(territory) = &filter.territory {
-        conditions.push("c.territory_id = ?".into());
-        values.push(territory.as_str().into());
-    }
-    if let Some(naf) = &filter.naf {
-        conditions.push("o.naf_code LIKE ?".into());
-        values.push(format!("{naf}%").into());
-    }
-    let from = "FROM organisation o LEFT JOIN commune c ON c.insee = o.commune_insee \
-                LEFT JOIN territory t ON t.id = c.territory_id LEFT JOIN naf n ON n.code = o.naf_code";
-    let filter_sql = conditions.join(" AND ");
-    let total = super::fetch_count(
-        db,
-        &format!("SELECT COUNT(*) AS n {from} WHERE {filter_sql}"),
-        values.clone(),
-    )
-    .await?;
-    let order = match filter.sort {
-        OrganisationSort::Name => "o.name, o.id",
-        OrganisationSort::Commune => "c.name, o.name, o.id",
-        OrganisationSort::Headcount => {
-            "CASE WHEN o.headcount_band IS NULL OR o.headcount_band = 'NN' THEN '' \
-             ELSE o.headcount_band END DESC, o.name, o.id"
-        }
+    const FROM: &str = "FROM organisation o LEFT JOIN commune c ON c.insee = o.commune_insee \
+        LEFT JOIN territory t ON t.id = c.territory_id LEFT JOIN naf n ON n.code = o.naf_code";
+    let criteria = super::Filter::on("o")
+        .one_of("visibility", viewer.visibilities())
+        .eq("kind", filter.kind.as_deref())
+        .starts_with("naf_code", filter.naf.as_deref())
+        .then_on("c")
+        .eq("territory_id", filter.territory.as_deref());
+    let backend = db.get_database_backend();
+    let count = super::filtered_statement(
+        backend,
+        concatcp!("SELECT COUNT(*) AS n ", FROM),
+        criteria.clone(),
+        &[],
+        None,
+    )?;
+    let total = super::fetch_statement::<super::Count>(db, count)
+        .await?
+        .first()
+        .map_or(0, |c| u64::try_from(c.n).unwrap_or(0));
+    let order: &[(&str, bool)] = match filter.sort {
+        OrganisationSort::Name => &[("o.name", false), ("o.id", false)],
+        OrganisationSort::Commune => &[("c.name", false), ("o.name", false), ("o.id", false)],
+        OrganisationSort::Headcount => &[
+            (
+                "CASE WHEN o.headcount_band IS NULL OR o.headcount_band = 'NN' THEN '' \
+                 ELSE o.headcount_band END",
+                true,
+            ),
+            ("o.name", false),
+            ("o.id", false),
+        ],
     };
     let offset = (filter.page.saturating_sub(1)).saturating_mul(filter.per_page);
-    let rows: Vec<SummaryRow> = fetch_all(
-        db,
-        &format!(
-            "SELECT o.id, o.kind, o.name, o.siret, o.naf_code, n.label AS naf_label, o.commune_insee, \
-             c.name AS commune, c.territory_id, t.name AS territory, o.headcount_band, o.is_demo \
-             {from} WHERE {filter_sql} ORDER BY {order} LIMIT {} OFFSET {offset}",
-            filter.per_page
+    let page = super::filtered_statement(
+        backend,
+        concatcp!(
+            "SELECT o.id, o.kind, o.name, o.siret, o.naf_code, n.label AS naf_label, \
+             o.commune_insee, c.name AS commune, c.territory_id, t.name AS territory, \
+             o.headcount_band, o.is_demo ",
+            FROM
         ),
-        values,
-    )
-    .await?;
+        criteria,
+        order,
+        Some((filter.per_page, offset)),
+    )?;
+    let rows: Vec<SummaryRow> = super::fetch_statement(db, page).await?;
     Ok(OrganisationList {
         total,
         page: filter.page,
