@@ -23,6 +23,7 @@ mod m20261201_000012_secure_accounts;
 pub mod m20261201_000013_vocabularies;
 pub mod m20261201_000014_workflow_vocabularies;
 pub mod m20261201_000015_themes_and_vocabularies;
+pub mod m20261201_000016_demo_firm_index;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000013_vocabularies::Migration),
             Box::new(m20261201_000014_workflow_vocabularies::Migration),
             Box::new(m20261201_000015_themes_and_vocabularies::Migration),
+            Box::new(m20261201_000016_demo_firm_index::Migration),
         ]
     }
 }

@@ -128,8 +128,8 @@ pub async fn figures(db: &DatabaseConnection) -> anyhow::Result<Figures> {
         .await?,
         demo_firms: fetch_count(
             db,
-            "SELECT COUNT(*) AS n FROM organisation WHERE kind = ? AND is_demo",
-            vec![OrganisationKind::Firm.code().into()],
+            "SELECT COUNT(*) AS n FROM organisation WHERE kind = ? AND is_demo = ?",
+            vec![OrganisationKind::Firm.code().into(), true.into()],
         )
         .await?,
     })
