@@ -153,7 +153,7 @@ def main():
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(os.path.join(workdir, "server.log"), "w")
-    env = dict(os.environ, MAILLAGE_ADDR=f"127.0.0.1:{port}", RUST_LOG="warn")
+    env = dict(os.environ, RUST_LOG="warn")
     proc = subprocess.Popen([args.bin, "--data-dir", data, "--site-root", args.site_root,
                              "--addr", f"127.0.0.1:{port}"], stdout=log, stderr=log, env=env)
     try:

@@ -1,7 +1,8 @@
 //! Storage: connecting, migrating, and the hand-written queries of each area.
 //!
-//! The database is the truth. Queries are written once with `?` placeholders and rendered for
-//! the connected backend, so SQLite and PostgreSQL run the very same statements.
+//! The database is the truth. Static queries are written once with `?` placeholders and
+//! rendered for the connected backend, so SQLite and PostgreSQL run the very same statements;
+//! a listing's criteria (`Filter`, `Listing`) are built and bound by sea-query.
 
 pub mod accounts;
 pub mod directory;
