@@ -18,7 +18,8 @@ use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};
 use std::future::Future;
 
-/// A page's title, the success codes its forms come back with, and its lead paragraph.
+/// A page's title, the success codes its forms come back with, its lead paragraph, and what
+/// it says when what it loads needs an account.
 #[derive(Clone, Copy)]
 pub struct Frame {
     title: Key,
