@@ -205,14 +205,14 @@ impl PracticeFilter {
             ..Default::default()
         };
         let mut errors = Vec::new();
-        for (name, value) in pairs {
-            let value = value.trim();
+        for (name, raw) in pairs {
+            let value = raw.trim();
             let opt = || (!value.is_empty()).then(|| value.to_owned());
             match name {
                 "q" => f.q = value.to_owned(),
-                "theme" => f.theme = opt(),
+                "theme" => f.theme = super::code_param(raw),
                 "author" => f.author = opt(),
-                "lang" => f.lang = opt(),
+                "lang" => f.lang = super::code_param(raw),
                 _ => {
                     read_paging((name, value), &mut f.page, &mut f.per_page, &mut errors);
                 }

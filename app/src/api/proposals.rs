@@ -79,18 +79,18 @@ impl ProposalFilter {
             ..Default::default()
         };
         let mut errors = Vec::new();
-        for (name, value) in pairs {
-            let value = value.trim();
+        for (name, raw) in pairs {
+            let value = raw.trim();
             let opt = || (!value.is_empty()).then(|| value.to_owned());
             match name {
                 "q" => f.q = value.to_owned(),
-                "status" => f.status = opt(),
-                "theme" => f.theme = opt(),
-                "level" => f.level = opt(),
+                "status" => f.status = super::code_param(raw),
+                "theme" => f.theme = super::code_param(raw),
+                "level" => f.level = super::code_param(raw),
                 "region" => f.region = opt(),
                 "territory" => f.territory = opt(),
                 "sort" => {
-                    f.sort = match value {
+                    f.sort = match raw {
                         "" => ProposalSort::Recent,
                         code => match ProposalSort::ALL.into_iter().find(|o| o.code() == code) {
                             Some(sort) => sort,

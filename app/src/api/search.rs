@@ -156,19 +156,19 @@ impl SearchParams {
             per_page: DEFAULT_PER_PAGE,
             ..Default::default()
         };
-        for (name, value) in pairs {
-            let value = value.trim();
+        for (name, raw) in pairs {
+            let value = raw.trim();
             let opt = || (!value.is_empty()).then(|| value.to_owned());
             match name {
                 "q" => p.q = value.to_owned(),
-                "kind" => p.kind = opt(),
+                "kind" => p.kind = super::code_param(raw),
                 "region" => p.region = opt(),
                 "department" => p.department = opt(),
                 "territory" => p.territory = opt(),
                 "naf" => p.naf = opt().map(|n| n.to_ascii_uppercase()),
                 "certification" => p.certification = opt(),
                 "headcount" => p.headcount = opt(),
-                "site_label" => p.site_label = opt(),
+                "site_label" => p.site_label = super::code_param(raw),
                 "near" => p.near = opt(),
                 "radius_km" if value.is_empty() => p.radius_km = None,
                 "radius_km" => {
@@ -180,7 +180,7 @@ impl SearchParams {
                     })?)
                 }
                 "sort" => {
-                    p.sort = SearchSort::parse(value).ok_or_else(|| {
+                    p.sort = SearchSort::parse(raw).ok_or_else(|| {
                         AppError::invalid(
                             "sort",
                             Problem::ValueUnknown.saying("expected relevance, distance or name"),

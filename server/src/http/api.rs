@@ -515,13 +515,14 @@ async fn list_organisations(
             .map(|s| s.trim().to_owned())
             .filter(|s| !s.is_empty())
     };
-    let sort = match text("sort") {
+    let code = |name: &str| params.get(name).and_then(|raw| app::api::code_param(raw));
+    let sort = match code("sort") {
         None => OrganisationSort::Name,
         Some(s) => OrganisationSort::parse(&s)
             .ok_or_else(|| bad_request("sort", "expected name, commune or headcount"))?,
     };
     let filter = OrganisationFilter {
-        kind: text("kind"),
+        kind: code("kind"),
         territory: text("territory"),
         naf: text("naf").map(|n| n.to_ascii_uppercase()),
         sort,

@@ -360,3 +360,40 @@ async fn oversized_text_queries_are_refused_or_cost_little_on_every_list() {
         );
     }
 }
+
+/// A code parameter (a kind, a theme, a sort order) given empty means "any", as forms send
+/// it; given as blanks only, or with spaces around it, it is not a code and is refused,
+/// naming the parameter, as the API's document lists its values (found by the fuzzer with
+/// `kind=%0B`, once answered 200).
+#[tokio::test]
+async fn a_code_parameter_of_blanks_is_refused_on_every_list() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let codes = [
+        ("/api/v1/search", "kind"),
+        ("/api/v1/search", "site_label"),
+        ("/api/v1/search", "sort"),
+        ("/api/v1/organisations", "kind"),
+        ("/api/v1/organisations", "sort"),
+        ("/api/v1/practices", "theme"),
+        ("/api/v1/practices", "lang"),
+        ("/api/v1/proposals", "status"),
+        ("/api/v1/proposals", "theme"),
+        ("/api/v1/proposals", "level"),
+        ("/api/v1/proposals", "sort"),
+    ];
+    for (list, name) in codes {
+        let (status, _) = app.get_json(&format!("{list}?{name}=")).await;
+        assert_eq!(status, 200, "{list}?{name}= means any");
+        for blank in ["%0B", "%20", "%09%20"] {
+            let (status, body) = app.get_json(&format!("{list}?{name}={blank}")).await;
+            assert_eq!(status, 400, "{list}?{name}={blank}");
+            let message = body["error"]["message"].as_str().unwrap_or_default();
+            assert!(
+                message.starts_with(name),
+                "{list}?{name}={blank}: {message}"
+            );
+        }
+    }
+    let (status, _) = app.get_json("/api/v1/organisations?kind=%20firm").await;
+    assert_eq!(status, 400, "a code is taken exactly as sent");
+}
