@@ -10,13 +10,12 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p}' Cargo.lock)
-# cargo-leptos builds with this flag; tests use it too so nothing is compiled twice. It also
+# Every cargo command here builds with this flag, so nothing is compiled twice. It also
 # type-erases components, which makes the release WebAssembly ~22 % smaller.
 DEBUG_RUSTFLAGS := --cfg erase_components
-# Leptos reads this at compile time to name the .wasm it links to; cargo-leptos sets it, and
-# every other cargo command must too, or the binary it builds asks for `maillage_bg.wasm`.
+# Leptos reads this at compile time to name the .wasm it links to; scripts/build-site sets it,
+# and every other cargo command must too, or the binary it builds asks for `maillage_bg.wasm`.
 export LEPTOS_OUTPUT_NAME := maillage
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
@@ -26,12 +25,10 @@ help:
 	@echo "make run    install what is missing and serve Maillage on http://127.0.0.1:3000"
 	@echo "make test   install what is missing and run every test"
 
-## The Rust-to-WebAssembly tool chain: wasm32 target, cargo-leptos, wasm-bindgen, wasm-opt.
+## The Rust-to-WebAssembly tool chain: wasm32 target, wasm-bindgen, wasm-opt (no cargo-leptos:
+## scripts/build-site drives them itself).
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" || { \
-	  echo "==> installing cargo-leptos $(CARGO_LEPTOS_VERSION) (about 13 min on 2 cores, once)"; \
-	  cargo install cargo-leptos --locked --version $(CARGO_LEPTOS_VERSION); }
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || { \
 	  echo "==> installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 2 min, once)"; \
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); }
@@ -47,10 +44,10 @@ chromium:
 	    { $(SUDO) apt-get --fix-broken install -y -q && $(SUDO) apt-get install -y -q chromium python3-aiosmtpd; }; }; }
 
 build-debug: tools
-	cargo leptos build
+	scripts/build-site
 
 build-release: tools
-	RUSTFLAGS="$(DEBUG_RUSTFLAGS)" cargo leptos build --release
+	scripts/build-site --release
 
 ## Serve on the embedded defaults: SQLite in ./data, demo data on first start only.
 run: build-release

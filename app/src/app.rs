@@ -17,7 +17,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 /// The HTML document rendered by the server around the application.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
     let lang = Lang::detect();
     #[cfg(feature = "ssr")]
     content_security_policy();
@@ -27,7 +27,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <HydrationScripts options/>
+                <crate::assets::HydrationLoader/>
                 <MetaTags/>
             </head>
             <body>
@@ -87,7 +87,7 @@ pub fn App() -> impl IntoView {
     view! {
         // The one formatter of every page title: see `title_text`.
         <Title formatter=title_text/>
-        <Stylesheet id="leptos" href="/pkg/maillage.css"/>
+        <Stylesheet id="leptos" href=crate::assets::SiteFiles::href(&crate::assets::use_site_files().css)/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Meta name="description" content="Maillage — Territoires d'industrie"/>
         <Router>

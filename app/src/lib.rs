@@ -6,6 +6,7 @@
 
 pub mod api;
 mod app;
+pub mod assets;
 pub mod components;
 pub mod domain;
 pub mod error;

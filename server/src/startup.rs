@@ -81,8 +81,11 @@ impl Application {
             .with_context(|| format!("MAILLAGE_MAIL_FROM {:?}", config.mail_from))?;
         crate::mail::dispatcher::spawn(conn.clone(), transport, from);
         crate::mail::digest::spawn(conn.clone(), config.public_url.clone(), clock.clone());
+        let site_files =
+            app::assets::SiteFiles::read(&config.site_root).map_err(anyhow::Error::msg)?;
         let state = AppState {
             leptos_options,
+            site_files,
             services: crate::services::build(
                 conn.clone(),
                 index,

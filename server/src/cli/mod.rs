@@ -1,5 +1,6 @@
 //! The command line: `maillage` serves; subcommands run administrative tasks.
 
+pub mod assets;
 pub mod bench;
 pub mod demo;
 mod demo_content;
@@ -52,6 +53,9 @@ pub enum Command {
     },
     /// Measure search: indexing throughput and query latency, against SQLite FTS5.
     Bench(bench::BenchArgs),
+    /// Name the built site's files by their content and compress them (brotli, gzip), once
+    /// per release build (`scripts/build-site --release` runs it).
+    Assets,
 }
 
 #[derive(Debug, Subcommand)]
@@ -184,6 +188,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench(args) => bench::run(args).await,
+        Command::Assets => assets::run(cli.config.site_root).await,
         Command::User {
             what:
                 UserCommand::Create {

@@ -447,9 +447,10 @@ async fn create_token(
                 ),
             };
             let response = Html(format!(
-                "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/maillage.css\"></head>\
+                "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title><link rel=\"stylesheet\" href=\"{css}\"></head>\
                  <body><main class=\"wrap\"><h1>{title}</h1><p>{note}</p><p><code data-testid=\"new-token\">{token}</code></p><p><a href=\"/compte\">{back}</a></p></main></body></html>",
-                lang.code()
+                lang.code(),
+                css = app::assets::SiteFiles::href(&state.site_files.css),
             ))
             .into_response();
             let mut response = response;

@@ -31,6 +31,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
+    /// The site's file names (hashed in a release build), for the pages' head.
+    pub site_files: app::assets::SiteFiles,
     /// For the readiness check only.
     pub db: DatabaseConnection,
     /// The address links in exports and mails point to.
@@ -56,6 +58,11 @@ fn page_routes() -> Vec<AxumRouteListing> {
 pub fn router(state: AppState) -> Router {
     let routes = page_routes();
     let services = state.services.clone();
+    let files = state.site_files.clone();
+    let render_context = move || {
+        provide_context(services.clone());
+        provide_context(files.clone());
+    };
     let options = state.leptos_options.clone();
     Router::new()
         .route("/health", get(health))
@@ -67,13 +74,17 @@ pub fn router(state: AppState) -> Router {
         .merge(proposals::router())
         .merge(network::router())
         .merge(needs::router())
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(services.clone()),
-            move || shell(options.clone()),
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(&state, routes, render_context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(render_context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.site_files.clone(),
+            lasting_files,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::identify,
@@ -86,6 +97,33 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// The site's hashed files are the same bytes under their name for ever: a browser keeps
+/// them a year without asking again. Every other file under `/pkg/` is checked at each use.
+async fn lasting_files(
+    axum::extract::State(files): axum::extract::State<app::assets::SiteFiles>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let lasting = request
+        .uri()
+        .path()
+        .strip_prefix("/pkg/")
+        .map(|name| files.is_lasting(name));
+    let mut response = next.run(request).await;
+    if let (Some(lasting), true) = (lasting, response.status().is_success()) {
+        let value = if lasting {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        response.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static(value),
+        );
+    }
+    response
 }
 
 /// Liveness: the process answers.

@@ -76,7 +76,12 @@ pub async fn headers(
             .any(|c| c.contains(super::auth::SESSION_COOKIE));
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    if personal {
+    // A file that is the same for everyone (the site's hashed files) keeps its public lifetime.
+    let public = h
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("public"));
+    if personal && !public {
         h.insert(
             header::CACHE_CONTROL,
             HeaderValue::from_static("private, no-store"),

@@ -153,6 +153,15 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// A running server that sends mail to an SMTP server instead of `.eml` files.
 pub async fn spawn_app_with(backend: Backend, smtp_url: Option<String>) -> TestApp {
+    spawn_app_serving(backend, smtp_url, None).await
+}
+
+/// A running server, serving the built site at `site_root` (an empty one otherwise).
+pub async fn spawn_app_serving(
+    backend: Backend,
+    smtp_url: Option<String>,
+    site_root: Option<std::path::PathBuf>,
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let (database_url, postgres) = match backend {
         Backend::Sqlite => {
@@ -194,7 +203,7 @@ pub async fn spawn_app_with(backend: Backend, smtp_url: Option<String>) -> TestA
         addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_path_buf(),
         database_url: Some(database_url),
-        site_root: dir.path().join("site"),
+        site_root: site_root.unwrap_or_else(|| dir.path().join("site")),
         public_url: "http://127.0.0.1".to_owned(),
         smtp_url,
         mail_from: "Maillage <test@maillage.localhost>".to_owned(),

@@ -397,3 +397,88 @@ async fn a_code_parameter_of_blanks_is_refused_on_every_list() {
     let (status, _) = app.get_json("/api/v1/organisations?kind=%20firm").await;
     assert_eq!(status, 400, "a code is taken exactly as sent");
 }
+
+/// A release build's files are named by their content: the pages link those names, they are
+/// sent precompressed as the browser accepts them, and kept a year, signed in or not; an
+/// unhashed file is checked at each use.
+#[tokio::test]
+async fn hashed_site_files_are_linked_sent_precompressed_and_kept_a_year() {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(
+        pkg.join("maillage.css"),
+        "body { color: #222; }\n".repeat(200),
+    )
+    .unwrap();
+    std::fs::write(
+        pkg.join("maillage.js"),
+        "export default function () {}\n".repeat(200),
+    )
+    .unwrap();
+    std::fs::write(pkg.join("maillage.wasm"), b"\0asm\x01\0\0\0".repeat(500)).unwrap();
+    server::cli::assets::name_and_compress(site.path()).unwrap();
+    let files = app::assets::SiteFiles::read(site.path()).unwrap();
+    let app =
+        crate::helpers::spawn_app_serving(Backend::Sqlite, None, Some(site.path().into())).await;
+
+    let (status, html) = app.get_html("/").await;
+    assert_eq!(status, 200);
+    for name in [&files.css, &files.js, &files.wasm] {
+        assert!(
+            html.contains(&format!("/pkg/{name}")),
+            "the page links {name}"
+        );
+    }
+    assert!(
+        !html.contains("/pkg/maillage.css"),
+        "no plain name is linked"
+    );
+
+    for (encoding, expected) in [
+        ("br", Some("br")),
+        ("gzip", Some("gzip")),
+        ("identity", None),
+    ] {
+        let response = app
+            .client
+            .get(app.url(&format!("/pkg/{}", files.wasm)))
+            .header("Accept-Encoding", encoding)
+            .header("Cookie", "maillage_session=anything")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        assert_eq!(
+            header("content-encoding").as_deref(),
+            expected,
+            "{encoding}"
+        );
+        assert_eq!(
+            header("cache-control").as_deref(),
+            Some("public, max-age=31536000, immutable"),
+            "{encoding}"
+        );
+    }
+    let response = app
+        .client
+        .get(app.url("/pkg/maillage.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response
+            .headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-cache")
+    );
+}
