@@ -412,6 +412,63 @@ pub async fn fetch_count(
     Ok(row.map(|c| u64::try_from(c.n).unwrap_or(0)).unwrap_or(0))
 }
 
+/// A value read from the database and kept until the `changes` journal moves: what many
+/// pages show and few writes change (the home page's figures, the partner profiles). Every
+/// write to a firm, territory or district appends to the journal in its own transaction, on
+/// whichever node made it, so one indexed `MAX(seq)` per use tells whether the value is
+/// still the database's. A value read while a write lands is kept under the older position
+/// and read again at the next use: never older than the journal says.
+pub struct JournalCache<T> {
+    slot: std::sync::Arc<tokio::sync::RwLock<Option<Positioned<T>>>>,
+}
+
+/// A value and the journal position it was read at.
+type Positioned<T> = (i64, std::sync::Arc<T>);
+
+impl<T> Clone for JournalCache<T> {
+    fn clone(&self) -> Self {
+        JournalCache {
+            slot: self.slot.clone(),
+        }
+    }
+}
+
+impl<T> Default for JournalCache<T> {
+    fn default() -> Self {
+        JournalCache {
+            slot: Default::default(),
+        }
+    }
+}
+
+impl<T> JournalCache<T> {
+    /// The value as of the journal's current position: kept, or read again by `read`.
+    pub async fn get<F, Fut>(
+        &self,
+        db: &impl ConnectionTrait,
+        read: F,
+    ) -> anyhow::Result<std::sync::Arc<T>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = anyhow::Result<T>>,
+    {
+        let position = journal_position(db).await?;
+        if let Some((at, value)) = self.slot.read().await.as_ref() {
+            if *at == position {
+                return Ok(value.clone());
+            }
+        }
+        let value = std::sync::Arc::new(read().await?);
+        *self.slot.write().await = Some((position, value.clone()));
+        Ok(value)
+    }
+}
+
+/// The position of the `changes` journal: its last sequence number, 0 when empty.
+pub async fn journal_position(db: &impl ConnectionTrait) -> anyhow::Result<i64> {
+    Ok(fetch_count(db, "SELECT COALESCE(MAX(seq), 0) AS n FROM changes", vec![]).await? as i64)
+}
+
 /// Splits a JSON array stored in a text column; malformed text gives an empty list.
 pub fn json_list(text: &str) -> Vec<String> {
     serde_json::from_str(text).unwrap_or_default()

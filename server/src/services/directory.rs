@@ -16,17 +16,22 @@ use sea_orm::DatabaseConnection;
 /// Reads territories, pôles and districts from the database.
 pub struct DirectoryService {
     db: DatabaseConnection,
+    /// The home page's figures and map, read again when the journal moves.
+    overview: crate::db::JournalCache<Overview>,
+    /// The 183 territories of the list page, likewise.
+    territories: crate::db::JournalCache<Vec<TerritorySummary>>,
 }
 
 impl DirectoryService {
     pub fn new(db: DatabaseConnection) -> Self {
-        DirectoryService { db }
+        DirectoryService {
+            db,
+            overview: Default::default(),
+            territories: Default::default(),
+        }
     }
-}
 
-#[async_trait::async_trait]
-impl Directory for DirectoryService {
-    async fn overview(&self) -> Result<Overview, ServiceError> {
+    async fn read_overview(&self) -> anyhow::Result<Overview> {
         let f = db::directory::figures(&self.db).await?;
         Ok(Overview {
             territory_count: f.territories,
@@ -42,9 +47,21 @@ impl Directory for DirectoryService {
             map: db::directory::map(&self.db).await?,
         })
     }
+}
+
+#[async_trait::async_trait]
+impl Directory for DirectoryService {
+    async fn overview(&self) -> Result<Overview, ServiceError> {
+        let overview = self.overview.get(&self.db, || self.read_overview()).await?;
+        Ok(Overview::clone(&overview))
+    }
 
     async fn territories(&self) -> Result<Vec<TerritorySummary>, ServiceError> {
-        Ok(db::directory::territories(&self.db).await?)
+        let list = self
+            .territories
+            .get(&self.db, || db::directory::territories(&self.db))
+            .await?;
+        Ok(Vec::clone(&list))
     }
 
     async fn territory(&self, id: &TerritoryId) -> Result<TerritoryDetail, ServiceError> {

@@ -34,7 +34,6 @@ use app::ports::ServiceError;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use tokio::sync::RwLock;
 
 /// Suggestions shown.
 const TOP: usize = 10;
@@ -47,8 +46,6 @@ struct Profiles {
 }
 
 /// Profiles with the journal position they were read at.
-type Cached = Option<(i64, Arc<Profiles>)>;
-
 #[derive(Clone)]
 pub struct NetworkService {
     db: DatabaseConnection,
@@ -56,7 +53,7 @@ pub struct NetworkService {
     public_url: String,
     /// The profiles and the journal position they were read at: any write to firms,
     /// territories or districts moves the journal, and the profiles are read again.
-    cache: Arc<RwLock<Cached>>,
+    cache: crate::db::JournalCache<Profiles>,
     /// The time every rule and record of this service is judged by.
     clock: Clock,
 }
@@ -101,7 +98,7 @@ impl NetworkService {
             index,
             public_url,
             clock: Clock::default(),
-            cache: Arc::new(RwLock::new(None)),
+            cache: Default::default(),
         }
     }
 
@@ -112,17 +109,10 @@ impl NetworkService {
     }
 
     async fn profiles(&self) -> anyhow::Result<Arc<Profiles>> {
-        let seq = crate::db::fetch_count(
-            &self.db,
-            "SELECT COALESCE(MAX(seq), 0) AS n FROM changes",
-            vec![],
-        )
-        .await? as i64;
-        if let Some((at, p)) = self.cache.read().await.as_ref() {
-            if *at == seq {
-                return Ok(p.clone());
-            }
-        }
+        self.cache.get(&self.db, || self.read_profiles()).await
+    }
+
+    async fn read_profiles(&self) -> anyhow::Result<Profiles> {
         let mut divisions: HashMap<String, BTreeMap<String, f64>> = HashMap::new();
         for r in q::territory_divisions(&self.db).await? {
             divisions
@@ -170,13 +160,11 @@ impl NetworkService {
             .into_iter()
             .map(|l| (l.code, l.label))
             .collect();
-        let p = Arc::new(Profiles {
+        Ok(Profiles {
             territories,
             districts,
             labels,
-        });
-        *self.cache.write().await = Some((seq, p.clone()));
-        Ok(p)
+        })
     }
 
     fn link(&self, path: &str) -> String {
