@@ -67,16 +67,28 @@ pub fn use_site_files() -> SiteFiles {
 }
 
 /// The loader of the page's WebAssembly, in the head: the module and the binary are fetched
-/// early (preload), then the module hydrates the page. The inline script carries this
+/// early (preload), then the module hydrates the page's islands. The inline script carries this
 /// render's nonce, which the Content Security Policy requires.
 #[component]
 pub fn HydrationLoader() -> impl IntoView {
+    // Islands: what renders from here on is not hydrated, so its data (resources) stays on
+    // the server; each island turns hydration on for itself. Rendered in the head, before
+    // the body.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     let files = use_site_files();
     let js = SiteFiles::href(&files.js);
     let wasm = SiteFiles::href(&files.wasm);
     let nonce = leptos::nonce::use_nonce();
+    // Each `<leptos-island>` names the exported function that hydrates it. The marker tells
+    // browser tests (and anyone curious) that the page is interactive.
     let script = format!(
-        "import({js:?}).then(m => m.default({{module_or_path: {wasm:?}}}).then(() => m.hydrate()));"
+        "import({js:?}).then(m => m.default({{module_or_path: {wasm:?}}}).then(() => {{\
+         m.hydrate();\
+         for (const island of document.querySelectorAll('leptos-island')) {{\
+         const hydrate = m[island.dataset.component]; if (hydrate) hydrate(island); }}\
+         window.__maillage_hydrated = true; }}));"
     );
     view! {
         <link rel="modulepreload" href=js.clone() crossorigin=nonce.clone()/>

@@ -19,14 +19,11 @@ mod properties;
 
 pub use app::{shell, App};
 
-/// Browser entry point: hydrates the server-rendered page.
+/// Browser entry point: readies the reactive system for the page's islands, which the loader
+/// (`assets::HydrationLoader`) then hydrates one by one. The rest of the page is server HTML.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-    // A marker for browser tests and diagnostics: interactivity is in place.
-    if let Some(window) = web_sys::window() {
-        let _ = js_sys::Reflect::set(&window, &"__maillage_hydrated".into(), &true.into());
-    }
+    leptos::mount::hydrate_islands();
 }

@@ -39,8 +39,12 @@ test('a territory submits, the region escalates, the nation answers, the territo
   // The elected co-lead writes the draft, then submits it.
   const e = await signedIn(browser, elected);
   await e.goto('/simplification/nouvelle');
+  await e.waitForFunction(() => (window as any).__maillage_hydrated === true, null, { timeout: 30_000 });
   await e.getByLabel('Titre').fill(title);
   await e.getByLabel('Problème rencontré').fill('Trois entreprises attendent 14 mois une autorisation environnementale.');
+  // Leaving the field asks for similar proposals: the demonstration data holds one.
+  await e.getByLabel('Problème rencontré').press('Tab');
+  await expect(e.getByTestId('similar')).toContainText("Délais d'instruction des autorisations environnementales");
   await e.getByLabel('Règle ou procédure en cause').fill('Procédure d\'autorisation environnementale');
   await e.getByLabel('Thème').selectOption('environment');
   await e.getByRole('button', { name: 'Enregistrer le brouillon' }).click();

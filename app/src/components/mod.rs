@@ -10,6 +10,7 @@ mod frame;
 mod france_map;
 mod heading;
 mod layout;
+mod live;
 mod pager;
 mod record;
 
@@ -23,5 +24,6 @@ pub use frame::Frame;
 pub use france_map::FranceMap;
 pub use heading::{sign_in_prompt, PageTitle};
 pub use layout::Layout;
+pub use live::{LiveForm, LIVE};
 pub use pager::Pager;
 pub use record::{path_id, path_record, when_loaded};

@@ -150,9 +150,10 @@ fn detect_impl() -> Lang {
     Lang::default()
 }
 
-/// The language provided by the application root.
+/// The language provided by the application root; in an island, which runs in the browser
+/// outside the application, the page's own (`<html lang>`).
 pub fn use_lang() -> Lang {
-    leptos::prelude::use_context::<Lang>().unwrap_or_default()
+    leptos::prelude::use_context::<Lang>().unwrap_or_else(Lang::detect)
 }
 
 /// A date in the language's usual form: `21/11/2026` or `2026-11-21`.

@@ -1,21 +1,20 @@
 //! `/recherche`: one box, facets with counts, a map of the results, result cards.
 //!
-//! The whole state is the URL: without WebAssembly it is a GET form and links; hydrated,
-//! typing refines the results (debounced, replacing the address) and facet links navigate
-//! client-side, so the back button returns to the previous results.
+//! The whole state is the URL: without WebAssembly it is a GET form and links; hydrated, the
+//! form is live (`components::LiveForm`): typing refines the results (after a pause,
+//! replacing the address) and facet links fetch their results in place, so the back button
+//! returns to the previous results. The results are sent once, as HTML.
 
 use crate::api::directory::get_overview;
 use crate::api::search::{
     search_network, suggest_names, FacetValue, SearchHit, SearchParams, SearchResults, SearchSort,
 };
-use crate::components::{ErrorView, Pager};
+use crate::components::{ErrorView, LiveForm, Pager};
 use crate::domain::organisation::headcount_label;
 use crate::i18n::{format_dec1, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
-use std::time::Duration;
+use leptos_router::hooks::use_query_map;
 
 /// Facets in the order the panel shows them.
 const FACET_ORDER: [&str; 10] = [
@@ -30,9 +29,6 @@ const FACET_ORDER: [&str; 10] = [
     "site_label",
     "naf_section",
 ];
-
-/// Delay between the last keystroke and the search.
-const DEBOUNCE: Duration = Duration::from_millis(250);
 
 fn href(p: &SearchParams) -> String {
     let q = p.to_query();
@@ -125,56 +121,30 @@ pub fn SearchPage() -> impl IntoView {
     );
     let backdrop = Resource::new(|| (), |_| get_overview());
     let initial = params.get_untracked().unwrap_or_default();
-    let typed = RwSignal::new(initial.q.clone());
+    // Names starting with what was typed, for the box's list: the live form brings the
+    // list of each new page with its results.
+    let prefix = initial_prefix(&initial.q);
     let suggestions = Resource::new(
-        move || typed.get(),
+        move || prefix.clone(),
         |prefix| async move {
-            if prefix.trim().chars().count() < 2 {
-                Ok(Vec::new())
-            } else {
-                suggest_names(prefix).await
+            match prefix {
+                Some(prefix) => suggest_names(prefix).await,
+                None => Ok(Vec::new()),
             }
         },
     );
-    let navigate = use_navigate();
-    let pending = StoredValue::new(None::<TimeoutHandle>);
-    let on_input = move |value: String| {
-        typed.set(value.clone());
-        if let Some(handle) = pending.get_value() {
-            handle.clear();
-        }
-        let navigate = navigate.clone();
-        let handle = set_timeout_with_handle(
-            move || {
-                let mut p = params.get_untracked().unwrap_or_default();
-                p.q = value;
-                p.page = 1;
-                navigate(
-                    &href(&p),
-                    NavigateOptions {
-                        replace: true,
-                        scroll: false,
-                        ..Default::default()
-                    },
-                );
-            },
-            DEBOUNCE,
-        )
-        .ok();
-        pending.set_value(handle);
-    };
 
     view! {
         <Title text=t(lang, Key::SearchTitle)/>
         <h1>{t(lang, Key::SearchHeading)}</h1>
+        <LiveForm>
         <form class="search-form" method="get" action="/recherche" role="search">
             <div class="field grow">
                 <label for="s-q">{t(lang, Key::SearchLabel)}</label>
                 <input id="s-q" type="search" name="q" autocomplete="off" list="s-suggestions"
                     placeholder=t(lang, Key::SearchPlaceholder)
-                    value=initial.q.clone()
-                    on:input:target=move |ev| on_input(ev.target().value())/>
-                <datalist id="s-suggestions">
+                    value=initial.q.clone()/>
+                <datalist id="s-suggestions" data-live="suggestions">
                     <Suspense>
                         {move || Suspend::new(async move {
                             suggestions.await.unwrap_or_default().into_iter()
@@ -205,20 +175,38 @@ pub fn SearchPage() -> impl IntoView {
                     <option value="name" selected=initial.sort == SearchSort::Name>{t(lang, Key::SortName)}</option>
                 </select>
             </div>
-            {crate::api::search::FILTERS.iter().filter_map(|name| {
-                initial.filter(name).map(|v| view! { <input type="hidden" name=*name value=v.to_owned()/> })
-            }).collect_view()}
+            // The filters chosen from facets: a live part, so that typing after following a
+            // facet keeps it.
+            <div data-live="filters">
+                {crate::api::search::FILTERS.iter().filter_map(|name| {
+                    initial.filter(name).map(|v| view! { <input type="hidden" name=*name value=v.to_owned()/> })
+                }).collect_view()}
+            </div>
             <button type="submit">{t(lang, Key::Search)}</button>
         </form>
-        <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                let p = params.get_untracked().unwrap_or_default();
-                match (results.await, backdrop.await) {
-                    (Ok(r), Ok(o)) => view! { <ResultsView r p map=o.map width=o.map_width height=o.map_height/> }.into_any(),
-                    (Err(e), _) | (_, Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        </LiveForm>
+        // The count stays one element whose text changes, so a screen reader announces it.
+        <p class="count" aria-live="polite" data-testid="result-count" data-live="result-count">
+            <Suspense>
+                {move || Suspend::new(async move {
+                    results.await.ok().map(|r| {
+                        let total = r.total;
+                        view! { {format_int(lang, total)} " " {t(lang, if total == 1 { Key::ResultOne } else { Key::ResultMany })} }
+                    })
+                })}
+            </Suspense>
+        </p>
+        <div data-live="results">
+            <Suspense fallback=move || view! { <p>{t(lang, Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let p = params.get_untracked().unwrap_or_default();
+                    match (results.await, backdrop.await) {
+                        (Ok(r), Ok(o)) => view! { <ResultsView r p map=o.map width=o.map_width height=o.map_height/> }.into_any(),
+                        (Err(e), _) | (_, Err(e)) => view! { <ErrorView error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
     }
 }
 
@@ -303,9 +291,6 @@ fn ResultsView(
                 {facets}
             </aside>
             <div class="results">
-                <p class="count" aria-live="polite" data-testid="result-count">
-                    {format_int(lang, total)} " " {t(lang, if total == 1 { Key::ResultOne } else { Key::ResultMany })}
-                </p>
                 <ul class="chips">{active}</ul>
                 <figure class="result-map">
                     <svg viewBox=format!("0 0 {width} {height}") role="img" aria-label=t(lang, Key::ResultMapLabel)>
@@ -324,6 +309,11 @@ fn ResultsView(
             </div>
         </div>
     }
+}
+
+/// What the box's list of names is asked for: two letters at least.
+fn initial_prefix(q: &str) -> Option<String> {
+    (q.trim().chars().count() >= 2).then(|| q.trim().to_owned())
 }
 
 #[component]

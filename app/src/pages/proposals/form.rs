@@ -2,12 +2,11 @@
 
 use super::*;
 
+/// The id of the writing and editing forms, which `Similar` listens to.
+const FORM: &str = "proposal-form";
+
 /// The fields of a proposal's text, shared by the writing and editing forms.
-pub(super) fn draft_fields(
-    lang: Lang,
-    d: &ProposalDraft,
-    on_text: impl Fn(String) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+pub(super) fn draft_fields(lang: Lang, d: &ProposalDraft) -> impl IntoView {
     let area = |id: &'static str,
                 name: &'static str,
                 key: Key,
@@ -18,8 +17,7 @@ pub(super) fn draft_fields(
             <div class="field">
                 <label for=id>{t(lang, key)}{required.then_some(" *")}</label>
                 <p class="hint" id=format!("{id}-hint")>{t(lang, hint)}</p>
-                <textarea id=id name=name rows="5" aria-describedby=format!("{id}-hint")
-                    on:change:target=move |ev| on_text(ev.target().value())>{value}</textarea>
+                <textarea id=id name=name rows="5" aria-describedby=format!("{id}-hint")>{value}</textarea>
             </div>
         }
     };
@@ -29,8 +27,7 @@ pub(super) fn draft_fields(
     view! {
         <div class="field">
             <label for="pr-title">{t(lang, Key::ProposalTitleLabel)} " *"</label>
-            <input id="pr-title" name="title" required minlength="5" maxlength="200" value=d.title.clone()
-                on:change:target=move |ev| on_text(ev.target().value())/>
+            <input id="pr-title" name="title" required minlength="5" maxlength="200" value=d.title.clone()/>
         </div>
         {area("pr-problem", "problem", Key::ProblemLabel, Key::ProblemHint, d.problem.clone(), true)}
         {area("pr-rule", "rule", Key::RuleLabel, Key::RuleHint, d.rule.clone(), true)}
@@ -46,10 +43,17 @@ pub(super) fn draft_fields(
     }
 }
 
-/// Existing proposals close to what is being written.
-#[component]
-pub(super) fn Similar(text: RwSignal<String>, exclude: Option<i64>) -> impl IntoView {
+/// Existing proposals close to what is being written: an island listening to the form
+/// `form` (its id), which asks for similar proposals each time one of its texts changes.
+/// Without WebAssembly it says there are none yet.
+#[island]
+pub(super) fn Similar(form: String, exclude: Option<i64>) -> impl IntoView {
     let lang = use_lang();
+    let text = RwSignal::new(String::new());
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| listen_to_texts(&form, text));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = form;
     let similar = Resource::new(move || text.get(), move |text| get_similar(text, exclude));
     view! {
         <aside class="similar" aria-live="polite" data-testid="similar">
@@ -75,11 +79,31 @@ pub(super) fn Similar(text: RwSignal<String>, exclude: Option<i64>) -> impl Into
     }
 }
 
+/// Sets `text` to each text of the form `form` as it is changed.
+#[cfg(feature = "hydrate")]
+fn listen_to_texts(form: &str, text: RwSignal<String>) {
+    use wasm_bindgen::JsCast;
+    let Some(form) = document().get_element_by_id(form) else {
+        return;
+    };
+    let on_change =
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let value = ev.target().and_then(|t| {
+                t.dyn_ref::<web_sys::HtmlTextAreaElement>()
+                    .map(|a| a.value())
+                    .or_else(|| t.dyn_ref::<web_sys::HtmlInputElement>().map(|i| i.value()))
+            });
+            if let Some(value) = value {
+                text.set(value);
+            }
+        });
+    let _ = form.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+    on_change.forget();
+}
+
 /// `/simplification/nouvelle`: a territory team writes a draft.
 #[component]
 pub fn ProposalNewPage() -> impl IntoView {
-    let text = RwSignal::new(String::new());
-    let on_text = move |v: String| text.set(v);
     let page = Frame::new(Key::NewProposal).done(DONE);
     page.signed_in(Key::ProposalSignIn, move |lang, user| {
         let territories: Vec<(String, String)> = user
@@ -96,12 +120,12 @@ pub fn ProposalNewPage() -> impl IntoView {
         view! {
             <p class="lead">{t(lang, Key::NewProposalLead)}</p>
             <div class="two-columns">
-                <form method="post" action="/simplification/nouvelle" class="card-form wide">
+                <form id=FORM method="post" action="/simplification/nouvelle" class="card-form wide">
                     {Select::new("pr-territory", "territory_id", Key::TerritoryLabel).options(territories).view(lang)}
-                    {draft_fields(lang, &ProposalDraft::default(), on_text)}
+                    {draft_fields(lang, &ProposalDraft::default())}
                     <button type="submit">{t(lang, Key::SaveDraft)}</button>
                 </form>
-                <Similar text exclude=None/>
+                <Similar form=FORM.to_owned() exclude=None/>
             </div>
         }.into_any()
     })
@@ -118,8 +142,6 @@ pub fn ProposalEditPage() -> impl IntoView {
         }
         Ok(p)
     });
-    let text = RwSignal::new(String::new());
-    let on_text = move |v: String| text.set(v);
     view! {
         <PageTitle key=Key::EditProposal/>
         <Flash done=DONE/>
@@ -138,11 +160,11 @@ pub fn ProposalEditPage() -> impl IntoView {
                         let id = p.summary.id;
                         view! {
                             <div class="two-columns">
-                                <form method="post" action=format!("/simplification/{id}/modifier") class="card-form wide">
-                                    {draft_fields(lang, &d, on_text)}
+                                <form id=FORM method="post" action=format!("/simplification/{id}/modifier") class="card-form wide">
+                                    {draft_fields(lang, &d)}
                                     <button type="submit">{t(lang, Key::Save)}</button>
                                 </form>
-                                <Similar text exclude=Some(id)/>
+                                <Similar form=FORM.to_owned() exclude=Some(id)/>
                             </div>
                         }.into_any()
                     })}
