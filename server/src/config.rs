@@ -27,7 +27,7 @@ pub struct Config {
     #[arg(long, env = "MAILLAGE_DATABASE_URL")]
     pub database_url: Option<String>,
 
-    /// The compiled site (WebAssembly, JavaScript, CSS) produced by `cargo leptos build`.
+    /// The compiled site (WebAssembly, JavaScript, CSS) produced by `scripts/build-site`.
     #[arg(long, env = "MAILLAGE_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 
