@@ -91,7 +91,7 @@ pub fn HydrationLoader() -> impl IntoView {
          window.__maillage_hydrated = true; }}));"
     );
     view! {
-        <link rel="modulepreload" href=js.clone() crossorigin=nonce.clone()/>
+        <link rel="modulepreload" href=js.clone() crossorigin=""/>
         <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
         <script type="module" nonce=nonce>{script}</script>
     }
