@@ -62,7 +62,7 @@ pub fn TerritoriesPage() -> impl IntoView {
                 <p class="count" aria-live="polite" data-testid="territory-count" data-live="territory-count">
                     {count_text(lang, visible.len())}
                 </p>
-                <div data-live="territory-table">
+                <div class="table-scroll" data-live="territory-table">
                     <TerritoryTable rows=visible/>
                 </div>
             }
