@@ -141,7 +141,7 @@ fn items(s: &str) -> Result<Vec<String>, Problem> {
 }
 
 /// A NAF code at any level: division `25`, group `25.6`, class `25.62` or sub-class `25.62B`.
-fn naf_code(s: &str) -> Option<String> {
+pub fn naf_code(s: &str) -> Option<String> {
     let s = s.trim().to_ascii_uppercase();
     let ok = match s.len() {
         2 => s.bytes().all(|b| b.is_ascii_digit()),

@@ -294,8 +294,10 @@ impl PracticeDraft {
             *s = s.trim().to_owned();
         }
         let mut bad = |field: &str, said: Said| errors.push(FieldError::new(field, said));
-        if !(5..=200).contains(&self.title.chars().count()) {
-            bad("title", Problem::TitleTooShort.into());
+        match self.title.chars().count() {
+            0..5 => bad("title", Problem::TitleTooShort.into()),
+            5..=200 => {}
+            _ => bad("title", Problem::TitleTooLong.into()),
         }
         if Theme::parse(&self.theme).is_none() {
             bad("theme", Problem::ThemeInvalid.into());

@@ -262,8 +262,10 @@ impl OrganisationEdit {
         use crate::domain::organisation::{split_list, FirmRow};
         let mut errors = Vec::new();
         let name = self.name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > 200 {
-            errors.push(FieldError::new("name", Problem::NameRequired));
+        match name.chars().count() {
+            0 => errors.push(FieldError::new("name", Problem::NameRequired)),
+            1..=200 => {}
+            _ => errors.push(FieldError::new("name", Problem::TextTooLong)),
         }
         if self.description.chars().count() > 5_000 {
             errors.push(FieldError::new("description", Problem::TextTooLong));

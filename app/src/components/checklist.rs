@@ -1,19 +1,28 @@
 //! A fieldset of checkboxes over a vocabulary, such as the themes a territory declares.
 
+use super::refused::{field_problem, ticked_or};
 use crate::i18n::{t, use_lang, Key};
 use leptos::prelude::*;
 
-/// One labelled checkbox per `(code, label)` under `legend`, all named `name`, with the
-/// `chosen` codes checked. Ids are `{prefix}-{code}`.
+/// One labelled checkbox per `(code, label)` under `legend`, all named `name`, in the form
+/// sent to `action`, with the `chosen` codes checked (the ones sent, when that form was refused). Ids are `{prefix}-{code}`;
+/// a problem is told under the legend, and the summary links to the first box.
 #[component]
 pub fn Checklist(
     legend: Key,
     prefix: &'static str,
     name: &'static str,
+    action: String,
     options: Vec<(&'static str, Key)>,
     chosen: Vec<String>,
 ) -> impl IntoView {
     let lang = use_lang();
+    let chosen = ticked_or(&action, name, chosen);
+    let first = options
+        .first()
+        .map(|(code, _)| format!("{prefix}-{code}"))
+        .unwrap_or_default();
+    let problem = field_problem(lang, name, &first, legend);
     let boxes = options
         .into_iter()
         .map(|(code, label)| {
@@ -28,8 +37,9 @@ pub fn Checklist(
         })
         .collect_view();
     view! {
-        <fieldset>
+        <fieldset aria-describedby=problem.described_by>
             <legend>{t(lang, legend)}</legend>
+            {problem.message}
             {boxes}
         </fieldset>
     }

@@ -1,6 +1,9 @@
 //! A labelled form field: one-line input or text area, with its value kept and " *" on the
-//! label of a required one. One place to say how a field is drawn, so every form reads alike.
+//! label of a required one. One place to say how a field is drawn, so every form reads alike:
+//! its hint, and, when its form was refused, what was typed and its problem beside it
+//! (`super::refused`).
 
+use super::refused::{described_by, field_problem, typed_or};
 use crate::i18n::{t, Key, Lang};
 use leptos::prelude::*;
 
@@ -15,6 +18,15 @@ pub struct Field {
     rows: Option<u32>,
     /// The input's type: `text`, `search`, `email`...
     kind: &'static str,
+    /// A line under the label saying what to type.
+    hint: Option<Key>,
+    /// Bounds the browser checks before sending (the server checks them again).
+    min_length: Option<u32>,
+    max_length: Option<u32>,
+    /// The `autocomplete` token (`name`, `email`, `organization`...).
+    autocomplete: Option<&'static str>,
+    /// The id of a `<datalist>` of suggestions.
+    list: Option<&'static str>,
 }
 
 impl Field {
@@ -27,7 +39,43 @@ impl Field {
             required: false,
             rows: None,
             kind: "text",
+            hint: None,
+            min_length: None,
+            max_length: None,
+            autocomplete: None,
+            list: None,
         }
+    }
+
+    /// The input's type (`email`, `date`, `url`...).
+    pub fn kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// A line under the label saying what to type.
+    pub fn hint(mut self, hint: Key) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
+    /// Between `min` and `max` characters.
+    pub fn length(mut self, min: u32, max: u32) -> Self {
+        self.min_length = Some(min);
+        self.max_length = Some(max);
+        self
+    }
+
+    /// The `autocomplete` token.
+    pub fn autocomplete(mut self, token: &'static str) -> Self {
+        self.autocomplete = Some(token);
+        self
+    }
+
+    /// Suggestions from the `<datalist>` of this id.
+    pub fn list(mut self, datalist: &'static str) -> Self {
+        self.list = Some(datalist);
+        self
     }
 
     /// A search box (`type="search"`).
@@ -62,18 +110,35 @@ impl Field {
             required,
             rows,
             kind,
+            hint,
+            min_length,
+            max_length,
+            autocomplete,
+            list,
         } = self;
+        let value = typed_or(name, value);
+        let problem = field_problem(lang, name, id, label);
+        let hint_id = hint.map(|_| format!("{id}-hint"));
+        let described = described_by(&[hint_id.clone(), problem.described_by.clone()]);
+        let invalid = problem.message.is_some().then_some("true");
         let input = match rows {
             Some(rows) => view! {
-                <textarea id=id name=name rows=rows required=required>{value}</textarea>
+                <textarea id=id name=name rows=rows required=required minlength=min_length
+                    maxlength=max_length aria-describedby=described aria-invalid=invalid>{value}</textarea>
             }
             .into_any(),
-            None => view! { <input id=id name=name type=kind required=required value=value/> }
-                .into_any(),
+            None => view! {
+                <input id=id name=name type=kind required=required value=value minlength=min_length
+                    maxlength=max_length autocomplete=autocomplete list=list
+                    aria-describedby=described aria-invalid=invalid/>
+            }
+            .into_any(),
         };
         view! {
-            <div class="field">
+            <div class="field" class:has-problem=invalid.is_some()>
                 <label for=id>{t(lang, label)}{required.then_some(" *")}</label>
+                {hint.map(|h| view! { <p class="hint" id=hint_id>{t(lang, h)}</p> })}
+                {problem.message}
                 {input}
             </div>
         }
@@ -150,10 +215,14 @@ impl Select {
             options,
             chosen,
         } = self;
+        let chosen = typed_or(name, chosen);
+        let problem = field_problem(lang, name, id, label);
+        let invalid = problem.message.is_some().then_some("true");
         view! {
-            <div class="field">
+            <div class="field" class:has-problem=invalid.is_some()>
                 <label for=id>{t(lang, label)}{required.then_some(" *")}</label>
-                <select id=id name=name required=required>
+                {problem.message}
+                <select id=id name=name required=required aria-describedby=problem.described_by aria-invalid=invalid>
                     {blank.map(|text| view! { <option value="">{t(lang, text)}</option> })}
                     {options.into_iter().map(|(value, text)| {
                         let on = value == chosen;

@@ -1,7 +1,8 @@
 //! The outcome of a form, carried back in the address: `?erreur=code` or one of the page's
 //! success codes (`?cree=1`...), shown as an alert or a status message.
 
-use crate::error::{Conflict, Problem};
+use super::refused::use_refused;
+use crate::error::{AppError, Conflict, Problem};
 use crate::i18n::{t, use_lang, Key};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -26,7 +27,19 @@ fn outcome_key(code: &str, conflict: Option<Conflict>) -> Key {
 pub fn Flash(done: &'static [(&'static str, Key)]) -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
+    // A refused form drawn again in place: its refusal, when it is about no one field (field
+    // problems are told beside their fields).
+    let refusal = use_refused().and_then(|r| r.error).map(|e| match e {
+        AppError::Conflict(c) => c.key(),
+        other => outcome_key(&other.code(), None),
+    });
     move || {
+        if let Some(key) = refusal {
+            return Some(
+                view! { <p class="flash error" role="alert" data-testid="flash">{t(lang, key)}</p> }
+                    .into_any(),
+            );
+        }
         let q = query.read();
         if let Some(code) = q.get("erreur") {
             let conflict = q.get("conflit").and_then(|c| Conflict::parse(&c));

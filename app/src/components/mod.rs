@@ -13,6 +13,7 @@ mod layout;
 mod live;
 mod pager;
 mod record;
+mod refused;
 
 pub use bar_chart::BarChart;
 pub use checklist::{axis_options, theme_options, Checklist};
@@ -27,3 +28,4 @@ pub use layout::Layout;
 pub use live::{LiveForm, LIVE};
 pub use pager::Pager;
 pub use record::{path_id, path_record, when_loaded};
+pub use refused::{field_problem, ticked_or, typed_or, use_refused, ProblemSummary, Refused};

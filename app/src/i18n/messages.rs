@@ -207,12 +207,15 @@ messages! {
     FlashTokenRevoked => "Le jeton est révoqué.", "The token is revoked.";
     FlashPasswordChanged => "Mot de passe modifié ; vos autres sessions sont fermées.", "Password changed; your other sessions are closed.";
     FlashInvitation => "C'est fait.", "Done.";
+    FlashDistrictOpened => "Profil de district ouvert : son responsable a reçu une invitation par courriel.", "District profile opened: its manager was sent an invitation by e-mail.";
     EmailLabel => "Adresse électronique", "Email address";
     PasswordLabel => "Mot de passe", "Password";
     NewPasswordLabel => "Nouveau mot de passe", "New password";
     PasswordHint => "12 caractères au moins. Une phrase est plus sûre qu'un mot.", "At least 12 characters. A phrase is safer than a word.";
     ConfirmPasswordHint => "Celui que vous avez choisi à l'inscription, ou un nouveau (12 caractères au moins) : c'est lui qui ouvrira votre compte.", "The one you chose when signing up, or a new one (at least 12 characters): it is the one that will open your account.";
     NameLabel => "Nom et prénom", "Full name";
+    FirmNameLabel => "Nom de l'entreprise", "Company name";
+    OrgNameLabel => "Nom de l'organisation", "Organisation name";
     SignInTitle => "Se connecter", "Sign in";
     SignUpTitle => "Créer un compte", "Create an account";
     WithPassword => "Avec un mot de passe", "With a password";
@@ -447,6 +450,8 @@ messages! {
     ErrTargetRequired => "Indiquez le numéro d'une demande ouverte, autre que celle-ci.", "Give the number of another open proposal.";
     ErrIncomplete => "Complétez le titre, le problème, la règle en cause et le thème avant de soumettre.", "Fill in the title, the problem, the rule concerned and the theme before submitting.";
     ErrTestimonyRequired => "Un territoire qui soutient une demande apporte son témoignage.", "A territory supporting a proposal gives its testimony.";
+    OneProblem => "Le formulaire n'est pas enregistré : un point est à corriger.", "The form was not saved: one point needs correcting.";
+    SomeProblems => "Le formulaire n'est pas enregistré : {n} points sont à corriger.", "The form was not saved: {n} points need correcting.";
     ErrTitleTooShort => "Le titre est trop court : 5 caractères au moins.", "The title is too short: 5 characters at least.";
     ErrAuthorInvalid => "Choisissez au nom de qui vous publiez.", "Choose on whose behalf you publish.";
     ErrAxisInvalid => "Axe inconnu : attirer, recruter, innover ou simplifier.", "Unknown axis: attract, recruit, innovate or simplify.";

@@ -114,6 +114,7 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
             <span aria-current="page">{o.name.clone()}</span>
         </nav>
         <h1>{o.name.clone()}</h1>
+        <crate::components::Flash done=&[("modifie", Key::FlashSaved), ("invitation", Key::FlashDistrictOpened)]/>
         <EditLink id=o.id/>
         <p><span class="badge">{crate::i18n::label_of(lang, &o.kind, OrganisationKind::parse, OrganisationKind::key)}</span>
             {o.is_demo.then(|| view! { " " <span class="badge demo">{t(lang, Key::DemoBadge)}</span> })}
@@ -208,29 +209,32 @@ pub fn OrganisationEditPage() -> impl IntoView {
     view! {
         <Title text=t(lang, Key::OrgEditTitle)/>
         {when_loaded(data, move |o| {
-                        let field = |id, name, key, value: String| Field::new(id, name, key).value(value).view(lang);
+                        let field = |id, name, key, value: String| Field::new(id, name, key).value(value);
+                        let name_label = if OrganisationKind::Firm.is(&o.kind) { Key::FirmNameLabel } else { Key::OrgNameLabel };
+                        let visibility = crate::components::typed_or("visibility", o.visibility.clone());
+                        let visibility_problem = crate::components::field_problem(lang, "visibility", "oe-vis-public", Key::OrgVisibilityLabel);
+                        let district_form = format!("/districts/{}/profil", o.id);
                         view! {
                             <h1>{t(lang, Key::OrgEditTitle)} {crate::i18n::colon(lang)} {o.name.clone()}</h1>
                             <form method="post" action=format!("/organisations/{}/modifier", o.id) class="card-form wide">
-                                {field("oe-name", "name", Key::NameLabel, o.name.clone())}
-                                <div class="field">
-                                    <label for="oe-description">{t(lang, Key::DescriptionLabel)}</label>
-                                    <textarea id="oe-description" name="description" rows="5">{o.description.clone()}</textarea>
-                                </div>
-                                {field("oe-capabilities", "capabilities", Key::CapabilitiesLabel, o.capabilities.join("; "))}
-                                {field("oe-certifications", "certifications", Key::CertificationsLabel, o.certifications.join("; "))}
-                                {field("oe-markets", "markets", Key::MarketsLabel, o.markets.join("; "))}
-                                {field("oe-website", "website", Key::WebsiteLabel, o.website.clone())}
-                                {field("oe-email", "email", Key::PublicEmailLabel, o.email.clone())}
+                                <crate::components::ProblemSummary/>
+                                {field("oe-name", "name", name_label, o.name.clone()).required(true).autocomplete("organization").view(lang)}
+                                {field("oe-description", "description", Key::DescriptionLabel, o.description.clone()).area(5).view(lang)}
+                                {field("oe-capabilities", "capabilities", Key::CapabilitiesLabel, o.capabilities.join("; ")).view(lang)}
+                                {field("oe-certifications", "certifications", Key::CertificationsLabel, o.certifications.join("; ")).view(lang)}
+                                {field("oe-markets", "markets", Key::MarketsLabel, o.markets.join("; ")).view(lang)}
+                                {field("oe-website", "website", Key::WebsiteLabel, o.website.clone()).kind("url").view(lang)}
+                                {field("oe-email", "email", Key::PublicEmailLabel, o.email.clone()).kind("email").view(lang)}
                                 {OrganisationKind::Firm.is(&o.kind).then(|| view! {
-                                <fieldset class="field">
+                                <fieldset class="field" aria-describedby=visibility_problem.described_by>
                                     <legend>{t(lang, Key::OrgVisibilityLabel)}</legend>
+                                    {visibility_problem.message}
                                     <div class="check">
-                                        <input type="radio" id="oe-vis-public" name="visibility" value="public" checked=!OrganisationVisibility::Members.is(&o.visibility)/>
+                                        <input type="radio" id="oe-vis-public" name="visibility" value="public" checked=!OrganisationVisibility::Members.is(&visibility)/>
                                         <label for="oe-vis-public">{t(lang, Key::OrgVisibilityPublic)}</label>
                                     </div>
                                     <div class="check">
-                                        <input type="radio" id="oe-vis-members" name="visibility" value="members" checked=OrganisationVisibility::Members.is(&o.visibility)/>
+                                        <input type="radio" id="oe-vis-members" name="visibility" value="members" checked=OrganisationVisibility::Members.is(&visibility)/>
                                         <label for="oe-vis-members">{t(lang, Key::OrgVisibilityMembers)}</label>
                                     </div>
                                 </fieldset>
@@ -239,10 +243,11 @@ pub fn OrganisationEditPage() -> impl IntoView {
                             </form>
                             {(OrganisationKind::District.is(&o.kind)).then(|| view! {
                                 <h2>{t(lang, Key::DistrictProfile)}</h2>
-                                <form method="post" action=format!("/districts/{}/profil", o.id) class="card-form wide" data-testid="district-profile-form">
-                                    <crate::components::Checklist legend=Key::ChallengesLabel prefix="dp-challenge" name="challenges" options=crate::components::theme_options() chosen=o.challenges.clone()/>
-                                    {field("dp-contact-name", "contact_name", Key::ContactName, o.contact_name.clone())}
-                                    {field("dp-contact-email", "contact_email", Key::PublicEmailLabel, o.contact_email.clone())}
+                                <form method="post" action=district_form.clone() class="card-form wide" data-testid="district-profile-form">
+                                    <crate::components::ProblemSummary/>
+                                    <crate::components::Checklist legend=Key::ChallengesLabel prefix="dp-challenge" name="challenges" action=district_form.clone() options=crate::components::theme_options() chosen=o.challenges.clone()/>
+                                    {field("dp-contact-name", "contact_name", Key::ContactName, o.contact_name.clone()).view(lang)}
+                                    {field("dp-contact-email", "contact_email", Key::PublicEmailLabel, o.contact_email.clone()).kind("email").view(lang)}
                                     <button type="submit">{t(lang, Key::Save)}</button>
                                 </form>
                             })}

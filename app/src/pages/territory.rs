@@ -163,6 +163,7 @@ fn TerritoryView(d: TerritoryDetail, lists: Lists, state: ListState) -> impl Int
             <span aria-current="page">{d.name.clone()}</span>
         </nav>
         <h1>{d.name.clone()}</h1>
+        <crate::components::Flash done=&[("modifie", Key::FlashSaved)]/>
         <div class="territory-head">
             <dl class="facts">
                 <dt>{t(lang, Key::ColRegion)}</dt>
@@ -484,13 +485,15 @@ pub fn TerritoryEditPage() -> impl IntoView {
         {when_loaded(data, move |d| {
                         let p = d.profile.clone().unwrap_or_default();
                         let area = |id, name, key, value: String| Field::new(id, name, key).value(value).area(3).view(lang);
+                        let action = format!("/territoires/{}/modifier", d.id);
                         view! {
                             <h1>{t(lang, Key::EditTerritory)} {crate::i18n::colon(lang)} {d.name.clone()}</h1>
-                            <form method="post" action=format!("/territoires/{}/modifier", d.id) class="card-form wide">
+                            <form method="post" action=action.clone() class="card-form wide">
+                                <crate::components::ProblemSummary/>
                                 {area("te-presentation", "presentation", Key::PresentationLabel, p.presentation.clone())}
-                                <Checklist legend=Key::AxesLabel prefix="te-axis" name="axes" options=axis_options() chosen=p.axes.clone()/>
+                                <Checklist legend=Key::AxesLabel prefix="te-axis" name="axes" action=action.clone() options=axis_options() chosen=p.axes.clone()/>
                                 {area("te-strengths", "strengths", Key::Strengths, p.strengths.clone())}
-                                <Checklist legend=Key::ChallengesLabel prefix="te-challenge" name="challenges" options=theme_options() chosen=p.challenges.clone()/>
+                                <Checklist legend=Key::ChallengesLabel prefix="te-challenge" name="challenges" action=action.clone() options=theme_options() chosen=p.challenges.clone()/>
                                 {area("te-skills", "needs_skills", Key::NeedsSkills, p.needs_skills.clone())}
                                 {area("te-land", "needs_land", Key::NeedsLand, p.needs_land.clone())}
                                 {area("te-housing", "needs_housing", Key::NeedsHousing, p.needs_housing.clone())}

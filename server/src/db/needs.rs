@@ -510,3 +510,30 @@ pub async fn territory_centre(
     )
     .await
 }
+
+#[derive(FromQueryResult)]
+struct Code {
+    code: String,
+}
+
+/// Of `codes` (NAF codes at any level: `25`, `25.6`, `25.62`, `25.62B`), those the reference
+/// table holds.
+pub async fn known_naf_codes(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> anyhow::Result<Vec<String>> {
+    let rows: Vec<Code> = fetch_in(db, "SELECT code FROM naf", "code", codes).await?;
+    Ok(rows.into_iter().map(|r| r.code).collect())
+}
+
+/// Whether the commune of this INSEE code exists.
+pub async fn commune_exists(db: &impl ConnectionTrait, insee: &str) -> anyhow::Result<bool> {
+    let rows: Vec<Code> = fetch_in(
+        db,
+        "SELECT insee AS code FROM commune",
+        "insee",
+        &[insee.to_owned()],
+    )
+    .await?;
+    Ok(!rows.is_empty())
+}

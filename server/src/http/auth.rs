@@ -203,17 +203,21 @@ struct SignUpForm {
     password: String,
 }
 
-async fn sign_up(State(state): State<AppState>, who: Who, Form(f): Form<SignUpForm>) -> Response {
+async fn sign_up(
+    State(state): State<AppState>,
+    who: Who,
+    Form(f, sent): Form<SignUpForm>,
+) -> Response {
     let lang = who.lang;
-    back_with(
-        state
-            .services
-            .accounts
-            .sign_up(&f.email, &f.name, &f.password, lang, &who.client)
-            .await,
-        "/inscription",
-        "envoye=1",
-    )
+    match state
+        .services
+        .accounts
+        .sign_up(&f.email, &f.name, &f.password, lang, &who.client)
+        .await
+    {
+        Ok(_) => to("/inscription", "envoye=1"),
+        Err(e) => sent.refused(&state, "/inscription", e).await,
+    }
 }
 
 #[derive(Deserialize)]
@@ -222,7 +226,11 @@ struct SignInForm {
     password: String,
 }
 
-async fn sign_in(State(state): State<AppState>, who: Who, Form(f): Form<SignInForm>) -> Response {
+async fn sign_in(
+    State(state): State<AppState>,
+    who: Who,
+    Form(f, _): Form<SignInForm>,
+) -> Response {
     match state
         .services
         .accounts
@@ -241,7 +249,11 @@ struct EmailForm {
     email: String,
 }
 
-async fn magic_link(State(state): State<AppState>, who: Who, Form(f): Form<EmailForm>) -> Response {
+async fn magic_link(
+    State(state): State<AppState>,
+    who: Who,
+    Form(f, _): Form<EmailForm>,
+) -> Response {
     match state
         .services
         .accounts
@@ -254,7 +266,7 @@ async fn magic_link(State(state): State<AppState>, who: Who, Form(f): Form<Email
     }
 }
 
-async fn forgot(State(state): State<AppState>, who: Who, Form(f): Form<EmailForm>) -> Response {
+async fn forgot(State(state): State<AppState>, who: Who, Form(f, _): Form<EmailForm>) -> Response {
     match state
         .services
         .accounts
@@ -276,7 +288,11 @@ struct TokenForm {
     name: String,
 }
 
-async fn use_link(State(state): State<AppState>, who: Who, Form(f): Form<TokenForm>) -> Response {
+async fn use_link(
+    State(state): State<AppState>,
+    who: Who,
+    Form(f, _): Form<TokenForm>,
+) -> Response {
     match state
         .services
         .accounts
@@ -288,7 +304,7 @@ async fn use_link(State(state): State<AppState>, who: Who, Form(f): Form<TokenFo
     }
 }
 
-async fn verify(State(state): State<AppState>, who: Who, Form(f): Form<TokenForm>) -> Response {
+async fn verify(State(state): State<AppState>, who: Who, Form(f, _): Form<TokenForm>) -> Response {
     match state
         .services
         .accounts
@@ -309,7 +325,7 @@ async fn verify(State(state): State<AppState>, who: Who, Form(f): Form<TokenForm
     }
 }
 
-async fn reset(State(state): State<AppState>, who: Who, Form(f): Form<TokenForm>) -> Response {
+async fn reset(State(state): State<AppState>, who: Who, Form(f, _): Form<TokenForm>) -> Response {
     match state
         .services
         .accounts
@@ -331,7 +347,7 @@ async fn reset(State(state): State<AppState>, who: Who, Form(f): Form<TokenForm>
 async fn accept_invitation(
     State(state): State<AppState>,
     who: Who,
-    Form(f): Form<TokenForm>,
+    Form(f, _): Form<TokenForm>,
 ) -> Response {
     match state
         .services
@@ -391,7 +407,7 @@ struct ProfileForm {
 async fn profile(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(f): Form<ProfileForm>,
+    Form(f, _): Form<ProfileForm>,
 ) -> Response {
     let SignedIn { viewer, id, .. } = me;
     let lang = Lang::from_tag(&f.lang).unwrap_or_default();
@@ -419,7 +435,7 @@ struct TokenNameForm {
 async fn create_token(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(f): Form<TokenNameForm>,
+    Form(f, _): Form<TokenNameForm>,
 ) -> Response {
     let SignedIn {
         viewer, id, lang, ..
@@ -483,7 +499,7 @@ async fn revoke_token(
 async fn notifications(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(f): Form<Vec<(String, String)>>,
+    Form(f, _): Form<Vec<(String, String)>>,
 ) -> Response {
     let SignedIn { viewer, id, .. } = me;
     back_with(
@@ -508,7 +524,7 @@ struct InviteForm {
 async fn invite(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(f): Form<InviteForm>,
+    Form(f, _): Form<InviteForm>,
 ) -> Response {
     let SignedIn {
         viewer, user, lang, ..
@@ -571,7 +587,7 @@ struct MembershipForm {
 async fn remove_member(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(f): Form<MembershipForm>,
+    Form(f, _): Form<MembershipForm>,
 ) -> Response {
     let SignedIn {
         viewer, user, lang, ..
@@ -590,7 +606,7 @@ async fn remove_member(
 async fn revoke_invitation(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(f): Form<InviteForm>,
+    Form(f, _): Form<InviteForm>,
 ) -> Response {
     let SignedIn {
         viewer, user, lang, ..

@@ -2,7 +2,7 @@
 //! presentation. Each posts to its page's own address (`/organisations/{id}/modifier`,
 //! `/territoires/{id}/modifier`) and comes back to the record with the outcome.
 
-use super::auth::{error_query, to};
+use super::auth::to;
 use super::form::Form;
 use super::AppState;
 use app::ports::{ServiceError, SignedIn};
@@ -16,7 +16,7 @@ async fn edit_organisation(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(edit): Form<app::api::organisations::OrganisationEdit>,
+    Form(edit, sent): Form<app::api::organisations::OrganisationEdit>,
 ) -> Response {
     let SignedIn { viewer, .. } = me;
     match state
@@ -27,7 +27,10 @@ async fn edit_organisation(
     {
         Ok(()) => to(&format!("/organisations/{id}"), "modifie=1"),
         Err(ServiceError::Forbidden) => (StatusCode::FORBIDDEN, "forbidden").into_response(),
-        Err(e) => to(&format!("/organisations/{id}/modifier"), &error_query(e)),
+        Err(e) => {
+            let page = format!("/organisations/{id}/modifier");
+            sent.refused(&state, &page, e).await
+        }
     }
 }
 
@@ -35,7 +38,7 @@ async fn edit_territory(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs, sent): Form<Vec<(String, String)>>,
 ) -> Response {
     let SignedIn { viewer, .. } = me;
     let Ok(territory) = app::domain::ids::TerritoryId::parse(&id) else {
@@ -63,7 +66,10 @@ async fn edit_territory(
     {
         Ok(()) => to(&format!("/territoires/{id}"), "modifie=1"),
         Err(ServiceError::Forbidden) => (StatusCode::FORBIDDEN, "forbidden").into_response(),
-        Err(e) => to(&format!("/territoires/{id}/modifier"), &error_query(e)),
+        Err(e) => {
+            let page = format!("/territoires/{id}/modifier");
+            sent.refused(&state, &page, e).await
+        }
     }
 }
 

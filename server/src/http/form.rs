@@ -1,4 +1,6 @@
-//! The one way a form body enters the server: `Form<T>`, used by every form handler.
+//! The one way a form body enters the server: `Form<T>`, used by every form handler, and the
+//! one way a refused form comes back: `Sent::refused`, which draws the form's page again in
+//! place with everything typed and each problem beside its field (`app::components::Refused`).
 //!
 //! Before any field is read, the body passes the input rule of `app::domain::text::clean_text`
 //! (control and bidirectional characters removed, line breaks kept). A body a page of ours
@@ -7,15 +9,63 @@
 //! they came from with a message (`?erreur=form_invalid` or `text_invalid`), instead of a bare
 //! 415 or 422 text.
 
+use super::AppState;
 use app::domain::text::clean_text;
-use axum::body::Bytes;
+use app::error::AppError;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request};
-use axum::http::{header, HeaderMap};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::provide_context;
 use serde::de::DeserializeOwned;
 
-/// A form body, checked and cleaned.
-pub struct Form<T>(pub T);
+/// A form body, checked and cleaned, and what was sent, to draw the form again if refused.
+pub struct Form<T>(pub T, pub Sent);
+
+/// The request a form arrived with, and its fields as typed (cleaned).
+pub struct Sent {
+    parts: Parts,
+    pairs: Vec<(String, String)>,
+}
+
+impl Sent {
+    /// The answer to a form the service refused: its page `page` (a path, such as
+    /// `/annonces/nouvelle`) drawn again for the same person, with what they typed, each field's
+    /// problem beside it and a summary at the top, served with the refusal's status. The
+    /// address stays the form's: reloading sends it again, as a browser warns.
+    pub async fn refused(
+        self,
+        state: &AppState,
+        page: &str,
+        error: impl Into<AppError>,
+    ) -> Response {
+        let error = error.into();
+        let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
+        let Ok(uri) = page.parse::<Uri>() else {
+            return Redirect::to("/").into_response();
+        };
+        let mut parts = self.parts;
+        let action = parts.uri.path().to_owned();
+        parts.method = Method::GET;
+        parts.uri = uri;
+        parts.headers.remove(header::CONTENT_TYPE);
+        parts.headers.remove(header::CONTENT_LENGTH);
+        let refused = app::components::Refused::new(&action, self.pairs, error);
+        let context = super::render_context(state);
+        let options = state.leptos_options.clone();
+        let render = leptos_axum::render_app_async_with_context(
+            move || {
+                context();
+                provide_context(refused.clone());
+            },
+            move || app::shell(options.clone()),
+        );
+        let mut response = render(axum::http::Request::from_parts(parts, Body::empty())).await;
+        *response.status_mut() = status;
+        response
+    }
+}
 
 /// Where to send someone whose form was refused: the page it came from (the same-origin check
 /// has already required our own `Origin` or `Referer`), with the error code in its address.
@@ -94,7 +144,9 @@ where
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let headers = req.headers().clone();
+        let (parts, body) = req.into_parts();
+        let headers = parts.headers.clone();
+        let req = Request::from_parts(parts.clone(), body);
         let urlencoded = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -119,7 +171,7 @@ where
             .extend_pairs(&pairs)
             .finish();
         serde_urlencoded::from_str::<T>(&cleaned)
-            .map(Form)
+            .map(|form| Form(form, Sent { parts, pairs }))
             .map_err(|_| back(&headers, "form_invalid"))
     }
 }

@@ -57,12 +57,7 @@ fn page_routes() -> Vec<AxumRouteListing> {
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let routes = page_routes();
-    let services = state.services.clone();
-    let files = state.site_files.clone();
-    let render_context = move || {
-        provide_context(services.clone());
-        provide_context(files.clone());
-    };
+    let render_context = render_context(&state);
     let options = state.leptos_options.clone();
     Router::new()
         .route("/health", get(health))
@@ -97,6 +92,17 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// What every page's render has in its context besides the request: the ports and the
+/// site's file names.
+pub(crate) fn render_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let services = state.services.clone();
+    let files = state.site_files.clone();
+    move || {
+        provide_context(services.clone());
+        provide_context(files.clone());
+    }
 }
 
 /// The site's hashed files are the same bytes under their name for ever: a browser keeps
@@ -149,7 +155,10 @@ struct LanguageForm {
 }
 
 /// Remembers the chosen language in a cookie and returns to the page the reader was on.
-async fn set_language(State(state): State<AppState>, Form(form): Form<LanguageForm>) -> Response {
+async fn set_language(
+    State(state): State<AppState>,
+    Form(form, _): Form<LanguageForm>,
+) -> Response {
     let Some(lang) = app::i18n::Lang::from_tag(&form.lang) else {
         return (StatusCode::BAD_REQUEST, "unknown language").into_response();
     };

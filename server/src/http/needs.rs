@@ -16,12 +16,12 @@ use serde::Deserialize;
 async fn publish(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(d): Form<NeedDraft>,
+    Form(d, sent): Form<NeedDraft>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
     match state.services.needs.create(&viewer, &user, &d).await {
         Ok(id) => to(&format!("/annonces/{id}"), "publiee=1"),
-        Err(e) => to("/annonces/nouvelle", &error_query(e)),
+        Err(e) => sent.refused(&state, "/annonces/nouvelle", e).await,
     }
 }
 
@@ -29,12 +29,15 @@ async fn edit(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(d): Form<NeedDraft>,
+    Form(d, sent): Form<NeedDraft>,
 ) -> Response {
     let SignedIn { viewer, .. } = me;
     match state.services.needs.update(&viewer, id, &d).await {
         Ok(()) => to(&format!("/annonces/{id}"), "modifiee=1"),
-        Err(e) => to(&format!("/annonces/{id}/modifier"), &error_query(e)),
+        Err(e) => {
+            sent.refused(&state, &format!("/annonces/{id}/modifier"), e)
+                .await
+        }
     }
 }
 
@@ -62,7 +65,7 @@ async fn contact(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(f): Form<ContactForm>,
+    Form(f, _): Form<ContactForm>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
     let back = format!("/annonces/{id}");
@@ -95,7 +98,7 @@ async fn answer(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(f): Form<AnswerForm>,
+    Form(f, _): Form<AnswerForm>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
     let needs = &state.services.needs;

@@ -16,7 +16,7 @@ use serde::Deserialize;
 async fn publish(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(draft): Form<PracticeDraft>,
+    Form(draft, sent): Form<PracticeDraft>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
     match state
@@ -26,7 +26,7 @@ async fn publish(
         .await
     {
         Ok(id) => to(&format!("/pratiques/{id}"), "publie=1"),
-        Err(e) => to("/pratiques/nouvelle", &error_query(e)),
+        Err(e) => sent.refused(&state, "/pratiques/nouvelle", e).await,
     }
 }
 
@@ -42,7 +42,7 @@ struct ProposeForm {
 async fn propose(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(f): Form<ProposeForm>,
+    Form(f, _): Form<ProposeForm>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
     let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
@@ -72,7 +72,7 @@ async fn answer(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(f): Form<AnswerForm>,
+    Form(f, _): Form<AnswerForm>,
 ) -> Response {
     let SignedIn { viewer, .. } = me;
     let back = format!("/echanges/{id}");
@@ -96,7 +96,7 @@ async fn report(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(report): Form<app::api::network::ExchangeReport>,
+    Form(report, _): Form<app::api::network::ExchangeReport>,
 ) -> Response {
     let SignedIn { viewer, .. } = me;
     let back = format!("/echanges/{id}");
@@ -115,7 +115,7 @@ async fn district_profile(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs, sent): Form<Vec<(String, String)>>,
 ) -> Response {
     let SignedIn { viewer, .. } = me;
     let mut challenges = Vec::new();
@@ -136,7 +136,7 @@ async fn district_profile(
         .await
     {
         Ok(()) => to(&back, "modifie=1"),
-        Err(e) => to(&format!("{back}/modifier"), &error_query(e)),
+        Err(e) => sent.refused(&state, &format!("{back}/modifier"), e).await,
     }
 }
 
@@ -144,7 +144,7 @@ async fn district_profile(
 async fn create_district(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(draft): Form<app::api::network::DistrictDraft>,
+    Form(draft, sent): Form<app::api::network::DistrictDraft>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
     match state
@@ -154,7 +154,7 @@ async fn create_district(
         .await
     {
         Ok(id) => to(&format!("/organisations/{id}"), "invitation=envoyee"),
-        Err(e) => to("/districts/nouveau", &error_query(e)),
+        Err(e) => sent.refused(&state, "/districts/nouveau", e).await,
     }
 }
 

@@ -19,12 +19,12 @@ use serde::Deserialize;
 async fn create(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(draft): Form<ProposalDraft>,
+    Form(draft, sent): Form<ProposalDraft>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
     match state.services.proposals.create(&viewer, &user, draft).await {
         Ok(id) => to(&format!("/simplification/{id}"), "cree=1"),
-        Err(e) => to("/simplification/nouvelle", &error_query(e)),
+        Err(e) => sent.refused(&state, "/simplification/nouvelle", e).await,
     }
 }
 
@@ -32,13 +32,16 @@ async fn edit(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(draft): Form<ProposalDraft>,
+    Form(draft, sent): Form<ProposalDraft>,
 ) -> Response {
     let SignedIn { viewer, .. } = me;
     match state.services.proposals.update(&viewer, id, draft).await {
         Ok(()) => to(&format!("/simplification/{id}"), "modifie=1"),
         Err(ServiceError::Forbidden) => (StatusCode::FORBIDDEN, "forbidden").into_response(),
-        Err(e) => to(&format!("/simplification/{id}/modifier"), &error_query(e)),
+        Err(e) => {
+            let page = format!("/simplification/{id}/modifier");
+            sent.refused(&state, &page, e).await
+        }
     }
 }
 
@@ -57,7 +60,7 @@ async fn step(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(f): Form<StepForm>,
+    Form(f, _): Form<StepForm>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
     let back = format!("/simplification/{id}");
@@ -102,7 +105,7 @@ async fn support(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(f): Form<SupportForm>,
+    Form(f, _): Form<SupportForm>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
     let back = format!("/simplification/{id}");

@@ -784,12 +784,28 @@ impl Accounts for AccountsService {
         lang: Lang,
         client: &Client,
     ) -> Result<(), ServiceError> {
-        let email = Email::parse(email).map_err(|_| field("email", Problem::EmailInvalid))?;
+        // Every problem of the form at once, so that the page tells them all.
+        let mut problems = Vec::new();
+        let email = Email::parse(email).map_err(|_| field("email", Problem::EmailInvalid));
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 120 {
-            return Err(field("name", Problem::NameRequired));
+            problems.push(FieldError::new("name", Problem::NameRequired));
         }
-        check_password(password)?;
+        for refused in [
+            email.as_ref().err(),
+            check_password(password).err().as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let ServiceError::Invalid(list) = refused {
+                problems.extend(list.iter().cloned());
+            }
+        }
+        let email = match email {
+            Ok(email) if problems.is_empty() => email,
+            _ => return Err(ServiceError::Invalid(problems)),
+        };
         // Every sign-up sends a mail and costs a hash: counted per client before the hash,
         // like sign-ins (the key is no address, so it never meets an account's row).
         if let q::Reservation::Refused { .. } = q::reserve_attempt(

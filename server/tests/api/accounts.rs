@@ -2,9 +2,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::helpers::{spawn_app, Backend, Browser, TestApp};
+use crate::helpers::{refusal, spawn_app, Backend, Browser, TestApp};
 use crate::on_both_backends;
 use app::domain::policy::{can, Action, Membership, Resource, Role, Scope, TokenScope, Viewer};
+use app::error::Problem;
+use app::i18n::{t, Lang};
 use std::time::{Duration, Instant};
 
 /// The token of the latest link of `path` mailed to `email`, read from the outbox.
@@ -148,10 +150,9 @@ async fn short_passwords_and_bad_addresses_are_refused(backend: Backend) {
             ],
         )
         .await;
-    assert_eq!(
-        r.headers()["location"],
-        "/inscription?erreur=password_too_short"
-    );
+    let (status, shown) = refusal(r).await;
+    assert_eq!(status, 400);
+    assert_eq!(shown, [t(Lang::Fr, Problem::PasswordTooShort.key())]);
     let r = b
         .post(
             "/auth/inscription",
@@ -162,7 +163,29 @@ async fn short_passwords_and_bad_addresses_are_refused(backend: Backend) {
             ],
         )
         .await;
-    assert_eq!(r.headers()["location"], "/inscription?erreur=email_invalid");
+    let (status, shown) = refusal(r).await;
+    assert_eq!(status, 400);
+    assert_eq!(shown, [t(Lang::Fr, Problem::EmailInvalid.key())]);
+    // Every problem at once, in the order of the form.
+    let r = b
+        .post(
+            "/auth/inscription",
+            &[
+                ("email", "pas-une-adresse"),
+                ("name", ""),
+                ("password", "court"),
+            ],
+        )
+        .await;
+    let (_, shown) = refusal(r).await;
+    assert_eq!(
+        shown,
+        [
+            t(Lang::Fr, Problem::NameRequired.key()),
+            t(Lang::Fr, Problem::EmailInvalid.key()),
+            t(Lang::Fr, Problem::PasswordTooShort.key())
+        ]
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM user_account").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
 }
@@ -534,10 +557,9 @@ async fn territory_leads_edit_their_territory_and_search_follows(backend: Backen
             &[("presentation", "Autre"), ("axes", "conquérir")],
         )
         .await;
-    assert!(r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .contains("erreur="));
+    let (status, shown) = refusal(r).await;
+    assert_eq!(status, 400);
+    assert_eq!(shown, [t(Lang::Fr, Problem::AxisInvalid.key())]);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM territory_profile WHERE presentation LIKE 'Capitale%'")
             .await,
@@ -674,10 +696,9 @@ async fn organisation_admins_edit_their_profile_and_search_follows(backend: Back
             &[("name", "Polymeris"), ("website", "not a url")],
         )
         .await;
-    assert!(r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .contains("erreur="));
+    let (status, shown) = refusal(r).await;
+    assert_eq!(status, 400);
+    assert_eq!(shown, [t(Lang::Fr, Problem::ValueInvalid.key())]);
     assert_eq!(app.count(&format!("SELECT COUNT(*) FROM organisation WHERE id = {pole} AND website = 'https://polymeris.example'")).await, 1);
 }
 on_both_backends!(organisation_admins_edit_their_profile_and_search_follows);

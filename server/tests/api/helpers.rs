@@ -346,6 +346,52 @@ impl<'a> Browser<'a> {
     }
 }
 
+/// A refused form's answer, drawn again in place: its status and the messages shown beside
+/// its fields, in the page's order (as text, entities decoded).
+pub async fn refusal(r: reqwest::Response) -> (u16, Vec<String>) {
+    let status = r.status().as_u16();
+    let page = r.text().await.unwrap();
+    let messages = page
+        .split("<p ")
+        .skip(1)
+        .filter_map(|rest| {
+            let (tag, after) = rest.split_once('>')?;
+            tag.contains("data-testid=\"field-error\"")
+                .then(|| after.split("</p>").next())
+                .flatten()
+        })
+        .map(|m| {
+            m.replace("<!>", "")
+                .replace("&#x27;", "'")
+                .replace("&#39;", "'")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&")
+        })
+        .collect();
+    (status, messages)
+}
+
+/// Asserts that a form was refused in place for `problem`: a 400 page that tells it, in
+/// French, beside its field.
+pub async fn assert_refused(r: reqwest::Response, problem: app::error::Problem) {
+    let expected = app::i18n::t(app::i18n::Lang::Fr, problem.key());
+    let (status, shown) = refusal(r).await;
+    assert_eq!(status, 400, "refused for {problem:?}");
+    assert!(
+        shown.iter().any(|m| m == expected),
+        "{problem:?} should be told beside its field; shown: {shown:?}"
+    );
+}
+
+/// Asserts that a form was refused in place as not the sender's to send: a 403 page that
+/// says so.
+pub async fn assert_not_allowed(r: reqwest::Response) {
+    assert_eq!(r.status().as_u16(), 403);
+    let page = r.text().await.unwrap().replace("&#x27;", "'");
+    let expected = app::i18n::t(app::i18n::Lang::Fr, app::i18n::Key::ForbiddenBody);
+    assert!(page.contains(expected), "the page should say {expected:?}");
+}
+
 /// The path of a server function, as the running binary registered it.
 pub fn server_fn_path(name: &str) -> String {
     leptos::server_fn::axum::server_fn_paths()

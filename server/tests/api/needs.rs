@@ -1,7 +1,7 @@
 //! Needs and offers through the real server: a judged match set (precision@5), the anonymity
 //! rule, and the whole contact journey with its mail.
 
-use crate::helpers::{spawn_app, Backend, Browser, TestApp};
+use crate::helpers::{assert_refused, spawn_app, Backend, Browser, TestApp};
 use crate::organisations::siret;
 use app::domain::ids::{InseeCode, NafCode, Siret};
 use app::domain::organisation::FirmRecord;
@@ -984,10 +984,7 @@ async fn bad_annonces_are_refused_field_by_field_and_change_nothing() {
             ],
         )
         .await;
-    assert!(r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .contains("erreur=naf_invalid"));
+    assert_refused(r, app::error::Problem::NafInvalid).await;
     let r = a
         .post(
             "/annonces/nouvelle",
@@ -999,10 +996,7 @@ async fn bad_annonces_are_refused_field_by_field_and_change_nothing() {
             ],
         )
         .await;
-    assert!(r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .contains("erreur=author_not_yours"));
+    assert_refused(r, app::error::Problem::AuthorNotYours).await;
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM need").await, before);
     // The API needs a bearer token and names each bad field.
     // Without a token the request is refused (the origin check refuses a cookie-less POST

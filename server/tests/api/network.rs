@@ -1,7 +1,7 @@
 //! The European network through the real server: partner rankings on the demo data, an
 //! exchange from proposal to report with mail in each recipient's language, practices.
 
-use crate::helpers::{spawn_app, Backend, Browser, TestApp};
+use crate::helpers::{assert_not_allowed, assert_refused, spawn_app, Backend, Browser, TestApp};
 use app::domain::policy::{Role, Scope};
 use server::services::accounts::AccountsService;
 
@@ -229,10 +229,7 @@ async fn an_exchange_runs_from_proposal_to_report_with_mail_in_each_language(bac
             &[("challenges", "land")],
         )
         .await;
-    assert!(r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .contains("erreur=forbidden"));
+    assert_not_allowed(r).await;
 
     // A practice, then an exchange about it.
     let r = arve
@@ -270,10 +267,7 @@ async fn an_exchange_runs_from_proposal_to_report_with_mail_in_each_language(bac
             ],
         )
         .await;
-    assert_eq!(
-        r.headers()["location"],
-        "/pratiques/nouvelle?erreur=author_not_yours"
-    );
+    assert_refused(r, app::error::Problem::AuthorNotYours).await;
     let r = arve
         .post(
             "/echanges/nouveau",
@@ -426,15 +420,11 @@ async fn a_platform_administrator_opens_a_district_and_invites_its_manager() {
     ];
     let before = app.count("SELECT COUNT(*) AS n FROM organisation").await;
     let r = referent.post("/districts/nouveau", &form).await;
-    assert!(r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .contains("erreur=forbidden"));
+    assert_not_allowed(r).await;
     let mut bad = form;
     bad[3] = ("nace_divisions", "31 ZZ");
     let r = admin.post("/districts/nouveau", &bad).await;
-    let location = r.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.contains("erreur=divisions_invalid"), "{location}");
+    assert_refused(r, app::error::Problem::DivisionsInvalid).await;
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM organisation").await,
         before
@@ -444,8 +434,7 @@ async fn a_platform_administrator_opens_a_district_and_invites_its_manager() {
     let mut bad = form;
     bad[6] = ("manager_email", "pas une adresse");
     let r = admin.post("/districts/nouveau", &bad).await;
-    let location = r.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.contains("erreur=email_invalid"), "{location}");
+    assert_refused(r, app::error::Problem::EmailInvalid).await;
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM organisation").await,
         before

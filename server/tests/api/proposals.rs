@@ -2,7 +2,7 @@
 //! for every (state, role, action), a proposal's whole journey with five people, merging,
 //! drafts kept private, exports and digests.
 
-use crate::helpers::{spawn_app, Backend, Browser, TestApp};
+use crate::helpers::{assert_refused, spawn_app, Backend, Browser, TestApp};
 use crate::on_both_backends;
 use app::domain::policy::{Role, Scope};
 use app::domain::proposal::{parse_documented_table, ALL_ACTIONS, ALL_STATUSES};
@@ -783,10 +783,7 @@ async fn drafts_stay_private_and_bad_filters_are_refused() {
             &[("territory_id", OTHER), ("title", "Pas mon territoire")],
         )
         .await;
-    assert_eq!(
-        r.headers()["location"],
-        "/simplification/nouvelle?erreur=territory_not_yours"
-    );
+    assert_refused(r, app::error::Problem::TerritoryNotYours).await;
     let before = app.count("SELECT COUNT(*) AS n FROM proposal").await;
     let r = member
         .post(
@@ -794,10 +791,7 @@ async fn drafts_stay_private_and_bad_filters_are_refused() {
             &[("territory_id", HOME), ("title", "abc")],
         )
         .await;
-    assert_eq!(
-        r.headers()["location"],
-        "/simplification/nouvelle?erreur=title_too_short"
-    );
+    assert_refused(r, app::error::Problem::TitleTooShort).await;
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM proposal").await,
         before

@@ -7,7 +7,7 @@
 use crate::api::accounts::{
     get_account, get_link_address, AccountOverview, LinkPurpose, MIN_PASSWORD_CHARS,
 };
-use crate::components::{Flash, Frame, PageTitle};
+use crate::components::{Field, Flash, Frame, PageTitle, ProblemSummary};
 use crate::domain::notification::Frequency;
 use crate::domain::policy::{Role, ScopeKind, TokenScope};
 use crate::i18n::{t, use_lang, Key, Lang};
@@ -38,22 +38,32 @@ const DONE: &[(&str, Key)] = &[
 ];
 
 fn email_field(lang: Lang, id: &'static str) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id>{t(lang, Key::EmailLabel)}</label>
-            <input id=id type="email" name="email" required autocomplete="email"/>
-        </div>
-    }
+    Field::new(id, "email", Key::EmailLabel)
+        .kind("email")
+        .required(true)
+        .autocomplete("email")
+        .view(lang)
 }
 
 fn password_field(lang: Lang, id: &'static str, new: bool) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id>{t(lang, if new { Key::NewPasswordLabel } else { Key::PasswordLabel })}</label>
-            <input id=id type="password" name="password" required
-                minlength=if new { MIN_PASSWORD_CHARS.to_string() } else { "1".to_owned() }
-                autocomplete=if new { "new-password" } else { "current-password" }/>
-            {new.then(|| view! { <p class="hint">{t(lang, Key::PasswordHint)}</p> })}
-        </div>
+    let field = Field::new(
+        id,
+        "password",
+        if new {
+            Key::NewPasswordLabel
+        } else {
+            Key::PasswordLabel
+        },
+    )
+    .kind("password")
+    .required(true);
+    if new {
+        field
+            .length(MIN_PASSWORD_CHARS as u32, 1024)
+            .autocomplete("new-password")
+            .hint(Key::PasswordHint)
+    } else {
+        field.autocomplete("current-password")
     }
+    .view(lang)
 }

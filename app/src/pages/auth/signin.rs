@@ -36,10 +36,8 @@ pub fn SignUpPage() -> impl IntoView {
         <PageTitle key=Key::SignUpTitle/>
         <Flash done=DONE/>
         <form method="post" action="/auth/inscription" class="card-form">
-            <div class="field">
-                <label for="su-name">{t(lang, Key::NameLabel)}</label>
-                <input id="su-name" type="text" name="name" required autocomplete="name"/>
-            </div>
+            <ProblemSummary/>
+            {Field::new("su-name", "name", Key::NameLabel).required(true).length(1, 120).autocomplete("name").view(lang)}
             {email_field(lang, "su-email")}
             {password_field(lang, "su-password", true)}
             <button type="submit">{t(lang, Key::SignUp)}</button>

@@ -8,43 +8,31 @@ pub(super) fn need_fields(
     d: &NeedDraft,
     authors: Option<Vec<(String, String)>>,
 ) -> impl IntoView {
-    let input =
-        |id: &'static str, name: &'static str, key: Key, value: String, hint: Option<Key>| {
-            view! {
-                <div class="field">
-                    <label for=id>{t(lang, key)}</label>
-                    {hint.map(|h| view! { <p class="hint">{t(lang, h)}</p> })}
-                    <input id=id name=name type="text" value=value/>
-                </div>
-            }
-        };
-    let (kind, visibility, size) = (d.kind.clone(), d.visibility.clone(), d.size.clone());
+    let field = |id: &'static str, name: &'static str, key: Key, value: &str| {
+        Field::new(id, name, key).value(value)
+    };
+    let visibility = typed_or("visibility", d.visibility.clone());
+    let first = format!("nd-vis-{}", NeedVisibility::ALL[0].code());
+    let visibility_problem =
+        crate::components::field_problem(lang, "visibility", &first, Key::VisibilityLabel);
     view! {
         {authors.map(|list| Select::new("nd-author", "author", Key::PublishedBy).options(list).view(lang))}
-        {Select::new("nd-kind", "kind", Key::NeedKind).keyed(lang, NeedKind::ALL.iter().map(|k| (k.code(), k.key()))).chosen(kind).view(lang)}
-        <div class="field">
-            <label for="nd-title">{t(lang, Key::ProposalTitleLabel)} " *"</label>
-            <input id="nd-title" name="title" type="text" required minlength="5" maxlength="200" value=d.title.clone()/>
-        </div>
-        <div class="field">
-            <label for="nd-description">{t(lang, Key::NeedDescription)}</label>
-            <textarea id="nd-description" name="description" rows="5">{d.description.clone()}</textarea>
-        </div>
-        {input("nd-naf", "naf_codes", Key::NafCodesLabel, d.naf_codes.clone(), Some(Key::NafCodesHint))}
-        {input("nd-skills", "skills", Key::SkillsLabel, d.skills.clone(), Some(Key::ListHint))}
-        {input("nd-certifications", "certifications", Key::RequiredCertifications, d.certifications.clone(), Some(Key::ListHint))}
-        {input("nd-quantity", "quantity", Key::QuantityLabel, d.quantity.clone(), None)}
-        {input("nd-commune", "commune", Key::CommuneCodeLabel, d.commune.clone(), Some(Key::CommuneCodeHint))}
-        {input("nd-radius", "radius_km", Key::NeedRadiusLabel, d.radius_km.clone(), None)}
-        <div class="field">
-            <label for="nd-deadline">{t(lang, Key::DeadlineLabel)}</label>
-            <input id="nd-deadline" name="deadline" type="date" value=d.deadline.clone()/>
-        </div>
+        {Select::new("nd-kind", "kind", Key::NeedKind).keyed(lang, NeedKind::ALL.iter().map(|k| (k.code(), k.key()))).chosen(d.kind.clone()).view(lang)}
+        {field("nd-title", "title", Key::ProposalTitleLabel, &d.title).required(true).length(5, 200).view(lang)}
+        {field("nd-description", "description", Key::NeedDescription, &d.description).area(5).view(lang)}
+        {field("nd-naf", "naf_codes", Key::NafCodesLabel, &d.naf_codes).hint(Key::NafCodesHint).view(lang)}
+        {field("nd-skills", "skills", Key::SkillsLabel, &d.skills).hint(Key::ListHint).view(lang)}
+        {field("nd-certifications", "certifications", Key::RequiredCertifications, &d.certifications).hint(Key::ListHint).view(lang)}
+        {field("nd-quantity", "quantity", Key::QuantityLabel, &d.quantity).view(lang)}
+        {field("nd-commune", "commune", Key::CommuneCodeLabel, &d.commune).hint(Key::CommuneCodeHint).view(lang)}
+        {field("nd-radius", "radius_km", Key::NeedRadiusLabel, &d.radius_km).view(lang)}
+        {field("nd-deadline", "deadline", Key::DeadlineLabel, &d.deadline).kind("date").view(lang)}
         {Select::new("nd-size", "size", Key::SizeLabel).blank(Key::NotSpecified)
-            .keyed(lang, FirmSize::ALL.iter().map(|s| (s.code(), s.key()))).chosen(size).view(lang)}
-        {input("nd-area", "land_area_ha", Key::LandAreaLabel, d.land_area_ha.clone(), Some(Key::LandAreaHint))}
-        <fieldset>
+            .keyed(lang, FirmSize::ALL.iter().map(|s| (s.code(), s.key()))).chosen(d.size.clone()).view(lang)}
+        {field("nd-area", "land_area_ha", Key::LandAreaLabel, &d.land_area_ha).hint(Key::LandAreaHint).view(lang)}
+        <fieldset aria-describedby=visibility_problem.described_by>
             <legend>{t(lang, Key::VisibilityLabel)}</legend>
+            {visibility_problem.message}
             {NeedVisibility::ALL.iter().map(|v| {
                 let id = format!("nd-vis-{}", v.code());
                 let checked = if visibility.is_empty() { *v == NeedVisibility::Members } else { visibility == v.code() };
@@ -70,6 +58,7 @@ pub fn NeedNewPage() -> impl IntoView {
         }
         view! {
             <form method="post" action="/annonces/nouvelle" class="card-form wide">
+                <ProblemSummary/>
                 {need_fields(lang, &NeedDraft::default(), Some(authors))}
                 <button type="submit">{t(lang, Key::Publish)}</button>
             </form>
@@ -123,6 +112,7 @@ pub fn NeedEditPage() -> impl IntoView {
         <Flash done=DONE/>
         {when_loaded(data, move |n| view! {
                         <form method="post" action=format!("/annonces/{}/modifier", n.summary.id) class="card-form wide">
+                            <ProblemSummary/>
                             {need_fields(lang, &draft_of(&n), None)}
                             <button type="submit">{t(lang, Key::Save)}</button>
                         </form>

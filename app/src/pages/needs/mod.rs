@@ -6,7 +6,9 @@ use crate::api::needs::{
     NeedFilter, NeedSummary, NeedView,
 };
 use crate::components::{path_record, when_loaded};
-use crate::components::{BarChart, Field, Flash, Frame, PageTitle, Select};
+use crate::components::{
+    typed_or, BarChart, Field, Flash, Frame, PageTitle, ProblemSummary, Select,
+};
 use crate::domain::contact::ContactStatus;
 use crate::domain::matching::FirmSize;
 use crate::domain::need::{NeedKind, NeedStatus, NeedVisibility};

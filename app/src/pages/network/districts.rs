@@ -21,6 +21,7 @@ pub fn DistrictNewPage() -> impl IntoView {
         view! {
             <p class="lead">{t(lang, Key::NewDistrictLead)}</p>
             <form method="post" action="/districts/nouveau" class="card-form wide">
+                <ProblemSummary/>
                 {field("nd-name", "name", Key::DistrictName, true)}
                 {field("nd-country", "country", Key::CountryCodeLabel, true)}
                 {field("nd-nuts", "nuts_code", Key::NutsCodeLabel, true)}
@@ -28,10 +29,7 @@ pub fn DistrictNewPage() -> impl IntoView {
                 {field("nd-spec-fr", "specialisation_fr", Key::SpecialisationFr, false)}
                 {field("nd-spec-en", "specialisation_en", Key::SpecialisationEn, false)}
                 {field("nd-language", "language", Key::DistrictLanguage, true)}
-                <div class="field">
-                    <label for="nd-manager">{t(lang, Key::ManagerEmail)} " *"</label>
-                    <input id="nd-manager" name="manager_email" type="email" required/>
-                </div>
+                {Field::new("nd-manager", "manager_email", Key::ManagerEmail).kind("email").required(true).view(lang)}
                 <button type="submit">{t(lang, Key::CreateAndInvite)}</button>
             </form>
         }

@@ -9,7 +9,8 @@ use crate::api::network::{
 };
 use crate::components::{path_record, when_loaded};
 use crate::components::{
-    theme_options, BarChart, ErrorView, Field, Flash, Frame, PageTitle, Pager, Select,
+    theme_options, BarChart, ErrorView, Field, Flash, Frame, PageTitle, Pager, ProblemSummary,
+    Select,
 };
 use crate::domain::exchange::{ExchangeFormat, ExchangeStatus};
 use crate::domain::organisation::PartyKind;

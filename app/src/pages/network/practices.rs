@@ -103,19 +103,13 @@ pub fn PracticeNewPage() -> impl IntoView {
         let area = |id, name, key, required| Field::new(id, name, key).required(required).area(4).view(lang);
         view! {
             <form method="post" action="/pratiques/nouvelle" class="card-form wide">
+                <ProblemSummary/>
                 {Select::new("pr-author", "author", Key::PublishedBy).options(authors).view(lang)}
-                <div class="field">
-                    <label for="pr-title">{t(lang, Key::ProposalTitleLabel)} " *"</label>
-                    <input id="pr-title" name="title" type="text" required minlength="5" maxlength="200"/>
-                </div>
+                {Field::new("pr-title", "title", Key::ProposalTitleLabel).required(true).length(5, 200).view(lang)}
                 {Select::new("pr-theme", "theme", Key::ThemeLabel).keyed(lang, theme_options()).view(lang)}
-                <div class="field">
-                    <label for="pr-lang">{t(lang, Key::PracticeLanguage)}</label>
-                    <select id="pr-lang" name="lang">
-                        <option value="fr" lang="fr" selected=lang == Lang::Fr>"Français"</option>
-                        <option value="en" lang="en" selected=lang == Lang::En>"English"</option>
-                    </select>
-                </div>
+                {Select::new("pr-lang", "lang", Key::PracticeLanguage)
+                    .options([("fr", "Français"), ("en", "English")])
+                    .chosen(lang.code()).view(lang)}
                 {area("pr-context", "context", Key::PracticeContext, false)}
                 {area("pr-actions", "actions", Key::PracticeActions, true)}
                 {area("pr-results", "results", Key::PracticeResults, false)}

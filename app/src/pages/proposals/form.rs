@@ -7,39 +7,25 @@ const FORM: &str = "proposal-form";
 
 /// The fields of a proposal's text, shared by the writing and editing forms.
 pub(super) fn draft_fields(lang: Lang, d: &ProposalDraft) -> impl IntoView {
-    let area = |id: &'static str,
-                name: &'static str,
-                key: Key,
-                hint: Key,
-                value: String,
-                required: bool| {
-        view! {
-            <div class="field">
-                <label for=id>{t(lang, key)}{required.then_some(" *")}</label>
-                <p class="hint" id=format!("{id}-hint")>{t(lang, hint)}</p>
-                <textarea id=id name=name rows="5" aria-describedby=format!("{id}-hint")>{value}</textarea>
-            </div>
-        }
-    };
-    let theme = d.theme.clone();
-    let axis = d.axis.clone();
-    let kind = d.proposal_kind.clone();
+    let area =
+        |id: &'static str, name: &'static str, key: Key, hint: Key, value: &str, required: bool| {
+            Field::new(id, name, key)
+                .value(value)
+                .hint(hint)
+                .area(5)
+                .required(required)
+                .view(lang)
+        };
     view! {
-        <div class="field">
-            <label for="pr-title">{t(lang, Key::ProposalTitleLabel)} " *"</label>
-            <input id="pr-title" name="title" required minlength="5" maxlength="200" value=d.title.clone()/>
-        </div>
-        {area("pr-problem", "problem", Key::ProblemLabel, Key::ProblemHint, d.problem.clone(), true)}
-        {area("pr-rule", "rule", Key::RuleLabel, Key::RuleHint, d.rule.clone(), true)}
-        <div class="field">
-            <label for="pr-legal">{t(lang, Key::LegalReferenceLabel)}</label>
-            <input id="pr-legal" name="legal_reference" value=d.legal_reference.clone()/>
-        </div>
-        {Select::new("pr-theme", "theme", Key::ThemeLabel).required(true).blank(Key::ChooseTheme).keyed(lang, theme_options()).chosen(theme).view(lang)}
-        {Select::new("pr-axis", "axis", Key::AxisLabel).blank(Key::NotSpecified).keyed(lang, axis_options()).chosen(axis).view(lang)}
+        {Field::new("pr-title", "title", Key::ProposalTitleLabel).value(&d.title).required(true).length(5, 200).view(lang)}
+        {area("pr-problem", "problem", Key::ProblemLabel, Key::ProblemHint, &d.problem, true)}
+        {area("pr-rule", "rule", Key::RuleLabel, Key::RuleHint, &d.rule, true)}
+        {Field::new("pr-legal", "legal_reference", Key::LegalReferenceLabel).value(&d.legal_reference).view(lang)}
+        {Select::new("pr-theme", "theme", Key::ThemeLabel).required(true).blank(Key::ChooseTheme).keyed(lang, theme_options()).chosen(d.theme.clone()).view(lang)}
+        {Select::new("pr-axis", "axis", Key::AxisLabel).blank(Key::NotSpecified).keyed(lang, axis_options()).chosen(d.axis.clone()).view(lang)}
         {Select::new("pr-kind", "proposal_kind", Key::ProposalKindLabel).blank(Key::NotSpecified)
-            .keyed(lang, ProposalKind::ALL.iter().map(|k| (k.code(), k.key()))).chosen(kind).view(lang)}
-        {area("pr-solution", "solution", Key::SolutionLabel, Key::SolutionHint, d.solution.clone(), false)}
+            .keyed(lang, ProposalKind::ALL.iter().map(|k| (k.code(), k.key()))).chosen(d.proposal_kind.clone()).view(lang)}
+        {area("pr-solution", "solution", Key::SolutionLabel, Key::SolutionHint, &d.solution, false)}
     }
 }
 
@@ -121,6 +107,7 @@ pub fn ProposalNewPage() -> impl IntoView {
             <p class="lead">{t(lang, Key::NewProposalLead)}</p>
             <div class="two-columns">
                 <form id=FORM method="post" action="/simplification/nouvelle" class="card-form wide">
+                    <ProblemSummary/>
                     {Select::new("pr-territory", "territory_id", Key::TerritoryLabel).options(territories).view(lang)}
                     {draft_fields(lang, &ProposalDraft::default())}
                     <button type="submit">{t(lang, Key::SaveDraft)}</button>
@@ -161,6 +148,7 @@ pub fn ProposalEditPage() -> impl IntoView {
                         view! {
                             <div class="two-columns">
                                 <form id=FORM method="post" action=format!("/simplification/{id}/modifier") class="card-form wide">
+                                    <ProblemSummary/>
                                     {draft_fields(lang, &d)}
                                     <button type="submit">{t(lang, Key::Save)}</button>
                                 </form>

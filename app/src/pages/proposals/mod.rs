@@ -10,7 +10,8 @@ use crate::api::proposals::{
     ProposalDraft, ProposalFilter, ProposalLink, ProposalSort, ProposalSummary,
 };
 use crate::components::{
-    axis_options, theme_options, BarChart, Field, Flash, Frame, PageTitle, Pager, Select,
+    axis_options, theme_options, BarChart, Field, Flash, Frame, PageTitle, Pager, ProblemSummary,
+    Select,
 };
 use crate::components::{path_record, when_loaded};
 use crate::domain::proposal::{

@@ -171,7 +171,40 @@ impl NeedService {
         viewer: &Viewer,
         draft: &NeedDraft,
     ) -> Result<app::api::needs::ValidNeed, ServiceError> {
-        let need = draft.validate().map_err(ServiceError::Invalid)?;
+        let (need, mut problems) = match draft.validate() {
+            Ok(need) => (Some(need), Vec::new()),
+            Err(problems) => (None, problems),
+        };
+        // What the format alone cannot tell, checked against the reference tables, so that the
+        // form tells it with the other problems.
+        let flagged =
+            |problems: &[FieldError], field: &str| problems.iter().any(|p| p.field == field);
+        if !flagged(&problems, "naf_codes") {
+            let codes: Vec<String> = app::domain::text::split_codes(&draft.naf_codes)
+                .iter()
+                .filter_map(|c| app::api::needs::naf_code(c))
+                .collect();
+            let known = q::known_naf_codes(&self.db, &codes).await?;
+            if let Some(unknown) = codes.iter().find(|c| !known.contains(c)) {
+                problems.push(FieldError::new(
+                    "naf_codes",
+                    Problem::NafInvalid.saying(format!("{unknown} is not a NAF code")),
+                ));
+            }
+        }
+        let commune = draft.commune.trim();
+        if !commune.is_empty()
+            && !flagged(&problems, "commune")
+            && !q::commune_exists(&self.db, commune).await?
+        {
+            problems.push(FieldError::new(
+                "commune",
+                Problem::CommuneUnknown.saying(format!("no commune has the INSEE code {commune}")),
+            ));
+        }
+        let Some(need) = need.filter(|_| problems.is_empty()) else {
+            return Err(ServiceError::Invalid(problems));
+        };
         if !sides(viewer).contains(&format!("{}:{}", need.author_kind, need.author_id)) {
             return Err(invalid("author", Problem::AuthorNotYours));
         }
