@@ -68,6 +68,8 @@ test('sign up, confirm by mail, sign in, edit the organisation, sign out', async
 
   await page.getByTestId('sign-out').click();
   await expect(page.getByTestId('sign-in-link')).toBeVisible();
+  // Signed out, the account page is the sign-in page, which comes back to it.
   await page.goto('/compte');
+  await expect(page).toHaveURL(/\/connexion\?suite=%2Fcompte$/);
   await expect(page.locator('main')).toContainText('Connectez-vous pour continuer');
 });

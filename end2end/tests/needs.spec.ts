@@ -26,6 +26,19 @@ async function signedIn(browser: Browser, email: string): Promise<Page> {
   return page;
 }
 
+/** The address of the last link to `/mises-en-relation` mailed to `email` (path and query). */
+function contactLink(email: string): string | undefined {
+  const dir = path.join(process.env.E2E_DATA_DIR!, 'outbox');
+  if (!fs.existsSync(dir)) return undefined;
+  const links = fs.readdirSync(dir).sort()
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+    .filter((m) => m.includes(email))
+    // Quoted-printable: soft line breaks and encoded '='.
+    .map((m) => m.replace(/=\r?\n/g, '').replace(/=3D/g, '='))
+    .flatMap((m) => m.match(/\/mises-en-relation\?contact=\d+/g) ?? []);
+  return links[links.length - 1];
+}
+
 /** The outbox's .eml files addressed to `email`. */
 function mailsTo(email: string): number {
   const dir = path.join(process.env.E2E_DATA_DIR!, 'outbox');
@@ -68,6 +81,20 @@ test('a need finds a partner: ask, accept, contacts, partnership concluded, mail
   await pb.getByLabel('Message').fill('Nous usinons ce type de pièces à Cluses.');
   await pb.getByTestId('ask-form').getByRole('button', { name: 'Demander une mise en relation' }).click();
   await expect(pb.getByTestId('flash')).toContainText('Demande envoyée');
+
+  // Signed out (another browser), A follows the mail's link: the sign-in page, then that
+  // very contact, first and marked.
+  await expect.poll(() => contactLink(a), { timeout: 10_000 }).toBeTruthy();
+  const link = contactLink(a)!;
+  const away = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+  await away.goto(link);
+  await expect(away).toHaveURL(/\/connexion\?suite=/);
+  await away.locator('#si-email').fill(a);
+  await away.locator('#si-password').fill(PASSWORD);
+  await away.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(away).toHaveURL(new RegExp(link.replace('?', '\\?') + '$'));
+  await expect(away.getByTestId('interest').first()).toHaveAttribute('aria-current', 'true');
+  await expect(away.getByTestId('interest').first()).toContainText(title);
 
   // A accepts; both see the other's details.
   await pa.goto('/mises-en-relation');

@@ -499,8 +499,9 @@ pub async fn get_needs(filter: NeedFilter) -> Result<Vec<NeedSummary>, AppError>
 /// One annonce.
 #[server]
 pub async fn get_need(id: i64) -> Result<NeedView, AppError> {
-    let viewer = crate::ports::Who::current().viewer;
-    Ok(crate::ports::services()?.needs.need(id, &viewer).await?)
+    let who = crate::ports::Who::current();
+    let need = crate::ports::services()?.needs.need(id, &who.viewer).await;
+    need.map_err(|e| who.unseen(e.into()))
 }
 
 /// What an annonce's author is offered: firms, land sites, and (for an offer) the open needs

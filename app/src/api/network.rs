@@ -415,8 +415,9 @@ pub async fn get_exchanges() -> Result<Vec<ExchangeView>, AppError> {
 /// One exchange, for its two sides.
 #[server]
 pub async fn get_exchange(id: i64) -> Result<ExchangeView, AppError> {
-    let viewer = crate::ports::Who::current().viewer;
-    Ok(services()?.network.exchange(id, &viewer).await?)
+    let who = crate::ports::Who::current();
+    let exchange = services()?.network.exchange(id, &who.viewer).await;
+    exchange.map_err(|e| who.unseen(e.into()))
 }
 
 #[cfg(test)]

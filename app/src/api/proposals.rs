@@ -415,11 +415,12 @@ pub async fn get_proposals(filter: ProposalFilter) -> Result<ProposalList, AppEr
 /// One proposal, if the viewer may read it.
 #[server]
 pub async fn get_proposal(id: i64) -> Result<ProposalDetail, AppError> {
-    let viewer = crate::ports::Who::current().viewer;
-    Ok(crate::ports::services()?
+    let who = crate::ports::Who::current();
+    let detail = crate::ports::services()?
         .proposals
-        .detail(id, &viewer)
-        .await?)
+        .detail(id, &who.viewer)
+        .await;
+    detail.map_err(|e| who.unseen(e.into()))
 }
 
 /// The viewer's queues; anonymous visitors are refused.

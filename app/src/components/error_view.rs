@@ -15,6 +15,11 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         }
     }
     let signed_out = error == AppError::Unauthorized;
+    // Signed out, the page is a redirect to the sign-in page, which comes back here.
+    let href = super::heading::sign_in_href();
+    if signed_out {
+        super::heading::send_to(&href);
+    }
     let (title, body) = match error {
         AppError::NotFound => (Key::NotFoundTitle, Key::NotFoundBody),
         AppError::Forbidden => (Key::ForbiddenTitle, Key::ForbiddenBody),
@@ -28,7 +33,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         <section class="error-box" role="alert">
             <h1>{t(lang, title)}</h1>
             <p>{t(lang, body)}</p>
-            {signed_out.then(|| view! { <p><a href="/connexion">{t(lang, Key::SignIn)}</a></p> })}
+            {signed_out.then(|| view! { <p><a href=href.clone()>{t(lang, Key::SignIn)}</a></p> })}
             <p><a href="/">{t(lang, Key::BackHome)}</a></p>
         </section>
     }

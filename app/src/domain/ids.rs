@@ -329,3 +329,79 @@ mod email_tests {
         }
     }
 }
+
+/// Where a person was going when they were asked to sign in (`?suite=`): a path of this site,
+/// with its query, taken back to after the password, the e-mailed link or the address
+/// verification. Never another site (`//host`, `/\host`, a scheme), never a sign-in page
+/// itself, never the API; bounded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnTo(String);
+
+/// The longest `?suite=` kept, in bytes.
+pub const MAX_RETURN_TO_BYTES: usize = 1_000;
+
+impl ReturnTo {
+    /// The path, or `None` for anything that is not plainly one of this site's pages.
+    pub fn parse(s: &str) -> Option<ReturnTo> {
+        let s = s.trim();
+        let ok = s.len() <= MAX_RETURN_TO_BYTES
+            && s.starts_with('/')
+            && !s.starts_with("//")
+            && !s.contains('\\')
+            && !s.chars().any(|c| c.is_control() || c.is_whitespace())
+            && ![
+                "/connexion",
+                "/inscription",
+                "/lien",
+                "/verifier",
+                "/reinitialiser",
+                "/mot-de-passe-oublie",
+                "/auth/",
+                "/api/",
+            ]
+            .iter()
+            .any(|p| s.starts_with(p));
+        ok.then(|| ReturnTo(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `?suite=` (or `&suite=` after `sep`) with this path encoded, to carry it on.
+    pub fn query(&self, sep: char) -> String {
+        format!("{sep}suite={}", crate::api::search::encode(&self.0))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod return_to_tests {
+    use super::*;
+
+    #[test]
+    fn only_this_sites_pages_are_returned_to() {
+        for good in ["/mises-en-relation", "/annonces/12?x=1&y=2", "/"] {
+            assert_eq!(ReturnTo::parse(good).map(|r| r.0), Some(good.to_owned()));
+        }
+        for bad in [
+            "",
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "/connexion?suite=/x",
+            "/auth/connexion",
+            "/api/v1/needs",
+            "/a b",
+            "/a\nb",
+        ] {
+            assert_eq!(ReturnTo::parse(bad), None, "{bad:?}");
+        }
+        assert_eq!(ReturnTo::parse(&format!("/{}", "a".repeat(1_000))), None);
+        assert_eq!(
+            ReturnTo::parse("/annonces/1?a=b").unwrap().query('?'),
+            "?suite=%2Fannonces%2F1%3Fa%3Db"
+        );
+    }
+}

@@ -169,8 +169,9 @@ pub trait Accounts: Send + Sync {
         purpose: crate::api::accounts::LinkPurpose,
     ) -> Result<Option<String>, ServiceError>;
 
-    /// Creates an account and sends the confirmation link. An address already registered gets
-    /// no new account and the same answer (no enumeration).
+    /// Creates an account and sends the confirmation link (which brings its person on to
+    /// `next`, when they were going somewhere). An address already registered gets no new
+    /// account and the same answer (no enumeration).
     async fn sign_up(
         &self,
         email: &str,
@@ -178,6 +179,7 @@ pub trait Accounts: Send + Sync {
         password: &str,
         lang: Lang,
         client: &Client,
+        next: Option<&crate::domain::ids::ReturnTo>,
     ) -> Result<(), ServiceError>;
 
     /// Confirms an address from its link and opens a session.
@@ -204,8 +206,14 @@ pub trait Accounts: Send + Sync {
         client: &Client,
     ) -> Result<String, ServiceError>;
 
-    /// Sends a one-time sign-in link if the address has an account. `Ok(false)` when rate-limited.
-    async fn request_magic_link(&self, email: &str, client: &Client) -> Result<bool, ServiceError>;
+    /// Sends a one-time sign-in link (on to `next`, if given) if the address has an account.
+    /// `Ok(false)` when rate-limited.
+    async fn request_magic_link(
+        &self,
+        email: &str,
+        client: &Client,
+        next: Option<&crate::domain::ids::ReturnTo>,
+    ) -> Result<bool, ServiceError>;
 
     /// Sends a password reset link if the address has an account. `Ok(false)` when rate-limited.
     async fn request_password_reset(

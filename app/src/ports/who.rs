@@ -76,6 +76,16 @@ impl Who {
         }
     }
 
+    /// What a page of one record says to this reader when the service finds nothing: to an
+    /// anonymous reader, "sign in" (the record may be for members, and a mail's link is
+    /// followed signed out); to a signed-in one, not found. Any other error is kept.
+    pub fn unseen(&self, error: AppError) -> AppError {
+        match error {
+            AppError::NotFound if !self.viewer.signed_in() => AppError::Unauthorized,
+            other => other,
+        }
+    }
+
     /// The signed-in user, if there is one.
     pub fn signed_in(self) -> Option<SignedIn> {
         match (self.viewer.user_id, self.user) {
@@ -126,6 +136,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Who {
 #[derive(Debug)]
 pub struct SignInRequired {
     api: bool,
+    /// The page the refused form was sent from (its `Referer`), to come back to once signed in.
+    from: Option<crate::domain::ids::ReturnTo>,
 }
 
 impl IntoResponse for SignInRequired {
@@ -141,7 +153,8 @@ impl IntoResponse for SignInRequired {
             )
                 .into_response()
         } else {
-            Redirect::to("/connexion?erreur=signin_required").into_response()
+            let back = self.from.map(|r| r.query('&')).unwrap_or_default();
+            Redirect::to(&format!("/connexion?erreur=signin_required{back}")).into_response()
         }
     }
 }
@@ -155,8 +168,17 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
             .extensions
             .get::<axum::extract::OriginalUri>()
             .map_or_else(|| parts.uri.path().to_owned(), |o| o.0.path().to_owned());
+        // The origin check has already held a form's `Referer` to this site.
+        let from = parts
+            .headers
+            .get(header::REFERER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+            .and_then(|rest| rest.find('/').map(|i| rest[i..].to_owned()))
+            .and_then(|p| crate::domain::ids::ReturnTo::parse(&p));
         Who::from_parts(parts).signed_in().ok_or(SignInRequired {
             api: path.starts_with("/api/v1/"),
+            from,
         })
     }
 }

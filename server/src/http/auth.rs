@@ -8,6 +8,7 @@
 use super::form::Form;
 use super::AppState;
 use crate::services::accounts::SESSION_SECONDS;
+use app::domain::ids::ReturnTo;
 use app::domain::policy::{Role, Scope, TokenScope};
 use app::i18n::Lang;
 use app::ports::{ClientAddress, ServiceError, SessionKey, SignedIn, Who};
@@ -201,6 +202,14 @@ struct SignUpForm {
     email: String,
     name: String,
     password: String,
+    /// Where the person was going (`?suite=`), carried by the verification link.
+    #[serde(default)]
+    suite: String,
+}
+
+/// Where to go once signed in: the page the person was going to, else their account.
+fn onward(suite: &str, otherwise: &str) -> String {
+    ReturnTo::parse(suite).map_or_else(|| otherwise.to_owned(), |r| r.as_str().to_owned())
 }
 
 async fn sign_up(
@@ -212,7 +221,14 @@ async fn sign_up(
     match state
         .services
         .accounts
-        .sign_up(&f.email, &f.name, &f.password, lang, &who.client)
+        .sign_up(
+            &f.email,
+            &f.name,
+            &f.password,
+            lang,
+            &who.client,
+            ReturnTo::parse(&f.suite).as_ref(),
+        )
         .await
     {
         Ok(_) => to("/inscription", "envoye=1"),
@@ -224,6 +240,8 @@ async fn sign_up(
 struct SignInForm {
     email: String,
     password: String,
+    #[serde(default)]
+    suite: String,
 }
 
 async fn sign_in(
@@ -237,16 +255,27 @@ async fn sign_in(
         .sign_in(&f.email, &f.password, &who.client)
         .await
     {
-        Ok(token) => signed_in(&state, &token, "/compte"),
+        Ok(token) => signed_in(&state, &token, &onward(&f.suite, "/compte")),
         Err(ServiceError::RateLimited(seconds)) => too_many(seconds, who.lang),
         Err(ServiceError::Busy(seconds)) => busy(seconds, who.lang),
-        Err(e) => to("/connexion", &error_query(e)),
+        Err(e) => to(
+            "/connexion",
+            &format!(
+                "{}{}",
+                error_query(e),
+                ReturnTo::parse(&f.suite)
+                    .map(|r| r.query('&'))
+                    .unwrap_or_default()
+            ),
+        ),
     }
 }
 
 #[derive(Deserialize)]
 struct EmailForm {
     email: String,
+    #[serde(default)]
+    suite: String,
 }
 
 async fn magic_link(
@@ -257,7 +286,7 @@ async fn magic_link(
     match state
         .services
         .accounts
-        .request_magic_link(&f.email, &who.client)
+        .request_magic_link(&f.email, &who.client, ReturnTo::parse(&f.suite).as_ref())
         .await
     {
         Ok(true) => to("/connexion", "lien=envoye"),
@@ -286,6 +315,8 @@ struct TokenForm {
     password: String,
     #[serde(default)]
     name: String,
+    #[serde(default)]
+    suite: String,
 }
 
 async fn use_link(
@@ -299,7 +330,7 @@ async fn use_link(
         .use_magic_link(&f.token, &who.client)
         .await
     {
-        Ok(token) => signed_in(&state, &token, "/compte"),
+        Ok(token) => signed_in(&state, &token, &onward(&f.suite, "/compte")),
         Err(e) => to("/connexion", &error_query(e)),
     }
 }
@@ -311,14 +342,17 @@ async fn verify(State(state): State<AppState>, who: Who, Form(f, _): Form<TokenF
         .verify_email(&f.token, &f.password, &who.client)
         .await
     {
-        Ok(token) => signed_in(&state, &token, "/compte?verifie=1"),
+        Ok(token) => signed_in(&state, &token, &onward(&f.suite, "/compte?verifie=1")),
         // A bad password keeps the visitor on the link's page, which can be tried again.
         Err(ServiceError::Invalid(fields)) if fields.iter().any(|f| f.field == "password") => to(
             "/verifier",
             &format!(
-                "token={}&{}",
+                "token={}&{}{}",
                 app::api::search::encode(&f.token),
-                error_query(ServiceError::Invalid(fields))
+                error_query(ServiceError::Invalid(fields)),
+                ReturnTo::parse(&f.suite)
+                    .map(|r| r.query('&'))
+                    .unwrap_or_default()
             ),
         ),
         Err(e) => to("/connexion", &error_query(e)),

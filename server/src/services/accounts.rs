@@ -14,7 +14,7 @@ use app::api::accounts::{
     AccountOverview, ApiTokenView, CurrentUser, LinkPurpose, MembershipView, SessionView,
     MAX_TOKEN_DAYS, MIN_PASSWORD_CHARS,
 };
-use app::domain::ids::Email;
+use app::domain::ids::{Email, ReturnTo};
 use app::domain::notification::{Frequency, NotificationKind};
 use app::domain::policy::{
     can, grantable_roles, may_grant, Action, Membership, Resource, Role, Scope, TokenScope, Viewer,
@@ -294,8 +294,10 @@ impl AccountsService {
         self
     }
 
-    fn link(&self, path: &str, token: &str) -> String {
-        format!("{}{path}?token={token}", self.public_url)
+    /// The address of a one-time link, carrying on where its person was going, if anywhere.
+    fn link(&self, path: &str, token: &str, next: Option<&ReturnTo>) -> String {
+        let next = next.map(|n| n.query('&')).unwrap_or_default();
+        format!("{}{path}?token={token}{next}", self.public_url)
     }
 
     /// A new session token; inside the caller's transaction when `db` is one, so a one-time
@@ -422,6 +424,7 @@ impl AccountsService {
         email: &str,
         client: &Client,
         purpose: &str,
+        next: Option<&ReturnTo>,
     ) -> Result<bool, ServiceError> {
         let email = Email::parse(email).map_err(|_| field("email", Problem::EmailInvalid))?;
         let event = format!("{purpose}_link_requested");
@@ -452,7 +455,7 @@ impl AccountsService {
                         &user.email,
                         lang,
                         &user.name,
-                        &self.link("/lien", &token),
+                        &self.link("/lien", &token, next),
                     ),
                 )
             } else {
@@ -462,7 +465,7 @@ impl AccountsService {
                         &user.email,
                         lang,
                         &user.name,
-                        &self.link("/reinitialiser", &token),
+                        &self.link("/reinitialiser", &token, None),
                     ),
                 )
             };
@@ -603,7 +606,7 @@ impl AccountsService {
                 self.clock.now(),
             )
             .await?;
-            Some(self.link("/lien", &token))
+            Some(self.link("/lien", &token, None))
         } else {
             None
         };
@@ -783,6 +786,7 @@ impl Accounts for AccountsService {
         password: &str,
         lang: Lang,
         client: &Client,
+        next: Option<&ReturnTo>,
     ) -> Result<(), ServiceError> {
         // Every problem of the form at once, so that the page tells them all.
         let mut problems = Vec::new();
@@ -849,7 +853,7 @@ impl Accounts for AccountsService {
                     email.as_str(),
                     lang,
                     name,
-                    &self.link("/verifier", &token),
+                    &self.link("/verifier", &token, next),
                 );
                 mail::enqueue(&txn, &format!("verify-{}", hash_token(&token)), &mail).await?;
                 q::audit(
@@ -912,7 +916,7 @@ impl Accounts for AccountsService {
                             &owner.email,
                             owner_lang,
                             &owner.name,
-                            &self.link("/verifier", &token),
+                            &self.link("/verifier", &token, None),
                         )
                     };
                     mail::enqueue(&txn, &format!("sign-up-{}", hash_token(&token)), &mail).await?;
@@ -1050,8 +1054,13 @@ impl Accounts for AccountsService {
     }
 
     /// Sends a one-time sign-in link if the address has an account. `Ok(false)` when rate-limited.
-    async fn request_magic_link(&self, email: &str, client: &Client) -> Result<bool, ServiceError> {
-        self.request_link(email, client, LinkPurpose::Magic.code())
+    async fn request_magic_link(
+        &self,
+        email: &str,
+        client: &Client,
+        next: Option<&ReturnTo>,
+    ) -> Result<bool, ServiceError> {
+        self.request_link(email, client, LinkPurpose::Magic.code(), next)
             .await
     }
 
@@ -1061,7 +1070,7 @@ impl Accounts for AccountsService {
         email: &str,
         client: &Client,
     ) -> Result<bool, ServiceError> {
-        self.request_link(email, client, LinkPurpose::Reset.code())
+        self.request_link(email, client, LinkPurpose::Reset.code(), None)
             .await
     }
 

@@ -59,6 +59,133 @@ async fn registered<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
     b
 }
 
+/// The body of the last mail to `email`.
+async fn last_mail(app: &TestApp, email: &str) -> String {
+    #[derive(sea_orm::FromQueryResult)]
+    struct Body {
+        body_text: String,
+    }
+    let rows: Vec<Body> = server::db::fetch_all(
+        &app.db,
+        "SELECT body_text FROM outbox WHERE to_email = ? ORDER BY id DESC",
+        vec![email.into()],
+    )
+    .await
+    .unwrap();
+    rows.into_iter().next().expect("a mail").body_text
+}
+
+#[tokio::test]
+async fn signing_in_comes_back_where_the_person_was_going() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let going = "/mises-en-relation?contact=7";
+    let suite = "%2Fmises-en-relation%3Fcontact%3D7";
+    // Signed out, a page that needs an account is a redirect to sign in and back.
+    let r = app
+        .client
+        .get(app.url(going))
+        .header("Accept-Language", "fr-FR")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(r.headers()["location"], format!("/connexion?suite={suite}"));
+    let (_, page) = Browser::new(&app)
+        .get(&format!("/connexion?suite={suite}"))
+        .await;
+    assert!(
+        page.contains(r#"name="suite" value="/mises-en-relation?contact=7""#)
+            || page.contains(r#"value="/mises-en-relation?contact=7" name="suite""#),
+        "the sign-in forms carry it on"
+    );
+    // Through the sign-up and its verification link.
+    let mut b = Browser::new(&app);
+    b.post(
+        "/auth/inscription",
+        &[
+            ("email", "retour@example.fr"),
+            ("name", "Rémi Retour"),
+            ("password", "un mot de passe solide"),
+            ("suite", going),
+        ],
+    )
+    .await;
+    let mail = last_mail(&app, "retour@example.fr").await;
+    assert!(mail.contains(&format!("&suite={suite}")), "{mail}");
+    let token = mailed_token(&app, "retour@example.fr", "/verifier").await;
+    let r = b
+        .post(
+            "/auth/verifier",
+            &[
+                ("token", &token),
+                ("password", "un mot de passe solide"),
+                ("suite", going),
+            ],
+        )
+        .await;
+    assert_eq!(r.headers()["location"], going);
+    // Through the password.
+    let mut c = Browser::new(&app);
+    let r = c
+        .post(
+            "/auth/connexion",
+            &[
+                ("email", "retour@example.fr"),
+                ("password", "un mot de passe solide"),
+                ("suite", going),
+            ],
+        )
+        .await;
+    assert_eq!(r.headers()["location"], going);
+    // Through the e-mailed link.
+    let mut d = Browser::new(&app);
+    d.post(
+        "/auth/lien-magique",
+        &[("email", "retour@example.fr"), ("suite", going)],
+    )
+    .await;
+    let mail = last_mail(&app, "retour@example.fr").await;
+    assert!(mail.contains(&format!("&suite={suite}")), "{mail}");
+    let token = mailed_token(&app, "retour@example.fr", "/lien").await;
+    let r = d
+        .post("/auth/lien", &[("token", &token), ("suite", going)])
+        .await;
+    assert_eq!(r.headers()["location"], going);
+    // Another site, or the sign-in page itself, is never where it goes.
+    for elsewhere in [
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/connexion",
+    ] {
+        let r = Browser::new(&app)
+            .post(
+                "/auth/connexion",
+                &[
+                    ("email", "retour@example.fr"),
+                    ("password", "un mot de passe solide"),
+                    ("suite", elsewhere),
+                ],
+            )
+            .await;
+        assert_eq!(r.headers()["location"], "/compte", "{elsewhere}");
+    }
+    // A form sent signed out comes back through sign-in to the page it was on.
+    let r = app
+        .client
+        .post(app.url("/annonces/nouvelle"))
+        .header("Origin", app.address.clone())
+        .header("Referer", format!("{}/annonces/nouvelle", app.address))
+        .form(&[("title", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["location"],
+        "/connexion?erreur=signin_required&suite=%2Fannonces%2Fnouvelle"
+    );
+}
+
 async fn sign_up_verify_sign_in_and_out(backend: Backend) {
     let app = spawn_app(backend).await;
     let mut b = registered(&app, "zoe@example.fr").await;
@@ -1480,8 +1607,9 @@ async fn api_tokens_expire_keep_to_their_scope_and_end_with_the_sessions(backend
     );
     assert!(token_works(&app, &read).await);
     // The 30-day session ended on the same clock; signing in again opens the account page.
+    // Signed out, the account page sends its reader to sign in (and back).
     let (status, _) = b.get("/compte").await;
-    assert_eq!(status, 401, "a session outlived its 30 days");
+    assert_eq!(status, 303, "a session outlived its 30 days");
     let r = b
         .post(
             "/auth/connexion",

@@ -44,6 +44,7 @@ pub(super) fn TokenPage(
         </Suspense>
         <form method="post" action=action class="card-form">
             <input type="hidden" name="token" value=token/>
+            {return_field()}
             {name.then(|| view! {
                 <div class="field">
                     <label for="tk-name">{t(lang, Key::NameLabel)}</label>

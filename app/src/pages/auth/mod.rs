@@ -37,6 +37,21 @@ const DONE: &[(&str, Key)] = &[
     ("membre", Key::FlashInvitation),
 ];
 
+/// Where the person was going before being asked to sign in (the page's `?suite=`), if it
+/// is one of this site's pages.
+fn return_to() -> Option<crate::domain::ids::ReturnTo> {
+    // A refused form drawn again keeps what it carried.
+    crate::components::use_refused()
+        .and_then(|r| r.value("suite"))
+        .or_else(|| use_query_map().read_untracked().get("suite"))
+        .and_then(|s| crate::domain::ids::ReturnTo::parse(&s))
+}
+
+/// The form field that carries `?suite=` on through a sign-in, a sign-up or a link.
+fn return_field() -> impl IntoView {
+    return_to().map(|r| view! { <input type="hidden" name="suite" value=r.as_str().to_owned()/> })
+}
+
 fn email_field(lang: Lang, id: &'static str) -> impl IntoView {
     Field::new(id, "email", Key::EmailLabel)
         .kind("email")

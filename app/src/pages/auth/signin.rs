@@ -6,12 +6,18 @@ use super::*;
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let lang = use_lang();
+    let sign_up = format!(
+        "/inscription{}",
+        return_to().map(|r| r.query('?')).unwrap_or_default()
+    );
     view! {
         <PageTitle key=Key::SignInTitle/>
         <Flash done=DONE/>
+        {(return_to().is_some() && use_query_map().read_untracked().get("erreur").is_none()).then(|| view! { <p class="lead" data-testid="why-sign-in">{t(lang, Key::ErrSignInRequired)}</p> })}
         <div class="two-forms">
             <form method="post" action="/auth/connexion" class="card-form">
                 <h2>{t(lang, Key::WithPassword)}</h2>
+                {return_field()}
                 {email_field(lang, "si-email")}
                 {password_field(lang, "si-password", false)}
                 <button type="submit">{t(lang, Key::SignIn)}</button>
@@ -20,11 +26,12 @@ pub fn SignInPage() -> impl IntoView {
             <form method="post" action="/auth/lien-magique" class="card-form">
                 <h2>{t(lang, Key::WithLink)}</h2>
                 <p class="hint">{t(lang, Key::WithLinkHint)}</p>
+                {return_field()}
                 {email_field(lang, "ml-email")}
                 <button type="submit">{t(lang, Key::SendLink)}</button>
             </form>
         </div>
-        <p>{t(lang, Key::NoAccountYet)} " " <a href="/inscription">{t(lang, Key::SignUp)}</a></p>
+        <p>{t(lang, Key::NoAccountYet)} " " <a href=sign_up>{t(lang, Key::SignUp)}</a></p>
     }
 }
 
@@ -37,6 +44,7 @@ pub fn SignUpPage() -> impl IntoView {
         <Flash done=DONE/>
         <form method="post" action="/auth/inscription" class="card-form">
             <ProblemSummary/>
+            {return_field()}
             {Field::new("su-name", "name", Key::NameLabel).required(true).length(1, 120).autocomplete("name").view(lang)}
             {email_field(lang, "su-email")}
             {password_field(lang, "su-password", true)}

@@ -112,7 +112,7 @@ pub fn NeedPage() -> impl IntoView {
                             {(!n.interests.is_empty()).then(|| view! {
                                 <section aria-labelledby="interests-h">
                                     <h2 id="interests-h">{t(lang, Key::Inbox)}</h2>
-                                    <ul class="cards">{n.interests.clone().into_iter().map(|i| interest_item(lang, i)).collect_view()}</ul>
+                                    <ul class="cards">{n.interests.clone().into_iter().map(|i| interest_item(lang, i, false)).collect_view()}</ul>
                                 </section>
                             })}
                             {suggestions}

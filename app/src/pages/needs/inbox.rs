@@ -6,9 +6,19 @@ use super::*;
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let page = Frame::new(Key::Inbox).done(DONE).lead(Key::InboxLead);
-    page.loading(get_inbox, |lang, list| if list.is_empty() {
+    // A mail's link names its contact (`?contact=ID`): it comes first, marked.
+    let asked: Option<i64> = use_query_map()
+        .read_untracked()
+        .get("contact")
+        .and_then(|c| c.parse().ok());
+    page.loading(get_inbox, move |lang, mut list| if list.is_empty() {
         view! { <p>{t(lang, Key::NoContacts)}</p> }.into_any()
     } else {
-        view! { <ul class="cards wide-cards" data-testid="inbox">{list.into_iter().map(|i| interest_item(lang, i)).collect_view()}</ul> }.into_any()
+        list.sort_by_key(|i| Some(i.id) != asked);
+        view! {
+            <ul class="cards wide-cards" data-testid="inbox">
+                {list.into_iter().map(|i| { let here = Some(i.id) == asked; interest_item(lang, i, here) }).collect_view()}
+            </ul>
+        }.into_any()
     })
 }

@@ -56,7 +56,8 @@ fn need_item(lang: Lang, n: NeedSummary, why: Option<String>) -> impl IntoView {
 }
 
 /// One contact, with its state, the other side's details once accepted, and its actions.
-fn interest_item(lang: Lang, i: InterestView) -> impl IntoView {
+/// One contact; `here` when the reader was sent to it (a mail's link).
+fn interest_item(lang: Lang, i: InterestView, here: bool) -> impl IntoView {
     let id = i.id;
     let contacts = i.contacts.clone().map(|(from, to)| {
         let people = |list: Vec<(String, String)>| list.into_iter().map(|(n, e)| view! { <li>{n} " · " <a href=format!("mailto:{e}")>{e.clone()}</a></li> }).collect_view();
@@ -92,7 +93,7 @@ fn interest_item(lang: Lang, i: InterestView) -> impl IntoView {
         }
     });
     view! {
-        <li class="card" data-testid="interest">
+        <li class="card" class:focused=here id=format!("contact-{id}") aria-current=here.then_some("true") data-testid="interest">
             <h2><a href=format!("/annonces/{}", i.need_id)>{i.need_title.clone()}</a></h2>
             <p class="meta">
                 <span class=format!("badge status status-{}", i.status) data-testid="interest-status">{crate::i18n::label_of(lang, &i.status, ContactStatus::parse, ContactStatus::key)}</span> " "

@@ -54,7 +54,8 @@ impl NeedService {
         other: Option<&str>,
         note: &str,
     ) -> anyhow::Result<()> {
-        let link = self.link("/mises-en-relation");
+        // The inbox, opened on this contact (first, and marked).
+        let link = self.link(&format!("/mises-en-relation?contact={interest}"));
         for p in
             crate::db::accounts::side_people(txn, side.0, side.1, NotificationKind::Matches).await?
         {
