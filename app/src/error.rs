@@ -132,12 +132,23 @@ pub struct FieldError {
     pub field: String,
     pub problem: Problem,
     pub message: String,
+    /// What the person may have meant, as `(value to send, label to show)`: the communes
+    /// near an unknown place's spelling.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<(String, String)>,
 }
 
 impl FieldError {
+    /// The same problem, with what the person may have meant.
+    pub fn suggesting(mut self, suggestions: Vec<(String, String)>) -> FieldError {
+        self.suggestions = suggestions;
+        self
+    }
+
     pub fn new(field: impl Into<String>, said: impl Into<Said>) -> FieldError {
         let said = said.into();
         FieldError {
+            suggestions: Vec::new(),
             field: field.into(),
             message: said
                 .detail

@@ -31,11 +31,32 @@ test('search works as a plain GET form without JavaScript, with distance', async
   const page = await context.newPage();
   await page.goto('/recherche');
   await page.getByLabel('Savoir-faire, produit, entreprise, certification…').fill('usinage');
-  await page.getByLabel('Près de (commune ou code INSEE)').fill('Cluses');
+  await page.getByLabel('Près de (commune ou code postal)').fill('Cluses');
   await page.getByLabel('Rayon').selectOption('80');
   await page.getByRole('button', { name: 'Rechercher' }).click();
   await expect(page).toHaveURL(/q=usinage&near=Cluses&radius_km=80/);
   await expect(page.getByLabel('Savoir-faire, produit, entreprise, certification…')).toHaveValue('usinage');
   await expect(page.getByTestId('results').locator('li').first()).toContainText('km');
   await context.close();
+});
+
+test('a place is a name, a postal code or a misspelling with suggestions; a SIRET opens its firm', async ({ page, request }) => {
+  // The postal code and the name find results; never an error page.
+  for (const near of ['74300', 'Cluses']) {
+    await page.goto(`/recherche?q=usinage&near=${near}&radius_km=25`);
+    await expect(page.getByTestId('result-count')).toContainText(/\d/);
+    await expect(page.getByTestId('place-unknown')).toHaveCount(0);
+  }
+  // A misspelt name is said, with the commune it may be, a link to the same search near it.
+  await page.goto('/recherche?q=usinage&near=Clusse');
+  await expect(page.getByTestId('place-unknown')).toBeVisible();
+  const suggestion = page.getByTestId('place-suggestions').getByRole('link', { name: /Cluses \(74\)/ });
+  await suggestion.click();
+  await expect(page).toHaveURL(/near=74081/);
+  await expect(page.getByTestId('place-unknown')).toHaveCount(0);
+  // A SIRET typed in the box opens its firm's page.
+  const hits = await (await request.get('/api/v1/search?q=usinage&kind=firm&per_page=20')).json();
+  const firm = hits.hits.find((h: any) => h.siret);
+  await page.goto(`/recherche?q=${firm.siret}`);
+  await expect(page).toHaveURL(new RegExp(`/organisations/${firm.id}$`));
 });

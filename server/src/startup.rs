@@ -43,12 +43,14 @@ impl Application {
         crate::search::indexer::spawn(conn.clone(), index.clone(), naf, opened);
         // One clock for every service: tests move it to try what depends on time.
         let clock = crate::clock::Clock::default();
+        let gazetteer = std::sync::Arc::new(crate::services::Gazetteer::load(&conn).await?);
         let needs = crate::services::needs::NeedService::new(
             conn.clone(),
             index.clone(),
             config.public_url.clone(),
         )
-        .with_clock(clock.clone());
+        .with_clock(clock.clone())
+        .with_places(gazetteer.places());
         needs.clone().spawn_matcher(std::time::Duration::from_secs(
             config.match_interval_secs.max(1),
         ));
@@ -64,7 +66,6 @@ impl Application {
             config.public_url.clone(),
         )
         .with_clock(clock.clone());
-        let gazetteer = std::sync::Arc::new(crate::services::Gazetteer::load(&conn).await?);
         let accounts = crate::services::accounts::AccountsService::new(
             conn.clone(),
             config.public_url.clone(),

@@ -365,6 +365,13 @@ impl SearchParams {
     }
 }
 
+/// The SIRET a search's words are, if they are one: 14 digits once spaces are removed (no
+/// check digit required: a search finds what is recorded).
+pub fn siret_in(q: &str) -> Option<String> {
+    let digits: String = q.chars().filter(|c| !c.is_whitespace()).collect();
+    (digits.len() == 14 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+}
+
 /// Percent-encodes a query value (RFC 3986 unreserved characters kept, space as `+`).
 pub fn encode(s: &str) -> String {
     s.bytes()

@@ -23,7 +23,7 @@ pub use field::{Field, Select};
 pub use flash::Flash;
 pub use frame::Frame;
 pub use france_map::FranceMap;
-pub use heading::{sign_in_prompt, PageTitle};
+pub use heading::{send_to, sign_in_prompt, PageTitle};
 pub use layout::Layout;
 pub use live::{LiveForm, LIVE};
 pub use pager::Pager;

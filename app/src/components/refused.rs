@@ -12,7 +12,7 @@
 //! summary, the first thing in the form, is a closure drawn after the whole form is built: it
 //! links each problem to its field, and lists without a link a problem no field showed.
 
-use crate::error::{AppError, FieldError, Problem};
+use crate::error::{AppError, FieldError};
 use crate::i18n::{colon, t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use std::sync::{Arc, Mutex};
@@ -70,12 +70,12 @@ impl Refused {
     }
 
     /// The problems of the field `name`, noted as shown by the input `id` labelled `label`.
-    fn show(&self, name: &str, id: &str, label: &str) -> Vec<Problem> {
-        let problems: Vec<Problem> = self
+    fn show(&self, name: &str, id: &str, label: &str) -> Vec<FieldError> {
+        let problems: Vec<FieldError> = self
             .problems
             .iter()
             .filter(|p| p.field == name)
-            .map(|p| p.problem)
+            .cloned()
             .collect();
         if !problems.is_empty() {
             if let Ok(mut shown) = self.shown.lock() {
@@ -129,11 +129,24 @@ pub fn field_problem(lang: Lang, name: &str, id: &str, label: Key) -> FieldProbl
         };
     }
     let message_id = format!("{id}-error");
-    let text = problems
+    let mut text = problems
         .iter()
-        .map(|p| t(lang, p.key()))
+        .map(|p| t(lang, p.problem.key()))
         .collect::<Vec<_>>()
         .join(" ");
+    // What the person may have meant (a commune near what was typed).
+    let meant: Vec<&str> = problems
+        .iter()
+        .flat_map(|p| p.suggestions.iter().map(|(_, label)| label.as_str()))
+        .collect();
+    if !meant.is_empty() {
+        text = format!(
+            "{text} {}{}{}",
+            t(lang, Key::DidYouMean),
+            colon(lang),
+            meant.join(", ")
+        );
+    }
     FieldProblem {
         described_by: Some(message_id.clone()),
         message: Some(
@@ -204,6 +217,7 @@ pub fn ProblemSummary() -> impl IntoView {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+    use crate::error::Problem;
 
     #[test]
     fn a_refusal_keeps_what_was_typed_but_never_a_password() {
@@ -222,11 +236,13 @@ mod tests {
         assert_eq!(r.values("themes"), ["industry", "energy"]);
         assert!(r.values("axes").is_empty());
         assert_eq!(r.error, None);
-        assert_eq!(
-            r.show("title", "nd-title", "Titre"),
-            [Problem::TitleTooShort]
-        );
-        assert_eq!(r.show("kind", "nd-kind", "Type"), []);
+        let shown: Vec<Problem> = r
+            .show("title", "nd-title", "Titre")
+            .into_iter()
+            .map(|p| p.problem)
+            .collect();
+        assert_eq!(shown, [Problem::TitleTooShort]);
+        assert!(r.show("kind", "nd-kind", "Type").is_empty());
         assert_eq!(r.shown.lock().unwrap().len(), 1);
     }
 

@@ -169,8 +169,8 @@ messages! {
     SearchHeading => "Rechercher dans le réseau", "Search the network";
     SearchLabel => "Savoir-faire, produit, entreprise, certification…", "Capability, product, firm, certification…";
     SearchPlaceholder => "ex. décolletage inox, moules, EN 9100", "e.g. décolletage inox, moules, EN 9100";
-    NearLabel => "Près de (commune ou code INSEE)", "Near (municipality or INSEE code)";
-    NearPlaceholder => "ex. Cluses ou 74081", "e.g. Cluses or 74081";
+    NearLabel => "Près de (commune ou code postal)", "Near (municipality or postal code)";
+    NearPlaceholder => "ex. Cluses ou 74300", "e.g. Cluses or 74300";
     RadiusLabel => "Rayon", "Radius";
     AnyDistance => "toute distance", "any distance";
     SortLabel => "Ordre", "Order";
@@ -450,6 +450,8 @@ messages! {
     ErrTargetRequired => "Indiquez le numéro d'une demande ouverte, autre que celle-ci.", "Give the number of another open proposal.";
     ErrIncomplete => "Complétez le titre, le problème, la règle en cause et le thème avant de soumettre.", "Fill in the title, the problem, the rule concerned and the theme before submitting.";
     ErrTestimonyRequired => "Un territoire qui soutient une demande apporte son témoignage.", "A territory supporting a proposal gives its testimony.";
+    DidYouMean => "Vouliez-vous dire", "Did you mean";
+    PlaceUnknownTitle => "Lieu introuvable", "Place not found";
     OneProblem => "Le formulaire n'est pas enregistré : un point est à corriger.", "The form was not saved: one point needs correcting.";
     SomeProblems => "Le formulaire n'est pas enregistré : {n} points sont à corriger.", "The form was not saved: {n} points need correcting.";
     ErrTitleTooShort => "Le titre est trop court : 5 caractères au moins.", "The title is too short: 5 characters at least.";
@@ -620,8 +622,8 @@ messages! {
     RequiredCertifications => "Certifications exigées", "Required certifications";
     ListHint => "Séparées par des points-virgules.", "Separated by semicolons.";
     QuantityLabel => "Quantités, volumes", "Quantities, volumes";
-    CommuneCodeLabel => "Commune (code INSEE)", "Municipality (INSEE code)";
-    CommuneCodeHint => "Par défaut, la commune de votre organisation.", "By default, your organisation's municipality.";
+    CommuneCodeLabel => "Commune", "Municipality";
+    CommuneCodeHint => "Son nom, son code postal ou son code INSEE ; par défaut, la commune de votre organisation.", "Its name, postal code or INSEE code; by default, your organisation's municipality.";
     NeedRadiusLabel => "Rayon de recherche (km)", "Search radius (km)";
     DeadlineLabel => "Échéance", "Deadline";
     SizeLabel => "Taille d'entreprise recherchée", "Firm size wanted";

@@ -11,7 +11,8 @@ use crate::api::search::{
 };
 use crate::components::{ErrorView, LiveForm, Pager};
 use crate::domain::organisation::headcount_label;
-use crate::i18n::{format_dec1, format_int, t, use_lang, Key, Lang};
+use crate::error::AppError;
+use crate::i18n::{colon, format_dec1, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -201,7 +202,17 @@ pub fn SearchPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let p = params.get_untracked().unwrap_or_default();
                     match (results.await, backdrop.await) {
+                        // A SIRET names one establishment: its page.
+                        (Ok(r), Ok(_)) if r.total == 1 && crate::api::search::siret_in(&p.q).is_some() => {
+                            let there = r.hits.first().map(hit_href).unwrap_or_default();
+                            crate::components::send_to(&there);
+                            view! { <p><a href=there>{r.hits.first().map(|h| h.name.clone())}</a></p> }.into_any()
+                        }
                         (Ok(r), Ok(o)) => view! { <ResultsView r p map=o.map width=o.map_width height=o.map_height/> }.into_any(),
+                        (Err(AppError::Invalid(fields)), _) if fields.iter().any(|f| f.field == "near" && f.problem == crate::error::Problem::CommuneUnknown) => {
+                            let problem = fields.into_iter().find(|f| f.field == "near").unwrap_or_else(|| crate::error::FieldError::new("near", crate::error::Problem::CommuneUnknown));
+                            place_unknown(lang, &p, &problem)
+                        }
                         (Err(e), _) | (_, Err(e)) => view! { <ErrorView error=e/> }.into_any(),
                     }
                 })}
@@ -316,15 +327,46 @@ fn initial_prefix(q: &str) -> Option<String> {
     (q.trim().chars().count() >= 2).then(|| q.trim().to_owned())
 }
 
-#[component]
-fn ResultCard(h: SearchHit) -> impl IntoView {
-    let lang = use_lang();
-    let link = match h.kind.as_str() {
+/// The page of a result.
+fn hit_href(h: &SearchHit) -> String {
+    match h.kind.as_str() {
         crate::api::search::LAND_SITE => format!("/foncier/{}", h.id),
         "territory" => format!("/territoires/ti-{:04}", h.id),
         "proposal" => format!("/simplification/{}", h.id),
         _ => format!("/organisations/{}", h.id),
-    };
+    }
+}
+
+/// A place that names no commune: said, with the communes it may be, each a link to the same
+/// search near it; never an error page.
+fn place_unknown(lang: Lang, p: &SearchParams, problem: &crate::error::FieldError) -> AnyView {
+    let typed = p.near.clone().unwrap_or_default();
+    let links = problem
+        .suggestions
+        .iter()
+        .map(|(insee, label)| {
+            let mut there = p.clone();
+            there.near = Some(insee.clone());
+            view! { <li><a href=href(&there)>{label.clone()}</a></li> }
+        })
+        .collect_view();
+    view! {
+        <section class="error-box" role="alert" data-testid="place-unknown">
+            <h2>{t(lang, Key::PlaceUnknownTitle)}</h2>
+            <p>"« " {typed} " » " {colon(lang)} {t(lang, Key::ErrCommuneUnknown)}</p>
+            {(!problem.suggestions.is_empty()).then(|| view! {
+                <p>{t(lang, Key::DidYouMean)} {colon(lang)}</p>
+                <ul data-testid="place-suggestions">{links}</ul>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn ResultCard(h: SearchHit) -> impl IntoView {
+    let lang = use_lang();
+    let link = hit_href(&h);
     let kind = match h.kind.as_str() {
         "firm" => Key::KindFirm,
         "cluster" => Key::KindCluster,

@@ -525,15 +525,3 @@ pub async fn known_naf_codes(
     let rows: Vec<Code> = fetch_in(db, "SELECT code FROM naf", "code", codes).await?;
     Ok(rows.into_iter().map(|r| r.code).collect())
 }
-
-/// Whether the commune of this INSEE code exists.
-pub async fn commune_exists(db: &impl ConnectionTrait, insee: &str) -> anyhow::Result<bool> {
-    let rows: Vec<Code> = fetch_in(
-        db,
-        "SELECT insee AS code FROM commune",
-        "insee",
-        &[insee.to_owned()],
-    )
-    .await?;
-    Ok(!rows.is_empty())
-}

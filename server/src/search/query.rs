@@ -391,13 +391,24 @@ pub fn build(
     visibilities: &[&str],
 ) -> Result<(Box<dyn Query>, Option<TextQuery>), QueryTextError> {
     let f = &index.fields;
-    let text = text_query(index, searcher, &params.q)?;
+    // A SIRET typed in the box (14 digits, spaces allowed) names its establishment: that one,
+    // not the firms whose words hold those digits.
+    let siret = app::api::search::siret_in(&params.q);
+    let text = match siret {
+        Some(_) => None,
+        None => text_query(index, searcher, &params.q)?,
+    };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     clauses.push((
         Occur::Must,
-        text.as_ref()
-            .map(|t| t.query.box_clone())
-            .unwrap_or_else(|| Box::new(AllQuery)),
+        match (&siret, &text) {
+            (Some(siret), _) => Box::new(TermQuery::new(
+                term(f.siret, siret),
+                IndexRecordOption::Basic,
+            )),
+            (None, Some(t)) => t.query.box_clone(),
+            (None, None) => Box::new(AllQuery),
+        },
     ));
     let mut filters: Vec<Box<dyn Query>> = Vec::new();
     let simple = [

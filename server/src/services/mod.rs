@@ -5,6 +5,7 @@ pub mod accounts;
 mod directory;
 pub mod needs;
 pub mod network;
+pub mod places;
 pub mod proposals;
 pub mod search;
 

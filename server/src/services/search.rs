@@ -1,6 +1,7 @@
 //! The search service: resolves places, runs the query off the async runtime, and turns
 //! matches into hits with snippets, distances, map positions and labelled facets.
 
+use super::places::Places;
 use crate::db::fetch_all;
 use crate::search::collector::SearchCollector;
 use crate::search::documents::FACETS;
@@ -24,29 +25,38 @@ use tantivy::TantivyDocument;
 /// Facet values returned per dimension.
 const FACET_VALUES: usize = 30;
 
-/// A commune name's key: a 64-bit hash of its folded form (accents and case ignored).
-fn name_hash(name: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    app::domain::text::fold(name).hash(&mut h);
-    h.finish()
+/// The field problem of a place that names no commune, with the communes it may be (found
+/// off the async runtime: a pass over every name).
+pub async fn unknown_place(places: &Arc<Places>, field: &str, typed: &str) -> FieldError {
+    let (places, text) = (places.clone(), typed.to_owned());
+    let suggestions = tokio::task::spawn_blocking(move || places.suggest(&text))
+        .await
+        .unwrap_or_default();
+    let said = if suggestions.is_empty() {
+        format!("no commune is named or numbered {typed:?}")
+    } else {
+        let list: Vec<String> = suggestions
+            .iter()
+            .map(|p| format!("{} ({})", p.name, p.insee))
+            .collect();
+        format!(
+            "no commune is named or numbered {typed:?}; did you mean {}?",
+            list.join(", ")
+        )
+    };
+    FieldError::new(field, Problem::CommuneUnknown.saying(said)).suggesting(
+        suggestions
+            .into_iter()
+            .map(|p| (p.insee.clone(), p.label()))
+            .collect(),
+    )
 }
 
-/// Reference data the service needs at hand: coordinates and labels.
+/// Reference data the service needs at hand: places, labels and map frames.
 pub struct Gazetteer {
-    communes: Vec<([u8; 5], Point)>,
-    /// Folded commune name -> the most populous commune of that name.
-    commune_names: HashMap<u64, Point>,
+    places: Arc<Places>,
     labels: HashMap<&'static str, HashMap<String, String>>,
     frames: HashMap<String, Frame>,
-}
-
-#[derive(FromQueryResult)]
-struct CommunePoint {
-    insee: String,
-    name: String,
-    latitude: f64,
-    longitude: f64,
 }
 
 #[derive(FromQueryResult)]
@@ -68,13 +78,7 @@ struct FrameRow {
 
 impl Gazetteer {
     pub async fn load(db: &DatabaseConnection) -> anyhow::Result<Gazetteer> {
-        let points: Vec<CommunePoint> = fetch_all(
-            db,
-            "SELECT insee, name, latitude, longitude FROM commune \
-             WHERE latitude IS NOT NULL AND longitude IS NOT NULL ORDER BY population",
-            vec![],
-        )
-        .await?;
+        let places = Arc::new(Places::load(db).await?);
         let mut labels = HashMap::new();
         for (facet, sql) in [
             ("region", "SELECT code, name AS label FROM region"),
@@ -105,38 +109,8 @@ impl Gazetteer {
             vec![],
         )
         .await?;
-        // Compact tables (a few hundred kilobytes rather than two maps of 35,000 strings):
-        // codes sorted for binary search, names as 64-bit hashes of their folded form.
-        let mut communes: Vec<([u8; 5], Point)> = points
-            .iter()
-            .filter_map(|p| {
-                let code: [u8; 5] = p.insee.as_bytes().try_into().ok()?;
-                Some((
-                    code,
-                    Point {
-                        lat: p.latitude,
-                        lon: p.longitude,
-                    },
-                ))
-            })
-            .collect();
-        communes.sort_by_key(|c| c.0);
-        // Ordered by population: a later (larger) namesake replaces a smaller one.
-        let commune_names = points
-            .iter()
-            .map(|p| {
-                (
-                    name_hash(&p.name),
-                    Point {
-                        lat: p.latitude,
-                        lon: p.longitude,
-                    },
-                )
-            })
-            .collect();
         Ok(Gazetteer {
-            commune_names,
-            communes,
+            places,
             labels,
             frames: frames
                 .into_iter()
@@ -157,33 +131,24 @@ impl Gazetteer {
         })
     }
 
-    /// The point of a `near` parameter; an unknown commune is a field error.
-    pub fn locate(&self, near: &Near) -> Result<Point, ServiceError> {
-        match near {
-            Near::Point(p) => Ok(*p),
-            Near::Name(name) => self
-                .commune_names
-                .get(&name_hash(name))
-                .copied()
-                .ok_or_else(|| {
-                    ServiceError::Invalid(vec![FieldError::new(
-                        "near",
-                        Problem::CommuneUnknown.saying(format!("unknown commune {name:?}")),
-                    )])
-                }),
-            Near::Commune(code) => self
-                .communes
-                .binary_search_by(|(c, _)| c.as_slice().cmp(code.as_str().as_bytes()))
-                .ok()
-                .map(|i| self.communes[i].1)
-                .ok_or_else(|| {
-                    ServiceError::Invalid(vec![FieldError::new(
-                        "near",
-                        Problem::CommuneUnknown
-                            .saying(format!("unknown commune {}", code.as_str())),
-                    )])
-                }),
+    /// The places behind it, shared with the services that read a typed commune.
+    pub fn places(&self) -> Arc<Places> {
+        self.places.clone()
+    }
+
+    /// The point of a `near` parameter; an unknown place is a field error with suggestions.
+    pub async fn locate(&self, near: &Near) -> Result<Point, ServiceError> {
+        if let Some(point) = self.places.locate(near) {
+            return Ok(point);
         }
+        let typed = match near {
+            Near::Commune(code) => code.as_str().to_owned(),
+            Near::Name(name) => name.clone(),
+            Near::Point(_) => String::new(),
+        };
+        Err(ServiceError::Invalid(vec![
+            unknown_place(&self.places, "near", &typed).await,
+        ]))
     }
 
     fn label(&self, facet: &str, value: &str) -> String {
@@ -336,7 +301,10 @@ impl Search for SearchService {
         near: Option<&Near>,
         viewer: &app::domain::policy::Viewer,
     ) -> Result<SearchResults, ServiceError> {
-        let point = near.map(|n| self.gazetteer.locate(n)).transpose()?;
+        let point = match near {
+            Some(n) => Some(self.gazetteer.locate(n).await?),
+            None => None,
+        };
         let (index, gazetteer, params) =
             (self.index.clone(), self.gazetteer.clone(), params.clone());
         let visibilities = viewer.visibilities();

@@ -540,8 +540,10 @@ async fn distance_filters_sorts_and_keeps_facets(backend: Backend) {
             .unwrap()["count"],
         2
     );
-    // A commune name is accepted too.
+    // A commune name is accepted too, and a postal code (Cluses's).
     let (_, body) = search(&app, "near=Cluses&radius_km=10&kind=firm").await;
+    assert_eq!(body["total"], 3);
+    let (_, body) = search(&app, "near=74300&radius_km=10&kind=firm").await;
     assert_eq!(body["total"], 3);
 }
 on_both_backends!(distance_filters_sorts_and_keeps_facets);
@@ -552,7 +554,12 @@ async fn bad_search_parameters_get_a_clear_400() {
     for (query, field, words) in [
         ("near=74081&radius_km=-1", "radius_km", "between 0 and 500"),
         ("near=74081&radius_km=501", "radius_km", "between 0 and 500"),
-        ("near=99999", "near", "unknown commune 99999"),
+        (
+            "near=99999",
+            "near",
+            "no commune is named or numbered \"99999\"",
+        ),
+        ("near=Clusse", "near", "did you mean Cluses (74081)"),
         ("near=91.5,2", "near", "latitude 91.5 is out of range"),
         ("per_page=101", "per_page", "between 1 and 100"),
         ("sort=distance", "sort", "needs near"),

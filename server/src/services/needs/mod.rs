@@ -13,6 +13,8 @@ use crate::db::needs::{self as q, InterestRow, NeedRow};
 use crate::db::organisations::record_change;
 use crate::mail::{self, templates};
 use crate::search::{lookups, SearchIndex};
+use crate::services::places::Places;
+use crate::services::search::unknown_place;
 use anyhow::Context;
 use app::api::accounts::CurrentUser;
 use app::api::needs::{
@@ -34,6 +36,7 @@ use app::i18n::Lang;
 use app::i18n::{explain_match, explain_reasons};
 use app::ports::ServiceError;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use std::sync::Arc;
 use std::time::Duration;
 
 mod contacts;
@@ -47,6 +50,9 @@ pub struct NeedService {
     public_url: String,
     /// The time every rule and record of this service is judged by.
     clock: Clock,
+    /// Where a typed commune is found (shared with search; read from the database on first
+    /// use when not given).
+    places: Arc<tokio::sync::OnceCell<Arc<Places>>>,
 }
 
 fn invalid(field: &str, said: impl Into<Said>) -> ServiceError {
@@ -148,7 +154,26 @@ impl NeedService {
             index,
             public_url,
             clock: Clock::default(),
+            places: Arc::default(),
         }
+    }
+
+    /// The same service finding communes in `places`.
+    pub fn with_places(self, places: Arc<Places>) -> Self {
+        let cell = tokio::sync::OnceCell::new();
+        let _ = cell.set(places);
+        NeedService {
+            places: Arc::new(cell),
+            ..self
+        }
+    }
+
+    async fn places(&self) -> Result<Arc<Places>, ServiceError> {
+        let places = self
+            .places
+            .get_or_try_init(|| async { Places::load(&self.db).await.map(Arc::new) })
+            .await?;
+        Ok(places.clone())
     }
 
     /// The same service judging time by `clock` (the server's, which tests move).
@@ -171,10 +196,26 @@ impl NeedService {
         viewer: &Viewer,
         draft: &NeedDraft,
     ) -> Result<app::api::needs::ValidNeed, ServiceError> {
+        // The commune as a person types it (a name, a postal code, an INSEE code), read by
+        // the one gazetteer rule; the draft then carries its INSEE code.
+        let mut draft = draft.clone();
+        let mut unknown = None;
+        let typed = draft.commune.trim().to_owned();
+        if !typed.is_empty() {
+            let places = self.places().await?;
+            match places.commune(&typed) {
+                Some(place) => draft.commune = place.insee,
+                None => {
+                    unknown = Some(unknown_place(&places, "commune", &typed).await);
+                    draft.commune.clear();
+                }
+            }
+        }
         let (need, mut problems) = match draft.validate() {
             Ok(need) => (Some(need), Vec::new()),
             Err(problems) => (None, problems),
         };
+        problems.extend(unknown);
         // What the format alone cannot tell, checked against the reference tables, so that the
         // form tells it with the other problems.
         let flagged =
@@ -191,16 +232,6 @@ impl NeedService {
                     Problem::NafInvalid.saying(format!("{unknown} is not a NAF code")),
                 ));
             }
-        }
-        let commune = draft.commune.trim();
-        if !commune.is_empty()
-            && !flagged(&problems, "commune")
-            && !q::commune_exists(&self.db, commune).await?
-        {
-            problems.push(FieldError::new(
-                "commune",
-                Problem::CommuneUnknown.saying(format!("no commune has the INSEE code {commune}")),
-            ));
         }
         let Some(need) = need.filter(|_| problems.is_empty()) else {
             return Err(ServiceError::Invalid(problems));
