@@ -11,6 +11,9 @@ And every text query `q` (/search, /proposals, /practices) holds at most 16 dist
 and 3 phrases (`app::domain::text::bounded_query`; a longer one is a 400 naming `q`, tested in
 tests/api/security.rs): a count of words in no schema dialect. Cases whose `q` might be over
 it are left out; the count below errs on the side of leaving out.
+An annonce's `commune` and `naf_codes` (POST /needs) are checked against the reference tables
+(a commune that exists, NAF codes of the nomenclature): a generated value of the right shape
+is replaced by a real one (unknown ones are tested in tests/api/needs.rs and problems.rs).
 Every other combination is generated as the document describes it.
 """
 
@@ -27,8 +30,24 @@ def _search_query(ctx, case):
     return case.query or None
 
 
+COMMUNES = ["74081", "74300", "01001"]
+NAF_CODES = ["25.62", "25", "28.4", "22.29 25.62"]
+
+
+def _need_body(ctx, case):
+    if ctx.operation is None or not ctx.operation.path.startswith("/needs"):
+        return None
+    return case.body if isinstance(case.body, dict) else None
+
+
 @schemathesis.hook
 def map_case(ctx, case):
+    body = _need_body(ctx, case)
+    if body is not None:
+        if isinstance(body.get("commune"), str) and body["commune"].strip():
+            body["commune"] = COMMUNES[len(body["commune"]) % len(COMMUNES)]
+        if isinstance(body.get("naf_codes"), str) and body["naf_codes"].strip():
+            body["naf_codes"] = NAF_CODES[len(body["naf_codes"]) % len(NAF_CODES)]
     query = _search_query(ctx, case)
     if query and query.get("near") not in (None, ""):
         query["near"] = PLACES[len(str(query["near"])) % len(PLACES)]
