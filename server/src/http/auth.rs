@@ -207,6 +207,13 @@ struct SignUpForm {
     suite: String,
 }
 
+/// `&suite=...` to carry the person's destination on through a page's address, if it is one.
+fn carried_on(suite: &str) -> String {
+    ReturnTo::parse(suite)
+        .map(|r| r.query('&'))
+        .unwrap_or_default()
+}
+
 /// Where to go once signed in: the page the person was going to, else their account.
 fn onward(suite: &str, otherwise: &str) -> String {
     ReturnTo::parse(suite).map_or_else(|| otherwise.to_owned(), |r| r.as_str().to_owned())
@@ -260,13 +267,7 @@ async fn sign_in(
         Err(ServiceError::Busy(seconds)) => busy(seconds, who.lang),
         Err(e) => to(
             "/connexion",
-            &format!(
-                "{}{}",
-                error_query(e),
-                ReturnTo::parse(&f.suite)
-                    .map(|r| r.query('&'))
-                    .unwrap_or_default()
-            ),
+            &format!("{}{}", error_query(e), carried_on(&f.suite)),
         ),
     }
 }
@@ -350,9 +351,7 @@ async fn verify(State(state): State<AppState>, who: Who, Form(f, _): Form<TokenF
                 "token={}&{}{}",
                 app::api::search::encode(&f.token),
                 error_query(ServiceError::Invalid(fields)),
-                ReturnTo::parse(&f.suite)
-                    .map(|r| r.query('&'))
-                    .unwrap_or_default()
+                carried_on(&f.suite)
             ),
         ),
         Err(e) => to("/connexion", &error_query(e)),
