@@ -167,6 +167,8 @@ crate::domain::workflow::vocabulary! {
         AlreadyClosed => "already_closed",
         /// This side already supports the proposal (directly or through a merged one).
         AlreadySupported => "already_supported",
+        /// The merge is older than the period in which it may be undone.
+        UndoPeriodOver => "undo_period_over",
         /// Someone else took a step first: the record changed since the page was read.
         ChangedMeanwhile => "changed_meanwhile",
         /// An account already holds this address.
@@ -181,6 +183,7 @@ impl Conflict {
             Conflict::AlreadyAsked => "a contact between these sides is already open",
             Conflict::AlreadyClosed => "the annonce is already closed",
             Conflict::AlreadySupported => "this side already supports the proposal",
+            Conflict::UndoPeriodOver => "the merge is too old to be undone",
             Conflict::ChangedMeanwhile => "the record changed meanwhile; read it again",
             Conflict::AccountExists => "an account already holds this address",
         }

@@ -102,6 +102,9 @@ test('a need finds a partner: ask, accept, contacts, partnership concluded, mail
   await expect(pa.getByTestId('contacts').first()).toContainText(b);
   await pb.goto('/mises-en-relation');
   await expect(pb.getByTestId('contacts').first()).toContainText(a);
+  // Saying how it ended is final: it asks once, behind a disclosure.
+  await expect(pb.getByRole('button', { name: 'Partenariat conclu' })).toBeHidden();
+  await pb.getByText('Clore la mise en relation').first().click();
   await pb.getByRole('button', { name: 'Partenariat conclu' }).first().click();
   await expect(pb.getByTestId('interest-status').first()).toContainText('Partenariat conclu');
   await pb.screenshot({ path: info.outputPath('contact-concluded.png'), fullPage: true });

@@ -89,3 +89,39 @@ test('a territory submits, the region escalates, the nation answers, the territo
   await expect(e.getByTestId('chart-status')).toBeVisible();
   await e.screenshot({ path: info.outputPath('dashboard.png'), fullPage: true });
 });
+
+test('a merge asks first with the target\'s title, and the national team can undo it', async ({ browser }, info) => {
+  const stamp = Date.now();
+  const national = `fusion.${stamp}@anct.fr`;
+  createUser(national, 'Nadia Nationale', 'national_delegation', []);
+  const n = await signedIn(browser, national);
+  // Two proposals waiting at the national level (the demonstration data holds some).
+  await n.goto('/simplification?status=national_review');
+  const links = n.getByTestId('proposal-list').locator('h2 a, h3 a');
+  expect(await links.count()).toBeGreaterThanOrEqual(2);
+  const source = (await links.nth(0).getAttribute('href'))!;
+  const target = (await links.nth(1).getAttribute('href'))!;
+  const targetTitle = (await links.nth(1).innerText()).trim();
+  const targetId = target.split('/').pop()!;
+
+  await n.goto(source);
+  await n.getByTestId('act-merge').getByLabel('Numéro de la demande qui la reprend').fill(targetId);
+  await n.getByTestId('act-merge').getByRole('button', { name: 'Fusionner dans une autre demande' }).click();
+  // Nothing is merged yet: the page asks, naming the target by number and title.
+  const question = n.getByTestId('confirm-merge');
+  await expect(question).toContainText(`n° ${targetId} « ${targetTitle} »`);
+  await expect(n.getByTestId('status')).toContainText('En examen national');
+  await n.screenshot({ path: info.outputPath('merge-question.png'), fullPage: true });
+  await question.getByRole('button', { name: 'Confirmer la fusion' }).click();
+  await expect(n.getByTestId('status')).toContainText('Fusionnée');
+
+  // The undo is behind a disclosure that says what it does.
+  await n.getByText('Annuler la fusion', { exact: true }).click();
+  await n.getByTestId('confirm-unmerge').getByLabel('Commentaire').fill('Fusion faite par erreur.');
+  await n.getByRole('button', { name: 'Confirmer : Annuler la fusion' }).click();
+  await expect(n.getByTestId('status')).toContainText('En examen national');
+  await expect(n.getByTestId('timeline')).toContainText('Annuler la fusion');
+  await n.goto(target);
+  await expect(n.getByTestId('timeline')).toContainText('Fusion annulée');
+  await expect(n.getByTestId('sources')).toHaveCount(0);
+});

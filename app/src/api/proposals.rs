@@ -203,6 +203,20 @@ pub struct ProposalSummary {
     pub is_demo: bool,
 }
 
+/// One line of the spreadsheet a person downloads: the summary, the text, the answer and the
+/// days waited at each level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProposalSheetRow {
+    pub summary: ProposalSummary,
+    pub problem: String,
+    pub rule: String,
+    pub solution: String,
+    pub mechanism: String,
+    pub answer: String,
+    /// Days waited at the territory, the region and the national level.
+    pub days: [f64; 3],
+}
+
 /// A page of proposals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -2,6 +2,7 @@
 
 mod bar_chart;
 mod checklist;
+mod confirm;
 mod division_chart;
 mod error_view;
 mod field;
@@ -17,15 +18,18 @@ mod refused;
 
 pub use bar_chart::BarChart;
 pub use checklist::{axis_options, theme_options, Checklist};
+pub use confirm::{confirm_label, ConfirmStep};
 pub use division_chart::DivisionChart;
 pub use error_view::ErrorView;
 pub use field::{Field, Select};
 pub use flash::Flash;
 pub use frame::Frame;
 pub use france_map::FranceMap;
-pub use heading::{send_to, sign_in_prompt, PageTitle};
+pub use heading::{send_to, sign_in_href, sign_in_prompt, PageTitle};
 pub use layout::Layout;
 pub use live::{LiveForm, LIVE};
 pub use pager::Pager;
 pub use record::{path_id, path_record, when_loaded};
-pub use refused::{field_problem, ticked_or, typed_or, use_refused, ProblemSummary, Refused};
+pub use refused::{
+    field_problem, ticked_or, typed_or, use_refused, FieldProblem, ProblemSummary, Refused,
+};

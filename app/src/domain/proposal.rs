@@ -302,9 +302,14 @@ pub enum Action {
     Reject,
     Merge,
     Withdraw,
+    /// Undoes a merge, within [`UNDO_MERGE_DAYS`] of it.
+    Unmerge,
 }
 
-pub const ALL_ACTIONS: [Action; 13] = [
+/// How long the national delegation may undo a merge.
+pub const UNDO_MERGE_DAYS: i64 = 30;
+
+pub const ALL_ACTIONS: [Action; 14] = [
     Action::Submit,
     Action::Approve,
     Action::RequestChanges,
@@ -318,6 +323,7 @@ pub const ALL_ACTIONS: [Action; 13] = [
     Action::Reject,
     Action::Merge,
     Action::Withdraw,
+    Action::Unmerge,
 ];
 
 impl Action {
@@ -336,6 +342,7 @@ impl Action {
             Action::Reject => "reject",
             Action::Merge => "merge",
             Action::Withdraw => "withdraw",
+            Action::Unmerge => "unmerge",
         }
     }
 
@@ -364,7 +371,8 @@ impl Action {
             | Action::ReturnToTerritory
             | Action::Escalate
             | Action::Merge
-            | Action::Withdraw => false,
+            | Action::Withdraw
+            | Action::Unmerge => false,
         }
     }
 }
@@ -382,6 +390,8 @@ pub enum Requirement {
     Target,
     /// The other co-lead of the binôme, not the one who approved already.
     NewApproval,
+    /// The merge was taken less than [`UNDO_MERGE_DAYS`] ago.
+    UndoPeriod,
 }
 
 impl Requirement {
@@ -392,6 +402,7 @@ impl Requirement {
             Requirement::Mechanism => "mechanism",
             Requirement::Target => "target",
             Requirement::NewApproval => "new_approval",
+            Requirement::UndoPeriod => "undo_period",
         }
     }
 }
@@ -424,7 +435,7 @@ const NATIONAL: &[ActorRole] = &[ActorRole::NationalDelegation];
 
 /// The workflow. `Approve` reaches `RegionalReview` once both co-leads approved (see
 /// [`decide`]); the row gives the state when one approval is still missing.
-pub const TRANSITIONS: [Transition; 13] = [
+pub const TRANSITIONS: [Transition; 14] = [
     Transition {
         action: Action::Submit,
         from: &[Status::Draft],
@@ -521,6 +532,13 @@ pub const TRANSITIONS: [Transition; 13] = [
         to: Status::Withdrawn,
         requires: &[],
     },
+    Transition {
+        action: Action::Unmerge,
+        from: &[Status::Merged],
+        roles: NATIONAL,
+        to: Status::NationalReview,
+        requires: &[Requirement::UndoPeriod],
+    },
 ];
 
 /// The row of an action.
@@ -542,6 +560,8 @@ pub struct Facts {
     /// Title, problem, rule and theme are filled in.
     pub complete: bool,
     pub approvals: Approvals,
+    /// A merge may still be undone ([`UNDO_MERGE_DAYS`] have not passed since it).
+    pub undo_open: bool,
 }
 
 /// What the person typed with the action.
@@ -622,6 +642,9 @@ pub fn decide(
             Requirement::Target if input.target.is_none() => {
                 return Err(Refusal::Missing("target"))
             }
+            Requirement::UndoPeriod if !facts.undo_open => {
+                return Err(Refusal::Missing("undo_period"))
+            }
             _ => {}
         }
     }
@@ -660,10 +683,12 @@ pub fn offered_actions(
     roles: &[ActorRole],
     user_id: Option<i64>,
     approvals: Approvals,
+    undo_open: bool,
 ) -> Vec<Action> {
     let facts = Facts {
         complete: true,
         approvals,
+        undo_open,
     };
     let input = StepInput {
         comment: "-".into(),
@@ -808,7 +833,7 @@ mod tests {
     fn both_co_leads_must_approve_before_the_region_sees_it() {
         let facts = Facts {
             complete: true,
-            approvals: Approvals::default(),
+            ..Facts::default()
         };
         let none = StepInput::default();
         let submitted = decide(
@@ -825,6 +850,7 @@ mod tests {
         let facts = Facts {
             complete: true,
             approvals: submitted.approvals,
+            undo_open: false,
         };
         // The elected co-lead cannot approve twice.
         assert_eq!(
@@ -858,6 +884,7 @@ mod tests {
                 elected: Some(1),
                 industrial: None,
             },
+            undo_open: false,
         };
         let both = [ActorRole::ElectedCoLead, ActorRole::IndustrialCoLead];
         assert_eq!(

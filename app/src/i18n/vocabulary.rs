@@ -169,6 +169,7 @@ impl Conflict {
             Conflict::AlreadyAsked => Key::ErrAlreadyAsked,
             Conflict::AlreadyClosed => Key::ErrAlreadyClosed,
             Conflict::AlreadySupported => Key::ErrAlreadySupported,
+            Conflict::UndoPeriodOver => Key::ErrUndoPeriodOver,
             Conflict::ChangedMeanwhile => Key::ErrChangedMeanwhile,
             Conflict::AccountExists => Key::ErrAccountExists,
         }

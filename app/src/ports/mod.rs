@@ -363,6 +363,12 @@ pub trait Proposals: Send + Sync {
     async fn filtered(&self, filter: &ProposalFilter)
         -> Result<Vec<ProposalSummary>, ServiceError>;
 
+    /// The same proposals with their text, answer and days per level, for a spreadsheet.
+    async fn sheet(
+        &self,
+        filter: &ProposalFilter,
+    ) -> Result<Vec<crate::api::proposals::ProposalSheetRow>, ServiceError>;
+
     /// Creates a draft for one of the viewer's territories; returns its id.
     async fn create(
         &self,
@@ -388,6 +394,15 @@ pub trait Proposals: Send + Sync {
         action: Action,
         input: StepInput,
     ) -> Result<Status, ServiceError>;
+
+    /// The proposal `target` that `id` would be merged into, for the page that asks before
+    /// merging; the same checks as the merge itself, and nothing written.
+    async fn merge_target(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        target: i64,
+    ) -> Result<crate::api::proposals::ProposalLink, ServiceError>;
 
     /// Supports a proposal in the name of a territory team or a firm, with a testimony.
     async fn support(

@@ -6,6 +6,7 @@ use app::api::proposals::ProposalDraft;
 use app::domain::policy::{Role, ScopeKind};
 use app::domain::proposal::Status;
 use sea_orm::{ConnectionTrait, FromQueryResult};
+use std::collections::HashMap;
 
 /// A proposal with its territory's and region's names.
 #[derive(Debug, Clone, FromQueryResult)]
@@ -222,6 +223,8 @@ pub struct StatusChange<'a> {
     pub mechanism: Option<&'a str>,
     pub answer: Option<&'a str>,
     pub merged_into: Option<i64>,
+    /// Clears `merged_into` (a merge undone).
+    pub unmerge: bool,
     pub submitted: bool,
     pub answered: bool,
     pub at: i64,
@@ -234,7 +237,7 @@ pub async fn set_status(db: &impl ConnectionTrait, c: &StatusChange<'_>) -> anyh
             db,
             "UPDATE proposal SET status = ?, approved_elected_by = ?, approved_industrial_by = ?, \
              mechanism = COALESCE(?, mechanism), answer = COALESCE(?, answer), \
-             merged_into = COALESCE(?, merged_into), \
+             merged_into = CASE WHEN ? THEN NULL ELSE COALESCE(?, merged_into) END, \
              submitted_at = CASE WHEN ? AND submitted_at IS NULL THEN ? ELSE submitted_at END, \
              answered_at = CASE WHEN ? AND answered_at IS NULL THEN ? ELSE answered_at END, \
              updated_at = ? WHERE id = ? AND status = ? \
@@ -245,6 +248,7 @@ pub async fn set_status(db: &impl ConnectionTrait, c: &StatusChange<'_>) -> anyh
                 c.approved_industrial_by.into(),
                 c.mechanism.map(str::to_owned).into(),
                 c.answer.map(str::to_owned).into(),
+                c.unmerge.into(),
                 c.merged_into.into(),
                 c.submitted.into(),
                 c.at.into(),
@@ -272,6 +276,68 @@ pub async fn reroot(db: &impl ConnectionTrait, from_root: i64, to_root: i64) -> 
     .await
     .context("re-rooting merged proposals")?;
     Ok(())
+}
+
+/// Gives back their own root to `id` and to every proposal merged into it, directly or
+/// through others, that sits in the cluster of `root` (a merge undone).
+pub async fn unroot(db: &impl ConnectionTrait, id: i64, root: i64) -> anyhow::Result<()> {
+    #[derive(FromQueryResult)]
+    struct Link {
+        id: i64,
+        merged_into: Option<i64>,
+    }
+    let cluster: Vec<Link> = fetch_all(
+        db,
+        "SELECT id, merged_into FROM proposal WHERE root_id = ?",
+        vec![root.into()],
+    )
+    .await?;
+    let into: HashMap<i64, Option<i64>> = cluster.iter().map(|l| (l.id, l.merged_into)).collect();
+    let mut leaving = vec![id];
+    for l in &cluster {
+        // Follows the merges from `l` up; the walk is bounded by the cluster's size.
+        let mut at = Some(l.id);
+        for _ in 0..=cluster.len() {
+            match at {
+                Some(p) if p == id => {
+                    leaving.push(l.id);
+                    break;
+                }
+                Some(p) => at = into.get(&p).copied().flatten(),
+                None => break,
+            }
+        }
+    }
+    leaving.sort_unstable();
+    leaving.dedup();
+    for chunk in leaving.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut values: Vec<sea_orm::Value> = vec![id.into()];
+        values.extend(chunk.iter().map(|i| (*i).into()));
+        db.execute(stmt(
+            db,
+            &format!("UPDATE proposal SET root_id = ? WHERE id IN ({marks})"),
+            values,
+        ))
+        .await
+        .context("giving merged proposals back their root")?;
+    }
+    Ok(())
+}
+
+/// When `id` was last merged into another proposal.
+pub async fn merged_at(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<i64>> {
+    #[derive(FromQueryResult)]
+    struct At {
+        at: Option<i64>,
+    }
+    let rows: Vec<At> = fetch_all(
+        db,
+        "SELECT MAX(at) AS at FROM proposal_event WHERE proposal_id = ? AND action = 'merge'",
+        vec![id.into()],
+    )
+    .await?;
+    Ok(rows.into_iter().next().and_then(|r| r.at))
 }
 
 /// One timeline row.

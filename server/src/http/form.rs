@@ -42,22 +42,49 @@ impl Sent {
     ) -> Response {
         let error = error.into();
         let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
+        let action = self.parts.uri.path().to_owned();
+        let refused = app::components::Refused::new(&action, self.pairs.clone(), error);
+        self.draw(state, page, status, move || {
+            provide_context(refused.clone())
+        })
+        .await
+    }
+
+    /// The form's page `page` drawn again for the same person with `context` provided, such
+    /// as the question a step asks before it is taken (status 200: nothing was refused).
+    pub async fn asks<C: Clone + Send + Sync + 'static>(
+        self,
+        state: &AppState,
+        page: &str,
+        context: C,
+    ) -> Response {
+        self.draw(state, page, StatusCode::OK, move || {
+            provide_context(context.clone())
+        })
+        .await
+    }
+
+    async fn draw(
+        self,
+        state: &AppState,
+        page: &str,
+        status: StatusCode,
+        extra: impl Fn() + Clone + Send + Sync + 'static,
+    ) -> Response {
         let Ok(uri) = page.parse::<Uri>() else {
             return Redirect::to("/").into_response();
         };
         let mut parts = self.parts;
-        let action = parts.uri.path().to_owned();
         parts.method = Method::GET;
         parts.uri = uri;
         parts.headers.remove(header::CONTENT_TYPE);
         parts.headers.remove(header::CONTENT_LENGTH);
-        let refused = app::components::Refused::new(&action, self.pairs, error);
         let context = super::render_context(state);
         let options = state.leptos_options.clone();
         let render = leptos_axum::render_app_async_with_context(
             move || {
                 context();
-                provide_context(refused.clone());
+                extra();
             },
             move || app::shell(options.clone()),
         );

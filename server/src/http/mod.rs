@@ -8,6 +8,7 @@ mod needs;
 mod network;
 mod proposals;
 mod security;
+pub mod sheet;
 
 use app::ports::Services;
 use app::{shell, App};

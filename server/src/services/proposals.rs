@@ -13,7 +13,7 @@ use anyhow::Context;
 use app::api::accounts::CurrentUser;
 use app::api::proposals::{
     Dashboard, ProposalDetail, ProposalDraft, ProposalFilter, ProposalLink, ProposalList,
-    ProposalSort, ProposalSummary, Queue, SupportView, TimelineEntry,
+    ProposalSheetRow, ProposalSort, ProposalSummary, Queue, SupportView, TimelineEntry,
 };
 use app::domain::notification::{Frequency, NotificationKind};
 use app::domain::organisation::{OrganisationVisibility, PartyKind};
@@ -21,7 +21,7 @@ use app::domain::policy::{Scope, Viewer};
 use app::domain::proposal::{
     actor_roles, answered_within_three_months, days_by_level, decide, may_edit, may_read,
     may_support, median, offered_actions, Action, ActorRole, Approvals, Facts, Level, Refusal,
-    Status, StepInput, SupportAs, ALL_STATUSES,
+    Status, StepInput, SupportAs, ALL_STATUSES, DAY, UNDO_MERGE_DAYS,
 };
 use app::error::{Conflict, FieldError, Problem, Said};
 use app::i18n::{t, Lang};
@@ -200,6 +200,35 @@ impl ProposalService {
             return Err(ServiceError::NotFound);
         }
         Ok((row, status, roles))
+    }
+
+    /// The proposal `target` if `row` may be merged into it: another one that anyone may read
+    /// and that is neither merged nor withdrawn.
+    async fn open_target(
+        &self,
+        row: &ProposalRow,
+        target: i64,
+    ) -> Result<Option<ProposalRow>, ServiceError> {
+        let t = q::proposal(&self.db, target).await?;
+        Ok(t.filter(|t| {
+            t.id != row.id
+                && Status::parse(&t.status)
+                    .is_some_and(|s| s.public() && !matches!(s, Status::Merged | Status::Withdrawn))
+        }))
+    }
+
+    /// Whether the merge of `row` may still be undone at `now`.
+    async fn undo_open(
+        &self,
+        row: &ProposalRow,
+        status: Status,
+        now: i64,
+    ) -> Result<bool, ServiceError> {
+        if status != Status::Merged {
+            return Ok(false);
+        }
+        let merged_at = q::merged_at(&self.db, row.id).await?;
+        Ok(merged_at.is_some_and(|at| now - at < UNDO_MERGE_DAYS * DAY))
     }
 
     /// Tells the people of a proposal that it moved, in their language and at the frequency
@@ -424,6 +453,7 @@ impl app::ports::Proposals for ProposalService {
             title: p.title.clone(),
             territory_name: p.territory_name.clone(),
         };
+        let undo_open = self.undo_open(&row, status, self.clock.now()).await?;
         Ok(ProposalDetail {
             summary: summary(&row, &counts),
             problem: row.problem.clone(),
@@ -447,7 +477,7 @@ impl app::ports::Proposals for ProposalService {
                 .map(|(region, set)| (region, set.len() as u64))
                 .collect(),
             days,
-            actions: offered_actions(status, &roles, viewer.user_id, approvals)
+            actions: offered_actions(status, &roles, viewer.user_id, approvals, undo_open)
                 .into_iter()
                 .map(|a| a.code().to_owned())
                 .collect(),
@@ -682,6 +712,45 @@ impl app::ports::Proposals for ProposalService {
         Ok(items)
     }
 
+    /// The same proposals with their text, answer and days per level, for a spreadsheet.
+    async fn sheet(&self, filter: &ProposalFilter) -> Result<Vec<ProposalSheetRow>, ServiceError> {
+        let items = self.filtered(filter).await?;
+        let ids: Vec<i64> = items.iter().map(|p| p.id).collect();
+        let rows: HashMap<i64, ProposalRow> = q::proposals_by_id(&self.db, &ids)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        let mut steps: HashMap<i64, Vec<(i64, Status)>> = HashMap::new();
+        for e in q::events(&self.db, &ids).await? {
+            if e.from_status != e.to_status {
+                if let Some(s) = Status::parse(&e.to_status) {
+                    steps.entry(e.proposal_id).or_default().push((e.at, s));
+                }
+            }
+        }
+        let now = self.clock.now();
+        Ok(items
+            .into_iter()
+            .filter_map(|summary| {
+                let row = rows.get(&summary.id)?;
+                let days = days_by_level(
+                    steps.get(&summary.id).map(Vec::as_slice).unwrap_or(&[]),
+                    now,
+                );
+                Some(ProposalSheetRow {
+                    problem: row.problem.clone(),
+                    rule: row.rule.clone(),
+                    solution: row.solution.clone(),
+                    mechanism: row.mechanism.clone(),
+                    answer: row.answer.clone(),
+                    days,
+                    summary,
+                })
+            })
+            .collect())
+    }
+
     /// Creates a draft for one of the viewer's territories; returns its id.
     async fn create(
         &self,
@@ -774,31 +843,32 @@ impl app::ports::Proposals for ProposalService {
             ..input
         };
         let target = match (action, input.target) {
-            (Action::Merge, Some(target)) => {
-                let t = q::proposal(&self.db, target).await?;
-                let open = t.as_ref().is_some_and(|t| {
-                    t.id != row.id
-                        && Status::parse(&t.status).is_some_and(|s| {
-                            s.public() && !matches!(s, Status::Merged | Status::Withdrawn)
-                        })
-                });
-                if !open {
-                    input.target = None;
-                }
-                t.filter(|_| open)
-            }
+            (Action::Merge, Some(target)) => self.open_target(&row, target).await?,
+            (Action::Unmerge, _) => match row.merged_into {
+                Some(t) => q::proposal(&self.db, t).await?,
+                None => None,
+            },
             _ => None,
         };
+        if action == Action::Merge && target.is_none() {
+            input.target = None;
+        }
+        let undo_open =
+            action == Action::Unmerge && self.undo_open(&row, status, self.clock.now()).await?;
         let facts = Facts {
             complete: row.draft().complete(),
             approvals: Approvals {
                 elected: row.approved_elected_by,
                 industrial: row.approved_industrial_by,
             },
+            undo_open,
         };
         let decision = match decide(status, &roles, viewer.user_id, action, &facts, &input) {
             Ok(d) => d,
             Err(Refusal::NotAllowed) => return Err(ServiceError::Forbidden),
+            Err(Refusal::Missing("undo_period")) => {
+                return Err(ServiceError::Conflict(Conflict::UndoPeriodOver))
+            }
             Err(Refusal::Missing(field)) => {
                 let problem = match field {
                     "comment" => Problem::CommentRequired,
@@ -824,7 +894,11 @@ impl app::ports::Proposals for ProposalService {
                 mechanism: (action == Action::Redirect)
                     .then_some(input.mechanism.as_deref().unwrap_or_default()),
                 answer,
-                merged_into: target.as_ref().map(|t| t.id),
+                merged_into: target
+                    .as_ref()
+                    .filter(|_| action == Action::Merge)
+                    .map(|t| t.id),
+                unmerge: action == Action::Unmerge,
                 submitted: decision.to == Status::RegionalReview,
                 answered: answer.is_some(),
                 at,
@@ -856,8 +930,15 @@ impl app::ports::Proposals for ProposalService {
         )
         .await?;
         if let Some(t) = &target {
-            q::reroot(&txn, row.root(), t.root()).await?;
-            // The target's timeline shows the merge too.
+            let on_target = if action == Action::Unmerge {
+                // The proposal and those merged into it earlier leave the target's cluster.
+                q::unroot(&txn, row.id, row.root()).await?;
+                "unmerged_out"
+            } else {
+                q::reroot(&txn, row.root(), t.root()).await?;
+                "merged_in"
+            };
+            // The target's timeline shows the merge, or its undoing, too.
             q::insert_event(
                 &txn,
                 &q::NewEvent {
@@ -866,7 +947,7 @@ impl app::ports::Proposals for ProposalService {
                     user_id: user.id,
                     user_name: &user.name,
                     role: decision.role.code(),
-                    action: "merged_in",
+                    action: on_target,
                     from_status: &t.status,
                     to_status: &t.status,
                     comment: &input.comment,
@@ -876,11 +957,17 @@ impl app::ports::Proposals for ProposalService {
             )
             .await?;
             record_change(&txn, "proposal", t.id, "update").await?;
+        } else if action == Action::Unmerge {
+            q::unroot(&txn, row.id, row.root()).await?;
         }
         record_change(&txn, "proposal", id, "update").await?;
         let moved_row = ProposalRow {
             status: decision.to.code().to_owned(),
-            root_id: target.as_ref().map(|t| t.root()).or(row.root_id),
+            root_id: match action {
+                Action::Merge => target.as_ref().map(|t| t.root()).or(row.root_id),
+                Action::Unmerge => Some(row.id),
+                _ => row.root_id,
+            },
             ..row.clone()
         };
         self.notify(
@@ -895,6 +982,45 @@ impl app::ports::Proposals for ProposalService {
         .await?;
         txn.commit().await.context("committing a step")?;
         Ok(decision.to)
+    }
+
+    /// The proposal `target` that `id` would be merged into, for the page that asks before
+    /// merging; the same checks as the merge itself, and nothing written.
+    async fn merge_target(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        target: i64,
+    ) -> Result<ProposalLink, ServiceError> {
+        let (row, status, roles) = self.readable(id, viewer).await?;
+        let input = StepInput {
+            target: Some(target),
+            ..StepInput::default()
+        };
+        let facts = Facts {
+            complete: row.draft().complete(),
+            ..Facts::default()
+        };
+        if decide(
+            status,
+            &roles,
+            viewer.user_id,
+            Action::Merge,
+            &facts,
+            &input,
+        )
+        .is_err()
+        {
+            return Err(ServiceError::Forbidden);
+        }
+        let Some(t) = self.open_target(&row, target).await? else {
+            return Err(invalid("target", Problem::TargetRequired));
+        };
+        Ok(ProposalLink {
+            id: t.id,
+            title: t.title,
+            territory_name: t.territory_name,
+        })
     }
 
     /// Supports a proposal in the name of a territory team or a firm, with a testimony.

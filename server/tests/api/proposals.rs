@@ -2,10 +2,11 @@
 //! for every (state, role, action), a proposal's whole journey with five people, merging,
 //! drafts kept private, exports and digests.
 
-use crate::helpers::{assert_refused, spawn_app, Backend, Browser, TestApp};
+use crate::helpers::{assert_not_allowed, assert_refused, spawn_app, Backend, Browser, TestApp};
 use crate::on_both_backends;
 use app::domain::policy::{Role, Scope};
 use app::domain::proposal::{parse_documented_table, ALL_ACTIONS, ALL_STATUSES};
+use app::error::Problem;
 use server::services::accounts::AccountsService;
 
 const PASSWORD: &str = "un mot de passe solide";
@@ -82,6 +83,21 @@ async fn proposal_in(app: &TestApp, territory: &str, status: &str, title: &str) 
     )
     .await
     .unwrap();
+    if status == "merged" {
+        // Merged just now: the merge may still be undone.
+        sea_orm::ConnectionTrait::execute(
+            &app.db,
+            server::db::stmt(
+                &app.db,
+                "INSERT INTO proposal_event (proposal_id, at, user_name, role, action, \
+                 from_status, to_status, comment, mechanism) VALUES (?, ?, 'Délégation', \
+                 'national_delegation', 'merge', 'national_review', 'merged', '', '')",
+                vec![id.into(), app.clock.now().into()],
+            ),
+        )
+        .await
+        .unwrap();
+    }
     id
 }
 
@@ -286,6 +302,7 @@ async fn every_state_role_and_action_follows_the_documented_table() {
                     ("comment", "Réponse motivée"),
                     ("mechanism", "rescrit"),
                     ("target", &target.to_string()),
+                    ("confirm", "1"),
                 ];
                 let path = format!("/simplification/{id}/etape");
                 let location = match browser {
@@ -348,7 +365,7 @@ async fn every_state_role_and_action_follows_the_documented_table() {
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(allowed + refused, 12 * 14 * 13);
+    assert_eq!(allowed + refused, 12 * 14 * 14);
     assert!(allowed >= 30, "only {allowed} allowed cases");
 }
 
@@ -449,10 +466,7 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
     );
     // The elected co-lead cannot approve a second time; the industrial co-lead can.
     let r = elected.post(&path, &step("approve", "")).await;
-    assert_eq!(
-        r.headers()["location"],
-        format!("/simplification/{id}?erreur=forbidden")
-    );
+    assert_not_allowed(r).await;
     let r = industrial.post(&path, &step("approve", "")).await;
     assert_eq!(
         r.headers()["location"],
@@ -505,10 +519,7 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
         "national inbox"
     );
     let r = national.post(&path, &step("accept", "")).await;
-    assert_eq!(
-        r.headers()["location"],
-        format!("/simplification/{id}?erreur=comment_required")
-    );
+    assert_refused(r, Problem::CommentRequired).await;
     let r = national
         .post(
             &path,
@@ -571,15 +582,79 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
     assert_eq!(to("elu@arve.fr"), 3, "{mails:?}"); // approve, escalate, accept
     assert_eq!(to("elu@oyonnax.fr"), 2, "{mails:?}"); // escalate, accept
 
-    // The dashboard counts it, and the CSV export lists it.
+    // The dashboard counts it, and both exports list it.
     let (_, dashboard) = app.get_html("/simplification/tableau-de-bord").await;
     assert!(
         dashboard.contains("data-testid=\"total\">1<"),
         "dashboard total"
     );
-    let csv = app
+    // The spreadsheet follows the French convention: byte-order mark, `;`, CRLF, labels,
+    // decimal commas, dd/mm/yyyy, with the text, the answer and the days at each level.
+    let sheet = app
         .client
         .get(app.url("/simplification/export.csv?status=accepted"))
+        .header("accept-language", "fr-FR")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(sheet.starts_with(b"\xEF\xBB\xBF"), "byte-order mark");
+    let text = std::str::from_utf8(&sheet[3..]).unwrap();
+    assert!(
+        text.starts_with("Numéro;Titre;Statut;Niveau;Thème;Territoire;Région;"),
+        "{text}"
+    );
+    assert!(text.ends_with("\r\n"));
+    assert_eq!(
+        text.matches('\n').count(),
+        text.matches("\r\n").count(),
+        "CRLF only"
+    );
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    let col = |name: &str| {
+        let i = headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name}"));
+        rows[0][i].to_owned()
+    };
+    assert_eq!(col("Statut"), "Acceptée, mesure en cours");
+    assert_eq!(col("Niveau"), "National");
+    assert!(
+        col("Réponse officielle").contains("expérimenté"),
+        "{:?}",
+        rows[0]
+    );
+    assert!(!col("Problème rencontré").is_empty());
+    for days in [
+        "Jours au territoire",
+        "Jours à la région",
+        "Jours au niveau national",
+    ] {
+        let d = col(days);
+        assert!(
+            d.split_once(',').is_some_and(|(a, b)| !a.is_empty()
+                && a.chars().all(|c| c.is_ascii_digit())
+                && b.len() == 1),
+            "{days}: {d}"
+        );
+    }
+    let created = col("Créée le");
+    assert!(
+        created.len() == 10 && created.as_bytes()[2] == b'/',
+        "{created}"
+    );
+    // The open data keeps codes, `,` and no byte-order mark.
+    let csv = app
+        .client
+        .get(app.url("/simplification/donnees.csv?status=accepted"))
         .send()
         .await
         .unwrap()
@@ -680,31 +755,49 @@ async fn merging_keeps_every_supporter_once_and_both_timelines() {
         );
     }
     let mut national = national;
+    let target_ref = format!("#{b}");
+    let merge = |confirm: &'static str| {
+        [
+            ("action", "merge"),
+            ("target", target_ref.as_str()),
+            ("comment", "Même sujet que la demande d'Oyonnax."),
+            ("confirm", confirm),
+        ]
+    };
+    // The merge asks first, naming the target by number and title, and changes nothing.
+    let before = footprint(&app, a).await;
     let r = national
-        .post(
-            &format!("/simplification/{a}/etape"),
-            &[
-                ("action", "merge"),
-                ("target", &b.to_string()),
-                ("comment", "Même sujet que la demande d'Oyonnax."),
-            ],
-        )
+        .post(&format!("/simplification/{a}/etape"), &merge(""))
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let page = r.text().await.unwrap();
+    let question = page
+        .split("data-testid=\"confirm-merge\"")
+        .nth(1)
+        .expect("the merge asks for confirmation");
+    assert!(
+        question.contains(&format!(
+            "n° {b} « ZAN : extensions de sites industriels existants »"
+        )),
+        "{question}"
+    );
+    assert!(question.contains("name=\"confirm\""));
+    assert_eq!(footprint(&app, a).await, before, "asking changed nothing");
+    let r = national
+        .post(&format!("/simplification/{a}/etape"), &merge("1"))
         .await;
     assert_eq!(
         r.headers()["location"],
         format!("/simplification/{a}?etape=merged")
     );
-    // Merging into itself or into a merged proposal is refused.
+    // Merging into itself or into a merged proposal is refused, beside the target field.
     let r = national
         .post(
             &format!("/simplification/{b}/etape"),
             &[("action", "merge"), ("target", &a.to_string())],
         )
         .await;
-    assert_eq!(
-        r.headers()["location"],
-        format!("/simplification/{b}?erreur=target_required")
-    );
+    assert_refused(r, Problem::TargetRequired).await;
 
     let (_, merged) = app.get_json(&format!("/api/v1/proposals/{b}")).await;
     // HOME (author of A), THIRD (both, once) and FOURTH; OTHER is B's own author.
@@ -745,6 +838,63 @@ async fn merging_keeps_every_supporter_once_and_both_timelines() {
         queue.find(&format!("/simplification/{c}\"")).unwrap(),
     );
     assert!(pb < pc);
+
+    // The national delegation undoes the merge: A takes its own course again with its own
+    // supporters, and both timelines say so.
+    let r = national
+        .post(
+            &format!("/simplification/{a}/etape"),
+            &[("action", "unmerge"), ("comment", "Fusion par erreur.")],
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/simplification/{a}?etape=national_review")
+    );
+    let (_, source) = app.get_json(&format!("/api/v1/proposals/{a}")).await;
+    assert_eq!(source["status"], "national_review");
+    assert!(source["merged_into"].is_null(), "{source}");
+    assert_eq!(source["territories_supporting"], 2, "THIRD and FOURTH");
+    assert!(source["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "unmerge" && e["comment"] == "Fusion par erreur."));
+    let (_, target) = app.get_json(&format!("/api/v1/proposals/{b}")).await;
+    assert_eq!(target["sources"].as_array().unwrap().len(), 0, "{target}");
+    assert_eq!(target["territories_supporting"], 1, "THIRD only");
+    assert_eq!(target["firms_supporting"], 1);
+    let timeline = target["timeline"].as_array().unwrap();
+    assert!(timeline
+        .iter()
+        .any(|e| e["action"] == "unmerged_out" && e["related_id"] == a));
+    assert!(timeline.iter().any(|e| e["action"] == "merged_in"));
+    // After 30 days, a merge can no longer be undone.
+    let r = national
+        .post(&format!("/simplification/{a}/etape"), &merge("1"))
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // The merge is dated 31 days back (moving the clock would end the session too).
+    sea_orm::ConnectionTrait::execute(
+        &app.db,
+        server::db::stmt(
+            &app.db,
+            "UPDATE proposal_event SET at = at - ? WHERE proposal_id = ? AND action = 'merge'",
+            vec![(31 * 24 * 3600_i64).into(), a.into()],
+        ),
+    )
+    .await
+    .unwrap();
+    let before = footprint(&app, a).await;
+    let r = national
+        .post(
+            &format!("/simplification/{a}/etape"),
+            &[("action", "unmerge")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 409);
+    assert!(r.text().await.unwrap().contains("plus de 30 jours"));
+    assert_eq!(footprint(&app, a).await, before);
 }
 
 #[tokio::test]

@@ -13,12 +13,20 @@ pub fn NeedPage() -> impl IntoView {
         } else {
             None
         };
-        Ok((n, matches))
+        let signed_in = crate::api::accounts::get_current_user().await?.is_some();
+        Ok((n, matches, signed_in))
     });
     view! {
-        {when_loaded(data, move |(n, matches)| {
+        {when_loaded(data, move |(n, matches, signed_in)| {
                         let s = n.summary.clone();
                         let id = s.id;
+                        let open = NeedStatus::parse(&s.status) == Some(NeedStatus::Open);
+                        // A visitor of a public annonce is offered to sign in and come back to ask.
+                        let sign_in = (open && !signed_in).then(|| view! {
+                            <p class="cta" data-testid="ask-sign-in">
+                                <a class="button" href=crate::components::sign_in_href()>{t(lang, Key::AskContactSignIn)}</a>
+                            </p>
+                        });
                         let ask = (!n.ask_as.is_empty() && !n.is_author).then(|| view! {
                             <form method="post" action=format!("/annonces/{id}/contact") class="card-form" data-testid="ask-form">
                                 <h2>{t(lang, Key::AskContact)}</h2>
@@ -44,7 +52,7 @@ pub fn NeedPage() -> impl IntoView {
                                             <h3><a href=format!("/organisations/{}", m.organisation_id)>{m.name.clone()}</a></h3>
                                             <p class="meta">{m.commune.clone()} " · " {t(lang, Key::Affinity)} " " {crate::i18n::percent(lang, m.score * 100.0)}</p>
                                             <p class="why" data-testid="why">{t(lang, Key::WhyThisMatch)}{colon(lang)}{m.why.clone()}</p>
-                                            <details class="propose">
+                                            <details class="propose" hidden=!open>
                                                 <summary>{t(lang, Key::ContactThisFirm)}</summary>
                                                 <form method="post" action=format!("/annonces/{id}/contact") class="card-form">
                                                     <input type="hidden" name="target" value=m.organisation_id.to_string()/>
@@ -78,10 +86,12 @@ pub fn NeedPage() -> impl IntoView {
                         let author = n.is_author.then(|| view! {
                             <div class="actions-row">
                                 <a class="button" href=format!("/annonces/{id}/modifier")>{t(lang, Key::EditNeed)}</a>
-                                {(NeedStatus::parse(&s.status) == Some(NeedStatus::Open)).then(|| view! {
-                                    <form method="post" action=format!("/annonces/{id}/cloturer")>
-                                        <button type="submit" class="secondary">{t(lang, Key::CloseNeed)}</button>
-                                    </form>
+                                {open.then(|| view! {
+                                    <ConfirmStep label=t(lang, Key::CloseNeed).to_owned() effect=t(lang, Key::CloseNeedEffect).to_owned() testid="confirm-close">
+                                        <form method="post" action=format!("/annonces/{id}/cloturer")>
+                                            <button type="submit">{confirm_label(t(lang, Key::CloseNeed))}</button>
+                                        </form>
+                                    </ConfirmStep>
                                 })}
                             </div>
                         });
@@ -109,6 +119,7 @@ pub fn NeedPage() -> impl IntoView {
                                 {n.land_area_ha.map(|a| view! { <dt>{t(lang, Key::LandAreaLabel)}</dt><dd>{format!("{a} ha")}</dd> })}
                             </dl>
                             {ask}
+                            {sign_in}
                             {(!n.interests.is_empty()).then(|| view! {
                                 <section aria-labelledby="interests-h">
                                     <h2 id="interests-h">{t(lang, Key::Inbox)}</h2>

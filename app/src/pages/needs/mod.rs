@@ -5,10 +5,11 @@ use crate::api::needs::{
     get_inbox, get_matches, get_need, get_needs, get_needs_for_me, InterestView, NeedDraft,
     NeedFilter, NeedSummary, NeedView,
 };
-use crate::components::{path_record, when_loaded};
 use crate::components::{
-    typed_or, BarChart, Field, Flash, Frame, PageTitle, ProblemSummary, Select,
+    confirm_label, typed_or, BarChart, ConfirmStep, Field, Flash, Frame, PageTitle, ProblemSummary,
+    Select,
 };
+use crate::components::{path_record, when_loaded};
 use crate::domain::contact::ContactStatus;
 use crate::domain::matching::FirmSize;
 use crate::domain::need::{NeedKind, NeedStatus, NeedVisibility};
@@ -68,8 +69,26 @@ fn interest_item(lang: Lang, i: InterestView, here: bool) -> impl IntoView {
             </div>
         }
     });
-    let forms = (!i.actions.is_empty()).then(|| {
-        let decline = i.actions.iter().any(|a| a == "decline");
+    // Saying how a contact ended is final: it asks once, behind a disclosure.
+    let (ends, answers): (Vec<String>, Vec<String>) = i
+        .actions
+        .iter()
+        .cloned()
+        .partition(|a| a == "concluded" || a == "not_concluded");
+    let conclude = (!ends.is_empty()).then(|| {
+        view! {
+            <ConfirmStep label=t(lang, Key::ConcludeContact).to_owned() effect=t(lang, Key::ConcludeEffect).to_owned() testid=format!("conclude-{id}")>
+                <form method="post" action=format!("/mises-en-relation/{id}") class="actions-row">
+                    {ends.iter().map(|a| {
+                        let key = if a == "concluded" { Key::MarkConcluded } else { Key::MarkNotConcluded };
+                        view! { <button type="submit" name="action" value=a.clone()>{t(lang, key)}</button> }
+                    }).collect_view()}
+                </form>
+            </ConfirmStep>
+        }
+    });
+    let forms = (!answers.is_empty()).then(|| {
+        let decline = answers.iter().any(|a| a == "decline");
         view! {
             <form method="post" action=format!("/mises-en-relation/{id}") class="card-form" data-testid=format!("interest-{id}")>
                 {decline.then(|| view! {
@@ -79,12 +98,10 @@ fn interest_item(lang: Lang, i: InterestView, here: bool) -> impl IntoView {
                     </div>
                 })}
                 <div class="actions-row">
-                    {i.actions.iter().map(|a| {
+                    {answers.iter().map(|a| {
                         let key = match a.as_str() {
                             "accept" => Key::AcceptContact,
-                            "decline" => Key::DeclineExchange,
-                            "concluded" => Key::MarkConcluded,
-                            _ => Key::MarkNotConcluded,
+                            _ => Key::DeclineExchange,
                         };
                         view! { <button type="submit" name="action" value=a.clone()>{t(lang, key)}</button> }
                     }).collect_view()}
@@ -105,6 +122,7 @@ fn interest_item(lang: Lang, i: InterestView, here: bool) -> impl IntoView {
             {(!i.reason.is_empty()).then(|| view! { <p><strong>{t(lang, Key::DeclineReason)}{colon(lang)}</strong>{i.reason.clone()}</p> })}
             {contacts}
             {forms}
+            {conclude}
         </li>
     }
 }

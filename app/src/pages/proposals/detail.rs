@@ -57,30 +57,93 @@ pub(super) fn workflow_picture(lang: Lang, p: &ProposalDetail) -> impl IntoView 
     }
 }
 
-/// The form of one workflow action.
+/// A merge about to be taken: the page is drawn again with this in its context, and asks
+/// once, showing the target's number and title, before merging.
+#[derive(Debug, Clone)]
+pub struct MergeConfirmation {
+    /// The proposal to merge.
+    pub source: i64,
+    pub target: ProposalLink,
+    /// The comment typed with the merge, carried to the confirming form.
+    pub comment: String,
+}
+
+/// The question asked before a merge, first on the page.
+fn merge_confirmation(lang: Lang, id: i64) -> Option<impl IntoView> {
+    let c = use_context::<MergeConfirmation>().filter(|c| c.source == id)?;
+    let target = c.target;
+    Some(view! {
+        <section class="confirm-box" role="alert" aria-labelledby="confirm-merge-h" data-testid="confirm-merge">
+            <h2 id="confirm-merge-h">{t(lang, Key::ConfirmMergeTitle)}</h2>
+            <p>
+                {t(lang, Key::ConfirmMergeLead)} " "
+                <a href=format!("/simplification/{}", target.id)>{format!("n° {} « {} »", target.id, target.title)}</a>
+                " (" {target.territory_name.clone()} ")."
+            </p>
+            <p>{t(lang, Key::ConfirmMergeEffect)}</p>
+            <form method="post" action=format!("/simplification/{id}/etape") class="actions-row">
+                <input type="hidden" name="action" value=Action::Merge.code()/>
+                <input type="hidden" name="target" value=target.id.to_string()/>
+                <input type="hidden" name="comment" value=c.comment/>
+                <input type="hidden" name="confirm" value="1"/>
+                <button type="submit">{t(lang, Key::ConfirmMergeButton)}</button>
+                <a class="button secondary" href=format!("/simplification/{id}")>{t(lang, Key::DoNotMerge)}</a>
+            </form>
+        </section>
+    })
+}
+
+/// The form of one workflow action. A refused step comes back in its own form, filled; the
+/// steps that cannot be taken back ask once (a merge by the page above, a withdrawal or an
+/// undo behind a disclosure that says what it does).
 pub(super) fn action_form(lang: Lang, id: i64, action: Action) -> impl IntoView {
     let requires = action.requirements();
     let needs_comment = requires.contains(&Requirement::Comment);
     let code = action.code();
+    // Every action form posts to the same address: a refusal is this form's if it sent this action.
+    let mine = use_refused().is_some_and(|r| r.value("action").as_deref() == Some(code));
+    let typed = move |name: &str| {
+        if mine {
+            typed_or(name, "")
+        } else {
+            String::new()
+        }
+    };
+    let problem = move |name: &str, input: &str, label: Key| {
+        if mine {
+            field_problem(lang, name, input, label)
+        } else {
+            FieldProblem {
+                described_by: None,
+                message: None,
+            }
+        }
+    };
     let form_id = format!("act-{code}");
     let comment_id = format!("{form_id}-comment");
     let mechanism = requires.contains(&Requirement::Mechanism).then(|| {
         let mid = format!("{form_id}-mechanism");
+        let chosen = typed("mechanism");
+        let p = problem("mechanism", &mid, Key::MechanismLabel);
         view! {
             <div class="field">
                 <label for=mid.clone()>{t(lang, Key::MechanismLabel)}</label>
-                <select id=mid name="mechanism" required>
-                    {Mechanism::ALL.iter().map(|m| view! { <option value=m.code()>{t(lang, m.key())}</option> }).collect_view()}
+                {p.message}
+                <select id=mid name="mechanism" required aria-describedby=p.described_by.clone() aria-invalid=p.described_by.is_some().then_some("true")>
+                    {Mechanism::ALL.iter().map(|m| view! { <option value=m.code() selected=chosen == m.code()>{t(lang, m.key())}</option> }).collect_view()}
                 </select>
             </div>
         }
     });
     let target = requires.contains(&Requirement::Target).then(|| {
         let tid = format!("{form_id}-target");
+        let p = problem("target", &tid, Key::MergeTargetLabel);
         view! {
             <div class="field">
                 <label for=tid.clone()>{t(lang, Key::MergeTargetLabel)}</label>
-                <input id=tid name="target" inputmode="numeric" required pattern="#?[0-9]+"/>
+                {p.message}
+                <input id=tid name="target" inputmode="numeric" required pattern="#?[0-9]+" value=typed("target")
+                    aria-describedby=p.described_by.clone() aria-invalid=p.described_by.is_some().then_some("true")/>
             </div>
         }
     });
@@ -89,17 +152,42 @@ pub(super) fn action_form(lang: Lang, id: i64, action: Action) -> impl IntoView 
     } else {
         Key::CommentLabel
     };
-    view! {
+    let comment_problem = problem("comment", &comment_id, comment_label);
+    let step = t(lang, action_key(code));
+    let asks_once = matches!(action, Action::Withdraw | Action::Unmerge);
+    let button = if asks_once {
+        confirm_label(step)
+    } else {
+        step.to_owned()
+    };
+    let form = view! {
         <form method="post" action=format!("/simplification/{id}/etape") class="card-form action-form" data-testid=form_id.clone()>
+            {mine.then(|| view! { <ProblemSummary/> })}
             <input type="hidden" name="action" value=code/>
             {mechanism}
             {target}
             <div class="field">
                 <label for=comment_id.clone()>{t(lang, comment_label)}{needs_comment.then_some(" *")}</label>
-                <textarea id=comment_id name="comment" rows="3" required=needs_comment></textarea>
+                {comment_problem.message}
+                <textarea id=comment_id name="comment" rows="3" required=needs_comment
+                    aria-describedby=comment_problem.described_by.clone() aria-invalid=comment_problem.described_by.is_some().then_some("true")>{typed("comment")}</textarea>
             </div>
-            <button type="submit">{t(lang, action_key(code))}</button>
+            <button type="submit">{button}</button>
         </form>
+    };
+    if asks_once {
+        let effect = match action {
+            Action::Unmerge => Key::UnmergeEffect,
+            _ => Key::WithdrawEffect,
+        };
+        view! {
+            <ConfirmStep label=step.to_owned() effect=t(lang, effect).to_owned() testid=format!("confirm-{code}")>
+                {form}
+            </ConfirmStep>
+        }
+        .into_any()
+    } else {
+        form.into_any()
     }
 }
 
@@ -226,6 +314,7 @@ pub(super) fn ProposalView(p: ProposalDetail) -> impl IntoView {
             <a href=format!("/territoires/{}", s.territory_id)>{s.territory_name.clone()}</a> " · " {s.region_name.clone()}
             " · #" {id}
         </p>
+        {merge_confirmation(lang, id)}
         {merged}
         {approvals}
         {workflow_picture(lang, &p)}

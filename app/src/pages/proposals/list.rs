@@ -63,11 +63,11 @@ pub fn ProposalsPage() -> impl IntoView {
                             .map(|t| (t.region_name.clone(), t.region_code.clone()))
                             .collect();
                         let qs = filter.to_query();
-                        let export = |ext: &str| {
+                        let export = |file: &str| {
                             if qs.is_empty() {
-                                format!("/simplification/export.{ext}")
+                                format!("/simplification/{file}")
                             } else {
-                                format!("/simplification/export.{ext}?{qs}")
+                                format!("/simplification/{file}?{qs}")
                             }
                         };
                         let base = qs.clone();
@@ -101,8 +101,9 @@ pub fn ProposalsPage() -> impl IntoView {
                             </form>
                             <p class="count" aria-live="polite" data-testid="proposal-count">
                                 {format_int(lang, list.total)} " " {t(lang, Key::ProposalsWord)}
-                                " · " <a href=export("csv") rel="external" download>{t(lang, Key::ExportCsv)}</a>
-                                " · " <a href=export("json") rel="external" download>{t(lang, Key::ExportJson)}</a>
+                                " · " <a href=export("export.csv") rel="external" download>{t(lang, Key::ExportCsv)}</a>
+                                " · " <a href=export("donnees.csv") rel="external" download>{t(lang, Key::ExportData)}</a>
+                                " · " <a href=export("export.json") rel="external" download>{t(lang, Key::ExportJson)}</a>
                             </p>
                             <ul class="cards" data-testid="proposal-list">{items}</ul>
                             <Pager page=list.page per_page=list.per_page total=list.total href label=t(lang, Key::ProposalsTitle)/>

@@ -10,8 +10,8 @@ use crate::api::proposals::{
     ProposalDraft, ProposalFilter, ProposalLink, ProposalSort, ProposalSummary,
 };
 use crate::components::{
-    axis_options, theme_options, BarChart, Field, Flash, Frame, PageTitle, Pager, ProblemSummary,
-    Select,
+    axis_options, confirm_label, field_problem, theme_options, typed_or, use_refused, BarChart,
+    ConfirmStep, Field, FieldProblem, Flash, Frame, PageTitle, Pager, ProblemSummary, Select,
 };
 use crate::components::{path_record, when_loaded};
 use crate::domain::proposal::{
@@ -32,7 +32,7 @@ mod list;
 mod queue;
 
 pub use dashboard::DashboardPage;
-pub use detail::ProposalPage;
+pub use detail::{MergeConfirmation, ProposalPage};
 pub use form::{ProposalEditPage, ProposalNewPage};
 pub use list::ProposalsPage;
 pub use queue::QueuePage;
@@ -77,10 +77,12 @@ pub fn action_key(code: &str) -> Key {
         Some(Action::Reject) => Key::AcReject,
         Some(Action::Merge) => Key::AcMerge,
         Some(Action::Withdraw) => Key::AcWithdraw,
+        Some(Action::Unmerge) => Key::AcUnmerge,
         None => match code {
             "create" => Key::AcCreate,
             "support" => Key::AcSupport,
             "merged_in" => Key::AcMergedIn,
+            "unmerged_out" => Key::AcUnmergedOut,
             _ => Key::AcOther,
         },
     }
