@@ -1,5 +1,5 @@
 // An industrialist joins: sign up, confirm from the mail, sign in, edit the firm, sign out.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';

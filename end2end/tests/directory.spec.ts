@@ -1,5 +1,6 @@
 // The territorial directory, as a visitor meets it.
-import { test, expect, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
 import AxeBuilder from '@axe-core/playwright';
 
 /** Resolves once the WebAssembly bundle has hydrated the page. */
@@ -97,7 +98,7 @@ for (const lang of ['fr-FR', 'en-GB']) {
   test(`main pages have no accessibility violations (${lang})`, async ({ browser }) => {
     const context = await browser.newContext({ locale: lang });
     const page = await context.newPage();
-    for (const url of ['/', '/territoires', '/territoires/ti-8422', '/poles', '/districts', '/recherche?q=usinage', '/connexion', '/inscription', '/mot-de-passe-oublie', '/simplification', '/simplification/tableau-de-bord', '/pratiques', '/territoires/ti-8413/partenaires', '/territoires/ti-8422/partenaires', '/annonces', '/territoires/ti-8422/filieres']) {
+    for (const url of ['/', '/territoires', '/territoires/ti-8422', '/poles', '/districts', '/recherche?q=usinage', '/connexion', '/inscription', '/mot-de-passe-oublie', '/simplification', '/simplification/tableau-de-bord', '/pratiques', '/territoires/ti-8413/partenaires', '/territoires/ti-8422/partenaires', '/annonces', '/territoires/ti-8422/filieres', '/page-inexistante']) {
       await page.goto(url);
       const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
       expect(results.violations.map((v) => `${url}: ${v.id} ${v.help}`)).toEqual([]);

@@ -1,7 +1,7 @@
 // Explanations speak the reader's language: on the English pages, the reasons of a firm
 // suggested for an annonce and of a partner district are English, built from the same
 // reasons as the French ones.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { execFileSync } from 'child_process';
 
 const PASSWORD = 'une phrase de passe longue';

@@ -2,7 +2,8 @@
 // off, so that the server is the one to refuse), in French and in English, and comes back
 // with every field as typed, every problem beside its field (aria-describedby, aria-invalid)
 // and a summary at the top linking to each problematic field.
-import { test, expect, Browser, Page, APIRequestContext } from '@playwright/test';
+import { Browser, Page, APIRequestContext } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { execFileSync } from 'child_process';
 
 const PASSWORD = 'une phrase de passe longue';

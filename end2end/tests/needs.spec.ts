@@ -1,7 +1,8 @@
 // The whole matchmaking journey in a browser: firm A posts a need; firm B sees it among the
 // annonces its firm could answer and asks for contact; A accepts; both see each other's
 // details; B marks the partnership concluded; the mails are in the outbox.
-import { test, expect, Browser, Page } from '@playwright/test';
+import { Browser, Page } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -48,8 +49,10 @@ function mailsTo(email: string): number {
 
 test('a need finds a partner: ask, accept, contacts, partnership concluded, mails', async ({ browser, request }, info) => {
   // Firm B: a machining firm of the Arve valley from the demo data; firm A: a pôle as buyer.
-  const firms = await (await request.get('/api/v1/search?q=usinage&territory=ti-8422&kind=firm&per_page=5')).json();
-  const firmB = firms.hits[0];
+  // The index is built in the background after start: wait for it when this test runs first.
+  const machining = async () => (await (await request.get('/api/v1/search?q=usinage&territory=ti-8422&kind=firm&per_page=5')).json()).hits;
+  await expect.poll(async () => (await machining()).length, { timeout: 30_000 }).toBeGreaterThan(0);
+  const firmB = (await machining())[0];
   const poles = await (await request.get('/api/v1/organisations?kind=pole&per_page=1')).json();
   const firmA = poles.items[0];
   const stamp = Date.now();
@@ -81,6 +84,8 @@ test('a need finds a partner: ask, accept, contacts, partnership concluded, mail
   await pb.getByLabel('Message').fill('Nous usinons ce type de pièces à Cluses.');
   await pb.getByTestId('ask-form').getByRole('button', { name: 'Demander une mise en relation' }).click();
   await expect(pb.getByTestId('flash')).toContainText('Demande envoyée');
+  // A's firm has members with the default notices: the confirmation counts who was told.
+  await expect(pb.getByTestId('told')).toHaveText(/^[1-9][0-9]* personnes? (est|sont) prévenues?\.$/);
 
   // Signed out (another browser), A follows the mail's link: the sign-in page, then that
   // very contact, first and marked.

@@ -1,6 +1,6 @@
 // The European network in a browser: partner suggestions explain themselves, every main page
 // switches between French and English (screenshots kept), and a district answers an exchange.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 
 const MAIN_PAGES = [
   '/', '/recherche?q=usinage', '/territoires', '/territoires/ti-8422', '/territoires/ti-8413/partenaires',

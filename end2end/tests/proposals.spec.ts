@@ -1,7 +1,8 @@
 // A simplification proposal climbs from its territory to the national level and back with an
 // answer: the elected co-lead writes and submits it, the industrial co-lead approves, the
 // regional referent escalates, the national team answers, the territory reads the answer.
-import { test, expect, Browser, Page } from '@playwright/test';
+import { Browser, Page } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { execFileSync } from 'child_process';
 
 const PASSWORD = 'une phrase de passe longue';

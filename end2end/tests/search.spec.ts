@@ -1,5 +1,5 @@
 // Search as an industrialist uses it: type, refine with a facet, go back.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 
 test('search updates as you type, a facet refines it, back restores it', async ({ page }, info) => {
   await page.goto('/recherche');

@@ -1,6 +1,6 @@
 // An attacker's markup in user text stays text: an annonce titled with a meta refresh is
 // shown as typed, in the page and in the tab's title, and the visitor stays on the annonce.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { execFileSync } from 'child_process';
 
 const PASSWORD = 'une phrase de passe longue';

@@ -61,9 +61,10 @@ pub struct NeedDraft {
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(max_length = 500))]
     pub quantity: String,
-    /// INSEE commune code.
+    /// The commune as a person types it: its name (`Cluses`, or `Cluses (74)` to tell
+    /// namesakes apart), a postal code or an INSEE code; empty for the organisation's commune.
     #[serde(default)]
-    #[cfg_attr(feature = "ssr", schema(pattern = r"^(?:[0-9]{5}|2[AB][0-9]{3})?$"))]
+    #[cfg_attr(feature = "ssr", schema(max_length = 100))]
     pub commune: String,
     #[serde(default)]
     #[cfg_attr(
@@ -353,6 +354,10 @@ pub struct NeedView {
     pub radius_km: f64,
     pub size: String,
     pub land_area_ha: Option<f64>,
+    /// The commune the author chose, as its edit form shows it (`Cluses (74)`, which reads
+    /// back as that very commune); only for its author, and `None` when the annonce takes its
+    /// organisation's commune.
+    pub commune_typed: Option<String>,
     /// The reader speaks for the author.
     pub is_author: bool,
     /// Organisations in whose name the reader may ask for contact: (id, name).

@@ -390,12 +390,20 @@ impl ProposalDraft {
 pub struct Queue {
     /// (territory id, territory name, proposals including drafts) for each team the viewer
     /// belongs to.
-    pub territories: Vec<(String, String, Vec<ProposalSummary>)>,
+    pub territories: Vec<(String, String, Vec<Waiting>)>,
     /// (region code, region name, proposals awaiting regional review).
-    pub regions: Vec<(String, String, Vec<ProposalSummary>)>,
+    pub regions: Vec<(String, String, Vec<Waiting>)>,
     /// Proposals under national review, when the viewer is in the national team.
-    pub national: Option<Vec<ProposalSummary>>,
+    pub national: Option<Vec<Waiting>>,
     pub sort: ProposalSort,
+}
+
+/// A proposal of a queue, and how long it has waited at its current step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Waiting {
+    pub proposal: ProposalSummary,
+    /// Days at the current step, when it waits for someone (not for a draft or an answer).
+    pub days: Option<f64>,
 }
 
 /// Figures for the dashboard.

@@ -30,6 +30,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         _ => (Key::ErrorTitle, Key::ErrorBody),
     };
     view! {
+        <leptos_meta::Title text=t(lang, title)/>
         <section class="error-box" role="alert">
             <h1>{t(lang, title)}</h1>
             <p>{t(lang, body)}</p>

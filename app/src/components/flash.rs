@@ -3,7 +3,7 @@
 
 use super::refused::use_refused;
 use crate::error::{AppError, Conflict, Problem};
-use crate::i18n::{t, use_lang, Key};
+use crate::i18n::{count, t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -50,11 +50,33 @@ pub fn Flash(done: &'static [(&'static str, Key)]) -> impl IntoView {
                     .into_any(),
             );
         }
+        // Who heard of it, when the step tells anyone (`prevenus=N`).
+        let told = q.get("prevenus").and_then(|n| n.parse::<u64>().ok());
         done.iter()
             .find(|(k, _)| q.get(k).is_some())
             .map(|(_, key)| {
-                view! { <p class="flash ok" role="status" data-testid="flash">{t(lang, *key)}</p> }
+                let told = told.map(|n| view! { " " <span data-testid="told">{told_sentence(lang, n)}</span> });
+                view! { <p class="flash ok" role="status" data-testid="flash">{t(lang, *key)}{told}</p> }
                     .into_any()
             })
     }
+}
+
+/// "2 personnes sont prévenues.", or, when nobody could be, that the step waits for them.
+fn told_sentence(lang: Lang, n: u64) -> String {
+    if n == 0 {
+        return t(lang, Key::ToldNobody).to_owned();
+    }
+    let verb = t(
+        lang,
+        if n == 1 {
+            Key::ToldOneVerb
+        } else {
+            Key::ToldManyVerb
+        },
+    );
+    format!(
+        "{} {verb}",
+        count(lang, n, Key::PersonWord, Key::PeopleWord)
+    )
 }

@@ -26,6 +26,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">"◆"</span>
                     " Maillage"
                 </a>
+                // A phone folds the menu behind its summary; a wider screen shows it open
+                // (style/main.css), without WebAssembly either way.
+                <details class="menu">
+                    <summary>{t(lang, Key::Menu)}</summary>
                 <nav aria-label=t(lang, Key::MainNavigation)>
                     <ul class="nav">
                         <li><a href="/">{t(lang, Key::NavHome)}</a></li>
@@ -38,6 +42,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <li><a href="/simplification">{t(lang, Key::NavSimplification)}</a></li>
                     </ul>
                 </nav>
+                </details>
                 <div class="account-nav">
                     <Suspense>
                         {move || Suspend::new(async move {

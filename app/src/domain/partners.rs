@@ -60,14 +60,19 @@ fn cosine(a: &BTreeMap<String, f64>, b: &BTreeMap<String, f64>) -> f64 {
     }
 }
 
-/// Words of at least five letters, folded: enough to match "plasturgie"/"plastics" loosely
-/// without matching every "de" and "and".
-fn words(text: &str) -> BTreeSet<String> {
-    fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 5)
-        .map(|w| w.chars().take(7).collect())
-        .collect()
+/// Words of at least five letters, keyed by their folded first seven letters: enough to
+/// match "plasturgie"/"plastiques" loosely without matching every "de" and "and". The value
+/// is the word as written (lowercased), which is what a reason shows: never the stem.
+fn words(text: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if word.chars().count() < 5 {
+            continue;
+        }
+        let stem: String = fold(word).chars().take(7).collect();
+        out.entry(stem).or_insert_with(|| word.to_lowercase());
+    }
+    out
 }
 
 /// How alike two profiles are. `a` is the one asking (its shares explain the match).
@@ -105,7 +110,18 @@ pub fn similarity(a: &Profile, b: &Profile) -> Similarity {
         });
     }
     let (wa, wb) = (words(&a.text), words(&b.text));
-    let shared_words: Vec<String> = wa.intersection(&wb).cloned().collect();
+    // Each shared word as the asking side wrote it, and as the other side did when it differs.
+    let shared_words: Vec<String> = wa
+        .iter()
+        .filter_map(|(stem, mine)| {
+            let theirs = wb.get(stem)?;
+            Some(if theirs == mine {
+                mine.clone()
+            } else {
+                format!("{mine} / {theirs}")
+            })
+        })
+        .collect();
     if !shared_words.is_empty() {
         let smaller = wa.len().min(wb.len()).max(1) as f64;
         factors.push(Factor {
@@ -195,6 +211,18 @@ mod tests {
         let none = similarity(&a, &profile(&[("13", 1.0)], &["energy"], "textile"));
         assert_eq!(none.score, 0.0);
         assert!(none.factors.is_empty());
+    }
+
+    #[test]
+    fn shared_words_are_shown_as_written_never_as_stems() {
+        let vallee = profile(&[], &[], "Plasturgie et moules d'injection");
+        let district = profile(&[], &[], "Distretto della plasturgia, moules injection");
+        let s = similarity(&vallee, &district);
+        assert_eq!(s.factors[0].factor, "strengths");
+        assert_eq!(
+            s.factors[0].items,
+            ["injection", "moules", "plasturgie / plasturgia"]
+        );
     }
 
     #[test]

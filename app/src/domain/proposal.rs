@@ -759,6 +759,15 @@ pub fn days_by_level(entered: &[(i64, Status)], now: i64) -> [f64; 3] {
     days
 }
 
+/// Days a proposal has waited at its current step, when that step waits for someone
+/// (`entered` as for [`days_by_level`]); `None` once answered, or before any step.
+pub fn days_waiting(entered: &[(i64, Status)], now: i64) -> Option<f64> {
+    let (at, status) = entered.last()?;
+    status
+        .waiting()
+        .then(|| (now - at).max(0) as f64 / DAY as f64)
+}
+
 /// The median of some values (the mean of the two middle ones for an even count).
 pub fn median(values: &mut [f64]) -> Option<f64> {
     if values.is_empty() {
@@ -971,6 +980,15 @@ mod tests {
         assert_eq!(days_by_level(&entered, 100 * d), [5.0, 15.0, 30.0]);
         // A proposal still under national review keeps counting.
         assert_eq!(days_by_level(&entered[..6], 40 * d), [5.0, 15.0, 10.0]);
+        // A queue shows the wait at the current step only, and none once answered.
+        assert_eq!(days_waiting(&entered[..6], 40 * d), Some(10.0));
+        assert_eq!(
+            days_waiting(&entered[..4], 21 * d),
+            Some(1.0),
+            "returned: the team's move"
+        );
+        assert_eq!(days_waiting(&entered, 100 * d), None);
+        assert_eq!(days_waiting(&[], 100 * d), None);
     }
 
     #[test]

@@ -222,9 +222,61 @@ pub fn split_codes(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// "Browser · system" read from a User-Agent header, for a person to recognise their own
+/// sessions ("Firefox · Windows"); `None` when neither is recognised. The raw header is never
+/// shown: it is long, and full of tokens such as `x86_64` that mean nothing to its owner.
+pub fn device_summary(user_agent: &str) -> Option<String> {
+    // Order matters: Edge and Opera also say "Chrome", Chrome also says "Safari".
+    const BROWSERS: [(&str, &str); 7] = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chromium/", "Chromium"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+    ];
+    const SYSTEMS: [(&str, &str); 7] = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ];
+    let find = |table: &[(&'static str, &'static str)]| {
+        table
+            .iter()
+            .find(|(needle, _)| user_agent.contains(needle))
+            .map(|(_, name)| *name)
+    };
+    let browser = if user_agent.contains("HeadlessChrome/") {
+        Some("Chromium")
+    } else {
+        find(&BROWSERS)
+    };
+    match (browser, find(&SYSTEMS)) {
+        (Some(b), Some(s)) => Some(format!("{b} · {s}")),
+        (Some(one), None) | (None, Some(one)) => Some(one.to_owned()),
+        (None, None) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_session_is_named_by_browser_and_system() {
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
+        assert_eq!(device_summary(chrome).as_deref(), Some("Chrome · Linux"));
+        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0";
+        assert_eq!(device_summary(edge).as_deref(), Some("Edge · Windows"));
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+        assert_eq!(device_summary(iphone).as_deref(), Some("Safari · iOS"));
+        assert_eq!(device_summary("").as_deref(), None);
+    }
 
     #[test]
     fn folding_ignores_accents_case_and_apostrophes() {

@@ -24,6 +24,7 @@ macro_rules! messages {
 messages! {
     SkipToContent => "Aller au contenu", "Skip to content";
     MainNavigation => "Navigation principale", "Main navigation";
+    Menu => "Menu", "Menu";
     NavHome => "Accueil", "Home";
     NavTerritories => "Territoires", "Territories";
     NavPoles => "Pôles de compétitivité", "Competitiveness clusters";
@@ -107,6 +108,8 @@ messages! {
     KindPole => "Pôle de compétitivité", "Competitiveness cluster";
     KindDistrict => "District industriel européen", "European industrial district";
     KindOperator => "Opérateur", "Operator";
+    KindNeed => "Annonce", "Need or offer";
+    KindPractice => "Bonne pratique", "Good practice";
     DemoBadge => "Données de démonstration", "Demonstration data";
     DescriptionInEnglish => "En anglais", "In English";
     Country => "Pays", "Country";
@@ -258,6 +261,7 @@ messages! {
     Revoked => "révoqué", "revoked";
     SessionsHeading => "Sessions ouvertes", "Open sessions";
     ThisSession => "(cette session)", "(this session)";
+    UnknownDevice => "navigateur non reconnu", "unrecognised browser";
     SignOutEverywhere => "Me déconnecter partout", "Sign out everywhere";
     MyAccount => "Mon compte", "My account";
     OrgEditTitle => "Modifier la fiche", "Edit the profile";
@@ -326,7 +330,12 @@ messages! {
     TerritoriesWord => "territoires", "territories";
     FirmsWord => "entreprises", "firms";
     FirmWord => "entreprise", "firm";
+    TerritoryWord => "territoire", "territory";
     UpdatedOn => "mise à jour le", "updated on";
+    WaitingFor => "En attente depuis", "Waiting for";
+    LessThanADay => "moins d'un jour", "less than a day";
+    DayWord => "jour", "day";
+    DaysWord => "jours", "days";
     StDraft => "Brouillon", "Draft";
     StAwaitingApproval => "En attente d'approbation du binôme", "Awaiting the co-leads' approval";
     StRegionalReview => "En examen régional", "Under regional review";
@@ -464,7 +473,12 @@ messages! {
     ByTheme => "Demandes par thème", "Proposals by theme";
     ByRegion => "Demandes par région", "Proposals by region";
     FlashProposalCreated => "Brouillon enregistré.", "Draft saved.";
-    FlashStepDone => "C'est fait : la demande a avancé et les personnes concernées sont prévenues.", "Done: the proposal moved on and the people concerned are told.";
+    FlashStepDone => "C'est fait : la demande a avancé.", "Done: the proposal moved on.";
+    ToldNobody => "Personne n'a pu être prévenu : aucune des personnes concernées n'a encore de compte qui reçoive ces avis. Le message les attend sur Maillage.", "Nobody could be told: none of the people concerned has an account receiving these notices yet. The message waits for them on Maillage.";
+    ToldOneVerb => "est prévenue.", "was told.";
+    ToldManyVerb => "sont prévenues.", "were told.";
+    PersonWord => "personne", "person";
+    PeopleWord => "personnes", "people";
     FlashSupported => "Merci : votre soutien est enregistré.", "Thank you: your support is recorded.";
     ErrCommentRequired => "Un commentaire est nécessaire pour cette étape.", "This step needs a comment.";
     ErrMechanismRequired => "Choisissez le dispositif vers lequel orienter la demande.", "Choose the mechanism to redirect the proposal to.";
@@ -597,7 +611,7 @@ messages! {
     DistrictProfile => "Profil du district", "District profile";
     ContactName => "Personne à contacter", "Contact person";
     FlashPracticePublished => "Pratique publiée.", "Practice published.";
-    FlashExchangeProposed => "Proposition envoyée : l'autre partie est prévenue par courriel.", "Proposal sent: the other party is told by email.";
+    FlashExchangeProposed => "Proposition envoyée.", "Proposal sent.";
     ErrAuthorNotYours => "Vous ne pouvez publier qu'au nom d'un territoire ou d'un district dont vous faites partie.", "You may only publish on behalf of a territory or district you belong to.";
     ErrActionsRequired => "Décrivez ce qui a été fait.", "Describe what was done.";
     ErrMessageRequired => "Écrivez un message à l'autre partie.", "Write a message to the other party.";
@@ -677,7 +691,7 @@ messages! {
     IsNotConcluded => "Partenariat non conclu", "Partnership not concluded";
     FlashNeedPublished => "Annonce publiée : les partenaires suggérés sont ci-dessous.", "Annonce published: suggested partners are below.";
     FlashNeedClosed => "Annonce clôturée.", "Annonce closed.";
-    FlashContactAsked => "Demande envoyée : l'autre partie est prévenue.", "Request sent: the other party is told.";
+    FlashContactAsked => "Demande envoyée.", "Request sent.";
     ErrAlreadyAsked => "Une mise en relation est déjà en cours entre vous et l'auteur de cette annonce.", "A contact between you and this annonce's author is already open.";
     ErrAlreadyClosed => "Cette annonce est déjà clôturée.", "This annonce is already closed.";
     ErrAlreadySupported => "Vous soutenez déjà cette demande, directement ou par une demande fusionnée.", "You already support this proposal, directly or through a merged one.";
@@ -693,7 +707,8 @@ messages! {
     SuppliersWithin => "Entreprises des divisions fournisseuses à moins de", "Firms of the supplier divisions within";
     ThinLink => "maillon faible", "thin link";
     MissingLinks => "Maillons manquants ou faibles, et entreprises voisines", "Missing or thin links, and neighbouring firms";
-    NearbyWord => "à proximité", "nearby";
+    NearbyWithin => "à moins de {km} km", "within {km} km";
+    NearestBeyond => "Les plus proches, plus loin :", "The nearest, further away:";
     NeedDescription => "Description", "Description";
     TerritoryNeeds => "Besoins et offres du territoire", "The territory's needs and offers";
     NeedsForOffer => "Besoins ouverts auxquels votre offre répond", "Open needs your offer answers";

@@ -190,6 +190,20 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
     }
 }
 
+/// `n` and its noun, singular or plural by the language's rule (French takes the singular
+/// for 0 and 1, English for 1 only): "1 territoire", "0 territoire", "2 territories".
+pub fn count(lang: Lang, n: u64, one: Key, many: Key) -> String {
+    let singular = match lang {
+        Lang::Fr => n < 2,
+        Lang::En => n == 1,
+    };
+    format!(
+        "{} {}",
+        format_int(lang, n),
+        t(lang, if singular { one } else { many })
+    )
+}
+
 /// An integer with the language's digit grouping: `1 234 567` (narrow no-break space) or `1,234,567`.
 pub fn format_int(lang: Lang, n: u64) -> String {
     let digits = n.to_string();

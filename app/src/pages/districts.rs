@@ -16,7 +16,7 @@ pub fn DistrictsPage() -> impl IntoView {
         <h1>{t(lang, Key::DistrictsHeading)}</h1>
         <p class="lead">{t(lang, Key::DistrictsLead)}</p>
         {when_loaded(districts, move |list| view! {
-                        <table class="data" data-testid="district-list">
+                        <div class="table-scroll"><table class="data" data-testid="district-list">
                             <thead><tr>
                                 <th scope="col">{t(lang, Key::ColName)}</th>
                                 <th scope="col">{t(lang, Key::Country)}</th>
@@ -36,7 +36,7 @@ pub fn DistrictsPage() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></div>
                     }.into_any())}
     }
 }

@@ -18,6 +18,25 @@ pub fn OrganisationPage() -> impl IntoView {
     )
 }
 
+/// A website as a link when it is one (`http(s)://`, or a bare host given without its
+/// scheme); any other text stays text, never a `javascript:` link.
+fn web_link(site: &str) -> AnyView {
+    let site = site.trim();
+    let href = if site.starts_with("https://") || site.starts_with("http://") {
+        Some(site.to_owned())
+    } else if !site.contains(':') && site.contains('.') && !site.contains(char::is_whitespace) {
+        Some(format!("https://{site}"))
+    } else {
+        None
+    };
+    match href {
+        Some(href) => {
+            view! { <a href=href rel="noopener external">{site.to_owned()}</a> }.into_any()
+        }
+        None => site.to_owned().into_any(),
+    }
+}
+
 #[component]
 fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
     let lang = use_lang();
@@ -62,10 +81,10 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
                 })}
                 {band.map(|b| view! { <dt>{t(lang, Key::Headcount)}</dt><dd>{b}</dd> })}
                 {(!o.website.is_empty()).then(|| view! {
-                    <dt>{t(lang, Key::Website)}</dt><dd>{o.website.clone()}</dd>
+                    <dt>{t(lang, Key::Website)}</dt><dd>{web_link(&o.website)}</dd>
                 })}
                 {(!o.email.is_empty()).then(|| view! {
-                    <dt>{t(lang, Key::PublicContact)}</dt><dd>{o.email.clone()}</dd>
+                    <dt>{t(lang, Key::PublicContact)}</dt><dd><a href=format!("mailto:{}", o.email)>{o.email.clone()}</a></dd>
                 })}
             </dl>
         }

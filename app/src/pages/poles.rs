@@ -16,7 +16,7 @@ pub fn PolesPage() -> impl IntoView {
         <h1>{t(lang, Key::PolesHeading)}</h1>
         <p class="lead">{t(lang, Key::PolesLead)}</p>
         {when_loaded(poles, move |list| view! {
-                        <table class="data" data-testid="pole-list">
+                        <div class="table-scroll"><table class="data" data-testid="pole-list">
                             <thead><tr>
                                 <th scope="col">{t(lang, Key::ColName)}</th>
                                 <th scope="col">{t(lang, Key::Themes)}</th>
@@ -33,7 +33,7 @@ pub fn PolesPage() -> impl IntoView {
                                     </tr>
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></div>
                     }.into_any())}
     }
 }

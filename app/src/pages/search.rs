@@ -63,16 +63,26 @@ fn facet_param(name: &str) -> &str {
     }
 }
 
+/// The label of a kind of result, for its facet and its card.
+fn kind_key(kind: &str) -> Option<Key> {
+    Some(match kind {
+        "firm" => Key::KindFirm,
+        "cluster" => Key::KindCluster,
+        "pole" => Key::KindPole,
+        "district" => Key::KindDistrict,
+        "operator" => Key::KindOperator,
+        crate::api::search::LAND_SITE => Key::KindLandSite,
+        "territory" => Key::ColTerritory,
+        "proposal" => Key::KindProposal,
+        "need" => Key::KindNeed,
+        "practice" => Key::KindPractice,
+        _ => return None,
+    })
+}
+
 fn value_label(lang: Lang, facet: &str, v: &FacetValue) -> String {
     let key = match (facet, v.value.as_str()) {
-        ("kind", "firm") => Some(Key::KindFirm),
-        ("kind", "cluster") => Some(Key::KindCluster),
-        ("kind", "pole") => Some(Key::KindPole),
-        ("kind", "district") => Some(Key::KindDistrict),
-        ("kind", "operator") => Some(Key::KindOperator),
-        ("kind", crate::api::search::LAND_SITE) => Some(Key::KindLandSite),
-        ("kind", "territory") => Some(Key::ColTerritory),
-        ("kind", "proposal") => Some(Key::KindProposal),
+        ("kind", kind) => kind_key(kind),
         ("site_label", crate::api::search::TURNKEY) => Some(Key::Turnkey),
         ("site_label", "available") => Some(Key::StatusAvailable),
         ("site_label", "under_option") => Some(Key::StatusUnderOption),
@@ -279,11 +289,30 @@ fn ResultsView(
             }
         })
         .collect_view();
+    let points: Vec<(f64, f64)> = r
+        .hits
+        .iter()
+        .filter_map(|h| Some((h.map_x?, h.map_y?)))
+        .collect();
+    // Near a place, the map shows the results' area; otherwise all of France.
+    let view_box = match p.near.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        Some(_) => zoomed(&points, width, height),
+        None => None,
+    }
+    .unwrap_or((0.0, 0.0, width, height));
+    let scale = view_box.2 / width;
     let markers = r
         .hits
         .iter()
-        .filter_map(|h| Some((h.map_x?, h.map_y?, h.name.clone())))
-        .map(|(x, y, name)| view! { <circle cx=x cy=y r="6" class="marker"><title>{name}</title></circle> })
+        .filter_map(|h| Some((h.map_x?, h.map_y?, h.name.clone(), hit_href(h))))
+        .map(|(x, y, name, link)| {
+            let label = name.clone();
+            view! {
+                <a href=link aria-label=label>
+                    <circle cx=x cy=y r=format!("{:.2}", 6.0 * scale.max(0.15)) class="marker"><title>{name}</title></circle>
+                </a>
+            }
+        })
         .collect_view();
     let paths = map
         .into_iter()
@@ -297,18 +326,11 @@ fn ResultsView(
         .collect_view();
     let pager_params = p.clone();
     view! {
+        // The results come first; the facets follow, folded on a phone and shown beside the
+        // results on a wider screen (style/main.css).
         <div class="search-layout">
-            <aside class="facets" aria-label=t(lang, Key::Refine)>
-                {facets}
-            </aside>
             <div class="results">
                 <ul class="chips">{active}</ul>
-                <figure class="result-map">
-                    <svg viewBox=format!("0 0 {width} {height}") role="img" aria-label=t(lang, Key::ResultMapLabel)>
-                        <g class="backdrop">{paths}</g>
-                        {markers}
-                    </svg>
-                </figure>
                 <ol class="result-list" data-testid="results">{cards}</ol>
                 <Pager
                     page=r.page
@@ -317,9 +339,44 @@ fn ResultsView(
                     href=Box::new(move |page| { let mut q = pager_params.clone(); q.page = page; href(&q) })
                     label=t(lang, Key::ResultPages)
                 />
+                <figure class="result-map">
+                    <svg viewBox=format!("{:.1} {:.1} {:.1} {:.1}", view_box.0, view_box.1, view_box.2, view_box.3) role="group" aria-label=t(lang, Key::ResultMapLabel) data-testid="result-map">
+                        <g class="backdrop">{paths}</g>
+                        {markers}
+                    </svg>
+                </figure>
             </div>
+            <details class="facets-box">
+                <summary>{t(lang, Key::Refine)}</summary>
+                <aside class="facets" aria-label=t(lang, Key::Refine)>
+                    {facets}
+                </aside>
+            </details>
         </div>
     }
+}
+
+/// The part of a `width` x `height` map that shows `points` with a margin, in the map's
+/// proportions and never smaller than a tenth of it; `None` without points.
+fn zoomed(points: &[(f64, f64)], width: f64, height: f64) -> Option<(f64, f64, f64, f64)> {
+    let (first, rest) = points.split_first()?;
+    let (mut x0, mut y0, mut x1, mut y1) = (first.0, first.1, first.0, first.1);
+    for (x, y) in rest {
+        x0 = x0.min(*x);
+        y0 = y0.min(*y);
+        x1 = x1.max(*x);
+        y1 = y1.max(*y);
+    }
+    let ratio = height / width;
+    let mut w = ((x1 - x0) * 1.3)
+        .max((y1 - y0) * 1.3 / ratio)
+        .max(width / 10.0);
+    w = w.min(width);
+    let h = w * ratio;
+    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    let x = (cx - w / 2.0).clamp(0.0, width - w);
+    let y = (cy - h / 2.0).clamp(0.0, height - h);
+    Some((x, y, w, h))
 }
 
 /// What the box's list of names is asked for: two letters at least.
@@ -333,6 +390,8 @@ fn hit_href(h: &SearchHit) -> String {
         crate::api::search::LAND_SITE => format!("/foncier/{}", h.id),
         "territory" => format!("/territoires/ti-{:04}", h.id),
         "proposal" => format!("/simplification/{}", h.id),
+        "need" => format!("/annonces/{}", h.id),
+        "practice" => format!("/pratiques/{}", h.id),
         _ => format!("/organisations/{}", h.id),
     }
 }
@@ -367,16 +426,7 @@ fn place_unknown(lang: Lang, p: &SearchParams, problem: &crate::error::FieldErro
 fn ResultCard(h: SearchHit) -> impl IntoView {
     let lang = use_lang();
     let link = hit_href(&h);
-    let kind = match h.kind.as_str() {
-        "firm" => Key::KindFirm,
-        "cluster" => Key::KindCluster,
-        "pole" => Key::KindPole,
-        "district" => Key::KindDistrict,
-        "operator" => Key::KindOperator,
-        "territory" => Key::ColTerritory,
-        "proposal" => Key::KindProposal,
-        _ => Key::KindLandSite,
-    };
+    let kind = kind_key(&h.kind).unwrap_or(Key::KindFirm);
     let place = [h.commune.clone(), h.territory.clone()]
         .into_iter()
         .flatten()
@@ -391,5 +441,23 @@ fn ResultCard(h: SearchHit) -> impl IntoView {
             </p>
             <p class="snippet" inner_html=h.snippet></p>
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::zoomed;
+
+    #[test]
+    fn the_map_zooms_to_the_results_in_its_own_proportions() {
+        assert_eq!(zoomed(&[], 1000.0, 800.0), None);
+        // One result: a tenth of the map, centred on it.
+        let (x, y, w, h) = zoomed(&[(500.0, 400.0)], 1000.0, 800.0).unwrap_or_default();
+        assert_eq!((x, y, w, h), (450.0, 360.0, 100.0, 80.0));
+        // Spread results: all inside, the ratio kept, never past the map's edges.
+        let (x, y, w, h) =
+            zoomed(&[(10.0, 10.0), (300.0, 50.0)], 1000.0, 800.0).unwrap_or_default();
+        assert!(x <= 10.0 && x + w >= 300.0 && y <= 10.0 && y + h >= 50.0);
+        assert!((h / w - 0.8).abs() < 1e-9 && x >= 0.0 && y >= 0.0);
     }
 }

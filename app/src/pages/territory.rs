@@ -188,7 +188,7 @@ fn TerritoryView(d: TerritoryDetail, lists: Lists, state: ListState) -> impl Int
             <h2 id="members-h">
                 {t(lang, Key::MembersHeading)} " (" {member_count} ")"
             </h2>
-            <table class="data" data-testid="epci-list">
+            <div class="table-scroll"><table class="data" data-testid="epci-list">
                 <thead>
                     <tr>
                         <th scope="col">{t(lang, Key::ColName)}</th>
@@ -199,7 +199,7 @@ fn TerritoryView(d: TerritoryDetail, lists: Lists, state: ListState) -> impl Int
                     </tr>
                 </thead>
                 <tbody>{members}</tbody>
-            </table>
+            </table></div>
         </section>
 
         <section aria-labelledby="poles-h">
@@ -316,7 +316,7 @@ fn FirmsSection(lists: Lists, state: ListState) -> impl IntoView {
                 <span>{t(lang, Key::SortBy)}</span>
                 <ul>{sorts}</ul>
             </nav>
-            <table class="data" data-testid="firm-list">
+            <div class="table-scroll"><table class="data" data-testid="firm-list">
                 <thead>
                     <tr>
                         <th scope="col">{t(lang, Key::ColName)}</th>
@@ -326,7 +326,7 @@ fn FirmsSection(lists: Lists, state: ListState) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
-            </table>
+            </table></div>
             <Pager
                 page=firms.page
                 per_page=firms.per_page
@@ -374,7 +374,7 @@ fn LandSection(sites: LandSiteList, state: ListState) -> impl IntoView {
     view! {
         <section aria-labelledby="land-h">
             <h2 id="land-h">{t(lang, Key::LandHeading)} " (" {format_int(lang, sites.total)} ")"</h2>
-            <table class="data" data-testid="land-list">
+            <div class="table-scroll"><table class="data" data-testid="land-list">
                 <thead>
                     <tr>
                         <th scope="col">{t(lang, Key::ColName)}</th>
@@ -385,7 +385,7 @@ fn LandSection(sites: LandSiteList, state: ListState) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
-            </table>
+            </table></div>
             <Pager
                 page=sites.page
                 per_page=sites.per_page
@@ -430,6 +430,10 @@ fn ProfileSection(
                     <ul class="tags">{p.axes.iter().map(|a| view! { <li>{Axis::label_of(lang, a)}</li> }).collect_view()}</ul>
                 })}
                 {(!p.strengths.is_empty()).then(|| view! { <h3>{t(lang, Key::Strengths)}</h3><p>{p.strengths.clone()}</p> })}
+                {(!p.challenges.is_empty()).then(|| view! {
+                    <h3>{t(lang, Key::ChallengesLabel)}</h3>
+                    <ul class="tags" data-testid="territory-challenges">{p.challenges.iter().map(|c| view! { <li>{crate::domain::theme::Theme::label_of(lang, c)}</li> }).collect_view()}</ul>
+                })}
                 <dl class="facts">{needs}</dl>
             }
             .into_any()

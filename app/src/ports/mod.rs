@@ -148,6 +148,18 @@ pub struct Client {
     pub user_agent: String,
 }
 
+/// How many people will hear of a step (a mail now, or a line in their next digest), so that
+/// the confirmation says who was told, or that nobody could be.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Told(pub u32);
+
+impl Told {
+    /// The query parameter the confirmation page reads (`prevenus=N`).
+    pub fn query(self) -> String {
+        format!("prevenus={}", self.0)
+    }
+}
+
 /// The hash of the current session's token, placed in request extensions by the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionKey(pub String);
@@ -393,7 +405,7 @@ pub trait Proposals: Send + Sync {
         id: i64,
         action: Action,
         input: StepInput,
-    ) -> Result<Status, ServiceError>;
+    ) -> Result<(Status, Told), ServiceError>;
 
     /// The proposal `target` that `id` would be merged into, for the page that asks before
     /// merging; the same checks as the merge itself, and nothing written.
@@ -468,7 +480,7 @@ pub trait Network: Send + Sync {
         viewer: &Viewer,
         user: &CurrentUser,
         draft: &crate::api::network::ExchangeDraft,
-    ) -> Result<i64, ServiceError>;
+    ) -> Result<(i64, Told), ServiceError>;
 
     /// Accepts or declines (with a reason) an exchange proposed to the viewer's side.
     async fn answer_exchange(
@@ -477,7 +489,7 @@ pub trait Network: Send + Sync {
         id: i64,
         accept: bool,
         reason: &str,
-    ) -> Result<(), ServiceError>;
+    ) -> Result<Told, ServiceError>;
 
     /// Records how an accepted exchange went: dates, participants, outcome.
     async fn report_exchange(
@@ -590,7 +602,7 @@ pub trait Needs: Send + Sync {
         as_organisation: Option<i64>,
         target: Option<i64>,
         message: &str,
-    ) -> Result<i64, ServiceError>;
+    ) -> Result<(i64, Told), ServiceError>;
 
     /// Accepts or declines (with a reason) a request addressed to the viewer's side.
     async fn answer(
@@ -600,7 +612,7 @@ pub trait Needs: Send + Sync {
         id: i64,
         accept: bool,
         reason: &str,
-    ) -> Result<(), ServiceError>;
+    ) -> Result<Told, ServiceError>;
 
     /// Records how an accepted contact ended: partnership concluded or not.
     async fn conclude(
@@ -609,7 +621,7 @@ pub trait Needs: Send + Sync {
         user: &CurrentUser,
         id: i64,
         concluded: bool,
-    ) -> Result<(), ServiceError>;
+    ) -> Result<Told, ServiceError>;
 }
 
 /// Everything the UI's server functions may call, provided as Leptos context.

@@ -518,6 +518,15 @@ struct Code {
 
 /// Of `codes` (NAF codes at any level: `25`, `25.6`, `25.62`, `25.62B`), those the reference
 /// table holds.
+/// The label of each of these NAF codes (any level: a sub-class has its own label, not its
+/// division's).
+pub async fn naf_labels(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> anyhow::Result<Vec<super::network::LabelRow>> {
+    fetch_in(db, "SELECT code, label FROM naf", "code", codes).await
+}
+
 pub async fn known_naf_codes(
     db: &impl ConnectionTrait,
     codes: &[String],

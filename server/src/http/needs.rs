@@ -1,7 +1,7 @@
 //! Forms of needs and offers: publish, edit, close, ask for contact, answer, conclude.
 //! POST, then a 303 back to the page with a code in the address.
 
-use super::auth::{back_with, error_query, to};
+use super::auth::{error_query, to};
 use super::form::Form;
 use super::AppState;
 use app::api::needs::NeedDraft;
@@ -69,22 +69,22 @@ async fn contact(
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
     let back = format!("/annonces/{id}");
-    back_with(
-        state
-            .services
-            .needs
-            .ask(
-                &viewer,
-                &user,
-                id,
-                f.as_organisation.trim().parse().ok(),
-                f.target.trim().parse().ok(),
-                &f.message,
-            )
-            .await,
-        &back,
-        "demande=1",
-    )
+    let asked = state
+        .services
+        .needs
+        .ask(
+            &viewer,
+            &user,
+            id,
+            f.as_organisation.trim().parse().ok(),
+            f.target.trim().parse().ok(),
+            &f.message,
+        )
+        .await;
+    match asked {
+        Ok((_, told)) => to(&back, &format!("demande=1&{}", told.query())),
+        Err(e) => to(&back, &error_query(e)),
+    }
 }
 
 #[derive(Deserialize)]
@@ -110,7 +110,10 @@ async fn answer(
         None => return to("/mises-en-relation", "erreur=invalid"),
     };
     match result {
-        Ok(()) => to("/mises-en-relation", &format!("fait={}", f.action)),
+        Ok(told) => to(
+            "/mises-en-relation",
+            &format!("fait={}&{}", f.action, told.query()),
+        ),
         Err(e) => to("/mises-en-relation", &error_query(e)),
     }
 }

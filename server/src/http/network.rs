@@ -56,7 +56,10 @@ async fn propose(
         .propose_exchange(&viewer, &user, &f.draft)
         .await
     {
-        Ok(id) => to(&format!("/echanges/{id}"), "propose=1"),
+        Ok((id, told)) => to(
+            &format!("/echanges/{id}"),
+            &format!("propose=1&{}", told.query()),
+        ),
         Err(e) => to(&back, &error_query(e)),
     }
 }
@@ -81,15 +84,15 @@ async fn answer(
         Some(ExchangeAction::Decline) => false,
         _ => return to(&back, "erreur=invalid"),
     };
-    back_with(
-        state
-            .services
-            .network
-            .answer_exchange(&viewer, id, accept, &f.reason)
-            .await,
-        &back,
-        "repondu=1",
-    )
+    match state
+        .services
+        .network
+        .answer_exchange(&viewer, id, accept, &f.reason)
+        .await
+    {
+        Ok(told) => to(&back, &format!("repondu=1&{}", told.query())),
+        Err(e) => to(&back, &error_query(e)),
+    }
 }
 
 async fn report(

@@ -111,7 +111,7 @@ async fn step(
         target,
     };
     match proposals.step(&viewer, &user, id, action, input).await {
-        Ok(status) => to(&back, &format!("etape={}", status.code())),
+        Ok((status, told)) => to(&back, &format!("etape={}&{}", status.code(), told.query())),
         Err(e) => sent.refused(&state, &back, e).await,
     }
 }

@@ -54,7 +54,8 @@ pub async fn enqueue(db: &impl ConnectionTrait, key: &str, mail: &Mail) -> anyho
 
 /// Tells one person about an event at the frequency they chose for `kind`: a mail now
 /// (`immediate`, the default), a line in their next digest (`daily`, `weekly`), or nothing
-/// (`off`). Runs in the caller's transaction.
+/// (`off`). Runs in the caller's transaction. Whether the person will hear of it, so that a
+/// confirmation can say truthfully who was told.
 #[allow(clippy::too_many_arguments)]
 pub async fn deliver(
     db: &impl ConnectionTrait,
@@ -65,12 +66,13 @@ pub async fn deliver(
     digest_line: &str,
     link: &str,
     mail: &Mail,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     match frequency {
-        Frequency::Off => Ok(()),
+        Frequency::Off => return Ok(false),
         Frequency::Daily | Frequency::Weekly => {
-            crate::mail::digest::keep(db, user_id, kind, digest_line, link, now()).await
+            crate::mail::digest::keep(db, user_id, kind, digest_line, link, now()).await?;
         }
-        Frequency::Immediate => enqueue(db, key, mail).await,
+        Frequency::Immediate => enqueue(db, key, mail).await?,
     }
+    Ok(true)
 }

@@ -30,7 +30,7 @@ fn exchange_status(code: &str) -> Result<ExchangeStatus, ServiceError> {
 }
 use app::domain::notification::{Frequency, NotificationKind};
 use app::i18n::{t, Key, Lang};
-use app::ports::ServiceError;
+use app::ports::{ServiceError, Told};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -225,27 +225,30 @@ impl NetworkService {
         step: &str,
         line: &(dyn Fn(Lang) -> String + Sync),
         note: &str,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Told> {
         let link = self.link(&format!("/echanges/{exchange}"));
         let people =
             crate::db::accounts::side_people(txn, kind, id, NotificationKind::Exchanges).await?;
+        let mut told = Told::default();
         for p in people {
             let lang = Lang::from_tag(&p.lang).unwrap_or_default();
             let line = line(lang);
             let mail = templates::exchange_step(&p.email, lang, &p.name, &line, note, &link);
-            mail::deliver(
-                txn,
-                p.id,
-                Frequency::of_setting(p.frequency.as_deref()),
-                NotificationKind::Exchanges,
-                &format!("exchange-{exchange}-{step}-{}", p.id),
-                &line,
-                &link,
-                &mail,
-            )
-            .await?;
+            told.0 += u32::from(
+                mail::deliver(
+                    txn,
+                    p.id,
+                    Frequency::of_setting(p.frequency.as_deref()),
+                    NotificationKind::Exchanges,
+                    &format!("exchange-{exchange}-{step}-{}", p.id),
+                    &line,
+                    &link,
+                    &mail,
+                )
+                .await?,
+            );
         }
-        Ok(())
+        Ok(told)
     }
 }
 
@@ -537,7 +540,7 @@ impl app::ports::Network for NetworkService {
         viewer: &Viewer,
         user: &CurrentUser,
         draft: &ExchangeDraft,
-    ) -> Result<i64, ServiceError> {
+    ) -> Result<(i64, Told), ServiceError> {
         let ExchangeDraft {
             from,
             to,
@@ -610,23 +613,24 @@ impl app::ports::Network for NetworkService {
             self.clock.now(),
         )
         .await?;
-        self.notify(
-            &txn,
-            to_kind,
-            to_id,
-            id,
-            "proposed",
-            &|lang| {
-                format!(
-                    "{} {from_name} → {to_name}",
-                    t(lang, Key::MailExchangeProposed)
-                )
-            },
-            message,
-        )
-        .await?;
+        let told = self
+            .notify(
+                &txn,
+                to_kind,
+                to_id,
+                id,
+                "proposed",
+                &|lang| {
+                    format!(
+                        "{} {from_name} → {to_name}",
+                        t(lang, Key::MailExchangeProposed)
+                    )
+                },
+                message,
+            )
+            .await?;
         txn.commit().await.context("committing an exchange")?;
-        Ok(id)
+        Ok((id, told))
     }
 
     /// Accepts or declines (with a reason) an exchange proposed to the viewer's side.
@@ -636,7 +640,7 @@ impl app::ports::Network for NetworkService {
         id: i64,
         accept: bool,
         reason: &str,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<Told, ServiceError> {
         let x = q::exchange(&self.db, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -680,18 +684,19 @@ impl app::ports::Network for NetworkService {
         } else {
             Key::MailExchangeDeclined
         };
-        self.notify(
-            &txn,
-            PartyKind::Territory.code(),
-            &x.from_territory,
-            id,
-            to,
-            &|lang| format!("{to_name} : {}", t(lang, key)),
-            reason,
-        )
-        .await?;
+        let told = self
+            .notify(
+                &txn,
+                PartyKind::Territory.code(),
+                &x.from_territory,
+                id,
+                to,
+                &|lang| format!("{to_name} : {}", t(lang, key)),
+                reason,
+            )
+            .await?;
         txn.commit().await.context("committing an exchange")?;
-        Ok(())
+        Ok(told)
     }
 
     /// Records how an accepted exchange went: dates, participants, outcome.

@@ -13,19 +13,19 @@ use anyhow::Context;
 use app::api::accounts::CurrentUser;
 use app::api::proposals::{
     Dashboard, ProposalDetail, ProposalDraft, ProposalFilter, ProposalLink, ProposalList,
-    ProposalSheetRow, ProposalSort, ProposalSummary, Queue, SupportView, TimelineEntry,
+    ProposalSheetRow, ProposalSort, ProposalSummary, Queue, SupportView, TimelineEntry, Waiting,
 };
 use app::domain::notification::{Frequency, NotificationKind};
 use app::domain::organisation::{OrganisationVisibility, PartyKind};
 use app::domain::policy::{Scope, Viewer};
 use app::domain::proposal::{
-    actor_roles, answered_within_three_months, days_by_level, decide, may_edit, may_read,
-    may_support, median, offered_actions, Action, ActorRole, Approvals, Facts, Level, Refusal,
-    Status, StepInput, SupportAs, ALL_STATUSES, DAY, UNDO_MERGE_DAYS,
+    actor_roles, answered_within_three_months, days_by_level, days_waiting, decide, may_edit,
+    may_read, may_support, median, offered_actions, Action, ActorRole, Approvals, Facts, Level,
+    Refusal, Status, StepInput, SupportAs, ALL_STATUSES, DAY, UNDO_MERGE_DAYS,
 };
 use app::error::{Conflict, FieldError, Problem, Said};
 use app::i18n::{t, Lang};
-use app::ports::ServiceError;
+use app::ports::{ServiceError, Told};
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -217,6 +217,41 @@ impl ProposalService {
         }))
     }
 
+    /// When each of these proposals entered each of its statuses, in order.
+    async fn entered(&self, ids: &[i64]) -> anyhow::Result<HashMap<i64, Vec<(i64, Status)>>> {
+        let mut steps: HashMap<i64, Vec<(i64, Status)>> = HashMap::new();
+        for e in q::events(&self.db, ids).await? {
+            if e.from_status != e.to_status {
+                if let Some(s) = Status::parse(&e.to_status) {
+                    steps.entry(e.proposal_id).or_default().push((e.at, s));
+                }
+            }
+        }
+        Ok(steps)
+    }
+
+    /// A queue's proposals in the chosen order, each with the days it has waited.
+    async fn waiting(
+        &self,
+        rows: &[ProposalRow],
+        sort: ProposalSort,
+    ) -> anyhow::Result<Vec<Waiting>> {
+        let mut items = summaries(&self.db, rows).await?;
+        sort_summaries(&mut items, sort);
+        let ids: Vec<i64> = items.iter().map(|p| p.id).collect();
+        let steps = self.entered(&ids).await?;
+        let now = self.clock.now();
+        Ok(items
+            .into_iter()
+            .map(|proposal| Waiting {
+                days: steps
+                    .get(&proposal.id)
+                    .and_then(|list| days_waiting(list, now)),
+                proposal,
+            })
+            .collect())
+    }
+
     /// Whether the merge of `row` may still be undone at `now`.
     async fn undo_open(
         &self,
@@ -243,7 +278,7 @@ impl ProposalService {
         actor_name: &str,
         to: Status,
         comment: &str,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Told> {
         let recipients = q::recipients(
             txn,
             row,
@@ -252,6 +287,7 @@ impl ProposalService {
         )
         .await?;
         let link = self.link(row.id);
+        let mut told = Told::default();
         for r in recipients.into_iter().filter(|r| r.id != actor) {
             let lang = Lang::from_tag(&r.lang).unwrap_or_default();
             let line = format!(
@@ -261,19 +297,21 @@ impl ProposalService {
             let mail = templates::proposal_step(
                 &r.email, lang, &r.name, &row.title, &line, comment, &link,
             );
-            mail::deliver(
-                txn,
-                r.id,
-                Frequency::of_setting(r.frequency.as_deref()),
-                NotificationKind::Proposals,
-                &format!("proposal-{event}-{}", r.id),
-                &format!("« {} » : {line}", row.title),
-                &link,
-                &mail,
-            )
-            .await?;
+            told.0 += u32::from(
+                mail::deliver(
+                    txn,
+                    r.id,
+                    Frequency::of_setting(r.frequency.as_deref()),
+                    NotificationKind::Proposals,
+                    &format!("proposal-{event}-{}", r.id),
+                    &format!("« {} » : {line}", row.title),
+                    &link,
+                    &mail,
+                )
+                .await?,
+            );
         }
-        Ok(())
+        Ok(told)
     }
 }
 
@@ -508,9 +546,7 @@ impl app::ports::Proposals for ProposalService {
                             .pop()
                             .map(|n| n.name)
                             .unwrap_or_else(|| t.clone());
-                    let mut items = summaries(&self.db, &rows).await?;
-                    sort_summaries(&mut items, sort);
-                    territories.push((t.clone(), name, items));
+                    territories.push((t.clone(), name, self.waiting(&rows, sort).await?));
                 }
                 Scope::Region(r) => {
                     let filter = q::ProposalWhere {
@@ -525,9 +561,7 @@ impl app::ports::Proposals for ProposalService {
                         .find(|n| &n.id == r)
                         .map(|n| n.name)
                         .unwrap_or_else(|| r.clone());
-                    let mut items = summaries(&self.db, &rows).await?;
-                    sort_summaries(&mut items, sort);
-                    regions.push((r.clone(), name, items));
+                    regions.push((r.clone(), name, self.waiting(&rows, sort).await?));
                 }
                 Scope::National => {
                     let filter = q::ProposalWhere {
@@ -535,9 +569,7 @@ impl app::ports::Proposals for ProposalService {
                         ..Default::default()
                     };
                     let rows = crate::db::list(&self.db, &filter).await?;
-                    let mut items = summaries(&self.db, &rows).await?;
-                    sort_summaries(&mut items, sort);
-                    national = Some(items);
+                    national = Some(self.waiting(&rows, sort).await?);
                 }
                 _ => {}
             }
@@ -721,14 +753,7 @@ impl app::ports::Proposals for ProposalService {
             .into_iter()
             .map(|r| (r.id, r))
             .collect();
-        let mut steps: HashMap<i64, Vec<(i64, Status)>> = HashMap::new();
-        for e in q::events(&self.db, &ids).await? {
-            if e.from_status != e.to_status {
-                if let Some(s) = Status::parse(&e.to_status) {
-                    steps.entry(e.proposal_id).or_default().push((e.at, s));
-                }
-            }
-        }
+        let steps = self.entered(&ids).await?;
         let now = self.clock.now();
         Ok(items
             .into_iter()
@@ -833,7 +858,7 @@ impl app::ports::Proposals for ProposalService {
         id: i64,
         action: Action,
         input: StepInput,
-    ) -> Result<Status, ServiceError> {
+    ) -> Result<(Status, Told), ServiceError> {
         let (row, status, roles) = self.readable(id, viewer).await?;
         if input.comment.trim().chars().count() > 20_000 {
             return Err(invalid("comment", Problem::TextTooLong));
@@ -970,18 +995,19 @@ impl app::ports::Proposals for ProposalService {
             },
             ..row.clone()
         };
-        self.notify(
-            &txn,
-            &moved_row,
-            event,
-            user.id,
-            &user.name,
-            decision.to,
-            &input.comment,
-        )
-        .await?;
+        let told = self
+            .notify(
+                &txn,
+                &moved_row,
+                event,
+                user.id,
+                &user.name,
+                decision.to,
+                &input.comment,
+            )
+            .await?;
         txn.commit().await.context("committing a step")?;
-        Ok(decision.to)
+        Ok((decision.to, told))
     }
 
     /// The proposal `target` that `id` would be merged into, for the page that asks before

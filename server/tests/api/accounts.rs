@@ -635,12 +635,23 @@ async fn territory_leads_edit_their_territory_and_search_follows(backend: Backen
                 ),
                 ("axes", "recruter"),
                 ("axes", "attirer"),
+                ("challenges", "energy"),
                 ("needs_housing", "logements pour apprentis"),
             ],
         )
         .await;
     assert_eq!(r.headers()["location"], "/territoires/ti-8422?modifie=1");
     let (_, page) = lead.get("/territoires/ti-8422").await;
+    // The ticked challenge, by its label.
+    let challenges = page
+        .split("data-testid=\"territory-challenges\"")
+        .nth(1)
+        .expect("the challenges are shown");
+    let challenges = &challenges[..challenges.find("</ul>").unwrap()];
+    assert!(
+        challenges.contains("Énergie") && !challenges.contains("energy"),
+        "{challenges}"
+    );
     assert!(
         page.contains("Capitale mondiale du décolletage"),
         "visible at once"

@@ -883,7 +883,7 @@ async fn an_anonymous_author_stays_hidden_until_they_accept_and_the_journey_comp
         .await;
     assert_eq!(
         r.headers()["location"],
-        format!("/annonces/{need}?demande=1")
+        format!("/annonces/{need}?demande=1&prevenus=1")
     );
     let r = b
         .post(
@@ -917,7 +917,10 @@ async fn an_anonymous_author_stays_hidden_until_they_accept_and_the_journey_comp
             &[("action", "accept")],
         )
         .await;
-    assert_eq!(r.headers()["location"], "/mises-en-relation?fait=accept");
+    assert_eq!(
+        r.headers()["location"],
+        "/mises-en-relation?fait=accept&prevenus=1"
+    );
     let (_, inbox) = b.get("/mises-en-relation").await;
     assert!(
         inbox.contains(&author_name),
@@ -932,7 +935,10 @@ async fn an_anonymous_author_stays_hidden_until_they_accept_and_the_journey_comp
             &[("action", "concluded")],
         )
         .await;
-    assert_eq!(r.headers()["location"], "/mises-en-relation?fait=concluded");
+    assert_eq!(
+        r.headers()["location"],
+        "/mises-en-relation?fait=concluded&prevenus=1"
+    );
     assert_eq!(
         app.count(&format!(
             "SELECT COUNT(*) AS n FROM interest WHERE id = {interest} AND status = 'concluded'"
@@ -1045,6 +1051,58 @@ async fn bad_annonces_are_refused_field_by_field_and_change_nothing() {
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM need").await,
         before + 1
+    );
+}
+
+#[tokio::test]
+async fn an_annonce_edited_keeps_its_commune_and_names_its_sub_class() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let (org, mut buyer) = buyer(&app).await;
+    let need = post_need(
+        &mut buyer,
+        org,
+        &[
+            ("kind", "supplier"),
+            ("title", "Traitement de surface de pièces en inox"),
+            ("naf_codes", "25.61Z 25.62A"),
+            ("commune", "Thyez"),
+            ("visibility", "public"),
+        ],
+    )
+    .await;
+    // Each code with its own label, not its division's.
+    let (_, page) = buyer.get(&format!("/annonces/{need}")).await;
+    assert!(
+        page.contains("25.61Z Traitement et revêtement des métaux"),
+        "{page}"
+    );
+    assert!(page.contains("25.62A Décolletage"));
+    // The edit form shows the commune by a name that reads back as that very commune.
+    let (_, form) = buyer.get(&format!("/annonces/{need}/modifier")).await;
+    assert!(form.contains("value=\"Thyez (74)\""), "{form}");
+    let r = buyer
+        .post(
+            &format!("/annonces/{need}/modifier"),
+            &[
+                ("author", &format!("organisation:{org}")),
+                ("kind", "supplier"),
+                ("title", "Traitement de surface de pièces en inox 316L"),
+                ("naf_codes", "25.61Z 25.62A"),
+                ("commune", "Thyez (74)"),
+                ("visibility", "public"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/annonces/{need}?modifiee=1")
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM need WHERE id = {need} AND commune_insee = '74278'"
+        ))
+        .await,
+        1
     );
 }
 

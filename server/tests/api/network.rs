@@ -286,12 +286,31 @@ async fn an_exchange_runs_from_proposal_to_report_with_mail_in_each_language(bac
         )
         .await;
     let location = r.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.ends_with("?propose=1"), "{location}");
+    // The district's manager has an account: the confirmation says one person was told.
+    assert!(location.ends_with("?propose=1&prevenus=1"), "{location}");
     let id: i64 = location
         .trim_start_matches("/echanges/")
-        .trim_end_matches("?propose=1")
+        .split('?')
+        .next()
+        .unwrap()
         .parse()
         .unwrap();
+    // A district nobody has joined yet: the proposal waits, and the confirmation does not
+    // pretend anyone was told.
+    let maniago = district_named(&app, "Distretto del coltello di Maniago").await;
+    let r = arve
+        .post(
+            "/echanges/nouveau",
+            &[
+                ("from", "ti-8422"),
+                ("to", &format!("district:{maniago}")),
+                ("format", "visit"),
+                ("message", "Une visite de nos ateliers de décolletage ?"),
+            ],
+        )
+        .await;
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.ends_with("?propose=1&prevenus=0"), "{location}");
     // Only the recipient answers; outsiders do not even see it.
     let r = arve
         .post(&format!("/echanges/{id}/reponse"), &[("action", "accept")])
@@ -312,7 +331,10 @@ async fn an_exchange_runs_from_proposal_to_report_with_mail_in_each_language(bac
     let r = manager
         .post(&format!("/echanges/{id}/reponse"), &[("action", "accept")])
         .await;
-    assert_eq!(r.headers()["location"], format!("/echanges/{id}?repondu=1"));
+    assert_eq!(
+        r.headers()["location"],
+        format!("/echanges/{id}?repondu=1&prevenus=1")
+    );
     // The report: dates in order, an outcome.
     let r = arve
         .post(

@@ -462,7 +462,7 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
     let r = elected.post(&path, &step("submit", "")).await;
     assert_eq!(
         r.headers()["location"],
-        format!("/simplification/{id}?etape=awaiting_approval")
+        format!("/simplification/{id}?etape=awaiting_approval&prevenus=1")
     );
     // The elected co-lead cannot approve a second time; the industrial co-lead can.
     let r = elected.post(&path, &step("approve", "")).await;
@@ -470,7 +470,7 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
     let r = industrial.post(&path, &step("approve", "")).await;
     assert_eq!(
         r.headers()["location"],
-        format!("/simplification/{id}?etape=regional_review")
+        format!("/simplification/{id}?etape=regional_review&prevenus=2")
     );
     // Another territory supports it with its own case.
     let r = supporter
@@ -511,12 +511,20 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
         .await;
     assert_eq!(
         r.headers()["location"],
-        format!("/simplification/{id}?etape=national_review")
+        format!("/simplification/{id}?etape=national_review&prevenus=4")
     );
     let (_, queue) = national.get("/simplification/file").await;
     assert!(
         queue.contains("Délais d&#x27;instruction") || queue.contains("Délais d'instruction"),
         "national inbox"
+    );
+    // The inbox numbers its proposals, counts them and says how long each has waited.
+    assert!(queue.contains(&format!("n° {id}")), "{queue}");
+    assert!(queue.contains("data-testid=\"waiting\""), "{queue}");
+    assert!(
+        queue.contains("En attente depuis moins d&#x27;un jour")
+            || queue.contains("En attente depuis moins d'un jour"),
+        "{queue}"
     );
     let r = national.post(&path, &step("accept", "")).await;
     assert_refused(r, Problem::CommentRequired).await;
@@ -531,7 +539,7 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
         .await;
     assert_eq!(
         r.headers()["location"],
-        format!("/simplification/{id}?etape=accepted")
+        format!("/simplification/{id}?etape=accepted&prevenus=3")
     );
 
     // The timeline, through the API.
@@ -788,7 +796,7 @@ async fn merging_keeps_every_supporter_once_and_both_timelines() {
         .await;
     assert_eq!(
         r.headers()["location"],
-        format!("/simplification/{a}?etape=merged")
+        format!("/simplification/{a}?etape=merged&prevenus=3")
     );
     // Merging into itself or into a merged proposal is refused, beside the target field.
     let r = national
@@ -849,7 +857,7 @@ async fn merging_keeps_every_supporter_once_and_both_timelines() {
         .await;
     assert_eq!(
         r.headers()["location"],
-        format!("/simplification/{a}?etape=national_review")
+        format!("/simplification/{a}?etape=national_review&prevenus=2")
     );
     let (_, source) = app.get_json(&format!("/api/v1/proposals/{a}")).await;
     assert_eq!(source["status"], "national_review");
@@ -1071,7 +1079,11 @@ async fn daily_digests_gather_notices_instead_of_one_mail_each() {
     let r = industrial
         .post(&format!("/simplification/{id}/etape"), &step("submit", ""))
         .await;
-    assert!(r.headers()["location"].to_str().unwrap().contains("etape="));
+    // A line in tomorrow's digest is being told too.
+    assert_eq!(
+        r.headers()["location"],
+        format!("/simplification/{id}?etape=awaiting_approval&prevenus=1")
+    );
     assert!(outbox(&app).await.iter().all(|(to, _)| to != "e@t.fr"));
     let user = app
         .count("SELECT id FROM user_account WHERE email = 'e@t.fr'")
@@ -1097,6 +1109,19 @@ async fn daily_digests_gather_notices_instead_of_one_mail_each() {
     assert_eq!(
         server::mail::digest::pending(&app.db, user).await.unwrap(),
         0
+    );
+    // With proposals notices off, nobody hears of the next one, and the confirmation says so.
+    let r = elected
+        .post("/compte/notifications", &[("proposals", "off")])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = proposal_in(&app, HOME, "draft", "Horaires des navettes de zone").await;
+    let r = industrial
+        .post(&format!("/simplification/{id}/etape"), &step("submit", ""))
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/simplification/{id}?etape=awaiting_approval&prevenus=0")
     );
     let mails = outbox(&app).await;
     assert!(

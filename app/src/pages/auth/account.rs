@@ -42,7 +42,7 @@ pub(super) fn AccountView(a: AccountOverview) -> impl IntoView {
     let sessions = a
         .sessions
         .into_iter()
-        .map(|s| view! { <li>{date(s.created_at)} " · " {s.user_agent} {s.current.then(|| view! { " " <strong>{t(lang, Key::ThisSession)}</strong> })}</li> })
+        .map(|s| view! { <li>{date(s.created_at)} " · " {crate::domain::text::device_summary(&s.user_agent).unwrap_or_else(|| t(lang, Key::UnknownDevice).to_owned())} {s.current.then(|| view! { " " <strong>{t(lang, Key::ThisSession)}</strong> })}</li> })
         .collect_view();
     let tokens = a
         .tokens

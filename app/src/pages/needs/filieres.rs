@@ -39,11 +39,12 @@ pub fn FilieresPage() -> impl IntoView {
                                             <ul class="missing" data-testid="missing-links">
                                                 {thin.into_iter().map(|s| view! {
                                                     <li>
-                                                        <strong>{s.code.clone()} " " {s.label.clone()}</strong> " — " {s.what.clone()} " · " {format_int(lang, s.nearby)} " " {t(lang, Key::NearbyWord)}
+                                                        <strong>{s.code.clone()} " " {s.label.clone()}</strong> " — " {s.what.clone()} " · " {format_int(lang, s.nearby)} " " {t(lang, Key::NearbyWithin).replace("{km}", &radius.to_string())}
                                                         {(!s.suggestions.is_empty()).then(|| view! {
+                                                            <p class="muted">{t(lang, Key::NearestBeyond)}</p>
                                                             <ul>
                                                                 {s.suggestions.iter().map(|(id, name, commune, territory, km)| view! {
-                                                                    <li><a href=format!("/organisations/{id}")>{name.clone()}</a> " · " {commune.clone()} {(!territory.is_empty()).then(|| format!(" ({territory})"))} " · " {format!("{km} km")}</li>
+                                                                    <li><a href=format!("/organisations/{id}")>{name.clone()}</a> " · " {commune.clone()} {(!territory.is_empty()).then(|| format!(" ({territory})"))} " · " {format!("{} km", crate::i18n::format_dec1(lang, *km))}</li>
                                                                 }).collect_view()}
                                                             </ul>
                                                         })}

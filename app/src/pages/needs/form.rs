@@ -87,7 +87,7 @@ pub(super) fn draft_of(n: &NeedView) -> NeedDraft {
         skills: n.skills.join("; "),
         certifications: n.certifications.join("; "),
         quantity: n.quantity.clone(),
-        commune: String::new(),
+        commune: n.commune_typed.clone().unwrap_or_default(),
         radius_km: n.radius_km.to_string(),
         deadline: n.summary.deadline.clone(),
         visibility: n.summary.visibility.clone(),

@@ -329,8 +329,8 @@ pub(super) fn ProposalView(p: ProposalDetail) -> impl IntoView {
         <section aria-labelledby="support-h">
             <h2 id="support-h">{t(lang, Key::Supporters)}</h2>
             <p data-testid="support-count">
-                {format_int(lang, s.territories_supporting)} " " {t(lang, Key::TerritoriesWord)} ", "
-                {format_int(lang, s.firms_supporting)} " " {t(lang, Key::FirmsWord)}
+                {count(lang, s.territories_supporting, Key::TerritoryWord, Key::TerritoriesWord)} ", "
+                {count(lang, s.firms_supporting, Key::FirmWord, Key::FirmsWord)}
             </p>
             <table class="compact">
                 <caption>{t(lang, Key::TerritoriesByRegion)}</caption>

@@ -78,7 +78,7 @@ pub fn ProposalsPage() -> impl IntoView {
                                 format!("/simplification?{base}&page={page}")
                             }
                         });
-                        let items = list.items.clone().into_iter().map(|p| summary_item(lang, p)).collect_view();
+                        let items = list.items.clone().into_iter().map(|p| summary_item(lang, p, None)).collect_view();
                         view! {
                             <form class="filters" method="get" action="/simplification" role="search">
                                 {Field::new("p-q", "q", Key::SearchProposals).search().value(filter.q.clone()).view(lang)}

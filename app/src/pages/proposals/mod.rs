@@ -7,7 +7,7 @@
 use crate::api::directory::list_territories;
 use crate::api::proposals::{
     get_dashboard, get_proposal, get_proposals, get_queue, get_similar, ProposalDetail,
-    ProposalDraft, ProposalFilter, ProposalLink, ProposalSort, ProposalSummary,
+    ProposalDraft, ProposalFilter, ProposalLink, ProposalSort, ProposalSummary, Waiting,
 };
 use crate::components::{
     axis_options, confirm_label, field_problem, theme_options, typed_or, use_refused, BarChart,
@@ -19,7 +19,7 @@ use crate::domain::proposal::{
 };
 use crate::domain::theme::Theme;
 use crate::error::AppError;
-use crate::i18n::{format_date, format_int, t, use_lang, Key, Lang};
+use crate::i18n::{count, format_date, format_int, t, use_lang, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -107,19 +107,30 @@ fn status_badge(lang: Lang, code: &str) -> impl IntoView {
 }
 
 fn days(lang: Lang, d: f64) -> String {
-    let n = format!("{d:.1}");
-    let n = match lang {
-        Lang::Fr => n.replace('.', ","),
-        Lang::En => n,
-    };
-    format!("{n} {}", t(lang, Key::DayUnit))
+    format!(
+        "{} {}",
+        crate::i18n::format_dec1(lang, d),
+        t(lang, Key::DayUnit)
+    )
 }
 
-/// One line of a list.
-fn summary_item(lang: Lang, p: ProposalSummary) -> impl IntoView {
+/// A wait in whole days ("12 jours"), or "moins d'un jour".
+fn whole_days(lang: Lang, d: f64) -> String {
+    if d < 1.0 {
+        return t(lang, Key::LessThanADay).to_owned();
+    }
+    count(lang, d.floor() as u64, Key::DayWord, Key::DaysWord)
+}
+
+/// One line of a list: its number (what a merge asks for), its title, and in a queue the
+/// days it has waited at its current step.
+fn summary_item(lang: Lang, p: ProposalSummary, waiting: Option<f64>) -> impl IntoView {
     view! {
         <li class="card proposal-card">
-            <h2><a href=format!("/simplification/{}", p.id)>{p.title.clone()}</a></h2>
+            <h2><span class="number">"n° " {p.id}</span> " " <a href=format!("/simplification/{}", p.id)>{p.title.clone()}</a></h2>
+            {waiting.map(|d| view! {
+                <p class="meta" data-testid="waiting"><strong>{t(lang, Key::WaitingFor)} " " {whole_days(lang, d)}</strong></p>
+            })}
             <p class="meta">
                 {status_badge(lang, &p.status)} " "
                 <span class="badge">{Theme::label_of(lang, &p.theme)}</span> " "
@@ -127,9 +138,8 @@ fn summary_item(lang: Lang, p: ProposalSummary) -> impl IntoView {
                 {p.territory_name.clone()} " · " {p.region_name.clone()}
             </p>
             <p class="meta">
-                {t(lang, Key::SupportedBy)} " " {format_int(lang, p.territories_supporting)} " "
-                {t(lang, Key::TerritoriesWord)} ", " {format_int(lang, p.firms_supporting)} " "
-                {t(lang, Key::FirmsWord)} " · " {t(lang, Key::UpdatedOn)} " " {format_date(lang, p.updated_at)}
+                {t(lang, Key::SupportedBy)} " " {count(lang, p.territories_supporting, Key::TerritoryWord, Key::TerritoriesWord)} ", "
+                {count(lang, p.firms_supporting, Key::FirmWord, Key::FirmsWord)} " · " {t(lang, Key::UpdatedOn)} " " {format_date(lang, p.updated_at)}
             </p>
         </li>
     }

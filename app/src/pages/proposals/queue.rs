@@ -15,12 +15,16 @@ pub fn QueuePage() -> impl IntoView {
         },
         get_queue,
     );
-    let list = move |items: Vec<ProposalSummary>| {
+    let list = move |items: Vec<Waiting>| {
         if items.is_empty() {
             view! { <p class="hint">{t(lang, Key::NothingWaiting)}</p> }.into_any()
         } else {
-            view! { <ul class="cards">{items.into_iter().map(|p| summary_item(lang, p)).collect_view()}</ul> }.into_any()
+            view! { <ul class="cards">{items.into_iter().map(|w| summary_item(lang, w.proposal, w.days)).collect_view()}</ul> }.into_any()
         }
+    };
+    // A section's heading says how many proposals it holds.
+    let heading = move |title: String, n: usize| {
+        view! { <h2>{title} " " <span class="count">"(" {crate::i18n::format_int(lang, n as u64)} ")"</span></h2> }
     };
     view! {
         <PageTitle key=Key::MyQueue/>
@@ -38,13 +42,13 @@ pub fn QueuePage() -> impl IntoView {
                             </form>
                             {empty.then(|| view! { <p>{t(lang, Key::NoQueue)}</p> })}
                             {q.national.map(|items| view! {
-                                <section data-testid="queue-national"><h2>{t(lang, Key::NationalInbox)}</h2>{list(items)}</section>
+                                <section data-testid="queue-national">{heading(t(lang, Key::NationalInbox).to_owned(), items.len())}{list(items)}</section>
                             })}
                             {q.regions.into_iter().map(|(_, name, items)| view! {
-                                <section data-testid="queue-region"><h2>{t(lang, Key::RegionalQueue)} {crate::i18n::colon(lang)} {name}</h2>{list(items)}</section>
+                                <section data-testid="queue-region">{heading(format!("{}{}{name}", t(lang, Key::RegionalQueue), crate::i18n::colon(lang)), items.len())}{list(items)}</section>
                             }).collect_view()}
                             {q.territories.into_iter().map(|(_, name, items)| view! {
-                                <section data-testid="queue-territory"><h2>{t(lang, Key::TerritoryProposals)} {crate::i18n::colon(lang)} {name}</h2>{list(items)}</section>
+                                <section data-testid="queue-territory">{heading(format!("{}{}{name}", t(lang, Key::TerritoryProposals), crate::i18n::colon(lang)), items.len())}{list(items)}</section>
                             }).collect_view()}
                         }.into_any()
                     })}

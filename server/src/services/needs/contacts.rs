@@ -53,9 +53,10 @@ impl NeedService {
         title: &str,
         other: Option<&str>,
         note: &str,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Told> {
         // The inbox, opened on this contact (first, and marked).
         let link = self.link(&format!("/mises-en-relation?contact={interest}"));
+        let mut told = Told::default();
         for p in
             crate::db::accounts::side_people(txn, side.0, side.1, NotificationKind::Matches).await?
         {
@@ -67,19 +68,21 @@ impl NeedService {
             let what = t(lang, step.mail_key());
             let line = format!("{who} {what} (« {title} »)");
             let mail = templates::contact_step(&p.email, lang, &p.name, &line, note, &link);
-            mail::deliver(
-                txn,
-                p.id,
-                Frequency::of_setting(p.frequency.as_deref()),
-                NotificationKind::Matches,
-                &format!("interest-{interest}-{}-{}", step.code(), p.id),
-                &line,
-                &link,
-                &mail,
-            )
-            .await?;
+            told.0 += u32::from(
+                mail::deliver(
+                    txn,
+                    p.id,
+                    Frequency::of_setting(p.frequency.as_deref()),
+                    NotificationKind::Matches,
+                    &format!("interest-{interest}-{}-{}", step.code(), p.id),
+                    &line,
+                    &link,
+                    &mail,
+                )
+                .await?,
+            );
         }
-        Ok(())
+        Ok(told)
     }
 
     pub(super) async fn interest_view(
@@ -167,7 +170,7 @@ impl NeedService {
         as_organisation: Option<i64>,
         target: Option<i64>,
         message: &str,
-    ) -> Result<i64, ServiceError> {
+    ) -> Result<(i64, Told), ServiceError> {
         let row = self.row(need_id).await?;
         if !visible(viewer, &row) {
             return Err(ServiceError::NotFound);
@@ -229,18 +232,19 @@ impl NeedService {
         } else {
             self.side_name(&txn, fk, fi).await?
         };
-        self.notify(
-            &txn,
-            (tk, ti),
-            id,
-            ContactStatus::Requested,
-            &row.title,
-            sender.as_deref(),
-            message,
-        )
-        .await?;
+        let told = self
+            .notify(
+                &txn,
+                (tk, ti),
+                id,
+                ContactStatus::Requested,
+                &row.title,
+                sender.as_deref(),
+                message,
+            )
+            .await?;
         txn.commit().await.context("committing an interest")?;
-        Ok(id)
+        Ok((id, told))
     }
 
     /// Accepts or declines (with a reason) a request addressed to the viewer's side.
@@ -251,7 +255,7 @@ impl NeedService {
         id: i64,
         accept: bool,
         reason: &str,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<Told, ServiceError> {
         let i = q::interest(&self.db, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -300,18 +304,19 @@ impl NeedService {
         } else {
             i.to_name.clone()
         };
-        self.notify(
-            &txn,
-            (&i.from_kind, &i.from_id),
-            id,
-            to,
-            &i.need_title,
-            name.as_deref(),
-            reason,
-        )
-        .await?;
+        let told = self
+            .notify(
+                &txn,
+                (&i.from_kind, &i.from_id),
+                id,
+                to,
+                &i.need_title,
+                name.as_deref(),
+                reason,
+            )
+            .await?;
         txn.commit().await.context("committing an interest")?;
-        Ok(())
+        Ok(told)
     }
 
     /// Records how an accepted contact ended: partnership concluded or not.
@@ -321,7 +326,7 @@ impl NeedService {
         user: &CurrentUser,
         id: i64,
         concluded: bool,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<Told, ServiceError> {
         let i = q::interest(&self.db, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -363,9 +368,10 @@ impl NeedService {
                 i.to_name.clone(),
             )
         };
-        self.notify(&txn, other, id, status, &i.need_title, me.as_deref(), "")
+        let told = self
+            .notify(&txn, other, id, status, &i.need_title, me.as_deref(), "")
             .await?;
         txn.commit().await.context("committing an interest")?;
-        Ok(())
+        Ok(told)
     }
 }

@@ -34,7 +34,7 @@ use app::domain::text::fold;
 use app::error::{Conflict, FieldError, Problem, Said};
 use app::i18n::Lang;
 use app::i18n::{explain_match, explain_reasons};
-use app::ports::ServiceError;
+use app::ports::{ServiceError, Told};
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use std::sync::Arc;
 use std::time::Duration;
@@ -323,13 +323,14 @@ impl app::ports::Needs for NeedService {
         } else {
             Vec::new()
         };
-        let labels = crate::db::network::division_labels(&self.db).await?;
-        let naf_codes = json_list(&row.naf_codes)
+        let codes = json_list(&row.naf_codes);
+        let labels = q::naf_labels(&self.db, &codes).await?;
+        let naf_codes = codes
             .into_iter()
             .map(|c| {
                 let label = labels
                     .iter()
-                    .find(|l| c.starts_with(&l.code))
+                    .find(|l| l.code == c)
                     .map(|l| l.label.clone())
                     .unwrap_or_default();
                 (c, label)
@@ -345,6 +346,10 @@ impl app::ports::Needs for NeedService {
             radius_km: row.radius_km,
             size: row.size.clone(),
             land_area_ha: row.land_area_ha,
+            commune_typed: match (&row.commune_insee, author) {
+                (Some(insee), true) => self.places().await?.by_insee(insee).map(|p| p.label()),
+                _ => None,
+            },
             is_author: author,
             ask_as,
             interests,
@@ -459,7 +464,7 @@ impl app::ports::Needs for NeedService {
         as_organisation: Option<i64>,
         target: Option<i64>,
         message: &str,
-    ) -> Result<i64, ServiceError> {
+    ) -> Result<(i64, Told), ServiceError> {
         self.ask_contact(viewer, user, need_id, as_organisation, target, message)
             .await
     }
@@ -471,7 +476,7 @@ impl app::ports::Needs for NeedService {
         id: i64,
         accept: bool,
         reason: &str,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<Told, ServiceError> {
         self.answer_contact(viewer, user, id, accept, reason).await
     }
 
@@ -481,7 +486,7 @@ impl app::ports::Needs for NeedService {
         user: &CurrentUser,
         id: i64,
         concluded: bool,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<Told, ServiceError> {
         self.conclude_contact(viewer, user, id, concluded).await
     }
 }
