@@ -36,7 +36,7 @@ test('match and partner explanations are English on the English pages', async ({
   await page.getByLabel('Titre').fill(`Usinage de pièces en acier ${stamp}`);
   await page.getByLabel('Activités NAF concernées').fill('25.62');
   await page.getByLabel('Commune', { exact: true }).fill('74081');
-  await page.getByLabel('Rayon de recherche (km)').fill('60');
+  await page.getByLabel('Rayon de recherche (km)').selectOption('60');
   await page.getByRole('button', { name: 'Publier' }).click();
   const french = page.getByTestId('matches').getByTestId('why').first();
   await expect(french).toContainText(/même (activité|classe|groupe|division) NAF/);

@@ -92,19 +92,21 @@ for (const lang of LANGS) {
       'nd-naf': '99.99',
       'nd-skills': 'décolletage; usinage 5 axes',
       'nd-commune': '99999',
-      'nd-radius': '900',
     };
     await fillUnchecked(page, '/annonces/nouvelle', typed);
     await page.locator('#nd-kind').selectOption('supplier');
+    // The radius is a choice, and the choice survives the refusal too.
+    await page.locator('#nd-radius').selectOption('150');
     await page.locator('form[action="/annonces/nouvelle"] button[type=submit]').click();
-    await expectRefused(page, lang, typed, ['nd-title', 'nd-naf', 'nd-commune', 'nd-radius']);
+    await expectRefused(page, lang, typed, ['nd-title', 'nd-naf', 'nd-commune']);
     await expect(page.locator('#nd-kind')).toHaveValue('supplier');
+    await expect(page.locator('#nd-radius')).toHaveValue('150');
     await expect(page.locator('#nd-title-error')).toContainText(lang.titleTooLong);
     // Corrected, it is published, and the page says so.
     await page.locator('#nd-title').fill('Décolletage de précision pour un prototype');
     await page.locator('#nd-naf').fill('25.62');
     await page.locator('#nd-commune').fill('74081');
-    await page.locator('#nd-radius').fill('60');
+    await page.locator('#nd-radius').selectOption('60');
     await page.locator('form[action="/annonces/nouvelle"] button[type=submit]').click();
     await expect(page).toHaveURL(/\/annonces\/\d+\?publiee=1$/);
     await expect(page.getByTestId('flash')).toBeVisible();

@@ -69,7 +69,7 @@ test('a need finds a partner: ask, accept, contacts, partnership concluded, mail
   await pa.getByLabel('Description', { exact: true }).fill('Usinage de pièces en série, 200 par an.');
   await pa.getByLabel('Activités NAF concernées').fill('25.62');
   await pa.getByLabel('Commune', { exact: true }).fill('74081');
-  await pa.getByLabel('Rayon de recherche (km)').fill('60');
+  await pa.getByLabel('Rayon de recherche (km)').selectOption('60');
   await pa.getByRole('button', { name: 'Publier' }).click();
   await expect(pa.getByTestId('flash')).toContainText('Annonce publiée');
   await expect(pa.getByTestId('matches').getByTestId('match').first()).toBeVisible();

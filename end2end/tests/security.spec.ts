@@ -26,7 +26,7 @@ test('an annonce titled with a meta refresh keeps the visitor on the annonce', a
   await author.getByLabel('Titre').fill(title);
   await author.getByLabel('Description', { exact: true }).fill('Fraisage de pièces en aluminium, 50 par mois.');
   await author.getByLabel('Commune', { exact: true }).fill('74081');
-  await author.getByLabel('Rayon de recherche (km)').fill('60');
+  await author.getByLabel('Rayon de recherche (km)').selectOption('60');
   await author.getByLabel('Publique', { exact: true }).check();
   await author.getByRole('button', { name: 'Publier' }).click();
   await expect(author.getByTestId('flash')).toContainText('Annonce publiée');

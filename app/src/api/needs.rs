@@ -225,12 +225,12 @@ impl NeedDraft {
             },
         };
         let radius_km = match self.radius_km.trim() {
-            "" => 50.0,
+            "" => crate::domain::geo::DEFAULT_RADIUS_KM,
             r => match r.replace(',', ".").parse::<f64>() {
                 Ok(r) if (1.0..=500.0).contains(&r) => r,
                 _ => {
                     bad("radius_km", Problem::RadiusInvalid.into());
-                    50.0
+                    crate::domain::geo::DEFAULT_RADIUS_KM
                 }
             },
         };

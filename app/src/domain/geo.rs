@@ -11,6 +11,13 @@ pub struct Point {
 
 const EARTH_RADIUS_KM: f64 = 6371.0088;
 
+/// The radii a person chooses from, in kilometres (search's "Rayon", an annonce's search
+/// radius): from the next valley to the whole region.
+pub const RADII_KM: [f64; 8] = [10.0, 25.0, 40.0, 50.0, 60.0, 80.0, 150.0, 300.0];
+
+/// An annonce's search radius when its author chooses none.
+pub const DEFAULT_RADIUS_KM: f64 = 50.0;
+
 impl Point {
     /// A point, refused when outside the valid ranges.
     pub fn new(lat: f64, lon: f64) -> Option<Point> {

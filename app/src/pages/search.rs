@@ -173,7 +173,7 @@ pub fn SearchPage() -> impl IntoView {
                 <label for="s-radius">{t(lang, Key::RadiusLabel)}</label>
                 <select id="s-radius" name="radius_km">
                     <option value="" selected=initial.radius_km.is_none()>{t(lang, Key::AnyDistance)}</option>
-                    {[10.0, 25.0, 40.0, 80.0, 150.0].into_iter().map(|r| view! {
+                    {crate::domain::geo::RADII_KM.into_iter().map(|r| view! {
                         <option value=r.to_string() selected=initial.radius_km == Some(r)>{format!("{r} km")}</option>
                     }).collect_view()}
                 </select>

@@ -210,7 +210,7 @@ pub async fn record_invitation(
         i.lang,
         &i.inviter.name,
         i.label,
-        i.role.code(),
+        app::i18n::t(i.lang, i.role.key()),
         &link,
     );
     mail::enqueue(txn, &format!("invite-{}", hash_token(&token)), &mail).await?;

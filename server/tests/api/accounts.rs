@@ -768,6 +768,23 @@ async fn organisation_admins_edit_their_profile_and_search_follows(backend: Back
     assert_eq!(r.headers()["location"], "/compte?invitation=envoyee");
     let (_, account) = b.get("/compte").await;
     assert!(account.contains("collegue@polymeris.example"));
+    // The mail names the role by its label, never its code.
+    #[derive(sea_orm::FromQueryResult)]
+    struct Body {
+        body_text: String,
+    }
+    let mails: Vec<Body> = server::db::fetch_all(
+        &app.db,
+        "SELECT body_text FROM outbox WHERE to_email = 'collegue@polymeris.example'",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let text = mails[0].body_text.replace("=\r\n", "").replace("=\n", "");
+    assert!(
+        text.contains("en tant que membre de l") && !text.contains("en tant que member"),
+        "{text}"
+    );
     let r = b
         .post(
             &format!("/organisations/{pole}/modifier"),

@@ -25,7 +25,7 @@ pub(super) fn need_fields(
         {field("nd-certifications", "certifications", Key::RequiredCertifications, &d.certifications).hint(Key::ListHint).view(lang)}
         {field("nd-quantity", "quantity", Key::QuantityLabel, &d.quantity).view(lang)}
         {field("nd-commune", "commune", Key::CommuneCodeLabel, &d.commune).hint(Key::CommuneCodeHint).view(lang)}
-        {field("nd-radius", "radius_km", Key::NeedRadiusLabel, &d.radius_km).view(lang)}
+        {radius_choice(lang, &d.radius_km)}
         {field("nd-deadline", "deadline", Key::DeadlineLabel, &d.deadline).kind("date").view(lang)}
         {Select::new("nd-size", "size", Key::SizeLabel).blank(Key::NotSpecified)
             .keyed(lang, FirmSize::ALL.iter().map(|s| (s.code(), s.key()))).chosen(d.size.clone()).view(lang)}
@@ -45,6 +45,34 @@ pub(super) fn need_fields(
             }).collect_view()}
         </fieldset>
     }
+}
+
+/// The search radius as a choice; a saved radius that is not among the usual ones is offered
+/// too, so that editing an annonce keeps it.
+fn radius_choice(lang: Lang, saved: &str) -> AnyView {
+    use crate::domain::geo::{DEFAULT_RADIUS_KM, RADII_KM};
+    let km = |r: f64| {
+        let n = if r.fract() == 0.0 {
+            crate::i18n::format_int(lang, r as u64)
+        } else {
+            crate::i18n::format_dec1(lang, r)
+        };
+        format!("{n} km")
+    };
+    let saved = saved.trim().replace(',', ".").parse::<f64>().ok();
+    let mut radii: Vec<f64> = RADII_KM.to_vec();
+    if let Some(r) = saved.filter(|r| (1.0..=500.0).contains(r) && !RADII_KM.contains(r)) {
+        radii.push(r);
+        radii.sort_by(f64::total_cmp);
+    }
+    let options = radii
+        .into_iter()
+        .map(|r| (r.to_string(), km(r)))
+        .collect::<Vec<_>>();
+    Select::new("nd-radius", "radius_km", Key::NeedRadiusLabel)
+        .options(options)
+        .chosen(saved.unwrap_or(DEFAULT_RADIUS_KM).to_string())
+        .view(lang)
 }
 
 /// `/annonces/nouvelle`
