@@ -1,7 +1,7 @@
 //! The forms of simplification proposals (create, edit, take a step, support) and the list's
 //! CSV and JSON exports. Forms work without WebAssembly: POST, then a 303 back to the page.
 
-use super::auth::{back_with, to};
+use super::auth::to;
 use super::form::Form;
 use super::sheet::{neutral, Cell, Sheet};
 use super::AppState;
@@ -129,7 +129,7 @@ async fn support(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(f, _): Form<SupportForm>,
+    Form(f, sent): Form<SupportForm>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
     let back = format!("/simplification/{id}");
@@ -140,15 +140,16 @@ async fn support(
     else {
         return to(&back, "erreur=invalid");
     };
-    back_with(
-        state
-            .services
-            .proposals
-            .support(&viewer, &user, id, &scope, &f.testimony)
-            .await,
-        &back,
-        "soutien=1",
-    )
+    // A refusal comes back on the proposal's page, the testimony as typed.
+    match state
+        .services
+        .proposals
+        .support(&viewer, &user, id, &scope, &f.testimony)
+        .await
+    {
+        Ok(()) => to(&back, "soutien=1"),
+        Err(e) => sent.refused(&state, &back, e).await,
+    }
 }
 
 fn filter(pairs: &[(String, String)]) -> Result<ProposalFilter, (StatusCode, String)> {

@@ -472,6 +472,18 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
         r.headers()["location"],
         format!("/simplification/{id}?etape=regional_review&prevenus=2")
     );
+    // A testimony too long is refused beside its field, as typed, and nothing is recorded.
+    let long = format!("Même délai à Oyonnax. {}", "x".repeat(5_000));
+    let r = supporter
+        .post(
+            &format!("/simplification/{id}/soutien"),
+            &[("as", &format!("territory:{OTHER}")), ("testimony", &long)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("sup-testimony-error"), "{page}");
+    assert!(page.contains(&long));
     // Another territory supports it with its own case.
     let r = supporter
         .post(
@@ -494,14 +506,14 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
             &format!("/simplification/{id}/soutien"),
             &[
                 ("as", &format!("territory:{OTHER}")),
-                ("testimony", "Encore"),
+                ("testimony", "Encore une extension bloquée"),
             ],
         )
         .await;
-    assert_eq!(
-        r.headers()["location"],
-        format!("/simplification/{id}?erreur=conflict&conflit=already_supported")
-    );
+    // Refused in place: the proposal's page, the reason at the top.
+    assert_eq!(r.status().as_u16(), 409);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Vous soutenez déjà cette demande"), "{page}");
     // The region escalates; the national team answers.
     let r = referent
         .post(
@@ -834,10 +846,12 @@ async fn merging_keeps_every_supporter_once_and_both_timelines() {
             &[("as", &format!("territory:{FOURTH}")), ("testimony", "x")],
         )
         .await;
-    assert_eq!(
-        r.headers()["location"],
-        format!("/simplification/{b}?erreur=conflict&conflit=already_supported")
-    );
+    assert_eq!(r.status().as_u16(), 409);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Vous soutenez déjà cette demande"));
     // The national queue sorts by support: B first.
     let c = proposal_in(&app, THIRD, "national_review", "Autre sujet").await;
     let (_, queue) = national.get("/simplification/file?sort=support").await;

@@ -259,17 +259,10 @@ pub(super) fn ProposalView(p: ProposalDetail) -> impl IntoView {
         view! {
             <form method="post" action=format!("/simplification/{id}/soutien") class="card-form" data-testid="support-form">
                 <h3>{t(lang, Key::SupportThis)}</h3>
-                <div class="field">
-                    <label for="sup-as">{t(lang, Key::SupportAs)}</label>
-                    <select id="sup-as" name="as">
-                        {p.support_as.iter().map(|(kind, sid, name)| view! { <option value=format!("{kind}:{sid}")>{name.clone()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="sup-testimony">{t(lang, Key::TestimonyLabel)}</label>
-                    <p class="hint" id="sup-hint">{t(lang, Key::TestimonyHint)}</p>
-                    <textarea id="sup-testimony" name="testimony" rows="3" aria-describedby="sup-hint"></textarea>
-                </div>
+                {Select::new("sup-as", "as", Key::SupportAs)
+                    .options(p.support_as.iter().map(|(kind, sid, name)| (format!("{kind}:{sid}"), name.clone())).collect::<Vec<_>>())
+                    .view(lang)}
+                {Field::new("sup-testimony", "testimony", Key::TestimonyLabel).hint(Key::TestimonyHint).area(3).view(lang)}
                 <button type="submit">{t(lang, Key::Support)}</button>
             </form>
         }
