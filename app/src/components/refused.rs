@@ -52,6 +52,11 @@ impl Refused {
         }
     }
 
+    /// Whether the refused form was the one sent to `action`, for a page with several forms.
+    pub fn sent_to(&self, action: &str) -> bool {
+        self.action == action
+    }
+
     /// The value typed in the field `name`, if the form sent it.
     pub fn value(&self, name: &str) -> Option<String> {
         self.values

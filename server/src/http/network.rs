@@ -42,7 +42,7 @@ struct ProposeForm {
 async fn propose(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(f, _): Form<ProposeForm>,
+    Form(f, sent): Form<ProposeForm>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
     let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
@@ -60,7 +60,8 @@ async fn propose(
             &format!("/echanges/{id}"),
             &format!("propose=1&{}", told.query()),
         ),
-        Err(e) => to(&back, &error_query(e)),
+        // Back on the page the form was on, that partner's form open and as typed.
+        Err(e) => sent.refused(&state, &back, e).await,
     }
 }
 

@@ -295,6 +295,54 @@ async fn an_exchange_runs_from_proposal_to_report_with_mail_in_each_language(bac
         .unwrap()
         .parse()
         .unwrap();
+    // Refused (no message), the partner page comes back with that partner's form open and
+    // as typed, the problem beside the message.
+    let partners = "/territoires/ti-8422/partenaires";
+    // Arve shares the skills challenge Lumezzane declared, which makes it a suggestion.
+    let r = arve
+        .post(
+            "/territoires/ti-8422/modifier",
+            &[
+                ("presentation", "Vallée du décolletage"),
+                ("challenges", "skills"),
+            ],
+        )
+        .await;
+    assert_eq!(r.headers()["location"], "/territoires/ti-8422?modifie=1");
+    let (_, page) = arve.get(partners).await;
+    let form = format!("data-testid=\"propose-district:{district}\"");
+    assert!(
+        page.contains(&form),
+        "Lumezzane is among Arve's partners: {:?}",
+        page.match_indices("data-testid=\"propose-")
+            .map(|(i, _)| &page[i..i + 40])
+            .collect::<Vec<_>>()
+    );
+    let r = arve
+        .post(
+            "/echanges/nouveau",
+            &[
+                ("from", "ti-8422"),
+                ("to", &format!("district:{district}")),
+                ("format", "webinar"),
+                ("theme", "Apprentissage en alternance"),
+                ("message", " "),
+                ("back", partners),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    let page = r.text().await.unwrap();
+    let at = page.find(&form).unwrap();
+    let refused =
+        &page[page[..at].rfind("<details").unwrap()..at + page[at..].find("</form>").unwrap()];
+    assert!(refused.contains(" open"), "{refused}");
+    assert!(
+        refused.contains("value=\"Apprentissage en alternance\""),
+        "{refused}"
+    );
+    assert!(refused.contains("-message-error"), "{refused}");
+    assert!(refused.contains("value=\"webinar\" selected"), "{refused}");
     // A district nobody has joined yet: the proposal waits, and the confirmation does not
     // pretend anyone was told.
     let maniago = district_named(&app, "Distretto del coltello di Maniago").await;
