@@ -1,7 +1,7 @@
 //! Forms of the European network: publish a practice, propose an exchange, answer it, report
 //! on it, and a district's profile. POST, then a 303 back to the page.
 
-use super::auth::{back_with, error_query, to};
+use super::auth::to;
 use super::form::Form;
 use super::AppState;
 use app::api::network::PracticeDraft;
@@ -76,7 +76,7 @@ async fn answer(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(f, _): Form<AnswerForm>,
+    Form(f, sent): Form<AnswerForm>,
 ) -> Response {
     let SignedIn { viewer, .. } = me;
     let back = format!("/echanges/{id}");
@@ -92,7 +92,7 @@ async fn answer(
         .await
     {
         Ok(told) => to(&back, &format!("repondu=1&{}", told.query())),
-        Err(e) => to(&back, &error_query(e)),
+        Err(e) => sent.refused(&state, &back, e).await,
     }
 }
 
@@ -100,19 +100,19 @@ async fn report(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(report, _): Form<app::api::network::ExchangeReport>,
+    Form(report, sent): Form<app::api::network::ExchangeReport>,
 ) -> Response {
     let SignedIn { viewer, .. } = me;
     let back = format!("/echanges/{id}");
-    back_with(
-        state
-            .services
-            .network
-            .report_exchange(&viewer, id, &report)
-            .await,
-        &back,
-        "rapport=1",
-    )
+    match state
+        .services
+        .network
+        .report_exchange(&viewer, id, &report)
+        .await
+    {
+        Ok(()) => to(&back, "rapport=1"),
+        Err(e) => sent.refused(&state, &back, e).await,
+    }
 }
 
 async fn district_profile(

@@ -1,7 +1,9 @@
 //! The European network through the real server: partner rankings on the demo data, an
 //! exchange from proposal to report with mail in each recipient's language, practices.
 
-use crate::helpers::{assert_not_allowed, assert_refused, spawn_app, Backend, Browser, TestApp};
+use crate::helpers::{
+    assert_not_allowed, assert_refused, refusal, spawn_app, Backend, Browser, TestApp,
+};
 use app::domain::policy::{Role, Scope};
 use server::services::accounts::AccountsService;
 
@@ -363,19 +365,22 @@ async fn an_exchange_runs_from_proposal_to_report_with_mail_in_each_language(bac
     let r = arve
         .post(&format!("/echanges/{id}/reponse"), &[("action", "accept")])
         .await;
-    assert!(r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .contains("erreur=forbidden"));
+    assert_not_allowed(r).await;
     let (status, _) = outsider.get(&format!("/echanges/{id}")).await;
     assert_eq!(status, 404);
     let r = manager
         .post(&format!("/echanges/{id}/reponse"), &[("action", "decline")])
         .await;
-    assert!(r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .contains("erreur=reason_required"));
+    // Refused in place, in the manager's own language, beside the reason field.
+    let (status, shown) = refusal(r).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        shown,
+        [app::i18n::t(
+            app::i18n::Lang::En,
+            app::error::Problem::ReasonRequired.key()
+        )]
+    );
     let r = manager
         .post(&format!("/echanges/{id}/reponse"), &[("action", "accept")])
         .await;
@@ -394,10 +399,7 @@ async fn an_exchange_runs_from_proposal_to_report_with_mail_in_each_language(bac
             ],
         )
         .await;
-    assert!(r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .contains("erreur=date_invalid"));
+    assert_refused(r, app::error::Problem::DateInvalid).await;
     let r = arve
         .post(
             &format!("/echanges/{id}/compte-rendu"),

@@ -36,10 +36,7 @@ pub fn ExchangePage() -> impl IntoView {
                         let can = |a: &str| x.actions.iter().any(|x| x == a);
                         let answer = (can("accept")).then(|| view! {
                             <form method="post" action=format!("/echanges/{id}/reponse") class="card-form" data-testid="answer-form">
-                                <div class="field">
-                                    <label for="ex-reason">{t(lang, Key::DeclineReason)}</label>
-                                    <textarea id="ex-reason" name="reason" rows="2"></textarea>
-                                </div>
+                                {Field::new("ex-reason", "reason", Key::DeclineReason).area(2).view(lang)}
                                 <div class="actions-row">
                                     <button type="submit" name="action" value="accept">{t(lang, Key::AcceptExchange)}</button>
                                     <button type="submit" name="action" value="decline" class="secondary">{t(lang, Key::DeclineExchange)}</button>
@@ -49,10 +46,11 @@ pub fn ExchangePage() -> impl IntoView {
                         let report = can("report").then(|| view! {
                             <form method="post" action=format!("/echanges/{id}/compte-rendu") class="card-form" data-testid="report-form">
                                 <h2>{t(lang, Key::ExchangeReport)}</h2>
-                                <div class="field"><label for="ex-start">{t(lang, Key::ExchangeStart)} " *"</label><input id="ex-start" name="start_date" type="date" required value=x.start_date.clone()/></div>
-                                <div class="field"><label for="ex-end">{t(lang, Key::ExchangeEnd)} " *"</label><input id="ex-end" name="end_date" type="date" required/></div>
-                                <div class="field"><label for="ex-participants">{t(lang, Key::ExchangeParticipants)}</label><textarea id="ex-participants" name="participants" rows="2"></textarea></div>
-                                <div class="field"><label for="ex-outcome">{t(lang, Key::ExchangeOutcome)} " *"</label><textarea id="ex-outcome" name="outcome" rows="4" required></textarea></div>
+                                <ProblemSummary/>
+                                {Field::new("ex-start", "start_date", Key::ExchangeStart).kind("date").required(true).value(x.start_date.clone()).view(lang)}
+                                {Field::new("ex-end", "end_date", Key::ExchangeEnd).kind("date").required(true).view(lang)}
+                                {Field::new("ex-participants", "participants", Key::ExchangeParticipants).area(2).view(lang)}
+                                {Field::new("ex-outcome", "outcome", Key::ExchangeOutcome).area(4).required(true).view(lang)}
                                 <button type="submit">{t(lang, Key::SaveReport)}</button>
                             </form>
                         });
