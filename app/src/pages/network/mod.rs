@@ -1,5 +1,6 @@
 //! The European network: partner suggestions for a territory or a district, best practices,
-//! and exchanges. Forms post to the server and come back with a code in the address.
+//! and exchanges. Forms post to the server: a success comes back with a code in the address,
+//! a refusal in place, the form filled as typed (see `components::refused`).
 
 use crate::api::accounts::get_current_user;
 use crate::api::network::{
