@@ -1,12 +1,8 @@
 // The territorial directory, as a visitor meets it.
 import { Page } from '@playwright/test';
-import { test, expect } from './fixtures';
+import { test, expect, hydrated } from './fixtures';
 import AxeBuilder from '@axe-core/playwright';
 
-/** Resolves once the WebAssembly bundle has hydrated the page. */
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => (window as any).__maillage_hydrated === true, null, { timeout: 30_000 });
-}
 
 test('home page shows key figures and a map of 183 territory links', async ({ page }, info) => {
   await page.goto('/');

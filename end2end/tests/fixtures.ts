@@ -91,3 +91,8 @@ export const test = base.extend<{ visibleTextHasNoCodes: void }>({
     { auto: true },
   ],
 });
+
+/** Resolves once the WebAssembly bundle has hydrated the page. */
+export async function hydrated(page: Page) {
+  await page.waitForFunction(() => (window as any).__maillage_hydrated === true, null, { timeout: 30_000 });
+}

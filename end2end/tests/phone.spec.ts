@@ -1,13 +1,10 @@
 // A phone-sized screen (390 x 844): nothing overflows sideways, the header folds into a menu,
 // the first search result is within two screens, and the skip link works once hydrated.
 import { Page } from '@playwright/test';
-import { test, expect } from './fixtures';
+import { test, expect, hydrated } from './fixtures';
 
 const PHONE = { width: 390, height: 844 };
 
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => (window as any).__maillage_hydrated === true, null, { timeout: 30_000 });
-}
 
 /** The first link's address in a list on `url`. */
 async function firstLink(page: Page, url: string, selector: string): Promise<string> {

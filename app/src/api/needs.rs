@@ -193,12 +193,17 @@ impl NeedDraft {
         if codes.len() > MAX_NAF_CODES {
             bad("naf_codes", Problem::ListTooLong.into());
         } else {
+            let mut invalid = false;
             for code in codes {
                 match naf_code(&code) {
                     Some(c) if !naf_codes.contains(&c) => naf_codes.push(c),
                     Some(_) => {}
-                    None => bad("naf_codes", Problem::NafInvalid.into()),
+                    None => invalid = true,
                 }
+            }
+            // Told once, however many parts are not codes.
+            if invalid {
+                bad("naf_codes", Problem::NafInvalid.into());
             }
         }
         let skills = items(&one_line(&clean_text(&self.skills))).unwrap_or_else(|code| {
@@ -318,8 +323,12 @@ pub type People = Vec<(String, String)>;
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InterestView {
     pub id: i64,
-    pub need_id: i64,
+    /// The annonce it is about; none for a contact asked from an organisation's page.
+    pub need_id: Option<i64>,
+    /// The annonce's title, or the subject of a contact asked from an organisation's page.
     pub need_title: String,
+    /// The page it is about: the annonce, or the organisation asked.
+    pub about: String,
     pub from_name: String,
     /// Absent while the other side is an anonymous author who has not accepted.
     pub to_name: Option<String>,
@@ -543,6 +552,20 @@ pub async fn get_needs_for_me() -> Result<Vec<NeedForFirm>, AppError> {
         .needs
         .for_viewer(&viewer, lang)
         .await?)
+}
+
+/// The organisations the reader may ask in the name of, to contact `organisation` from its
+/// page; none when signed out.
+#[server]
+pub async fn get_contact_as(organisation: i64) -> Result<Option<Vec<(i64, String)>>, AppError> {
+    let viewer = crate::ports::Who::current().viewer;
+    if !viewer.signed_in() {
+        return Ok(None);
+    }
+    let services = crate::ports::services()?;
+    Ok(Some(
+        services.needs.contact_as(&viewer, organisation).await?,
+    ))
 }
 
 /// The reader's expressions of interest, sent and received.

@@ -439,6 +439,34 @@ pub async fn search_network(params: SearchParams) -> Result<SearchResults, AppEr
         .await?)
 }
 
+/// Which list the values offered to a field while a person types come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChoiceList {
+    /// Communes, by name, postal code or INSEE code.
+    Communes,
+    /// NAF activities, by the words of their labels, added to the codes already typed.
+    Activities,
+}
+
+/// A value offered to a field: what the field would hold, and what the person reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+/// The values to offer while a person types `typed` in a field of `list`.
+#[server]
+pub async fn get_choices(list: ChoiceList, typed: String) -> Result<Vec<Choice>, AppError> {
+    if typed.trim().chars().count() < 2 || typed.chars().count() > 200 {
+        return Ok(Vec::new());
+    }
+    Ok(crate::ports::services()?
+        .search
+        .choices(list, &typed)
+        .await?)
+}
+
 /// Up to 8 names starting like `prefix`, for the search box's suggestions.
 #[server]
 pub async fn suggest_names(prefix: String) -> Result<Vec<String>, AppError> {

@@ -9,7 +9,8 @@ use leptos::prelude::*;
 
 /// A field to draw: `Field::new(id, name, label).value(v).required(true).area(4).view(lang)`.
 pub struct Field {
-    id: &'static str,
+    /// The input's id (a page with one form per item makes it from the item).
+    id: String,
     name: &'static str,
     label: Key,
     value: String,
@@ -30,9 +31,9 @@ pub struct Field {
 }
 
 impl Field {
-    pub fn new(id: &'static str, name: &'static str, label: Key) -> Self {
+    pub fn new(id: impl Into<String>, name: &'static str, label: Key) -> Self {
         Field {
-            id,
+            id: id.into(),
             name,
             label,
             value: String::new(),
@@ -117,18 +118,18 @@ impl Field {
             list,
         } = self;
         let value = typed_or(name, value);
-        let problem = field_problem(lang, name, id, label);
+        let problem = field_problem(lang, name, &id, label);
         let hint_id = hint.map(|_| format!("{id}-hint"));
         let described = described_by(&[hint_id.clone(), problem.described_by.clone()]);
         let invalid = problem.message.is_some().then_some("true");
         let input = match rows {
             Some(rows) => view! {
-                <textarea id=id name=name rows=rows required=required minlength=min_length
+                <textarea id=id.clone() name=name rows=rows required=required minlength=min_length
                     maxlength=max_length aria-describedby=described aria-invalid=invalid>{value}</textarea>
             }
             .into_any(),
             None => view! {
-                <input id=id name=name type=kind required=required value=value minlength=min_length
+                <input id=id.clone() name=name type=kind required=required value=value minlength=min_length
                     maxlength=max_length autocomplete=autocomplete list=list
                     aria-describedby=described aria-invalid=invalid/>
             }
@@ -136,7 +137,7 @@ impl Field {
         };
         view! {
             <div class="field" class:has-problem=invalid.is_some()>
-                <label for=id>{t(lang, label)}{required.then_some(" *")}</label>
+                <label for=id.clone()>{t(lang, label)}{required.then_some(" *")}</label>
                 {hint.map(|h| view! { <p class="hint" id=hint_id>{t(lang, h)}</p> })}
                 {problem.message}
                 {input}
@@ -149,7 +150,7 @@ impl Field {
 /// A labelled choice among options:
 /// `Select::new(id, name, label).blank(Key::AllThemes).keyed(lang, theme_options()).chosen(v).view(lang)`.
 pub struct Select {
-    id: &'static str,
+    id: String,
     name: &'static str,
     label: Key,
     required: bool,
@@ -161,9 +162,9 @@ pub struct Select {
 }
 
 impl Select {
-    pub fn new(id: &'static str, name: &'static str, label: Key) -> Self {
+    pub fn new(id: impl Into<String>, name: &'static str, label: Key) -> Self {
         Select {
-            id,
+            id: id.into(),
             name,
             label,
             required: false,
@@ -216,11 +217,11 @@ impl Select {
             chosen,
         } = self;
         let chosen = typed_or(name, chosen);
-        let problem = field_problem(lang, name, id, label);
+        let problem = field_problem(lang, name, &id, label);
         let invalid = problem.message.is_some().then_some("true");
         view! {
             <div class="field" class:has-problem=invalid.is_some()>
-                <label for=id>{t(lang, label)}{required.then_some(" *")}</label>
+                <label for=id.clone()>{t(lang, label)}{required.then_some(" *")}</label>
                 {problem.message}
                 <select id=id name=name required=required aria-describedby=problem.described_by aria-invalid=invalid>
                     {blank.map(|text| view! { <option value="">{t(lang, text)}</option> })}

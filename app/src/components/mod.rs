@@ -15,6 +15,7 @@ mod live;
 mod pager;
 mod record;
 mod refused;
+mod suggest;
 
 pub use bar_chart::BarChart;
 pub use checklist::{axis_options, theme_options, Checklist};
@@ -31,5 +32,7 @@ pub use live::{LiveForm, LIVE};
 pub use pager::Pager;
 pub use record::{path_id, path_record, when_loaded};
 pub use refused::{
-    field_problem, ticked_or, typed_or, use_refused, FieldProblem, ProblemSummary, Refused,
+    field_problem, refused_here, ticked_or, typed_or, use_refused, FieldProblem, FormScope,
+    ProblemSummary, Refused,
 };
+pub use suggest::Suggest;

@@ -30,6 +30,8 @@ pub struct Refused {
     pub error: Option<AppError>,
     /// `(field name, input id, label)` of each field that showed its problem.
     shown: Arc<Mutex<Vec<(String, String, String)>>>,
+    /// Set inside a [`FormScope`] of another form: the fields there see no refusal.
+    hidden: bool,
 }
 
 impl Refused {
@@ -49,6 +51,7 @@ impl Refused {
             problems: Arc::new(problems),
             error,
             shown: Arc::default(),
+            hidden: false,
         }
     }
 
@@ -93,9 +96,50 @@ impl Refused {
     }
 }
 
-/// The refused form being drawn again, if this page is one.
+/// The refused form being drawn again, if this page is one (and, inside a [`FormScope`],
+/// if it is that scope's form).
 pub fn use_refused() -> Option<Refused> {
-    use_context::<Refused>()
+    use_context::<Refused>().filter(|r| !r.hidden)
+}
+
+/// One form of a page that holds several (one per item, or several sharing an action): what a
+/// refused form sent, and its problems, reach the fields inside only when the refused form was
+/// this one, sent to `action` with each of `keys` (its hidden fields telling it apart, such as
+/// `("target", "42")`) as sent. The fields of the other forms show what they would show
+/// anyway.
+#[component]
+pub fn FormScope(
+    #[prop(into)] action: String,
+    #[prop(optional)] keys: Vec<(&'static str, String)>,
+    children: Children,
+) -> impl IntoView {
+    let theirs = use_refused().filter(|r| !is_from(r, &action, &keys));
+    let Some(r) = theirs else {
+        return children().into_any();
+    };
+    // A child owner: a component has none of its own, and the hidden refusal must reach
+    // this form only, not the forms drawn after it.
+    let Some(owner) = Owner::current().map(|o| o.child()) else {
+        return children().into_any();
+    };
+    let inside = owner.with(|| {
+        provide_context(Refused { hidden: true, ..r });
+        children()
+    });
+    leptos::tachys::reactive_graph::OwnedView::new_with_owner(inside, owner).into_any()
+}
+
+/// Whether the refused form is the one sent to `action` with `keys` as its hidden fields.
+pub fn is_from(r: &Refused, action: &str, keys: &[(&str, String)]) -> bool {
+    r.sent_to(action)
+        && keys
+            .iter()
+            .all(|(name, value)| r.value(name).unwrap_or_default() == *value)
+}
+
+/// Whether the form sent to `action` with `keys` is the refused one this page draws again.
+pub fn refused_here(action: &str, keys: &[(&str, String)]) -> bool {
+    use_context::<Refused>().is_some_and(|r| is_from(&r, action, keys))
 }
 
 /// What the field `name` shows: what was typed if its form was refused, else `saved`.

@@ -580,6 +580,14 @@ crate::domain::workflow::vocabulary! {
     }
 }
 
+impl OrganisationKind {
+    /// Whether a person may ask this organisation for contact from its page. A European
+    /// district is reached by an exchange between territories instead.
+    pub fn takes_contacts(self) -> bool {
+        !matches!(self, OrganisationKind::District)
+    }
+}
+
 crate::domain::workflow::vocabulary! {
     /// Who writes, asks or is asked: the author of an annonce or a practice, a side of a
     /// contact or an exchange, a supporter of a proposal.

@@ -657,7 +657,7 @@ messages! {
     NvAnonymous => "Anonyme (identité masquée jusqu'à votre accord)", "Anonymous (identity hidden until you accept)";
     VisibilityLabel => "Visibilité", "Visibility";
     NafCodesLabel => "Activités NAF concernées", "NAF activities concerned";
-    NafCodesHint => "Codes NAF séparés par des espaces, à tout niveau : 25, 25.62, 25.62B.", "NAF codes separated by spaces, at any level: 25, 25.62, 25.62B.";
+    NafCodesHint => "Codes NAF séparés par des espaces, à tout niveau (25, 25.62, 25.62B), ou le nom d'une activité : « traitement des métaux » propose ses codes.", "NAF codes separated by spaces, at any level (25, 25.62, 25.62B), or an activity's name: \"traitement des métaux\" offers its codes.";
     SkillsLabel => "Compétences", "Skills";
     RequiredCertifications => "Certifications exigées", "Required certifications";
     ListHint => "Séparées par des points-virgules.", "Separated by semicolons.";
@@ -674,6 +674,10 @@ messages! {
     AnonymousAuthor => "Auteur anonyme", "Anonymous author";
     AskContact => "Demander une mise en relation", "Ask to get in touch";
     ContactThisFirm => "Contacter cette entreprise", "Contact this firm";
+    ChoicesOffered => "propositions sous le champ", "suggestions below the field";
+    ContactSubjectLabel => "Objet", "Subject";
+    ContactOrganisationHint => "Votre demande arrive dans les mises en relation de cette organisation. Ses coordonnées et les vôtres sont échangées quand elle l'accepte.", "Your request reaches this organisation's contacts. Its details and yours are shared once it accepts.";
+    ContactNeedsOrganisation => "Pour demander une mise en relation, votre compte doit représenter une organisation sur Maillage.", "To ask to get in touch, your account must represent an organisation on Maillage.";
     SuggestedPartners => "Partenaires suggérés", "Suggested partners";
     SuggestedSites => "Sites fonciers suggérés", "Suggested land sites";
     WhyThisMatch => "Pourquoi", "Why";

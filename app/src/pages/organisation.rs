@@ -107,6 +107,8 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
             })}
     };
     let district = OrganisationKind::District.is(&o.kind);
+    let contactable =
+        OrganisationKind::parse(&o.kind).is_some_and(OrganisationKind::takes_contacts);
     let id = o.id;
     let challenges = o
         .challenges
@@ -133,7 +135,7 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
             <span aria-current="page">{o.name.clone()}</span>
         </nav>
         <h1>{o.name.clone()}</h1>
-        <crate::components::Flash done=&[("modifie", Key::FlashSaved), ("invitation", Key::FlashDistrictOpened)]/>
+        <crate::components::Flash done=&[("modifie", Key::FlashSaved), ("invitation", Key::FlashDistrictOpened), ("demande", Key::FlashContactAsked)]/>
         <EditLink id=o.id/>
         <p><span class="badge">{crate::i18n::label_of(lang, &o.kind, OrganisationKind::parse, OrganisationKind::key)}</span>
             {o.is_demo.then(|| view! { " " <span class="badge demo">{t(lang, Key::DemoBadge)}</span> })}
@@ -159,6 +161,7 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
             })}
         </dl>
         {firm}
+        {contactable.then(|| view! { <ContactForm id=o.id/> })}
         {tags_section}
         {divisions_block}
         {district.then(|| view! {
@@ -175,6 +178,48 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
                 </p>
             </section>
         })}
+    }
+}
+
+/// "Ask to get in touch" on an organisation's page: the form, for a person who speaks for
+/// another organisation (refused, it comes back as typed); the way to sign in and come back,
+/// for a visitor.
+#[component]
+fn ContactForm(id: i64) -> impl IntoView {
+    let lang = use_lang();
+    let asking = Resource::new(move || id, crate::api::needs::get_contact_as);
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let view = match asking.await {
+                    Ok(None) => view! {
+                        <p class="cta" data-testid="contact-sign-in">
+                            <a class="button" href=crate::components::sign_in_href()>{t(lang, Key::AskContactSignIn)}</a>
+                        </p>
+                    }.into_any(),
+                    Ok(Some(names)) if names.is_empty() => view! {
+                        <p class="hint" data-testid="contact-no-organisation">{t(lang, Key::ContactNeedsOrganisation)}</p>
+                    }.into_any(),
+                    Ok(Some(names)) => view! {
+                        <section aria-labelledby="contact-h">
+                            <form method="post" action=format!("/organisations/{id}/contact") class="card-form" data-testid="contact-form">
+                                <h2 id="contact-h">{t(lang, Key::AskContact)}</h2>
+                                <p class="hint">{t(lang, Key::ContactOrganisationHint)}</p>
+                                <crate::components::ProblemSummary/>
+                                {crate::components::Select::new("oc-as", "as", Key::SupportAs)
+                                    .options(names.into_iter().map(|(oid, name)| (oid.to_string(), name)).collect::<Vec<_>>())
+                                    .view(lang)}
+                                {Field::new("oc-subject", "subject", Key::ContactSubjectLabel).required(true).view(lang)}
+                                {Field::new("oc-message", "message", Key::ExchangeMessage).required(true).area(4).view(lang)}
+                                <button type="submit">{t(lang, Key::AskContact)}</button>
+                            </form>
+                        </section>
+                    }.into_any(),
+                    Err(_) => ().into_any(),
+                };
+                view
+            })}
+        </Suspense>
     }
 }
 

@@ -167,7 +167,8 @@ pub fn SearchPage() -> impl IntoView {
             <div class="field">
                 <label for="s-near">{t(lang, Key::NearLabel)}</label>
                 <input id="s-near" type="text" name="near" value=initial.near.clone().unwrap_or_default()
-                    placeholder=t(lang, Key::NearPlaceholder)/>
+                    autocomplete="off" placeholder=t(lang, Key::NearPlaceholder)/>
+                <crate::components::Suggest input="s-near".to_owned() list=crate::api::search::ChoiceList::Communes/>
             </div>
             <div class="field">
                 <label for="s-radius">{t(lang, Key::RadiusLabel)}</label>

@@ -133,6 +133,13 @@ pub trait Search: Send + Sync {
         near: Option<&crate::api::search::Near>,
         viewer: &crate::domain::policy::Viewer,
     ) -> Result<crate::api::search::SearchResults, ServiceError>;
+    /// The values to offer while a person types `typed` in a field of `list`: communes for a
+    /// place, NAF activities (by the words of their labels) for a list of codes.
+    async fn choices(
+        &self,
+        list: crate::api::search::ChoiceList,
+        typed: &str,
+    ) -> Result<Vec<crate::api::search::Choice>, ServiceError>;
     /// Names starting like `prefix`, among what `viewer` may see.
     async fn suggest(
         &self,
@@ -601,6 +608,26 @@ pub trait Needs: Send + Sync {
         need_id: i64,
         as_organisation: Option<i64>,
         target: Option<i64>,
+        message: &str,
+    ) -> Result<(i64, Told), ServiceError>;
+
+    /// The organisations the viewer may ask in the name of, to contact `organisation` from
+    /// its page (those they speak for, that one left out), by name.
+    async fn contact_as(
+        &self,
+        viewer: &Viewer,
+        organisation: i64,
+    ) -> Result<Vec<(i64, String)>, ServiceError>;
+
+    /// Asks `organisation` for contact from its page, outside any annonce: in the name of one
+    /// of the viewer's organisations (`as_organisation`), with a subject and a message.
+    async fn contact_organisation(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        organisation: i64,
+        as_organisation: Option<i64>,
+        subject: &str,
         message: &str,
     ) -> Result<(i64, Told), ServiceError>;
 

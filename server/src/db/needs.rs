@@ -289,11 +289,13 @@ pub async fn available_sites(
     .await
 }
 
-/// An expression of interest with the annonce's title and both sides' names.
+/// An expression of interest with the annonce's title (or, for a contact asked from an
+/// organisation's page, its subject) and both sides' names.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct InterestRow {
     pub id: i64,
-    pub need_id: i64,
+    /// The annonce it is about; none for a contact asked from an organisation's page.
+    pub need_id: Option<i64>,
     pub need_title: String,
     pub from_kind: String,
     pub from_id: String,
@@ -312,10 +314,10 @@ pub struct InterestRow {
 }
 
 const INTEREST_SELECT: &str = concatcp!(
-    "SELECT i.id, i.need_id, n.title AS need_title, i.from_kind, i.from_id, \
+    "SELECT i.id, i.need_id, COALESCE(n.title, i.subject) AS need_title, i.from_kind, i.from_id, \
     COALESCE(fo.name, ft.name) AS from_name, i.to_kind, i.to_id, COALESCE(tor.name, tt.name) AS to_name, \
     i.user_id, i.message, i.status, i.reason, i.answered_by, i.created_at, i.answered_at, i.closed_at \
-    FROM interest i JOIN need n ON n.id = i.need_id",
+    FROM interest i LEFT JOIN need n ON n.id = i.need_id",
     join_organisation_party!("fo", "i.from_kind", "i.from_id", Organisation),
     join_territory_party!("ft", "i.from_kind", "i.from_id"),
     join_organisation_party!("tor", "i.to_kind", "i.to_id", Organisation),
@@ -360,10 +362,34 @@ pub async fn interests_of_need(
     .await
 }
 
+/// Open or closed contacts asked from `from` to `to` outside any annonce.
+pub async fn direct_interests(
+    db: &impl ConnectionTrait,
+    from: (&str, &str),
+    to: (&str, &str),
+) -> anyhow::Result<Vec<InterestRow>> {
+    fetch_all(
+        db,
+        &format!(
+            "{INTEREST_SELECT} WHERE i.need_id IS NULL AND i.from_kind = ? AND i.from_id = ? \
+             AND i.to_kind = ? AND i.to_id = ? ORDER BY i.created_at, i.id"
+        ),
+        vec![from.0.into(), from.1.into(), to.0.into(), to.1.into()],
+    )
+    .await
+}
+
+/// What a contact is about: an annonce, or (asked from an organisation's page) a subject.
+#[derive(Debug, Clone, Copy)]
+pub enum About<'a> {
+    Need(i64),
+    Subject(&'a str),
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn insert_interest(
     db: &impl ConnectionTrait,
-    need: i64,
+    about: About<'_>,
     from: (&str, &str),
     to: (&str, &str),
     user_id: i64,
@@ -376,10 +402,19 @@ pub async fn insert_interest(
     }
     let row: Option<Id> = fetch_optional(
         db,
-        "INSERT INTO interest (need_id, from_kind, from_id, to_kind, to_id, user_id, message, status, \
-         reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?) RETURNING id",
+        "INSERT INTO interest (need_id, subject, from_kind, from_id, to_kind, to_id, user_id, message, \
+         status, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?) RETURNING id",
         vec![
-            need.into(),
+            match about {
+                About::Need(id) => Some(id),
+                About::Subject(_) => None,
+            }
+            .into(),
+            match about {
+                About::Need(_) => "",
+                About::Subject(s) => s,
+            }
+            .into(),
             from.0.into(),
             from.1.into(),
             to.0.into(),

@@ -440,19 +440,19 @@ struct ProfileForm {
 async fn profile(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(f, _): Form<ProfileForm>,
+    Form(f, sent): Form<ProfileForm>,
 ) -> Response {
     let SignedIn { viewer, id, .. } = me;
     let lang = Lang::from_tag(&f.lang).unwrap_or_default();
-    back_with(
-        state
-            .services
-            .accounts
-            .update_profile(&viewer, id, &f.name, lang)
-            .await,
-        "/compte",
-        "profil=1",
-    )
+    let saved = state
+        .services
+        .accounts
+        .update_profile(&viewer, id, &f.name, lang)
+        .await;
+    match saved {
+        Ok(()) => to("/compte", "profil=1"),
+        Err(e) => sent.refused(&state, "/compte", e).await,
+    }
 }
 
 #[derive(Deserialize)]
@@ -468,7 +468,7 @@ struct TokenNameForm {
 async fn create_token(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(f, _): Form<TokenNameForm>,
+    Form(f, sent): Form<TokenNameForm>,
 ) -> Response {
     let SignedIn {
         viewer, id, lang, ..
@@ -508,7 +508,7 @@ async fn create_token(
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
-        Err(e) => to("/compte", &error_query(e)),
+        Err(e) => sent.refused(&state, "/compte", e).await,
     }
 }
 
@@ -557,7 +557,7 @@ struct InviteForm {
 async fn invite(
     State(state): State<AppState>,
     me: SignedIn,
-    Form(f, _): Form<InviteForm>,
+    Form(f, sent): Form<InviteForm>,
 ) -> Response {
     let SignedIn {
         viewer, user, lang, ..
@@ -570,7 +570,14 @@ async fn invite(
         .accounts
         .invite(&viewer, &user, &f.email, scope, role)
         .await;
-    grant_outcome(done, "invitation=envoyee", lang)
+    match done {
+        // A bad address or the like comes back in place; a refusal of the grant table is
+        // the 403 page, as for the other grant forms.
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_))) => {
+            sent.refused(&state, "/compte", e).await
+        }
+        done => grant_outcome(done, "invitation=envoyee", lang),
+    }
 }
 
 /// The scope and role a grant form names, if both are known.

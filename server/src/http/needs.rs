@@ -1,4 +1,5 @@
-//! Forms of needs and offers: publish, edit, close, ask for contact, answer, conclude.
+//! Forms of needs and offers: publish, edit, close, ask for contact (on an annonce or from an
+//! organisation's page), answer, conclude.
 //! POST, then a 303 back to the page with a code in the address.
 
 use super::auth::{error_query, to};
@@ -65,7 +66,7 @@ async fn contact(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(f, _): Form<ContactForm>,
+    Form(f, sent): Form<ContactForm>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
     let back = format!("/annonces/{id}");
@@ -83,7 +84,46 @@ async fn contact(
         .await;
     match asked {
         Ok((_, told)) => to(&back, &format!("demande=1&{}", told.query())),
-        Err(e) => to(&back, &error_query(e)),
+        Err(e) => sent.refused(&state, &back, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct OrganisationContactForm {
+    /// The organisation asking, one the person speaks for.
+    #[serde(rename = "as", default)]
+    as_organisation: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    message: String,
+}
+
+/// A contact asked from an organisation's page; refused, the page comes back with the form
+/// as typed.
+async fn contact_organisation(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Form(f, sent): Form<OrganisationContactForm>,
+) -> Response {
+    let SignedIn { viewer, user, .. } = me;
+    let back = format!("/organisations/{id}");
+    let asked = state
+        .services
+        .needs
+        .contact_organisation(
+            &viewer,
+            &user,
+            id,
+            f.as_organisation.trim().parse().ok(),
+            &f.subject,
+            &f.message,
+        )
+        .await;
+    match asked {
+        Ok((_, told)) => to(&back, &format!("demande=1&{}", told.query())),
+        Err(e) => sent.refused(&state, &back, e).await,
     }
 }
 
@@ -98,7 +138,7 @@ async fn answer(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Form(f, _): Form<AnswerForm>,
+    Form(f, sent): Form<AnswerForm>,
 ) -> Response {
     let SignedIn { viewer, user, .. } = me;
     let needs = &state.services.needs;
@@ -114,7 +154,7 @@ async fn answer(
             "/mises-en-relation",
             &format!("fait={}&{}", f.action, told.query()),
         ),
-        Err(e) => to("/mises-en-relation", &error_query(e)),
+        Err(e) => sent.refused(&state, "/mises-en-relation", e).await,
     }
 }
 
@@ -124,5 +164,6 @@ pub fn router() -> Router<AppState> {
         .route("/annonces/{id}/modifier", post(edit))
         .route("/annonces/{id}/cloturer", post(close))
         .route("/annonces/{id}/contact", post(contact))
+        .route("/organisations/{id}/contact", post(contact_organisation))
         .route("/mises-en-relation/{id}", post(answer))
 }

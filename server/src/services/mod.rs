@@ -2,6 +2,7 @@
 //! The JSON API and the server functions both call these.
 
 pub mod accounts;
+pub mod activities;
 mod directory;
 pub mod needs;
 pub mod network;

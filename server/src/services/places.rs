@@ -167,6 +167,40 @@ impl Places {
         }
     }
 
+    /// Every commune of a postal code, most populous first.
+    pub fn of_postal_code(&self, code: &str) -> Vec<Place> {
+        let Some(code) = code5(code) else {
+            return Vec::new();
+        };
+        let at = self.by_postal.partition_point(|(c, _)| *c < code);
+        self.by_postal[at..]
+            .iter()
+            .take_while(|(c, _)| *c == code)
+            .map(|(_, i)| self.place(*i))
+            .collect()
+    }
+
+    /// The communes to offer while a person types a place: those of a postal code or an
+    /// INSEE code for five characters, else [`Places::suggest`]'s names. CPU-bound: call it off
+    /// the async runtime.
+    pub fn choices(&self, typed: &str) -> Vec<Place> {
+        let typed = typed.trim();
+        if typed.len() == 5 && typed.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            let code = typed.to_ascii_uppercase();
+            let mut list = self.of_postal_code(&code);
+            if let Some(p) = self.by_insee(&code).filter(|p| !list.contains(p)) {
+                list.push(p);
+            }
+            list.truncate(SUGGESTIONS * 2);
+            return list;
+        }
+        // A name already complete (as a pick writes it) needs no more choices.
+        if self.commune(typed).is_some_and(|p| p.label() == typed) {
+            return Vec::new();
+        }
+        self.suggest(typed)
+    }
+
     /// The commune of an INSEE code only (a stored code, never a postal one).
     pub fn by_insee(&self, code: &str) -> Option<Place> {
         Places::find(&self.by_insee, code).map(|i| self.place(i))
@@ -342,6 +376,29 @@ mod tests {
         assert!(names("Zzzzzz").is_empty());
         assert!(names("99999").is_empty());
         assert!(names(&"x".repeat(200)).is_empty());
+    }
+
+    #[test]
+    fn choices_offered_while_typing_follow_the_same_rule() {
+        let p = places();
+        let labels = |typed: &str| -> Vec<String> {
+            p.choices(typed).into_iter().map(|s| s.label()).collect()
+        };
+        // A postal code offers each of its communes; an INSEE code, its commune too.
+        assert_eq!(labels("74300"), ["Cluses (74)", "Thyez (74)"]);
+        assert_eq!(
+            labels("59232"),
+            ["Vieux-Berquin (59)", "La Flamengrie (59)"]
+        );
+        assert_eq!(labels("Clus"), ["Cluses (74)"]);
+        assert_eq!(labels("Clusse"), ["Cluses (74)"]);
+        // Namesakes are told apart; a name already picked is offered nothing more.
+        assert_eq!(
+            labels("Saint-Mar"),
+            ["Saint-Martin (73)", "Saint-Martin (74)"]
+        );
+        assert!(labels("Saint-Martin (74)").is_empty());
+        assert!(labels("x").is_empty());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::search::documents::FACETS;
 use crate::search::query;
 use crate::search::SearchIndex;
 use anyhow::Context;
+use app::api::search::{Choice, ChoiceList};
 use app::api::search::{FacetValue, Near, SearchHit, SearchParams, SearchResults, SearchSort};
 use app::domain::geo::Point;
 use app::domain::text::escape_html;
@@ -52,9 +53,39 @@ pub async fn unknown_place(places: &Arc<Places>, field: &str, typed: &str) -> Fi
     )
 }
 
-/// Reference data the service needs at hand: places, labels and map frames.
+/// The activities to offer for a list of NAF codes being typed: the codes already there are
+/// kept, the words after them looked up, and each choice is the list with one more code.
+fn activity_choices(activities: &super::activities::Activities, typed: &str) -> Vec<Choice> {
+    let (codes, words): (Vec<String>, Vec<String>) = app::domain::text::split_codes(typed)
+        .into_iter()
+        .partition(|t| app::api::needs::naf_code(t).is_some());
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let codes: Vec<String> = codes
+        .iter()
+        .filter_map(|c| app::api::needs::naf_code(c))
+        .collect();
+    activities
+        .find(&words.join(" "))
+        .into_iter()
+        .filter(|(code, _)| !codes.contains(code))
+        .map(|(code, label)| {
+            let mut value = codes.clone();
+            value.push(code.clone());
+            Choice {
+                value: value.join(" "),
+                label: format!("{code} · {label}"),
+            }
+        })
+        .collect()
+}
+
+/// Reference data the service needs at hand: places, activities, labels and map frames.
 pub struct Gazetteer {
     places: Arc<Places>,
+    /// The NAF's activities, found by the words of their labels.
+    activities: Arc<super::activities::Activities>,
     labels: HashMap<&'static str, HashMap<String, String>>,
     frames: HashMap<String, Frame>,
 }
@@ -79,6 +110,7 @@ struct FrameRow {
 impl Gazetteer {
     pub async fn load(db: &DatabaseConnection) -> anyhow::Result<Gazetteer> {
         let places = Arc::new(Places::load(db).await?);
+        let activities = Arc::new(super::activities::Activities::load(db).await?);
         let mut labels = HashMap::new();
         for (facet, sql) in [
             ("region", "SELECT code, name AS label FROM region"),
@@ -111,6 +143,7 @@ impl Gazetteer {
         .await?;
         Ok(Gazetteer {
             places,
+            activities,
             labels,
             frames: frames
                 .into_iter()
@@ -314,6 +347,26 @@ impl Search for SearchService {
         .await
         .context("search task")??;
         Ok(results)
+    }
+
+    async fn choices(&self, list: ChoiceList, typed: &str) -> Result<Vec<Choice>, ServiceError> {
+        let typed = typed.to_owned();
+        let gazetteer = self.gazetteer.clone();
+        let found = tokio::task::spawn_blocking(move || match list {
+            ChoiceList::Communes => gazetteer
+                .places
+                .choices(&typed)
+                .into_iter()
+                .map(|p| Choice {
+                    value: p.label(),
+                    label: p.label(),
+                })
+                .collect(),
+            ChoiceList::Activities => activity_choices(&gazetteer.activities, &typed),
+        })
+        .await
+        .context("choices task")?;
+        Ok(found)
     }
 
     async fn suggest(

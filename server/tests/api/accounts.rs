@@ -754,6 +754,32 @@ async fn organisation_admins_edit_their_profile_and_search_follows(backend: Back
     // The account page offers to invite into the organisation, and lists what was sent.
     let (_, account) = b.get("/compte").await;
     assert!(account.contains("data-testid=\"invite-form\""));
+    // A bad address comes back in place, as typed, the problem beside it; nothing is sent.
+    let r = b
+        .post(
+            "/compte/invitations",
+            &[
+                ("email", "collegue-at-polymeris"),
+                ("scope_kind", "organisation"),
+                ("scope_id", &pole),
+                ("role", "member"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    let refused = r.text().await.unwrap();
+    assert!(refused.contains("value=\"collegue-at-polymeris\""));
+    assert!(refused.contains("id=\"inv-email-0-error\""));
+    assert_eq!(
+        refused.matches("data-testid=\"field-error\"").count(),
+        1,
+        "only the form sent shows a problem"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE to_email LIKE 'collegue-at%'")
+            .await,
+        0
+    );
     let r = b
         .post(
             "/compte/invitations",
@@ -1657,10 +1683,17 @@ async fn api_tokens_expire_keep_to_their_scope_and_end_with_the_sessions(backend
     let r = b
         .post(
             "/compte/jetons",
-            &[("name", "trop long"), ("scope", "read"), ("days", "400")],
+            &[("name", "trop long"), ("scope", "write"), ("days", "400")],
         )
         .await;
-    assert_eq!(r.status().as_u16(), 303);
+    // Refused in place: the form as typed, the problem beside the lifetime.
+    assert_eq!(r.status().as_u16(), 400);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("id=\"tk-days-error\""),
+        "the lifetime's problem is not beside it"
+    );
+    assert!(page.contains("value=\"trop long\"") && page.contains("value=\"400\""));
     assert_eq!(app.count("SELECT COUNT(*) FROM api_token").await, 2);
     // Revocation: signing out everywhere ends every token.
     b.post("/auth/deconnexion-partout", &[]).await;

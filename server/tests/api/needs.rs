@@ -6,7 +6,7 @@ use crate::organisations::siret;
 use app::domain::ids::{InseeCode, NafCode, Siret};
 use app::domain::organisation::FirmRecord;
 use app::domain::policy::{Role, Scope};
-use sea_orm::TransactionTrait;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use server::services::accounts::AccountsService;
 use std::collections::HashMap;
 
@@ -868,6 +868,14 @@ async fn an_anonymous_author_stays_hidden_until_they_accept_and_the_journey_comp
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
 
+    // A request without a message comes back in place.
+    let r = b
+        .post(
+            &format!("/annonces/{need}/contact"),
+            &[("as", &firm.to_string()), ("target", ""), ("message", "  ")],
+        )
+        .await;
+    assert_refused(r, app::error::Problem::MessageRequired).await;
     // B asks; A accepts; both see each other's details; B concludes.
     let r = b
         .post(
@@ -891,10 +899,7 @@ async fn an_anonymous_author_stays_hidden_until_they_accept_and_the_journey_comp
             &[("as", &firm.to_string()), ("message", "Encore")],
         )
         .await;
-    assert!(r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .contains("erreur=conflict&conflit=already_asked"));
+    assert_eq!(r.status().as_u16(), 409, "asked twice while open");
     let interest = app.count("SELECT MAX(id) AS n FROM interest").await;
     let (_, inbox) = b.get("/mises-en-relation").await;
     assert!(!inbox.contains(&author_name), "revealed before acceptance");
@@ -904,13 +909,7 @@ async fn an_anonymous_author_stays_hidden_until_they_accept_and_the_journey_comp
             &[("action", "accept")],
         )
         .await;
-    assert!(
-        r.headers()["location"]
-            .to_str()
-            .unwrap()
-            .contains("erreur=forbidden"),
-        "B accepted its own request"
-    );
+    crate::helpers::assert_not_allowed(r).await;
     let r = a
         .post(
             &format!("/mises-en-relation/{interest}"),
@@ -1184,3 +1183,192 @@ async fn offers_find_needs_and_land_needs_find_land_sites() {
     );
     assert!(page.contains("Zone des Grandes Îles") && page.contains("clés en main"));
 }
+
+async fn a_firm_is_asked_for_contact_from_its_page_and_the_contact_takes_the_same_steps(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let ids = load_firms(&app).await;
+    let (pole, mut a) = buyer(&app).await;
+    let firm = ids["arve-titane"];
+    let mut b = person(
+        &app,
+        "b@arve-titane.fr",
+        Scope::Organisation(firm),
+        Role::Member,
+    )
+    .await;
+    let page = format!("/organisations/{firm}");
+    let action = format!("{page}/contact");
+
+    // A visitor is offered to sign in and come back here; a member of that firm gets no form.
+    let (_, visitor) = Browser::new(&app).get(&page).await;
+    assert!(visitor.contains("data-testid=\"contact-sign-in\""));
+    assert!(
+        visitor.contains(&format!("/connexion?suite=%2Forganisations%2F{firm}")),
+        "the sign-in link comes back to the firm"
+    );
+    let (_, own) = b.get(&page).await;
+    assert!(own.contains("data-testid=\"contact-no-organisation\""));
+    let (_, asker) = a.get(&page).await;
+    assert!(asker.contains("data-testid=\"contact-form\""));
+
+    // Refused: each problem beside its field, the message as typed, nothing recorded.
+    let pole_id = pole.to_string();
+    let r = a
+        .post(
+            &action,
+            &[
+                ("as", pole_id.as_str()),
+                ("subject", "ab"),
+                ("message", "Bonjour, pièces en titane ?"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    let refused = r.text().await.unwrap().replace("&#x27;", "'");
+    assert!(
+        refused.contains("Bonjour, pièces en titane ?"),
+        "the message is lost"
+    );
+    assert!(refused.contains("id=\"oc-subject-error\""));
+    let long = "x".repeat(201);
+    let r = a
+        .post(
+            &action,
+            &[
+                ("as", pole_id.as_str()),
+                ("subject", &long),
+                ("message", "Bonjour"),
+            ],
+        )
+        .await;
+    assert_refused(r, app::error::Problem::TitleTooLong).await;
+    let r = a
+        .post(
+            &action,
+            &[
+                ("as", pole_id.as_str()),
+                ("subject", "Titane"),
+                ("message", "  "),
+            ],
+        )
+        .await;
+    assert_refused(r, app::error::Problem::MessageRequired).await;
+    // In another organisation's name, or to a district: not theirs to send.
+    let other = ids["marnaz-aero"].to_string();
+    let r = a
+        .post(
+            &action,
+            &[
+                ("as", other.as_str()),
+                ("subject", "Titane"),
+                ("message", "Bonjour"),
+            ],
+        )
+        .await;
+    crate::helpers::assert_not_allowed(r).await;
+    let district = app
+        .count("SELECT id FROM organisation WHERE kind = 'district' ORDER BY id LIMIT 1")
+        .await;
+    let r = a
+        .post(
+            &format!("/organisations/{district}/contact"),
+            &[
+                ("as", pole_id.as_str()),
+                ("subject", "Titane"),
+                ("message", "Bonjour"),
+            ],
+        )
+        .await;
+    crate::helpers::assert_not_allowed(r).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM interest").await, 0);
+
+    // Asked: the firm's one member is told, by mail, with the subject.
+    let subject = "Pièces de structure en titane, 200 par an";
+    let ask = [
+        ("as", pole_id.as_str()),
+        ("subject", subject),
+        ("message", "Pourriez-vous nous faire une offre ?"),
+    ];
+    let r = a.post(&action, &ask).await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("{page}?demande=1&prevenus=1")
+    );
+    let r = a.post(&action, &ask).await;
+    assert_eq!(r.status().as_u16(), 409, "asked twice while open");
+    let interest = app.count("SELECT MAX(id) AS n FROM interest").await;
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM interest WHERE id = {interest} AND need_id IS NULL \
+             AND subject = '{}'",
+            subject.replace('\'', "''")
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM outbox WHERE to_email = 'b@arve-titane.fr' AND kind = 'matches'"
+        )
+        .await,
+        1
+    );
+    // The firm's inbox names it, links to the firm's page, and accepting tells the asker.
+    let (_, inbox) = b.get("/mises-en-relation").await;
+    assert!(inbox.contains(subject), "the subject is not in the inbox");
+    assert!(inbox.contains(&format!("href=\"{page}\"")));
+    // Declining needs a reason: refused beside the field of that contact.
+    let r = b
+        .post(
+            &format!("/mises-en-relation/{interest}"),
+            &[("action", "decline"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains(&format!("id=\"r-{interest}-error\"")));
+    let r = b
+        .post(
+            &format!("/mises-en-relation/{interest}"),
+            &[("action", "accept")],
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        "/mises-en-relation?fait=accept&prevenus=1"
+    );
+    let (_, seen_by_a) = a.get("/mises-en-relation").await;
+    assert!(
+        seen_by_a.contains("b@arve-titane.fr"),
+        "the details are not shared"
+    );
+    // Concluded, a new request may be made.
+    let r = a
+        .post(
+            &format!("/mises-en-relation/{interest}"),
+            &[("action", "concluded")],
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        "/mises-en-relation?fait=concluded&prevenus=1"
+    );
+    let r = a.post(&action, &ask).await;
+    assert_eq!(r.status().as_u16(), 303);
+    // The schema holds the rule too: a contact is about an annonce or has a subject.
+    let orphan = format!(
+        "INSERT INTO interest (need_id, subject, from_kind, from_id, to_kind, to_id, user_id, \
+         message, status, reason, created_at) VALUES (NULL, '', 'organisation', '{pole}', \
+         'organisation', '{firm}', 1, 'x', 'requested', '', 0)"
+    );
+    assert!(app.db.execute_unprepared(&orphan).await.is_err());
+}
+
+crate::on_both_backends!(
+    a_firm_is_asked_for_contact_from_its_page_and_the_contact_takes_the_same_steps
+);

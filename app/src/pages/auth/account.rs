@@ -88,20 +88,17 @@ pub(super) fn AccountView(a: AccountOverview) -> impl IntoView {
         <section aria-labelledby="profile-h">
             <h2 id="profile-h">{t(lang, Key::ProfileHeading)}</h2>
             <p data-testid="account-email">{user.email.clone()} {(!user.verified).then(|| view! { " " <span class="badge demo">{t(lang, Key::Unverified)}</span> })}</p>
-            <form method="post" action="/compte/profil" class="card-form">
-                <div class="field">
-                    <label for="pf-name">{t(lang, Key::NameLabel)}</label>
-                    <input id="pf-name" type="text" name="name" required value=user.name.clone()/>
-                </div>
-                <div class="field">
-                    <label for="pf-lang">{t(lang, Key::LanguageLabel)}</label>
-                    <select id="pf-lang" name="lang">
-                        <option value="fr" selected=user.lang == "fr">"Français"</option>
-                        <option value="en" selected=user.lang == "en">"English"</option>
-                    </select>
-                </div>
-                <button type="submit">{t(lang, Key::Save)}</button>
-            </form>
+            <crate::components::FormScope action="/compte/profil">
+                <form method="post" action="/compte/profil" class="card-form">
+                    <crate::components::ProblemSummary/>
+                    {crate::components::Field::new("pf-name", "name", Key::NameLabel).value(user.name.clone()).required(true).autocomplete("name").view(lang)}
+                    {crate::components::Select::new("pf-lang", "lang", Key::LanguageLabel)
+                        .options([("fr", "Français"), ("en", "English")])
+                        .chosen(user.lang.clone())
+                        .view(lang)}
+                    <button type="submit">{t(lang, Key::Save)}</button>
+                </form>
+            </crate::components::FormScope>
         </section>
         <section aria-labelledby="memberships-h">
             <h2 id="memberships-h">{t(lang, Key::MembershipsHeading)}</h2>
@@ -126,22 +123,9 @@ pub(super) fn AccountView(a: AccountOverview) -> impl IntoView {
         <section aria-labelledby="tokens-h">
             <h2 id="tokens-h">{t(lang, Key::TokensHeading)}</h2>
             <ul>{tokens}</ul>
-            <form method="post" action="/compte/jetons" class="card-form">
-                <div class="field">
-                    <label for="tk-new">{t(lang, Key::TokenName)}</label>
-                    <input id="tk-new" type="text" name="name" required maxlength="80"/>
-                </div>
-                <fieldset class="field">
-                    <legend>{t(lang, Key::TokenScopeLabel)}</legend>
-                    <label><input type="radio" name="scope" value="read" checked/> {t(lang, Key::TokenRead)}</label>
-                    <label><input type="radio" name="scope" value="write"/> {t(lang, Key::TokenWrite)}</label>
-                </fieldset>
-                <div class="field">
-                    <label for="tk-days">{t(lang, Key::TokenDaysLabel)}</label>
-                    <input id="tk-days" type="number" name="days" value="90" min="1" max="365" required/>
-                </div>
-                <button type="submit">{t(lang, Key::CreateToken)}</button>
-            </form>
+            <crate::components::FormScope action="/compte/jetons">
+                <TokenForm/>
+            </crate::components::FormScope>
         </section>
         <section aria-labelledby="sessions-h">
             <h2 id="sessions-h">{t(lang, Key::SessionsHeading)}</h2>
@@ -150,6 +134,36 @@ pub(super) fn AccountView(a: AccountOverview) -> impl IntoView {
                 <button type="submit">{t(lang, Key::SignOutEverywhere)}</button>
             </form>
         </section>
+    }
+}
+
+/// A new API token: its name, what it may do, how many days it lasts. Refused, it comes
+/// back as typed.
+#[component]
+fn TokenForm() -> impl IntoView {
+    let lang = use_lang();
+    let write = crate::components::typed_or("scope", "read") == "write";
+    let days = crate::components::typed_or("days", "90");
+    let days_problem =
+        crate::components::field_problem(lang, "days", "tk-days", Key::TokenDaysLabel);
+    let days_invalid = days_problem.message.is_some().then_some("true");
+    view! {
+        <form method="post" action="/compte/jetons" class="card-form">
+            <crate::components::ProblemSummary/>
+            {crate::components::Field::new("tk-new", "name", Key::TokenName).required(true).length(1, 80).view(lang)}
+            <fieldset class="field">
+                <legend>{t(lang, Key::TokenScopeLabel)}</legend>
+                <label><input type="radio" name="scope" value="read" checked=!write/> {t(lang, Key::TokenRead)}</label>
+                <label><input type="radio" name="scope" value="write" checked=write/> {t(lang, Key::TokenWrite)}</label>
+            </fieldset>
+            <div class="field" class:has-problem=days_invalid.is_some()>
+                <label for="tk-days">{t(lang, Key::TokenDaysLabel)} " *"</label>
+                {days_problem.message}
+                <input id="tk-days" type="number" name="days" value=days min="1" max="365" required
+                    aria-describedby=days_problem.described_by aria-invalid=days_invalid/>
+            </div>
+            <button type="submit">{t(lang, Key::CreateToken)}</button>
+        </form>
     }
 }
 
@@ -164,9 +178,8 @@ pub(super) fn InvitationsSection(
         .into_iter()
         .enumerate()
         .map(|(i, target)| {
-            let email_id = format!("inv-email-{i}");
-            let role_id = format!("inv-role-{i}");
-            let roles = target.roles.into_iter().map(|r| { let label = Role::label_of(lang, &r); view! { <option value=r>{label}</option> } }).collect_view();
+            let roles: Vec<(String, String)> = target.roles.into_iter().map(|r| { let label = Role::label_of(lang, &r); (r, label) }).collect();
+            let keys = vec![("scope_kind", target.scope_kind.clone()), ("scope_id", target.scope_id.clone())];
             let (kind, id) = (target.scope_kind.clone(), target.scope_id.clone());
             let has_people = !target.members.is_empty() || !target.pending.is_empty();
             let members = target.members.into_iter().map(|m| {
@@ -206,20 +219,17 @@ pub(super) fn InvitationsSection(
                     <h3>{t(lang, Key::PeopleOf)} " " {target.scope_label.clone()}</h3>
                     <ul class="people">{members}{pending}</ul>
                 })}
-                <form method="post" action="/compte/invitations" class="card-form" data-testid="invite-form">
-                    <h3>{target.scope_label}</h3>
-                    <input type="hidden" name="scope_kind" value=target.scope_kind/>
-                    <input type="hidden" name="scope_id" value=target.scope_id/>
-                    <div class="field">
-                        <label for=email_id.clone()>{t(lang, Key::EmailLabel)}</label>
-                        <input id=email_id type="email" name="email" required/>
-                    </div>
-                    <div class="field">
-                        <label for=role_id.clone()>{t(lang, Key::RoleLabel)}</label>
-                        <select id=role_id name="role">{roles}</select>
-                    </div>
-                    <button type="submit">{t(lang, Key::SendInvitation)}</button>
-                </form>
+                <crate::components::FormScope action="/compte/invitations" keys=keys>
+                    <form method="post" action="/compte/invitations" class="card-form" data-testid="invite-form">
+                        <h3>{target.scope_label}</h3>
+                        <crate::components::ProblemSummary/>
+                        <input type="hidden" name="scope_kind" value=target.scope_kind/>
+                        <input type="hidden" name="scope_id" value=target.scope_id/>
+                        {crate::components::Field::new(format!("inv-email-{i}"), "email", Key::EmailLabel).kind("email").required(true).view(lang)}
+                        {crate::components::Select::new(format!("inv-role-{i}"), "role", Key::RoleLabel).options(roles).view(lang)}
+                        <button type="submit">{t(lang, Key::SendInvitation)}</button>
+                    </form>
+                </crate::components::FormScope>
             }
         })
         .collect_view();

@@ -27,44 +27,50 @@ pub fn NeedPage() -> impl IntoView {
                                 <a class="button" href=crate::components::sign_in_href()>{t(lang, Key::AskContactSignIn)}</a>
                             </p>
                         });
+                        // The ask form and each suggested firm's form share one address: a
+                        // refused one is told apart by its target (none for the ask form).
+                        let contact = format!("/annonces/{id}/contact");
+                        let ask_action = contact.clone();
                         let ask = (!n.ask_as.is_empty() && !n.is_author).then(|| view! {
-                            <form method="post" action=format!("/annonces/{id}/contact") class="card-form" data-testid="ask-form">
-                                <h2>{t(lang, Key::AskContact)}</h2>
-                                <div class="field">
-                                    <label for="ask-as">{t(lang, Key::SupportAs)}</label>
-                                    <select id="ask-as" name="as">
-                                        {n.ask_as.iter().map(|(oid, name)| view! { <option value=oid.to_string()>{name.clone()}</option> }).collect_view()}
-                                    </select>
-                                </div>
-                                <div class="field">
-                                    <label for="ask-message">{t(lang, Key::ExchangeMessage)} " *"</label>
-                                    <textarea id="ask-message" name="message" rows="3" required></textarea>
-                                </div>
-                                <button type="submit">{t(lang, Key::AskContact)}</button>
-                            </form>
+                            <FormScope action=ask_action.clone() keys=vec![("target", String::new())]>
+                                <form method="post" action=ask_action class="card-form" data-testid="ask-form">
+                                    <h2>{t(lang, Key::AskContact)}</h2>
+                                    <ProblemSummary/>
+                                    <input type="hidden" name="target" value=""/>
+                                    {Select::new("ask-as", "as", Key::SupportAs)
+                                        .options(n.ask_as.iter().map(|(oid, name)| (oid.to_string(), name.clone())).collect::<Vec<_>>())
+                                        .view(lang)}
+                                    {Field::new("ask-message", "message", Key::ExchangeMessage).required(true).area(3).view(lang)}
+                                    <button type="submit">{t(lang, Key::AskContact)}</button>
+                                </form>
+                            </FormScope>
                         });
                         let suggestions = matches.map(|sugg| (sugg.firms, sugg.land, sugg.needs)).map(|(firms, land, needs)| view! {
                             <section aria-labelledby="matches-h">
                                 <h2 id="matches-h">{t(lang, Key::SuggestedPartners)}</h2>
                                 <ol class="partners" data-testid="matches">
-                                    {firms.into_iter().map(|m| view! {
+                                    {firms.into_iter().map(|m| {
+                                        let target = vec![("target", m.organisation_id.to_string())];
+                                        let sent = refused_here(&contact, &target);
+                                        let action = contact.clone();
+                                        view! {
                                         <li class="partner" data-testid="match">
                                             <h3><a href=format!("/organisations/{}", m.organisation_id)>{m.name.clone()}</a></h3>
                                             <p class="meta">{m.commune.clone()} " · " {t(lang, Key::Affinity)} " " {crate::i18n::percent(lang, m.score * 100.0)}</p>
                                             <p class="why" data-testid="why">{t(lang, Key::WhyThisMatch)}{colon(lang)}{m.why.clone()}</p>
-                                            <details class="propose" hidden=!open>
+                                            <details class="propose" hidden=!open open=sent>
                                                 <summary>{t(lang, Key::ContactThisFirm)}</summary>
-                                                <form method="post" action=format!("/annonces/{id}/contact") class="card-form">
-                                                    <input type="hidden" name="target" value=m.organisation_id.to_string()/>
-                                                    <div class="field">
-                                                        <label for=format!("m-{}", m.organisation_id)>{t(lang, Key::ExchangeMessage)} " *"</label>
-                                                        <textarea id=format!("m-{}", m.organisation_id) name="message" rows="3" required></textarea>
-                                                    </div>
-                                                    <button type="submit">{t(lang, Key::AskContact)}</button>
-                                                </form>
+                                                <FormScope action=action.clone() keys=target>
+                                                    <form method="post" action=action class="card-form">
+                                                        <ProblemSummary/>
+                                                        <input type="hidden" name="target" value=m.organisation_id.to_string()/>
+                                                        {Field::new(format!("m-{}", m.organisation_id), "message", Key::ExchangeMessage).required(true).area(3).view(lang)}
+                                                        <button type="submit">{t(lang, Key::AskContact)}</button>
+                                                    </form>
+                                                </FormScope>
                                             </details>
                                         </li>
-                                    }).collect_view()}
+                                    }}).collect_view()}
                                 </ol>
                                 {(!needs.is_empty()).then(|| view! {
                                     <h2>{t(lang, Key::NeedsForOffer)}</h2>

@@ -20,11 +20,13 @@ pub(super) fn need_fields(
         {Select::new("nd-kind", "kind", Key::NeedKind).keyed(lang, NeedKind::ALL.iter().map(|k| (k.code(), k.key()))).chosen(d.kind.clone()).view(lang)}
         {field("nd-title", "title", Key::ProposalTitleLabel, &d.title).required(true).length(5, 200).view(lang)}
         {field("nd-description", "description", Key::NeedDescription, &d.description).area(5).view(lang)}
-        {field("nd-naf", "naf_codes", Key::NafCodesLabel, &d.naf_codes).hint(Key::NafCodesHint).view(lang)}
+        {field("nd-naf", "naf_codes", Key::NafCodesLabel, &d.naf_codes).hint(Key::NafCodesHint).autocomplete("off").view(lang)}
+        <crate::components::Suggest input="nd-naf".to_owned() list=crate::api::search::ChoiceList::Activities/>
         {field("nd-skills", "skills", Key::SkillsLabel, &d.skills).hint(Key::ListHint).view(lang)}
         {field("nd-certifications", "certifications", Key::RequiredCertifications, &d.certifications).hint(Key::ListHint).view(lang)}
         {field("nd-quantity", "quantity", Key::QuantityLabel, &d.quantity).view(lang)}
-        {field("nd-commune", "commune", Key::CommuneCodeLabel, &d.commune).hint(Key::CommuneCodeHint).view(lang)}
+        {field("nd-commune", "commune", Key::CommuneCodeLabel, &d.commune).hint(Key::CommuneCodeHint).autocomplete("off").view(lang)}
+        <crate::components::Suggest input="nd-commune".to_owned() list=crate::api::search::ChoiceList::Communes/>
         {radius_choice(lang, &d.radius_km)}
         {field("nd-deadline", "deadline", Key::DeadlineLabel, &d.deadline).kind("date").view(lang)}
         {Select::new("nd-size", "size", Key::SizeLabel).blank(Key::NotSpecified)

@@ -6,8 +6,8 @@ use crate::api::needs::{
     NeedFilter, NeedSummary, NeedView,
 };
 use crate::components::{
-    confirm_label, typed_or, BarChart, ConfirmStep, Field, Flash, Frame, PageTitle, ProblemSummary,
-    Select,
+    confirm_label, refused_here, typed_or, BarChart, ConfirmStep, Field, Flash, FormScope, Frame,
+    PageTitle, ProblemSummary, Select,
 };
 use crate::components::{path_record, when_loaded};
 use crate::domain::contact::ContactStatus;
@@ -89,14 +89,12 @@ fn interest_item(lang: Lang, i: InterestView, here: bool) -> impl IntoView {
     });
     let forms = (!answers.is_empty()).then(|| {
         let decline = answers.iter().any(|a| a == "decline");
+        let action = format!("/mises-en-relation/{id}");
         view! {
-            <form method="post" action=format!("/mises-en-relation/{id}") class="card-form" data-testid=format!("interest-{id}")>
-                {decline.then(|| view! {
-                    <div class="field">
-                        <label for=format!("r-{id}")>{t(lang, Key::DeclineReason)}</label>
-                        <textarea id=format!("r-{id}") name="reason" rows="2"></textarea>
-                    </div>
-                })}
+            <FormScope action=action.clone()>
+            <form method="post" action=action class="card-form" data-testid=format!("interest-{id}")>
+                <ProblemSummary/>
+                {decline.then(|| Field::new(format!("r-{id}"), "reason", Key::DeclineReason).area(2).view(lang))}
                 <div class="actions-row">
                     {answers.iter().map(|a| {
                         let key = match a.as_str() {
@@ -107,11 +105,12 @@ fn interest_item(lang: Lang, i: InterestView, here: bool) -> impl IntoView {
                     }).collect_view()}
                 </div>
             </form>
+            </FormScope>
         }
     });
     view! {
         <li class="card" class:focused=here id=format!("contact-{id}") aria-current=here.then_some("true") data-testid="interest">
-            <h2><a href=format!("/annonces/{}", i.need_id)>{i.need_title.clone()}</a></h2>
+            <h2><a href=i.about.clone()>{i.need_title.clone()}</a></h2>
             <p class="meta">
                 <span class=format!("badge status status-{}", i.status) data-testid="interest-status">{crate::i18n::label_of(lang, &i.status, ContactStatus::parse, ContactStatus::key)}</span> " "
                 {if i.from_name.is_empty() { t(lang, Key::AnonymousAuthor).to_owned() } else { i.from_name.clone() }}

@@ -2,6 +2,7 @@
 //! a notice to each side at its frequency; and the inbox of the viewer's contacts.
 
 use super::*;
+use app::domain::organisation::OrganisationVisibility;
 use app::i18n::{t, Key};
 
 /// The viewer's side of a contact (the side asked first, should they speak for both).
@@ -20,6 +21,23 @@ fn contact_side(mine: &[String], from: &str, to: &str) -> ContactSide {
 fn contact_status(code: &str) -> Result<ContactStatus, ServiceError> {
     ContactStatus::parse(code)
         .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("contact status {code:?}")))
+}
+
+/// The longest subject of a contact asked from an organisation's page, in characters.
+const SUBJECT_MAX: usize = 200;
+/// The longest message of a contact request, in characters.
+const MESSAGE_MAX: usize = 5_000;
+
+/// A contact request's message, trimmed: required, and bounded.
+fn contact_message(message: &str) -> Result<&str, ServiceError> {
+    let message = message.trim();
+    if message.is_empty() {
+        return Err(invalid("message", Problem::MessageRequired));
+    }
+    if message.chars().count() > MESSAGE_MAX {
+        return Err(invalid("message", Problem::TextTooLong));
+    }
+    Ok(message)
 }
 
 impl NeedService {
@@ -85,19 +103,21 @@ impl NeedService {
         Ok(told)
     }
 
+    /// A contact as `viewer` sees it; `need` is its annonce, none for a contact asked from an
+    /// organisation's page (whose sides are always named).
     pub(super) async fn interest_view(
         &self,
         viewer: &Viewer,
         i: InterestRow,
-        need: &NeedRow,
+        need: Option<&NeedRow>,
     ) -> anyhow::Result<InterestView> {
         let mine = sides(viewer);
         let (from, to) = (
             format!("{}:{}", i.from_kind, i.from_id),
             format!("{}:{}", i.to_kind, i.to_id),
         );
-        let author = author_key(need);
-        let hidden = need.is_anonymous() && !accepted(&i.status);
+        let author = need.map(author_key).unwrap_or_default();
+        let hidden = need.is_some_and(NeedRow::is_anonymous) && !accepted(&i.status);
         let contacts = if accepted(&i.status) {
             let people = |kind: String, id: String| async move {
                 crate::db::accounts::side_people(&self.db, &kind, &id, NotificationKind::Matches)
@@ -122,10 +142,16 @@ impl NeedService {
                 .collect(),
             None => Vec::new(),
         };
+        let about = match i.need_id {
+            Some(need) => format!("/annonces/{need}"),
+            // Asked from an organisation's page: that page.
+            None => format!("/organisations/{}", i.to_id),
+        };
         Ok(InterestView {
             id: i.id,
             need_id: i.need_id,
             need_title: i.need_title,
+            about,
             from_name: if hidden && from == author && !mine.contains(&author) {
                 String::new()
             } else {
@@ -154,8 +180,11 @@ impl NeedService {
         let rows = q::interests_of(&self.db, &sides(viewer)).await?;
         let mut out = Vec::new();
         for i in rows {
-            let need = self.row(i.need_id).await?;
-            out.push(self.interest_view(viewer, i, &need).await?);
+            let need = match i.need_id {
+                Some(id) => Some(self.row(id).await?),
+                None => None,
+            };
+            out.push(self.interest_view(viewer, i, need.as_ref()).await?);
         }
         Ok(out)
     }
@@ -178,10 +207,7 @@ impl NeedService {
         if !row.is_open() {
             return Err(invalid("need", Problem::NeedClosed));
         }
-        let message = message.trim();
-        if message.is_empty() || message.chars().count() > 5_000 {
-            return Err(invalid("message", Problem::MessageRequired));
-        }
+        let message = contact_message(message)?;
         let author = author_key(&row);
         let (from, to) = match (target, as_organisation) {
             (Some(firm), _) => {
@@ -225,8 +251,8 @@ impl NeedService {
         let (tk, ti) = to.split_once(':').unwrap_or_default();
         let at = self.clock.now();
         let txn = self.db.begin().await.context("interest transaction")?;
-        let id =
-            q::insert_interest(&txn, need_id, (fk, fi), (tk, ti), user.id, message, at).await?;
+        let about = q::About::Need(need_id);
+        let id = q::insert_interest(&txn, about, (fk, fi), (tk, ti), user.id, message, at).await?;
         let sender = if from == author && row.is_anonymous() {
             None
         } else {
@@ -239,6 +265,120 @@ impl NeedService {
                 id,
                 ContactStatus::Requested,
                 &row.title,
+                sender.as_deref(),
+                message,
+            )
+            .await?;
+        txn.commit().await.context("committing an interest")?;
+        Ok((id, told))
+    }
+
+    /// Organisations the viewer may ask in the name of, to contact `organisation` from its
+    /// page: those they speak for, the organisation itself left out.
+    pub(super) async fn names_to_ask_as(
+        &self,
+        viewer: &Viewer,
+        organisation: i64,
+    ) -> Result<Vec<(i64, String)>, ServiceError> {
+        let ids: Vec<i64> = viewer
+            .organisations_spoken_for()
+            .into_iter()
+            .filter(|o| *o != organisation)
+            .collect();
+        let mut names: Vec<(i64, String)> = q::firms_by_id(&self.db, &ids)
+            .await?
+            .into_iter()
+            .map(|f| (f.id, f.name))
+            .collect();
+        names.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(names)
+    }
+
+    /// Asks for contact from an organisation's page, outside any annonce: in the name of one
+    /// of the viewer's organisations, with a subject and a message.
+    pub(super) async fn ask_organisation(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        organisation: i64,
+        as_organisation: Option<i64>,
+        subject: &str,
+        message: &str,
+    ) -> Result<(i64, Told), ServiceError> {
+        #[derive(sea_orm::FromQueryResult)]
+        struct Target {
+            kind: String,
+            visibility: String,
+        }
+        let target: Target = crate::db::fetch_optional(
+            &self.db,
+            "SELECT kind, visibility FROM organisation WHERE id = ?",
+            vec![organisation.into()],
+        )
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+        let members_only = OrganisationVisibility::Members.is(&target.visibility);
+        if members_only && !viewer.signed_in() {
+            return Err(ServiceError::NotFound);
+        }
+        // A district is reached by an exchange between territories, not by a contact.
+        if !OrganisationKind::parse(&target.kind).is_some_and(OrganisationKind::takes_contacts) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut problems = Vec::new();
+        let subject = subject.trim();
+        match subject.chars().count() {
+            0..=2 => problems.push(FieldError::new("subject", Problem::TitleTooShort)),
+            n if n > SUBJECT_MAX => {
+                problems.push(FieldError::new("subject", Problem::TitleTooLong))
+            }
+            _ => {}
+        }
+        let message = match contact_message(message) {
+            Ok(m) => m,
+            Err(ServiceError::Invalid(mut p)) => {
+                problems.append(&mut p);
+                ""
+            }
+            Err(e) => return Err(e),
+        };
+        let Some(from) = as_organisation else {
+            problems.push(FieldError::new("as", Problem::OrganisationRequired));
+            return Err(ServiceError::Invalid(problems));
+        };
+        if !problems.is_empty() {
+            return Err(ServiceError::Invalid(problems));
+        }
+        let from_key = format!("organisation:{from}");
+        if !sides(viewer).contains(&from_key) || from == organisation {
+            return Err(ServiceError::Forbidden);
+        }
+        let (fi, ti) = (from.to_string(), organisation.to_string());
+        let (from_side, to_side) = (("organisation", fi.as_str()), ("organisation", ti.as_str()));
+        let open = q::direct_interests(&self.db, from_side, to_side)
+            .await?
+            .into_iter()
+            .any(|i| {
+                matches!(
+                    ContactStatus::parse(&i.status),
+                    Some(ContactStatus::Requested | ContactStatus::Discussion)
+                )
+            });
+        if open {
+            return Err(ServiceError::Conflict(Conflict::AlreadyAsked));
+        }
+        let at = self.clock.now();
+        let txn = self.db.begin().await.context("interest transaction")?;
+        let about = q::About::Subject(subject);
+        let id = q::insert_interest(&txn, about, from_side, to_side, user.id, message, at).await?;
+        let sender = self.side_name(&txn, from_side.0, from_side.1).await?;
+        let told = self
+            .notify(
+                &txn,
+                to_side,
+                id,
+                ContactStatus::Requested,
+                subject,
                 sender.as_deref(),
                 message,
             )
@@ -279,8 +419,11 @@ impl NeedService {
                 return Err(invalid("reason", Problem::ReasonRequired))
             }
         };
-        let row = self.row(i.need_id).await?;
-        if !row.is_open() {
+        let row = match i.need_id {
+            Some(need) => Some(self.row(need).await?),
+            None => None,
+        };
+        if row.as_ref().is_some_and(|r| !r.is_open()) {
             return Err(invalid("need", Problem::NeedClosed));
         }
         let txn = self.db.begin().await.context("interest transaction")?;
@@ -298,8 +441,10 @@ impl NeedService {
             return Err(ServiceError::Conflict(Conflict::ChangedMeanwhile));
         }
         // An anonymous author declining stays anonymous; accepting reveals them.
-        let answering_author = format!("{}:{}", i.to_kind, i.to_id) == author_key(&row);
-        let name = if answering_author && row.is_anonymous() && !accept {
+        let anonymous_author = row.as_ref().is_some_and(|row| {
+            row.is_anonymous() && format!("{}:{}", i.to_kind, i.to_id) == author_key(row)
+        });
+        let name = if anonymous_author && !accept {
             None
         } else {
             i.to_name.clone()

@@ -13,6 +13,7 @@ use crate::db::needs::{self as q, InterestRow, NeedRow};
 use crate::db::organisations::record_change;
 use crate::mail::{self, templates};
 use crate::search::{lookups, SearchIndex};
+use crate::services::activities::Activities;
 use crate::services::places::Places;
 use crate::services::search::unknown_place;
 use anyhow::Context;
@@ -53,6 +54,9 @@ pub struct NeedService {
     /// Where a typed commune is found (shared with search; read from the database on first
     /// use when not given).
     places: Arc<tokio::sync::OnceCell<Arc<Places>>>,
+    /// The NAF's activities, to say which codes words typed in place of codes may mean (read
+    /// from the database on first use).
+    activities: Arc<tokio::sync::OnceCell<Arc<Activities>>>,
 }
 
 fn invalid(field: &str, said: impl Into<Said>) -> ServiceError {
@@ -155,6 +159,7 @@ impl NeedService {
             public_url,
             clock: Clock::default(),
             places: Arc::default(),
+            activities: Arc::default(),
         }
     }
 
@@ -174,6 +179,32 @@ impl NeedService {
             .get_or_try_init(|| async { Places::load(&self.db).await.map(Arc::new) })
             .await?;
         Ok(places.clone())
+    }
+
+    /// The codes that words typed among an annonce's NAF codes may mean, as suggestions of
+    /// the field's problem; none when every part is a code.
+    async fn meant_activities(&self, typed: &str) -> Result<Vec<(String, String)>, ServiceError> {
+        let words: Vec<String> = app::domain::text::split_codes(typed)
+            .into_iter()
+            .filter(|t| app::api::needs::naf_code(t).is_none())
+            .collect();
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let activities = self
+            .activities
+            .get_or_try_init(|| async { Activities::load(&self.db).await.map(Arc::new) })
+            .await?
+            .clone();
+        let words = words.join(" ");
+        let found = tokio::task::spawn_blocking(move || activities.find(&words))
+            .await
+            .context("activities task")?;
+        Ok(found
+            .into_iter()
+            .take(5)
+            .map(|(code, label)| (code.clone(), format!("{code} · {label}")))
+            .collect())
     }
 
     /// The same service judging time by `clock` (the server's, which tests move).
@@ -216,6 +247,14 @@ impl NeedService {
             Err(problems) => (None, problems),
         };
         problems.extend(unknown);
+        // Words typed in place of codes: the codes they may mean.
+        if let Some(at) = problems.iter().position(|p| p.field == "naf_codes") {
+            let meant = self.meant_activities(&draft.naf_codes).await?;
+            if !meant.is_empty() {
+                let p = problems.remove(at);
+                problems.insert(at, p.suggesting(meant));
+            }
+        }
         // What the format alone cannot tell, checked against the reference tables, so that the
         // form tells it with the other problems.
         let flagged =
@@ -304,7 +343,7 @@ impl app::ports::Needs for NeedService {
             let party = mine.contains(&format!("{}:{}", i.from_kind, i.from_id))
                 || mine.contains(&format!("{}:{}", i.to_kind, i.to_id));
             if party {
-                interests.push(self.interest_view(viewer, i, &row).await?);
+                interests.push(self.interest_view(viewer, i, Some(&row)).await?);
             }
         }
         let org_ids: Vec<i64> = viewer
@@ -467,6 +506,34 @@ impl app::ports::Needs for NeedService {
     ) -> Result<(i64, Told), ServiceError> {
         self.ask_contact(viewer, user, need_id, as_organisation, target, message)
             .await
+    }
+
+    async fn contact_as(
+        &self,
+        viewer: &Viewer,
+        organisation: i64,
+    ) -> Result<Vec<(i64, String)>, ServiceError> {
+        self.names_to_ask_as(viewer, organisation).await
+    }
+
+    async fn contact_organisation(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        organisation: i64,
+        as_organisation: Option<i64>,
+        subject: &str,
+        message: &str,
+    ) -> Result<(i64, Told), ServiceError> {
+        self.ask_organisation(
+            viewer,
+            user,
+            organisation,
+            as_organisation,
+            subject,
+            message,
+        )
+        .await
     }
 
     async fn answer(
