@@ -34,6 +34,18 @@ COMMUNES = ["74081", "74300", "01001"]
 NAF_CODES = ["25.62", "25", "28.4", "22.29 25.62"]
 
 
+# What Rust's `str::trim` removes (the Unicode White_Space property). Python's `str.strip`
+# also removes U+001C..U+001F, which the server keeps: "\x1c" is a commune to look up there.
+RUST_WHITESPACE = set("\t\n\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | {
+    chr(c) for c in range(0x2000, 0x200B)
+}
+
+
+def _typed(value):
+    """Whether the server reads `value` as something typed (not empty once trimmed)."""
+    return isinstance(value, str) and any(c not in RUST_WHITESPACE for c in value)
+
+
 def _need_body(ctx, case):
     if ctx.operation is None or not ctx.operation.path.startswith("/needs"):
         return None
@@ -44,9 +56,9 @@ def _need_body(ctx, case):
 def map_case(ctx, case):
     body = _need_body(ctx, case)
     if body is not None:
-        if isinstance(body.get("commune"), str) and body["commune"].strip():
+        if _typed(body.get("commune")):
             body["commune"] = COMMUNES[len(body["commune"]) % len(COMMUNES)]
-        if isinstance(body.get("naf_codes"), str) and body["naf_codes"].strip():
+        if _typed(body.get("naf_codes")):
             body["naf_codes"] = NAF_CODES[len(body["naf_codes"]) % len(NAF_CODES)]
     query = _search_query(ctx, case)
     if query and query.get("near") not in (None, ""):

@@ -62,6 +62,13 @@ function watch(page: Page, vocabulary: string[], found: string[], pending: Promi
   page.on('load', () => {
     pending.push(check(page, vocabulary, found));
   });
+  // What went wrong in the page itself (a failed hydration, a refused request) is printed,
+  // so that a test that waits in vain says why.
+  page.on('pageerror', (e) => console.log(`[page error] ${page.url()}: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.log(`[console error] ${page.url()}: ${m.text()}`);
+  });
+  page.on('requestfailed', (r) => console.log(`[request failed] ${r.url()}: ${r.failure()?.errorText}`));
 }
 
 export const test = base.extend<{ visibleTextHasNoCodes: void }>({

@@ -25,6 +25,7 @@ pub mod m20261201_000014_workflow_vocabularies;
 pub mod m20261201_000015_themes_and_vocabularies;
 pub mod m20261201_000016_demo_firm_index;
 mod m20261202_000017_direct_contacts;
+pub mod m20261202_000018_register_establishments;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000015_themes_and_vocabularies::Migration),
             Box::new(m20261201_000016_demo_firm_index::Migration),
             Box::new(m20261202_000017_direct_contacts::Migration),
+            Box::new(m20261202_000018_register_establishments::Migration),
         ]
     }
 }

@@ -174,7 +174,7 @@ pub fn restrict(
 }
 
 /// The statements that lift the rule again.
-fn release(backend: DatabaseBackend, table: &str, column: &str) -> Vec<String> {
+pub fn release(backend: DatabaseBackend, table: &str, column: &str) -> Vec<String> {
     let name = rule_name(table, column);
     match backend {
         DatabaseBackend::Sqlite => vec![

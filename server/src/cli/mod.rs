@@ -5,6 +5,7 @@ pub mod bench;
 pub mod demo;
 mod demo_content;
 pub mod import;
+pub mod sirene;
 
 use crate::config::Config;
 use crate::startup::Application;
@@ -107,6 +108,23 @@ pub enum ImportKind {
     Firms { file: PathBuf },
     /// Land sites, upserted by reference.
     Sites { file: PathBuf },
+    /// INSEE's stock file of établissements (StockEtablissement CSV), streamed: active,
+    /// diffusible industry around the territories; closed ones withdrawn.
+    Sirene {
+        file: PathBuf,
+        /// Keep établissements of the whole country.
+        #[arg(long)]
+        all: bool,
+        /// Kilometres around a territory's communes within which établissements are kept.
+        #[arg(long, default_value_t = 10.0)]
+        ring_km: f64,
+        /// Read the file from its start, ignoring where a stopped run ended.
+        #[arg(long)]
+        restart: bool,
+        /// INSEE's stock file of unités légales (StockUniteLegale CSV), for legal names.
+        #[arg(long, value_name = "FILE")]
+        unites_legales: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -139,6 +157,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let done = match what {
                 ImportKind::Firms { file } => import::report(import::import_firms(&db, file).await),
                 ImportKind::Sites { file } => import::report(import::import_sites(&db, file).await),
+                ImportKind::Sirene {
+                    file,
+                    all,
+                    ring_km,
+                    restart,
+                    unites_legales,
+                } => {
+                    let options = sirene::Options {
+                        all,
+                        ring_km: ring_km.clamp(0.0, 200.0),
+                        restart,
+                        checkpoint: cli.config.data_dir.join("sirene-import.json"),
+                        legal_units: unites_legales,
+                    };
+                    let started = std::time::Instant::now();
+                    let summary = sirene::import(&db, &file, &options).await?;
+                    println!("{summary}");
+                    let seconds = started.elapsed().as_secs_f64();
+                    println!(
+                        "{:.1} s, {:.0} rows/s",
+                        seconds,
+                        summary.read as f64 / seconds.max(0.001)
+                    );
+                    Ok(())
+                }
             };
             crate::db::refresh_statistics(&db).await?;
             done

@@ -251,7 +251,8 @@ pub struct FirmRow {
 
 const FIRM_SELECT: &str = "SELECT o.id, o.name, o.siret, o.naf_code, n.label AS naf_label, \
     o.description, o.capabilities, o.certifications, o.headcount_band, c.name AS commune, \
-    c.territory_id, c.region_code, c.latitude, c.longitude FROM organisation o \
+    c.territory_id, c.region_code, COALESCE(o.latitude, c.latitude) AS latitude, \
+    COALESCE(o.longitude, c.longitude) AS longitude FROM organisation o \
     LEFT JOIN commune c ON c.insee = o.commune_insee LEFT JOIN naf n ON n.code = o.naf_code";
 
 pub async fn firms_by_id(db: &impl ConnectionTrait, ids: &[i64]) -> anyhow::Result<Vec<FirmRow>> {
@@ -498,7 +499,8 @@ pub struct NearbyFirm {
     pub longitude: f64,
 }
 
-/// Firms whose commune lies in a latitude/longitude box.
+/// Firms whose commune lies in a latitude/longitude box (by the commune's centre, which the
+/// commune index serves; each firm comes with its own position where the register gave one).
 pub async fn firms_in_box(
     db: &impl ConnectionTrait,
     lat: (f64, f64),
@@ -509,7 +511,8 @@ pub async fn firms_in_box(
         db,
         &format!(
             "SELECT o.id, o.name, SUBSTR(o.naf_code, 1, 2) AS division, c.name AS commune, c.territory_id, \
-             t.name AS territory_name, c.latitude, c.longitude FROM commune c \
+             t.name AS territory_name, COALESCE(o.latitude, c.latitude) AS latitude, \
+             COALESCE(o.longitude, c.longitude) AS longitude FROM commune c \
              JOIN organisation o ON o.commune_insee = c.insee LEFT JOIN territory t ON t.id = c.territory_id \
              WHERE o.kind = ? AND o.naf_code IS NOT NULL AND c.latitude BETWEEN ? AND ? \
              AND c.longitude BETWEEN ? AND ? AND {}",

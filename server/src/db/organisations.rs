@@ -243,7 +243,7 @@ pub async fn firms_after(
     let rows: Vec<FirmDbRow> = fetch_all(
         db,
         &format!(
-            "{FIRM_SELECT} WHERE kind = ? AND siret IS NOT NULL AND siret > ? \
+            "{FIRM_SELECT} WHERE kind = ? AND siret IS NOT NULL AND siret > ? AND visibility <> 'withdrawn' \
              ORDER BY siret LIMIT {limit}"
         ),
         vec![OrganisationKind::Firm.code().into(), after_siret.into()],

@@ -275,7 +275,8 @@ pub struct OrganisationRow {
 const ORGANISATION_SELECT: &str = "SELECT o.id, o.kind, o.name, o.siret, o.naf_code, o.description, \
     o.description_en, o.capabilities, o.certifications, o.markets, o.nace_divisions, \
     o.headcount_band, o.visibility, c.name AS commune, c.department_code, d.name AS department_name, \
-    c.region_code, r.name AS region_name, c.territory_id, t.name AS territory_name, c.latitude, c.longitude \
+    c.region_code, r.name AS region_name, c.territory_id, t.name AS territory_name, \
+    COALESCE(o.latitude, c.latitude) AS latitude, COALESCE(o.longitude, c.longitude) AS longitude \
     FROM organisation o LEFT JOIN commune c ON c.insee = o.commune_insee \
     LEFT JOIN department d ON d.code = c.department_code LEFT JOIN region r ON r.code = c.region_code \
     LEFT JOIN territory t ON t.id = c.territory_id";

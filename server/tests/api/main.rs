@@ -14,6 +14,7 @@ mod operations;
 mod organisations;
 mod problems;
 mod proposals;
+mod register;
 mod search;
 mod security;
 mod vocabularies;

@@ -646,7 +646,7 @@ async fn load_firms(app: &TestApp) -> HashMap<&'static str, i64> {
     ids
 }
 
-async fn person<'a>(app: &'a TestApp, email: &str, scope: Scope, role: Role) -> Browser<'a> {
+pub async fn person<'a>(app: &'a TestApp, email: &str, scope: Scope, role: Role) -> Browser<'a> {
     let accounts = AccountsService::new(app.db.clone(), app.config.public_url.clone());
     accounts
         .create_user(email, "Personne", Some(PASSWORD), scope, role)
@@ -664,7 +664,7 @@ async fn person<'a>(app: &'a TestApp, email: &str, scope: Scope, role: Role) -> 
 }
 
 /// A buyer outside the dataset, posting every need.
-async fn buyer(app: &TestApp) -> (i64, Browser<'_>) {
+pub async fn buyer(app: &TestApp) -> (i64, Browser<'_>) {
     let org = app
         .count("SELECT id FROM organisation WHERE kind = 'pole' ORDER BY id LIMIT 1")
         .await;
@@ -680,7 +680,7 @@ async fn buyer(app: &TestApp) -> (i64, Browser<'_>) {
     )
 }
 
-async fn post_need(b: &mut Browser<'_>, org: i64, fields: &[(&str, &str)]) -> i64 {
+pub async fn post_need(b: &mut Browser<'_>, org: i64, fields: &[(&str, &str)]) -> i64 {
     let author = format!("organisation:{org}");
     let mut form = vec![("author", author.as_str())];
     form.extend_from_slice(fields);

@@ -60,7 +60,10 @@ fn coded_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
         (
             "organisation",
             "visibility",
-            set(&app::api::organisations::ORGANISATION_VISIBILITIES),
+            set(&app::api::organisations::ORGANISATION_VISIBILITIES)
+                .into_iter()
+                .chain([app::api::organisations::WITHDRAWN.to_owned()])
+                .collect(),
         ),
         (
             "land_site",
@@ -233,6 +236,7 @@ async fn every_coded_column_admits_exactly_its_vocabulary(backend: Backend) {
         .iter()
         .chain(WORKFLOW_VOCABULARIES)
         .chain(THEME_VOCABULARIES)
+        .chain(migrations::m20261202_000018_register_establishments::VOCABULARIES)
         .map(|(t, c, _)| (*t, *c))
         .collect();
     let known: BTreeSet<(&str, &str)> = coded.iter().map(|(t, c, _)| (*t, *c)).collect();
