@@ -71,6 +71,7 @@ problems! {
     RadiusInvalid => "radius_invalid",
     RateLimited => "rate_limited",
     ReasonRequired => "reason_required",
+    SiretInvalid => "siret_invalid",
     SizeInvalid => "size_invalid",
     TargetRequired => "target_required",
     TerritoryNotYours => "territory_not_yours",
@@ -173,6 +174,12 @@ crate::domain::workflow::vocabulary! {
         ChangedMeanwhile => "changed_meanwhile",
         /// An account already holds this address.
         AccountExists => "account_exists",
+        /// The organisation has admins already: they invite, nobody claims it.
+        AlreadyClaimed => "already_claimed",
+        /// This person already waits for a decision on this organisation.
+        ClaimPending => "claim_pending",
+        /// The platform already holds an organisation with this SIRET: claim it instead.
+        SiretKnown => "siret_known",
     }
 }
 
@@ -186,6 +193,15 @@ impl Conflict {
             Conflict::UndoPeriodOver => "the merge is too old to be undone",
             Conflict::ChangedMeanwhile => "the record changed meanwhile; read it again",
             Conflict::AccountExists => "an account already holds this address",
+            Conflict::AlreadyClaimed => {
+                "the organisation has admins already: ask them to invite you"
+            }
+            Conflict::ClaimPending => {
+                "you already asked for this organisation; wait for the decision"
+            }
+            Conflict::SiretKnown => {
+                "an organisation with this SIRET is already on the platform: claim it"
+            }
         }
     }
 }

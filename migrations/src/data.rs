@@ -124,3 +124,37 @@ pub async fn insert_rows<I: Iden + Copy + 'static, C: Iden + Copy + 'static>(
     }
     Ok(())
 }
+
+/// `sql` with its `?` placeholders numbered (`$1`, `$2`...) for PostgreSQL, as sea-orm's
+/// PostgreSQL statements want them; unchanged for SQLite.
+pub fn numbered(backend: sea_orm_migration::sea_orm::DatabaseBackend, sql: &str) -> String {
+    if backend != sea_orm_migration::sea_orm::DatabaseBackend::Postgres {
+        return sql.to_owned();
+    }
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Runs `sql` in one transaction: on SQLite each statement could otherwise run on another
+/// connection of the pool, one that has not seen the schema change before it.
+pub async fn in_one_transaction(
+    manager: &sea_orm_migration::SchemaManager<'_>,
+    sql: Vec<String>,
+) -> Result<(), DbErr> {
+    use sea_orm_migration::sea_orm::{ConnectionTrait, TransactionTrait};
+    let txn = manager.get_connection().begin().await?;
+    for statement in sql {
+        txn.execute_unprepared(&statement).await?;
+    }
+    txn.commit().await
+}

@@ -26,6 +26,8 @@ pub mod m20261201_000015_themes_and_vocabularies;
 pub mod m20261201_000016_demo_firm_index;
 mod m20261202_000017_direct_contacts;
 pub mod m20261202_000018_register_establishments;
+pub mod m20261203_000019_programme_operators;
+pub mod m20261203_000020_organisation_claims;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -54,6 +56,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000016_demo_firm_index::Migration),
             Box::new(m20261202_000017_direct_contacts::Migration),
             Box::new(m20261202_000018_register_establishments::Migration),
+            Box::new(m20261203_000019_programme_operators::Migration),
+            Box::new(m20261203_000020_organisation_claims::Migration),
         ]
     }
 }

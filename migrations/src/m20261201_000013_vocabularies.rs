@@ -196,23 +196,7 @@ async fn rename_roles(
         let run = |sql: &str, values: Vec<Value>| {
             db.execute(Statement::from_sql_and_values(backend, sql, values))
         };
-        let p = |sql: &str| match backend {
-            // sea-orm's PostgreSQL statements number their parameters.
-            DatabaseBackend::Postgres => {
-                let mut out = String::new();
-                let mut n = 0;
-                for c in sql.chars() {
-                    if c == '?' {
-                        n += 1;
-                        out.push_str(&format!("${n}"));
-                    } else {
-                        out.push(c);
-                    }
-                }
-                out
-            }
-            _ => sql.to_owned(),
-        };
+        let p = |sql: &str| crate::data::numbered(backend, sql);
         run(
             &p("UPDATE membership SET role = ? WHERE role = ?"),
             vec![(*after).into(), (*before).into()],
@@ -255,6 +239,23 @@ pub async fn apply_rules(
         }
     }
     Ok(())
+}
+
+/// The statements that replace the rules of `from` by those of `to`.
+pub fn replace_rules(
+    backend: DatabaseBackend,
+    from: &[(&str, &str, &[&str])],
+    to: &[(&str, &str, &[&str])],
+) -> Vec<String> {
+    let mut sql: Vec<String> = from
+        .iter()
+        .flat_map(|(table, column, _)| release(backend, table, column))
+        .collect();
+    sql.extend(
+        to.iter()
+            .flat_map(|(table, column, codes)| restrict(backend, table, column, codes)),
+    );
+    sql
 }
 
 /// Lifts the rules of the listed columns.

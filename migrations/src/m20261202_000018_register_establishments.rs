@@ -6,9 +6,9 @@
 //! - an établissement's own position (`latitude`, `longitude`, WGS84), from its Lambert 93
 //!   coordinates; readers fall back to the commune's centre where it is empty.
 
-use crate::m20261201_000013_vocabularies::{release, restrict};
+use crate::data::in_one_transaction;
+use crate::m20261201_000013_vocabularies::replace_rules as rules;
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend, TransactionTrait};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -19,33 +19,6 @@ pub const VOCABULARIES: &[(&str, &str, &[&str])] = &[(
     "visibility",
     &["public", "members", "withdrawn"],
 )];
-
-/// Runs `sql` in one transaction: on SQLite each statement could otherwise run on another
-/// connection of the pool, one that has not seen the schema change before it.
-async fn in_one_transaction(manager: &SchemaManager<'_>, sql: Vec<String>) -> Result<(), DbErr> {
-    let txn = manager.get_connection().begin().await?;
-    for statement in sql {
-        txn.execute_unprepared(&statement).await?;
-    }
-    txn.commit().await
-}
-
-/// The statements that replace the rules of `from` by those of `to`.
-fn rules(
-    backend: DatabaseBackend,
-    from: &[(&str, &str, &[&str])],
-    to: &[(&str, &str, &[&str])],
-) -> Vec<String> {
-    let mut sql: Vec<String> = from
-        .iter()
-        .flat_map(|(table, column, _)| release(backend, table, column))
-        .collect();
-    sql.extend(
-        to.iter()
-            .flat_map(|(table, column, codes)| restrict(backend, table, column, codes)),
-    );
-    sql
-}
 
 const BEFORE: &[(&str, &str, &[&str])] = &[("organisation", "visibility", &["public", "members"])];
 const POSITION: [&str; 2] = ["latitude", "longitude"];

@@ -95,6 +95,8 @@ impl Application {
                 proposals,
                 network,
                 needs,
+                config.public_url.clone(),
+                clock.clone(),
             ),
             db: conn,
             public_url: config.public_url.clone(),

@@ -2,6 +2,7 @@
 //! Each is thin: validate, call a port, map the error.
 
 pub mod accounts;
+pub mod claims;
 pub mod directory;
 pub mod needs;
 pub mod network;

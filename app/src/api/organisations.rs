@@ -243,11 +243,6 @@ pub struct OrganisationEdit {
 /// Who may see an organisation.
 pub const ORGANISATION_VISIBILITIES: [&str; 2] = ["public", "members"];
 
-/// The visibility of an établissement the national register no longer lists as active and
-/// publicly diffusible: no reader sees it, on any page, in search or in an export. Set by the
-/// register's import only, never chosen on a form.
-pub const WITHDRAWN: &str = "withdrawn";
-
 /// A validated organisation edit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidEdit {

@@ -3,6 +3,7 @@
 //! Nothing here performs I/O: the same code validates a form in the browser and enforces the
 //! rule on the server.
 
+pub mod claim;
 pub mod contact;
 pub mod exchange;
 pub mod geo;

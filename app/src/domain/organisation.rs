@@ -566,6 +566,12 @@ crate::domain::workflow::vocabulary! {
         Public => "public",
         /// Signed-in members only (firms may choose it).
         Members => "members",
+        /// No reader: the national register no longer lists the établissement as active and
+        /// publicly diffusible (set by `maillage import sirene` only).
+        Withdrawn => "withdrawn",
+        /// No reader but its claimant and those who decide: created from a SIRET, waiting
+        /// for its claim to be approved.
+        Pending => "pending",
     }
 }
 

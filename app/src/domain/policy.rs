@@ -236,6 +236,11 @@ impl Viewer {
         self.has(&Scope::Platform, &[Role::PlatformAdmin])
     }
 
+    /// Whether this viewer administers the platform.
+    pub fn is_platform_admin(&self) -> bool {
+        self.platform_admin()
+    }
+
     /// The territories this viewer speaks for, as one of their leads (the binôme and the chef
     /// de projet): the one rule for publishing, exchanging and editing in a territory's name.
     pub fn territories_spoken_for(&self) -> Vec<String> {

@@ -3,6 +3,7 @@
 //! under older vocabularies) are shown as they are.
 
 use super::{t, Key, Lang};
+use crate::domain::claim::{ClaimKind, ClaimStatus};
 use crate::domain::contact::ContactStatus;
 use crate::domain::exchange::ExchangeFormat;
 use crate::domain::exchange::ExchangeStatus;
@@ -172,6 +173,9 @@ impl Conflict {
             Conflict::UndoPeriodOver => Key::ErrUndoPeriodOver,
             Conflict::ChangedMeanwhile => Key::ErrChangedMeanwhile,
             Conflict::AccountExists => Key::ErrAccountExists,
+            Conflict::AlreadyClaimed => Key::ErrAlreadyClaimed,
+            Conflict::ClaimPending => Key::ErrClaimPending,
+            Conflict::SiretKnown => Key::ErrSiretKnown,
         }
     }
 }
@@ -263,6 +267,7 @@ impl Problem {
             Problem::MechanismRequired => Key::ErrMechanismRequired,
             Problem::MessageRequired => Key::ErrMessageRequired,
             Problem::NafInvalid => Key::ErrNafInvalid,
+            Problem::SiretInvalid => Key::ErrSiretInvalid,
             Problem::NameRequired => Key::ErrNameRequired,
             Problem::NeedClosed => Key::ErrNeedClosed,
             Problem::NumberInvalid => Key::ErrNumberInvalid,
@@ -304,6 +309,28 @@ impl ContactStatus {
             ContactStatus::Declined => Key::IsDeclined,
             ContactStatus::Concluded => Key::IsConcluded,
             ContactStatus::NotConcluded => Key::IsNotConcluded,
+        }
+    }
+}
+
+impl ClaimStatus {
+    /// The text naming where a claim is.
+    pub fn key(self) -> Key {
+        match self {
+            ClaimStatus::Pending => Key::ClaimIsPending,
+            ClaimStatus::Approved => Key::ClaimIsApproved,
+            ClaimStatus::Refused => Key::ClaimIsRefused,
+            ClaimStatus::Withdrawn => Key::ClaimIsWithdrawn,
+        }
+    }
+}
+
+impl ClaimKind {
+    /// The text naming what a claim asks.
+    pub fn key(self) -> Key {
+        match self {
+            ClaimKind::Claim => Key::ClaimKindClaim,
+            ClaimKind::Creation => Key::ClaimKindCreation,
         }
     }
 }

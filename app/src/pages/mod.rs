@@ -2,6 +2,7 @@
 //! `needs/`, `network/`, `proposals/`) whose `mod.rs` holds what its pages share.
 
 mod auth;
+pub(crate) mod claims;
 mod districts;
 mod home;
 mod land_site;
@@ -19,6 +20,7 @@ pub use auth::{
     AccountPage, ForgotPage, InvitationPage, MagicLinkPage, ResetPage, SignInPage, SignUpPage,
     VerifyPage,
 };
+pub use claims::{ClaimsPage, JoinPage};
 pub use districts::DistrictsPage;
 pub use home::HomePage;
 pub use land_site::LandSitePage;

@@ -107,6 +107,8 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
             })}
     };
     let district = OrganisationKind::District.is(&o.kind);
+    // A European district is opened by the platform's administrators, never claimed.
+    let claimable = !district;
     let contactable =
         OrganisationKind::parse(&o.kind).is_some_and(OrganisationKind::takes_contacts);
     let id = o.id;
@@ -135,11 +137,12 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
             <span aria-current="page">{o.name.clone()}</span>
         </nav>
         <h1>{o.name.clone()}</h1>
-        <crate::components::Flash done=&[("modifie", Key::FlashSaved), ("invitation", Key::FlashDistrictOpened), ("demande", Key::FlashContactAsked)]/>
+        <crate::components::Flash done=&[("modifie", Key::FlashSaved), ("invitation", Key::FlashDistrictOpened), ("demande", Key::FlashContactAsked), ("revendiquee", Key::FlashClaimApproved)]/>
         <EditLink id=o.id/>
         <p><span class="badge">{crate::i18n::label_of(lang, &o.kind, OrganisationKind::parse, OrganisationKind::key)}</span>
             {o.is_demo.then(|| view! { " " <span class="badge demo">{t(lang, Key::DemoBadge)}</span> })}
         </p>
+        {claimable.then(|| view! { <crate::pages::claims::ClaimBlock id=o.id/> })}
         <p class="lead" lang="fr">{o.description.clone()}</p>
         {english}
         <dl class="facts">

@@ -651,6 +651,56 @@ pub trait Needs: Send + Sync {
     ) -> Result<Told, ServiceError>;
 }
 
+/// Getting onto the platform: claiming an organisation, or asking for one to be created, and
+/// the decisions on those requests (`domain::claim`).
+#[async_trait::async_trait]
+pub trait Claims: Send + Sync {
+    /// Organisations the viewer may be looking for, by SIRET, SIREN or name.
+    async fn find(
+        &self,
+        viewer: &Viewer,
+        query: &str,
+    ) -> Result<Vec<crate::api::claims::Candidate>, ServiceError>;
+
+    /// Asks to represent `organisation`; approved at once when the person's verified address
+    /// is at the organisation's own domain, otherwise sent to those who decide.
+    async fn claim(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        organisation: i64,
+        request: &crate::api::claims::ClaimRequest,
+    ) -> Result<crate::api::claims::ClaimOutcome, ServiceError>;
+
+    /// Asks for an organisation the platform does not hold to be created, pending until
+    /// approved.
+    async fn create(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        request: &crate::api::claims::CreationRequest,
+    ) -> Result<crate::api::claims::ClaimOutcome, ServiceError>;
+
+    /// The claims the viewer decides, and their own.
+    async fn queue(&self, viewer: &Viewer) -> Result<crate::api::claims::ClaimQueue, ServiceError>;
+
+    /// Approves, refuses (with a reason) or withdraws a claim.
+    async fn decide(
+        &self,
+        viewer: &Viewer,
+        claim: i64,
+        decision: &crate::api::claims::ClaimDecision,
+    ) -> Result<crate::api::claims::ClaimOutcome, ServiceError>;
+
+    /// Whether an organisation has an admin (an unclaimed one shows a badge and takes no
+    /// edits), and the viewer's own pending claim of it.
+    async fn claim_state(
+        &self,
+        viewer: &Viewer,
+        organisation: i64,
+    ) -> Result<(bool, Option<String>), ServiceError>;
+}
+
 /// Everything the UI's server functions may call, provided as Leptos context.
 #[derive(Clone)]
 pub struct Services {
@@ -660,6 +710,7 @@ pub struct Services {
     pub proposals: Arc<dyn Proposals>,
     pub network: Arc<dyn Network>,
     pub needs: Arc<dyn Needs>,
+    pub claims: Arc<dyn Claims>,
 }
 
 /// The services from context; a missing context is a wiring bug reported as internal.

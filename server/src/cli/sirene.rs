@@ -611,7 +611,7 @@ async fn write_batch(
 }
 
 /// The visibility of an établissement the register no longer lists as active and diffusible.
-pub const WITHDRAWN: &str = app::api::organisations::WITHDRAWN;
+pub const WITHDRAWN: &str = app::domain::organisation::OrganisationVisibility::Withdrawn.code();
 
 /// Imports the stock file at `path`.
 pub async fn import(

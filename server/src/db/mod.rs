@@ -5,6 +5,7 @@
 //! a listing's criteria (`Filter`, `Listing`) are built and bound by sea-query.
 
 pub mod accounts;
+pub mod claims;
 pub mod directory;
 pub mod needs;
 pub mod network;

@@ -6,7 +6,9 @@
 use super::{fetch_all, placeholders, stmt};
 use anyhow::Context;
 use app::domain::ids::{InseeCode, NafCode, Siret};
-use app::domain::organisation::{FirmRecord, OrganisationKind, PartyKind, SiteRecord, SiteStatus};
+use app::domain::organisation::{
+    FirmRecord, OrganisationKind, OrganisationVisibility, PartyKind, SiteRecord, SiteStatus,
+};
 use const_format::concatcp;
 use sea_orm::sea_query::{Alias, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
@@ -243,7 +245,7 @@ pub async fn firms_after(
     let rows: Vec<FirmDbRow> = fetch_all(
         db,
         &format!(
-            "{FIRM_SELECT} WHERE kind = ? AND siret IS NOT NULL AND siret > ? AND visibility <> 'withdrawn' \
+            "{FIRM_SELECT} WHERE kind = ? AND siret IS NOT NULL AND siret > ? AND visibility IN ('public', 'members') \
              ORDER BY siret LIMIT {limit}"
         ),
         vec![OrganisationKind::Firm.code().into(), after_siret.into()],
@@ -707,8 +709,10 @@ pub async fn update_profile(
     let updated = txn
         .execute(stmt(
             &txn,
+            // A withdrawn établissement takes no edits (its admins cannot bring it back).
             "UPDATE organisation SET name = ?, description = ?, capabilities = ?, certifications = ?, \
-             markets = ?, website = ?, email = ?, visibility = COALESCE(?, visibility), updated_at = ? WHERE id = ?",
+             markets = ?, website = ?, email = ?, visibility = COALESCE(?, visibility), updated_at = ? \
+             WHERE id = ? AND visibility <> ?",
             vec![
                 e.name.as_str().into(),
                 e.description.as_str().into(),
@@ -720,6 +724,7 @@ pub async fn update_profile(
                 e.visibility.clone().into(),
                 now().into(),
                 id.into(),
+                OrganisationVisibility::Withdrawn.code().into(),
             ],
         ))
         .await

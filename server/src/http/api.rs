@@ -8,6 +8,7 @@
 //! table the OpenAPI test compares the document with.
 
 use super::AppState;
+use app::api::claims::{ClaimDecision, ClaimOutcome, ClaimQueue, ClaimRequest, CreationRequest};
 use app::api::directory::{DistrictSummary, OrganisationDetail, TerritoryDetail, TerritorySummary};
 use app::api::needs::{MatchView, NeedDraft, NeedKind, NeedView};
 use app::api::network::PracticeList;
@@ -43,7 +44,15 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             get(territory_partners),
         ),
         (Method::GET, "/organisations", get(list_organisations)),
+        (Method::POST, "/organisations", post(create_organisation)),
         (Method::GET, "/organisations/{id}", get(get_organisation)),
+        (
+            Method::POST,
+            "/organisations/{id}/claims",
+            post(claim_organisation),
+        ),
+        (Method::GET, "/claims", get(list_claims)),
+        (Method::POST, "/claims/{id}/decision", post(decide_claim)),
         (Method::GET, "/search", get(search)),
         (Method::GET, "/districts", get(list_districts)),
         (Method::GET, "/practices", get(list_practices)),
@@ -336,7 +345,11 @@ codes! {
         get_territory,
         territory_partners,
         list_organisations,
+        create_organisation,
         get_organisation,
+        claim_organisation,
+        list_claims,
+        decide_claim,
         search,
         list_districts,
         list_practices,
@@ -657,6 +670,97 @@ async fn create_need(
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, e.body_text()))?;
     let id = services.needs.create(&me.viewer, &me.user, &draft).await?;
     Ok((StatusCode::CREATED, Json(Created { id })).into_response())
+}
+
+/// Ask for an organisation the platform does not hold to be created, from its SIRET: it is
+/// pending (seen by no one else) until the team of its territory approves the request, which
+/// makes the token's user its admin.
+#[utoipa::path(post, path = "/organisations", operation_id = "createOrganisation",
+    security(("bearer" = [])),
+    request_body = CreationRequest,
+    responses(
+        (status = 201, description = "Asked: the pending organisation and its claim.", body = ClaimOutcome),
+        (status = 400, description = "A field is invalid (each problem is named).", body = ErrorBody),
+        (status = 401, description = "No or invalid bearer token.", body = ErrorBody),
+        (status = 409, description = "An organisation with this SIRET is already on the platform.", body = ErrorBody),
+    ))]
+async fn create_organisation(
+    State(services): State<Services>,
+    me: SignedIn,
+    body: Result<Json<CreationRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(request) = body
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, e.body_text()))?;
+    let outcome = services
+        .claims
+        .create(&me.viewer, &me.user, &request)
+        .await?;
+    Ok((StatusCode::CREATED, Json(outcome)).into_response())
+}
+
+/// Claim an organisation: approved at once when the token's user has a verified address at
+/// the organisation's own domain, otherwise sent to the team of its territory.
+#[utoipa::path(post, path = "/organisations/{id}/claims", operation_id = "claimOrganisation",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body = ClaimRequest,
+    responses(
+        (status = 201, description = "Claimed (approved or pending).", body = ClaimOutcome),
+        (status = 400, description = "A field is invalid.", body = ErrorBody),
+        (status = 401, description = "No or invalid bearer token.", body = ErrorBody),
+        (status = 403, description = "This organisation cannot be claimed (a European district).", body = ErrorBody),
+        (status = 404, description = "No organisation has this id, or not visible to you.", body = ErrorBody),
+        (status = 409, description = "It has admins already, or you already asked.", body = ErrorBody),
+    ))]
+async fn claim_organisation(
+    State(services): State<Services>,
+    me: SignedIn,
+    Id(id): Id,
+    body: Result<Json<ClaimRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(request) = body
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, e.body_text()))?;
+    let outcome = services
+        .claims
+        .claim(&me.viewer, &me.user, id, &request)
+        .await?;
+    Ok((StatusCode::CREATED, Json(outcome)).into_response())
+}
+
+/// The claims the token's user decides (their territory's, or the platform's for its
+/// administrators), and their own.
+#[utoipa::path(get, path = "/claims", operation_id = "listClaims",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "To decide, decided lately, and one's own.", body = ClaimQueue),
+        (status = 401, description = "No or invalid bearer token.", body = ErrorBody),
+    ))]
+async fn list_claims(State(services): State<Services>, me: SignedIn) -> Result<Response, ApiError> {
+    Ok(Json(services.claims.queue(&me.viewer).await?).into_response())
+}
+
+/// Approve, refuse (with a reason) or withdraw a claim.
+#[utoipa::path(post, path = "/claims/{id}/decision", operation_id = "decideClaim",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body = ClaimDecision,
+    responses(
+        (status = 200, description = "Decided.", body = ClaimOutcome),
+        (status = 400, description = "Unknown action, or a refusal without a reason.", body = ErrorBody),
+        (status = 401, description = "No or invalid bearer token.", body = ErrorBody),
+        (status = 403, description = "Not yours to decide.", body = ErrorBody),
+        (status = 404, description = "No such claim.", body = ErrorBody),
+        (status = 409, description = "Already decided.", body = ErrorBody),
+    ))]
+async fn decide_claim(
+    State(services): State<Services>,
+    me: SignedIn,
+    Id(id): Id,
+    body: Result<Json<ClaimDecision>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(decision) = body
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, e.body_text()))?;
+    Ok(Json(services.claims.decide(&me.viewer, id, &decision).await?).into_response())
 }
 
 /// One need or offer; an anonymous author is left out until they accept a contact.

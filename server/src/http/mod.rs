@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod auth;
+mod claims;
 mod directory;
 pub mod form;
 mod needs;
@@ -70,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .merge(proposals::router())
         .merge(network::router())
         .merge(needs::router())
+        .merge(claims::router())
         .leptos_routes_with_context(&state, routes, render_context.clone(), move || {
             shell(options.clone())
         })
@@ -91,7 +93,10 @@ pub fn router(state: AppState) -> Router {
             security::headers,
         ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
-        .layer(CompressionLayer::new())
+        // Brotli 4, not the library's default 11: 11 is for files compressed once (the
+        // release build's assets are, by `maillage assets`, and served as they are), and
+        // costs many times the CPU on each page and each file compressed on the fly.
+        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(4)))
         .with_state(state)
 }
 

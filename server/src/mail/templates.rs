@@ -263,6 +263,25 @@ const CONTACT: Wording = Wording {
     en: ("Contact", "See my contacts", "You receive this message for your organisation. Change your notifications from your account."),
 };
 
+const CLAIM: Wording = Wording {
+    kind: "invitation",
+    fr: (
+        "Revendication",
+        "Voir la demande",
+        "Vous recevez ce message parce que vous avez fait cette demande ou que vous en décidez. Réglez vos notifications depuis votre compte.",
+    ),
+    en: (
+        "Claim",
+        "See the request",
+        "You receive this message because you made this request or decide on it. Change your notifications from your account.",
+    ),
+};
+
+/// A claim of an organisation was made, or decided.
+pub fn claim_step(to: &str, lang: Lang, name: &str, line: &str, note: &str, link: &str) -> Mail {
+    event(to, lang, name, &CLAIM, line, line, note, link)
+}
+
 /// A simplification proposal moved: who did what, with their comment.
 pub fn proposal_step(
     to: &str,

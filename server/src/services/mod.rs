@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod claims;
 mod directory;
 pub mod needs;
 pub mod network;
@@ -18,6 +19,7 @@ use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
 /// Builds every service over one database connection pool and the search index.
+#[allow(clippy::too_many_arguments)]
 pub fn build(
     db: DatabaseConnection,
     index: crate::search::SearchIndex,
@@ -26,10 +28,21 @@ pub fn build(
     proposals: proposals::ProposalService,
     network: network::NetworkService,
     needs: needs::NeedService,
+    public_url: String,
+    clock: crate::clock::Clock,
 ) -> Services {
+    let places = gazetteer.places();
+    let search: Arc<dyn app::ports::Search> = Arc::new(SearchService::new(index, gazetteer));
     Services {
-        directory: Arc::new(DirectoryService::new(db)),
-        search: Arc::new(SearchService::new(index, gazetteer)),
+        directory: Arc::new(DirectoryService::new(db.clone())),
+        claims: Arc::new(claims::ClaimService::new(
+            db,
+            places,
+            search.clone(),
+            public_url,
+            clock,
+        )),
+        search,
         accounts: Arc::new(accounts),
         proposals: Arc::new(proposals),
         network: Arc::new(network),

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod accounts;
+mod claims;
 mod directory;
 mod mail;
 mod needs;

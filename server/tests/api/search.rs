@@ -336,8 +336,8 @@ async fn with_fixture(backend: Backend) -> (TestApp, HashMap<String, usize>) {
         .await
         .map_err(|e| format!("{e:?}"))
         .unwrap();
-    // 30 firms + 50 pôles + 46 districts + 183 territories.
-    wait_indexed(&app, 309).await;
+    // 30 firms + 50 pôles + 46 districts + 6 operators + 183 territories.
+    wait_indexed(&app, 315).await;
     let by_siret = (0..FIRMS.len())
         .map(|i| (siret(9_000 + i as u64), i))
         .collect();

@@ -3,12 +3,13 @@
 
 use crate::helpers::{spawn_app, Backend, TestApp};
 use crate::on_both_backends;
+use app::domain::claim::{ClaimKind, ClaimStatus};
 use app::domain::contact::ContactStatus;
 use app::domain::exchange::{ExchangeFormat, ExchangeStatus};
 use app::domain::matching::FirmSize;
 use app::domain::need::{NeedKind, NeedStatus, NeedVisibility};
 use app::domain::notification::{Frequency, NotificationKind};
-use app::domain::organisation::SiteStatus;
+use app::domain::organisation::{OrganisationVisibility, SiteStatus};
 use app::domain::policy::{TokenScope, ALL_ROLES};
 use app::domain::proposal::{Mechanism, ProposalKind, ALL_ACTOR_ROLES, ALL_STATUSES};
 use app::domain::theme::{Axis, Theme};
@@ -60,9 +61,9 @@ fn coded_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
         (
             "organisation",
             "visibility",
-            set(&app::api::organisations::ORGANISATION_VISIBILITIES)
-                .into_iter()
-                .chain([app::api::organisations::WITHDRAWN.to_owned()])
+            OrganisationVisibility::ALL
+                .iter()
+                .map(|v| v.code().to_owned())
                 .collect(),
         ),
         (
@@ -171,6 +172,19 @@ fn coded_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
                 .collect(),
         ),
         (
+            "organisation_claim",
+            "kind",
+            ClaimKind::ALL.iter().map(|k| k.code().to_owned()).collect(),
+        ),
+        (
+            "organisation_claim",
+            "status",
+            ClaimStatus::ALL
+                .iter()
+                .map(|s| s.code().to_owned())
+                .collect(),
+        ),
+        (
             "exchange",
             "status",
             ExchangeStatus::ALL
@@ -237,6 +251,7 @@ async fn every_coded_column_admits_exactly_its_vocabulary(backend: Backend) {
         .chain(WORKFLOW_VOCABULARIES)
         .chain(THEME_VOCABULARIES)
         .chain(migrations::m20261202_000018_register_establishments::VOCABULARIES)
+        .chain(migrations::m20261203_000020_organisation_claims::VOCABULARIES)
         .map(|(t, c, _)| (*t, *c))
         .collect();
     let known: BTreeSet<(&str, &str)> = coded.iter().map(|(t, c, _)| (*t, *c)).collect();
