@@ -10,6 +10,7 @@ const root = path.resolve(__dirname, '..');
 const binary = process.env.MAILLAGE_BIN ?? path.join(root, 'target', 'debug', 'maillage');
 const dataDir = process.env.E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'maillage-e2e-'));
 process.env.E2E_DATA_DIR = dataDir;
+const sirene = path.join(root, 'server', 'tests', 'fixtures', 'sirene');
 
 export default defineConfig({
   testDir: './tests',
@@ -37,8 +38,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    // Demo data first (a few thousand generated firms, flagged as such), then serve.
-    command: `sh -c '"${binary}" --data-dir "${dataDir}" demo --firms 3000 --seed 1 && exec "${binary}" --data-dir "${dataDir}" --addr 127.0.0.1:${port} --site-root "${path.join(root, 'target', 'site')}"'`,
+    // Demo data first (a few thousand generated firms, flagged as such), the extract of the
+    // national register the Rust tests use (join.spec.ts claims one of its firms), then serve.
+    command: `sh -c '"${binary}" --data-dir "${dataDir}" demo --firms 3000 --seed 1 && "${binary}" --data-dir "${dataDir}" import sirene "${sirene}/StockEtablissement_extrait.csv" --unites-legales "${sirene}/StockUniteLegale_extrait.csv" && exec "${binary}" --data-dir "${dataDir}" --addr 127.0.0.1:${port} --site-root "${path.join(root, 'target', 'site')}"'`,
     url: `http://127.0.0.1:${port}/ready`,
     timeout: 120_000,
     reuseExistingServer: false,

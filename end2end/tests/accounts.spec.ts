@@ -1,27 +1,6 @@
 // An industrialist joins: sign up, confirm from the mail, sign in, edit the firm, sign out.
-import { test, expect } from './fixtures';
+import { test, expect, mailedLink } from './fixtures';
 import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
-
-/** The link of `route` in the newest .eml of the outbox folder sent to `email`. */
-function mailedLink(email: string, route: string): string {
-  const dir = path.join(process.env.E2E_DATA_DIR!, 'outbox');
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().reverse();
-  for (const file of files) {
-    const raw = fs.readFileSync(path.join(dir, file), 'utf8');
-    if (!raw.includes(email)) continue;
-    // Bodies are quoted-printable or base64: decode both before looking for the link.
-    const parts = raw.split(/\r?\n\r?\n/);
-    const decoded = parts
-      .map((p) => p.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))))
-      .concat(parts.map((p) => { try { return Buffer.from(p.replace(/\s+/g, ''), 'base64').toString('utf8'); } catch { return ''; } }))
-      .join('\n');
-    const match = decoded.match(new RegExp(`https?://[^\\s"<]*${route}\\?token=[0-9a-f]+`));
-    if (match) return match[0];
-  }
-  throw new Error(`no ${route} link mailed to ${email}`);
-}
 
 test('sign up, confirm by mail, sign in, edit the organisation, sign out', async ({ page }, info) => {
   const email = `zoe.${Date.now()}@example.fr`;

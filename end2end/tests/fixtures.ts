@@ -4,6 +4,8 @@
 // vocabularies). The codes come from the running server's OpenAPI document, so a new
 // vocabulary value is checked without touching this file.
 import { test as base, expect, Page, BrowserContext, APIRequestContext } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
 
 export { expect };
 
@@ -102,4 +104,23 @@ export const test = base.extend<{ visibleTextHasNoCodes: void }>({
 /** Resolves once the WebAssembly bundle has hydrated the page. */
 export async function hydrated(page: Page) {
   await page.waitForFunction(() => (window as any).__maillage_hydrated === true, null, { timeout: 30_000 });
+}
+
+/** The link of `route` in the newest .eml of the outbox folder sent to `email`. */
+export function mailedLink(email: string, route: string): string {
+  const dir = path.join(process.env.E2E_DATA_DIR!, 'outbox');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().reverse();
+  for (const file of files) {
+    const raw = fs.readFileSync(path.join(dir, file), 'utf8');
+    if (!raw.includes(email)) continue;
+    // Bodies are quoted-printable or base64: decode both before looking for the link.
+    const parts = raw.split(/\r?\n\r?\n/);
+    const decoded = parts
+      .map((p) => p.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))))
+      .concat(parts.map((p) => { try { return Buffer.from(p.replace(/\s+/g, ''), 'base64').toString('utf8'); } catch { return ''; } }))
+      .join('\n');
+    const match = decoded.match(new RegExp(`https?://[^\\s"<]*${route}\\?token=[0-9a-f]+`));
+    if (match) return match[0];
+  }
+  throw new Error(`no ${route} link mailed to ${email}`);
 }

@@ -107,6 +107,11 @@ pub(super) fn AccountView(a: AccountOverview) -> impl IntoView {
             } else {
                 view! { <ul data-testid="memberships">{memberships}</ul> }.into_any()
             }}
+            <p>
+                <a href="/rejoindre" data-testid="join-link">{t(lang, Key::JoinTitle)}</a>
+                " · "
+                <a href="/revendications">{t(lang, Key::ClaimsTitle)}</a>
+            </p>
         </section>
         <InvitationsSection
             targets=a.invite_targets.clone()
