@@ -14,8 +14,16 @@ it are left out; the count below errs on the side of leaving out.
 An annonce's `commune` and `naf_codes` (POST /needs) are checked against the reference tables
 (a commune that exists, NAF codes of the nomenclature): a generated value of the right shape
 is replaced by a real one (unknown ones are tested in tests/api/needs.rs and problems.rs).
+A request to create an organisation (POST /organisations) names a SIRET whose last digit
+is its Luhn key, a NAF sub-class of the nomenclature and a real commune: the generated ones,
+of the right shape, are replaced by a valid SIRET, a real code and a real commune (bad ones
+are tested in tests/api/claims.rs). A refusal of a claim needs a reason (POST
+/claims/{id}/decision): a generated refusal without one is given one.
 Every other combination is generated as the document describes it.
 """
+
+import random
+import re
 
 import unicodedata
 
@@ -52,8 +60,45 @@ def _need_body(ctx, case):
     return case.body if isinstance(case.body, dict) else None
 
 
+def _luhn_completed(digits):
+    """`digits` followed by the digit that makes the whole pass the Luhn test."""
+    for last in "0123456789":
+        total = 0
+        for i, ch in enumerate(reversed(digits + last)):
+            d = int(ch) * (2 if i % 2 else 1)
+            total += d - 9 if d > 9 else d
+        if total % 10 == 0:
+            return digits + last
+    raise ValueError(digits)
+
+
+def _body_of(ctx, case, method, path):
+    op = ctx.operation
+    if op is None or op.method.upper() != method or op.path != path:
+        return None
+    return case.body if isinstance(case.body, dict) else None
+
+
+def _map_claims(ctx, case):
+    creation = _body_of(ctx, case, "POST", "/organisations")
+    if creation is not None:
+        # Only values of the documented shape: a value that breaks the document stays as it is,
+        # for the check that the server refuses it.
+        siret, naf, commune = (creation.get(k) for k in ("siret", "naf", "commune"))
+        if isinstance(siret, str) and re.fullmatch(r"[0-9]{14}", siret):
+            creation["siret"] = _luhn_completed("".join(random.choice("0123456789") for _ in range(13)))
+        if isinstance(naf, str) and re.fullmatch(r"[0-9]{2}\.?[0-9]{2}[A-Za-z]", naf):
+            creation["naf"] = ["25.62B", "2562A", "28.41Z", "71.12B"][len(naf) % 4]
+        if isinstance(commune, str) and len(commune) <= 100 and re.search(r"\S", commune):
+            creation["commune"] = COMMUNES[len(commune) % len(COMMUNES)]
+    decision = _body_of(ctx, case, "POST", "/claims/{id}/decision")
+    if decision is not None and decision.get("action") == "refuse" and not _typed(decision.get("reason")):
+        decision["reason"] = "Le SIRET ne correspond pas"
+
+
 @schemathesis.hook
 def map_case(ctx, case):
+    _map_claims(ctx, case)
     body = _need_body(ctx, case)
     if body is not None:
         if _typed(body.get("commune")):

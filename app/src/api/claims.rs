@@ -107,6 +107,7 @@ pub struct ClaimQueue {
 pub struct ClaimRequest {
     /// What the deciders should know (the claimant's position in the firm, a phone number).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 2000))]
     pub message: String,
 }
 
@@ -116,15 +117,22 @@ pub struct ClaimRequest {
 pub struct CreationRequest {
     /// `firm` (default) or `cluster`.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^(?:firm|cluster)?$"))]
     pub kind: String,
-    /// 14 digits with a valid check digit (spaces allowed).
+    /// 14 digits with a valid check digit (the Luhn key; spaces allowed in forms).
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^[0-9]{14}$"))]
     pub siret: String,
+    /// At least two characters once trimmed, at most 200.
+    #[cfg_attr(feature = "ssr", schema(max_length = 200, pattern = r"^\S[\s\S]*\S$"))]
     pub name: String,
-    /// NAF rév. 2 sub-class (`25.62B` or `2562B`).
+    /// NAF rév. 2 sub-class of the nomenclature (`25.62B` or `2562B`).
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^[0-9]{2}\.?[0-9]{2}[A-Za-z]$"))]
     pub naf: String,
-    /// The commune as a person types it (name, postal code or INSEE code).
+    /// The commune as a person types it (name, postal code or INSEE code) that names one.
+    #[cfg_attr(feature = "ssr", schema(max_length = 100, pattern = r"\S"))]
     pub commune: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 2000))]
     pub message: String,
 }
 
@@ -203,9 +211,11 @@ impl CreationRequest {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ClaimDecision {
     /// `approve`, `refuse` or `withdraw`.
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^(?:approve|refuse|withdraw)$"))]
     pub action: String,
     /// Required to refuse; told to the claimant.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 2000))]
     pub reason: String,
 }
 
