@@ -18,7 +18,9 @@ A request to create an organisation (POST /organisations) names a SIRET whose la
 is its Luhn key, a NAF sub-class of the nomenclature and a real commune: the generated ones,
 of the right shape, are replaced by a valid SIRET, a real code and a real commune (bad ones
 are tested in tests/api/claims.rs). A refusal of a claim needs a reason (POST
-/claims/{id}/decision): a generated refusal without one is given one.
+/claims/{id}/decision): a generated refusal without one is given one. Only a firm may keep
+its profile for members (PATCH /organisations/{id}; the fuzzing token's organisation is a
+pôle): a generated `members` becomes `public` (tested in tests/api/claims.rs).
 Every other combination is generated as the document describes it.
 """
 
@@ -91,6 +93,9 @@ def _map_claims(ctx, case):
             creation["naf"] = ["25.62B", "2562A", "28.41Z", "71.12B"][len(naf) % 4]
         if isinstance(commune, str) and len(commune) <= 100 and re.search(r"\S", commune):
             creation["commune"] = COMMUNES[len(commune) % len(COMMUNES)]
+    profile = _body_of(ctx, case, "PATCH", "/organisations/{id}")
+    if profile is not None and profile.get("visibility") == "members":
+        profile["visibility"] = "public"
     decision = _body_of(ctx, case, "POST", "/claims/{id}/decision")
     if decision is not None and decision.get("action") == "refuse" and not _typed(decision.get("reason")):
         decision["reason"] = "Le SIRET ne correspond pas"

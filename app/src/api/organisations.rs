@@ -240,6 +240,104 @@ pub struct OrganisationEdit {
     pub visibility: String,
 }
 
+/// A change of some fields of an organisation's profile (`PATCH /api/v1/organisations/{id}`):
+/// what is absent keeps its value; lists are JSON arrays.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct OrganisationPatch {
+    /// At most 200 characters, not blank.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            max_length = 200,
+            pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+        )
+    )]
+    pub name: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(max_length = 5000))]
+    pub description: Option<String>,
+    /// Items without `;` (the separator of the form's lists).
+    #[cfg_attr(feature = "ssr", schema(inline, value_type = Option<Vec<Item>>))]
+    pub capabilities: Option<Vec<String>>,
+    #[cfg_attr(feature = "ssr", schema(inline, value_type = Option<Vec<Item>>))]
+    pub certifications: Option<Vec<String>>,
+    #[cfg_attr(feature = "ssr", schema(inline, value_type = Option<Vec<Item>>))]
+    pub markets: Option<Vec<String>>,
+    /// Empty, or `http(s)://` and a host with a dot.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            pattern = r"^(?:https?://[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*\.[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?$"
+        )
+    )]
+    pub website: Option<String>,
+    /// Empty, or an address with a dotted domain.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            pattern = r"^(?:[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000@]+@[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000.][^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*\.[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000.])?$"
+        )
+    )]
+    pub email: Option<String>,
+    /// `public` or `members` (members-only is for firms).
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^(?:public|members)$"))]
+    pub visibility: Option<String>,
+}
+
+/// An item of a profile's list, as the JSON API takes it.
+#[cfg(feature = "ssr")]
+#[derive(utoipa::ToSchema)]
+#[schema(pattern = r"^[^;]*$", max_length = 200)]
+#[allow(dead_code)]
+struct Item(String);
+
+impl OrganisationPatch {
+    /// The whole edit this patch makes of `current`, for the one validation every edit goes
+    /// through. A list item may not hold the `;` that separates a form's items.
+    pub fn over(
+        &self,
+        current: &crate::api::directory::OrganisationDetail,
+    ) -> Result<OrganisationEdit, Vec<FieldError>> {
+        let mut problems = Vec::new();
+        let mut list = |field: &str, patch: &Option<Vec<String>>, now: &[String]| {
+            let items = patch.as_deref().unwrap_or(now);
+            if items.iter().any(|i| i.contains(';')) {
+                problems.push(FieldError::new(
+                    field,
+                    Problem::ItemTooLong.saying("an item holds a ';'"),
+                ));
+            }
+            items.join("; ")
+        };
+        let edit = OrganisationEdit {
+            capabilities: list("capabilities", &self.capabilities, &current.capabilities),
+            certifications: list(
+                "certifications",
+                &self.certifications,
+                &current.certifications,
+            ),
+            markets: list("markets", &self.markets, &current.markets),
+            name: self.name.clone().unwrap_or_else(|| current.name.clone()),
+            description: self
+                .description
+                .clone()
+                .unwrap_or_else(|| current.description.clone()),
+            website: self
+                .website
+                .clone()
+                .unwrap_or_else(|| current.website.clone()),
+            email: self.email.clone().unwrap_or_else(|| current.email.clone()),
+            visibility: self.visibility.clone().unwrap_or_default(),
+        };
+        if problems.is_empty() {
+            Ok(edit)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
 /// Who may see an organisation.
 pub const ORGANISATION_VISIBILITIES: [&str; 2] = ["public", "members"];
 

@@ -121,6 +121,14 @@ pub trait Directory: Send + Sync {
         id: i64,
         edit: &crate::api::organisations::OrganisationEdit,
     ) -> Result<(), ServiceError>;
+    /// Changes some fields of an organisation's profile (the others keep their value), if
+    /// the policy lets `viewer` edit it; the profile as it now is.
+    async fn patch_organisation(
+        &self,
+        viewer: &crate::domain::policy::Viewer,
+        id: i64,
+        patch: &crate::api::organisations::OrganisationPatch,
+    ) -> Result<OrganisationDetail, ServiceError>;
 }
 
 /// Search over the whole network.

@@ -12,6 +12,7 @@ use app::api::claims::{ClaimDecision, ClaimOutcome, ClaimQueue, ClaimRequest, Cr
 use app::api::directory::{DistrictSummary, OrganisationDetail, TerritoryDetail, TerritorySummary};
 use app::api::needs::{MatchView, NeedDraft, NeedKind, NeedView};
 use app::api::network::PracticeList;
+use app::api::organisations::OrganisationPatch;
 use app::api::organisations::{OrganisationFilter, OrganisationList, OrganisationSort};
 use app::api::proposals::{ProposalDetail, ProposalList};
 use app::api::search::{SearchParams, SearchResults};
@@ -22,7 +23,7 @@ use app::ports::{ServiceError, Services, SignedIn, Who};
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{get, patch, post, MethodRouter};
 use axum::{Json, Router};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -46,6 +47,11 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/organisations", get(list_organisations)),
         (Method::POST, "/organisations", post(create_organisation)),
         (Method::GET, "/organisations/{id}", get(get_organisation)),
+        (
+            Method::PATCH,
+            "/organisations/{id}",
+            patch(patch_organisation),
+        ),
         (
             Method::POST,
             "/organisations/{id}/claims",
@@ -347,6 +353,7 @@ codes! {
         list_organisations,
         create_organisation,
         get_organisation,
+        patch_organisation,
         claim_organisation,
         list_claims,
         decide_claim,
@@ -696,6 +703,34 @@ async fn create_organisation(
         .create(&me.viewer, &me.user, &request)
         .await?;
     Ok((StatusCode::CREATED, Json(outcome)).into_response())
+}
+
+/// Change some fields of an organisation's profile (its admins); absent fields keep their
+/// value.
+#[utoipa::path(patch, path = "/organisations/{id}", operation_id = "patchOrganisation",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body = OrganisationPatch,
+    responses(
+        (status = 200, description = "The profile as it now is.", body = OrganisationDetail),
+        (status = 400, description = "A field is invalid (each problem is named).", body = ErrorBody),
+        (status = 401, description = "No or invalid bearer token.", body = ErrorBody),
+        (status = 403, description = "Only the organisation's admins edit it.", body = ErrorBody),
+        (status = 404, description = "No organisation has this id, or not visible to you.", body = ErrorBody),
+    ))]
+async fn patch_organisation(
+    State(services): State<Services>,
+    me: SignedIn,
+    Id(id): Id,
+    body: Result<Json<OrganisationPatch>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(patch) = body
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, e.body_text()))?;
+    let detail = services
+        .directory
+        .patch_organisation(&me.viewer, id, &patch)
+        .await?;
+    Ok(Json(detail).into_response())
 }
 
 /// Claim an organisation: approved at once when the token's user has a verified address at

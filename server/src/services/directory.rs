@@ -154,6 +154,23 @@ impl Directory for DirectoryService {
             .ok_or(ServiceError::NotFound)
     }
 
+    async fn patch_organisation(
+        &self,
+        viewer: &app::domain::policy::Viewer,
+        id: i64,
+        patch: &app::api::organisations::OrganisationPatch,
+    ) -> Result<app::api::directory::OrganisationDetail, ServiceError> {
+        use app::domain::policy::{can, Action, Resource};
+        // The wrong person hears 403 whatever they sent.
+        if !can(viewer, Action::Edit, &Resource::Organisation(id)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let current = self.organisation(id, viewer).await?;
+        let edit = patch.over(&current).map_err(ServiceError::Invalid)?;
+        self.update_organisation(viewer, id, &edit).await?;
+        self.organisation(id, viewer).await
+    }
+
     async fn update_territory(
         &self,
         viewer: &app::domain::policy::Viewer,

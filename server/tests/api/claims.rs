@@ -463,3 +463,120 @@ async fn claims_through_the_api(backend: Backend) {
     assert_eq!(admins(&app, firm).await, 0);
 }
 on_both_backends!(claims_through_the_api);
+
+async fn a_claimed_profile_is_patched_by_its_admin_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    load_register(&app).await;
+    let firm = org_id(&app, DECOLLETAGE).await;
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE organisation SET website = 'https://decolletage-faucigny.fr' WHERE id = {firm}"
+        ))
+        .await
+        .unwrap();
+    let mut admin = person(&app, "gerante@decolletage-faucigny.fr", None).await;
+    admin
+        .post(
+            &format!("/organisations/{firm}/revendiquer"),
+            &[("message", "")],
+        )
+        .await;
+    assert_eq!(admins(&app, firm).await, 1);
+    let _other = person(&app, "voisin@example.fr", None).await;
+    let accounts = AccountsService::new(app.db.clone(), app.config.public_url.clone());
+    let token = |email: &'static str| {
+        let accounts = accounts.clone();
+        async move {
+            accounts
+                .create_api_token_for(email, "test", TokenScope::Write, 30)
+                .await
+                .unwrap()
+        }
+    };
+    let mine = token("gerante@decolletage-faucigny.fr").await;
+    let theirs = token("voisin@example.fr").await;
+    let patch = |token: Option<String>, body: serde_json::Value| {
+        let mut r = app
+            .client
+            .patch(app.url(&format!("/api/v1/organisations/{firm}")))
+            .json(&body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        async move {
+            let r = r.send().await.unwrap();
+            let status = r.status().as_u16();
+            (
+                status,
+                r.json::<serde_json::Value>().await.unwrap_or_default(),
+            )
+        }
+    };
+    let name = || async {
+        app.get_json(&format!("/api/v1/organisations/{firm}"))
+            .await
+            .1["name"]
+            .clone()
+    };
+    let body = serde_json::json!({ "name": "Pris", "certifications": ["EN 9100"] });
+    assert_eq!(patch(None, body.clone()).await.0, 401);
+    assert_eq!(patch(Some(theirs), body.clone()).await.0, 403);
+    let (status, bad) = patch(
+        Some(mine.clone()),
+        serde_json::json!({ "website": "ftp://x", "email": "x", "visibility": "secret" }),
+    )
+    .await;
+    assert_eq!(status, 400, "{bad}");
+    let message = bad["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    for field in ["website", "email", "visibility"] {
+        assert!(message.contains(field), "{field} in {message}");
+    }
+    assert_eq!(name().await, "DECOLLETAGE DU FAUCIGNY", "nothing changed");
+    // What is sent changes; what is not keeps its value.
+    let (status, detail) = patch(
+        Some(mine),
+        serde_json::json!({ "capabilities": ["décolletage", "taillage"], "certifications": ["EN 9100"] }),
+    )
+    .await;
+    assert_eq!(status, 200, "{detail}");
+    assert_eq!(detail["name"], "DECOLLETAGE DU FAUCIGNY");
+    assert_eq!(detail["website"], "https://decolletage-faucigny.fr");
+    assert_eq!(
+        detail["capabilities"],
+        serde_json::json!(["décolletage", "taillage"])
+    );
+    assert_eq!(detail["certifications"], serde_json::json!(["EN 9100"]));
+
+    // Only a firm keeps its profile for members: a pôle stays public.
+    let pole = app
+        .count("SELECT id FROM organisation WHERE kind = 'pole' ORDER BY id LIMIT 1")
+        .await;
+    let _pole_admin = person(
+        &app,
+        "pole@example.fr",
+        Some((Scope::Organisation(pole), Role::Admin)),
+    )
+    .await;
+    let pole_token = token("pole@example.fr").await;
+    let r = app
+        .client
+        .patch(app.url(&format!("/api/v1/organisations/{pole}")))
+        .bearer_auth(pole_token)
+        .json(&serde_json::json!({ "visibility": "members" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("visibility"),
+        "{body}"
+    );
+}
+on_both_backends!(a_claimed_profile_is_patched_by_its_admin_only);
