@@ -180,6 +180,8 @@ crate::domain::workflow::vocabulary! {
         ClaimPending => "claim_pending",
         /// The platform already holds an organisation with this SIRET: claim it instead.
         SiretKnown => "siret_known",
+        /// The person has as many requests waiting as allowed (`domain::claim::PENDING_MAX`).
+        TooManyClaims => "too_many_claims",
     }
 }
 
@@ -201,6 +203,9 @@ impl Conflict {
             }
             Conflict::SiretKnown => {
                 "an organisation with this SIRET is already on the platform: claim it"
+            }
+            Conflict::TooManyClaims => {
+                "you have 5 requests waiting already: wait for their decision"
             }
         }
     }

@@ -147,6 +147,10 @@ pub fn decide(
     Ok(t.to)
 }
 
+/// The most requests a person may have waiting at once: each one mails the deciders, and a
+/// creation adds an organisation.
+pub const PENDING_MAX: u64 = 5;
+
 /// Mail providers anyone can get an address from: an address there proves nothing about
 /// the firm, whatever its website says.
 pub const FREE_MAIL: &[&str] = &[

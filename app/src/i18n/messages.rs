@@ -751,6 +751,7 @@ messages! {
     ErrAlreadyClaimed => "Cette organisation a déjà des administrateurs : demandez-leur de vous inviter.", "This organisation already has admins: ask them to invite you.";
     ErrClaimPending => "Vous avez déjà fait cette demande ; elle attend une décision.", "You already asked for this organisation; it is waiting for a decision.";
     ErrSiretKnown => "Une organisation de ce SIRET est déjà sur Maillage : revendiquez-la plutôt que de la créer.", "An organisation with this SIRET is already on Maillage: claim it instead of creating it.";
+    ErrTooManyClaims => "Vous avez déjà 5 demandes en attente : attendez qu'elles soient décidées.", "You already have 5 requests waiting: wait until they are decided.";
     ErrSiretInvalid => "SIRET invalide : 14 chiffres dont le dernier est une clé de contrôle.", "Invalid SIRET: 14 digits, the last one a check digit.";
     ErrNafInvalid => "Code NAF invalide (ex. 25, 25.62 ou 25.62B).", "Invalid NAF code (e.g. 25, 25.62 or 25.62B).";
     ErrCommuneInvalid => "Code INSEE de commune invalide (5 caractères).", "Invalid INSEE municipality code (5 characters).";

@@ -176,6 +176,7 @@ impl Conflict {
             Conflict::AlreadyClaimed => Key::ErrAlreadyClaimed,
             Conflict::ClaimPending => Key::ErrClaimPending,
             Conflict::SiretKnown => Key::ErrSiretKnown,
+            Conflict::TooManyClaims => Key::ErrTooManyClaims,
         }
     }
 }

@@ -122,6 +122,21 @@ pub async fn latest_claim_status(
     Ok(s.map(|s| s.status))
 }
 
+/// How many of `user_id`'s claims wait for a decision.
+pub async fn pending_of(db: &impl ConnectionTrait, user_id: i64) -> anyhow::Result<u64> {
+    #[derive(FromQueryResult)]
+    struct N {
+        n: i64,
+    }
+    let n: Option<N> = fetch_optional(
+        db,
+        "SELECT COUNT(*) AS n FROM organisation_claim WHERE user_id = ? AND status = ?",
+        vec![user_id.into(), ClaimStatus::Pending.code().into()],
+    )
+    .await?;
+    Ok(n.map_or(0, |n| n.n.max(0) as u64))
+}
+
 /// Whether someone administers `organisation`.
 pub async fn has_admin(db: &impl ConnectionTrait, organisation: i64) -> anyhow::Result<bool> {
     Ok(!admined(db, &[organisation]).await?.is_empty())

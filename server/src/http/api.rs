@@ -689,7 +689,7 @@ async fn create_need(
         (status = 201, description = "Asked: the pending organisation and its claim.", body = ClaimOutcome),
         (status = 400, description = "A field is invalid (each problem is named).", body = ErrorBody),
         (status = 401, description = "No or invalid bearer token.", body = ErrorBody),
-        (status = 409, description = "An organisation with this SIRET is already on the platform.", body = ErrorBody),
+        (status = 409, description = "An organisation with this SIRET is already on the platform, or you have 5 requests waiting.", body = ErrorBody),
     ))]
 async fn create_organisation(
     State(services): State<Services>,
@@ -745,7 +745,7 @@ async fn patch_organisation(
         (status = 401, description = "No or invalid bearer token.", body = ErrorBody),
         (status = 403, description = "This organisation cannot be claimed (a European district).", body = ErrorBody),
         (status = 404, description = "No organisation has this id, or not visible to you.", body = ErrorBody),
-        (status = 409, description = "It has admins already, or you already asked.", body = ErrorBody),
+        (status = 409, description = "It has admins already, you already asked, or you have 5 requests waiting.", body = ErrorBody),
     ))]
 async fn claim_organisation(
     State(services): State<Services>,

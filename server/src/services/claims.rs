@@ -360,6 +360,9 @@ impl app::ports::Claims for ClaimService {
         if db::claims::has_admin(&txn, organisation).await? {
             return Err(ServiceError::Conflict(Conflict::AlreadyClaimed));
         }
+        if db::claims::pending_of(&txn, user.id).await? > claim::PENDING_MAX {
+            return Err(ServiceError::Conflict(Conflict::TooManyClaims));
+        }
         let row = db::claims::claim(&txn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -435,6 +438,9 @@ impl app::ports::Claims for ClaimService {
         )
         .await?
         .ok_or(ServiceError::Conflict(Conflict::ClaimPending))?;
+        if db::claims::pending_of(&txn, user.id).await? > claim::PENDING_MAX {
+            return Err(ServiceError::Conflict(Conflict::TooManyClaims));
+        }
         let row = db::claims::claim(&txn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;

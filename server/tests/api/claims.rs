@@ -461,6 +461,28 @@ async fn claims_through_the_api(backend: Backend) {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["claim"]["status"], "refused");
     assert_eq!(admins(&app, firm).await, 0);
+
+    // At most five requests wait at once (the creation above is one): each mails the team.
+    let (_, poles) = app
+        .get_json("/api/v1/organisations?kind=pole&per_page=6")
+        .await;
+    let mut statuses = Vec::new();
+    for pole in poles["items"].as_array().unwrap() {
+        let id = pole["id"].as_i64().unwrap();
+        let (status, _) = post(
+            format!("/organisations/{id}/claims"),
+            Some(claimant.clone()),
+            serde_json::json!({}),
+        )
+        .await;
+        statuses.push(status);
+    }
+    assert_eq!(statuses, [201, 201, 201, 201, 409, 409]);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM organisation_claim WHERE status = 'pending'")
+            .await,
+        5
+    );
 }
 on_both_backends!(claims_through_the_api);
 
