@@ -70,7 +70,12 @@ function watch(page: Page, vocabulary: string[], found: string[], pending: Promi
   page.on('console', (m) => {
     if (m.type() === 'error') console.log(`[console error] ${page.url()}: ${m.text()}`);
   });
-  page.on('requestfailed', (r) => console.log(`[request failed] ${r.url()}: ${r.failure()?.errorText}`));
+  // A navigation aborts what the page was still loading (the WebAssembly, mostly): only other
+  // failures are worth a line.
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText ?? '';
+    if (why !== 'net::ERR_ABORTED') console.log(`[request failed] ${r.url()}: ${why}`);
+  });
 }
 
 export const test = base.extend<{ visibleTextHasNoCodes: void }>({
