@@ -401,7 +401,34 @@ async fn claims_through_the_api(backend: Backend) {
     assert_eq!(body["claim"]["actions"], serde_json::json!(["withdraw"]));
     let claim = body["claim"]["id"].as_i64().unwrap();
 
-    // Creation: each bad field named; then a pending organisation.
+    // A European district is opened by the platform, never claimed.
+    let district = app
+        .count("SELECT id FROM organisation WHERE kind = 'district' ORDER BY id LIMIT 1")
+        .await;
+    let (status, _) = post(
+        format!("/organisations/{district}/claims"),
+        Some(claimant.clone()),
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM organisation_claim WHERE organisation_id = {district}"
+        ))
+        .await,
+        0
+    );
+
+    // Creation: without a token 401; each bad field named; then a pending organisation.
+    let before = app.count("SELECT COUNT(*) FROM organisation").await;
+    let (status, _) = post(
+        "/organisations".into(),
+        None,
+        serde_json::json!({ "siret": crate::organisations::siret(79), "name": "Sans jeton", "naf": "25.62B", "commune": "74081" }),
+    )
+    .await;
+    assert_eq!(status, 401);
     let (status, body) = post(
         "/organisations".into(),
         Some(claimant.clone()),
@@ -416,6 +443,11 @@ async fn claims_through_the_api(backend: Backend) {
     for field in ["siret", "name", "naf", "commune"] {
         assert!(message.contains(field), "{field} in {message}");
     }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM organisation").await,
+        before,
+        "nothing created"
+    );
     let siret = crate::organisations::siret(78);
     let (status, body) = post(
         "/organisations".into(),
