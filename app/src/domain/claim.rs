@@ -1,7 +1,8 @@
 //! Claiming an organisation: a person says they represent a firm, cluster or operator that is
 //! on the platform (a *claim*), or asks for one that is not to be created from its SIRET (a
 //! *creation*); the team of the Territoire d'industrie of its commune decides (a platform
-//! administrator outside any territory), and approval makes the person its admin.
+//! administrator outside any territory, or in one whose team has no account yet), and
+//! approval makes the person its admin.
 //!
 //! `TRANSITIONS` is the rule; `docs/claim-workflow.md` writes it for people and a test checks
 //! that the two agree. [`approved_at_once`] says when a claim needs no one's decision.

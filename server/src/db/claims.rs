@@ -53,7 +53,7 @@ pub async fn claim(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<
     .await
 }
 
-/// Claims in `status` (or decided, for `None`) of organisations in `territories`, or
+/// Pending claims (`pending`) or decided ones of organisations in `territories`, or
 /// everywhere when `everywhere`; pending ones oldest first, decided ones newest first.
 pub async fn claims_in(
     db: &impl ConnectionTrait,
@@ -317,8 +317,8 @@ pub struct FoundRow {
     pub territory: Option<String>,
 }
 
-/// Organisations of these SIRETs or SIRENs, or whose name contains `name` (folded by the
-/// caller into a `LIKE` pattern), visible to a signed-in person; at most `limit`.
+/// Organisations of this SIRET, of this SIREN, or among `ids` (what a search for a name
+/// found), visible to a signed-in person and not European districts; at most `limit`.
 pub async fn find(
     db: &impl ConnectionTrait,
     siret: Option<&str>,

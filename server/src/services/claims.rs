@@ -58,18 +58,18 @@ impl ClaimService {
         viewer: &Viewer,
         row: &db::claims::ClaimRow,
     ) -> Result<ClaimSide, ServiceError> {
-        let has_leads = match &row.territory_id {
-            Some(t) => !db::claims::territories_with_leads(db, std::slice::from_ref(t))
-                .await?
-                .is_empty(),
-            None => false,
+        let with_leads = match &row.territory_id {
+            Some(t) => db::claims::territories_with_leads(db, std::slice::from_ref(t)).await?,
+            None => Vec::new(),
         };
-        Ok(claim::side(
-            viewer,
-            row.user_id,
-            row.territory_id.as_deref(),
-            has_leads,
-        ))
+        Ok(Self::side_among(viewer, row, &with_leads))
+    }
+
+    /// The reader's part in a claim, given the territories whose leads have an account.
+    fn side_among(viewer: &Viewer, row: &db::claims::ClaimRow, with_leads: &[String]) -> ClaimSide {
+        let territory = row.territory_id.as_deref();
+        let has_leads = territory.is_some_and(|t| with_leads.iter().any(|w| w == t));
+        claim::side(viewer, row.user_id, territory, has_leads)
     }
 
     fn view(row: db::claims::ClaimRow, side: ClaimSide) -> ClaimView {
@@ -458,8 +458,15 @@ impl app::ports::Claims for ClaimService {
         let everywhere = viewer.is_platform_admin();
         let mut queue = ClaimQueue::default();
         for (pending, list) in [(true, &mut queue.to_decide), (false, &mut queue.decided)] {
-            for row in db::claims::claims_in(&self.db, pending, &territories, everywhere).await? {
-                let side = self.side_of(&self.db, viewer, &row).await?;
+            let rows = db::claims::claims_in(&self.db, pending, &territories, everywhere).await?;
+            // Which of their territories have leads with an account: one query for the list.
+            let mut named: Vec<String> =
+                rows.iter().filter_map(|r| r.territory_id.clone()).collect();
+            named.sort();
+            named.dedup();
+            let with_leads = db::claims::territories_with_leads(&self.db, &named).await?;
+            for row in rows {
+                let side = Self::side_among(viewer, &row, &with_leads);
                 // Decided claims show to those who could have decided them.
                 let theirs = side == ClaimSide::Decider
                     || (!pending

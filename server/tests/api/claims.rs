@@ -55,6 +55,14 @@ async fn person<'a>(app: &'a TestApp, email: &str, role: Option<(Scope, Role)>) 
     b
 }
 
+/// A write token of the person at `email`.
+async fn write_token(app: &TestApp, email: &str) -> String {
+    AccountsService::new(app.db.clone(), app.config.public_url.clone())
+        .create_api_token_for(email, "test", TokenScope::Write, 30)
+        .await
+        .unwrap()
+}
+
 fn arve() -> Option<(Scope, Role)> {
     Some((Scope::Territory("ti-8422".into()), Role::ProjectManager))
 }
@@ -350,20 +358,10 @@ async fn claims_through_the_api(backend: Backend) {
     let app = spawn_app(backend).await;
     load_register(&app).await;
     let firm = org_id(&app, DECOLLETAGE).await;
-    let accounts = AccountsService::new(app.db.clone(), app.config.public_url.clone());
     let _manager = person(&app, "cheffe@arve.fr", arve()).await;
     let _claimant = person(&app, "claire.martin@gmail.com", None).await;
-    let token = |email: &'static str| {
-        let accounts = accounts.clone();
-        async move {
-            accounts
-                .create_api_token_for(email, "test", TokenScope::Write, 30)
-                .await
-                .unwrap()
-        }
-    };
-    let claimant = token("claire.martin@gmail.com").await;
-    let manager = token("cheffe@arve.fr").await;
+    let claimant = write_token(&app, "claire.martin@gmail.com").await;
+    let manager = write_token(&app, "cheffe@arve.fr").await;
     let post = |path: String, token: Option<String>, body: serde_json::Value| {
         let mut r = app
             .client
@@ -537,18 +535,8 @@ async fn a_claimed_profile_is_patched_by_its_admin_only(backend: Backend) {
         .await;
     assert_eq!(admins(&app, firm).await, 1);
     let _other = person(&app, "voisin@example.fr", None).await;
-    let accounts = AccountsService::new(app.db.clone(), app.config.public_url.clone());
-    let token = |email: &'static str| {
-        let accounts = accounts.clone();
-        async move {
-            accounts
-                .create_api_token_for(email, "test", TokenScope::Write, 30)
-                .await
-                .unwrap()
-        }
-    };
-    let mine = token("gerante@decolletage-faucigny.fr").await;
-    let theirs = token("voisin@example.fr").await;
+    let mine = write_token(&app, "gerante@decolletage-faucigny.fr").await;
+    let theirs = write_token(&app, "voisin@example.fr").await;
     let patch = |token: Option<String>, body: serde_json::Value| {
         let mut r = app
             .client
@@ -614,7 +602,7 @@ async fn a_claimed_profile_is_patched_by_its_admin_only(backend: Backend) {
         Some((Scope::Organisation(pole), Role::Admin)),
     )
     .await;
-    let pole_token = token("pole@example.fr").await;
+    let pole_token = write_token(&app, "pole@example.fr").await;
     let r = app
         .client
         .patch(app.url(&format!("/api/v1/organisations/{pole}")))
