@@ -5,11 +5,11 @@ use crate::i18n::Lang;
 use crate::pages::{
     AccountPage, ClaimsPage, DashboardPage, DistrictNewPage, DistrictPartnersPage, DistrictsPage,
     ExchangePage, ExchangesPage, FilieresPage, ForgotPage, HomePage, InboxPage, InvitationPage,
-    JoinPage, LandSitePage, MagicLinkPage, NeedEditPage, NeedNewPage, NeedPage, NeedsPage,
-    NotFound, OrganisationEditPage, OrganisationPage, PolesPage, PracticeNewPage, PracticePage,
-    PracticesPage, ProposalEditPage, ProposalNewPage, ProposalPage, ProposalsPage, QueuePage,
-    ResetPage, SearchPage, SignInPage, SignUpPage, TerritoriesPage, TerritoryEditPage,
-    TerritoryPage, TerritoryPartnersPage, VerifyPage,
+    JoinPage, LandSiteEditPage, LandSiteNewPage, LandSitePage, MagicLinkPage, NeedEditPage,
+    NeedNewPage, NeedPage, NeedsPage, NotFound, OrganisationEditPage, OrganisationPage, PolesPage,
+    PracticeNewPage, PracticePage, PracticesPage, ProposalEditPage, ProposalNewPage, ProposalPage,
+    ProposalsPage, QueuePage, ResetPage, SearchPage, SignInPage, SignUpPage, TerritoriesPage,
+    TerritoryEditPage, TerritoryPage, TerritoryPartnersPage, VerifyPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -99,7 +99,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/territoires/:id/modifier") view=TerritoryEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisations/:id") view=OrganisationPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisations/:id/modifier") view=OrganisationEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/foncier/nouveau") view=LandSiteNewPage ssr=SsrMode::Async/>
                     <Route path=path!("/foncier/:id") view=LandSitePage ssr=SsrMode::Async/>
+                    <Route path=path!("/foncier/:id/modifier") view=LandSiteEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/connexion") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/inscription") view=SignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/lien") view=MagicLinkPage ssr=SsrMode::Async/>

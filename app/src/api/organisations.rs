@@ -156,6 +156,7 @@ pub struct LandSiteList {
 
 /// A land site in full.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LandSiteDetail {
     pub id: i64,
     pub reference: String,
@@ -179,6 +180,222 @@ pub struct LandSiteDetail {
     pub contact: Option<(i64, String)>,
     pub description: String,
     pub is_demo: bool,
+}
+
+/// A land site as the JSON API creates it (`POST /api/v1/land-sites`): the fields of the CSV
+/// import (`maillage import sites`), typed, under the same names and through the same
+/// validation. `reference` left blank is given one (`MS-{commune}-{n}`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LandSiteDraft {
+    /// The land observatory's reference, unique; blank: Maillage gives one.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 64))]
+    pub reference: String,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            max_length = 200,
+            pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+        )
+    )]
+    pub name: String,
+    /// The INSEE code of a commune.
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^(?:[0-9]{2}|2[AB])[0-9]{3}$"))]
+    pub commune_insee: String,
+    #[cfg_attr(feature = "ssr", schema(exclusive_minimum = 0, maximum = 100000))]
+    pub area_ha: f64,
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
+    pub available_from: Option<String>,
+    /// `available`, `under_option` or `sold`.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(pattern = r"^(?:available|under_option|sold)$")
+    )]
+    pub status: String,
+    #[serde(default)]
+    pub turnkey: bool,
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 200))]
+    pub zoning: String,
+    #[serde(default)]
+    pub icpe: bool,
+    #[serde(default)]
+    pub seveso: bool,
+    #[serde(default)]
+    pub rail: bool,
+    #[serde(default)]
+    pub port: bool,
+    #[serde(default)]
+    pub motorway: bool,
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 10000))]
+    pub power_mva: Option<f64>,
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 100000))]
+    pub price_min_eur_m2: Option<f64>,
+    /// Not below `price_min_eur_m2`.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 100000))]
+    pub price_max_eur_m2: Option<f64>,
+    /// The SIRET of the organisation to contact (owner or developer), one on Maillage.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^[0-9]{14}$"))]
+    pub contact_siret: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 5000))]
+    pub description: String,
+}
+
+fn flag(b: bool) -> String {
+    if b { "oui" } else { "non" }.to_owned()
+}
+
+fn number(x: Option<f64>) -> String {
+    x.map(|x| x.to_string()).unwrap_or_default()
+}
+
+impl LandSiteDraft {
+    /// The row the one validation reads (`SiteRow::validate`).
+    pub fn to_row(&self) -> crate::domain::organisation::SiteRow {
+        crate::domain::organisation::SiteRow {
+            reference: self.reference.clone(),
+            name: self.name.clone(),
+            commune_insee: self.commune_insee.clone(),
+            area_ha: self.area_ha.to_string(),
+            available_from: self.available_from.clone().unwrap_or_default(),
+            status: self.status.clone(),
+            turnkey: flag(self.turnkey),
+            zoning: self.zoning.clone(),
+            icpe: flag(self.icpe),
+            seveso: flag(self.seveso),
+            rail: flag(self.rail),
+            port: flag(self.port),
+            motorway: flag(self.motorway),
+            power_mva: number(self.power_mva),
+            price_min_eur_m2: number(self.price_min_eur_m2),
+            price_max_eur_m2: number(self.price_max_eur_m2),
+            contact_siret: self.contact_siret.clone().unwrap_or_default(),
+            description: self.description.clone(),
+        }
+    }
+}
+
+/// Tells a field sent as `null` (`Some(None)`: clear it) from one not sent (`None`: keep it).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// A change of some fields of a land site (`PATCH /api/v1/land-sites/{id}`): what is absent
+/// keeps its value, `null` clears an optional field. Its reference does not change.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct LandSitePatch {
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            max_length = 200,
+            pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+        )
+    )]
+    pub name: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^(?:[0-9]{2}|2[AB])[0-9]{3}$"))]
+    pub commune_insee: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(exclusive_minimum = 0, maximum = 100000))]
+    pub area_ha: Option<f64>,
+    #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = Date))]
+    pub available_from: Option<Option<String>>,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(pattern = r"^(?:available|under_option|sold)$")
+    )]
+    pub status: Option<String>,
+    pub turnkey: Option<bool>,
+    #[cfg_attr(feature = "ssr", schema(max_length = 200))]
+    pub zoning: Option<String>,
+    pub icpe: Option<bool>,
+    pub seveso: Option<bool>,
+    pub rail: Option<bool>,
+    pub port: Option<bool>,
+    pub motorway: Option<bool>,
+    #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<f64>, minimum = 0, maximum = 10000))]
+    pub power_mva: Option<Option<f64>>,
+    #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<f64>, minimum = 0, maximum = 100000))]
+    pub price_min_eur_m2: Option<Option<f64>>,
+    #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<f64>, minimum = 0, maximum = 100000))]
+    pub price_max_eur_m2: Option<Option<f64>>,
+    #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, pattern = r"^[0-9]{14}$"))]
+    pub contact_siret: Option<Option<String>>,
+    #[cfg_attr(feature = "ssr", schema(max_length = 5000))]
+    pub description: Option<String>,
+}
+
+impl LandSitePatch {
+    /// The whole site this patch makes of `current`, for the one validation.
+    pub fn over(
+        &self,
+        current: crate::domain::organisation::SiteRow,
+    ) -> crate::domain::organisation::SiteRow {
+        let text = |patch: &Option<String>, now: String| patch.clone().unwrap_or(now);
+        let yes = |patch: Option<bool>, now: String| patch.map(flag).unwrap_or(now);
+        let num = |patch: Option<Option<f64>>, now: String| patch.map(number).unwrap_or(now);
+        crate::domain::organisation::SiteRow {
+            reference: current.reference,
+            name: text(&self.name, current.name),
+            commune_insee: text(&self.commune_insee, current.commune_insee),
+            area_ha: self
+                .area_ha
+                .map(|a| a.to_string())
+                .unwrap_or(current.area_ha),
+            available_from: match &self.available_from {
+                Some(d) => d.clone().unwrap_or_default(),
+                None => current.available_from,
+            },
+            status: text(&self.status, current.status),
+            turnkey: yes(self.turnkey, current.turnkey),
+            zoning: text(&self.zoning, current.zoning),
+            icpe: yes(self.icpe, current.icpe),
+            seveso: yes(self.seveso, current.seveso),
+            rail: yes(self.rail, current.rail),
+            port: yes(self.port, current.port),
+            motorway: yes(self.motorway, current.motorway),
+            power_mva: num(self.power_mva, current.power_mva),
+            price_min_eur_m2: num(self.price_min_eur_m2, current.price_min_eur_m2),
+            price_max_eur_m2: num(self.price_max_eur_m2, current.price_max_eur_m2),
+            contact_siret: match &self.contact_siret {
+                Some(s) => s.clone().unwrap_or_default(),
+                None => current.contact_siret,
+            },
+            description: text(&self.description, current.description),
+        }
+    }
+}
+
+/// A land site as its edit form starts: its fields as text, with its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LandSiteForm {
+    pub id: i64,
+    pub row: crate::domain::organisation::SiteRow,
+}
+
+/// A land site's fields for its edit form, for those who may write it.
+#[server]
+pub async fn get_land_site_form(id: i64) -> Result<LandSiteForm, AppError> {
+    let viewer = crate::ports::Who::current().viewer;
+    let row = services()?.directory.land_site_row(&viewer, id).await?;
+    Ok(LandSiteForm { id, row })
 }
 
 #[cfg(feature = "ssr")]
@@ -379,12 +596,7 @@ impl OrganisationEdit {
                 .into_iter()
                 .filter(|c| c.column == "website" || c.column == "email")
             {
-                let problem = if c.column == "email" {
-                    Problem::EmailInvalid
-                } else {
-                    Problem::ValueInvalid
-                };
-                errors.push(FieldError::new(c.column, problem.saying(c.reason)));
+                errors.push(c.into());
             }
         }
         let visibility = match self.visibility.trim() {

@@ -3,21 +3,32 @@
 //! server against the reference tables; the shape is checked here, in the browser too.
 
 use super::ids::{InseeCode, NafCode, Siret};
+use crate::error::{FieldError, Problem};
 use serde::{Deserialize, Serialize};
 
 /// A problem with one column of one input row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnError {
     pub column: &'static str,
+    /// What a form shows beside the field (in the reader's language).
+    pub problem: Problem,
+    /// The precise account, in English, as the CSV import and API clients read it.
     pub reason: String,
 }
 
 impl ColumnError {
-    fn new(column: &'static str, reason: impl Into<String>) -> Self {
+    fn new(column: &'static str, problem: Problem, reason: impl Into<String>) -> Self {
         ColumnError {
             column,
+            problem,
             reason: reason.into(),
         }
+    }
+}
+
+impl From<ColumnError> for FieldError {
+    fn from(e: ColumnError) -> FieldError {
+        FieldError::new(e.column, e.problem.saying(e.reason))
     }
 }
 
@@ -141,19 +152,35 @@ impl FirmRow {
     pub fn validate(&self) -> Result<FirmRecord, Vec<ColumnError>> {
         let mut errors = Vec::new();
         let siret = Siret::parse(&self.siret)
-            .map_err(|e| errors.push(ColumnError::new("siret", e.to_string())))
+            .map_err(|e| {
+                errors.push(ColumnError::new(
+                    "siret",
+                    Problem::SiretInvalid,
+                    e.to_string(),
+                ))
+            })
             .ok();
         let name = self.name.trim().to_owned();
         if name.is_empty() {
-            errors.push(ColumnError::new("name", "required"));
+            errors.push(ColumnError::new("name", Problem::NameRequired, "required"));
         } else if name.chars().count() > 200 {
-            errors.push(ColumnError::new("name", "longer than 200 characters"));
+            errors.push(ColumnError::new(
+                "name",
+                Problem::NameRequired,
+                "longer than 200 characters",
+            ));
         }
         let naf = NafCode::parse(&self.naf)
-            .map_err(|e| errors.push(ColumnError::new("naf", e.to_string())))
+            .map_err(|e| errors.push(ColumnError::new("naf", Problem::NafInvalid, e.to_string())))
             .ok();
         let commune = InseeCode::parse(&self.commune_insee)
-            .map_err(|e| errors.push(ColumnError::new("commune_insee", e.to_string())))
+            .map_err(|e| {
+                errors.push(ColumnError::new(
+                    "commune_insee",
+                    Problem::CommuneInvalid,
+                    e.to_string(),
+                ))
+            })
             .ok();
         let band = self.headcount_band.trim().to_ascii_uppercase();
         let headcount_band = if band.is_empty() {
@@ -163,15 +190,16 @@ impl FirmRow {
         } else {
             errors.push(ColumnError::new(
                 "headcount_band",
+                Problem::SizeInvalid,
                 format!("unknown INSEE band {band:?}"),
             ));
             None
         };
         let website = check_website(&self.website)
-            .map_err(|e| errors.push(ColumnError::new("website", e)))
+            .map_err(|e| errors.push(ColumnError::new("website", Problem::ValueInvalid, e)))
             .unwrap_or_default();
         let email = check_email(&self.email)
-            .map_err(|e| errors.push(ColumnError::new("email", e)))
+            .map_err(|e| errors.push(ColumnError::new("email", Problem::EmailInvalid, e)))
             .unwrap_or_default();
         match (siret, naf, commune) {
             (Some(siret), Some(naf), Some(commune)) if errors.is_empty() => Ok(FirmRecord {
@@ -263,8 +291,10 @@ pub const SITE_COLUMNS: [&str; 18] = [
     "description",
 ];
 
-/// A land site row as read from CSV; columns as in [`SITE_COLUMNS`].
+/// A land site row as read from CSV, or sent by the land site form (an unticked box sends
+/// nothing, hence the defaults); columns as in [`SITE_COLUMNS`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SiteRow {
     pub reference: String,
     pub name: String,
@@ -312,10 +342,11 @@ pub struct SiteRecord {
 fn parse_bool(column: &'static str, s: &str, errors: &mut Vec<ColumnError>) -> bool {
     match s.trim().to_ascii_lowercase().as_str() {
         "" | "0" | "false" | "non" | "no" => false,
-        "1" | "true" | "oui" | "yes" => true,
+        "1" | "true" | "oui" | "yes" | "on" => true,
         other => {
             errors.push(ColumnError::new(
                 column,
+                Problem::ValueInvalid,
                 format!("expected oui/non, got {other:?}"),
             ));
             false
@@ -323,22 +354,46 @@ fn parse_bool(column: &'static str, s: &str, errors: &mut Vec<ColumnError>) -> b
     }
 }
 
-fn parse_number(column: &'static str, s: &str, errors: &mut Vec<ColumnError>) -> Option<f64> {
+/// A positive number up to `max` (a comma may stand for the decimal point); `None` when blank.
+fn parse_number(
+    column: &'static str,
+    s: &str,
+    max: f64,
+    errors: &mut Vec<ColumnError>,
+) -> Option<f64> {
     let s = s.trim();
     if s.is_empty() {
         return None;
     }
     match s.replace(',', ".").parse::<f64>() {
-        Ok(x) if x.is_finite() && x >= 0.0 => Some(x),
+        Ok(x) if x.is_finite() && (0.0..=max).contains(&x) => Some(x),
+        Ok(x) if x.is_finite() && x >= 0.0 => {
+            errors.push(ColumnError::new(
+                column,
+                Problem::OutOfRange,
+                format!("at most {max}, got {s}"),
+            ));
+            None
+        }
         _ => {
             errors.push(ColumnError::new(
                 column,
+                Problem::NumberInvalid,
                 format!("expected a positive number, got {s:?}"),
             ));
             None
         }
     }
 }
+
+/// Bounds of a land site's fields: the largest industrial zones in France cover a few thousand
+/// hectares, so these only refuse typing mistakes.
+pub const SITE_MAX_AREA_HA: f64 = 100_000.0;
+pub const SITE_MAX_POWER_MVA: f64 = 10_000.0;
+pub const SITE_MAX_PRICE_EUR_M2: f64 = 100_000.0;
+pub const SITE_MAX_NAME: usize = 200;
+pub const SITE_MAX_ZONING: usize = 200;
+pub const SITE_MAX_DESCRIPTION: usize = 5_000;
 
 /// Whether `s` is a calendar date `YYYY-MM-DD`.
 pub fn is_iso_date(s: &str) -> bool {
@@ -364,26 +419,44 @@ pub fn is_iso_date(s: &str) -> bool {
 }
 
 impl SiteRow {
-    /// Validates every column, reporting all problems at once.
+    /// Validates every column, reporting all problems at once. The CSV import, the form and
+    /// the API go through this one rule.
     pub fn validate(&self) -> Result<SiteRecord, Vec<ColumnError>> {
         let mut errors = Vec::new();
         let reference = self.reference.trim().to_owned();
-        if reference.is_empty() || reference.len() > 64 {
+        if reference.is_empty() || reference.chars().count() > 64 {
             errors.push(ColumnError::new(
                 "reference",
+                Problem::ReferenceInvalid,
                 "required, at most 64 characters",
             ));
         }
         let name = self.name.trim().to_owned();
         if name.is_empty() {
-            errors.push(ColumnError::new("name", "required"));
+            errors.push(ColumnError::new("name", Problem::NameRequired, "required"));
+        } else if name.chars().count() > SITE_MAX_NAME {
+            errors.push(ColumnError::new(
+                "name",
+                Problem::TextTooLong,
+                format!("longer than {SITE_MAX_NAME} characters"),
+            ));
         }
         let commune = InseeCode::parse(&self.commune_insee)
-            .map_err(|e| errors.push(ColumnError::new("commune_insee", e.to_string())))
+            .map_err(|e| {
+                errors.push(ColumnError::new(
+                    "commune_insee",
+                    Problem::CommuneInvalid,
+                    e.to_string(),
+                ))
+            })
             .ok();
-        let area_ha = parse_number("area_ha", &self.area_ha, &mut errors);
-        if area_ha.is_none() && self.area_ha.trim().is_empty() {
-            errors.push(ColumnError::new("area_ha", "required"));
+        let area_ha = parse_number("area_ha", &self.area_ha, SITE_MAX_AREA_HA, &mut errors);
+        if area_ha.is_none() && self.area_ha.trim().is_empty() || area_ha == Some(0.0) {
+            errors.push(ColumnError::new(
+                "area_ha",
+                Problem::SiteAreaInvalid,
+                "required, more than 0",
+            ));
         }
         let available_from = match self.available_from.trim() {
             "" => None,
@@ -391,6 +464,7 @@ impl SiteRow {
             d => {
                 errors.push(ColumnError::new(
                     "available_from",
+                    Problem::CalendarDateInvalid,
                     format!("expected YYYY-MM-DD, got {d:?}"),
                 ));
                 None
@@ -400,24 +474,47 @@ impl SiteRow {
         if status.is_none() {
             errors.push(ColumnError::new(
                 "status",
+                Problem::SiteStatusInvalid,
                 "expected available, under_option or sold",
             ));
         }
         let turnkey = parse_bool("turnkey", &self.turnkey, &mut errors);
+        let zoning = self.zoning.trim().to_owned();
+        if zoning.chars().count() > SITE_MAX_ZONING {
+            errors.push(ColumnError::new(
+                "zoning",
+                Problem::TextTooLong,
+                format!("longer than {SITE_MAX_ZONING} characters"),
+            ));
+        }
         let icpe = parse_bool("icpe", &self.icpe, &mut errors);
         let seveso = parse_bool("seveso", &self.seveso, &mut errors);
         let rail = parse_bool("rail", &self.rail, &mut errors);
         let port = parse_bool("port", &self.port, &mut errors);
         let motorway = parse_bool("motorway", &self.motorway, &mut errors);
-        let power_mva = parse_number("power_mva", &self.power_mva, &mut errors);
-        let price_min_eur_m2 =
-            parse_number("price_min_eur_m2", &self.price_min_eur_m2, &mut errors);
-        let price_max_eur_m2 =
-            parse_number("price_max_eur_m2", &self.price_max_eur_m2, &mut errors);
+        let power_mva = parse_number(
+            "power_mva",
+            &self.power_mva,
+            SITE_MAX_POWER_MVA,
+            &mut errors,
+        );
+        let price_min_eur_m2 = parse_number(
+            "price_min_eur_m2",
+            &self.price_min_eur_m2,
+            SITE_MAX_PRICE_EUR_M2,
+            &mut errors,
+        );
+        let price_max_eur_m2 = parse_number(
+            "price_max_eur_m2",
+            &self.price_max_eur_m2,
+            SITE_MAX_PRICE_EUR_M2,
+            &mut errors,
+        );
         if let (Some(lo), Some(hi)) = (price_min_eur_m2, price_max_eur_m2) {
             if lo > hi {
                 errors.push(ColumnError::new(
                     "price_max_eur_m2",
+                    Problem::PriceOrder,
                     "lower than price_min_eur_m2",
                 ));
             }
@@ -425,9 +522,23 @@ impl SiteRow {
         let contact_siret = match self.contact_siret.trim() {
             "" => None,
             s => Siret::parse(s)
-                .map_err(|e| errors.push(ColumnError::new("contact_siret", e.to_string())))
+                .map_err(|e| {
+                    errors.push(ColumnError::new(
+                        "contact_siret",
+                        Problem::SiretInvalid,
+                        e.to_string(),
+                    ))
+                })
                 .ok(),
         };
+        let description = self.description.trim().to_owned();
+        if description.chars().count() > SITE_MAX_DESCRIPTION {
+            errors.push(ColumnError::new(
+                "description",
+                Problem::TextTooLong,
+                format!("longer than {SITE_MAX_DESCRIPTION} characters"),
+            ));
+        }
         match (commune, area_ha, status) {
             (Some(commune), Some(area_ha), Some(status)) if errors.is_empty() => Ok(SiteRecord {
                 reference,
@@ -437,7 +548,7 @@ impl SiteRow {
                 available_from,
                 status,
                 turnkey,
-                zoning: self.zoning.trim().to_owned(),
+                zoning,
                 icpe,
                 seveso,
                 rail,
@@ -447,9 +558,42 @@ impl SiteRow {
                 price_min_eur_m2,
                 price_max_eur_m2,
                 contact_siret,
-                description: self.description.trim().to_owned(),
+                description,
             }),
             _ => Err(errors),
+        }
+    }
+}
+
+impl SiteRecord {
+    /// The record as a row of text fields, inverse of [`SiteRow::validate`]: what the edit
+    /// form starts from.
+    pub fn to_row(&self) -> SiteRow {
+        let flag = |b: bool| if b { "oui" } else { "non" }.to_owned();
+        let number = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
+        SiteRow {
+            reference: self.reference.clone(),
+            name: self.name.clone(),
+            commune_insee: self.commune.as_str().to_owned(),
+            area_ha: self.area_ha.to_string(),
+            available_from: self.available_from.clone().unwrap_or_default(),
+            status: self.status.code().to_owned(),
+            turnkey: flag(self.turnkey),
+            zoning: self.zoning.clone(),
+            icpe: flag(self.icpe),
+            seveso: flag(self.seveso),
+            rail: flag(self.rail),
+            port: flag(self.port),
+            motorway: flag(self.motorway),
+            power_mva: number(self.power_mva),
+            price_min_eur_m2: number(self.price_min_eur_m2),
+            price_max_eur_m2: number(self.price_max_eur_m2),
+            contact_siret: self
+                .contact_siret
+                .as_ref()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            description: self.description.clone(),
         }
     }
 }

@@ -305,7 +305,16 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Resource {
     Organisation(i64),
-    Territory { id: String, region: String },
+    Territory {
+        id: String,
+        region: String,
+    },
+    /// A land site: the territory of its commune, if any, and the organisation to contact
+    /// about it (its owner or developer), if any.
+    LandSite {
+        territory: Option<String>,
+        owner: Option<i64>,
+    },
     Account(i64),
     Platform,
 }
@@ -316,6 +325,28 @@ const TERRITORY_LEADS: [Role; 3] = [
     Role::IndustrialCoLead,
     Role::ProjectManager,
 ];
+
+/// A territory's whole team: its leads and its team members (who keep, for instance, the
+/// territory's land sites up to date).
+const TERRITORY_TEAM: [Role; 4] = [
+    Role::ElectedCoLead,
+    Role::IndustrialCoLead,
+    Role::ProjectManager,
+    Role::TeamMember,
+];
+
+/// Whether `viewer` may offer land sites at all: someone of a territory's team, an
+/// organisation's admin, or a platform administrator. Which sites they may then write is
+/// [`can`] with [`Resource::LandSite`].
+pub fn may_offer_sites(viewer: &Viewer) -> bool {
+    viewer.signed_in()
+        && viewer.memberships.iter().any(|m| match &m.scope {
+            Scope::Territory(_) => TERRITORY_TEAM.contains(&m.role),
+            Scope::Organisation(_) => m.role == Role::Admin,
+            Scope::Platform => m.role == Role::PlatformAdmin,
+            _ => false,
+        })
+}
 
 /// The people of an organisation (a firm, a cluster, a district...) who act and are told for it.
 const ORGANISATION_PEOPLE: [Role; 2] = [Role::Admin, Role::Member];
@@ -482,6 +513,12 @@ pub fn can(viewer: &Viewer, action: Action, resource: &Resource) -> bool {
         (Action::Edit, Resource::Territory { id, .. }) => {
             viewer.has(&Scope::Territory(id.clone()), &TERRITORY_LEADS)
         }
+        (Action::Edit, Resource::LandSite { territory, owner }) => {
+            territory
+                .as_ref()
+                .is_some_and(|t| viewer.has(&Scope::Territory(t.clone()), &TERRITORY_TEAM))
+                || owner.is_some_and(|o| viewer.has(&Scope::Organisation(o), &[Role::Admin]))
+        }
         // Inviting is granting some role: the grant table decides which.
         (Action::Invite, Resource::Organisation(id)) => {
             !grantable_roles(viewer, &Scope::Organisation(*id)).is_empty()
@@ -533,6 +570,31 @@ mod tests {
             Action::ViewMembersOnly,
             &Resource::Organisation(8)
         ));
+    }
+
+    #[test]
+    fn a_land_site_is_written_by_its_territory_team_or_its_owner_admins() {
+        let site = Resource::LandSite {
+            territory: Some("ti-8422".into()),
+            owner: Some(7),
+        };
+        let team = viewer(1, Scope::Territory("ti-8422".into()), Role::TeamMember);
+        let owner = viewer(2, Scope::Organisation(7), Role::Admin);
+        let owner_member = viewer(3, Scope::Organisation(7), Role::Member);
+        let elsewhere = viewer(4, Scope::Territory("ti-8413".into()), Role::ProjectManager);
+        let referent = viewer(5, Scope::Territory("ti-8422".into()), Role::StateReferent);
+        assert!(can(&team, Action::Edit, &site));
+        assert!(can(&owner, Action::Edit, &site));
+        for v in [&owner_member, &elsewhere, &referent, &Viewer::anonymous()] {
+            assert!(!can(v, Action::Edit, &site), "{v:?}");
+        }
+        let outside = Resource::LandSite {
+            territory: None,
+            owner: None,
+        };
+        assert!(!can(&team, Action::Edit, &outside));
+        assert!(may_offer_sites(&team) && may_offer_sites(&owner));
+        assert!(!may_offer_sites(&owner_member) && !may_offer_sites(&referent));
     }
 
     #[test]

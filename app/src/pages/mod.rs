@@ -23,7 +23,7 @@ pub use auth::{
 pub use claims::{ClaimsPage, JoinPage};
 pub use districts::DistrictsPage;
 pub use home::HomePage;
-pub use land_site::LandSitePage;
+pub use land_site::{LandSiteEditPage, LandSiteNewPage, LandSitePage};
 pub use needs::{FilieresPage, InboxPage, NeedEditPage, NeedNewPage, NeedPage, NeedsPage};
 pub use network::{
     DistrictNewPage, DistrictPartnersPage, ExchangePage, ExchangesPage, PracticeNewPage,

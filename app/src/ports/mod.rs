@@ -107,6 +107,21 @@ pub trait Directory: Send + Sync {
         id: i64,
         viewer: &crate::domain::policy::Viewer,
     ) -> Result<LandSiteDetail, ServiceError>;
+    /// A land site's fields as its form shows them, for those who may write it.
+    async fn land_site_row(
+        &self,
+        viewer: &crate::domain::policy::Viewer,
+        id: i64,
+    ) -> Result<crate::domain::organisation::SiteRow, ServiceError>;
+    /// Creates (`id` none) or rewrites a land site from every field, through the import's
+    /// validation, if the policy lets `viewer` write it, both as it was and as it will be;
+    /// its id. A site's reference does not change.
+    async fn save_land_site(
+        &self,
+        viewer: &crate::domain::policy::Viewer,
+        id: Option<i64>,
+        row: &crate::domain::organisation::SiteRow,
+    ) -> Result<i64, ServiceError>;
     /// Changes a territory's profile, if the policy lets `viewer` edit it.
     async fn update_territory(
         &self,

@@ -282,6 +282,92 @@ struct SiteDbRow {
     description: String,
 }
 
+/// The columns a land site's record sets, after its reference, in [`site_values`] order.
+const SITE_SET: &str = "name = ?, commune_insee = ?, area_ha = ?, available_from = ?, status = ?, \
+     turnkey = ?, zoning = ?, icpe_compatible = ?, seveso_compatible = ?, rail_access = ?, \
+     port_access = ?, motorway_access = ?, power_mva = ?, price_min_eur_m2 = ?, \
+     price_max_eur_m2 = ?, contact_organisation_id = ?, description = ?";
+
+fn site_values(r: &SiteRecord, contact: Option<i64>) -> Vec<Value> {
+    vec![
+        r.name.as_str().into(),
+        r.commune.as_str().into(),
+        r.area_ha.into(),
+        r.available_from.clone().into(),
+        r.status.code().into(),
+        r.turnkey.into(),
+        r.zoning.as_str().into(),
+        r.icpe.into(),
+        r.seveso.into(),
+        r.rail.into(),
+        r.port.into(),
+        r.motorway.into(),
+        r.power_mva.into(),
+        r.price_min_eur_m2.into(),
+        r.price_max_eur_m2.into(),
+        contact.into(),
+        r.description.as_str().into(),
+    ]
+}
+
+/// Inserts a land site and journals it; its id. `contact` is the organisation to contact.
+pub async fn insert_site(
+    db: &impl ConnectionTrait,
+    r: &SiteRecord,
+    contact: Option<i64>,
+    is_demo: bool,
+) -> anyhow::Result<i64> {
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+    let at = now();
+    let mut v = vec![Value::from(r.reference.as_str())];
+    v.extend(site_values(r, contact));
+    v.extend([is_demo.into(), at.into(), at.into()]);
+    let inserted: Option<Id> = super::fetch_optional(
+        db,
+        "INSERT INTO land_site (reference, name, commune_insee, area_ha, available_from, \
+         status, turnkey, zoning, icpe_compatible, seveso_compatible, rail_access, \
+         port_access, motorway_access, power_mva, price_min_eur_m2, price_max_eur_m2, \
+         contact_organisation_id, description, is_demo, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        v,
+    )
+    .await
+    .context("inserting a land site")?;
+    let id = inserted
+        .map(|i| i.id)
+        .context("the inserted land site has no id")?;
+    record_change(db, "land_site", id, "upsert").await?;
+    Ok(id)
+}
+
+/// Rewrites a land site's fields (not its reference) and journals it; `false` when there is
+/// no such site.
+pub async fn update_site(
+    db: &impl ConnectionTrait,
+    id: i64,
+    r: &SiteRecord,
+    contact: Option<i64>,
+) -> anyhow::Result<bool> {
+    let mut v = site_values(r, contact);
+    v.extend([now().into(), id.into()]);
+    let updated = db
+        .execute(stmt(
+            db,
+            &format!("UPDATE land_site SET {SITE_SET}, updated_at = ? WHERE id = ?"),
+            v,
+        ))
+        .await
+        .context("updating a land site")?
+        .rows_affected();
+    if updated == 1 {
+        record_change(db, "land_site", id, "upsert").await?;
+    }
+    Ok(updated == 1)
+}
+
 /// Inserts or updates land sites by reference; `contacts` maps SIRETs to organisation ids.
 pub async fn upsert_sites(
     db: &impl ConnectionTrait,
@@ -291,7 +377,6 @@ pub async fn upsert_sites(
     progress: &(dyn Fn(u64) + Sync),
 ) -> anyhow::Result<UpsertSummary> {
     let mut summary = UpsertSummary::default();
-    let at = now();
     for r in records {
         let contact = r
             .contact_siret
@@ -307,100 +392,164 @@ pub async fn upsert_sites(
             vec![r.reference.as_str().into()],
         )
         .await?;
-        let values: Vec<Value> = vec![
-            r.name.as_str().into(),
-            r.commune.as_str().into(),
-            r.area_ha.into(),
-            r.available_from.clone().into(),
-            r.status.code().into(),
-            r.turnkey.into(),
-            r.zoning.as_str().into(),
-            r.icpe.into(),
-            r.seveso.into(),
-            r.rail.into(),
-            r.port.into(),
-            r.motorway.into(),
-            r.power_mva.into(),
-            r.price_min_eur_m2.into(),
-            r.price_max_eur_m2.into(),
-            contact.into(),
-            r.description.as_str().into(),
-        ];
         match existing {
+            Some(row) if row.record_is(r, contact) => summary.unchanged += 1,
             Some(row) => {
-                let same = row.reference == r.reference
-                    && row.name == r.name
-                    && row.commune_insee == r.commune.as_str()
-                    && row.area_ha == r.area_ha
-                    && row.available_from == r.available_from
-                    && row.status == r.status.code()
-                    && row.turnkey == r.turnkey
-                    && row.zoning == r.zoning
-                    && row.icpe_compatible == r.icpe
-                    && row.seveso_compatible == r.seveso
-                    && row.rail_access == r.rail
-                    && row.port_access == r.port
-                    && row.motorway_access == r.motorway
-                    && row.power_mva == r.power_mva
-                    && row.price_min_eur_m2 == r.price_min_eur_m2
-                    && row.price_max_eur_m2 == r.price_max_eur_m2
-                    && row.contact_organisation_id == contact
-                    && row.description == r.description;
-                if same {
-                    summary.unchanged += 1;
-                } else {
-                    let mut v = values;
-                    v.push(at.into());
-                    v.push(row.id.into());
-                    db.execute(stmt(
-                        db,
-                        "UPDATE land_site SET name = ?, commune_insee = ?, area_ha = ?, \
-                         available_from = ?, status = ?, turnkey = ?, zoning = ?, icpe_compatible = ?, \
-                         seveso_compatible = ?, rail_access = ?, port_access = ?, motorway_access = ?, \
-                         power_mva = ?, price_min_eur_m2 = ?, price_max_eur_m2 = ?, \
-                         contact_organisation_id = ?, description = ?, updated_at = ? WHERE id = ?",
-                        v,
-                    ))
-                    .await
-                    .context("updating a land site")?;
-                    record_change(db, "land_site", row.id, "upsert").await?;
-                    summary.updated += 1;
-                }
+                update_site(db, row.id, r, contact).await?;
+                summary.updated += 1;
             }
             None => {
-                let mut v = vec![Value::from(r.reference.as_str())];
-                v.extend(values);
-                v.extend([is_demo.into(), at.into(), at.into()]);
-                db.execute(stmt(
-                    db,
-                    "INSERT INTO land_site (reference, name, commune_insee, area_ha, available_from, \
-                     status, turnkey, zoning, icpe_compatible, seveso_compatible, rail_access, \
-                     port_access, motorway_access, power_mva, price_min_eur_m2, price_max_eur_m2, \
-                     contact_organisation_id, description, is_demo, created_at, updated_at) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    v,
-                ))
-                .await
-                .context("inserting a land site")?;
-                #[derive(FromQueryResult)]
-                struct Id {
-                    id: i64,
-                }
-                let id: Option<Id> = super::fetch_optional(
-                    db,
-                    "SELECT id FROM land_site WHERE reference = ?",
-                    vec![r.reference.as_str().into()],
-                )
-                .await?;
-                if let Some(id) = id {
-                    record_change(db, "land_site", id.id, "upsert").await?;
-                }
+                insert_site(db, r, contact, is_demo).await?;
                 summary.inserted += 1;
             }
         }
         progress(1);
     }
     Ok(summary)
+}
+
+impl SiteDbRow {
+    /// Whether this stored site already says what `r` says.
+    fn record_is(&self, r: &SiteRecord, contact: Option<i64>) -> bool {
+        self.reference == r.reference
+            && self.name == r.name
+            && self.commune_insee == r.commune.as_str()
+            && self.area_ha == r.area_ha
+            && self.available_from == r.available_from
+            && self.status == r.status.code()
+            && self.turnkey == r.turnkey
+            && self.zoning == r.zoning
+            && self.icpe_compatible == r.icpe
+            && self.seveso_compatible == r.seveso
+            && self.rail_access == r.rail
+            && self.port_access == r.port
+            && self.motorway_access == r.motorway
+            && self.power_mva == r.power_mva
+            && self.price_min_eur_m2 == r.price_min_eur_m2
+            && self.price_max_eur_m2 == r.price_max_eur_m2
+            && self.contact_organisation_id == contact
+            && self.description == r.description
+    }
+}
+
+/// A land site as its edit form starts from: its record, the territory of its commune and
+/// the organisation to contact about it.
+pub struct SiteForEdit {
+    pub record: SiteRecord,
+    pub territory: Option<String>,
+    pub owner: Option<i64>,
+}
+
+/// One land site for its edit form; `None` when unknown.
+pub async fn site_for_edit(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> anyhow::Result<Option<SiteForEdit>> {
+    let site: Option<SiteDbRow> = super::fetch_optional(
+        db,
+        "SELECT id, reference, name, commune_insee, area_ha, available_from, status, turnkey, \
+         zoning, icpe_compatible, seveso_compatible, rail_access, port_access, motorway_access, \
+         power_mva, price_min_eur_m2, price_max_eur_m2, contact_organisation_id, description \
+         FROM land_site WHERE id = ?",
+        vec![id.into()],
+    )
+    .await?;
+    let Some(s) = site else {
+        return Ok(None);
+    };
+    #[derive(FromQueryResult)]
+    struct Around {
+        territory_id: Option<String>,
+        contact_siret: Option<String>,
+    }
+    let around: Option<Around> = super::fetch_optional(
+        db,
+        "SELECT c.territory_id, o.siret AS contact_siret FROM commune c \
+         LEFT JOIN organisation o ON o.id = ? WHERE c.insee = ?",
+        vec![
+            s.contact_organisation_id.into(),
+            s.commune_insee.as_str().into(),
+        ],
+    )
+    .await?;
+    let (territory_id, contact_siret) = around
+        .map(|a| (a.territory_id, a.contact_siret))
+        .unwrap_or_default();
+    let record = SiteRecord {
+        commune: InseeCode::parse(&s.commune_insee)
+            .with_context(|| format!("land site {id}: commune {:?}", s.commune_insee))?,
+        status: SiteStatus::parse(&s.status)
+            .with_context(|| format!("land site {id}: status {:?}", s.status))?,
+        contact_siret: contact_siret.and_then(|x| Siret::parse(&x).ok()),
+        reference: s.reference,
+        name: s.name,
+        area_ha: s.area_ha,
+        available_from: s.available_from,
+        turnkey: s.turnkey,
+        zoning: s.zoning,
+        icpe: s.icpe_compatible,
+        seveso: s.seveso_compatible,
+        rail: s.rail_access,
+        port: s.port_access,
+        motorway: s.motorway_access,
+        power_mva: s.power_mva,
+        price_min_eur_m2: s.price_min_eur_m2,
+        price_max_eur_m2: s.price_max_eur_m2,
+        description: s.description,
+    };
+    Ok(Some(SiteForEdit {
+        record,
+        territory: territory_id,
+        owner: s.contact_organisation_id,
+    }))
+}
+
+/// The territory of a commune: `None` for an unknown commune, `Some(None)` for one outside
+/// every Territoire d'industrie.
+pub async fn commune_territory(
+    db: &impl ConnectionTrait,
+    insee: &str,
+) -> anyhow::Result<Option<Option<String>>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        territory_id: Option<String>,
+    }
+    let row: Option<Row> = super::fetch_optional(
+        db,
+        "SELECT territory_id FROM commune WHERE insee = ?",
+        vec![insee.into()],
+    )
+    .await?;
+    Ok(row.map(|r| r.territory_id))
+}
+
+/// Whether a land site has this reference.
+pub async fn site_reference_taken(
+    db: &impl ConnectionTrait,
+    reference: &str,
+) -> anyhow::Result<bool> {
+    Ok(super::fetch_optional::<Code>(
+        db,
+        "SELECT reference AS code FROM land_site WHERE reference = ?",
+        vec![reference.into()],
+    )
+    .await?
+    .is_some())
+}
+
+/// How many land sites have a reference starting with `prefix` (for the next one given).
+pub async fn site_references_like(db: &impl ConnectionTrait, prefix: &str) -> anyhow::Result<u64> {
+    #[derive(FromQueryResult)]
+    struct Count {
+        n: i64,
+    }
+    let count: Option<Count> = super::fetch_optional(
+        db,
+        "SELECT COUNT(*) AS n FROM land_site WHERE reference LIKE ?",
+        vec![format!("{prefix}%").into()],
+    )
+    .await?;
+    Ok(count.map_or(0, |c| c.n.max(0) as u64))
 }
 
 #[derive(FromQueryResult)]

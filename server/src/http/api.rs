@@ -12,7 +12,7 @@ use app::api::claims::{ClaimDecision, ClaimOutcome, ClaimQueue, ClaimRequest, Cr
 use app::api::directory::{DistrictSummary, OrganisationDetail, TerritoryDetail, TerritorySummary};
 use app::api::needs::{MatchView, NeedDraft, NeedKind, NeedView};
 use app::api::network::PracticeList;
-use app::api::organisations::OrganisationPatch;
+use app::api::organisations::{LandSiteDetail, LandSiteDraft, LandSitePatch, OrganisationPatch};
 use app::api::organisations::{OrganisationFilter, OrganisationList, OrganisationSort};
 use app::api::proposals::{ProposalDetail, ProposalList};
 use app::api::search::{SearchParams, SearchResults};
@@ -59,6 +59,9 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         ),
         (Method::GET, "/claims", get(list_claims)),
         (Method::POST, "/claims/{id}/decision", post(decide_claim)),
+        (Method::POST, "/land-sites", post(create_land_site)),
+        (Method::GET, "/land-sites/{id}", get(get_land_site)),
+        (Method::PATCH, "/land-sites/{id}", patch(patch_land_site)),
         (Method::GET, "/search", get(search)),
         (Method::GET, "/districts", get(list_districts)),
         (Method::GET, "/practices", get(list_practices)),
@@ -357,6 +360,9 @@ codes! {
         claim_organisation,
         list_claims,
         decide_claim,
+        create_land_site,
+        get_land_site,
+        patch_land_site,
         search,
         list_districts,
         list_practices,
@@ -405,6 +411,12 @@ pub fn openapi_document() -> serde_json::Value {
                 "operationId": "getNeedMatches",
                 "parameters": { "id": "$response.body#/id" }
             }
+        });
+    }
+    if let Some(created) = doc.pointer_mut("/paths/~1land-sites/post/responses/201") {
+        created["links"] = serde_json::json!({
+            "GetLandSite": { "operationId": "getLandSite", "parameters": { "id": "$response.body#/id" } },
+            "PatchLandSite": { "operationId": "patchLandSite", "parameters": { "id": "$response.body#/id" } }
         });
     }
     doc
@@ -567,6 +579,76 @@ async fn get_organisation(
     Id(id): Id,
 ) -> Result<Response, ApiError> {
     Ok(Json(services.directory.organisation(id, &who.viewer).await?).into_response())
+}
+
+/// Offer a land site: a territory's team in its communes, an organisation's admins for the
+/// sites it is the contact of (`contact_siret`). The fields and rules of the CSV import.
+#[utoipa::path(post, path = "/land-sites", operation_id = "createLandSite",
+    security(("bearer" = [])),
+    request_body = LandSiteDraft,
+    responses(
+        (status = 201, description = "The site, searchable within a second.", body = LandSiteDetail),
+        (status = 400, description = "A field is invalid, the commune or the contact's SIRET unknown, the reference taken (each problem is named).", body = ErrorBody),
+        (status = 401, description = "No or invalid bearer token.", body = ErrorBody),
+        (status = 403, description = "Neither of this commune's territory team nor an admin of the contact organisation.", body = ErrorBody),
+    ))]
+async fn create_land_site(
+    State(services): State<Services>,
+    me: SignedIn,
+    body: Result<Json<LandSiteDraft>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(draft) = body
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, e.body_text()))?;
+    let id = services
+        .directory
+        .save_land_site(&me.viewer, None, &draft.to_row())
+        .await?;
+    let site = services.directory.land_site(id, &me.viewer).await?;
+    Ok((StatusCode::CREATED, Json(site)).into_response())
+}
+
+/// One land site.
+#[utoipa::path(get, path = "/land-sites/{id}", operation_id = "getLandSite",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "The site.", body = LandSiteDetail),
+        (status = 404, description = "No land site has this id.", body = ErrorBody),
+    ))]
+async fn get_land_site(
+    State(services): State<Services>,
+    who: Who,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    Ok(Json(services.directory.land_site(id, &who.viewer).await?).into_response())
+}
+
+/// Change some fields of a land site, its status for one (its territory's team, or the
+/// contact organisation's admins); absent fields keep their value, `null` clears one.
+#[utoipa::path(patch, path = "/land-sites/{id}", operation_id = "patchLandSite",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body = LandSitePatch,
+    responses(
+        (status = 200, description = "The site as it now is.", body = LandSiteDetail),
+        (status = 400, description = "A field is invalid (each problem is named).", body = ErrorBody),
+        (status = 401, description = "No or invalid bearer token.", body = ErrorBody),
+        (status = 403, description = "Not yours to write, as it is or as it would be.", body = ErrorBody),
+        (status = 404, description = "No land site has this id.", body = ErrorBody),
+    ))]
+async fn patch_land_site(
+    State(services): State<Services>,
+    me: SignedIn,
+    Id(id): Id,
+    body: Result<Json<LandSitePatch>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(patch) = body
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, e.body_text()))?;
+    let current = services.directory.land_site_row(&me.viewer, id).await?;
+    services
+        .directory
+        .save_land_site(&me.viewer, Some(id), &patch.over(current))
+        .await?;
+    Ok(Json(services.directory.land_site(id, &me.viewer).await?).into_response())
 }
 
 /// Full-text, faceted and geographic search over firms, organisations and land sites.

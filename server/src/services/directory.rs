@@ -8,7 +8,7 @@ use app::api::organisations::{
     DivisionCount, LandSiteDetail, LandSiteList, OrganisationFilter, OrganisationList,
 };
 use app::domain::ids::TerritoryId;
-use app::domain::organisation::{OrganisationKind, OrganisationVisibility};
+use app::domain::organisation::{OrganisationKind, OrganisationVisibility, SiteRow};
 use app::error::{FieldError, Problem};
 use app::ports::{Directory, ServiceError};
 use sea_orm::DatabaseConnection;
@@ -29,6 +29,26 @@ impl DirectoryService {
             overview: Default::default(),
             territories: Default::default(),
         }
+    }
+
+    /// A land site `viewer` may write as it is now: not found, or forbidden.
+    async fn writable_site(
+        &self,
+        viewer: &app::domain::policy::Viewer,
+        id: i64,
+    ) -> Result<db::organisations::SiteForEdit, ServiceError> {
+        use app::domain::policy::{can, Action, Resource};
+        let site = db::organisations::site_for_edit(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let resource = Resource::LandSite {
+            territory: site.territory.clone(),
+            owner: site.owner,
+        };
+        if !can(viewer, Action::Edit, &resource) {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(site)
     }
 
     async fn read_overview(&self) -> anyhow::Result<Overview> {
@@ -169,6 +189,103 @@ impl Directory for DirectoryService {
         let edit = patch.over(&current).map_err(ServiceError::Invalid)?;
         self.update_organisation(viewer, id, &edit).await?;
         self.organisation(id, viewer).await
+    }
+
+    async fn land_site_row(
+        &self,
+        viewer: &app::domain::policy::Viewer,
+        id: i64,
+    ) -> Result<SiteRow, ServiceError> {
+        let site = self.writable_site(viewer, id).await?;
+        Ok(site.record.to_row())
+    }
+
+    async fn save_land_site(
+        &self,
+        viewer: &app::domain::policy::Viewer,
+        id: Option<i64>,
+        row: &SiteRow,
+    ) -> Result<i64, ServiceError> {
+        use app::domain::policy::{can, may_offer_sites, Action, Resource};
+        use sea_orm::TransactionTrait;
+        // The wrong person hears 403 whatever they sent.
+        if !may_offer_sites(viewer) {
+            return Err(ServiceError::Forbidden);
+        }
+        let existing = match id {
+            Some(id) => Some(self.writable_site(viewer, id).await?),
+            None => None,
+        };
+        let mut row = row.clone();
+        let given = match &existing {
+            // A site keeps the reference it was given.
+            Some(site) => {
+                row.reference = site.record.reference.clone();
+                false
+            }
+            None if row.reference.trim().is_empty() => {
+                row.reference = "MS".into();
+                true
+            }
+            None => false,
+        };
+        let mut record = row.validate().map_err(|errors| {
+            ServiceError::Invalid(errors.into_iter().map(FieldError::from).collect())
+        })?;
+        let mut problems = Vec::new();
+        let territory = db::organisations::commune_territory(&self.db, record.commune.as_str())
+            .await?
+            .unwrap_or_else(|| {
+                problems.push(FieldError::new("commune_insee", Problem::CommuneUnknown));
+                None
+            });
+        let owner = match &record.contact_siret {
+            Some(siret) => {
+                let ids =
+                    db::organisations::ids_by_siret(&self.db, &[siret.as_str().to_owned()]).await?;
+                let id = ids.get(siret.as_str()).copied();
+                if id.is_none() {
+                    problems.push(FieldError::new("contact_siret", Problem::SiretUnknown));
+                }
+                id
+            }
+            None => None,
+        };
+        if existing.is_none()
+            && !given
+            && db::organisations::site_reference_taken(&self.db, &record.reference).await?
+        {
+            problems.push(FieldError::new("reference", Problem::ReferenceTaken));
+        }
+        if !problems.is_empty() {
+            return Err(ServiceError::Invalid(problems));
+        }
+        // Writable as it will be, too: a team offers sites in its territory's communes, an
+        // organisation's admins the sites it is the contact of.
+        if !can(
+            viewer,
+            Action::Edit,
+            &Resource::LandSite { territory, owner },
+        ) {
+            return Err(ServiceError::Forbidden);
+        }
+        if given {
+            let prefix = format!("MS-{}-", record.commune.as_str());
+            let n = db::organisations::site_references_like(&self.db, &prefix).await?;
+            record.reference = format!("{prefix}{}", n + 1);
+        }
+        let txn = self.db.begin().await.map_err(anyhow::Error::from)?;
+        let id = match id {
+            Some(id) => {
+                if !db::organisations::update_site(&txn, id, &record, owner).await? {
+                    return Err(ServiceError::NotFound);
+                }
+                id
+            }
+            None => db::organisations::insert_site(&txn, &record, owner, false).await?,
+        };
+        txn.commit().await.map_err(anyhow::Error::from)?;
+        Ok(id)
     }
 
     async fn update_territory(

@@ -2,66 +2,16 @@
 //! territory's team decides from its queue; approval makes the person the admin. Through the
 //! forms and through the JSON API, with the wrong person and bad input each time.
 
-use crate::helpers::{assert_refused, refusal, spawn_app, Backend, Browser, TestApp};
+use crate::helpers::{
+    assert_refused, load_register, person, refusal, spawn_app, write_token, Backend, TestApp,
+};
 use crate::on_both_backends;
-use app::domain::policy::{Role, Scope, TokenScope};
+use app::domain::policy::{Role, Scope};
 use app::error::Problem;
 use sea_orm::ConnectionTrait;
-use server::services::accounts::AccountsService;
 
-const PASSWORD: &str = "une phrase de passe longue";
 /// The décolletage shop of the register's extract, in Cluses (ti-8422).
 const DECOLLETAGE: &str = "41234567000019";
-
-async fn load_register(app: &TestApp) {
-    let fixture = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/sirene/StockEtablissement_extrait.csv");
-    let options = server::cli::sirene::Options {
-        all: false,
-        ring_km: 10.0,
-        restart: false,
-        checkpoint: app.config.data_dir.join("sirene-import.json"),
-        legal_units: None,
-    };
-    server::cli::sirene::import(&app.db, &fixture, &options)
-        .await
-        .unwrap();
-}
-
-/// A signed-in person with `role` in `scope`, or with no role at all for `None`.
-async fn person<'a>(app: &'a TestApp, email: &str, role: Option<(Scope, Role)>) -> Browser<'a> {
-    let accounts = AccountsService::new(app.db.clone(), app.config.public_url.clone());
-    let (scope, r) = role
-        .clone()
-        .unwrap_or((Scope::Platform, Role::PlatformAdmin));
-    let (id, _) = accounts
-        .create_user(email, "Claire Martin", Some(PASSWORD), scope, r)
-        .await
-        .unwrap();
-    if role.is_none() {
-        app.db
-            .execute_unprepared(&format!("DELETE FROM membership WHERE user_id = {id}"))
-            .await
-            .unwrap();
-    }
-    let mut b = Browser::new(app);
-    let r = b
-        .post(
-            "/auth/connexion",
-            &[("email", email), ("password", PASSWORD)],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
-    b
-}
-
-/// A write token of the person at `email`.
-async fn write_token(app: &TestApp, email: &str) -> String {
-    AccountsService::new(app.db.clone(), app.config.public_url.clone())
-        .create_api_token_for(email, "test", TokenScope::Write, 30)
-        .await
-        .unwrap()
-}
 
 fn arve() -> Option<(Scope, Role)> {
     Some((Scope::Territory("ti-8422".into()), Role::ProjectManager))

@@ -6,8 +6,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use app::domain::policy::{Role, Scope, TokenScope};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use server::config::{Config, LogFormat};
+use server::services::accounts::AccountsService;
 use server::startup::Application;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -403,4 +405,60 @@ pub fn server_fn_path(name: &str) -> String {
         })
         .unwrap_or_else(|| panic!("no server function {name}"))
         .to_owned()
+}
+
+// People and data of the "real actors join" tests (claims, land sites).
+
+/// The password of the people these helpers make.
+pub const PASSWORD: &str = "une phrase de passe longue";
+
+/// The SIRENE extract of the fixtures, imported as `maillage import sirene` does.
+pub async fn load_register(app: &TestApp) {
+    let fixture = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sirene/StockEtablissement_extrait.csv");
+    let options = server::cli::sirene::Options {
+        all: false,
+        ring_km: 10.0,
+        restart: false,
+        checkpoint: app.config.data_dir.join("sirene-import.json"),
+        legal_units: None,
+    };
+    server::cli::sirene::import(&app.db, &fixture, &options)
+        .await
+        .unwrap();
+}
+
+/// A signed-in person with `role` in `scope`, or with no role at all for `None`.
+pub async fn person<'a>(app: &'a TestApp, email: &str, role: Option<(Scope, Role)>) -> Browser<'a> {
+    let accounts = AccountsService::new(app.db.clone(), app.config.public_url.clone());
+    let (scope, r) = role
+        .clone()
+        .unwrap_or((Scope::Platform, Role::PlatformAdmin));
+    let (id, _) = accounts
+        .create_user(email, "Claire Martin", Some(PASSWORD), scope, r)
+        .await
+        .unwrap();
+    if role.is_none() {
+        app.db
+            .execute_unprepared(&format!("DELETE FROM membership WHERE user_id = {id}"))
+            .await
+            .unwrap();
+    }
+    let mut b = Browser::new(app);
+    let r = b
+        .post(
+            "/auth/connexion",
+            &[("email", email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    b
+}
+
+/// A write token of the person at `email`.
+pub async fn write_token(app: &TestApp, email: &str) -> String {
+    AccountsService::new(app.db.clone(), app.config.public_url.clone())
+        .create_api_token_for(email, "test", TokenScope::Write, 30)
+        .await
+        .unwrap()
 }

@@ -8,6 +8,7 @@ mod helpers;
 mod accounts;
 mod claims;
 mod directory;
+mod land_sites;
 mod mail;
 mod needs;
 mod network;

@@ -84,6 +84,7 @@ pub(super) fn AccountView(a: AccountOverview) -> impl IntoView {
             }
         })
         .collect_view();
+    let offers_sites = crate::domain::policy::may_offer_sites(&user.viewer());
     view! {
         <section aria-labelledby="profile-h">
             <h2 id="profile-h">{t(lang, Key::ProfileHeading)}</h2>
@@ -111,6 +112,9 @@ pub(super) fn AccountView(a: AccountOverview) -> impl IntoView {
                 <a href="/rejoindre" data-testid="join-link">{t(lang, Key::JoinTitle)}</a>
                 " · "
                 <a href="/revendications">{t(lang, Key::ClaimsTitle)}</a>
+                {offers_sites.then(|| view! {
+                    " · " <a href="/foncier/nouveau" data-testid="new-site-link">{t(lang, Key::SiteNewLink)}</a>
+                })}
             </p>
         </section>
         <InvitationsSection
