@@ -190,6 +190,8 @@ crate::domain::workflow::vocabulary! {
         SiretKnown => "siret_known",
         /// The person has as many requests waiting as allowed (`domain::claim::PENDING_MAX`).
         TooManyClaims => "too_many_claims",
+        /// The cluster already names this organisation (proposed or confirmed).
+        AlreadyMember => "already_member",
     }
 }
 
@@ -215,6 +217,7 @@ impl Conflict {
             Conflict::TooManyClaims => {
                 "you have 5 requests waiting already: wait for their decision"
             }
+            Conflict::AlreadyMember => "the cluster already names this organisation",
         }
     }
 }

@@ -28,6 +28,7 @@ mod m20261202_000017_direct_contacts;
 pub mod m20261202_000018_register_establishments;
 pub mod m20261203_000019_programme_operators;
 pub mod m20261203_000020_organisation_claims;
+pub mod m20261203_000021_cluster_members;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000018_register_establishments::Migration),
             Box::new(m20261203_000019_programme_operators::Migration),
             Box::new(m20261203_000020_organisation_claims::Migration),
+            Box::new(m20261203_000021_cluster_members::Migration),
         ]
     }
 }

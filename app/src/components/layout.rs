@@ -36,6 +36,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <li><a href="/recherche">{t(lang, Key::NavSearch)}</a></li>
                         <li><a href="/territoires">{t(lang, Key::NavTerritories)}</a></li>
                         <li><a href="/poles">{t(lang, Key::NavPoles)}</a></li>
+                        <li><a href="/clusters">{t(lang, Key::NavClusters)}</a></li>
                         <li><a href="/districts">{t(lang, Key::NavDistricts)}</a></li>
                         <li><a href="/annonces">{t(lang, Key::NavNeeds)}</a></li>
                         <li><a href="/pratiques">{t(lang, Key::NavPractices)}</a></li>

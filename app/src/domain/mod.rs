@@ -4,6 +4,7 @@
 //! rule on the server.
 
 pub mod claim;
+pub mod cluster;
 pub mod contact;
 pub mod exchange;
 pub mod geo;

@@ -177,6 +177,7 @@ impl Conflict {
             Conflict::ClaimPending => Key::ErrClaimPending,
             Conflict::SiretKnown => Key::ErrSiretKnown,
             Conflict::TooManyClaims => Key::ErrTooManyClaims,
+            Conflict::AlreadyMember => Key::ErrAlreadyMember,
         }
     }
 }

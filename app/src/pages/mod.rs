@@ -3,6 +3,7 @@
 
 mod auth;
 pub(crate) mod claims;
+pub(crate) mod clusters;
 mod districts;
 mod home;
 mod land_site;
@@ -21,6 +22,7 @@ pub use auth::{
     VerifyPage,
 };
 pub use claims::{ClaimsPage, JoinPage};
+pub use clusters::ClustersPage;
 pub use districts::DistrictsPage;
 pub use home::HomePage;
 pub use land_site::{LandSiteEditPage, LandSiteNewPage, LandSitePage};

@@ -61,6 +61,7 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
     let (list_href, list_key) = match o.kind.as_str() {
         "district" => ("/districts", Key::NavDistricts),
         "pole" => ("/poles", Key::NavPoles),
+        "cluster" => ("/clusters", Key::NavClusters),
         _ => ("/territoires", Key::NavTerritories),
     };
     let firm = OrganisationKind::Firm.is(&o.kind).then(|| {
@@ -137,7 +138,7 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
             <span aria-current="page">{o.name.clone()}</span>
         </nav>
         <h1>{o.name.clone()}</h1>
-        <crate::components::Flash done=&[("modifie", Key::FlashSaved), ("invitation", Key::FlashDistrictOpened), ("demande", Key::FlashContactAsked), ("revendiquee", Key::FlashClaimApproved)]/>
+        <crate::components::Flash done=&[("modifie", Key::FlashSaved), ("invitation", Key::FlashDistrictOpened), ("demande", Key::FlashContactAsked), ("revendiquee", Key::FlashClaimApproved), ("membre", Key::FlashMemberProposed), ("adhesion", Key::FlashMemberAnswered)]/>
         <EditLink id=o.id/>
         <p><span class="badge">{crate::i18n::label_of(lang, &o.kind, OrganisationKind::parse, OrganisationKind::key)}</span>
             {o.is_demo.then(|| view! { " " <span class="badge demo">{t(lang, Key::DemoBadge)}</span> })}
@@ -165,6 +166,9 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
         </dl>
         {firm}
         {contactable.then(|| view! { <ContactForm id=o.id/> })}
+        {(OrganisationKind::Firm.is(&o.kind) || OrganisationKind::Cluster.is(&o.kind)).then(|| view! {
+            <crate::pages::clusters::MembershipBlock id=o.id is_cluster=OrganisationKind::Cluster.is(&o.kind)/>
+        })}
         {tags_section}
         {divisions_block}
         {district.then(|| view! {

@@ -722,6 +722,38 @@ pub trait Claims: Send + Sync {
         viewer: &Viewer,
         organisation: i64,
     ) -> Result<(bool, Option<String>), ServiceError>;
+
+    /// Every cluster the viewer may see, with its confirmed members counted.
+    async fn clusters(
+        &self,
+        viewer: &Viewer,
+    ) -> Result<Vec<crate::api::clusters::ClusterSummary>, ServiceError>;
+
+    /// An organisation's members (a cluster) and the clusters it belongs to, as the viewer
+    /// may see them.
+    async fn memberships(
+        &self,
+        viewer: &Viewer,
+        organisation: i64,
+    ) -> Result<crate::api::clusters::Memberships, ServiceError>;
+
+    /// A cluster's admin names the organisation of this SIRET as a member; its admins are
+    /// told and confirm. How many people were told.
+    async fn propose_member(
+        &self,
+        viewer: &Viewer,
+        cluster: i64,
+        siret: &str,
+    ) -> Result<u32, ServiceError>;
+
+    /// A step of the membership of `member` in `cluster` (`domain::cluster::TRANSITIONS`).
+    async fn answer_member(
+        &self,
+        viewer: &Viewer,
+        cluster: i64,
+        member: i64,
+        action: crate::domain::cluster::MemberAction,
+    ) -> Result<u32, ServiceError>;
 }
 
 /// Everything the UI's server functions may call, provided as Leptos context.

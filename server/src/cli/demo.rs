@@ -929,12 +929,28 @@ pub async fn run(db: &DatabaseConnection, args: DemoArgs) -> anyhow::Result<()> 
         } else {
             0
         };
+    // Demonstration clusters once, with members among the same territories' demo firms.
+    let clusters = if fetch_count(
+        &txn,
+        "SELECT COUNT(*) AS n FROM organisation WHERE is_demo AND kind = ?",
+        vec![app::domain::organisation::OrganisationKind::Cluster
+            .code()
+            .into()],
+    )
+    .await?
+        == 0
+    {
+        let rng = &mut generator.rng;
+        super::demo_content::clusters(&txn, &mut |n| rng.below(n), db::organisations::now()).await?
+    } else {
+        0
+    };
     // A bulk load asks the search indexer for a rebuild instead of one change per row.
     db::organisations::record_change(&txn, "*", 0, "rebuild").await?;
     txn.commit().await.context("committing the land sites")?;
 
     println!(
-        "demo data: firms inserted {}, updated {}, unchanged {}; land sites inserted {}, unchanged {}; simplification proposals {proposals}; annonces {annonces}; {:.1} s",
+        "demo data: firms inserted {}, updated {}, unchanged {}; land sites inserted {}, unchanged {}; simplification proposals {proposals}; annonces {annonces}; clusters {clusters}; {:.1} s",
         summary.inserted,
         summary.updated,
         summary.unchanged,

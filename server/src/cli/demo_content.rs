@@ -443,3 +443,96 @@ pub async fn annonces(
     }
     Ok(made)
 }
+
+/// Demonstration clusters: (territory, name, description), each with confirmed members among
+/// the territory's demo firms.
+const CLUSTERS: [(&str, &str, &str); 2] = [
+    (
+        "ti-8422",
+        "Cluster démo des industriels de l'Arve",
+        "Association de démonstration : décolleteurs, mécaniciens de précision et sous-traitants de la vallée, qui mutualisent formation, achats d'énergie et prospection.",
+    ),
+    (
+        "ti-8413",
+        "Cluster démo de la plasturgie d'Oyonnax",
+        "Association de démonstration : transformateurs, moulistes et outilleurs de la Plastics Vallée, autour du recyclage et de l'emploi.",
+    ),
+];
+
+/// Writes the demonstration clusters, flagged `is_demo`, with 3 to 8 confirmed members each
+/// among the demo firms of their territory; how many clusters.
+pub async fn clusters(
+    txn: &DatabaseTransaction,
+    rng: &mut impl FnMut(usize) -> usize,
+    now: i64,
+) -> anyhow::Result<usize> {
+    use app::domain::cluster::MemberStatus;
+    use app::domain::organisation::{OrganisationKind, OrganisationVisibility};
+    #[derive(FromQueryResult)]
+    struct Firm {
+        id: i64,
+        commune_insee: String,
+    }
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+    let mut made = 0;
+    for (territory, name, description) in CLUSTERS {
+        let firms: Vec<Firm> = crate::db::fetch_all(
+            txn,
+            "SELECT o.id, o.commune_insee FROM organisation o JOIN commune c ON c.insee = o.commune_insee \
+             WHERE o.is_demo AND o.kind = ? AND c.territory_id = ? ORDER BY o.id LIMIT 40",
+            vec![OrganisationKind::Firm.code().into(), territory.into()],
+        )
+        .await?;
+        if firms.len() < 3 {
+            continue;
+        }
+        let seat = &firms[rng(firms.len())].commune_insee;
+        let cluster: Option<Id> = crate::db::fetch_optional(
+            txn,
+            "INSERT INTO organisation (kind, name, commune_insee, country_code, description, \
+             capabilities, certifications, website, email, visibility, is_demo, created_at, \
+             updated_at) VALUES (?, ?, ?, 'FR', ?, '[]', '[]', '', '', ?, ?, ?, ?) RETURNING id",
+            vec![
+                OrganisationKind::Cluster.code().into(),
+                name.into(),
+                seat.as_str().into(),
+                description.into(),
+                OrganisationVisibility::Public.code().into(),
+                true.into(),
+                now.into(),
+                now.into(),
+            ],
+        )
+        .await?;
+        let Some(cluster) = cluster else { continue };
+        let count = 3 + rng(6);
+        let mut chosen: Vec<i64> = Vec::new();
+        while chosen.len() < count.min(firms.len()) {
+            let f = firms[rng(firms.len())].id;
+            if !chosen.contains(&f) {
+                chosen.push(f);
+            }
+        }
+        for member in chosen {
+            txn.execute(crate::db::stmt(
+                txn,
+                "INSERT INTO cluster_member (cluster_id, member_id, status, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, ?)",
+                vec![
+                    cluster.id.into(),
+                    member.into(),
+                    MemberStatus::Confirmed.code().into(),
+                    now.into(),
+                    now.into(),
+                ],
+            ))
+            .await?;
+        }
+        crate::db::organisations::record_change(txn, "organisation", cluster.id, "upsert").await?;
+        made += 1;
+    }
+    Ok(made)
+}

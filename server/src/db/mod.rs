@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod claims;
+pub mod clusters;
 pub mod directory;
 pub mod needs;
 pub mod network;

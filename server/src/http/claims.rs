@@ -1,5 +1,6 @@
 //! Forms of claims: claim an organisation from its page, ask for one to be created, and decide
-//! (approve, refuse with a reason, withdraw) from `/revendications`.
+//! (approve, refuse with a reason, withdraw) from `/revendications`. And a cluster's members:
+//! its admins name one by SIRET, the member's admins confirm or decline, either side ends it.
 //! POST, then a 303 to the page with a code in the address; refused, the form comes back in
 //! place with what was typed.
 
@@ -72,9 +73,79 @@ async fn decide(
     }
 }
 
+#[derive(serde::Deserialize)]
+struct MemberNamed {
+    siret: String,
+}
+
+async fn propose_member(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Form(named, sent): Form<MemberNamed>,
+) -> Response {
+    let SignedIn { viewer, .. } = me;
+    match state
+        .services
+        .claims
+        .propose_member(&viewer, id, &named.siret)
+        .await
+    {
+        Ok(told) => to(
+            &format!("/organisations/{id}"),
+            &format!("membre=1&prevenus={told}"),
+        ),
+        Err(e) => {
+            sent.refused(&state, &format!("/organisations/{id}"), e)
+                .await
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct MemberStep {
+    action: String,
+}
+
+async fn answer_member(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((cluster, member)): Path<(i64, i64)>,
+    Form(step, sent): Form<MemberStep>,
+) -> Response {
+    use app::domain::cluster::{side, MemberAction, MemberSide};
+    let SignedIn { viewer, .. } = me;
+    // Back to the page of the side that acted.
+    let back = match side(&viewer, cluster, member) {
+        MemberSide::Member => member,
+        _ => cluster,
+    };
+    let page = format!("/organisations/{back}");
+    let Some(action) = MemberAction::parse(&step.action) else {
+        let problem = app::error::FieldError::new("action", app::error::Problem::ValueInvalid);
+        return sent
+            .refused(&state, &page, app::error::AppError::Invalid(vec![problem]))
+            .await;
+    };
+    match state
+        .services
+        .claims
+        .answer_member(&viewer, cluster, member, action)
+        .await
+    {
+        Ok(told) => to(&page, &format!("adhesion=1&prevenus={told}")),
+        Err(e) => sent.refused(&state, &page, e).await,
+    }
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/organisations/{id}/revendiquer", post(claim))
         .route("/rejoindre", post(create))
         .route("/revendications/{id}", post(decide))
+        .route("/organisations/{id}/membres", post(propose_member))
+        .route(
+            "/organisations/{cluster}/membres/{member}",
+            post(answer_member),
+        )
 }

@@ -282,6 +282,25 @@ pub fn claim_step(to: &str, lang: Lang, name: &str, line: &str, note: &str, link
     event(to, lang, name, &CLAIM, line, line, note, link)
 }
 
+const MEMBER: Wording = Wording {
+    kind: "invitation",
+    fr: (
+        "Membre d'un cluster",
+        "Voir la page de l'organisation",
+        "Vous recevez ce message parce que vous représentez cette organisation. Réglez vos notifications depuis votre compte.",
+    ),
+    en: (
+        "Cluster membership",
+        "See the organisation's page",
+        "You receive this message because you represent this organisation. Change your notifications from your account.",
+    ),
+};
+
+/// A cluster named an organisation as member, or a membership was confirmed or ended.
+pub fn member_step(to: &str, lang: Lang, name: &str, line: &str, link: &str) -> Mail {
+    event(to, lang, name, &MEMBER, line, line, "", link)
+}
+
 /// A simplification proposal moved: who did what, with their comment.
 pub fn proposal_step(
     to: &str,

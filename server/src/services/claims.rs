@@ -11,7 +11,9 @@ use app::api::claims::{
     valid_message, Candidate, ClaimDecision, ClaimOutcome, ClaimQueue, ClaimRequest, ClaimView,
     CreationRequest, FOUND_MAX, REASON_MAX,
 };
+use app::api::clusters::{ClusterSummary, MemberView, Memberships};
 use app::domain::claim::{self, ClaimAction, ClaimKind, ClaimRefusal, ClaimSide, ClaimStatus};
+use app::domain::cluster::{self, MemberAction, MemberSide, MemberStatus};
 use app::domain::notification::{Frequency, NotificationKind};
 use app::domain::organisation::{OrganisationKind, OrganisationVisibility, PartyKind};
 use app::domain::policy::{Role, Scope, Viewer};
@@ -146,6 +148,49 @@ impl ClaimService {
                     Frequency::of_setting(p.frequency.as_deref()),
                     NotificationKind::Invitation,
                     &format!("claim-{}-asked-{}", row.id, p.id),
+                    &line,
+                    &link,
+                    &mail,
+                )
+                .await?,
+            );
+        }
+        Ok(told)
+    }
+
+    /// Tells the people of organisation `side` (but `actor`) that `about` did what `key` says
+    /// of a membership, each in their language and at their setting for invitations.
+    #[allow(clippy::too_many_arguments)]
+    async fn tell_side(
+        &self,
+        txn: &impl sea_orm::ConnectionTrait,
+        side: i64,
+        actor: i64,
+        key: Key,
+        about: &str,
+        event: &str,
+        path: &str,
+    ) -> Result<u32, ServiceError> {
+        let people = db::accounts::side_people(
+            txn,
+            PartyKind::Organisation.code(),
+            &side.to_string(),
+            NotificationKind::Invitation,
+        )
+        .await?;
+        let link = self.link(path);
+        let mut told = 0;
+        for p in people.into_iter().filter(|p| p.id != actor) {
+            let lang = Lang::from_tag(&p.lang).unwrap_or_default();
+            let line = format!("« {about} » {}", t(lang, key));
+            let mail = templates::member_step(&p.email, lang, &p.name, &line, &link);
+            told += u32::from(
+                mail::deliver(
+                    txn,
+                    p.id,
+                    Frequency::of_setting(p.frequency.as_deref()),
+                    NotificationKind::Invitation,
+                    &format!("{event}-{}", p.id),
                     &line,
                     &link,
                     &mail,
@@ -556,5 +601,236 @@ impl app::ports::Claims for ClaimService {
             None => None,
         };
         Ok((claimed, mine))
+    }
+
+    async fn clusters(&self, viewer: &Viewer) -> Result<Vec<ClusterSummary>, ServiceError> {
+        Ok(db::clusters::clusters(&self.db, viewer)
+            .await?
+            .into_iter()
+            .map(|r| ClusterSummary {
+                id: r.id,
+                name: r.name,
+                commune: r.commune,
+                territory: r.territory_id.zip(r.territory),
+                members: r.members.max(0) as u64,
+                is_demo: r.is_demo,
+            })
+            .collect())
+    }
+
+    async fn memberships(
+        &self,
+        viewer: &Viewer,
+        organisation: i64,
+    ) -> Result<Memberships, ServiceError> {
+        let org = db::directory::organisation(&self.db, organisation, viewer)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let is_cluster = OrganisationKind::Cluster.is(&org.kind);
+        let view = |rows: Vec<db::clusters::SideRow>, as_cluster: bool| {
+            rows.into_iter()
+                .filter_map(|r| {
+                    let status = MemberStatus::parse(&r.status)?;
+                    let (c, m) = if as_cluster {
+                        (organisation, r.id)
+                    } else {
+                        (r.id, organisation)
+                    };
+                    let side = cluster::side(viewer, c, m);
+                    Some(MemberView {
+                        actions: cluster::offered(status, side)
+                            .into_iter()
+                            .map(|a| a.code().to_owned())
+                            .collect(),
+                        id: r.id,
+                        name: r.name,
+                        kind: r.kind,
+                        commune: r.commune,
+                        status: r.status,
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        // Its admins see every membership of their side; others the confirmed ones.
+        let admin = cluster::side(viewer, organisation, organisation) != MemberSide::Neither;
+        let shown: &[MemberStatus] = if admin {
+            &[
+                MemberStatus::Proposed,
+                MemberStatus::Confirmed,
+                MemberStatus::Declined,
+            ]
+        } else {
+            &[MemberStatus::Confirmed]
+        };
+        let members = if is_cluster {
+            view(
+                db::clusters::sides(&self.db, viewer, organisation, true, shown).await?,
+                true,
+            )
+        } else {
+            Vec::new()
+        };
+        let theirs: &[MemberStatus] = if admin {
+            &[MemberStatus::Proposed, MemberStatus::Confirmed]
+        } else {
+            &[MemberStatus::Confirmed]
+        };
+        let clusters = view(
+            db::clusters::sides(&self.db, viewer, organisation, false, theirs).await?,
+            false,
+        );
+        Ok(Memberships {
+            members,
+            clusters,
+            names_members: is_cluster && admin,
+        })
+    }
+
+    async fn propose_member(
+        &self,
+        viewer: &Viewer,
+        cluster_id: i64,
+        siret: &str,
+    ) -> Result<u32, ServiceError> {
+        use app::domain::ids::Siret;
+        let Some(user) = viewer.user_id else {
+            return Err(ServiceError::Unauthenticated);
+        };
+        // The wrong person hears 403 whatever they sent.
+        if cluster::side(viewer, cluster_id, cluster_id) == MemberSide::Neither {
+            return Err(ServiceError::Forbidden);
+        }
+        let cluster = db::directory::organisation(&self.db, cluster_id, viewer)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !OrganisationKind::Cluster.is(&cluster.kind) {
+            return Err(ServiceError::Forbidden);
+        }
+        let siret = Siret::parse(siret).map_err(|e| {
+            ServiceError::Invalid(vec![FieldError::new(
+                "siret",
+                Problem::SiretInvalid.saying(e.to_string()),
+            )])
+        })?;
+        let unknown =
+            || ServiceError::Invalid(vec![FieldError::new("siret", Problem::SiretUnknown)]);
+        let member_id = db::organisations::ids_by_siret(&self.db, &[siret.as_str().to_owned()])
+            .await?
+            .get(siret.as_str())
+            .copied()
+            .ok_or_else(unknown)?;
+        // One the person cannot see (withdrawn, pending) is unknown to them.
+        db::directory::organisation(&self.db, member_id, viewer)
+            .await?
+            .ok_or_else(unknown)?;
+        if member_id == cluster_id {
+            return Err(ServiceError::Invalid(vec![FieldError::new(
+                "siret",
+                Problem::ValueInvalid.saying("a cluster is not its own member"),
+            )]));
+        }
+        if db::clusters::named(&self.db, cluster_id).await? >= cluster::MAX_MEMBERS {
+            return Err(ServiceError::Invalid(vec![FieldError::new(
+                "siret",
+                Problem::ListTooLong,
+            )]));
+        }
+        let at = self.clock.now();
+        let txn = self.db.begin().await.map_err(anyhow::Error::from)?;
+        if !db::clusters::propose(
+            &txn,
+            cluster_id,
+            member_id,
+            user,
+            &cluster::PROPOSABLE_AGAIN,
+            at,
+        )
+        .await?
+        {
+            return Err(ServiceError::Conflict(Conflict::AlreadyMember));
+        }
+        let told = self
+            .tell_side(
+                &txn,
+                member_id,
+                user,
+                Key::MemberMailProposed,
+                &cluster.name,
+                &format!("member-{cluster_id}-{member_id}-{at}"),
+                &format!("/organisations/{member_id}"),
+            )
+            .await?;
+        txn.commit().await.map_err(anyhow::Error::from)?;
+        Ok(told)
+    }
+
+    async fn answer_member(
+        &self,
+        viewer: &Viewer,
+        cluster_id: i64,
+        member_id: i64,
+        action: MemberAction,
+    ) -> Result<u32, ServiceError> {
+        let Some(user) = viewer.user_id else {
+            return Err(ServiceError::Unauthenticated);
+        };
+        let side = cluster::side(viewer, cluster_id, member_id);
+        if side == MemberSide::Neither {
+            return Err(ServiceError::Forbidden);
+        }
+        let status = db::clusters::status(&self.db, cluster_id, member_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let Some(to) = cluster::step(status, side, action) else {
+            // Another side's step is not theirs; their own step, in the wrong state, came late.
+            return Err(if cluster::takes(side, action) {
+                ServiceError::Conflict(Conflict::ChangedMeanwhile)
+            } else {
+                ServiceError::Forbidden
+            });
+        };
+        let names = |id: i64| async move {
+            db::directory::organisation(&self.db, id, viewer)
+                .await
+                .map(|o| o.map(|o| o.name).unwrap_or_default())
+        };
+        let (told_side, about, key, link) = match (side, to) {
+            (MemberSide::Member, MemberStatus::Confirmed) => (
+                cluster_id,
+                names(member_id).await?,
+                Key::MemberMailConfirmed,
+                format!("/organisations/{cluster_id}"),
+            ),
+            (MemberSide::Member, _) => (
+                cluster_id,
+                names(member_id).await?,
+                Key::MemberMailLeft,
+                format!("/organisations/{cluster_id}"),
+            ),
+            (_, _) => (
+                member_id,
+                names(cluster_id).await?,
+                Key::MemberMailEnded,
+                format!("/organisations/{member_id}"),
+            ),
+        };
+        let at = self.clock.now();
+        let txn = self.db.begin().await.map_err(anyhow::Error::from)?;
+        if !db::clusters::step(&txn, cluster_id, member_id, status, to, at).await? {
+            return Err(ServiceError::Conflict(Conflict::ChangedMeanwhile));
+        }
+        let told = self
+            .tell_side(
+                &txn,
+                told_side,
+                user,
+                key,
+                &about,
+                &format!("member-{cluster_id}-{member_id}-{}-{at}", to.code()),
+                &link,
+            )
+            .await?;
+        txn.commit().await.map_err(anyhow::Error::from)?;
+        Ok(told)
     }
 }

@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod claims;
+mod clusters;
 mod directory;
 mod land_sites;
 mod mail;

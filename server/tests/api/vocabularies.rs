@@ -59,6 +59,14 @@ fn coded_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
         ),
         ("organisation", "kind", set(&app::api::organisations::KINDS)),
         (
+            "cluster_member",
+            "status",
+            app::domain::cluster::MemberStatus::ALL
+                .iter()
+                .map(|s| s.code().to_owned())
+                .collect(),
+        ),
+        (
             "organisation",
             "visibility",
             OrganisationVisibility::ALL
@@ -252,6 +260,7 @@ async fn every_coded_column_admits_exactly_its_vocabulary(backend: Backend) {
         .chain(THEME_VOCABULARIES)
         .chain(migrations::m20261202_000018_register_establishments::VOCABULARIES)
         .chain(migrations::m20261203_000020_organisation_claims::VOCABULARIES)
+        .chain(migrations::m20261203_000021_cluster_members::VOCABULARIES)
         .map(|(t, c, _)| (*t, *c))
         .collect();
     let known: BTreeSet<(&str, &str)> = coded.iter().map(|(t, c, _)| (*t, *c)).collect();
