@@ -3,7 +3,7 @@
 // chef de projet of ti-8422 approves it from the queue; the new admin declares a capability
 // and EN 9100; an aeronautics annonce published nearby right after suggests the firm.
 import { Browser, Page } from '@playwright/test';
-import { test, expect, mailedLink } from './fixtures';
+import { test, expect, hydrated, mailedLink } from './fixtures';
 import { execFileSync } from 'child_process';
 
 const PASSWORD = 'une phrase de passe longue';
@@ -73,7 +73,15 @@ test('a new person claims a register firm, the territory approves, the firm is s
   await page.goto(firmUrl);
   await expect(page.getByTestId('unclaimed')).toHaveCount(0);
   await page.getByTestId('edit-link').click();
-  await page.getByLabel('Savoir-faire (séparés par ;)').fill('décolletage de pièces en titane; usinage aéronautique');
+  // What the profile lacks for good matches, and capabilities offered from ESCO as one types.
+  await expect(page.getByTestId('profile-completeness')).toContainText('Au moins trois savoir-faire');
+  await hydrated(page);
+  const capabilities = page.getByLabel('Savoir-faire (séparés par ;)');
+  await capabilities.fill('décolletage de pièces en titane; usinage aéronautique; ');
+  await capabilities.pressSequentially('décollet');
+  const offered = page.getByTestId('choices-oe-capabilities').getByRole('button');
+  await offered.filter({ hasText: 'utiliser une décolleteuse' }).click();
+  await expect(capabilities).toHaveValue('décolletage de pièces en titane; usinage aéronautique; utiliser une décolleteuse');
   await page.getByLabel('Certifications (séparées par ;)').fill('EN 9100');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   await expect(page.getByTestId('flash')).toBeVisible();

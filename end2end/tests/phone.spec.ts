@@ -44,7 +44,7 @@ test('at 390 px no main page overflows sideways and the header folds into a menu
   const need = await firstLink(page, '/annonces', 'main a[href^="/annonces/"]:not([href$="nouvelle"])');
   const pages = ['/', '/recherche?q=usinage', '/territoires', '/territoires/ti-8422', '/territoires/ti-8422/filieres',
     '/territoires/ti-8413/partenaires', '/poles', '/districts', '/annonces', need, '/pratiques', '/simplification',
-    proposal, '/simplification/tableau-de-bord', firm, '/connexion', '/inscription', '/rejoindre', '/revendications',
+    proposal, '/simplification/tableau-de-bord', firm, '/connexion', '/inscription', '/rejoindre', '/revendications', '/clusters',
     '/page-inexistante'];
   const failures: string[] = [];
   for (const url of pages) {

@@ -446,6 +446,9 @@ pub enum ChoiceList {
     Communes,
     /// NAF activities, by the words of their labels, added to the codes already typed.
     Activities,
+    /// ESCO skills, by the words of their French labels, for the last item of a `;`-separated
+    /// list of capabilities (the items before it kept).
+    Capabilities,
 }
 
 /// A value offered to a field: what the field would hold, and what the person reads.

@@ -775,6 +775,15 @@ messages! {
     FlashMemberProposed => "Membre ajouté : ses administrateurs sont invités à confirmer.", "Member added: its admins are asked to confirm.";
     FlashMemberAnswered => "C'est enregistré.", "Saved.";
     NavClusters => "Clusters", "Clusters";
+    CapabilitiesSuggestHint => "Séparés par « ; ». En tapant, Maillage propose les savoir-faire du référentiel européen ESCO.", "Separated by \";\". As you type, Maillage offers the skills of the European ESCO classification.";
+    CompletenessHeading => "Pour être bien trouvé", "To be found well";
+    CompletenessSummary => "{done} sur {total} éléments renseignés", "{done} of {total} items filled in";
+    CompletenessNaf => "Code d'activité (NAF), qui vient du répertoire SIRENE", "Activity code (NAF), from the SIRENE register";
+    CompletenessDescription => "Une description d'au moins 80 caractères : ce que vous faites, pour quels marchés", "A description of at least 80 characters: what you do, for which markets";
+    CompletenessCapabilities => "Au moins trois savoir-faire (procédés, matériaux, équipements)", "At least three capabilities (processes, materials, equipment)";
+    CompletenessCertifications => "Vos certifications (ISO 9001, EN 9100, IATF 16949…)", "Your certifications (ISO 9001, EN 9100, IATF 16949…)";
+    CompletenessDone => "fait", "done";
+    CompletenessMissing => "à compléter", "to complete";
     ErrSiretKnown => "Une organisation de ce SIRET est déjà sur Maillage : revendiquez-la plutôt que de la créer.", "An organisation with this SIRET is already on Maillage: claim it instead of creating it.";
     ErrTooManyClaims => "Vous avez déjà 5 demandes en attente : attendez qu'elles soient décidées.", "You already have 5 requests waiting: wait until they are decided.";
     ErrSiretInvalid => "SIRET invalide : 14 chiffres dont le dernier est une clé de contrôle.", "Invalid SIRET: 14 digits, the last one a check digit.";

@@ -249,6 +249,70 @@ fn EditLink(id: i64) -> impl IntoView {
     }
 }
 
+/// What a profile lacks for good matches: annonces and searches rank a firm by its
+/// activity (NAF), what it says it does (description, capabilities) and its certifications.
+/// Each item missing links to its field.
+fn completeness(lang: Lang, o: &OrganisationDetail) -> impl IntoView {
+    let items = [
+        (Key::CompletenessNaf, o.naf.is_some(), None::<&str>),
+        (
+            Key::CompletenessDescription,
+            o.description.trim().chars().count() >= 80,
+            Some("#oe-description"),
+        ),
+        (
+            Key::CompletenessCapabilities,
+            o.capabilities.len() >= 3,
+            Some("#oe-capabilities"),
+        ),
+        (
+            Key::CompletenessCertifications,
+            !o.certifications.is_empty(),
+            Some("#oe-certifications"),
+        ),
+    ];
+    let done = items.iter().filter(|(_, ok, _)| *ok).count();
+    let total = items.len();
+    let list = items
+        .into_iter()
+        .map(|(key, ok, anchor)| {
+            let text = t(lang, key);
+            let mark = if ok { "✓" } else { "○" };
+            let state = t(
+                lang,
+                if ok {
+                    Key::CompletenessDone
+                } else {
+                    Key::CompletenessMissing
+                },
+            );
+            view! {
+                <li class:done=ok>
+                    <span aria-hidden="true">{mark} " "</span>
+                    {match (ok, anchor) {
+                        (false, Some(a)) => view! { <a href=a>{text}</a> }.into_any(),
+                        _ => view! { <span>{text}</span> }.into_any(),
+                    }}
+                    <span class="visually-hidden">{format!(" ({state})")}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let summary = t(lang, Key::CompletenessSummary)
+        .replace("{done}", &done.to_string())
+        .replace("{total}", &total.to_string());
+    view! {
+        <section class="card completeness" aria-labelledby="completeness-h" data-testid="profile-completeness">
+            <h2 id="completeness-h">{t(lang, Key::CompletenessHeading)}</h2>
+            <p>
+                <meter min="0" max=total.to_string() value=done.to_string() aria-labelledby="completeness-h"></meter>
+                " " {summary}
+            </p>
+            <ul class="checklist">{list}</ul>
+        </section>
+    }
+}
+
 /// `/organisations/{id}/modifier`: the profile form, for those allowed to edit it.
 #[component]
 pub fn OrganisationEditPage() -> impl IntoView {
@@ -287,11 +351,13 @@ pub fn OrganisationEditPage() -> impl IntoView {
                         let district_form = format!("/districts/{}/profil", o.id);
                         view! {
                             <h1>{t(lang, Key::OrgEditTitle)} {crate::i18n::colon(lang)} {o.name.clone()}</h1>
+                            {(OrganisationKind::Firm.is(&o.kind) || OrganisationKind::Cluster.is(&o.kind)).then(|| completeness(lang, &o))}
                             <form method="post" action=format!("/organisations/{}/modifier", o.id) class="card-form wide">
                                 <crate::components::ProblemSummary/>
                                 {field("oe-name", "name", name_label, o.name.clone()).required(true).autocomplete("organization").view(lang)}
                                 {field("oe-description", "description", Key::DescriptionLabel, o.description.clone()).area(5).view(lang)}
-                                {field("oe-capabilities", "capabilities", Key::CapabilitiesLabel, o.capabilities.join("; ")).view(lang)}
+                                {field("oe-capabilities", "capabilities", Key::CapabilitiesLabel, o.capabilities.join("; ")).hint(Key::CapabilitiesSuggestHint).autocomplete("off").view(lang)}
+                                <crate::components::Suggest input="oe-capabilities".to_owned() list=crate::api::search::ChoiceList::Capabilities/>
                                 {field("oe-certifications", "certifications", Key::CertificationsLabel, o.certifications.join("; ")).view(lang)}
                                 {field("oe-markets", "markets", Key::MarketsLabel, o.markets.join("; ")).view(lang)}
                                 {field("oe-website", "website", Key::WebsiteLabel, o.website.clone()).kind("url").view(lang)}

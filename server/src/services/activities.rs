@@ -1,7 +1,8 @@
 //! Activities (NAF rév. 2) found by the words of their label, so that a person picks an
 //! activity by what it is called ("traitement des métaux") and the form records its code
 //! (`25.61Z`). Divisions, groups, classes and sub-classes, as annonces accept them; sections
-//! (one letter) are not codes an annonce takes.
+//! (one letter) are not codes an annonce takes. The same finder offers ESCO skills (their
+//! French labels, preferred and alternative) as capabilities a firm may declare.
 
 use crate::db::fetch_all;
 use app::domain::text::fold;
@@ -47,6 +48,42 @@ impl Activities {
         )
         .await?;
         Ok(Activities::from_rows(rows))
+    }
+
+    /// The ESCO skills, found by the words of their French labels (each alternative label
+    /// found too, under its skill's preferred label).
+    pub async fn load_skills(db: &impl ConnectionTrait) -> anyhow::Result<Activities> {
+        #[derive(FromQueryResult)]
+        struct Skill {
+            uri: String,
+            label_fr: String,
+            alt_labels_fr: String,
+        }
+        let skills: Vec<Skill> = fetch_all(
+            db,
+            "SELECT uri, label_fr, alt_labels_fr FROM esco_skill WHERE label_fr <> '' ORDER BY uri",
+            vec![],
+        )
+        .await?;
+        let mut list = Vec::new();
+        for s in skills {
+            let mut labels = vec![s.label_fr.clone()];
+            labels.extend(
+                s.alt_labels_fr
+                    .split(['\n', '|'])
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned),
+            );
+            for label in labels {
+                list.push(Activity {
+                    words: words(&label),
+                    code: s.uri.clone(),
+                    label: s.label_fr.clone(),
+                });
+            }
+        }
+        Ok(Activities { list })
     }
 
     fn from_rows(rows: Vec<Row>) -> Activities {
@@ -106,8 +143,11 @@ impl Activities {
             })
             .collect();
         found.sort_by(|x, y| (x.0, x.1, &x.2.code).cmp(&(y.0, y.1, &y.2.code)));
+        // A skill found by several of its labels is offered once.
+        let mut offered = std::collections::HashSet::new();
         found
             .into_iter()
+            .filter(|(_, _, a)| offered.insert(a.code.as_str()))
             .take(CHOICES)
             .map(|(_, _, a)| (a.code.clone(), a.label.clone()))
             .collect()

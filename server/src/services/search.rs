@@ -81,11 +81,38 @@ fn activity_choices(activities: &super::activities::Activities, typed: &str) -> 
         .collect()
 }
 
+/// The skills to offer for the last item of a list of capabilities being typed: the items
+/// before it are kept, the one being typed is completed.
+fn capability_choices(skills: &super::activities::Activities, typed: &str) -> Vec<Choice> {
+    let (before, last) = match typed.rsplit_once(';') {
+        Some((before, last)) => (Some(before.trim_end()), last),
+        None => (None, typed),
+    };
+    let kept: Vec<String> = before
+        .map(app::domain::organisation::split_list)
+        .unwrap_or_default();
+    skills
+        .find(last)
+        .into_iter()
+        .filter(|(_, label)| !kept.iter().any(|k| k == label))
+        .map(|(_, label)| {
+            let mut value = kept.clone();
+            value.push(label.clone());
+            Choice {
+                value: value.join("; "),
+                label,
+            }
+        })
+        .collect()
+}
+
 /// Reference data the service needs at hand: places, activities, labels and map frames.
 pub struct Gazetteer {
     places: Arc<Places>,
     /// The NAF's activities, found by the words of their labels.
     activities: Arc<super::activities::Activities>,
+    /// ESCO skills, found the same way, offered as capabilities.
+    skills: Arc<super::activities::Activities>,
     labels: HashMap<&'static str, HashMap<String, String>>,
     frames: HashMap<String, Frame>,
 }
@@ -111,6 +138,7 @@ impl Gazetteer {
     pub async fn load(db: &DatabaseConnection) -> anyhow::Result<Gazetteer> {
         let places = Arc::new(Places::load(db).await?);
         let activities = Arc::new(super::activities::Activities::load(db).await?);
+        let skills = Arc::new(super::activities::Activities::load_skills(db).await?);
         let mut labels = HashMap::new();
         for (facet, sql) in [
             ("region", "SELECT code, name AS label FROM region"),
@@ -144,6 +172,7 @@ impl Gazetteer {
         Ok(Gazetteer {
             places,
             activities,
+            skills,
             labels,
             frames: frames
                 .into_iter()
@@ -363,6 +392,7 @@ impl Search for SearchService {
                 })
                 .collect(),
             ChoiceList::Activities => activity_choices(&gazetteer.activities, &typed),
+            ChoiceList::Capabilities => capability_choices(&gazetteer.skills, &typed),
         })
         .await
         .context("choices task")?;

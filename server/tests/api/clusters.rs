@@ -172,15 +172,9 @@ async fn a_cluster_names_members_who_confirm_and_its_page_lists_them(backend: Ba
 
     // A member leaves; confirming again is a late step.
     let third = step(firms[2].0);
-    let r = firms[2]
-        .1
-        .post(&third, &[("action", "end")])
-        .await;
+    let r = firms[2].1.post(&third, &[("action", "end")]).await;
     assert_eq!(r.status().as_u16(), 303);
-    let r = firms[2]
-        .1
-        .post(&third, &[("action", "confirm")])
-        .await;
+    let r = firms[2].1.post(&third, &[("action", "confirm")]).await;
     assert_eq!(r.status().as_u16(), 409);
     assert_eq!(members(&app, cluster, "confirmed").await, 2);
     // The cluster may name it again.

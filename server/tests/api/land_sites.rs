@@ -368,6 +368,7 @@ async fn the_form_offers_edits_and_changes_the_status_of_a_site(backend: Backend
         .trim_end_matches("?enregistre=1")
         .parse()
         .unwrap();
+    searchable_within_a_second(&app, "Fourmis", id).await;
     let (_, page) = team_member.get(&location).await;
     assert!(page.contains("Site enregistré"));
     assert!(page.contains("MS-74081-1"));
