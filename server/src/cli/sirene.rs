@@ -14,9 +14,10 @@
 //! Names: the établissement's usual name, else its sign (`enseigne1Etablissement`), else, when
 //! the stock file of unités légales is given (`--unites-legales`), the legal unit's name
 //! (`denominationUniteLegale`, or a diffusible person's first and last names), else
-//! "Établissement" and the SIRET. Positions: the établissement's Lambert 93 coordinates where
-//! given and within 30 km of its commune (metropolitan France; overseas rows and implausible
-//! points take the commune's centre, as every reader does when the position is empty).
+//! "Établissement" and the SIRET. Positions: the établissement's coordinates where given and
+//! within 30 km of its commune: Lambert 93 in metropolitan France, the local UTM zone of each
+//! overseas department; implausible points, and the Pacific collectivities' rows, take the
+//! commune's centre, as every reader does when the position is empty.
 //!
 //! Only the register's fields are written (name, SIREN, NAF code, commune, headcount band,
 //! position):
@@ -335,8 +336,9 @@ fn industrial(naf: &str) -> bool {
     ("10"..="33").contains(&division) || SUPPLIER_DIVISIONS.contains(&division)
 }
 
-/// An établissement's own position from its Lambert 93 coordinates, when they are given,
-/// in metropolitan France and close enough to its commune's centre.
+/// An établissement's own position from its coordinates, when they are given, in the
+/// projection of its territory (`Point::from_insee_coordinates`) and close enough to its
+/// commune's centre.
 fn position(
     record: &ByteRecord,
     c: &Columns,
@@ -347,15 +349,12 @@ fn position(
         return Ok(None);
     };
     let (x, y) = (field(record, x)?, field(record, y)?);
-    // Overseas rows use other projections; "[ND]" or empty: not given.
-    if commune.starts_with("97") || commune.starts_with("98") {
-        return Ok(None);
-    }
+    // "[ND]" or empty: not given.
     let (Ok(x), Ok(y)) = (x.parse::<f64>(), y.parse::<f64>()) else {
         return Ok(None);
     };
     let round = |v: f64| (v * 1e6).round() / 1e6;
-    Ok(Point::from_lambert93(x, y)
+    Ok(Point::from_insee_coordinates(commune, x, y)
         .filter(|p| centre.is_none_or(|centre| centre.distance_km(p) <= PLAUSIBLE_KM))
         .map(|p| (round(p.lat), round(p.lon))))
 }
