@@ -21,11 +21,18 @@ are tested in tests/api/claims.rs). A refusal of a claim needs a reason (POST
 /claims/{id}/decision): a generated refusal without one is given one. Only a firm may keep
 its profile for members (PATCH /organisations/{id}; the fuzzing token's organisation is a
 pôle): a generated `members` becomes `public` (tested in tests/api/claims.rs).
+A land site (POST /land-sites, PATCH /land-sites/{id}) names a commune that exists, a
+contact SIRET on the platform, a reference no other site has, and a lowest price not above
+the highest: a generated commune of the right shape becomes a real one, a SIRET of the right
+shape none (the fuzzing token's pôle has none to name), a typed reference gets a unique
+suffix, and prices out of order are swapped (each refusal is tested in
+tests/api/land_sites.rs).
 Every other combination is generated as the document describes it.
 """
 
 import random
 import re
+import uuid
 
 import unicodedata
 
@@ -101,9 +108,32 @@ def _map_claims(ctx, case):
         decision["reason"] = "Le SIRET ne correspond pas"
 
 
+def _map_land_sites(ctx, case):
+    site = _body_of(ctx, case, "POST", "/land-sites")
+    if site is None:
+        site = _body_of(ctx, case, "PATCH", "/land-sites/{id}")
+    if site is None:
+        return
+    commune = site.get("commune_insee")
+    if isinstance(commune, str) and re.fullmatch(r"(?:[0-9]{2}|2[AB])[0-9]{3}", commune):
+        site["commune_insee"] = COMMUNES[len(commune) % len(COMMUNES)]
+    siret = site.get("contact_siret")
+    if isinstance(siret, str) and re.fullmatch(r"[0-9]{14}", siret):
+        site["contact_siret"] = None
+    reference = site.get("reference")
+    if isinstance(reference, str) and len(reference) <= 64 and _typed(reference):
+        site["reference"] = reference[:40] + "-" + uuid.uuid4().hex[:12]
+    low, high = site.get("price_min_eur_m2"), site.get("price_max_eur_m2")
+    numbers = (int, float)
+    if isinstance(low, numbers) and isinstance(high, numbers) and not isinstance(low, bool) \
+            and not isinstance(high, bool) and low > high:
+        site["price_min_eur_m2"], site["price_max_eur_m2"] = high, low
+
+
 @schemathesis.hook
 def map_case(ctx, case):
     _map_claims(ctx, case)
+    _map_land_sites(ctx, case)
     body = _need_body(ctx, case)
     if body is not None:
         if _typed(body.get("commune")):

@@ -209,10 +209,11 @@ pub struct LandSiteDraft {
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(format = Date))]
     pub available_from: Option<String>,
-    /// `available`, `under_option` or `sold`.
+    /// `available`, `under_option` or `sold` (or, as in the CSV import, `disponible`,
+    /// `sous_option`, `vendu`).
     #[cfg_attr(
         feature = "ssr",
-        schema(pattern = r"^(?:available|under_option|sold)$")
+        schema(pattern = r"^(?:available|under_option|sold|disponible|sous_option|vendu)$")
     )]
     pub status: String,
     #[serde(default)]
@@ -315,7 +316,7 @@ pub struct LandSitePatch {
     pub available_from: Option<Option<String>>,
     #[cfg_attr(
         feature = "ssr",
-        schema(pattern = r"^(?:available|under_option|sold)$")
+        schema(pattern = r"^(?:available|under_option|sold|disponible|sous_option|vendu)$")
     )]
     pub status: Option<String>,
     pub turnkey: Option<bool>,
