@@ -163,6 +163,8 @@ pub struct LandSiteDetail {
     pub name: String,
     pub commune_insee: String,
     pub commune: String,
+    /// The territory of its commune, as `[id, name]`.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Vec<String>>))]
     pub territory: Option<(String, String)>,
     pub area_ha: f64,
     pub available_from: Option<String>,
@@ -177,6 +179,8 @@ pub struct LandSiteDetail {
     pub power_mva: Option<f64>,
     pub price_min_eur_m2: Option<f64>,
     pub price_max_eur_m2: Option<f64>,
+    /// The organisation to contact, as `[id, name]`, when the reader may see it.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Vec<serde_json::Value>>))]
     pub contact: Option<(i64, String)>,
     pub description: String,
     pub is_demo: bool,
