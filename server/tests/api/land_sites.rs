@@ -423,3 +423,51 @@ async fn the_form_offers_edits_and_changes_the_status_of_a_site(backend: Backend
     assert_eq!(detail["reference"], "MS-74081-1", "the reference stays");
 }
 on_both_backends!(the_form_offers_edits_and_changes_the_status_of_a_site);
+
+async fn a_read_token_writes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let _team = person(&app, "equipe@arve.fr", team("ti-8422")).await;
+    let read = server::services::accounts::AccountsService::new(
+        app.db.clone(),
+        app.config.public_url.clone(),
+    )
+    .create_api_token_for(
+        "equipe@arve.fr",
+        "lecture",
+        app::domain::policy::TokenScope::Read,
+        30,
+    )
+    .await
+    .unwrap();
+    let (sites_before, orgs_before) = (
+        sites(&app).await,
+        app.count("SELECT COUNT(*) FROM organisation").await,
+    );
+    let site = serde_json::json!({ "name": "Zone", "commune_insee": "74081", "area_ha": 3, "status": "available" });
+    let (status, _) = send(
+        &app,
+        reqwest::Method::POST,
+        "/api/v1/land-sites",
+        Some(&read),
+        site,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let creation = serde_json::json!({ "siret": "12002701600563", "name": "Atelier", "naf": "25.62B", "commune": "74081" });
+    let (status, _) = send(
+        &app,
+        reqwest::Method::POST,
+        "/api/v1/organisations",
+        Some(&read),
+        creation,
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(sites(&app).await, sites_before, "no site");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM organisation").await,
+        orgs_before,
+        "no organisation"
+    );
+}
+on_both_backends!(a_read_token_writes_nothing);
