@@ -254,13 +254,7 @@ pub struct LandSiteDraft {
     pub description: String,
 }
 
-fn flag(b: bool) -> String {
-    if b { "oui" } else { "non" }.to_owned()
-}
-
-fn number(x: Option<f64>) -> String {
-    x.map(|x| x.to_string()).unwrap_or_default()
-}
+use crate::domain::organisation::{flag_text as flag, number_text as number};
 
 impl LandSiteDraft {
     /// The row the one validation reads (`SiteRow::validate`).

@@ -82,7 +82,7 @@ impl Point {
         const A: f64 = 6_378_137.0;
         const F: f64 = 1.0 / 298.257_222_101;
         const K0: f64 = 0.9996;
-        if !(1..=60).contains(&zone) || !(x.is_finite() && y.is_finite()) {
+        if !((1..=60).contains(&zone) && x.is_finite() && y.is_finite()) {
             return None;
         }
         let e2 = F * (2.0 - F);

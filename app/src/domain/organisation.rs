@@ -565,12 +565,21 @@ impl SiteRow {
     }
 }
 
+/// A yes or no as a land site row writes it (`oui`, `non`).
+pub fn flag_text(b: bool) -> String {
+    if b { "oui" } else { "non" }.to_owned()
+}
+
+/// A number as a land site row writes it; empty for none.
+pub fn number_text(x: Option<f64>) -> String {
+    x.map(|x| x.to_string()).unwrap_or_default()
+}
+
 impl SiteRecord {
     /// The record as a row of text fields, inverse of [`SiteRow::validate`]: what the edit
     /// form starts from.
     pub fn to_row(&self) -> SiteRow {
-        let flag = |b: bool| if b { "oui" } else { "non" }.to_owned();
-        let number = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
+        let (flag, number) = (flag_text, number_text);
         SiteRow {
             reference: self.reference.clone(),
             name: self.name.clone(),

@@ -282,6 +282,12 @@ struct SiteDbRow {
     description: String,
 }
 
+/// A stored land site's fields ([`SiteDbRow`]).
+const SITE_SELECT: &str = "SELECT id, reference, name, commune_insee, area_ha, available_from, \
+     status, turnkey, zoning, icpe_compatible, seveso_compatible, rail_access, port_access, \
+     motorway_access, power_mva, price_min_eur_m2, price_max_eur_m2, contact_organisation_id, \
+     description FROM land_site";
+
 /// The columns a land site's record sets, after its reference, in [`site_values`] order.
 const SITE_SET: &str = "name = ?, commune_insee = ?, area_ha = ?, available_from = ?, status = ?, \
      turnkey = ?, zoning = ?, icpe_compatible = ?, seveso_compatible = ?, rail_access = ?, \
@@ -385,10 +391,7 @@ pub async fn upsert_sites(
             .copied();
         let existing: Option<SiteDbRow> = super::fetch_optional(
             db,
-            "SELECT id, reference, name, commune_insee, area_ha, available_from, status, turnkey, \
-             zoning, icpe_compatible, seveso_compatible, rail_access, port_access, motorway_access, \
-             power_mva, price_min_eur_m2, price_max_eur_m2, contact_organisation_id, description \
-             FROM land_site WHERE reference = ?",
+            concatcp!(SITE_SELECT, " WHERE reference = ?"),
             vec![r.reference.as_str().into()],
         )
         .await?;
@@ -445,15 +448,8 @@ pub async fn site_for_edit(
     db: &impl ConnectionTrait,
     id: i64,
 ) -> anyhow::Result<Option<SiteForEdit>> {
-    let site: Option<SiteDbRow> = super::fetch_optional(
-        db,
-        "SELECT id, reference, name, commune_insee, area_ha, available_from, status, turnkey, \
-         zoning, icpe_compatible, seveso_compatible, rail_access, port_access, motorway_access, \
-         power_mva, price_min_eur_m2, price_max_eur_m2, contact_organisation_id, description \
-         FROM land_site WHERE id = ?",
-        vec![id.into()],
-    )
-    .await?;
+    let site: Option<SiteDbRow> =
+        super::fetch_optional(db, concatcp!(SITE_SELECT, " WHERE id = ?"), vec![id.into()]).await?;
     let Some(s) = site else {
         return Ok(None);
     };
