@@ -256,7 +256,71 @@ pub struct LandSiteDraft {
 
 use crate::domain::organisation::{flag_text as flag, number_text as number};
 
+/// What the JSON API takes exactly as its document says, where the form is lenient: a
+/// commune as its INSEE code (the form also takes a name or a postal code), a SIRET and a
+/// date as they are written, without spaces.
+fn strict_problems(
+    commune: Option<&str>,
+    siret: Option<&str>,
+    date: Option<&str>,
+) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    let insee = |c: &str| {
+        let b = c.as_bytes();
+        b.len() == 5
+            && (b[..2].iter().all(u8::is_ascii_digit) || matches!(&b[..2], b"2A" | b"2B"))
+            && b[2..].iter().all(u8::is_ascii_digit)
+    };
+    if commune.is_some_and(|c| !insee(c)) {
+        problems.push(FieldError::new(
+            "commune_insee",
+            Problem::CommuneInvalid.saying("an INSEE code of 5 characters"),
+        ));
+    }
+    if siret.is_some_and(|s| s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit())) {
+        problems.push(FieldError::new(
+            "contact_siret",
+            Problem::SiretInvalid.saying("14 digits"),
+        ));
+    }
+    if date.is_some_and(|d| !crate::domain::organisation::is_iso_date(d)) {
+        problems.push(FieldError::new(
+            "available_from",
+            Problem::CalendarDateInvalid.saying("expected YYYY-MM-DD"),
+        ));
+    }
+    problems
+}
+
+/// The API's refusal of a site it does not take as sent: the strict problems, and beside them
+/// every other problem the one validation finds in `row`, so that one answer names them all.
+fn refused_strictly(
+    strict: Vec<FieldError>,
+    row: &crate::domain::organisation::SiteRow,
+) -> Result<(), Vec<FieldError>> {
+    if strict.is_empty() {
+        return Ok(());
+    }
+    let mut all = strict;
+    for e in row.validate().err().unwrap_or_default() {
+        if !all.iter().any(|p| p.field == e.column) {
+            all.push(e.into());
+        }
+    }
+    Err(all)
+}
+
 impl LandSiteDraft {
+    /// Problems of form the API refuses before the one validation (see [`strict_problems`]).
+    pub fn strict(&self) -> Result<(), Vec<FieldError>> {
+        let problems = strict_problems(
+            Some(&self.commune_insee),
+            self.contact_siret.as_deref(),
+            self.available_from.as_deref(),
+        );
+        refused_strictly(problems, &self.to_row())
+    }
+
     /// The row the one validation reads (`SiteRow::validate`).
     pub fn to_row(&self) -> crate::domain::organisation::SiteRow {
         crate::domain::organisation::SiteRow {
@@ -342,6 +406,20 @@ pub struct LandSitePatch {
 }
 
 impl LandSitePatch {
+    /// Problems of form the API refuses before the one validation (see [`strict_problems`]);
+    /// `site` is what the patch makes of the site.
+    pub fn strict(
+        &self,
+        site: &crate::domain::organisation::SiteRow,
+    ) -> Result<(), Vec<FieldError>> {
+        let problems = strict_problems(
+            self.commune_insee.as_deref(),
+            self.contact_siret.as_ref().and_then(|s| s.as_deref()),
+            self.available_from.as_ref().and_then(|d| d.as_deref()),
+        );
+        refused_strictly(problems, site)
+    }
+
     /// The whole site this patch makes of `current`, for the one validation.
     pub fn over(
         &self,

@@ -805,7 +805,8 @@ messages! {
     SiteReferenceLabel => "Référence", "Reference";
     SiteReferenceHint => "Celle de votre observatoire du foncier ; laissée vide, Maillage en attribue une.", "Your land observatory's; left blank, Maillage gives one.";
     SiteNameLabel => "Nom du site", "Site name";
-    SiteCommuneLabel => "Commune (code INSEE)", "Municipality (INSEE code)";
+    SiteCommuneLabel => "Commune", "Municipality";
+    SiteCommuneHint => "Son nom, son code postal ou son code INSEE.", "Its name, postal code or INSEE code.";
     SiteAreaLabel => "Surface (ha)", "Area (ha)";
     SiteAvailableLabel => "Disponible à partir du", "Available from";
     SiteStatusLabel => "Statut", "Status";

@@ -166,7 +166,7 @@ fn site_fields(lang: Lang, action: &str, row: &SiteRow, new: bool) -> impl IntoV
         {new.then(|| field("ls-reference", "reference", Key::SiteReferenceLabel, &row.reference)
             .hint(Key::SiteReferenceHint).length(0, 64).view(lang))}
         {field("ls-name", "name", Key::SiteNameLabel, &row.name).required(true).length(1, SITE_MAX_NAME as u32).view(lang)}
-        {field("ls-commune", "commune_insee", Key::SiteCommuneLabel, &row.commune_insee).required(true).hint(Key::CommuneCodeHint).autocomplete("off").view(lang)}
+        {field("ls-commune", "commune_insee", Key::SiteCommuneLabel, &row.commune_insee).required(true).hint(Key::SiteCommuneHint).autocomplete("off").view(lang)}
         <crate::components::Suggest input="ls-commune".to_owned() list=crate::api::search::ChoiceList::Communes/>
         {field("ls-area", "area_ha", Key::SiteAreaLabel, &row.area_ha).required(true).view(lang)}
         {Select::new("ls-status", "status", Key::SiteStatusLabel).required(true)

@@ -599,6 +599,10 @@ async fn create_land_site(
 ) -> Result<Response, ApiError> {
     let Json(draft) = body
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, e.body_text()))?;
+    if !app::domain::policy::may_offer_sites(&me.viewer) {
+        return Err(ServiceError::Forbidden.into());
+    }
+    draft.strict().map_err(ServiceError::Invalid)?;
     let id = services
         .directory
         .save_land_site(&me.viewer, None, &draft.to_row())
@@ -643,10 +647,11 @@ async fn patch_land_site(
 ) -> Result<Response, ApiError> {
     let Json(patch) = body
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, e.body_text()))?;
-    let current = services.directory.land_site_row(&me.viewer, id).await?;
+    let site = patch.over(services.directory.land_site_row(&me.viewer, id).await?);
+    patch.strict(&site).map_err(ServiceError::Invalid)?;
     services
         .directory
-        .save_land_site(&me.viewer, Some(id), &patch.over(current))
+        .save_land_site(&me.viewer, Some(id), &site)
         .await?;
     Ok(Json(services.directory.land_site(id, &me.viewer).await?).into_response())
 }

@@ -16,6 +16,8 @@ use sea_orm::DatabaseConnection;
 /// Reads territories, pôles and districts from the database.
 pub struct DirectoryService {
     db: DatabaseConnection,
+    /// Communes by name, postal code or code, for the land site form's commune.
+    places: std::sync::Arc<crate::services::places::Places>,
     /// The home page's figures and map, read again when the journal moves.
     overview: crate::db::JournalCache<Overview>,
     /// The 183 territories of the list page, likewise.
@@ -23,9 +25,13 @@ pub struct DirectoryService {
 }
 
 impl DirectoryService {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        places: std::sync::Arc<crate::services::places::Places>,
+    ) -> Self {
         DirectoryService {
             db,
+            places,
             overview: Default::default(),
             territories: Default::default(),
         }
@@ -217,6 +223,15 @@ impl Directory for DirectoryService {
             None => None,
         };
         let mut row = row.clone();
+        // The form's commune may be typed by name or postal code (`Cluses (74)`, `74300`).
+        let places = self.places.clone();
+        let typed = row.commune_insee.clone();
+        if let Some(place) = tokio::task::spawn_blocking(move || places.commune(&typed))
+            .await
+            .map_err(anyhow::Error::from)?
+        {
+            row.commune_insee = place.insee;
+        }
         let given = match &existing {
             // A site keeps the reference it was given.
             Some(site) => {

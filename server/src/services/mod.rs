@@ -34,7 +34,7 @@ pub fn build(
     let places = gazetteer.places();
     let search: Arc<dyn app::ports::Search> = Arc::new(SearchService::new(index, gazetteer));
     Services {
-        directory: Arc::new(DirectoryService::new(db.clone())),
+        directory: Arc::new(DirectoryService::new(db.clone(), places.clone())),
         claims: Arc::new(claims::ClaimService::new(
             db,
             places,

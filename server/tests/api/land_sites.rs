@@ -171,6 +171,18 @@ async fn the_api_writes_sites_for_their_territory_team_or_their_owner_only(backe
     )
     .await;
     assert_eq!(status, 400, "an unknown field is refused");
+    let mut by_name = site.clone();
+    by_name["commune_insee"] = "Cluses".into();
+    let (status, body) = send(
+        &app,
+        post.clone(),
+        "/api/v1/land-sites",
+        Some(&team_token),
+        by_name,
+    )
+    .await;
+    assert_eq!(status, 400, "the API takes an INSEE code: {body}");
+    assert!(message(&body).contains("commune_insee"));
     assert_eq!(sites(&app).await, before, "nothing created");
 
     // Created by the territory's team: given a reference, searchable within a second.
@@ -325,7 +337,8 @@ async fn the_form_offers_edits_and_changes_the_status_of_a_site(backend: Backend
     let form = [
         ("reference", ""),
         ("name", "Parc d'activités des Fourmis"),
-        ("commune_insee", "74081"),
+        // By its name, as the commune picker fills it in.
+        ("commune_insee", "Cluses (74)"),
         ("area_ha", "7,5"),
         ("status", "available"),
         ("available_from", ""),
