@@ -58,7 +58,7 @@ fn LandSiteView(s: LandSiteDetail) -> impl IntoView {
             })}
             <dt>{t(lang, Key::Area)}</dt><dd>{format_dec1(lang, s.area_ha)} " ha"</dd>
             <dt>{t(lang, Key::AvailableFrom)}</dt><dd>{s.available_from.clone().unwrap_or_else(|| "—".into())}</dd>
-            <dt>{t(lang, Key::Zoning)}</dt><dd>{s.zoning.clone()}</dd>
+            <dt>{t(lang, Key::Zoning)}</dt><dd>{if s.zoning.is_empty() { "—".to_owned() } else { s.zoning.clone() }}</dd>
             <dt>"ICPE"</dt><dd>{yes_no(s.icpe_compatible)}</dd>
             <dt>"Seveso"</dt><dd>{yes_no(s.seveso_compatible)}</dd>
             <dt>{t(lang, Key::RailAccess)}</dt><dd>{yes_no(s.rail_access)}</dd>
@@ -115,7 +115,7 @@ fn SiteTools(s: LandSiteDetail) -> impl IntoView {
                     writable(&viewer, &s).then(|| {
                         let action = format!("/foncier/{}/statut", s.id);
                         view! {
-                            <section class="card" aria-labelledby="site-tools" data-testid="site-tools">
+                            <section class="card site-tools" aria-labelledby="site-tools" data-testid="site-tools">
                                 <h2 id="site-tools">{t(lang, Key::SiteStatusChange)}</h2>
                                 <form method="post" action=action class="inline-form">
                                     {Select::new("st-status", "status", Key::SiteStatusLabel)
