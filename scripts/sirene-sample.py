@@ -3,7 +3,11 @@
 columns of StockEtablissement, in their order), for measuring `maillage import sirene`
 without the national file (several GB, not shipped with the project).
 
-    scripts/sirene-sample.py ROWS OUT.csv [--seed 1]
+    scripts/sirene-sample.py ROWS OUT.csv [--seed 1] [--unites-legales UL.csv]
+
+With `--unites-legales`, it also writes the stock file of unités légales (StockUniteLegale's
+34 columns) for the SIRENs of the établissements: a company name for most, a person's names
+for the rest, 3 % not diffusible.
 
 The rows are shaped like the national file's: most établissements of the stock are closed
 (etatAdministratifEtablissement F), a few are not diffusible (statutDiffusion P, their fields
@@ -74,6 +78,7 @@ def main():
     parser.add_argument("rows", type=int)
     parser.add_argument("out")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--unites-legales", dest="legal_units")
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -141,6 +146,53 @@ def main():
             if i % step == 0:
                 print(f"\r{i * 100 // args.rows:3d} % ({i} rows)", end="", file=sys.stderr)
     print(f"\r100 % ({args.rows} rows) -> {args.out}", file=sys.stderr)
+    if args.legal_units:
+        write_legal_units(args.legal_units, args.rows, rng)
+
+
+LEGAL_HEADER = (
+    "siren,statutDiffusionUniteLegale,unitePurgeeUniteLegale,dateCreationUniteLegale,"
+    "sigleUniteLegale,sexeUniteLegale,prenom1UniteLegale,prenom2UniteLegale,prenom3UniteLegale,"
+    "prenom4UniteLegale,prenomUsuelUniteLegale,pseudonymeUniteLegale,"
+    "identifiantAssociationUniteLegale,trancheEffectifsUniteLegale,anneeEffectifsUniteLegale,"
+    "dateDernierTraitementUniteLegale,nombrePeriodesUniteLegale,categorieEntreprise,"
+    "anneeCategorieEntreprise,dateDebut,etatAdministratifUniteLegale,nomUniteLegale,"
+    "nomUsageUniteLegale,denominationUniteLegale,denominationUsuelle1UniteLegale,"
+    "denominationUsuelle2UniteLegale,denominationUsuelle3UniteLegale,"
+    "categorieJuridiqueUniteLegale,activitePrincipaleUniteLegale,"
+    "nomenclatureActivitePrincipaleUniteLegale,nicSiegeUniteLegale,"
+    "economieSocialeSolidaireUniteLegale,societeMissionUniteLegale,caractereEmployeurUniteLegale"
+).split(",")
+
+FIRST_NAMES = ["Claire", "Marc", "Inès", "Paul", "Léa", "Hugo", "Sophie", "Karim"]
+
+
+def write_legal_units(path, rows, rng):
+    """One unité légale per SIREN of the établissements (two établissements per SIREN)."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(LEGAL_HEADER)
+        for k in range((rows + 1) // 2):
+            siren = luhn_complete(f"{10_000_000 + k:08d}")
+            person = rng.random() < 0.2
+            row = {
+                "siren": siren,
+                "statutDiffusionUniteLegale": "P" if rng.random() < 0.03 else "O",
+                "dateCreationUniteLegale": f"{rng.randint(1960, 2025)}-01-01",
+                "dateDernierTraitementUniteLegale": "2025-11-20T04:12:09",
+                "nombrePeriodesUniteLegale": "1",
+                "dateDebut": "2019-01-01",
+                "etatAdministratifUniteLegale": "A",
+                "categorieJuridiqueUniteLegale": "1000" if person else "5710",
+                "nicSiegeUniteLegale": "00012",
+            }
+            if person:
+                row["prenom1UniteLegale"] = rng.choice(FIRST_NAMES)
+                row["nomUniteLegale"] = " ".join(rng.sample(WORDS, 1)).upper()
+            else:
+                row["denominationUniteLegale"] = " ".join(rng.sample(WORDS, 3)).upper()
+            w.writerow([row.get(h, "") for h in LEGAL_HEADER])
+    print(f"{(rows + 1) // 2} unités légales -> {path}", file=sys.stderr)
 
 
 if __name__ == "__main__":

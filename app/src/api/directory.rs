@@ -20,7 +20,12 @@ pub struct MapTerritory {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Overview {
     pub territory_count: u64,
+    /// Intercommunal members: EPCI and the Grand Paris' établissements publics territoriaux.
     pub epci_count: u64,
+    /// Of which établissements publics territoriaux.
+    pub ept_count: u64,
+    /// Communes that are members on their own (outside any intercommunal member).
+    pub single_commune_count: u64,
     pub commune_count: u64,
     pub population: u64,
     pub region_count: u64,
@@ -50,7 +55,10 @@ pub struct TerritorySummary {
     pub region_code: String,
     pub region_name: String,
     pub departments: Vec<String>,
+    /// Intercommunal members (EPCI, EPT); communes that are members on their own are
+    /// `single_commune_count`.
     pub epci_count: u64,
+    pub single_commune_count: u64,
     pub population: u64,
 }
 

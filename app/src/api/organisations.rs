@@ -188,7 +188,7 @@ pub struct LandSiteDetail {
 
 /// A land site as the JSON API creates it (`POST /api/v1/land-sites`): the fields of the CSV
 /// import (`maillage import sites`), typed, under the same names and through the same
-/// validation. `reference` left blank is given one (`MS-{commune}-{n}`).
+/// validation. `reference` left blank is given one (`MS-{commune}-{id}`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

@@ -62,6 +62,8 @@ messages! {
     KeyFigures => "Chiffres clés", "Key figures";
     FigureTerritories => "Territoires d'industrie", "industrial territories";
     FigureEpci => "intercommunalités membres", "member intercommunalities";
+    FiguresGeography => "Les intercommunalités membres sont {epci} EPCI et {ept} établissements publics territoriaux du Grand Paris, d'après la liste publiée par l'ANCT rapprochée du découpage administratif de 2026 ; {communes} communes sont en outre membres à titre individuel. Le programme annonce 630 EPCI à sa labellisation de 2023 : la carte intercommunale a changé depuis.", "The member intercommunalities are {epci} EPCI and {ept} Grand Paris établissements publics territoriaux, from the list published by the ANCT matched to the 2026 administrative map; {communes} communes are also members on their own. The programme announced 630 EPCI when labelling in 2023: the intercommunal map has changed since.";
+    PlusSingleCommunes => " + {n} comm.", " + {n} mun.";
     FigureCommunes => "communes", "municipalities";
     FigurePopulation => "habitants couverts", "inhabitants covered";
     FigurePoles => "pôles de compétitivité", "competitiveness clusters";
@@ -87,7 +89,7 @@ messages! {
     ColTerritory => "Territoire", "Territory";
     ColRegion => "Région", "Region";
     ColDepartments => "Départements", "Departments";
-    ColEpci => "EPCI", "EPCI";
+    ColEpci => "EPCI et EPT", "EPCI and EPT";
     ColPopulation => "Population", "Population";
     ColName => "Nom", "Name";
     ColKind => "Type", "Type";
@@ -297,7 +299,7 @@ messages! {
     ProposalsLead => "Les règles et procédures qui bloquent des projets industriels, remontées par les Territoires d'industrie jusqu'à l'État : chaque demande suit un chemin traçable, du territoire à la région puis au niveau national, jusqu'à une réponse officielle.", "Rules and procedures that block industrial projects, sent up by the industrial territories to the State: each proposal follows a traceable path from the territory to the region and the national level, up to an official answer.";
     ProposalsWord => "demandes", "proposals";
     NewProposal => "Nouvelle demande", "New proposal";
-    NewProposalLead => "Décrivez un cas concret : le projet bloqué, les entreprises concernées, les délais et les coûts. Une demande peut proposer une solution, mais aussi un groupe de travail, une piste ou une expérimentation. Le brouillon reste visible de votre seule équipe ; les deux co-présidents du binôme l'approuvent avant qu'il parte à la région.", "Describe a concrete case: the blocked project, the firms concerned, delays and costs. A proposal may put forward a solution, but also a working group, a lead or an experiment. The draft is visible to your team only; both co-leads of the binôme approve it before it goes to the region.";
+    NewProposalLead => "Décrivez un cas concret : le projet bloqué, les entreprises concernées, les délais et les coûts. Une demande peut proposer une solution, mais aussi un groupe de travail, une piste ou une expérimentation. Le brouillon reste visible de votre seule équipe ; le binôme élu / industriel l'approuve, chacun des deux, avant qu'il parte à la région.", "Describe a concrete case: the blocked project, the firms concerned, delays and costs. A proposal may put forward a solution, but also a working group, a lead or an experiment. The draft is visible to your team only; both members of the binôme, elected and industrial, approve it before it goes to the region.";
     EditProposal => "Modifier la demande", "Edit the proposal";
     MyQueue => "Mes dossiers", "My queue";
     Dashboard => "Tableau de bord de la simplification", "Simplification dashboard";
@@ -396,7 +398,7 @@ messages! {
     LvRegion => "Région", "Region";
     LvNational => "National", "National";
     MeCertificat => "Certificat de projet", "Project certificate (certificat de projet)";
-    MeRescrit => "Rescrit", "Advance ruling (rescrit)";
+    MeRescrit => "Rescrit environnemental", "Environmental advance ruling (rescrit environnemental)";
     MeExperimentation => "France Expérimentation", "France Expérimentation";
     MeDerogation => "Droit de dérogation du préfet", "Prefect's right of derogation";
     PkSolution => "Une solution", "A solution";
@@ -405,8 +407,8 @@ messages! {
     PkExperiment => "Une expérimentation", "An experiment";
     RoleOrganisationMember => "membre de l'organisation", "organisation member";
     RoleOrganisationAdmin => "administrateur de l'organisation", "organisation administrator";
-    RoleElectedCoLead => "co-président élu", "elected co-lead";
-    RoleIndustrialCoLead => "co-président industriel", "industrial co-lead";
+    RoleElectedCoLead => "élu du binôme", "elected member of the binôme";
+    RoleIndustrialCoLead => "industriel du binôme", "industrial member of the binôme";
     RoleProjectManager => "chef de projet", "project manager";
     RoleTeamMember => "équipe du territoire", "territory team";
     RoleStateReferent => "référent territorial de l'État", "State's territorial referent";
@@ -654,7 +656,7 @@ messages! {
     PracticeContact => "Contact", "Contact";
     Publish => "Publier", "Publish";
     PracticeSignIn => "Connectez-vous avec un compte d'équipe de territoire ou de district pour publier.", "Sign in with a territory or district team account to publish.";
-    PracticeTeamsOnly => "Les responsables des territoires (co-présidents, chef de projet) et les gestionnaires de districts publient des pratiques.", "Territory leads (co-leads, project manager) and district managers publish practices.";
+    PracticeTeamsOnly => "Les responsables des territoires (binôme élu / industriel, chef de projet) et les gestionnaires de districts publient des pratiques.", "Territory leads (the binôme, project manager) and district managers publish practices.";
     DistrictProfile => "Profil du district", "District profile";
     ContactName => "Personne à contacter", "Contact person";
     FlashPracticePublished => "Pratique publiée.", "Practice published.";
@@ -717,7 +719,7 @@ messages! {
     LandAreaLabel => "Surface recherchée (ha)", "Area wanted (ha)";
     LandAreaHint => "Pour un besoin de foncier.", "For a land need.";
     NeedSignIn => "Connectez-vous pour publier une annonce.", "Sign in to publish an annonce.";
-    NeedMembersOnly => "Les membres d'une organisation et les responsables d'un territoire (co-présidents, chef de projet) publient des annonces.", "Members of an organisation and a territory's leads (co-leads, project manager) publish annonces.";
+    NeedMembersOnly => "Les membres d'une organisation et les responsables d'un territoire (binôme élu / industriel, chef de projet) publient des annonces.", "Members of an organisation and a territory's leads (the binôme, project manager) publish annonces.";
     AnonymousAuthor => "Auteur anonyme", "Anonymous author";
     AskContact => "Demander une mise en relation", "Ask to get in touch";
     ContactThisFirm => "Contacter cette entreprise", "Contact this firm";

@@ -49,6 +49,10 @@ pub fn HomePage() -> impl IntoView {
                                 <li><strong>{format_int(lang, o.district_count)}</strong>
                                     <span>{t(lang, Key::FigureDistricts)}</span></li>
                             </ul>
+                            <p class="muted" data-testid="figures-geography">{t(lang, Key::FiguresGeography)
+                                .replace("{epci}", &format_int(lang, o.epci_count.saturating_sub(o.ept_count)))
+                                .replace("{ept}", &format_int(lang, o.ept_count))
+                                .replace("{communes}", &format_int(lang, o.single_commune_count))}</p>
                         </section>
                         <section aria-labelledby="map-h">
                             <h2 id="map-h">{t(lang, Key::MapHeading)}</h2>

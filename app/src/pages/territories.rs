@@ -101,7 +101,11 @@ fn TerritoryTable(rows: Vec<TerritorySummary>) -> impl IntoView {
                         <th scope="row"><a href=format!("/territoires/{}", ter.id)>{ter.name}</a></th>
                         <td>{ter.region_name}</td>
                         <td>{ter.departments.join(", ")}</td>
-                        <td class="num">{ter.epci_count}</td>
+                        <td class="num">{ter.epci_count}
+                            {(ter.single_commune_count > 0).then(|| view! {
+                                <span class="muted">{t(lang, Key::PlusSingleCommunes).replace("{n}", &ter.single_commune_count.to_string())}</span>
+                            })}
+                        </td>
                         <td class="num">{format_int(lang, ter.population)}</td>
                     </tr>
                 }).collect_view()}

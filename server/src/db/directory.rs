@@ -18,6 +18,7 @@ struct TerritoryRow {
     departments: String,
     population: i64,
     epci_count: i64,
+    single_commune_count: i64,
 }
 
 fn to_u64(n: i64) -> u64 {
@@ -29,7 +30,10 @@ pub async fn territories(db: &DatabaseConnection) -> anyhow::Result<Vec<Territor
     let rows: Vec<TerritoryRow> = fetch_all(
         db,
         "SELECT t.id, t.name, t.region_code, r.name AS region_name, t.departments, t.population, \
-         (SELECT COUNT(*) FROM territory_member m WHERE m.territory_id = t.id) AS epci_count \
+         (SELECT COUNT(*) FROM territory_member m WHERE m.territory_id = t.id AND m.kind <> 'COMMUNE') \
+         AS epci_count, \
+         (SELECT COUNT(*) FROM territory_member m WHERE m.territory_id = t.id AND m.kind = 'COMMUNE') \
+         AS single_commune_count \
          FROM territory t JOIN region r ON r.code = t.region_code",
         vec![],
     )
@@ -43,6 +47,7 @@ pub async fn territories(db: &DatabaseConnection) -> anyhow::Result<Vec<Territor
             region_name: r.region_name,
             departments: code_list(&r.departments),
             epci_count: to_u64(r.epci_count),
+            single_commune_count: to_u64(r.single_commune_count),
             population: to_u64(r.population),
         })
         .collect();
@@ -79,6 +84,8 @@ pub async fn map(db: &DatabaseConnection) -> anyhow::Result<Vec<MapTerritory>> {
 pub struct Figures {
     pub territories: u64,
     pub members: u64,
+    pub ept: u64,
+    pub single_communes: u64,
     pub communes: u64,
     pub population: u64,
     pub regions: u64,
@@ -93,6 +100,18 @@ pub async fn figures(db: &DatabaseConnection) -> anyhow::Result<Figures> {
         members: fetch_count(
             db,
             "SELECT COUNT(*) AS n FROM territory_member WHERE kind <> 'COMMUNE'",
+            vec![],
+        )
+        .await?,
+        ept: fetch_count(
+            db,
+            "SELECT COUNT(*) AS n FROM territory_member WHERE kind = 'EPT'",
+            vec![],
+        )
+        .await?,
+        single_communes: fetch_count(
+            db,
+            "SELECT COUNT(*) AS n FROM territory_member WHERE kind = 'COMMUNE'",
             vec![],
         )
         .await?,

@@ -533,19 +533,20 @@ pub async fn site_reference_taken(
     .is_some())
 }
 
-/// How many land sites have a reference starting with `prefix` (for the next one given).
-pub async fn site_references_like(db: &impl ConnectionTrait, prefix: &str) -> anyhow::Result<u64> {
-    #[derive(FromQueryResult)]
-    struct Count {
-        n: i64,
-    }
-    let count: Option<Count> = super::fetch_optional(
+/// Gives a land site its reference (one named after its id).
+pub async fn rename_site(
+    db: &impl ConnectionTrait,
+    id: i64,
+    reference: &str,
+) -> anyhow::Result<()> {
+    db.execute(stmt(
         db,
-        "SELECT COUNT(*) AS n FROM land_site WHERE reference LIKE ?",
-        vec![format!("{prefix}%").into()],
-    )
-    .await?;
-    Ok(count.map_or(0, |c| c.n.max(0) as u64))
+        "UPDATE land_site SET reference = ? WHERE id = ?",
+        vec![reference.into(), id.into()],
+    ))
+    .await
+    .context("naming a land site")?;
+    Ok(())
 }
 
 #[derive(FromQueryResult)]

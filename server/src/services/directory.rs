@@ -62,6 +62,8 @@ impl DirectoryService {
         Ok(Overview {
             territory_count: f.territories,
             epci_count: f.members,
+            ept_count: f.ept,
+            single_commune_count: f.single_communes,
             commune_count: f.communes,
             population: f.population,
             region_count: f.regions,
@@ -284,10 +286,13 @@ impl Directory for DirectoryService {
         ) {
             return Err(ServiceError::Forbidden);
         }
+        // A site given its reference is inserted under a provisional one, unique to this
+        // write, then named after its id (`MS-{commune}-{id}`): two sites offered at the same
+        // moment never compete for one name.
         if given {
-            let prefix = format!("MS-{}-", record.commune.as_str());
-            let n = db::organisations::site_references_like(&self.db, &prefix).await?;
-            record.reference = format!("{prefix}{}", n + 1);
+            static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            record.reference = format!("MS-provisional-{}-{n}", db::organisations::now());
         }
         let txn = self.db.begin().await.map_err(anyhow::Error::from)?;
         let id = match id {
@@ -297,7 +302,14 @@ impl Directory for DirectoryService {
                 }
                 id
             }
-            None => db::organisations::insert_site(&txn, &record, owner, false).await?,
+            None => {
+                let id = db::organisations::insert_site(&txn, &record, owner, false).await?;
+                if given {
+                    let reference = format!("MS-{}-{id}", record.commune.as_str());
+                    db::organisations::rename_site(&txn, id, &reference).await?;
+                }
+                id
+            }
         };
         txn.commit().await.map_err(anyhow::Error::from)?;
         Ok(id)

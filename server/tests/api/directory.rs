@@ -15,7 +15,26 @@ async fn territories_api_lists_183_territories(backend: Backend) {
     assert_eq!(arve["region_name"], "Auvergne-Rhône-Alpes");
     assert_eq!(arve["departments"], serde_json::json!(["74"]));
     assert_eq!(arve["epci_count"], 2);
+    assert_eq!(arve["single_commune_count"], 0);
     assert!(arve["population"].as_u64().unwrap() > 70_000);
+    // Members are counted as the programme does: 626 EPCI and 3 EPT, 12 single communes
+    // apart (the home page says so).
+    let sum = |key: &str| list.iter().map(|t| t[key].as_u64().unwrap()).sum::<u64>();
+    assert_eq!((sum("epci_count"), sum("single_commune_count")), (629, 12));
+    let (_, home) = app.get_html("/").await;
+    let geography = home
+        .split("data-testid=\"figures-geography\"")
+        .nth(1)
+        .expect("the counts are explained");
+    let geography = &geography[..geography.find("</p>").unwrap()];
+    for said in [
+        "626 EPCI",
+        "3 établissements publics territoriaux",
+        "12 communes",
+        "630 EPCI",
+    ] {
+        assert!(geography.contains(said), "{said} in {geography}");
+    }
 }
 on_both_backends!(territories_api_lists_183_territories);
 
