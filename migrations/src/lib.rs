@@ -29,6 +29,7 @@ pub mod m20261202_000018_register_establishments;
 pub mod m20261203_000019_programme_operators;
 pub mod m20261203_000020_organisation_claims;
 pub mod m20261203_000021_cluster_members;
+pub mod m20261203_000022_territory_regions;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000019_programme_operators::Migration),
             Box::new(m20261203_000020_organisation_claims::Migration),
             Box::new(m20261203_000021_cluster_members::Migration),
+            Box::new(m20261203_000022_territory_regions::Migration),
         ]
     }
 }

@@ -38,6 +38,16 @@ pub struct Overview {
     pub map: Vec<MapTerritory>,
 }
 
+/// A region's part of a territory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RegionShare {
+    pub code: String,
+    pub name: String,
+    pub communes: u64,
+    pub lead: bool,
+}
+
 /// A region: INSEE code and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -122,7 +132,11 @@ pub struct BrownfieldFigures {
 pub struct TerritoryDetail {
     pub id: String,
     pub name: String,
+    /// The lead region, the one the programme attributes the territory to.
     pub region: RegionRef,
+    /// Every region it has communes in, the lead first, with their communes counted: an
+    /// interregional territory has two (every region concerned takes part; the lead decides).
+    pub regions: Vec<RegionShare>,
     pub departments: Vec<DepartmentRef>,
     pub population: u64,
     pub commune_count: u64,

@@ -90,6 +90,9 @@ messages! {
     ColRegion => "Région", "Region";
     ColDepartments => "Départements", "Departments";
     ColEpci => "EPCI et EPT", "EPCI and EPT";
+    RegionsConcerned => "Régions concernées", "Regions concerned";
+    RegionCommunes => "{n} communes", "{n} municipalities";
+    LeadRegion => "chef de file", "lead region";
     ColPopulation => "Population", "Population";
     ColName => "Nom", "Name";
     ColKind => "Type", "Type";

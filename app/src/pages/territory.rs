@@ -166,8 +166,16 @@ fn TerritoryView(d: TerritoryDetail, lists: Lists, state: ListState) -> impl Int
         <crate::components::Flash done=&[("modifie", Key::FlashSaved)]/>
         <div class="territory-head">
             <dl class="facts">
-                <dt>{t(lang, Key::ColRegion)}</dt>
-                <dd>{d.region.name.clone()}</dd>
+                <dt>{t(lang, if d.regions.len() > 1 { Key::RegionsConcerned } else { Key::ColRegion })}</dt>
+                <dd data-testid="territory-regions">{if d.regions.len() > 1 {
+                    d.regions.iter().map(|r| {
+                        let communes = t(lang, Key::RegionCommunes).replace("{n}", &crate::i18n::format_int(lang, r.communes));
+                        let lead = if r.lead { format!(", {}", t(lang, Key::LeadRegion)) } else { String::new() };
+                        format!("{} ({communes}{lead})", r.name)
+                    }).collect::<Vec<_>>().join(" ; ")
+                } else {
+                    d.region.name.clone()
+                }}</dd>
                 <dt>{t(lang, Key::ColDepartments)}</dt>
                 <dd>{departments}</dd>
                 <dt>{t(lang, Key::ColPopulation)}</dt>

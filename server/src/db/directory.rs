@@ -258,6 +258,21 @@ pub async fn territory(
             surface_ha: 0.0,
             communes: 0,
         });
+    #[derive(FromQueryResult)]
+    struct ShareRow {
+        code: String,
+        name: String,
+        communes: i64,
+        is_lead: bool,
+    }
+    let regions: Vec<ShareRow> = fetch_all(
+        db,
+        "SELECT s.region_code AS code, r.name, s.communes, s.is_lead FROM territory_region s \
+         JOIN region r ON r.code = s.region_code WHERE s.territory_id = ? \
+         ORDER BY s.is_lead DESC, s.communes DESC, s.region_code",
+        vec![id.into()],
+    )
+    .await?;
     let poles = poles_where(db, "c.region_code = ?", vec![t.region_code.as_str().into()]).await?;
     let profile = territory_profile(db, id).await?;
     Ok(Some(TerritoryDetail {
@@ -267,6 +282,15 @@ pub async fn territory(
             code: t.region_code,
             name: t.region_name,
         },
+        regions: regions
+            .into_iter()
+            .map(|r| app::api::directory::RegionShare {
+                code: r.code,
+                name: r.name,
+                communes: to_u64(r.communes),
+                lead: r.is_lead,
+            })
+            .collect(),
         departments,
         population: to_u64(t.population),
         commune_count,

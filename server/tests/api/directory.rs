@@ -38,6 +38,56 @@ async fn territories_api_lists_183_territories(backend: Backend) {
 }
 on_both_backends!(territories_api_lists_183_territories);
 
+async fn an_interregional_territory_has_its_regions_the_lead_first(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (status, body) = app.get_json("/api/v1/territories/ti-7510").await;
+    assert_eq!(status, 200);
+    let regions: Vec<(String, u64, bool)> = body["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap().to_owned(),
+                r["communes"].as_u64().unwrap(),
+                r["lead"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        regions,
+        [
+            ("Nouvelle-Aquitaine".to_owned(), 387, true),
+            ("Occitanie".to_owned(), 174, false)
+        ]
+    );
+    // 15 of the 183 territories span two regions; each has exactly one lead.
+    let spanning = app
+        .count(
+            "SELECT COUNT(*) FROM (SELECT territory_id FROM territory_region \
+             GROUP BY territory_id HAVING COUNT(*) > 1) s",
+        )
+        .await;
+    assert_eq!(spanning, 15);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM territory_region WHERE is_lead")
+            .await,
+        183
+    );
+    let (_, page) = app.get_html("/territoires/ti-7510").await;
+    let shown = page
+        .split("data-testid=\"territory-regions\">")
+        .nth(1)
+        .unwrap();
+    let shown = &shown[..shown.find("</dd>").unwrap()];
+    assert!(
+        shown.contains("Nouvelle-Aquitaine (387 communes, chef de file)")
+            && shown.contains("Occitanie (174 communes)"),
+        "{shown}"
+    );
+}
+on_both_backends!(an_interregional_territory_has_its_regions_the_lead_first);
+
 async fn territory_api_lists_the_two_epci_of_vallee_de_l_arve(backend: Backend) {
     let app = spawn_app(backend).await;
     let (status, body) = app.get_json("/api/v1/territories/ti-8422").await;
