@@ -228,10 +228,14 @@ impl Directory for DirectoryService {
         // The form's commune may be typed by name or postal code (`Cluses (74)`, `74300`).
         let places = self.places.clone();
         let typed = row.commune_insee.clone();
-        if let Some(place) = tokio::task::spawn_blocking(move || places.commune(&typed))
-            .await
-            .map_err(anyhow::Error::from)?
-        {
+        let found = if typed.chars().count() <= 100 {
+            tokio::task::spawn_blocking(move || places.commune(&typed))
+                .await
+                .map_err(anyhow::Error::from)?
+        } else {
+            None
+        };
+        if let Some(place) = found {
             row.commune_insee = place.insee;
         }
         let given = match &existing {
