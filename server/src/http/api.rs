@@ -138,8 +138,8 @@ pub struct ErrorDetail {
     pub code: ErrorCode,
     /// For a person; for an invalid request, each problem as `field: message`.
     pub message: String,
-    /// For a conflict, which one, as a stable code: `already_asked`, `already_closed`,
-    /// `already_supported`, `changed_meanwhile`, `account_exists`.
+    /// For a conflict, which one, as a stable code of `app::error::Conflict` (`already_asked`,
+    /// `changed_meanwhile`, `already_claimed`, `already_member`...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conflict: Option<&'static str>,
 }

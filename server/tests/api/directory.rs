@@ -38,6 +38,33 @@ async fn territories_api_lists_183_territories(backend: Backend) {
 }
 on_both_backends!(territories_api_lists_183_territories);
 
+async fn the_six_operators_exist_on_a_fresh_database(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (status, body) = app
+        .get_json("/api/v1/organisations?kind=operator&per_page=100")
+        .await;
+    assert_eq!(status, 200);
+    let mut names: Vec<&str> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "ADEME",
+            "Action Logement",
+            "Banque des Territoires",
+            "Bpifrance",
+            "Business France",
+            "France Travail"
+        ]
+    );
+}
+on_both_backends!(the_six_operators_exist_on_a_fresh_database);
+
 async fn an_interregional_territory_has_its_regions_the_lead_first(backend: Backend) {
     let app = spawn_app(backend).await;
     let (status, body) = app.get_json("/api/v1/territories/ti-7510").await;
