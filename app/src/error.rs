@@ -80,6 +80,7 @@ problems! {
     SiteAreaInvalid => "site_area_invalid",
     SiteNotYours => "site_not_yours",
     SiteStatusInvalid => "site_status_invalid",
+    StanceRequired => "stance_required",
     SizeInvalid => "size_invalid",
     TargetRequired => "target_required",
     TerritoryNotYours => "territory_not_yours",
@@ -192,6 +193,8 @@ crate::domain::workflow::vocabulary! {
         TooManyClaims => "too_many_claims",
         /// The cluster already names this organisation (proposed or confirmed).
         AlreadyMember => "already_member",
+        /// Escalating needs the lead region's recorded opinion first.
+        RegionalOpinionMissing => "regional_opinion_missing",
     }
 }
 
@@ -203,6 +206,9 @@ impl Conflict {
             Conflict::AlreadyClosed => "the annonce is already closed",
             Conflict::AlreadySupported => "this side already supports the proposal",
             Conflict::UndoPeriodOver => "the merge is too old to be undone",
+            Conflict::RegionalOpinionMissing => {
+                "the lead region's opinion must be recorded before escalating"
+            }
             Conflict::ChangedMeanwhile => "the record changed meanwhile; read it again",
             Conflict::AccountExists => "an account already holds this address",
             Conflict::AlreadyClaimed => {

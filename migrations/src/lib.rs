@@ -30,6 +30,7 @@ pub mod m20261203_000019_programme_operators;
 pub mod m20261203_000020_organisation_claims;
 pub mod m20261203_000021_cluster_members;
 pub mod m20261203_000022_territory_regions;
+pub mod m20261203_000023_governance;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000020_organisation_claims::Migration),
             Box::new(m20261203_000021_cluster_members::Migration),
             Box::new(m20261203_000022_territory_regions::Migration),
+            Box::new(m20261203_000023_governance::Migration),
         ]
     }
 }

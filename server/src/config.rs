@@ -60,6 +60,11 @@ pub struct Config {
     #[arg(long, env = "MAILLAGE_MATCH_INTERVAL_SECS", default_value_t = 3600)]
     pub match_interval_secs: u64,
 
+    /// Days a proposal waits for a co-lead's approval (the seat vacant or its holder silent)
+    /// before the territory's État référent may give it (FAQ 3.2: the binôme never blocks).
+    #[arg(long, env = "MAILLAGE_SEAT_STAND_IN_DAYS", default_value_t = 15)]
+    pub seat_stand_in_days: u32,
+
     /// Header in which a trusted reverse proxy gives the client's address (for example
     /// `X-Forwarded-For`; its last entry is used). Unset: the connection's peer address.
     /// Set it only behind a proxy that always writes it, or clients could choose their own.

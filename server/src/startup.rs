@@ -65,7 +65,8 @@ impl Application {
             index.clone(),
             config.public_url.clone(),
         )
-        .with_clock(clock.clone());
+        .with_clock(clock.clone())
+        .with_stand_in_days(config.seat_stand_in_days);
         let accounts = crate::services::accounts::AccountsService::new(
             conn.clone(),
             config.public_url.clone(),

@@ -242,6 +242,13 @@ pub struct TimelineEntry {
     pub comment: String,
     pub mechanism: String,
     pub related_id: Option<i64>,
+    /// An opinion's stance (`favourable`, `reserved`, `unfavourable`), or empty.
+    #[serde(default)]
+    pub stance: String,
+    /// On an approval by the État's référent: the seat(s) of the binôme it stood in for
+    /// (`elected_colead`, `industrial_colead`, `binome`), or empty.
+    #[serde(default)]
+    pub stands_in: String,
 }
 
 /// A supporter: a territory (with its testimony) or a firm.
@@ -302,6 +309,12 @@ pub struct ProposalDetail {
     /// What the viewer may do: workflow action codes.
     pub actions: Vec<String>,
     pub may_edit: bool,
+    /// The regions the territory spans, the lead region (which decides) first.
+    #[serde(default)]
+    pub regions: Vec<crate::api::directory::RegionRef>,
+    /// The viewer could escalate it but the lead region's opinion is not recorded yet.
+    #[serde(default)]
+    pub opinion_needed: bool,
     /// Territories and firms in whose name the viewer may still support it: (kind, id, name).
     pub support_as: Vec<(String, String, String)>,
 }
@@ -395,6 +408,10 @@ pub struct Queue {
     pub regions: Vec<(String, String, Vec<Waiting>)>,
     /// Proposals under national review, when the viewer is in the national team.
     pub national: Option<Vec<Waiting>>,
+    /// For the national délégation: proposals answered at a regional level, by theme, the
+    /// themes raised most often first (recurring irritants a national act could lift).
+    #[serde(default)]
+    pub answered_in_regions: Vec<(String, Vec<ProposalSummary>)>,
     pub sort: ProposalSort,
 }
 

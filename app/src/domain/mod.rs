@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod contact;
 pub mod exchange;
 pub mod geo;
+pub mod governance;
 pub mod ids;
 pub mod matching;
 pub mod need;

@@ -305,9 +305,10 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Resource {
     Organisation(i64),
+    /// A territory, with every region it has communes in (the lead first).
     Territory {
         id: String,
-        region: String,
+        regions: Vec<String>,
     },
     /// A land site: the territory of its commune, if any, and the organisation to contact
     /// about it (its owner or developer), if any.
@@ -371,6 +372,8 @@ pub fn speaking_roles(
 pub enum GrantWithin {
     /// The same organisation or territory.
     SameScope,
+    /// A region the territory has communes in (the granter's membership is in that region).
+    InRegion,
     /// Any scope of the role's kind.
     Anywhere,
 }
@@ -379,6 +382,7 @@ impl GrantWithin {
     pub fn code(self) -> &'static str {
         match self {
             GrantWithin::SameScope => "same",
+            GrantWithin::InRegion => "region",
             GrantWithin::Anywhere => "any",
         }
     }
@@ -394,11 +398,13 @@ pub struct Grant {
 }
 
 /// Who may grant which role: the one table, written for people in `docs/roles.md` (a test
-/// checks that the two agree). Co-leads and project managers are designated from outside
-/// the territory (the national délégation, until the governance work lets the Region do it), so
-/// nobody appoints the binôme that approves their own proposals; a territory's team adds
-/// team members only. Whoever may grant a role may remove it, and revoke its invitations.
-pub const GRANTS: [Grant; 6] = [
+/// checks that the two agree). The binôme is designated from outside its territory, by the
+/// Region or the national délégation (FAQ 3.2), so nobody appoints the co-leads that approve
+/// their own proposals; the prefecture (`regional_state`) designates each territory's État
+/// référent; the délégation designates the regional roles; the binôme or the Region designate
+/// the chef de projet; a territory's leads add team members. Whoever may grant a role may
+/// remove it, and revoke its invitations.
+pub const GRANTS: [Grant; 8] = [
     Grant {
         granter: Role::PlatformAdmin,
         within: GrantWithin::Anywhere,
@@ -410,12 +416,28 @@ pub const GRANTS: [Grant; 6] = [
         roles: &[
             Role::ElectedCoLead,
             Role::IndustrialCoLead,
-            Role::ProjectManager,
-            Role::TeamMember,
-            Role::StateReferent,
             Role::RegionalCouncil,
             Role::RegionalState,
             Role::NationalDelegation,
+        ],
+    },
+    Grant {
+        granter: Role::RegionalCouncil,
+        within: GrantWithin::InRegion,
+        roles: &[
+            Role::ElectedCoLead,
+            Role::IndustrialCoLead,
+            Role::ProjectManager,
+        ],
+    },
+    Grant {
+        granter: Role::RegionalState,
+        within: GrantWithin::InRegion,
+        roles: &[
+            Role::ElectedCoLead,
+            Role::IndustrialCoLead,
+            Role::ProjectManager,
+            Role::StateReferent,
         ],
     },
     Grant {
@@ -426,12 +448,12 @@ pub const GRANTS: [Grant; 6] = [
     Grant {
         granter: Role::ElectedCoLead,
         within: GrantWithin::SameScope,
-        roles: &[Role::TeamMember],
+        roles: &[Role::ProjectManager, Role::TeamMember],
     },
     Grant {
         granter: Role::IndustrialCoLead,
         within: GrantWithin::SameScope,
-        roles: &[Role::TeamMember],
+        roles: &[Role::ProjectManager, Role::TeamMember],
     },
     Grant {
         granter: Role::ProjectManager,
@@ -440,9 +462,45 @@ pub const GRANTS: [Grant; 6] = [
     },
 ];
 
-/// Whether `viewer` may give `role` in `scope` (and so take it back, or revoke an invitation
+/// Roles with one holder at a time in their scope: the two seats of the binôme and the État's
+/// référent. Designating someone to a seat replaces its previous holder (recorded in the audit
+/// log); the database holds the same rule as a unique index.
+pub const SEATS: [Role; 3] = [
+    Role::ElectedCoLead,
+    Role::IndustrialCoLead,
+    Role::StateReferent,
+];
+
+impl Role {
+    /// Whether the role is a seat ([`SEATS`]): one holder at a time in its scope.
+    pub fn is_seat(self) -> bool {
+        SEATS.contains(&self)
+    }
+}
+
+/// Where a role would be given: its scope and the regions that scope lies in (a territory's
+/// regions, a region itself, none for the other kinds).
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    pub scope: &'a Scope,
+    pub regions: &'a [String],
+}
+
+impl<'a> Place<'a> {
+    /// A scope that lies in no region (an organisation, the nation, the platform), or whose
+    /// regions do not matter to the question.
+    pub fn outside_regions(scope: &'a Scope) -> Place<'a> {
+        Place {
+            scope,
+            regions: &[],
+        }
+    }
+}
+
+/// Whether `viewer` may give `role` at `place` (and so take it back, or revoke an invitation
 /// to it). The role must belong to that kind of scope.
-pub fn may_grant(viewer: &Viewer, role: Role, scope: &Scope) -> bool {
+pub fn may_grant(viewer: &Viewer, role: Role, place: Place<'_>) -> bool {
+    let scope = place.scope;
     if !viewer.signed_in() || role.scope_kind() != scope.kind() {
         return false;
     }
@@ -453,16 +511,20 @@ pub fn may_grant(viewer: &Viewer, role: Role, scope: &Scope) -> bool {
                     && match g.within {
                         GrantWithin::Anywhere => true,
                         GrantWithin::SameScope => &m.scope == scope,
+                        GrantWithin::InRegion => matches!(
+                            (&m.scope, scope),
+                            (Scope::Region(r), Scope::Territory(_)) if place.regions.contains(r)
+                        ),
                     }
             })
     })
 }
 
-/// The roles `viewer` may give in `scope`, in `ALL_ROLES` order.
-pub fn grantable_roles(viewer: &Viewer, scope: &Scope) -> Vec<Role> {
+/// The roles `viewer` may give at `place`, in `ALL_ROLES` order.
+pub fn grantable_roles(viewer: &Viewer, place: Place<'_>) -> Vec<Role> {
     ALL_ROLES
         .into_iter()
-        .filter(|r| may_grant(viewer, *r, scope))
+        .filter(|r| may_grant(viewer, *r, place))
         .collect()
 }
 
@@ -521,11 +583,16 @@ pub fn can(viewer: &Viewer, action: Action, resource: &Resource) -> bool {
         }
         // Inviting is granting some role: the grant table decides which.
         (Action::Invite, Resource::Organisation(id)) => {
-            !grantable_roles(viewer, &Scope::Organisation(*id)).is_empty()
+            !grantable_roles(viewer, Place::outside_regions(&Scope::Organisation(*id))).is_empty()
         }
-        (Action::Invite, Resource::Territory { id, .. }) => {
-            !grantable_roles(viewer, &Scope::Territory(id.clone())).is_empty()
-        }
+        (Action::Invite, Resource::Territory { id, regions }) => !grantable_roles(
+            viewer,
+            Place {
+                scope: &Scope::Territory(id.clone()),
+                regions,
+            },
+        )
+        .is_empty(),
         (Action::ManageAccount, Resource::Account(id)) => viewer.user_id == Some(*id),
         _ => false,
     }
@@ -601,7 +668,7 @@ mod tests {
     fn territory_leads_edit_their_territory_but_team_members_do_not() {
         let t = Resource::Territory {
             id: "ti-8422".into(),
-            region: "84".into(),
+            regions: vec!["84".into()],
         };
         for role in TERRITORY_LEADS {
             assert!(
@@ -659,42 +726,86 @@ mod tests {
 
     #[test]
     fn nobody_inside_a_territory_designates_its_binome() {
-        let ti = Scope::Territory("ti-8422".into());
-        for granter in [
-            Role::ProjectManager,
-            Role::ElectedCoLead,
-            Role::IndustrialCoLead,
+        let ti = Scope::Territory("ti-7510".into());
+        let regions = ["75".to_owned(), "76".to_owned()];
+        let here = Place {
+            scope: &ti,
+            regions: &regions,
+        };
+        let elsewhere_scope = Scope::Territory("ti-8413".into());
+        let elsewhere = Place {
+            scope: &elsewhere_scope,
+            regions: &["84".to_owned()],
+        };
+        for (granter, roles) in [
+            (Role::ProjectManager, vec![Role::TeamMember]),
+            (
+                Role::ElectedCoLead,
+                vec![Role::ProjectManager, Role::TeamMember],
+            ),
+            (
+                Role::IndustrialCoLead,
+                vec![Role::ProjectManager, Role::TeamMember],
+            ),
         ] {
             let v = viewer(1, ti.clone(), granter);
-            assert_eq!(
-                grantable_roles(&v, &ti),
-                vec![Role::TeamMember],
-                "{granter:?}"
-            );
-            assert!(grantable_roles(&v, &Scope::Territory("ti-8413".into())).is_empty());
+            assert_eq!(grantable_roles(&v, here), roles, "{granter:?}");
+            assert!(!may_grant(&v, Role::ElectedCoLead, here));
+            assert!(grantable_roles(&v, elsewhere).is_empty());
         }
-        let national = viewer(2, Scope::National, Role::NationalDelegation);
-        assert!(may_grant(&national, Role::ElectedCoLead, &ti));
-        assert!(!may_grant(&national, Role::PlatformAdmin, &Scope::Platform));
-        assert!(!may_grant(&national, Role::Admin, &Scope::Organisation(3)));
-        let admin = viewer(3, Scope::Organisation(7), Role::Admin);
+        // The Region designates the binôme and the chef de projet of its territories, an
+        // interregional one included; the prefecture also the État's référent.
+        let council = viewer(2, Scope::Region("76".into()), Role::RegionalCouncil);
         assert_eq!(
-            grantable_roles(&admin, &Scope::Organisation(7)),
+            grantable_roles(&council, here),
+            vec![
+                Role::ElectedCoLead,
+                Role::IndustrialCoLead,
+                Role::ProjectManager
+            ]
+        );
+        assert!(grantable_roles(&council, elsewhere).is_empty());
+        let prefecture = viewer(3, Scope::Region("75".into()), Role::RegionalState);
+        assert!(may_grant(&prefecture, Role::StateReferent, here));
+        assert!(!may_grant(&council, Role::StateReferent, here));
+        assert!(!may_grant(&prefecture, Role::TeamMember, here));
+        let national = viewer(4, Scope::National, Role::NationalDelegation);
+        assert!(may_grant(&national, Role::ElectedCoLead, here));
+        assert!(may_grant(
+            &national,
+            Role::RegionalCouncil,
+            Place::outside_regions(&Scope::Region("84".into()))
+        ));
+        assert!(!may_grant(
+            &national,
+            Role::PlatformAdmin,
+            Place::outside_regions(&Scope::Platform)
+        ));
+        assert!(!may_grant(
+            &national,
+            Role::Admin,
+            Place::outside_regions(&Scope::Organisation(3))
+        ));
+        let admin = viewer(5, Scope::Organisation(7), Role::Admin);
+        assert_eq!(
+            grantable_roles(&admin, Place::outside_regions(&Scope::Organisation(7))),
             vec![Role::Member, Role::Admin]
         );
-        assert!(grantable_roles(&admin, &Scope::Organisation(8)).is_empty());
+        assert!(
+            grantable_roles(&admin, Place::outside_regions(&Scope::Organisation(8))).is_empty()
+        );
         // A role is given only in a scope of its kind.
-        let root = viewer(4, Scope::Platform, Role::PlatformAdmin);
-        assert!(may_grant(&root, Role::ElectedCoLead, &ti));
+        let root = viewer(6, Scope::Platform, Role::PlatformAdmin);
+        assert!(may_grant(&root, Role::ElectedCoLead, here));
         assert!(!may_grant(
             &root,
             Role::ElectedCoLead,
-            &Scope::Organisation(7)
+            Place::outside_regions(&Scope::Organisation(7))
         ));
         assert!(!may_grant(
             &Viewer::anonymous(),
             Role::Member,
-            &Scope::Organisation(7)
+            Place::outside_regions(&Scope::Organisation(7))
         ));
     }
 

@@ -1,13 +1,17 @@
 //! Simplification proposals (demandes de simplification): their workflow as a pure state
 //! machine, and the measures taken from their timeline.
 //!
-//! A proposal climbs from its territory to the region, then to the national level. Every
+//! A proposal climbs from its territory (its team writes it, the binôme approves it, the
+//! État's référent helps formalise it and may redirect it to an existing mechanism) to the
+//! region (every region the territory spans gives its opinion, the lead region decides), then
+//! to the national level. Every
 //! transition is one row of [`TRANSITIONS`]: the states it leaves, the roles that may take it,
 //! the state it reaches and what it requires. The server calls [`decide`] before writing
 //! anything; the pages call it to show only the actions a person may take. The same table is
 //! written out for people in `docs/simplification-workflow.md`, and a test checks that the
 //! two agree.
 
+use crate::domain::governance::Stance;
 use crate::domain::policy::{Role, Scope, Viewer};
 use serde::{Deserialize, Serialize};
 
@@ -18,13 +22,16 @@ pub enum Status {
     Draft,
     /// Submitted; waiting for both co-leads of the binôme to approve it.
     AwaitingApproval,
-    /// With the regional referents.
+    /// Approved by the binôme; with the territory's État référent, who helps formalise it and
+    /// may redirect it to an existing mechanism (FAQ 3.6).
+    ReferentReview,
+    /// With the regions the territory spans: each gives its opinion, the lead region decides.
     RegionalReview,
     /// Sent back to the territory for more information.
     Returned,
     /// Answered at regional level (final).
     AnsweredRegional,
-    /// Redirected to an existing mechanism (final).
+    /// Redirected by the État's référent to an existing mechanism (final).
     Redirected,
     /// Escalated, with the national team.
     NationalReview,
@@ -41,9 +48,10 @@ pub enum Status {
 }
 
 /// Every status, in workflow order.
-pub const ALL_STATUSES: [Status; 12] = [
+pub const ALL_STATUSES: [Status; 13] = [
     Status::Draft,
     Status::AwaitingApproval,
+    Status::ReferentReview,
     Status::RegionalReview,
     Status::Returned,
     Status::AnsweredRegional,
@@ -85,6 +93,7 @@ impl Status {
         match self {
             Status::Draft => "draft",
             Status::AwaitingApproval => "awaiting_approval",
+            Status::ReferentReview => "referent_review",
             Status::RegionalReview => "regional_review",
             Status::Returned => "returned",
             Status::AnsweredRegional => "answered_regional",
@@ -105,10 +114,13 @@ impl Status {
     /// The level whose people hold the proposal in this state.
     pub fn level(self) -> Level {
         match self {
-            Status::Draft | Status::AwaitingApproval | Status::Returned | Status::Withdrawn => {
-                Level::Territory
-            }
-            Status::RegionalReview | Status::AnsweredRegional | Status::Redirected => Level::Region,
+            Status::Draft
+            | Status::AwaitingApproval
+            | Status::ReferentReview
+            | Status::Returned
+            | Status::Redirected
+            | Status::Withdrawn => Level::Territory,
+            Status::RegionalReview | Status::AnsweredRegional => Level::Region,
             Status::NationalReview
             | Status::Accepted
             | Status::Implemented
@@ -152,6 +164,7 @@ impl Status {
         matches!(
             self,
             Status::AwaitingApproval
+                | Status::ReferentReview
                 | Status::Returned
                 | Status::RegionalReview
                 | Status::NationalReview
@@ -192,15 +205,18 @@ pub enum ActorRole {
     ProjectManager,
     /// Team member of the proposal's territory.
     TeamMember,
-    /// The État's référent of the proposal's territory (no step of its own yet).
+    /// The État's référent of the proposal's territory: formalises, forwards or redirects,
+    /// and may stand in for a co-lead whose approval waited too long.
     StateReferent,
     /// Any role in another territory's team.
     OtherTerritoryTeam,
-    /// The conseil régional of the proposal's region.
+    /// The conseil régional of the proposal's lead region, which decides.
     RegionalCouncil,
-    /// The prefecture (State services) of the proposal's region.
+    /// The prefecture (State services) of the proposal's lead region.
     RegionalState,
-    /// Either regional role in another region.
+    /// Either regional role in another region the territory spans: it gives its opinion.
+    ConcernedRegion,
+    /// Either regional role in a region the territory does not span.
     OtherRegion,
     /// The national délégation.
     NationalDelegation,
@@ -213,7 +229,7 @@ pub enum ActorRole {
     Anonymous,
 }
 
-pub const ALL_ACTOR_ROLES: [ActorRole; 13] = [
+pub const ALL_ACTOR_ROLES: [ActorRole; 14] = [
     ActorRole::ElectedCoLead,
     ActorRole::IndustrialCoLead,
     ActorRole::ProjectManager,
@@ -222,6 +238,7 @@ pub const ALL_ACTOR_ROLES: [ActorRole; 13] = [
     ActorRole::OtherTerritoryTeam,
     ActorRole::RegionalCouncil,
     ActorRole::RegionalState,
+    ActorRole::ConcernedRegion,
     ActorRole::OtherRegion,
     ActorRole::NationalDelegation,
     ActorRole::OrganisationMember,
@@ -240,6 +257,7 @@ impl ActorRole {
             ActorRole::OtherTerritoryTeam => "other_territory_team",
             ActorRole::RegionalCouncil => "regional_council",
             ActorRole::RegionalState => "regional_state",
+            ActorRole::ConcernedRegion => "concerned_region",
             ActorRole::OtherRegion => "other_region",
             ActorRole::NationalDelegation => "national_delegation",
             ActorRole::OrganisationMember => "organisation_member",
@@ -253,8 +271,23 @@ impl ActorRole {
     }
 }
 
-/// Every role `viewer` holds towards a proposal of `territory` in `region`; never empty.
-pub fn actor_roles(viewer: &Viewer, territory: &str, region: &str) -> Vec<ActorRole> {
+/// Where a proposal is from: its territory and the regions that territory spans, the lead
+/// region first.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    pub territory: &'a str,
+    pub regions: &'a [String],
+}
+
+impl Origin<'_> {
+    fn lead(&self) -> Option<&str> {
+        self.regions.first().map(String::as_str)
+    }
+}
+
+/// Every role `viewer` holds towards a proposal from `origin`; never empty.
+pub fn actor_roles(viewer: &Viewer, origin: Origin<'_>) -> Vec<ActorRole> {
+    let territory = origin.territory;
     if !viewer.signed_in() {
         return vec![ActorRole::Anonymous];
     }
@@ -269,8 +302,17 @@ pub fn actor_roles(viewer: &Viewer, territory: &str, region: &str) -> Vec<ActorR
                 _ => ActorRole::TeamMember,
             },
             (Scope::Territory(_), _) => ActorRole::OtherTerritoryTeam,
-            (Scope::Region(r), Role::RegionalCouncil) if r == region => ActorRole::RegionalCouncil,
-            (Scope::Region(r), Role::RegionalState) if r == region => ActorRole::RegionalState,
+            (Scope::Region(r), Role::RegionalCouncil) if Some(r.as_str()) == origin.lead() => {
+                ActorRole::RegionalCouncil
+            }
+            (Scope::Region(r), Role::RegionalState) if Some(r.as_str()) == origin.lead() => {
+                ActorRole::RegionalState
+            }
+            (Scope::Region(r), Role::RegionalCouncil | Role::RegionalState)
+                if origin.regions.contains(r) =>
+            {
+                ActorRole::ConcernedRegion
+            }
             (Scope::Region(_), _) => ActorRole::OtherRegion,
             (Scope::National, _) => ActorRole::NationalDelegation,
             (Scope::Organisation(_), _) => ActorRole::OrganisationMember,
@@ -293,8 +335,16 @@ pub enum Action {
     Approve,
     RequestChanges,
     Resubmit,
-    AnswerRegional,
+    /// The État's référent sends the proposal, formalised, to the regions.
+    Forward,
+    /// The État's référent redirects it to an existing mechanism.
     Redirect,
+    /// The État's référent sends it back to the team to be made precise.
+    Clarify,
+    /// A region the territory spans records its opinion (the lead region's counts for
+    /// escalating).
+    GiveOpinion,
+    AnswerRegional,
     ReturnToTerritory,
     Escalate,
     Accept,
@@ -309,13 +359,16 @@ pub enum Action {
 /// How long the national delegation may undo a merge.
 pub const UNDO_MERGE_DAYS: i64 = 30;
 
-pub const ALL_ACTIONS: [Action; 14] = [
+pub const ALL_ACTIONS: [Action; 17] = [
     Action::Submit,
     Action::Approve,
     Action::RequestChanges,
     Action::Resubmit,
-    Action::AnswerRegional,
+    Action::Forward,
     Action::Redirect,
+    Action::Clarify,
+    Action::GiveOpinion,
+    Action::AnswerRegional,
     Action::ReturnToTerritory,
     Action::Escalate,
     Action::Accept,
@@ -333,8 +386,11 @@ impl Action {
             Action::Approve => "approve",
             Action::RequestChanges => "request_changes",
             Action::Resubmit => "resubmit",
-            Action::AnswerRegional => "answer_regional",
+            Action::Forward => "forward",
             Action::Redirect => "redirect",
+            Action::Clarify => "clarify",
+            Action::GiveOpinion => "opinion",
+            Action::AnswerRegional => "answer_regional",
             Action::ReturnToTerritory => "return",
             Action::Escalate => "escalate",
             Action::Accept => "accept",
@@ -367,7 +423,10 @@ impl Action {
             | Action::Approve
             | Action::RequestChanges
             | Action::Resubmit
+            | Action::Forward
             | Action::Redirect
+            | Action::Clarify
+            | Action::GiveOpinion
             | Action::ReturnToTerritory
             | Action::Escalate
             | Action::Merge
@@ -388,8 +447,13 @@ pub enum Requirement {
     Mechanism,
     /// Another open proposal to merge into.
     Target,
-    /// The other co-lead of the binôme, not the one who approved already.
+    /// The other co-lead of the binôme, not the one who approved already; or the État's
+    /// référent once the approval has waited the stand-in period.
     NewApproval,
+    /// A [`Stance`] (favourable, with reservations, unfavourable).
+    Stance,
+    /// The lead region's opinion, recorded since the proposal reached the regional step.
+    RegionalOpinion,
     /// The merge was taken less than [`UNDO_MERGE_DAYS`] ago.
     UndoPeriod,
 }
@@ -402,6 +466,8 @@ impl Requirement {
             Requirement::Mechanism => "mechanism",
             Requirement::Target => "target",
             Requirement::NewApproval => "new_approval",
+            Requirement::Stance => "stance",
+            Requirement::RegionalOpinion => "regional_opinion",
             Requirement::UndoPeriod => "undo_period",
         }
     }
@@ -430,12 +496,24 @@ const TERRITORY_LEADS: &[ActorRole] = &[
     ActorRole::ProjectManager,
 ];
 const CO_LEADS: &[ActorRole] = &[ActorRole::ElectedCoLead, ActorRole::IndustrialCoLead];
+const APPROVERS: &[ActorRole] = &[
+    ActorRole::ElectedCoLead,
+    ActorRole::IndustrialCoLead,
+    ActorRole::StateReferent,
+];
+const REFERENT: &[ActorRole] = &[ActorRole::StateReferent];
 const REGION: &[ActorRole] = &[ActorRole::RegionalCouncil, ActorRole::RegionalState];
+const REGIONS_CONCERNED: &[ActorRole] = &[
+    ActorRole::RegionalCouncil,
+    ActorRole::RegionalState,
+    ActorRole::ConcernedRegion,
+];
 const NATIONAL: &[ActorRole] = &[ActorRole::NationalDelegation];
 
-/// The workflow. `Approve` reaches `RegionalReview` once both co-leads approved (see
-/// [`decide`]); the row gives the state when one approval is still missing.
-pub const TRANSITIONS: [Transition; 14] = [
+/// The workflow. `Approve` reaches `ReferentReview` once both seats of the binôme approved
+/// (`RegionalReview` when the territory has no État référent; see [`decide`]); the row gives
+/// the state when one approval is still missing.
+pub const TRANSITIONS: [Transition; 17] = [
     Transition {
         action: Action::Submit,
         from: &[Status::Draft],
@@ -446,7 +524,7 @@ pub const TRANSITIONS: [Transition; 14] = [
     Transition {
         action: Action::Approve,
         from: &[Status::AwaitingApproval],
-        roles: CO_LEADS,
+        roles: APPROVERS,
         to: Status::AwaitingApproval,
         requires: &[Requirement::NewApproval],
     },
@@ -465,18 +543,39 @@ pub const TRANSITIONS: [Transition; 14] = [
         requires: &[Requirement::Complete, Requirement::Comment],
     },
     Transition {
+        action: Action::Forward,
+        from: &[Status::ReferentReview],
+        roles: REFERENT,
+        to: Status::RegionalReview,
+        requires: &[],
+    },
+    Transition {
+        action: Action::Redirect,
+        from: &[Status::ReferentReview],
+        roles: REFERENT,
+        to: Status::Redirected,
+        requires: &[Requirement::Mechanism, Requirement::Comment],
+    },
+    Transition {
+        action: Action::Clarify,
+        from: &[Status::ReferentReview],
+        roles: REFERENT,
+        to: Status::Returned,
+        requires: &[Requirement::Comment],
+    },
+    Transition {
+        action: Action::GiveOpinion,
+        from: &[Status::RegionalReview],
+        roles: REGIONS_CONCERNED,
+        to: Status::RegionalReview,
+        requires: &[Requirement::Stance, Requirement::Comment],
+    },
+    Transition {
         action: Action::AnswerRegional,
         from: &[Status::RegionalReview],
         roles: REGION,
         to: Status::AnsweredRegional,
         requires: &[Requirement::Comment],
-    },
-    Transition {
-        action: Action::Redirect,
-        from: &[Status::RegionalReview],
-        roles: REGION,
-        to: Status::Redirected,
-        requires: &[Requirement::Mechanism, Requirement::Comment],
     },
     Transition {
         action: Action::ReturnToTerritory,
@@ -490,7 +589,7 @@ pub const TRANSITIONS: [Transition; 14] = [
         from: &[Status::RegionalReview],
         roles: REGION,
         to: Status::NationalReview,
-        requires: &[],
+        requires: &[Requirement::RegionalOpinion],
     },
     Transition {
         action: Action::Accept,
@@ -524,6 +623,7 @@ pub const TRANSITIONS: [Transition; 14] = [
         action: Action::Withdraw,
         from: &[
             Status::AwaitingApproval,
+            Status::ReferentReview,
             Status::RegionalReview,
             Status::Returned,
             Status::NationalReview,
@@ -554,6 +654,17 @@ pub struct Approvals {
     pub industrial: Option<i64>,
 }
 
+crate::domain::workflow::vocabulary! {
+    /// The seat(s) of the binôme whose approval the État's référent gave, their approval
+    /// having waited the stand-in period (FAQ 3.2: the binôme never blocks).
+    StandsIn {
+        Elected => "elected_colead",
+        Industrial => "industrial_colead",
+        /// Both seats.
+        Binome => "binome",
+    }
+}
+
 /// What the deciding function knows of the proposal besides its status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Facts {
@@ -562,6 +673,13 @@ pub struct Facts {
     pub approvals: Approvals,
     /// A merge may still be undone ([`UNDO_MERGE_DAYS`] have not passed since it).
     pub undo_open: bool,
+    /// The territory has an État référent: the binôme's approval sends the proposal to them.
+    pub referent_seated: bool,
+    /// The binôme's approval has waited the stand-in period: the État's référent may give
+    /// the approvals still missing.
+    pub stand_in_open: bool,
+    /// The lead region recorded its opinion since the proposal reached the regional step.
+    pub regional_opinion: bool,
 }
 
 /// What the person typed with the action.
@@ -571,6 +689,9 @@ pub struct StepInput {
     pub mechanism: Option<String>,
     /// The proposal to merge into, already checked to exist and be open.
     pub target: Option<i64>,
+    /// An opinion's [`Stance`] code.
+    #[serde(default)]
+    pub stance: Option<String>,
 }
 
 /// Why an action is refused.
@@ -589,6 +710,47 @@ pub struct Decision {
     /// The role in which the person acts (recorded in the timeline).
     pub role: ActorRole,
     pub approvals: Approvals,
+    /// The seats the État's référent stood in for, on an approval.
+    pub stands_in: Option<StandsIn>,
+    /// The opinion given, on [`Action::GiveOpinion`].
+    pub stance: Option<Stance>,
+}
+
+/// Whether `role` (user `user_id`) may give an approval still missing, and which seats it
+/// fills: a co-lead their own seat, once, never both halves; the État's référent every
+/// missing seat once the stand-in period is over, unless they approved already.
+fn approval_seats(
+    role: ActorRole,
+    user_id: Option<i64>,
+    approvals: Approvals,
+    facts: &Facts,
+) -> Option<(bool, bool)> {
+    let Approvals {
+        elected,
+        industrial,
+    } = approvals;
+    match role {
+        ActorRole::ElectedCoLead
+            if elected.is_none() && !(industrial.is_some() && industrial == user_id) =>
+        {
+            Some((true, false))
+        }
+        ActorRole::IndustrialCoLead
+            if industrial.is_none() && !(elected.is_some() && elected == user_id) =>
+        {
+            Some((false, true))
+        }
+        ActorRole::StateReferent
+            if facts.stand_in_open
+                && (elected.is_none() || industrial.is_none())
+                && user_id.is_some()
+                && elected != user_id
+                && industrial != user_id =>
+        {
+            Some((elected.is_none(), industrial.is_none()))
+        }
+        _ => None,
+    }
 }
 
 /// Decides whether someone holding `roles` (user `user_id`) may take `action` on a proposal in
@@ -609,21 +771,21 @@ pub fn decide(
     let mut acting = None;
     for role in roles.iter().copied().filter(|r| row.roles.contains(r)) {
         if row.requires.contains(&Requirement::NewApproval) {
-            let (mine, other) = match role {
-                ActorRole::ElectedCoLead => (approvals.elected, approvals.industrial),
-                _ => (approvals.industrial, approvals.elected),
-            };
-            // Each co-lead approves once, and one person cannot be both halves of the binôme.
-            if mine.is_some() || (other.is_some() && other == user_id) {
-                continue;
+            match approval_seats(role, user_id, approvals, facts) {
+                Some(seats) => {
+                    acting = Some((role, Some(seats)));
+                    break;
+                }
+                None => continue,
             }
         }
-        acting = Some(role);
+        acting = Some((role, None));
         break;
     }
-    let Some(role) = acting else {
+    let Some((role, seats)) = acting else {
         return Err(Refusal::NotAllowed);
     };
+    let mut stance = None;
     for need in row.requires {
         match need {
             Requirement::Complete if !facts.complete => return Err(Refusal::Missing("problem")),
@@ -645,10 +807,18 @@ pub fn decide(
             Requirement::UndoPeriod if !facts.undo_open => {
                 return Err(Refusal::Missing("undo_period"))
             }
+            Requirement::RegionalOpinion if !facts.regional_opinion => {
+                return Err(Refusal::Missing("regional_opinion"))
+            }
+            Requirement::Stance => match input.stance.as_deref().and_then(Stance::parse) {
+                Some(s) => stance = Some(s),
+                None => return Err(Refusal::Missing("stance")),
+            },
             _ => {}
         }
     }
     let mut to = row.to;
+    let mut stands_in = None;
     match (action, role) {
         // The text may have changed since the binôme approved it: a resubmission is approved
         // again by both co-leads, the one who resubmits first.
@@ -662,38 +832,61 @@ pub fn decide(
         }
         (Action::Submit, ActorRole::ElectedCoLead) => approvals.elected = user_id,
         (Action::Submit, ActorRole::IndustrialCoLead) => approvals.industrial = user_id,
-        (Action::Approve, ActorRole::ElectedCoLead) => approvals.elected = user_id,
-        (Action::Approve, _) => approvals.industrial = user_id,
+        (Action::Approve, _) => {
+            let (elected, industrial) = seats.unwrap_or_default();
+            if elected {
+                approvals.elected = user_id;
+            }
+            if industrial {
+                approvals.industrial = user_id;
+            }
+            if role == ActorRole::StateReferent {
+                stands_in = match (elected, industrial) {
+                    (true, true) => Some(StandsIn::Binome),
+                    (true, false) => Some(StandsIn::Elected),
+                    _ => Some(StandsIn::Industrial),
+                };
+            }
+        }
         (Action::RequestChanges, _) => approvals = Approvals::default(),
         _ => {}
     }
     if action == Action::Approve && approvals.elected.is_some() && approvals.industrial.is_some() {
-        to = Status::RegionalReview;
+        to = if facts.referent_seated && stands_in.is_none() {
+            Status::ReferentReview
+        } else {
+            // The référent who stood in has seen it; a territory without one goes on.
+            Status::RegionalReview
+        };
     }
     Ok(Decision {
         to,
         role,
         approvals,
+        stands_in,
+        stance,
     })
 }
 
-/// The actions someone may see offered on a proposal (the requirements are checked on use).
+/// The actions someone may see offered on a proposal (the requirements are checked on use,
+/// except the lead region's opinion before escalating, which the page says is missing).
 pub fn offered_actions(
     status: Status,
     roles: &[ActorRole],
     user_id: Option<i64>,
-    approvals: Approvals,
-    undo_open: bool,
+    facts: &Facts,
 ) -> Vec<Action> {
     let facts = Facts {
         complete: true,
-        approvals,
-        undo_open,
+        undo_open: facts.undo_open,
+        regional_opinion: true,
+        ..*facts
     };
     let input = StepInput {
         comment: "-".into(),
         mechanism: Some(Mechanism::CertificatDeProjet.code().into()),
         target: Some(0),
+        stance: Some(Stance::Favourable.code().into()),
     };
     ALL_ACTIONS
         .into_iter()
@@ -859,7 +1052,7 @@ mod tests {
         let facts = Facts {
             complete: true,
             approvals: submitted.approvals,
-            undo_open: false,
+            ..Facts::default()
         };
         // The elected co-lead cannot approve twice.
         assert_eq!(
@@ -882,7 +1075,190 @@ mod tests {
             &none,
         )
         .unwrap();
-        assert_eq!(approved.to, Status::RegionalReview);
+        assert_eq!(
+            approved.to,
+            Status::RegionalReview,
+            "no référent: on to the region"
+        );
+        let with_referent = Facts {
+            referent_seated: true,
+            ..facts
+        };
+        let approved = decide(
+            Status::AwaitingApproval,
+            &[ActorRole::IndustrialCoLead],
+            Some(2),
+            Action::Approve,
+            &with_referent,
+            &none,
+        )
+        .unwrap();
+        assert_eq!(approved.to, Status::ReferentReview);
+        assert_eq!(approved.stands_in, None);
+    }
+
+    #[test]
+    fn the_referent_stands_in_for_a_seat_only_after_the_waiting_period() {
+        let facts = Facts {
+            complete: true,
+            approvals: Approvals {
+                elected: Some(1),
+                industrial: None,
+            },
+            referent_seated: true,
+            ..Facts::default()
+        };
+        let referent = [ActorRole::StateReferent];
+        let none = StepInput::default();
+        assert_eq!(
+            decide(
+                Status::AwaitingApproval,
+                &referent,
+                Some(9),
+                Action::Approve,
+                &facts,
+                &none
+            ),
+            Err(Refusal::NotAllowed),
+            "the seat has not waited long enough"
+        );
+        let waited = Facts {
+            stand_in_open: true,
+            ..facts
+        };
+        let d = decide(
+            Status::AwaitingApproval,
+            &referent,
+            Some(9),
+            Action::Approve,
+            &waited,
+            &none,
+        )
+        .unwrap();
+        assert_eq!(d.to, Status::RegionalReview, "it leaves the territory");
+        assert_eq!(d.role, ActorRole::StateReferent);
+        assert_eq!(d.stands_in, Some(StandsIn::Industrial));
+        assert_eq!(d.approvals.industrial, Some(9));
+        // Both seats silent: one approval of the référent stands for the binôme.
+        let empty = Facts {
+            approvals: Approvals::default(),
+            ..waited
+        };
+        let d = decide(
+            Status::AwaitingApproval,
+            &referent,
+            Some(9),
+            Action::Approve,
+            &empty,
+            &none,
+        )
+        .unwrap();
+        assert_eq!(d.stands_in, Some(StandsIn::Binome));
+        // The référent cannot fill a seat they hold the other half of.
+        assert_eq!(
+            decide(
+                Status::AwaitingApproval,
+                &referent,
+                Some(1),
+                Action::Approve,
+                &waited,
+                &none
+            ),
+            Err(Refusal::NotAllowed)
+        );
+    }
+
+    #[test]
+    fn redirection_is_the_referents_and_the_lead_region_escalates_on_its_opinion() {
+        let facts = Facts::default();
+        let input = StepInput {
+            comment: "relève du certificat de projet".into(),
+            mechanism: Some(Mechanism::CertificatDeProjet.code().into()),
+            ..StepInput::default()
+        };
+        let d = decide(
+            Status::ReferentReview,
+            &[ActorRole::StateReferent],
+            Some(9),
+            Action::Redirect,
+            &facts,
+            &input,
+        )
+        .unwrap();
+        assert_eq!(d.to, Status::Redirected);
+        assert_eq!(d.to.level(), Level::Territory);
+        for role in [ActorRole::RegionalCouncil, ActorRole::RegionalState] {
+            assert_eq!(
+                decide(
+                    Status::RegionalReview,
+                    &[role],
+                    Some(3),
+                    Action::Redirect,
+                    &facts,
+                    &input
+                ),
+                Err(Refusal::NotAllowed),
+                "{role:?}"
+            );
+        }
+        let plain = StepInput::default();
+        assert_eq!(
+            decide(
+                Status::RegionalReview,
+                &[ActorRole::RegionalCouncil],
+                Some(3),
+                Action::Escalate,
+                &facts,
+                &plain
+            ),
+            Err(Refusal::Missing("regional_opinion"))
+        );
+        let opinion = StepInput {
+            comment: "favorable".into(),
+            stance: Some("favourable".into()),
+            ..StepInput::default()
+        };
+        let given = decide(
+            Status::RegionalReview,
+            &[ActorRole::ConcernedRegion],
+            Some(4),
+            Action::GiveOpinion,
+            &facts,
+            &opinion,
+        )
+        .unwrap();
+        assert_eq!(
+            (given.to, given.stance),
+            (Status::RegionalReview, Some(Stance::Favourable))
+        );
+        assert_eq!(
+            decide(
+                Status::RegionalReview,
+                &[ActorRole::ConcernedRegion],
+                Some(4),
+                Action::AnswerRegional,
+                &facts,
+                &opinion
+            ),
+            Err(Refusal::NotAllowed),
+            "the lead region decides"
+        );
+        let heard = Facts {
+            regional_opinion: true,
+            ..facts
+        };
+        assert_eq!(
+            decide(
+                Status::RegionalReview,
+                &[ActorRole::RegionalState],
+                Some(3),
+                Action::Escalate,
+                &heard,
+                &plain
+            )
+            .map(|d| d.to),
+            Ok(Status::NationalReview)
+        );
     }
 
     #[test]
@@ -893,7 +1269,7 @@ mod tests {
                 elected: Some(1),
                 industrial: None,
             },
-            undo_open: false,
+            ..Facts::default()
         };
         let both = [ActorRole::ElectedCoLead, ActorRole::IndustrialCoLead];
         assert_eq!(
@@ -922,15 +1298,15 @@ mod tests {
         );
         assert_eq!(refused, Err(Refusal::Missing("problem")));
         let refused = decide(
-            Status::RegionalReview,
-            &[ActorRole::RegionalCouncil],
+            Status::ReferentReview,
+            &[ActorRole::StateReferent],
             Some(3),
             Action::Redirect,
             &facts,
             &StepInput {
                 comment: "voir le rescrit".into(),
                 mechanism: Some("unknown".into()),
-                target: None,
+                ..StepInput::default()
             },
         );
         assert_eq!(refused, Err(Refusal::Missing("mechanism")));
@@ -951,16 +1327,25 @@ mod tests {
                 },
             ],
         };
+        let origin = |territory, regions| Origin { territory, regions };
+        let auvergne = ["84".to_owned()];
+        let normandie = ["27".to_owned()];
+        let both = ["27".to_owned(), "84".to_owned()];
         assert_eq!(
-            actor_roles(&v, "ti-8422", "84"),
+            actor_roles(&v, origin("ti-8422", &auvergne)),
             vec![ActorRole::ProjectManager, ActorRole::RegionalCouncil]
         );
         assert_eq!(
-            actor_roles(&v, "ti-8413", "27"),
+            actor_roles(&v, origin("ti-8413", &normandie)),
             vec![ActorRole::OtherTerritoryTeam, ActorRole::OtherRegion]
         );
+        // An interregional territory: the other region concerned gives opinions.
         assert_eq!(
-            actor_roles(&Viewer::anonymous(), "ti-8422", "84"),
+            actor_roles(&v, origin("ti-2701", &both)),
+            vec![ActorRole::OtherTerritoryTeam, ActorRole::ConcernedRegion]
+        );
+        assert_eq!(
+            actor_roles(&Viewer::anonymous(), origin("ti-8422", &auvergne)),
             vec![ActorRole::Anonymous]
         );
     }

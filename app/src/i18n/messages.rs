@@ -343,6 +343,7 @@ messages! {
     DaysWord => "jours", "days";
     StDraft => "Brouillon", "Draft";
     StAwaitingApproval => "En attente d'approbation du binôme", "Awaiting the co-leads' approval";
+    StReferentReview => "Avec le référent territorial de l'État", "With the State's territorial referent";
     StRegionalReview => "En examen régional", "Under regional review";
     StReturned => "Renvoyée au territoire pour complément", "Returned to the territory for more information";
     StAnsweredRegional => "Réponse régionale", "Answered at regional level";
@@ -356,7 +357,10 @@ messages! {
     AcSubmit => "Soumettre au binôme", "Submit to the co-leads";
     AcApprove => "Approuver", "Approve";
     AcRequestChanges => "Demander des modifications", "Request changes";
-    AcResubmit => "Renvoyer à la région", "Send back to the region";
+    AcResubmit => "Soumettre à nouveau au binôme", "Submit to the binôme again";
+    AcForward => "Transmettre à la région", "Forward to the region";
+    AcClarify => "Renvoyer à l'équipe pour préciser", "Send back to the team to make it precise";
+    AcGiveOpinion => "Donner l'avis de la région", "Give the region's opinion";
     AcAnswerRegional => "Répondre au niveau régional", "Answer at regional level";
     AcRedirect => "Orienter vers un dispositif", "Redirect to a mechanism";
     AcReturn => "Renvoyer au territoire", "Return to the territory";
@@ -417,6 +421,7 @@ messages! {
     RoleStateReferent => "référent territorial de l'État", "State's territorial referent";
     RoleRegionalCouncil => "conseil régional", "regional council";
     RoleRegionalState => "préfecture de région (services de l'État)", "regional prefecture (State services)";
+    RoleConcernedRegion => "région concernée (territoire interrégional)", "region concerned (interregional territory)";
     RoleOtherRegion => "autre région", "another region";
     RoleNationalDelegation => "délégation aux Territoires d'industrie", "Territoires d'industrie delegation";
     RolePlatformAdmin => "administrateur de la plateforme", "platform administrator";
@@ -486,6 +491,19 @@ messages! {
     PeopleWord => "personnes", "people";
     FlashSupported => "Merci : votre soutien est enregistré.", "Thank you: your support is recorded.";
     ErrCommentRequired => "Un commentaire est nécessaire pour cette étape.", "This step needs a comment.";
+    ErrStanceRequired => "Choisissez l'avis : favorable, favorable avec réserves ou défavorable.", "Choose the opinion: favourable, favourable with reservations or unfavourable.";
+    ErrRegionalOpinionMissing => "L'avis de la région pilote doit être enregistré avant la transmission au niveau national.", "The lead region's opinion must be recorded before escalating to the national level.";
+    StanceLabel => "Avis", "Opinion";
+    AnsweredInRegions => "Répondues au niveau régional, par thème", "Answered at regional level, by theme";
+    AnsweredInRegionsHint => "Les irritants qui reviennent d'une région à l'autre : une mesure nationale pourrait les lever.", "Irritants that come back from one region to the next: a national measure could lift them.";
+    ChooseStance => "Choisir l'avis", "Choose the opinion";
+    StanceFavourable => "Favorable", "Favourable";
+    StanceReserved => "Favorable avec réserves", "Favourable with reservations";
+    StanceUnfavourable => "Défavorable", "Unfavourable";
+    StandsInElected => "à la place de l'élu du binôme, sans réponse dans le délai", "in place of the binôme's elected member, who did not answer in time";
+    StandsInIndustrial => "à la place de l'industriel du binôme, sans réponse dans le délai", "in place of the binôme's industrial member, who did not answer in time";
+    StandsInBinome => "à la place du binôme, sans réponse dans le délai", "in place of the binôme, which did not answer in time";
+    OpinionNeeded => "Avant de transmettre au niveau national, enregistrez l'avis de la région (« Donner l'avis de la région »).", "Before escalating to the national level, record the region's opinion (“Give the region's opinion”).";
     ErrMechanismRequired => "Choisissez le dispositif vers lequel orienter la demande.", "Choose the mechanism to redirect the proposal to.";
     ErrUndoPeriodOver => "La fusion date de plus de 30 jours : elle ne peut plus être annulée.", "The merge is more than 30 days old: it can no longer be undone.";
     ErrTargetRequired => "Indiquez le numéro d'une demande ouverte, autre que celle-ci.", "Give the number of another open proposal.";

@@ -7,13 +7,14 @@ use crate::domain::claim::{ClaimKind, ClaimStatus};
 use crate::domain::contact::ContactStatus;
 use crate::domain::exchange::ExchangeFormat;
 use crate::domain::exchange::ExchangeStatus;
+use crate::domain::governance::Stance;
 use crate::domain::matching::FirmSize;
 use crate::domain::matching::{tells, MatchScore, Reason};
 use crate::domain::need::{NeedKind, NeedVisibility};
 use crate::domain::notification::{Frequency, NotificationKind};
 use crate::domain::organisation::{OrganisationKind, SiteStatus};
 use crate::domain::policy::Role;
-use crate::domain::proposal::{ActorRole, Level, Mechanism, ProposalKind};
+use crate::domain::proposal::{ActorRole, Level, Mechanism, ProposalKind, StandsIn};
 use crate::domain::theme::{Axis, Theme};
 use crate::error::{Conflict, Problem};
 
@@ -118,6 +119,38 @@ impl ProposalKind {
     }
 }
 
+impl Stance {
+    /// The text naming this opinion.
+    pub fn key(self) -> Key {
+        match self {
+            Stance::Favourable => Key::StanceFavourable,
+            Stance::Reserved => Key::StanceReserved,
+            Stance::Unfavourable => Key::StanceUnfavourable,
+        }
+    }
+
+    /// The text of a stored stance code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, Stance::parse, Stance::key)
+    }
+}
+
+impl StandsIn {
+    /// What the timeline says of an approval the État's référent gave in place of the binôme.
+    pub fn key(self) -> Key {
+        match self {
+            StandsIn::Elected => Key::StandsInElected,
+            StandsIn::Industrial => Key::StandsInIndustrial,
+            StandsIn::Binome => Key::StandsInBinome,
+        }
+    }
+
+    /// The text of a stored code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, StandsIn::parse, StandsIn::key)
+    }
+}
+
 impl Mechanism {
     /// The text naming an existing mechanism.
     pub fn key(self) -> Key {
@@ -171,6 +204,7 @@ impl Conflict {
             Conflict::AlreadyClosed => Key::ErrAlreadyClosed,
             Conflict::AlreadySupported => Key::ErrAlreadySupported,
             Conflict::UndoPeriodOver => Key::ErrUndoPeriodOver,
+            Conflict::RegionalOpinionMissing => Key::ErrRegionalOpinionMissing,
             Conflict::ChangedMeanwhile => Key::ErrChangedMeanwhile,
             Conflict::AccountExists => Key::ErrAccountExists,
             Conflict::AlreadyClaimed => Key::ErrAlreadyClaimed,
@@ -232,6 +266,7 @@ impl ActorRole {
             ActorRole::OtherTerritoryTeam => Key::RoleSupportingTerritory,
             ActorRole::RegionalCouncil => Key::RoleRegionalCouncil,
             ActorRole::RegionalState => Key::RoleRegionalState,
+            ActorRole::ConcernedRegion => Key::RoleConcernedRegion,
             ActorRole::OtherRegion => Key::RoleOtherRegion,
             ActorRole::NationalDelegation => Key::RoleNationalDelegation,
             ActorRole::OrganisationMember => Key::RoleSupportingFirm,
@@ -268,6 +303,7 @@ impl Problem {
             Problem::LinkInvalid => Key::ErrLinkInvalid,
             Problem::ListTooLong => Key::ErrListTooLong,
             Problem::MechanismRequired => Key::ErrMechanismRequired,
+            Problem::StanceRequired => Key::ErrStanceRequired,
             Problem::MessageRequired => Key::ErrMessageRequired,
             Problem::NafInvalid => Key::ErrNafInvalid,
             Problem::SiretInvalid => Key::ErrSiretInvalid,

@@ -416,7 +416,7 @@ fn ProfileSection(
     let user = Resource::new(|| (), |_| crate::api::accounts::get_current_user());
     let resource = crate::domain::policy::Resource::Territory {
         id: id.clone(),
-        region: id.get(3..5).unwrap_or_default().to_owned(),
+        regions: vec![id.get(3..5).unwrap_or_default().to_owned()],
     };
     let edit_href = format!("/territoires/{id}/modifier");
     let body = match profile {
@@ -478,7 +478,7 @@ pub fn TerritoryEditPage() -> impl IntoView {
             let user = crate::api::accounts::get_current_user().await?;
             let resource = crate::domain::policy::Resource::Territory {
                 id: id.clone(),
-                region: id.get(3..5).unwrap_or_default().to_owned(),
+                regions: vec![id.get(3..5).unwrap_or_default().to_owned()],
             };
             if !user.is_some_and(|u| {
                 crate::domain::policy::can(

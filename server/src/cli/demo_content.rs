@@ -74,9 +74,10 @@ const TEMPLATES: [Template; 12] = [
 ];
 
 /// Where a generated proposal ends, with its weight.
-const PATHS: [(&str, u32); 9] = [
+const PATHS: [(&str, u32); 10] = [
     ("draft", 1),
     ("awaiting_approval", 1),
+    ("referent_review", 1),
     ("regional_review", 3),
     ("returned", 1),
     ("answered_regional", 2),
@@ -94,6 +95,8 @@ struct TerritoryRow {
 
 /// One step of a generated timeline.
 struct Step {
+    /// An opinion's stance, or empty.
+    stance: &'static str,
     role: &'static str,
     name: &'static str,
     action: &'static str,
@@ -104,6 +107,7 @@ struct Step {
 
 fn path_to(end: &str) -> Vec<Step> {
     let step = |role, name, action, from, to, comment| Step {
+        stance: "",
         role,
         name,
         action,
@@ -124,7 +128,7 @@ fn path_to(end: &str) -> Vec<Step> {
     }
     steps.push(step(
         "elected_colead",
-        "Co-président élu (démo)",
+        "Élu du binôme (démo)",
         "submit",
         "draft",
         "awaiting_approval",
@@ -135,12 +139,31 @@ fn path_to(end: &str) -> Vec<Step> {
     }
     steps.push(step(
         "industrial_colead",
-        "Co-président industriel (démo)",
+        "Industriel du binôme (démo)",
         "approve",
         "awaiting_approval",
-        "regional_review",
+        "referent_review",
         "",
     ));
+    let referent = |action, to, comment| {
+        step(
+            "state_referent",
+            "Référent territorial de l'État (démo)",
+            action,
+            "referent_review",
+            to,
+            comment,
+        )
+    };
+    match end {
+        "referent_review" => return steps,
+        // Redirection is the État's référent's, at the territory (FAQ 3.6).
+        "redirected" => {
+            steps.push(referent("redirect", "redirected", "Le certificat de projet donne au porteur un calendrier d'instruction opposable."));
+            return steps;
+        }
+        _ => steps.push(referent("forward", "regional_review", "Demande reformulée avec le porteur : la règle en cause et les délais constatés sont précisés.")),
+    }
     let region = |action, to, comment| {
         step(
             "regional_council",
@@ -155,8 +178,12 @@ fn path_to(end: &str) -> Vec<Step> {
         "regional_review" => {}
         "returned" => steps.push(region("return", "returned", "Merci de préciser les projets concernés et les délais constatés.")),
         "answered_regional" => steps.push(region("answer_regional", "answered_regional", "La région réunit les services instructeurs ; un référent unique suivra les dossiers du territoire.")),
-        "redirected" => steps.push(region("redirect", "redirected", "Le certificat de projet donne au porteur un calendrier d'instruction opposable.")),
         _ => {
+            // The lead region gives its opinion before escalating.
+            steps.push(Step {
+                stance: "favourable",
+                ..region("opinion", "regional_review", "Avis favorable : le même blocage est signalé par plusieurs territoires de la région.")
+            });
             steps.push(region("escalate", "national_review", "Sujet remonté par plusieurs territoires de la région."));
             let national = |action, to, comment| step("national_delegation", "Délégation nationale (démo)", action, "national_review", to, comment);
             match end {
@@ -218,7 +245,7 @@ pub async fn generate(
         let submitted = steps
             .iter()
             .zip(&times)
-            .find(|(s, _)| s.to == "regional_review")
+            .find(|(s, _)| matches!(s.to, "referent_review" | "regional_review"))
             .map(|(_, t)| *t);
         let answered = steps
             .iter()
@@ -274,7 +301,7 @@ pub async fn generate(
             txn.execute(stmt(
                 txn,
                 "INSERT INTO proposal_event (proposal_id, at, user_name, role, action, from_status, \
-                 to_status, comment, mechanism) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 to_status, comment, mechanism, stance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 vec![
                     id.into(),
                     (*t).into(),
@@ -290,6 +317,7 @@ pub async fn generate(
                         ""
                     }
                     .into(),
+                    s.stance.into(),
                 ],
             ))
             .await?;

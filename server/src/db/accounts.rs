@@ -85,6 +85,9 @@ pub async fn memberships(
 }
 
 /// Adds a membership (idempotent).
+/// Gives `user_id` a role in a scope. A seat (`policy::SEATS`: the binôme's two, the État's
+/// référent) has one holder at a time: its previous holder loses it, and the audit log says
+/// who replaced whom. Returns the users replaced.
 pub async fn add_membership(
     db: &impl ConnectionTrait,
     user_id: i64,
@@ -92,7 +95,39 @@ pub async fn add_membership(
     scope_id: &str,
     role: &str,
     at: i64,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<i64>> {
+    let mut replaced = Vec::new();
+    if app::domain::policy::Role::parse(role).is_some_and(|r| r.is_seat()) {
+        #[derive(FromQueryResult)]
+        struct Holder {
+            user_id: i64,
+        }
+        let holders: Vec<Holder> = fetch_all(
+            db,
+            "DELETE FROM membership WHERE scope_kind = ? AND scope_id = ? AND role = ? \
+             AND user_id <> ? RETURNING user_id",
+            vec![
+                scope_kind.into(),
+                scope_id.into(),
+                role.into(),
+                user_id.into(),
+            ],
+        )
+        .await?;
+        for h in holders {
+            audit(
+                db,
+                "role_replaced",
+                Some(h.user_id),
+                None,
+                "",
+                &format!("{scope_kind}:{scope_id}:{role} now held by {user_id}"),
+                at,
+            )
+            .await?;
+            replaced.push(h.user_id);
+        }
+    }
     db.execute(stmt(
         db,
         "INSERT INTO membership (user_id, scope_kind, scope_id, role, created_at) VALUES (?, ?, ?, ?, ?) \
@@ -101,7 +136,7 @@ pub async fn add_membership(
     ))
     .await
     .context("adding a membership")?;
-    Ok(())
+    Ok(replaced)
 }
 
 pub async fn insert_session(

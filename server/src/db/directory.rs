@@ -7,7 +7,7 @@ use app::api::directory::{
 };
 use app::domain::organisation::OrganisationKind;
 use app::domain::text::fold;
-use sea_orm::{DatabaseConnection, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult, Value};
 
 #[derive(FromQueryResult)]
 struct TerritoryRow {
@@ -634,4 +634,55 @@ pub async fn organisation_names(
             name: r.name,
         })
         .collect())
+}
+
+/// The regions a territory has communes in, the lead first (empty for an unknown territory).
+pub async fn territory_regions(
+    db: &impl ConnectionTrait,
+    territory: &str,
+) -> anyhow::Result<Vec<String>> {
+    #[derive(FromQueryResult)]
+    struct Code {
+        region_code: String,
+    }
+    let rows: Vec<Code> = fetch_all(
+        db,
+        "SELECT region_code FROM territory_region WHERE territory_id = ? \
+         ORDER BY is_lead DESC, communes DESC, region_code",
+        vec![territory.into()],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.region_code).collect())
+}
+
+/// The regions a scope lies in, for the grant table: a territory's regions, a region itself,
+/// none for the other kinds.
+pub async fn scope_regions(
+    db: &impl ConnectionTrait,
+    scope: &app::domain::policy::Scope,
+) -> anyhow::Result<Vec<String>> {
+    use app::domain::policy::Scope;
+    Ok(match scope {
+        Scope::Territory(t) => territory_regions(db, t).await?,
+        Scope::Region(r) => vec![r.clone()],
+        Scope::Organisation(_) | Scope::National | Scope::Platform => Vec::new(),
+    })
+}
+
+/// The territories with communes in a region, interregional ones included.
+pub async fn region_territories(
+    db: &impl ConnectionTrait,
+    region: &str,
+) -> anyhow::Result<Vec<String>> {
+    #[derive(FromQueryResult)]
+    struct Id {
+        territory_id: String,
+    }
+    let rows: Vec<Id> = fetch_all(
+        db,
+        "SELECT territory_id FROM territory_region WHERE region_code = ? ORDER BY territory_id",
+        vec![region.into()],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.territory_id).collect())
 }

@@ -92,6 +92,8 @@ pub struct ProposalWhere<'a> {
     pub theme: Option<&'a str>,
     pub region: Option<&'a str>,
     pub territory: Option<&'a str>,
+    /// Only proposals of these territories (a region's, interregional ones included).
+    pub territories: Option<&'a [&'a str]>,
     /// Only these proposals (a text search's hits).
     pub ids: Option<&'a [i64]>,
 }
@@ -103,14 +105,18 @@ impl super::Listing for ProposalWhere<'_> {
 
     fn filter(&self) -> Filter {
         let statuses: Vec<&str> = self.statuses.iter().map(|s| s.code()).collect();
-        Filter::on("p")
+        let filter = Filter::on("p")
             .eq("status", self.status.map(Status::code))
             .any_of("status", &statuses)
             .ne("status", self.except_status.map(Status::code))
             .eq("theme", self.theme)
             .eq("region_code", self.region)
             .eq("territory_id", self.territory)
-            .among(self.ids)
+            .among(self.ids);
+        match self.territories {
+            Some(ids) => filter.one_of("territory_id", ids),
+            None => filter,
+        }
     }
 }
 
@@ -353,6 +359,10 @@ pub struct NewEvent<'a> {
     pub comment: &'a str,
     pub mechanism: &'a str,
     pub related_id: Option<i64>,
+    /// An opinion's stance code, or empty.
+    pub stance: &'a str,
+    /// The seat(s) the État's référent stood in for, or empty.
+    pub stands_in: &'a str,
 }
 
 /// Appends to a proposal's timeline; returns the event's id.
@@ -364,8 +374,8 @@ pub async fn insert_event(db: &impl ConnectionTrait, e: &NewEvent<'_>) -> anyhow
     let row: Option<Id> = fetch_optional(
         db,
         "INSERT INTO proposal_event (proposal_id, at, user_id, user_name, role, action, \
-         from_status, to_status, comment, mechanism, related_id) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         from_status, to_status, comment, mechanism, related_id, stance, stands_in) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         vec![
             e.proposal_id.into(),
             e.at.into(),
@@ -378,6 +388,8 @@ pub async fn insert_event(db: &impl ConnectionTrait, e: &NewEvent<'_>) -> anyhow
             e.comment.into(),
             e.mechanism.into(),
             e.related_id.into(),
+            e.stance.into(),
+            e.stands_in.into(),
         ],
     )
     .await?;
@@ -397,6 +409,8 @@ pub struct EventRow {
     pub comment: String,
     pub mechanism: String,
     pub related_id: Option<i64>,
+    pub stance: String,
+    pub stands_in: String,
 }
 
 /// The timelines of some proposals, in time order.
@@ -404,7 +418,7 @@ pub async fn events(db: &impl ConnectionTrait, ids: &[i64]) -> anyhow::Result<Ve
     let mut rows: Vec<EventRow> = fetch_in(
         db,
         "SELECT proposal_id, at, user_name, role, action, from_status, to_status, comment, \
-         mechanism, related_id, id FROM proposal_event",
+         mechanism, related_id, stance, stands_in, id FROM proposal_event",
         "proposal_id",
         ids,
     )
@@ -546,11 +560,24 @@ const RECIPIENT_SELECT: &str = const_format::concatcp!(
 
 /// The people of a proposal at each level: the author, the territory's leads, the supporters
 /// of its cluster, and the reviewers of the levels given.
+/// Who is told of a step besides the proposal's author, team leads and supporters: the people
+/// of the level it reaches.
+#[derive(Debug, Clone, Copy)]
+pub enum Reviewers<'a> {
+    /// Nobody else.
+    Team,
+    /// The territory's État référent.
+    Referent,
+    /// The regions the territory spans.
+    Regions(&'a [String]),
+    /// The national délégation.
+    National,
+}
+
 pub async fn recipients(
     db: &impl ConnectionTrait,
     p: &ProposalRow,
-    region_reviewers: bool,
-    national_reviewers: bool,
+    reviewers: Reviewers<'_>,
 ) -> anyhow::Result<Vec<Recipient>> {
     let mut clauses = vec![
         "u.id = ?".to_owned(),
@@ -570,18 +597,34 @@ pub async fn recipients(
         Role::ProjectManager.code().into(),
         p.root().into(),
     ];
-    if region_reviewers {
-        clauses.push(
-            "u.id IN (SELECT user_id FROM membership WHERE scope_kind = ? AND scope_id = ? \
-             AND role IN (?, ?))"
-                .to_owned(),
-        );
-        values.push(ScopeKind::Region.code().into());
-        values.push(p.region_code.as_str().into());
-        values.push(Role::RegionalCouncil.code().into());
-        values.push(Role::RegionalState.code().into());
+    match reviewers {
+        Reviewers::Team => {}
+        Reviewers::Referent => {
+            clauses.push(
+                "u.id IN (SELECT user_id FROM membership WHERE scope_kind = ? AND scope_id = ? \
+                 AND role = ?)"
+                    .to_owned(),
+            );
+            values.push(ScopeKind::Territory.code().into());
+            values.push(p.territory_id.as_str().into());
+            values.push(Role::StateReferent.code().into());
+        }
+        Reviewers::Regions(regions) => {
+            for region in regions {
+                clauses.push(
+                    "u.id IN (SELECT user_id FROM membership WHERE scope_kind = ? AND scope_id = ? \
+                     AND role IN (?, ?))"
+                        .to_owned(),
+                );
+                values.push(ScopeKind::Region.code().into());
+                values.push(region.as_str().into());
+                values.push(Role::RegionalCouncil.code().into());
+                values.push(Role::RegionalState.code().into());
+            }
+        }
+        Reviewers::National => {}
     }
-    if national_reviewers {
+    if matches!(reviewers, Reviewers::National) {
         clauses.push("u.id IN (SELECT user_id FROM membership WHERE scope_kind = ?)".to_owned());
         values.push(ScopeKind::National.code().into());
     }

@@ -61,6 +61,9 @@ struct StepForm {
     mechanism: String,
     #[serde(default)]
     target: String,
+    /// An opinion's stance.
+    #[serde(default)]
+    stance: String,
     /// Sent by the page that asked before a merge.
     #[serde(default)]
     confirm: String,
@@ -109,6 +112,7 @@ async fn step(
         comment: f.comment,
         mechanism: (!f.mechanism.is_empty()).then_some(f.mechanism),
         target,
+        stance: (!f.stance.is_empty()).then_some(f.stance),
     };
     match proposals.step(&viewer, &user, id, action, input).await {
         Ok((status, told)) => to(&back, &format!("etape={}&{}", status.code(), told.query())),

@@ -17,7 +17,8 @@ use app::api::accounts::{
 use app::domain::ids::{Email, ReturnTo};
 use app::domain::notification::{Frequency, NotificationKind};
 use app::domain::policy::{
-    can, grantable_roles, may_grant, Action, Membership, Resource, Role, Scope, TokenScope, Viewer,
+    can, grantable_roles, may_grant, Action, Membership, Place, Resource, Role, Scope, TokenScope,
+    Viewer,
 };
 use app::error::{Conflict, FieldError, Problem, Said};
 use app::i18n::Lang;
@@ -704,7 +705,14 @@ impl Accounts for AccountsService {
             let Some(scope) = Scope::from_parts(&m.scope_kind, &m.scope_id) else {
                 continue;
             };
-            let roles = grantable_roles(&viewer, &scope);
+            let regions = crate::db::directory::scope_regions(&self.db, &scope).await?;
+            let roles = grantable_roles(
+                &viewer,
+                Place {
+                    scope: &scope,
+                    regions: &regions,
+                },
+            );
             if roles.is_empty() || !seen.insert(scope.clone()) {
                 continue;
             }
@@ -1329,7 +1337,12 @@ impl Accounts for AccountsService {
         scope: Scope,
         role: Role,
     ) -> Result<(), ServiceError> {
-        if !may_grant(viewer, role, &scope) {
+        let regions = crate::db::directory::scope_regions(&self.db, &scope).await?;
+        let place = Place {
+            scope: &scope,
+            regions: &regions,
+        };
+        if !may_grant(viewer, role, place) {
             return Err(ServiceError::Forbidden);
         }
         let email = Email::parse(email).map_err(|_| field("email", Problem::EmailInvalid))?;
@@ -1361,7 +1374,12 @@ impl Accounts for AccountsService {
         scope: Scope,
         role: Role,
     ) -> Result<(), ServiceError> {
-        if !may_grant(viewer, role, &scope) {
+        let regions = crate::db::directory::scope_regions(&self.db, &scope).await?;
+        let place = Place {
+            scope: &scope,
+            regions: &regions,
+        };
+        if !may_grant(viewer, role, place) {
             return Err(ServiceError::Forbidden);
         }
         let txn = self.db.begin().await.context("removal transaction")?;
@@ -1393,7 +1411,12 @@ impl Accounts for AccountsService {
         scope: Scope,
         role: Role,
     ) -> Result<(), ServiceError> {
-        if !may_grant(viewer, role, &scope) {
+        let regions = crate::db::directory::scope_regions(&self.db, &scope).await?;
+        let place = Place {
+            scope: &scope,
+            regions: &regions,
+        };
+        if !may_grant(viewer, role, place) {
             return Err(ServiceError::Forbidden);
         }
         let email = Email::parse(email).map_err(|_| field("email", Problem::EmailInvalid))?;

@@ -328,7 +328,7 @@ impl Directory for DirectoryService {
         use app::domain::policy::{can, Action, Resource};
         let resource = Resource::Territory {
             id: id.as_str().to_owned(),
-            region: id.region_code().to_owned(),
+            regions: db::directory::territory_regions(&self.db, id.as_str()).await?,
         };
         if !can(viewer, Action::Edit, &resource) {
             return Err(ServiceError::Forbidden);

@@ -927,7 +927,11 @@ impl app::ports::Network for NetworkService {
         let id = row.context("the new district's id")?.id;
         record_change(&txn, "organisation", id, "insert").await?;
         let scope = Scope::Organisation(id);
-        if !app::domain::policy::may_grant(viewer, Role::Admin, &scope) {
+        if !app::domain::policy::may_grant(
+            viewer,
+            Role::Admin,
+            app::domain::policy::Place::outside_regions(&scope),
+        ) {
             return Err(ServiceError::Forbidden);
         }
         let lang = match crate::db::accounts::user_by_email(&txn, manager.as_str()).await? {

@@ -21,7 +21,7 @@ use app::domain::policy::{Scope, Viewer};
 use app::domain::proposal::{
     actor_roles, answered_within_three_months, days_by_level, days_waiting, decide, may_edit,
     may_read, may_support, median, offered_actions, Action, ActorRole, Approvals, Facts, Level,
-    Refusal, Status, StepInput, SupportAs, ALL_STATUSES, DAY, UNDO_MERGE_DAYS,
+    Origin, Refusal, Status, StepInput, SupportAs, ALL_STATUSES, DAY, UNDO_MERGE_DAYS,
 };
 use app::error::{Conflict, FieldError, Problem, Said};
 use app::i18n::{t, Lang};
@@ -39,6 +39,8 @@ pub struct ProposalService {
     public_url: String,
     /// The time every rule and record of this service is judged by.
     clock: Clock,
+    /// Days a co-lead's approval is waited for before the État's référent may give it.
+    stand_in_days: i64,
 }
 
 fn invalid(field: &str, said: impl Into<Said>) -> ServiceError {
@@ -49,8 +51,29 @@ fn status_of(row: &ProposalRow) -> anyhow::Result<Status> {
     Status::parse(&row.status).with_context(|| format!("unknown status {:?}", row.status))
 }
 
-fn roles_for(viewer: &Viewer, row: &ProposalRow) -> Vec<ActorRole> {
-    actor_roles(viewer, &row.territory_id, &row.region_code)
+/// The regions a proposal's territory spans, its lead region first.
+async fn regions_of(db: &impl ConnectionTrait, row: &ProposalRow) -> anyhow::Result<Vec<String>> {
+    let mut regions = crate::db::directory::territory_regions(db, &row.territory_id).await?;
+    if regions.is_empty() {
+        regions.push(row.region_code.clone());
+    }
+    Ok(regions)
+}
+
+/// The viewer's roles towards a proposal.
+async fn roles_for(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    row: &ProposalRow,
+) -> anyhow::Result<Vec<ActorRole>> {
+    let regions = regions_of(db, row).await?;
+    Ok(actor_roles(
+        viewer,
+        Origin {
+            territory: &row.territory_id,
+            regions: &regions,
+        },
+    ))
 }
 
 /// Supporting territories (other than each root's author) and firms, per root.
@@ -159,7 +182,15 @@ impl ProposalService {
             index,
             public_url,
             clock: Clock::default(),
+            stand_in_days: 15,
         }
+    }
+
+    /// The same service letting the État's référent stand in for a co-lead's approval after
+    /// `days` of waiting.
+    pub fn with_stand_in_days(mut self, days: u32) -> Self {
+        self.stand_in_days = i64::from(days);
+        self
     }
 
     /// The same service judging time by `clock` (the server's, which tests move).
@@ -195,7 +226,7 @@ impl ProposalService {
     ) -> Result<(ProposalRow, Status, Vec<ActorRole>), ServiceError> {
         let row = self.row(id).await?;
         let status = status_of(&row)?;
-        let roles = roles_for(viewer, &row);
+        let roles = roles_for(&self.db, viewer, &row).await?;
         if !may_read(status, &roles) {
             return Err(ServiceError::NotFound);
         }
@@ -266,6 +297,52 @@ impl ProposalService {
         Ok(merged_at.is_some_and(|at| now - at < UNDO_MERGE_DAYS * DAY))
     }
 
+    /// What the workflow needs to know of a proposal besides its status, as of now.
+    async fn facts(&self, row: &ProposalRow, status: Status) -> Result<Facts, ServiceError> {
+        let now = self.clock.now();
+        let events = q::events(&self.db, &[row.id]).await?;
+        // When the proposal last entered a state.
+        let entered = |s: Status| {
+            events
+                .iter()
+                .rev()
+                .find(|e| e.from_status != e.to_status && s.code() == e.to_status)
+                .map(|e| e.at)
+        };
+        let stand_in_open = status == Status::AwaitingApproval
+            && entered(Status::AwaitingApproval)
+                .is_some_and(|at| now - at >= self.stand_in_days * DAY);
+        let regional_opinion = status == Status::RegionalReview && {
+            let since = entered(Status::RegionalReview).unwrap_or(0);
+            events.iter().any(|e| {
+                e.at >= since
+                    && Action::GiveOpinion.code() == e.action
+                    && [ActorRole::RegionalCouncil, ActorRole::RegionalState]
+                        .iter()
+                        .any(|r| r.code() == e.role)
+            })
+        };
+        let referent_seated = crate::db::accounts::members_of(
+            &self.db,
+            app::domain::policy::ScopeKind::Territory.code(),
+            &row.territory_id,
+        )
+        .await?
+        .iter()
+        .any(|m| app::domain::policy::Role::StateReferent.code() == m.role);
+        Ok(Facts {
+            complete: row.draft().complete(),
+            approvals: Approvals {
+                elected: row.approved_elected_by,
+                industrial: row.approved_industrial_by,
+            },
+            undo_open: self.undo_open(row, status, now).await?,
+            referent_seated,
+            stand_in_open,
+            regional_opinion,
+        })
+    }
+
     /// Tells the people of a proposal that it moved, in their language and at the frequency
     /// they chose (mail now, a digest line later, or nothing).
     #[allow(clippy::too_many_arguments)]
@@ -279,13 +356,14 @@ impl ProposalService {
         to: Status,
         comment: &str,
     ) -> anyhow::Result<Told> {
-        let recipients = q::recipients(
-            txn,
-            row,
-            to == Status::RegionalReview,
-            to == Status::NationalReview,
-        )
-        .await?;
+        let regions = regions_of(txn, row).await?;
+        let reviewers = match to {
+            Status::ReferentReview => q::Reviewers::Referent,
+            Status::RegionalReview => q::Reviewers::Regions(&regions),
+            Status::NationalReview => q::Reviewers::National,
+            _ => q::Reviewers::Team,
+        };
+        let recipients = q::recipients(txn, row, reviewers).await?;
         let link = self.link(row.id);
         let mut told = Told::default();
         for r in recipients.into_iter().filter(|r| r.id != actor) {
@@ -356,9 +434,12 @@ impl app::ports::Proposals for ProposalService {
         // The proposal merged into is named only to those who may read it (it may have gone
         // back to draft since).
         let merged_into = match row.merged_into {
-            Some(target) => q::proposal(&self.db, target)
-                .await?
-                .filter(|t| status_of(t).is_ok_and(|s| may_read(s, &roles_for(viewer, t)))),
+            Some(target) => match q::proposal(&self.db, target).await? {
+                Some(t) if may_read(status_of(&t)?, &roles_for(&self.db, viewer, &t).await?) => {
+                    Some(t)
+                }
+                _ => None,
+            },
             None => None,
         };
         let mut timeline_ids = vec![row.id];
@@ -377,6 +458,8 @@ impl app::ports::Proposals for ProposalService {
                 comment: e.comment,
                 mechanism: e.mechanism,
                 related_id: e.related_id,
+                stance: e.stance,
+                stands_in: e.stands_in,
             })
             .collect();
         let own_steps: Vec<(i64, Status)> = timeline
@@ -491,7 +574,22 @@ impl app::ports::Proposals for ProposalService {
             title: p.title.clone(),
             territory_name: p.territory_name.clone(),
         };
-        let undo_open = self.undo_open(&row, status, self.clock.now()).await?;
+        let facts = self.facts(&row, status).await?;
+        let actions = offered_actions(status, &roles, viewer.user_id, &facts);
+        let opinion_needed = actions.contains(&Action::Escalate) && !facts.regional_opinion;
+        let names = q::region_names(&self.db).await?;
+        let regions = regions_of(&self.db, &row)
+            .await?
+            .into_iter()
+            .map(|code| app::api::directory::RegionRef {
+                name: names
+                    .iter()
+                    .find(|n| n.id == code)
+                    .map(|n| n.name.clone())
+                    .unwrap_or_else(|| code.clone()),
+                code,
+            })
+            .collect();
         Ok(ProposalDetail {
             summary: summary(&row, &counts),
             problem: row.problem.clone(),
@@ -515,11 +613,10 @@ impl app::ports::Proposals for ProposalService {
                 .map(|(region, set)| (region, set.len() as u64))
                 .collect(),
             days,
-            actions: offered_actions(status, &roles, viewer.user_id, approvals, undo_open)
-                .into_iter()
-                .map(|a| a.code().to_owned())
-                .collect(),
+            actions: actions.into_iter().map(|a| a.code().to_owned()).collect(),
             may_edit: may_edit(status, &roles),
+            regions,
+            opinion_needed,
             support_as,
         })
     }
@@ -528,6 +625,7 @@ impl app::ports::Proposals for ProposalService {
         let mut territories = Vec::new();
         let mut regions = Vec::new();
         let mut national = None;
+        let mut answered_in_regions = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for m in &viewer.memberships {
             if !seen.insert(m.scope.clone()) {
@@ -539,7 +637,12 @@ impl app::ports::Proposals for ProposalService {
                         territory: Some(t),
                         ..Default::default()
                     };
-                    let rows = crate::db::list(&self.db, &filter).await?;
+                    let mut rows = crate::db::list(&self.db, &filter).await?;
+                    // The État's référent sees what left the team, not its drafts.
+                    if let Some(first) = rows.first().cloned() {
+                        let roles = roles_for(&self.db, viewer, &first).await?;
+                        rows.retain(|r| status_of(r).is_ok_and(|s| may_read(s, &roles)));
+                    }
                     let name =
                         crate::db::directory::territory_names(&self.db, std::slice::from_ref(t))
                             .await?
@@ -549,8 +652,11 @@ impl app::ports::Proposals for ProposalService {
                     territories.push((t.clone(), name, self.waiting(&rows, sort).await?));
                 }
                 Scope::Region(r) => {
+                    // Every territory with communes in the region, interregional ones included.
+                    let ids = crate::db::directory::region_territories(&self.db, r).await?;
+                    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
                     let filter = q::ProposalWhere {
-                        region: Some(r),
+                        territories: Some(&ids),
                         status: Some(Status::RegionalReview),
                         ..Default::default()
                     };
@@ -570,6 +676,18 @@ impl app::ports::Proposals for ProposalService {
                     };
                     let rows = crate::db::list(&self.db, &filter).await?;
                     national = Some(self.waiting(&rows, sort).await?);
+                    let answered = q::ProposalWhere {
+                        status: Some(Status::AnsweredRegional),
+                        ..Default::default()
+                    };
+                    let rows = crate::db::list(&self.db, &answered).await?;
+                    let mut by_theme: BTreeMap<String, Vec<ProposalSummary>> = BTreeMap::new();
+                    for p in summaries(&self.db, &rows).await? {
+                        by_theme.entry(p.theme.clone()).or_default().push(p);
+                    }
+                    answered_in_regions = by_theme.into_iter().collect();
+                    answered_in_regions
+                        .sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
                 }
                 _ => {}
             }
@@ -578,6 +696,7 @@ impl app::ports::Proposals for ProposalService {
             territories,
             regions,
             national,
+            answered_in_regions,
             sort,
         })
     }
@@ -721,13 +840,22 @@ impl app::ports::Proposals for ProposalService {
         if ranked.as_ref().is_some_and(Vec::is_empty) {
             return Ok(Vec::new());
         }
+        // A region's proposals are those of every territory with communes in it.
+        let in_region = match filter.region.as_deref() {
+            Some(r) => Some(crate::db::directory::region_territories(&self.db, r).await?),
+            None => None,
+        };
+        let in_region: Option<Vec<&str>> = in_region
+            .as_ref()
+            .map(|ids| ids.iter().map(String::as_str).collect());
         let listed = q::ProposalWhere {
             status,
             statuses: &at_level,
             except_status: Some(Status::Draft),
             theme: filter.theme.as_deref(),
-            region: filter.region.as_deref(),
+            region: None,
             territory: filter.territory.as_deref(),
+            territories: in_region.as_deref(),
             ids: ranked.as_deref(),
         };
         let rows = crate::db::list(&self.db, &listed).await?;
@@ -787,7 +915,15 @@ impl app::ports::Proposals for ProposalService {
         let region = q::territory_region(&self.db, &draft.territory_id)
             .await?
             .ok_or_else(|| invalid("territory_id", Problem::TerritoryNotYours))?;
-        let roles = actor_roles(viewer, &draft.territory_id, &region);
+        let regions =
+            crate::db::directory::territory_regions(&self.db, &draft.territory_id).await?;
+        let roles = actor_roles(
+            viewer,
+            Origin {
+                territory: &draft.territory_id,
+                regions: &regions,
+            },
+        );
         // Whoever may edit a draft of the territory may start one.
         if !may_edit(Status::Draft, &roles) {
             return Err(invalid("territory_id", Problem::TerritoryNotYours));
@@ -821,6 +957,8 @@ impl app::ports::Proposals for ProposalService {
                 comment: "",
                 mechanism: "",
                 related_id: None,
+                stance: "",
+                stands_in: "",
             },
         )
         .await?;
@@ -878,25 +1016,20 @@ impl app::ports::Proposals for ProposalService {
         if action == Action::Merge && target.is_none() {
             input.target = None;
         }
-        let undo_open =
-            action == Action::Unmerge && self.undo_open(&row, status, self.clock.now()).await?;
-        let facts = Facts {
-            complete: row.draft().complete(),
-            approvals: Approvals {
-                elected: row.approved_elected_by,
-                industrial: row.approved_industrial_by,
-            },
-            undo_open,
-        };
+        let facts = self.facts(&row, status).await?;
         let decision = match decide(status, &roles, viewer.user_id, action, &facts, &input) {
             Ok(d) => d,
             Err(Refusal::NotAllowed) => return Err(ServiceError::Forbidden),
             Err(Refusal::Missing("undo_period")) => {
                 return Err(ServiceError::Conflict(Conflict::UndoPeriodOver))
             }
+            Err(Refusal::Missing("regional_opinion")) => {
+                return Err(ServiceError::Conflict(Conflict::RegionalOpinionMissing))
+            }
             Err(Refusal::Missing(field)) => {
                 let problem = match field {
                     "comment" => Problem::CommentRequired,
+                    "stance" => Problem::StanceRequired,
                     "mechanism" => Problem::MechanismRequired,
                     "target" => Problem::TargetRequired,
                     _ => Problem::ProblemRequired,
@@ -924,7 +1057,7 @@ impl app::ports::Proposals for ProposalService {
                     .filter(|_| action == Action::Merge)
                     .map(|t| t.id),
                 unmerge: action == Action::Unmerge,
-                submitted: decision.to == Status::RegionalReview,
+                submitted: matches!(decision.to, Status::ReferentReview | Status::RegionalReview),
                 answered: answer.is_some(),
                 at,
             },
@@ -951,6 +1084,8 @@ impl app::ports::Proposals for ProposalService {
                     ""
                 },
                 related_id: target.as_ref().map(|t| t.id),
+                stance: decision.stance.map_or("", |s| s.code()),
+                stands_in: decision.stands_in.map_or("", |s| s.code()),
             },
         )
         .await?;
@@ -978,6 +1113,8 @@ impl app::ports::Proposals for ProposalService {
                     comment: &input.comment,
                     mechanism: "",
                     related_id: Some(row.id),
+                    stance: "",
+                    stands_in: "",
                 },
             )
             .await?;
@@ -1099,6 +1236,8 @@ impl app::ports::Proposals for ProposalService {
                 comment: &testimony,
                 mechanism: "",
                 related_id: None,
+                stance: "",
+                stands_in: "",
             },
         )
         .await?;

@@ -10,7 +10,7 @@ use app::i18n::{t, Lang};
 use std::time::{Duration, Instant};
 
 /// The token of the latest link of `path` mailed to `email`, read from the outbox.
-async fn mailed_token(app: &TestApp, email: &str, path: &str) -> String {
+pub(crate) async fn mailed_token(app: &TestApp, email: &str, path: &str) -> String {
     #[derive(sea_orm::FromQueryResult)]
     struct Body {
         body_text: String,
@@ -922,11 +922,11 @@ async fn authorisation_matrix_has_no_mismatch() {
                 Some(Scope::Region("84".into())),
                 Resource::Territory {
                     id: "ti-8422".into(),
-                    region: "84".into(),
+                    regions: vec!["84".into()],
                 },
                 Resource::Territory {
                     id: "ti-3201".into(),
-                    region: "32".into(),
+                    regions: vec!["32".into()],
                 },
             ),
             "national_delegation" => (
@@ -943,11 +943,11 @@ async fn authorisation_matrix_has_no_mismatch() {
                 Some(Scope::Territory("ti-8422".into())),
                 Resource::Territory {
                     id: "ti-8422".into(),
-                    region: "84".into(),
+                    regions: vec!["84".into()],
                 },
                 Resource::Territory {
                     id: "ti-3201".into(),
-                    region: "32".into(),
+                    regions: vec!["32".into()],
                 },
             ),
         };
@@ -1040,9 +1040,14 @@ async fn authorisation_matrix_has_no_mismatch() {
                     "invitation=envoyee",
                     format!("SELECT COUNT(*) FROM outbox WHERE to_email = 'invitee{rows}@example.fr'"),
                 ),
-                ("invite", Resource::Territory { id, .. }) => (
+                ("invite", Resource::Territory { id, regions }) => (
                     "/compte/invitations".into(),
-                    vec![("email", format!("invitee{rows}@example.fr")), ("scope_kind", "territory".into()), ("scope_id", id.clone()), ("role", "team_member".into())],
+                    vec![("email", format!("invitee{rows}@example.fr")), ("scope_kind", "territory".into()), ("scope_id", id.clone()), ("role", {
+                        // A role this viewer may give there, if any (a Region designates the binôme).
+                        let scope = Scope::Territory(id.clone());
+                        let place = app::domain::policy::Place { scope: &scope, regions };
+                        app::domain::policy::grantable_roles(&viewer, place).first().map_or("team_member", |r| r.code()).to_owned()
+                    })],
                     "invitation=envoyee",
                     format!("SELECT COUNT(*) FROM outbox WHERE to_email = 'invitee{rows}@example.fr'"),
                 ),

@@ -212,6 +212,7 @@ pub async fn spawn_app_serving(
         log_format: LogFormat::Text,
         // Tests see new matches within seconds; they hold only a few annonces.
         match_interval_secs: 1,
+        seat_stand_in_days: 15,
         // Tests play several clients from one machine, each naming its address here.
         trusted_proxy_header: Some("x-forwarded-for".to_owned()),
     };

@@ -9,6 +9,7 @@ mod accounts;
 mod claims;
 mod clusters;
 mod directory;
+mod governance;
 mod land_sites;
 mod mail;
 mod needs;

@@ -57,7 +57,7 @@ pub(crate) async fn person<'a>(
 }
 
 /// A complete proposal of `territory` put directly in `status`; returns its id.
-async fn proposal_in(app: &TestApp, territory: &str, status: &str, title: &str) -> i64 {
+pub(crate) async fn proposal_in(app: &TestApp, territory: &str, status: &str, title: &str) -> i64 {
     let region = &territory[3..5];
     sea_orm::ConnectionTrait::execute(
         &app.db,
@@ -148,12 +148,59 @@ async fn footprint(app: &TestApp, id: i64) -> (String, i64, i64, i64) {
     )
 }
 
+/// What the matrix's proposals carry besides their state, so that each documented case can
+/// be taken: one awaiting approval has waited past the stand-in period; one under regional
+/// review has the lead region's opinion.
+async fn prepare_for_matrix(app: &TestApp, id: i64, status: app::domain::proposal::Status) {
+    use app::domain::proposal::Status;
+    let (role, action, from, to, at) = match status {
+        Status::AwaitingApproval => (
+            "project_manager",
+            "submit",
+            "draft",
+            "awaiting_approval",
+            app.clock.now() - 16 * 86_400,
+        ),
+        Status::RegionalReview => (
+            "regional_council",
+            "opinion",
+            "regional_review",
+            "regional_review",
+            app.clock.now(),
+        ),
+        _ => return,
+    };
+    sea_orm::ConnectionTrait::execute(
+        &app.db,
+        server::db::stmt(
+            &app.db,
+            "INSERT INTO proposal_event (proposal_id, at, user_name, role, action, \
+             from_status, to_status, comment, mechanism, stance) VALUES (?, ?, 'Préparation', ?, ?, ?, ?, '', '', ?)",
+            vec![
+                id.into(),
+                at.into(),
+                role.into(),
+                action.into(),
+                from.into(),
+                to.into(),
+                if action == "opinion" { "favourable" } else { "" }.into(),
+            ],
+        ),
+    )
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
 async fn every_state_role_and_action_follows_the_documented_table() {
     let app = spawn_app(Backend::Sqlite).await;
     let table = parse_documented_table(include_str!("../../../docs/simplification-workflow.md"));
     assert_eq!(table.len(), ALL_ACTIONS.len());
     let org = app.count("SELECT MIN(id) AS n FROM organisation").await;
+    // An interregional territory (Lacq-Pau-Tarbes: Nouvelle-Aquitaine leads, Occitanie is
+    // concerned), so that every role towards a proposal exists.
+    const HOME: &str = "ti-7510";
+    const OTHER: &str = "ti-7501";
     let t = |id: &str| Scope::Territory(id.to_owned());
     let roles: Vec<(&str, Option<Browser>)> = vec![
         (
@@ -219,7 +266,7 @@ async fn every_state_role_and_action_follows_the_documented_table() {
                     &app,
                     "r@t.fr",
                     "Conseil régional",
-                    Some((Scope::Region("84".into()), Role::RegionalCouncil)),
+                    Some((Scope::Region("75".into()), Role::RegionalCouncil)),
                 )
                 .await,
             ),
@@ -231,7 +278,19 @@ async fn every_state_role_and_action_follows_the_documented_table() {
                     &app,
                     "pref@t.fr",
                     "Préfecture",
-                    Some((Scope::Region("84".into()), Role::RegionalState)),
+                    Some((Scope::Region("75".into()), Role::RegionalState)),
+                )
+                .await,
+            ),
+        ),
+        (
+            "concerned_region",
+            Some(
+                person(
+                    &app,
+                    "r76@t.fr",
+                    "Occitanie",
+                    Some((Scope::Region("76".into()), Role::RegionalState)),
                 )
                 .await,
             ),
@@ -296,12 +355,14 @@ async fn every_state_role_and_action_follows_the_documented_table() {
                 let expected =
                     row.1.iter().any(|s| s == status.code()) && row.2.iter().any(|r| r == role);
                 let id = proposal_in(&app, HOME, status.code(), "Délais d'instruction").await;
+                prepare_for_matrix(&app, id, status).await;
                 let before = footprint(&app, id).await;
                 let form = [
                     ("action", action.code()),
                     ("comment", "Réponse motivée"),
                     ("mechanism", "rescrit"),
                     ("target", &target.to_string()),
+                    ("stance", "reserved"),
                     ("confirm", "1"),
                 ];
                 let path = format!("/simplification/{id}/etape");
@@ -334,10 +395,12 @@ async fn every_state_role_and_action_follows_the_documented_table() {
                 let case = format!("{} / {role} / {}", status.code(), action.code());
                 if expected {
                     allowed += 1;
-                    let want = if action.code() == "approve" {
-                        "awaiting_approval"
-                    } else {
-                        row.3.as_str()
+                    // One co-lead's approval leaves it awaiting the other; the référent's, once
+                    // the period is over, stands for both seats and sends it to the region.
+                    let want = match (action.code(), *role) {
+                        ("approve", "state_referent") => "regional_review",
+                        ("approve", _) => "awaiting_approval",
+                        _ => row.3.as_str(),
                     };
                     if !succeeded
                         || !after.0.starts_with(&format!("{want}|"))
@@ -365,7 +428,11 @@ async fn every_state_role_and_action_follows_the_documented_table() {
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(allowed + refused, 12 * 14 * 14);
+    assert_eq!(
+        allowed + refused,
+        ALL_STATUSES.len() * roles.len() * ALL_ACTIONS.len()
+    );
+    assert_eq!(roles.len(), 15);
     assert!(allowed >= 30, "only {allowed} allowed cases");
 }
 
@@ -514,6 +581,32 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
     assert_eq!(r.status().as_u16(), 409);
     let page = r.text().await.unwrap();
     assert!(page.contains("Vous soutenez déjà cette demande"), "{page}");
+    // Escalating needs the lead region's recorded opinion: refused in place, nothing changes.
+    let r = referent
+        .post(&path, &step("escalate", "Sujet national."))
+        .await;
+    assert_eq!(r.status().as_u16(), 409);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("avis de la région pilote"), "{page}");
+    // An opinion without its stance is refused beside the field.
+    let r = referent
+        .post(&path, &step("opinion", "Favorable : délai excessif."))
+        .await;
+    assert_refused(r, Problem::StanceRequired).await;
+    let r = referent
+        .post(
+            &path,
+            &[
+                ("action", "opinion"),
+                ("stance", "favourable"),
+                ("comment", "Favorable : le délai pèse sur toute la filière."),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/simplification/{id}?etape=regional_review&prevenus=3")
+    );
     // The region escalates; the national team answers.
     let r = referent
         .post(
@@ -565,7 +658,7 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
         .collect();
     assert_eq!(
         actions,
-        ["create", "submit", "approve", "support", "escalate", "accept"]
+        ["create", "submit", "approve", "support", "opinion", "escalate", "accept"]
     );
     let names: Vec<&str> = body["timeline"]
         .as_array()
@@ -580,6 +673,7 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
             "Élise Élue",
             "Igor Industriel",
             "Sam Soutien",
+            "Rita Référente",
             "Rita Référente",
             "Noé National"
         ]
@@ -598,9 +692,9 @@ async fn from_draft_to_a_national_answer(backend: Backend) {
     assert!(mails.iter().all(|(_, s)| !s.is_empty()));
     assert_eq!(to("ref@aura.fr"), 1, "{mails:?}"); // reached the region
     assert_eq!(to("dg@anct.fr"), 1, "{mails:?}"); // escalated
-    assert_eq!(to("indus@arve.fr"), 3, "{mails:?}"); // submit, escalate, accept
-    assert_eq!(to("elu@arve.fr"), 3, "{mails:?}"); // approve, escalate, accept
-    assert_eq!(to("elu@oyonnax.fr"), 2, "{mails:?}"); // escalate, accept
+    assert_eq!(to("indus@arve.fr"), 4, "{mails:?}"); // submit, opinion, escalate, accept
+    assert_eq!(to("elu@arve.fr"), 4, "{mails:?}"); // approve, opinion, escalate, accept
+    assert_eq!(to("elu@oyonnax.fr"), 3, "{mails:?}"); // opinion, escalate, accept
 
     // The dashboard counts it, and both exports list it.
     let (_, dashboard) = app.get_html("/simplification/tableau-de-bord").await;

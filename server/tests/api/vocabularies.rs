@@ -100,6 +100,24 @@ fn coded_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
                 .collect(),
         ),
         (
+            "proposal_event",
+            "stance",
+            or_none(
+                app::domain::governance::Stance::ALL
+                    .iter()
+                    .map(|s| s.code()),
+            ),
+        ),
+        (
+            "proposal_event",
+            "stands_in",
+            or_none(
+                app::domain::proposal::StandsIn::ALL
+                    .iter()
+                    .map(|s| s.code()),
+            ),
+        ),
+        (
             "need",
             "kind",
             NeedKind::ALL.iter().map(|k| k.code().to_owned()).collect(),
@@ -261,6 +279,7 @@ async fn every_coded_column_admits_exactly_its_vocabulary(backend: Backend) {
         .chain(migrations::m20261202_000018_register_establishments::VOCABULARIES)
         .chain(migrations::m20261203_000020_organisation_claims::VOCABULARIES)
         .chain(migrations::m20261203_000021_cluster_members::VOCABULARIES)
+        .chain(migrations::m20261203_000023_governance::VOCABULARIES)
         .map(|(t, c, _)| (*t, *c))
         .collect();
     let known: BTreeSet<(&str, &str)> = coded.iter().map(|(t, c, _)| (*t, *c)).collect();
@@ -296,6 +315,15 @@ async fn every_coded_column_admits_exactly_its_vocabulary(backend: Backend) {
     );
 }
 on_both_backends!(every_coded_column_admits_exactly_its_vocabulary);
+
+#[test]
+fn the_seats_of_the_database_are_the_seats_of_the_policy() {
+    let coded: Vec<&str> = app::domain::policy::SEATS
+        .iter()
+        .map(|r| r.code())
+        .collect();
+    assert_eq!(coded, migrations::m20261203_000023_governance::SEATS);
+}
 
 async fn the_old_regional_and_national_roles_become_the_new_ones(backend: Backend) {
     let app = spawn_app(backend).await;

@@ -1,6 +1,8 @@
 //! `/simplification/{id}`: one proposal, its workflow picture, timeline and the steps the reader may take.
 
 use super::*;
+use crate::domain::governance::Stance;
+use crate::domain::proposal::StandsIn;
 
 /// The path of a proposal as a picture: three levels, the current one marked, with the days
 /// waited at each.
@@ -135,6 +137,21 @@ pub(super) fn action_form(lang: Lang, id: i64, action: Action) -> impl IntoView 
             </div>
         }
     });
+    let stance = requires.contains(&Requirement::Stance).then(|| {
+        let sid = format!("{form_id}-stance");
+        let chosen = typed("stance");
+        let p = problem("stance", &sid, Key::StanceLabel);
+        view! {
+            <div class="field">
+                <label for=sid.clone()>{t(lang, Key::StanceLabel)} " *"</label>
+                {p.message}
+                <select id=sid name="stance" required aria-describedby=p.described_by.clone() aria-invalid=p.described_by.is_some().then_some("true")>
+                    <option value="" selected=chosen.is_empty()>{t(lang, Key::ChooseStance)}</option>
+                    {Stance::ALL.iter().map(|s| view! { <option value=s.code() selected=chosen == s.code()>{t(lang, s.key())}</option> }).collect_view()}
+                </select>
+            </div>
+        }
+    });
     let target = requires.contains(&Requirement::Target).then(|| {
         let tid = format!("{form_id}-target");
         let p = problem("target", &tid, Key::MergeTargetLabel);
@@ -165,6 +182,7 @@ pub(super) fn action_form(lang: Lang, id: i64, action: Action) -> impl IntoView 
             {mine.then(|| view! { <ProblemSummary/> })}
             <input type="hidden" name="action" value=code/>
             {mechanism}
+            {stance}
             {target}
             <div class="field">
                 <label for=comment_id.clone()>{t(lang, comment_label)}{needs_comment.then_some(" *")}</label>
@@ -244,10 +262,12 @@ pub(super) fn ProposalView(p: ProposalDetail) -> impl IntoView {
             </p>
         }
     });
+    let opinion_needed = p.opinion_needed;
     let actions = (!p.actions.is_empty() || p.may_edit).then(|| {
         view! {
             <section class="actions" aria-labelledby="actions-h">
                 <h2 id="actions-h">{t(lang, Key::YourActions)}</h2>
+                {opinion_needed.then(|| view! { <p class="hint" data-testid="opinion-needed">{t(lang, Key::OpinionNeeded)}</p> })}
                 {p.may_edit.then(|| view! { <p><a class="button" href=format!("/simplification/{id}/modifier")>{t(lang, Key::EditProposal)}</a></p> })}
                 <div class="action-forms">
                     {p.actions.iter().filter_map(|a| Action::parse(a)).map(|a| action_form(lang, id, a)).collect_view()}
@@ -290,6 +310,8 @@ pub(super) fn ProposalView(p: ProposalDetail) -> impl IntoView {
                 {from_source.then(|| view! { " · " <a href=format!("/simplification/{}", e.proposal_id)>{t(lang, Key::FromSource)} " #" {e.proposal_id}</a> })}
                 {e.related_id.filter(|_| !from_source).map(|r| view! { " · " <a href=format!("/simplification/{r}")>"#" {r}</a> })}
                 {(!e.mechanism.is_empty()).then(|| view! { " · " {Mechanism::label_of(lang, &e.mechanism)} })}
+                {(!e.stance.is_empty()).then(|| view! { " · " <span class=format!("badge stance-{}", e.stance)>{Stance::label_of(lang, &e.stance)}</span> })}
+                {(!e.stands_in.is_empty()).then(|| view! { " · " <em data-testid="stands-in">{StandsIn::label_of(lang, &e.stands_in)}</em> })}
                 {(!e.comment.is_empty()).then(|| view! { <blockquote>{e.comment.clone()}</blockquote> })}
             </li>
         }
@@ -307,6 +329,14 @@ pub(super) fn ProposalView(p: ProposalDetail) -> impl IntoView {
             <a href=format!("/territoires/{}", s.territory_id)>{s.territory_name.clone()}</a> " · " {s.region_name.clone()}
             " · #" {id}
         </p>
+        {(p.regions.len() > 1).then(|| view! {
+            <p class="meta" data-testid="regions-concerned">
+                {t(lang, Key::RegionsConcerned)} {crate::i18n::colon(lang)}
+                {p.regions.iter().enumerate().map(|(i, r)| view! {
+                    {(i > 0).then_some(", ")} {r.name.clone()} {(i == 0).then(|| view! { " (" {t(lang, Key::LeadRegion)} ")" })}
+                }).collect_view()}
+            </p>
+        })}
         {merge_confirmation(lang, id)}
         {merged}
         {approvals}

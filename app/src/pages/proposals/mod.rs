@@ -42,6 +42,7 @@ pub fn status_key(status: Status) -> Key {
     match status {
         Status::Draft => Key::StDraft,
         Status::AwaitingApproval => Key::StAwaitingApproval,
+        Status::ReferentReview => Key::StReferentReview,
         Status::RegionalReview => Key::StRegionalReview,
         Status::Returned => Key::StReturned,
         Status::AnsweredRegional => Key::StAnsweredRegional,
@@ -68,6 +69,9 @@ pub fn action_key(code: &str) -> Key {
         Some(Action::Approve) => Key::AcApprove,
         Some(Action::RequestChanges) => Key::AcRequestChanges,
         Some(Action::Resubmit) => Key::AcResubmit,
+        Some(Action::Forward) => Key::AcForward,
+        Some(Action::Clarify) => Key::AcClarify,
+        Some(Action::GiveOpinion) => Key::AcGiveOpinion,
         Some(Action::AnswerRegional) => Key::AcAnswerRegional,
         Some(Action::Redirect) => Key::AcRedirect,
         Some(Action::ReturnToTerritory) => Key::AcReturn,

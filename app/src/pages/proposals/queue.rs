@@ -44,6 +44,21 @@ pub fn QueuePage() -> impl IntoView {
                             {q.national.map(|items| view! {
                                 <section data-testid="queue-national">{heading(t(lang, Key::NationalInbox).to_owned(), items.len())}{list(items)}</section>
                             })}
+                            {(!q.answered_in_regions.is_empty()).then(|| {
+                                let total: usize = q.answered_in_regions.iter().map(|(_, items)| items.len()).sum();
+                                view! {
+                                    <section data-testid="answered-in-regions" aria-labelledby="answered-regions-h">
+                                        <h2 id="answered-regions-h">{t(lang, Key::AnsweredInRegions)} " " <span class="count">"(" {crate::i18n::format_int(lang, total as u64)} ")"</span></h2>
+                                        <p class="hint">{t(lang, Key::AnsweredInRegionsHint)}</p>
+                                        {q.answered_in_regions.into_iter().map(|(theme, items)| view! {
+                                            <details class="theme-group">
+                                                <summary>{Theme::label_of(lang, &theme)} " — " {crate::i18n::format_int(lang, items.len() as u64)}</summary>
+                                                <ul class="cards">{items.into_iter().map(|p| summary_item(lang, p, None)).collect_view()}</ul>
+                                            </details>
+                                        }).collect_view()}
+                                    </section>
+                                }
+                            })}
                             {q.regions.into_iter().map(|(_, name, items)| view! {
                                 <section data-testid="queue-region">{heading(format!("{}{}{name}", t(lang, Key::RegionalQueue), crate::i18n::colon(lang)), items.len())}{list(items)}</section>
                             }).collect_view()}
