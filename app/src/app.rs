@@ -3,14 +3,14 @@
 use crate::components::Layout;
 use crate::i18n::Lang;
 use crate::pages::{
-    AccountPage, ClaimsPage, ClustersPage, DashboardPage, DistrictNewPage, DistrictPartnersPage,
-    DistrictsPage, ExchangePage, ExchangesPage, FilieresPage, ForgotPage, HomePage, InboxPage,
-    InvitationPage, JoinPage, LandSiteEditPage, LandSiteNewPage, LandSitePage, MagicLinkPage,
-    NeedEditPage, NeedNewPage, NeedPage, NeedsPage, NotFound, OrganisationEditPage,
-    OrganisationPage, PolesPage, PracticeNewPage, PracticePage, PracticesPage, ProposalEditPage,
-    ProposalNewPage, ProposalPage, ProposalsPage, QueuePage, ResetPage, SearchPage, SignInPage,
-    SignUpPage, TerritoriesPage, TerritoryEditPage, TerritoryPage, TerritoryPartnersPage,
-    VerifyPage,
+    AccountPage, ClaimsPage, ClustersPage, CommitteePage, DashboardPage, DecisionRecordPage,
+    DistrictNewPage, DistrictPartnersPage, DistrictsPage, ExchangePage, ExchangesPage,
+    FilieresPage, ForgotPage, HomePage, InboxPage, InvitationPage, JoinPage, LandSiteEditPage,
+    LandSiteNewPage, LandSitePage, MagicLinkPage, NeedEditPage, NeedNewPage, NeedPage, NeedsPage,
+    NotFound, OrganisationEditPage, OrganisationPage, PolesPage, PracticeNewPage, PracticePage,
+    PracticesPage, ProposalEditPage, ProposalNewPage, ProposalPage, ProposalsPage, QueuePage,
+    ResetPage, SearchPage, SessionPage, SignInPage, SignUpPage, TerritoriesPage, TerritoryEditPage,
+    TerritoryPage, TerritoryPartnersPage, VerifyPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -115,6 +115,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/revendications") view=ClaimsPage ssr=SsrMode::Async/>
                     <Route path=path!("/poles") view=PolesPage ssr=SsrMode::Async/>
                     <Route path=path!("/clusters") view=ClustersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/comites/:id") view=CommitteePage ssr=SsrMode::Async/>
+                    <Route path=path!("/comites/seances/:id") view=SessionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/comites/seances/:id/releve") view=DecisionRecordPage ssr=SsrMode::Async/>
                     <Route path=path!("/recherche") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/districts") view=DistrictsPage ssr=SsrMode::Async/>
                     <Route path=path!("/territoires/:id/partenaires") view=TerritoryPartnersPage ssr=SsrMode::Async/>

@@ -195,6 +195,8 @@ crate::domain::workflow::vocabulary! {
         AlreadyMember => "already_member",
         /// Escalating needs the lead region's recorded opinion first.
         RegionalOpinionMissing => "regional_opinion_missing",
+        /// The session decided on this item already.
+        AlreadyDecided => "already_decided",
     }
 }
 
@@ -206,6 +208,7 @@ impl Conflict {
             Conflict::AlreadyClosed => "the annonce is already closed",
             Conflict::AlreadySupported => "this side already supports the proposal",
             Conflict::UndoPeriodOver => "the merge is too old to be undone",
+            Conflict::AlreadyDecided => "this session decided on the item already",
             Conflict::RegionalOpinionMissing => {
                 "the lead region's opinion must be recorded before escalating"
             }

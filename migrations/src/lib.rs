@@ -31,6 +31,7 @@ pub mod m20261203_000020_organisation_claims;
 pub mod m20261203_000021_cluster_members;
 pub mod m20261203_000022_territory_regions;
 pub mod m20261203_000023_governance;
+pub mod m20261203_000024_committees;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000021_cluster_members::Migration),
             Box::new(m20261203_000022_territory_regions::Migration),
             Box::new(m20261203_000023_governance::Migration),
+            Box::new(m20261203_000024_committees::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod claims;
 pub mod clusters;
 pub mod directory;
+pub mod governance;
 pub mod needs;
 pub mod network;
 pub mod organisations;

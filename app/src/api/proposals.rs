@@ -249,6 +249,9 @@ pub struct TimelineEntry {
     /// (`elected_colead`, `industrial_colead`, `binome`), or empty.
     #[serde(default)]
     pub stands_in: String,
+    /// The committee session at which the step was decided (a regional committee's opinion).
+    #[serde(default)]
+    pub session_id: Option<i64>,
 }
 
 /// A supporter: a territory (with its testimony) or a firm.

@@ -37,6 +37,26 @@ pub fn civil_date(ts: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// The Unix time of midnight UTC on a calendar date written `YYYY-MM-DD`; `None` for anything
+/// else (the inverse of [`iso_date`]).
+pub fn from_iso_date(s: &str) -> Option<i64> {
+    if !crate::domain::organisation::is_iso_date(s) {
+        return None;
+    }
+    let (y, m, d): (i64, i64, i64) = (
+        s.get(0..4)?.parse().ok()?,
+        s.get(5..7)?.parse().ok()?,
+        s.get(8..10)?.parse().ok()?,
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400)
+}
+
 /// `YYYY-MM-DD` of a Unix time in UTC.
 pub fn iso_date(ts: i64) -> String {
     let (y, m, d) = civil_date(ts);
@@ -265,6 +285,15 @@ pub fn device_summary(user_agent: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn calendar_dates_round_trip() {
+        for ts in [0_i64, 951_782_400, 1_798_761_600, 4_107_542_400] {
+            assert_eq!(super::from_iso_date(&super::iso_date(ts)), Some(ts));
+        }
+        assert_eq!(super::from_iso_date("2027-02-29"), None);
+        assert_eq!(super::from_iso_date("12/01/2027"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -205,6 +205,7 @@ impl Conflict {
             Conflict::AlreadySupported => Key::ErrAlreadySupported,
             Conflict::UndoPeriodOver => Key::ErrUndoPeriodOver,
             Conflict::RegionalOpinionMissing => Key::ErrRegionalOpinionMissing,
+            Conflict::AlreadyDecided => Key::ErrAlreadyDecided,
             Conflict::ChangedMeanwhile => Key::ErrChangedMeanwhile,
             Conflict::AccountExists => Key::ErrAccountExists,
             Conflict::AlreadyClaimed => Key::ErrAlreadyClaimed,

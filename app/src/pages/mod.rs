@@ -4,6 +4,7 @@
 mod auth;
 pub(crate) mod claims;
 pub(crate) mod clusters;
+pub(crate) mod committees;
 mod districts;
 mod home;
 mod land_site;
@@ -23,6 +24,7 @@ pub use auth::{
 };
 pub use claims::{ClaimsPage, JoinPage};
 pub use clusters::ClustersPage;
+pub use committees::{CommitteePage, DecisionRecordPage, SessionPage};
 pub use districts::DistrictsPage;
 pub use home::HomePage;
 pub use land_site::{LandSiteEditPage, LandSiteNewPage, LandSitePage};

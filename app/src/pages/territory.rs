@@ -191,6 +191,7 @@ fn TerritoryView(d: TerritoryDetail, lists: Lists, state: ListState) -> impl Int
         </div>
 
         <ProfileSection id=d.id.clone() profile=d.profile.clone()/>
+        <crate::pages::committees::GovernanceSection id=d.id.clone()/>
 
         <section aria-labelledby="members-h">
             <h2 id="members-h">

@@ -757,6 +757,84 @@ pub trait Claims: Send + Sync {
 }
 
 /// Everything the UI's server functions may call, provided as Leptos context.
+/// What a committee's runner adds as a member: a person of the platform (by address), an
+/// organisation of the platform (by id), or an institution by its name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct MemberInput {
+    pub email: String,
+    pub organisation_id: String,
+    pub label: String,
+    pub function: String,
+}
+
+/// What a session's runner records on one item.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct DecisionInput {
+    pub item_kind: String,
+    pub item_id: i64,
+    pub stance: String,
+    pub comment: String,
+}
+
+/// Governance: a territory's seats and committees, the committees' members, sessions and
+/// decisions (`domain::governance`). A decision on a proposal is also the region's opinion in
+/// the proposal's workflow, taken through its one door in the same transaction.
+#[async_trait::async_trait]
+pub trait Governance: Send + Sync {
+    async fn territory(
+        &self,
+        viewer: &Viewer,
+        territory: &str,
+    ) -> Result<crate::api::governance::TerritoryGovernance, ServiceError>;
+
+    async fn committee(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+    ) -> Result<crate::api::governance::CommitteeDetail, ServiceError>;
+
+    async fn session(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+    ) -> Result<crate::api::governance::SessionDetail, ServiceError>;
+
+    /// Plans a session on `held_on` (`YYYY-MM-DD`); returns its id.
+    async fn plan_session(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        committee: i64,
+        held_on: &str,
+        place: &str,
+    ) -> Result<i64, ServiceError>;
+
+    async fn add_member(
+        &self,
+        viewer: &Viewer,
+        committee: i64,
+        member: &MemberInput,
+    ) -> Result<(), ServiceError>;
+
+    async fn remove_member(
+        &self,
+        viewer: &Viewer,
+        committee: i64,
+        member: i64,
+    ) -> Result<(), ServiceError>;
+
+    /// Records the session's decision on one item of its agenda.
+    async fn decide(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        session: i64,
+        decision: &DecisionInput,
+    ) -> Result<Told, ServiceError>;
+}
+
 #[derive(Clone)]
 pub struct Services {
     pub directory: Arc<dyn Directory>,
@@ -766,6 +844,7 @@ pub struct Services {
     pub network: Arc<dyn Network>,
     pub needs: Arc<dyn Needs>,
     pub claims: Arc<dyn Claims>,
+    pub governance: Arc<dyn Governance>,
 }
 
 /// The services from context; a missing context is a wiring bug reported as internal.

@@ -363,6 +363,8 @@ pub struct NewEvent<'a> {
     pub stance: &'a str,
     /// The seat(s) the État's référent stood in for, or empty.
     pub stands_in: &'a str,
+    /// The committee session the step was decided at.
+    pub session_id: Option<i64>,
 }
 
 /// Appends to a proposal's timeline; returns the event's id.
@@ -374,8 +376,8 @@ pub async fn insert_event(db: &impl ConnectionTrait, e: &NewEvent<'_>) -> anyhow
     let row: Option<Id> = fetch_optional(
         db,
         "INSERT INTO proposal_event (proposal_id, at, user_id, user_name, role, action, \
-         from_status, to_status, comment, mechanism, related_id, stance, stands_in) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         from_status, to_status, comment, mechanism, related_id, stance, stands_in, session_id) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         vec![
             e.proposal_id.into(),
             e.at.into(),
@@ -390,6 +392,7 @@ pub async fn insert_event(db: &impl ConnectionTrait, e: &NewEvent<'_>) -> anyhow
             e.related_id.into(),
             e.stance.into(),
             e.stands_in.into(),
+            e.session_id.into(),
         ],
     )
     .await?;
@@ -411,6 +414,7 @@ pub struct EventRow {
     pub related_id: Option<i64>,
     pub stance: String,
     pub stands_in: String,
+    pub session_id: Option<i64>,
 }
 
 /// The timelines of some proposals, in time order.
@@ -418,7 +422,7 @@ pub async fn events(db: &impl ConnectionTrait, ids: &[i64]) -> anyhow::Result<Ve
     let mut rows: Vec<EventRow> = fetch_in(
         db,
         "SELECT proposal_id, at, user_name, role, action, from_status, to_status, comment, \
-         mechanism, related_id, stance, stands_in, id FROM proposal_event",
+         mechanism, related_id, stance, stands_in, session_id, id FROM proposal_event",
         "proposal_id",
         ids,
     )

@@ -5,6 +5,7 @@ pub mod auth;
 mod claims;
 mod directory;
 pub mod form;
+mod governance;
 mod needs;
 mod network;
 mod proposals;
@@ -72,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .merge(network::router())
         .merge(needs::router())
         .merge(claims::router())
+        .merge(governance::router())
         .leptos_routes_with_context(&state, routes, render_context.clone(), move || {
             shell(options.clone())
         })

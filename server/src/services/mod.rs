@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod claims;
 mod directory;
+pub mod governance;
 pub mod needs;
 pub mod network;
 pub mod places;
@@ -35,6 +36,11 @@ pub fn build(
     let search: Arc<dyn app::ports::Search> = Arc::new(SearchService::new(index, gazetteer));
     Services {
         directory: Arc::new(DirectoryService::new(db.clone(), places.clone())),
+        governance: Arc::new(governance::GovernanceService::new(
+            db.clone(),
+            proposals.clone(),
+            clock.clone(),
+        )),
         claims: Arc::new(claims::ClaimService::new(
             db,
             places,

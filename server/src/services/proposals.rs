@@ -26,7 +26,7 @@ use app::domain::proposal::{
 use app::error::{Conflict, FieldError, Problem, Said};
 use app::i18n::{t, Lang};
 use app::ports::{ServiceError, Told};
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Most proposals a text search considers.
@@ -391,6 +391,170 @@ impl ProposalService {
         }
         Ok(told)
     }
+
+    /// Takes one workflow step within the caller's transaction (a committee records its
+    /// decision and the region's opinion together); `session` names the committee session
+    /// the step was decided at. The rules are those of [`app::ports::Proposals::step`].
+    #[allow(clippy::too_many_arguments)]
+    pub async fn step_within(
+        &self,
+        txn: &DatabaseTransaction,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        action: Action,
+        input: StepInput,
+        session: Option<i64>,
+    ) -> Result<(Status, Told), ServiceError> {
+        let (row, status, roles) = self.readable(id, viewer).await?;
+        if input.comment.trim().chars().count() > 20_000 {
+            return Err(invalid("comment", Problem::TextTooLong));
+        }
+        let mut input = StepInput {
+            comment: input.comment.trim().to_owned(),
+            ..input
+        };
+        let target = match (action, input.target) {
+            (Action::Merge, Some(target)) => self.open_target(&row, target).await?,
+            (Action::Unmerge, _) => match row.merged_into {
+                Some(t) => q::proposal(&self.db, t).await?,
+                None => None,
+            },
+            _ => None,
+        };
+        if action == Action::Merge && target.is_none() {
+            input.target = None;
+        }
+        let facts = self.facts(&row, status).await?;
+        let decision = match decide(status, &roles, viewer.user_id, action, &facts, &input) {
+            Ok(d) => d,
+            Err(Refusal::NotAllowed) => return Err(ServiceError::Forbidden),
+            Err(Refusal::Missing("undo_period")) => {
+                return Err(ServiceError::Conflict(Conflict::UndoPeriodOver))
+            }
+            Err(Refusal::Missing("regional_opinion")) => {
+                return Err(ServiceError::Conflict(Conflict::RegionalOpinionMissing))
+            }
+            Err(Refusal::Missing(field)) => {
+                let problem = match field {
+                    "comment" => Problem::CommentRequired,
+                    "stance" => Problem::StanceRequired,
+                    "mechanism" => Problem::MechanismRequired,
+                    "target" => Problem::TargetRequired,
+                    _ => Problem::ProblemRequired,
+                };
+                return Err(invalid(field, problem));
+            }
+        };
+        let at = self.clock.now();
+        let answer = decision.to.answered().then_some(input.comment.as_str());
+        let moved = q::set_status(
+            txn,
+            &StatusChange {
+                id,
+                from: status.code(),
+                had_approvals: (row.approved_elected_by, row.approved_industrial_by),
+                to: decision.to.code(),
+                approved_elected_by: decision.approvals.elected,
+                approved_industrial_by: decision.approvals.industrial,
+                mechanism: (action == Action::Redirect)
+                    .then_some(input.mechanism.as_deref().unwrap_or_default()),
+                answer,
+                merged_into: target
+                    .as_ref()
+                    .filter(|_| action == Action::Merge)
+                    .map(|t| t.id),
+                unmerge: action == Action::Unmerge,
+                submitted: matches!(decision.to, Status::ReferentReview | Status::RegionalReview),
+                answered: answer.is_some(),
+                at,
+            },
+        )
+        .await?;
+        if !moved {
+            return Err(ServiceError::Conflict(Conflict::ChangedMeanwhile));
+        }
+        let event = q::insert_event(
+            txn,
+            &q::NewEvent {
+                proposal_id: id,
+                at,
+                user_id: user.id,
+                user_name: &user.name,
+                role: decision.role.code(),
+                action: action.code(),
+                from_status: status.code(),
+                to_status: decision.to.code(),
+                comment: &input.comment,
+                mechanism: if action == Action::Redirect {
+                    input.mechanism.as_deref().unwrap_or_default()
+                } else {
+                    ""
+                },
+                related_id: target.as_ref().map(|t| t.id),
+                stance: decision.stance.map_or("", |s| s.code()),
+                stands_in: decision.stands_in.map_or("", |s| s.code()),
+                session_id: session,
+            },
+        )
+        .await?;
+        if let Some(t) = &target {
+            let on_target = if action == Action::Unmerge {
+                // The proposal and those merged into it earlier leave the target's cluster.
+                q::unroot(txn, row.id, row.root()).await?;
+                "unmerged_out"
+            } else {
+                q::reroot(txn, row.root(), t.root()).await?;
+                "merged_in"
+            };
+            // The target's timeline shows the merge, or its undoing, too.
+            q::insert_event(
+                txn,
+                &q::NewEvent {
+                    proposal_id: t.id,
+                    at,
+                    user_id: user.id,
+                    user_name: &user.name,
+                    role: decision.role.code(),
+                    action: on_target,
+                    from_status: &t.status,
+                    to_status: &t.status,
+                    comment: &input.comment,
+                    mechanism: "",
+                    related_id: Some(row.id),
+                    stance: "",
+                    stands_in: "",
+                    session_id: None,
+                },
+            )
+            .await?;
+            record_change(txn, "proposal", t.id, "update").await?;
+        } else if action == Action::Unmerge {
+            q::unroot(txn, row.id, row.root()).await?;
+        }
+        record_change(txn, "proposal", id, "update").await?;
+        let moved_row = ProposalRow {
+            status: decision.to.code().to_owned(),
+            root_id: match action {
+                Action::Merge => target.as_ref().map(|t| t.root()).or(row.root_id),
+                Action::Unmerge => Some(row.id),
+                _ => row.root_id,
+            },
+            ..row.clone()
+        };
+        let told = self
+            .notify(
+                txn,
+                &moved_row,
+                event,
+                user.id,
+                &user.name,
+                decision.to,
+                &input.comment,
+            )
+            .await?;
+        Ok((decision.to, told))
+    }
 }
 
 #[async_trait::async_trait]
@@ -460,6 +624,7 @@ impl app::ports::Proposals for ProposalService {
                 related_id: e.related_id,
                 stance: e.stance,
                 stands_in: e.stands_in,
+                session_id: e.session_id,
             })
             .collect();
         let own_steps: Vec<(i64, Status)> = timeline
@@ -959,6 +1124,7 @@ impl app::ports::Proposals for ProposalService {
                 related_id: None,
                 stance: "",
                 stands_in: "",
+                session_id: None,
             },
         )
         .await?;
@@ -997,154 +1163,12 @@ impl app::ports::Proposals for ProposalService {
         action: Action,
         input: StepInput,
     ) -> Result<(Status, Told), ServiceError> {
-        let (row, status, roles) = self.readable(id, viewer).await?;
-        if input.comment.trim().chars().count() > 20_000 {
-            return Err(invalid("comment", Problem::TextTooLong));
-        }
-        let mut input = StepInput {
-            comment: input.comment.trim().to_owned(),
-            ..input
-        };
-        let target = match (action, input.target) {
-            (Action::Merge, Some(target)) => self.open_target(&row, target).await?,
-            (Action::Unmerge, _) => match row.merged_into {
-                Some(t) => q::proposal(&self.db, t).await?,
-                None => None,
-            },
-            _ => None,
-        };
-        if action == Action::Merge && target.is_none() {
-            input.target = None;
-        }
-        let facts = self.facts(&row, status).await?;
-        let decision = match decide(status, &roles, viewer.user_id, action, &facts, &input) {
-            Ok(d) => d,
-            Err(Refusal::NotAllowed) => return Err(ServiceError::Forbidden),
-            Err(Refusal::Missing("undo_period")) => {
-                return Err(ServiceError::Conflict(Conflict::UndoPeriodOver))
-            }
-            Err(Refusal::Missing("regional_opinion")) => {
-                return Err(ServiceError::Conflict(Conflict::RegionalOpinionMissing))
-            }
-            Err(Refusal::Missing(field)) => {
-                let problem = match field {
-                    "comment" => Problem::CommentRequired,
-                    "stance" => Problem::StanceRequired,
-                    "mechanism" => Problem::MechanismRequired,
-                    "target" => Problem::TargetRequired,
-                    _ => Problem::ProblemRequired,
-                };
-                return Err(invalid(field, problem));
-            }
-        };
-        let at = self.clock.now();
-        let answer = decision.to.answered().then_some(input.comment.as_str());
         let txn = self.db.begin().await.context("proposal transaction")?;
-        let moved = q::set_status(
-            &txn,
-            &StatusChange {
-                id,
-                from: status.code(),
-                had_approvals: (row.approved_elected_by, row.approved_industrial_by),
-                to: decision.to.code(),
-                approved_elected_by: decision.approvals.elected,
-                approved_industrial_by: decision.approvals.industrial,
-                mechanism: (action == Action::Redirect)
-                    .then_some(input.mechanism.as_deref().unwrap_or_default()),
-                answer,
-                merged_into: target
-                    .as_ref()
-                    .filter(|_| action == Action::Merge)
-                    .map(|t| t.id),
-                unmerge: action == Action::Unmerge,
-                submitted: matches!(decision.to, Status::ReferentReview | Status::RegionalReview),
-                answered: answer.is_some(),
-                at,
-            },
-        )
-        .await?;
-        if !moved {
-            return Err(ServiceError::Conflict(Conflict::ChangedMeanwhile));
-        }
-        let event = q::insert_event(
-            &txn,
-            &q::NewEvent {
-                proposal_id: id,
-                at,
-                user_id: user.id,
-                user_name: &user.name,
-                role: decision.role.code(),
-                action: action.code(),
-                from_status: status.code(),
-                to_status: decision.to.code(),
-                comment: &input.comment,
-                mechanism: if action == Action::Redirect {
-                    input.mechanism.as_deref().unwrap_or_default()
-                } else {
-                    ""
-                },
-                related_id: target.as_ref().map(|t| t.id),
-                stance: decision.stance.map_or("", |s| s.code()),
-                stands_in: decision.stands_in.map_or("", |s| s.code()),
-            },
-        )
-        .await?;
-        if let Some(t) = &target {
-            let on_target = if action == Action::Unmerge {
-                // The proposal and those merged into it earlier leave the target's cluster.
-                q::unroot(&txn, row.id, row.root()).await?;
-                "unmerged_out"
-            } else {
-                q::reroot(&txn, row.root(), t.root()).await?;
-                "merged_in"
-            };
-            // The target's timeline shows the merge, or its undoing, too.
-            q::insert_event(
-                &txn,
-                &q::NewEvent {
-                    proposal_id: t.id,
-                    at,
-                    user_id: user.id,
-                    user_name: &user.name,
-                    role: decision.role.code(),
-                    action: on_target,
-                    from_status: &t.status,
-                    to_status: &t.status,
-                    comment: &input.comment,
-                    mechanism: "",
-                    related_id: Some(row.id),
-                    stance: "",
-                    stands_in: "",
-                },
-            )
-            .await?;
-            record_change(&txn, "proposal", t.id, "update").await?;
-        } else if action == Action::Unmerge {
-            q::unroot(&txn, row.id, row.root()).await?;
-        }
-        record_change(&txn, "proposal", id, "update").await?;
-        let moved_row = ProposalRow {
-            status: decision.to.code().to_owned(),
-            root_id: match action {
-                Action::Merge => target.as_ref().map(|t| t.root()).or(row.root_id),
-                Action::Unmerge => Some(row.id),
-                _ => row.root_id,
-            },
-            ..row.clone()
-        };
-        let told = self
-            .notify(
-                &txn,
-                &moved_row,
-                event,
-                user.id,
-                &user.name,
-                decision.to,
-                &input.comment,
-            )
+        let done = self
+            .step_within(&txn, viewer, user, id, action, input, None)
             .await?;
         txn.commit().await.context("committing a step")?;
-        Ok((decision.to, told))
+        Ok(done)
     }
 
     /// The proposal `target` that `id` would be merged into, for the page that asks before
@@ -1238,6 +1262,7 @@ impl app::ports::Proposals for ProposalService {
                 related_id: None,
                 stance: "",
                 stands_in: "",
+                session_id: None,
             },
         )
         .await?;

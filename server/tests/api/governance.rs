@@ -475,3 +475,196 @@ async fn the_referent_redirects_at_the_territory_and_stands_in_for_a_silent_seat
     assert!(queue.contains(&format!("n° {id}")), "it reached the region");
 }
 on_both_backends!(the_referent_redirects_at_the_territory_and_stands_in_for_a_silent_seat);
+
+/// Posts a session's decision on a proposal.
+async fn decide_on(
+    b: &mut Browser<'_>,
+    path: &str,
+    id: i64,
+    stance: &str,
+    comment: &str,
+) -> reqwest::Response {
+    let id = id.to_string();
+    b.post(
+        path,
+        &[
+            ("item_kind", "proposal"),
+            ("item_id", id.as_str()),
+            ("stance", stance),
+            ("comment", comment),
+        ],
+    )
+    .await
+}
+
+async fn a_regional_committee_decides_item_by_item_and_prints_its_releve(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let lacq = proposal_in(
+        &app,
+        LACQ,
+        "regional_review",
+        "Servitudes autour des plateformes chimiques",
+    )
+    .await;
+    let other = proposal_in(
+        &app,
+        "ti-7501",
+        "regional_review",
+        "Délais des fouilles préventives",
+    )
+    .await;
+    let committee = app
+        .count("SELECT id FROM committee WHERE kind = 'regional_steering' AND scope_id = '75'")
+        .await;
+    let mut council = person(
+        &app,
+        "copil@nouvelle-aquitaine.fr",
+        Some((region("75"), Role::RegionalCouncil)),
+    )
+    .await;
+    // Without the region's opinion, no escalation.
+    let r = council
+        .post(
+            &format!("/simplification/{lacq}/etape"),
+            &[("action", "escalate")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 409);
+    // Another region does not run this committee.
+    let mut occitanie = person(
+        &app,
+        "copil@occitanie.fr",
+        Some((region("76"), Role::RegionalCouncil)),
+    )
+    .await;
+    let plan = format!("/comites/{committee}/seances");
+    let r = occitanie
+        .post(&plan, &[("held_on", "2027-01-12"), ("place", "Toulouse")])
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+    // A date that is not one is refused beside its field, and nothing is planned.
+    let r = council
+        .post(&plan, &[("held_on", "2027-02-30"), ("place", "Bordeaux")])
+        .await;
+    assert_refused(r, Problem::CalendarDateInvalid).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM committee_session").await, 0);
+    let r = council
+        .post(
+            &plan,
+            &[
+                ("held_on", "2027-01-12"),
+                ("place", "Bordeaux, hôtel de région"),
+            ],
+        )
+        .await;
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.ends_with("?cree=1"), "{location}");
+    let session: i64 = location
+        .trim_start_matches("/comites/seances/")
+        .trim_end_matches("?cree=1")
+        .parse()
+        .unwrap();
+    let r = council
+        .post(
+            &format!("/comites/{committee}/membres"),
+            &[
+                ("label", "Banque des Territoires"),
+                ("function", "Opérateur de l'État"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/comites/{committee}?membre=1")
+    );
+    // The agenda lists what awaits the region, the interregional territory's item included.
+    let (_, page) = council.get(&format!("/comites/seances/{session}")).await;
+    for id in [lacq, other] {
+        assert!(
+            page.contains(&format!("data-testid=\"dec-{id}\"")),
+            "{page}"
+        );
+    }
+    let decide = format!("/comites/seances/{session}/decisions");
+    let r = decide_on(&mut council, &decide, lacq, "favourable", "").await;
+    assert_refused(r, Problem::CommentRequired).await;
+    let r = decide_on(
+        &mut council,
+        &decide,
+        lacq,
+        "favourable",
+        "Avis favorable : à porter au niveau national.",
+    )
+    .await;
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("decision=1"),
+        "{:?}",
+        r.headers()["location"]
+    );
+    let r = decide_on(
+        &mut council,
+        &decide,
+        lacq,
+        "unfavourable",
+        "Finalement non.",
+    )
+    .await;
+    assert_eq!(
+        r.status().as_u16(),
+        409,
+        "one decision per item and session"
+    );
+    let r = decide_on(
+        &mut council,
+        &decide,
+        other,
+        "unfavourable",
+        "Relève du droit commun de l'archéologie préventive.",
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // The relevé lists each decision, with the members.
+    let (status, releve) = app
+        .get_html(&format!("/comites/seances/{session}/releve"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(releve.contains("data-testid=\"releve\""));
+    assert!(releve.contains("Banque des Territoires"));
+    assert!(releve.contains("Défavorable") && releve.contains("Favorable"));
+    assert!(releve.contains("à porter au niveau national"));
+    // The committee's decision is the region's opinion: the escalation now goes through, and
+    // the proposal's timeline names the session.
+    let r = council
+        .post(
+            &format!("/simplification/{lacq}/etape"),
+            &[("action", "escalate")],
+        )
+        .await;
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("etape=national_review"),
+        "{:?}",
+        r.headers()["location"]
+    );
+    let opinion = timeline(&app, lacq)
+        .await
+        .into_iter()
+        .find(|e| e["action"] == "opinion")
+        .unwrap();
+    assert_eq!(opinion["session_id"], session);
+    assert_eq!(opinion["stance"], "favourable");
+    // Both regions' committees appear in the territory's governance section.
+    let (_, page) = app.get_html(&format!("/territoires/{LACQ}")).await;
+    assert!(page.contains("data-testid=\"governance\""), "{page}");
+    assert_eq!(
+        page.matches("data-testid=\"committee\"").count(),
+        3,
+        "local + two regions"
+    );
+}
+on_both_backends!(a_regional_committee_decides_item_by_item_and_prints_its_releve);

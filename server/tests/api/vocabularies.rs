@@ -118,6 +118,30 @@ fn coded_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
             ),
         ),
         (
+            "committee",
+            "kind",
+            app::domain::governance::CommitteeKind::ALL
+                .iter()
+                .map(|k| k.code().to_owned())
+                .collect(),
+        ),
+        (
+            "committee_decision",
+            "item_kind",
+            app::domain::governance::ItemKind::ALL
+                .iter()
+                .map(|k| k.code().to_owned())
+                .collect(),
+        ),
+        (
+            "committee_decision",
+            "stance",
+            app::domain::governance::Stance::ALL
+                .iter()
+                .map(|k| k.code().to_owned())
+                .collect(),
+        ),
+        (
             "need",
             "kind",
             NeedKind::ALL.iter().map(|k| k.code().to_owned()).collect(),
@@ -256,10 +280,12 @@ async fn admitted(app: &TestApp, table: &str, column: &str) -> BTreeSet<String> 
         .unwrap_or_else(|| panic!("no rule {name}"));
     let rule: String = row.try_get("", "rule").unwrap();
     // The codes are the quoted words of the IN list (the SQLite message is not in it).
+    // A rule of one code reads `column = 'code'` on PostgreSQL.
     let list = rule
         .split(" IN ")
         .nth(1)
-        .or_else(|| rule.split("ARRAY[").nth(1));
+        .or_else(|| rule.split("ARRAY[").nth(1))
+        .or_else(|| rule.split(" = ").nth(1));
     list.unwrap_or_default()
         .split('\'')
         .skip(1)
@@ -280,6 +306,7 @@ async fn every_coded_column_admits_exactly_its_vocabulary(backend: Backend) {
         .chain(migrations::m20261203_000020_organisation_claims::VOCABULARIES)
         .chain(migrations::m20261203_000021_cluster_members::VOCABULARIES)
         .chain(migrations::m20261203_000023_governance::VOCABULARIES)
+        .chain(migrations::m20261203_000024_committees::VOCABULARIES)
         .map(|(t, c, _)| (*t, *c))
         .collect();
     let known: BTreeSet<(&str, &str)> = coded.iter().map(|(t, c, _)| (*t, *c)).collect();

@@ -1,0 +1,511 @@
+//! Governance: a territory's seats and committees, committees' members, sessions and decisions.
+//!
+//! Who runs a committee is `app::domain::governance::may_run`; a decision on a proposal is the
+//! region's opinion in the proposal's workflow, taken through `ProposalService::step_within`
+//! in the same transaction as the committee's record, so the two never disagree.
+
+use crate::clock::Clock;
+use crate::db::governance as q;
+use crate::services::proposals::ProposalService;
+use anyhow::Context;
+use app::api::accounts::CurrentUser;
+use app::api::directory::RegionRef;
+use app::api::governance::{
+    AgendaItem, CommitteeDetail, CommitteeMemberView, CommitteeNext, CommitteeRef, DecisionView,
+    SeatView, SessionDetail, SessionSummary, TerritoryGovernance,
+};
+use app::domain::governance::{
+    may_run, CommitteeKind, ItemKind, Stance, MAX_DECISION, MAX_FUNCTION, MAX_MEMBERS, MAX_PLACE,
+};
+use app::domain::policy::{Role, ScopeKind, Viewer};
+use app::domain::proposal::{Action, StepInput};
+use app::error::{Conflict, FieldError, Problem};
+use app::ports::{DecisionInput, MemberInput, ServiceError, Told};
+use sea_orm::{DatabaseConnection, TransactionTrait};
+
+/// The seats and roles a territory's governance section lists, in its order.
+const SECTION_ROLES: [Role; 4] = [
+    Role::ElectedCoLead,
+    Role::IndustrialCoLead,
+    Role::ProjectManager,
+    Role::StateReferent,
+];
+
+#[derive(Clone)]
+pub struct GovernanceService {
+    db: DatabaseConnection,
+    proposals: ProposalService,
+    clock: Clock,
+}
+
+fn invalid(field: &str, said: impl Into<app::error::Said>) -> ServiceError {
+    ServiceError::Invalid(vec![FieldError::new(field, said)])
+}
+
+impl GovernanceService {
+    pub fn new(db: DatabaseConnection, proposals: ProposalService, clock: Clock) -> Self {
+        GovernanceService {
+            db,
+            proposals,
+            clock,
+        }
+    }
+
+    /// A committee's kind, its scope's name, and whether `viewer` runs it.
+    async fn reference(
+        &self,
+        row: &q::CommitteeRow,
+        viewer: &Viewer,
+    ) -> Result<(CommitteeRef, CommitteeKind, bool), ServiceError> {
+        let kind = CommitteeKind::parse(&row.kind)
+            .with_context(|| format!("unknown committee kind {:?}", row.kind))?;
+        let scope_name = match kind {
+            CommitteeKind::LocalProject => {
+                crate::db::directory::territory_names(&self.db, std::slice::from_ref(&row.scope_id))
+                    .await?
+                    .pop()
+                    .map(|n| n.name)
+            }
+            CommitteeKind::RegionalSteering => crate::db::proposals::region_names(&self.db)
+                .await?
+                .into_iter()
+                .find(|n| n.id == row.scope_id)
+                .map(|n| n.name),
+        }
+        .unwrap_or_else(|| row.scope_id.clone());
+        Ok((
+            CommitteeRef {
+                id: row.id,
+                kind: kind.code().to_owned(),
+                scope_id: row.scope_id.clone(),
+                scope_name,
+            },
+            kind,
+            may_run(viewer, kind, &row.scope_id),
+        ))
+    }
+
+    async fn committee_row(&self, id: i64) -> Result<q::CommitteeRow, ServiceError> {
+        q::committee(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// The members as `viewer` may see them: people by name to signed-in readers only.
+    async fn members(
+        &self,
+        committee: i64,
+        viewer: &Viewer,
+    ) -> Result<Vec<CommitteeMemberView>, ServiceError> {
+        Ok(q::members(&self.db, committee)
+            .await?
+            .into_iter()
+            .map(|m| {
+                let is_person = m.user_id.is_some();
+                let name = match (&m.user_name, &m.organisation_name) {
+                    (Some(n), _) if viewer.signed_in() => n.clone(),
+                    (Some(_), _) => String::new(),
+                    (None, Some(o)) => o.clone(),
+                    (None, None) => m.label.clone(),
+                };
+                CommitteeMemberView {
+                    id: m.id,
+                    name,
+                    function: m.function,
+                    organisation_id: m.organisation_id,
+                    is_person,
+                }
+            })
+            .collect())
+    }
+
+    fn summary(s: q::SessionRow) -> SessionSummary {
+        SessionSummary {
+            id: s.id,
+            committee_id: s.committee_id,
+            held_at: s.held_at,
+            place: s.place,
+            decisions: u64::try_from(s.decisions).unwrap_or(0),
+        }
+    }
+
+    /// The committee of a session that `viewer` runs, or the refusal.
+    async fn run_session(
+        &self,
+        viewer: &Viewer,
+        session: i64,
+    ) -> Result<(q::SessionRow, q::CommitteeRow, CommitteeKind), ServiceError> {
+        let s = q::session(&self.db, session)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let c = self.committee_row(s.committee_id).await?;
+        let kind = CommitteeKind::parse(&c.kind).context("committee kind")?;
+        if !may_run(viewer, kind, &c.scope_id) {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok((s, c, kind))
+    }
+}
+
+#[async_trait::async_trait]
+impl app::ports::Governance for GovernanceService {
+    async fn territory(
+        &self,
+        viewer: &Viewer,
+        territory: &str,
+    ) -> Result<TerritoryGovernance, ServiceError> {
+        if crate::db::directory::territory(&self.db, territory)
+            .await?
+            .is_none()
+        {
+            return Err(ServiceError::NotFound);
+        }
+        let people =
+            crate::db::accounts::members_of(&self.db, ScopeKind::Territory.code(), territory)
+                .await?;
+        let seats = SECTION_ROLES
+            .iter()
+            .map(|role| {
+                let holders: Vec<String> = people
+                    .iter()
+                    .filter(|p| role.code() == p.role)
+                    .map(|p| p.name.clone())
+                    .collect();
+                SeatView {
+                    role: role.code().to_owned(),
+                    filled: !holders.is_empty(),
+                    // Names are personal data: signed-in readers only.
+                    holders: if viewer.signed_in() {
+                        holders
+                    } else {
+                        Vec::new()
+                    },
+                }
+            })
+            .collect();
+        let names = crate::db::proposals::region_names(&self.db).await?;
+        let regions = crate::db::directory::territory_regions(&self.db, territory)
+            .await?
+            .into_iter()
+            .map(|code| RegionRef {
+                name: names
+                    .iter()
+                    .find(|n| n.id == code)
+                    .map(|n| n.name.clone())
+                    .unwrap_or_else(|| code.clone()),
+                code,
+            })
+            .collect();
+        let now = self.clock.now();
+        let mut committees = Vec::new();
+        for row in q::committees_of_territory(&self.db, territory).await? {
+            let (committee, _, _) = self.reference(&row, viewer).await?;
+            let next = q::next_session(&self.db, row.id, now - now.rem_euclid(86_400))
+                .await?
+                .map(Self::summary);
+            committees.push(CommitteeNext { committee, next });
+        }
+        Ok(TerritoryGovernance {
+            territory_id: territory.to_owned(),
+            seats,
+            regions,
+            committees,
+            may_write: viewer.signed_in(),
+        })
+    }
+
+    async fn committee(&self, viewer: &Viewer, id: i64) -> Result<CommitteeDetail, ServiceError> {
+        let row = self.committee_row(id).await?;
+        let (committee, _, may_run) = self.reference(&row, viewer).await?;
+        let sessions = q::sessions(&self.db, id)
+            .await?
+            .into_iter()
+            .map(Self::summary)
+            .collect();
+        Ok(CommitteeDetail {
+            committee,
+            members: self.members(id, viewer).await?,
+            sessions,
+            may_run,
+        })
+    }
+
+    async fn session(&self, viewer: &Viewer, id: i64) -> Result<SessionDetail, ServiceError> {
+        let s = q::session(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let row = self.committee_row(s.committee_id).await?;
+        let (committee, kind, may_run) = self.reference(&row, viewer).await?;
+        let decisions = q::decisions(&self.db, id).await?;
+        let decided_ids: Vec<i64> = decisions
+            .iter()
+            .filter(|d| ItemKind::Proposal.is(&d.item_kind))
+            .map(|d| d.item_id)
+            .collect();
+        let decided = q::proposals_by_id(&self.db, &decided_ids).await?;
+        let item = |p: &q::ItemRow, decision: Option<DecisionView>| AgendaItem {
+            kind: ItemKind::Proposal.code().to_owned(),
+            id: p.id,
+            title: p.title.clone(),
+            territory_id: p.territory_id.clone(),
+            territory_name: p.territory_name.clone(),
+            status: p.status.clone(),
+            decision,
+        };
+        // The items decided at this session, in the order decided, then those still awaiting.
+        let mut agenda: Vec<AgendaItem> = decisions
+            .iter()
+            .filter_map(|d| {
+                let p = decided.iter().find(|p| p.id == d.item_id)?;
+                Some(item(
+                    p,
+                    Some(DecisionView {
+                        stance: d.stance.clone(),
+                        comment: d.comment.clone(),
+                        decided_at: d.decided_at,
+                        decided_by: d.decided_by_name.clone(),
+                    }),
+                ))
+            })
+            .collect();
+        if kind == CommitteeKind::RegionalSteering {
+            for p in q::proposals_awaiting_region(&self.db, &row.scope_id).await? {
+                if !decided_ids.contains(&p.id) {
+                    agenda.push(item(&p, None));
+                }
+            }
+        }
+        Ok(SessionDetail {
+            session: Self::summary(s),
+            committee,
+            agenda,
+            members: self.members(row.id, viewer).await?,
+            may_run,
+        })
+    }
+
+    async fn plan_session(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        committee: i64,
+        held_on: &str,
+        place: &str,
+    ) -> Result<i64, ServiceError> {
+        let row = self.committee_row(committee).await?;
+        let kind = CommitteeKind::parse(&row.kind).context("committee kind")?;
+        if !may_run(viewer, kind, &row.scope_id) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut problems = Vec::new();
+        let held_at = app::domain::text::from_iso_date(held_on.trim());
+        if held_at.is_none() {
+            problems.push(FieldError::new(
+                "held_on",
+                Problem::CalendarDateInvalid.saying("expected YYYY-MM-DD"),
+            ));
+        }
+        let place = place.trim();
+        if place.chars().count() > MAX_PLACE {
+            problems.push(FieldError::new("place", Problem::TextTooLong));
+        }
+        let Some(held_at) = held_at.filter(|_| problems.is_empty()) else {
+            return Err(ServiceError::Invalid(problems));
+        };
+        let txn = self.db.begin().await.context("session transaction")?;
+        let id =
+            q::insert_session(&txn, committee, held_at, place, user.id, self.clock.now()).await?;
+        txn.commit().await.context("committing a session")?;
+        Ok(id)
+    }
+
+    async fn add_member(
+        &self,
+        viewer: &Viewer,
+        committee: i64,
+        member: &MemberInput,
+    ) -> Result<(), ServiceError> {
+        let row = self.committee_row(committee).await?;
+        let kind = CommitteeKind::parse(&row.kind).context("committee kind")?;
+        if !may_run(viewer, kind, &row.scope_id) {
+            return Err(ServiceError::Forbidden);
+        }
+        let (email, org, label, function) = (
+            member.email.trim(),
+            member.organisation_id.trim(),
+            member.label.trim(),
+            member.function.trim(),
+        );
+        if function.chars().count() > MAX_FUNCTION {
+            return Err(invalid("function", Problem::TextTooLong));
+        }
+        let (user_id, organisation_id) = match (email.is_empty(), org.is_empty(), label.is_empty())
+        {
+            (false, true, true) => {
+                let address = app::domain::ids::Email::parse(email)
+                    .map_err(|_| invalid("email", Problem::EmailInvalid))?;
+                let user = crate::db::accounts::user_by_email(&self.db, address.as_str())
+                    .await?
+                    .ok_or_else(|| invalid("email", Problem::ValueInvalid.saying("no_account")))?;
+                (Some(user.id), None)
+            }
+            (true, false, true) => {
+                let id: i64 = org
+                    .parse()
+                    .map_err(|_| invalid("organisation_id", Problem::ValueInvalid))?;
+                let known = crate::db::fetch_count(
+                    &self.db,
+                    "SELECT COUNT(*) AS n FROM organisation WHERE id = ?",
+                    vec![id.into()],
+                )
+                .await?;
+                if known > 0 {
+                    (None, Some(id))
+                } else {
+                    return Err(invalid("organisation_id", Problem::ValueInvalid));
+                }
+            }
+            (true, true, false) if label.chars().count() <= 200 => (None, None),
+            (true, true, false) => return Err(invalid("label", Problem::TextTooLong)),
+            // Exactly one of the three names the member.
+            _ => {
+                return Err(invalid(
+                    "email",
+                    Problem::ValueInvalid.saying("one_of_three"),
+                ))
+            }
+        };
+        let txn = self
+            .db
+            .begin()
+            .await
+            .context("committee member transaction")?;
+        if q::members(&txn, committee).await?.len() >= MAX_MEMBERS {
+            return Err(invalid("email", Problem::ListTooLong));
+        }
+        if !q::insert_member(
+            &txn,
+            committee,
+            user_id,
+            organisation_id,
+            label,
+            function,
+            self.clock.now(),
+        )
+        .await?
+        {
+            return Err(ServiceError::Conflict(Conflict::AlreadyMember));
+        }
+        txn.commit()
+            .await
+            .context("committing a committee member")?;
+        Ok(())
+    }
+
+    async fn remove_member(
+        &self,
+        viewer: &Viewer,
+        committee: i64,
+        member: i64,
+    ) -> Result<(), ServiceError> {
+        let row = self.committee_row(committee).await?;
+        let kind = CommitteeKind::parse(&row.kind).context("committee kind")?;
+        if !may_run(viewer, kind, &row.scope_id) {
+            return Err(ServiceError::Forbidden);
+        }
+        let txn = self
+            .db
+            .begin()
+            .await
+            .context("committee member transaction")?;
+        if !q::remove_member(&txn, committee, member).await? {
+            return Err(ServiceError::NotFound);
+        }
+        txn.commit().await.context("committing a removal")?;
+        Ok(())
+    }
+
+    async fn decide(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        session: i64,
+        decision: &DecisionInput,
+    ) -> Result<Told, ServiceError> {
+        let (s, committee, kind) = self.run_session(viewer, session).await?;
+        let mut problems = Vec::new();
+        let item = ItemKind::parse(&decision.item_kind);
+        if item.is_none() {
+            problems.push(FieldError::new("item_kind", Problem::ValueInvalid));
+        }
+        let stance = Stance::parse(&decision.stance);
+        if stance.is_none() {
+            problems.push(FieldError::new("stance", Problem::StanceRequired));
+        }
+        let comment = decision.comment.trim();
+        if comment.is_empty() {
+            problems.push(FieldError::new("comment", Problem::CommentRequired));
+        } else if comment.chars().count() > MAX_DECISION {
+            problems.push(FieldError::new("comment", Problem::TextTooLong));
+        }
+        let (Some(ItemKind::Proposal), Some(stance)) = (item, stance) else {
+            return Err(ServiceError::Invalid(problems));
+        };
+        if !problems.is_empty() {
+            return Err(ServiceError::Invalid(problems));
+        }
+        // Proposals are the regional committee's, and only those of its region's territories.
+        let on_agenda = kind == CommitteeKind::RegionalSteering
+            && q::proposals_by_id(&self.db, &[decision.item_id])
+                .await?
+                .first()
+                .is_some_and(|p| p.status == "regional_review")
+            && {
+                let territory = crate::db::proposals::proposal(&self.db, decision.item_id)
+                    .await?
+                    .map(|p| p.territory_id)
+                    .unwrap_or_default();
+                crate::db::directory::territory_regions(&self.db, &territory)
+                    .await?
+                    .contains(&committee.scope_id)
+            };
+        if !on_agenda {
+            return Err(ServiceError::NotFound);
+        }
+        let at = self.clock.now();
+        let txn = self.db.begin().await.context("decision transaction")?;
+        if !q::insert_decision(
+            &txn,
+            s.id,
+            ItemKind::Proposal.code(),
+            decision.item_id,
+            stance.code(),
+            comment,
+            (user.id, &user.name),
+            at,
+        )
+        .await?
+        {
+            return Err(ServiceError::Conflict(Conflict::AlreadyDecided));
+        }
+        // The committee's decision is the region's opinion in the proposal's workflow.
+        let (_, told) = self
+            .proposals
+            .step_within(
+                &txn,
+                viewer,
+                user,
+                decision.item_id,
+                Action::GiveOpinion,
+                StepInput {
+                    comment: comment.to_owned(),
+                    stance: Some(stance.code().to_owned()),
+                    ..StepInput::default()
+                },
+                Some(s.id),
+            )
+            .await?;
+        txn.commit().await.context("committing a decision")?;
+        Ok(told)
+    }
+}
