@@ -1,6 +1,7 @@
 // A simplification proposal climbs from its territory to the national level and back with an
 // answer: the elected co-lead writes and submits it, the industrial co-lead approves, the
-// regional referent escalates, the national team answers, the territory reads the answer.
+// État's référent forwards it to the region, the Region gives its opinion and escalates, the
+// national délégation answers, the territory reads the answer.
 import { Browser, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { execFileSync } from 'child_process';
@@ -31,6 +32,8 @@ test('a territory submits, the region escalates, the nation answers, the territo
   const industrial = `indus.${stamp}@arve.fr`;
   const referent = `ref.${stamp}@aura.fr`;
   const national = `dg.${stamp}@anct.fr`;
+  const state = `etat.${stamp}@haute-savoie.gouv.fr`;
+  createUser(state, 'Étienne État', 'state_referent', ['--territory', 'ti-8422']);
   createUser(elected, 'Élise Élue', 'elected_colead', ['--territory', 'ti-8422']);
   createUser(industrial, 'Igor Industriel', 'industrial_colead', ['--territory', 'ti-8422']);
   createUser(referent, 'Rita Référente', 'regional_council', ['--region', '84']);
@@ -55,16 +58,27 @@ test('a territory submits, the region escalates, the nation answers, the territo
   await e.getByRole('button', { name: 'Soumettre au binôme' }).click();
   await expect(e.getByTestId('status')).toContainText("En attente d'approbation");
 
-  // The industrial co-lead approves: both halves of the binôme agreed, it goes to the region.
+  // The industrial co-lead approves: both halves of the binôme agreed, it goes to the État's
+  // référent, who forwards it to the region.
   const i = await signedIn(browser, industrial);
   await i.goto(url);
   await i.getByRole('button', { name: 'Approuver' }).click();
-  await expect(i.getByTestId('status')).toContainText('En examen régional');
+  await expect(i.getByTestId('status')).toContainText("Avec le référent territorial de l'État");
+  const s = await signedIn(browser, state);
+  await s.goto(url);
+  await s.getByTestId('act-forward').getByLabel('Commentaire').fill('Règle et délais précisés avec le porteur.');
+  await s.getByRole('button', { name: 'Transmettre à la région' }).click();
+  await expect(s.getByTestId('status')).toContainText('En examen régional');
 
-  // The regional referent finds it in the queue and escalates it.
+  // The Region finds it in the queue, gives its opinion, then escalates it.
   const r = await signedIn(browser, referent);
   await r.goto('/simplification/file');
   await r.getByRole('link', { name: title }).click();
+  await expect(r.getByTestId('opinion-needed')).toBeVisible();
+  await r.getByTestId('act-opinion').getByLabel('Avis').selectOption('favourable');
+  await r.getByTestId('act-opinion').getByLabel('Commentaire').fill('Le même délai pèse sur toute la filière.');
+  await r.getByRole('button', { name: "Donner l'avis de la région" }).click();
+  await expect(r.getByTestId('flash')).toBeVisible();
   await r.getByTestId('act-escalate').getByLabel('Commentaire').fill('Concerne toutes les régions.');
   await r.getByRole('button', { name: 'Transmettre au niveau national' }).click();
   await expect(r.getByTestId('status')).toContainText('En examen national');
@@ -80,7 +94,7 @@ test('a territory submits, the region escalates, the nation answers, the territo
   // The territory sees the answer and the whole timeline.
   await e.goto(url);
   await expect(e.getByTestId('answer')).toContainText('Un délai garanti sera expérimenté');
-  await expect(e.getByTestId('timeline').locator('li')).toHaveCount(5);
+  await expect(e.getByTestId('timeline').locator('li')).toHaveCount(7);
   await e.screenshot({ path: info.outputPath('proposal-answered.png'), fullPage: true });
 
   // It is on the public list and the dashboard.
