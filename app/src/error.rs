@@ -197,6 +197,8 @@ crate::domain::workflow::vocabulary! {
         RegionalOpinionMissing => "regional_opinion_missing",
         /// The session decided on this item already.
         AlreadyDecided => "already_decided",
+        /// Nobody holds this role in the territory yet.
+        SeatVacant => "seat_vacant",
     }
 }
 
@@ -209,6 +211,7 @@ impl Conflict {
             Conflict::AlreadySupported => "this side already supports the proposal",
             Conflict::UndoPeriodOver => "the merge is too old to be undone",
             Conflict::AlreadyDecided => "this session decided on the item already",
+            Conflict::SeatVacant => "nobody holds this role in the territory yet",
             Conflict::RegionalOpinionMissing => {
                 "the lead region's opinion must be recorded before escalating"
             }

@@ -32,6 +32,7 @@ pub mod m20261203_000021_cluster_members;
 pub mod m20261203_000022_territory_regions;
 pub mod m20261203_000023_governance;
 pub mod m20261203_000024_committees;
+mod m20261203_000025_public_names;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000022_territory_regions::Migration),
             Box::new(m20261203_000023_governance::Migration),
             Box::new(m20261203_000024_committees::Migration),
+            Box::new(m20261203_000025_public_names::Migration),
         ]
     }
 }

@@ -161,6 +161,10 @@ pub struct AccountOverview {
     pub invite_targets: Vec<InviteTarget>,
     /// (kind, frequency) for every notification kind.
     pub notifications: Vec<(NotificationKind, Frequency)>,
+    /// Whether their name is shown to anonymous visitors where they hold a seat or sit on a
+    /// committee.
+    #[serde(default)]
+    pub name_public: bool,
 }
 
 /// The signed-in person, if any (for the header).

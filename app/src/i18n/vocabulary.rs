@@ -206,6 +206,7 @@ impl Conflict {
             Conflict::UndoPeriodOver => Key::ErrUndoPeriodOver,
             Conflict::RegionalOpinionMissing => Key::ErrRegionalOpinionMissing,
             Conflict::AlreadyDecided => Key::ErrAlreadyDecided,
+            Conflict::SeatVacant => Key::ErrSeatVacant,
             Conflict::ChangedMeanwhile => Key::ErrChangedMeanwhile,
             Conflict::AccountExists => Key::ErrAccountExists,
             Conflict::AlreadyClaimed => Key::ErrAlreadyClaimed,

@@ -22,6 +22,7 @@ const DONE: &[(&str, Key)] = &[
     ("membre", Key::FlashSaved),
     ("retire", Key::FlashSaved),
     ("decision", Key::FlashDecisionRecorded),
+    ("message", Key::FlashMessageSent),
 ];
 
 fn kind_key(kind: &str) -> Key {
@@ -331,6 +332,30 @@ pub fn GovernanceSection(id: String) -> impl IntoView {
                 view! { {(i > 0).then_some(", ")} {r.name.clone()} {(i == 0 && g.regions.len() > 1).then(|| view! { " (" {t(lang, Key::LeadRegion)} ")" })} }
             })
             .collect_view();
+        let filled: Vec<(String, String)> = g
+            .seats
+            .iter()
+            .filter(|s| s.filled)
+            .map(|s| (s.role.clone(), t(lang, seat_key(&s.role)).to_owned()))
+            .collect();
+        let write_form = (g.may_write && !filled.is_empty()).then(|| {
+            let action = format!("/territoires/{}/ecrire", g.territory_id);
+            let open = crate::components::use_refused().is_some_and(|r| r.sent_to(&action));
+            view! {
+                <details class="write-to-seat" open=open>
+                    <summary>{t(lang, Key::WriteToSeatTitle)}</summary>
+                    <FormScope action=action.clone()>
+                        <form method="post" action=action.clone() class="card-form" data-testid="write-to-seat">
+                            <p class="hint">{t(lang, Key::WriteToSeatHint)}</p>
+                            <ProblemSummary/>
+                            {Select::new("ws-role", "role", Key::WriteToSeatRole).options(filled.clone()).required(true).view(lang)}
+                            {Field::new("ws-message", "message", Key::MessageLabel).area(5).length(1, 2000).required(true).view(lang)}
+                            <button type="submit">{t(lang, Key::SendMessage)}</button>
+                        </form>
+                    </FormScope>
+                </details>
+            }
+        });
         let committees = g
             .committees
             .iter()
@@ -355,6 +380,7 @@ pub fn GovernanceSection(id: String) -> impl IntoView {
                     <dt>{t(lang, Key::RegionsConcerned)}</dt><dd>{regions}</dd>
                 </dl>
                 {(!g.may_write).then(|| view! { <p class="hint">{t(lang, Key::GovernanceNamesHint)}</p> })}
+                {write_form}
                 <h3>{t(lang, Key::Committees)}</h3>
                 <ul>{committees}</ul>
             </section>

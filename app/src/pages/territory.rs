@@ -163,7 +163,7 @@ fn TerritoryView(d: TerritoryDetail, lists: Lists, state: ListState) -> impl Int
             <span aria-current="page">{d.name.clone()}</span>
         </nav>
         <h1>{d.name.clone()}</h1>
-        <crate::components::Flash done=&[("modifie", Key::FlashSaved)]/>
+        <crate::components::Flash done=&[("modifie", Key::FlashSaved), ("message", Key::FlashMessageSent)]/>
         <div class="territory-head">
             <dl class="facts">
                 <dt>{t(lang, if d.regions.len() > 1 { Key::RegionsConcerned } else { Key::ColRegion })}</dt>

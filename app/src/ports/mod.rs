@@ -294,6 +294,15 @@ pub trait Accounts: Send + Sync {
         token: &str,
     ) -> Result<Option<(Viewer, CurrentUser, TokenScope)>, ServiceError>;
 
+    /// Whether a user's name is shown to anonymous visitors on the pages of the territories
+    /// and committees where they have a role.
+    async fn set_name_public(
+        &self,
+        viewer: &Viewer,
+        user_id: i64,
+        public: bool,
+    ) -> Result<(), ServiceError>;
+
     /// Changes a user's name and language.
     async fn update_profile(
         &self,
@@ -824,6 +833,17 @@ pub trait Governance: Send + Sync {
         committee: i64,
         member: i64,
     ) -> Result<(), ServiceError>;
+
+    /// Sends a message to the holders of a seat of a territory (a role mailbox: their
+    /// addresses stay private); returns how many were told.
+    async fn write_to_seat(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        territory: &str,
+        role: &str,
+        message: &str,
+    ) -> Result<Told, ServiceError>;
 
     /// Records the session's decision on one item of its agenda.
     async fn decide(

@@ -53,6 +53,7 @@ pub struct MemberRow {
     pub label: String,
     pub function: String,
     pub user_name: Option<String>,
+    pub user_public: Option<bool>,
     pub organisation_name: Option<String>,
 }
 
@@ -60,7 +61,7 @@ pub async fn members(db: &impl ConnectionTrait, committee: i64) -> anyhow::Resul
     fetch_all(
         db,
         "SELECT m.id, m.user_id, m.organisation_id, m.label, m.function, u.name AS user_name, \
-         o.name AS organisation_name FROM committee_member m \
+         u.name_public AS user_public, o.name AS organisation_name FROM committee_member m \
          LEFT JOIN user_account u ON u.id = m.user_id \
          LEFT JOIN organisation o ON o.id = m.organisation_id \
          WHERE m.committee_id = ? ORDER BY m.id LIMIT 500",
@@ -292,4 +293,29 @@ pub async fn proposals_by_id(
     ids: &[i64],
 ) -> anyhow::Result<Vec<ItemRow>> {
     super::fetch_in(db, ITEM_SELECT, "p.id", ids).await
+}
+
+/// Someone with a role in a territory, as the governance section and its mailboxes need them.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct PersonRow {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub lang: String,
+    pub role: String,
+    pub name_public: bool,
+}
+
+pub async fn territory_people(
+    db: &impl ConnectionTrait,
+    territory: &str,
+) -> anyhow::Result<Vec<PersonRow>> {
+    fetch_all(
+        db,
+        "SELECT m.user_id, u.name, u.email, u.lang, m.role, u.name_public FROM membership m \
+         JOIN user_account u ON u.id = m.user_id \
+         WHERE m.scope_kind = 'territory' AND m.scope_id = ? ORDER BY u.name LIMIT 500",
+        vec![territory.into()],
+    )
+    .await
 }

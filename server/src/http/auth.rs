@@ -456,6 +456,30 @@ async fn profile(
 }
 
 #[derive(Deserialize)]
+struct NamePublicForm {
+    /// `1` when the box is ticked; absent otherwise.
+    #[serde(default)]
+    public: String,
+}
+
+async fn name_public(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(f, sent): Form<NamePublicForm>,
+) -> Response {
+    let SignedIn { viewer, id, .. } = me;
+    match state
+        .services
+        .accounts
+        .set_name_public(&viewer, id, f.public == "1")
+        .await
+    {
+        Ok(()) => to("/compte", "profil=1"),
+        Err(e) => sent.refused(&state, "/compte", e).await,
+    }
+}
+
+#[derive(Deserialize)]
 struct TokenNameForm {
     name: String,
     /// `read` or `write`; a form without the choice makes a read token.
@@ -676,6 +700,7 @@ pub fn router() -> Router<AppState> {
         .route("/auth/deconnexion", post(sign_out))
         .route("/auth/deconnexion-partout", post(sign_out_everywhere))
         .route("/compte/profil", post(profile))
+        .route("/compte/nom-public", post(name_public))
         .route("/compte/jetons", post(create_token))
         .route("/compte/jetons/{id}/revoquer", post(revoke_token))
         .route("/compte/notifications", post(notifications))

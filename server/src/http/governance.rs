@@ -95,6 +95,33 @@ async fn decide(
     }
 }
 
+#[derive(serde::Deserialize)]
+struct SeatMessage {
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    message: String,
+}
+
+async fn write_to_seat(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Form(f, sent): Form<SeatMessage>,
+) -> Response {
+    let SignedIn { viewer, user, .. } = me;
+    let page = format!("/territoires/{id}");
+    match state
+        .services
+        .governance
+        .write_to_seat(&viewer, &user, &id, &f.role, &f.message)
+        .await
+    {
+        Ok(told) => to(&page, &format!("message=1&{}", told.query())),
+        Err(e) => sent.refused(&state, &page, e).await,
+    }
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/comites/{id}/seances", post(plan_session))
@@ -104,4 +131,5 @@ pub fn router() -> Router<AppState> {
             post(remove_member),
         )
         .route("/comites/seances/{id}/decisions", post(decide))
+        .route("/territoires/{id}/ecrire", post(write_to_seat))
 }

@@ -355,6 +355,44 @@ pub fn digest(to: &str, lang: Lang, name: &str, lines: &[String], link: &str) ->
     render(to, lang, c)
 }
 
+const SEAT: Wording = Wording {
+    kind: "invitation",
+    fr: (
+        "Message pour votre rôle",
+        "Voir la page du territoire",
+        "Vous recevez ce message parce que vous tenez ce rôle dans le territoire. Maillage ne montre pas votre adresse : répondez directement à l'expéditeur.",
+    ),
+    en: (
+        "Message for your role",
+        "See the territory's page",
+        "You receive this message because you hold this role in the territory. Maillage does not show your address: answer the sender directly.",
+    ),
+};
+
+/// Someone wrote to a seat of a territory through its page (the sender's name and address are
+/// in the message, for an answer).
+pub fn seat_message(
+    to: &str,
+    lang: Lang,
+    name: &str,
+    territory: &str,
+    sender: (&str, &str),
+    message: &str,
+    link: &str,
+) -> Mail {
+    let line = match lang {
+        Lang::Fr => format!(
+            "{} ({}) vous écrit au sujet de {territory}",
+            sender.0, sender.1
+        ),
+        Lang::En => format!(
+            "{} ({}) writes to you about {territory}",
+            sender.0, sender.1
+        ),
+    };
+    event(to, lang, name, &SEAT, territory, &line, message, link)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

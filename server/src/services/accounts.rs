@@ -774,6 +774,13 @@ impl Accounts for AccountsService {
         }
         let invitations_received = views.pop().unwrap_or_default();
         let invitations_sent = views.pop().unwrap_or_default();
+        let name_public = db::fetch_count(
+            &self.db,
+            "SELECT COUNT(*) AS n FROM user_account WHERE id = ? AND name_public",
+            vec![user_id.into()],
+        )
+        .await?
+            > 0;
         Ok(AccountOverview {
             user,
             sessions,
@@ -782,6 +789,7 @@ impl Accounts for AccountsService {
             invitations_received,
             invite_targets,
             notifications,
+            name_public,
         })
     }
 
@@ -1200,6 +1208,27 @@ impl Accounts for AccountsService {
     }
 
     /// Changes a user's name and language.
+    async fn set_name_public(
+        &self,
+        viewer: &Viewer,
+        user_id: i64,
+        public: bool,
+    ) -> Result<(), ServiceError> {
+        if !can(viewer, Action::ManageAccount, &Resource::Account(user_id)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let txn = self.db.begin().await.context("name setting transaction")?;
+        txn.execute(db::stmt(
+            &txn,
+            "UPDATE user_account SET name_public = ? WHERE id = ?",
+            vec![public.into(), user_id.into()],
+        ))
+        .await
+        .context("setting whether the name is public")?;
+        txn.commit().await.context("committing the name setting")?;
+        Ok(())
+    }
+
     async fn update_profile(
         &self,
         viewer: &Viewer,

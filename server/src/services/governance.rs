@@ -17,7 +17,7 @@ use app::api::governance::{
 use app::domain::governance::{
     may_run, CommitteeKind, ItemKind, Stance, MAX_DECISION, MAX_FUNCTION, MAX_MEMBERS, MAX_PLACE,
 };
-use app::domain::policy::{Role, ScopeKind, Viewer};
+use app::domain::policy::{Role, Viewer};
 use app::domain::proposal::{Action, StepInput};
 use app::error::{Conflict, FieldError, Problem};
 use app::ports::{DecisionInput, MemberInput, ServiceError, Told};
@@ -31,11 +31,16 @@ const SECTION_ROLES: [Role; 4] = [
     Role::StateReferent,
 ];
 
+/// Longest message to a seat, in characters, and how many a person may send in a day.
+const MAX_SEAT_MESSAGE: usize = 2_000;
+const SEAT_MESSAGES_PER_DAY: u64 = 20;
+
 #[derive(Clone)]
 pub struct GovernanceService {
     db: DatabaseConnection,
     proposals: ProposalService,
     clock: Clock,
+    public_url: String,
 }
 
 fn invalid(field: &str, said: impl Into<app::error::Said>) -> ServiceError {
@@ -43,11 +48,17 @@ fn invalid(field: &str, said: impl Into<app::error::Said>) -> ServiceError {
 }
 
 impl GovernanceService {
-    pub fn new(db: DatabaseConnection, proposals: ProposalService, clock: Clock) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        proposals: ProposalService,
+        clock: Clock,
+        public_url: String,
+    ) -> Self {
         GovernanceService {
             db,
             proposals,
             clock,
+            public_url,
         }
     }
 
@@ -102,8 +113,9 @@ impl GovernanceService {
             .into_iter()
             .map(|m| {
                 let is_person = m.user_id.is_some();
+                let shown = viewer.signed_in() || m.user_public == Some(true);
                 let name = match (&m.user_name, &m.organisation_name) {
-                    (Some(n), _) if viewer.signed_in() => n.clone(),
+                    (Some(n), _) if shown => n.clone(),
                     (Some(_), _) => String::new(),
                     (None, Some(o)) => o.clone(),
                     (None, None) => m.label.clone(),
@@ -154,32 +166,28 @@ impl app::ports::Governance for GovernanceService {
         viewer: &Viewer,
         territory: &str,
     ) -> Result<TerritoryGovernance, ServiceError> {
-        if crate::db::directory::territory(&self.db, territory)
+        if crate::db::directory::territory_names(&self.db, &[territory.to_owned()])
             .await?
-            .is_none()
+            .is_empty()
         {
             return Err(ServiceError::NotFound);
         }
-        let people =
-            crate::db::accounts::members_of(&self.db, ScopeKind::Territory.code(), territory)
-                .await?;
+        let people = q::territory_people(&self.db, territory).await?;
         let seats = SECTION_ROLES
             .iter()
             .map(|role| {
-                let holders: Vec<String> = people
-                    .iter()
-                    .filter(|p| role.code() == p.role)
-                    .map(|p| p.name.clone())
-                    .collect();
+                let holding: Vec<&q::PersonRow> =
+                    people.iter().filter(|p| role.code() == p.role).collect();
                 SeatView {
                     role: role.code().to_owned(),
-                    filled: !holders.is_empty(),
-                    // Names are personal data: signed-in readers only.
-                    holders: if viewer.signed_in() {
-                        holders
-                    } else {
-                        Vec::new()
-                    },
+                    filled: !holding.is_empty(),
+                    // Names are personal data: signed-in readers see them, anonymous visitors
+                    // only those of people who chose so.
+                    holders: holding
+                        .iter()
+                        .filter(|p| viewer.signed_in() || p.name_public)
+                        .map(|p| p.name.clone())
+                        .collect(),
                 }
             })
             .collect();
@@ -423,6 +431,86 @@ impl app::ports::Governance for GovernanceService {
         }
         txn.commit().await.context("committing a removal")?;
         Ok(())
+    }
+
+    async fn write_to_seat(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        territory: &str,
+        role: &str,
+        message: &str,
+    ) -> Result<Told, ServiceError> {
+        if !viewer.signed_in() {
+            return Err(ServiceError::Unauthenticated);
+        }
+        let Some(role) = Role::parse(role).filter(|r| SECTION_ROLES.contains(r)) else {
+            return Err(invalid("role", Problem::ValueInvalid));
+        };
+        let message = message.trim();
+        if message.is_empty() {
+            return Err(invalid("message", Problem::MessageRequired));
+        }
+        if message.chars().count() > MAX_SEAT_MESSAGE {
+            return Err(invalid("message", Problem::TextTooLong));
+        }
+        let Some(place) = crate::db::directory::territory_names(&self.db, &[territory.to_owned()])
+            .await?
+            .pop()
+        else {
+            return Err(ServiceError::NotFound);
+        };
+        let holders: Vec<q::PersonRow> = q::territory_people(&self.db, territory)
+            .await?
+            .into_iter()
+            .filter(|p| role.code() == p.role && p.user_id != user.id)
+            .collect();
+        if holders.is_empty() {
+            return Err(ServiceError::Conflict(Conflict::SeatVacant));
+        }
+        let at = self.clock.now();
+        let sent = crate::db::accounts::recent_events(
+            &self.db,
+            "seat_message",
+            Some(&user.email),
+            None,
+            86_400,
+            at,
+        )
+        .await?;
+        if sent >= SEAT_MESSAGES_PER_DAY {
+            return Err(ServiceError::RateLimited(3_600));
+        }
+        let link = format!("/territoires/{territory}");
+        let txn = self.db.begin().await.context("message transaction")?;
+        crate::db::accounts::audit(
+            &txn,
+            "seat_message",
+            Some(user.id),
+            Some(&user.email),
+            "",
+            &format!("{territory}:{}", role.code()),
+            at,
+        )
+        .await?;
+        let mut told = Told::default();
+        for h in &holders {
+            let lang = app::i18n::Lang::from_tag(&h.lang).unwrap_or_default();
+            let mail = crate::mail::templates::seat_message(
+                &h.email,
+                lang,
+                &h.name,
+                &place.name,
+                (&user.name, &user.email),
+                message,
+                &format!("{}{link}", self.public_url.trim_end_matches('/')),
+            );
+            crate::mail::enqueue(&txn, &format!("seat-{}-{}-{at}", user.id, h.user_id), &mail)
+                .await?;
+            told.0 += 1;
+        }
+        txn.commit().await.context("committing a message")?;
+        Ok(told)
     }
 
     async fn decide(

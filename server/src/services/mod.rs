@@ -40,6 +40,7 @@ pub fn build(
             db.clone(),
             proposals.clone(),
             clock.clone(),
+            public_url.clone(),
         )),
         claims: Arc::new(claims::ClaimService::new(
             db,

@@ -668,3 +668,99 @@ async fn a_regional_committee_decides_item_by_item_and_prints_its_releve(backend
     );
 }
 on_both_backends!(a_regional_committee_decides_item_by_item_and_prints_its_releve);
+
+async fn seats_are_written_to_through_the_platform_and_names_stay_private(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut elected = person(
+        &app,
+        "elu@arve.fr",
+        Some((territory(ARVE), Role::ElectedCoLead)),
+    )
+    .await;
+    let page_path = format!("/territoires/{ARVE}");
+    // Anonymous visitors see that the seat is held, not by whom.
+    let (_, page) = app.get_html(&page_path).await;
+    assert!(
+        page.contains("data-testid=\"seat-elected_colead\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("data-testid=\"seat-vacant\""),
+        "the other seats are vacant"
+    );
+    assert!(
+        !page.contains("Claire Martin"),
+        "no name to anonymous visitors"
+    );
+    // A signed-in member sees the name.
+    let org = app.count("SELECT MIN(id) AS n FROM organisation").await;
+    let mut firm = person(
+        &app,
+        "dirigeant@decolletage.fr",
+        Some((Scope::Organisation(org), Role::Member)),
+    )
+    .await;
+    let (_, page) = firm.get(&page_path).await;
+    assert!(page.contains("Claire Martin"));
+    // The co-lead chooses to show it to everyone.
+    let r = elected.post("/compte/nom-public", &[("public", "1")]).await;
+    assert_eq!(r.headers()["location"], "/compte?profil=1");
+    let (_, page) = app.get_html(&page_path).await;
+    assert!(page.contains("Claire Martin"), "shown once chosen");
+    // The firm writes to the seat: the holder is told, without the firm seeing the address.
+    assert!(!page.contains("elu@arve.fr"), "the address stays private");
+    let write = format!("/territoires/{ARVE}/ecrire");
+    let r = firm
+        .post(&write, &[("role", "elected_colead"), ("message", "   ")])
+        .await;
+    assert_refused(r, Problem::MessageRequired).await;
+    let r = firm
+        .post(
+            &write,
+            &[("role", "industrial_colead"), ("message", "Bonjour")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 409, "nobody holds that seat");
+    let long = "x".repeat(2_001);
+    let r = firm
+        .post(&write, &[("role", "elected_colead"), ("message", &long)])
+        .await;
+    assert_refused(r, Problem::TextTooLong).await;
+    let r = firm
+        .post(
+            &write,
+            &[
+                ("role", "elected_colead"),
+                (
+                    "message",
+                    "Nous cherchons un terrain de 2 ha pour une extension d'atelier.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/territoires/{ARVE}?message=1&prevenus=1")
+    );
+    let mailed = app
+        .count(
+            "SELECT COUNT(*) FROM outbox WHERE to_email = 'elu@arve.fr' \
+             AND body_text LIKE '%terrain de 2 ha%' AND body_text LIKE '%dirigeant@decolletage.fr%'",
+        )
+        .await;
+    assert_eq!(mailed, 1);
+    // Anonymous visitors cannot write.
+    let r = Browser::new(&app)
+        .post(
+            &write,
+            &[("role", "elected_colead"), ("message", "Bonjour")],
+        )
+        .await;
+    assert_ne!(r.status().as_u16(), 200);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE to_email = 'elu@arve.fr'")
+            .await,
+        1
+    );
+}
+on_both_backends!(seats_are_written_to_through_the_platform_and_names_stay_private);

@@ -116,6 +116,14 @@ pub(super) fn AccountView(a: AccountOverview) -> impl IntoView {
                     " · " <a href="/foncier/nouveau" data-testid="new-site-link">{t(lang, Key::SiteNewLink)}</a>
                 })}
             </p>
+            <form method="post" action="/compte/nom-public" class="card-form" data-testid="name-public-form">
+                <div class="field checkbox">
+                    <input type="checkbox" id="np-public" name="public" value="1" checked=a.name_public/>
+                    <label for="np-public">{t(lang, Key::NamePublicLabel)}</label>
+                </div>
+                <p class="hint">{t(lang, Key::NamePublicHint)}</p>
+                <button type="submit">{t(lang, Key::Save)}</button>
+            </form>
         </section>
         <InvitationsSection
             targets=a.invite_targets.clone()
