@@ -3,6 +3,7 @@
 //! Nothing here performs I/O: the same code validates a form in the browser and enforces the
 //! rule on the server.
 
+pub mod action_sheet;
 pub mod claim;
 pub mod cluster;
 pub mod contact;
