@@ -3,14 +3,15 @@
 use crate::components::Layout;
 use crate::i18n::Lang;
 use crate::pages::{
-    AccountPage, ClaimsPage, ClustersPage, CommitteePage, DashboardPage, DecisionRecordPage,
-    DistrictNewPage, DistrictPartnersPage, DistrictsPage, ExchangePage, ExchangesPage,
-    FilieresPage, ForgotPage, HomePage, InboxPage, InvitationPage, JoinPage, LandSiteEditPage,
-    LandSiteNewPage, LandSitePage, MagicLinkPage, NeedEditPage, NeedNewPage, NeedPage, NeedsPage,
-    NotFound, OrganisationEditPage, OrganisationPage, PolesPage, PracticeNewPage, PracticePage,
-    PracticesPage, ProposalEditPage, ProposalNewPage, ProposalPage, ProposalsPage, QueuePage,
-    ResetPage, SearchPage, SessionPage, SignInPage, SignUpPage, TerritoriesPage, TerritoryEditPage,
-    TerritoryPage, TerritoryPartnersPage, VerifyPage,
+    AccountPage, ActionPlanPage, ClaimsPage, ClustersPage, CommitteePage, ContractPage,
+    DashboardPage, DecisionRecordPage, DistrictNewPage, DistrictPartnersPage, DistrictsPage,
+    ExchangePage, ExchangesPage, FilieresPage, ForgotPage, HomePage, InboxPage, InvitationPage,
+    JoinPage, LandSiteEditPage, LandSiteNewPage, LandSitePage, MagicLinkPage, NeedEditPage,
+    NeedNewPage, NeedPage, NeedsPage, NotFound, OrganisationEditPage, OrganisationPage, PolesPage,
+    PracticeNewPage, PracticePage, PracticesPage, ProposalEditPage, ProposalNewPage, ProposalPage,
+    ProposalsPage, QueuePage, ResetPage, SearchPage, SessionPage, SheetEditPage, SheetNewPage,
+    SheetPage, SignInPage, SignUpPage, TerritoriesPage, TerritoryEditPage, TerritoryPage,
+    TerritoryPartnersPage, VerifyPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -98,6 +99,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/territoires") view=TerritoriesPage ssr=SsrMode::Async/>
                     <Route path=path!("/territoires/:id") view=TerritoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/territoires/:id/modifier") view=TerritoryEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/territoires/:id/plan") view=ActionPlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/territoires/:id/contrat") view=ContractPage ssr=SsrMode::Async/>
+                    <Route path=path!("/fiches/nouvelle") view=SheetNewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/fiches/:id") view=SheetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/fiches/:id/modifier") view=SheetEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisations/:id") view=OrganisationPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisations/:id/modifier") view=OrganisationEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/foncier/nouveau") view=LandSiteNewPage ssr=SsrMode::Async/>

@@ -81,6 +81,8 @@ problems! {
     SiteNotYours => "site_not_yours",
     SiteStatusInvalid => "site_status_invalid",
     StanceRequired => "stance_required",
+    SupportRequired => "support_required",
+    AvenantUnknown => "avenant_unknown",
     SizeInvalid => "size_invalid",
     TargetRequired => "target_required",
     TerritoryNotYours => "territory_not_yours",
@@ -199,6 +201,10 @@ crate::domain::workflow::vocabulary! {
         AlreadyDecided => "already_decided",
         /// Nobody holds this role in the territory yet.
         SeatVacant => "seat_vacant",
+        /// A fiche lacks what it needs to be presented (title, description, a financial line).
+        SheetIncomplete => "sheet_incomplete",
+        /// Both seats of the binôme must co-sign a fiche before it is presented.
+        SignaturesMissing => "signatures_missing",
     }
 }
 
@@ -212,6 +218,10 @@ impl Conflict {
             Conflict::UndoPeriodOver => "the merge is too old to be undone",
             Conflict::AlreadyDecided => "this session decided on the item already",
             Conflict::SeatVacant => "nobody holds this role in the territory yet",
+            Conflict::SheetIncomplete => {
+                "the fiche needs a title, a description and a line in its financial plan"
+            }
+            Conflict::SignaturesMissing => "both seats of the binôme must co-sign the fiche first",
             Conflict::RegionalOpinionMissing => {
                 "the lead region's opinion must be recorded before escalating"
             }

@@ -76,7 +76,7 @@ test('the Region plans a committee session, decides on an item and prints the re
   await expect(page.getByTestId('flash')).toContainText('Séance programmée');
 
   // The agenda lists what awaits the region, that proposal among them.
-  const item = page.getByTestId('agenda').getByTestId('agenda-item').filter({ has: page.getByTestId(`dec-${proposal}`) });
+  const item = page.getByTestId('agenda').getByTestId('agenda-item').filter({ has: page.getByTestId(`dec-proposal-${proposal}`) });
   await expect(item).toHaveCount(1);
   const title = (await item.getByRole('heading').innerText()).trim();
   await item.getByLabel('Décision du comité').selectOption('reserved');

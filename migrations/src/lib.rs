@@ -33,6 +33,7 @@ pub mod m20261203_000022_territory_regions;
 pub mod m20261203_000023_governance;
 pub mod m20261203_000024_committees;
 mod m20261203_000025_public_names;
+pub mod m20261204_000026_action_sheets;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000023_governance::Migration),
             Box::new(m20261203_000024_committees::Migration),
             Box::new(m20261203_000025_public_names::Migration),
+            Box::new(m20261204_000026_action_sheets::Migration),
         ]
     }
 }

@@ -56,7 +56,12 @@ pub struct CommitteeDetail {
 /// A decision recorded at a session on one item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecisionView {
+    /// A proposal's or the local committee's opinion (empty for a regional outcome).
     pub stance: String,
+    /// A fiche's regional outcome: `retain`, `rework` or `reject` (else empty).
+    pub outcome: String,
+    /// The support a retained fiche gets.
+    pub support: String,
     pub comment: String,
     pub decided_at: i64,
     pub decided_by: String,
@@ -65,7 +70,7 @@ pub struct DecisionView {
 /// An item of a session's agenda: what awaits the committee, and its decision once taken.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgendaItem {
-    /// `proposal`.
+    /// `proposal` or `action_sheet`.
     pub kind: String,
     pub id: i64,
     pub title: String,

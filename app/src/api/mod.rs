@@ -2,6 +2,7 @@
 //! Each is thin: validate, call a port, map the error.
 
 pub mod accounts;
+pub mod action_sheets;
 pub mod claims;
 pub mod clusters;
 pub mod directory;

@@ -9,6 +9,7 @@
 //! checks.
 
 use super::governance::Stance;
+use super::policy::{Role, Scope, Viewer};
 use super::workflow::{self, vocabulary, Transition};
 
 vocabulary! {
@@ -530,6 +531,260 @@ pub fn total(parts: &[Part]) -> Cell {
     } else {
         Cell::Secret
     }
+}
+
+vocabulary! {
+    /// Who carries a fiche.
+    PorteurKind {
+        /// An organisation of the platform: a firm, a cluster, a pôle, an operator.
+        Organisation => "organisation",
+        /// One of the territory's EPCI, by its SIREN.
+        Epci => "epci",
+        /// The territory itself.
+        Territory => "territory",
+    }
+}
+
+vocabulary! {
+    /// Who funds a line of a financial plan: an organisation of the platform (an operator), a
+    /// Region, the State in a region (its prefecture), an EPCI, or the porteur itself; never
+    /// a free label, so that the funder's members can be told and shown the amounts.
+    FunderKind {
+        Organisation => "organisation",
+        Region => "region",
+        State => "state",
+        Epci => "epci",
+        Porteur => "porteur",
+    }
+}
+
+vocabulary! {
+    /// A territory's contract.
+    ContractKind {
+        /// The contrat-cadre, completed by avenants.
+        Framework => "contrat_cadre",
+        /// A protocole d'accord.
+        Protocol => "protocole",
+    }
+}
+
+vocabulary! {
+    /// Who signs a territory's contract.
+    SignatoryKind {
+        Epci => "epci",
+        Region => "region",
+        /// The préfet, for the State.
+        State => "state",
+        /// An operator or another organisation of the platform.
+        Organisation => "organisation",
+    }
+}
+
+vocabulary! {
+    /// What else of the platform a fiche points to (firms are its porteur and partners;
+    /// a simplification fiche carries its proposal).
+    LinkKind {
+        LandSite => "land_site",
+        Need => "need",
+    }
+}
+
+/// Bounds of a fiche's fields and lists.
+pub const MAX_TITLE: usize = 200;
+pub const MAX_TEXT: usize = 10_000;
+pub const MAX_SCHEDULE: usize = 400;
+pub const MAX_REASON: usize = 5_000;
+pub const MAX_LINES: usize = 30;
+pub const MAX_INDICATORS: usize = 20;
+pub const MAX_VALUES: usize = 200;
+pub const MAX_PARTNERS: usize = 30;
+pub const MAX_EPCIS: usize = 40;
+pub const MAX_LINKS: usize = 30;
+pub const MAX_THEMES: usize = 6;
+/// Largest amount of one line, in euros (a thousand million).
+pub const MAX_AMOUNT: i64 = 1_000_000_000;
+/// Avenants a contract may count.
+pub const MAX_AVENANTS: i64 = 99;
+
+/// The regional committee's outcomes, as a session records them.
+pub const REGIONAL_OUTCOMES: [SheetAction; 3] = [
+    SheetAction::Retain,
+    SheetAction::Rework,
+    SheetAction::Reject,
+];
+
+/// A funder named on a line, as the disclosure rule reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Funder {
+    pub kind: FunderKind,
+    /// The organisation, for `Organisation`.
+    pub organisation: Option<i64>,
+    /// The region's code for `Region` and `State`, the SIREN for `Epci`.
+    pub reference: String,
+}
+
+/// Who a fiche concerns, as roles and disclosure read them.
+#[derive(Debug, Clone, Copy)]
+pub struct Parties<'a> {
+    pub territory: &'a str,
+    /// The regions the territory spans, the lead first.
+    pub regions: &'a [String],
+    pub porteur: Option<i64>,
+    pub partners: &'a [i64],
+    pub funders: &'a [Funder],
+    /// The reader sits on the territory's local committee or on the regional committee of a
+    /// region it spans (a `committee_member` row).
+    pub committee_member: bool,
+}
+
+const TEAM: [Role; 5] = [
+    Role::ElectedCoLead,
+    Role::IndustrialCoLead,
+    Role::ProjectManager,
+    Role::TeamMember,
+    Role::StateReferent,
+];
+
+/// The reader's roles towards one fiche, and the seat of the binôme they hold.
+pub fn sheet_roles(viewer: &Viewer, parties: &Parties<'_>) -> (Vec<SheetRole>, Option<Seat>) {
+    let mut roles = Vec::new();
+    let mut seat = None;
+    let territory = Scope::Territory(parties.territory.to_owned());
+    for m in &viewer.memberships {
+        let add: &[SheetRole] = match (&m.scope, m.role) {
+            (s, Role::ElectedCoLead) if *s == territory => {
+                seat = seat.or(Some(Seat::Elected));
+                &[SheetRole::CoLead, SheetRole::LocalCommittee]
+            }
+            (s, Role::IndustrialCoLead) if *s == territory => {
+                seat = seat.or(Some(Seat::Industrial));
+                &[SheetRole::CoLead, SheetRole::LocalCommittee]
+            }
+            (s, Role::ProjectManager) if *s == territory => {
+                &[SheetRole::ProjectManager, SheetRole::LocalCommittee]
+            }
+            (s, Role::TeamMember) if *s == territory => &[SheetRole::TeamMember],
+            (Scope::Organisation(id), Role::Member | Role::Admin)
+                if Some(*id) == parties.porteur =>
+            {
+                &[SheetRole::Porteur]
+            }
+            (Scope::Region(code), Role::RegionalCouncil | Role::RegionalState)
+                if parties.regions.first() == Some(code) =>
+            {
+                &[SheetRole::RegionalCommittee]
+            }
+            _ => &[],
+        };
+        for r in add {
+            if !roles.contains(r) {
+                roles.push(*r);
+            }
+        }
+    }
+    if !viewer.signed_in() {
+        roles.clear();
+        seat = None;
+    }
+    if roles.is_empty() {
+        roles.push(SheetRole::Other);
+    }
+    (roles, seat)
+}
+
+/// How the reader stands towards one fiche, from their memberships.
+pub fn ties(viewer: &Viewer, parties: &Parties<'_>) -> Ties {
+    let mut ties = Ties {
+        reviewing_committee: parties.committee_member && viewer.signed_in(),
+        ..Ties::default()
+    };
+    if !viewer.signed_in() {
+        return ties;
+    }
+    for m in &viewer.memberships {
+        match (&m.scope, m.role) {
+            (Scope::Organisation(id), Role::Member | Role::Admin) => {
+                if Some(*id) == parties.porteur || parties.partners.contains(id) {
+                    ties.porteur_or_partner = true;
+                }
+                if parties
+                    .funders
+                    .iter()
+                    .any(|f| f.kind == FunderKind::Organisation && f.organisation == Some(*id))
+                {
+                    ties.funder = true;
+                }
+            }
+            (Scope::Territory(t), role) if t == parties.territory && TEAM.contains(&role) => {
+                ties.territory_team = true;
+            }
+            (Scope::Region(code), role @ (Role::RegionalCouncil | Role::RegionalState)) => {
+                if parties.regions.contains(code) {
+                    ties.reviewing_committee = true;
+                }
+                let kind = if role == Role::RegionalCouncil {
+                    FunderKind::Region
+                } else {
+                    FunderKind::State
+                };
+                if parties
+                    .funders
+                    .iter()
+                    .any(|f| f.kind == kind && f.reference == *code)
+                {
+                    ties.funder = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    ties
+}
+
+/// Whether the reader may read a fiche at all: a draft is the territory's and its porteur's
+/// working paper; once presented, a fiche's title, axis and status are public (its amounts
+/// follow [`may_see_amounts`]).
+pub fn may_read(status: SheetStatus, ties: Ties) -> bool {
+    status != SheetStatus::Draft || ties.territory_team || ties.porteur_or_partner
+}
+
+const WRITERS: [SheetRole; 3] = [
+    SheetRole::CoLead,
+    SheetRole::ProjectManager,
+    SheetRole::TeamMember,
+];
+
+/// Whether someone may write a new fiche for a territory: its binôme, chef de projet and team.
+pub fn may_create(viewer: &Viewer, territory: &str) -> bool {
+    viewer.signed_in()
+        && viewer.memberships.iter().any(|m| {
+            m.scope == Scope::Territory(territory.to_owned())
+                && matches!(
+                    m.role,
+                    Role::ElectedCoLead
+                        | Role::IndustrialCoLead
+                        | Role::ProjectManager
+                        | Role::TeamMember
+                )
+        })
+}
+
+/// Whether the text of a fiche may be changed: by the territory's team, while it is a draft or
+/// sent back (a change clears the signatures already given).
+pub fn may_edit(status: SheetStatus, roles: &[SheetRole]) -> bool {
+    matches!(status, SheetStatus::Draft | SheetStatus::ToRework)
+        && roles.iter().any(|r| WRITERS.contains(r))
+}
+
+/// Whether the financial plan and indicators may be changed: by the team before a decision;
+/// once retained, also by the porteur, to record what was committed, paid and measured.
+pub fn may_follow(status: SheetStatus, roles: &[SheetRole]) -> bool {
+    if status.closed() {
+        return false;
+    }
+    roles.iter().any(|r| WRITERS.contains(r))
+        || (roles.contains(&SheetRole::Porteur)
+            && (status == SheetStatus::Retained || status.implementing()))
 }
 
 #[cfg(test)]

@@ -32,6 +32,8 @@ crate::domain::workflow::vocabulary! {
     ItemKind {
         /// A simplification proposal awaiting the region.
         Proposal => "proposal",
+        /// A fiche-action awaiting the local committee's opinion or the regional decision.
+        ActionSheet => "action_sheet",
     }
 }
 

@@ -3,6 +3,10 @@
 //! under older vocabularies) are shown as they are.
 
 use super::{t, Key, Lang};
+use crate::domain::action_sheet::{
+    ContractKind, FunderKind, Indicator, Instrument, Maturity, PorteurKind, SheetAction, SheetRole,
+    SheetStatus, SignatoryKind, SupportKind,
+};
 use crate::domain::claim::{ClaimKind, ClaimStatus};
 use crate::domain::contact::ContactStatus;
 use crate::domain::exchange::ExchangeFormat;
@@ -207,6 +211,8 @@ impl Conflict {
             Conflict::RegionalOpinionMissing => Key::ErrRegionalOpinionMissing,
             Conflict::AlreadyDecided => Key::ErrAlreadyDecided,
             Conflict::SeatVacant => Key::ErrSeatVacant,
+            Conflict::SheetIncomplete => Key::ErrSheetIncomplete,
+            Conflict::SignaturesMissing => Key::ErrSignaturesMissing,
             Conflict::ChangedMeanwhile => Key::ErrChangedMeanwhile,
             Conflict::AccountExists => Key::ErrAccountExists,
             Conflict::AlreadyClaimed => Key::ErrAlreadyClaimed,
@@ -290,6 +296,8 @@ impl Problem {
             Problem::ChallengeInvalid => Key::ErrChallengeInvalid,
             Problem::CalendarDateInvalid => Key::ErrCalendarDateInvalid,
             Problem::CommentRequired => Key::ErrCommentRequired,
+            Problem::SupportRequired => Key::ErrSupportRequired,
+            Problem::AvenantUnknown => Key::ErrAvenantUnknown,
             Problem::CommuneInvalid => Key::ErrCommuneInvalid,
             Problem::CommuneUnknown => Key::ErrCommuneUnknown,
             Problem::CountryInvalid => Key::ErrCountryInvalid,
@@ -504,6 +512,222 @@ pub fn label_of<T: Copy>(
     parse(code)
         .map(|v| t(lang, key(v)).to_owned())
         .unwrap_or_else(|| code.to_owned())
+}
+
+// Fiches-actions (`domain::action_sheet`).
+
+impl SheetStatus {
+    /// The text naming this code.
+    pub fn key(self) -> Key {
+        match self {
+            SheetStatus::Draft => Key::SheetDraft,
+            SheetStatus::LocalReview => Key::SheetLocalReview,
+            SheetStatus::RegionalReview => Key::SheetRegionalReview,
+            SheetStatus::ToRework => Key::SheetToRework,
+            SheetStatus::NotRetained => Key::SheetNotRetained,
+            SheetStatus::Retained => Key::SheetRetained,
+            SheetStatus::Inscribed => Key::SheetInscribed,
+            SheetStatus::InProgress => Key::SheetInProgress,
+            SheetStatus::Late => Key::SheetLate,
+            SheetStatus::Paused => Key::SheetPaused,
+            SheetStatus::Blocked => Key::SheetBlocked,
+            SheetStatus::Abandoned => Key::SheetAbandoned,
+            SheetStatus::Completed => Key::SheetCompleted,
+        }
+    }
+
+    /// The text of a stored code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, SheetStatus::parse, SheetStatus::key)
+    }
+}
+
+impl SheetAction {
+    /// The text naming this code.
+    pub fn key(self) -> Key {
+        match self {
+            SheetAction::Cosign => Key::SheetActCosign,
+            SheetAction::PresentLocal => Key::SheetActPresentLocal,
+            SheetAction::LocalOpinion => Key::SheetActLocalOpinion,
+            SheetAction::Retain => Key::SheetActRetain,
+            SheetAction::Rework => Key::SheetActRework,
+            SheetAction::Reject => Key::SheetActReject,
+            SheetAction::Inscribe => Key::SheetActInscribe,
+            SheetAction::MarkInProgress => Key::SheetActInProgress,
+            SheetAction::MarkLate => Key::SheetActLate,
+            SheetAction::MarkPaused => Key::SheetActPaused,
+            SheetAction::MarkBlocked => Key::SheetActBlocked,
+            SheetAction::Abandon => Key::SheetActAbandon,
+            SheetAction::Complete => Key::SheetActComplete,
+        }
+    }
+
+    /// The text of a stored code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, SheetAction::parse, SheetAction::key)
+    }
+}
+
+impl SheetRole {
+    /// The text naming this code.
+    pub fn key(self) -> Key {
+        match self {
+            SheetRole::CoLead => Key::SheetRoleCoLead,
+            SheetRole::ProjectManager => Key::SheetRoleProjectManager,
+            SheetRole::TeamMember => Key::SheetRoleTeamMember,
+            SheetRole::Porteur => Key::SheetRolePorteur,
+            SheetRole::LocalCommittee => Key::SheetRoleLocalCommittee,
+            SheetRole::RegionalCommittee => Key::SheetRoleRegionalCommittee,
+            SheetRole::Other => Key::SheetRoleOther,
+        }
+    }
+
+    /// The text of a stored code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, SheetRole::parse, SheetRole::key)
+    }
+}
+
+impl SupportKind {
+    /// The text naming this code.
+    pub fn key(self) -> Key {
+        match self {
+            SupportKind::Financial => Key::SupportFinancial,
+            SupportKind::Engineering => Key::SupportEngineering,
+            SupportKind::Both => Key::SupportBoth,
+        }
+    }
+
+    /// The text of a stored code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, SupportKind::parse, SupportKind::key)
+    }
+}
+
+impl Maturity {
+    /// The text naming this code.
+    pub fn key(self) -> Key {
+        match self {
+            Maturity::Idea => Key::MaturityIdea,
+            Maturity::Study => Key::MaturityStudy,
+            Maturity::Operation => Key::MaturityOperation,
+        }
+    }
+
+    /// The text of a stored code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, Maturity::parse, Maturity::key)
+    }
+}
+
+impl Instrument {
+    /// The text naming this code.
+    pub fn key(self) -> Key {
+        match self {
+            Instrument::Detr => Key::InstrDetr,
+            Instrument::Dsil => Key::InstrDsil,
+            Instrument::Fnadt => Key::InstrFnadt,
+            Instrument::FondsVert => Key::InstrFondsVert,
+            Instrument::Region => Key::InstrRegion,
+            Instrument::BanqueDesTerritoires => Key::InstrBdt,
+            Instrument::Bpifrance => Key::InstrBpifrance,
+            Instrument::Ademe => Key::InstrAdeme,
+            Instrument::Epci => Key::InstrEpci,
+            Instrument::OwnFunds => Key::InstrOwnFunds,
+            Instrument::Europe => Key::InstrEurope,
+            Instrument::Other => Key::InstrOther,
+        }
+    }
+
+    /// The text of a stored code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, Instrument::parse, Instrument::key)
+    }
+}
+
+impl Indicator {
+    /// The text naming this code.
+    pub fn key(self) -> Key {
+        match self {
+            Indicator::JobsPlanned => Key::IndJobsPlanned,
+            Indicator::JobsCreated => Key::IndJobsCreated,
+            Indicator::PrivateInvestment => Key::IndPrivateInvestment,
+            Indicator::Hectares => Key::IndHectares,
+            Indicator::PeopleTrained => Key::IndPeopleTrained,
+            Indicator::FirmsSupported => Key::IndFirmsSupported,
+        }
+    }
+
+    /// The text of a stored code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, Indicator::parse, Indicator::key)
+    }
+}
+
+impl PorteurKind {
+    /// The text naming this code.
+    pub fn key(self) -> Key {
+        match self {
+            PorteurKind::Organisation => Key::PorteurOrganisation,
+            PorteurKind::Epci => Key::PorteurEpci,
+            PorteurKind::Territory => Key::PorteurTerritory,
+        }
+    }
+
+    /// The text of a stored code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, PorteurKind::parse, PorteurKind::key)
+    }
+}
+
+impl FunderKind {
+    /// The text naming this code.
+    pub fn key(self) -> Key {
+        match self {
+            FunderKind::Organisation => Key::FunderOrganisation,
+            FunderKind::Region => Key::FunderRegion,
+            FunderKind::State => Key::FunderState,
+            FunderKind::Epci => Key::FunderEpci,
+            FunderKind::Porteur => Key::FunderPorteur,
+        }
+    }
+
+    /// The text of a stored code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, FunderKind::parse, FunderKind::key)
+    }
+}
+
+impl ContractKind {
+    /// The text naming this code.
+    pub fn key(self) -> Key {
+        match self {
+            ContractKind::Framework => Key::ContractFramework,
+            ContractKind::Protocol => Key::ContractProtocol,
+        }
+    }
+
+    /// The text of a stored code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, ContractKind::parse, ContractKind::key)
+    }
+}
+
+impl SignatoryKind {
+    /// The text naming this code.
+    pub fn key(self) -> Key {
+        match self {
+            SignatoryKind::Epci => Key::SignatoryEpci,
+            SignatoryKind::Region => Key::SignatoryRegion,
+            SignatoryKind::State => Key::SignatoryState,
+            SignatoryKind::Organisation => Key::SignatoryOrganisation,
+        }
+    }
+
+    /// The text of a stored code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, SignatoryKind::parse, SignatoryKind::key)
+    }
 }
 
 #[cfg(test)]

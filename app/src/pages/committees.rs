@@ -10,7 +10,8 @@ use crate::api::governance::{
 use crate::components::{
     path_record, when_loaded, Field, Flash, FormScope, ProblemSummary, Select,
 };
-use crate::domain::governance::{CommitteeKind, Stance};
+use crate::domain::action_sheet::{SheetAction, SupportKind, REGIONAL_OUTCOMES};
+use crate::domain::governance::{CommitteeKind, ItemKind, Stance};
 use crate::domain::policy::Role;
 use crate::i18n::{format_date, t, use_lang, Key, Lang};
 use leptos::prelude::*;
@@ -156,41 +157,84 @@ pub fn CommitteePage() -> impl IntoView {
     })
 }
 
-fn stance_badge(lang: Lang, stance: &str) -> impl IntoView {
-    view! { <span class=format!("badge stance-{stance}")>{Stance::label_of(lang, stance)}</span> }
+/// What a decision says: its stance, or a fiche's regional outcome and support.
+fn decision_label(lang: Lang, d: &crate::api::governance::DecisionView) -> String {
+    match SheetAction::parse(&d.outcome) {
+        Some(outcome) => {
+            let support = SupportKind::label_of(lang, &d.support);
+            if d.support.is_empty() {
+                t(lang, outcome.key()).to_owned()
+            } else {
+                format!("{} — {support}", t(lang, outcome.key()))
+            }
+        }
+        None => Stance::label_of(lang, &d.stance),
+    }
 }
 
 /// One item of the agenda, with its decision or, for the session's runners, the form to
-/// record it.
-fn agenda_item(lang: Lang, session: i64, item: AgendaItem, may_run: bool) -> impl IntoView {
-    let form_id = format!("dec-{}", item.id);
+/// record it: an opinion, or for a fiche before the regional committee its outcome.
+fn agenda_item(
+    lang: Lang,
+    session: i64,
+    item: AgendaItem,
+    may_run: bool,
+    regional: bool,
+) -> impl IntoView {
+    let is_sheet = ItemKind::ActionSheet.is(&item.kind);
+    let form_id = format!("dec-{}-{}", item.kind, item.id);
     let action = format!("/comites/seances/{session}/decisions");
     let decided = item.decision.clone();
     let form = (decided.is_none() && may_run).then(|| {
         let keys = vec![("item_id", item.id.to_string())];
+        let choice = if is_sheet && regional {
+            view! {
+                {Select::new(format!("{form_id}-outcome"), "outcome", Key::RegionalOutcome)
+                    .keyed(lang, REGIONAL_OUTCOMES.iter().map(|a| (a.code(), a.key())))
+                    .blank(Key::ChooseOutcome)
+                    .required(true)
+                    .view(lang)}
+                {Select::new(format!("{form_id}-support"), "support", Key::SupportLabel)
+                    .keyed(lang, SupportKind::ALL.iter().map(|s| (s.code(), s.key())))
+                    .blank(Key::ChooseSupport)
+                    .view(lang)}
+            }
+            .into_any()
+        } else {
+            Select::new(format!("{form_id}-stance"), "stance", Key::CommitteeDecision)
+                .keyed(lang, Stance::ALL.iter().map(|s| (s.code(), s.key())))
+                .blank(Key::ChooseStance)
+                .required(true)
+                .view(lang)
+        };
+        let fields = view! {
+            <input type="hidden" name="item_kind" value=item.kind.clone()/>
+            <input type="hidden" name="item_id" value=item.id.to_string()/>
+            {choice}
+            {Field::new(format!("{form_id}-comment"), "comment", Key::DecisionReasons).area(3).length(1, 5000).required(true).view(lang)}
+        }
+        .into_any();
         view! {
             <FormScope action=action.clone() keys>
                 <form method="post" action=action.clone() class="card-form" data-testid=form_id.clone()>
                     <ProblemSummary/>
-                    <input type="hidden" name="item_kind" value=item.kind.clone()/>
-                    <input type="hidden" name="item_id" value=item.id.to_string()/>
-                    {Select::new(format!("{form_id}-stance"), "stance", Key::CommitteeDecision)
-                        .keyed(lang, Stance::ALL.iter().map(|s| (s.code(), s.key())))
-                        .blank(Key::ChooseStance)
-                        .required(true)
-                        .view(lang)}
-                    {Field::new(format!("{form_id}-comment"), "comment", Key::DecisionReasons).area(3).length(1, 5000).required(true).view(lang)}
+                    {fields}
                     <button type="submit">{t(lang, Key::RecordDecision)}</button>
                 </form>
             </FormScope>
         }
     });
+    let (href, word) = if is_sheet {
+        (format!("/fiches/{}", item.id), Key::ActionSheetWord)
+    } else {
+        (format!("/simplification/{}", item.id), Key::ProposalWord)
+    };
     view! {
         <li class="card" data-testid="agenda-item">
-            <h3><a href=format!("/simplification/{}", item.id)>"n° " {item.id} " " {item.title.clone()}</a></h3>
-            <p class="meta">{t(lang, Key::ProposalWord)} " · " <a href=format!("/territoires/{}", item.territory_id)>{item.territory_name.clone()}</a></p>
+            <h3><a href=href>"n° " {item.id} " " {item.title.clone()}</a></h3>
+            <p class="meta">{t(lang, word)} " · " <a href=format!("/territoires/{}", item.territory_id)>{item.territory_name.clone()}</a></p>
             {decided.map(|d| view! {
-                <p data-testid="decision">{stance_badge(lang, &d.stance)} " " {d.comment} " — " {d.decided_by} ", " {format_date(lang, d.decided_at)}</p>
+                <p data-testid="decision"><span class=format!("badge stance-{}", if d.stance.is_empty() { d.outcome.clone() } else { d.stance.clone() })>{decision_label(lang, &d)}</span> " " {d.comment.clone()} " — " {d.decided_by.clone()} ", " {format_date(lang, d.decided_at)}</p>
             })}
             {form}
         </li>
@@ -210,6 +254,8 @@ pub fn SessionPage() -> impl IntoView {
         );
         let id = d.session.id;
         let may_run = d.may_run;
+        let regional =
+            CommitteeKind::parse(&d.committee.kind) == Some(CommitteeKind::RegionalSteering);
         let (decided, waiting): (Vec<_>, Vec<_>) =
             d.agenda.into_iter().partition(|i| i.decision.is_some());
         view! {
@@ -224,12 +270,12 @@ pub fn SessionPage() -> impl IntoView {
                 {if waiting.is_empty() {
                     view! { <p class="muted">{t(lang, Key::NothingAwaitsCommittee)}</p> }.into_any()
                 } else {
-                    view! { <ol class="cards">{waiting.into_iter().map(|i| agenda_item(lang, id, i, may_run)).collect_view()}</ol> }.into_any()
+                    view! { <ol class="cards">{waiting.into_iter().map(|i| agenda_item(lang, id, i, may_run, regional)).collect_view()}</ol> }.into_any()
                 }}
             </section>
             <section aria-labelledby="decided-h" data-testid="decided">
                 <h2 id="decided-h">{t(lang, Key::DecisionsTaken)} " (" {decided.len()} ")"</h2>
-                <ol class="cards">{decided.into_iter().map(|i| agenda_item(lang, id, i, may_run)).collect_view()}</ol>
+                <ol class="cards">{decided.into_iter().map(|i| agenda_item(lang, id, i, may_run, regional)).collect_view()}</ol>
             </section>
         }
         .into_any()
@@ -256,7 +302,7 @@ pub fn DecisionRecordPage() -> impl IntoView {
                     <tr>
                         <td class="num">{n + 1}</td>
                         <th scope="row">"n° " {i.id} " " {i.title.clone()} <br/><span class="muted">{i.territory_name.clone()}</span></th>
-                        <td>{dec.as_ref().map(|d| Stance::label_of(lang, &d.stance))}</td>
+                        <td>{dec.as_ref().map(|d| decision_label(lang, d))}</td>
                         <td>{dec.map(|d| d.comment)}</td>
                     </tr>
                 }
@@ -383,6 +429,11 @@ pub fn GovernanceSection(id: String) -> impl IntoView {
                 {write_form}
                 <h3>{t(lang, Key::Committees)}</h3>
                 <ul>{committees}</ul>
+                <p data-testid="plan-links">
+                    <a href=format!("/territoires/{}/plan", g.territory_id)>{t(lang, Key::SeeActionPlan)}</a>
+                    " · "
+                    <a href=format!("/territoires/{}/contrat", g.territory_id)>{t(lang, Key::SeeContract)}</a>
+                </p>
             </section>
         }
         .into_any()

@@ -1,6 +1,7 @@
 //! The pages: one file per page; a feature with several pages is a folder (`auth/`,
 //! `needs/`, `network/`, `proposals/`) whose `mod.rs` holds what its pages share.
 
+pub(crate) mod action_sheets;
 mod auth;
 pub(crate) mod claims;
 pub(crate) mod clusters;
@@ -18,6 +19,7 @@ mod search;
 mod territories;
 pub(crate) mod territory;
 
+pub use action_sheets::{ActionPlanPage, ContractPage, SheetEditPage, SheetNewPage, SheetPage};
 pub use auth::{
     AccountPage, ForgotPage, InvitationPage, MagicLinkPage, ResetPage, SignInPage, SignUpPage,
     VerifyPage,

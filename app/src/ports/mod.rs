@@ -47,6 +47,23 @@ pub enum ServiceError {
     Internal(anyhow::Error),
 }
 
+impl From<crate::error::AppError> for ServiceError {
+    /// A check of the wire types (a filter's values) failing inside a service.
+    fn from(e: crate::error::AppError) -> Self {
+        use crate::error::AppError;
+        match e {
+            AppError::Invalid(fields) => ServiceError::Invalid(fields),
+            AppError::NotFound => ServiceError::NotFound,
+            AppError::Forbidden => ServiceError::Forbidden,
+            AppError::Conflict(c) => ServiceError::Conflict(c),
+            AppError::Unauthorized => ServiceError::Unauthenticated,
+            AppError::RateLimited(s) => ServiceError::RateLimited(s),
+            AppError::Busy(s) => ServiceError::Busy(s),
+            other => ServiceError::Internal(anyhow::anyhow!("{other}")),
+        }
+    }
+}
+
 impl From<anyhow::Error> for ServiceError {
     /// A refusal from deep inside a service that is the user's to fix (a text query over the
     /// search limit, raised where the query is built) becomes the field error it is; anything
@@ -785,6 +802,10 @@ pub struct DecisionInput {
     pub item_id: i64,
     pub stance: String,
     pub comment: String,
+    /// For a fiche at the regional committee: `retain`, `rework` or `reject`.
+    pub outcome: String,
+    /// For a fiche retained: `financial`, `engineering` or `both`.
+    pub support: String,
 }
 
 /// Governance: a territory's seats and committees, the committees' members, sessions and
@@ -855,6 +876,138 @@ pub trait Governance: Send + Sync {
     ) -> Result<Told, ServiceError>;
 }
 
+/// Fiches-actions and the territory's contract (`domain::action_sheet`): written by the
+/// territory's team, co-signed by its binôme, reviewed by its committees, inscribed by
+/// avenant, followed. Every read applies the one disclosure rule for a firm's amounts.
+#[async_trait::async_trait]
+pub trait ActionSheets: Send + Sync {
+    async fn list(
+        &self,
+        viewer: &Viewer,
+        filter: &crate::api::action_sheets::SheetFilter,
+    ) -> Result<crate::api::action_sheets::SheetList, ServiceError>;
+
+    async fn plan(
+        &self,
+        viewer: &Viewer,
+        territory: &str,
+    ) -> Result<crate::api::action_sheets::ActionPlan, ServiceError>;
+
+    async fn detail(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+    ) -> Result<crate::api::action_sheets::SheetDetail, ServiceError>;
+
+    async fn choices(
+        &self,
+        viewer: &Viewer,
+        territory: &str,
+    ) -> Result<crate::api::action_sheets::SheetChoices, ServiceError>;
+
+    async fn create(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        draft: &crate::api::action_sheets::SheetDraft,
+    ) -> Result<i64, ServiceError>;
+
+    async fn update(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        patch: &crate::api::action_sheets::SheetPatch,
+    ) -> Result<(), ServiceError>;
+
+    async fn add_line(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        line: &crate::api::action_sheets::LineDraft,
+    ) -> Result<(), ServiceError>;
+
+    /// Replaces one line (what was committed and paid, as it becomes known).
+    async fn update_line(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        line_id: i64,
+        line: &crate::api::action_sheets::LineDraft,
+    ) -> Result<(), ServiceError>;
+
+    async fn remove_line(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        line_id: i64,
+    ) -> Result<(), ServiceError>;
+
+    async fn add_indicator(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        indicator: &crate::api::action_sheets::IndicatorDraft,
+    ) -> Result<(), ServiceError>;
+
+    /// Records a dated value (`YYYY-MM-DD`) of one indicator of the fiche.
+    async fn record_value(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        indicator: i64,
+        measured_on: &str,
+        value: f64,
+    ) -> Result<(), ServiceError>;
+
+    /// Takes a step of the workflow (outside a committee session: the Region's recorded
+    /// agreement, or the porteur's progress).
+    async fn step(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        id: i64,
+        step: &crate::api::action_sheets::SheetStep,
+    ) -> Result<Told, ServiceError>;
+
+    async fn contract(
+        &self,
+        viewer: &Viewer,
+        territory: &str,
+    ) -> Result<crate::api::action_sheets::ContractView, ServiceError>;
+
+    /// Adds the next avenant to a territory's contract; returns its number.
+    async fn add_avenant(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        territory: &str,
+        title: &str,
+        signed_on: &str,
+    ) -> Result<i64, ServiceError>;
+
+    async fn add_signatory(
+        &self,
+        viewer: &Viewer,
+        territory: &str,
+        kind: &str,
+        reference: &str,
+        function: &str,
+    ) -> Result<(), ServiceError>;
+
+    /// Every fiche the filter selects, as the reader may see them (the exports).
+    async fn export(
+        &self,
+        viewer: &Viewer,
+        filter: &crate::api::action_sheets::SheetFilter,
+    ) -> Result<Vec<crate::api::action_sheets::SheetSummary>, ServiceError>;
+}
+
 #[derive(Clone)]
 pub struct Services {
     pub directory: Arc<dyn Directory>,
@@ -865,6 +1018,7 @@ pub struct Services {
     pub needs: Arc<dyn Needs>,
     pub claims: Arc<dyn Claims>,
     pub governance: Arc<dyn Governance>,
+    pub action_sheets: Arc<dyn ActionSheets>,
 }
 
 /// The services from context; a missing context is a wiring bug reported as internal.

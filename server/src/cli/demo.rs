@@ -945,12 +945,33 @@ pub async fn run(db: &DatabaseConnection, args: DemoArgs) -> anyhow::Result<()> 
     } else {
         0
     };
+    // Demonstration fiches-actions and contracts once, in a dozen territories.
+    let sheets = if fetch_count(
+        &txn,
+        "SELECT COUNT(*) AS n FROM action_sheet WHERE demo",
+        vec![],
+    )
+    .await?
+        == 0
+    {
+        let rng = &mut generator.rng;
+        super::demo_sheets::generate(
+            db,
+            &txn,
+            &mut |n| rng.below(n),
+            12,
+            db::organisations::now(),
+        )
+        .await?
+    } else {
+        0
+    };
     // A bulk load asks the search indexer for a rebuild instead of one change per row.
     db::organisations::record_change(&txn, "*", 0, "rebuild").await?;
     txn.commit().await.context("committing the land sites")?;
 
     println!(
-        "demo data: firms inserted {}, updated {}, unchanged {}; land sites inserted {}, unchanged {}; simplification proposals {proposals}; annonces {annonces}; clusters {clusters}; {:.1} s",
+        "demo data: firms inserted {}, updated {}, unchanged {}; land sites inserted {}, unchanged {}; simplification proposals {proposals}; annonces {annonces}; clusters {clusters}; fiches-actions {sheets}; {:.1} s",
         summary.inserted,
         summary.updated,
         summary.unchanged,

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod bench;
 pub mod demo;
 mod demo_content;
+mod demo_sheets;
 pub mod import;
 pub mod sirene;
 

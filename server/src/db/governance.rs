@@ -205,6 +205,8 @@ pub struct DecisionRow {
     pub item_kind: String,
     pub item_id: i64,
     pub stance: String,
+    pub outcome: String,
+    pub support: String,
     pub comment: String,
     pub decided_at: i64,
     pub decided_by_name: String,
@@ -216,7 +218,7 @@ pub async fn decisions(
 ) -> anyhow::Result<Vec<DecisionRow>> {
     fetch_all(
         db,
-        "SELECT item_kind, item_id, stance, comment, decided_at, decided_by_name \
+        "SELECT item_kind, item_id, stance, outcome, support, comment, decided_at, decided_by_name \
          FROM committee_decision WHERE session_id = ? ORDER BY decided_at, id",
         vec![session.into()],
     )
@@ -230,7 +232,7 @@ pub async fn insert_decision(
     session: i64,
     item_kind: &str,
     item_id: i64,
-    stance: &str,
+    (stance, outcome, support): (&str, &str, &str),
     comment: &str,
     by: (i64, &str),
     at: i64,
@@ -238,14 +240,17 @@ pub async fn insert_decision(
     let done = db
         .execute(stmt(
             db,
-            "INSERT INTO committee_decision (session_id, item_kind, item_id, stance, comment, \
-             decided_by, decided_by_name, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
+            "INSERT INTO committee_decision (session_id, item_kind, item_id, stance, outcome, \
+             support, comment, decided_by, decided_by_name, decided_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (session_id, item_kind, item_id) DO NOTHING",
             vec![
                 session.into(),
                 item_kind.into(),
                 item_id.into(),
                 stance.into(),
+                outcome.into(),
+                support.into(),
                 comment.into(),
                 by.0.into(),
                 by.1.into(),

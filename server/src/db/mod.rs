@@ -5,6 +5,7 @@
 //! a listing's criteria (`Filter`, `Listing`) are built and bound by sea-query.
 
 pub mod accounts;
+pub mod action_sheets;
 pub mod claims;
 pub mod clusters;
 pub mod directory;

@@ -8,6 +8,7 @@
 //! table the OpenAPI test compares the document with.
 
 use super::AppState;
+use app::api::action_sheets::{SheetDetail, SheetDraft, SheetFilter, SheetList, SheetPatch};
 use app::api::claims::{ClaimDecision, ClaimOutcome, ClaimQueue, ClaimRequest, CreationRequest};
 use app::api::directory::{DistrictSummary, OrganisationDetail, TerritoryDetail, TerritorySummary};
 use app::api::needs::{MatchView, NeedDraft, NeedKind, NeedView};
@@ -70,6 +71,14 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/needs/{id}/matches", get(need_matches)),
         (Method::GET, "/proposals", get(list_proposals)),
         (Method::GET, "/proposals/{id}", get(get_proposal)),
+        (Method::GET, "/action-sheets", get(list_action_sheets)),
+        (Method::POST, "/action-sheets", post(create_action_sheet)),
+        (Method::GET, "/action-sheets/{id}", get(get_action_sheet)),
+        (
+            Method::PATCH,
+            "/action-sheets/{id}",
+            patch(patch_action_sheet),
+        ),
     ]
 }
 
@@ -337,6 +346,10 @@ codes! {
     ProposalLevelCode => std::iter::once("").chain(app::domain::proposal::ALL_LEVELS.iter().map(|l| l.code()));
     ProposalSortCode => ["", "recent", "age", "support"];
     LangCode => ["", "fr", "en"];
+    AxisCode => std::iter::once("").chain(app::domain::theme::Axis::ALL.iter().map(|a| a.code()));
+    SheetStatusCode => std::iter::once("").chain(
+        app::domain::action_sheet::SheetStatus::ALL.iter().map(|s| s.code()),
+    );
 }
 
 /// The OpenAPI 3.1 description of `/api/v1`.
@@ -371,6 +384,10 @@ codes! {
         need_matches,
         list_proposals,
         get_proposal,
+        list_action_sheets,
+        create_action_sheet,
+        get_action_sheet,
+        patch_action_sheet,
     ),
     modifiers(&BearerToken)
 )]
@@ -964,6 +981,105 @@ async fn get_proposal(
     Id(id): Id,
 ) -> Result<Response, ApiError> {
     Ok(Json(services.proposals.detail(id, &who.viewer).await?).into_response())
+}
+
+/// Fiches-actions, filtered and paged. Drafts are listed to their territory's team and
+/// porteur only; the amounts of a fiche carried by a firm are `null` (and `amounts_shown`
+/// false) unless the token's user is tied to it (porteur, partner, territory team, reviewing
+/// committee, funder).
+#[utoipa::path(get, path = "/action-sheets", operation_id = "listActionSheets",
+    params(
+        ("territory" = Option<String>, Query, max_length = 16, description = "Territory id, e.g. ti-8422."),
+        ("region" = Option<String>, Query, max_length = 3, description = "INSEE region code (every region a territory spans)."),
+        ("axis" = inline(Option<AxisCode>), Query),
+        ("status" = inline(Option<SheetStatusCode>), Query),
+        ("funder" = Option<String>, Query, max_length = 40,
+            description = "A funder named on a line: organisation:ID, region:CODE, state:CODE or epci:SIREN."),
+        ("page" = Option<u64>, Query, minimum = 1, maximum = 10000),
+        ("per_page" = Option<u64>, Query, minimum = 1, maximum = 100),
+    ),
+    responses(
+        (status = 200, description = "A page of fiches.", body = SheetList),
+        (status = 400, description = "A filter has a bad value.", body = ErrorBody),
+    ))]
+async fn list_action_sheets(
+    State(services): State<Services>,
+    who: Who,
+    query: Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let pairs = once(query, &[("territory", 16), ("region", 3), ("funder", 40)])?;
+    let filter = SheetFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    Ok(Json(services.action_sheets.list(&who.viewer, &filter).await?).into_response())
+}
+
+/// One fiche-action with its financial plan, indicators and timeline, as the reader may see
+/// it.
+#[utoipa::path(get, path = "/action-sheets/{id}", operation_id = "getActionSheet",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "The fiche.", body = SheetDetail),
+        (status = 404, description = "No fiche has this id, or it is a draft you may not read.", body = ErrorBody),
+    ))]
+async fn get_action_sheet(
+    State(services): State<Services>,
+    who: Who,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    Ok(Json(services.action_sheets.detail(&who.viewer, id).await?).into_response())
+}
+
+/// Write a fiche-action for a territory whose team the token's user belongs to (binôme,
+/// chef de projet, team member); it starts as a draft.
+#[utoipa::path(post, path = "/action-sheets", operation_id = "createActionSheet",
+    security(("bearer" = [])),
+    request_body = SheetDraft,
+    responses(
+        (status = 201, description = "Created.", body = Created),
+        (status = 400, description = "A field is invalid (each problem is named).", body = ErrorBody),
+        (status = 401, description = "No or invalid bearer token.", body = ErrorBody),
+        (status = 403, description = "The token's user is not in the territory's team.", body = ErrorBody),
+        (status = 404, description = "No such territory.", body = ErrorBody),
+    ))]
+async fn create_action_sheet(
+    State(services): State<Services>,
+    me: SignedIn,
+    body: Result<Json<SheetDraft>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(draft) = body
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, e.body_text()))?;
+    let id = services
+        .action_sheets
+        .create(&me.viewer, &me.user, &draft)
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
+}
+
+/// Change a draft fiche (or one sent back to be reworked): the fields given replace the
+/// fiche's; the signatures already given are cleared.
+#[utoipa::path(patch, path = "/action-sheets/{id}", operation_id = "patchActionSheet",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body = SheetPatch,
+    responses(
+        (status = 204, description = "Changed."),
+        (status = 400, description = "A field is invalid (each problem is named).", body = ErrorBody),
+        (status = 401, description = "No or invalid bearer token.", body = ErrorBody),
+        (status = 403, description = "The fiche is not a draft, or the token's user is not in its territory's team.", body = ErrorBody),
+        (status = 404, description = "No fiche has this id, or you may not read it.", body = ErrorBody),
+    ))]
+async fn patch_action_sheet(
+    State(services): State<Services>,
+    me: SignedIn,
+    Id(id): Id,
+    body: Result<Json<SheetPatch>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(patch) = body
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, e.body_text()))?;
+    services
+        .action_sheets
+        .update(&me.viewer, &me.user, id, &patch)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[cfg(test)]

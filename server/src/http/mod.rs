@@ -1,5 +1,6 @@
 //! HTTP: the router, health checks, security middleware, and the language switch.
 
+mod action_sheets;
 pub mod api;
 pub mod auth;
 mod claims;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(needs::router())
         .merge(claims::router())
         .merge(governance::router())
+        .merge(action_sheets::router())
         .leptos_routes_with_context(&state, routes, render_context.clone(), move || {
             shell(options.clone())
         })

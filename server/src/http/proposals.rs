@@ -170,7 +170,7 @@ fn filter(pairs: &[(String, String)]) -> Result<ProposalFilter, (StatusCode, Str
     })
 }
 
-fn attachment(content_type: &'static str, name: &str, body: Vec<u8>) -> Response {
+pub(crate) fn attachment(content_type: &'static str, name: &str, body: Vec<u8>) -> Response {
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -299,7 +299,7 @@ pub fn to_sheet(
     sheet.finish()
 }
 
-fn failed(e: ServiceError) -> Response {
+pub(crate) fn failed(e: ServiceError) -> Response {
     let e = app::error::AppError::from(e);
     (
         StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),

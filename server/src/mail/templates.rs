@@ -393,6 +393,34 @@ pub fn seat_message(
     event(to, lang, name, &SEAT, territory, &line, message, link)
 }
 
+const SHEET: Wording = Wording {
+    kind: "proposals",
+    fr: (
+        "Fiche-action",
+        "Voir la fiche-action",
+        "Vous recevez ce message parce que vous portez, suivez ou examinez cette fiche-action.",
+    ),
+    en: (
+        "Fiche-action",
+        "See the fiche-action",
+        "You receive this message because you carry, follow or review this fiche-action.",
+    ),
+};
+
+/// A fiche-action moved on, or its quarterly check is due.
+pub fn sheet_step(
+    to: &str,
+    lang: Lang,
+    name: &str,
+    title: &str,
+    line: &str,
+    comment: &str,
+    link: &str,
+) -> Mail {
+    let body = format!("« {title} »{}{line}", app::i18n::colon(lang));
+    event(to, lang, name, &SHEET, title, &body, comment, link)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@
 
 use crate::clock::Clock;
 use crate::db::governance as q;
+use crate::services::action_sheets::ActionSheetService;
 use crate::services::proposals::ProposalService;
 use anyhow::Context;
 use app::api::accounts::CurrentUser;
@@ -14,6 +15,7 @@ use app::api::governance::{
     AgendaItem, CommitteeDetail, CommitteeMemberView, CommitteeNext, CommitteeRef, DecisionView,
     SeatView, SessionDetail, SessionSummary, TerritoryGovernance,
 };
+use app::domain::action_sheet::{SheetAction, REGIONAL_OUTCOMES};
 use app::domain::governance::{
     may_run, CommitteeKind, ItemKind, Stance, MAX_DECISION, MAX_FUNCTION, MAX_MEMBERS, MAX_PLACE,
 };
@@ -39,6 +41,7 @@ const SEAT_MESSAGES_PER_DAY: u64 = 20;
 pub struct GovernanceService {
     db: DatabaseConnection,
     proposals: ProposalService,
+    sheets: ActionSheetService,
     clock: Clock,
     public_url: String,
 }
@@ -51,12 +54,14 @@ impl GovernanceService {
     pub fn new(
         db: DatabaseConnection,
         proposals: ProposalService,
+        sheets: ActionSheetService,
         clock: Clock,
         public_url: String,
     ) -> Self {
         GovernanceService {
             db,
             proposals,
+            sheets,
             clock,
             public_url,
         }
@@ -245,14 +250,28 @@ impl app::ports::Governance for GovernanceService {
         let row = self.committee_row(s.committee_id).await?;
         let (committee, kind, may_run) = self.reference(&row, viewer).await?;
         let decisions = q::decisions(&self.db, id).await?;
-        let decided_ids: Vec<i64> = decisions
-            .iter()
-            .filter(|d| ItemKind::Proposal.is(&d.item_kind))
-            .map(|d| d.item_id)
-            .collect();
-        let decided = q::proposals_by_id(&self.db, &decided_ids).await?;
-        let item = |p: &q::ItemRow, decision: Option<DecisionView>| AgendaItem {
-            kind: ItemKind::Proposal.code().to_owned(),
+        let ids_of = |kind: ItemKind| -> Vec<i64> {
+            decisions
+                .iter()
+                .filter(|d| kind.is(&d.item_kind))
+                .map(|d| d.item_id)
+                .collect()
+        };
+        let (decided_proposals, decided_sheets) =
+            (ids_of(ItemKind::Proposal), ids_of(ItemKind::ActionSheet));
+        let mut items: Vec<(ItemKind, q::ItemRow)> =
+            q::proposals_by_id(&self.db, &decided_proposals)
+                .await?
+                .into_iter()
+                .map(|p| (ItemKind::Proposal, p))
+                .collect();
+        for sheet in &decided_sheets {
+            if let Some(row) = crate::db::action_sheets::sheet(&self.db, *sheet).await? {
+                items.push((ItemKind::ActionSheet, sheet_item(row)));
+            }
+        }
+        let item = |kind: ItemKind, p: &q::ItemRow, decision: Option<DecisionView>| AgendaItem {
+            kind: kind.code().to_owned(),
             id: p.id,
             title: p.title.clone(),
             territory_id: p.territory_id.clone(),
@@ -264,11 +283,17 @@ impl app::ports::Governance for GovernanceService {
         let mut agenda: Vec<AgendaItem> = decisions
             .iter()
             .filter_map(|d| {
-                let p = decided.iter().find(|p| p.id == d.item_id)?;
+                let kind = ItemKind::parse(&d.item_kind)?;
+                let (_, p) = items
+                    .iter()
+                    .find(|(k, p)| *k == kind && p.id == d.item_id)?;
                 Some(item(
+                    kind,
                     p,
                     Some(DecisionView {
                         stance: d.stance.clone(),
+                        outcome: d.outcome.clone(),
+                        support: d.support.clone(),
                         comment: d.comment.clone(),
                         decided_at: d.decided_at,
                         decided_by: d.decided_by_name.clone(),
@@ -276,10 +301,17 @@ impl app::ports::Governance for GovernanceService {
                 ))
             })
             .collect();
+        for row in
+            crate::db::action_sheets::awaiting_committee(&self.db, &row.kind, &row.scope_id).await?
+        {
+            if !decided_sheets.contains(&row.id) {
+                agenda.push(item(ItemKind::ActionSheet, &sheet_item(row), None));
+            }
+        }
         if kind == CommitteeKind::RegionalSteering {
             for p in q::proposals_awaiting_region(&self.db, &row.scope_id).await? {
-                if !decided_ids.contains(&p.id) {
-                    agenda.push(item(&p, None));
+                if !decided_proposals.contains(&p.id) {
+                    agenda.push(item(ItemKind::Proposal, &p, None));
                 }
             }
         }
@@ -526,22 +558,42 @@ impl app::ports::Governance for GovernanceService {
         if item.is_none() {
             problems.push(FieldError::new("item_kind", Problem::ValueInvalid));
         }
-        let stance = Stance::parse(&decision.stance);
-        if stance.is_none() {
-            problems.push(FieldError::new("stance", Problem::StanceRequired));
-        }
         let comment = decision.comment.trim();
         if comment.is_empty() {
             problems.push(FieldError::new("comment", Problem::CommentRequired));
         } else if comment.chars().count() > MAX_DECISION {
             problems.push(FieldError::new("comment", Problem::TextTooLong));
         }
-        let (Some(ItemKind::Proposal), Some(stance)) = (item, stance) else {
+        // A regional committee decides on a fiche (an outcome); everything else is an opinion.
+        let outcome_needed =
+            item == Some(ItemKind::ActionSheet) && kind == CommitteeKind::RegionalSteering;
+        let stance = Stance::parse(&decision.stance);
+        let outcome =
+            SheetAction::parse(&decision.outcome).filter(|a| REGIONAL_OUTCOMES.contains(a));
+        if outcome_needed && outcome.is_none() {
+            problems.push(FieldError::new("outcome", Problem::OutcomeRequired));
+        }
+        if !outcome_needed && stance.is_none() {
+            problems.push(FieldError::new("stance", Problem::StanceRequired));
+        }
+        let Some(item) = item.filter(|_| problems.is_empty()) else {
             return Err(ServiceError::Invalid(problems));
         };
-        if !problems.is_empty() {
-            return Err(ServiceError::Invalid(problems));
+        if item == ItemKind::ActionSheet {
+            return self
+                .decide_sheet(
+                    viewer,
+                    user,
+                    (&s, &committee, kind),
+                    decision,
+                    comment,
+                    (stance, outcome),
+                )
+                .await;
         }
+        let Some(stance) = stance else {
+            return Err(ServiceError::Invalid(problems));
+        };
         // Proposals are the regional committee's, and only those of its region's territories.
         let on_agenda = kind == CommitteeKind::RegionalSteering
             && q::proposals_by_id(&self.db, &[decision.item_id])
@@ -567,7 +619,7 @@ impl app::ports::Governance for GovernanceService {
             s.id,
             ItemKind::Proposal.code(),
             decision.item_id,
-            stance.code(),
+            (stance.code(), "", ""),
             comment,
             (user.id, &user.name),
             at,
@@ -592,6 +644,89 @@ impl app::ports::Governance for GovernanceService {
                 },
                 Some(s.id),
             )
+            .await?;
+        txn.commit().await.context("committing a decision")?;
+        Ok(told)
+    }
+}
+
+/// A fiche as an agenda shows it.
+fn sheet_item(row: crate::db::action_sheets::SheetRow) -> q::ItemRow {
+    q::ItemRow {
+        id: row.id,
+        title: row.title,
+        territory_id: row.territory_id,
+        territory_name: row.territory_name,
+        status: row.status,
+    }
+}
+
+impl GovernanceService {
+    /// A session's decision on a fiche on its agenda: the local committee's opinion, or the
+    /// regional committee's outcome, taken as the fiche's step in the same transaction.
+    async fn decide_sheet(
+        &self,
+        viewer: &Viewer,
+        user: &CurrentUser,
+        (s, committee, kind): (&q::SessionRow, &q::CommitteeRow, CommitteeKind),
+        decision: &DecisionInput,
+        comment: &str,
+        (stance, outcome): (Option<Stance>, Option<SheetAction>),
+    ) -> Result<Told, ServiceError> {
+        let on_agenda = crate::db::action_sheets::awaiting_committee(
+            &self.db,
+            kind.code(),
+            &committee.scope_id,
+        )
+        .await?
+        .iter()
+        .any(|r| r.id == decision.item_id);
+        if !on_agenda {
+            return Err(ServiceError::NotFound);
+        }
+        let (action, stance_code, outcome_code, support) = match kind {
+            CommitteeKind::LocalProject => (
+                SheetAction::LocalOpinion,
+                stance.map_or("", |s| s.code()),
+                "",
+                String::new(),
+            ),
+            CommitteeKind::RegionalSteering => {
+                let outcome = outcome.unwrap_or(SheetAction::Rework);
+                let support = if outcome == SheetAction::Retain {
+                    decision.support.trim().to_owned()
+                } else {
+                    String::new()
+                };
+                (outcome, "", outcome.code(), support)
+            }
+        };
+        let at = self.clock.now();
+        let txn = self.db.begin().await.context("decision transaction")?;
+        if !q::insert_decision(
+            &txn,
+            s.id,
+            ItemKind::ActionSheet.code(),
+            decision.item_id,
+            (stance_code, outcome_code, &support),
+            comment,
+            (user.id, &user.name),
+            at,
+        )
+        .await?
+        {
+            return Err(ServiceError::Conflict(Conflict::AlreadyDecided));
+        }
+        let step = app::api::action_sheets::SheetStep {
+            action: action.code().to_owned(),
+            stance: stance_code.to_owned(),
+            support,
+            reason: comment.to_owned(),
+            avenant: String::new(),
+        };
+        let told = self
+            .sheets
+            .step_within(&txn, viewer, user, decision.item_id, &step, Some(s.id))
             .await?;
         txn.commit().await.context("committing a decision")?;
         Ok(told)

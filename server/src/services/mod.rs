@@ -2,6 +2,7 @@
 //! The JSON API and the server functions both call these.
 
 pub mod accounts;
+pub mod action_sheets;
 pub mod activities;
 pub mod claims;
 mod directory;
@@ -33,15 +34,19 @@ pub fn build(
     clock: crate::clock::Clock,
 ) -> Services {
     let places = gazetteer.places();
+    let sheets =
+        action_sheets::ActionSheetService::new(db.clone(), clock.clone(), public_url.clone());
     let search: Arc<dyn app::ports::Search> = Arc::new(SearchService::new(index, gazetteer));
     Services {
         directory: Arc::new(DirectoryService::new(db.clone(), places.clone())),
         governance: Arc::new(governance::GovernanceService::new(
             db.clone(),
             proposals.clone(),
+            sheets.clone(),
             clock.clone(),
             public_url.clone(),
         )),
+        action_sheets: Arc::new(sheets),
         claims: Arc::new(claims::ClaimService::new(
             db,
             places,

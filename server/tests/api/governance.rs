@@ -581,7 +581,7 @@ async fn a_regional_committee_decides_item_by_item_and_prints_its_releve(backend
     let (_, page) = council.get(&format!("/comites/seances/{session}")).await;
     for id in [lacq, other] {
         assert!(
-            page.contains(&format!("data-testid=\"dec-{id}\"")),
+            page.contains(&format!("data-testid=\"dec-proposal-{id}\"")),
             "{page}"
         );
     }

@@ -3,6 +3,10 @@
 
 use crate::helpers::{spawn_app, Backend, TestApp};
 use crate::on_both_backends;
+use app::domain::action_sheet::{
+    ContractKind, FunderKind, Indicator, Instrument, LinkKind, Maturity, PorteurKind, SheetAction,
+    SheetRole, SheetStatus, SignatoryKind, SupportKind, REGIONAL_OUTCOMES,
+};
 use app::domain::claim::{ClaimKind, ClaimStatus};
 use app::domain::contact::ContactStatus;
 use app::domain::exchange::{ExchangeFormat, ExchangeStatus};
@@ -136,7 +140,124 @@ fn coded_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
         (
             "committee_decision",
             "stance",
-            app::domain::governance::Stance::ALL
+            or_none(
+                app::domain::governance::Stance::ALL
+                    .iter()
+                    .map(|k| k.code()),
+            ),
+        ),
+        (
+            "committee_decision",
+            "outcome",
+            or_none(REGIONAL_OUTCOMES.iter().map(|a| a.code())),
+        ),
+        (
+            "committee_decision",
+            "support",
+            or_none(SupportKind::ALL.iter().map(|k| k.code())),
+        ),
+        (
+            "action_sheet",
+            "axis",
+            Axis::ALL.iter().map(|a| a.code().to_owned()).collect(),
+        ),
+        (
+            "action_sheet",
+            "status",
+            SheetStatus::ALL
+                .iter()
+                .map(|s| s.code().to_owned())
+                .collect(),
+        ),
+        (
+            "action_sheet",
+            "maturity",
+            Maturity::ALL.iter().map(|m| m.code().to_owned()).collect(),
+        ),
+        (
+            "action_sheet",
+            "porteur_kind",
+            PorteurKind::ALL
+                .iter()
+                .map(|k| k.code().to_owned())
+                .collect(),
+        ),
+        (
+            "action_sheet",
+            "support",
+            or_none(SupportKind::ALL.iter().map(|k| k.code())),
+        ),
+        (
+            "action_sheet_theme",
+            "theme",
+            Theme::ALL.iter().map(|t| t.code().to_owned()).collect(),
+        ),
+        (
+            "action_sheet_link",
+            "kind",
+            LinkKind::ALL.iter().map(|k| k.code().to_owned()).collect(),
+        ),
+        (
+            "action_sheet_line",
+            "funder_kind",
+            FunderKind::ALL
+                .iter()
+                .map(|k| k.code().to_owned())
+                .collect(),
+        ),
+        (
+            "action_sheet_line",
+            "instrument",
+            Instrument::ALL
+                .iter()
+                .map(|i| i.code().to_owned())
+                .collect(),
+        ),
+        (
+            "action_sheet_indicator",
+            "code",
+            or_none(Indicator::ALL.iter().map(|i| i.code())),
+        ),
+        (
+            "action_sheet_event",
+            "action",
+            ["create", "edit"]
+                .into_iter()
+                .chain(SheetAction::ALL.iter().map(|a| a.code()))
+                .map(str::to_owned)
+                .collect(),
+        ),
+        (
+            "action_sheet_event",
+            "role",
+            SheetRole::ALL.iter().map(|r| r.code().to_owned()).collect(),
+        ),
+        (
+            "action_sheet_event",
+            "stance",
+            or_none(
+                app::domain::governance::Stance::ALL
+                    .iter()
+                    .map(|k| k.code()),
+            ),
+        ),
+        (
+            "action_sheet_event",
+            "support",
+            or_none(SupportKind::ALL.iter().map(|k| k.code())),
+        ),
+        (
+            "contract",
+            "kind",
+            ContractKind::ALL
+                .iter()
+                .map(|k| k.code().to_owned())
+                .collect(),
+        ),
+        (
+            "contract_signatory",
+            "kind",
+            SignatoryKind::ALL
                 .iter()
                 .map(|k| k.code().to_owned())
                 .collect(),
@@ -307,6 +428,8 @@ async fn every_coded_column_admits_exactly_its_vocabulary(backend: Backend) {
         .chain(migrations::m20261203_000021_cluster_members::VOCABULARIES)
         .chain(migrations::m20261203_000023_governance::VOCABULARIES)
         .chain(migrations::m20261203_000024_committees::VOCABULARIES)
+        .chain(migrations::m20261204_000026_action_sheets::VOCABULARIES)
+        .chain(migrations::m20261204_000026_action_sheets::DECISIONS)
         .map(|(t, c, _)| (*t, *c))
         .collect();
     let known: BTreeSet<(&str, &str)> = coded.iter().map(|(t, c, _)| (*t, *c)).collect();
