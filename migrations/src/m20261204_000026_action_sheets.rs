@@ -185,7 +185,7 @@ fn tables(backend: DatabaseBackend) -> Vec<String> {
         format!(
             "CREATE TABLE contract_avenant ({pk}, \
              contract_id bigint NOT NULL REFERENCES contract (id), \
-             number integer NOT NULL, \
+             number bigint NOT NULL, \
              title varchar(200) NOT NULL DEFAULT '', \
              signed_at bigint, \
              created_by bigint, \

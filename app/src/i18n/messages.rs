@@ -1093,4 +1093,5 @@ messages! {
     EmptyChoice => "—", "—";
     SeeContract => "Voir le contrat", "See the contract";
     SeeActionPlan => "Voir le plan d'actions", "See the action plan";
+    SheetDescription => "Description", "Description";
 }

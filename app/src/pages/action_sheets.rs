@@ -366,7 +366,7 @@ fn sheet_fields(lang: Lang, d: &SheetDraft, c: &SheetChoices) -> impl IntoView {
             .chosen(if d.collective { "collective" } else { "individual" }).view(lang)}
         {Select::new("sh-maturity", "maturity", Key::MaturityLabel).required(true)
             .keyed(lang, Maturity::ALL.iter().map(|m| (m.code(), m.key()))).chosen(d.maturity.clone()).view(lang)}
-        {Field::new("sh-description", "description", Key::DescriptionLabel).value(&d.description).area(6).required(true).length(1, 10000).view(lang)}
+        {Field::new("sh-description", "description", Key::SheetDescription).value(&d.description).area(6).required(true).length(1, 10000).view(lang)}
         {Field::new("sh-results", "expected_results", Key::ExpectedResults).value(&d.expected_results).area(4).length(0, 10000).view(lang)}
         {Field::new("sh-schedule", "schedule", Key::Schedule).value(&d.schedule).length(0, 400).view(lang)}
         {Field::new("sh-proposal", "proposal", Key::ProposalNumber).value(d.proposal.map(|p| p.to_string()).unwrap_or_default()).kind("number").view(lang)}
@@ -778,7 +778,7 @@ pub fn SheetPage() -> impl IntoView {
                 </dd>
             </dl>
             <section aria-labelledby="desc-h">
-                <h2 id="desc-h">{t(lang, Key::DescriptionLabel)}</h2>
+                <h2 id="desc-h">{t(lang, Key::SheetDescription)}</h2>
                 <p class="prose">{d.description.clone()}</p>
                 {(!d.expected_results.is_empty()).then(|| view! { <h3>{t(lang, Key::ExpectedResults)}</h3><p class="prose">{d.expected_results.clone()}</p> })}
             </section>

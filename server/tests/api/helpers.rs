@@ -164,6 +164,11 @@ pub async fn spawn_app_serving(
     smtp_url: Option<String>,
     site_root: Option<std::path::PathBuf>,
 ) -> TestApp {
+    // `MAILLAGE_TEST_LOG=1` shows the servers' logs (a 500's cause, say) with the output.
+    static LOG: std::sync::Once = std::sync::Once::new();
+    if std::env::var_os("MAILLAGE_TEST_LOG").is_some() {
+        LOG.call_once(|| server::telemetry::init(&server::config::LogFormat::Text));
+    }
     let dir = tempfile::tempdir().unwrap();
     let (database_url, postgres) = match backend {
         Backend::Sqlite => {

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod accounts;
+mod action_sheets;
 mod claims;
 mod clusters;
 mod directory;
