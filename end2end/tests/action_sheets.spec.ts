@@ -69,7 +69,7 @@ test('a fiche-action of ti-8422 goes from its writing to avenant n° 1 and its i
   await form.getByLabel('Qui porte la fiche').selectOption('organisation');
   await form.getByLabel('Organisation porteuse').selectOption(firm);
   await form.getByLabel('Maturité').selectOption('operation');
-  await form.getByLabel('Description', { exact: true }).fill('Une cellule robotisée et la formation de ses opérateurs.');
+  await form.getByLabel(/^Description/).fill('Une cellule robotisée et la formation de ses opérateurs.');
   await form.getByRole('button', { name: 'Enregistrer la fiche' }).click();
   await expect(page.getByTestId('flash')).toContainText('Fiche-action créée');
   const sheet = new URL(page.url()).pathname;
@@ -81,11 +81,11 @@ test('a fiche-action of ti-8422 goes from its writing to avenant n° 1 and its i
     ['Bpifrance', 'bpifrance', '250000'],
   ]) {
     const details = page.locator('details').filter({ has: page.getByTestId('add-line') });
-    if (!(await details.getAttribute('open'))) await details.locator('summary').click();
+    if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
     const line = page.getByTestId('add-line');
     await line.getByLabel('Financeur').selectOption({ label: funder });
     await line.getByLabel('Dispositif').selectOption(instrument);
-    await line.getByLabel('Demandé', { exact: true }).fill(amount);
+    await line.getByLabel(/^Demandé( \*)?$/).fill(amount);
     await line.getByRole('button', { name: 'Ajouter une ligne' }).click();
     await expect(page.getByTestId('flash')).toContainText('Modifications enregistrées');
   }
@@ -167,7 +167,7 @@ test('a fiche-action of ti-8422 goes from its writing to avenant n° 1 and its i
   const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
   await visitor.goto(sheet);
   await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(title);
-  await expect(visitor.getByTestId('sheet-status').first()).toHaveText('En cours');
+  await expect(visitor.getByTestId('sheet-status')).toHaveText('En cours');
   await expect(visitor.getByTestId('amounts-confidential')).toBeVisible();
   await expect(visitor.locator('main')).not.toContainText('150 000');
   await expect(visitor.locator('main')).not.toContainText('250 000');

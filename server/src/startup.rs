@@ -83,6 +83,12 @@ impl Application {
             .with_context(|| format!("MAILLAGE_MAIL_FROM {:?}", config.mail_from))?;
         crate::mail::dispatcher::spawn(conn.clone(), transport, from);
         crate::mail::digest::spawn(conn.clone(), config.public_url.clone(), clock.clone());
+        crate::services::action_sheets::ActionSheetService::new(
+            conn.clone(),
+            clock.clone(),
+            config.public_url.clone(),
+        )
+        .spawn_reminders();
         let site_files =
             app::assets::SiteFiles::read(&config.site_root).map_err(anyhow::Error::msg)?;
         let state = AppState {

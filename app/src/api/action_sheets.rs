@@ -13,6 +13,45 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_PER_PAGE: u64 = 20;
 pub const MAX_PER_PAGE: u64 = 100;
 
+/// Whole numbers as JSON may write them: `120000` or `120000.0` (JSON Schema's `integer`
+/// admits both); a fraction, or a number beyond 64 bits, is refused.
+pub mod whole {
+    use serde::{Deserialize, Deserializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Number {
+        Int(i64),
+        Float(f64),
+    }
+
+    fn of<E: serde::de::Error>(n: Number) -> Result<i64, E> {
+        match n {
+            Number::Int(i) => Ok(i),
+            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
+            Number::Float(_) => Err(E::custom("expected a whole number")),
+        }
+    }
+
+    pub fn one<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        of(Number::deserialize(d)?)
+    }
+
+    pub fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        Option::<Number>::deserialize(d)?.map(of).transpose()
+    }
+
+    pub fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+        Vec::<Number>::deserialize(d)?.into_iter().map(of).collect()
+    }
+
+    pub fn option_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::Error> {
+        Option::<Vec<Number>>::deserialize(d)?
+            .map(|v| v.into_iter().map(of).collect())
+            .transpose()
+    }
+}
+
 /// One line of a financial plan, as written.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -22,17 +61,22 @@ pub struct LineDraft {
     /// `funder_organisation`), `region` or `state` (by the region's code in `funder_ref`),
     /// `epci` (by its SIREN in `funder_ref`), or `porteur`.
     pub funder_kind: String,
+    #[serde(deserialize_with = "whole::option")]
     pub funder_organisation: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(max_length = 16))]
     pub funder_ref: String,
     /// `detr`, `dsil`, `fnadt`, `fonds_vert`, `region`, `banque_des_territoires`, `bpifrance`,
     /// `ademe`, `epci`, `fonds_propres`, `europe` or `autre`.
     pub instrument: String,
     /// Whole euros, from 0 to 1,000,000,000.
     #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 1_000_000_000))]
+    #[serde(deserialize_with = "whole::one")]
     pub requested: i64,
     #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 1_000_000_000))]
+    #[serde(deserialize_with = "whole::one")]
     pub committed: i64,
     #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 1_000_000_000))]
+    #[serde(deserialize_with = "whole::one")]
     pub paid: i64,
     /// `YYYY-MM-DD`, or empty.
     pub requested_on: String,
@@ -61,37 +105,55 @@ pub struct IndicatorDraft {
 #[serde(default)]
 pub struct SheetDraft {
     /// The territory, as `ti-XXXX`.
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^ti-[0-9]{4}$"))]
     pub territory: String,
     /// 3 to 200 characters.
+    #[cfg_attr(feature = "ssr", schema(min_length = 3, max_length = 200))]
     pub title: String,
     /// `attirer`, `recruter`, `innover` or `simplifier`.
     pub axis: String,
     /// Codes of the one theme list, at most 6.
+    #[cfg_attr(feature = "ssr", schema(max_items = 6))]
     pub themes: Vec<String>,
     /// `organisation`, `epci` or `territory`.
     pub porteur_kind: String,
+    #[serde(deserialize_with = "whole::option")]
     pub porteur_organisation: Option<i64>,
     /// The SIREN of the EPCI that carries it (one of the territory's).
+    #[cfg_attr(feature = "ssr", schema(max_length = 16))]
     pub porteur_epci: String,
     /// Partner organisations, at most 30.
+    #[serde(deserialize_with = "whole::list")]
+    #[cfg_attr(feature = "ssr", schema(max_items = 30))]
     pub partners: Vec<i64>,
     /// SIRENs of the territory's EPCI concerned, at most 40.
+    #[cfg_attr(feature = "ssr", schema(max_items = 40))]
     pub epcis: Vec<String>,
     /// Collective (several beneficiaries) rather than individual.
     pub collective: bool,
     /// `idee`, `etude` or `operation`.
     pub maturity: String,
+    #[cfg_attr(feature = "ssr", schema(max_length = 10000))]
     pub description: String,
+    #[cfg_attr(feature = "ssr", schema(max_length = 10000))]
     pub expected_results: String,
     /// Free text, at most 400 characters ("2027 T1 : études ; 2028 : travaux").
+    #[cfg_attr(feature = "ssr", schema(max_length = 400))]
     pub schedule: String,
     /// The simplification proposal a fiche of the `simplifier` axis carries.
+    #[serde(deserialize_with = "whole::option")]
     pub proposal: Option<i64>,
+    #[serde(deserialize_with = "whole::list")]
+    #[cfg_attr(feature = "ssr", schema(max_items = 30))]
     pub land_sites: Vec<i64>,
+    #[serde(deserialize_with = "whole::list")]
+    #[cfg_attr(feature = "ssr", schema(max_items = 30))]
     pub needs: Vec<i64>,
     /// At most 30.
+    #[cfg_attr(feature = "ssr", schema(max_items = 30))]
     pub lines: Vec<LineDraft>,
     /// At most 20.
+    #[cfg_attr(feature = "ssr", schema(max_items = 20))]
     pub indicators: Vec<IndicatorDraft>,
 }
 
@@ -105,8 +167,10 @@ pub struct SheetPatch {
     pub axis: Option<String>,
     pub themes: Option<Vec<String>>,
     pub porteur_kind: Option<String>,
+    #[serde(deserialize_with = "whole::option")]
     pub porteur_organisation: Option<i64>,
     pub porteur_epci: Option<String>,
+    #[serde(deserialize_with = "whole::option_list")]
     pub partners: Option<Vec<i64>>,
     pub epcis: Option<Vec<String>>,
     pub collective: Option<bool>,
@@ -114,6 +178,7 @@ pub struct SheetPatch {
     pub description: Option<String>,
     pub expected_results: Option<String>,
     pub schedule: Option<String>,
+    #[serde(deserialize_with = "whole::option")]
     pub proposal: Option<i64>,
     pub lines: Option<Vec<LineDraft>>,
     pub indicators: Option<Vec<IndicatorDraft>>,

@@ -103,6 +103,10 @@ pub struct SearchParams {
     pub certification: Option<String>,
     pub headcount: Option<String>,
     pub site_label: Option<String>,
+    /// A fiche-action's axis, status and funder (`organisation:ID`, `region:CODE`...).
+    pub axis: Option<String>,
+    pub status: Option<String>,
+    pub funder: Option<String>,
     pub near: Option<String>,
     pub radius_km: Option<f64>,
     pub sort: SearchSort,
@@ -117,7 +121,14 @@ pub const LAND_SITE: &str = "land_site";
 pub const TURNKEY: &str = "turnkey";
 
 /// What a result may be besides an organisation (which has its own kind).
-pub const OTHER_RESULT_KINDS: [&str; 5] = ["territory", LAND_SITE, "proposal", "practice", "need"];
+pub const OTHER_RESULT_KINDS: [&str; 6] = [
+    "territory",
+    LAND_SITE,
+    "proposal",
+    "practice",
+    "need",
+    "action_sheet",
+];
 
 /// What a result may be: an organisation of any kind, a territory, a land site, a proposal, a
 /// practice or an annonce.
@@ -134,7 +145,7 @@ pub fn site_labels() -> impl Iterator<Item = &'static str> {
 }
 
 /// The filter parameters, in URL order (`naf` accepts a section, division, group, class or code).
-pub const FILTERS: [&str; 8] = [
+pub const FILTERS: [&str; 11] = [
     "kind",
     "region",
     "department",
@@ -143,6 +154,9 @@ pub const FILTERS: [&str; 8] = [
     "certification",
     "headcount",
     "site_label",
+    "axis",
+    "status",
+    "funder",
 ];
 
 impl SearchParams {
@@ -169,6 +183,9 @@ impl SearchParams {
                 "certification" => p.certification = opt(),
                 "headcount" => p.headcount = opt(),
                 "site_label" => p.site_label = super::code_param(raw),
+                "axis" => p.axis = super::code_param(raw),
+                "status" => p.status = super::code_param(raw),
+                "funder" => p.funder = opt(),
                 "near" => p.near = opt(),
                 "radius_km" if value.is_empty() => p.radius_km = None,
                 "radius_km" => {
@@ -257,6 +274,36 @@ impl SearchParams {
                 Problem::ValueUnknown.saying(format!("expected one of {expected}")),
             ));
         }
+        if self
+            .axis
+            .as_deref()
+            .is_some_and(|a| crate::domain::theme::Axis::parse(a).is_none())
+        {
+            return Err(AppError::invalid(
+                "axis",
+                Problem::AxisInvalid.saying("expected attirer, recruter, innover or simplifier"),
+            ));
+        }
+        if self.status.as_deref().is_some_and(|s| {
+            crate::domain::action_sheet::SheetStatus::parse(s)
+                .is_none_or(|s| s == crate::domain::action_sheet::SheetStatus::Draft)
+        }) {
+            return Err(AppError::invalid(
+                "status",
+                Problem::ValueUnknown.saying("expected a fiche-action's status (not draft)"),
+            ));
+        }
+        if self
+            .funder
+            .as_deref()
+            .is_some_and(|k| !super::action_sheets::funder_key_valid(k) || k == "porteur")
+        {
+            return Err(AppError::invalid(
+                "funder",
+                Problem::ValueInvalid
+                    .saying("expected organisation:ID, region:CODE, state:CODE or epci:SIREN"),
+            ));
+        }
         if let Some(problem) = crate::error::query_problem(&self.q) {
             return Err(AppError::Invalid(vec![problem]));
         }
@@ -305,6 +352,9 @@ impl SearchParams {
             ("certification", &self.certification),
             ("headcount", &self.headcount),
             ("site_label", &self.site_label),
+            ("axis", &self.axis),
+            ("status", &self.status),
+            ("funder", &self.funder),
             ("near", &self.near),
         ] {
             if let Some(v) = value {
@@ -341,6 +391,9 @@ impl SearchParams {
             "certification" => self.certification.as_deref(),
             "headcount" => self.headcount.as_deref(),
             "site_label" => self.site_label.as_deref(),
+            "axis" => self.axis.as_deref(),
+            "status" => self.status.as_deref(),
+            "funder" => self.funder.as_deref(),
             _ => None,
         }
     }
@@ -358,6 +411,9 @@ impl SearchParams {
             "certification" => &mut p.certification,
             "headcount" => &mut p.headcount,
             "site_label" => &mut p.site_label,
+            "axis" => &mut p.axis,
+            "status" => &mut p.status,
+            "funder" => &mut p.funder,
             _ => return p,
         };
         *slot = value;

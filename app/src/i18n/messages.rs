@@ -1094,4 +1094,5 @@ messages! {
     SeeContract => "Voir le contrat", "See the contract";
     SeeActionPlan => "Voir le plan d'actions", "See the action plan";
     SheetDescription => "Description", "Description";
+    FacetSheetStatus => "Statut de la fiche-action", "Fiche-action status";
 }

@@ -62,7 +62,7 @@ pub fn funder_label(lang: Lang, key: &str, name: &str) -> String {
 }
 
 fn status_badge(lang: Lang, status: &str) -> impl IntoView {
-    view! { <span class=format!("badge status sheet-{status}") data-testid="sheet-status">{SheetStatus::label_of(lang, status)}</span> }
+    view! { <span class=format!("badge status sheet-{status}")>{SheetStatus::label_of(lang, status)}</span> }
 }
 
 /// The amounts of a table of totals, with "secret" where a cell would reveal a firm's.
@@ -754,7 +754,7 @@ pub fn SheetPage() -> impl IntoView {
             <p class="breadcrumb"><a href=format!("/territoires/{}/plan", s.territory)>{t(lang, Key::ActionPlan)} " — " {s.territory_name.clone()}</a></p>
             <h1>{s.title.clone()}</h1>
             <p>
-                {status_badge(lang, &s.status)} " "
+                <span data-testid="sheet-status">{status_badge(lang, &s.status)}</span> " "
                 <span class="badge">{Axis::label_of(lang, &s.axis)}</span> " "
                 <span class="badge">{Maturity::label_of(lang, &s.maturity)}</span> " "
                 {s.demo.then(|| view! { <span class="badge demo">{t(lang, Key::DemoBadge)}</span> })}

@@ -18,7 +18,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// Facets in the order the panel shows them.
-const FACET_ORDER: [&str; 10] = [
+const FACET_ORDER: [&str; 13] = [
     "kind",
     "certification",
     "naf_division",
@@ -29,6 +29,9 @@ const FACET_ORDER: [&str; 10] = [
     "headcount",
     "site_label",
     "naf_section",
+    "axis",
+    "sheet_status",
+    "funder",
 ];
 
 fn href(p: &SearchParams) -> String {
@@ -51,6 +54,9 @@ fn facet_key(name: &str) -> Key {
         "naf_class" => Key::FacetNafClass,
         "headcount" => Key::Headcount,
         "certification" => Key::Certifications,
+        "axis" => Key::AxisLabel,
+        "sheet_status" => Key::FacetSheetStatus,
+        "funder" => Key::Funder,
         _ => Key::FacetSiteLabel,
     }
 }
@@ -59,6 +65,7 @@ fn facet_key(name: &str) -> Key {
 fn facet_param(name: &str) -> &str {
     match name {
         "naf_section" | "naf_division" | "naf_class" => "naf",
+        "sheet_status" => "status",
         other => other,
     }
 }
@@ -76,6 +83,7 @@ fn kind_key(kind: &str) -> Option<Key> {
         "proposal" => Key::KindProposal,
         "need" => Key::KindNeed,
         "practice" => Key::KindPractice,
+        "action_sheet" => Key::ActionSheetWord,
         _ => return None,
     })
 }
@@ -87,6 +95,10 @@ fn value_label(lang: Lang, facet: &str, v: &FacetValue) -> String {
         ("site_label", "available") => Some(Key::StatusAvailable),
         ("site_label", "under_option") => Some(Key::StatusUnderOption),
         ("site_label", "sold") => Some(Key::StatusSold),
+        ("axis", axis) => crate::domain::theme::Axis::parse(axis).map(|a| a.key()),
+        ("sheet_status", status) => {
+            crate::domain::action_sheet::SheetStatus::parse(status).map(|s| s.key())
+        }
         _ => None,
     };
     if let Some(key) = key {
@@ -393,6 +405,7 @@ fn hit_href(h: &SearchHit) -> String {
         "proposal" => format!("/simplification/{}", h.id),
         "need" => format!("/annonces/{}", h.id),
         "practice" => format!("/pratiques/{}", h.id),
+        "action_sheet" => format!("/fiches/{}", h.id),
         _ => format!("/organisations/{}", h.id),
     }
 }

@@ -350,6 +350,13 @@ codes! {
     SheetStatusCode => std::iter::once("").chain(
         app::domain::action_sheet::SheetStatus::ALL.iter().map(|s| s.code()),
     );
+    /// A fiche-action's status as search filters it: drafts are never found.
+    SearchSheetStatusCode => std::iter::once("").chain(
+        app::domain::action_sheet::SheetStatus::ALL
+            .iter()
+            .filter(|s| **s != app::domain::action_sheet::SheetStatus::Draft)
+            .map(|s| s.code()),
+    );
 }
 
 /// The OpenAPI 3.1 description of `/api/v1`.
@@ -691,6 +698,10 @@ async fn patch_land_site(
         ("certification" = Option<String>, Query, example = "EN 9100"),
         ("headcount" = Option<String>, Query, description = "INSEE headcount band"),
         ("site_label" = inline(Option<SiteLabelCode>), Query),
+        ("axis" = inline(Option<AxisCode>), Query, description = "A fiche-action's axis"),
+        ("status" = inline(Option<SearchSheetStatusCode>), Query, description = "A fiche-action's status"),
+        ("funder" = Option<String>, Query, max_length = 40, pattern = r"^(?:organisation:[1-9][0-9]{0,11}|(?:region|state):[0-9]{1,3}|epci:[0-9]{9})?$",
+            description = "A funder named on a fiche-action's financial plan"),
         ("near" = Option<String>, Query, example = "74081",
             description = "An INSEE commune code, a commune name or lat,lon"),
         ("radius_km" = Option<f64>, Query, minimum = 0, maximum = 500,
@@ -989,11 +1000,11 @@ async fn get_proposal(
 /// committee, funder).
 #[utoipa::path(get, path = "/action-sheets", operation_id = "listActionSheets",
     params(
-        ("territory" = Option<String>, Query, max_length = 16, description = "Territory id, e.g. ti-8422."),
-        ("region" = Option<String>, Query, max_length = 3, description = "INSEE region code (every region a territory spans)."),
+        ("territory" = Option<String>, Query, max_length = 16, pattern = r"^(?:ti-[0-9]{4})?$", description = "Territory id, e.g. ti-8422."),
+        ("region" = Option<String>, Query, max_length = 3, pattern = r"^[0-9]{0,3}$", description = "INSEE region code (every region a territory spans)."),
         ("axis" = inline(Option<AxisCode>), Query),
         ("status" = inline(Option<SheetStatusCode>), Query),
-        ("funder" = Option<String>, Query, max_length = 40,
+        ("funder" = Option<String>, Query, max_length = 40, pattern = r"^(?:organisation:[1-9][0-9]{0,11}|(?:region|state):[0-9]{1,3}|epci:[0-9]{9}|porteur)?$",
             description = "A funder named on a line: organisation:ID, region:CODE, state:CODE or epci:SIREN."),
         ("page" = Option<u64>, Query, minimum = 1, maximum = 10000),
         ("per_page" = Option<u64>, Query, minimum = 1, maximum = 100),

@@ -23,10 +23,10 @@ use tantivy::TantivyDocument;
 
 /// Bump when the schema, the analyzers or what a document holds change: the index is rebuilt
 /// at start-up. 7: an anonymous annonce of a territory no longer carries the territory's region.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Facet dimensions, in the order the API returns them.
-pub const FACETS: [&str; 10] = [
+pub const FACETS: [&str; 13] = [
     "kind",
     "region",
     "department",
@@ -37,6 +37,9 @@ pub const FACETS: [&str; 10] = [
     "headcount",
     "certification",
     "site_label",
+    "axis",
+    "sheet_status",
+    "funder",
 ];
 
 /// Every field of the schema.
@@ -67,6 +70,10 @@ pub struct Fields {
     pub headcount: Field,
     pub certification: Field,
     pub site_label: Field,
+    /// A fiche-action's axis, status and the funders of its lines.
+    pub axis: Field,
+    pub sheet_status: Field,
+    pub funder: Field,
     pub visibility: Field,
     pub audience: Field,
     pub hidden: Field,
@@ -141,6 +148,9 @@ pub fn schema() -> (Schema, Fields) {
         headcount: b.add_text_field("headcount", facet.clone()),
         certification: b.add_text_field("certification", facet.clone()),
         site_label: b.add_text_field("site_label", facet.clone()),
+        axis: b.add_text_field("axis", facet.clone()),
+        sheet_status: b.add_text_field("sheet_status", facet.clone()),
+        funder: b.add_text_field("funder", facet.clone()),
         visibility: b.add_text_field("visibility", facet),
         audience: b.add_text_field("audience", STRING),
         hidden: b.add_text_field("hidden", STRING),
@@ -876,5 +886,80 @@ entity!(
     Needs {
         name: "need", select: NEED_SELECT, id: "n.id", searchable: "n.status = ?" [NeedStatus::Open.code()],
         row: NeedDocRow, document: |f, _, row| need_document(f, row),
+    }
+);
+
+/// A fiche-action as search holds it: its words, place and facets, never its amounts.
+#[derive(FromQueryResult)]
+pub struct SheetDocRow {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub expected_results: String,
+    pub axis: String,
+    pub status: String,
+    pub territory_id: String,
+    pub territory_name: String,
+    pub region_code: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// The funder keys of its lines, space-separated.
+    pub funders: Option<String>,
+}
+
+const SHEET_SELECT: &str = "SELECT s.id, s.title, s.description, s.expected_results, s.axis, \
+    s.status, s.territory_id, t.name AS territory_name, \
+    COALESCE((SELECT r.region_code FROM territory_region r WHERE r.territory_id = s.territory_id \
+      ORDER BY r.is_lead DESC, r.communes DESC, r.region_code LIMIT 1), t.region_code) AS region_code, \
+    t.latitude, t.longitude, \
+    (SELECT STRING_AGG(CASE WHEN l.funder_kind = 'organisation' \
+        THEN 'organisation:' || CAST(l.funder_org_id AS varchar(20)) \
+        ELSE l.funder_kind || ':' || l.funder_ref END, ' ') \
+      FROM action_sheet_line l WHERE l.sheet_id = s.id AND l.funder_kind <> 'porteur') AS funders \
+    FROM action_sheet s JOIN territory t ON t.id = s.territory_id";
+
+/// The document of a fiche-action that left its draft.
+pub fn sheet_document(f: &Fields, r: &SheetDocRow) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, key("action_sheet", r.id));
+    doc.add_text(f.kind, "action_sheet");
+    doc.add_u64(f.entity_id, u64::try_from(r.id).unwrap_or(0));
+    doc.add_text(f.name, &r.title);
+    doc.add_text(f.name_folded, &r.title);
+    doc.add_u64(f.name_key, name_key(&r.title));
+    doc.add_text(f.description, &r.description);
+    doc.add_text(f.description, &r.expected_results);
+    doc.add_text(f.region, &r.region_code);
+    doc.add_text(f.place, &r.territory_name);
+    doc.add_text(f.territory, &r.territory_id);
+    doc.add_text(f.territory_name, &r.territory_name);
+    doc.add_text(f.axis, &r.axis);
+    doc.add_text(f.sheet_status, &r.status);
+    let mut funders: Vec<&str> = r
+        .funders
+        .as_deref()
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|k| !k.is_empty())
+        .collect();
+    funders.sort_unstable();
+    funders.dedup();
+    for k in funders {
+        doc.add_text(f.funder, k);
+    }
+    add_visibility(&mut doc, f, "public");
+    if let (Some(lat), Some(lon)) = (r.latitude, r.longitude) {
+        doc.add_f64(f.lat, lat);
+        doc.add_f64(f.lon, lon);
+    }
+    doc.add_text(f.lang, "fr");
+    doc
+}
+
+entity!(
+    /// Fiches that left their draft; their amounts are never indexed.
+    ActionSheets {
+        name: "action_sheet", select: SHEET_SELECT, id: "s.id", searchable: "s.status <> ?" ["draft"],
+        row: SheetDocRow, document: |f, _, row| sheet_document(f, row),
     }
 );

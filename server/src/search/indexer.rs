@@ -5,7 +5,7 @@
 //! `rebuild` entry (bulk loads) or a new index triggers a full rebuild from the database.
 
 use super::documents::{
-    self, key, Entity, NafTable, Needs, Organisations, Practices, Proposals, Sites,
+    self, key, ActionSheets, Entity, NafTable, Needs, Organisations, Practices, Proposals, Sites,
 };
 use super::index::{Opened, SearchIndex};
 use crate::db::{fetch_all, fetch_count};
@@ -114,7 +114,8 @@ async fn rebuild_uncommitted(
         + documents::count::<Sites>(db).await?
         + documents::count::<Proposals>(db).await?
         + documents::count::<Practices>(db).await?
-        + documents::count::<Needs>(db).await?;
+        + documents::count::<Needs>(db).await?
+        + documents::count::<ActionSheets>(db).await?;
     let idx = index.clone();
     tokio::task::spawn_blocking(move || idx.clear_uncommitted())
         .await
@@ -126,6 +127,7 @@ async fn rebuild_uncommitted(
     done = add_all::<Proposals>(db, index, naf, done, &progress).await?;
     done = add_all::<Practices>(db, index, naf, done, &progress).await?;
     done = add_all::<Needs>(db, index, naf, done, &progress).await?;
+    done = add_all::<ActionSheets>(db, index, naf, done, &progress).await?;
     let rows = documents::territories_all(db).await?;
     let n = rows.len() as u64;
     let idx = index.clone();
@@ -280,7 +282,8 @@ pub async fn apply_pending(
             | Sites::NAME
             | Proposals::NAME
             | Practices::NAME
-            | Needs::NAME) => {
+            | Needs::NAME
+            | ActionSheets::NAME) => {
                 ids.entry(name).or_default().insert(c.entity_id);
             }
             other => tracing::warn!(entity = other, "change of an unknown entity ignored"),
@@ -296,6 +299,7 @@ pub async fn apply_pending(
     changed::<Proposals>(db, index, naf, of(Proposals::NAME), u, d).await?;
     changed::<Practices>(db, index, naf, of(Practices::NAME), u, d).await?;
     changed::<Needs>(db, index, naf, of(Needs::NAME), u, d).await?;
+    changed::<ActionSheets>(db, index, naf, of(ActionSheets::NAME), u, d).await?;
     let territories: Vec<String> = territories.into_iter().collect();
     let rows = documents::territories_by_id(db, &territories).await?;
     for id in &territories {

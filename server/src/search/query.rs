@@ -419,6 +419,9 @@ pub fn build(
         (f.certification, &params.certification),
         (f.headcount, &params.headcount),
         (f.site_label, &params.site_label),
+        (f.axis, &params.axis),
+        (f.sheet_status, &params.status),
+        (f.funder, &params.funder),
     ];
     for (field, value) in simple {
         if let Some(v) = value {

@@ -889,6 +889,8 @@ impl ActionSheetService {
             None => q::insert_sheet(txn, &fields).await?,
         };
         q::replace_lists(txn, id, &c.themes, &c.partners, &c.epcis, &c.links).await?;
+        // The search index follows the journal (a draft leaves it or never enters it).
+        crate::db::organisations::record_change(txn, "action_sheet", id, "upsert").await?;
         if lines {
             q::delete_lines(txn, id).await?;
             for l in &c.lines {
@@ -1094,6 +1096,7 @@ impl ActionSheetService {
         if !moved {
             return Err(ServiceError::Conflict(Conflict::ChangedMeanwhile));
         }
+        crate::db::organisations::record_change(txn, "action_sheet", id, "upsert").await?;
         q::insert_event(
             txn,
             &q::NewEvent {
@@ -1199,6 +1202,7 @@ impl ActionSheetService {
         status: SheetStatus,
     ) -> Result<(), ServiceError> {
         let at = self.clock.now();
+        crate::db::organisations::record_change(txn, "action_sheet", id, "upsert").await?;
         if matches!(status, SheetStatus::Draft | SheetStatus::ToRework) {
             q::set_status(
                 txn,
@@ -1215,6 +1219,20 @@ impl ActionSheetService {
             q::touch(txn, id, at).await?;
         }
         Ok(())
+    }
+
+    /// Sends the quarterly reminders once an hour, in the background.
+    pub fn spawn_reminders(self) {
+        tokio::spawn(async move {
+            loop {
+                match self.remind().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(fiches = n, "quarterly reminders sent"),
+                    Err(e) => tracing::warn!(error = format!("{e:#}"), "quarterly reminders"),
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(3_600)).await;
+            }
+        });
     }
 
     /// Reminds the porteur and the chef de projet of every fiche being implemented whose last

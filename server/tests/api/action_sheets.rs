@@ -743,6 +743,49 @@ async fn a_visitor_never_sees_a_firms_amounts(backend: Backend) {
         !json.contains("223457") && !json.contains("123457"),
         "{json}"
     );
+    // Search: found by its words and facets, its amounts in no document.
+    let draft_too = sheet_in(&app, "draft", None, "attirer").await;
+    for sheet in [id, public, draft_too] {
+        server::db::organisations::record_change(&app.db, "action_sheet", sheet, "upsert")
+            .await
+            .unwrap();
+    }
+    let started = std::time::Instant::now();
+    let found = loop {
+        let (_, body) = app
+            .get_json("/api/v1/search?kind=action_sheet&per_page=10")
+            .await;
+        if body["total"].as_u64() == Some(2) {
+            break body;
+        }
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "fiches never indexed: {body}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let text = found.to_string();
+    assert!(text.contains("Campus des métiers"), "{text}");
+    for amount in ["223457", "123457", "100000"] {
+        assert!(!text.contains(amount), "{amount} in search: {text}");
+    }
+    let total = |query: String| {
+        let app = &app;
+        async move {
+            app.get_json(&format!("/api/v1/search?kind=action_sheet&{query}"))
+                .await
+                .1["total"]
+                .clone()
+        }
+    };
+    assert_eq!(total("axis=innover".into()).await, 1);
+    assert_eq!(total(format!("funder=organisation:{bpi}")).await, 1);
+    assert_eq!(total(format!("funder=region:{REGION}")).await, 2);
+    assert_eq!(total("status=regional_review".into()).await, 2);
+    assert_eq!(
+        total(format!("region={REGION}&q=plateau+technique")).await,
+        2
+    );
     // Bpifrance's people, a funder named on a line, see them; so does the porteur's.
     let _bpi_person = person(
         &app,
@@ -1019,3 +1062,47 @@ async fn the_api_writes_with_a_token_and_refuses_bad_input_unchanged(backend: Ba
     assert_eq!(status, 400);
 }
 on_both_backends!(the_api_writes_with_a_token_and_refuses_bad_input_unchanged);
+
+async fn fiches_being_implemented_are_followed_up_every_quarter(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let firm = firm(&app, "Décolletage Arve").await;
+    let _chef = person(
+        &app,
+        "chef@arve.fr",
+        Some((territory(), Role::ProjectManager)),
+    )
+    .await;
+    let _porteur = person(
+        &app,
+        "dir@decolletage.fr",
+        Some((Scope::Organisation(firm), Role::Member)),
+    )
+    .await;
+    let now = app.clock.now();
+    let id = sheet_in(&app, "in_progress", Some(firm), "innover").await;
+    let done = sheet_in(&app, "completed", Some(firm), "innover").await;
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE action_sheet SET updated_at = {now} WHERE id IN ({id}, {done})"
+        ))
+        .await
+        .unwrap();
+    let service = server::services::action_sheets::ActionSheetService::new(
+        app.db.clone(),
+        app.clock.clone(),
+        app.config.public_url.clone(),
+    );
+    assert_eq!(service.remind().await.unwrap(), 0, "not yet a quarter");
+    app.clock.advance(92 * 86_400);
+    assert_eq!(
+        service.remind().await.unwrap(),
+        1,
+        "the fiche under way, not the completed one"
+    );
+    let mails = app
+        .count("SELECT COUNT(*) FROM outbox WHERE body_text LIKE '%Point trimestriel%'")
+        .await;
+    assert_eq!(mails, 2, "its porteur and its chef de projet");
+    assert_eq!(service.remind().await.unwrap(), 0, "once a quarter");
+}
+on_both_backends!(fiches_being_implemented_are_followed_up_every_quarter);

@@ -745,7 +745,8 @@ async fn killing_the_server_during_indexing_loses_nothing() {
          UNION ALL SELECT 'territory:' || id AS key FROM territory \
          UNION ALL SELECT 'proposal:' || id AS key FROM proposal WHERE status <> 'draft' \
          UNION ALL SELECT 'practice:' || id AS key FROM practice \
-         UNION ALL SELECT 'need:' || id AS key FROM need WHERE status = 'open'",
+         UNION ALL SELECT 'need:' || id AS key FROM need WHERE status = 'open' \
+         UNION ALL SELECT 'action_sheet:' || id AS key FROM action_sheet WHERE status <> 'draft'",
         vec![],
     )
     .await
