@@ -105,7 +105,7 @@ pub struct IndicatorDraft {
 #[serde(default)]
 pub struct SheetDraft {
     /// The territory, as `ti-XXXX`.
-    #[cfg_attr(feature = "ssr", schema(pattern = r"^ti-[0-9]{4}$"))]
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^ti-[0-9]{4}$", required = true))]
     pub territory: String,
     /// 3 to 200 characters.
     #[cfg_attr(feature = "ssr", schema(min_length = 3, max_length = 200))]

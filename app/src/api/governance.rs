@@ -49,6 +49,8 @@ pub struct CommitteeDetail {
     pub members: Vec<CommitteeMemberView>,
     /// Every session, the most recent first.
     pub sessions: Vec<SessionSummary>,
+    /// Its queue: the items awaiting it (fiches-actions, and proposals for a region).
+    pub awaiting: Vec<AgendaItem>,
     /// Whether the reader runs it (plans sessions, names members, records decisions).
     pub may_run: bool,
 }

@@ -789,6 +789,7 @@ pub fn may_follow(status: SheetStatus, roles: &[SheetRole]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use crate::domain::workflow::documented_rows;
 

@@ -1095,4 +1095,6 @@ messages! {
     SeeActionPlan => "Voir le plan d'actions", "See the action plan";
     SheetDescription => "Description", "Description";
     FacetSheetStatus => "Statut de la fiche-action", "Fiche-action status";
+    CommitteeQueue => "En attente du comité", "Awaiting the committee";
+    CommitteeQueueHint => "Ces points figurent à l'ordre du jour de la prochaine séance programmée.", "These items are on the agenda of the next session planned.";
 }

@@ -147,6 +147,31 @@ pub fn CommitteePage() -> impl IntoView {
                 <h2 id="members-h">{t(lang, Key::CommitteeMembers)}</h2>
                 {member_list(lang, &d.members)}
             </section>
+            <section aria-labelledby="queue-h" data-testid="committee-queue">
+                <h2 id="queue-h">{t(lang, Key::CommitteeQueue)} " (" {d.awaiting.len()} ")"</h2>
+                {if d.awaiting.is_empty() {
+                    view! { <p class="muted">{t(lang, Key::NothingAwaitsCommittee)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul>
+                            {d.awaiting.iter().map(|i| {
+                                let (href, word) = if ItemKind::ActionSheet.is(&i.kind) {
+                                    (format!("/fiches/{}", i.id), Key::ActionSheetWord)
+                                } else {
+                                    (format!("/simplification/{}", i.id), Key::ProposalWord)
+                                };
+                                view! {
+                                    <li>
+                                        <a href=href>{i.title.clone()}</a>
+                                        " · " {t(lang, word)} " · " {i.territory_name.clone()}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <p class="hint">{t(lang, Key::CommitteeQueueHint)}</p>
+                    }.into_any()
+                }}
+            </section>
             <section aria-labelledby="sessions-h">
                 <h2 id="sessions-h">{t(lang, Key::Sessions)}</h2>
                 {sessions}

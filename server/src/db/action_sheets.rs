@@ -542,7 +542,7 @@ pub async fn count(db: &impl ConnectionTrait, table: &str, sheet: i64) -> anyhow
         vec![sheet.into()],
     )
     .await?;
-    Ok(u64::try_from(n).unwrap_or(0))
+    Ok(n)
 }
 
 pub async fn insert_indicator(
@@ -621,7 +621,7 @@ pub async fn value_count(db: &impl ConnectionTrait, indicator: i64) -> anyhow::R
         vec![indicator.into()],
     )
     .await?;
-    Ok(u64::try_from(n).unwrap_or(0))
+    Ok(n)
 }
 
 /// Moves a fiche from `from` to the decision's state, only if it is still in `from`; false

@@ -419,9 +419,9 @@ async fn add_signatory(
     }
 }
 
-fn filter(pairs: &[(String, String)]) -> Result<SheetFilter, Response> {
+fn filter(pairs: &[(String, String)]) -> Result<SheetFilter, ServiceError> {
     SheetFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| failed(ServiceError::from(e)))
+        .map_err(ServiceError::from)
 }
 
 fn amount(a: Option<i64>) -> String {
@@ -479,7 +479,7 @@ async fn export_csv(
 ) -> Response {
     let filter = match filter(&pairs) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(e) => return failed(e),
     };
     match state
         .services
@@ -510,7 +510,7 @@ async fn export_json(
 ) -> Response {
     let filter = match filter(&pairs) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(e) => return failed(e),
     };
     match state
         .services

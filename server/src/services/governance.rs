@@ -239,6 +239,7 @@ impl app::ports::Governance for GovernanceService {
             committee,
             members: self.members(id, viewer).await?,
             sessions,
+            awaiting: self.awaiting(&row).await?,
             may_run,
         })
     }
@@ -647,6 +648,36 @@ impl app::ports::Governance for GovernanceService {
             .await?;
         txn.commit().await.context("committing a decision")?;
         Ok(told)
+    }
+}
+
+impl GovernanceService {
+    /// What awaits a committee: the fiches before it, then (for a region) the proposals.
+    async fn awaiting(&self, row: &q::CommitteeRow) -> Result<Vec<AgendaItem>, ServiceError> {
+        let item = |kind: ItemKind, p: q::ItemRow| AgendaItem {
+            kind: kind.code().to_owned(),
+            id: p.id,
+            title: p.title,
+            territory_id: p.territory_id,
+            territory_name: p.territory_name,
+            status: p.status,
+            decision: None,
+        };
+        let mut out: Vec<AgendaItem> =
+            crate::db::action_sheets::awaiting_committee(&self.db, &row.kind, &row.scope_id)
+                .await?
+                .into_iter()
+                .map(|s| item(ItemKind::ActionSheet, sheet_item(s)))
+                .collect();
+        if CommitteeKind::parse(&row.kind) == Some(CommitteeKind::RegionalSteering) {
+            out.extend(
+                q::proposals_awaiting_region(&self.db, &row.scope_id)
+                    .await?
+                    .into_iter()
+                    .map(|p| item(ItemKind::Proposal, p)),
+            );
+        }
+        Ok(out)
     }
 }
 

@@ -829,6 +829,10 @@ async fn plan_as(app: &TestApp, b: Option<&Browser<'_>>) -> serde_json::Value {
     r.json().await.unwrap()
 }
 
+/// A generated fiche: its id, axis, porteur (a firm, or none for a public one) and its lines
+/// as (funder key, amounts requested, committed and paid).
+type Generated = (i64, &'static str, Option<i64>, Vec<(String, [i64; 3])>);
+
 async fn totals_equal_the_sums_of_the_lines_or_read_secret(backend: Backend) {
     let app = spawn_app(backend).await;
     let firms = [
@@ -846,7 +850,7 @@ async fn totals_equal_the_sums_of_the_lines_or_read_secret(backend: Backend) {
             .wrapping_add(1442695040888963407);
         (seed >> 33) % n
     };
-    let mut generated: Vec<(i64, &str, Option<i64>, Vec<(String, [i64; 3])>)> = Vec::new();
+    let mut generated: Vec<Generated> = Vec::new();
     for k in 0..14 {
         let axis = axes[next(4) as usize];
         let porteur = match next(3) {
@@ -885,9 +889,9 @@ async fn totals_equal_the_sums_of_the_lines_or_read_secret(backend: Backend) {
     let mut by_funder: BTreeMap<String, [i64; 3]> = BTreeMap::new();
     for (_, axis, _, lines) in &generated {
         for (key, amounts) in lines {
-            for i in 0..3 {
-                by_axis.entry(axis).or_default()[i] += amounts[i];
-                by_funder.entry(key.clone()).or_default()[i] += amounts[i];
+            for (i, amount) in amounts.iter().enumerate() {
+                by_axis.entry(axis).or_default()[i] += amount;
+                by_funder.entry(key.clone()).or_default()[i] += amount;
             }
         }
     }
