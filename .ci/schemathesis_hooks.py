@@ -98,7 +98,7 @@ def _map_claims(ctx, case):
             creation["siret"] = _luhn_completed("".join(random.choice("0123456789") for _ in range(13)))
         if isinstance(naf, str) and re.fullmatch(r"[0-9]{2}\.?[0-9]{2}[A-Za-z]", naf):
             creation["naf"] = ["25.62B", "2562A", "28.41Z", "71.12B"][len(naf) % 4]
-        if isinstance(commune, str) and len(commune) <= 100 and re.search(r"\S", commune):
+        if isinstance(commune, str) and len(commune) <= 100 and _typed(commune):
             creation["commune"] = COMMUNES[len(commune) % len(COMMUNES)]
     profile = _body_of(ctx, case, "PATCH", "/organisations/{id}")
     if profile is not None and profile.get("visibility") == "members":

@@ -104,6 +104,9 @@ fn value_label(lang: Lang, facet: &str, v: &FacetValue) -> String {
     if let Some(key) = key {
         return t(lang, key).to_owned();
     }
+    if facet == "funder" {
+        return crate::pages::action_sheets::funder_label(lang, &v.value, &v.label);
+    }
     if facet == "headcount" {
         if let Some((fr, en)) = headcount_label(&v.value) {
             return match lang {

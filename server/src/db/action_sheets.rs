@@ -1020,3 +1020,27 @@ pub async fn sign_contract(
     .await?;
     Ok(())
 }
+
+/// Takes the write lock on a fiche's row before the transaction reads anything (a no-op
+/// update): on SQLite a transaction that reads first cannot write once another connection has
+/// written, while one that writes first waits for its turn.
+pub async fn lock_sheet(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<()> {
+    exec(
+        db,
+        "UPDATE action_sheet SET status = status WHERE id = ?",
+        vec![id.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The same for a territory's contract, before adding to it.
+pub async fn lock_contract(db: &impl ConnectionTrait, territory: &str) -> anyhow::Result<()> {
+    exec(
+        db,
+        "UPDATE contract SET kind = kind WHERE territory_id = ?",
+        vec![territory.into()],
+    )
+    .await?;
+    Ok(())
+}

@@ -1016,6 +1016,7 @@ impl ActionSheetService {
                 Problem::ValueInvalid.saying("unknown step"),
             ));
         };
+        q::lock_sheet(txn, id).await?;
         let l = self.load(txn, id).await?;
         let reading = self.reading(txn, viewer, &l).await?;
         if !reading.readable {
@@ -1181,6 +1182,7 @@ impl ActionSheetService {
         viewer: &Viewer,
         id: i64,
     ) -> Result<(Loaded, SheetStatus), ServiceError> {
+        q::lock_sheet(db, id).await?;
         let l = self.load(db, id).await?;
         let r = self.reading(db, viewer, &l).await?;
         if !r.readable {
@@ -1243,6 +1245,7 @@ impl ActionSheetService {
         let mut n = 0;
         for row in due {
             let txn = self.db.begin().await.context("reminder transaction")?;
+            q::mark_reminded(&txn, row.id, now).await?;
             let people = q::recipients(
                 &txn,
                 &q::Audience {
@@ -1277,7 +1280,6 @@ impl ActionSheetService {
                 )
                 .await?;
             }
-            q::mark_reminded(&txn, row.id, now).await?;
             txn.commit().await.context("committing a reminder")?;
             n += 1;
         }
@@ -1649,8 +1651,9 @@ impl app::ports::ActionSheets for ActionSheetService {
         if !may_create(viewer, territory) {
             return Err(ServiceError::Forbidden);
         }
+        // Checked before the transaction, which then only writes (see `q::lock_sheet`).
+        let checked = self.check(&self.db, territory, draft).await?;
         let txn = self.db.begin().await.context("fiche transaction")?;
-        let checked = self.check(&txn, territory, draft).await?;
         let id = self
             .write(
                 &txn,
@@ -1706,6 +1709,7 @@ impl app::ports::ActionSheets for ActionSheetService {
         patch: &SheetPatch,
     ) -> Result<(), ServiceError> {
         let txn = self.db.begin().await.context("fiche transaction")?;
+        q::lock_sheet(&txn, id).await?;
         let l = self.load(&txn, id).await?;
         let r = self.reading(&txn, viewer, &l).await?;
         if !r.readable {
@@ -2076,6 +2080,7 @@ impl app::ports::ActionSheets for ActionSheetService {
             return Err(ServiceError::Invalid(problems));
         }
         let txn = self.db.begin().await.context("avenant transaction")?;
+        q::lock_contract(&txn, territory).await?;
         let contract = q::contract(&txn, territory)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -2131,6 +2136,7 @@ impl app::ports::ActionSheets for ActionSheetService {
             return Err(invalid("function", Problem::TextTooLong));
         }
         let txn = self.db.begin().await.context("signatory transaction")?;
+        q::lock_contract(&txn, territory).await?;
         let contract = q::contract(&txn, territory)
             .await?
             .ok_or(ServiceError::NotFound)?;

@@ -159,6 +159,16 @@ impl Gazetteer {
                 "naf_class",
                 "SELECT code, label FROM naf WHERE level = 'class'",
             ),
+            // The funders a fiche-action's lines name: operators, Regions, the State in each
+            // region, EPCI (the page says which kind each is).
+            (
+                "funder",
+                "SELECT 'organisation:' || CAST(id AS varchar(20)) AS code, name AS label \
+                 FROM organisation WHERE kind = 'operator' \
+                 UNION ALL SELECT 'region:' || code AS code, name AS label FROM region \
+                 UNION ALL SELECT 'state:' || code AS code, name AS label FROM region \
+                 UNION ALL SELECT 'epci:' || siren AS code, name AS label FROM epci",
+            ),
         ] {
             let rows: Vec<Label> = fetch_all(db, sql, vec![]).await?;
             labels.insert(facet, rows.into_iter().map(|r| (r.code, r.label)).collect());
