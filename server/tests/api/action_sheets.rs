@@ -849,8 +849,13 @@ on_both_backends!(a_visitor_never_sees_a_firms_amounts);
 
 /// Calls the `get_action_plan` server function as `b` (or a visitor) and returns its JSON.
 async fn plan_as(app: &TestApp, b: Option<&Browser<'_>>) -> serde_json::Value {
+    server_fn_as(app, "get_action_plan", b).await
+}
+
+/// Calls a server function taking the Arve valley's id as `b` (or a visitor).
+async fn server_fn_as(app: &TestApp, name: &str, b: Option<&Browser<'_>>) -> serde_json::Value {
     let mut request = reqwest::Client::new()
-        .post(app.url(&server_fn_path("get_action_plan")))
+        .post(app.url(&server_fn_path(name)))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Accept", "application/json")
         .header("Origin", app.url(""))
@@ -989,6 +994,37 @@ async fn totals_equal_the_sums_of_the_lines_or_read_secret(backend: Backend) {
     assert!(
         secret > 0 || generated.iter().all(|g| g.2.is_none()),
         "{visitor}"
+    );
+    // Inscribed in avenant n° 1, the same fiches make the contract's totals, the avenant's
+    // and the whole contract's alike.
+    first_avenant(&app).await;
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE action_sheet SET status = 'inscribed', avenant_id = (SELECT a.id FROM \
+             contract_avenant a JOIN contract c ON c.id = a.contract_id WHERE c.territory_id = '{ARVE}')"
+        ))
+        .await
+        .unwrap();
+    let contract = server_fn_as(&app, "get_contract", Some(&chef)).await;
+    for totals in [&contract["totals"], &contract["avenants"][0]["totals"]] {
+        for row in totals["by_axis"].as_array().unwrap() {
+            let key = row["key"].as_str().unwrap();
+            let want = by_axis.get(key).copied().unwrap_or_default();
+            assert_eq!(cell(row), want.map(Some), "contract, axis {key}");
+        }
+        for row in totals["by_funder"].as_array().unwrap() {
+            let key = row["key"].as_str().unwrap();
+            assert_eq!(
+                cell(row),
+                by_funder[key].map(Some),
+                "contract, funder {key}"
+            );
+        }
+    }
+    assert_eq!(contract["avenants"][0]["number"], 1);
+    assert_eq!(
+        contract["avenants"][0]["sheets"].as_array().unwrap().len(),
+        generated.len()
     );
 }
 on_both_backends!(totals_equal_the_sums_of_the_lines_or_read_secret);
