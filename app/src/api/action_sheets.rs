@@ -14,7 +14,7 @@ pub const DEFAULT_PER_PAGE: u64 = 20;
 pub const MAX_PER_PAGE: u64 = 100;
 
 /// Whole numbers as JSON may write them: `120000` or `120000.0` (JSON Schema's `integer`
-/// admits both); a fraction, or a number beyond 64 bits, is refused.
+/// admits both); a fraction is refused.
 pub mod whole {
     use serde::{Deserialize, Deserializer};
 
@@ -28,7 +28,12 @@ pub mod whole {
     fn of<E: serde::de::Error>(n: Number) -> Result<i64, E> {
         match n {
             Number::Int(i) => Ok(i),
-            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
+            // The JSON parser may miss a long decimal by its last bit: a float that close to a
+            // whole number is that whole number. Beyond 64 bits it saturates (no such id, an
+            // amount out of range: each then refused by name).
+            Number::Float(f) if (f - f.round()).abs() <= f.abs() * f64::EPSILON => {
+                Ok(f.round() as i64)
+            }
             Number::Float(_) => Err(E::custom("expected a whole number")),
         }
     }
@@ -579,4 +584,52 @@ pub struct SheetChoices {
     /// (code, name), the lead first.
     pub regions: Vec<(String, String)>,
     pub may_create: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn amounts_and_ids_are_whole_numbers_however_json_writes_them() {
+        let line: LineDraft = serde_json::from_str(
+            r#"{"requested": 120000.0, "committed": 5, "paid": 0, "funder_organisation": 12.0}"#,
+        )
+        .unwrap();
+        assert_eq!((line.requested, line.committed, line.paid), (120_000, 5, 0));
+        assert_eq!(line.funder_organisation, Some(12));
+        // A long decimal the parser may miss by its last bit is still the whole number.
+        let d: SheetDraft =
+            serde_json::from_str(r#"{"land_sites": [4353039164744402.0]}"#).unwrap();
+        assert!((d.land_sites[0] - 4_353_039_164_744_402).abs() <= 1);
+        assert!(serde_json::from_str::<LineDraft>(r#"{"requested": 1.5}"#).is_err());
+        assert!(serde_json::from_str::<SheetPatch>(r#"{"partners": [2, 0.25]}"#).is_err());
+        // Beyond 64 bits: the nearest bound, refused later as out of range or no such id.
+        let huge: LineDraft = serde_json::from_str(r#"{"requested": 1e300}"#).unwrap();
+        assert!(!amount_valid(huge.requested));
+    }
+
+    #[test]
+    fn funder_keys_name_a_kind_and_its_reference() {
+        for ok in [
+            "organisation:12",
+            "region:84",
+            "state:01",
+            "epci:200040715",
+            "porteur",
+        ] {
+            assert!(funder_key_valid(ok), "{ok}");
+        }
+        for bad in [
+            "organisation:0",
+            "region:",
+            "region:8a",
+            "epci:123",
+            "europe",
+            "porteur:1",
+        ] {
+            assert!(!funder_key_valid(bad), "{bad}");
+        }
+    }
 }
