@@ -185,6 +185,10 @@ pub struct SheetPatch {
     pub schedule: Option<String>,
     #[serde(deserialize_with = "whole::option")]
     pub proposal: Option<i64>,
+    #[serde(deserialize_with = "whole::option_list")]
+    pub land_sites: Option<Vec<i64>>,
+    #[serde(deserialize_with = "whole::option_list")]
+    pub needs: Option<Vec<i64>>,
     pub lines: Option<Vec<LineDraft>>,
     pub indicators: Option<Vec<IndicatorDraft>>,
 }

@@ -1096,5 +1096,11 @@ messages! {
     SheetDescription => "Description", "Description";
     FacetSheetStatus => "Statut de la fiche-action", "Fiche-action status";
     CommitteeQueue => "En attente du comité", "Awaiting the committee";
+    LinkedLandSites => "Sites fonciers concernés", "Land sites concerned";
+    LinkedNeeds => "Annonces liées", "Related annonces";
+    NumbersHint => "Numéros, séparés par des virgules (ils figurent dans l'adresse de chaque page).", "Numbers, separated by commas (each page's address shows it).";
+    ManageContract => "Gérer le contrat", "Manage the contract";
+    ContractKindLabel => "Type de contrat", "Kind of contract";
+    ContractTitle => "Intitulé du contrat", "Title of the contract";
     CommitteeQueueHint => "Ces points figurent à l'ordre du jour de la prochaine séance programmée.", "These items are on the agenda of the next session planned.";
 }

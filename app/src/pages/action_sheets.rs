@@ -33,6 +33,7 @@ const DONE: &[(&str, Key)] = &[
     ("etape", Key::FlashSheetStep),
     ("avenant", Key::FlashAvenantAdded),
     ("signataire", Key::FlashSaved),
+    ("contrat", Key::FlashSaved),
 ];
 
 /// "120 000 €" or "€120,000"; an amount the reader may not see reads "secret".
@@ -226,12 +227,25 @@ pub fn ContractPage() -> impl IntoView {
             None => c.kind.clone(),
         };
         let title = format!("{kind} — {}", c.territory_name);
+        let (kind_code, contract_title) = (c.kind.clone(), c.title.clone());
         let manage = c.may_manage.then(|| {
+            let details = format!("/territoires/{}/contrat", c.territory_id);
+            let signed = c.signed_at.map(crate::domain::text::iso_date).unwrap_or_default();
             let avenant = format!("/territoires/{}/contrat/avenants", c.territory_id);
             let signatory = format!("/territoires/{}/contrat/signataires", c.territory_id);
             view! {
                 <section class="no-print" aria-labelledby="manage-h">
-                    <h2 id="manage-h">{t(lang, Key::AddAvenant)}</h2>
+                    <h2 id="manage-h">{t(lang, Key::ManageContract)}</h2>
+                    <FormScope action=details.clone()>
+                        <form method="post" action=details.clone() class="card-form" data-testid="contract-details">
+                            <ProblemSummary/>
+                            {Select::new("ct-kind", "kind", Key::ContractKindLabel).keyed(lang, crate::domain::action_sheet::ContractKind::ALL.iter().map(|k| (k.code(), k.key()))).chosen(kind_code.clone()).required(true).view(lang)}
+                            {Field::new("ct-title", "title", Key::ContractTitle).value(contract_title.clone()).length(0, 200).view(lang)}
+                            {Field::new("ct-date", "signed_on", Key::SignedOn).kind("date").value(signed).view(lang)}
+                            <button type="submit">{t(lang, Key::Save)}</button>
+                        </form>
+                    </FormScope>
+                    <h3>{t(lang, Key::AddAvenant)}</h3>
                     <FormScope action=avenant.clone()>
                         <form method="post" action=avenant.clone() class="card-form" data-testid="add-avenant">
                             <ProblemSummary/>
@@ -260,6 +274,7 @@ pub fn ContractPage() -> impl IntoView {
                 <h1>{title}</h1>
                 <Flash done=DONE/>
                 <p class="lead">{t(lang, Key::ContractLead)}</p>
+                {(!c.title.is_empty()).then(|| view! { <p><strong>{c.title.clone()}</strong></p> })}
                 <p>{match c.signed_at { Some(at) => format!("{} {}", t(lang, Key::SignedOn), format_date(lang, at)), None => t(lang, Key::NotSignedYet).to_owned() }}</p>
                 <h2>{t(lang, Key::Signatories)}</h2>
                 {if c.signatories.is_empty() {
@@ -300,6 +315,13 @@ pub fn ContractPage() -> impl IntoView {
         }
         .into_any()
     })
+}
+
+fn join(ids: &[i64]) -> String {
+    ids.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The fields of a fiche's text, shared by the new-fiche and edit forms.
@@ -370,6 +392,8 @@ fn sheet_fields(lang: Lang, d: &SheetDraft, c: &SheetChoices) -> impl IntoView {
         {Field::new("sh-results", "expected_results", Key::ExpectedResults).value(&d.expected_results).area(4).length(0, 10000).view(lang)}
         {Field::new("sh-schedule", "schedule", Key::Schedule).value(&d.schedule).length(0, 400).view(lang)}
         {Field::new("sh-proposal", "proposal", Key::ProposalNumber).value(d.proposal.map(|p| p.to_string()).unwrap_or_default()).kind("number").view(lang)}
+        {Field::new("sh-land", "land_sites", Key::LinkedLandSites).value(join(&d.land_sites)).hint(Key::NumbersHint).length(0, 400).view(lang)}
+        {Field::new("sh-needs", "needs", Key::LinkedNeeds).value(join(&d.needs)).hint(Key::NumbersHint).length(0, 400).view(lang)}
     }
 }
 
@@ -443,6 +467,8 @@ pub fn SheetEditPage() -> impl IntoView {
                 expected_results: d.expected_results.clone(),
                 schedule: d.schedule.clone(),
                 proposal: d.proposal.as_ref().and_then(|p| p.id.parse().ok()),
+                land_sites: d.links.iter().filter(|l| l.href.starts_with("/foncier/")).filter_map(|l| l.id.parse().ok()).collect(),
+                needs: d.links.iter().filter(|l| l.href.starts_with("/annonces/")).filter_map(|l| l.id.parse().ok()).collect(),
                 ..SheetDraft::default()
             };
             let action = format!("/fiches/{}/modifier", d.summary.id);

@@ -991,6 +991,17 @@ pub trait ActionSheets: Send + Sync {
         signed_on: &str,
     ) -> Result<i64, ServiceError>;
 
+    /// Sets the contract's kind (`contrat_cadre` or `protocole`), title and signing date
+    /// (`YYYY-MM-DD`, or empty while unsigned).
+    async fn set_contract(
+        &self,
+        viewer: &Viewer,
+        territory: &str,
+        kind: &str,
+        title: &str,
+        signed_on: &str,
+    ) -> Result<(), ServiceError>;
+
     async fn add_signatory(
         &self,
         viewer: &Viewer,

@@ -1005,17 +1005,27 @@ pub async fn recipients(
     .await
 }
 
-/// Names and dates a contract (the demonstration data; contracts are signed outside).
+/// Names and dates a contract (it is signed outside the platform, then recorded here).
 pub async fn sign_contract(
     db: &impl ConnectionTrait,
     contract: i64,
     title: &str,
     signed_at: i64,
 ) -> anyhow::Result<()> {
+    set_contract(db, contract, "contrat_cadre", title, Some(signed_at)).await
+}
+
+pub async fn set_contract(
+    db: &impl ConnectionTrait,
+    contract: i64,
+    kind: &str,
+    title: &str,
+    signed_at: Option<i64>,
+) -> anyhow::Result<()> {
     exec(
         db,
-        "UPDATE contract SET title = ?, signed_at = ? WHERE id = ?",
-        vec![title.into(), signed_at.into(), contract.into()],
+        "UPDATE contract SET kind = ?, title = ?, signed_at = ? WHERE id = ?",
+        vec![kind.into(), title.into(), signed_at.into(), contract.into()],
     )
     .await?;
     Ok(())

@@ -72,24 +72,30 @@ fn id_of(f: &Fields, name: &str, problems: &mut Vec<FieldError>) -> Option<i64> 
     }
 }
 
-/// A fiche's own fields from the new-fiche or edit form: themes and EPCI are checkboxes
-/// named `theme_{code}` and `epci_{siren}`, partners a list of numbers.
-fn draft_of(f: &Fields) -> Result<SheetDraft, ServiceError> {
-    let mut problems = Vec::new();
-    let mut partners = Vec::new();
-    for part in field(f, "partners").split([',', ';', ' ']) {
+/// Numbers typed in one field, separated by commas or spaces ("12, 45").
+fn numbers(f: &Fields, name: &str, problems: &mut Vec<FieldError>) -> Vec<i64> {
+    let mut out = Vec::new();
+    for part in field(f, name).split([',', ';', ' ']) {
         let part = part.trim().trim_start_matches('#');
         if part.is_empty() {
             continue;
         }
         match part.parse::<i64>() {
-            Ok(n) => partners.push(n),
+            Ok(n) => out.push(n),
             Err(_) => {
-                problems.push(FieldError::new("partners", Problem::PartnerInvalid));
+                problems.push(FieldError::new(name, Problem::NumberInvalid));
                 break;
             }
         }
     }
+    out
+}
+
+/// A fiche's own fields from the new-fiche or edit form: themes and EPCI are checkboxes
+/// named `theme_{code}` and `epci_{siren}`, partners a list of numbers.
+fn draft_of(f: &Fields) -> Result<SheetDraft, ServiceError> {
+    let mut problems = Vec::new();
+    let partners = numbers(f, "partners", &mut problems);
     let mut themes: Vec<String> = f
         .keys()
         .filter_map(|k| k.strip_prefix("theme_").map(str::to_owned))
@@ -116,6 +122,8 @@ fn draft_of(f: &Fields) -> Result<SheetDraft, ServiceError> {
         expected_results: field(f, "expected_results").to_owned(),
         schedule: field(f, "schedule").to_owned(),
         proposal: id_of(f, "proposal", &mut problems),
+        land_sites: numbers(f, "land_sites", &mut problems),
+        needs: numbers(f, "needs", &mut problems),
         ..SheetDraft::default()
     };
     if problems.is_empty() {
@@ -203,6 +211,8 @@ async fn edit(
         expected_results: Some(d.expected_results),
         schedule: Some(d.schedule),
         proposal: d.proposal,
+        land_sites: Some(d.land_sites),
+        needs: Some(d.needs),
         lines: None,
         indicators: None,
     };
@@ -394,6 +404,31 @@ async fn add_avenant(
     }
 }
 
+async fn set_contract(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(territory): Path<String>,
+    Form(f, sent): Form<Fields>,
+) -> Response {
+    let SignedIn { viewer, .. } = me;
+    let page = format!("/territoires/{territory}/contrat");
+    match state
+        .services
+        .action_sheets
+        .set_contract(
+            &viewer,
+            &territory,
+            field(&f, "kind"),
+            field(&f, "title"),
+            field(&f, "signed_on"),
+        )
+        .await
+    {
+        Ok(()) => to(&page, "contrat=1"),
+        Err(e) => sent.refused(&state, &page, e).await,
+    }
+}
+
 async fn add_signatory(
     State(state): State<AppState>,
     me: SignedIn,
@@ -543,4 +578,5 @@ pub fn router() -> Router<AppState> {
         .route("/fiches/{id}/etapes", post(step))
         .route("/territoires/{id}/contrat/avenants", post(add_avenant))
         .route("/territoires/{id}/contrat/signataires", post(add_signatory))
+        .route("/territoires/{id}/contrat", post(set_contract))
 }

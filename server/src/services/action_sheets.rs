@@ -1788,6 +1788,8 @@ impl app::ports::ActionSheets for ActionSheetService {
                 .unwrap_or(current.expected_results.clone()),
             schedule: p.schedule.unwrap_or(current.schedule.clone()),
             proposal: p.proposal.or(current.proposal),
+            land_sites: p.land_sites.clone().unwrap_or(current.land_sites.clone()),
+            needs: p.needs.clone().unwrap_or(current.needs.clone()),
             lines: p.lines.clone().unwrap_or(current.lines.clone()),
             indicators: p.indicators.clone().unwrap_or(current.indicators.clone()),
             ..current
@@ -2098,6 +2100,43 @@ impl app::ports::ActionSheets for ActionSheetService {
         .await?;
         txn.commit().await.context("committing an avenant")?;
         Ok(number)
+    }
+
+    async fn set_contract(
+        &self,
+        viewer: &Viewer,
+        territory: &str,
+        kind: &str,
+        title: &str,
+        signed_on: &str,
+    ) -> Result<(), ServiceError> {
+        self.territory_name(territory).await?;
+        let regions = crate::db::directory::territory_regions(&self.db, territory).await?;
+        if !Self::may_manage_contract(viewer, territory, regions.first()) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut problems = Vec::new();
+        let kind = app::domain::action_sheet::ContractKind::parse(kind.trim());
+        if kind.is_none() {
+            problems.push(FieldError::new(
+                "kind",
+                Problem::KindInvalid.saying("expected contrat_cadre or protocole"),
+            ));
+        }
+        let title = title.trim();
+        long_text(title, rule::MAX_TITLE, "title", &mut problems);
+        let signed = optional_date(signed_on, "signed_on", &mut problems);
+        let Some(kind) = kind.filter(|_| problems.is_empty()) else {
+            return Err(ServiceError::Invalid(problems));
+        };
+        let txn = self.db.begin().await.context("contract transaction")?;
+        q::lock_contract(&txn, territory).await?;
+        let contract = q::contract(&txn, territory)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        q::set_contract(&txn, contract.id, kind.code(), title, signed).await?;
+        txn.commit().await.context("committing a contract")?;
+        Ok(())
     }
 
     async fn add_signatory(

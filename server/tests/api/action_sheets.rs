@@ -611,10 +611,42 @@ async fn a_fiche_is_written_reviewed_by_both_committees_and_inscribed(backend: B
         &[("action", "inscribe"), ("avenant", "1")],
     )
     .await;
+    // The contract is a protocole d'accord here, signed on a date; a bad kind changes nothing.
+    let details = format!("/territoires/{ARVE}/contrat");
+    let r = chef
+        .post(
+            &details,
+            &[("kind", "convention"), ("title", "X"), ("signed_on", "")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    posted(
+        &mut chef,
+        &details,
+        &[
+            ("kind", "protocole"),
+            (
+                "title",
+                "Protocole Territoires d'industrie de la vallée de l'Arve",
+            ),
+            ("signed_on", "2027-01-10"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM contract WHERE territory_id = '{ARVE}' AND kind = 'protocole' AND signed_at IS NOT NULL"
+        ))
+        .await,
+        1
+    );
     let (_, contract) = Browser::new(&app)
         .get(&format!("/territoires/{ARVE}/contrat"))
         .await;
     assert!(contract.contains("data-testid=\"avenant-1\""), "{contract}");
+    assert!(
+        contract.contains("Protocole d&#x27;accord") || contract.contains("Protocole d'accord")
+    );
     assert!(
         contract.contains("Robotisation d&#x27;une ligne de décolletage")
             || contract.contains("Robotisation d'une ligne de décolletage")
