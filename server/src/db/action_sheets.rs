@@ -59,6 +59,7 @@ pub async fn sheet(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<
 }
 
 /// The fiches matching the criteria (each `None` admits all), the newest change first.
+#[derive(Default)]
 pub struct SheetWhere<'a> {
     pub territory: Option<&'a str>,
     pub region: Option<&'a str>,
@@ -857,12 +858,8 @@ pub async fn awaiting_committee(
                 db,
                 &SheetWhere {
                     territory: Some(scope),
-                    region: None,
-                    axis: None,
                     status: Some("local_review"),
-                    funder: None,
-                    statuses: None,
-                    inscribed_only: false,
+                    ..SheetWhere::default()
                 },
             )
             .await?
@@ -870,13 +867,9 @@ pub async fn awaiting_committee(
         _ => sheets(
             db,
             &SheetWhere {
-                territory: None,
                 region: Some(scope),
-                axis: None,
                 status: Some("regional_review"),
-                funder: None,
-                statuses: None,
-                inscribed_only: false,
+                ..SheetWhere::default()
             },
         )
         .await?
@@ -1053,4 +1046,16 @@ pub async fn lock_contract(db: &impl ConnectionTrait, territory: &str) -> anyhow
     )
     .await?;
     Ok(())
+}
+
+/// The SIRENs of a territory's member EPCI.
+pub async fn territory_sirens(
+    db: &impl ConnectionTrait,
+    territory: &str,
+) -> anyhow::Result<Vec<String>> {
+    Ok(territory_epcis(db, territory)
+        .await?
+        .into_iter()
+        .map(|e| e.siren)
+        .collect())
 }

@@ -675,11 +675,7 @@ impl ActionSheetService {
         if themes.len() > rule::MAX_THEMES {
             problems.push(FieldError::new("themes", Problem::ListTooLong));
         }
-        let epcis_of_territory: Vec<String> = q::territory_epcis(db, territory)
-            .await?
-            .into_iter()
-            .map(|e| e.siren)
-            .collect();
+        let epcis_of_territory: Vec<String> = q::territory_sirens(db, territory).await?;
         let porteur_kind = PorteurKind::parse(d.porteur_kind.trim());
         let mut porteur_org = None;
         let mut porteur_epci = String::new();
@@ -1838,11 +1834,7 @@ impl app::ports::ActionSheets for ActionSheetService {
         if l.lines.len() >= rule::MAX_LINES {
             return Err(invalid("funder", Problem::ListTooLong));
         }
-        let epcis: Vec<String> = q::territory_epcis(&txn, &l.row.territory_id)
-            .await?
-            .into_iter()
-            .map(|e| e.siren)
-            .collect();
+        let epcis: Vec<String> = q::territory_sirens(&txn, &l.row.territory_id).await?;
         let mut problems = Vec::new();
         let Some(checked) = check_line(&txn, &epcis, line, "", &mut problems).await? else {
             return Err(ServiceError::Invalid(problems));
@@ -1863,11 +1855,7 @@ impl app::ports::ActionSheets for ActionSheetService {
     ) -> Result<(), ServiceError> {
         let txn = self.db.begin().await.context("line transaction")?;
         let (l, status) = self.follow_check(&txn, viewer, id).await?;
-        let epcis: Vec<String> = q::territory_epcis(&txn, &l.row.territory_id)
-            .await?
-            .into_iter()
-            .map(|e| e.siren)
-            .collect();
+        let epcis: Vec<String> = q::territory_sirens(&txn, &l.row.territory_id).await?;
         let mut problems = Vec::new();
         let Some(checked) = check_line(&txn, &epcis, line, "", &mut problems).await? else {
             return Err(ServiceError::Invalid(problems));
@@ -1991,12 +1979,8 @@ impl app::ports::ActionSheets for ActionSheetService {
             &self.db,
             &q::SheetWhere {
                 territory: Some(territory),
-                region: None,
-                axis: None,
-                status: None,
-                funder: None,
-                statuses: None,
                 inscribed_only: true,
+                ..q::SheetWhere::default()
             },
         )
         .await?;
