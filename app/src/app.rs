@@ -6,12 +6,13 @@ use crate::pages::{
     AccountPage, ActionPlanPage, ClaimsPage, ClustersPage, CommitteePage, ContractPage,
     DashboardPage, DecisionRecordPage, DistrictNewPage, DistrictPartnersPage, DistrictsPage,
     ExchangePage, ExchangesPage, FilieresPage, ForgotPage, HomePage, InboxPage, InvitationPage,
-    JoinPage, LandSiteEditPage, LandSiteNewPage, LandSitePage, MagicLinkPage, NeedEditPage,
-    NeedNewPage, NeedPage, NeedsPage, NotFound, OrganisationEditPage, OrganisationPage, PolesPage,
-    PracticeNewPage, PracticePage, PracticesPage, ProposalEditPage, ProposalNewPage, ProposalPage,
-    ProposalsPage, QueuePage, ResetPage, SearchPage, SessionPage, SheetEditPage, SheetNewPage,
+    JoinPage, LandSiteEditPage, LandSiteNewPage, LandSitePage, MagicLinkPage,
+    NationalScorecardPage, NeedEditPage, NeedNewPage, NeedPage, NeedsPage, NotFound,
+    OrganisationEditPage, OrganisationPage, PolesPage, PracticeNewPage, PracticePage,
+    PracticesPage, ProposalEditPage, ProposalNewPage, ProposalPage, ProposalsPage, QueuePage,
+    RegionScorecardPage, ResetPage, SearchPage, SessionPage, SheetEditPage, SheetNewPage,
     SheetPage, SignInPage, SignUpPage, TerritoriesPage, TerritoryEditPage, TerritoryPage,
-    TerritoryPartnersPage, VerifyPage,
+    TerritoryPartnersPage, TerritoryScorecardPage, VerifyPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -140,6 +141,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/pratiques/:id") view=PracticePage ssr=SsrMode::Async/>
                     <Route path=path!("/echanges") view=ExchangesPage ssr=SsrMode::Async/>
                     <Route path=path!("/echanges/:id") view=ExchangePage ssr=SsrMode::Async/>
+                    <Route path=path!("/suivi") view=NationalScorecardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/suivi/regions/:code") view=RegionScorecardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/suivi/territoires/:id") view=TerritoryScorecardPage ssr=SsrMode::Async/>
                     <Route path=path!("/simplification") view=ProposalsPage ssr=SsrMode::Async/>
                     <Route path=path!("/simplification/nouvelle") view=ProposalNewPage ssr=SsrMode::Async/>
                     <Route path=path!("/simplification/file") view=QueuePage ssr=SsrMode::Async/>

@@ -7,6 +7,7 @@ pub mod claims;
 pub mod clusters;
 pub mod directory;
 pub mod governance;
+pub mod monitoring;
 pub mod needs;
 pub mod network;
 pub mod organisations;

@@ -10,13 +10,27 @@ use leptos::prelude::*;
 /// Width of the overseas inset column, matching the migration's layout.
 pub const INSET_WIDTH: f64 = 190.0;
 
-/// The map of the 183 territories, metropolitan France with overseas insets.
+/// How one territory is coloured on a map of a figure: its class (0 to 4, darker with the
+/// value; `None` for no value, such as a secret amount or a territory outside the scope), the
+/// value as text for its label, and where its link leads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapFill {
+    pub class: Option<usize>,
+    pub value: String,
+    pub href: String,
+}
+
+/// The map of the 183 territories, metropolitan France with overseas insets. With `fills`, a
+/// map of one figure: each territory in its class's colour, its value in its label, and its
+/// link where the fill says.
 #[component]
 pub fn FranceMap(
     territories: Vec<MapTerritory>,
     width: f64,
     height: f64,
     #[prop(optional)] highlight: Option<String>,
+    #[prop(optional)] fills: Option<std::collections::HashMap<String, MapFill>>,
+    #[prop(optional)] caption: Option<String>,
 ) -> impl IntoView {
     let lang = use_lang();
     let slot = height / 5.0;
@@ -43,16 +57,26 @@ pub fn FranceMap(
     let shapes = territories
         .into_iter()
         .map(|ter| {
-            let class = if highlight.as_deref() == Some(ter.id.as_str()) {
-                "ti current"
-            } else {
-                "ti"
+            let fill = fills.as_ref().and_then(|f| f.get(&ter.id));
+            let class = match (fill, highlight.as_deref() == Some(ter.id.as_str())) {
+                (Some(f), _) => match f.class {
+                    Some(c) => format!("ti q{c}"),
+                    None => "ti none".to_owned(),
+                },
+                (None, true) => "ti current".to_owned(),
+                (None, false) if fills.is_some() => "ti none".to_owned(),
+                (None, false) => "ti".to_owned(),
             };
-            let label = ter.name.clone();
+            let label = match fill {
+                Some(f) => format!("{} : {}", ter.name, f.value),
+                None => ter.name.clone(),
+            };
+            let href = fill.map_or_else(|| format!("/territoires/{}", ter.id), |f| f.href.clone());
+            let title = label.clone();
             view! {
-                <a href=format!("/territoires/{}", ter.id) aria-label=label class=class>
+                <a href=href aria-label=label class=class>
                     <path d=ter.path>
-                        <title>{ter.name}</title>
+                        <title>{title}</title>
                     </path>
                 </a>
             }
@@ -69,7 +93,7 @@ pub fn FranceMap(
                 {frames}
                 {shapes}
             </svg>
-            <figcaption>{t(lang, Key::MapCaption)}</figcaption>
+            <figcaption>{caption.unwrap_or_else(|| t(lang, Key::MapCaption).to_owned())}</figcaption>
         </figure>
     }
 }

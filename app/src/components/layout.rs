@@ -41,6 +41,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <li><a href="/annonces">{t(lang, Key::NavNeeds)}</a></li>
                         <li><a href="/pratiques">{t(lang, Key::NavPractices)}</a></li>
                         <li><a href="/simplification">{t(lang, Key::NavSimplification)}</a></li>
+                        <li><a href="/suivi">{t(lang, Key::NavMonitoring)}</a></li>
                     </ul>
                 </nav>
                 </details>

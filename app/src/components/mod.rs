@@ -13,6 +13,7 @@ mod heading;
 mod layout;
 mod live;
 mod pager;
+mod quarter_chart;
 mod record;
 mod refused;
 mod suggest;
@@ -25,11 +26,12 @@ pub use error_view::ErrorView;
 pub use field::{Field, Select};
 pub use flash::Flash;
 pub use frame::Frame;
-pub use france_map::FranceMap;
+pub use france_map::{FranceMap, MapFill};
 pub use heading::{send_to, sign_in_href, sign_in_prompt, PageTitle};
 pub use layout::Layout;
 pub use live::{LiveForm, LIVE};
 pub use pager::Pager;
+pub use quarter_chart::QuarterChart;
 pub use record::{path_id, path_record, when_loaded};
 pub use refused::{
     field_problem, refused_here, ticked_or, typed_or, use_refused, FieldProblem, FormScope,

@@ -470,6 +470,9 @@ pub struct Ties {
     pub reviewing_committee: bool,
     /// A member of an organisation named as funder on one of its lines.
     pub funder: bool,
+    /// The national delegation, which steers and evaluates the programme (Senate rec. 12)
+    /// and is bound by the same secrecy as the committees.
+    pub national: bool,
 }
 
 /// Whether the amounts of a fiche are confidential: those of a fiche a firm carries are
@@ -479,18 +482,20 @@ pub fn confidential(porteur_is_firm: bool) -> bool {
 }
 
 /// The one disclosure rule: a confidential fiche's amounts are shown to its porteur's and
-/// partners' members, the territory's team, the members of the committees that review it and
-/// the members of its funders; to no one else (and never to the index, the API without such
-/// a reader's token, or public exports, which read as no one).
+/// partners' members, the territory's team, the members of the committees that review it,
+/// the members of its funders and the national delegation; to no one else (and never to the
+/// index, the API without such a reader's token, or public exports, which read as no one).
 pub fn may_see_amounts(porteur_is_firm: bool, ties: Ties) -> bool {
     !confidential(porteur_is_firm)
         || ties.porteur_or_partner
         || ties.territory_team
         || ties.reviewing_committee
         || ties.funder
+        || ties.national
 }
 
-/// Fewest fiches and porteurs a total must hold to include amounts its reader may not see.
+/// Fewest fiches, and porteurs, whose amounts a reader may not see that a total must hold
+/// to include them.
 pub const SECRET_MIN_SHEETS: usize = 3;
 pub const SECRET_MIN_PORTEURS: usize = 2;
 
@@ -508,22 +513,26 @@ pub struct Part {
 pub enum Cell {
     Sum(f64),
     /// It would reveal an amount the reader may not see: fewer than three fiches or two
-    /// porteurs behind it.
+    /// porteurs among those hidden from them.
     Secret,
 }
 
 /// The total of `parts` as the reader may be shown it: the sum, when every amount in it is
-/// visible to them or when it holds at least [`SECRET_MIN_SHEETS`] fiches of at least
-/// [`SECRET_MIN_PORTEURS`] porteurs; "secret" otherwise.
+/// visible to them, or when the parts hidden from them hold at least [`SECRET_MIN_SHEETS`]
+/// fiches of at least [`SECRET_MIN_PORTEURS`] porteurs; "secret" otherwise. The hidden parts
+/// alone are counted: the reader could subtract the visible ones from the sum, so a single
+/// hidden fiche among visible ones would be revealed.
 pub fn total(parts: &[Part]) -> Cell {
-    let sum: f64 = parts.iter().map(|p| p.amount).sum();
-    if parts.iter().all(|p| p.visible) {
+    // `+ 0.0` turns the empty sum's -0 into 0.
+    let sum: f64 = parts.iter().map(|p| p.amount).sum::<f64>() + 0.0;
+    let hidden = || parts.iter().filter(|p| !p.visible);
+    if hidden().next().is_none() {
         return Cell::Sum(sum);
     }
-    let mut sheets: Vec<i64> = parts.iter().map(|p| p.sheet).collect();
+    let mut sheets: Vec<i64> = hidden().map(|p| p.sheet).collect();
     sheets.sort_unstable();
     sheets.dedup();
-    let mut porteurs: Vec<i64> = parts.iter().map(|p| p.porteur).collect();
+    let mut porteurs: Vec<i64> = hidden().map(|p| p.porteur).collect();
     porteurs.sort_unstable();
     porteurs.dedup();
     if sheets.len() >= SECRET_MIN_SHEETS && porteurs.len() >= SECRET_MIN_PORTEURS {
@@ -718,6 +727,7 @@ pub fn ties(viewer: &Viewer, parties: &Parties<'_>) -> Ties {
             (Scope::Territory(t), role) if t == parties.territory && TEAM.contains(&role) => {
                 ties.territory_team = true;
             }
+            (Scope::National, Role::NationalDelegation) => ties.national = true,
             (Scope::Region(code), role @ (Role::RegionalCouncil | Role::RegionalState)) => {
                 if parties.regions.contains(code) {
                     ties.reviewing_committee = true;
@@ -1052,6 +1062,10 @@ mod tests {
                 funder: true,
                 ..Ties::default()
             },
+            Ties {
+                national: true,
+                ..Ties::default()
+            },
         ] {
             assert!(may_see_amounts(true, ties), "{ties:?}");
         }
@@ -1082,14 +1096,24 @@ mod tests {
             ]),
             Cell::Secret
         );
-        // Three fiches of two porteurs: the sum.
+        // Three hidden fiches of two porteurs: the sum, with the visible ones.
         assert_eq!(
             total(&[
                 part(1, 1, 1.0, false),
-                part(2, 1, 2.0, true),
-                part(3, 2, 3.0, false)
+                part(2, 1, 2.0, false),
+                part(3, 2, 3.0, false),
+                part(4, 3, 4.0, true)
             ]),
-            Cell::Sum(6.0)
+            Cell::Sum(10.0)
+        );
+        // One hidden fiche among visible ones would be the sum less theirs: secret.
+        assert_eq!(
+            total(&[
+                part(1, 1, 100.0, false),
+                part(2, 2, 50.0, true),
+                part(3, 3, 20.0, true)
+            ]),
+            Cell::Secret
         );
         // Two lines of the same fiche count once.
         assert_eq!(

@@ -12,6 +12,7 @@ pub mod geo;
 pub mod governance;
 pub mod ids;
 pub mod matching;
+pub mod monitoring;
 pub mod need;
 pub mod notification;
 pub mod organisation;

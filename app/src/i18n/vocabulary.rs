@@ -645,6 +645,30 @@ impl Instrument {
     }
 }
 
+impl crate::domain::monitoring::Figure {
+    /// The text naming this figure.
+    pub fn key(self) -> Key {
+        use crate::domain::monitoring::Figure;
+        match self {
+            Figure::Sheets => Key::ActionSheets,
+            Figure::Requested => Key::FigRequested,
+            Figure::Committed => Key::FigCommitted,
+            Figure::Paid => Key::FigPaid,
+            Figure::JobsPlanned => Key::IndJobsPlanned,
+            Figure::JobsCreated => Key::IndJobsCreated,
+            Figure::PrivateInvestment => Key::IndPrivateInvestment,
+            Figure::Hectares => Key::IndHectares,
+            Figure::PeopleTrained => Key::IndPeopleTrained,
+            Figure::FirmsSupported => Key::IndFirmsSupported,
+            Figure::ContactsRequested => Key::FigContactsRequested,
+            Figure::Partnerships => Key::FigPartnerships,
+            Figure::Exchanges => Key::FigExchanges,
+            Figure::ProposalsSent => Key::FigProposalsSent,
+            Figure::ProposalsAnswered => Key::FigProposalsAnswered,
+        }
+    }
+}
+
 impl Indicator {
     /// The text naming this code.
     pub fn key(self) -> Key {

@@ -6,7 +6,7 @@
 
 use crate::api::action_sheets::{
     get_action_plan, get_action_sheet, get_contract, get_sheet_choices, ActionPlan, Amount,
-    ContractView, SheetChoices, SheetDetail, SheetDraft, SheetSummary, Totals,
+    ContractView, SheetChoices, SheetDetail, SheetDraft, SheetSummary, TotalRow, Totals,
 };
 use crate::components::{
     path_record, when_loaded, BarChart, Field, Flash, FormScope, ProblemSummary, Select,
@@ -66,9 +66,17 @@ fn status_badge(lang: Lang, status: &str) -> impl IntoView {
     view! { <span class=format!("badge status sheet-{status}")>{SheetStatus::label_of(lang, status)}</span> }
 }
 
-/// The amounts of a table of totals, with "secret" where a cell would reveal a firm's.
-fn totals_table(lang: Lang, totals: &Totals, testid: &'static str) -> impl IntoView {
-    let row = |label: String, r: &crate::api::action_sheets::TotalRow, strong: bool| {
+/// A table of amounts, one row per `rows` (named by `label`), then `overall` in bold if given:
+/// fiches, requested, committed, paid, with "secret" where a cell would reveal a firm's.
+pub fn money_table(
+    lang: Lang,
+    (caption, first): (Key, Key),
+    rows: &[TotalRow],
+    label: impl Fn(&TotalRow) -> String,
+    overall: Option<&TotalRow>,
+    testid: &'static str,
+) -> impl IntoView {
+    let row = |label: String, r: &TotalRow, strong: bool| {
         let cells = view! {
             <td class="num">{format_int(lang, r.sheets)}</td>
             <td class="num">{euros(lang, r.requested)}</td>
@@ -81,8 +89,9 @@ fn totals_table(lang: Lang, totals: &Totals, testid: &'static str) -> impl IntoV
             view! { <tr data-key=r.key.clone()><th scope="row">{label}</th>{cells}</tr> }.into_any()
         }
     };
-    let head = move |first: Key| {
-        view! {
+    view! {
+        <table class="data" data-testid=testid>
+            <caption>{t(lang, caption)}</caption>
             <thead><tr>
                 <th scope="col">{t(lang, first)}</th>
                 <th scope="col" class="num">{t(lang, Key::ActionSheets)}</th>
@@ -90,31 +99,35 @@ fn totals_table(lang: Lang, totals: &Totals, testid: &'static str) -> impl IntoV
                 <th scope="col" class="num">{t(lang, Key::Committed)}</th>
                 <th scope="col" class="num">{t(lang, Key::Paid)}</th>
             </tr></thead>
-        }
-    };
-    let secret = totals
-        .by_axis
-        .iter()
-        .chain(&totals.by_funder)
-        .chain(std::iter::once(&totals.overall))
-        .any(|r| r.requested.is_none() || r.committed.is_none() || r.paid.is_none());
+            <tbody>
+                {rows.iter().map(|r| row(label(r), r, false)).collect_view()}
+                {overall.map(|r| row(t(lang, Key::TotalOverall).to_owned(), r, true))}
+            </tbody>
+        </table>
+    }
+}
+
+/// Whether any amount of `rows` reads "secret".
+pub fn any_secret<'a>(rows: impl IntoIterator<Item = &'a TotalRow>) -> bool {
+    rows.into_iter()
+        .any(|r| r.requested.is_none() || r.committed.is_none() || r.paid.is_none())
+}
+
+/// The amounts of a table of totals, with "secret" where a cell would reveal a firm's.
+pub fn totals_table(lang: Lang, totals: &Totals, testid: &'static str) -> impl IntoView {
+    let secret = any_secret(
+        totals
+            .by_axis
+            .iter()
+            .chain(&totals.by_funder)
+            .chain(std::iter::once(&totals.overall)),
+    );
     view! {
         <div class="table-scroll" data-testid=testid>
-            <table class="data" data-testid="totals-axis">
-                <caption>{t(lang, Key::TotalsByAxis)}</caption>
-                {head(Key::AxisLabel)}
-                <tbody>
-                    {totals.by_axis.iter().map(|r| row(Axis::label_of(lang, &r.key), r, false)).collect_view()}
-                    {row(t(lang, Key::TotalOverall).to_owned(), &totals.overall, true)}
-                </tbody>
-            </table>
-            <table class="data" data-testid="totals-funder">
-                <caption>{t(lang, Key::TotalsByFunder)}</caption>
-                {head(Key::Funder)}
-                <tbody>
-                    {totals.by_funder.iter().map(|r| row(funder_label(lang, &r.key, &r.label), r, false)).collect_view()}
-                </tbody>
-            </table>
+            {money_table(lang, (Key::TotalsByAxis, Key::AxisLabel), &totals.by_axis,
+                move |r| Axis::label_of(lang, &r.key), Some(&totals.overall), "totals-axis")}
+            {money_table(lang, (Key::TotalsByFunder, Key::Funder), &totals.by_funder,
+                move |r| funder_label(lang, &r.key, &r.label), None, "totals-funder")}
             {secret.then(|| view! { <p class="hint">{t(lang, Key::SecretHint)}</p> })}
         </div>
     }

@@ -9,6 +9,7 @@ pub(crate) mod committees;
 mod districts;
 mod home;
 mod land_site;
+mod monitoring;
 pub mod needs;
 pub mod network;
 mod not_found;
@@ -30,6 +31,7 @@ pub use committees::{CommitteePage, DecisionRecordPage, SessionPage};
 pub use districts::DistrictsPage;
 pub use home::HomePage;
 pub use land_site::{LandSiteEditPage, LandSiteNewPage, LandSitePage};
+pub use monitoring::{NationalScorecardPage, RegionScorecardPage, TerritoryScorecardPage};
 pub use needs::{FilieresPage, InboxPage, NeedEditPage, NeedNewPage, NeedPage, NeedsPage};
 pub use network::{
     DistrictNewPage, DistrictPartnersPage, ExchangePage, ExchangesPage, PracticeNewPage,

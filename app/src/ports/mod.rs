@@ -1019,6 +1019,17 @@ pub trait ActionSheets: Send + Sync {
     ) -> Result<Vec<crate::api::action_sheets::SheetSummary>, ServiceError>;
 }
 
+/// The programme's monitoring (`domain::monitoring`): scorecards computed from the records,
+/// as their reader may see them.
+#[async_trait::async_trait]
+pub trait Monitoring: Send + Sync {
+    async fn scorecard(
+        &self,
+        viewer: &Viewer,
+        query: &crate::api::monitoring::ScorecardQuery,
+    ) -> Result<crate::api::monitoring::Scorecard, ServiceError>;
+}
+
 #[derive(Clone)]
 pub struct Services {
     pub directory: Arc<dyn Directory>,
@@ -1030,6 +1041,7 @@ pub struct Services {
     pub claims: Arc<dyn Claims>,
     pub governance: Arc<dyn Governance>,
     pub action_sheets: Arc<dyn ActionSheets>,
+    pub monitoring: Arc<dyn Monitoring>,
 }
 
 /// The services from context; a missing context is a wiring bug reported as internal.

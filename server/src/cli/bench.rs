@@ -261,6 +261,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             &db,
             super::demo::DemoArgs {
                 firms: args.firms,
+                sheets: 120,
                 seed: 1,
                 if_empty: false,
             },

@@ -22,6 +22,10 @@ pub struct DemoArgs {
     /// Seed of the generator: the same seed gives the same data.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Number of demonstration fiches-actions (ten per territory, in as many territories as
+    /// needed, the Arve valley excepted).
+    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(0..=100_000))]
+    pub sheets: u64,
     /// Do nothing if the database already holds firms (first start only).
     #[arg(long)]
     pub if_empty: bool,
@@ -945,7 +949,7 @@ pub async fn run(db: &DatabaseConnection, args: DemoArgs) -> anyhow::Result<()> 
     } else {
         0
     };
-    // Demonstration fiches-actions and contracts once, in a dozen territories.
+    // Demonstration fiches-actions and contracts once (by default in a dozen territories).
     let sheets = if fetch_count(
         &txn,
         "SELECT COUNT(*) AS n FROM action_sheet WHERE demo",
@@ -959,7 +963,7 @@ pub async fn run(db: &DatabaseConnection, args: DemoArgs) -> anyhow::Result<()> 
             db,
             &txn,
             &mut |n| rng.below(n),
-            12,
+            args.sheets as usize,
             db::organisations::now(),
         )
         .await?

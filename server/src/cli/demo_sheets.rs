@@ -179,23 +179,27 @@ struct IdRow {
     id: i64,
 }
 
-/// Writes the demonstration fiches and contracts of up to `territories` territories in the
-/// caller's transaction; returns how many fiches.
+/// Writes `sheets` demonstration fiches, ten per territory (more past 1,820), and the
+/// contracts of their territories, in the caller's transaction; returns how many fiches.
 pub async fn generate(
     db: &sea_orm::DatabaseConnection,
     txn: &DatabaseTransaction,
     rng: &mut impl FnMut(usize) -> usize,
-    territories: usize,
+    sheets: usize,
     now: i64,
 ) -> anyhow::Result<usize> {
-    // Oyonnax first (demonstration firms are there), then others in order. The Arve valley
+    let territories = sheets.div_ceil(TEMPLATES.len()).clamp(1, 182);
+    let per_territory = sheets.div_ceil(territories);
+    // Oyonnax first (demonstration firms are there), then others spread over the country
+    // (their numbers scrambled, so that the map of a figure is not one region's). The Arve valley
     // (ti-8422), where the README's walkthrough and the browser tests start a contract from
     // its first avenant, is left without demonstration fiches.
     let chosen: Vec<TerritoryRow> = fetch_all(
         txn,
         "SELECT t.id, t.name, r.region_code AS region FROM territory t JOIN territory_region r \
          ON r.territory_id = t.id AND r.is_lead WHERE t.id <> 'ti-8422' \
-         ORDER BY CASE t.id WHEN 'ti-8413' THEN 0 ELSE 1 END, t.id LIMIT ?",
+         ORDER BY CASE t.id WHEN 'ti-8413' THEN 0 ELSE 1 END, \
+         (CAST(SUBSTR(t.id, 4) AS INTEGER) * 7919) % 1009, t.id LIMIT ?",
         vec![(territories as i64).into()],
     )
     .await?;
@@ -284,8 +288,21 @@ pub async fn generate(
             vec![t.id.as_str().into()],
         )
         .await?;
-        for (i, (title, axis, theme, description)) in TEMPLATES.iter().enumerate() {
-            let (stage, avenant) = STAGES[(i + k) % STAGES.len()];
+        for n in 0..per_territory {
+            if made >= sheets {
+                break;
+            }
+            let i = n % TEMPLATES.len();
+            let (template, axis, theme, description) = &TEMPLATES[i];
+            // Past the ten templates, later rounds of the same actions ("lot 2"...).
+            let round = n / TEMPLATES.len();
+            let named = if round == 0 {
+                (*template).to_owned()
+            } else {
+                format!("{template} (lot {})", round + 1)
+            };
+            let title = &named.as_str();
+            let (stage, avenant) = STAGES[(i + k + round) % STAGES.len()];
             // A firm carries every third fiche (its amounts are then confidential), an EPCI
             // every third, the territory the rest.
             let (porteur_kind, porteur_organisation, porteur_epci) = match (
@@ -298,6 +315,20 @@ pub async fn generate(
                 _ => ("territory", None, String::new()),
             };
             let base = (1 + rng(40)) as i64 * 25_000;
+            // The fiche is written about a year ago; its steps follow every 20 days, the
+            // commitments some months later and the payments after them.
+            let start = now - (300 + rng(60) as i64) * DAY;
+            let on = |days: i64| app::domain::text::iso_date(start + days * DAY);
+            let dated = |mut line: LineDraft| {
+                line.requested_on = on(0);
+                if line.committed > 0 {
+                    line.committed_on = on(140 + (line.requested % 7) * 9);
+                }
+                if line.paid > 0 {
+                    line.paid_on = on(230 + (line.requested % 5) * 11);
+                }
+                line
+            };
             let committed = |share: i64| {
                 if stage.implementing() || stage == SheetStatus::Completed {
                     base * share / 100
@@ -353,6 +384,7 @@ pub async fn generate(
                 paid: paid(25),
                 ..LineDraft::default()
             });
+            let lines: Vec<LineDraft> = lines.into_iter().map(dated).collect();
             let jobs = (2 + rng(30)) as f64;
             let draft = SheetDraft {
                 territory: t.id.clone(),
@@ -383,11 +415,27 @@ pub async fn generate(
                 Some(_) => avenant_id(second).await?,
                 None => None,
             };
-            let start = now - (300 + rng(60) as i64) * DAY;
             service
                 .advance_demo(txn, id, &path(stage, avenant), start)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo fiche {title:?}: {e:?}"))?;
+            // Jobs created so far: half the target under way, all of it once completed.
+            let created = match stage {
+                SheetStatus::InProgress | SheetStatus::Late => (jobs / 2.0).floor(),
+                SheetStatus::Completed => jobs,
+                _ => 0.0,
+            };
+            if created > 0.0 {
+                let indicator: Vec<IdRow> = fetch_all(
+                    txn,
+                    "SELECT id FROM action_sheet_indicator WHERE sheet_id = ? AND code = 'emplois_crees'",
+                    vec![id.into()],
+                )
+                .await?;
+                if let Some(ind) = indicator.first() {
+                    q::insert_value(txn, id, ind.id, start + 280 * DAY, created, (0, now)).await?;
+                }
+            }
             made += 1;
         }
     }

@@ -11,6 +11,7 @@ use super::AppState;
 use app::api::action_sheets::{SheetDetail, SheetDraft, SheetFilter, SheetList, SheetPatch};
 use app::api::claims::{ClaimDecision, ClaimOutcome, ClaimQueue, ClaimRequest, CreationRequest};
 use app::api::directory::{DistrictSummary, OrganisationDetail, TerritoryDetail, TerritorySummary};
+use app::api::monitoring::{Scorecard, ScorecardQuery};
 use app::api::needs::{MatchView, NeedDraft, NeedKind, NeedView};
 use app::api::network::PracticeList;
 use app::api::organisations::{LandSiteDetail, LandSiteDraft, LandSitePatch, OrganisationPatch};
@@ -79,6 +80,7 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             "/action-sheets/{id}",
             patch(patch_action_sheet),
         ),
+        (Method::GET, "/scorecards", get(get_scorecard)),
     ]
 }
 
@@ -395,6 +397,7 @@ codes! {
         create_action_sheet,
         get_action_sheet,
         patch_action_sheet,
+        get_scorecard,
     ),
     modifiers(&BearerToken)
 )]
@@ -1021,6 +1024,37 @@ async fn list_action_sheets(
     let pairs = once(query, &[("territory", 16), ("region", 3), ("funder", 40)])?;
     let filter = SheetFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     Ok(Json(services.action_sheets.list(&who.viewer, &filter).await?).into_response())
+}
+
+/// The programme's scorecard for the nation, a region or a territory: fiches by axis and
+/// status, amounts by funder and instrument, indicator totals, contacts, partnerships,
+/// exchanges and simplification proposals (with the days they waited per level), and the
+/// figures of each region and territory within. A territory counts in its lead region; a
+/// region lists the interregional territories it only takes part in apart, outside its
+/// totals. Amounts of firms' fiches follow the disclosure rule (`null` reads "secret").
+#[utoipa::path(get, path = "/scorecards", operation_id = "getScorecard",
+    params(
+        ("scope" = Option<String>, Query, max_length = 40,
+            pattern = r"^(?:national|region:[0-9A-Za-z-]{1,8}|territory:ti-[0-9A-Za-z-]{1,13})$",
+            description = "national (the default), region:CODE or territory:ti-XXXX."),
+        ("from" = Option<String>, Query, max_length = 10, pattern = r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?$",
+            description = "First day counted (YYYY-MM-DD)."),
+        ("to" = Option<String>, Query, max_length = 10, pattern = r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?$",
+            description = "Last day counted (YYYY-MM-DD)."),
+    ),
+    responses(
+        (status = 200, description = "The scorecard.", body = Scorecard),
+        (status = 400, description = "A parameter has a bad value.", body = ErrorBody),
+        (status = 404, description = "No such region or territory.", body = ErrorBody),
+    ))]
+async fn get_scorecard(
+    State(services): State<Services>,
+    who: Who,
+    query: Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let pairs = once(query, &[("scope", 40), ("from", 10), ("to", 10)])?;
+    let query = ScorecardQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    Ok(Json(services.monitoring.scorecard(&who.viewer, &query).await?).into_response())
 }
 
 /// One fiche-action with its financial plan, indicators and timeline, as the reader may see

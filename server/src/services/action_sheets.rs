@@ -59,10 +59,15 @@ fn funder_of(l: &LineRow) -> Funder {
 }
 
 fn funder_key(l: &LineRow) -> String {
-    match (l.funder_kind.as_str(), l.funder_org_id) {
+    funder_key_of(&l.funder_kind, l.funder_org_id, &l.funder_ref)
+}
+
+/// The key a funder is filtered and totalled by (`organisation:ID`, `region:CODE`...).
+pub fn funder_key_of(kind: &str, org: Option<i64>, reference: &str) -> String {
+    match (kind, org) {
         ("organisation", Some(id)) => format!("organisation:{id}"),
         ("porteur", _) => "porteur".to_owned(),
-        (kind, _) => format!("{kind}:{}", l.funder_ref),
+        (kind, _) => format!("{kind}:{reference}"),
     }
 }
 
@@ -314,6 +319,104 @@ fn check_indicator(
     })
 }
 
+/// One line's part of a table of totals.
+pub struct MoneyEntry<'a> {
+    pub sheet: i64,
+    /// The porteur organisation, or the fiche's own id negated when no organisation carries it.
+    pub porteur: i64,
+    pub axis: &'a str,
+    pub funder: String,
+    pub funder_name: &'a str,
+    /// Requested, committed, paid.
+    pub amounts: [i64; 3],
+    /// Whether the reader may see this fiche's amounts.
+    pub shown: bool,
+}
+
+/// One line's part of a cell: (fiche, porteur, [requested, committed, paid], shown).
+pub type MoneyPart = (i64, i64, [i64; 3], bool);
+
+/// The cell of `parts`' amounts number `i` (requested, committed, paid), as `total` allows.
+pub fn money_cell(parts: &[MoneyPart], i: usize) -> Option<i64> {
+    let parts: Vec<Part> = parts
+        .iter()
+        .map(|(sheet, porteur, amounts, shown)| Part {
+            sheet: *sheet,
+            porteur: *porteur,
+            amount: amounts[i] as f64,
+            visible: *shown,
+        })
+        .collect();
+    match rule::total(&parts) {
+        // Whole euros summed as floats stay exact far beyond any programme's total.
+        Cell::Sum(s) => Some(s.round() as i64),
+        Cell::Secret => None,
+    }
+}
+
+/// A row of totals over `parts` (fiche, porteur, amounts, shown).
+pub fn total_row(key: String, label: String, parts: &[MoneyPart], sheets: u64) -> TotalRow {
+    TotalRow {
+        key,
+        label,
+        sheets,
+        requested: money_cell(parts, 0),
+        committed: money_cell(parts, 1),
+        paid: money_cell(parts, 2),
+    }
+}
+
+/// Totals by axis (every axis, in order), by funder and overall: `sheets` are the fiches
+/// counted, as (id, axis), and `entries` their lines.
+pub fn money_totals<'a>(
+    sheets: impl Iterator<Item = (i64, &'a str)>,
+    entries: impl Iterator<Item = MoneyEntry<'a>>,
+) -> Totals {
+    type Bucket = Vec<MoneyPart>;
+    let mut by_axis: BTreeMap<&str, Bucket> = BTreeMap::new();
+    let mut by_funder: BTreeMap<String, Bucket> = BTreeMap::new();
+    let mut names: HashMap<String, &str> = HashMap::new();
+    let mut all: Bucket = Vec::new();
+    let mut axis_sheets: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut count = 0;
+    for (_, axis) in sheets {
+        *axis_sheets.entry(axis).or_default() += 1;
+        count += 1;
+    }
+    for e in entries {
+        let p = (e.sheet, e.porteur, e.amounts, e.shown);
+        by_axis.entry(e.axis).or_default().push(p);
+        names.entry(e.funder.clone()).or_insert(e.funder_name);
+        by_funder.entry(e.funder).or_default().push(p);
+        all.push(p);
+    }
+    let distinct = |bucket: &Bucket| {
+        let mut ids: Vec<i64> = bucket.iter().map(|p| p.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len() as u64
+    };
+    let empty: Bucket = Vec::new();
+    Totals {
+        by_axis: Axis::ALL
+            .iter()
+            .map(|a| {
+                let bucket = by_axis.get(a.code()).unwrap_or(&empty);
+                let sheets = axis_sheets.get(a.code()).copied().unwrap_or(0);
+                total_row(a.code().to_owned(), String::new(), bucket, sheets)
+            })
+            .collect(),
+        by_funder: by_funder
+            .iter()
+            .map(|(key, bucket)| {
+                let name = names.get(key).copied().unwrap_or_default().to_owned();
+                total_row(key.clone(), name, bucket, distinct(bucket))
+            })
+            .collect(),
+        overall: total_row("all".to_owned(), String::new(), &all, count),
+    }
+}
+
 impl ActionSheetService {
     pub fn new(db: DatabaseConnection, clock: Clock, public_url: String) -> Self {
         ActionSheetService {
@@ -508,89 +611,19 @@ impl ActionSheetService {
 
     /// Totals by axis, by funder and overall of the fiches read, each cell as `total` allows.
     fn totals(read: &[(SheetRow, Vec<LineRow>, bool)]) -> Totals {
-        type Bucket = Vec<(i64, i64, [i64; 3], bool)>;
-        let part = |row: &SheetRow, l: &LineRow, shown: bool| {
-            (
-                row.id,
-                row.porteur_org_id.unwrap_or(-row.id),
-                [l.requested, l.committed, l.paid],
-                shown,
-            )
-        };
-        let mut by_axis: BTreeMap<String, Bucket> = BTreeMap::new();
-        let mut by_funder: BTreeMap<String, Bucket> = BTreeMap::new();
-        let mut names: HashMap<String, String> = HashMap::new();
-        let mut all: Bucket = Vec::new();
-        let mut axis_sheets: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-        for (row, lines, shown) in read {
-            axis_sheets
-                .entry(row.axis.clone())
-                .or_default()
-                .push(row.id);
-            for l in lines {
-                let p = part(row, l, *shown);
-                by_axis.entry(row.axis.clone()).or_default().push(p);
-                let key = funder_key(l);
-                names
-                    .entry(key.clone())
-                    .or_insert_with(|| l.funder_name.clone());
-                by_funder.entry(key).or_default().push(p);
-                all.push(p);
-            }
-        }
-        let cell = |bucket: &Bucket, i: usize| -> Option<i64> {
-            let parts: Vec<Part> = bucket
-                .iter()
-                .map(|(sheet, porteur, amounts, shown)| Part {
-                    sheet: *sheet,
-                    porteur: *porteur,
-                    amount: amounts[i] as f64,
-                    visible: *shown,
-                })
-                .collect();
-            match rule::total(&parts) {
-                // Whole euros summed as floats stay exact far beyond any programme's total.
-                Cell::Sum(s) => Some(s.round() as i64),
-                Cell::Secret => None,
-            }
-        };
-        let row_of = |key: String, label: String, bucket: &Bucket, sheets: u64| TotalRow {
-            key,
-            label,
-            sheets,
-            requested: cell(bucket, 0),
-            committed: cell(bucket, 1),
-            paid: cell(bucket, 2),
-        };
-        let distinct = |bucket: &Bucket| {
-            let mut ids: Vec<i64> = bucket.iter().map(|p| p.0).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            ids.len() as u64
-        };
-        let empty: Bucket = Vec::new();
-        Totals {
-            by_axis: Axis::ALL
-                .iter()
-                .map(|a| {
-                    let bucket = by_axis.get(a.code()).unwrap_or(&empty);
-                    let sheets = axis_sheets.get(a.code()).map_or(0, |v| v.len() as u64);
-                    row_of(a.code().to_owned(), String::new(), bucket, sheets)
-                })
-                .collect(),
-            by_funder: by_funder
-                .iter()
-                .map(|(key, bucket)| {
-                    row_of(
-                        key.clone(),
-                        names.get(key).cloned().unwrap_or_default(),
-                        bucket,
-                        distinct(bucket),
-                    )
-                })
-                .collect(),
-            overall: row_of("all".to_owned(), String::new(), &all, read.len() as u64),
-        }
+        let entries = read.iter().flat_map(|(row, lines, shown)| {
+            lines.iter().map(move |l| MoneyEntry {
+                sheet: row.id,
+                porteur: row.porteur_org_id.unwrap_or(-row.id),
+                axis: &row.axis,
+                funder: funder_key(l),
+                funder_name: &l.funder_name,
+                amounts: [l.requested, l.committed, l.paid],
+                shown: *shown,
+            })
+        });
+        let sheets = read.iter().map(|(row, _, _)| (row.id, row.axis.as_str()));
+        money_totals(sheets, entries)
     }
 
     /// The funders a line of a fiche of this territory may name, as (key, name).

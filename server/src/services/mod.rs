@@ -7,6 +7,7 @@ pub mod activities;
 pub mod claims;
 mod directory;
 pub mod governance;
+pub mod monitoring;
 pub mod needs;
 pub mod network;
 pub mod places;
@@ -47,6 +48,10 @@ pub fn build(
             public_url.clone(),
         )),
         action_sheets: Arc::new(sheets),
+        monitoring: Arc::new(monitoring::MonitoringService::new(
+            db.clone(),
+            clock.clone(),
+        )),
         claims: Arc::new(claims::ClaimService::new(
             db,
             places,

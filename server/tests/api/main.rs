@@ -13,6 +13,7 @@ mod directory;
 mod governance;
 mod land_sites;
 mod mail;
+mod monitoring;
 mod needs;
 mod network;
 mod operations;

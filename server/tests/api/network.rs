@@ -73,6 +73,7 @@ async fn partner_rankings_follow_the_industrial_profile_of_the_demo_data() {
         &app.db,
         server::cli::demo::DemoArgs {
             firms: 4_000,
+            sheets: 120,
             seed: 1,
             if_empty: false,
         },

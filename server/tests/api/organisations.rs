@@ -377,6 +377,7 @@ async fn members_only_organisations_are_shown_to_members_only(backend: Backend) 
         &app.db,
         server::cli::demo::DemoArgs {
             firms: 2_000,
+            sheets: 120,
             seed: 1,
             if_empty: false,
         },

@@ -156,6 +156,7 @@ async fn user_text_reaches_the_head_escaped_once(backend: Backend) {
         &app.db,
         server::cli::demo::DemoArgs {
             firms: 2_000,
+            sheets: 120,
             seed: 1,
             if_empty: false,
         },
@@ -310,6 +311,7 @@ async fn oversized_text_queries_are_refused_or_cost_little_on_every_list() {
         &app.db,
         server::cli::demo::DemoArgs {
             firms: 2_000,
+            sheets: 120,
             seed: 1,
             if_empty: false,
         },

@@ -1,0 +1,607 @@
+//! `/suivi`: the programme's scorecard (Senate rec. 12) for the nation, then a region
+//! (`/suivi/regions/{code}`), then a territory (`/suivi/territoires/{id}`): key figures that
+//! lead to their records, the map of the territories coloured by one figure with its legend
+//! and its table, charts by axis and funder, the commitments over time. All of it is server
+//! SVG and HTML; the period and the map's figure are a GET form.
+
+use super::action_sheets::{any_secret, euros, funder_label, money_table, totals_table};
+use crate::api::action_sheets::Amount;
+use crate::api::directory::get_overview;
+use crate::api::monitoring::{get_scorecard, ScopeRow, Scorecard, ScorecardQuery};
+use crate::components::{when_loaded, BarChart, FranceMap, MapFill, QuarterChart};
+use crate::domain::action_sheet::{Indicator, Instrument, SheetStatus};
+use crate::domain::monitoring::{breaks, class_of, Figure, Scope};
+use crate::domain::proposal::Level;
+use crate::domain::theme::Axis;
+use crate::error::AppError;
+use crate::i18n::{format_date, format_dec1, format_int, t, use_lang, Key, Lang};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::params::ParamsMap;
+use std::collections::HashMap;
+
+/// The map's figure when the address names none.
+const DEFAULT_FIGURE: Figure = Figure::JobsCreated;
+
+/// The national scorecard.
+#[component]
+pub fn NationalScorecardPage() -> impl IntoView {
+    scorecard_page(|_| "national".to_owned())
+}
+
+/// A region's scorecard.
+#[component]
+pub fn RegionScorecardPage() -> impl IntoView {
+    scorecard_page(|p| format!("region:{}", p.get("code").unwrap_or_default()))
+}
+
+/// A territory's scorecard.
+#[component]
+pub fn TerritoryScorecardPage() -> impl IntoView {
+    scorecard_page(|p| format!("territory:{}", p.get("id").unwrap_or_default()))
+}
+
+/// What the address asks: the scorecard's query and the map's figure.
+fn asked(scope: String, q: &ParamsMap) -> (ScorecardQuery, Figure) {
+    let query = ScorecardQuery {
+        scope,
+        from: q.get("du").unwrap_or_default(),
+        to: q.get("au").unwrap_or_default(),
+    };
+    let figure = q
+        .get("indicateur")
+        .and_then(|f| Figure::parse(&f))
+        .unwrap_or(DEFAULT_FIGURE);
+    (query, figure)
+}
+
+fn scorecard_page(scope: fn(&ParamsMap) -> String) -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || asked(scope(&params.read()), &query.read()),
+        |(q, figure)| async move {
+            let card = get_scorecard(q.clone()).await?;
+            let map = get_overview().await?;
+            Ok::<_, AppError>((q, figure, card, map))
+        },
+    );
+    when_loaded(data, move |(q, figure, card, map)| {
+        view! { <ScorecardView query=q figure=figure card=card map=map/> }
+    })
+}
+
+/// The address of `scope`'s scorecard with the same period and figure.
+fn scorecard_href(scope: &str, q: &ScorecardQuery, figure: Figure) -> String {
+    let base = Scope::parse(scope).map_or_else(|| "/suivi".to_owned(), |s| s.href());
+    let mut params = Vec::new();
+    if !q.from.is_empty() {
+        params.push(format!("du={}", q.from));
+    }
+    if !q.to.is_empty() {
+        params.push(format!("au={}", q.to));
+    }
+    if figure != DEFAULT_FIGURE {
+        params.push(format!("indicateur={}", figure.code()));
+    }
+    if params.is_empty() {
+        base
+    } else {
+        format!("{base}?{}", params.join("&"))
+    }
+}
+
+/// Where the records behind a scope's figures are listed.
+fn records_href(scope: &Scope, figure: Figure, extra: &str) -> String {
+    let place = |region: &str, territory: &str| match scope {
+        Scope::National => String::new(),
+        Scope::Region(code) => format!("{region}{code}"),
+        Scope::Territory(id) => format!("{territory}{id}"),
+    };
+    match figure {
+        Figure::ContactsRequested | Figure::Partnerships => match scope {
+            Scope::Territory(id) => format!("/annonces?territory={id}"),
+            _ => "/annonces".to_owned(),
+        },
+        Figure::Exchanges => "/echanges".to_owned(),
+        Figure::ProposalsSent | Figure::ProposalsAnswered => {
+            let p = place("?region=", "?territory=");
+            format!("/simplification{p}")
+        }
+        _ => format!(
+            "/recherche?kind=action_sheet{}{extra}",
+            place("&region=", "&territory=")
+        ),
+    }
+}
+
+/// A figure's value as text.
+fn figure_text(lang: Lang, figure: Figure, value: Option<f64>) -> String {
+    match (figure.in_euros(), value) {
+        (true, v) => euros(lang, v.map(|v| v.round() as i64)),
+        (false, Some(v)) if figure == Figure::Hectares => format_dec1(lang, v),
+        (false, Some(v)) => format_int(lang, v.max(0.0).round() as u64),
+        (false, None) => t(lang, Key::Secret).to_owned(),
+    }
+}
+
+/// Figures shown as key figures, in order.
+const KEY_FIGURES: [Figure; 15] = [
+    Figure::Sheets,
+    Figure::Requested,
+    Figure::Committed,
+    Figure::Paid,
+    Figure::JobsPlanned,
+    Figure::JobsCreated,
+    Figure::PrivateInvestment,
+    Figure::Hectares,
+    Figure::PeopleTrained,
+    Figure::FirmsSupported,
+    Figure::ContactsRequested,
+    Figure::Partnerships,
+    Figure::Exchanges,
+    Figure::ProposalsSent,
+    Figure::ProposalsAnswered,
+];
+
+/// The figures of the tables of regions and territories.
+const TABLE_FIGURES: [Figure; 7] = [
+    Figure::Sheets,
+    Figure::Committed,
+    Figure::JobsCreated,
+    Figure::Partnerships,
+    Figure::Exchanges,
+    Figure::ProposalsSent,
+    Figure::ProposalsAnswered,
+];
+
+#[component]
+fn ScorecardView(
+    query: ScorecardQuery,
+    figure: Figure,
+    card: Scorecard,
+    map: crate::api::directory::Overview,
+) -> impl IntoView {
+    let lang = use_lang();
+    let scope = Scope::parse(&card.scope).unwrap_or(Scope::National);
+    let title = match scope {
+        Scope::National => t(lang, Key::MonitoringTitle).to_owned(),
+        _ => format!("{} — {}", t(lang, Key::MonitoringTitle), card.name),
+    };
+    let action = scope.href();
+    let api = format!(
+        "/api/v1/scorecards?scope={}{}{}",
+        card.scope,
+        if query.from.is_empty() {
+            String::new()
+        } else {
+            format!("&from={}", query.from)
+        },
+        if query.to.is_empty() {
+            String::new()
+        } else {
+            format!("&to={}", query.to)
+        },
+    );
+    let breadcrumb = card.parent.clone().map(|(parent, name)| {
+        view! { <p class="breadcrumb"><a href=scorecard_href(&parent, &query, figure)>{name}</a></p> }
+    });
+    let territory_link = match &scope {
+        Scope::Territory(id) => Some(view! {
+            <p class="actions">
+                <a href=format!("/territoires/{id}")>{card.name.clone()}</a> " · "
+                <a href=format!("/territoires/{id}/plan")>{t(lang, Key::ActionPlan)}</a>
+            </p>
+        }),
+        _ => None,
+    };
+    let figure_options = Figure::ALL
+        .iter()
+        .map(|f| {
+            view! { <option value=f.code() selected=*f == figure>{t(lang, f.key())}</option> }
+        })
+        .collect_view();
+    let key_figures = KEY_FIGURES
+        .iter()
+        .map(|f| {
+            let value = card.figures.value(*f);
+            view! {
+                <div class="key-figure" data-figure=f.code()>
+                    <dt>{t(lang, f.key())}</dt>
+                    <dd><a href=records_href(&scope, *f, "") data-testid=format!("fig-{}", f.code())>{figure_text(lang, *f, value)}</a></dd>
+                </div>
+            }
+        })
+        .collect_view();
+    // The map: every territory counted here (and, for a region, those it takes part in).
+    let mapped: Vec<&ScopeRow> = card.territories.iter().chain(&card.interregional).collect();
+    let map_section = (!mapped.is_empty()).then(|| {
+        let values: Vec<f64> = mapped.iter().filter_map(|r| r.figures.value(figure)).collect();
+        let bounds = breaks(&values);
+        let fills: HashMap<String, MapFill> = mapped
+            .iter()
+            .map(|r| {
+                let v = r.figures.value(figure);
+                (
+                    r.id.clone(),
+                    MapFill {
+                        class: v.map(|v| class_of(v, &bounds)),
+                        value: figure_text(lang, figure, v),
+                        href: scorecard_href(&r.scope, &query, figure),
+                    },
+                )
+            })
+            .collect();
+        let legend = bounds
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let text = if i == 0 {
+                    figure_text(lang, figure, Some(0.0))
+                } else {
+                    format!("{} {}", t(lang, Key::LegendUpTo), figure_text(lang, figure, Some(*b)))
+                };
+                view! { <li><span class=format!("swatch q{i}") aria-hidden="true"></span>{text}</li> }
+            })
+            .collect_view();
+        let mut sorted: Vec<&ScopeRow> = mapped.clone();
+        sorted.sort_by(|a, b| {
+            b.figures
+                .value(figure)
+                .unwrap_or(-1.0)
+                .total_cmp(&a.figures.value(figure).unwrap_or(-1.0))
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        let rows = sorted
+            .into_iter()
+            .map(|r| {
+                view! {
+                    <tr>
+                        <th scope="row"><a href=scorecard_href(&r.scope, &query, figure)>{r.name.clone()}</a></th>
+                        <td class="num">{figure_text(lang, figure, r.figures.value(figure))}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let caption = format!("{} {}", t(lang, Key::MapOf), t(lang, figure.key()));
+        view! {
+            <section aria-labelledby="map-h" class="scorecard-map">
+                <h2 id="map-h">{caption.clone()}</h2>
+                <div class="map-and-table">
+                    <div>
+                        <FranceMap territories=map.map width=map.map_width height=map.map_height fills=fills caption=caption/>
+                        <h3 id="legend-h">{t(lang, Key::MapLegend)}</h3>
+                        <ul class="legend" aria-labelledby="legend-h" data-testid="map-legend">
+                            {legend}
+                            <li><span class="swatch none" aria-hidden="true"></span>{t(lang, Key::LegendNoValue)}</li>
+                        </ul>
+                    </div>
+                    <div class="table-scroll map-table">
+                        <table class="data" data-testid="map-table">
+                            <caption>{t(lang, Key::MapTable)}</caption>
+                            <thead><tr>
+                                <th scope="col">{t(lang, Key::ColTerritory)}</th>
+                                <th scope="col" class="num">{t(lang, figure.key())}</th>
+                            </tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                </div>
+            </section>
+        }
+    });
+    let regions = (!card.regions.is_empty()).then(|| {
+        scope_table(
+            lang,
+            &card.regions,
+            (Key::ScorecardByRegion, Key::ColRegion),
+            "regions",
+            &query,
+            figure,
+        )
+    });
+    let territories = (!card.territories.is_empty() && scope != Scope::National).then(|| {
+        scope_table(
+            lang,
+            &card.territories,
+            (Key::TerritoriesCounted, Key::ColTerritory),
+            "territories",
+            &query,
+            figure,
+        )
+    });
+    let interregional = (!card.interregional.is_empty()).then(|| {
+        scope_table(
+            lang,
+            &card.interregional,
+            (Key::Interregional, Key::ColTerritory),
+            "interregional",
+            &query,
+            figure,
+        )
+    });
+    let axis_rows: Vec<(String, u64)> = card
+        .by_axis
+        .iter()
+        .map(|r| (Axis::label_of(lang, &r.axis), r.sheets))
+        .collect();
+    let funder_rows: Vec<(String, u64)> = card
+        .totals
+        .by_funder
+        .iter()
+        .filter_map(|r| {
+            let committed = u64::try_from(r.committed?).ok()?;
+            Some((funder_label(lang, &r.key, &r.label), committed))
+        })
+        .collect();
+    let funder_hidden = card.totals.by_funder.iter().any(|r| r.committed.is_none());
+    let statuses: Vec<SheetStatus> = SheetStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| {
+            card.by_axis
+                .iter()
+                .any(|r| r.by_status.iter().any(|(c, n)| c == s.code() && *n > 0))
+        })
+        .collect();
+    let status_head = statuses
+        .iter()
+        .map(|s| view! { <th scope="col" class="num">{SheetStatus::label_of(lang, s.code())}</th> })
+        .collect_view();
+    let axis_status_rows = card
+        .by_axis
+        .iter()
+        .map(|r| {
+            let cells = statuses
+                .iter()
+                .map(|s| {
+                    let n = r
+                        .by_status
+                        .iter()
+                        .find(|(c, _)| c == s.code())
+                        .map_or(0, |(_, n)| *n);
+                    let href = records_href(
+                        &scope,
+                        Figure::Sheets,
+                        &format!("&axis={}&status={}", r.axis, s.code()),
+                    );
+                    view! { <td class="num"><a href=href>{format_int(lang, n)}</a></td> }
+                })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row"><a href=records_href(&scope, Figure::Sheets, &format!("&axis={}", r.axis))>{Axis::label_of(lang, &r.axis)}</a></th>
+                    <td class="num">{format_int(lang, r.sheets)}</td>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    let instrument_secret = any_secret(&card.by_instrument);
+    let instruments = money_table(
+        lang,
+        (Key::ByInstrument, Key::InstrumentLabel),
+        &card.by_instrument,
+        move |r| Instrument::label_of(lang, &r.key),
+        None,
+        "by-instrument",
+    );
+    let indicator_rows = card
+        .indicators
+        .iter()
+        .map(|r| {
+            let value = |v: Option<f64>| match (r.unit.as_str(), v) {
+                ("EUR", v) => euros(lang, v.map(|v| v.round() as i64)),
+                ("ha", Some(v)) => format!("{} ha", format_dec1(lang, v)),
+                (_, Some(v)) => format_int(lang, v.max(0.0).round() as u64),
+                (_, None) => t(lang, Key::Secret).to_owned(),
+            };
+            view! {
+                <tr data-key=r.code.clone()>
+                    <th scope="row">{Indicator::label_of(lang, &r.code)}</th>
+                    <td class="num">{format_int(lang, r.sheets)}</td>
+                    <td class="num">{value(r.target)}</td>
+                    <td class="num">{value(r.reached)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let wait_rows = card
+        .waits
+        .iter()
+        .map(|w| {
+            let level =
+                Level::parse(&w.level).map_or(w.level.clone(), |l| t(lang, l.key()).to_owned());
+            view! {
+                <tr data-key=w.level.clone()>
+                    <th scope="row">{level}</th>
+                    <td class="num">{format_int(lang, w.proposals)}</td>
+                    <td class="num">{format_dec1(lang, w.days)}</td>
+                    <td class="num">{format_dec1(lang, w.mean_days)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let quarter_rows: Vec<(String, Option<i64>, Option<i64>)> = card
+        .quarters
+        .iter()
+        .map(|q| (q.quarter.clone(), q.committed, q.paid))
+        .collect();
+    let fmt: fn(Option<i64>) -> String = match lang {
+        Lang::Fr => |a: Amount| euros(Lang::Fr, a),
+        Lang::En => |a: Amount| euros(Lang::En, a),
+    };
+    let quarter_table = card
+        .quarters
+        .iter()
+        .map(|q| {
+            view! {
+                <tr>
+                    <th scope="row">{q.quarter.clone()}</th>
+                    <td class="num">{euros(lang, q.committed)}</td>
+                    <td class="num">{euros(lang, q.paid)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let timeline = if quarter_rows.is_empty() {
+        view! { <p class="muted">{t(lang, Key::NoTimeline)}</p> }.into_any()
+    } else {
+        view! {
+            <QuarterChart rows=quarter_rows label=t(lang, Key::TimelineHeading).to_owned()
+                caption=t(lang, Key::TimelineCaption).to_owned() format=fmt testid="timeline"/>
+            <details>
+                <summary>{t(lang, Key::MapTable)}</summary>
+                <div class="table-scroll">
+                    <table class="data" data-testid="timeline-table">
+                        <caption>{t(lang, Key::TimelineHeading)}</caption>
+                        <thead><tr>
+                            <th scope="col">{t(lang, Key::ColQuarter)}</th>
+                            <th scope="col" class="num">{t(lang, Key::Committed)}</th>
+                            <th scope="col" class="num">{t(lang, Key::Paid)}</th>
+                        </tr></thead>
+                        <tbody>{quarter_table}</tbody>
+                    </table>
+                </div>
+            </details>
+        }
+        .into_any()
+    };
+    view! {
+        <Title text=title.clone()/>
+        {breadcrumb}
+        <h1>{title}</h1>
+        <p class="lead">{t(lang, Key::MonitoringLead)}</p>
+        {territory_link}
+        <form class="filters" method="get" action=action role="search">
+            <div class="field">
+                <label for="sc-from">{t(lang, Key::PeriodFrom)}</label>
+                <input id="sc-from" type="date" name="du" value=query.from.clone()/>
+            </div>
+            <div class="field">
+                <label for="sc-to">{t(lang, Key::PeriodTo)}</label>
+                <input id="sc-to" type="date" name="au" value=query.to.clone()/>
+            </div>
+            <div class="field">
+                <label for="sc-figure">{t(lang, Key::MapFigure)}</label>
+                <select id="sc-figure" name="indicateur">{figure_options}</select>
+            </div>
+            <button type="submit">{t(lang, Key::ShowFigures)}</button>
+        </form>
+        <section aria-labelledby="key-h">
+            <h2 id="key-h">{t(lang, Key::KeyFigures)}</h2>
+            <dl class="key-figures" data-testid="key-figures">{key_figures}</dl>
+            {(!card.every_amount_visible).then(|| view! { <p class="hint">{t(lang, Key::SomeAmountsHidden)}</p> })}
+            <p class="muted">{t(lang, Key::MonitoringAttribution)} " " {t(lang, Key::ComputedAt)} " " {format_date(lang, card.computed_at)}
+                " · " <a href=api>{t(lang, Key::FiguresAsJson)}</a></p>
+        </section>
+        {map_section}
+        {regions}
+        {territories}
+        {interregional}
+        <section aria-labelledby="axis-h">
+            <h2 id="axis-h">{t(lang, Key::SheetsByAxisStatus)}</h2>
+            <BarChart rows=axis_rows label=t(lang, Key::ChartByAxis).to_owned() caption=t(lang, Key::ChartByAxis).to_owned() testid="axis-chart"/>
+            <div class="table-scroll">
+                <table class="data" data-testid="axis-status">
+                    <caption>{t(lang, Key::SheetsByAxisStatus)}</caption>
+                    <thead><tr>
+                        <th scope="col">{t(lang, Key::AxisLabel)}</th>
+                        <th scope="col" class="num">{t(lang, Key::ActionSheets)}</th>
+                        {status_head}
+                    </tr></thead>
+                    <tbody>{axis_status_rows}</tbody>
+                </table>
+            </div>
+        </section>
+        <section aria-labelledby="amounts-h">
+            <h2 id="amounts-h">{t(lang, Key::AmountsHeading)}</h2>
+            {(!funder_rows.is_empty()).then(|| view! {
+                <BarChart rows=funder_rows label=t(lang, Key::ChartByFunder).to_owned() caption=t(lang, Key::ChartByFunder).to_owned() testid="funder-chart"/>
+            })}
+            {funder_hidden.then(|| view! { <p class="hint">{t(lang, Key::ChartFunderSecret)}</p> })}
+            {totals_table(lang, &card.totals, "scorecard-totals")}
+            <div class="table-scroll">{instruments}</div>
+            {instrument_secret.then(|| view! { <p class="hint">{t(lang, Key::SecretHint)}</p> })}
+        </section>
+        <section aria-labelledby="timeline-h">
+            <h2 id="timeline-h">{t(lang, Key::TimelineHeading)}</h2>
+            {timeline}
+        </section>
+        <section aria-labelledby="indicators-h">
+            <h2 id="indicators-h">{t(lang, Key::IndicatorsHeading)}</h2>
+            <div class="table-scroll">
+                <table class="data" data-testid="indicators">
+                    <caption>{t(lang, Key::IndicatorsHeading)}</caption>
+                    <thead><tr>
+                        <th scope="col">{t(lang, Key::ColIndicator)}</th>
+                        <th scope="col" class="num">{t(lang, Key::ActionSheets)}</th>
+                        <th scope="col" class="num">{t(lang, Key::ColTarget)}</th>
+                        <th scope="col" class="num">{t(lang, Key::ColReached)}</th>
+                    </tr></thead>
+                    <tbody>{indicator_rows}</tbody>
+                </table>
+            </div>
+        </section>
+        <section aria-labelledby="waits-h">
+            <h2 id="waits-h">{t(lang, Key::WaitsHeading)}</h2>
+            <div class="table-scroll">
+                <table class="data" data-testid="waits">
+                    <caption>{t(lang, Key::WaitsHeading)}</caption>
+                    <thead><tr>
+                        <th scope="col">{t(lang, Key::ColLevel)}</th>
+                        <th scope="col" class="num">{t(lang, Key::ColProposals)}</th>
+                        <th scope="col" class="num">{t(lang, Key::ColTotalDays)}</th>
+                        <th scope="col" class="num">{t(lang, Key::ColMeanDays)}</th>
+                    </tr></thead>
+                    <tbody>{wait_rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// A table of regions or territories with their main figures, each leading to its scorecard.
+fn scope_table(
+    lang: Lang,
+    rows: &[ScopeRow],
+    (heading, first): (Key, Key),
+    testid: &'static str,
+    query: &ScorecardQuery,
+    figure: Figure,
+) -> impl IntoView {
+    let head = TABLE_FIGURES
+        .iter()
+        .map(|f| view! { <th scope="col" class="num">{t(lang, f.key())}</th> })
+        .collect_view();
+    let body = rows
+        .iter()
+        .map(|r| {
+            let cells = TABLE_FIGURES
+                .iter()
+                .map(|f| view! { <td class="num">{figure_text(lang, *f, r.figures.value(*f))}</td> })
+                .collect_view();
+            view! {
+                <tr data-scope=r.scope.clone()>
+                    <th scope="row"><a href=scorecard_href(&r.scope, query, figure)>{r.name.clone()}</a></th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    let id = format!("{testid}-h");
+    let labelled = id.clone();
+    view! {
+        <section aria-labelledby=labelled>
+            <h2 id=id>{t(lang, heading)}</h2>
+            <div class="table-scroll">
+                <table class="data" data-testid=testid>
+                    <caption class="visually-hidden">{t(lang, heading)}</caption>
+                    <thead><tr><th scope="col">{t(lang, first)}</th>{head}</tr></thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

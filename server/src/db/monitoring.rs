@@ -1,0 +1,249 @@
+//! What the scorecards read: every record they count, in a few whole-table passes (one
+//! statement per kind of record, no statement per territory or per fiche), so that a national
+//! scorecard costs the same few statements whatever the number of territories.
+
+use super::fetch_all;
+use sea_orm::{ConnectionTrait, FromQueryResult};
+
+/// A fiche, as counted.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct SheetFact {
+    pub id: i64,
+    pub territory_id: String,
+    pub axis: String,
+    pub status: String,
+    pub porteur_kind: String,
+    pub porteur_org_id: Option<i64>,
+    /// The porteur organisation's kind (`firm`...), when an organisation carries it.
+    pub porteur_org_kind: Option<String>,
+    pub created_at: i64,
+}
+
+pub async fn sheets(db: &impl ConnectionTrait) -> anyhow::Result<Vec<SheetFact>> {
+    fetch_all(
+        db,
+        "SELECT s.id, s.territory_id, s.axis, s.status, s.porteur_kind, s.porteur_org_id, \
+         o.kind AS porteur_org_kind, s.created_at \
+         FROM action_sheet s LEFT JOIN organisation o ON o.id = s.porteur_org_id ORDER BY s.id",
+        vec![],
+    )
+    .await
+}
+
+/// A partner organisation of a fiche.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct PartnerFact {
+    pub sheet_id: i64,
+    pub organisation_id: i64,
+}
+
+pub async fn partners(db: &impl ConnectionTrait) -> anyhow::Result<Vec<PartnerFact>> {
+    fetch_all(
+        db,
+        "SELECT sheet_id, organisation_id FROM action_sheet_partner ORDER BY sheet_id",
+        vec![],
+    )
+    .await
+}
+
+/// A line of a financial plan.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct LineFact {
+    pub sheet_id: i64,
+    pub funder_kind: String,
+    pub funder_org_id: Option<i64>,
+    pub funder_ref: String,
+    pub instrument: String,
+    pub requested: i64,
+    pub committed: i64,
+    pub paid: i64,
+    pub requested_on: Option<i64>,
+    pub committed_on: Option<i64>,
+    pub paid_on: Option<i64>,
+    pub created_at: i64,
+}
+
+pub async fn lines(db: &impl ConnectionTrait) -> anyhow::Result<Vec<LineFact>> {
+    fetch_all(
+        db,
+        "SELECT sheet_id, funder_kind, funder_org_id, funder_ref, instrument, requested, \
+         committed, paid, requested_on, committed_on, paid_on, created_at \
+         FROM action_sheet_line ORDER BY sheet_id, id",
+        vec![],
+    )
+    .await
+}
+
+/// A funder named on some line, with its name (organisation, region or EPCI).
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct FunderName {
+    pub funder_kind: String,
+    pub funder_org_id: Option<i64>,
+    pub funder_ref: String,
+    pub name: String,
+}
+
+pub async fn funder_names(db: &impl ConnectionTrait) -> anyhow::Result<Vec<FunderName>> {
+    fetch_all(
+        db,
+        "SELECT f.funder_kind, f.funder_org_id, f.funder_ref, \
+         COALESCE(o.name, g.name, (SELECT MIN(m.name) FROM territory_member m WHERE m.siren = f.funder_ref), '') AS name \
+         FROM (SELECT DISTINCT funder_kind, funder_org_id, funder_ref FROM action_sheet_line) f \
+         LEFT JOIN organisation o ON o.id = f.funder_org_id \
+         LEFT JOIN region g ON g.code = f.funder_ref AND f.funder_kind IN ('region', 'state')",
+        vec![],
+    )
+    .await
+}
+
+/// An indicator of a fiche of the national list.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct IndicatorFact {
+    pub id: i64,
+    pub sheet_id: i64,
+    pub code: String,
+    pub target: f64,
+}
+
+pub async fn indicators(db: &impl ConnectionTrait) -> anyhow::Result<Vec<IndicatorFact>> {
+    fetch_all(
+        db,
+        "SELECT id, sheet_id, code, target FROM action_sheet_indicator WHERE code <> '' \
+         ORDER BY sheet_id, id",
+        vec![],
+    )
+    .await
+}
+
+/// A dated value of an indicator.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ValueFact {
+    pub indicator_id: i64,
+    pub measured_on: i64,
+    pub value: f64,
+}
+
+pub async fn values(db: &impl ConnectionTrait) -> anyhow::Result<Vec<ValueFact>> {
+    fetch_all(
+        db,
+        "SELECT v.indicator_id, v.measured_on, v.value FROM action_sheet_value v \
+         JOIN action_sheet_indicator i ON i.id = v.indicator_id WHERE i.code <> '' \
+         ORDER BY v.indicator_id, v.measured_on, v.id",
+        vec![],
+    )
+    .await
+}
+
+/// A contact between firms, in the territory of the side that asked (none when that side is
+/// a firm outside every territory).
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ContactFact {
+    pub territory_id: Option<String>,
+    pub status: String,
+    pub created_at: i64,
+    pub closed_at: Option<i64>,
+}
+
+pub async fn contacts(db: &impl ConnectionTrait) -> anyhow::Result<Vec<ContactFact>> {
+    fetch_all(
+        db,
+        const_format::concatcp!(
+            "SELECT CASE WHEN i.from_kind = 'territory' THEN i.from_id ELSE c.territory_id END \
+             AS territory_id, i.status, i.created_at, i.closed_at FROM interest i",
+            super::join_organisation_party!("o", "i.from_kind", "i.from_id", Organisation),
+            " LEFT JOIN commune c ON c.insee = o.commune_insee"
+        ),
+        vec![],
+    )
+    .await
+}
+
+/// An exchange a territory proposed to a European district.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ExchangeFact {
+    pub from_territory: String,
+    pub status: String,
+    pub reported_at: Option<i64>,
+}
+
+pub async fn exchanges(db: &impl ConnectionTrait) -> anyhow::Result<Vec<ExchangeFact>> {
+    fetch_all(
+        db,
+        "SELECT from_territory, status, reported_at FROM exchange",
+        vec![],
+    )
+    .await
+}
+
+/// A simplification proposal past its draft.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ProposalFact {
+    pub id: i64,
+    pub territory_id: String,
+    pub status: String,
+    pub submitted_at: Option<i64>,
+    pub answered_at: Option<i64>,
+}
+
+pub async fn proposals(db: &impl ConnectionTrait) -> anyhow::Result<Vec<ProposalFact>> {
+    fetch_all(
+        db,
+        "SELECT id, territory_id, status, submitted_at, answered_at FROM proposal \
+         WHERE status <> 'draft' ORDER BY id",
+        vec![],
+    )
+    .await
+}
+
+/// A territory with its lead region and name.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct TerritoryFact {
+    pub id: String,
+    pub name: String,
+    pub region_code: String,
+}
+
+pub async fn territories(db: &impl ConnectionTrait) -> anyhow::Result<Vec<TerritoryFact>> {
+    fetch_all(
+        db,
+        "SELECT t.id, t.name, COALESCE(r.region_code, t.region_code) AS region_code \
+         FROM territory t LEFT JOIN territory_region r ON r.territory_id = t.id AND r.is_lead \
+         ORDER BY t.id",
+        vec![],
+    )
+    .await
+}
+
+/// A region a territory spans without being led by it.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct SpanFact {
+    pub territory_id: String,
+    pub region_code: String,
+}
+
+pub async fn spans(db: &impl ConnectionTrait) -> anyhow::Result<Vec<SpanFact>> {
+    fetch_all(
+        db,
+        "SELECT territory_id, region_code FROM territory_region WHERE NOT is_lead \
+         ORDER BY territory_id, communes DESC, region_code",
+        vec![],
+    )
+    .await
+}
+
+/// A committee someone sits on: its kind and the territory or region it serves.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct SeatFact {
+    pub kind: String,
+    pub scope_id: String,
+}
+
+pub async fn seats(db: &impl ConnectionTrait, user: i64) -> anyhow::Result<Vec<SeatFact>> {
+    fetch_all(
+        db,
+        "SELECT c.kind, c.scope_id FROM committee_member m JOIN committee c ON c.id = m.committee_id \
+         WHERE m.user_id = ?",
+        vec![user.into()],
+    )
+    .await
+}

@@ -1,0 +1,734 @@
+//! Scorecards (`app::domain::monitoring`): every record they count is read in one pass per
+//! kind of record (`db::monitoring`), then each fiche is judged once for the reader with the
+//! fiches' own rules (`may_read`, `may_see_amounts` over `ties`), and the figures of the
+//! territories, regions and nation are summed from there, each amount cell as `total` allows.
+//! Nothing is cached: the first request after a write reads the write.
+
+use super::action_sheets::{
+    funder_key_of, money_cell, money_totals, total_row, MoneyEntry, MoneyPart,
+};
+use crate::clock::Clock;
+use crate::db::monitoring as q;
+use anyhow::Context;
+use app::api::action_sheets::TotalRow;
+use app::api::monitoring::{
+    AxisRow, Figures, IndicatorRow, QuarterRow, ScopeRow, Scorecard, ScorecardQuery, WaitRow,
+};
+use app::domain::action_sheet::{
+    self as rule, may_read, may_see_amounts, ties, Cell, Funder, FunderKind, Indicator, Instrument,
+    Part, Parties, PorteurKind, SheetStatus,
+};
+use app::domain::monitoring::{Period, Scope};
+use app::domain::policy::Viewer;
+use app::domain::proposal::{days_by_level, Level, Status, ALL_LEVELS};
+use app::domain::theme::Axis;
+use app::ports::ServiceError;
+use sea_orm::DatabaseConnection;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+#[derive(Clone)]
+pub struct MonitoringService {
+    db: DatabaseConnection,
+    clock: Clock,
+}
+
+/// Everything a scorecard counts, as read.
+pub struct Facts {
+    territories: Vec<q::TerritoryFact>,
+    /// Each territory's regions, the lead first.
+    regions_of: HashMap<String, Vec<String>>,
+    region_names: BTreeMap<String, String>,
+    sheets: Vec<q::SheetFact>,
+    partners: HashMap<i64, Vec<i64>>,
+    lines: HashMap<i64, Vec<q::LineFact>>,
+    funder_names: HashMap<String, String>,
+    /// Per fiche: (indicator code, target, dated values in order).
+    indicators: HashMap<i64, Vec<Measured>>,
+    contacts: Vec<q::ContactFact>,
+    exchanges: Vec<q::ExchangeFact>,
+    proposals: Vec<q::ProposalFact>,
+    /// Per proposal, the states it entered, in order.
+    steps: HashMap<i64, Vec<(i64, Status)>>,
+}
+
+/// An indicator of the national list: its code, target, and dated values in order.
+type Measured = (Indicator, f64, Vec<(i64, f64)>);
+
+/// How the reader stands towards one fiche: `None` when they may not read it, else whether
+/// they may see its amounts.
+type Reading = Option<bool>;
+
+/// What is counted per territory besides fiches.
+#[derive(Default, Clone, Copy)]
+struct Activity {
+    contacts_requested: u64,
+    partnerships: u64,
+    exchanges: u64,
+    proposals_sent: u64,
+    proposals_answered: u64,
+    /// Per level: proposals that reached it, days they waited there.
+    waits: [(u64, f64); 3],
+}
+
+impl Activity {
+    fn add(&mut self, o: &Activity) {
+        self.contacts_requested += o.contacts_requested;
+        self.partnerships += o.partnerships;
+        self.exchanges += o.exchanges;
+        self.proposals_sent += o.proposals_sent;
+        self.proposals_answered += o.proposals_answered;
+        for (w, x) in self.waits.iter_mut().zip(o.waits) {
+            w.0 += x.0;
+            w.1 += x.1;
+        }
+    }
+}
+
+/// One fiche as counted for one reader over one period.
+struct Counted<'a> {
+    fact: &'a q::SheetFact,
+    porteur: i64,
+    shown: bool,
+}
+
+impl MonitoringService {
+    pub fn new(db: DatabaseConnection, clock: Clock) -> Self {
+        MonitoringService { db, clock }
+    }
+
+    /// Reads every record a scorecard counts.
+    pub async fn facts(&self) -> anyhow::Result<Facts> {
+        let db = &self.db;
+        let territories = q::territories(db).await.context("territories")?;
+        let mut regions_of: HashMap<String, Vec<String>> = territories
+            .iter()
+            .map(|t| (t.id.clone(), vec![t.region_code.clone()]))
+            .collect();
+        for s in q::spans(db).await.context("territory regions")? {
+            regions_of
+                .entry(s.territory_id)
+                .or_default()
+                .push(s.region_code);
+        }
+        let region_names = crate::db::proposals::region_names(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect();
+        let sheets = q::sheets(db).await.context("fiches")?;
+        let mut partners: HashMap<i64, Vec<i64>> = HashMap::new();
+        for p in q::partners(db).await.context("partners")? {
+            partners
+                .entry(p.sheet_id)
+                .or_default()
+                .push(p.organisation_id);
+        }
+        let mut lines: HashMap<i64, Vec<q::LineFact>> = HashMap::new();
+        for l in q::lines(db).await.context("lines")? {
+            lines.entry(l.sheet_id).or_default().push(l);
+        }
+        let funder_names = q::funder_names(db)
+            .await
+            .context("funders")?
+            .into_iter()
+            .map(|f| {
+                (
+                    funder_key_of(&f.funder_kind, f.funder_org_id, &f.funder_ref),
+                    f.name,
+                )
+            })
+            .collect();
+        let mut values: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
+        for v in q::values(db).await.context("indicator values")? {
+            values
+                .entry(v.indicator_id)
+                .or_default()
+                .push((v.measured_on, v.value));
+        }
+        let mut indicators: HashMap<i64, Vec<Measured>> = HashMap::new();
+        for i in q::indicators(db).await.context("indicators")? {
+            if let Some(code) = Indicator::parse(&i.code) {
+                indicators.entry(i.sheet_id).or_default().push((
+                    code,
+                    i.target,
+                    values.remove(&i.id).unwrap_or_default(),
+                ));
+            }
+        }
+        let mut steps: HashMap<i64, Vec<(i64, Status)>> = HashMap::new();
+        for s in crate::db::proposals::all_steps(db).await.context("steps")? {
+            if let Some(status) = Status::parse(&s.to_status) {
+                let list = steps.entry(s.proposal_id).or_default();
+                if list.last().map(|(_, last)| *last) != Some(status) {
+                    list.push((s.at, status));
+                }
+            }
+        }
+        Ok(Facts {
+            territories,
+            regions_of,
+            region_names,
+            sheets,
+            partners,
+            lines,
+            funder_names,
+            indicators,
+            contacts: q::contacts(db).await.context("contacts")?,
+            exchanges: q::exchanges(db).await.context("exchanges")?,
+            proposals: q::proposals(db).await.context("proposals")?,
+            steps,
+        })
+    }
+
+    /// How `viewer` stands towards each fiche, in the order of `facts.sheets`.
+    async fn readings(&self, viewer: &Viewer, facts: &Facts) -> anyhow::Result<Vec<Reading>> {
+        let seats = match viewer.user_id {
+            Some(user) if viewer.signed_in() => q::seats(&self.db, user).await?,
+            _ => Vec::new(),
+        };
+        let empty = Vec::new();
+        Ok(facts
+            .sheets
+            .iter()
+            .map(|s| {
+                let regions = facts.regions_of.get(&s.territory_id).unwrap_or(&empty);
+                let funders: Vec<Funder> = facts
+                    .lines
+                    .get(&s.id)
+                    .map(|ls| {
+                        ls.iter()
+                            .map(|l| Funder {
+                                kind: FunderKind::parse(&l.funder_kind)
+                                    .unwrap_or(FunderKind::Porteur),
+                                organisation: l.funder_org_id,
+                                reference: l.funder_ref.clone(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let committee_member = seats.iter().any(|seat| match seat.kind.as_str() {
+                    "local_project" => seat.scope_id == s.territory_id,
+                    "regional_steering" => regions.contains(&seat.scope_id),
+                    _ => false,
+                });
+                let parties = Parties {
+                    territory: &s.territory_id,
+                    regions,
+                    porteur: s.porteur_org_id,
+                    partners: facts.partners.get(&s.id).map_or(&[], Vec::as_slice),
+                    funders: &funders,
+                    committee_member,
+                };
+                let t = ties(viewer, &parties);
+                let status = SheetStatus::parse(&s.status)?;
+                may_read(status, t).then(|| may_see_amounts(firm(s), t))
+            })
+            .collect())
+    }
+
+    /// The scorecard `query` asks for, as `viewer` may see it.
+    pub async fn compute(
+        &self,
+        viewer: &Viewer,
+        scope: &Scope,
+        period: Period,
+        query: &ScorecardQuery,
+    ) -> Result<Scorecard, ServiceError> {
+        let facts = self.facts().await?;
+        let readings = self.readings(viewer, &facts).await?;
+        let now = self.clock.now();
+        let mut by_territory: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, s) in facts.sheets.iter().enumerate() {
+            by_territory
+                .entry(s.territory_id.as_str())
+                .or_default()
+                .push(i);
+        }
+        Card {
+            facts: &facts,
+            readings: &readings,
+            by_territory,
+            period,
+            now,
+        }
+        .scorecard(scope, query, now)
+    }
+}
+
+fn firm(s: &q::SheetFact) -> bool {
+    s.porteur_kind == PorteurKind::Organisation.code()
+        && s.porteur_org_kind.as_deref() == Some("firm")
+}
+
+/// The figures of one reader and period, for any group of territories.
+struct Card<'a> {
+    facts: &'a Facts,
+    readings: &'a [Reading],
+    /// Indexes of `facts.sheets` per territory.
+    by_territory: HashMap<&'a str, Vec<usize>>,
+    period: Period,
+    now: i64,
+}
+
+impl<'a> Card<'a> {
+    /// The fiches of `territories` the reader may read, created by the period's end (a fiche
+    /// written before a period still counts in it: it is part of the plan then).
+    fn counted(&self, territories: &HashSet<&str>) -> Vec<Counted<'a>> {
+        let end = self.period.end(self.now);
+        let mut out = Vec::new();
+        for t in territories {
+            for &i in self.by_territory.get(t).into_iter().flatten() {
+                let s = &self.facts.sheets[i];
+                if let (Some(shown), true) = (self.readings[i], s.created_at <= end) {
+                    out.push(Counted {
+                        fact: s,
+                        porteur: s.porteur_org_id.unwrap_or(-s.id),
+                        shown,
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|c| c.fact.id);
+        out
+    }
+
+    /// Activity other than fiches, per territory, in the period.
+    fn activity(&self) -> HashMap<&'a str, Activity> {
+        let p = self.period;
+        let mut out: HashMap<&'a str, Activity> = HashMap::new();
+        for c in &self.facts.contacts {
+            let Some(t) = c.territory_id.as_deref() else {
+                continue;
+            };
+            let a = out.entry(t).or_default();
+            if p.contains(c.created_at) {
+                a.contacts_requested += 1;
+            }
+            if c.status == "concluded" && c.closed_at.is_some_and(|at| p.contains(at)) {
+                a.partnerships += 1;
+            }
+        }
+        for e in &self.facts.exchanges {
+            if e.status == "completed" && e.reported_at.is_some_and(|at| p.contains(at)) {
+                out.entry(e.from_territory.as_str()).or_default().exchanges += 1;
+            }
+        }
+        let end = p.end(self.now);
+        for pr in &self.facts.proposals {
+            let a = out.entry(pr.territory_id.as_str()).or_default();
+            if pr.submitted_at.is_some_and(|at| p.contains(at)) {
+                a.proposals_sent += 1;
+            }
+            let answered = Status::parse(&pr.status).is_some_and(Status::answered);
+            if answered && pr.answered_at.is_some_and(|at| p.contains(at)) {
+                a.proposals_answered += 1;
+            }
+            // Days waited per level, counted for the proposals sent in the period, up to its end.
+            if !pr.submitted_at.is_some_and(|at| p.contains(at)) {
+                continue;
+            }
+            let Some(list) = self.facts.steps.get(&pr.id) else {
+                continue;
+            };
+            let upto: Vec<(i64, Status)> =
+                list.iter().copied().filter(|(at, _)| *at <= end).collect();
+            let days = days_by_level(&upto, end);
+            for (slot, level) in ALL_LEVELS.iter().enumerate() {
+                if upto.iter().any(|(_, s)| reaches(*s, *level)) {
+                    a.waits[slot].0 += 1;
+                    a.waits[slot].1 += days[slot];
+                }
+            }
+        }
+        out
+    }
+
+    /// A line's amounts, each kept only when dated in the period (a request undated takes the
+    /// line's date; a commitment or payment undated counts only in an open period).
+    fn amounts(&self, l: &q::LineFact) -> [i64; 3] {
+        let p = self.period;
+        let keep = |amount: i64, on: Option<i64>| if p.holds(on) { amount } else { 0 };
+        [
+            keep(l.requested, l.requested_on.or(Some(l.created_at))),
+            keep(l.committed, l.committed_on),
+            keep(l.paid, l.paid_on),
+        ]
+    }
+
+    /// An indicator's value reached in the period: its latest value measured by its end
+    /// (and not before its start).
+    fn reached(&self, values: &[(i64, f64)]) -> Option<f64> {
+        let end = self.period.end(self.now);
+        values
+            .iter()
+            .rev()
+            .find(|(on, _)| *on <= end)
+            .filter(|(on, _)| self.period.from.is_none_or(|f| *on >= f))
+            .map(|(_, v)| *v)
+    }
+
+    fn figures(&self, counted: &[Counted<'_>], activity: &Activity) -> Figures {
+        let mut parts: Vec<MoneyPart> = Vec::new();
+        for c in counted {
+            for l in self.facts.lines.get(&c.fact.id).into_iter().flatten() {
+                parts.push((c.fact.id, c.porteur, self.amounts(l), c.shown));
+            }
+        }
+        let ind = self.indicator_rows(counted);
+        let reached = |code: Indicator| {
+            ind.iter()
+                .find(|r| r.code == code.code())
+                .and_then(|r| r.reached)
+                .unwrap_or(0.0)
+        };
+        let target = |code: Indicator| {
+            ind.iter()
+                .find(|r| r.code == code.code())
+                .and_then(|r| r.target)
+                .unwrap_or(0.0)
+        };
+        Figures {
+            sheets: counted.len() as u64,
+            requested: money_cell(&parts, 0),
+            committed: money_cell(&parts, 1),
+            paid: money_cell(&parts, 2),
+            jobs_planned: target(Indicator::JobsPlanned),
+            jobs_created: reached(Indicator::JobsCreated),
+            private_investment: ind
+                .iter()
+                .find(|r| r.code == Indicator::PrivateInvestment.code())
+                .map_or(Some(0.0), |r| r.reached),
+            hectares: reached(Indicator::Hectares),
+            people_trained: reached(Indicator::PeopleTrained),
+            firms_supported: reached(Indicator::FirmsSupported),
+            contacts_requested: activity.contacts_requested,
+            partnerships: activity.partnerships,
+            exchanges: activity.exchanges,
+            proposals_sent: activity.proposals_sent,
+            proposals_answered: activity.proposals_answered,
+        }
+    }
+
+    /// The national list's indicators over the fiches counted: targets and values reached,
+    /// those in euros as `total` allows.
+    fn indicator_rows(&self, counted: &[Counted<'_>]) -> Vec<IndicatorRow> {
+        Indicator::ALL
+            .iter()
+            .map(|code| {
+                let mut targets: Vec<Part> = Vec::new();
+                let mut reached: Vec<Part> = Vec::new();
+                let mut sheets = HashSet::new();
+                for c in counted {
+                    for (k, target, values) in
+                        self.facts.indicators.get(&c.fact.id).into_iter().flatten()
+                    {
+                        if k != code {
+                            continue;
+                        }
+                        sheets.insert(c.fact.id);
+                        // Only an amount in euros is confidential.
+                        let visible = c.shown || code.unit() != "EUR";
+                        let part = |amount| Part {
+                            sheet: c.fact.id,
+                            porteur: c.porteur,
+                            amount,
+                            visible,
+                        };
+                        targets.push(part(*target));
+                        reached.push(part(self.reached(values).unwrap_or(0.0)));
+                    }
+                }
+                let cell = |parts: &[Part]| match rule::total(parts) {
+                    Cell::Sum(s) => Some(s),
+                    Cell::Secret => None,
+                };
+                IndicatorRow {
+                    code: code.code().to_owned(),
+                    unit: code.unit().to_owned(),
+                    sheets: sheets.len() as u64,
+                    target: cell(&targets),
+                    reached: cell(&reached),
+                }
+            })
+            .collect()
+    }
+
+    fn scope_row(
+        &self,
+        scope: Scope,
+        id: &str,
+        name: &str,
+        region: &str,
+        territories: &HashSet<&str>,
+        activity: &HashMap<&str, Activity>,
+    ) -> ScopeRow {
+        let counted = self.counted(territories);
+        ScopeRow {
+            scope: scope.code(),
+            id: id.to_owned(),
+            name: name.to_owned(),
+            region: region.to_owned(),
+            figures: self.figures(&counted, &sum_activity(territories, activity)),
+        }
+    }
+
+    fn scorecard(
+        &self,
+        scope: &Scope,
+        query: &ScorecardQuery,
+        now: i64,
+    ) -> Result<Scorecard, ServiceError> {
+        let facts = self.facts;
+        let activity = self.activity();
+        let region_name = |code: &str| {
+            facts
+                .region_names
+                .get(code)
+                .cloned()
+                .unwrap_or_else(|| code.to_owned())
+        };
+        let territory_row = |t: &q::TerritoryFact| {
+            self.scope_row(
+                Scope::Territory(t.id.clone()),
+                &t.id,
+                &t.name,
+                &t.region_code,
+                &HashSet::from([t.id.as_str()]),
+                &activity,
+            )
+        };
+        let (name, parent, members, regions, territories, interregional) = match scope {
+            Scope::National => {
+                let mut led: BTreeMap<&str, HashSet<&str>> = BTreeMap::new();
+                for t in &facts.territories {
+                    led.entry(t.region_code.as_str())
+                        .or_default()
+                        .insert(t.id.as_str());
+                }
+                let regions = led
+                    .iter()
+                    .map(|(code, members)| {
+                        self.scope_row(
+                            Scope::Region((*code).to_owned()),
+                            code,
+                            &region_name(code),
+                            code,
+                            members,
+                            &activity,
+                        )
+                    })
+                    .collect();
+                let all: HashSet<&str> = facts.territories.iter().map(|t| t.id.as_str()).collect();
+                (
+                    "France".to_owned(),
+                    None,
+                    all,
+                    regions,
+                    facts.territories.iter().map(territory_row).collect(),
+                    Vec::new(),
+                )
+            }
+            Scope::Region(code) => {
+                if !facts.region_names.contains_key(code) {
+                    return Err(ServiceError::NotFound);
+                }
+                let led: Vec<&q::TerritoryFact> = facts
+                    .territories
+                    .iter()
+                    .filter(|t| t.region_code == *code)
+                    .collect();
+                let apart: Vec<&q::TerritoryFact> = facts
+                    .territories
+                    .iter()
+                    .filter(|t| {
+                        t.region_code != *code
+                            && facts
+                                .regions_of
+                                .get(&t.id)
+                                .is_some_and(|r| r.contains(code))
+                    })
+                    .collect();
+                (
+                    region_name(code),
+                    Some((Scope::National.code(), "France".to_owned())),
+                    led.iter().map(|t| t.id.as_str()).collect(),
+                    Vec::new(),
+                    led.into_iter().map(territory_row).collect(),
+                    apart.into_iter().map(territory_row).collect(),
+                )
+            }
+            Scope::Territory(id) => {
+                let Some(t) = facts.territories.iter().find(|t| t.id == *id) else {
+                    return Err(ServiceError::NotFound);
+                };
+                (
+                    t.name.clone(),
+                    Some((
+                        Scope::Region(t.region_code.clone()).code(),
+                        region_name(&t.region_code),
+                    )),
+                    HashSet::from([t.id.as_str()]),
+                    Vec::new(),
+                    Vec::new(),
+                    Vec::new(),
+                )
+            }
+        };
+        let counted = self.counted(&members);
+        let own = sum_activity(&members, &activity);
+        let figures = self.figures(&counted, &own);
+        let mut entries = Vec::new();
+        let mut by_instrument: BTreeMap<&str, Vec<MoneyPart>> = BTreeMap::new();
+        let mut quarters: BTreeMap<String, Vec<MoneyPart>> = BTreeMap::new();
+        for c in &counted {
+            for l in self.facts.lines.get(&c.fact.id).into_iter().flatten() {
+                let amounts = self.amounts(l);
+                let key = funder_key_of(&l.funder_kind, l.funder_org_id, &l.funder_ref);
+                entries.push(MoneyEntry {
+                    sheet: c.fact.id,
+                    porteur: c.porteur,
+                    axis: &c.fact.axis,
+                    funder_name: facts.funder_names.get(&key).map_or("", String::as_str),
+                    funder: key,
+                    amounts,
+                    shown: c.shown,
+                });
+                by_instrument
+                    .entry(l.instrument.as_str())
+                    .or_default()
+                    .push((c.fact.id, c.porteur, amounts, c.shown));
+                for (slot, on) in [(1, l.committed_on), (2, l.paid_on)] {
+                    if let Some(on) = on.filter(|_| amounts[slot] != 0) {
+                        let mut only = [0; 3];
+                        only[slot] = amounts[slot];
+                        quarters
+                            .entry(quarter_of(on))
+                            .or_default()
+                            .push((c.fact.id, c.porteur, only, c.shown));
+                    }
+                }
+            }
+        }
+        let totals = money_totals(
+            counted.iter().map(|c| (c.fact.id, c.fact.axis.as_str())),
+            entries.into_iter(),
+        );
+        let by_instrument: Vec<TotalRow> = Instrument::ALL
+            .iter()
+            .filter_map(|i| {
+                let parts = by_instrument.get(i.code())?;
+                let mut ids: Vec<i64> = parts.iter().map(|p| p.0).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                Some(total_row(
+                    i.code().to_owned(),
+                    String::new(),
+                    parts,
+                    ids.len() as u64,
+                ))
+            })
+            .collect();
+        let by_axis = Axis::ALL
+            .iter()
+            .map(|a| {
+                let mine: Vec<&Counted<'_>> =
+                    counted.iter().filter(|c| c.fact.axis == a.code()).collect();
+                AxisRow {
+                    axis: a.code().to_owned(),
+                    sheets: mine.len() as u64,
+                    by_status: SheetStatus::ALL
+                        .iter()
+                        .map(|s| {
+                            let n = mine.iter().filter(|c| c.fact.status == s.code()).count();
+                            (s.code().to_owned(), n as u64)
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let waits = ALL_LEVELS
+            .iter()
+            .enumerate()
+            .map(|(slot, level)| {
+                let (n, days) = own.waits[slot];
+                WaitRow {
+                    level: level.code().to_owned(),
+                    proposals: n,
+                    days,
+                    mean_days: if n == 0 { 0.0 } else { days / n as f64 },
+                }
+            })
+            .collect();
+        let quarters = quarters
+            .into_iter()
+            .map(|(quarter, parts)| QuarterRow {
+                quarter,
+                committed: money_cell(&parts, 1),
+                paid: money_cell(&parts, 2),
+            })
+            .collect();
+        let every_amount_visible = counted.iter().all(|c| c.shown);
+        Ok(Scorecard {
+            scope: scope.code(),
+            name,
+            parent,
+            from: query.from.clone(),
+            to: query.to.clone(),
+            computed_at: now,
+            indicators: self.indicator_rows(&counted),
+            figures,
+            by_axis,
+            totals,
+            by_instrument,
+            waits,
+            quarters,
+            regions,
+            territories,
+            interregional,
+            every_amount_visible,
+        })
+    }
+}
+
+/// Whether entering `status` means a proposal reached `level`'s people.
+fn reaches(status: Status, level: Level) -> bool {
+    matches!(
+        (level, status),
+        (Level::Territory, Status::AwaitingApproval)
+            | (Level::Region, Status::RegionalReview)
+            | (Level::National, Status::NationalReview)
+    )
+}
+
+fn sum_activity(territories: &HashSet<&str>, activity: &HashMap<&str, Activity>) -> Activity {
+    let mut out = Activity::default();
+    for t in territories {
+        if let Some(a) = activity.get(t) {
+            out.add(a);
+        }
+    }
+    out
+}
+
+/// `2026-T2` for a date in April to June 2026.
+fn quarter_of(at: i64) -> String {
+    let date = app::domain::text::iso_date(at);
+    let month: u32 = date.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
+    format!(
+        "{}-T{}",
+        date.get(0..4).unwrap_or("0000"),
+        (month - 1) / 3 + 1
+    )
+}
+
+#[async_trait::async_trait]
+impl app::ports::Monitoring for MonitoringService {
+    async fn scorecard(
+        &self,
+        viewer: &Viewer,
+        query: &ScorecardQuery,
+    ) -> Result<Scorecard, ServiceError> {
+        let (scope, period) = query.read()?;
+        self.compute(viewer, &scope, period, query).await
+    }
+}
