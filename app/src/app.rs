@@ -5,9 +5,9 @@ use crate::i18n::Lang;
 use crate::pages::{
     AccountPage, ActionPlanPage, ClaimsPage, ClustersPage, CommitteePage, ContractPage,
     DashboardPage, DecisionRecordPage, DistrictNewPage, DistrictPartnersPage, DistrictsPage,
-    ExchangePage, ExchangesPage, FilieresPage, ForgotPage, HomePage, InboxPage, InvitationPage,
-    JoinPage, LandSiteEditPage, LandSiteNewPage, LandSitePage, MagicLinkPage,
-    NationalScorecardPage, NeedEditPage, NeedNewPage, NeedPage, NeedsPage, NotFound,
+    EvaluationPage, EvaluationsPage, ExchangePage, ExchangesPage, FilieresPage, ForgotPage,
+    HomePage, InboxPage, InvitationPage, JoinPage, LandSiteEditPage, LandSiteNewPage, LandSitePage,
+    MagicLinkPage, NationalScorecardPage, NeedEditPage, NeedNewPage, NeedPage, NeedsPage, NotFound,
     OrganisationEditPage, OrganisationPage, PolesPage, PracticeNewPage, PracticePage,
     PracticesPage, ProposalEditPage, ProposalNewPage, ProposalPage, ProposalsPage, QueuePage,
     RegionScorecardPage, ResetPage, SearchPage, SessionPage, SheetEditPage, SheetNewPage,
@@ -142,6 +142,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/echanges") view=ExchangesPage ssr=SsrMode::Async/>
                     <Route path=path!("/echanges/:id") view=ExchangePage ssr=SsrMode::Async/>
                     <Route path=path!("/suivi") view=NationalScorecardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/suivi/evaluations") view=EvaluationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/suivi/evaluations/:id") view=EvaluationPage ssr=SsrMode::Async/>
                     <Route path=path!("/suivi/regions/:code") view=RegionScorecardPage ssr=SsrMode::Async/>
                     <Route path=path!("/suivi/territoires/:id") view=TerritoryScorecardPage ssr=SsrMode::Async/>
                     <Route path=path!("/simplification") view=ProposalsPage ssr=SsrMode::Async/>

@@ -34,6 +34,7 @@ pub mod m20261203_000023_governance;
 pub mod m20261203_000024_committees;
 mod m20261203_000025_public_names;
 pub mod m20261204_000026_action_sheets;
+pub mod m20261206_000027_monitoring;
 
 pub use geometry::{Frame, MAP_HEIGHT, MAP_WIDTH};
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000024_committees::Migration),
             Box::new(m20261203_000025_public_names::Migration),
             Box::new(m20261204_000026_action_sheets::Migration),
+            Box::new(m20261206_000027_monitoring::Migration),
         ]
     }
 }

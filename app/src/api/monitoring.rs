@@ -222,6 +222,67 @@ pub struct Scorecard {
     pub every_amount_visible: bool,
 }
 
+/// An evaluation, in lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationSummary {
+    pub id: i64,
+    /// `mi_parcours` or `fin_de_phase`.
+    pub kind: String,
+    pub title: String,
+    /// The date its figures are frozen at (`YYYY-MM-DD`).
+    pub taken_on: String,
+    pub created_at: i64,
+}
+
+/// The evaluations, and whether the reader may open one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluations {
+    pub items: Vec<EvaluationSummary>,
+    pub may_open: bool,
+}
+
+/// A narrative added to an evaluation's scorecard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Narrative {
+    /// `binome` or `region`.
+    pub author: String,
+    pub body: String,
+    pub updated_at: i64,
+}
+
+/// One scorecard of an evaluation, frozen, with its narratives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationView {
+    pub evaluation: EvaluationSummary,
+    /// As frozen: every amount for the national delegation, the public view for others.
+    pub card: Scorecard,
+    /// Whether `card` is the complete view.
+    pub complete: bool,
+    pub narratives: Vec<Narrative>,
+    /// The narratives the reader may write here (`binome`, `region`).
+    pub may_write: Vec<String>,
+}
+
+/// The evaluations.
+#[server]
+pub async fn get_evaluations() -> Result<Evaluations, AppError> {
+    let viewer = crate::ports::Who::current().viewer;
+    Ok(crate::ports::services()?
+        .monitoring
+        .evaluations(&viewer)
+        .await?)
+}
+
+/// One scorecard of an evaluation (`scope` as for scorecards).
+#[server]
+pub async fn get_evaluation(id: i64, scope: String) -> Result<EvaluationView, AppError> {
+    let viewer = crate::ports::Who::current().viewer;
+    Ok(crate::ports::services()?
+        .monitoring
+        .evaluation(&viewer, id, &scope)
+        .await?)
+}
+
 /// A scorecard, as the reader may see it.
 #[server]
 pub async fn get_scorecard(query: ScorecardQuery) -> Result<Scorecard, AppError> {

@@ -14,6 +14,7 @@
 //! (`action_sheet::may_see_amounts` and `action_sheet::total`) at every level, and so does
 //! private investment, the one indicator counted in euros.
 
+use super::policy::{Role, Scope as Seat, Viewer};
 use super::workflow::vocabulary;
 
 /// The part of the programme a scorecard covers.
@@ -98,6 +99,71 @@ impl Figure {
             Figure::Requested | Figure::Committed | Figure::Paid | Figure::PrivateInvestment
         )
     }
+}
+
+vocabulary! {
+    /// An evaluation of the programme the national delegation opens (Senate rec. 12).
+    EvaluationKind {
+        MidTerm => "mi_parcours",
+        Final => "fin_de_phase",
+    }
+}
+
+vocabulary! {
+    /// Who writes a narrative on an evaluation's scorecard: a territory's binôme (on its
+    /// territory's), its Region (on the region's, and on those of the territories it leads).
+    NarrativeAuthor {
+        Binome => "binome",
+        Region => "region",
+    }
+}
+
+/// Bounds of an evaluation's title and of a narrative.
+pub const MAX_EVALUATION_TITLE: usize = 200;
+pub const MAX_NARRATIVE: usize = 20_000;
+
+/// Who may open an evaluation: the national delegation.
+pub fn may_open_evaluation(viewer: &Viewer) -> bool {
+    viewer.signed_in()
+        && viewer
+            .memberships
+            .iter()
+            .any(|m| m.scope == Seat::National && m.role == Role::NationalDelegation)
+}
+
+/// The narratives `viewer` may write on the scorecard of `scope` (whose lead region is
+/// `lead_region` for a territory).
+pub fn narrative_authors(
+    viewer: &Viewer,
+    scope: &Scope,
+    lead_region: &str,
+) -> Vec<NarrativeAuthor> {
+    if !viewer.signed_in() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for m in &viewer.memberships {
+        let author = match (scope, &m.scope, m.role) {
+            (
+                Scope::Territory(id),
+                Seat::Territory(t),
+                Role::ElectedCoLead | Role::IndustrialCoLead,
+            ) if id == t => NarrativeAuthor::Binome,
+            (Scope::Territory(_), Seat::Region(code), Role::RegionalCouncil)
+                if code == lead_region =>
+            {
+                NarrativeAuthor::Region
+            }
+            (Scope::Region(r), Seat::Region(code), Role::RegionalCouncil) if r == code => {
+                NarrativeAuthor::Region
+            }
+            _ => continue,
+        };
+        if !out.contains(&author) {
+            out.push(author);
+        }
+    }
+    out
 }
 
 /// A period of dates, each bound included; either may be open.
@@ -204,6 +270,41 @@ mod tests {
         ] {
             assert_eq!(Scope::parse(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_binome_writes_on_its_territory_and_the_region_on_its_own() {
+        use crate::domain::policy::Membership;
+        let as_ = |scope: Seat, role: Role| Viewer {
+            user_id: Some(1),
+            memberships: vec![Membership { scope, role }],
+        };
+        let arve = Scope::Territory("ti-8422".into());
+        let elected = as_(Seat::Territory("ti-8422".into()), Role::ElectedCoLead);
+        assert_eq!(
+            narrative_authors(&elected, &arve, "84"),
+            [NarrativeAuthor::Binome]
+        );
+        assert!(narrative_authors(&elected, &Scope::Territory("ti-8413".into()), "84").is_empty());
+        let chef = as_(Seat::Territory("ti-8422".into()), Role::ProjectManager);
+        assert!(narrative_authors(&chef, &arve, "84").is_empty());
+        let region = as_(Seat::Region("84".into()), Role::RegionalCouncil);
+        assert_eq!(
+            narrative_authors(&region, &arve, "84"),
+            [NarrativeAuthor::Region]
+        );
+        assert_eq!(
+            narrative_authors(&region, &Scope::Region("84".into()), ""),
+            [NarrativeAuthor::Region]
+        );
+        assert!(narrative_authors(&region, &arve, "27").is_empty());
+        assert!(narrative_authors(&region, &Scope::National, "").is_empty());
+        assert!(may_open_evaluation(&as_(
+            Seat::National,
+            Role::NationalDelegation
+        )));
+        assert!(!may_open_evaluation(&region));
+        assert!(!may_open_evaluation(&Viewer::anonymous()));
     }
 
     #[test]

@@ -1152,4 +1152,24 @@ messages! {
     ChartByFunder => "Montants engagés par financeur (en euros)", "Amounts committed by funder (in euros)";
     ChartFunderSecret => "Les financeurs dont le montant est secret pour vous ne figurent pas sur le graphique.", "Funders whose amount is secret to you are not on the chart.";
     SeeScorecard => "Tableau de bord", "Scorecard";
+    EvaluationsTitle => "Évaluations du programme", "Programme evaluations";
+    EvaluationsLead => "À mi-parcours et en fin de phase, la délégation nationale fige le tableau de bord de chaque territoire, de chaque région et de la nation à une date ; les binômes et les Régions y ajoutent leur récit.", "At mid-term and at the end of the phase, the national delegation freezes the scorecard of every territory, region and the nation at a date; the binômes and the Regions add their narrative.";
+    OpenEvaluation => "Ouvrir une évaluation", "Open an evaluation";
+    EvaluationKindLabel => "Type d'évaluation", "Kind of evaluation";
+    EvMidTerm => "À mi-parcours", "Mid-term";
+    EvFinal => "De fin de phase", "End of phase";
+    EvaluationName => "Intitulé", "Title";
+    TakenOn => "Chiffres arrêtés au", "Figures as of";
+    NoEvaluation => "Aucune évaluation n'a encore été ouverte.", "No evaluation has been opened yet.";
+    EvaluationFrozen => "Chiffres figés : ils ne bougent plus, quoi qu'il arrive depuis aux fiches, aux mises en relation et aux propositions.", "Frozen figures: they no longer move, whatever has happened since to the fiches, contacts and proposals.";
+    ViewComplete => "Vue complète (tous les montants), réservée à la délégation nationale.", "Complete view (every amount), for the national delegation only.";
+    ViewPublic => "Vue publique : les montants confidentiels n'y sont comptés que dans les totaux qui ne les révèlent pas.", "Public view: confidential amounts are counted only in totals that do not reveal them.";
+    NarrativesHeading => "Récits", "Narratives";
+    NarrativeBinome => "Récit du binôme", "The binôme's narrative";
+    NarrativeRegion => "Récit de la Région", "The Region's narrative";
+    SaveNarrative => "Enregistrer le récit", "Save the narrative";
+    NoNarrative => "Aucun récit pour ce périmètre.", "No narrative for this scope.";
+    FlashEvaluationOpened => "Évaluation ouverte : les tableaux de bord sont figés.", "Evaluation opened: the scorecards are frozen.";
+    FlashNarrative => "Récit enregistré.", "Narrative saved.";
+    SeeEvaluations => "Évaluations", "Evaluations";
 }

@@ -645,6 +645,36 @@ impl Instrument {
     }
 }
 
+impl crate::domain::monitoring::EvaluationKind {
+    /// The text naming this kind.
+    pub fn key(self) -> Key {
+        match self {
+            crate::domain::monitoring::EvaluationKind::MidTerm => Key::EvMidTerm,
+            crate::domain::monitoring::EvaluationKind::Final => Key::EvFinal,
+        }
+    }
+
+    /// The text of a stored code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, Self::parse, Self::key)
+    }
+}
+
+impl crate::domain::monitoring::NarrativeAuthor {
+    /// The text naming this author's narrative.
+    pub fn key(self) -> Key {
+        match self {
+            crate::domain::monitoring::NarrativeAuthor::Binome => Key::NarrativeBinome,
+            crate::domain::monitoring::NarrativeAuthor::Region => Key::NarrativeRegion,
+        }
+    }
+
+    /// The text of a stored code.
+    pub fn label_of(lang: Lang, code: &str) -> String {
+        label_of(lang, code, Self::parse, Self::key)
+    }
+}
+
 impl crate::domain::monitoring::Figure {
     /// The text naming this figure.
     pub fn key(self) -> Key {

@@ -31,7 +31,10 @@ pub use committees::{CommitteePage, DecisionRecordPage, SessionPage};
 pub use districts::DistrictsPage;
 pub use home::HomePage;
 pub use land_site::{LandSiteEditPage, LandSiteNewPage, LandSitePage};
-pub use monitoring::{NationalScorecardPage, RegionScorecardPage, TerritoryScorecardPage};
+pub use monitoring::{
+    EvaluationPage, EvaluationsPage, NationalScorecardPage, RegionScorecardPage,
+    TerritoryScorecardPage,
+};
 pub use needs::{FilieresPage, InboxPage, NeedEditPage, NeedNewPage, NeedPage, NeedsPage};
 pub use network::{
     DistrictNewPage, DistrictPartnersPage, ExchangePage, ExchangesPage, PracticeNewPage,

@@ -7,10 +7,16 @@
 use super::action_sheets::{any_secret, euros, funder_label, money_table, totals_table};
 use crate::api::action_sheets::Amount;
 use crate::api::directory::get_overview;
-use crate::api::monitoring::{get_scorecard, ScopeRow, Scorecard, ScorecardQuery};
-use crate::components::{when_loaded, BarChart, FranceMap, MapFill, QuarterChart};
+use crate::api::monitoring::{
+    get_evaluation, get_evaluations, get_scorecard, EvaluationView, Evaluations, ScopeRow,
+    Scorecard, ScorecardQuery,
+};
+use crate::components::{
+    when_loaded, BarChart, Field, Flash, FormScope, FranceMap, MapFill, ProblemSummary,
+    QuarterChart, Select,
+};
 use crate::domain::action_sheet::{Indicator, Instrument, SheetStatus};
-use crate::domain::monitoring::{breaks, class_of, Figure, Scope};
+use crate::domain::monitoring::{breaks, class_of, EvaluationKind, Figure, NarrativeAuthor, Scope};
 use crate::domain::proposal::Level;
 use crate::domain::theme::Axis;
 use crate::error::AppError;
@@ -68,20 +74,29 @@ fn scorecard_page(scope: fn(&ParamsMap) -> String) -> impl IntoView {
         },
     );
     when_loaded(data, move |(q, figure, card, map)| {
-        view! { <ScorecardView query=q figure=figure card=card map=map/> }
+        view! { <ScorecardView query=q figure=figure card=card map=map frozen=None/> }
     })
 }
 
-/// The address of `scope`'s scorecard with the same period and figure.
-fn scorecard_href(scope: &str, q: &ScorecardQuery, figure: Figure) -> String {
-    let base = Scope::parse(scope).map_or_else(|| "/suivi".to_owned(), |s| s.href());
+/// The address of `scope`'s scorecard with the same period and figure: live, or frozen in
+/// evaluation `frozen`.
+fn scorecard_href(scope: &str, q: &ScorecardQuery, figure: Figure, frozen: Option<i64>) -> String {
     let mut params = Vec::new();
-    if !q.from.is_empty() {
-        params.push(format!("du={}", q.from));
-    }
-    if !q.to.is_empty() {
-        params.push(format!("au={}", q.to));
-    }
+    let base = match frozen {
+        Some(id) => {
+            params.push(format!("perimetre={scope}"));
+            format!("/suivi/evaluations/{id}")
+        }
+        None => {
+            if !q.from.is_empty() {
+                params.push(format!("du={}", q.from));
+            }
+            if !q.to.is_empty() {
+                params.push(format!("au={}", q.to));
+            }
+            Scope::parse(scope).map_or_else(|| "/suivi".to_owned(), |s| s.href())
+        }
+    };
     if figure != DEFAULT_FIGURE {
         params.push(format!("indicateur={}", figure.code()));
     }
@@ -162,6 +177,8 @@ fn ScorecardView(
     figure: Figure,
     card: Scorecard,
     map: crate::api::directory::Overview,
+    /// The evaluation whose frozen scorecard this is (links stay within it).
+    frozen: Option<i64>,
 ) -> impl IntoView {
     let lang = use_lang();
     let scope = Scope::parse(&card.scope).unwrap_or(Scope::National);
@@ -169,7 +186,10 @@ fn ScorecardView(
         Scope::National => t(lang, Key::MonitoringTitle).to_owned(),
         _ => format!("{} — {}", t(lang, Key::MonitoringTitle), card.name),
     };
-    let action = scope.href();
+    let action = match frozen {
+        Some(id) => format!("/suivi/evaluations/{id}"),
+        None => scope.href(),
+    };
     let api = format!(
         "/api/v1/scorecards?scope={}{}{}",
         card.scope,
@@ -185,7 +205,7 @@ fn ScorecardView(
         },
     );
     let breadcrumb = card.parent.clone().map(|(parent, name)| {
-        view! { <p class="breadcrumb"><a href=scorecard_href(&parent, &query, figure)>{name}</a></p> }
+        view! { <p class="breadcrumb"><a href=scorecard_href(&parent, &query, figure, frozen)>{name}</a></p> }
     });
     let territory_link = match &scope {
         Scope::Territory(id) => Some(view! {
@@ -228,7 +248,7 @@ fn ScorecardView(
                     MapFill {
                         class: v.map(|v| class_of(v, &bounds)),
                         value: figure_text(lang, figure, v),
-                        href: scorecard_href(&r.scope, &query, figure),
+                        href: scorecard_href(&r.scope, &query, figure, frozen),
                     },
                 )
             })
@@ -258,7 +278,7 @@ fn ScorecardView(
             .map(|r| {
                 view! {
                     <tr>
-                        <th scope="row"><a href=scorecard_href(&r.scope, &query, figure)>{r.name.clone()}</a></th>
+                        <th scope="row"><a href=scorecard_href(&r.scope, &query, figure, frozen)>{r.name.clone()}</a></th>
                         <td class="num">{figure_text(lang, figure, r.figures.value(figure))}</td>
                     </tr>
                 }
@@ -297,8 +317,7 @@ fn ScorecardView(
             &card.regions,
             (Key::ScorecardByRegion, Key::ColRegion),
             "regions",
-            &query,
-            figure,
+            (&query, figure, frozen),
         )
     });
     let territories = (!card.territories.is_empty() && scope != Scope::National).then(|| {
@@ -307,8 +326,7 @@ fn ScorecardView(
             &card.territories,
             (Key::TerritoriesCounted, Key::ColTerritory),
             "territories",
-            &query,
-            figure,
+            (&query, figure, frozen),
         )
     });
     let interregional = (!card.interregional.is_empty()).then(|| {
@@ -317,8 +335,7 @@ fn ScorecardView(
             &card.interregional,
             (Key::Interregional, Key::ColTerritory),
             "interregional",
-            &query,
-            figure,
+            (&query, figure, frozen),
         )
     });
     let axis_rows: Vec<(String, u64)> = card
@@ -475,14 +492,19 @@ fn ScorecardView(
         <p class="lead">{t(lang, Key::MonitoringLead)}</p>
         {territory_link}
         <form class="filters" method="get" action=action role="search">
-            <div class="field">
-                <label for="sc-from">{t(lang, Key::PeriodFrom)}</label>
-                <input id="sc-from" type="date" name="du" value=query.from.clone()/>
-            </div>
-            <div class="field">
-                <label for="sc-to">{t(lang, Key::PeriodTo)}</label>
-                <input id="sc-to" type="date" name="au" value=query.to.clone()/>
-            </div>
+            {match frozen {
+                Some(_) => view! { <input type="hidden" name="perimetre" value=card.scope.clone()/> }.into_any(),
+                None => view! {
+                    <div class="field">
+                        <label for="sc-from">{t(lang, Key::PeriodFrom)}</label>
+                        <input id="sc-from" type="date" name="du" value=query.from.clone()/>
+                    </div>
+                    <div class="field">
+                        <label for="sc-to">{t(lang, Key::PeriodTo)}</label>
+                        <input id="sc-to" type="date" name="au" value=query.to.clone()/>
+                    </div>
+                }.into_any(),
+            }}
             <div class="field">
                 <label for="sc-figure">{t(lang, Key::MapFigure)}</label>
                 <select id="sc-figure" name="indicateur">{figure_options}</select>
@@ -494,7 +516,8 @@ fn ScorecardView(
             <dl class="key-figures" data-testid="key-figures">{key_figures}</dl>
             {(!card.every_amount_visible).then(|| view! { <p class="hint">{t(lang, Key::SomeAmountsHidden)}</p> })}
             <p class="muted">{t(lang, Key::MonitoringAttribution)} " " {t(lang, Key::ComputedAt)} " " {format_date(lang, card.computed_at)}
-                " · " <a href=api>{t(lang, Key::FiguresAsJson)}</a></p>
+                " · " <a href=api>{t(lang, Key::FiguresAsJson)}</a>
+                " · " <a href="/suivi/evaluations">{t(lang, Key::SeeEvaluations)}</a></p>
         </section>
         {map_section}
         {regions}
@@ -568,8 +591,7 @@ fn scope_table(
     rows: &[ScopeRow],
     (heading, first): (Key, Key),
     testid: &'static str,
-    query: &ScorecardQuery,
-    figure: Figure,
+    (query, figure, frozen): (&ScorecardQuery, Figure, Option<i64>),
 ) -> impl IntoView {
     let head = TABLE_FIGURES
         .iter()
@@ -584,7 +606,7 @@ fn scope_table(
                 .collect_view();
             view! {
                 <tr data-scope=r.scope.clone()>
-                    <th scope="row"><a href=scorecard_href(&r.scope, query, figure)>{r.name.clone()}</a></th>
+                    <th scope="row"><a href=scorecard_href(&r.scope, query, figure, frozen)>{r.name.clone()}</a></th>
                     {cells}
                 </tr>
             }
@@ -605,3 +627,198 @@ fn scope_table(
         </section>
     }
 }
+
+/// `/suivi/evaluations`: the evaluations, and for the national delegation the form that
+/// opens one.
+#[component]
+pub fn EvaluationsPage() -> impl IntoView {
+    let lang = use_lang();
+    let data = Resource::new(|| (), |_| get_evaluations());
+    view! {
+        <Title text=t(lang, Key::EvaluationsTitle)/>
+        <p class="breadcrumb"><a href="/suivi">{t(lang, Key::MonitoringTitle)}</a></p>
+        <h1>{t(lang, Key::EvaluationsTitle)}</h1>
+        <p class="lead">{t(lang, Key::EvaluationsLead)}</p>
+        {when_loaded(data, move |e: Evaluations| {
+            let list = if e.items.is_empty() {
+                view! { <p class="muted" data-testid="no-evaluation">{t(lang, Key::NoEvaluation)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="cards" data-testid="evaluations">
+                        {e.items.into_iter().map(|ev| view! {
+                            <li>
+                                <a href=format!("/suivi/evaluations/{}", ev.id)>{ev.title}</a>
+                                <p class="muted">{EvaluationKind::label_of(lang, &ev.kind)} " · " {t(lang, Key::TakenOn)} " " {ev.taken_on}</p>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            };
+            let today = crate::domain::text::iso_date(chrono_now());
+            let form = e.may_open.then(|| {
+                let kind = Select::new("ev-kind", "kind", Key::EvaluationKindLabel)
+                    .keyed(lang, EvaluationKind::ALL.iter().map(|k| (k.code(), k.key())))
+                    .required(true)
+                    .view(lang);
+                let title = Field::new("ev-title", "title", Key::EvaluationName)
+                    .length(3, 200)
+                    .required(true)
+                    .view(lang);
+                let date = Field::new("ev-date", "taken_on", Key::TakenOn)
+                    .kind("date")
+                    .value(today)
+                    .required(true)
+                    .view(lang);
+                let submit = t(lang, Key::OpenEvaluation);
+                view! {
+                    <section aria-labelledby="open-h">
+                        <h2 id="open-h">{t(lang, Key::OpenEvaluation)}</h2>
+                        <FormScope action="/suivi/evaluations">
+                            <form method="post" action="/suivi/evaluations" class="card-form" data-testid="open-evaluation">
+                                <ProblemSummary/>
+                                {kind}
+                                {title}
+                                {date}
+                                <button type="submit">{submit}</button>
+                            </form>
+                        </FormScope>
+                    </section>
+                }
+            });
+            view! { {list} {form} }.into_any()
+        })}
+    }
+}
+
+/// Today, as the page is drawn (the form's default date; the server checks it).
+fn chrono_now() -> i64 {
+    #[cfg(feature = "ssr")]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)
+    }
+    // Pages are drawn on the server; a browser build has no page to draw.
+    #[cfg(not(feature = "ssr"))]
+    {
+        0
+    }
+}
+
+/// `/suivi/evaluations/{id}?perimetre=`: one frozen scorecard of an evaluation, its
+/// downloads and narratives.
+#[component]
+pub fn EvaluationPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            let id = params.read().get("id").and_then(|i| i.parse::<i64>().ok());
+            let q = query.read();
+            let scope = q.get("perimetre").unwrap_or_else(|| "national".to_owned());
+            let figure = q
+                .get("indicateur")
+                .and_then(|f| Figure::parse(&f))
+                .unwrap_or(DEFAULT_FIGURE);
+            (id, scope, figure)
+        },
+        |(id, scope, figure)| async move {
+            let Some(id) = id else {
+                return Err(AppError::NotFound);
+            };
+            let view = get_evaluation(id, scope).await?;
+            let map = get_overview().await?;
+            Ok::<_, AppError>((view, figure, map))
+        },
+    );
+    when_loaded(
+        data,
+        move |(v, figure, map): (EvaluationView, Figure, crate::api::directory::Overview)| {
+            let id = v.evaluation.id;
+            let page = format!("/suivi/evaluations/{id}/recits");
+            let scope = v.card.scope.clone();
+            let query = ScorecardQuery {
+                scope: scope.clone(),
+                from: String::new(),
+                to: v.card.to.clone(),
+            };
+            let narratives = if v.narratives.is_empty() {
+                view! { <p class="muted">{t(lang, Key::NoNarrative)}</p> }.into_any()
+            } else {
+                v.narratives.iter().map(|n| view! {
+                <article class="narrative" data-author=n.author.clone()>
+                    <h3>{NarrativeAuthor::label_of(lang, &n.author)}</h3>
+                    <p class="muted">{format_date(lang, n.updated_at)}</p>
+                    {n.body.split("\n\n").map(|p| view! { <p>{p.to_owned()}</p> }).collect_view()}
+                </article>
+            }).collect_view().into_any()
+            };
+            let forms = v
+                .may_write
+                .iter()
+                .map(|author| {
+                    let current = v
+                        .narratives
+                        .iter()
+                        .find(|n| n.author == *author)
+                        .map(|n| n.body.clone())
+                        .unwrap_or_default();
+                    let label =
+                        NarrativeAuthor::parse(author).map_or(Key::NarrativesHeading, |a| a.key());
+                    let keys = vec![("author", author.clone()), ("scope", scope.clone())];
+                    let testid = format!("narrative-{author}");
+                    let body = Field::new(format!("nar-{author}"), "body", label)
+                        .area(8)
+                        .length(0, 20_000)
+                        .value(current)
+                        .view(lang);
+                    let hidden = view! {
+                        <input type="hidden" name="author" value=author.clone()/>
+                        <input type="hidden" name="scope" value=scope.clone()/>
+                    }
+                    .into_any();
+                    let save = t(lang, Key::SaveNarrative);
+                    let action = page.clone();
+                    view! {
+                        <FormScope action=page.clone() keys=keys>
+                            <form method="post" action=action class="card-form" data-testid=testid>
+                                <ProblemSummary/>
+                                {hidden}
+                                {body}
+                                <button type="submit">{save}</button>
+                            </form>
+                        </FormScope>
+                    }
+                })
+                .collect_view();
+            let kind = EvaluationKind::label_of(lang, &v.evaluation.kind);
+            view! {
+            <Flash done=EVALUATION_DONE/>
+            <p class="breadcrumb"><a href="/suivi/evaluations">{t(lang, Key::EvaluationsTitle)}</a></p>
+            <p class="lead" data-testid="evaluation-head">
+                <strong>{v.evaluation.title.clone()}</strong> " — " {kind} " · " {t(lang, Key::TakenOn)} " " {v.evaluation.taken_on.clone()}
+            </p>
+            <p class="hint">{t(lang, Key::EvaluationFrozen)} " "
+                {t(lang, if v.complete { Key::ViewComplete } else { Key::ViewPublic })}</p>
+            <p class="actions">
+                <a href=format!("/suivi/evaluations/{id}/export.csv")>{t(lang, Key::ExportCsv)}</a> " · "
+                <a href=format!("/suivi/evaluations/{id}/export.json")>{t(lang, Key::ExportJson)}</a>
+            </p>
+            <ScorecardView query=query figure=figure card=v.card map=map frozen=Some(id)/>
+            <section aria-labelledby="narratives-h">
+                <h2 id="narratives-h">{t(lang, Key::NarrativesHeading)}</h2>
+                {narratives}
+                {forms}
+            </section>
+        }
+        .into_any()
+        },
+    )
+}
+
+/// The success codes of the evaluation forms.
+const EVALUATION_DONE: &[(&str, Key)] = &[
+    ("ouverte", Key::FlashEvaluationOpened),
+    ("recit", Key::FlashNarrative),
+];

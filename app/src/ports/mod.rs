@@ -1028,6 +1028,45 @@ pub trait Monitoring: Send + Sync {
         viewer: &Viewer,
         query: &crate::api::monitoring::ScorecardQuery,
     ) -> Result<crate::api::monitoring::Scorecard, ServiceError>;
+
+    async fn evaluations(
+        &self,
+        viewer: &Viewer,
+    ) -> Result<crate::api::monitoring::Evaluations, ServiceError>;
+
+    /// Opens an evaluation (the national delegation): every scorecard is frozen as of
+    /// `taken_on` (`YYYY-MM-DD`, not after today), complete and public; returns its id.
+    async fn open_evaluation(
+        &self,
+        viewer: &Viewer,
+        kind: &str,
+        title: &str,
+        taken_on: &str,
+    ) -> Result<i64, ServiceError>;
+
+    async fn evaluation(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        scope: &str,
+    ) -> Result<crate::api::monitoring::EvaluationView, ServiceError>;
+
+    /// Writes (or rewrites) the reader's narrative on one scorecard of an evaluation.
+    async fn write_narrative(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        scope: &str,
+        author: &str,
+        body: &str,
+    ) -> Result<(), ServiceError>;
+
+    /// Every frozen scorecard of an evaluation, as the reader may see them.
+    async fn evaluation_cards(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+    ) -> Result<Vec<crate::api::monitoring::Scorecard>, ServiceError>;
 }
 
 #[derive(Clone)]

@@ -42,6 +42,14 @@ pub struct BenchArgs {
     /// Run only the query types whose name contains this (e.g. "phrase"): for profiling.
     #[arg(long)]
     pub only: Option<String>,
+    /// Demonstration fiches-actions to generate with the firms.
+    #[arg(long, default_value_t = 120)]
+    pub sheets: u64,
+    /// Measure the national scorecard only: each run writes (one line of a fiche is
+    /// committed anew) then computes the scorecard, for the national delegation and for a
+    /// visitor (no search index is built).
+    #[arg(long)]
+    pub scorecards: bool,
 }
 
 struct Case {
@@ -261,12 +269,35 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             &db,
             super::demo::DemoArgs {
                 firms: args.firms,
-                sheets: 120,
+                sheets: args.sheets,
                 seed: 1,
                 if_empty: false,
             },
         )
         .await?;
+    }
+
+    if args.scorecards {
+        let table = format!(
+            "\n### Scorecards, {} firms, {}\n{}",
+            args.firms,
+            today(),
+            scorecard_bench(&db, args.runs).await?
+        );
+        println!("{table}");
+        if let Some(file) = args.record {
+            use std::io::Write;
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&file)?
+                .write_all(table.as_bytes())?;
+        }
+        drop(db);
+        if temporary {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        return Ok(());
     }
 
     let (index, opened) = SearchIndex::open(Some(dir.join("index")))?;
@@ -548,4 +579,65 @@ async fn match_bench(
         ms(percentile(&times, 0.95)),
         ms(percentile(&times, 0.99)),
     ))
+}
+
+/// The national scorecard computed right after a write, `runs` times for each reader: the
+/// time of the whole computation (every record read, judged and summed) and of its JSON.
+async fn scorecard_bench(db: &DatabaseConnection, runs: usize) -> anyhow::Result<String> {
+    use app::domain::monitoring::{Period, Scope};
+    use app::domain::policy::{Membership, Role, Scope as Seat, Viewer};
+    let service = crate::services::monitoring::MonitoringService::new(
+        db.clone(),
+        crate::clock::Clock::default(),
+    );
+    let counts = |sql: &'static str| async move { db::fetch_count(db, sql, vec![]).await };
+    let sheets = counts("SELECT COUNT(*) AS n FROM action_sheet").await?;
+    let lines = counts("SELECT COUNT(*) AS n FROM action_sheet_line").await?;
+    let line = counts("SELECT MIN(id) AS n FROM action_sheet_line").await?;
+    let national = Viewer {
+        user_id: Some(i64::MAX),
+        memberships: vec![Membership {
+            scope: Seat::National,
+            role: Role::NationalDelegation,
+        }],
+    };
+    let query = app::api::monitoring::ScorecardQuery {
+        scope: "national".to_owned(),
+        ..Default::default()
+    };
+    let mut out = format!(
+        "\n{sheets} fiches-actions, {lines} lines; each run commits one line anew, then computes \
+         the national scorecard and writes its JSON.\n\n| reader | p50 | p95 | max | JSON |\n|---|---|---|---|---|\n"
+    );
+    for (name, viewer) in [
+        ("national delegation", &national),
+        ("visitor", &Viewer::anonymous()),
+    ] {
+        let mut times = Vec::new();
+        let mut size = 0;
+        for run in 0..runs.max(1) {
+            db.execute_unprepared(&format!(
+                "UPDATE action_sheet_line SET committed = {} WHERE id = {line}",
+                1_000 + run
+            ))
+            .await?;
+            let t = Instant::now();
+            let card = service
+                .compute(viewer, &Scope::National, Period::default(), &query)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let json = serde_json::to_vec(&card)?;
+            times.push(t.elapsed());
+            size = json.len();
+        }
+        times.sort();
+        out.push_str(&format!(
+            "| {name} | {:.1} ms | {:.1} ms | {:.1} ms | {} KB |\n",
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.95)),
+            ms(times[times.len() - 1]),
+            size / 1024
+        ));
+    }
+    Ok(out)
 }

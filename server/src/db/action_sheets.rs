@@ -376,13 +376,7 @@ pub async fn update_sheet(
     Ok(())
 }
 
-async fn exec(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> anyhow::Result<u64> {
-    Ok(db
-        .execute(stmt(db, sql, values))
-        .await
-        .with_context(|| format!("statement failed: {sql}"))?
-        .rows_affected())
-}
+use super::exec;
 
 /// Replaces the fiche's themes, partners, EPCI concerned and links.
 pub async fn replace_lists(

@@ -185,6 +185,16 @@ pub fn stmt(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Stateme
     Statement::from_sql_and_values(backend, render(backend, sql), values)
 }
 
+/// Runs a statement; returns the rows it changed.
+pub async fn exec(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> anyhow::Result<u64> {
+    use anyhow::Context;
+    Ok(db
+        .execute(stmt(db, sql, values))
+        .await
+        .with_context(|| format!("statement failed: {sql}"))?
+        .rows_affected())
+}
+
 /// Runs a query and maps every row.
 pub async fn fetch_all<T: FromQueryResult>(
     db: &impl ConnectionTrait,

@@ -247,3 +247,157 @@ pub async fn seats(db: &impl ConnectionTrait, user: i64) -> anyhow::Result<Vec<S
     )
     .await
 }
+
+/// An evaluation, as stored.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct EvaluationRow {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub taken_on: i64,
+    pub created_at: i64,
+}
+
+pub async fn evaluations(db: &impl ConnectionTrait) -> anyhow::Result<Vec<EvaluationRow>> {
+    fetch_all(
+        db,
+        "SELECT id, kind, title, taken_on, created_at FROM evaluation ORDER BY taken_on DESC, id DESC",
+        vec![],
+    )
+    .await
+}
+
+pub async fn evaluation(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> anyhow::Result<Option<EvaluationRow>> {
+    super::fetch_optional(
+        db,
+        "SELECT id, kind, title, taken_on, created_at FROM evaluation WHERE id = ?",
+        vec![id.into()],
+    )
+    .await
+}
+
+/// Opens an evaluation; returns its id.
+pub async fn insert_evaluation(
+    db: &impl ConnectionTrait,
+    (kind, title): (&str, &str),
+    taken_on: i64,
+    by: Option<i64>,
+    at: i64,
+) -> anyhow::Result<i64> {
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+    let row: Option<Id> = super::fetch_optional(
+        db,
+        "INSERT INTO evaluation (kind, title, taken_on, created_by, created_at) \
+         VALUES (?, ?, ?, ?, ?) RETURNING id",
+        vec![
+            kind.into(),
+            title.into(),
+            taken_on.into(),
+            by.into(),
+            at.into(),
+        ],
+    )
+    .await?;
+    row.map(|r| r.id)
+        .ok_or_else(|| anyhow::anyhow!("no id returned for the evaluation"))
+}
+
+pub async fn insert_snapshot(
+    db: &impl ConnectionTrait,
+    evaluation: i64,
+    scope: &str,
+    view: &str,
+    payload: &str,
+) -> anyhow::Result<()> {
+    super::exec(
+        db,
+        "INSERT INTO evaluation_snapshot (evaluation_id, scope, view, payload) VALUES (?, ?, ?, ?)",
+        vec![evaluation.into(), scope.into(), view.into(), payload.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct SnapshotRow {
+    pub scope: String,
+    pub payload: String,
+}
+
+/// The frozen scorecards of one view of an evaluation (every scope, or one).
+pub async fn snapshots(
+    db: &impl ConnectionTrait,
+    evaluation: i64,
+    view: &str,
+    scope: Option<&str>,
+) -> anyhow::Result<Vec<SnapshotRow>> {
+    let mut sql =
+        "SELECT scope, payload FROM evaluation_snapshot WHERE evaluation_id = ? AND view = ?"
+            .to_owned();
+    let mut values: Vec<sea_orm::Value> = vec![evaluation.into(), view.into()];
+    if let Some(scope) = scope {
+        sql.push_str(" AND scope = ?");
+        values.push(scope.into());
+    }
+    sql.push_str(" ORDER BY scope");
+    fetch_all(db, &sql, values).await
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct NarrativeRow {
+    pub author: String,
+    pub body: String,
+    pub updated_at: i64,
+}
+
+pub async fn narratives(
+    db: &impl ConnectionTrait,
+    evaluation: i64,
+    scope: &str,
+) -> anyhow::Result<Vec<NarrativeRow>> {
+    fetch_all(
+        db,
+        "SELECT author, body, updated_at FROM evaluation_narrative \
+         WHERE evaluation_id = ? AND scope = ? ORDER BY author",
+        vec![evaluation.into(), scope.into()],
+    )
+    .await
+}
+
+/// Replaces one author's narrative on a scope (an empty body removes it).
+pub async fn set_narrative(
+    db: &impl ConnectionTrait,
+    (evaluation, scope, author): (i64, &str, &str),
+    body: &str,
+    (by, at): (i64, i64),
+) -> anyhow::Result<()> {
+    super::exec(
+        db,
+        "DELETE FROM evaluation_narrative WHERE evaluation_id = ? AND scope = ? AND author = ?",
+        vec![evaluation.into(), scope.into(), author.into()],
+    )
+    .await?;
+    if !body.is_empty() {
+        super::exec(
+            db,
+            "INSERT INTO evaluation_narrative (evaluation_id, scope, author, body, updated_by, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+            vec![
+                evaluation.into(),
+                scope.into(),
+                author.into(),
+                body.into(),
+                by.into(),
+                at.into(),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}

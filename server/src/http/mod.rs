@@ -7,6 +7,7 @@ mod claims;
 mod directory;
 pub mod form;
 mod governance;
+mod monitoring;
 mod needs;
 mod network;
 mod proposals;
@@ -76,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .merge(claims::router())
         .merge(governance::router())
         .merge(action_sheets::router())
+        .merge(monitoring::router())
         .leptos_routes_with_context(&state, routes, render_context.clone(), move || {
             shell(options.clone())
         })

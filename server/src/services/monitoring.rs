@@ -14,16 +14,23 @@ use app::api::action_sheets::TotalRow;
 use app::api::monitoring::{
     AxisRow, Figures, IndicatorRow, QuarterRow, ScopeRow, Scorecard, ScorecardQuery, WaitRow,
 };
+use app::api::monitoring::{EvaluationSummary, EvaluationView, Evaluations, Narrative};
 use app::domain::action_sheet::{
     self as rule, may_read, may_see_amounts, ties, Cell, Funder, FunderKind, Indicator, Instrument,
     Part, Parties, PorteurKind, SheetStatus,
 };
-use app::domain::monitoring::{Period, Scope};
-use app::domain::policy::Viewer;
+use app::domain::monitoring::{
+    may_open_evaluation, narrative_authors, EvaluationKind, NarrativeAuthor, Period, Scope,
+    MAX_EVALUATION_TITLE, MAX_NARRATIVE,
+};
+use app::domain::policy::{Membership, Role, Scope as Seat, Viewer};
 use app::domain::proposal::{days_by_level, Level, Status, ALL_LEVELS};
+use app::domain::text::{from_iso_date, iso_date};
 use app::domain::theme::Axis;
+use app::error::{FieldError, Problem};
 use app::ports::ServiceError;
 use sea_orm::DatabaseConnection;
+use sea_orm::TransactionTrait;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Clone)]
@@ -237,22 +244,172 @@ impl MonitoringService {
         let facts = self.facts().await?;
         let readings = self.readings(viewer, &facts).await?;
         let now = self.clock.now();
-        let mut by_territory: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, s) in facts.sheets.iter().enumerate() {
-            by_territory
-                .entry(s.territory_id.as_str())
-                .or_default()
-                .push(i);
-        }
-        Card {
-            facts: &facts,
-            readings: &readings,
-            by_territory,
-            period,
-            now,
-        }
-        .scorecard(scope, query, now)
+        card(&facts, &readings, period, now).scorecard(scope, query, now)
     }
+
+    /// Opens an evaluation: every scorecard frozen at `taken_on`, complete (as the national
+    /// delegation sees it, whoever opens it) and public (as a visitor does), from one read of
+    /// the records, written in one transaction.
+    async fn open(
+        &self,
+        viewer: &Viewer,
+        (kind, title, taken_on): (&str, &str, &str),
+    ) -> Result<i64, ServiceError> {
+        if !may_open_evaluation(viewer) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut problems = Vec::new();
+        if EvaluationKind::parse(kind).is_none() {
+            problems.push(FieldError::new(
+                "kind",
+                Problem::KindInvalid.saying("expected mi_parcours or fin_de_phase"),
+            ));
+        }
+        let title = title.trim();
+        if title.chars().count() < 3 {
+            problems.push(FieldError::new("title", Problem::TitleTooShort));
+        } else if title.chars().count() > MAX_EVALUATION_TITLE {
+            problems.push(FieldError::new("title", Problem::TitleTooLong));
+        }
+        let now = self.clock.now();
+        let day = from_iso_date(taken_on.trim());
+        match day {
+            None => problems.push(FieldError::new(
+                "taken_on",
+                Problem::CalendarDateInvalid.saying("expected YYYY-MM-DD"),
+            )),
+            Some(d) if d > now => problems.push(FieldError::new(
+                "taken_on",
+                Problem::OutOfRange.saying("a snapshot is of a day past or today"),
+            )),
+            Some(_) => {}
+        }
+        let (Some(day), true) = (day, problems.is_empty()) else {
+            return Err(ServiceError::Invalid(problems));
+        };
+        let facts = self.facts().await?;
+        let period = Period {
+            from: None,
+            to: Some(day),
+        };
+        let query = ScorecardQuery {
+            scope: String::new(),
+            from: String::new(),
+            to: iso_date(day),
+        };
+        let complete_viewer = Viewer {
+            // No user: no committee seat adds to what the delegation's role shows.
+            user_id: Some(-1),
+            memberships: vec![Membership {
+                scope: Seat::National,
+                role: Role::NationalDelegation,
+            }],
+        };
+        let mut rows: Vec<(String, &'static str, String)> = Vec::new();
+        for (view, reader) in [
+            ("complete", &complete_viewer),
+            ("public", &Viewer::anonymous()),
+        ] {
+            let readings = self.readings(reader, &facts).await?;
+            let card = card(&facts, &readings, period, now);
+            for scope in every_scope(&facts) {
+                let sc = card.scorecard(&scope, &query, now)?;
+                let json = serde_json::to_string(&sc).context("a scorecard as JSON")?;
+                rows.push((scope.code(), view, json));
+            }
+        }
+        let txn = self.db.begin().await.context("evaluation transaction")?;
+        let id = q::insert_evaluation(&txn, (kind, title), day, viewer.user_id, now).await?;
+        for (scope, view, json) in &rows {
+            q::insert_snapshot(&txn, id, scope, view, json).await?;
+        }
+        txn.commit().await.context("committing an evaluation")?;
+        Ok(id)
+    }
+
+    fn summary(row: q::EvaluationRow) -> EvaluationSummary {
+        EvaluationSummary {
+            id: row.id,
+            kind: row.kind,
+            title: row.title,
+            taken_on: iso_date(row.taken_on),
+            created_at: row.created_at,
+        }
+    }
+
+    /// The view of an evaluation `viewer` reads.
+    fn view_of(viewer: &Viewer) -> &'static str {
+        if may_open_evaluation(viewer) {
+            "complete"
+        } else {
+            "public"
+        }
+    }
+
+    async fn frozen(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        scope: &str,
+    ) -> Result<(q::EvaluationRow, Scorecard), ServiceError> {
+        let row = q::evaluation(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let scope = Scope::parse(scope).ok_or(ServiceError::NotFound)?;
+        let snapshot = q::snapshots(&self.db, id, Self::view_of(viewer), Some(&scope.code()))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(ServiceError::NotFound)?;
+        let card: Scorecard =
+            serde_json::from_str(&snapshot.payload).context("reading a frozen scorecard")?;
+        Ok((row, card))
+    }
+
+    /// The lead region of a frozen territory's scorecard (its parent's code).
+    fn lead_of(card: &Scorecard) -> String {
+        card.parent
+            .as_ref()
+            .and_then(|(p, _)| p.strip_prefix("region:"))
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+fn card<'a>(facts: &'a Facts, readings: &'a [Reading], period: Period, now: i64) -> Card<'a> {
+    let mut by_territory: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, s) in facts.sheets.iter().enumerate() {
+        by_territory
+            .entry(s.territory_id.as_str())
+            .or_default()
+            .push(i);
+    }
+    Card {
+        facts,
+        readings,
+        by_territory,
+        period,
+        now,
+    }
+}
+
+/// Every scope with a scorecard: the nation, each region that leads a territory, each
+/// territory.
+fn every_scope(facts: &Facts) -> Vec<Scope> {
+    let regions: std::collections::BTreeSet<&str> = facts
+        .territories
+        .iter()
+        .map(|t| t.region_code.as_str())
+        .collect();
+    std::iter::once(Scope::National)
+        .chain(regions.into_iter().map(|r| Scope::Region(r.to_owned())))
+        .chain(
+            facts
+                .territories
+                .iter()
+                .map(|t| Scope::Territory(t.id.clone())),
+        )
+        .collect()
 }
 
 fn firm(s: &q::SheetFact) -> bool {
@@ -730,5 +887,110 @@ impl app::ports::Monitoring for MonitoringService {
     ) -> Result<Scorecard, ServiceError> {
         let (scope, period) = query.read()?;
         self.compute(viewer, &scope, period, query).await
+    }
+
+    async fn evaluations(&self, viewer: &Viewer) -> Result<Evaluations, ServiceError> {
+        let mut items = Vec::new();
+        for row in q::evaluations(&self.db).await? {
+            items.push(Self::summary(row));
+        }
+        Ok(Evaluations {
+            items,
+            may_open: may_open_evaluation(viewer),
+        })
+    }
+
+    async fn open_evaluation(
+        &self,
+        viewer: &Viewer,
+        kind: &str,
+        title: &str,
+        taken_on: &str,
+    ) -> Result<i64, ServiceError> {
+        self.open(viewer, (kind, title, taken_on)).await
+    }
+
+    async fn evaluation(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        scope: &str,
+    ) -> Result<EvaluationView, ServiceError> {
+        let (row, card) = self.frozen(viewer, id, scope).await?;
+        let parsed = Scope::parse(&card.scope).unwrap_or(Scope::National);
+        let narratives = q::narratives(&self.db, id, &card.scope)
+            .await?
+            .into_iter()
+            .map(|n| Narrative {
+                author: n.author,
+                body: n.body,
+                updated_at: n.updated_at,
+            })
+            .collect();
+        let may_write = narrative_authors(viewer, &parsed, &Self::lead_of(&card))
+            .into_iter()
+            .map(|a| a.code().to_owned())
+            .collect();
+        Ok(EvaluationView {
+            evaluation: Self::summary(row),
+            complete: Self::view_of(viewer) == "complete",
+            card,
+            narratives,
+            may_write,
+        })
+    }
+
+    async fn write_narrative(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        scope: &str,
+        author: &str,
+        body: &str,
+    ) -> Result<(), ServiceError> {
+        let user = viewer.user_id.ok_or(ServiceError::Unauthenticated)?;
+        let (_, card) = self.frozen(viewer, id, scope).await?;
+        let parsed = Scope::parse(&card.scope).unwrap_or(Scope::National);
+        let Some(author) = NarrativeAuthor::parse(author) else {
+            return Err(ServiceError::Invalid(vec![FieldError::new(
+                "author",
+                Problem::AuthorInvalid,
+            )]));
+        };
+        if !narrative_authors(viewer, &parsed, &Self::lead_of(&card)).contains(&author) {
+            return Err(ServiceError::Forbidden);
+        }
+        let body = body.trim();
+        if body.chars().count() > MAX_NARRATIVE {
+            return Err(ServiceError::Invalid(vec![FieldError::new(
+                "body",
+                Problem::TextTooLong,
+            )]));
+        }
+        let txn = self.db.begin().await.context("narrative transaction")?;
+        q::set_narrative(
+            &txn,
+            (id, &card.scope, author.code()),
+            body,
+            (user, self.clock.now()),
+        )
+        .await?;
+        txn.commit().await.context("committing a narrative")?;
+        Ok(())
+    }
+
+    async fn evaluation_cards(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+    ) -> Result<Vec<Scorecard>, ServiceError> {
+        q::evaluation(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let mut out = Vec::new();
+        for s in q::snapshots(&self.db, id, Self::view_of(viewer), None).await? {
+            out.push(serde_json::from_str(&s.payload).context("reading a frozen scorecard")?);
+        }
+        Ok(out)
     }
 }

@@ -558,3 +558,247 @@ async fn the_pages_drill_down(backend: Backend) {
     assert_eq!(status, 404);
 }
 on_both_backends!(the_pages_drill_down);
+
+/// The frozen scorecards of an export, as the browser's reader may see them.
+async fn exported(b: &crate::helpers::Browser<'_>, path: &str) -> Vec<Value> {
+    let (status, body) = b.get(path).await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// An evaluation freezes every scorecard: after the records change, the live scorecard moves
+/// and the snapshot does not, nor can its rows be changed; the delegation reads the complete
+/// view, a visitor the public one; the binôme and the Region write their narratives, others
+/// may not; only the delegation opens one, with a valid kind, title and past date.
+async fn a_snapshot_does_not_move(backend: Backend) {
+    let app = spawn_app(backend).await;
+    server::cli::demo::run(
+        &app.db,
+        server::cli::demo::DemoArgs {
+            firms: 2_000,
+            sheets: 120,
+            seed: 1,
+            if_empty: false,
+        },
+    )
+    .await
+    .unwrap();
+    let mut anct = person(
+        &app,
+        "anct@gouv.fr",
+        Some((Scope::National, Role::NationalDelegation)),
+    )
+    .await;
+    let token = write_token(&app, "anct@gouv.fr").await;
+    let today = app::domain::text::iso_date(server::db::organisations::now());
+    let before = scorecard(&app, Some(&token), "national").await;
+
+    // Refused: a bad kind, a short title, a future date; and anyone but the delegation.
+    let r = anct
+        .post(
+            "/suivi/evaluations",
+            &[
+                ("kind", "annuelle"),
+                ("title", "E"),
+                ("taken_on", "2999-01-01"),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(r.status().as_u16(), 303 | 400),
+        "refused with the form again: {}",
+        r.status()
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM evaluation").await, 0);
+    let mut region = person(
+        &app,
+        "region@ara.fr",
+        Some((Scope::Region("84".into()), Role::RegionalCouncil)),
+    )
+    .await;
+    let form = [
+        ("kind", "mi_parcours"),
+        ("title", "Évaluation à mi-parcours"),
+        ("taken_on", today.as_str()),
+    ];
+    let r = region.post("/suivi/evaluations", &form).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM evaluation").await,
+        0,
+        "{}",
+        r.status()
+    );
+
+    let r = anct.post("/suivi/evaluations", &form).await;
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("ouverte=1"), "{location}");
+    let id: i64 = app.count("SELECT MAX(id) FROM evaluation").await;
+    let scopes = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM evaluation_snapshot WHERE evaluation_id = {id} AND view = 'complete'"
+        ))
+        .await;
+    assert_eq!(
+        scopes,
+        1 + 18 + 183,
+        "the nation, the regions, the territories"
+    );
+
+    // The frozen scorecards, as the reader may see them (the delegation: complete).
+    let export_path = format!("/suivi/evaluations/{id}/export.json");
+    let cards: Vec<Value> = exported(&anct, &export_path).await;
+    let national = cards
+        .iter()
+        .find(|c| c["scope"] == "national")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        national["figures"], before["figures"],
+        "frozen as the live one was"
+    );
+
+    // The records change: a new fiche with a committed line, a value of jobs created.
+    let sheet = insert_id(
+        &app,
+        "INSERT INTO action_sheet (territory_id, title, axis, porteur_kind, maturity, description, \
+         expected_results, status, created_at, updated_at) VALUES ('ti-8422', 'Halle de \
+         formation', 'recruter', 'territory', 'operation', 'Former des soudeurs.', '', \
+         'in_progress', 0, 0) RETURNING id",
+        vec![],
+    )
+    .await;
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO action_sheet_line (sheet_id, funder_kind, funder_ref, instrument, requested, \
+             committed, paid, created_at) VALUES ({sheet}, 'region', '84', 'region', 900000, 700000, 0, 0)"
+        ))
+        .await
+        .unwrap();
+    let after = scorecard(&app, Some(&token), "national").await;
+    assert_ne!(
+        after["figures"]["committed"], before["figures"]["committed"],
+        "the live one moves"
+    );
+    let cards: Vec<Value> = exported(&anct, &export_path).await;
+    let again = cards.iter().find(|c| c["scope"] == "national").unwrap();
+    assert_eq!(
+        again["figures"], national["figures"],
+        "the snapshot does not"
+    );
+    for sql in [
+        format!("UPDATE evaluation_snapshot SET payload = '{{}}' WHERE evaluation_id = {id}"),
+        format!("DELETE FROM evaluation_snapshot WHERE evaluation_id = {id}"),
+    ] {
+        assert!(app.db.execute_unprepared(&sql).await.is_err(), "{sql}");
+    }
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM evaluation_snapshot WHERE evaluation_id = {id}"
+        ))
+        .await,
+        2 * (1 + 18 + 183)
+    );
+
+    // A visitor reads the public view: no cell reveals a firm's amount the delegation sees.
+    let public: Vec<Value> = exported(&crate::helpers::Browser::new(&app), &export_path).await;
+    assert_eq!(public.len(), cards.len());
+    assert_eq!(
+        public.iter().find(|c| c["scope"] == "national").unwrap()["every_amount_visible"],
+        false
+    );
+    let csv = app
+        .client
+        .get(app.url(&format!("/suivi/evaluations/{id}/export.csv")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.starts_with("scope,name,taken_on,fiches,"),
+        "{}",
+        &csv[..80.min(csv.len())]
+    );
+    assert_eq!(csv.lines().count(), 1 + 1 + 18 + 183);
+
+    // Narratives: the binôme of the Arve valley on its territory, the Region on it too; a
+    // chef de projet may not.
+    let mut binome = person(
+        &app,
+        "elu@arve.fr",
+        Some((Scope::Territory("ti-8422".into()), Role::ElectedCoLead)),
+    )
+    .await;
+    let path = format!("/suivi/evaluations/{id}/recits");
+    let text = "Le campus des métiers a ouvert ; la pénurie de soudeurs persiste.";
+    let r = binome
+        .post(
+            &path,
+            &[
+                ("scope", "territory:ti-8422"),
+                ("author", "binome"),
+                ("body", text),
+            ],
+        )
+        .await;
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("recit=1"));
+    let r = region
+        .post(
+            &path,
+            &[
+                ("scope", "territory:ti-8422"),
+                ("author", "region"),
+                ("body", "Avis de la Région."),
+            ],
+        )
+        .await;
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("recit=1"));
+    let mut chef = person(
+        &app,
+        "chef@arve.fr",
+        Some((Scope::Territory("ti-8422".into()), Role::ProjectManager)),
+    )
+    .await;
+    chef.post(
+        &path,
+        &[
+            ("scope", "territory:ti-8422"),
+            ("author", "binome"),
+            ("body", "Autre."),
+        ],
+    )
+    .await;
+    let too_long = "x".repeat(20_001);
+    binome
+        .post(
+            &path,
+            &[
+                ("scope", "territory:ti-8422"),
+                ("author", "binome"),
+                ("body", too_long.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM evaluation_narrative WHERE evaluation_id = {id}"
+        ))
+        .await,
+        2
+    );
+    let (status, html) = app
+        .get_html(&format!(
+            "/suivi/evaluations/{id}?perimetre=territory:ti-8422"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains(text) && html.contains("Avis de la Région."));
+}
+on_both_backends!(a_snapshot_does_not_move);
