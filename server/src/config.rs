@@ -70,6 +70,16 @@ pub struct Config {
     /// Set it only behind a proxy that always writes it, or clients could choose their own.
     #[arg(long, env = "MAILLAGE_TRUSTED_PROXY_HEADER")]
     pub trusted_proxy_header: Option<String>,
+
+    /// Directory the public datasets are written to every night (`export open-data`); unset,
+    /// no nightly export.
+    #[arg(long, env = "MAILLAGE_OPEN_DATA_DIR")]
+    pub open_data_dir: Option<PathBuf>,
+
+    /// Hour (UTC, 0-23) of the nightly open-data export.
+    #[arg(long, env = "MAILLAGE_OPEN_DATA_HOUR", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(0..=23))]
+    pub open_data_hour: u32,
 }
 
 impl Config {

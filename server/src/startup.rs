@@ -89,6 +89,15 @@ impl Application {
             config.public_url.clone(),
         )
         .spawn_reminders();
+        if let Some(dir) = &config.open_data_dir {
+            crate::services::open_data::spawn_nightly(
+                conn.clone(),
+                clock.clone(),
+                config.public_url.clone(),
+                dir.clone(),
+                config.open_data_hour,
+            );
+        }
         let site_files =
             app::assets::SiteFiles::read(&config.site_root).map_err(anyhow::Error::msg)?;
         let state = AppState {

@@ -132,6 +132,9 @@ pub enum ImportKind {
 pub enum ExportKind {
     /// Every firm, ordered by SIRET.
     Firms { file: PathBuf },
+    /// The public datasets (territories, proposals and answers, practices, public parts of
+    /// fiches-actions, public scorecards), each a CSV with its Table Schema file, into DIR.
+    OpenData { dir: PathBuf },
 }
 
 /// Runs the chosen command.
@@ -193,6 +196,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = connect_migrated(&cli.config).await?;
             let n = import::export_firms(&db, file.clone()).await?;
             println!("exported {n} firms to {}", file.display());
+            Ok(())
+        }
+        Command::Export {
+            what: ExportKind::OpenData { dir },
+        } => {
+            let db = connect_migrated(&cli.config).await?;
+            let started = std::time::Instant::now();
+            eprintln!("reading the public datasets...");
+            let written = crate::services::open_data::write(
+                &db,
+                &crate::clock::Clock::default(),
+                &cli.config.public_url,
+                &dir,
+            )
+            .await?;
+            for (name, rows) in &written {
+                println!("{name}.csv: {rows} rows, with {name}.schema.json");
+            }
+            println!(
+                "open data written to {} in {:.1} s",
+                dir.display(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Demo(args) => {

@@ -10,6 +10,7 @@ pub mod governance;
 pub mod monitoring;
 pub mod needs;
 pub mod network;
+pub mod open_data;
 pub mod places;
 pub mod proposals;
 pub mod search;

@@ -247,6 +247,38 @@ impl MonitoringService {
         card(&facts, &readings, period, now).scorecard(scope, query, now)
     }
 
+    /// Every scorecard (the nation, each region, each territory) of one period, as `viewer`
+    /// may see them, from one read of the records.
+    pub async fn every_card(
+        &self,
+        viewer: &Viewer,
+        period: Period,
+    ) -> Result<Vec<Scorecard>, ServiceError> {
+        let facts = self.facts().await?;
+        let query = ScorecardQuery {
+            to: period.to.map(iso_date).unwrap_or_default(),
+            from: period.from.map(iso_date).unwrap_or_default(),
+            ..ScorecardQuery::default()
+        };
+        self.cards_of(&facts, viewer, period, &query).await
+    }
+
+    async fn cards_of(
+        &self,
+        facts: &Facts,
+        viewer: &Viewer,
+        period: Period,
+        query: &ScorecardQuery,
+    ) -> Result<Vec<Scorecard>, ServiceError> {
+        let readings = self.readings(viewer, facts).await?;
+        let now = self.clock.now();
+        let card = card(facts, &readings, period, now);
+        every_scope(facts)
+            .iter()
+            .map(|scope| card.scorecard(scope, query, now))
+            .collect()
+    }
+
     /// Opens an evaluation: every scorecard frozen at `taken_on`, complete (as the national
     /// delegation sees it, whoever opens it) and public (as a visitor does), from one read of
     /// the records, written in one transaction.
@@ -310,12 +342,9 @@ impl MonitoringService {
             ("complete", &complete_viewer),
             ("public", &Viewer::anonymous()),
         ] {
-            let readings = self.readings(reader, &facts).await?;
-            let card = card(&facts, &readings, period, now);
-            for scope in every_scope(&facts) {
-                let sc = card.scorecard(&scope, &query, now)?;
+            for sc in self.cards_of(&facts, reader, period, &query).await? {
                 let json = serde_json::to_string(&sc).context("a scorecard as JSON")?;
-                rows.push((scope.code(), view, json));
+                rows.push((sc.scope.clone(), view, json));
             }
         }
         let txn = self.db.begin().await.context("evaluation transaction")?;

@@ -220,6 +220,8 @@ pub async fn spawn_app_serving(
         seat_stand_in_days: 15,
         // Tests play several clients from one machine, each naming its address here.
         trusted_proxy_header: Some("x-forwarded-for".to_owned()),
+        open_data_dir: None,
+        open_data_hour: 3,
     };
     let app = Application::build(config.clone())
         .await

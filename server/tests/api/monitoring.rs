@@ -802,3 +802,123 @@ async fn a_snapshot_does_not_move(backend: Backend) {
     assert!(html.contains(text) && html.contains("Avis de la Région."));
 }
 on_both_backends!(a_snapshot_does_not_move);
+
+#[derive(FromQueryResult)]
+struct FirmSheet {
+    id: i64,
+}
+
+/// The open-data export: each dataset with its Table Schema; every CSV checked against its
+/// schema here (header, required cells, types), none with a byte-order mark, and no
+/// confidential field (a firm's amounts, anyone's address) in any of them.
+async fn the_open_data_follow_their_schemas(backend: Backend) {
+    let app = spawn_app(backend).await;
+    server::cli::demo::run(
+        &app.db,
+        server::cli::demo::DemoArgs {
+            firms: 2_000,
+            sheets: 120,
+            seed: 1,
+            if_empty: false,
+        },
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let written = server::services::open_data::write(
+        &app.db,
+        &server::clock::Clock::default(),
+        "https://maillage.example",
+        dir.path(),
+    )
+    .await
+    .unwrap();
+    let names: Vec<&str> = written.iter().map(|(n, _)| *n).collect();
+    assert_eq!(
+        names,
+        [
+            "territoires",
+            "propositions",
+            "pratiques",
+            "fiches_actions",
+            "tableaux_de_bord"
+        ]
+    );
+    let firm_sheets: BTreeSet<String> = rows::<FirmSheet>(
+        &app,
+        "SELECT s.id FROM action_sheet s JOIN organisation o ON o.id = s.porteur_org_id \
+         WHERE o.kind = 'firm' AND s.status <> 'draft'",
+    )
+    .await
+    .into_iter()
+    .map(|r| r.id.to_string())
+    .collect();
+    assert!(!firm_sheets.is_empty(), "the demo has firms' fiches");
+    for (name, count) in &written {
+        let bytes = std::fs::read(dir.path().join(format!("{name}.csv"))).unwrap();
+        assert!(
+            !bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+            "{name}: no byte-order mark"
+        );
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        let schema: Value = serde_json::from_slice(
+            &std::fs::read(dir.path().join(format!("{name}.schema.json"))).unwrap(),
+        )
+        .unwrap();
+        let fields = schema["fields"].as_array().unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        let expected: Vec<String> = fields
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            header, expected,
+            "{name}: the header is the schema's fields"
+        );
+        let mut n = 0;
+        for record in reader.records() {
+            let record = record.unwrap();
+            n += 1;
+            assert_eq!(record.len(), fields.len(), "{name} row {n}");
+            for (cell, field) in record.iter().zip(fields) {
+                let column = field["name"].as_str().unwrap();
+                let required = field["constraints"]["required"] == true;
+                assert!(!cell.contains('@'), "{name}.{column}: no address ({cell})");
+                if cell.is_empty() {
+                    assert!(!required, "{name}.{column} row {n} is required");
+                    continue;
+                }
+                let ok = match field["type"].as_str().unwrap() {
+                    "integer" => cell.parse::<i64>().is_ok(),
+                    "number" => cell.parse::<f64>().is_ok(),
+                    "boolean" => cell == "true" || cell == "false",
+                    "date" => app::domain::text::from_iso_date(cell).is_some(),
+                    "string" => true,
+                    other => panic!("{name}.{column}: unknown type {other}"),
+                };
+                assert!(
+                    ok,
+                    "{name}.{column} row {n}: {cell:?} is not a {}",
+                    field["type"]
+                );
+            }
+            if *name == "fiches_actions" && firm_sheets.contains(&record[0]) {
+                assert_eq!(&record[9], "false", "a firm's fiche: amounts not public");
+                for i in 10..13 {
+                    assert_eq!(&record[i], "", "a firm's amount is not published");
+                }
+            }
+        }
+        assert_eq!(n, *count, "{name}: every row written");
+    }
+    let territories = std::fs::read_to_string(dir.path().join("territoires.csv")).unwrap();
+    assert_eq!(territories.lines().count(), 1 + 183);
+    assert!(territories.contains("ti-8422,Vallée de l'Arve,84,"));
+}
+on_both_backends!(the_open_data_follow_their_schemas);
