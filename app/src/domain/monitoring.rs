@@ -166,6 +166,130 @@ pub fn narrative_authors(
     out
 }
 
+/// Who reports each quarter on the actions they support in the territories: an operator (an
+/// organisation of the platform of kind `operator`) or a Region.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reporter {
+    Operator(i64),
+    Region(String),
+}
+
+impl Reporter {
+    /// Reads `organisation:ID` or `region:CODE`.
+    pub fn parse(text: &str) -> Option<Reporter> {
+        match text.split_once(':')? {
+            ("organisation", id) => id.parse().ok().filter(|n| *n > 0).map(Reporter::Operator),
+            ("region", code)
+                if (1..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_digit()) =>
+            {
+                Some(Reporter::Region(code.to_owned()))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn code(&self) -> String {
+        match self {
+            Reporter::Operator(id) => format!("organisation:{id}"),
+            Reporter::Region(code) => format!("region:{code}"),
+        }
+    }
+}
+
+/// Whether `viewer` may report for `reporter`: a member of the operator, the Region's council.
+pub fn may_report(viewer: &Viewer, reporter: &Reporter) -> bool {
+    viewer.signed_in()
+        && viewer
+            .memberships
+            .iter()
+            .any(|m| match (reporter, &m.scope, m.role) {
+                (Reporter::Operator(id), Seat::Organisation(o), Role::Member | Role::Admin) => {
+                    id == o
+                }
+                (Reporter::Region(code), Seat::Region(r), Role::RegionalCouncil) => code == r,
+                _ => false,
+            })
+}
+
+/// A calendar quarter, `2026-T3` (July to September 2026).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Quarter {
+    pub year: i32,
+    /// 1 to 4.
+    pub number: u8,
+}
+
+/// Days after a quarter's end by which its report is due.
+pub const REPORT_DUE_DAYS: i64 = 30;
+/// Days before that deadline when the reporters who have not reported are reminded.
+pub const REPORT_REMINDER_DAYS: i64 = 7;
+/// Bounds of a report.
+pub const MAX_REPORT_LINES: usize = 500;
+pub const MAX_REPORT_ACTION: usize = 300;
+
+impl Quarter {
+    pub fn parse(text: &str) -> Option<Quarter> {
+        let (year, q) = text.split_once("-T")?;
+        let year: i32 = year.parse().ok().filter(|y| (2000..=2100).contains(y))?;
+        let number: u8 = q.parse().ok().filter(|n| (1..=4).contains(n))?;
+        (text.len() == 7).then_some(Quarter { year, number })
+    }
+
+    pub fn code(self) -> String {
+        format!("{}-T{}", self.year, self.number)
+    }
+
+    /// The quarter holding the Unix time `at`.
+    pub fn of(at: i64) -> Quarter {
+        let date = super::text::iso_date(at);
+        let year = date.get(0..4).and_then(|y| y.parse().ok()).unwrap_or(2000);
+        let month: u8 = date.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
+        Quarter {
+            year,
+            number: (month - 1) / 3 + 1,
+        }
+    }
+
+    /// Midnight UTC of its first day.
+    pub fn start(self) -> i64 {
+        let month = (self.number - 1) * 3 + 1;
+        super::text::from_iso_date(&format!("{:04}-{month:02}-01", self.year)).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Quarter {
+        if self.number == 4 {
+            Quarter {
+                year: self.year + 1,
+                number: 1,
+            }
+        } else {
+            Quarter {
+                number: self.number + 1,
+                ..self
+            }
+        }
+    }
+
+    pub fn previous(self) -> Quarter {
+        if self.number == 1 {
+            Quarter {
+                year: self.year - 1,
+                number: 4,
+            }
+        } else {
+            Quarter {
+                number: self.number - 1,
+                ..self
+            }
+        }
+    }
+
+    /// When its report is due: [`REPORT_DUE_DAYS`] after its end.
+    pub fn deadline(self) -> i64 {
+        self.next().start() + REPORT_DUE_DAYS * DAY
+    }
+}
+
 /// A period of dates, each bound included; either may be open.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Period {
@@ -305,6 +429,36 @@ mod tests {
         )));
         assert!(!may_open_evaluation(&region));
         assert!(!may_open_evaluation(&Viewer::anonymous()));
+    }
+
+    #[test]
+    fn quarters_read_back_and_fall_due_a_month_after_their_end() {
+        let q = Quarter::parse("2026-T4").unwrap();
+        assert_eq!(q.code(), "2026-T4");
+        assert_eq!(q.next().code(), "2027-T1");
+        assert_eq!(q.next().previous(), q);
+        assert_eq!(crate::domain::text::iso_date(q.start()), "2026-10-01");
+        assert_eq!(crate::domain::text::iso_date(q.deadline()), "2027-01-31");
+        assert_eq!(Quarter::of(q.start() + 40 * DAY), q);
+        for bad in [
+            "2026-T5", "2026-T0", "2026T1", "26-T1", "2026-T12", "1999-T1",
+        ] {
+            assert_eq!(Quarter::parse(bad), None, "{bad}");
+        }
+        assert_eq!(
+            Reporter::parse("organisation:12"),
+            Some(Reporter::Operator(12))
+        );
+        assert_eq!(Reporter::parse("region:84").unwrap().code(), "region:84");
+        for bad in [
+            "organisation:0",
+            "organisation:x",
+            "region:8a",
+            "state:84",
+            "84",
+        ] {
+            assert_eq!(Reporter::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -3,7 +3,21 @@
 //! scorecard costs the same few statements whatever the number of territories.
 
 use super::fetch_all;
-use sea_orm::{ConnectionTrait, FromQueryResult};
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+
+/// ` WHERE {column} IN (...)` for `ids`, or nothing for every row.
+fn among(column: &str, ids: Option<&[i64]>, values: &mut Vec<Value>, glue: &str) -> String {
+    match ids {
+        None => String::new(),
+        Some(ids) => {
+            values.extend(ids.iter().map(|i| Value::from(*i)));
+            format!(
+                " {glue} {column} IN ({})",
+                super::placeholders(ids.len().max(1))
+            )
+        }
+    }
+}
 
 /// A fiche, as counted.
 #[derive(Debug, Clone, FromQueryResult)]
@@ -19,13 +33,22 @@ pub struct SheetFact {
     pub created_at: i64,
 }
 
-pub async fn sheets(db: &impl ConnectionTrait) -> anyhow::Result<Vec<SheetFact>> {
+/// The fiches (all, or those of `ids`), by id.
+pub async fn sheets(
+    db: &impl ConnectionTrait,
+    ids: Option<&[i64]>,
+) -> anyhow::Result<Vec<SheetFact>> {
+    let mut values = Vec::new();
+    let filter = among("s.id", ids, &mut values, "WHERE");
     fetch_all(
         db,
-        "SELECT s.id, s.territory_id, s.axis, s.status, s.porteur_kind, s.porteur_org_id, \
-         o.kind AS porteur_org_kind, s.created_at \
-         FROM action_sheet s LEFT JOIN organisation o ON o.id = s.porteur_org_id ORDER BY s.id",
-        vec![],
+        &format!(
+            "SELECT s.id, s.territory_id, s.axis, s.status, s.porteur_kind, s.porteur_org_id, \
+             o.kind AS porteur_org_kind, s.created_at \
+             FROM action_sheet s LEFT JOIN organisation o ON o.id = s.porteur_org_id{filter} \
+             ORDER BY s.id"
+        ),
+        values,
     )
     .await
 }
@@ -37,11 +60,18 @@ pub struct PartnerFact {
     pub organisation_id: i64,
 }
 
-pub async fn partners(db: &impl ConnectionTrait) -> anyhow::Result<Vec<PartnerFact>> {
+pub async fn partners(
+    db: &impl ConnectionTrait,
+    ids: Option<&[i64]>,
+) -> anyhow::Result<Vec<PartnerFact>> {
+    let mut values = Vec::new();
+    let filter = among("sheet_id", ids, &mut values, "WHERE");
     fetch_all(
         db,
-        "SELECT sheet_id, organisation_id FROM action_sheet_partner ORDER BY sheet_id",
-        vec![],
+        &format!(
+            "SELECT sheet_id, organisation_id FROM action_sheet_partner{filter} ORDER BY sheet_id"
+        ),
+        values,
     )
     .await
 }
@@ -63,13 +93,20 @@ pub struct LineFact {
     pub created_at: i64,
 }
 
-pub async fn lines(db: &impl ConnectionTrait) -> anyhow::Result<Vec<LineFact>> {
+pub async fn lines(
+    db: &impl ConnectionTrait,
+    ids: Option<&[i64]>,
+) -> anyhow::Result<Vec<LineFact>> {
+    let mut values = Vec::new();
+    let filter = among("sheet_id", ids, &mut values, "WHERE");
     fetch_all(
         db,
-        "SELECT sheet_id, funder_kind, funder_org_id, funder_ref, instrument, requested, \
-         committed, paid, requested_on, committed_on, paid_on, created_at \
-         FROM action_sheet_line ORDER BY sheet_id, id",
-        vec![],
+        &format!(
+            "SELECT sheet_id, funder_kind, funder_org_id, funder_ref, instrument, requested, \
+             committed, paid, requested_on, committed_on, paid_on, created_at \
+             FROM action_sheet_line{filter} ORDER BY sheet_id, id"
+        ),
+        values,
     )
     .await
 }
@@ -105,12 +142,19 @@ pub struct IndicatorFact {
     pub target: f64,
 }
 
-pub async fn indicators(db: &impl ConnectionTrait) -> anyhow::Result<Vec<IndicatorFact>> {
+pub async fn indicators(
+    db: &impl ConnectionTrait,
+    ids: Option<&[i64]>,
+) -> anyhow::Result<Vec<IndicatorFact>> {
+    let mut values = Vec::new();
+    let filter = among("sheet_id", ids, &mut values, "AND");
     fetch_all(
         db,
-        "SELECT id, sheet_id, code, target FROM action_sheet_indicator WHERE code <> '' \
-         ORDER BY sheet_id, id",
-        vec![],
+        &format!(
+            "SELECT id, sheet_id, code, target FROM action_sheet_indicator WHERE code <> ''{filter} \
+             ORDER BY sheet_id, id"
+        ),
+        values,
     )
     .await
 }
@@ -123,13 +167,41 @@ pub struct ValueFact {
     pub value: f64,
 }
 
-pub async fn values(db: &impl ConnectionTrait) -> anyhow::Result<Vec<ValueFact>> {
+pub async fn values(
+    db: &impl ConnectionTrait,
+    ids: Option<&[i64]>,
+) -> anyhow::Result<Vec<ValueFact>> {
+    let mut values = Vec::new();
+    let filter = among("i.sheet_id", ids, &mut values, "AND");
     fetch_all(
         db,
-        "SELECT v.indicator_id, v.measured_on, v.value FROM action_sheet_value v \
-         JOIN action_sheet_indicator i ON i.id = v.indicator_id WHERE i.code <> '' \
-         ORDER BY v.indicator_id, v.measured_on, v.id",
-        vec![],
+        &format!(
+            "SELECT v.indicator_id, v.measured_on, v.value FROM action_sheet_value v \
+             JOIN action_sheet_indicator i ON i.id = v.indicator_id WHERE i.code <> ''{filter} \
+             ORDER BY v.indicator_id, v.measured_on, v.id"
+        ),
+        values,
+    )
+    .await
+}
+
+/// What the `changes` journal holds after `after`, up to `upto`: (entity, id).
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ChangeFact {
+    pub entity: String,
+    pub entity_id: i64,
+}
+
+pub async fn changes_between(
+    db: &impl ConnectionTrait,
+    after: i64,
+    upto: i64,
+    limit: u64,
+) -> anyhow::Result<Vec<ChangeFact>> {
+    fetch_all(
+        db,
+        "SELECT entity, entity_id FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+        vec![after.into(), upto.into(), (limit as i64).into()],
     )
     .await
 }

@@ -1981,6 +1981,8 @@ impl app::ports::ActionSheets for ActionSheetService {
             return Err(ServiceError::NotFound);
         }
         q::touch(&txn, id, at).await?;
+        // The scorecards read the values of the fiches the journal names.
+        crate::db::organisations::record_change(&txn, "action_sheet", id, "upsert").await?;
         txn.commit().await.context("committing a value")?;
         Ok(())
     }

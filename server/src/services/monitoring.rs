@@ -37,10 +37,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub struct MonitoringService {
     db: DatabaseConnection,
     clock: Clock,
+    /// The fiches as last read, and the journal position they were read at.
+    plan: std::sync::Arc<tokio::sync::Mutex<Option<(i64, std::sync::Arc<Plan>)>>>,
 }
 
-/// Everything a scorecard counts, as read.
-pub struct Facts {
+/// The fiches, their lines, partners and indicators, and the territories: what a scorecard
+/// counts most of. Kept between requests and brought up to date from the `changes` journal:
+/// a write to a fiche journals it, and the next scorecard reads that fiche again, not all.
+#[derive(Clone)]
+pub struct Plan {
     territories: Vec<q::TerritoryFact>,
     /// Each territory's regions, the lead first.
     regions_of: HashMap<String, Vec<String>>,
@@ -49,14 +54,28 @@ pub struct Facts {
     partners: HashMap<i64, Vec<i64>>,
     lines: HashMap<i64, Vec<q::LineFact>>,
     funder_names: HashMap<String, String>,
-    /// Per fiche: (indicator code, target, dated values in order).
     indicators: HashMap<i64, Vec<Measured>>,
+}
+
+/// Everything a scorecard counts: the plan, and the activity read at each request.
+pub struct Facts {
+    plan: std::sync::Arc<Plan>,
     contacts: Vec<q::ContactFact>,
     exchanges: Vec<q::ExchangeFact>,
     proposals: Vec<q::ProposalFact>,
     /// Per proposal, the states it entered, in order.
     steps: HashMap<i64, Vec<(i64, Status)>>,
 }
+
+impl std::ops::Deref for Facts {
+    type Target = Plan;
+    fn deref(&self) -> &Plan {
+        &self.plan
+    }
+}
+
+/// Changes past which the plan is read again whole rather than patched.
+const PATCH_LIMIT: u64 = 1_000;
 
 /// An indicator of the national list: its code, target, and dated values in order.
 type Measured = (Indicator, f64, Vec<(i64, f64)>);
@@ -100,41 +119,94 @@ struct Counted<'a> {
 
 impl MonitoringService {
     pub fn new(db: DatabaseConnection, clock: Clock) -> Self {
-        MonitoringService { db, clock }
+        MonitoringService {
+            db,
+            clock,
+            plan: Default::default(),
+        }
     }
 
-    /// Reads every record a scorecard counts.
-    pub async fn facts(&self) -> anyhow::Result<Facts> {
-        let db = &self.db;
-        let territories = q::territories(db).await.context("territories")?;
-        let mut regions_of: HashMap<String, Vec<String>> = territories
-            .iter()
-            .map(|t| (t.id.clone(), vec![t.region_code.clone()]))
-            .collect();
-        for s in q::spans(db).await.context("territory regions")? {
-            regions_of
-                .entry(s.territory_id)
-                .or_default()
-                .push(s.region_code);
+    /// The plan as of the journal's current position: kept, patched with the fiches written
+    /// since, or read whole (the first time, after a bulk load, or past [`PATCH_LIMIT`]).
+    async fn plan(&self) -> anyhow::Result<std::sync::Arc<Plan>> {
+        let position = crate::db::journal_position(&self.db).await?;
+        let mut slot = self.plan.lock().await;
+        if let Some((at, plan)) = slot.as_ref() {
+            if *at == position {
+                return Ok(plan.clone());
+            }
+            let changed = q::changes_between(&self.db, *at, position, PATCH_LIMIT + 1).await?;
+            let mut sheets = std::collections::BTreeSet::new();
+            let mut organisations = Vec::new();
+            let mut whole = changed.len() as u64 > PATCH_LIMIT;
+            for c in &changed {
+                match c.entity.as_str() {
+                    "action_sheet" => {
+                        sheets.insert(c.entity_id);
+                    }
+                    // A porteur's, partner's or funder's kind or name.
+                    "organisation" => organisations.push(c.entity_id),
+                    "*" | "territory" => whole = true,
+                    _ => {}
+                }
+            }
+            if !whole {
+                let plan = if sheets.is_empty() && organisations.is_empty() {
+                    plan.clone()
+                } else {
+                    std::sync::Arc::new(self.patched(plan, sheets, &organisations).await?)
+                };
+                *slot = Some((position, plan.clone()));
+                return Ok(plan);
+            }
         }
-        let region_names = crate::db::proposals::region_names(db)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r.name))
-            .collect();
-        let sheets = q::sheets(db).await.context("fiches")?;
-        let mut partners: HashMap<i64, Vec<i64>> = HashMap::new();
-        for p in q::partners(db).await.context("partners")? {
-            partners
-                .entry(p.sheet_id)
-                .or_default()
-                .push(p.organisation_id);
+        let plan = std::sync::Arc::new(self.read_plan(None).await?);
+        *slot = Some((position, plan.clone()));
+        Ok(plan)
+    }
+
+    /// `plan` with the fiches of `sheets`, and those tied to `organisations`, read again.
+    async fn patched(
+        &self,
+        plan: &Plan,
+        mut sheets: std::collections::BTreeSet<i64>,
+        organisations: &[i64],
+    ) -> anyhow::Result<Plan> {
+        let mut plan = plan.clone();
+        if !organisations.is_empty() {
+            for s in &plan.sheets {
+                if s.porteur_org_id.is_some_and(|o| organisations.contains(&o))
+                    || plan
+                        .partners
+                        .get(&s.id)
+                        .is_some_and(|ps| ps.iter().any(|p| organisations.contains(p)))
+                {
+                    sheets.insert(s.id);
+                }
+            }
+            plan.funder_names = self.funder_names().await?;
         }
-        let mut lines: HashMap<i64, Vec<q::LineFact>> = HashMap::new();
-        for l in q::lines(db).await.context("lines")? {
-            lines.entry(l.sheet_id).or_default().push(l);
+        let ids: Vec<i64> = sheets.into_iter().collect();
+        for chunk in ids.chunks(500) {
+            let fresh = self.read_plan(Some(chunk)).await?;
+            plan.sheets.retain(|s| !chunk.contains(&s.id));
+            plan.sheets.extend(fresh.sheets);
+            for id in chunk {
+                plan.partners.remove(id);
+                plan.lines.remove(id);
+                plan.indicators.remove(id);
+            }
+            plan.partners.extend(fresh.partners);
+            plan.lines.extend(fresh.lines);
+            plan.indicators.extend(fresh.indicators);
+            plan.funder_names = fresh.funder_names;
         }
-        let funder_names = q::funder_names(db)
+        plan.sheets.sort_by_key(|s| s.id);
+        Ok(plan)
+    }
+
+    async fn funder_names(&self) -> anyhow::Result<HashMap<String, String>> {
+        Ok(q::funder_names(&self.db)
             .await
             .context("funders")?
             .into_iter()
@@ -144,24 +216,13 @@ impl MonitoringService {
                     f.name,
                 )
             })
-            .collect();
-        let mut values: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
-        for v in q::values(db).await.context("indicator values")? {
-            values
-                .entry(v.indicator_id)
-                .or_default()
-                .push((v.measured_on, v.value));
-        }
-        let mut indicators: HashMap<i64, Vec<Measured>> = HashMap::new();
-        for i in q::indicators(db).await.context("indicators")? {
-            if let Some(code) = Indicator::parse(&i.code) {
-                indicators.entry(i.sheet_id).or_default().push((
-                    code,
-                    i.target,
-                    values.remove(&i.id).unwrap_or_default(),
-                ));
-            }
-        }
+            .collect())
+    }
+
+    /// Reads every record a scorecard counts.
+    pub async fn facts(&self) -> anyhow::Result<Facts> {
+        let db = &self.db;
+        let plan = self.plan().await?;
         let mut steps: HashMap<i64, Vec<(i64, Status)>> = HashMap::new();
         for s in crate::db::proposals::all_steps(db).await.context("steps")? {
             if let Some(status) = Status::parse(&s.to_status) {
@@ -172,6 +233,69 @@ impl MonitoringService {
             }
         }
         Ok(Facts {
+            plan,
+            contacts: q::contacts(db).await.context("contacts")?,
+            exchanges: q::exchanges(db).await.context("exchanges")?,
+            proposals: q::proposals(db).await.context("proposals")?,
+            steps,
+        })
+    }
+
+    /// The plan: every fiche, or those of `ids` (then the territories are left empty).
+    async fn read_plan(&self, ids: Option<&[i64]>) -> anyhow::Result<Plan> {
+        let db = &self.db;
+        let (territories, regions_of, region_names) = if ids.is_some() {
+            (Vec::new(), HashMap::new(), BTreeMap::new())
+        } else {
+            let territories = q::territories(db).await.context("territories")?;
+            let mut regions_of: HashMap<String, Vec<String>> = territories
+                .iter()
+                .map(|t| (t.id.clone(), vec![t.region_code.clone()]))
+                .collect();
+            for s in q::spans(db).await.context("territory regions")? {
+                regions_of
+                    .entry(s.territory_id)
+                    .or_default()
+                    .push(s.region_code);
+            }
+            let region_names = crate::db::proposals::region_names(db)
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r.name))
+                .collect();
+            (territories, regions_of, region_names)
+        };
+        let sheets = q::sheets(db, ids).await.context("fiches")?;
+        let mut partners: HashMap<i64, Vec<i64>> = HashMap::new();
+        for p in q::partners(db, ids).await.context("partners")? {
+            partners
+                .entry(p.sheet_id)
+                .or_default()
+                .push(p.organisation_id);
+        }
+        let mut lines: HashMap<i64, Vec<q::LineFact>> = HashMap::new();
+        for l in q::lines(db, ids).await.context("lines")? {
+            lines.entry(l.sheet_id).or_default().push(l);
+        }
+        let mut values: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
+        for v in q::values(db, ids).await.context("indicator values")? {
+            values
+                .entry(v.indicator_id)
+                .or_default()
+                .push((v.measured_on, v.value));
+        }
+        let mut indicators: HashMap<i64, Vec<Measured>> = HashMap::new();
+        for i in q::indicators(db, ids).await.context("indicators")? {
+            if let Some(code) = Indicator::parse(&i.code) {
+                indicators.entry(i.sheet_id).or_default().push((
+                    code,
+                    i.target,
+                    values.remove(&i.id).unwrap_or_default(),
+                ));
+            }
+        }
+        let funder_names = self.funder_names().await?;
+        Ok(Plan {
             territories,
             regions_of,
             region_names,
@@ -180,10 +304,6 @@ impl MonitoringService {
             lines,
             funder_names,
             indicators,
-            contacts: q::contacts(db).await.context("contacts")?,
-            exchanges: q::exchanges(db).await.context("exchanges")?,
-            proposals: q::proposals(db).await.context("proposals")?,
-            steps,
         })
     }
 

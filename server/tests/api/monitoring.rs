@@ -674,6 +674,10 @@ async fn a_snapshot_does_not_move(backend: Backend) {
         ))
         .await
         .unwrap();
+    // As every write of a fiche does, in its transaction: the journal names it.
+    server::db::organisations::record_change(&app.db, "action_sheet", sheet, "upsert")
+        .await
+        .unwrap();
     let after = scorecard(&app, Some(&token), "national").await;
     assert_ne!(
         after["figures"]["committed"], before["figures"]["committed"],
