@@ -38,8 +38,11 @@ pub struct MonitoringService {
     db: DatabaseConnection,
     clock: Clock,
     /// The fiches as last read, and the journal position they were read at.
-    plan: std::sync::Arc<tokio::sync::Mutex<Option<(i64, std::sync::Arc<Plan>)>>>,
+    plan: std::sync::Arc<tokio::sync::Mutex<PlanSlot>>,
 }
+
+/// A plan and the journal position it was read at.
+type PlanSlot = Option<(i64, std::sync::Arc<Plan>)>;
 
 /// The fiches, their lines, partners and indicators, and the territories: what a scorecard
 /// counts most of. Kept between requests and brought up to date from the `changes` journal:
