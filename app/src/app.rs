@@ -10,9 +10,9 @@ use crate::pages::{
     MagicLinkPage, NationalScorecardPage, NeedEditPage, NeedNewPage, NeedPage, NeedsPage, NotFound,
     OrganisationEditPage, OrganisationPage, PolesPage, PracticeNewPage, PracticePage,
     PracticesPage, ProposalEditPage, ProposalNewPage, ProposalPage, ProposalsPage, QueuePage,
-    RegionScorecardPage, ResetPage, SearchPage, SessionPage, SheetEditPage, SheetNewPage,
-    SheetPage, SignInPage, SignUpPage, TerritoriesPage, TerritoryEditPage, TerritoryPage,
-    TerritoryPartnersPage, TerritoryScorecardPage, VerifyPage,
+    RegionScorecardPage, ReportsPage, ResetPage, SearchPage, SessionPage, SheetEditPage,
+    SheetNewPage, SheetPage, SignInPage, SignUpPage, TerritoriesPage, TerritoryEditPage,
+    TerritoryPage, TerritoryPartnersPage, TerritoryScorecardPage, VerifyPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -143,6 +143,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/echanges/:id") view=ExchangePage ssr=SsrMode::Async/>
                     <Route path=path!("/suivi") view=NationalScorecardPage ssr=SsrMode::Async/>
                     <Route path=path!("/suivi/evaluations") view=EvaluationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/suivi/rapports") view=ReportsPage ssr=SsrMode::Async/>
                     <Route path=path!("/suivi/evaluations/:id") view=EvaluationPage ssr=SsrMode::Async/>
                     <Route path=path!("/suivi/regions/:code") view=RegionScorecardPage ssr=SsrMode::Async/>
                     <Route path=path!("/suivi/territoires/:id") view=TerritoryScorecardPage ssr=SsrMode::Async/>

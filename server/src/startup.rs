@@ -89,6 +89,8 @@ impl Application {
             config.public_url.clone(),
         )
         .spawn_reminders();
+        crate::services::monitoring::MonitoringService::new(conn.clone(), clock.clone())
+            .spawn_report_reminders(config.public_url.clone());
         if let Some(dir) = &config.open_data_dir {
             crate::services::open_data::spawn_nightly(
                 conn.clone(),

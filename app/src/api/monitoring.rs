@@ -283,6 +283,92 @@ pub async fn get_evaluation(id: i64, scope: String) -> Result<EvaluationView, Ap
         .await?)
 }
 
+/// A quarterly report of an operator or a Region on the actions it supports in the
+/// territories (`POST /api/v1/operator-reports`): it replaces the reporter's report of that
+/// quarter.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ReportDraft {
+    /// `organisation:ID` (an operator) or `region:CODE`.
+    #[cfg_attr(feature = "ssr", schema(max_length = 40))]
+    pub reporter: String,
+    /// `2026-T3`: a quarter begun.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(max_length = 7, pattern = r"^[0-9]{4}-T[1-4]$")
+    )]
+    pub quarter: String,
+    /// At most 500.
+    pub lines: Vec<ReportLineDraft>,
+}
+
+/// One action supported in one territory, with its amount.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ReportLineDraft {
+    /// `ti-XXXX`.
+    #[cfg_attr(feature = "ssr", schema(max_length = 16))]
+    pub territory: String,
+    /// What is supported (1 to 300 characters).
+    #[cfg_attr(feature = "ssr", schema(max_length = 300))]
+    pub action: String,
+    /// Whole euros, from 0 to 1,000,000,000.
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 1_000_000_000))]
+    #[serde(deserialize_with = "super::action_sheets::whole::one")]
+    pub amount: i64,
+    /// The fiche-action it supports, if any (of that territory).
+    #[serde(deserialize_with = "super::action_sheets::whole::option")]
+    pub sheet: Option<i64>,
+}
+
+/// One reporter's report of one quarter: lines and amount, or nothing yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportCell {
+    pub quarter: String,
+    pub submitted_at: Option<i64>,
+    pub lines: u64,
+    pub amount: i64,
+}
+
+/// A reporter and its reports over the quarters shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReporterRow {
+    /// `organisation:ID` or `region:CODE`.
+    pub reporter: String,
+    pub name: String,
+    pub cells: Vec<ReportCell>,
+    /// Quarters reported among those shown.
+    pub reported: u64,
+}
+
+/// The reports: every reporter's for the national delegation (its completeness), the
+/// reader's own otherwise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportsView {
+    /// The quarters shown, the latest first: the current one and the four before it.
+    pub quarters: Vec<String>,
+    pub rows: Vec<ReporterRow>,
+    /// Reports received of the quarters already due, and reports expected of them.
+    pub complete: (u64, u64),
+    /// The reporters the reader may report for, as (code, name).
+    pub mine: Vec<(String, String)>,
+    /// The territories, as (id, name), for the form.
+    pub territories: Vec<(String, String)>,
+    pub delegation: bool,
+}
+
+/// The reports the reader may see.
+#[server]
+pub async fn get_reports() -> Result<ReportsView, AppError> {
+    let viewer = crate::ports::Who::current().viewer;
+    Ok(crate::ports::services()?
+        .monitoring
+        .reports(&viewer)
+        .await?)
+}
+
 /// A scorecard, as the reader may see it.
 #[server]
 pub async fn get_scorecard(query: ScorecardQuery) -> Result<Scorecard, AppError> {

@@ -1172,4 +1172,20 @@ messages! {
     FlashEvaluationOpened => "Évaluation ouverte : les tableaux de bord sont figés.", "Evaluation opened: the scorecards are frozen.";
     FlashNarrative => "Récit enregistré.", "Narrative saved.";
     SeeEvaluations => "Évaluations", "Evaluations";
+    ReportsTitle => "Rapports trimestriels des opérateurs et des Régions", "Quarterly reports of the operators and Regions";
+    ReportsLead => "Chaque trimestre, les opérateurs de l'État et les Régions déclarent les actions qu'ils soutiennent dans les territoires et leurs montants, par ce formulaire ou par l'API (POST /api/v1/operator-reports). Le rapport d'un trimestre est attendu dans le mois qui suit ; un rappel part une semaine avant l'échéance.", "Each quarter, the State's operators and the Regions report the actions they support in the territories and their amounts, with this form or through the API (POST /api/v1/operator-reports). A quarter's report is due within the following month; a reminder goes a week before the deadline.";
+    Completeness => "Complétude des rapports", "Completeness of the reports";
+    CompletenessLine => "rapports reçus sur", "reports received of";
+    ColReporter => "Déclarant", "Reporter";
+    NotReported => "non reçu", "not received";
+    ReportLines => "actions", "actions";
+    AddReportLine => "Déclarer une action soutenue", "Report an action supported";
+    ReporterLabel => "Au nom de", "On behalf of";
+    QuarterLabel => "Trimestre (AAAA-Tn)", "Quarter (YYYY-Tn)";
+    ReportAction => "Action soutenue", "Action supported";
+    ReportAmount => "Montant (euros)", "Amount (euros)";
+    FlashReportLine => "Action déclarée.", "Action reported.";
+    NoReporter => "Vous ne déclarez pour aucun opérateur ni aucune Région.", "You report for no operator or Region.";
+    MailReportReminder => "le rapport trimestriel est attendu avant le", "the quarterly report is due by";
+    SeeReports => "Rapports des opérateurs", "Operators' reports";
 }

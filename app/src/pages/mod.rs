@@ -32,7 +32,7 @@ pub use districts::DistrictsPage;
 pub use home::HomePage;
 pub use land_site::{LandSiteEditPage, LandSiteNewPage, LandSitePage};
 pub use monitoring::{
-    EvaluationPage, EvaluationsPage, NationalScorecardPage, RegionScorecardPage,
+    EvaluationPage, EvaluationsPage, NationalScorecardPage, RegionScorecardPage, ReportsPage,
     TerritoryScorecardPage,
 };
 pub use needs::{FilieresPage, InboxPage, NeedEditPage, NeedNewPage, NeedPage, NeedsPage};

@@ -8,8 +8,8 @@ use super::action_sheets::{any_secret, euros, funder_label, money_table, totals_
 use crate::api::action_sheets::Amount;
 use crate::api::directory::get_overview;
 use crate::api::monitoring::{
-    get_evaluation, get_evaluations, get_scorecard, EvaluationView, Evaluations, ScopeRow,
-    Scorecard, ScorecardQuery,
+    get_evaluation, get_evaluations, get_reports, get_scorecard, EvaluationView, Evaluations,
+    ReportsView, ScopeRow, Scorecard, ScorecardQuery,
 };
 use crate::components::{
     when_loaded, BarChart, Field, Flash, FormScope, FranceMap, MapFill, ProblemSummary,
@@ -517,7 +517,8 @@ fn ScorecardView(
             {(!card.every_amount_visible).then(|| view! { <p class="hint">{t(lang, Key::SomeAmountsHidden)}</p> })}
             <p class="muted">{t(lang, Key::MonitoringAttribution)} " " {t(lang, Key::ComputedAt)} " " {format_date(lang, card.computed_at)}
                 " · " <a href=api>{t(lang, Key::FiguresAsJson)}</a>
-                " · " <a href="/suivi/evaluations">{t(lang, Key::SeeEvaluations)}</a></p>
+                " · " <a href="/suivi/evaluations">{t(lang, Key::SeeEvaluations)}</a>
+                " · " <a href="/suivi/rapports">{t(lang, Key::SeeReports)}</a></p>
         </section>
         {map_section}
         {regions}
@@ -822,3 +823,116 @@ const EVALUATION_DONE: &[(&str, Key)] = &[
     ("ouverte", Key::FlashEvaluationOpened),
     ("recit", Key::FlashNarrative),
 ];
+
+/// `/suivi/rapports`: the operators' and Regions' quarterly reports — every reporter's
+/// completeness for the national delegation, the reader's own otherwise — and the form that
+/// adds an action to a report.
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    let lang = use_lang();
+    let data = Resource::new(|| (), |_| get_reports());
+    view! {
+        <Title text=t(lang, Key::ReportsTitle)/>
+        <p class="breadcrumb"><a href="/suivi">{t(lang, Key::MonitoringTitle)}</a></p>
+        <h1>{t(lang, Key::ReportsTitle)}</h1>
+        <Flash done=REPORT_DONE/>
+        <p class="lead">{t(lang, Key::ReportsLead)}</p>
+        {when_loaded(data, move |r: ReportsView| {
+            let head = r
+                .quarters
+                .iter()
+                .map(|q| view! { <th scope="col" class="num">{q.clone()}</th> })
+                .collect_view();
+            let rows = r
+                .rows
+                .iter()
+                .map(|row| {
+                    let cells = row
+                        .cells
+                        .iter()
+                        .map(|c| {
+                            let testid = format!("report-{}-{}", row.reporter, c.quarter);
+                            match c.submitted_at {
+                                Some(_) => view! {
+                                    <td class="num" data-testid=testid>
+                                        {format_int(lang, c.lines)} " " {t(lang, Key::ReportLines)} " · " {euros(lang, Some(c.amount))}
+                                    </td>
+                                }
+                                .into_any(),
+                                None => view! { <td class="num muted" data-testid=testid>{t(lang, Key::NotReported)}</td> }.into_any(),
+                            }
+                        })
+                        .collect_view();
+                    view! { <tr><th scope="row">{row.name.clone()}</th>{cells}</tr> }
+                })
+                .collect_view();
+            let summary = r.delegation.then(|| {
+                view! {
+                    <p data-testid="completeness">
+                        {format_int(lang, r.complete.0)} " " {t(lang, Key::CompletenessLine)} " " {format_int(lang, r.complete.1)}
+                    </p>
+                }
+            });
+            let form = if r.mine.is_empty() {
+                (!r.delegation).then(|| view! { <p class="muted">{t(lang, Key::NoReporter)}</p> }.into_any())
+            } else {
+                let reporter = Select::new("rp-reporter", "reporter", Key::ReporterLabel)
+                    .options(r.mine.clone())
+                    .required(true)
+                    .view(lang);
+                let quarter = Field::new("rp-quarter", "quarter", Key::QuarterLabel)
+                    .value(r.quarters.get(1).cloned().unwrap_or_default())
+                    .length(7, 7)
+                    .required(true)
+                    .view(lang);
+                let territory = Select::new("rp-territory", "territory", Key::ColTerritory)
+                    .options(r.territories.clone())
+                    .required(true)
+                    .view(lang);
+                let action = Field::new("rp-action", "action", Key::ReportAction)
+                    .length(1, 300)
+                    .required(true)
+                    .view(lang);
+                let amount = Field::new("rp-amount", "amount", Key::ReportAmount)
+                    .kind("number")
+                    .value("0")
+                    .view(lang);
+                let submit = t(lang, Key::AddReportLine);
+                Some(view! {
+                    <section aria-labelledby="report-h">
+                        <h2 id="report-h">{t(lang, Key::AddReportLine)}</h2>
+                        <FormScope action="/suivi/rapports">
+                            <form method="post" action="/suivi/rapports" class="card-form" data-testid="report-line">
+                                <ProblemSummary/>
+                                {reporter}
+                                {quarter}
+                                {territory}
+                                {action}
+                                {amount}
+                                <button type="submit">{submit}</button>
+                            </form>
+                        </FormScope>
+                    </section>
+                }.into_any())
+            };
+            view! {
+                <section aria-labelledby="completeness-h">
+                    <h2 id="completeness-h">{t(lang, Key::Completeness)}</h2>
+                    {summary}
+                    <div class="table-scroll">
+                        <table class="data" data-testid="reports">
+                            <caption class="visually-hidden">{t(lang, Key::Completeness)}</caption>
+                            <thead><tr><th scope="col">{t(lang, Key::ColReporter)}</th>{head}</tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                </section>
+                {form}
+            }
+            .into_any()
+        })}
+    }
+}
+
+/// The success codes of the report form.
+const REPORT_DONE: &[(&str, Key)] = &[("action", Key::FlashReportLine)];

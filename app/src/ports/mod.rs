@@ -1061,6 +1061,28 @@ pub trait Monitoring: Send + Sync {
         body: &str,
     ) -> Result<(), ServiceError>;
 
+    /// Records a quarterly report (replacing the reporter's report of that quarter); returns
+    /// its id.
+    async fn submit_report(
+        &self,
+        viewer: &Viewer,
+        draft: &crate::api::monitoring::ReportDraft,
+    ) -> Result<i64, ServiceError>;
+
+    /// Adds one line to the reporter's report of a quarter (the form).
+    async fn add_report_line(
+        &self,
+        viewer: &Viewer,
+        reporter: &str,
+        quarter: &str,
+        line: &crate::api::monitoring::ReportLineDraft,
+    ) -> Result<i64, ServiceError>;
+
+    async fn reports(
+        &self,
+        viewer: &Viewer,
+    ) -> Result<crate::api::monitoring::ReportsView, ServiceError>;
+
     /// Every frozen scorecard of an evaluation, as the reader may see them.
     async fn evaluation_cards(
         &self,

@@ -473,3 +473,174 @@ pub async fn set_narrative(
     }
     Ok(())
 }
+
+/// An operator of the platform: (id, name).
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct OperatorFact {
+    pub id: i64,
+    pub name: String,
+}
+
+pub async fn operators(db: &impl ConnectionTrait) -> anyhow::Result<Vec<OperatorFact>> {
+    fetch_all(
+        db,
+        "SELECT id, name FROM organisation WHERE kind = 'operator' ORDER BY name, id",
+        vec![],
+    )
+    .await
+}
+
+/// A report received, summed.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ReportFact {
+    pub reporter: String,
+    pub quarter: String,
+    pub submitted_at: i64,
+    pub lines: i64,
+    pub amount: i64,
+}
+
+pub async fn reports(
+    db: &impl ConnectionTrait,
+    quarters: &[String],
+) -> anyhow::Result<Vec<ReportFact>> {
+    let values: Vec<Value> = quarters.iter().map(|q| Value::from(q.as_str())).collect();
+    fetch_all(
+        db,
+        &format!(
+            "SELECT r.reporter, r.quarter, r.submitted_at, COUNT(l.id) AS lines, \
+             CAST(COALESCE(SUM(l.amount), 0) AS BIGINT) AS amount FROM operator_report r \
+             LEFT JOIN operator_report_line l ON l.report_id = r.id \
+             WHERE r.quarter IN ({}) GROUP BY r.id, r.reporter, r.quarter, r.submitted_at",
+            super::placeholders(quarters.len().max(1))
+        ),
+        values,
+    )
+    .await
+}
+
+/// The report of `reporter` for `quarter`, marked submitted now (written first, so that the
+/// transaction holds it), created if it had none; with `empty`, its lines are removed.
+pub async fn report(
+    db: &impl ConnectionTrait,
+    (reporter, quarter): (&str, &str),
+    (by, at): (i64, i64),
+    empty: bool,
+) -> anyhow::Result<i64> {
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+    let touched = super::exec(
+        db,
+        "UPDATE operator_report SET submitted_by = ?, submitted_at = ? WHERE reporter = ? AND quarter = ?",
+        vec![by.into(), at.into(), reporter.into(), quarter.into()],
+    )
+    .await?;
+    let id = if touched == 0 {
+        super::fetch_optional::<Id>(
+            db,
+            "INSERT INTO operator_report (reporter, quarter, submitted_by, submitted_at) \
+             VALUES (?, ?, ?, ?) RETURNING id",
+            vec![reporter.into(), quarter.into(), by.into(), at.into()],
+        )
+        .await?
+    } else {
+        super::fetch_optional::<Id>(
+            db,
+            "SELECT id FROM operator_report WHERE reporter = ? AND quarter = ?",
+            vec![reporter.into(), quarter.into()],
+        )
+        .await?
+    }
+    .map(|r| r.id)
+    .ok_or_else(|| anyhow::anyhow!("no report row for {reporter} {quarter}"))?;
+    if empty {
+        super::exec(
+            db,
+            "DELETE FROM operator_report_line WHERE report_id = ?",
+            vec![id.into()],
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
+pub async fn report_lines(db: &impl ConnectionTrait, report: i64) -> anyhow::Result<u64> {
+    super::fetch_count(
+        db,
+        "SELECT COUNT(*) AS n FROM operator_report_line WHERE report_id = ?",
+        vec![report.into()],
+    )
+    .await
+}
+
+pub async fn insert_report_line(
+    db: &impl ConnectionTrait,
+    report: i64,
+    (territory, sheet): (&str, Option<i64>),
+    action: &str,
+    amount: i64,
+) -> anyhow::Result<()> {
+    super::exec(
+        db,
+        "INSERT INTO operator_report_line (report_id, territory_id, sheet_id, action, amount) \
+         VALUES (?, ?, ?, ?, ?)",
+        vec![
+            report.into(),
+            territory.into(),
+            sheet.into(),
+            action.into(),
+            amount.into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Marks `reporter` reminded of `quarter`; false when it already was.
+pub async fn mark_report_reminded(
+    db: &impl ConnectionTrait,
+    (reporter, quarter): (&str, &str),
+    at: i64,
+) -> anyhow::Result<bool> {
+    let already = super::fetch_count(
+        db,
+        "SELECT COUNT(*) AS n FROM operator_report_reminder WHERE reporter = ? AND quarter = ?",
+        vec![reporter.into(), quarter.into()],
+    )
+    .await?;
+    if already > 0 {
+        return Ok(false);
+    }
+    super::exec(
+        db,
+        "INSERT INTO operator_report_reminder (reporter, quarter, sent_at) VALUES (?, ?, ?)",
+        vec![reporter.into(), quarter.into(), at.into()],
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Who reports for `reporter` (`organisation:ID` or `region:CODE`): the operator's members and
+/// admins, or the Region's council.
+pub async fn reporters_people(
+    db: &impl ConnectionTrait,
+    reporter: &str,
+) -> anyhow::Result<Vec<super::proposals::Recipient>> {
+    let (kind, id) = reporter.split_once(':').unwrap_or(("", ""));
+    let (scope, roles) = match kind {
+        "organisation" => ("organisation", "'member', 'admin'"),
+        _ => ("region", "'regional_council'"),
+    };
+    fetch_all(
+        db,
+        &format!(
+            "SELECT u.id, u.email, u.name, u.lang, NULL AS frequency FROM user_account u \
+             WHERE u.id IN (SELECT user_id FROM membership WHERE scope_kind = ? AND scope_id = ? \
+             AND role IN ({roles})) ORDER BY u.id"
+        ),
+        vec![scope.into(), id.into()],
+    )
+    .await
+}

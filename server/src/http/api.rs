@@ -11,7 +11,7 @@ use super::AppState;
 use app::api::action_sheets::{SheetDetail, SheetDraft, SheetFilter, SheetList, SheetPatch};
 use app::api::claims::{ClaimDecision, ClaimOutcome, ClaimQueue, ClaimRequest, CreationRequest};
 use app::api::directory::{DistrictSummary, OrganisationDetail, TerritoryDetail, TerritorySummary};
-use app::api::monitoring::{Scorecard, ScorecardQuery};
+use app::api::monitoring::{ReportDraft, Scorecard, ScorecardQuery};
 use app::api::needs::{MatchView, NeedDraft, NeedKind, NeedView};
 use app::api::network::PracticeList;
 use app::api::organisations::{LandSiteDetail, LandSiteDraft, LandSitePatch, OrganisationPatch};
@@ -81,6 +81,11 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             patch(patch_action_sheet),
         ),
         (Method::GET, "/scorecards", get(get_scorecard)),
+        (
+            Method::POST,
+            "/operator-reports",
+            post(submit_operator_report),
+        ),
     ]
 }
 
@@ -398,6 +403,7 @@ codes! {
         get_action_sheet,
         patch_action_sheet,
         get_scorecard,
+        submit_operator_report,
     ),
     modifiers(&BearerToken)
 )]
@@ -1024,6 +1030,32 @@ async fn list_action_sheets(
     let pairs = once(query, &[("territory", 16), ("region", 3), ("funder", 40)])?;
     let filter = SheetFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     Ok(Json(services.action_sheets.list(&who.viewer, &filter).await?).into_response())
+}
+
+/// An operator's (or a Region's) quarterly report of the actions it supports in the
+/// territories, with their amounts; it replaces the reporter's report of that quarter. The
+/// token's user must be a member of the operator, or of the Region's council.
+#[utoipa::path(post, path = "/operator-reports", operation_id = "submitOperatorReport",
+    security(("bearer" = [])),
+    request_body = ReportDraft,
+    responses(
+        (status = 201, description = "Recorded.", body = Created),
+        (status = 400, description = "A field is invalid (each problem is named).", body = ErrorBody),
+        (status = 401, description = "No or invalid bearer token.", body = ErrorBody),
+        (status = 403, description = "The token's user does not report for this reporter.", body = ErrorBody),
+    ))]
+async fn submit_operator_report(
+    State(services): State<Services>,
+    me: SignedIn,
+    body: Result<Json<ReportDraft>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(draft) = body
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, e.body_text()))?;
+    let id = services
+        .monitoring
+        .submit_report(&me.viewer, &draft)
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
 }
 
 /// The programme's scorecard for the nation, a region or a territory: fiches by axis and

@@ -7,7 +7,7 @@ use super::form::Form;
 use super::proposals::{attachment, failed};
 use super::sheet::neutral;
 use super::AppState;
-use app::api::monitoring::Scorecard;
+use app::api::monitoring::{ReportLineDraft, Scorecard};
 use app::domain::monitoring::Figure;
 use app::ports::{SignedIn, Who};
 use axum::extract::{Path, State};
@@ -67,6 +67,49 @@ async fn narrative(
     {
         Ok(()) => to(&page, "recit=1"),
         Err(e) => sent.refused(&state, &page, e).await,
+    }
+}
+
+async fn report_line(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(f, sent): Form<Fields>,
+) -> Response {
+    let page = "/suivi/rapports";
+    let amount: String = field(&f, "amount")
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{202f}' && *c != '\u{a0}')
+        .collect();
+    let Ok(amount) = (if amount.is_empty() {
+        Ok(0)
+    } else {
+        amount.parse::<i64>()
+    }) else {
+        let e = app::ports::ServiceError::Invalid(vec![app::error::FieldError::new(
+            "amount",
+            app::error::Problem::NumberInvalid,
+        )]);
+        return sent.refused(&state, page, e).await;
+    };
+    let line = ReportLineDraft {
+        territory: field(&f, "territory").to_owned(),
+        action: field(&f, "action").to_owned(),
+        amount,
+        sheet: None,
+    };
+    match state
+        .services
+        .monitoring
+        .add_report_line(
+            &me.viewer,
+            field(&f, "reporter"),
+            field(&f, "quarter"),
+            &line,
+        )
+        .await
+    {
+        Ok(_) => to(page, "action=1"),
+        Err(e) => sent.refused(&state, page, e).await,
     }
 }
 
@@ -130,6 +173,7 @@ async fn export_json(State(state): State<AppState>, who: Who, Path(id): Path<i64
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/suivi/evaluations", post(open))
+        .route("/suivi/rapports", post(report_line))
         .route("/suivi/evaluations/{id}/recits", post(narrative))
         .route("/suivi/evaluations/{id}/export.csv", get(export_csv))
         .route("/suivi/evaluations/{id}/export.json", get(export_json))

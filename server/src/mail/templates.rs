@@ -421,6 +421,37 @@ pub fn sheet_step(
     event(to, lang, name, &SHEET, title, &body, comment, link)
 }
 
+const REPORT: Wording = Wording {
+    kind: "proposals",
+    fr: (
+        "Rapport trimestriel",
+        "Déclarer les actions du trimestre",
+        "Vous recevez ce message parce que vous déclarez pour cet opérateur ou cette Région.",
+    ),
+    en: (
+        "Quarterly report",
+        "Report the quarter's actions",
+        "You receive this message because you report for this operator or Region.",
+    ),
+};
+
+/// A quarterly report is due soon and has not been received.
+pub fn report_reminder(
+    to: &str,
+    lang: Lang,
+    name: &str,
+    (reporter, quarter): (&str, &str),
+    due: &str,
+    link: &str,
+) -> Mail {
+    let line = format!(
+        "{reporter}, {quarter}{}{} {due}",
+        app::i18n::colon(lang),
+        app::i18n::t(lang, app::i18n::Key::MailReportReminder)
+    );
+    event(to, lang, name, &REPORT, quarter, &line, "", link)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

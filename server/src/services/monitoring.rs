@@ -14,14 +14,18 @@ use app::api::action_sheets::TotalRow;
 use app::api::monitoring::{
     AxisRow, Figures, IndicatorRow, QuarterRow, ScopeRow, Scorecard, ScorecardQuery, WaitRow,
 };
-use app::api::monitoring::{EvaluationSummary, EvaluationView, Evaluations, Narrative};
+use app::api::monitoring::{
+    EvaluationSummary, EvaluationView, Evaluations, Narrative, ReportCell, ReportDraft,
+    ReportLineDraft, ReporterRow, ReportsView,
+};
 use app::domain::action_sheet::{
     self as rule, may_read, may_see_amounts, ties, Cell, Funder, FunderKind, Indicator, Instrument,
     Part, Parties, PorteurKind, SheetStatus,
 };
 use app::domain::monitoring::{
-    may_open_evaluation, narrative_authors, EvaluationKind, NarrativeAuthor, Period, Scope,
-    MAX_EVALUATION_TITLE, MAX_NARRATIVE,
+    may_open_evaluation, may_report, narrative_authors, EvaluationKind, NarrativeAuthor, Period,
+    Quarter, Reporter, Scope, MAX_EVALUATION_TITLE, MAX_NARRATIVE, MAX_REPORT_ACTION,
+    MAX_REPORT_LINES, REPORT_REMINDER_DAYS,
 };
 use app::domain::policy::{Membership, Role, Scope as Seat, Viewer};
 use app::domain::proposal::{days_by_level, Level, Status, ALL_LEVELS};
@@ -477,6 +481,186 @@ impl MonitoringService {
         }
         txn.commit().await.context("committing an evaluation")?;
         Ok(id)
+    }
+
+    /// The reporter as written, if `viewer` may report for it (an operator that exists).
+    async fn reporter_for(&self, viewer: &Viewer, text: &str) -> Result<Reporter, ServiceError> {
+        let Some(reporter) = Reporter::parse(text.trim()) else {
+            return Err(ServiceError::Invalid(vec![FieldError::new(
+                "reporter",
+                Problem::ValueInvalid.saying("expected organisation:ID or region:CODE"),
+            )]));
+        };
+        if !may_report(viewer, &reporter) {
+            return Err(ServiceError::Forbidden);
+        }
+        if let Reporter::Operator(id) = reporter {
+            if !q::operators(&self.db).await?.iter().any(|o| o.id == id) {
+                return Err(ServiceError::Invalid(vec![FieldError::new(
+                    "reporter",
+                    Problem::ValueInvalid.saying("not an operator of the platform"),
+                )]));
+            }
+        }
+        Ok(reporter)
+    }
+
+    /// A quarter begun, as written.
+    fn quarter_of(&self, text: &str, problems: &mut Vec<FieldError>) -> Option<Quarter> {
+        match Quarter::parse(text.trim()) {
+            Some(q) if q.start() <= self.clock.now() => Some(q),
+            Some(_) => {
+                problems.push(FieldError::new(
+                    "quarter",
+                    Problem::OutOfRange.saying("a quarter begun"),
+                ));
+                None
+            }
+            None => {
+                problems.push(FieldError::new(
+                    "quarter",
+                    Problem::ValueInvalid.saying("expected YYYY-Tn"),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Checks one line: a territory that exists, an action named, an amount in bounds, a fiche
+    /// of that territory.
+    async fn check_line(
+        &self,
+        line: &ReportLineDraft,
+        prefix: &str,
+        problems: &mut Vec<FieldError>,
+    ) -> anyhow::Result<()> {
+        let field = |name: &str| format!("{prefix}{name}");
+        let known = crate::db::fetch_count(
+            &self.db,
+            "SELECT COUNT(*) AS n FROM territory WHERE id = ?",
+            vec![line.territory.trim().into()],
+        )
+        .await?;
+        if known == 0 {
+            problems.push(FieldError::new(
+                field("territory"),
+                Problem::ValueUnknown.saying("expected the id of a territory (ti-XXXX)"),
+            ));
+        }
+        let action = line.action.trim().chars().count();
+        if action == 0 {
+            problems.push(FieldError::new(field("action"), Problem::TextInvalid));
+        } else if action > MAX_REPORT_ACTION {
+            problems.push(FieldError::new(field("action"), Problem::TextTooLong));
+        }
+        if !(0..=app::domain::action_sheet::MAX_AMOUNT).contains(&line.amount) {
+            problems.push(FieldError::new(
+                field("amount"),
+                Problem::OutOfRange.saying("whole euros from 0 to 1,000,000,000"),
+            ));
+        }
+        if let Some(sheet) = line.sheet {
+            let found = crate::db::fetch_count(
+                &self.db,
+                "SELECT COUNT(*) AS n FROM action_sheet WHERE id = ? AND territory_id = ?",
+                vec![sheet.into(), line.territory.trim().into()],
+            )
+            .await?;
+            if found == 0 {
+                problems.push(FieldError::new(
+                    field("sheet"),
+                    Problem::ValueUnknown.saying("no fiche-action of that territory"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reminds, a week before a quarter's report is due, every reporter who has not sent it
+    /// (once per reporter and quarter); returns how many reporters were reminded.
+    pub async fn remind_reports(&self, public_url: &str) -> anyhow::Result<u32> {
+        let now = self.clock.now();
+        let quarter = Quarter::of(now).previous();
+        let due = quarter.deadline();
+        if now < due - REPORT_REMINDER_DAYS * 86_400 || now >= due {
+            return Ok(0);
+        }
+        let code = quarter.code();
+        let received: std::collections::BTreeSet<String> =
+            q::reports(&self.db, std::slice::from_ref(&code))
+                .await?
+                .into_iter()
+                .map(|r| r.reporter)
+                .collect();
+        let link = format!("{}/suivi/rapports", public_url.trim_end_matches('/'));
+        let mut n = 0;
+        for (reporter, name) in self.reporters().await? {
+            if received.contains(&reporter) {
+                continue;
+            }
+            let txn = self.db.begin().await.context("reminder transaction")?;
+            if !q::mark_report_reminded(&txn, (&reporter, &code), now).await? {
+                continue;
+            }
+            for p in q::reporters_people(&txn, &reporter).await? {
+                let lang = app::i18n::Lang::from_tag(&p.lang).unwrap_or_default();
+                let mail = crate::mail::templates::report_reminder(
+                    &p.email,
+                    lang,
+                    &p.name,
+                    (&name, &code),
+                    &app::i18n::format_date(lang, due - 86_400),
+                    &link,
+                );
+                crate::mail::enqueue(
+                    &txn,
+                    &format!("report-reminder-{reporter}-{code}-{}", p.id),
+                    &mail,
+                )
+                .await?;
+            }
+            txn.commit().await.context("committing a reminder")?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Reminds reporters every hour (see [`Self::remind_reports`]).
+    pub fn spawn_report_reminders(self, public_url: String) {
+        tokio::spawn(async move {
+            loop {
+                match self.remind_reports(&public_url).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(reporters = n, "quarterly report reminders sent"),
+                    Err(e) => tracing::warn!(error = format!("{e:#}"), "report reminders"),
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(3_600)).await;
+            }
+        });
+    }
+
+    /// Every reporter: the operators, then the regions that lead a territory, as (code, name).
+    async fn reporters(&self) -> anyhow::Result<Vec<(String, String)>> {
+        let mut out: Vec<(String, String)> = q::operators(&self.db)
+            .await?
+            .into_iter()
+            .map(|o| (Reporter::Operator(o.id).code(), o.name))
+            .collect();
+        let plan = self.plan().await?;
+        let led: std::collections::BTreeSet<&str> = plan
+            .territories
+            .iter()
+            .map(|t| t.region_code.as_str())
+            .collect();
+        for code in led {
+            let name = plan
+                .region_names
+                .get(code)
+                .cloned()
+                .unwrap_or_else(|| code.to_owned());
+            out.push((Reporter::Region(code.to_owned()).code(), name));
+        }
+        Ok(out)
     }
 
     fn summary(row: q::EvaluationRow) -> EvaluationSummary {
@@ -1129,6 +1313,152 @@ impl app::ports::Monitoring for MonitoringService {
         .await?;
         txn.commit().await.context("committing a narrative")?;
         Ok(())
+    }
+
+    async fn submit_report(
+        &self,
+        viewer: &Viewer,
+        draft: &ReportDraft,
+    ) -> Result<i64, ServiceError> {
+        let reporter = self.reporter_for(viewer, &draft.reporter).await?;
+        let mut problems = Vec::new();
+        let quarter = self.quarter_of(&draft.quarter, &mut problems);
+        if draft.lines.len() > MAX_REPORT_LINES {
+            problems.push(FieldError::new("lines", Problem::ListTooLong));
+        } else {
+            for (i, line) in draft.lines.iter().enumerate() {
+                self.check_line(line, &format!("lines[{i}]."), &mut problems)
+                    .await?;
+            }
+        }
+        let (Some(quarter), true) = (quarter, problems.is_empty()) else {
+            return Err(ServiceError::Invalid(problems));
+        };
+        let user = viewer.user_id.ok_or(ServiceError::Unauthenticated)?;
+        let txn = self.db.begin().await.context("report transaction")?;
+        let id = q::report(
+            &txn,
+            (&reporter.code(), &quarter.code()),
+            (user, self.clock.now()),
+            true,
+        )
+        .await?;
+        for line in &draft.lines {
+            q::insert_report_line(
+                &txn,
+                id,
+                (line.territory.trim(), line.sheet),
+                line.action.trim(),
+                line.amount,
+            )
+            .await?;
+        }
+        txn.commit().await.context("committing a report")?;
+        Ok(id)
+    }
+
+    async fn add_report_line(
+        &self,
+        viewer: &Viewer,
+        reporter: &str,
+        quarter: &str,
+        line: &ReportLineDraft,
+    ) -> Result<i64, ServiceError> {
+        let reporter = self.reporter_for(viewer, reporter).await?;
+        let mut problems = Vec::new();
+        let quarter = self.quarter_of(quarter, &mut problems);
+        self.check_line(line, "", &mut problems).await?;
+        let (Some(quarter), true) = (quarter, problems.is_empty()) else {
+            return Err(ServiceError::Invalid(problems));
+        };
+        let user = viewer.user_id.ok_or(ServiceError::Unauthenticated)?;
+        let txn = self.db.begin().await.context("report transaction")?;
+        let id = q::report(
+            &txn,
+            (&reporter.code(), &quarter.code()),
+            (user, self.clock.now()),
+            false,
+        )
+        .await?;
+        if q::report_lines(&txn, id).await? >= MAX_REPORT_LINES as u64 {
+            return Err(ServiceError::Invalid(vec![FieldError::new(
+                "lines",
+                Problem::ListTooLong,
+            )]));
+        }
+        q::insert_report_line(
+            &txn,
+            id,
+            (line.territory.trim(), line.sheet),
+            line.action.trim(),
+            line.amount,
+        )
+        .await?;
+        txn.commit().await.context("committing a report line")?;
+        Ok(id)
+    }
+
+    async fn reports(&self, viewer: &Viewer) -> Result<ReportsView, ServiceError> {
+        let now = self.clock.now();
+        let mut quarter = Quarter::of(now);
+        let mut quarters = Vec::new();
+        for _ in 0..5 {
+            quarters.push(quarter);
+            quarter = quarter.previous();
+        }
+        let codes: Vec<String> = quarters.iter().map(|q| q.code()).collect();
+        let received = q::reports(&self.db, &codes).await?;
+        let delegation = may_open_evaluation(viewer);
+        let all = self.reporters().await?;
+        let mine: Vec<(String, String)> = all
+            .iter()
+            .filter(|(code, _)| Reporter::parse(code).is_some_and(|r| may_report(viewer, &r)))
+            .cloned()
+            .collect();
+        let shown = if delegation { &all } else { &mine };
+        let mut complete = (0, 0);
+        let rows = shown
+            .iter()
+            .map(|(code, name)| {
+                let cells: Vec<ReportCell> = quarters
+                    .iter()
+                    .map(|q| {
+                        let r = received
+                            .iter()
+                            .find(|r| r.reporter == *code && r.quarter == q.code());
+                        if q.deadline() <= now {
+                            complete.1 += 1;
+                            complete.0 += u64::from(r.is_some());
+                        }
+                        ReportCell {
+                            quarter: q.code(),
+                            submitted_at: r.map(|r| r.submitted_at),
+                            lines: r.map_or(0, |r| r.lines.max(0) as u64),
+                            amount: r.map_or(0, |r| r.amount),
+                        }
+                    })
+                    .collect();
+                ReporterRow {
+                    reporter: code.clone(),
+                    name: name.clone(),
+                    reported: cells.iter().filter(|c| c.submitted_at.is_some()).count() as u64,
+                    cells,
+                }
+            })
+            .collect();
+        let plan = self.plan().await?;
+        Ok(ReportsView {
+            quarters: codes,
+            rows,
+            complete,
+            territories: plan
+                .territories
+                .iter()
+                .map(|t| (t.id.clone(), t.name.clone()))
+                .collect(),
+            mine,
+            delegation,
+        })
     }
 
     async fn evaluation_cards(

@@ -926,3 +926,128 @@ async fn the_open_data_follow_their_schemas(backend: Backend) {
     assert!(territories.contains("ti-8422,Vallée de l'Arve,84,"));
 }
 on_both_backends!(the_open_data_follow_their_schemas);
+
+/// An operator reports a quarter through the API; the national delegation's completeness
+/// view counts it; a report of someone else's operator, or with bad lines, is refused and
+/// changes nothing; a week before the next deadline, those who have not reported are
+/// reminded once, by mail.
+async fn operators_report_each_quarter(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let bpi = app
+        .count("SELECT id FROM organisation WHERE kind = 'operator' AND name = 'Bpifrance'")
+        .await;
+    let bdt = app
+        .count("SELECT id FROM organisation WHERE kind = 'operator' AND name = 'Banque des Territoires'")
+        .await;
+    person(
+        &app,
+        "relais@bpifrance.fr",
+        Some((Scope::Organisation(bpi), Role::Member)),
+    )
+    .await;
+    let token = write_token(&app, "relais@bpifrance.fr").await;
+    let now = app.clock.now();
+    let quarter = app::domain::monitoring::Quarter::of(now).previous();
+    let post = |body: Value| {
+        let token = token.clone();
+        let url = app.url("/api/v1/operator-reports");
+        let client = app.client.clone();
+        async move {
+            client
+                .post(url)
+                .header("Authorization", format!("Bearer {token}"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let lines = serde_json::json!([
+        {"territory": "ti-8422", "action": "Prêts d'amorçage à trois décolleteurs", "amount": 450000},
+        {"territory": "ti-8413", "action": "Diagnostic industrie du futur", "amount": 60000.0},
+    ]);
+    // Refused: another operator; an unknown territory and an amount too large; a future
+    // quarter. Nothing is recorded.
+    for (body, status) in [
+        (
+            serde_json::json!({"reporter": format!("organisation:{bdt}"), "quarter": quarter.code(), "lines": lines}),
+            403,
+        ),
+        (
+            serde_json::json!({"reporter": format!("organisation:{bpi}"), "quarter": quarter.code(),
+            "lines": [{"territory": "ti-9999", "action": "x", "amount": 2_000_000_000i64}]}),
+            400,
+        ),
+        (
+            serde_json::json!({"reporter": format!("organisation:{bpi}"), "quarter": quarter.next().next().code(), "lines": lines}),
+            400,
+        ),
+    ] {
+        let r = post(body.clone()).await;
+        assert_eq!(r.status().as_u16(), status, "{body}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM operator_report").await, 0);
+    let r = post(serde_json::json!({"reporter": format!("organisation:{bpi}"), "quarter": quarter.code(), "lines": lines})).await;
+    assert_eq!(r.status().as_u16(), 201);
+    // Sent again, it replaces the report: still one, with its two lines.
+    let r = post(serde_json::json!({"reporter": format!("organisation:{bpi}"), "quarter": quarter.code(), "lines": lines})).await;
+    assert_eq!(r.status().as_u16(), 201);
+    assert_eq!(app.count("SELECT COUNT(*) FROM operator_report").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM operator_report_line").await,
+        2
+    );
+
+    let anct = person(
+        &app,
+        "anct@gouv.fr",
+        Some((Scope::National, Role::NationalDelegation)),
+    )
+    .await;
+    let (status, html) = anct.get("/suivi/rapports").await;
+    assert_eq!(status, 200);
+    let cell = format!(
+        "data-testid=\"report-organisation:{bpi}-{}\"",
+        quarter.code()
+    );
+    let at = html
+        .find(&cell)
+        .unwrap_or_else(|| panic!("{cell} in the page"));
+    let shown = &html[at..at + 300];
+    assert!(shown.contains("2 actions"), "{shown}");
+    let missing = format!(
+        "data-testid=\"report-organisation:{bdt}-{}\"",
+        quarter.code()
+    );
+    let at = html.find(&missing).unwrap();
+    assert!(html[at..at + 200].contains("non reçu"));
+
+    // A week before the deadline of the quarter now running, the reporters who have not
+    // reported it are reminded, once.
+    let running = app::domain::monitoring::Quarter::of(now);
+    let due = running.deadline();
+    app.clock.advance(due - 3 * 86_400 - now);
+    person(
+        &app,
+        "region@ara.fr",
+        Some((Scope::Region("84".into()), Role::RegionalCouncil)),
+    )
+    .await;
+    let service =
+        server::services::monitoring::MonitoringService::new(app.db.clone(), app.clock.clone());
+    let reminded = service.remind_reports("http://127.0.0.1").await.unwrap();
+    assert!(reminded >= 18, "every operator and region ({reminded})");
+    assert_eq!(
+        service.remind_reports("http://127.0.0.1").await.unwrap(),
+        0,
+        "once"
+    );
+    let mails = app
+        .count("SELECT COUNT(*) FROM outbox WHERE idempotency_key LIKE 'report-reminder-%'")
+        .await;
+    assert_eq!(
+        mails, 2,
+        "the Bpifrance relay and the Region's council, each once"
+    );
+}
+on_both_backends!(operators_report_each_quarter);
