@@ -4,7 +4,9 @@ import { test, expect } from './fixtures';
 import AxeBuilder from '@axe-core/playwright';
 
 test('without WebAssembly, the map coloured by jobs created has its legend and its table, and passes axe', async ({ browser }, info) => {
-  const context = await browser.newContext({ javaScriptEnabled: false, locale: 'fr-FR' });
+  // Scripts run (axe needs them) but no WebAssembly loads: the page is the server's HTML.
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  await context.route(/\.wasm(\?|$)/, (route) => route.abort());
   const page = await context.newPage();
   await page.goto('/suivi?indicateur=emplois_crees');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Suivi du programme');
@@ -23,6 +25,13 @@ test('without WebAssembly, the map coloured by jobs created has its legend and i
   expect(results.violations.map((v) => `${v.id} ${v.help} ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
   await page.screenshot({ path: info.outputPath('suivi-map.png'), fullPage: true });
   await context.close();
+  // And with no script at all, the same map and table.
+  const bare = await browser.newContext({ javaScriptEnabled: false, locale: 'fr-FR' });
+  const plain = await bare.newPage();
+  await plain.goto('/suivi?indicateur=emplois_crees');
+  await expect(plain.getByTestId('france-map').locator('a.ti.q1, a.ti.q2, a.ti.q3, a.ti.q4').first()).toBeVisible();
+  await expect(plain.getByTestId('map-table').locator('tbody tr')).toHaveCount(183);
+  await bare.close();
 });
 
 test('a click on a region then on a territory drills down, the figure kept', async ({ page }) => {

@@ -2,7 +2,8 @@
 //! kind of record (`db::monitoring`), then each fiche is judged once for the reader with the
 //! fiches' own rules (`may_read`, `may_see_amounts` over `ties`), and the figures of the
 //! territories, regions and nation are summed from there, each amount cell as `total` allows.
-//! Nothing is cached: the first request after a write reads the write.
+//! The fiches are kept between requests and patched from the `changes` journal (see [`Plan`]):
+//! the first request after a write reads the fiche written, and the activity, again.
 
 use super::action_sheets::{
     funder_key_of, money_cell, money_totals, total_row, MoneyEntry, MoneyPart,
