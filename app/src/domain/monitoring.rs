@@ -230,7 +230,7 @@ pub const MAX_REPORT_ACTION: usize = 300;
 impl Quarter {
     pub fn parse(text: &str) -> Option<Quarter> {
         let (year, q) = text.split_once("-T")?;
-        let year: i32 = year.parse().ok().filter(|y| (2000..=2100).contains(y))?;
+        let year: i32 = year.parse().ok().filter(|y| (2000..=2099).contains(y))?;
         let number: u8 = q.parse().ok().filter(|n| (1..=4).contains(n))?;
         (text.len() == 7).then_some(Quarter { year, number })
     }

@@ -1069,10 +1069,10 @@ async fn submit_operator_report(
         ("scope" = Option<String>, Query, max_length = 40,
             pattern = r"^(?:national|region:[0-9A-Za-z-]{1,8}|territory:ti-[0-9A-Za-z-]{1,13})$",
             description = "national (the default), region:CODE or territory:ti-XXXX."),
-        ("from" = Option<String>, Query, max_length = 10, pattern = r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?$",
+        ("from" = Option<String>, Query, format = Date,
             description = "First day counted (YYYY-MM-DD)."),
-        ("to" = Option<String>, Query, max_length = 10, pattern = r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?$",
-            description = "Last day counted (YYYY-MM-DD)."),
+        ("to" = Option<String>, Query, format = Date,
+            description = "Last day counted (YYYY-MM-DD), not before `from`."),
     ),
     responses(
         (status = 200, description = "The scorecard.", body = Scorecard),
@@ -1085,6 +1085,13 @@ async fn get_scorecard(
     query: Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let pairs = once(query, &[("scope", 40), ("from", 10), ("to", 10)])?;
+    // A date named is a date (a page's form may leave one blank; the API names it or not).
+    if let Some((name, _)) = pairs
+        .iter()
+        .find(|(k, v)| matches!(k.as_str(), "from" | "to") && v.trim().is_empty())
+    {
+        return Err(bad_request(name, "expected YYYY-MM-DD, got nothing"));
+    }
     let query = ScorecardQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     Ok(Json(services.monitoring.scorecard(&who.viewer, &query).await?).into_response())
 }

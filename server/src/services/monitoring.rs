@@ -486,6 +486,19 @@ impl MonitoringService {
 
     /// The reporter as written, if `viewer` may report for it (an operator that exists).
     async fn reporter_for(&self, viewer: &Viewer, text: &str) -> Result<Reporter, ServiceError> {
+        // Someone who reports for no one is refused whatever they send.
+        let operators = q::operators(&self.db).await?;
+        let reports_for_someone = operators
+            .iter()
+            .map(|o| Reporter::Operator(o.id))
+            .chain(viewer.memberships.iter().filter_map(|m| match &m.scope {
+                Seat::Region(code) => Some(Reporter::Region(code.clone())),
+                _ => None,
+            }))
+            .any(|r| may_report(viewer, &r));
+        if !reports_for_someone {
+            return Err(ServiceError::Forbidden);
+        }
         let Some(reporter) = Reporter::parse(text.trim()) else {
             return Err(ServiceError::Invalid(vec![FieldError::new(
                 "reporter",
@@ -496,7 +509,7 @@ impl MonitoringService {
             return Err(ServiceError::Forbidden);
         }
         if let Reporter::Operator(id) = reporter {
-            if !q::operators(&self.db).await?.iter().any(|o| o.id == id) {
+            if !operators.iter().any(|o| o.id == id) {
                 return Err(ServiceError::Invalid(vec![FieldError::new(
                     "reporter",
                     Problem::ValueInvalid.saying("not an operator of the platform"),
