@@ -131,6 +131,14 @@ fn records_href(scope: &Scope, figure: Figure, extra: &str) -> String {
     }
 }
 
+/// A quarter as its reader writes it: `2026-T2` in French, `2026 Q2` in English.
+fn quarter_label(lang: Lang, code: &str) -> String {
+    match lang {
+        Lang::Fr => code.to_owned(),
+        Lang::En => code.replace("-T", " Q"),
+    }
+}
+
 /// A figure's value as text.
 fn figure_text(lang: Lang, figure: Figure, value: Option<f64>) -> String {
     match (figure.in_euros(), value) {
@@ -443,7 +451,7 @@ fn ScorecardView(
     let quarter_rows: Vec<(String, Option<i64>, Option<i64>)> = card
         .quarters
         .iter()
-        .map(|q| (q.quarter.clone(), q.committed, q.paid))
+        .map(|q| (quarter_label(lang, &q.quarter), q.committed, q.paid))
         .collect();
     let fmt: fn(Option<i64>) -> String = match lang {
         Lang::Fr => |a: Amount| euros(Lang::Fr, a),
@@ -455,7 +463,7 @@ fn ScorecardView(
         .map(|q| {
             view! {
                 <tr>
-                    <th scope="row">{q.quarter.clone()}</th>
+                    <th scope="row">{quarter_label(lang, &q.quarter)}</th>
                     <td class="num">{euros(lang, q.committed)}</td>
                     <td class="num">{euros(lang, q.paid)}</td>
                 </tr>
