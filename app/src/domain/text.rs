@@ -63,6 +63,16 @@ pub fn iso_date(ts: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// A cell of a CSV export never starts like a formula: a spreadsheet would evaluate
+/// `=HYPERLINK(…)` in a title.
+pub fn neutral(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
 /// Escapes text for HTML element content and double-quoted attributes: `&`, `<`, `>`, `"`.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -56,14 +56,7 @@ fn cell_text(cell: &Cell) -> String {
     }
 }
 
-/// Text never starts like a formula: a spreadsheet would evaluate `=HYPERLINK(…)` in a title.
-pub fn neutral(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    }
-}
+pub use app::domain::text::neutral;
 
 #[cfg(test)]
 mod tests {
