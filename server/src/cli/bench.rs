@@ -285,14 +285,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             scorecard_bench(&db, args.runs).await?
         );
         println!("{table}");
-        if let Some(file) = args.record {
-            use std::io::Write;
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&file)?
-                .write_all(table.as_bytes())?;
-        }
+        record(args.record.as_deref(), &table)?;
         drop(db);
         if temporary {
             let _ = std::fs::remove_dir_all(&dir);
@@ -322,14 +315,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             match_bench(&db, &index, args.runs).await?
         );
         println!("{table}");
-        if let Some(file) = args.record {
-            use std::io::Write;
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&file)?
-                .write_all(table.as_bytes())?;
-        }
+        record(args.record.as_deref(), &table)?;
         drop(db);
         if temporary {
             let _ = std::fs::remove_dir_all(&dir);
@@ -434,14 +420,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         table.push_str(&match_bench(&db, &index, args.runs).await?);
     }
     println!("{table}");
-    if let Some(file) = args.record {
-        use std::io::Write;
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&file)?;
-        f.write_all(table.as_bytes())?;
-    }
+    record(args.record.as_deref(), &table)?;
     drop(db);
     if temporary {
         let _ = std::fs::remove_dir_all(&dir);
@@ -579,6 +558,19 @@ async fn match_bench(
         ms(percentile(&times, 0.95)),
         ms(percentile(&times, 0.99)),
     ))
+}
+
+/// Appends a run's table to the `--record` file, if one is named.
+fn record(file: Option<&std::path::Path>, table: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    if let Some(file) = file {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(file)?
+            .write_all(table.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// The national scorecard computed right after a write, `runs` times for each reader: the

@@ -1,6 +1,6 @@
-//! What the scorecards read: every record they count, in a few whole-table passes (one
-//! statement per kind of record, no statement per territory or per fiche), so that a national
-//! scorecard costs the same few statements whatever the number of territories.
+//! What the scorecards read: every record they count, in one statement per kind of record
+//! (never one per territory or fiche) — for every fiche, or for the few a journal names —,
+//! and what evaluations and the operators' reports store.
 
 use super::fetch_all;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
@@ -575,12 +575,11 @@ pub async fn report_lines(db: &impl ConnectionTrait, report: i64) -> anyhow::Res
     .await
 }
 
+/// Adds a checked line (territory and action trimmed) to a report.
 pub async fn insert_report_line(
     db: &impl ConnectionTrait,
     report: i64,
-    (territory, sheet): (&str, Option<i64>),
-    action: &str,
-    amount: i64,
+    line: &app::api::monitoring::ReportLineDraft,
 ) -> anyhow::Result<()> {
     super::exec(
         db,
@@ -588,10 +587,10 @@ pub async fn insert_report_line(
          VALUES (?, ?, ?, ?, ?)",
         vec![
             report.into(),
-            territory.into(),
-            sheet.into(),
-            action.into(),
-            amount.into(),
+            line.territory.trim().into(),
+            line.sheet.into(),
+            line.action.trim().into(),
+            line.amount.into(),
         ],
     )
     .await?;

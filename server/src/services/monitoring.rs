@@ -227,7 +227,8 @@ impl MonitoringService {
             .collect())
     }
 
-    /// Reads every record a scorecard counts.
+    /// Everything a scorecard counts: the plan as of the journal (see [`Self::plan`]) and the
+    /// activity, read now.
     pub async fn facts(&self) -> anyhow::Result<Facts> {
         let db = &self.db;
         let plan = self.plan().await?;
@@ -1358,14 +1359,7 @@ impl app::ports::Monitoring for MonitoringService {
         )
         .await?;
         for line in &draft.lines {
-            q::insert_report_line(
-                &txn,
-                id,
-                (line.territory.trim(), line.sheet),
-                line.action.trim(),
-                line.amount,
-            )
-            .await?;
+            q::insert_report_line(&txn, id, line).await?;
         }
         txn.commit().await.context("committing a report")?;
         Ok(id)
@@ -1400,14 +1394,7 @@ impl app::ports::Monitoring for MonitoringService {
                 Problem::ListTooLong,
             )]));
         }
-        q::insert_report_line(
-            &txn,
-            id,
-            (line.territory.trim(), line.sheet),
-            line.action.trim(),
-            line.amount,
-        )
-        .await?;
+        q::insert_report_line(&txn, id, line).await?;
         txn.commit().await.context("committing a report line")?;
         Ok(id)
     }

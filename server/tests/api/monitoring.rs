@@ -78,6 +78,21 @@ struct ProposalRow {
     submitted_at: Option<i64>,
 }
 
+/// The demonstration data: 2,000 firms and `sheets` fiches.
+async fn demo(app: &TestApp, sheets: u64, seed: u64) {
+    server::cli::demo::run(
+        &app.db,
+        server::cli::demo::DemoArgs {
+            firms: 2_000,
+            sheets,
+            seed,
+            if_empty: false,
+        },
+    )
+    .await
+    .unwrap();
+}
+
 async fn rows<T: FromQueryResult>(app: &TestApp, sql: &str) -> Vec<T> {
     server::db::fetch_all::<T>(&app.db, sql, vec![])
         .await
@@ -340,17 +355,7 @@ async fn scorecard(app: &TestApp, token: Option<&str>, scope: &str) -> Value {
 
 async fn regions_add_up_to_the_nation(backend: Backend) {
     let app = spawn_app(backend).await;
-    server::cli::demo::run(
-        &app.db,
-        server::cli::demo::DemoArgs {
-            firms: 2_000,
-            sheets: 200,
-            seed: 3,
-            if_empty: false,
-        },
-    )
-    .await
-    .unwrap();
+    demo(&app, 200, 3).await;
     let territories: Vec<TerritoryRow> =
         rows(&app, "SELECT id, region_code FROM territory ORDER BY id").await;
     let lead: BTreeMap<&str, &str> = territories
@@ -516,17 +521,7 @@ on_both_backends!(regions_add_up_to_the_nation);
 /// créés" with its legend and its table, in plain HTML.
 async fn the_pages_drill_down(backend: Backend) {
     let app = spawn_app(backend).await;
-    server::cli::demo::run(
-        &app.db,
-        server::cli::demo::DemoArgs {
-            firms: 2_000,
-            sheets: 120,
-            seed: 1,
-            if_empty: false,
-        },
-    )
-    .await
-    .unwrap();
+    demo(&app, 120, 1).await;
     let (status, html) = app.get_html("/suivi").await;
     assert_eq!(status, 200);
     for needle in [
@@ -572,17 +567,7 @@ async fn exported(b: &crate::helpers::Browser<'_>, path: &str) -> Vec<Value> {
 /// may not; only the delegation opens one, with a valid kind, title and past date.
 async fn a_snapshot_does_not_move(backend: Backend) {
     let app = spawn_app(backend).await;
-    server::cli::demo::run(
-        &app.db,
-        server::cli::demo::DemoArgs {
-            firms: 2_000,
-            sheets: 120,
-            seed: 1,
-            if_empty: false,
-        },
-    )
-    .await
-    .unwrap();
+    demo(&app, 120, 1).await;
     let mut anct = person(
         &app,
         "anct@gouv.fr",
@@ -817,17 +802,7 @@ struct FirmSheet {
 /// confidential field (a firm's amounts, anyone's address) in any of them.
 async fn the_open_data_follow_their_schemas(backend: Backend) {
     let app = spawn_app(backend).await;
-    server::cli::demo::run(
-        &app.db,
-        server::cli::demo::DemoArgs {
-            firms: 2_000,
-            sheets: 120,
-            seed: 1,
-            if_empty: false,
-        },
-    )
-    .await
-    .unwrap();
+    demo(&app, 120, 1).await;
     let dir = tempfile::tempdir().unwrap();
     let written = server::services::open_data::write(
         &app.db,
